@@ -1,0 +1,90 @@
+import type { AgentEventBody, StopReason } from './events.js';
+import type {
+  AgentCommand,
+  AgentExit,
+  AgentMode,
+  PermissionOption,
+  ToolContent,
+  ToolKind,
+} from './schemas.js';
+
+/**
+ * The seam between core and whatever runs agents. `@aegis/acp-runtime` implements it over ACP;
+ * tests may implement it in memory. No protocol shapes cross this interface.
+ */
+export interface AgentDriver {
+  /** Names of the agents this driver can start (the first is the default). */
+  readonly agents: readonly string[];
+  /**
+   * Starts an agent process for one Aegis session and opens an agent-side session in `workDir`.
+   * Resolves once the agent is ready for a prompt. Rejects with an `AegisError`
+   * (`UNKNOWN_AGENT`, `AGENT_START_FAILED`, `AGENT_PROTOCOL_ERROR`, `AGENT_CRASHED`).
+   */
+  start(options: AgentStartOptions, sink: AgentSink): Promise<AgentHandle>;
+}
+
+export interface AgentStartOptions {
+  sessionId: string;
+  workDir: string;
+  /** Agent name; `undefined` means the driver's default. */
+  agent?: string | undefined;
+  /** Extra environment for the child, already filtered by the caller. */
+  env?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PermissionRequest {
+  toolCallId: string | null;
+  title: string;
+  kind: ToolKind | null;
+  input?: unknown;
+  content: ToolContent[];
+  options: PermissionOption[];
+}
+
+export type PermissionDecision = { outcome: 'selected'; optionId: string } | { outcome: 'cancelled' };
+
+/** Where a driver sends what the agent does. Called in the order things happened. */
+export interface AgentSink {
+  /** An agent update, already translated into a core event body. */
+  update(event: AgentEventBody): void;
+  /** The agent asks for permission; resolve with the decision. `signal` aborts when the turn is cancelled. */
+  requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision>;
+  /** The agent process is gone. `expected` is true after `close()`. Called exactly once. */
+  exited(exit: AgentExit & { expected: boolean }): void;
+}
+
+export interface AgentInfo {
+  agentName: string;
+  agentVersion: string | null;
+  protocolVersion: number | null;
+  pid: number | null;
+  modes: AgentMode[];
+  currentMode: string | null;
+  models: { id: string; name: string }[];
+  currentModel: string | null;
+  commands: AgentCommand[];
+}
+
+export interface TurnResult {
+  stopReason: StopReason;
+}
+
+/** A running agent session. */
+export interface AgentHandle {
+  readonly info: AgentInfo;
+  /**
+   * Runs one turn. Resolves when the turn ends (never a short timeout: turns take minutes).
+   * Rejects with an `AegisError`: `AGENT_AUTH_REQUIRED` (with a fix-it hint), `RATE_LIMITED`
+   * (details.retryAfterMs when known), `AGENT_PROTOCOL_ERROR`, `AGENT_CRASHED`.
+   */
+  prompt(text: string): Promise<TurnResult>;
+  /** Asks the agent to cancel the running turn; the pending `prompt()` then resolves `cancelled`. */
+  cancel(): Promise<void>;
+  /** Switches the agent's mode; rejects `UNSUPPORTED_MODE` when the agent does not offer it. */
+  setMode(modeId: string): Promise<void>;
+  /** Switches the model; rejects `UNSUPPORTED_MODEL` when the agent does not offer it. */
+  setModel(modelId: string): Promise<void>;
+  /** Ends the agent: stdin end → grace → SIGTERM → SIGKILL. Resolves when the process is gone. */
+  close(): Promise<void>;
+}

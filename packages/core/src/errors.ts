@@ -1,0 +1,117 @@
+/**
+ * The one error type of Aegis. Every failure that crosses a package boundary is an `AegisError`
+ * with a stable UPPER_SNAKE `code`; edges (HTTP, MCP, CLI) convert it once, using {@link errorStatus}.
+ *
+ * @example
+ * throw AegisError.notFound(id) // → 404 { error: { code: "SESSION_NOT_FOUND", ... } }
+ */
+export const ERROR_STATUS = Object.freeze({
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  WORKDIR_DENIED: 400,
+  UNSUPPORTED_MODE: 400,
+  UNSUPPORTED_MODEL: 400,
+  UNKNOWN_AGENT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  SESSION_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  NOTHING_PENDING: 409,
+  INVALID_TRANSITION: 409,
+  SESSION_TERMINATED: 409,
+  SESSION_BUSY: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  AGENT_PROTOCOL_ERROR: 502,
+  AGENT_CRASHED: 502,
+  AGENT_AUTH_REQUIRED: 502,
+  AGENT_START_FAILED: 502,
+  AGENT_TIMEOUT: 504,
+  STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+} as const);
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+export interface AegisErrorOptions {
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class AegisError extends Error {
+  override readonly name = 'AegisError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AegisErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+      },
+    };
+  }
+
+  static sessionNotFound(id: string): AegisError {
+    return new AegisError(
+      'SESSION_NOT_FOUND',
+      `Session ${id} does not exist. List sessions with GET /v1/sessions.`,
+      { details: { sessionId: id } },
+    );
+  }
+
+  static nothingPending(id: string): AegisError {
+    return new AegisError(
+      'NOTHING_PENDING',
+      `Session ${id} has no pending permission request. Wait for status permission_prompt before approving or rejecting.`,
+      { details: { sessionId: id } },
+    );
+  }
+
+  static terminated(id: string, status: string): AegisError {
+    return new AegisError(
+      'SESSION_TERMINATED',
+      `Session ${id} has ended (${status}) and cannot take this action. Create a new session.`,
+      { details: { sessionId: id, status } },
+    );
+  }
+
+  static invalidTransition(from: string, trigger: string): AegisError {
+    return new AegisError('INVALID_TRANSITION', `A session in state ${from} cannot take ${trigger}.`, {
+      details: { from, trigger },
+    });
+  }
+
+  static validation(message: string, details?: Record<string, unknown>): AegisError {
+    return new AegisError('VALIDATION_FAILED', message, details ? { details } : {});
+  }
+
+  /** Wraps anything thrown into an AegisError, keeping the original as `cause`. */
+  static fromUnknown(err: unknown, fallback: ErrorCode = 'INTERNAL'): AegisError {
+    if (err instanceof AegisError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new AegisError(fallback, message || 'Unexpected error', { cause: err });
+  }
+}
+
+export function isAegisError(err: unknown): err is AegisError {
+  return err instanceof AegisError;
+}
+
+export function errorStatus(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}

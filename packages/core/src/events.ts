@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import {
+  AgentCommand,
+  AgentExit,
+  AgentMode,
+  PermissionMode,
+  PermissionOption,
+  PermissionOptionKind,
+  SessionProblem,
+  SessionStatus,
+  ToolContent,
+  ToolKind,
+  ToolLocation,
+  ToolStatus,
+} from './schemas.js';
+
+/** Who answered a permission request. */
+export const Decider = z
+  .object({
+    type: z.enum(['human', 'policy', 'system']),
+    actor: z.string().nullable(),
+    rule: z.string().nullable().optional(),
+  })
+  .meta({ id: 'Decider' });
+export type Decider = z.infer<typeof Decider>;
+
+export const StopReason = z
+  .enum(['end_turn', 'max_tokens', 'max_turn_requests', 'refusal', 'cancelled'])
+  .meta({ id: 'StopReason' });
+export type StopReason = z.infer<typeof StopReason>;
+
+export const PlanEntry = z
+  .object({
+    content: z.string(),
+    priority: z.enum(['high', 'medium', 'low']),
+    status: z.enum(['pending', 'in_progress', 'completed']),
+  })
+  .meta({ id: 'PlanEntry' });
+
+const toolFields = {
+  toolCallId: z.string(),
+  title: z.string().optional(),
+  kind: ToolKind.optional(),
+  status: ToolStatus.optional(),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  content: z.array(ToolContent).optional(),
+  locations: z.array(ToolLocation).optional(),
+};
+
+/** Data of each event type; the key is the event's `type`. */
+export const EVENT_DATA = {
+  'session.created': z.object({
+    name: z.string().nullable(),
+    workDir: z.string(),
+    agent: z.string(),
+    permissionMode: PermissionMode,
+    model: z.string().nullable(),
+    parentId: z.string().nullable(),
+  }),
+  'agent.ready': z.object({
+    agentName: z.string(),
+    agentVersion: z.string().nullable(),
+    protocolVersion: z.number().nullable(),
+    pid: z.number().int().nullable(),
+    modes: z.array(AgentMode),
+    currentMode: z.string().nullable(),
+    models: z.array(z.object({ id: z.string(), name: z.string() })),
+    currentModel: z.string().nullable(),
+  }),
+  'session.state_changed': z.object({
+    from: SessionStatus,
+    to: SessionStatus,
+    reason: z.string().nullable(),
+  }),
+  'session.info_updated': z.object({ title: z.string().nullable() }),
+  'turn.started': z.object({ turnId: z.string(), text: z.string(), queuedMs: z.number() }),
+  'turn.completed': z.object({
+    turnId: z.string(),
+    stopReason: StopReason,
+    durationMs: z.number(),
+  }),
+  'turn.failed': z.object({
+    turnId: z.string(),
+    problem: SessionProblem,
+    rateLimited: z.boolean(),
+    durationMs: z.number(),
+  }),
+  'turn.stalled': z.object({ turnId: z.string(), silentMs: z.number() }),
+  'message.delta': z.object({ messageId: z.string(), text: z.string() }),
+  'message.completed': z.object({ messageId: z.string(), text: z.string() }),
+  'thought.delta': z.object({ messageId: z.string(), text: z.string() }),
+  'tool.started': z.object(toolFields),
+  'tool.updated': z.object(toolFields),
+  'tool.completed': z.object({ ...toolFields, status: z.enum(['completed', 'failed']) }),
+  'permission.requested': z.object({
+    requestId: z.string(),
+    toolCallId: z.string().nullable(),
+    title: z.string(),
+    kind: ToolKind.nullable(),
+    input: z.unknown().optional(),
+    content: z.array(ToolContent).default([]),
+    options: z.array(PermissionOption),
+  }),
+  'permission.resolved': z.object({
+    requestId: z.string(),
+    outcome: z.enum(['selected', 'cancelled']),
+    optionId: z.string().nullable(),
+    optionKind: PermissionOptionKind.nullable(),
+    decidedBy: Decider,
+    waitedMs: z.number(),
+  }),
+  'plan.updated': z.object({ entries: z.array(PlanEntry) }),
+  'usage.updated': z.object({
+    contextUsed: z.number().nullable().optional(),
+    contextSize: z.number().nullable().optional(),
+    costUsd: z.number().nullable().optional(),
+    inputTokens: z.number().optional(),
+    outputTokens: z.number().optional(),
+    cachedReadTokens: z.number().optional(),
+    cachedWriteTokens: z.number().optional(),
+  }),
+  'commands.updated': z.object({ commands: z.array(AgentCommand) }),
+  'mode.changed': z.object({ mode: z.string() }),
+  'session.ended': z.object({
+    status: z.enum(['completed', 'killed', 'crashed']),
+    reason: z.string(),
+    exit: AgentExit.nullable(),
+  }),
+} as const;
+
+export type EventType = keyof typeof EVENT_DATA;
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as [EventType, ...EventType[]];
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
+
+const schemaName = (type: string): string =>
+  `${type
+    .split(/[._]/)
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('')}Event`;
+
+function variant<T extends EventType>(type: T) {
+  return z
+    .object({
+      id: z.number().int().describe('Global position in the event log, increasing across all sessions'),
+      sessionId: z.string(),
+      seq: z.number().int().describe('Per-session sequence number, strictly increasing; the SSE event id'),
+      at: z.string().describe('ISO-8601 time the event was recorded'),
+      type: z.literal(type),
+      data: EVENT_DATA[type],
+    })
+    .meta({ id: schemaName(type) });
+}
+
+const variants = EVENT_TYPES.map((t) => variant(t)) as unknown as {
+  [K in EventType]: ReturnType<typeof variant<K>>;
+}[EventType][];
+
+/** The event union: one discriminated union on `type`. */
+export const AegisEvent = z
+  .discriminatedUnion('type', variants as unknown as [ReturnType<typeof variant<'session.created'>>])
+  .meta({ id: 'AegisEvent' });
+
+export type AegisEvent = { [K in EventType]: EventOf<K> }[EventType];
+export type EventOf<T extends EventType> = {
+  id: number;
+  sessionId: string;
+  seq: number;
+  at: string;
+  type: T;
+  data: EventData<T>;
+};
+
+/** An event before the store gave it its global `id`. */
+export type EventDraft = { [K in EventType]: Omit<EventOf<K>, 'id'> }[EventType];
+
+/** The `type` + `data` part an agent driver produces. */
+export type EventBody = { [K in EventType]: { type: K; data: EventData<K> } }[EventType];
+export type AgentEventBody = Extract<
+  EventBody,
+  {
+    type:
+      | 'message.delta'
+      | 'thought.delta'
+      | 'tool.started'
+      | 'tool.updated'
+      | 'tool.completed'
+      | 'plan.updated'
+      | 'usage.updated'
+      | 'commands.updated'
+      | 'mode.changed'
+      | 'session.info_updated';
+  }
+>;

@@ -1,0 +1,85 @@
+import { AegisError } from './errors.js';
+import type { EventBody, EventType } from './events.js';
+import type { SessionStatus } from './schemas.js';
+
+type Rule = SessionStatus | ((event: EventBody) => SessionStatus);
+type Table = Record<SessionStatus, Partial<Record<EventType, Rule>>>;
+
+/** Events that never change the state, legal in every live state. */
+const NEUTRAL: readonly EventType[] = [
+  'session.created',
+  'session.state_changed',
+  'session.info_updated',
+  'usage.updated',
+  'commands.updated',
+  'mode.changed',
+  'message.completed',
+];
+
+/** Agent activity: keeps a turn going, wakes a stalled one. */
+const ACTIVITY: readonly EventType[] = [
+  'message.delta',
+  'thought.delta',
+  'tool.started',
+  'tool.updated',
+  'tool.completed',
+  'plan.updated',
+];
+
+const ended: Rule = (e) => (e.type === 'session.ended' ? e.data.status : 'crashed');
+const failed: Rule = (e) => (e.type === 'turn.failed' && e.data.rateLimited ? 'rate_limit' : 'error');
+
+function row(self: SessionStatus, activityTo: SessionStatus, rules: Partial<Record<EventType, Rule>>) {
+  const out: Partial<Record<EventType, Rule>> = {};
+  for (const t of NEUTRAL) out[t] = self;
+  for (const t of ACTIVITY) out[t] = activityTo;
+  out['session.ended'] = ended;
+  return { ...out, ...rules };
+}
+
+/**
+ * The transition table: for each state, which events are legal and where they lead.
+ * Anything not listed is an illegal transition.
+ */
+export const TRANSITIONS: Readonly<Table> = Object.freeze({
+  pending: row('pending', 'pending', { 'agent.ready': 'idle' }),
+  idle: row('idle', 'idle', { 'turn.started': 'working', 'permission.requested': 'permission_prompt' }),
+  working: row('working', 'working', {
+    'permission.requested': 'permission_prompt',
+    'turn.completed': 'idle',
+    'turn.failed': failed,
+    'turn.stalled': 'stalled',
+  }),
+  permission_prompt: row('permission_prompt', 'permission_prompt', {
+    'permission.resolved': 'working',
+    'turn.completed': 'idle',
+    'turn.failed': failed,
+  }),
+  asking: row('asking', 'asking', { 'turn.completed': 'idle', 'turn.failed': failed }),
+  stalled: row('stalled', 'working', {
+    'permission.requested': 'permission_prompt',
+    'turn.completed': 'idle',
+    'turn.failed': failed,
+    'turn.stalled': 'stalled',
+  }),
+  rate_limit: row('rate_limit', 'rate_limit', { 'turn.started': 'working' }),
+  error: row('error', 'error', { 'turn.started': 'working', 'permission.requested': 'permission_prompt' }),
+  completed: {},
+  killed: {},
+  crashed: {},
+});
+
+/** Whether `event` is legal in `status`. */
+export function canApply(status: SessionStatus, type: EventType): boolean {
+  return TRANSITIONS[status][type] !== undefined;
+}
+
+/**
+ * The pure reducer: the state after `event`. Throws `INVALID_TRANSITION` for an illegal event,
+ * never silently ignores it.
+ */
+export function reduceStatus(status: SessionStatus, event: EventBody): SessionStatus {
+  const rule = TRANSITIONS[status][event.type];
+  if (rule === undefined) throw AegisError.invalidTransition(status, event.type);
+  return typeof rule === 'function' ? rule(event) : rule;
+}
