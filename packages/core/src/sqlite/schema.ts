@@ -1,0 +1,150 @@
+/**
+ * The durable schema (SQLite dialect). Kept portable on purpose so a PostgreSQL twin is a
+ * mechanical translation: times are ISO-8601 text, ids are integers or text, JSON columns map to
+ * `jsonb`, `integer primary key autoincrement` maps to an identity column. Nothing here relies on
+ * rowid, WITHOUT ROWID tables, partial indexes or SQLite JSON functions.
+ *
+ * Change this file, then run `pnpm --filter @aegis/core db:generate` and commit `drizzle/`.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Session } from '../schemas.js';
+import type { TranscriptEntry } from '../transcript.js';
+
+/** Sessions: a few columns for filtering, plus the whole `Session` so new fields need no migration. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    workDir: text('work_dir').notNull(),
+    status: text('status').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    data: text('data', { mode: 'json' }).$type<Session>().notNull(),
+  },
+  (t) => [
+    index('sessions_owner_work_dir_status_idx').on(t.ownerId, t.workDir, t.status),
+    index('sessions_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/** The event log. `id` is the global position; `seq` the per-session sequence number. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: text('at').notNull(),
+    type: text('type').notNull(),
+    data: text('data', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [uniqueIndex('events_session_seq_uq').on(t.sessionId, t.seq)],
+);
+
+/** The fields of a transcript entry that are not columns of their own. */
+export type TranscriptBody = Omit<TranscriptEntry, 'id' | 'sessionId' | 'seq' | 'at' | 'role'>;
+
+/** Finished transcript entries. `id` increases across the whole store (cursor for paging). */
+export const transcriptEntries = sqliteTable(
+  'transcript_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: text('at').notNull(),
+    role: text('role').notNull(),
+    body: text('body', { mode: 'json' }).$type<TranscriptBody>().notNull(),
+  },
+  (t) => [index('transcript_entries_session_id_idx').on(t.sessionId, t.id)],
+);
+
+/** Permission requests, pending and answered (one row per request, updated on resolution). */
+export const permissionRequests = sqliteTable(
+  'permission_requests',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id').notNull(),
+    toolCallId: text('tool_call_id'),
+    status: text('status').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    resolvedAt: text('resolved_at'),
+    request: text('request', { mode: 'json' }).$type<unknown>().notNull(),
+    resolution: text('resolution', { mode: 'json' }).$type<unknown>(),
+  },
+  (t) => [
+    index('permission_requests_session_idx').on(t.sessionId, t.requestedAt),
+    index('permission_requests_status_idx').on(t.status),
+  ],
+);
+
+/** Append-only audit log; each row's `hash` chains over `prev_hash` so tampering is detectable. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    actorId: text('actor_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    uniqueIndex('audit_log_hash_uq').on(t.hash),
+  ],
+);
+
+/** API keys; only a hash of the secret is stored. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+    owner: text('owner'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
+);
+
+/** Session templates: a named, reusable session spec. */
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    spec: text('spec', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('templates_name_uq').on(t.name)],
+);
+
+/** Shared key/value memory. */
+export const memoryEntries = sqliteTable('memory_entries', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Pipelines: the submitted spec and the latest status snapshot. */
+export const pipelines = sqliteTable(
+  'pipelines',
+  {
+    id: text('id').primaryKey(),
+    spec: text('spec', { mode: 'json' }).$type<unknown>().notNull(),
+    status: text('status', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('pipelines_created_at_idx').on(t.createdAt)],
+);
