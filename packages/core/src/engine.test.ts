@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createAegis } from './engine.js';
+import type { AegisEvent } from './events.js';
+import { createMemoryStore } from './memory-store.js';
+import { createMemoryDriver, type MemoryStep } from './testing/memory-driver.js';
+
+function setup(script: (text: string) => MemoryStep[], extra: { stallThresholdMs?: number } = {}) {
+  const { driver } = createMemoryDriver(script);
+  const aegis = createAegis({
+    agent: driver,
+    store: createMemoryStore(),
+    ...extra,
+    stallCheckIntervalMs: 10,
+  });
+  const seen: AegisEvent[] = [];
+  aegis.subscribe((e) => seen.push(e));
+  return { aegis, seen };
+}
+
+const say = (text: string, messageId = 'm1'): MemoryStep => ({
+  update: { type: 'message.delta', data: { messageId, text } },
+});
+
+async function until(check: () => boolean | Promise<boolean>, ms = 2000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('engine', () => {
+  it('runs a prompt to idle and records the transcript', async () => {
+    const { aegis, seen } = setup(() => [say('Hel'), say('lo')]);
+    const { session, promptDelivery, reused } = await aegis.sessions.create({ workDir: '/w', prompt: 'hi' });
+    expect(reused).toBe(false);
+    expect(promptDelivery).toMatchObject({ delivered: true, queued: false });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    const read = await aegis.sessions.read(session.id);
+    expect(read.entries.map((e) => [e.role, e.text])).toEqual([
+      ['user', 'hi'],
+      ['assistant', 'Hello'],
+    ]);
+    const seqs = seen.filter((e) => e.sessionId === session.id).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const states = seen.flatMap((e) => (e.type === 'session.state_changed' ? [e.data.to] : []));
+    expect(states).toEqual(['idle', 'working', 'idle']);
+  });
+
+  it('reuses an idle session of the same owner and workDir, never another owner', async () => {
+    const { aegis } = setup(() => []);
+    const a = await aegis.sessions.create({ workDir: '/w' }, { id: 'k1' });
+    const b = await aegis.sessions.create({ workDir: '/w' }, { id: 'k1' });
+    const c = await aegis.sessions.create({ workDir: '/w' }, { id: 'k2' });
+    expect(b.reused).toBe(true);
+    expect(b.session.id).toBe(a.session.id);
+    expect(c.reused).toBe(false);
+    await expect(aegis.sessions.get(a.session.id, { id: 'k2' })).rejects.toMatchObject({
+      code: 'SESSION_NOT_FOUND',
+    });
+  });
+
+  it('waits in permission_prompt until approved, choosing the option by kind', async () => {
+    let decided: unknown;
+    const { aegis } = setup(() => [
+      { permission: { title: 'Write a.txt' }, onDecision: (d) => (decided = d) },
+    ]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'permission_prompt');
+    const pending = (await aegis.sessions.get(session.id)).pendingPermission;
+    expect(pending?.title).toBe('Write a.txt');
+    const answer = await aegis.sessions.respondPermission(session.id, { approve: true, scope: 'always' });
+    expect(answer.optionKind).toBe('allow_always');
+    expect(decided).toEqual({ outcome: 'selected', optionId: 'a2' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    await expect(aegis.sessions.respondPermission(session.id, { approve: true })).rejects.toMatchObject({
+      code: 'NOTHING_PENDING',
+    });
+  });
+
+  it('queues a prompt sent while a turn runs and delivers it in order', async () => {
+    const { aegis } = setup((t) => [say(`re:${t}`, t)]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'one' });
+    const d = await aegis.sessions.prompt(session.id, 'two');
+    expect(d).toMatchObject({ delivered: false, queued: true, position: 1 });
+    await until(async () => (await aegis.sessions.read(session.id)).entries.length === 4);
+    const read = await aegis.sessions.read(session.id);
+    expect(read.entries.map((e) => e.text)).toEqual(['one', 're:one', 'two', 're:two']);
+  });
+
+  it('interrupt answers open permission requests cancelled and returns to idle', async () => {
+    let decided: unknown;
+    const { aegis } = setup(() => [{ permission: { title: 'x' }, onDecision: (d) => (decided = d) }]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'permission_prompt');
+    expect(await aegis.sessions.interrupt(session.id)).toEqual({ interrupted: true, droppedPrompts: 0 });
+    expect(decided).toEqual({ outcome: 'cancelled' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+  });
+
+  it('marks a crashed agent crashed with its exit code', async () => {
+    const { aegis } = setup(() => [{ crash: 9 }]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'crashed');
+    const s = await aegis.sessions.get(session.id);
+    expect(s.exit).toMatchObject({ exitCode: 9, stderrTail: 'boom' });
+    await expect(aegis.sessions.prompt(session.id, 'again')).rejects.toMatchObject({
+      code: 'SESSION_TERMINATED',
+    });
+  });
+
+  it('goes to error on a failed turn and can be prompted again', async () => {
+    const { AegisError } = await import('./errors.js');
+    let n = 0;
+    const { aegis } = setup(() =>
+      n++ === 0 ? [{ fail: new AegisError('AGENT_AUTH_REQUIRED', 'log in') }] : [],
+    );
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'error');
+    expect((await aegis.sessions.get(session.id)).problem?.code).toBe('AGENT_AUTH_REQUIRED');
+    await aegis.sessions.prompt(session.id, 'again');
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+  });
+
+  it('marks a silent turn stalled and wakes it on the next update', async () => {
+    const { aegis } = setup(() => [{ waitForCancel: true }], { stallThresholdMs: 30 });
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'stalled');
+    await aegis.sessions.interrupt(session.id);
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+  });
+
+  it('kills a session, keeps it readable, and rejects an unsupported mode', async () => {
+    const { aegis } = setup(() => []);
+    const { session } = await aegis.sessions.create({ workDir: '/w' });
+    await expect(aegis.sessions.setMode(session.id, 'plan')).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MODE',
+    });
+    const killed = await aegis.sessions.kill(session.id);
+    expect(killed.status).toBe('killed');
+    expect((await aegis.sessions.get(session.id)).status).toBe('killed');
+    expect(aegis.liveCount).toBe(0);
+  });
+});

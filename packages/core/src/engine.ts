@@ -1,0 +1,336 @@
+import type { AgentDriver } from './driver.js';
+import { AegisError } from './errors.js';
+import { EventHub, type EventListener } from './event-hub.js';
+import type { AegisEvent, Decider } from './events.js';
+import { LiveSession, type LiveSessionDeps, type PermissionPolicy } from './live-session.js';
+import type { PermissionAnswer } from './permission-queue.js';
+import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
+import { newSession } from './session-record.js';
+import type { AegisStore } from './store.js';
+import type { TranscriptEntry, TranscriptRole } from './transcript.js';
+
+export interface CreateAegisOptions {
+  agent: AgentDriver;
+  store: AegisStore;
+  /** Decides permission requests before a human is asked. */
+  policy?: PermissionPolicy | undefined;
+  /** Resolves and checks a requested workDir; throws `WORKDIR_DENIED`. Default: accepts as given. */
+  resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
+  /** A working session with no agent update for this long becomes `stalled`. Default 120 s. */
+  stallThresholdMs?: number | undefined;
+  /** How often stalls are checked. Default: a quarter of the threshold, at most 5 s. */
+  stallCheckIntervalMs?: number | undefined;
+  now?: (() => Date) | undefined;
+  onError?: ((err: unknown, context: string) => void) | undefined;
+}
+
+export interface CreateSessionInput {
+  workDir: string;
+  name?: string | undefined;
+  prompt?: string | undefined;
+  permissionMode?: PermissionMode | undefined;
+  model?: string | undefined;
+  agent?: string | undefined;
+  env?: Record<string, string> | undefined;
+  parentId?: string | undefined;
+}
+
+export interface Actor {
+  /** Owner identity (an API key id); `null` for the unauthenticated local user. */
+  id: string | null;
+  /** Admins see every owner's sessions. */
+  admin?: boolean;
+}
+
+export interface PromptDelivery {
+  /** The prompt has been handed to the agent (its turn started). */
+  delivered: boolean;
+  /** The prompt waits behind a running turn or agent start-up, in order. */
+  queued: boolean;
+  /** Position in the queue (1 = next), when queued. */
+  position: number | null;
+  attempts: number;
+}
+
+export interface CreateSessionResult {
+  session: Session;
+  reused: boolean;
+  promptDelivery: PromptDelivery | null;
+}
+
+export interface ListSessionsInput {
+  status?: SessionStatus[] | undefined;
+  workDir?: string | undefined;
+  page?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface TranscriptPage {
+  messages: TranscriptEntry[];
+  has_more: boolean;
+  oldest_id: number | null;
+  newest_id: number | null;
+}
+
+const LOCAL: Actor = { id: null, admin: true };
+
+/**
+ * Creates an Aegis engine: sessions, prompts, permissions and events, with the agent driver and the
+ * store injected. Embeddable in any Node service; no HTTP involved.
+ *
+ * @example
+ * const aegis = createAegis({ agent: createAcpDriver(), store: createSqliteStore({ path }) });
+ * const { session } = await aegis.sessions.create({ workDir: process.cwd(), prompt: 'hi' });
+ * aegis.subscribe((e) => console.log(e.type), { sessionId: session.id });
+ */
+export function createAegis(options: CreateAegisOptions) {
+  const now = options.now ?? (() => new Date());
+  const hub = new EventHub();
+  const live = new Map<string, LiveSession>();
+  const onError =
+    options.onError ??
+    ((err: unknown, context: string) => {
+      console.error(`[aegis] ${context}:`, err);
+    });
+  const stallThresholdMs = options.stallThresholdMs ?? 120_000;
+  let closing = false;
+
+  const deps: LiveSessionDeps = {
+    store: options.store,
+    hub,
+    now,
+    policy: options.policy,
+    onError,
+    stallThresholdMs,
+  };
+
+  const stallTimer = setInterval(
+    () => {
+      for (const s of live.values()) s.checkStall();
+    },
+    options.stallCheckIntervalMs ?? Math.min(5_000, Math.max(10, stallThresholdMs / 4)),
+  );
+  stallTimer.unref();
+
+  function visible(session: Session | undefined, actor: Actor): session is Session {
+    return !!session && (actor.admin === true || session.ownerId === actor.id);
+  }
+
+  async function getSession(id: string, actor: Actor = LOCAL): Promise<Session> {
+    const running = live.get(id);
+    const session = running ? running.snapshot() : await options.store.getSession(id);
+    if (!visible(session, actor)) throw AegisError.sessionNotFound(id);
+    return session;
+  }
+
+  function liveSession(id: string, actor: Actor): LiveSession {
+    const running = live.get(id);
+    if (!running || !visible(running.session, actor)) throw AegisError.sessionNotFound(id);
+    return running;
+  }
+
+  async function requireLive(id: string, actor: Actor): Promise<LiveSession> {
+    const running = live.get(id);
+    if (running && visible(running.session, actor)) {
+      if (isTerminal(running.session.status)) throw AegisError.terminated(id, running.session.status);
+      return running;
+    }
+    const stored = await getSession(id, actor);
+    throw AegisError.terminated(id, stored.status);
+  }
+
+  const sessions = {
+    /**
+     * Creates a session (or reuses an idle one of the same owner in the same workDir) and resolves
+     * once its agent is ready. A given `prompt` is delivered (or queued) right away.
+     */
+    async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
+      if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
+      const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+      for (const s of live.values()) {
+        if (s.session.workDir === workDir && s.session.ownerId === actor.id && s.session.status === 'idle') {
+          if (input.agent && input.agent !== s.session.agent) continue;
+          const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
+          return { session: s.snapshot(), reused: true, promptDelivery };
+        }
+      }
+      const agentName = input.agent ?? options.agent.agents[0];
+      if (!agentName || !options.agent.agents.includes(agentName)) {
+        throw new AegisError(
+          'UNKNOWN_AGENT',
+          `Unknown agent "${input.agent}". Configured agents: ${options.agent.agents.join(', ') || '(none)'}.`,
+          { details: { agents: [...options.agent.agents] } },
+        );
+      }
+      const record = newSession({
+        id: globalThis.crypto.randomUUID(),
+        name: input.name ?? null,
+        workDir,
+        agent: agentName,
+        permissionMode: input.permissionMode ?? 'default',
+        model: input.model ?? null,
+        ownerId: actor.id,
+        parentId: input.parentId ?? null,
+        now: now().toISOString(),
+      });
+      const session = new LiveSession(record, deps);
+      live.set(record.id, session);
+      await session.emit({
+        type: 'session.created',
+        data: {
+          name: record.name,
+          workDir,
+          agent: agentName,
+          permissionMode: record.permissionMode,
+          model: record.model,
+          parentId: record.parentId,
+        },
+      });
+      const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
+      try {
+        await session.start(options.agent, {
+          env: input.env,
+          permissionMode: input.permissionMode,
+          model: input.model,
+        });
+      } finally {
+        if (isTerminal(session.session.status)) live.delete(record.id);
+      }
+      return {
+        session: session.snapshot(),
+        reused: false,
+        promptDelivery: promptDelivery ? { ...promptDelivery } : null,
+      };
+    },
+
+    get: getSession,
+
+    async list(input: ListSessionsInput = {}, actor: Actor = LOCAL) {
+      const limit = input.limit ?? 20;
+      const page = input.page ?? 1;
+      const result = await options.store.listSessions({
+        status: input.status,
+        workDir: input.workDir,
+        ownerId: actor.admin ? undefined : (actor.id ?? undefined),
+        limit,
+        offset: (page - 1) * limit,
+      });
+      const sessions = result.sessions.map((s) => live.get(s.id)?.snapshot() ?? s);
+      return { sessions, total: result.total, page, limit };
+    },
+
+    /** Sends a prompt: delivered now when idle, otherwise queued in order behind the running turn. */
+    async prompt(id: string, text: string, actor: Actor = LOCAL): Promise<PromptDelivery> {
+      return { ...(await requireLive(id, actor)).enqueuePrompt(text) };
+    },
+
+    /** Answers the oldest pending permission request. 409 `NOTHING_PENDING` when none is. */
+    async respondPermission(
+      id: string,
+      answer: PermissionAnswer,
+      actor: Actor = LOCAL,
+    ): Promise<{ requestId: string; optionId: string; optionKind: string }> {
+      const decidedBy: Decider = { type: 'human', actor: actor.id ?? 'local' };
+      return (await requireLive(id, actor)).answerPermission(answer, decidedBy);
+    },
+
+    /** Cancels the running turn (answering open permission requests `cancelled`) and drops queued prompts. */
+    async interrupt(id: string, actor: Actor = LOCAL) {
+      return (await requireLive(id, actor)).interrupt();
+    },
+
+    async setMode(id: string, mode: PermissionMode, actor: Actor = LOCAL): Promise<Session> {
+      const s = await requireLive(id, actor);
+      await s.setMode(mode);
+      return s.snapshot();
+    },
+
+    /** Stops the agent and marks the session `killed`; it stays in the store for audit. */
+    async kill(id: string, actor: Actor = LOCAL): Promise<Session> {
+      const running = live.get(id);
+      if (!running) {
+        const stored = await getSession(id, actor);
+        if (isTerminal(stored.status)) return stored;
+        throw AegisError.terminated(id, stored.status);
+      }
+      liveSession(id, actor);
+      await running.end('killed', 'killed through the API');
+      live.delete(id);
+      return running.snapshot();
+    },
+
+    /** Transcript entries after a client-held cursor, oldest first. */
+    async read(id: string, opts: { after?: number; limit?: number } = {}, actor: Actor = LOCAL) {
+      const session = await getSession(id, actor);
+      const limit = opts.limit ?? 200;
+      const entries = await options.store.listTranscript({ sessionId: id, after: opts.after ?? 0, limit });
+      const last = entries.at(-1);
+      return {
+        status: session.status,
+        session,
+        entries,
+        cursor: last ? last.id : (opts.after ?? 0),
+        has_more: entries.length === limit,
+      };
+    },
+
+    /** Pages the transcript backwards from `before` (newest first within a page, returned oldest first). */
+    async transcriptPage(
+      id: string,
+      opts: { before?: number; limit?: number; role?: TranscriptRole[] } = {},
+      actor: Actor = LOCAL,
+    ): Promise<TranscriptPage> {
+      await getSession(id, actor);
+      const limit = opts.limit ?? 50;
+      const rows = await options.store.listTranscript({
+        sessionId: id,
+        before: opts.before ?? Number.MAX_SAFE_INTEGER,
+        roles: opts.role,
+        limit: limit + 1,
+      });
+      const has_more = rows.length > limit;
+      const messages = rows.slice(0, limit).reverse();
+      return {
+        messages,
+        has_more,
+        oldest_id: messages[0]?.id ?? null,
+        newest_id: messages.at(-1)?.id ?? null,
+      };
+    },
+
+    /** Stored events of one session after `after` (by seq). */
+    async events(id: string, opts: { after?: number; limit?: number } = {}, actor: Actor = LOCAL) {
+      await getSession(id, actor);
+      return options.store.listEvents({ sessionId: id, after: opts.after ?? 0, limit: opts.limit ?? 1000 });
+    },
+  };
+
+  return {
+    sessions,
+    /** Global stored events after a global `id`. */
+    async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
+      return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
+    },
+    /** Listens to events as they become durable. Returns an unsubscribe function. */
+    subscribe(listener: EventListener, filter: { sessionId?: string } = {}): () => void {
+      return hub.subscribe(listener, filter.sessionId);
+    },
+    /** Number of sessions with a running agent. */
+    get liveCount(): number {
+      return live.size;
+    },
+    /** Stops every agent (sessions end `completed`, reason "server shutdown") and closes the store. */
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      clearInterval(stallTimer);
+      await Promise.allSettled(
+        [...live.values()].map((s) => s.end('completed', 'Aegis shut down while the session was live')),
+      );
+      live.clear();
+      await options.store.close();
+    },
+  };
+}
+
+export type Aegis = ReturnType<typeof createAegis>;

@@ -1,0 +1,78 @@
+export { assertNever } from './assert-never.js';
+export type {
+  AgentDriver,
+  AgentHandle,
+  AgentInfo,
+  AgentSink,
+  AgentStartOptions,
+  PermissionDecision,
+  PermissionRequest,
+  TurnResult,
+} from './driver.js';
+export {
+  type Actor,
+  type Aegis,
+  type CreateAegisOptions,
+  type CreateSessionInput,
+  type CreateSessionResult,
+  createAegis,
+  type ListSessionsInput,
+  type PromptDelivery,
+  type TranscriptPage,
+} from './engine.js';
+export {
+  AegisError,
+  ERROR_CODES,
+  ERROR_STATUS,
+  type ErrorCode,
+  errorStatus,
+  isAegisError,
+} from './errors.js';
+export type { EventListener } from './event-hub.js';
+export {
+  AegisEvent,
+  type AgentEventBody,
+  Decider,
+  EVENT_DATA,
+  EVENT_TYPES,
+  type EventBody,
+  type EventData,
+  type EventDraft,
+  type EventOf,
+  type EventType,
+  PlanEntry,
+  StopReason,
+} from './events.js';
+export type { PermissionPolicy, PermissionVerdict } from './live-session.js';
+export { createMemoryStore } from './memory-store.js';
+export { chooseOption, type PermissionAnswer } from './permission-queue.js';
+export {
+  AgentCommand,
+  AgentExit,
+  AgentMode,
+  emptyUsage,
+  isTerminal,
+  PendingPermission,
+  PermissionMode,
+  PermissionOption,
+  PermissionOptionKind,
+  Session,
+  SessionProblem,
+  SessionStatus,
+  TERMINAL_STATUSES,
+  ToolContent,
+  ToolKind,
+  ToolLocation,
+  ToolStatus,
+  Usage,
+} from './schemas.js';
+export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
+export type {
+  AegisStore,
+  EventQuery,
+  SessionQuery,
+  StoreWrite,
+  StoreWriteResult,
+  TranscriptQuery,
+} from './store.js';
+export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';

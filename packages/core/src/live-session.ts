@@ -1,0 +1,526 @@
+import type { AgentDriver, AgentHandle, AgentSink, PermissionDecision, PermissionRequest } from './driver.js';
+import { AegisError } from './errors.js';
+import type { EventHub } from './event-hub.js';
+import type { Decider, EventBody, EventDraft, EventType } from './events.js';
+import { chooseOption, type PermissionAnswer, type QueuedPermission } from './permission-queue.js';
+import { isTerminal, type PermissionMode, type Session, type ToolContent, type ToolKind } from './schemas.js';
+import { applyToSession } from './session-record.js';
+import { reduceStatus } from './state-machine.js';
+import type { AegisStore } from './store.js';
+import type { TranscriptEntryDraft } from './transcript.js';
+
+export type PermissionVerdict = {
+  decision: 'allow' | 'deny' | 'ask';
+  rule: string;
+  scope?: 'once' | 'always';
+};
+/** Server-side policy: answers a permission request before a human is asked (`ask` or undefined defers). */
+export type PermissionPolicy = (context: {
+  session: Session;
+  request: PermissionRequest;
+}) => PermissionVerdict | undefined | Promise<PermissionVerdict | undefined>;
+
+export interface LiveSessionDeps {
+  store: AegisStore;
+  hub: EventHub;
+  now: () => Date;
+  policy: PermissionPolicy | undefined;
+  onError: (err: unknown, context: string) => void;
+  stallThresholdMs: number;
+}
+
+interface QueuedPrompt {
+  text: string;
+  enqueuedAt: number;
+  delivery: { delivered: boolean; queued: boolean; position: number | null; attempts: number };
+}
+
+interface ToolState {
+  toolCallId: string;
+  title: string;
+  kind: ToolKind | null;
+  status: string;
+  input?: unknown;
+  output?: unknown;
+  content: ToolContent[];
+  locations: { path: string; line?: number | null | undefined }[];
+}
+
+/** Events that write the session row (others only append to the log). */
+const QUIET: ReadonlySet<EventType> = new Set(['message.delta', 'thought.delta', 'tool.updated']);
+
+/** The running side of one session: its agent, turn, prompt queue and permission queue. */
+export class LiveSession {
+  readonly session: Session;
+  #handle: AgentHandle | undefined;
+  #queue: QueuedPrompt[] = [];
+  #turn: { id: string; startedAt: number; lastActivity: number } | null = null;
+  #open: { kind: 'message' | 'thought'; id: string; text: string } | null = null;
+  #permissions: QueuedPermission[] = [];
+  #tools = new Map<string, ToolState>();
+  #announced: Promise<void> = Promise.resolve();
+  readonly #deps: LiveSessionDeps;
+
+  constructor(session: Session, deps: LiveSessionDeps) {
+    this.session = session;
+    this.#deps = deps;
+  }
+
+  snapshot(): Session {
+    return structuredClone(this.session);
+  }
+
+  /**
+   * Records an event: reduces the state (throws on an illegal transition, before anything is
+   * written), appends it durably, and announces it to subscribers only after the write resolves.
+   */
+  emit(body: EventBody): Promise<void> {
+    const from = this.session.status;
+    const to = reduceStatus(from, body);
+    const at = this.#deps.now().toISOString();
+    const events: EventDraft[] = [];
+    const transcript: TranscriptEntryDraft[] = [];
+    const push = (b: EventBody) => {
+      applyToSession(this.session, b, at);
+      this.session.lastSeq += 1;
+      events.push({ sessionId: this.session.id, seq: this.session.lastSeq, at, ...b } as EventDraft);
+      return this.session.lastSeq;
+    };
+    const isDeltaOfOpen =
+      (body.type === 'message.delta' &&
+        this.#open?.kind === 'message' &&
+        this.#open.id === body.data.messageId) ||
+      (body.type === 'thought.delta' &&
+        this.#open?.kind === 'thought' &&
+        this.#open.id === body.data.messageId);
+    if (this.#open && !isDeltaOfOpen) this.#closeOpen(push, transcript, at);
+
+    const seq = push(body);
+    this.#track(body, seq, at, transcript);
+    if (to !== from) {
+      this.session.status = to;
+      push({ type: 'session.state_changed', data: { from, to, reason: reasonFor(body) } });
+    }
+    const sessions = QUIET.has(body.type) && to === from ? [] : [this.snapshot()];
+    const written = this.#deps.store.write({ sessions, events, transcript });
+    this.#announced = this.#announced
+      .then(() => written)
+      .then(
+        (res) => this.#deps.hub.publish(res.events),
+        (err) => this.#deps.onError(err, `storing events of session ${this.session.id}`),
+      );
+    return written.then(() => undefined);
+  }
+
+  /** Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown. */
+  #emitSafe(body: EventBody): void {
+    try {
+      this.emit(body).catch((err) => this.#deps.onError(err, `recording ${body.type}`));
+    } catch (err) {
+      if (!isTerminal(this.session.status)) this.#deps.onError(err, `dropping ${body.type}`);
+    }
+  }
+
+  #closeOpen(push: (b: EventBody) => number, transcript: TranscriptEntryDraft[], at: string): void {
+    const open = this.#open;
+    if (!open) return;
+    this.#open = null;
+    if (open.kind === 'message') {
+      const seq = push({ type: 'message.completed', data: { messageId: open.id, text: open.text } });
+      transcript.push(this.#entry(seq, at, 'assistant', open.text));
+    } else {
+      transcript.push(this.#entry(this.session.lastSeq, at, 'thought', open.text));
+    }
+  }
+
+  #entry(seq: number, at: string, role: TranscriptEntryDraft['role'], text: string): TranscriptEntryDraft {
+    return { sessionId: this.session.id, seq, at, role, text };
+  }
+
+  /** Keeps the running message and tool state that transcript entries are made from. */
+  #track(body: EventBody, seq: number, at: string, transcript: TranscriptEntryDraft[]): void {
+    switch (body.type) {
+      case 'message.delta':
+      case 'thought.delta': {
+        const kind = body.type === 'message.delta' ? 'message' : 'thought';
+        if (this.#open) this.#open.text += body.data.text;
+        else this.#open = { kind, id: body.data.messageId, text: body.data.text };
+        break;
+      }
+      case 'turn.started':
+        transcript.push(this.#entry(seq, at, 'user', body.data.text));
+        break;
+      case 'tool.started':
+      case 'tool.updated':
+      case 'tool.completed': {
+        const d = body.data;
+        const prev = this.#tools.get(d.toolCallId);
+        const next: ToolState = {
+          toolCallId: d.toolCallId,
+          title: d.title ?? prev?.title ?? 'tool call',
+          kind: d.kind ?? prev?.kind ?? null,
+          status: d.status ?? prev?.status ?? 'pending',
+          input: d.input !== undefined ? d.input : prev?.input,
+          output: d.output !== undefined ? d.output : prev?.output,
+          content: d.content ?? prev?.content ?? [],
+          locations: d.locations ?? prev?.locations ?? [],
+        };
+        if (body.type === 'tool.completed') {
+          this.#tools.delete(d.toolCallId);
+          transcript.push({ ...this.#entry(seq, at, 'tool', next.title), tool: next });
+        } else {
+          this.#tools.set(d.toolCallId, next);
+        }
+        break;
+      }
+      case 'permission.resolved': {
+        const req = this.#resolvedRequests.get(body.data.requestId);
+        this.#resolvedRequests.delete(body.data.requestId);
+        transcript.push({
+          ...this.#entry(seq, at, 'permission', req?.title ?? 'permission'),
+          permission: {
+            requestId: body.data.requestId,
+            title: req?.title ?? 'permission',
+            options: req?.options ?? [],
+            outcome: body.data.outcome,
+            optionKind: body.data.optionKind,
+            decidedBy: body.data.decidedBy,
+          },
+        });
+        break;
+      }
+      case 'plan.updated':
+        transcript.push({ ...this.#entry(seq, at, 'plan', 'plan'), plan: body.data.entries });
+        break;
+      case 'turn.failed':
+        transcript.push(this.#entry(seq, at, 'system', body.data.problem.message));
+        break;
+      case 'session.ended':
+        transcript.push(this.#entry(seq, at, 'system', `Session ${body.data.status}: ${body.data.reason}`));
+        break;
+      default:
+        break;
+    }
+  }
+
+  #resolvedRequests = new Map<string, PermissionRequest>();
+
+  // ---- agent lifecycle -------------------------------------------------------------------------
+
+  async start(
+    driver: AgentDriver,
+    opts: {
+      env?: Record<string, string> | undefined;
+      permissionMode?: PermissionMode | undefined;
+      model?: string | undefined;
+    },
+  ): Promise<void> {
+    try {
+      this.#handle = await driver.start(
+        {
+          sessionId: this.session.id,
+          workDir: this.session.workDir,
+          agent: this.session.agent,
+          env: opts.env,
+        },
+        this.#sink(),
+      );
+    } catch (err) {
+      const e = AegisError.fromUnknown(err, 'AGENT_START_FAILED');
+      this.session.problem = { code: e.code, message: e.message };
+      const exit = exitFromDetails(e.details);
+      this.#emitSafe({ type: 'session.ended', data: { status: 'crashed', reason: e.message, exit } });
+      await this.#announced;
+      throw e;
+    }
+    if (isTerminal(this.session.status)) {
+      await this.#handle.close().catch(() => {});
+      throw new AegisError(
+        'AGENT_CRASHED',
+        `The agent exited while starting: ${this.session.exit?.stderrTail ?? ''}`,
+      );
+    }
+    const info = this.#handle.info;
+    await this.emit({
+      type: 'agent.ready',
+      data: {
+        agentName: info.agentName,
+        agentVersion: info.agentVersion,
+        protocolVersion: info.protocolVersion,
+        pid: info.pid,
+        modes: info.modes,
+        currentMode: info.currentMode,
+        models: info.models,
+        currentModel: info.currentModel,
+      },
+    });
+    if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
+      this.#emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
+    }
+    try {
+      if (opts.permissionMode && opts.permissionMode !== (info.currentMode ?? 'default')) {
+        await this.setMode(opts.permissionMode);
+      }
+      if (opts.model && opts.model !== info.currentModel) await this.#handle.setModel(opts.model);
+    } catch (err) {
+      await this.end('killed', `could not apply the requested settings: ${(err as Error).message}`);
+      throw err;
+    }
+    this.#drain();
+  }
+
+  #sink(): AgentSink {
+    return {
+      update: (body) => {
+        if (this.#turn) this.#turn.lastActivity = Date.now();
+        this.#emitSafe(body);
+      },
+      requestPermission: (request, signal) => this.#requestPermission(request, signal),
+      exited: (exit) => {
+        if (isTerminal(this.session.status)) return;
+        this.#cancelPermissions('agent exited');
+        const status = exit.expected ? 'completed' : 'crashed';
+        const code = exit.exitCode ?? exit.signal ?? 'unknown';
+        const reason = exit.expected ? 'agent exited' : `agent process exited unexpectedly (${code})`;
+        if (!exit.expected) this.session.problem = { code: 'AGENT_CRASHED', message: reason };
+        this.#emitSafe({
+          type: 'session.ended',
+          data: {
+            status,
+            reason,
+            exit: { exitCode: exit.exitCode, signal: exit.signal, stderrTail: exit.stderrTail },
+          },
+        });
+      },
+    };
+  }
+
+  /** Ends the session with a terminal status and stops its agent. */
+  async end(status: 'completed' | 'killed', reason: string): Promise<void> {
+    if (isTerminal(this.session.status)) return;
+    this.#cancelPermissions(reason);
+    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
+    this.session.queuedPrompts = 0;
+    await this.emit({ type: 'session.ended', data: { status, reason, exit: null } });
+    await this.#handle?.close().catch((err) => this.#deps.onError(err, 'closing agent'));
+    await this.#announced;
+  }
+
+  async setMode(mode: PermissionMode): Promise<void> {
+    if (!this.#handle)
+      throw new AegisError('CONFLICT', 'The agent is still starting; retry when the session is idle.');
+    await this.#handle.setMode(mode);
+    if (this.session.permissionMode !== mode) await this.emit({ type: 'mode.changed', data: { mode } });
+  }
+
+  // ---- turns ---------------------------------------------------------------------------------
+
+  /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
+  enqueuePrompt(text: string): {
+    delivered: boolean;
+    queued: boolean;
+    position: number | null;
+    attempts: number;
+  } {
+    const delivery = { delivered: false, queued: true, position: this.#queue.length + 1, attempts: 0 };
+    this.#queue.push({ text, enqueuedAt: Date.now(), delivery });
+    this.session.queuedPrompts = this.#queue.length;
+    this.#drain();
+    return delivery;
+  }
+
+  #drain(): void {
+    if (!this.#handle || this.#turn || isTerminal(this.session.status) || this.session.status === 'pending')
+      return;
+    const next = this.#queue.shift();
+    if (!next) return;
+    this.#queue.forEach((q, i) => {
+      q.delivery.position = i + 1;
+    });
+    this.session.queuedPrompts = this.#queue.length;
+    Object.assign(next.delivery, { delivered: true, queued: false, position: null, attempts: 1 });
+    void this.#runTurn(next);
+  }
+
+  async #runTurn(item: QueuedPrompt): Promise<void> {
+    const handle = this.#handle;
+    if (!handle) return;
+    const turnId = globalThis.crypto.randomUUID();
+    const startedAt = Date.now();
+    this.#turn = { id: turnId, startedAt, lastActivity: startedAt };
+    this.#emitSafe({
+      type: 'turn.started',
+      data: { turnId, text: item.text, queuedMs: startedAt - item.enqueuedAt },
+    });
+    try {
+      const result = await handle.prompt(item.text);
+      this.#emitSafe({
+        type: 'turn.completed',
+        data: { turnId, stopReason: result.stopReason, durationMs: Date.now() - startedAt },
+      });
+    } catch (err) {
+      const e = AegisError.fromUnknown(err, 'AGENT_PROTOCOL_ERROR');
+      const retryAfterMs = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
+      const hint = typeof e.details?.hint === 'string' ? e.details.hint : undefined;
+      this.#emitSafe({
+        type: 'turn.failed',
+        data: {
+          turnId,
+          problem: {
+            code: e.code,
+            message: e.message,
+            ...(hint ? { hint } : {}),
+            ...(retryAfterMs !== undefined
+              ? { retryAt: new Date(Date.now() + retryAfterMs).toISOString() }
+              : {}),
+          },
+          rateLimited: e.code === 'RATE_LIMITED',
+          durationMs: Date.now() - startedAt,
+        },
+      });
+    } finally {
+      this.#turn = null;
+      this.#cancelPermissions('turn ended');
+      this.#drain();
+    }
+  }
+
+  checkStall(): void {
+    const turn = this.#turn;
+    if (!turn || this.session.status !== 'working') return;
+    const silentMs = Date.now() - turn.lastActivity;
+    if (silentMs >= this.#deps.stallThresholdMs)
+      this.#emitSafe({ type: 'turn.stalled', data: { turnId: turn.id, silentMs } });
+  }
+
+  async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
+    const dropped = this.#queue.splice(0);
+    for (const q of dropped) q.delivery.queued = false;
+    this.session.queuedPrompts = 0;
+    if (!this.#turn || !this.#handle) return { interrupted: false, droppedPrompts: dropped.length };
+    this.#cancelPermissions('interrupted');
+    await this.#handle.cancel();
+    return { interrupted: true, droppedPrompts: dropped.length };
+  }
+
+  // ---- permissions ---------------------------------------------------------------------------
+
+  #requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const q: QueuedPermission = {
+        requestId: globalThis.crypto.randomUUID(),
+        request,
+        requestedAt: Date.now(),
+        announced: false,
+        settle: (decision, decidedBy) => {
+          if (settled) return;
+          settled = true;
+          const i = this.#permissions.indexOf(q);
+          if (i >= 0) this.#permissions.splice(i, 1);
+          this.session.pendingPermissionCount = this.#permissions.length;
+          if (q.announced) {
+            const option =
+              decision.outcome === 'selected'
+                ? request.options.find((o) => o.optionId === decision.optionId)
+                : undefined;
+            this.#resolvedRequests.set(q.requestId, request);
+            this.#emitSafe({
+              type: 'permission.resolved',
+              data: {
+                requestId: q.requestId,
+                outcome: decision.outcome,
+                optionId: option?.optionId ?? null,
+                optionKind: option?.kind ?? null,
+                decidedBy,
+                waitedMs: Date.now() - q.requestedAt,
+              },
+            });
+          }
+          if (this.#turn) this.#turn.lastActivity = Date.now();
+          resolve(decision);
+          const next = this.#permissions[0];
+          if (next && !next.announced) this.#activate(next);
+        },
+      };
+      if (signal.aborted) return resolve({ outcome: 'cancelled' });
+      signal.addEventListener('abort', () => q.settle({ outcome: 'cancelled' }, SYSTEM('agent cancelled')), {
+        once: true,
+      });
+      this.#permissions.push(q);
+      this.session.pendingPermissionCount = this.#permissions.length;
+      if (this.#permissions.length === 1) this.#activate(q);
+    });
+  }
+
+  #activate(q: QueuedPermission): void {
+    q.announced = true;
+    const r = q.request;
+    this.#emitSafe({
+      type: 'permission.requested',
+      data: {
+        requestId: q.requestId,
+        toolCallId: r.toolCallId,
+        title: r.title,
+        kind: r.kind,
+        input: r.input,
+        content: r.content,
+        options: r.options,
+      },
+    });
+    const policy = this.#deps.policy;
+    if (!policy) return;
+    Promise.resolve(policy({ session: this.snapshot(), request: r }))
+      .then((verdict) => {
+        if (!verdict || verdict.decision === 'ask') return;
+        const option = chooseOption(r.options, {
+          approve: verdict.decision === 'allow',
+          scope: verdict.scope,
+        });
+        q.settle(
+          { outcome: 'selected', optionId: option.optionId },
+          { type: 'policy', actor: null, rule: verdict.rule },
+        );
+      })
+      .catch((err) => this.#deps.onError(err, 'permission policy'));
+  }
+
+  answerPermission(answer: PermissionAnswer, decidedBy: Decider) {
+    const q = this.#permissions[0];
+    if (!q?.announced) throw AegisError.nothingPending(this.session.id);
+    const option = chooseOption(q.request.options, answer);
+    q.settle({ outcome: 'selected', optionId: option.optionId }, decidedBy);
+    return { requestId: q.requestId, optionId: option.optionId, optionKind: option.kind };
+  }
+
+  #cancelPermissions(reason: string): void {
+    const all = this.#permissions.splice(0);
+    for (const q of all) q.settle({ outcome: 'cancelled' }, SYSTEM(reason));
+  }
+}
+
+const SYSTEM = (rule: string): Decider => ({ type: 'system', actor: null, rule });
+
+function reasonFor(body: EventBody): string | null {
+  switch (body.type) {
+    case 'turn.failed':
+      return body.data.problem.message;
+    case 'session.ended':
+      return body.data.reason;
+    case 'turn.completed':
+      return `turn ended: ${body.data.stopReason}`;
+    default:
+      return body.type;
+  }
+}
+
+function exitFromDetails(details: Record<string, unknown> | undefined) {
+  if (!details) return null;
+  const { exitCode, signal, stderrTail } = details;
+  if (exitCode === undefined && stderrTail === undefined) return null;
+  return {
+    exitCode: typeof exitCode === 'number' ? exitCode : null,
+    signal: typeof signal === 'string' ? signal : null,
+    stderrTail: typeof stderrTail === 'string' ? stderrTail : '',
+  };
+}

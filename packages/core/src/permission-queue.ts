@@ -1,0 +1,50 @@
+import type { PermissionDecision, PermissionRequest } from './driver.js';
+import { AegisError } from './errors.js';
+import type { Decider } from './events.js';
+import type { PermissionOption, PermissionOptionKind } from './schemas.js';
+
+export interface QueuedPermission {
+  requestId: string;
+  request: PermissionRequest;
+  requestedAt: number;
+  announced: boolean;
+  settle(decision: PermissionDecision, decidedBy: Decider): void;
+}
+
+export interface PermissionAnswer {
+  approve: boolean;
+  /** An explicit option id; must be one the agent offered. */
+  optionId?: string | undefined;
+  /** `always` picks the agent's allow_always / reject_always option. */
+  scope?: 'once' | 'always' | undefined;
+}
+
+const PREFERENCE: Record<string, PermissionOptionKind[]> = {
+  'approve:once': ['allow_once', 'allow_always'],
+  'approve:always': ['allow_always'],
+  'reject:once': ['reject_once', 'reject_always'],
+  'reject:always': ['reject_always', 'reject_once'],
+};
+
+/** Picks the offered option for an answer, by kind — never by a hard-coded id. */
+export function chooseOption(options: PermissionOption[], answer: PermissionAnswer): PermissionOption {
+  if (answer.optionId !== undefined) {
+    const found = options.find((o) => o.optionId === answer.optionId);
+    if (!found) {
+      throw AegisError.validation(
+        `optionId ${answer.optionId} is not one of the offered options (${options.map((o) => o.optionId).join(', ')}).`,
+        { offered: options },
+      );
+    }
+    return found;
+  }
+  const key = `${answer.approve ? 'approve' : 'reject'}:${answer.scope ?? 'once'}`;
+  for (const kind of PREFERENCE[key] ?? []) {
+    const found = options.find((o) => o.kind === kind);
+    if (found) return found;
+  }
+  throw AegisError.validation(
+    `The agent offered no option to ${answer.approve ? 'approve' : 'reject'}${answer.scope === 'always' ? ' always' : ''}; offered kinds: ${options.map((o) => o.kind).join(', ')}.`,
+    { offered: options },
+  );
+}

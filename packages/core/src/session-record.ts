@@ -1,0 +1,121 @@
+import type { EventBody } from './events.js';
+import { emptyUsage, type Session } from './schemas.js';
+
+export interface NewSessionInput {
+  id: string;
+  name: string | null;
+  workDir: string;
+  agent: string;
+  permissionMode: Session['permissionMode'];
+  model: string | null;
+  ownerId: string | null;
+  parentId: string | null;
+  now: string;
+}
+
+export function newSession(input: NewSessionInput): Session {
+  return {
+    id: input.id,
+    name: input.name,
+    title: null,
+    workDir: input.workDir,
+    status: 'pending',
+    permissionMode: input.permissionMode,
+    agent: input.agent,
+    model: input.model,
+    ownerId: input.ownerId,
+    parentId: input.parentId,
+    createdAt: input.now,
+    updatedAt: input.now,
+    lastActivityAt: input.now,
+    turns: 0,
+    queuedPrompts: 0,
+    lastSeq: 0,
+    usage: emptyUsage(),
+    pendingPermission: null,
+    pendingPermissionCount: 0,
+    problem: null,
+    exit: null,
+    availableModes: [],
+    availableCommands: [],
+  };
+}
+
+/** Folds the descriptive fields an event carries into the session record (status is the reducer's job). */
+export function applyToSession(session: Session, event: EventBody, at: string): void {
+  session.updatedAt = at;
+  switch (event.type) {
+    case 'agent.ready':
+      session.availableModes = event.data.modes;
+      if (event.data.currentModel && !session.model) session.model = event.data.currentModel;
+      break;
+    case 'turn.started':
+      session.turns += 1;
+      session.problem = null;
+      session.lastActivityAt = at;
+      break;
+    case 'turn.failed':
+      session.problem = event.data.problem;
+      break;
+    case 'permission.requested':
+      session.pendingPermission = {
+        requestId: event.data.requestId,
+        toolCallId: event.data.toolCallId,
+        title: event.data.title,
+        kind: event.data.kind,
+        input: event.data.input,
+        content: event.data.content,
+        options: event.data.options,
+        requestedAt: at,
+      };
+      break;
+    case 'permission.resolved':
+      if (session.pendingPermission?.requestId === event.data.requestId) session.pendingPermission = null;
+      break;
+    case 'usage.updated': {
+      const u = session.usage;
+      const d = event.data;
+      if (d.contextUsed !== undefined) u.contextUsed = d.contextUsed;
+      if (d.contextSize !== undefined) u.contextSize = d.contextSize;
+      if (d.costUsd !== undefined && d.costUsd !== null) u.costUsd = d.costUsd;
+      u.inputTokens += d.inputTokens ?? 0;
+      u.outputTokens += d.outputTokens ?? 0;
+      u.cachedReadTokens += d.cachedReadTokens ?? 0;
+      u.cachedWriteTokens += d.cachedWriteTokens ?? 0;
+      u.totalTokens = u.inputTokens + u.outputTokens + u.cachedReadTokens + u.cachedWriteTokens;
+      break;
+    }
+    case 'commands.updated':
+      session.availableCommands = event.data.commands;
+      break;
+    case 'mode.changed': {
+      const mode = event.data.mode;
+      if (isPermissionMode(mode)) session.permissionMode = mode;
+      break;
+    }
+    case 'session.info_updated':
+      session.title = event.data.title;
+      break;
+    case 'session.ended':
+      session.exit = event.data.exit;
+      session.pendingPermission = null;
+      session.pendingPermissionCount = 0;
+      session.queuedPrompts = 0;
+      break;
+    case 'message.delta':
+    case 'thought.delta':
+    case 'tool.started':
+    case 'tool.updated':
+    case 'tool.completed':
+    case 'plan.updated':
+      session.lastActivityAt = at;
+      break;
+    default:
+      break;
+  }
+}
+
+const MODES = new Set(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']);
+function isPermissionMode(mode: string): mode is Session['permissionMode'] {
+  return MODES.has(mode);
+}

@@ -1,0 +1,94 @@
+import type { AgentDriver, AgentHandle, AgentSink, PermissionDecision } from '../driver.js';
+import { AegisError } from '../errors.js';
+import type { AgentEventBody, StopReason } from '../events.js';
+
+/** One step of an in-memory agent's turn. */
+export type MemoryStep =
+  | { update: AgentEventBody }
+  | { permission: { title: string }; onDecision?: (d: PermissionDecision) => void }
+  | { waitForCancel: true }
+  | { fail: AegisError }
+  | { crash: number };
+
+/**
+ * An in-memory {@link AgentDriver} for core tests: each prompt runs the steps `script(text)` returns.
+ * It exists to test the engine without processes; acp-runtime's tests use a real child process.
+ */
+export function createMemoryDriver(
+  script: (text: string) => MemoryStep[],
+  modes = ['default', 'acceptEdits'],
+) {
+  const sinks: AgentSink[] = [];
+  const driver: AgentDriver = {
+    agents: ['memory'],
+    async start(_opts, sink) {
+      sinks.push(sink);
+      let cancel: (() => void) | undefined;
+      let closed = false;
+      const handle: AgentHandle = {
+        info: {
+          agentName: 'memory',
+          agentVersion: '1',
+          protocolVersion: 1,
+          pid: null,
+          modes: modes.map((id) => ({ id, name: id })),
+          currentMode: 'default',
+          models: [],
+          currentModel: null,
+          commands: [{ name: 'review', description: 'Review code' }],
+        },
+        async prompt(text) {
+          const ac = new AbortController();
+          cancel = () => ac.abort();
+          let stopReason: StopReason = 'end_turn';
+          for (const step of script(text)) {
+            if (ac.signal.aborted) return { stopReason: 'cancelled' };
+            if ('update' in step) sink.update(step.update);
+            else if ('permission' in step) {
+              const d = await sink.requestPermission(
+                {
+                  toolCallId: 't1',
+                  title: step.permission.title,
+                  kind: 'edit',
+                  content: [],
+                  options: [
+                    { optionId: 'a1', name: 'Allow', kind: 'allow_once' },
+                    { optionId: 'a2', name: 'Always', kind: 'allow_always' },
+                    { optionId: 'r1', name: 'Reject', kind: 'reject_once' },
+                  ],
+                },
+                ac.signal,
+              );
+              step.onDecision?.(d);
+              if (d.outcome === 'cancelled') stopReason = 'cancelled';
+            } else if ('waitForCancel' in step) {
+              await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r(), { once: true }));
+              return { stopReason: 'cancelled' };
+            } else if ('fail' in step) throw step.fail;
+            else if ('crash' in step) {
+              closed = true;
+              sink.exited({ exitCode: step.crash, signal: null, stderrTail: 'boom', expected: false });
+              throw new AegisError('AGENT_CRASHED', 'agent crashed');
+            }
+            await new Promise((r) => setImmediate(r));
+          }
+          return { stopReason };
+        },
+        async cancel() {
+          cancel?.();
+        },
+        async setMode(mode) {
+          if (!modes.includes(mode)) throw new AegisError('UNSUPPORTED_MODE', `mode ${mode} not offered`);
+        },
+        async setModel() {},
+        async close() {
+          if (closed) return;
+          closed = true;
+          sink.exited({ exitCode: 0, signal: null, stderrTail: '', expected: true });
+        },
+      };
+      return handle;
+    },
+  };
+  return { driver, sinks };
+}
