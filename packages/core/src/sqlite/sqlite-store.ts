@@ -1,0 +1,316 @@
+import Database from 'better-sqlite3';
+import { and, asc, count, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { AegisError } from '../errors.js';
+import type { AegisEvent } from '../events.js';
+import type { Session } from '../schemas.js';
+import type {
+  AegisStore,
+  EventQuery,
+  SessionQuery,
+  StoreWrite,
+  StoreWriteResult,
+  TranscriptQuery,
+} from '../store.js';
+import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { openDatabase } from './open-database.js';
+import { events, sessions, transcriptEntries } from './schema.js';
+import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; its directory is created if missing. `':memory:'` for a throwaway store. */
+  path: string;
+  /** How long a write waits for another connection's lock before failing. Default 5000. */
+  busyTimeoutMs?: number | undefined;
+  /** Where the drizzle-kit migrations live. Defaults to the `drizzle/` folder shipped with the package. */
+  migrationsFolder?: string | undefined;
+}
+
+const p = sql.placeholder;
+
+/**
+ * A durable {@link AegisStore} in one SQLite file (better-sqlite3 + drizzle), migrated on open.
+ * `write` calls made in the same event-loop turn share one transaction; each resolves with its own
+ * ids once that transaction has committed, or they all reject with `STORE_UNAVAILABLE`.
+ *
+ * @example
+ * const store = createSqliteStore({ path: join(stateDir, 'aegis.db') });
+ * const { events } = await store.write({ sessions: [session], events: [draft] });
+ * await store.close();
+ */
+export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
+  const db = openDatabase(options);
+  const client = db.$client;
+  let closed = false;
+
+  const upsertSession = db
+    .insert(sessions)
+    .values({
+      id: p('id'),
+      ownerId: p('ownerId'),
+      workDir: p('workDir'),
+      status: p('status'),
+      createdAt: p('createdAt'),
+      updatedAt: p('updatedAt'),
+      data: p('data'),
+    })
+    .onConflictDoUpdate({
+      target: sessions.id,
+      set: {
+        ownerId: sql`excluded.owner_id`,
+        workDir: sql`excluded.work_dir`,
+        status: sql`excluded.status`,
+        createdAt: sql`excluded.created_at`,
+        updatedAt: sql`excluded.updated_at`,
+        data: sql`excluded.data`,
+      },
+    })
+    .prepare();
+  const insertEvent = db
+    .insert(events)
+    .values({ sessionId: p('sessionId'), seq: p('seq'), at: p('at'), type: p('type'), data: p('data') })
+    .returning({ id: events.id })
+    .prepare();
+  const insertTranscript = db
+    .insert(transcriptEntries)
+    .values({ sessionId: p('sessionId'), seq: p('seq'), at: p('at'), role: p('role'), body: p('body') })
+    .returning({ id: transcriptEntries.id })
+    .prepare();
+
+  const selectSession = db
+    .select({ data: sessions.data })
+    .from(sessions)
+    .where(eq(sessions.id, p('id')))
+    .prepare();
+  const sessionEvents = db
+    .select()
+    .from(events)
+    .where(and(eq(events.sessionId, p('sessionId')), gt(events.seq, p('after'))))
+    .orderBy(asc(events.seq))
+    .limit(p('limit'))
+    .prepare();
+  const globalEvents = db
+    .select()
+    .from(events)
+    .where(gt(events.id, p('after')))
+    .orderBy(asc(events.id))
+    .limit(p('limit'))
+    .prepare();
+
+  // Queries whose shape depends on optional filters are prepared once per shape.
+  const shapes = new Map<string, { all(values: Record<string, unknown>): unknown }>();
+  const prepared = <T>(key: string, build: () => { all(values: Record<string, unknown>): T[] }) => {
+    let stmt = shapes.get(key);
+    if (!stmt) shapes.set(key, (stmt = build()));
+    return stmt as { all(values: Record<string, unknown>): T[] };
+  };
+  const indexed = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  const indexedValues = (prefix: string, list: readonly string[] = []) =>
+    Object.fromEntries(list.map((v, i) => [`${prefix}${i}`, v]));
+
+  function writeOne(batch: StoreWrite): StoreWriteResult {
+    for (const s of batch.sessions ?? []) {
+      upsertSession.run({
+        id: s.id,
+        ownerId: s.ownerId,
+        workDir: s.workDir,
+        status: s.status,
+        createdAt: s.createdAt,
+        updatedAt: s.updatedAt,
+        data: s,
+      });
+    }
+    const written: AegisEvent[] = [];
+    for (const draft of batch.events ?? []) {
+      const row = insertEvent.get({ ...draft });
+      written.push({ ...structuredClone(draft), id: row.id } as AegisEvent);
+    }
+    const entries: TranscriptEntry[] = [];
+    for (const draft of batch.transcript ?? []) {
+      const { sessionId, seq, at, role, ...body } = draft;
+      const row = insertTranscript.get({ sessionId, seq, at, role, body });
+      entries.push({ ...structuredClone(draft), id: row.id });
+    }
+    return { events: written, transcript: entries };
+  }
+
+  // Nested better-sqlite3 transactions are savepoints: one caller's bad batch (say a duplicate seq)
+  // is rolled back and rejected alone, while the others in the group still commit.
+  const writeSavepoint = client.transaction(writeOne);
+  const commitGroup = client.transaction((batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] =>
+    batches.map((batch) => {
+      try {
+        return { ok: true, value: writeSavepoint(batch) };
+      } catch (err) {
+        if (!isCallerError(err) || !client.inTransaction) throw err;
+        return { ok: false, error: callerError(err) };
+      }
+    }),
+  );
+
+  const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(
+    // IMMEDIATE takes the write lock up front, so a busy database fails (after the busy timeout)
+    // before anything runs instead of midway through the group.
+    (batches) => commitGroup.immediate(batches),
+    (err) =>
+      unavailable(
+        options.path,
+        'write to',
+        err,
+        'Nothing from this batch was written; check free disk space and whether another process holds the database lock, then retry.',
+      ),
+  );
+
+  function read<T>(fn: () => T): Promise<T> {
+    if (closed) return Promise.reject(closedError(options.path));
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(
+        unavailable(options.path, 'read from', err, 'Check that the file is readable and not corrupted.'),
+      );
+    }
+  }
+
+  return {
+    write(batch) {
+      if (closed) return Promise.reject(closedError(options.path));
+      return batcher.push(batch);
+    },
+
+    getSession(id) {
+      return read(() => selectSession.get({ id })?.data);
+    },
+
+    listSessions(q: SessionQuery) {
+      return read(() => {
+        // `IN ()` is not portable SQL; an empty status list simply matches nothing.
+        if (q.status?.length === 0) return { sessions: [], total: 0 };
+        const statuses = indexed('status', q.status?.length ?? 0);
+        const conditions: SQL[] = [];
+        if (q.status)
+          conditions.push(
+            inArray(
+              sessions.status,
+              statuses.map((n) => p(n)),
+            ),
+          );
+        if (q.workDir !== undefined) conditions.push(eq(sessions.workDir, p('workDir')));
+        if (q.ownerId !== undefined) conditions.push(eq(sessions.ownerId, p('ownerId')));
+        const key = `${statuses.length}:${q.workDir !== undefined}:${q.ownerId !== undefined}`;
+        const values = { workDir: q.workDir, ownerId: q.ownerId, ...indexedValues('status', q.status) };
+        const page = prepared<{ data: Session }>(`sessions:${key}`, () =>
+          db
+            .select({ data: sessions.data })
+            .from(sessions)
+            .where(and(...conditions))
+            .orderBy(desc(sessions.createdAt), asc(sessions.id))
+            .limit(p('limit'))
+            .offset(p('offset'))
+            .prepare(),
+        ).all({ ...values, limit: q.limit, offset: q.offset });
+        const [totalRow] = prepared<{ total: number }>(`sessions-total:${key}`, () =>
+          db
+            .select({ total: count() })
+            .from(sessions)
+            .where(and(...conditions))
+            .prepare(),
+        ).all(values);
+        return { sessions: page.map((r) => r.data), total: totalRow?.total ?? 0 };
+      });
+    },
+
+    listEvents(q: EventQuery) {
+      return read(() => {
+        const rows =
+          q.sessionId !== undefined
+            ? sessionEvents.all({ sessionId: q.sessionId, after: q.after ?? 0, limit: q.limit })
+            : globalEvents.all({ after: q.after ?? 0, limit: q.limit });
+        return rows as AegisEvent[];
+      });
+    },
+
+    listTranscript(q: TranscriptQuery) {
+      return read(() => {
+        if (q.roles?.length === 0) return [];
+        const roles = indexed('role', q.roles?.length ?? 0);
+        const newestFirst = q.before !== undefined;
+        const rows = prepared<typeof transcriptEntries.$inferSelect>(
+          `transcript:${newestFirst}:${roles.length}`,
+          () =>
+            db
+              .select()
+              .from(transcriptEntries)
+              .where(
+                and(
+                  eq(transcriptEntries.sessionId, p('sessionId')),
+                  newestFirst ? lt(transcriptEntries.id, p('cursor')) : gt(transcriptEntries.id, p('cursor')),
+                  roles.length > 0
+                    ? inArray(
+                        transcriptEntries.role,
+                        roles.map((n) => p(n)),
+                      )
+                    : undefined,
+                ),
+              )
+              .orderBy(newestFirst ? desc(transcriptEntries.id) : asc(transcriptEntries.id))
+              .limit(p('limit'))
+              .prepare(),
+        );
+        const values = {
+          sessionId: q.sessionId,
+          cursor: newestFirst ? q.before : (q.after ?? 0),
+          limit: q.limit,
+          ...indexedValues('role', q.roles),
+        };
+        return rows.all(values).map(
+          ({ body, role, ...cols }): TranscriptEntry => ({
+            ...body,
+            ...cols,
+            role: role as TranscriptRole,
+          }),
+        );
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await batcher.drain();
+      client.close();
+    },
+  };
+}
+
+const isCallerError = (err: unknown): boolean =>
+  !(err instanceof Database.SqliteError) || err.code.startsWith('SQLITE_CONSTRAINT');
+
+function callerError(err: unknown): AegisError {
+  if (err instanceof Database.SqliteError) {
+    return new AegisError(
+      'CONFLICT',
+      `The write conflicts with stored data (${err.message}); nothing of it was written. ` +
+        'Event seq numbers must be unique per session.',
+      { cause: err, details: { sqliteCode: err.code } },
+    );
+  }
+  return AegisError.fromUnknown(err);
+}
+
+function unavailable(path: string, verb: string, err: unknown, advice: string): AegisError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const sqliteCode = err instanceof Database.SqliteError ? err.code : undefined;
+  return new AegisError(
+    'STORE_UNAVAILABLE',
+    `Could not ${verb} the session store at ${path}: ${reason}. ${advice}`,
+    { cause: err, details: { path, ...(sqliteCode ? { sqliteCode } : {}) } },
+  );
+}
+
+const closedError = (path: string): AegisError =>
+  new AegisError(
+    'STORE_UNAVAILABLE',
+    `The session store at ${path} is closed; open a new store to continue.`,
+    {
+      details: { path },
+    },
+  );

@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventDraft } from './events.js';
+import { createMemoryStore } from './memory-store.js';
+import { emptyUsage, type Session, type SessionStatus } from './schemas.js';
+import { createSqliteStore } from './sqlite/index.js';
+import type { AegisStore } from './store.js';
+import type { TranscriptEntry, TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+
+/** The behaviour every {@link AegisStore} must share; SQLite-only behaviour is in sqlite/*.test.ts. */
+
+export function makeSession(id: string, overrides: Partial<Session> = {}): Session {
+  const at = overrides.createdAt ?? '2025-01-01T00:00:00.000Z';
+  return {
+    id,
+    name: null,
+    title: null,
+    workDir: '/work/a',
+    status: 'idle',
+    permissionMode: 'default',
+    agent: 'claude',
+    model: null,
+    ownerId: null,
+    parentId: null,
+    createdAt: at,
+    updatedAt: at,
+    lastActivityAt: at,
+    turns: 0,
+    queuedPrompts: 0,
+    lastSeq: 0,
+    usage: emptyUsage(),
+    pendingPermission: null,
+    pendingPermissionCount: 0,
+    problem: null,
+    exit: null,
+    availableModes: [{ id: 'default', name: 'Default', description: null }],
+    availableCommands: [],
+    ...overrides,
+  };
+}
+
+export const delta = (sessionId: string, seq: number, text = `chunk ${seq}`): EventDraft => ({
+  sessionId,
+  seq,
+  at: `2025-01-01T00:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+  type: 'message.delta',
+  data: { messageId: 'm1', text },
+});
+
+export const entry = (
+  sessionId: string,
+  seq: number,
+  role: TranscriptRole = 'assistant',
+): TranscriptEntryDraft => ({
+  sessionId,
+  seq,
+  at: '2025-01-01T00:00:00.000Z',
+  role,
+  text: `${role} ${seq}`,
+  ...(role === 'plan' ? { plan: [{ content: 'step', priority: 'high', status: 'pending' }] } : {}),
+});
+
+const tmpDirs: string[] = [];
+export function tmpDbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aegis-store-'));
+  tmpDirs.push(dir);
+  return join(dir, 'nested', 'aegis.db');
+}
+
+const open: AegisStore[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const implementations: [string, () => AegisStore][] = [
+  ['memory', () => createMemoryStore()],
+  ['sqlite', () => createSqliteStore({ path: tmpDbPath() })],
+];
+
+describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
+  const newStore = (): AegisStore => {
+    const store = create();
+    open.push(store);
+    return store;
+  };
+
+  it('upserts sessions as whole objects and reads them back', async () => {
+    const store = newStore();
+    const s = makeSession('s1', { pendingPermission: null, problem: { code: 'X', message: 'boom' } });
+    await store.write({ sessions: [s] });
+    expect(await store.getSession('s1')).toEqual(s);
+
+    const updated = { ...s, status: 'working' as const, turns: 3, title: 'Fix bug', problem: null };
+    await store.write({ sessions: [updated] });
+    expect(await store.getSession('s1')).toEqual(updated);
+    expect(await store.getSession('missing')).toBeUndefined();
+  });
+
+  it('lists sessions newest first, filtered by status, workDir and owner, with a total', async () => {
+    const store = newStore();
+    const specs: [string, SessionStatus, string, string | null][] = [
+      ['a', 'idle', '/w/1', 'alice'],
+      ['b', 'working', '/w/1', 'bob'],
+      ['c', 'completed', '/w/2', 'alice'],
+      ['d', 'idle', '/w/2', null],
+      ['e', 'crashed', '/w/1', 'alice'],
+    ];
+    await store.write({
+      sessions: specs.map(([id, status, workDir, ownerId], i) =>
+        makeSession(id, { status, workDir, ownerId, createdAt: `2025-01-0${i + 1}T00:00:00.000Z` }),
+      ),
+    });
+    const ids = async (q: Partial<Parameters<AegisStore['listSessions']>[0]>) => {
+      const { sessions, total } = await store.listSessions({ limit: 100, offset: 0, ...q });
+      return { ids: sessions.map((s) => s.id), total };
+    };
+
+    expect(await ids({})).toEqual({ ids: ['e', 'd', 'c', 'b', 'a'], total: 5 });
+    expect(await ids({ status: ['idle', 'working'] })).toEqual({ ids: ['d', 'b', 'a'], total: 3 });
+    expect(await ids({ status: [] })).toEqual({ ids: [], total: 0 });
+    expect(await ids({ workDir: '/w/1' })).toEqual({ ids: ['e', 'b', 'a'], total: 3 });
+    expect(await ids({ ownerId: 'alice', workDir: '/w/1' })).toEqual({ ids: ['e', 'a'], total: 2 });
+    expect(await ids({ ownerId: 'alice', status: ['completed', 'crashed'] })).toEqual({
+      ids: ['e', 'c'],
+      total: 2,
+    });
+    expect(await ids({ limit: 2, offset: 1 })).toEqual({ ids: ['d', 'c'], total: 5 });
+    expect(await ids({ limit: 2, offset: 4 })).toEqual({ ids: ['a'], total: 5 });
+  });
+
+  it('gives events increasing global ids and reads them back by seq and by global id', async () => {
+    const store = newStore();
+    const first = await store.write({ events: [delta('s1', 1), delta('s2', 1), delta('s1', 2)] });
+    const second = await store.write({ events: [delta('s2', 2), delta('s1', 3)] });
+    const written = [...first.events, ...second.events];
+    const ids = written.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(5);
+    expect(written[0]).toEqual({ ...delta('s1', 1), id: ids[0] });
+
+    const s1 = await store.listEvents({ sessionId: 's1', limit: 100 });
+    expect(s1.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(s1).toEqual(written.filter((e) => e.sessionId === 's1'));
+    expect((await store.listEvents({ sessionId: 's1', after: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
+
+    expect(await store.listEvents({ limit: 100 })).toEqual(written);
+    expect(await store.listEvents({ after: ids[1], limit: 2 })).toEqual(written.slice(2, 4));
+    expect(await store.listEvents({ after: ids[4], limit: 10 })).toEqual([]);
+  });
+
+  it('pages a transcript forwards, backwards and by role', async () => {
+    const store = newStore();
+    const roles: TranscriptRole[] = ['user', 'assistant', 'tool', 'assistant', 'plan', 'user', 'assistant'];
+    const { transcript } = await store.write({ transcript: roles.map((r, i) => entry('s1', i + 1, r)) });
+    await store.write({ transcript: [entry('other', 1, 'assistant')] });
+    expect(transcript[4]).toEqual({ ...entry('s1', 5, 'plan'), id: transcript[4]?.id });
+    const id = (i: number) => transcript[i]!.id;
+
+    expect(await store.listTranscript({ sessionId: 's1', limit: 100 })).toEqual(transcript);
+    expect(await store.listTranscript({ sessionId: 's1', after: id(1), limit: 2 })).toEqual(
+      transcript.slice(2, 4),
+    );
+    expect(await store.listTranscript({ sessionId: 's1', before: id(3), limit: 2 })).toEqual([
+      transcript[2],
+      transcript[1],
+    ]);
+    expect(await store.listTranscript({ sessionId: 's1', before: id(1), limit: 5 })).toEqual([transcript[0]]);
+    const assistant = await store.listTranscript({
+      sessionId: 's1',
+      roles: ['assistant', 'plan'],
+      limit: 100,
+    });
+    expect(assistant.map((e) => e.seq)).toEqual([2, 4, 5, 7]);
+    const newestUsers = await store.listTranscript({
+      sessionId: 's1',
+      roles: ['user'],
+      before: id(6),
+      limit: 1,
+    });
+    expect(newestUsers.map((e) => e.seq)).toEqual([6]);
+    expect(await store.listTranscript({ sessionId: 'none', limit: 10 })).toEqual([]);
+  });
+
+  it('pages a transcript without gaps or duplicates while writes are happening', async () => {
+    const store = newStore();
+    const roles: TranscriptRole[] = ['user', 'assistant', 'tool'];
+    const writes: Promise<TranscriptEntry[]>[] = [];
+    const seen: TranscriptEntry[] = [];
+    const seenAssistant: TranscriptEntry[] = [];
+    let seq = 0;
+    for (let round = 0; round < 40; round++) {
+      for (let k = 0; k < 3; k++) {
+        const batch = [entry('s1', ++seq, roles[seq % 3]), entry('noise', seq)];
+        writes.push(store.write({ transcript: batch }).then((r) => r.transcript));
+      }
+      if (round % 2 === 0) await new Promise((r) => setImmediate(r));
+      seen.push(...(await store.listTranscript({ sessionId: 's1', after: seen.at(-1)?.id, limit: 4 })));
+      seenAssistant.push(
+        ...(await store.listTranscript({
+          sessionId: 's1',
+          roles: ['assistant'],
+          after: seenAssistant.at(-1)?.id,
+          limit: 1,
+        })),
+      );
+    }
+    const all = (await Promise.all(writes)).flat().filter((e) => e.sessionId === 's1');
+    for (;;) {
+      const page = await store.listTranscript({ sessionId: 's1', after: seen.at(-1)?.id, limit: 7 });
+      if (page.length === 0) break;
+      seen.push(...page);
+    }
+    for (;;) {
+      const page = await store.listTranscript({
+        sessionId: 's1',
+        roles: ['assistant'],
+        after: seenAssistant.at(-1)?.id,
+        limit: 3,
+      });
+      if (page.length === 0) break;
+      seenAssistant.push(...page);
+    }
+    expect(seen).toEqual(all);
+    expect(seenAssistant).toEqual(all.filter((e) => e.role === 'assistant'));
+
+    const backwards: TranscriptEntry[] = [];
+    for (;;) {
+      const before = backwards.at(-1)?.id ?? Number.MAX_SAFE_INTEGER;
+      const page = await store.listTranscript({ sessionId: 's1', before, limit: 9 });
+      if (page.length === 0) break;
+      backwards.push(...page);
+    }
+    expect(backwards).toEqual([...all].reverse());
+  });
+
+  it('resolves many concurrent writes, each with its own ids, in call order', async () => {
+    const store = newStore();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        store.write({
+          sessions: [makeSession(`s${i}`)],
+          events: [delta(`s${i}`, 1), delta(`s${i}`, 2)],
+          transcript: [entry(`s${i}`, 2)],
+        }),
+      ),
+    );
+    const eventIds = results.flatMap((r) => r.events.map((e) => e.id));
+    expect(eventIds).toEqual(Array.from({ length: 100 }, (_, i) => eventIds[0]! + i));
+    const transcriptIds = results.flatMap((r) => r.transcript.map((e) => e.id));
+    expect(transcriptIds).toEqual([...transcriptIds].sort((a, b) => a - b));
+    results.forEach((r, i) => {
+      expect(r.events.map((e) => [e.sessionId, e.seq])).toEqual([
+        [`s${i}`, 1],
+        [`s${i}`, 2],
+      ]);
+      expect(r.transcript[0]?.sessionId).toBe(`s${i}`);
+    });
+    expect((await store.listSessions({ limit: 1, offset: 0 })).total).toBe(50);
+    expect(await store.listEvents({ limit: 1000 })).toEqual(results.flatMap((r) => r.events));
+  });
+
+  it('rejects writes after close', async () => {
+    const store = create();
+    await store.close();
+    await expect(store.write({ sessions: [makeSession('late')] })).rejects.toThrow(/closed/);
+  });
+});
