@@ -1,78 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventDraft } from './events.js';
 import { createMemoryStore } from './memory-store.js';
-import { emptyUsage, type Session, type SessionStatus } from './schemas.js';
+import type { SessionStatus } from './schemas.js';
+import { delta, entry, makeSession, removeTmpDirs, tmpDbPath } from './sqlite/__fixtures__/store-fixtures.js';
 import { createSqliteStore } from './sqlite/index.js';
 import type { AegisStore } from './store.js';
-import type { TranscriptEntry, TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+import type { TranscriptEntry, TranscriptRole } from './transcript.js';
 
 /** The behaviour every {@link AegisStore} must share; SQLite-only behaviour is in sqlite/*.test.ts. */
-
-export function makeSession(id: string, overrides: Partial<Session> = {}): Session {
-  const at = overrides.createdAt ?? '2025-01-01T00:00:00.000Z';
-  return {
-    id,
-    name: null,
-    title: null,
-    workDir: '/work/a',
-    status: 'idle',
-    permissionMode: 'default',
-    agent: 'claude',
-    model: null,
-    ownerId: null,
-    parentId: null,
-    createdAt: at,
-    updatedAt: at,
-    lastActivityAt: at,
-    turns: 0,
-    queuedPrompts: 0,
-    lastSeq: 0,
-    usage: emptyUsage(),
-    pendingPermission: null,
-    pendingPermissionCount: 0,
-    problem: null,
-    exit: null,
-    availableModes: [{ id: 'default', name: 'Default', description: null }],
-    availableCommands: [],
-    ...overrides,
-  };
-}
-
-export const delta = (sessionId: string, seq: number, text = `chunk ${seq}`): EventDraft => ({
-  sessionId,
-  seq,
-  at: `2025-01-01T00:00:${String(seq % 60).padStart(2, '0')}.000Z`,
-  type: 'message.delta',
-  data: { messageId: 'm1', text },
-});
-
-export const entry = (
-  sessionId: string,
-  seq: number,
-  role: TranscriptRole = 'assistant',
-): TranscriptEntryDraft => ({
-  sessionId,
-  seq,
-  at: '2025-01-01T00:00:00.000Z',
-  role,
-  text: `${role} ${seq}`,
-  ...(role === 'plan' ? { plan: [{ content: 'step', priority: 'high', status: 'pending' }] } : {}),
-});
-
-const tmpDirs: string[] = [];
-export function tmpDbPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aegis-store-'));
-  tmpDirs.push(dir);
-  return join(dir, 'nested', 'aegis.db');
-}
 
 const open: AegisStore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
-  for (const dir of tmpDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTmpDirs();
 });
 
 const implementations: [string, () => AegisStore][] = [

@@ -1,0 +1,168 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AegisError } from '../errors.js';
+import type { AegisStore } from '../store.js';
+import { delta, entry, makeSession, removeTmpDirs, tmpDbPath } from './__fixtures__/store-fixtures.js';
+import { createSqliteStore, DEFAULT_MIGRATIONS_FOLDER, type SqliteStoreOptions } from './index.js';
+
+const open: AegisStore[] = [];
+const blockers: Database.Database[] = [];
+afterEach(async () => {
+  for (const b of blockers.splice(0)) b.close();
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  removeTmpDirs();
+});
+
+function openStore(options: SqliteStoreOptions): AegisStore {
+  const store = createSqliteStore(options);
+  open.push(store);
+  return store;
+}
+
+/** A second connection to the same file, as another process would have. */
+function otherConnection(path: string): Database.Database {
+  const db = new Database(path);
+  blockers.push(db);
+  return db;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AegisError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AegisError);
+  return err as AegisError;
+}
+
+describe('createSqliteStore', () => {
+  it('keeps everything across close and reopen of the same file', async () => {
+    const path = tmpDbPath();
+    const first = createSqliteStore({ path });
+    const written = await first.write({
+      sessions: [makeSession('s1', { status: 'working' })],
+      events: [delta('s1', 1), delta('s1', 2)],
+      transcript: [entry('s1', 2, 'assistant'), entry('s1', 2, 'plan')],
+    });
+    await first.close();
+
+    const again = openStore({ path });
+    expect(await again.getSession('s1')).toEqual(makeSession('s1', { status: 'working' }));
+    expect(await again.listEvents({ sessionId: 's1', limit: 10 })).toEqual(written.events);
+    expect(await again.listTranscript({ sessionId: 's1', limit: 10 })).toEqual(written.transcript);
+    const next = await again.write({ events: [delta('s1', 3)] });
+    expect(next.events[0]?.id).toBe(written.events[1]!.id + 1);
+  });
+
+  it('commits writes still queued when close is called', async () => {
+    const path = tmpDbPath();
+    const store = createSqliteStore({ path });
+    const pending = store.write({ events: [delta('s1', 1)] });
+    await store.close();
+    await expect(pending).resolves.toMatchObject({ events: [{ seq: 1 }] });
+    expect(await openStore({ path }).listEvents({ limit: 10 })).toHaveLength(1);
+  });
+
+  it('creates the parent directory and puts the file in WAL mode', async () => {
+    const path = tmpDbPath();
+    expect(existsSync(join(path, '..'))).toBe(false);
+    openStore({ path });
+    expect(otherConnection(path).pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('runs the migrations shipped in the package drizzle/ folder', async () => {
+    expect(existsSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'))).toBe(true);
+    const path = tmpDbPath();
+    openStore({ path });
+    const tables = otherConnection(path)
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all();
+    expect(tables).toEqual([
+      '__drizzle_migrations',
+      'api_keys',
+      'audit_log',
+      'events',
+      'memory_entries',
+      'permission_requests',
+      'pipelines',
+      'sessions',
+      'templates',
+      'transcript_entries',
+    ]);
+  });
+
+  it('rejects every caller with STORE_UNAVAILABLE when the database stays locked, writing nothing', async () => {
+    const path = tmpDbPath();
+    const store = openStore({ path, busyTimeoutMs: 50 });
+    const blocker = otherConnection(path);
+    blocker.exec('BEGIN EXCLUSIVE');
+
+    const errors = await Promise.all([
+      rejection(store.write({ sessions: [makeSession('s1')] })),
+      rejection(store.write({ events: [delta('s1', 1)] })),
+      rejection(store.write({ transcript: [entry('s1', 1)] })),
+    ]);
+    for (const err of errors) {
+      expect(err.code).toBe('STORE_UNAVAILABLE');
+      expect(err.message).toContain('database is locked');
+      expect((err.cause as { code?: string }).code).toBe('SQLITE_BUSY');
+    }
+
+    blocker.exec('ROLLBACK');
+    expect(await store.getSession('s1')).toBeUndefined();
+    expect(await store.listEvents({ limit: 10 })).toEqual([]);
+    expect(await store.listTranscript({ sessionId: 's1', limit: 10 })).toEqual([]);
+    await expect(store.write({ events: [delta('s1', 1)] })).resolves.toMatchObject({ events: [{ id: 1 }] });
+  });
+
+  it('rolls back the whole group when the transaction aborts midway', async () => {
+    const path = tmpDbPath();
+    const store = openStore({ path });
+    otherConnection(path).exec(
+      `CREATE TRIGGER abort_on_system AFTER INSERT ON transcript_entries WHEN NEW.role = 'system'
+       BEGIN SELECT RAISE(ROLLBACK, 'simulated failure'); END`,
+    );
+    const errors = await Promise.all([
+      rejection(store.write({ sessions: [makeSession('s1')], events: [delta('s1', 1)] })),
+      rejection(store.write({ events: [delta('s1', 2)], transcript: [entry('s1', 2, 'system')] })),
+      rejection(store.write({ events: [delta('s1', 3)] })),
+    ]);
+    expect(errors.map((e) => e.code)).toEqual([
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+      'STORE_UNAVAILABLE',
+    ]);
+    expect(await store.getSession('s1')).toBeUndefined();
+    expect(await store.listEvents({ limit: 10 })).toEqual([]);
+  });
+
+  it('rejects only the caller whose batch conflicts, rolling back all of that batch', async () => {
+    const store = openStore({ path: tmpDbPath() });
+    await store.write({ events: [delta('s1', 1)] });
+    const [ok1, bad, ok2] = await Promise.allSettled([
+      store.write({ events: [delta('s2', 1)], transcript: [entry('s2', 1)] }),
+      store.write({ events: [delta('s1', 2), delta('s1', 1)], transcript: [entry('s1', 2)] }),
+      store.write({ events: [delta('s3', 1)] }),
+    ]);
+    expect(ok1.status).toBe('fulfilled');
+    expect(ok2.status).toBe('fulfilled');
+    expect(bad.status === 'rejected' && (bad.reason as AegisError).code).toBe('CONFLICT');
+    const stored = await store.listEvents({ limit: 10 });
+    expect(stored.map((e) => `${e.sessionId}/${e.seq}`)).toEqual(['s1/1', 's2/1', 's3/1']);
+    expect(await store.listTranscript({ sessionId: 's1', limit: 10 })).toEqual([]);
+    expect(await store.listTranscript({ sessionId: 's2', limit: 10 })).toHaveLength(1);
+  });
+
+  it('fails to open with STORE_UNAVAILABLE when the path is not a usable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aegis-dir-'));
+    expect(() => createSqliteStore({ path: dir })).toThrowError(
+      expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
+    );
+  });
+});
