@@ -1,0 +1,262 @@
+import { Readable, Writable } from 'node:stream';
+import {
+  AegisError,
+  type AgentEventBody,
+  type AgentHandle,
+  type AgentInfo,
+  type AgentSink,
+  type AgentStartOptions,
+  type PermissionDecision,
+} from '@aegis/core';
+import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
+import type { AgentProcess, ProcessExit } from './agent-process.js';
+import { readTextFileIn, writeTextFileIn } from './fs-access.js';
+import { guardJsonLines } from './line-guard.js';
+import {
+  AcpTranslator,
+  initializeParams,
+  promptParams,
+  readInitialize,
+  toAegisError,
+  toPermissionRequest,
+  toPermissionResponse,
+  toStopReason,
+} from './translate.js';
+
+export interface SessionLaunch {
+  agentName: string;
+  proc: AgentProcess;
+  options: AgentStartOptions;
+  sink: AgentSink;
+  startTimeoutMs: number;
+}
+
+const CLIENT_VERSION = '0.1.0';
+const isRpcError = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'number';
+
+function exitError(agentName: string, exit: ProcessExit): AegisError {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  if (exit.expected) {
+    return new AegisError('SHUTTING_DOWN', `Agent "${agentName}" was closed while a request was in flight.`, {
+      details: { exitCode: exit.exitCode, signal: exit.signal },
+    });
+  }
+  const tail = exit.stderrTail.trim();
+  return new AegisError(
+    'AGENT_CRASHED',
+    `Agent "${agentName}" ${how}${tail ? `; its last stderr output: ${tail.slice(-500)}` : ' without writing to stderr'}`,
+    { details: { exitCode: exit.exitCode, signal: exit.signal, stderrTail: exit.stderrTail } },
+  );
+}
+
+/** Calls a sink method; an exception there must not tear down the agent connection. */
+function deliver(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // The sink owns its errors; the protocol stream stays healthy.
+  }
+}
+
+/**
+ * Connects ACP over the process's stdio, runs `initialize` → `session/new`, and returns the handle.
+ * On failure the process is killed and awaited before the returned promise rejects.
+ */
+export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle> {
+  const { agentName, proc, options, sink } = launch;
+  const translator = new AcpTranslator();
+  let fatal: AegisError | null = null;
+  let rejectFatal: (err: AegisError) => void = () => {};
+  const fatalPromise = new Promise<never>((_, reject) => (rejectFatal = reject));
+  fatalPromise.catch(() => {});
+  const fail = (err: AegisError) => {
+    if (fatal) return;
+    fatal = err;
+    rejectFatal(err);
+  };
+  let started = false;
+  let turn = new AbortController();
+  const emit = (bodies: AgentEventBody[]) => {
+    for (const body of bodies) deliver(() => sink.update(body));
+  };
+
+  const input = (Readable.toWeb(proc.child.stdout) as unknown as ReadableStream<Uint8Array>).pipeThrough(
+    guardJsonLines((line) => {
+      fail(
+        new AegisError(
+          'AGENT_PROTOCOL_ERROR',
+          `Agent "${agentName}" wrote a line that is not ACP JSON-RPC to stdout: ${line}`,
+          {
+            details: { line },
+          },
+        ),
+      );
+      proc.kill();
+    }),
+  );
+  const output = Writable.toWeb(proc.child.stdin) as WritableStream<Uint8Array>;
+  const connection = client({ name: 'aegis' })
+    .onNotification(methods.client.session.update, ({ params }) => emit(translator.translate(params.update)))
+    .onRequest(methods.client.session.requestPermission, async ({ params, signal }) => {
+      const aborted = AbortSignal.any([signal, turn.signal]);
+      if (aborted.aborted) return toPermissionResponse({ outcome: 'cancelled' });
+      const cancelled = new Promise<PermissionDecision>((resolve) =>
+        aborted.addEventListener('abort', () => resolve({ outcome: 'cancelled' }), { once: true }),
+      );
+      const decision = await Promise.race([
+        sink
+          .requestPermission(toPermissionRequest(params), aborted)
+          .catch(() => ({ outcome: 'cancelled' }) as const),
+        cancelled,
+      ]);
+      return toPermissionResponse(decision);
+    })
+    .onRequest(methods.client.fs.readTextFile, async ({ params }) => ({
+      content: await readTextFileIn(options.workDir, params.path, params.line, params.limit),
+    }))
+    .onRequest(methods.client.fs.writeTextFile, async ({ params }) => {
+      await writeTextFileIn(options.workDir, params.path, params.content);
+      return {};
+    })
+    .connect(ndJsonStream(output, input));
+
+  void proc.closed.then((exit) => {
+    fail(exitError(agentName, exit));
+    connection.close();
+    if (started) deliver(() => sink.exited(exit));
+  });
+
+  /** Runs one request, mapping agent errors and failing fast when the process dies. */
+  const call = async <T>(method: string, request: Promise<T>): Promise<T> => {
+    try {
+      return await Promise.race([request, fatalPromise]);
+    } catch (err) {
+      if (!fatal && !isRpcError(err)) {
+        // The connection closed under us: the exit (observed a moment later) explains why.
+        await Promise.race([proc.closed, new Promise((r) => setTimeout(r, 1000))]);
+      }
+      if (fatal && (err === fatal || !isRpcError(err))) throw fatal;
+      throw toAegisError(err, method);
+    }
+  };
+
+  const abortStart = () => {
+    fail(new AegisError('AGENT_START_FAILED', `Starting agent "${agentName}" was aborted.`));
+    proc.kill();
+  };
+  const startTimer = setTimeout(() => {
+    fail(
+      new AegisError(
+        'AGENT_TIMEOUT',
+        `Agent "${agentName}" did not become ready within ${launch.startTimeoutMs} ms.`,
+        {
+          details: { stderrTail: proc.stderrTail() },
+        },
+      ),
+    );
+    proc.kill();
+  }, launch.startTimeoutMs);
+  options.signal?.addEventListener('abort', abortStart, { once: true });
+  let init: ReturnType<typeof readInitialize>;
+  let sessionId: string;
+  try {
+    if (options.signal?.aborted) abortStart();
+    init = readInitialize(
+      await call(
+        'initialize',
+        connection.agent.request(methods.agent.initialize, initializeParams(CLIENT_VERSION)),
+      ),
+    );
+    const created = await call(
+      'session/new',
+      connection.agent.request(methods.agent.session.new, { cwd: options.workDir, mcpServers: [] }),
+    );
+    translator.applyNewSession(created);
+    sessionId = created.sessionId;
+  } catch (err) {
+    proc.kill();
+    await proc.closed;
+    throw err;
+  } finally {
+    clearTimeout(startTimer);
+    options.signal?.removeEventListener('abort', abortStart);
+  }
+  started = true;
+  if (proc.exited) deliver(() => sink.exited(proc.exited!));
+
+  const offered = (list: { id: string }[]) => list.map((m) => m.id).join(', ') || 'none';
+  const handle: AgentHandle & AsyncDisposable = {
+    get info(): AgentInfo {
+      return {
+        agentName,
+        agentVersion: init.agentVersion,
+        protocolVersion: init.protocolVersion,
+        pid: proc.pid,
+        modes: translator.modes,
+        currentMode: translator.currentMode,
+        models: translator.models,
+        currentModel: translator.currentModel,
+        commands: translator.commands,
+      };
+    },
+    async prompt(text) {
+      turn = new AbortController();
+      translator.endRun();
+      const res = await call(
+        'session/prompt',
+        connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
+      );
+      translator.endRun();
+      return { stopReason: toStopReason(res) };
+    },
+    async cancel() {
+      turn.abort();
+      if (fatal) return;
+      await connection.agent.notify(methods.agent.session.cancel, { sessionId }).catch(() => {});
+    },
+    async setMode(modeId) {
+      if (!translator.modes.some((m) => m.id === modeId)) {
+        throw new AegisError(
+          'UNSUPPORTED_MODE',
+          `Agent "${agentName}" does not offer mode "${modeId}"; offered modes: ${offered(translator.modes)}.`,
+          { details: { mode: modeId, offered: translator.modes.map((m) => m.id) } },
+        );
+      }
+      await call(
+        'session/set_mode',
+        connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }),
+      );
+      emit(translator.noteMode(modeId));
+    },
+    async setModel(modelId) {
+      const configId = translator.modelConfigId;
+      if (!configId || !translator.models.some((m) => m.id === modelId)) {
+        throw new AegisError(
+          'UNSUPPORTED_MODEL',
+          `Agent "${agentName}" does not offer model "${modelId}"; offered models: ${offered(translator.models)}.`,
+          { details: { model: modelId, offered: translator.models.map((m) => m.id) } },
+        );
+      }
+      const res = await call(
+        'session/set_config_option',
+        connection.agent.request(methods.agent.session.setConfigOption, {
+          sessionId,
+          configId,
+          value: modelId,
+        }),
+      );
+      const mode = translator.applyConfigOptions(res.configOptions);
+      if (mode) emit([{ type: 'mode.changed', data: { mode } }]);
+      translator.currentModel = modelId;
+    },
+    async close() {
+      turn.abort();
+      await proc.close();
+      connection.close();
+    },
+    async [Symbol.asyncDispose]() {
+      await handle.close();
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,313 @@
+/**
+ * The one module that knows ACP message shapes. Everything the agent says is mapped here into core
+ * event bodies, permission requests, agent info and `AegisError`s; an ACP version bump should touch
+ * only this file and its tests.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  AegisError,
+  type AgentCommand,
+  type AgentEventBody,
+  type AgentMode,
+  type PermissionDecision,
+  type PermissionRequest,
+  type StopReason,
+  type ToolContent,
+  type ToolKind,
+  type ToolLocation,
+} from '@aegis/core';
+import type * as acp from '@agentclientprotocol/sdk';
+import { PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
+
+const TOOL_KINDS = new Set<string>([
+  'read',
+  'edit',
+  'delete',
+  'move',
+  'search',
+  'execute',
+  'think',
+  'fetch',
+  'switch_mode',
+  'other',
+]);
+const toolKind = (kind: string | null | undefined): ToolKind | undefined =>
+  kind == null ? undefined : TOOL_KINDS.has(kind) ? (kind as ToolKind) : 'other';
+
+export function contentText(block: acp.ContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'resource_link':
+      return `[${block.name}](${block.uri})`;
+    case 'resource':
+      return 'text' in block.resource ? block.resource.text : '';
+    default:
+      return '';
+  }
+}
+
+function toolContent(items: acp.ToolCallContent[] | null | undefined): ToolContent[] | undefined {
+  if (!items) return undefined;
+  return items.map((c): ToolContent => {
+    if (c.type === 'diff')
+      return { type: 'diff', path: c.path, oldText: c.oldText ?? null, newText: c.newText };
+    if (c.type === 'terminal') return { type: 'terminal', terminalId: c.terminalId };
+    return { type: 'text', text: contentText(c.content) };
+  });
+}
+
+const locations = (items: acp.ToolCallLocation[] | null | undefined): ToolLocation[] | undefined =>
+  items?.map((l) => ({ path: l.path, line: l.line ?? null }));
+
+/** Drops `undefined` fields so events stay minimal and snapshot-friendly. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function toolFields(u: acp.ToolCallUpdate) {
+  return compact({
+    toolCallId: u.toolCallId,
+    title: u.title ?? undefined,
+    kind: toolKind(u.kind),
+    status: u.status ?? undefined,
+    input: u.rawInput,
+    output: u.rawOutput,
+    content: toolContent(u.content),
+    locations: locations(u.locations),
+  });
+}
+
+export interface ModelChoice {
+  id: string;
+  name: string;
+}
+
+/**
+ * Stateful translator for one agent session: assigns message ids to chunk runs and keeps what the
+ * agent told us about its modes, models and commands.
+ */
+export class AcpTranslator {
+  modes: AgentMode[] = [];
+  currentMode: string | null = null;
+  models: ModelChoice[] = [];
+  currentModel: string | null = null;
+  /** The config option through which the model is set, when the agent offers one. */
+  modelConfigId: string | null = null;
+  commands: AgentCommand[] = [];
+  private run: { kind: string; id: string } | null = null;
+
+  constructor(private readonly newId: () => string = randomUUID) {}
+
+  /** Ends the current chunk run, e.g. at a turn boundary. */
+  endRun(): void {
+    this.run = null;
+  }
+
+  private messageId(kind: string, given: string | null | undefined): string {
+    if (given) {
+      this.run = { kind, id: given };
+      return given;
+    }
+    if (this.run?.kind !== kind) this.run = { kind, id: this.newId() };
+    return this.run.id;
+  }
+
+  /** Reads `session/new`'s answer: modes and the model/mode config options. */
+  applyNewSession(res: acp.NewSessionResponse): void {
+    if (res.modes) {
+      this.modes = res.modes.availableModes.map((m) => ({
+        id: m.id,
+        name: m.name,
+        description: m.description ?? null,
+      }));
+      this.currentMode = res.modes.currentModeId;
+    }
+    if (res.configOptions) this.applyConfigOptions(res.configOptions);
+  }
+
+  /** Records a mode the agent accepted; emits `mode.changed` unless the agent already told us. */
+  noteMode(modeId: string): AgentEventBody[] {
+    if (this.currentMode === modeId) return [];
+    this.currentMode = modeId;
+    return [{ type: 'mode.changed', data: { mode: modeId } }];
+  }
+
+  /** Returns the mode it changed to, if the options carry a different current mode. */
+  applyConfigOptions(options: acp.SessionConfigOption[]): string | null {
+    let modeChanged: string | null = null;
+    for (const option of options) {
+      if (option.type !== 'select') continue;
+      const choices = option.options.flatMap((o) => ('group' in o ? o.options : [o]));
+      if (option.category === 'model' || option.id === 'model') {
+        this.modelConfigId = option.id;
+        this.models = choices.map((c) => ({ id: c.value, name: c.name }));
+        this.currentModel = option.currentValue;
+      } else if (option.category === 'mode' || option.id === 'mode') {
+        if (this.modes.length === 0)
+          this.modes = choices.map((c) => ({
+            id: c.value,
+            name: c.name,
+            description: c.description ?? null,
+          }));
+        if (option.currentValue !== this.currentMode) modeChanged = option.currentValue;
+        this.currentMode = option.currentValue;
+      }
+    }
+    return modeChanged;
+  }
+
+  /** Maps one `session/update` into zero or more core event bodies. Unknown kinds map to none. */
+  translate(update: acp.SessionUpdate): AgentEventBody[] {
+    const kind = (update as { sessionUpdate: string }).sessionUpdate;
+    if (kind !== 'agent_message_chunk' && kind !== 'agent_thought_chunk') this.run = null;
+    switch (update.sessionUpdate) {
+      case 'agent_message_chunk':
+      case 'agent_thought_chunk': {
+        const text = contentText(update.content);
+        const messageId = this.messageId(update.sessionUpdate, update.messageId);
+        if (!text) return [];
+        const type = update.sessionUpdate === 'agent_message_chunk' ? 'message.delta' : 'thought.delta';
+        return [{ type, data: { messageId, text } }];
+      }
+      case 'user_message_chunk':
+        return [];
+      case 'tool_call': {
+        const started: AgentEventBody = { type: 'tool.started', data: toolFields(update) };
+        return update.status === 'completed' || update.status === 'failed'
+          ? [started, { type: 'tool.completed', data: { ...toolFields(update), status: update.status } }]
+          : [started];
+      }
+      case 'tool_call_update':
+        return update.status === 'completed' || update.status === 'failed'
+          ? [{ type: 'tool.completed', data: { ...toolFields(update), status: update.status } }]
+          : [{ type: 'tool.updated', data: toolFields(update) }];
+      case 'plan':
+        return [
+          {
+            type: 'plan.updated',
+            data: {
+              entries: update.entries.map((e) => ({
+                content: e.content,
+                priority: e.priority,
+                status: e.status,
+              })),
+            },
+          },
+        ];
+      case 'available_commands_update':
+        this.commands = update.availableCommands.map((c) => ({
+          name: c.name,
+          description: c.description,
+          hint: c.input && 'hint' in c.input ? c.input.hint : null,
+        }));
+        return [{ type: 'commands.updated', data: { commands: this.commands } }];
+      case 'current_mode_update':
+        return this.noteMode(update.currentModeId);
+      case 'config_option_update': {
+        const mode = this.applyConfigOptions(update.configOptions);
+        return mode === null ? [] : [{ type: 'mode.changed', data: { mode } }];
+      }
+      case 'usage_update':
+        return [
+          {
+            type: 'usage.updated',
+            data: compact({
+              contextUsed: update.used,
+              contextSize: update.size,
+              costUsd: update.cost?.amount,
+            }),
+          },
+        ];
+      case 'session_info_update':
+        return update.title === undefined
+          ? []
+          : [{ type: 'session.info_updated', data: { title: update.title } }];
+      default:
+        return [];
+    }
+  }
+}
+
+/** Maps `session/request_permission` params into core's permission request. */
+export function toPermissionRequest(params: acp.RequestPermissionRequest): PermissionRequest {
+  const tool = params.toolCall;
+  return compact({
+    toolCallId: tool.toolCallId ?? null,
+    title: tool.title ?? 'Permission requested',
+    kind: toolKind(tool.kind) ?? null,
+    input: tool.rawInput,
+    content: toolContent(tool.content) ?? [],
+    options: params.options.map((o) => ({ optionId: o.optionId, name: o.name, kind: o.kind })),
+  });
+}
+
+export function toPermissionResponse(decision: PermissionDecision): acp.RequestPermissionResponse {
+  return decision.outcome === 'selected'
+    ? { outcome: { outcome: 'selected', optionId: decision.optionId } }
+    : { outcome: { outcome: 'cancelled' } };
+}
+
+export const AUTH_HINT =
+  'Claude Code is not logged in: set ANTHROPIC_API_KEY, or run `claude /login`, or point ANTHROPIC_BASE_URL at a gateway.';
+
+function retryAfterMs(text: string, data: unknown): number | undefined {
+  if (data && typeof data === 'object') {
+    const d = data as Record<string, unknown>;
+    if (typeof d.retryAfterMs === 'number') return d.retryAfterMs;
+    if (typeof d.retryAfter === 'number') return d.retryAfter * 1000;
+  }
+  const match = /retry[- _]?after\D{0,5}(\d+(?:\.\d+)?)\s*(ms|s)?/i.exec(text);
+  if (!match) return undefined;
+  return match[2] === 'ms' ? Number(match[1]) : Number(match[1]) * 1000;
+}
+
+/** Maps a JSON-RPC error answered by the agent (to `session/prompt` or another request) into an `AegisError`. */
+export function toAegisError(err: unknown, method: string): AegisError {
+  if (err instanceof AegisError) return err;
+  const e = (err ?? {}) as { code?: unknown; message?: unknown; data?: unknown };
+  const code = typeof e.code === 'number' ? e.code : null;
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const data = e.data;
+  const text = `${message} ${data === undefined ? '' : JSON.stringify(data)}`;
+  const details = compact({ method, rpcCode: code ?? undefined, rpcMessage: message, data });
+  if (code === -32000 || /authentication required|not logged in|invalid api key/i.test(message)) {
+    return new AegisError('AGENT_AUTH_REQUIRED', AUTH_HINT, { details, cause: err });
+  }
+  if (/\b429\b|rate[ _-]?limit|overloaded/i.test(text)) {
+    const after = retryAfterMs(text, data);
+    return new AegisError('RATE_LIMITED', `The model provider rate-limited the turn: ${message}`, {
+      details: { ...details, ...(after === undefined ? {} : { retryAfterMs: after }) },
+      cause: err,
+    });
+  }
+  return new AegisError('AGENT_PROTOCOL_ERROR', `The agent answered ${method} with an error: ${message}`, {
+    details,
+    cause: err,
+  });
+}
+
+/** What Aegis tells an agent about itself at `initialize`: fs access inside the workDir, no terminal. */
+export function initializeParams(clientVersion: string): acp.InitializeRequest {
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    clientInfo: { name: 'aegis', title: 'Aegis', version: clientVersion },
+    clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
+  };
+}
+
+export function readInitialize(res: acp.InitializeResponse): {
+  agentVersion: string | null;
+  protocolVersion: number;
+} {
+  return { agentVersion: res.agentInfo?.version ?? null, protocolVersion: res.protocolVersion };
+}
+
+export function promptParams(sessionId: string, text: string): acp.PromptRequest {
+  return { sessionId, prompt: [{ type: 'text', text }] };
+}
+
+export function toStopReason(res: acp.PromptResponse): StopReason {
+  return STOP_REASONS.has(res.stopReason) ? (res.stopReason as StopReason) : 'end_turn';
+}
+const STOP_REASONS = new Set<string>(['end_turn', 'max_tokens', 'max_turn_requests', 'refusal', 'cancelled']);

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type * as acp from '@agentclientprotocol/sdk';
+import {
+  type AgentApp,
+  type AgentContext,
+  agent,
+  methods,
+  PROTOCOL_VERSION,
+  RequestError,
+} from '@agentclientprotocol/sdk';
+import { runScript, type TurnContext } from './run-script.js';
+import { parseScript } from './steps.js';
+
+export const SCRIPTED_MODES: acp.SessionMode[] = [
+  { id: 'default', name: 'Manual', description: 'Ask before edits and commands' },
+  { id: 'acceptEdits', name: 'Accept edits', description: 'Edits in the working folder need no approval' },
+  { id: 'plan', name: 'Plan', description: 'Read-only planning' },
+  { id: 'bypassPermissions', name: 'Bypass permissions', description: 'Never ask' },
+];
+export const SCRIPTED_MODELS = [
+  { value: 'scripted-small', name: 'Scripted Small' },
+  { value: 'scripted-large', name: 'Scripted Large' },
+];
+const COMMANDS: acp.AvailableCommand[] = [
+  { name: 'compact', description: 'Compact the conversation' },
+  { name: 'review', description: 'Review the changes', input: { hint: 'what to review' } },
+];
+
+export interface ScriptedSession {
+  id: string;
+  cwd: string;
+  mode: string;
+  model: string;
+  turn: AbortController | null;
+}
+
+export interface ScriptedAgentOptions {
+  failAt?: 'initialize' | 'session_new' | undefined;
+  slowStartMs?: number | undefined;
+}
+
+function configOptions(session: ScriptedSession): acp.SessionConfigOption[] {
+  return [
+    {
+      type: 'select',
+      id: 'mode',
+      name: 'Mode',
+      category: 'mode',
+      currentValue: session.mode,
+      options: SCRIPTED_MODES.map((m) => ({ value: m.id, name: m.name })),
+    },
+    {
+      type: 'select',
+      id: 'model',
+      name: 'Model',
+      category: 'model',
+      currentValue: session.model,
+      options: SCRIPTED_MODELS,
+    },
+  ];
+}
+
+function die(code: number, message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+/** Builds the scripted agent app; `bin.ts` connects it to stdio. */
+export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentApp {
+  const sessions = new Map<string, ScriptedSession>();
+  const find = (id: string): ScriptedSession => {
+    const s = sessions.get(id);
+    if (!s) throw RequestError.sessionNotFound(id);
+    return s;
+  };
+  const notify = (client: AgentContext, sessionId: string, update: acp.SessionUpdate) =>
+    client.notify(methods.client.session.update, { sessionId, update });
+  const setMode = async (client: AgentContext, session: ScriptedSession, modeId: string) => {
+    if (!SCRIPTED_MODES.some((m) => m.id === modeId)) {
+      throw RequestError.invalidParams({ modeId }, `Unknown mode ${modeId}`);
+    }
+    session.mode = modeId;
+    setTimeout(() => {
+      void notify(client, session.id, { sessionUpdate: 'current_mode_update', currentModeId: modeId });
+      void notify(client, session.id, {
+        sessionUpdate: 'config_option_update',
+        configOptions: configOptions(session),
+      });
+    }, 1);
+  };
+
+  return agent({ name: 'aegis-scripted-agent' })
+    .onRequest(methods.agent.initialize, async () => {
+      if (options.slowStartMs) await new Promise((r) => setTimeout(r, options.slowStartMs));
+      if (options.failAt === 'initialize') die(3, 'scripted-agent: failing at initialize as asked');
+      return {
+        protocolVersion: PROTOCOL_VERSION,
+        agentInfo: { name: 'aegis-scripted-agent', title: 'Aegis scripted agent', version: '0.1.0' },
+        authMethods: [],
+        agentCapabilities: {
+          loadSession: true,
+          promptCapabilities: { image: true, embeddedContext: true },
+          mcpCapabilities: { http: true, sse: true },
+          sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
+        },
+      };
+    })
+    .onRequest(methods.agent.session.new, async ({ params, client }) => {
+      if (options.failAt === 'session_new') die(3, 'scripted-agent: failing at session/new as asked');
+      const session: ScriptedSession = {
+        id: randomUUID(),
+        cwd: params.cwd,
+        mode: 'default',
+        model: 'scripted-small',
+        turn: null,
+      };
+      sessions.set(session.id, session);
+      setTimeout(() => {
+        void notify(client, session.id, {
+          sessionUpdate: 'available_commands_update',
+          availableCommands: COMMANDS,
+        });
+      }, 1);
+      return {
+        sessionId: session.id,
+        modes: { currentModeId: session.mode, availableModes: SCRIPTED_MODES },
+        configOptions: configOptions(session),
+      };
+    })
+    .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
+      await setMode(client, find(params.sessionId), params.modeId);
+      return {};
+    })
+    .onRequest(methods.agent.session.setConfigOption, async ({ params, client }) => {
+      const session = find(params.sessionId);
+      const value = String(params.value);
+      if (params.configId === 'mode') await setMode(client, session, value);
+      else if (params.configId === 'model') {
+        if (!SCRIPTED_MODELS.some((m) => m.value === value)) {
+          throw RequestError.invalidParams({ value }, `Unknown model ${value}`);
+        }
+        session.model = value;
+      } else throw RequestError.invalidParams({ configId: params.configId }, 'Unknown config option');
+      return { configOptions: configOptions(session) };
+    })
+    .onNotification(methods.agent.session.cancel, ({ params }) => {
+      sessions.get(params.sessionId)?.turn?.abort();
+    })
+    .onRequest(methods.agent.session.prompt, async ({ params, client }) => {
+      const session = find(params.sessionId);
+      if (session.turn) throw RequestError.invalidRequest(undefined, 'A prompt is already running');
+      const text = params.prompt
+        .map((b) => (b.type === 'text' ? b.text : ''))
+        .join('')
+        .trim();
+      const turn = new AbortController();
+      session.turn = turn;
+      const ctx: TurnContext = {
+        session,
+        client,
+        signal: turn.signal,
+        notify: (update) => notify(client, session.id, update),
+      };
+      try {
+        const steps = parseScript(text) ?? [{ say: `You said: ${text}`, chunks: 3 }];
+        const stopReason = await runScript(ctx, steps);
+        return { stopReason };
+      } catch (err) {
+        if (err instanceof SyntaxError)
+          throw RequestError.invalidParams(undefined, `Bad script: ${err.message}`);
+        throw err;
+      } finally {
+        session.turn = null;
+      }
+    });
+}

@@ -1,0 +1,197 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type * as acp from '@agentclientprotocol/sdk';
+import { type AgentContext, methods, RequestError } from '@agentclientprotocol/sdk';
+import type { ScriptedSession } from './agent.js';
+import type { ScriptStep, ScriptToolStep } from './steps.js';
+
+export interface TurnContext {
+  session: ScriptedSession;
+  client: AgentContext;
+  /** Aborts on `session/cancel`. */
+  signal: AbortSignal;
+  notify(update: acp.SessionUpdate): Promise<void>;
+}
+
+type Stop = acp.StopReason;
+const PERMISSION_OPTIONS: acp.PermissionOption[] = [
+  { optionId: 'allow-once', name: 'Allow', kind: 'allow_once' },
+  { optionId: 'allow-always', name: 'Always allow in this session', kind: 'allow_always' },
+  { optionId: 'reject', name: 'Reject', kind: 'reject_once' },
+];
+const EDIT_KINDS = new Set(['edit', 'delete', 'move']);
+let toolCounter = 0;
+
+/** Resolves after `ms`, or early (with `false`) when the turn is cancelled. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((done) => {
+    if (signal.aborted) return done(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      done(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      done(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function splitText(text: string, parts: number): string[] {
+  const n = Math.max(1, Math.min(parts, text.length || 1));
+  const size = Math.ceil(text.length / n);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(text.slice(i * size, (i + 1) * size));
+  return out.filter((p, i) => p.length > 0 || i === 0);
+}
+
+async function say(
+  ctx: TurnContext,
+  text: string,
+  chunks: number,
+  kind: 'agent_message_chunk' | 'agent_thought_chunk',
+) {
+  const messageId = crypto.randomUUID();
+  for (const part of splitText(text, chunks)) {
+    await ctx.notify({ sessionUpdate: kind, messageId, content: { type: 'text', text: part } });
+  }
+}
+
+async function runTool(ctx: TurnContext, tool: ScriptToolStep): Promise<Stop | null> {
+  const toolCallId = `toolu_${++toolCounter}`;
+  const { cwd, mode } = ctx.session;
+  await ctx.notify({
+    sessionUpdate: 'tool_call',
+    toolCallId,
+    title: tool.kind === 'edit' ? 'Write' : 'Tool',
+    kind: tool.kind,
+    status: 'pending',
+    rawInput: {},
+  });
+  const content: acp.ToolCallContent[] = tool.diff
+    ? [
+        {
+          type: 'diff',
+          path: resolve(cwd, tool.diff.path),
+          oldText: tool.diff.oldText ?? null,
+          newText: tool.diff.newText,
+        },
+      ]
+    : [];
+  const details = {
+    toolCallId,
+    title: tool.title,
+    kind: tool.kind,
+    rawInput: tool.input ?? {},
+    content,
+    locations: tool.diff ? [{ path: resolve(cwd, tool.diff.path) }] : [],
+  };
+  await ctx.notify({ sessionUpdate: 'tool_call_update', ...details });
+
+  const skip = mode === 'bypassPermissions' || (mode === 'acceptEdits' && EDIT_KINDS.has(tool.kind));
+  if (tool.permission && !skip) {
+    let response: acp.RequestPermissionResponse;
+    try {
+      response = await ctx.client.request(methods.client.session.requestPermission, {
+        sessionId: ctx.session.id,
+        toolCall: details,
+        options: PERMISSION_OPTIONS,
+      });
+    } catch {
+      return 'cancelled';
+    }
+    if (response.outcome.outcome === 'cancelled' || ctx.signal.aborted) return 'cancelled';
+    const chosen = PERMISSION_OPTIONS.find(
+      (o) => o.optionId === (response.outcome as { optionId: string }).optionId,
+    );
+    if (!chosen || chosen.kind.startsWith('reject')) {
+      await ctx.notify({
+        sessionUpdate: 'tool_call_update',
+        toolCallId,
+        status: 'failed',
+        content: [{ type: 'content', content: { type: 'text', text: 'The user rejected this tool call.' } }],
+      });
+      return null;
+    }
+  }
+  if (tool.write) {
+    const target = resolve(cwd, tool.write.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, tool.write.content);
+  }
+  await ctx.notify({
+    sessionUpdate: 'tool_call_update',
+    toolCallId,
+    status: tool.result ?? 'completed',
+    ...(tool.output !== undefined
+      ? {
+          rawOutput: tool.output,
+          content: [{ type: 'content', content: { type: 'text', text: tool.output } }],
+        }
+      : {}),
+  });
+  return null;
+}
+
+/** Performs one step; returns a stop reason to end the turn, or `null` to go on. */
+async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null> {
+  if ('say' in step) await say(ctx, step.say, step.chunks ?? 1, 'agent_message_chunk');
+  else if ('think' in step) await say(ctx, step.think, 1, 'agent_thought_chunk');
+  else if ('tool' in step) return runTool(ctx, step.tool);
+  else if ('plan' in step) await ctx.notify({ sessionUpdate: 'plan', entries: step.plan });
+  else if ('usage' in step) {
+    const { used, size, cost } = step.usage;
+    await ctx.notify({
+      sessionUpdate: 'usage_update',
+      used,
+      size,
+      ...(cost !== undefined ? { cost: { amount: cost, currency: 'USD' } } : {}),
+    });
+  } else if ('title' in step) {
+    await ctx.notify({
+      sessionUpdate: 'session_info_update',
+      title: step.title,
+      updatedAt: new Date().toISOString(),
+    });
+  } else if ('sleep' in step) {
+    if (!(await sleep(step.sleep, ctx.signal))) return 'cancelled';
+  } else if ('waitForCancel' in step) {
+    await sleep(2 ** 31 - 1, ctx.signal);
+    return 'cancelled';
+  } else if ('hang' in step) {
+    await new Promise<never>(() => {});
+  } else if ('crash' in step) {
+    if (step.stderr) process.stderr.write(`${step.stderr}\n`);
+    process.exit(step.crash);
+  } else if ('garbage' in step) {
+    await new Promise<void>((done) => process.stdout.write(`${step.garbage}\n`, () => done()));
+  } else if ('fail' in step) {
+    throw new RequestError(step.fail.code, step.fail.message, step.fail.data);
+  } else if ('chunksBulk' in step) {
+    const messageId = crypto.randomUUID();
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < step.chunksBulk; i++) {
+      sends.push(
+        ctx.notify({ sessionUpdate: 'agent_message_chunk', messageId, content: { type: 'text', text: 'x' } }),
+      );
+    }
+    await Promise.all(sends);
+  } else if ('tools' in step) {
+    for (let i = 0; i < step.tools; i++) {
+      await runTool(ctx, { title: `Read file ${i}`, kind: 'read', input: { i }, output: `ok ${i}` });
+    }
+  } else if ('stop' in step) return step.stop;
+  else throw RequestError.invalidParams({ step }, 'Unknown script step');
+  return null;
+}
+
+/** Runs `steps` in order; the turn ends `cancelled` as soon as a cancel is seen between steps. */
+export async function runScript(ctx: TurnContext, steps: ScriptStep[]): Promise<Stop> {
+  for (const step of steps) {
+    if (ctx.signal.aborted) return 'cancelled';
+    const stop = await runStep(ctx, step);
+    if (stop) return stop;
+  }
+  return ctx.signal.aborted ? 'cancelled' : 'end_turn';
+}
