@@ -1,0 +1,375 @@
+import path from 'node:path';
+import type { PlannedBlock, PlannedReply, RequestKind, ToolDef } from './types.js';
+
+/**
+ * The prompt rules of the fake Messages API, as data. The first matching rule wins (after an optional
+ * `slow: N` prefix is stripped). `FAKE_MESSAGES_RULES` is what the README documents; `planReply` applies it.
+ */
+export const FAKE_MESSAGES_RULES = [
+  {
+    id: 'slow',
+    pattern: /^\s*slow:\s*(\d+)\s*/i,
+    example: 'slow: 300 say one two three',
+    description:
+      'Prefix. Waits N ms between streamed chunks (and before the first one), then applies the other rules to the rest of the prompt.',
+  },
+  {
+    id: 'rate-limit',
+    pattern: /trigger rate limit/i,
+    example: 'trigger rate limit',
+    description:
+      'HTTP 429 with `retry-after` and `{"type":"error","error":{"type":"rate_limit_error",...}}` for every main-loop request.',
+  },
+  {
+    id: 'overloaded',
+    pattern: /trigger overloaded/i,
+    example: 'trigger overloaded',
+    description: 'HTTP 529 with `{"type":"error","error":{"type":"overloaded_error",...}}`.',
+  },
+  {
+    id: 'write',
+    pattern: /create a file named\s+[`"']?([^\s`"']+)[`"']?\s+containing\s+([\s\S]+)$/i,
+    example: 'create a file named hello.txt containing Hello from Aegis',
+    description:
+      'A `Write` tool_use (tool name taken from the request) with an absolute `file_path` inside the session cwd; after its tool_result the text "Created X." (or "Could not create X: <error>" if the result is an error).',
+  },
+  {
+    id: 'write-short',
+    pattern: /^\s*write\s+([^\s:]+):\s?([\s\S]*)$/i,
+    example: 'write notes.md: some text',
+    description: 'Same as `write`.',
+  },
+  {
+    id: 'bash',
+    pattern: /\brun\s+`([^`]+)`/i,
+    example: 'run `echo hi`',
+    description:
+      'A `Bash` tool_use with that command; after its tool_result the text "Ran `CMD`. Output: <output>" (or "The command `CMD` failed: <output>").',
+  },
+  {
+    id: 'say',
+    pattern: /^\s*say\s+([\s\S]+)$/i,
+    example: 'say hello there',
+    description: 'Streams exactly X back as a few text_delta chunks.',
+  },
+  {
+    id: 'default',
+    pattern: /[\s\S]*/,
+    example: 'anything else',
+    description: 'Streams "Hello from the local stand-in. You said: <prompt>" as a few text_delta chunks.',
+  },
+] as const satisfies ReadonlyArray<{ id: string; pattern: RegExp; example: string; description: string }>;
+
+export type FakeRuleId = (typeof FAKE_MESSAGES_RULES)[number]['id'];
+
+export const DEFAULT_REPLY_PREFIX = 'Hello from the local stand-in. You said: ';
+
+function rule(id: FakeRuleId): RegExp {
+  const found = FAKE_MESSAGES_RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`unknown rule ${id}`);
+  return found.pattern;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading Messages API request bodies
+// ---------------------------------------------------------------------------------------------
+
+interface ContentBlock {
+  type: string;
+  text?: string;
+  content?: unknown;
+  is_error?: boolean;
+  [key: string]: unknown;
+}
+interface Message {
+  role: string;
+  content: string | ContentBlock[];
+}
+
+export interface MessagesRequestBody {
+  model?: string;
+  stream?: boolean;
+  system?: string | ContentBlock[];
+  messages?: Message[];
+  tools?: ToolDef[];
+  [key: string]: unknown;
+}
+
+function blocksOf(content: Message['content'] | undefined): ContentBlock[] {
+  if (content === undefined || content === null) return [];
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return Array.isArray(content) ? content : [];
+}
+
+/** Removes `<system-reminder>…</system-reminder>` sections Claude Code injects into user messages. */
+export function stripReminders(text: string): string {
+  return text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim();
+}
+
+/** Plain text of a system prompt (string or text blocks). */
+export function systemText(body: MessagesRequestBody): string {
+  return blocksOf(body.system)
+    .map((b) => (typeof b.text === 'string' ? b.text : ''))
+    .join('\n');
+}
+
+/** Text of one message, with reminders stripped. */
+function userText(message: Message): string {
+  return blocksOf(message.content)
+    .filter((b) => b.type === 'text' && typeof b.text === 'string')
+    .map((b) => stripReminders(b.text as string))
+    .filter((t) => t.length > 0)
+    .join('\n')
+    .trim();
+}
+
+function toolResultText(block: ContentBlock): string {
+  const c = block.content;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) {
+    return c
+      .map((x) => (x && typeof x === 'object' && typeof (x as ContentBlock).text === 'string' ? x.text : ''))
+      .join('\n');
+  }
+  return '';
+}
+
+export interface TurnInfo {
+  /** The prompt text of the current turn (reminders stripped). */
+  prompt: string;
+  /** Index of the user message that carries the prompt. */
+  promptIndex: number;
+  /** Tool results that came back after the prompt, in order. */
+  toolResults: Array<{ text: string; isError: boolean }>;
+}
+
+/**
+ * Finds the prompt of the current turn: the LAST user message that carries real text (not only
+ * tool_result blocks or `<system-reminder>`s). In a one-prompt conversation that is the first user
+ * message, i.e. the prompt Aegis sent. Also collects the tool results that came back after it.
+ */
+export function currentTurn(body: MessagesRequestBody): TurnInfo {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  let promptIndex = -1;
+  let prompt = '';
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role !== 'user') continue;
+    const text = userText(m);
+    if (text.length > 0) {
+      promptIndex = i;
+      prompt = text;
+      break;
+    }
+  }
+  const toolResults: TurnInfo['toolResults'] = [];
+  for (let i = Math.max(promptIndex, 0); i < messages.length; i++) {
+    const m = messages[i];
+    if (m?.role !== 'user') continue;
+    for (const b of blocksOf(m.content)) {
+      if (b.type === 'tool_result')
+        toolResults.push({ text: toolResultText(b), isError: b.is_error === true });
+    }
+  }
+  return { prompt, promptIndex, toolResults };
+}
+
+/** The last user message's raw text (reminders NOT stripped), used to spot side requests. */
+function lastUserRawText(body: MessagesRequestBody): string {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m && m.role === 'user') {
+      return blocksOf(m.content)
+        .filter((b) => b.type === 'text' && typeof b.text === 'string')
+        .map((b) => b.text as string)
+        .join('\n');
+    }
+  }
+  return '';
+}
+
+/**
+ * Finds the session working directory in what Claude Code sends: the `Working directory: /abs`
+ * line of its environment info (system prompt, or a user-message reminder in some versions).
+ */
+export function findCwd(body: MessagesRequestBody): string | undefined {
+  const re = /(?:Primary working directory|Working directory|cwd):\s*(\/[^\n<]*)/i;
+  const fromSystem = re.exec(systemText(body));
+  if (fromSystem?.[1]) return fromSystem[1].trim();
+  for (const m of body.messages ?? []) {
+    for (const b of blocksOf(m.content)) {
+      if (typeof b.text === 'string') {
+        const hit = re.exec(b.text);
+        if (hit?.[1]) return hit[1].trim();
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Picks a tool from the request's own list: exact name, then case-insensitive, then a name containing it. */
+export function findTool(tools: ToolDef[] | undefined, wanted: string): string | undefined {
+  const names = (tools ?? []).map((t) => t?.name).filter((n): n is string => typeof n === 'string');
+  const lower = wanted.toLowerCase();
+  return (
+    names.find((n) => n === wanted) ??
+    names.find((n) => n.toLowerCase() === lower) ??
+    names.find((n) => n.toLowerCase().includes(lower))
+  );
+}
+
+/** Classifies a `/v1/messages` request body. */
+export function classifyRequest(pathname: string, body: MessagesRequestBody | undefined): RequestKind {
+  if (pathname.endsWith('/count_tokens')) return 'count_tokens';
+  if (!/\/v1\/messages\/?$/.test(pathname) || !body) return 'other';
+  const last = lastUserRawText(body).trimStart();
+  if (last.startsWith('[SUGGESTION MODE')) return 'suggestion';
+  const system = systemText(body);
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  if (!hasTools && /<severity>|\bseverity\b|security monitor|classifier/i.test(system + '\n' + last)) {
+    return 'classifier';
+  }
+  const formatText = JSON.stringify(body.output_format ?? body.output_config ?? '');
+  if (!hasTools && (/title/i.test(formatText) || /\btitle\b/i.test(system))) return 'title';
+  if (hasTools) return 'main';
+  return 'other';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning replies
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanContext {
+  tools: ToolDef[] | undefined;
+  /** The session cwd found in the request, if any. */
+  cwd: string | undefined;
+  /** Delay between chunks when no `slow:` prefix is given. */
+  defaultChunkDelayMs?: number;
+  /** Makes tool_use ids; default `toolu_fake_<n>`. */
+  newToolUseId?: () => string;
+}
+
+let idCounter = 0;
+function defaultToolUseId(): string {
+  idCounter += 1;
+  return `toolu_fake_${Date.now().toString(36)}_${idCounter}`;
+}
+
+function textReply(rule: string, text: string, chunkDelayMs: number): PlannedReply {
+  return { type: 'message', rule, blocks: [{ type: 'text', text }], stopReason: 'end_turn', chunkDelayMs };
+}
+
+function oneLine(text: string, max = 400): string {
+  const t = text.trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/**
+ * Decides the fake model's answer for the main loop from the prompt of the current turn and the tool
+ * results that came back so far. Pure apart from tool_use id generation.
+ */
+export function planReply(turn: Pick<TurnInfo, 'prompt' | 'toolResults'>, ctx: PlanContext): PlannedReply {
+  let prompt = turn.prompt;
+  let chunkDelayMs = ctx.defaultChunkDelayMs ?? 0;
+  const slow = rule('slow').exec(prompt);
+  if (slow) {
+    chunkDelayMs = Number(slow[1]);
+    prompt = prompt.slice(slow[0].length);
+  }
+  const newId = ctx.newToolUseId ?? defaultToolUseId;
+  const results = turn.toolResults;
+  const lastResult = results[results.length - 1];
+
+  if (rule('rate-limit').test(prompt)) {
+    return {
+      type: 'error',
+      rule: 'rate-limit',
+      status: 429,
+      errorType: 'rate_limit_error',
+      message: 'Number of requests has exceeded your rate limit (fake Messages API trigger).',
+    };
+  }
+  if (rule('overloaded').test(prompt)) {
+    return {
+      type: 'error',
+      rule: 'overloaded',
+      status: 529,
+      errorType: 'overloaded_error',
+      message: 'Overloaded (fake Messages API trigger).',
+    };
+  }
+
+  const write = rule('write').exec(prompt) ?? rule('write-short').exec(prompt);
+  if (write) {
+    const ruleId = rule('write').test(prompt) ? 'write' : 'write-short';
+    const name = write[1] as string;
+    const content = write[2] as string;
+    if (lastResult) {
+      return textReply(
+        ruleId,
+        lastResult.isError ? `Could not create ${name}: ${oneLine(lastResult.text)}` : `Created ${name}.`,
+        chunkDelayMs,
+      );
+    }
+    const tool = findTool(ctx.tools, 'Write');
+    if (!tool)
+      return textReply(ruleId, `No Write tool was offered, so ${name} was not created.`, chunkDelayMs);
+    const filePath = path.isAbsolute(name) ? name : path.join(ctx.cwd ?? process.cwd(), name);
+    const blocks: PlannedBlock[] = [
+      { type: 'text', text: `I'll create ${name}.` },
+      { type: 'tool_use', id: newId(), name: tool, input: { file_path: filePath, content } },
+    ];
+    return { type: 'message', rule: ruleId, blocks, stopReason: 'tool_use', chunkDelayMs };
+  }
+
+  const bash = rule('bash').exec(prompt);
+  if (bash) {
+    const command = bash[1] as string;
+    if (lastResult) {
+      return textReply(
+        'bash',
+        lastResult.isError
+          ? `The command \`${command}\` failed: ${oneLine(lastResult.text)}`
+          : `Ran \`${command}\`. Output: ${oneLine(lastResult.text)}`,
+        chunkDelayMs,
+      );
+    }
+    const tool = findTool(ctx.tools, 'Bash');
+    if (!tool)
+      return textReply('bash', `No Bash tool was offered, so \`${command}\` was not run.`, chunkDelayMs);
+    const blocks: PlannedBlock[] = [
+      { type: 'text', text: `Running \`${command}\`.` },
+      {
+        type: 'tool_use',
+        id: newId(),
+        name: tool,
+        input: { command, description: `Run ${command}`.slice(0, 80) },
+      },
+    ];
+    return { type: 'message', rule: 'bash', blocks, stopReason: 'tool_use', chunkDelayMs };
+  }
+
+  const say = rule('say').exec(prompt);
+  if (say) return textReply('say', (say[1] as string).trim(), chunkDelayMs);
+  return textReply('default', `${DEFAULT_REPLY_PREFIX}${prompt.trim()}`, chunkDelayMs);
+}
+
+/** Splits text into a few chunks (at word boundaries) for streaming as separate text_deltas. */
+export function chunkText(text: string, maxChunks = 4): string[] {
+  const words = text.split(/(?<=\s)/);
+  if (words.length <= 1) return [text];
+  const per = Math.ceil(words.length / maxChunks);
+  const chunks: string[] = [];
+  for (let i = 0; i < words.length; i += per) chunks.push(words.slice(i, i + per).join(''));
+  return chunks;
+}
+
+/** Splits a JSON string into a few pieces for input_json_delta events. */
+export function chunkJson(json: string, pieces = 3): string[] {
+  if (json.length < pieces * 2) return [json];
+  const size = Math.ceil(json.length / pieces);
+  const out: string[] = [];
+  for (let i = 0; i < json.length; i += size) out.push(json.slice(i, i + size));
+  return out;
+}
