@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { AegisError } from '../errors.js';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import type {
@@ -14,6 +12,7 @@ import type {
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { openDatabase } from './open-database.js';
 import { events, sessions, transcriptEntries } from './schema.js';
+import { callerError, closedError, isCallerError, unavailable } from './store-errors.js';
 import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
 
 export interface SqliteStoreOptions {
@@ -121,7 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     }
     const written: AegisEvent[] = [];
     for (const draft of batch.events ?? []) {
-      const row = insertEvent.get({ ...draft });
+      const row = insertEvent.get(draft);
       written.push({ ...structuredClone(draft), id: row.id } as AegisEvent);
     }
     const entries: TranscriptEntry[] = [];
@@ -183,11 +182,12 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
 
     listSessions(q: SessionQuery) {
       return read(() => {
+        const status = q.status && [...new Set(q.status)];
         // `IN ()` is not portable SQL; an empty status list simply matches nothing.
-        if (q.status?.length === 0) return { sessions: [], total: 0 };
-        const statuses = indexed('status', q.status?.length ?? 0);
+        if (status?.length === 0) return { sessions: [], total: 0 };
+        const statuses = indexed('status', status?.length ?? 0);
         const conditions: SQL[] = [];
-        if (q.status)
+        if (status)
           conditions.push(
             inArray(
               sessions.status,
@@ -197,8 +197,8 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         if (q.workDir !== undefined) conditions.push(eq(sessions.workDir, p('workDir')));
         if (q.ownerId !== undefined) conditions.push(eq(sessions.ownerId, p('ownerId')));
         const key = `${statuses.length}:${q.workDir !== undefined}:${q.ownerId !== undefined}`;
-        const values = { workDir: q.workDir, ownerId: q.ownerId, ...indexedValues('status', q.status) };
-        const page = prepared<{ data: Session }>(`sessions:${key}`, () =>
+        const values = { workDir: q.workDir, ownerId: q.ownerId, ...indexedValues('status', status) };
+        const pageQuery = prepared<{ data: Session }>(`sessions:${key}`, () =>
           db
             .select({ data: sessions.data })
             .from(sessions)
@@ -207,14 +207,20 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
             .limit(p('limit'))
             .offset(p('offset'))
             .prepare(),
-        ).all({ ...values, limit: q.limit, offset: q.offset });
-        const [totalRow] = prepared<{ total: number }>(`sessions-total:${key}`, () =>
+        );
+        const totalQuery = prepared<{ total: number }>(`sessions-total:${key}`, () =>
           db
             .select({ total: count() })
             .from(sessions)
             .where(and(...conditions))
             .prepare(),
-        ).all(values);
+        );
+        // One read transaction, so page and total come from the same snapshot even if another
+        // process writes in between.
+        const { page, totalRow } = client.transaction(() => ({
+          page: pageQuery.all({ ...values, limit: q.limit, offset: q.offset }),
+          totalRow: totalQuery.all(values)[0],
+        }))();
         return { sessions: page.map((r) => r.data), total: totalRow?.total ?? 0 };
       });
     },
@@ -231,8 +237,9 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
 
     listTranscript(q: TranscriptQuery) {
       return read(() => {
-        if (q.roles?.length === 0) return [];
-        const roles = indexed('role', q.roles?.length ?? 0);
+        const roleFilter = q.roles && [...new Set(q.roles)];
+        if (roleFilter?.length === 0) return [];
+        const roles = indexed('role', roleFilter?.length ?? 0);
         const newestFirst = q.before !== undefined;
         const rows = prepared<typeof transcriptEntries.$inferSelect>(
           `transcript:${newestFirst}:${roles.length}`,
@@ -260,7 +267,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
           sessionId: q.sessionId,
           cursor: newestFirst ? q.before : (q.after ?? 0),
           limit: q.limit,
-          ...indexedValues('role', q.roles),
+          ...indexedValues('role', roleFilter),
         };
         return rows.all(values).map(
           ({ body, role, ...cols }): TranscriptEntry => ({
@@ -280,37 +287,3 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     },
   };
 }
-
-const isCallerError = (err: unknown): boolean =>
-  !(err instanceof Database.SqliteError) || err.code.startsWith('SQLITE_CONSTRAINT');
-
-function callerError(err: unknown): AegisError {
-  if (err instanceof Database.SqliteError) {
-    return new AegisError(
-      'CONFLICT',
-      `The write conflicts with stored data (${err.message}); nothing of it was written. ` +
-        'Event seq numbers must be unique per session.',
-      { cause: err, details: { sqliteCode: err.code } },
-    );
-  }
-  return AegisError.fromUnknown(err);
-}
-
-function unavailable(path: string, verb: string, err: unknown, advice: string): AegisError {
-  const reason = err instanceof Error ? err.message : String(err);
-  const sqliteCode = err instanceof Database.SqliteError ? err.code : undefined;
-  return new AegisError(
-    'STORE_UNAVAILABLE',
-    `Could not ${verb} the session store at ${path}: ${reason}. ${advice}`,
-    { cause: err, details: { path, ...(sqliteCode ? { sqliteCode } : {}) } },
-  );
-}
-
-const closedError = (path: string): AegisError =>
-  new AegisError(
-    'STORE_UNAVAILABLE',
-    `The session store at ${path} is closed; open a new store to continue.`,
-    {
-      details: { path },
-    },
-  );
