@@ -181,6 +181,9 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
     for (let i = 0; i < step.tools; i++) {
       await runTool(ctx, { title: `Read file ${i}`, kind: 'read', input: { i }, output: `ok ${i}` });
     }
+  } else if ('echoEnv' in step) {
+    const env = Object.fromEntries(step.echoEnv.map((k) => [k, process.env[k] ?? null]));
+    await say(ctx, JSON.stringify(env), 1, 'agent_message_chunk');
   } else if ('stop' in step) return step.stop;
   else throw RequestError.invalidParams({ step }, 'Unknown script step');
   return null;

@@ -38,6 +38,7 @@ export type ScriptStep =
   | { fail: { code: number; message: string; data?: unknown } }
   | { chunksBulk: number }
   | { tools: number }
+  | { echoEnv: string[] }
   | { stop: 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' };
 
 export const SCRIPT_PREFIX = 'script:';
