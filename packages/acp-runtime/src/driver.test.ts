@@ -113,6 +113,31 @@ describe('scripted agent through createAcpDriver', () => {
     expect(readFileSync(join(harness.workDir, 'c.txt'), 'utf8')).toBe('c');
   });
 
+  it('maps thoughts, plans, usage, titles and tool bursts from a script', async () => {
+    const rec = recordingSink();
+    const handle = await harness.start(rec.sink);
+    const plan = [{ content: 'step', priority: 'high' as const, status: 'pending' as const }];
+    await handle.prompt(
+      script(
+        { think: 'hmm' },
+        { plan },
+        { usage: { used: 5, size: 50, cost: 0.1 } },
+        { title: 'T' },
+        { tools: 3 },
+        { chunksBulk: 200 },
+      ),
+    );
+    expect(rec.text('thought.delta')).toBe('hmm');
+    expect(rec.events).toContainEqual({ type: 'plan.updated', data: { entries: plan } });
+    expect(rec.events).toContainEqual({
+      type: 'usage.updated',
+      data: { contextUsed: 5, contextSize: 50, costUsd: 0.1 },
+    });
+    expect(rec.events).toContainEqual({ type: 'session.info_updated', data: { title: 'T' } });
+    expect(rec.events.filter((e) => e.type === 'tool.completed')).toHaveLength(3);
+    expect(rec.text()).toBe('x'.repeat(200));
+  });
+
   it('resolves a waiting turn as cancelled on cancel()', async () => {
     const rec = recordingSink();
     const handle = await harness.start(rec.sink);
