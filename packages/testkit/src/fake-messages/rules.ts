@@ -83,22 +83,23 @@ interface ContentBlock {
 }
 interface Message {
   role: string;
-  content: string | ContentBlock[];
+  /** A string or an array of content blocks (left loose: this is parsed JSON). */
+  content: unknown;
 }
 
 export interface MessagesRequestBody {
   model?: string;
   stream?: boolean;
-  system?: string | ContentBlock[];
+  system?: unknown;
   messages?: Message[];
   tools?: ToolDef[];
   [key: string]: unknown;
 }
 
-function blocksOf(content: Message['content'] | undefined): ContentBlock[] {
-  if (content === undefined || content === null) return [];
+function blocksOf(content: unknown): ContentBlock[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return Array.isArray(content) ? content : [];
+  if (!Array.isArray(content)) return [];
+  return content.filter((b): b is ContentBlock => typeof b === 'object' && b !== null && 'type' in b);
 }
 
 /** Removes `<system-reminder>…</system-reminder>` sections Claude Code injects into user messages. */
@@ -113,14 +114,17 @@ export function systemText(body: MessagesRequestBody): string {
     .join('\n');
 }
 
-/** Text of one message, with reminders stripped. */
+/**
+ * Prompt text of one user message: its LAST text block that is not only a `<system-reminder>`. Claude
+ * Code merges consecutive user messages, e.g. after a failed turn the next prompt becomes another text
+ * block of the same message, so the last block is the newest prompt.
+ */
 function userText(message: Message): string {
-  return blocksOf(message.content)
+  const texts = blocksOf(message.content)
     .filter((b) => b.type === 'text' && typeof b.text === 'string')
     .map((b) => stripReminders(b.text as string))
-    .filter((t) => t.length > 0)
-    .join('\n')
-    .trim();
+    .filter((t) => t.length > 0);
+  return texts[texts.length - 1] ?? '';
 }
 
 function toolResultText(block: ContentBlock): string {

@@ -282,10 +282,31 @@ describe('fake Messages API over HTTP', () => {
     const limited = await post(api, mainBody('trigger rate limit'));
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
+    expect(limited.headers.get('x-should-retry')).toBe('false');
     expect(await limited.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     const overloaded = await post(api, mainBody('trigger overloaded'));
     expect(overloaded.status).toBe(529);
     expect(await overloaded.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+  });
+
+  it('omits x-should-retry when shouldRetry is true (like the real API)', async () => {
+    api = await startFakeMessagesApi({ shouldRetry: true });
+    const limited = await post(api, mainBody('trigger rate limit'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('0');
+    expect(limited.headers.has('x-should-retry')).toBe(false);
+  });
+
+  it('takes the newest prompt block of a merged user message', async () => {
+    api = await startFakeMessagesApi();
+    const body = mainBody('trigger rate limit\n');
+    (body.messages[0]!.content as Array<{ type: string; text: string }>).push({
+      type: 'text',
+      text: 'say after',
+    });
+    const res = await post(api, body);
+    expect(res.status).toBe(200);
+    expect(textOf(parseSse(await res.text()))).toBe('after');
   });
 
   it('delays chunks with the slow: prefix', async () => {

@@ -260,6 +260,7 @@ export async function startFakeMessagesApi(options: FakeMessagesApiOptions = {})
       record({ ...base, kind, ...extra, status: reply.status });
       sendJson(res, reply.status, errorBody(reply.errorType, reply.message), {
         'retry-after': retryAfter,
+        ...(options.shouldRetry === true ? {} : { 'x-should-retry': 'false' }),
       });
       return;
     }

@@ -38,6 +38,13 @@ export interface FakeMessagesApiOptions {
   chunkDelayMs?: number;
   /** Value of the `retry-after` header on the 429/529 triggers, in seconds. Default "0". */
   retryAfterSeconds?: number;
+  /**
+   * Whether Claude Code should retry the 429/529 triggers. Default `false`: the error carries
+   * `x-should-retry: false`, which Claude Code honours, so the turn fails at once. `true` omits that
+   * header (what the real API does): Claude Code then retries with exponential backoff for minutes
+   * before it gives up (see README).
+   */
+  shouldRetry?: boolean;
   /** Called for every request after it is recorded (e.g. for logging). */
   onRequest?: (request: RecordedRequest) => void;
   /** Keep request bodies in `requests[i].body`. Default true. */
