@@ -363,6 +363,28 @@ describe('fake Messages API against the real claude-agent-acp adapter', () => {
   );
 
   it(
+    '(g) "slow: N" streams slowly enough to cancel mid-turn (stopReason cancelled)',
+    async () => {
+      const api = await startFake();
+      const h = await startAgent(api);
+      const sessionId = await newSession(h);
+      const t0 = performance.now();
+      const turn = prompt(h, sessionId, 'slow: 400 say one two three four five six seven eight');
+      while (!h.updates.some((u) => u.sessionUpdate === 'agent_message_chunk')) {
+        if (performance.now() - t0 > 30_000) throw new Error('no chunk arrived');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const tCancel = performance.now();
+      await h.conn.agent.notify(methods.agent.session.cancel, { sessionId });
+      const res = await turn;
+      h.timings.cancelToStop = performance.now() - tCancel;
+      expect(res.stopReason).toBe('cancelled');
+      expect(agentText(h).length).toBeLessThan('one two three four five six seven eight'.length);
+    },
+    T,
+  );
+
+  it(
     '(f) without ANTHROPIC_API_KEY, session/prompt fails with -32000 Authentication required',
     async () => {
       const api = await startFake();
