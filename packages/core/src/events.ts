@@ -97,7 +97,7 @@ export const EVENT_DATA = {
     requestId: z.string(),
     toolCallId: z.string().nullable(),
     title: z.string(),
-    kind: ToolKind.nullable(),
+    kind: z.union([ToolKind, z.null()]),
     input: z.unknown().optional(),
     content: z.array(ToolContent).default([]),
     options: z.array(PermissionOption),
@@ -106,7 +106,7 @@ export const EVENT_DATA = {
     requestId: z.string(),
     outcome: z.enum(['selected', 'cancelled']),
     optionId: z.string().nullable(),
-    optionKind: PermissionOptionKind.nullable(),
+    optionKind: z.union([PermissionOptionKind, z.null()]),
     decidedBy: Decider,
     waitedMs: z.number(),
   }),
@@ -125,7 +125,7 @@ export const EVENT_DATA = {
   'session.ended': z.object({
     status: z.enum(['completed', 'killed', 'crashed']),
     reason: z.string(),
-    exit: AgentExit.nullable(),
+    exit: z.union([AgentExit, z.null()]),
   }),
 } as const;
 

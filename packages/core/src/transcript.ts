@@ -23,7 +23,7 @@ export const TranscriptEntry = z
       .object({
         toolCallId: z.string(),
         title: z.string(),
-        kind: ToolKind.nullable(),
+        kind: z.union([ToolKind, z.null()]),
         status: z.string(),
         input: z.unknown().optional(),
         output: z.unknown().optional(),

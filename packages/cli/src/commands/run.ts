@@ -1,0 +1,200 @@
+import { resolve } from 'node:path';
+import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
+import { defineCommand } from 'citty';
+import { consola } from 'consola';
+import { baseUrlFrom, cliEnv } from '../env.js';
+import { Answerer } from '../prompt-answer.js';
+import { describePermission } from '../render.js';
+
+export const runCommand = defineCommand({
+  meta: {
+    name: 'run',
+    description:
+      'Run a prompt in a folder and stream the agent as it works, asking before it writes or runs things',
+  },
+  args: {
+    prompt: { type: 'positional', description: 'What the agent should do', required: true },
+    cwd: { type: 'string', description: 'Folder the agent works in (default: current directory)' },
+    port: { type: 'string', description: 'Port of the Aegis server (started here if none answers)' },
+    model: { type: 'string', description: 'Model for the agent' },
+    name: { type: 'string', description: 'Session name' },
+    stream: {
+      type: 'boolean',
+      default: true,
+      description: 'Stream text as it arrives (--no-stream prints it at the end)',
+    },
+    yes: {
+      type: 'boolean',
+      alias: ['y', 'accept-permissions'],
+      description: 'Approve every permission request',
+    },
+  },
+  async run({ args }) {
+    const baseUrl = baseUrlFrom({ port: args.port });
+    const token = cliEnv().AEGIS_AUTH_TOKEN;
+    const client = new AegisClient({ baseUrl, ...(token ? { token } : {}) });
+    const local = await ensureServer(client, baseUrl);
+    const answerer = new Answerer();
+    let exitCode = 0;
+    try {
+      exitCode = await runPrompt(local?.client ?? client, args, answerer);
+    } catch (err) {
+      exitCode = reportError(err);
+    } finally {
+      answerer.close();
+      await local?.close();
+    }
+    process.exit(exitCode);
+  },
+});
+
+async function ensureServer(client: AegisClient, baseUrl: string) {
+  try {
+    await client.getHealth();
+    return undefined;
+  } catch (err) {
+    if (err instanceof AegisApiError) throw err;
+  }
+  const url = new URL(baseUrl);
+  const { startServer } = await import('@aegis/server');
+  const server = await startServer({
+    config: { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 9100), logLevel: 'warn' },
+  });
+  consola.info(`Started a local Aegis server at ${server.url} for this run.`);
+  return { client: new AegisClient({ baseUrl: server.url }), close: () => server.close() };
+}
+
+interface RunArgs {
+  prompt: string;
+  cwd?: string | undefined;
+  model?: string | undefined;
+  name?: string | undefined;
+  stream?: boolean | undefined;
+  yes?: boolean | undefined;
+}
+
+async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
+  const workDir = resolve(args.cwd ?? process.cwd());
+  const spin = consola.start(`Starting the agent in ${workDir}…`);
+  const created = await client.createSession({
+    workDir,
+    prompt: args.prompt,
+    ...(args.model ? { model: args.model } : {}),
+    ...(args.name ? { name: args.name } : {}),
+  });
+  void spin;
+  const id = created.session.id;
+  consola.info(
+    `${created.reused ? 'Reusing' : 'Created'} session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
+  );
+  const abort = new AbortController();
+  const onSigint = () => {
+    consola.warn('Interrupting the agent…');
+    void client.interruptSession(id).catch(() => {});
+  };
+  process.once('SIGINT', onSigint);
+  let ourTurn: string | null = null;
+  let lastText = '';
+  let midLine = false;
+  const titles = new Map<string, string>();
+  const out = (text: string) => {
+    process.stdout.write(text);
+    midLine = !text.endsWith('\n');
+  };
+  const line = () => {
+    if (midLine) out('\n');
+  };
+  try {
+    for await (const e of client.streamSessionEvents(id, { signal: abort.signal })) {
+      if (!ourTurn) {
+        if (e.type === 'turn.started' && e.data.text === args.prompt) ourTurn = e.data.turnId;
+        else if (e.type === 'session.ended') return ended(e);
+        continue;
+      }
+      switch (e.type) {
+        case 'message.delta':
+          if (args.stream !== false) out(e.data.text);
+          break;
+        case 'message.completed':
+          lastText = e.data.text;
+          line();
+          break;
+        case 'tool.started':
+        case 'tool.updated':
+          if (e.data.title) titles.set(e.data.toolCallId, e.data.title);
+          break;
+        case 'tool.completed': {
+          line();
+          const title = e.data.title ?? titles.get(e.data.toolCallId) ?? 'tool';
+          if (e.data.status === 'completed') consola.success(title);
+          else consola.fail(`${title} (failed or rejected)`);
+          break;
+        }
+        case 'plan.updated':
+          line();
+          consola.box(
+            e.data.entries.map((p) => `${p.status === 'completed' ? '✔' : '•'} ${p.content}`).join('\n'),
+          );
+          break;
+        case 'permission.requested': {
+          line();
+          consola.warn(`The agent wants to: ${describePermission(e.data)}`);
+          const allow = args.yes ? true : await answerer.ask('Allow?');
+          if (args.yes) consola.info('Approved (--yes).');
+          try {
+            if (allow) await client.approvePermission(id);
+            else await client.rejectPermission(id);
+          } catch (err) {
+            if (!(err instanceof AegisApiError && err.code === 'NOTHING_PENDING')) throw err;
+          }
+          break;
+        }
+        case 'turn.completed':
+          if (e.data.turnId !== ourTurn) break;
+          line();
+          if (args.stream === false && lastText) out(`${lastText}\n`);
+          if (e.data.stopReason === 'cancelled') {
+            consola.warn('Turn cancelled.');
+            return 130;
+          }
+          consola.success(`Done in ${(e.data.durationMs / 1000).toFixed(1)} s (session ${id}).`);
+          return 0;
+        case 'turn.failed':
+          if (e.data.turnId !== ourTurn) break;
+          line();
+          consola.error(e.data.problem?.message ?? 'The turn failed.');
+          if (e.data.problem?.hint) consola.info(e.data.problem.hint);
+          return 1;
+        case 'session.ended':
+          line();
+          return ended(e);
+        default:
+          break;
+      }
+    }
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    abort.abort();
+  }
+}
+
+function ended(e: Extract<AegisEvent, { type: 'session.ended' }>): number {
+  if (e.data.status === 'crashed') {
+    consola.error(`The agent crashed: ${e.data.reason}`);
+    if (e.data.exit?.stderrTail) consola.log(e.data.exit.stderrTail.trim().split('\n').slice(-10).join('\n'));
+    return 1;
+  }
+  consola.warn(`Session ${e.data.status}: ${e.data.reason}`);
+  return 1;
+}
+
+/** Prints an error as one clear line and returns the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof AegisApiError) {
+    consola.error(`${err.message} [${err.code}]`);
+    return 1;
+  }
+  consola.error(err instanceof Error ? err.message : String(err));
+  return 1;
+}

@@ -1,0 +1,227 @@
+import type { components, operations } from './schema.gen.js';
+import { parseSse } from './sse.js';
+
+type Schemas = components['schemas'];
+export type Session = Schemas['Session'];
+export type SessionStatus = Schemas['SessionStatus'];
+export type AegisEvent = Schemas['AegisEvent'];
+export type TranscriptEntry = Schemas['TranscriptEntry'];
+export type CreateSessionRequest = Schemas['CreateSessionRequest'];
+export type CreateSessionResponse = Schemas['CreateSessionResponse'];
+export type SessionList = Schemas['SessionList'];
+export type SendResponse = Schemas['SendResponse'];
+export type PermissionAnswerRequest = Schemas['PermissionAnswerRequest'];
+export type PermissionAnswerResponse = Schemas['PermissionAnswerResponse'];
+export type InterruptResponse = Schemas['InterruptResponse'];
+export type ReadResponse = Schemas['ReadResponse'];
+export type TranscriptPage = Schemas['TranscriptPage'];
+export type HealthResponse = Schemas['HealthResponse'];
+export type PermissionMode = Schemas['PermissionMode'];
+export type ErrorBody = Schemas['ErrorResponse'];
+
+type Query<Op extends keyof operations> = operations[Op] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
+
+/** An error answered by the API, carrying the envelope's `code` to branch on. */
+export class AegisApiError extends Error {
+  override readonly name = 'AegisApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface AegisClientOptions {
+  /** Default: http://127.0.0.1:9100 */
+  baseUrl?: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+export interface StreamOptions {
+  /** Resume after this id (the SSE `id` of the last event you saw). */
+  after?: number;
+  signal?: AbortSignal;
+  /** Reconnect after a dropped connection (default true), resuming with Last-Event-ID. */
+  reconnect?: boolean;
+  /** Delay before reconnecting, doubled up to 5 s. Default 250 ms. */
+  retryMs?: number;
+}
+
+/**
+ * A typed client for the Aegis HTTP API; one method per operation (named by `operationId`).
+ *
+ * @example
+ * const aegis = new AegisClient();
+ * const { session } = await aegis.createSession({ workDir: '/repo', prompt: 'Fix the tests' });
+ * for await (const e of aegis.streamSessionEvents(session.id)) console.log(e.type);
+ */
+export class AegisClient {
+  readonly baseUrl: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: AegisClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async #request<T>(method: string, path: string, opts: { body?: unknown; query?: object } = {}): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) {
+      if (v !== undefined && v !== null) url.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.#fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const err = (parsed as ErrorBody | undefined)?.error;
+      throw new AegisApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? (text.slice(0, 200) || res.statusText),
+        err?.details,
+      );
+    }
+    return parsed as T;
+  }
+
+  getHealth(): Promise<HealthResponse> {
+    return this.#request('GET', '/v1/health');
+  }
+  createSession(body: CreateSessionRequest): Promise<CreateSessionResponse> {
+    return this.#request('POST', '/v1/sessions', { body });
+  }
+  listSessions(query: Query<'listSessions'> = {}): Promise<SessionList> {
+    return this.#request('GET', '/v1/sessions', { query });
+  }
+  getSession(id: string): Promise<Session> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}`);
+  }
+  killSession(id: string): Promise<Session> {
+    return this.#request('DELETE', `/v1/sessions/${enc(id)}`);
+  }
+  sendMessage(id: string, body: { text: string }): Promise<SendResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/send`, { body });
+  }
+  approvePermission(id: string, body: PermissionAnswerRequest = {}): Promise<PermissionAnswerResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/approve`, { body });
+  }
+  rejectPermission(id: string, body: PermissionAnswerRequest = {}): Promise<PermissionAnswerResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/reject`, { body });
+  }
+  interruptSession(id: string): Promise<InterruptResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/interrupt`);
+  }
+  setMode(id: string, body: { mode: PermissionMode }): Promise<Session> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/mode`, { body });
+  }
+  readSession(id: string, query: Query<'readSession'> = {}): Promise<ReadResponse> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/read`, { query });
+  }
+  getTranscriptPage(id: string, query: Query<'getTranscriptPage'> = {}): Promise<TranscriptPage> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/transcript/cursor`, { query });
+  }
+
+  /** A session's events: stored ones after `after`, then live ones; reconnects with Last-Event-ID. */
+  streamSessionEvents(id: string, options: StreamOptions = {}): AsyncGenerator<AegisEvent> {
+    return this.#stream(`/v1/sessions/${enc(id)}/events`, (e) => e.seq, options);
+  }
+
+  /** Every session's events (admin), by global id. */
+  streamEvents(options: StreamOptions = {}): AsyncGenerator<AegisEvent> {
+    return this.#stream('/v1/events', (e) => e.id, options);
+  }
+
+  async *#stream(
+    path: string,
+    cursorOf: (e: AegisEvent) => number,
+    options: StreamOptions,
+  ): AsyncGenerator<AegisEvent> {
+    let last = options.after ?? 0;
+    let delay = options.retryMs ?? 250;
+    const signal = options.signal;
+    for (;;) {
+      if (signal?.aborted) return;
+      const headers: Record<string, string> = { accept: 'text/event-stream', 'last-event-id': String(last) };
+      if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+      let res: Response;
+      try {
+        res = await this.#fetch(this.baseUrl + path, { headers, ...(signal ? { signal } : {}) });
+      } catch (err) {
+        if (signal?.aborted || options.reconnect === false) {
+          if (signal?.aborted) return;
+          throw err;
+        }
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, 5000);
+        continue;
+      }
+      if (!res.ok || !res.body) {
+        const text = await res.text();
+        const err = (safeJson(text) as ErrorBody | undefined)?.error;
+        throw new AegisApiError(
+          res.status,
+          err?.code ?? `HTTP_${res.status}`,
+          err?.message ?? res.statusText,
+          err?.details,
+        );
+      }
+      try {
+        for await (const frame of parseSse(res.body)) {
+          const event = safeJson(frame.data) as AegisEvent | undefined;
+          if (!event) continue;
+          const cursor = cursorOf(event);
+          if (cursor <= last) continue;
+          last = cursor;
+          delay = options.retryMs ?? 250;
+          yield event;
+        }
+      } catch (err) {
+        if (signal?.aborted) return;
+        if (options.reconnect === false) throw err;
+      }
+      if (signal?.aborted || options.reconnect === false) return;
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+}
+
+const enc = encodeURIComponent;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,151 @@
+import { PermissionMode, Session, SessionStatus, TranscriptEntry, TranscriptRole } from '@aegis/core';
+import { z } from 'zod';
+
+const str = (max: number) => z.string().max(max);
+
+export const PromptDelivery = z
+  .object({
+    delivered: z.boolean().describe('The prompt reached the agent (its turn started)'),
+    queued: z.boolean().describe('The prompt waits, in order, behind the running turn'),
+    position: z.number().int().nullable().describe('1 = next in the queue'),
+    attempts: z.number().int(),
+  })
+  .meta({ id: 'PromptDelivery' });
+
+export const CreateSessionRequest = z
+  .object({
+    workDir: str(4096)
+      .min(1)
+      .describe('Absolute path of an existing directory inside the allowed directories'),
+    name: str(200).optional(),
+    prompt: str(100_000).optional().describe('First prompt; delivered as soon as the agent is ready'),
+    permissionMode: PermissionMode.optional(),
+    model: str(200).optional(),
+    agent: str(100).optional().describe('A configured ACP agent; default claude-code'),
+    env: z.record(str(200), str(10_000)).optional().describe('Extra environment for the agent process'),
+    parentId: str(100).optional(),
+  })
+  .meta({ id: 'CreateSessionRequest' });
+
+export const CreateSessionResponse = z
+  .object({ session: Session, reused: z.boolean(), promptDelivery: z.union([PromptDelivery, z.null()]) })
+  .meta({ id: 'CreateSessionResponse' });
+
+export const SessionList = z
+  .object({
+    sessions: z.array(Session),
+    total: z.number().int(),
+    page: z.number().int(),
+    limit: z.number().int(),
+  })
+  .meta({ id: 'SessionList' });
+
+const statusList = z
+  .string()
+  .max(500)
+  .transform((v, ctx) => {
+    const parts = v.split(',').filter(Boolean);
+    for (const p of parts) {
+      if (!SessionStatus.safeParse(p).success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown status "${p}"; one of ${SessionStatus.options.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+    }
+    return parts as SessionStatus[];
+  });
+
+export const ListSessionsQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  status: statusList.optional().describe('Comma-separated states'),
+  workDir: str(4096).optional(),
+});
+
+export const IdParam = z.object({ id: str(100).min(1) });
+
+export const SendRequest = z.object({ text: str(100_000).min(1) }).meta({ id: 'SendRequest' });
+export const SendResponse = z
+  .object({ promptDelivery: PromptDelivery, session: Session })
+  .meta({ id: 'SendResponse' });
+
+export const PermissionAnswerRequest = z
+  .object({
+    optionId: str(200).optional().describe('Pick an offered option explicitly'),
+    scope: z.enum(['once', 'always']).optional().describe('always → the allow_always / reject_always option'),
+  })
+  .meta({ id: 'PermissionAnswerRequest' });
+export const PermissionAnswerResponse = z
+  .object({ requestId: z.string(), optionId: z.string(), optionKind: z.string(), session: Session })
+  .meta({ id: 'PermissionAnswerResponse' });
+
+export const InterruptResponse = z
+  .object({ interrupted: z.boolean(), droppedPrompts: z.number().int(), session: Session })
+  .meta({ id: 'InterruptResponse' });
+
+export const ModeRequest = z.object({ mode: PermissionMode }).meta({ id: 'ModeRequest' });
+
+export const ReadQuery = z.object({
+  cursor: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('The `cursor` of the previous read; 0 = from the start'),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+export const ReadResponse = z
+  .object({
+    status: SessionStatus,
+    session: Session,
+    entries: z.array(TranscriptEntry),
+    cursor: z.number().int().describe('Pass back as ?cursor= to get only newer entries'),
+    has_more: z.boolean(),
+  })
+  .meta({ id: 'ReadResponse' });
+
+export const TranscriptCursorQuery = z.object({
+  before_id: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  role: z
+    .string()
+    .max(200)
+    .transform((v, ctx) => {
+      const parts = v.split(',').filter(Boolean);
+      for (const p of parts) {
+        if (!TranscriptRole.safeParse(p).success) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown role "${p}"; one of ${TranscriptRole.options.join(', ')}`,
+          });
+          return z.NEVER;
+        }
+      }
+      return parts as TranscriptRole[];
+    })
+    .optional(),
+});
+export const TranscriptPage = z
+  .object({
+    messages: z.array(TranscriptEntry),
+    has_more: z.boolean(),
+    oldest_id: z.number().int().nullable(),
+    newest_id: z.number().int().nullable(),
+  })
+  .meta({ id: 'TranscriptPage' });
+
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional().describe('Resume after this id (same as Last-Event-ID)'),
+});
+
+export const HealthResponse = z
+  .object({
+    status: z.literal('ok'),
+    version: z.string(),
+    uptimeSec: z.number(),
+    sessions: z.object({ live: z.number().int() }),
+    agents: z.array(z.string()),
+  })
+  .meta({ id: 'HealthResponse' });

@@ -1,0 +1,116 @@
+import type { Aegis } from '@aegis/core';
+import { AegisError } from '@aegis/core';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
+import { errorResponse, toAegisError } from './http-errors.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { VERSION } from './version.js';
+
+export interface CreateAppOptions {
+  aegis: Aegis;
+  agents: readonly string[];
+  /** When set, every request except health needs `Authorization: Bearer <token>`. */
+  authToken?: string | undefined;
+  bodyLimitBytes?: number;
+  heartbeatMs?: number;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Aegis API',
+    version: VERSION,
+    description:
+      'Run Claude Code and other ACP agents as managed sessions. Every error response is `{ "error": { "code", "message", "details"? } }`.',
+  },
+};
+
+/** The Hono app with every route; `app.request()` drives it in-process. */
+export function createApp(options: CreateAppOptions) {
+  const app = newRouter();
+  const deps: RouteDeps = {
+    aegis: options.aegis,
+    version: VERSION,
+    startedAt: Date.now(),
+    agents: options.agents,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  };
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 100) || globalThis.crypto.randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    options.log?.({
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+      onError: (c) =>
+        errorResponse(
+          c,
+          new AegisError(
+            'PAYLOAD_TOO_LARGE',
+            `Request body exceeds ${options.bodyLimitBytes ?? 1024 * 1024} bytes.`,
+          ),
+        ),
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    c.set('actor', { id: null, admin: true });
+    if (!options.authToken || c.req.path === '/v1/health' || c.req.path === '/v1/openapi.json') return next();
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!timingSafeEqual(token, options.authToken)) {
+      return errorResponse(
+        c,
+        new AegisError(
+          'UNAUTHORIZED',
+          'Missing or invalid token; send Authorization: Bearer <AEGIS_AUTH_TOKEN>.',
+        ),
+      );
+    }
+    return next();
+  });
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', sessionRoutes(deps));
+  app.route('/', eventRoutes(deps));
+
+  app.doc31('/v1/openapi.json', OPENAPI_INFO);
+
+  app.notFound((c: Context) =>
+    errorResponse(
+      c,
+      new AegisError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}; see /v1/openapi.json.`),
+    ),
+  );
+  app.onError((err, c) => {
+    const e = toAegisError(err);
+    if (e.status >= 500) console.error('[aegis] request failed:', err);
+    return errorResponse(c, e);
+  });
+  return app;
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export type AegisApp = ReturnType<typeof createApp>;
+export type { AppEnv };

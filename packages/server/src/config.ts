@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AegisError, PermissionMode } from '@aegis/core';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const AgentCommandConfig = z.object({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
+/** Server configuration: file < environment < explicit options. */
+export const ServerConfig = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(9100),
+  stateDir: z.string().default(join(homedir(), '.aegis')),
+  /** SQLite file; default `<stateDir>/aegis.db`. `:memory:` keeps nothing. */
+  dbPath: z.string().optional(),
+  authToken: z.string().min(16).optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  permissionMode: PermissionMode.default('default'),
+  /** Directories sessions may work in (realpath-resolved). Default: $HOME and the server's cwd. */
+  allowedWorkDirs: z.array(z.string()).optional(),
+  agents: z.record(z.string(), AgentCommandConfig).default({}),
+  defaultAgent: z.string().optional(),
+  /** Extra environment given to every agent process. */
+  agentEnv: z.record(z.string(), z.string()).default({}),
+  stallThresholdMs: z.coerce.number().int().positive().default(120_000),
+  dashboardEnabled: z.boolean().default(true),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+});
+export type ServerConfig = z.infer<typeof ServerConfig>;
+export type ServerConfigInput = z.input<typeof ServerConfig>;
+
+const bool = (v: string | undefined) => (v === undefined ? undefined : !/^(0|false|no|off)$/i.test(v));
+
+/** The server's own environment variables (read here and nowhere else). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ServerConfigInput> {
+  const out: Partial<ServerConfigInput> = {};
+  if (env.AEGIS_HOST) out.host = env.AEGIS_HOST;
+  if (env.AEGIS_PORT) out.port = Number(env.AEGIS_PORT);
+  if (env.AEGIS_STATE_DIR) out.stateDir = env.AEGIS_STATE_DIR;
+  if (env.AEGIS_DB_PATH) out.dbPath = env.AEGIS_DB_PATH;
+  if (env.AEGIS_AUTH_TOKEN) out.authToken = env.AEGIS_AUTH_TOKEN;
+  if (env.AEGIS_LOG_LEVEL) out.logLevel = env.AEGIS_LOG_LEVEL as ServerConfig['logLevel'];
+  if (env.AEGIS_PERMISSION_MODE) out.permissionMode = env.AEGIS_PERMISSION_MODE as PermissionMode;
+  if (env.AEGIS_ALLOWED_WORKDIRS) out.allowedWorkDirs = env.AEGIS_ALLOWED_WORKDIRS.split(':').filter(Boolean);
+  if (env.AEGIS_STALL_THRESHOLD_MS) out.stallThresholdMs = Number(env.AEGIS_STALL_THRESHOLD_MS);
+  const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
+  if (dash !== undefined) out.dashboardEnabled = dash;
+  return out;
+}
+
+/** Reads a YAML or JSON config file; a missing file is not an error, a malformed one is. */
+export function readConfigFile(path: string): Partial<ServerConfigInput> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return (data?.server ?? data ?? {}) as Partial<ServerConfigInput>;
+  } catch (err) {
+    throw new AegisError(
+      'BAD_REQUEST',
+      `Config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** Resolves the final configuration, with a clear error naming the bad field. */
+export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined)[]): ServerConfig {
+  const merged = Object.assign({}, ...layers.filter(Boolean));
+  const parsed = ServerConfig.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AegisError(
+      'BAD_REQUEST',
+      `Invalid configuration at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import { AegisError, ERROR_CODES } from '@aegis/core';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+
+/** The one error envelope every non-2xx response carries. */
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).or(z.string()).describe('Stable UPPER_SNAKE code to branch on'),
+      message: z.string().describe('What happened and what to do'),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorResponse' });
+
+export function errorResponse(c: Context, err: AegisError): Response {
+  return c.json(err.toJSON(), err.status as ContentfulStatusCode);
+}
+
+/** Converts anything thrown in a handler into the envelope (the one HTTP edge). */
+export function toAegisError(err: unknown): AegisError {
+  if (err instanceof AegisError) return err;
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return new AegisError('PAYLOAD_TOO_LARGE', 'Request body is too large.');
+    if (status === 401) return new AegisError('UNAUTHORIZED', err.message || 'Authentication required.');
+    const message = /malformed json/i.test(err.message)
+      ? 'Request body is not valid JSON; send a JSON object with Content-Type: application/json.'
+      : err.message || 'Bad request.';
+    return new AegisError('BAD_REQUEST', message);
+  }
+  return AegisError.fromUnknown(err);
+}
+
+/** zod-openapi validation hook: a 400 with the first issues, in the envelope. */
+export function validationHook(
+  result: { success: true } | { success: false; error: z.ZodError },
+  c: Context,
+): Response | undefined {
+  if (result.success) return undefined;
+  const issues = result.error.issues
+    .slice(0, 10)
+    .map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0];
+  return errorResponse(
+    c,
+    AegisError.validation(
+      first ? `Invalid request: ${first.path || '(body)'}: ${first.message}` : 'Invalid request.',
+      { issues },
+    ),
+  );
+}
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: DESCRIPTIONS[s] ?? 'Error', content: { 'application/json': { schema: ErrorResponse } } },
+    ]),
+  );
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'Missing or invalid credentials',
+  403: 'Not allowed for this role',
+  404: 'Not found',
+  409: 'Conflicts with the session state',
+  413: 'Body too large',
+  429: 'Rate limited',
+  502: 'The agent failed',
+  503: 'Unavailable',
+};

@@ -1,0 +1,13 @@
+export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
+export {
+  configFromEnv,
+  readConfigFile,
+  resolveConfig,
+  ServerConfig,
+  type ServerConfigInput,
+} from './config.js';
+export { createLogger, type Logger, type LogLevel } from './logger.js';
+export { openApiDocument } from './openapi.js';
+export { type RunningServer, type StartServerOptions, startServer } from './server.js';
+export { VERSION } from './version.js';
+export { allowedRoots, checkWorkDir } from './workdir.js';

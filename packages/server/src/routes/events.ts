@@ -1,0 +1,146 @@
+import { AegisError, AegisEvent } from '@aegis/core';
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { EventsQuery, IdParam } from '../api-schemas.js';
+import { type AppEnv, newRouter, type RouteDeps } from '../app-env.js';
+import { errorResponses } from '../http-errors.js';
+
+const sse = (description: string) => ({
+  description: `${description}. Each SSE frame: \`id:\` = seq (per session) or id (global), \`event:\` = the event type, \`data:\` = one AegisEvent as JSON.`,
+  content: {
+    'text/event-stream': {
+      schema: AegisEvent,
+    },
+  },
+});
+
+const sessionEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/events',
+  operationId: 'streamSessionEvents',
+  summary: "Stream a session's events (SSE)",
+  description:
+    "Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open.",
+  tags: ['Events'],
+  request: { params: IdParam, query: EventsQuery },
+  responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 404) },
+});
+
+const globalEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/events',
+  operationId: 'streamEvents',
+  summary: 'Stream the events of every session (SSE)',
+  description: 'Like the per-session stream, but frame ids are the global event `id`.',
+  tags: ['Events'],
+  request: { query: EventsQuery },
+  responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 403) },
+});
+
+function resumePoint(c: Context, after: number | undefined): number {
+  const header = c.req.header('last-event-id');
+  if (header === undefined || header.trim() === '') return after ?? 0;
+  const n = Number(header);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw AegisError.validation(
+      `Last-Event-ID must be a non-negative integer; got "${header.slice(0, 40)}".`,
+    );
+  }
+  return n;
+}
+
+const PAGE = 1000;
+
+/**
+ * Replays stored events after `from`, then switches to live ones. Subscribes before replaying and
+ * drops live events already replayed, so nothing is lost or repeated in the switch.
+ */
+function streamEvents(
+  c: Context<AppEnv>,
+  deps: RouteDeps,
+  from: number,
+  opts: {
+    cursorOf: (e: AegisEvent) => number;
+    load: (after: number) => Promise<AegisEvent[]>;
+    subscribe: (fn: (e: AegisEvent) => void) => () => void;
+  },
+) {
+  return streamSSE(c, async (stream) => {
+    let last = from;
+    let live: AegisEvent[] | null = [];
+    let wake: (() => void) | null = null;
+    const unsubscribe = opts.subscribe((e) => {
+      if (live) live.push(e);
+      else pending.push(e);
+      wake?.();
+    });
+    const pending: AegisEvent[] = [];
+    let closed = false;
+    stream.onAbort(() => {
+      closed = true;
+      wake?.();
+    });
+    const send = async (e: AegisEvent) => {
+      const id = opts.cursorOf(e);
+      if (id <= last) return;
+      last = id;
+      await stream.writeSSE({ id: String(id), event: e.type, data: JSON.stringify(e) });
+    };
+    try {
+      for (;;) {
+        const page = await opts.load(last);
+        for (const e of page) await send(e);
+        if (page.length < PAGE) break;
+      }
+      const buffered = live;
+      live = null;
+      for (const e of buffered) await send(e);
+      const heartbeat = setInterval(() => {
+        void stream.write(': ping\n\n').catch(() => {});
+      }, deps.heartbeatMs);
+      try {
+        while (!closed) {
+          const batch = pending.splice(0);
+          for (const e of batch) await send(e);
+          if (pending.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
+          wake = null;
+        }
+      } finally {
+        clearInterval(heartbeat);
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+export function eventRoutes(deps: RouteDeps) {
+  const { aegis } = deps;
+  const app = newRouter();
+  app.openapi(sessionEventsRoute, (async (c: Context<AppEnv>) => {
+    const { id } = IdParam.parse(c.req.param());
+    const after = resumePoint(c, EventsQuery.parse(c.req.query()).after);
+    await aegis.sessions.get(id, c.get('actor'));
+    return streamEvents(c, deps, after, {
+      cursorOf: (e) => e.seq,
+      load: (from) => aegis.sessions.events(id, { after: from, limit: PAGE }, c.get('actor')),
+      subscribe: (fn) => aegis.subscribe(fn, { sessionId: id }),
+    });
+  }) as never);
+  app.openapi(globalEventsRoute, (async (c: Context<AppEnv>) => {
+    const after = resumePoint(c, EventsQuery.parse(c.req.query()).after);
+    if (c.get('actor').admin !== true) {
+      throw new AegisError(
+        'FORBIDDEN',
+        'The global event stream is for admins; stream your own sessions with /v1/sessions/{id}/events.',
+      );
+    }
+    return streamEvents(c, deps, after, {
+      cursorOf: (e) => e.id,
+      load: (from) => aegis.events({ after: from, limit: PAGE }),
+      subscribe: (fn) => aegis.subscribe(fn),
+    });
+  }) as never);
+  return app;
+}

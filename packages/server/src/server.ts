@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAcpDriver } from '@aegis/acp-runtime';
+import { AegisError, type AegisStore, type AgentDriver, createAegis } from '@aegis/core';
+import { createSqliteStore } from '@aegis/core/sqlite';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { allowedRoots, checkWorkDir } from './workdir.js';
+
+export interface StartServerOptions {
+  /** Configuration; merged over the environment (`AEGIS_*`). */
+  config?: Partial<ServerConfigInput>;
+  /** Skip reading `AEGIS_*` from the environment (tests). */
+  ignoreEnv?: boolean;
+  /** Inject a driver instead of the ACP runtime (tests, embedding). */
+  driver?: AgentDriver;
+  store?: AegisStore;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: ServerConfig;
+  app: ReturnType<typeof createApp>;
+  aegis: ReturnType<typeof createAegis>;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Starts the Aegis HTTP server (default 127.0.0.1:9100) with the SQLite store and the ACP runtime. */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options.ignoreEnv ? {} : configFromEnv(), options.config);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  if (!LOOPBACK.has(config.host) && !config.authToken) {
+    throw new AegisError(
+      'FORBIDDEN',
+      `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Set AEGIS_AUTH_TOKEN (at least 16 characters, e.g. \`openssl rand -hex 32\`) or bind to 127.0.0.1.`,
+    );
+  }
+  mkdirSync(config.stateDir, { recursive: true });
+  const store =
+    options.store ?? createSqliteStore({ path: config.dbPath ?? join(config.stateDir, 'aegis.db') });
+  const driver =
+    options.driver ??
+    createAcpDriver({
+      agents: config.agents,
+      defaultAgent: config.defaultAgent,
+      extraEnv: config.agentEnv,
+    });
+  const roots = allowedRoots(config.allowedWorkDirs);
+  const aegis = createAegis({
+    agent: driver,
+    store,
+    stallThresholdMs: config.stallThresholdMs,
+    resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
+    onError: (err, context) =>
+      logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
+  });
+  const app = createApp({
+    aegis,
+    agents: driver.agents,
+    authToken: config.authToken,
+    bodyLimitBytes: config.bodyLimitBytes,
+    log: (line) => logger.debug('request', line),
+  });
+
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new AegisError(
+              'CONFLICT',
+              `Port ${config.port} on ${config.host} is in use; stop the other process or pass --port.`,
+            )
+          : err,
+      );
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info('Aegis listening', { url, stateDir: config.stateDir, agents: driver.agents });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    app,
+    aegis,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await aegis.close();
+      })();
+      return closing;
+    },
+  };
+}

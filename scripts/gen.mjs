@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Regenerates openapi.json, the TypeScript client types and the Python SDK from the route
+// definitions. `--check` regenerates in memory and fails if any committed file differs.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+const { openApiDocument } = await import(join(root, 'packages/server/dist/index.js'));
+const { generatePython } = await import(join(root, 'scripts/gen-python.mjs'));
+// openapi-typescript is a dev dependency of the client package, so resolve it from there.
+const fromClient = createRequire(join(root, 'packages/client/package.json'));
+const otsPath = pathToFileURL(fromClient.resolve('openapi-typescript'));
+const ots = await import(otsPath.href);
+const openapiTS = typeof ots.default === 'function' ? ots.default : ots.default.default;
+const { astToString } = ots;
+
+const doc = openApiDocument();
+const files = new Map();
+files.set('openapi.json', `${JSON.stringify(doc, null, 2)}\n`);
+const ast = await openapiTS(doc);
+files.set(
+  'packages/client/src/schema.gen.ts',
+  `// Generated from openapi.json by scripts/gen.mjs — do not edit.\n${astToString(ast)}`,
+);
+for (const [path, text] of generatePython(doc)) files.set(path, text);
+
+const stale = [];
+for (const [rel, text] of files) {
+  const path = join(root, rel);
+  let current = null;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {}
+  if (current === text) continue;
+  if (check) stale.push(rel);
+  else {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    console.log(`wrote ${rel}`);
+  }
+}
+if (check && stale.length > 0) {
+  console.error(`Generated files are stale: ${stale.join(', ')}\nRun \`pnpm gen\` and commit the result.`);
+  process.exit(1);
+}
+if (check) console.log(`generated files are fresh (${files.size} checked)`);
