@@ -91,6 +91,20 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Resolves true once no process of the group `pgid` is left (polls with signal 0). */
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    if (performance.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function startFake(options: Parameters<typeof startFakeMessagesApi>[0] = {}): Promise<FakeMessagesApi> {
   const api = await startFakeMessagesApi(options);
   cleanups.push(() => api.close());
@@ -121,16 +135,18 @@ async function startAgent(api: FakeMessagesApi, opts: { apiKey?: string | null }
   };
   child.stderr?.on('data', (d: Buffer) => h.stderr.push(d.toString()));
   cleanups.push(async () => {
+    // Closing stdin makes the adapter exit (~350 ms); the Claude Code child it started lives in the same
+    // process group (spawned detached), so wait for the whole group, then SIGKILL what is left of it.
     child.stdin?.end();
-    if (!(await waitForExit(child, 2000)) && child.pid) {
+    await waitForExit(child, 2000);
+    if (child.pid && !(await groupGone(child.pid, 3000))) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
-      await waitForExit(child, 2000);
+      await groupGone(child.pid, 2000);
     }
-    // Claude Code may still be flushing $HOME/.claude for a moment after the adapter exits.
     for (const dir of [home, cwd]) {
       try {
         fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
