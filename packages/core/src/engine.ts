@@ -16,6 +16,8 @@ export interface CreateAegisOptions {
   policy?: PermissionPolicy | undefined;
   /** Resolves and checks a requested workDir; throws `WORKDIR_DENIED`. Default: accepts as given. */
   resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
+  /** Permission mode for sessions that do not ask for one. Default `default`. */
+  defaultPermissionMode?: PermissionMode | undefined;
   /** A working session with no agent update for this long becomes `stalled`. Default 120 s. */
   stallThresholdMs?: number | undefined;
   /** How often stalls are checked. Default: a quarter of the threshold, at most 5 s. */
@@ -167,7 +169,7 @@ export function createAegis(options: CreateAegisOptions) {
         name: input.name ?? null,
         workDir,
         agent: agentName,
-        permissionMode: input.permissionMode ?? 'default',
+        permissionMode: input.permissionMode ?? options.defaultPermissionMode ?? 'default',
         model: input.model ?? null,
         ownerId: actor.id,
         parentId: input.parentId ?? null,
@@ -190,7 +192,7 @@ export function createAegis(options: CreateAegisOptions) {
       try {
         await session.start(options.agent, {
           env: input.env,
-          permissionMode: input.permissionMode,
+          permissionMode: input.permissionMode ?? options.defaultPermissionMode,
           model: input.model,
         });
       } finally {

@@ -57,6 +57,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     agent: driver,
     store,
     stallThresholdMs: config.stallThresholdMs,
+    defaultPermissionMode: config.permissionMode,
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Runs every test suite of the workspace one after another and prints one closing line with the
+// real totals: `N passed, N failed`. Exits non-zero if anything failed, including a suite that
+// crashed without reporting. Usage: pnpm test [-- --only <package-dir-substring>] [--skip-build]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const skipBuild = argv.includes('--skip-build');
+const reports = mkdtempSync(join(tmpdir(), 'aegis-test-'));
+const results = [];
+
+function run(cmd, args, opts = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, {
+    stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    cwd: opts.cwd ?? root,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (opts.capture && r.stdout) process.stdout.write(r.stdout);
+  return { status: r.status ?? 1, stdout: r.stdout ?? '', seconds: (Date.now() - started) / 1000 };
+}
+
+function step(name, cmd, args) {
+  console.log(`\n=== ${name} ===`);
+  const r = run(cmd, args);
+  results.push({
+    suite: name,
+    passed: r.status === 0 ? 1 : 0,
+    failed: r.status === 0 ? 0 : 1,
+    seconds: r.seconds,
+  });
+  return r.status === 0;
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return true;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      'chromium is missing and this is not root: install it with `sudo apt-get install -y chromium`.',
+    );
+    return false;
+  }
+  console.log('Installing Debian chromium for the browser tests…');
+  run('apt-get', ['update', '-qq']);
+  return (
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
+      .status === 0
+  );
+}
+
+function workspacePackages() {
+  const dirs = [];
+  for (const group of ['packages', 'apps', 'tests']) {
+    const base = join(root, group);
+    if (!existsSync(base)) continue;
+    for (const name of readdirSync(base).sort()) {
+      const pkgPath = join(base, name, 'package.json');
+      if (existsSync(pkgPath))
+        dirs.push({ dir: join(base, name), pkg: JSON.parse(readFileSync(pkgPath, 'utf8')) });
+    }
+  }
+  return dirs;
+}
+
+function runSuite(dir, script, command) {
+  const name = `${relative(root, dir)} (${script})`;
+  console.log(`\n=== ${name} ===`);
+  if (/^vitest run\b/.test(command)) {
+    const out = join(reports, `${name.replace(/[^a-z0-9]+/gi, '_')}.json`);
+    const extra = command
+      .replace(/^vitest run\s*/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    const r = run(
+      join(root, 'node_modules/.bin/vitest'),
+      ['run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+      { cwd: dir },
+    );
+    let passed = 0;
+    let failed = 0;
+    if (existsSync(out)) {
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      passed = report.numPassedTests;
+      failed = report.numFailedTests;
+    }
+    if (r.status !== 0 && failed === 0) failed = 1; // crashed or failed outside a test
+    results.push({ suite: name, passed, failed, seconds: r.seconds });
+    return;
+  }
+  const r = run('pnpm', ['run', '--silent', script], { cwd: dir, capture: true });
+  const lines = [...r.stdout.matchAll(/^(?:\w+:\s*)?(\d+) passed, (\d+) failed/gm)];
+  const last = lines.at(-1);
+  let passed = last ? Number(last[1]) : 0;
+  let failed = last ? Number(last[2]) : 0;
+  if (r.status !== 0 && failed === 0) failed = 1;
+  if (!last && r.status === 0) passed = 1;
+  results.push({ suite: name, passed, failed, seconds: r.seconds });
+}
+
+const okBuild = skipBuild || step('build', 'pnpm', ['build']);
+if (okBuild) {
+  if (!only) {
+    step('typecheck', 'pnpm', ['typecheck']);
+    step('lint + format (biome)', join(root, 'node_modules/.bin/biome'), ['check', '.']);
+    step('generated files are fresh', process.execPath, ['scripts/gen.mjs', '--check']);
+  }
+  const browsersReady = ensureChromium();
+  for (const { dir, pkg } of workspacePackages()) {
+    if (only && !relative(root, dir).includes(only)) continue;
+    for (const script of ['test', 'test:e2e']) {
+      const command = pkg.scripts?.[script];
+      if (!command) continue;
+      if (script === 'test:e2e' && !browsersReady) {
+        results.push({ suite: `${relative(root, dir)} (${script})`, passed: 0, failed: 1, seconds: 0 });
+        continue;
+      }
+      runSuite(dir, script, command);
+    }
+  }
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+console.log('\nsuite'.padEnd(50) + 'passed  failed  seconds');
+for (const r of results)
+  console.log(pad(r.suite, 49) + pad(r.passed, 8) + pad(r.failed, 8) + r.seconds.toFixed(1));
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
