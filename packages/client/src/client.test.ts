@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AegisApiError, AegisClient } from './client.js';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+const frame = (seq: number) =>
+  `id: ${seq}\nevent: message.delta\ndata: ${JSON.stringify({ id: seq, sessionId: 's', seq, at: '', type: 'message.delta', data: { messageId: 'm', text: `t${seq}` } })}\n\n`;
+
+describe('AegisClient', () => {
+  it('throws AegisApiError carrying the envelope code', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'SESSION_NOT_FOUND', message: 'Session x does not exist.' } }));
+    });
+    const err = await new AegisClient({ baseUrl: url }).getSession('x').catch((e) => e);
+    expect(err).toBeInstanceOf(AegisApiError);
+    expect(err).toMatchObject({
+      status: 404,
+      code: 'SESSION_NOT_FOUND',
+      message: 'Session x does not exist.',
+    });
+  });
+
+  it('sends the bearer token and JSON body', async () => {
+    let seen: { auth?: string; body?: string } = {};
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen = { auth: req.headers.authorization, body };
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end('{"promptDelivery":{"delivered":true}}');
+      });
+    });
+    await new AegisClient({ baseUrl: url, token: 'secret-token' }).sendMessage('s1', { text: 'hi' });
+    expect(seen).toEqual({ auth: 'Bearer secret-token', body: '{"text":"hi"}' });
+  });
+
+  it('resumes the event stream with Last-Event-ID after a dropped connection', async () => {
+    const lastIds: string[] = [];
+    const url = await serve((req, res) => {
+      const last = Number(req.headers['last-event-id'] ?? 0);
+      lastIds.push(String(req.headers['last-event-id']));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // Each connection delivers two events, then drops.
+      res.write(`: ping\n\n${frame(last + 1)}${frame(last + 2)}`);
+      res.end();
+    });
+    const client = new AegisClient({ baseUrl: url });
+    const seqs: number[] = [];
+    for await (const e of client.streamSessionEvents('s', { retryMs: 5 })) {
+      seqs.push(e.seq);
+      if (seqs.length === 5) break;
+    }
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    expect(lastIds.slice(0, 3)).toEqual(['0', '2', '4']);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type RunningServer, startServer } from '@aegis/server';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-mcp-')));
+let server: RunningServer;
+let client: Client;
+
+beforeAll(async () => {
+  server = await startServer({
+    ignoreEnv: true,
+    config: {
+      port: 0,
+      stateDir: join(base, 'state'),
+      allowedWorkDirs: [base],
+      logLevel: 'silent',
+      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
+      defaultAgent: 'scripted',
+    },
+  });
+  client = new Client({ name: 'mcp-test', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [fileURLToPath(new URL('../dist/bin.js', import.meta.url))],
+      env: { PATH: process.env.PATH ?? '', AEGIS_BASE_URL: server.url },
+    }),
+  );
+});
+afterAll(async () => {
+  await client?.close();
+  await server?.close();
+});
+
+const json = (r: unknown) => JSON.parse((r as { content: { text: string }[] }).content[0]!.text);
+
+describe('ag mcp (real MCP client over stdio, live server)', () => {
+  it('lists the session tools', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['create_session', 'get_status', 'approve_permission', 'wait_for_state']),
+    );
+  });
+
+  it('creates a session, waits for permission_prompt, approves and reads the transcript', async () => {
+    const dir = join(base, 'w');
+    mkdirSync(dir);
+    const prompt = script({
+      tool: { title: 'Write f', kind: 'edit', permission: true, write: { path: 'f', content: '1' } },
+    });
+    const created = json(
+      await client.callTool({ name: 'create_session', arguments: { workDir: dir, prompt } }),
+    );
+    const id = created.session.id;
+    const waited = json(
+      await client.callTool({
+        name: 'wait_for_state',
+        arguments: { sessionId: id, states: ['permission_prompt'], timeoutMs: 10_000 },
+      }),
+    );
+    expect(waited.reached).toBe(true);
+    await client.callTool({ name: 'approve_permission', arguments: { sessionId: id } });
+    await client.callTool({
+      name: 'wait_for_state',
+      arguments: { sessionId: id, states: ['idle'], timeoutMs: 10_000 },
+    });
+    const transcript = json(await client.callTool({ name: 'get_transcript', arguments: { sessionId: id } }));
+    expect(transcript.entries.map((e: { role: string }) => e.role)).toContain('tool');
+  });
+
+  it('returns API errors as MCP tool errors carrying the code', async () => {
+    const r = (await client.callTool({ name: 'get_status', arguments: { sessionId: 'nope' } })) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toMatch(/^SESSION_NOT_FOUND/);
+  });
+});
