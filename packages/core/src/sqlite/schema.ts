@@ -112,8 +112,12 @@ export const apiKeys = sqliteTable(
     expiresAt: text('expires_at'),
     revokedAt: text('revoked_at'),
     owner: text('owner'),
+    /** After a rotation, the replaced secret's hash stays valid until `previous_expires_at`. */
+    previousHash: text('previous_hash'),
+    previousExpiresAt: text('previous_expires_at'),
+    lastUsedAt: text('last_used_at'),
   },
-  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash)],
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_previous_hash_idx').on(t.previousHash)],
 );
 
 /** Session templates: a named, reusable session spec. */
