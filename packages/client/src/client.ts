@@ -183,6 +183,8 @@ export class AegisClient {
       }
       try {
         for await (const frame of parseSse(res.body)) {
+          // Frames already read from the socket must not outlive an abort.
+          if (signal?.aborted) return;
           const event = safeJson(frame.data) as AegisEvent | undefined;
           if (!event) continue;
           const cursor = cursorOf(event);
