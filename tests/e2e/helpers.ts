@@ -1,0 +1,127 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AegisApiError, type AegisClient, type AegisEvent } from '@aegis/client';
+
+/** A fresh, realpath-resolved temp directory and a way to remove it. */
+export function tempRoot(prefix: string): { dir: string; sub(name: string): string; remove(): void } {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `aegis-e2e-${prefix}-`)));
+  return {
+    dir,
+    sub(name) {
+      const path = join(dir, name);
+      mkdirSync(path, { recursive: true });
+      return path;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    },
+  };
+}
+
+/**
+ * Follows one session's SSE stream in the background and keeps every event, so a test can wait for
+ * "the next event like X" without racing the stream.
+ */
+export class EventLog {
+  readonly events: AegisEvent[] = [];
+  readonly #abort = new AbortController();
+  #waiters: Array<() => void> = [];
+  #failure: unknown;
+  readonly done: Promise<void>;
+
+  constructor(client: AegisClient, sessionId: string, after = 0) {
+    this.done = (async () => {
+      try {
+        for await (const e of client.streamSessionEvents(sessionId, { after, signal: this.#abort.signal })) {
+          this.events.push(e);
+          this.#wake();
+        }
+      } catch (err) {
+        this.#failure = err;
+        this.#wake();
+      }
+    })();
+  }
+
+  #wake() {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves with the first event (from index `from` on) matching `pred`; rejects after `timeoutMs`. */
+  async waitFor<T extends AegisEvent = AegisEvent>(
+    pred: (e: AegisEvent) => boolean,
+    { timeoutMs = 45_000, from = 0 }: { timeoutMs?: number; from?: number } = {},
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.slice(from).find(pred);
+      if (found) return found as T;
+      if (this.#failure) throw this.#failure;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `Timed out after ${timeoutMs} ms; events so far: ${this.events.map((e) => `${e.seq}:${e.type}`).join(', ')}`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Waits for an event of `type` at or after index `from`. */
+  waitForType<K extends AegisEvent['type']>(
+    type: K,
+    opts: { timeoutMs?: number; from?: number } = {},
+  ): Promise<Extract<AegisEvent, { type: K }>> {
+    return this.waitFor((e) => e.type === type, opts);
+  }
+
+  /** Waits for the end of the turn that started at or after index `from`. */
+  waitForTurnEnd(opts: { timeoutMs?: number; from?: number } = {}) {
+    return this.waitFor<Extract<AegisEvent, { type: 'turn.completed' | 'turn.failed' }>>(
+      (e) => e.type === 'turn.completed' || e.type === 'turn.failed',
+      opts,
+    );
+  }
+
+  get length(): number {
+    return this.events.length;
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await this.done;
+  }
+}
+
+/** Runs `fn`, which must throw an `AegisApiError`, and returns it. */
+export async function apiError(fn: () => Promise<unknown>): Promise<AegisApiError> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof AegisApiError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail with an API error, but it succeeded');
+}
+
+/** Kills every session that has not ended yet; used in afterAll. */
+export async function killAll(client: AegisClient, ids: Iterable<string>): Promise<void> {
+  await Promise.all(
+    [...ids].map(async (id) => {
+      try {
+        await client.killSession(id);
+      } catch (err) {
+        if (!(err instanceof AegisApiError) || err.status !== 409) throw err;
+      }
+    }),
+  );
+}
