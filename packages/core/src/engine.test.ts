@@ -142,3 +142,23 @@ describe('engine', () => {
     expect(aegis.liveCount).toBe(0);
   });
 });
+
+describe('engine recovery', () => {
+  it('marks sessions left live by a dead process as crashed, continuing their seq', async () => {
+    const store = createMemoryStore();
+    const first = createAegis({ agent: createMemoryDriver(() => []).driver, store });
+    const { session } = await first.sessions.create({ workDir: '/w', prompt: 'hi' });
+    await until(async () => (await first.sessions.get(session.id)).status === 'idle');
+    const before = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    // No close(): the process "died". A new engine over the same store recovers.
+    const second = createAegis({ agent: createMemoryDriver(() => []).driver, store });
+    expect(await second.recover()).toEqual([session.id]);
+    const after = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    expect(after.slice(before.length).map((e) => [e.seq, e.type])).toEqual([
+      [before.length + 1, 'session.ended'],
+      [before.length + 2, 'session.state_changed'],
+    ]);
+    expect((await second.sessions.get(session.id)).status).toBe('crashed');
+    expect(await second.recover()).toEqual([]);
+  });
+});

@@ -42,6 +42,8 @@ export interface Actor {
   id: string | null;
   /** Admins see every owner's sessions. */
   admin?: boolean;
+  /** The caller's role when authenticated by an API key (`admin`, `operator`, `viewer`). */
+  role?: string | undefined;
 }
 
 export interface PromptDelivery {
@@ -316,6 +318,83 @@ export function createAegis(options: CreateAegisOptions) {
     /** Listens to events as they become durable. Returns an unsubscribe function. */
     subscribe(listener: EventListener, filter: { sessionId?: string } = {}): () => void {
       return hub.subscribe(listener, filter.sessionId);
+    },
+    /**
+     * Marks sessions that were live when a previous process died (no graceful shutdown) as
+     * `crashed`, so no stored session claims to be running without an agent. Call once at start-up.
+     */
+    async recover(): Promise<string[]> {
+      const recovered: string[] = [];
+      const live: SessionStatus[] = [
+        'pending',
+        'idle',
+        'working',
+        'permission_prompt',
+        'asking',
+        'stalled',
+        'rate_limit',
+        'error',
+      ];
+      for (;;) {
+        const { sessions: stale } = await options.store.listSessions({ status: live, limit: 100, offset: 0 });
+        const todo = stale.filter((s) => !recovered.includes(s.id));
+        if (todo.length === 0) break;
+        for (const stored of todo) {
+          let lastSeq = stored.lastSeq;
+          for (;;) {
+            const page = await options.store.listEvents({
+              sessionId: stored.id,
+              after: lastSeq,
+              limit: 1000,
+            });
+            if (page.length === 0) break;
+            lastSeq = page.at(-1)?.seq ?? lastSeq;
+          }
+          const at = now().toISOString();
+          const reason = 'Aegis stopped without a shutdown while this session was live; its agent is gone';
+          const from = stored.status;
+          const session: Session = {
+            ...stored,
+            status: 'crashed',
+            lastSeq: lastSeq + 2,
+            updatedAt: at,
+            pendingPermission: null,
+            pendingPermissionCount: 0,
+            queuedPrompts: 0,
+            problem: { code: 'AGENT_CRASHED', message: reason },
+          };
+          await options.store.write({
+            sessions: [session],
+            events: [
+              {
+                sessionId: stored.id,
+                seq: lastSeq + 1,
+                at,
+                type: 'session.ended',
+                data: { status: 'crashed', reason, exit: null },
+              },
+              {
+                sessionId: stored.id,
+                seq: lastSeq + 2,
+                at,
+                type: 'session.state_changed',
+                data: { from, to: 'crashed', reason },
+              },
+            ],
+            transcript: [
+              {
+                sessionId: stored.id,
+                seq: lastSeq + 1,
+                at,
+                role: 'system',
+                text: `Session crashed: ${reason}`,
+              },
+            ],
+          });
+          recovered.push(stored.id);
+        }
+      }
+      return recovered;
     },
     /** Number of sessions with a running agent. */
     get liveCount(): number {

@@ -62,6 +62,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
   });
+  const recovered = await aegis.recover();
+  if (recovered.length > 0) {
+    logger.warn('marked sessions left live by a previous run as crashed', { count: recovered.length });
+  }
   const app = createApp({
     aegis,
     agents: driver.agents,
