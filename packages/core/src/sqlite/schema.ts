@@ -120,35 +120,53 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_previous_hash_idx').on(t.previousHash)],
 );
 
-/** Session templates: a named, reusable session spec. */
+/**
+ * Session templates: a named, reusable session spec. Names are unique per owner (checked by the
+ * store, since a NULL owner never collides in a unique index); `spec` is the whole template.
+ */
 export const templates = sqliteTable(
   'templates',
   {
     id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
     name: text('name').notNull(),
     spec: text('spec', { mode: 'json' }).$type<unknown>().notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('templates_name_uq').on(t.name)],
+  (t) => [index('templates_owner_name_idx').on(t.ownerId, t.name)],
 );
 
-/** Shared key/value memory. */
-export const memoryEntries = sqliteTable('memory_entries', {
-  key: text('key').primaryKey(),
-  value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
-  updatedAt: text('updated_at').notNull(),
-});
+/** Shared key/value memory. `expires_at` is NULL for entries without a TTL. */
+export const memoryEntries = sqliteTable(
+  'memory_entries',
+  {
+    key: text('key').primaryKey(),
+    value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+    updatedAt: text('updated_at').notNull(),
+    expiresAt: text('expires_at'),
+  },
+  (t) => [index('memory_entries_expires_at_idx').on(t.expiresAt)],
+);
 
-/** Pipelines: the submitted spec and the latest status snapshot. */
+/**
+ * Pipelines: the submitted spec (stage session specs) and the latest status snapshot. `state` mirrors
+ * the snapshot's status so in-flight pipelines can be found at start-up without parsing JSON.
+ */
 export const pipelines = sqliteTable(
   'pipelines',
   {
     id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    state: text('state').notNull().default('running'),
     spec: text('spec', { mode: 'json' }).$type<unknown>().notNull(),
     status: text('status', { mode: 'json' }).$type<unknown>().notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('pipelines_created_at_idx').on(t.createdAt)],
+  (t) => [
+    index('pipelines_created_at_idx').on(t.createdAt),
+    index('pipelines_owner_created_at_idx').on(t.ownerId, t.createdAt),
+    index('pipelines_state_idx').on(t.state),
+  ],
 );
