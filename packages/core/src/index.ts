@@ -66,6 +66,24 @@ export {
   ToolStatus,
   Usage,
 } from './schemas.js';
+export {
+  API_KEY_ROLES,
+  type ApiKeyPatch,
+  type ApiKeyRecord,
+  type ApiKeyRole,
+  type ApiKeyStore,
+  type AuditDraft,
+  type AuditQuery,
+  type AuditRecord,
+  type AuditStore,
+  type AuditVerification,
+  canonicalAudit,
+  canonicalJson,
+  createMemoryApiKeyStore,
+  createMemoryAuditStore,
+  sha256Hex,
+  verifyAuditChain,
+} from './security-store.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,

@@ -1,5 +1,6 @@
 import type { AegisEvent } from './events.js';
 import type { Session } from './schemas.js';
+import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {
   AegisStore,
   EventQuery,
@@ -22,6 +23,8 @@ export function createMemoryStore(): AegisStore {
   const clone = <T>(v: T): T => structuredClone(v);
 
   return {
+    apiKeys: createMemoryApiKeyStore(),
+    audit: createMemoryAuditStore(),
     async write(batch: StoreWrite): Promise<StoreWriteResult> {
       if (closed) throw new Error('store is closed');
       for (const s of batch.sessions ?? []) sessions.set(s.id, clone(s));

@@ -1,5 +1,6 @@
 import type { AegisEvent, EventDraft } from './events.js';
 import type { Session, SessionStatus } from './schemas.js';
+import type { ApiKeyStore, AuditStore } from './security-store.js';
 import type { TranscriptEntry, TranscriptEntryDraft } from './transcript.js';
 
 export interface SessionQuery {
@@ -50,5 +51,9 @@ export interface AegisStore {
   listSessions(query: SessionQuery): Promise<{ sessions: Session[]; total: number }>;
   listEvents(query: EventQuery): Promise<AegisEvent[]>;
   listTranscript(query: TranscriptQuery): Promise<TranscriptEntry[]>;
+  /** API keys (hashes only). */
+  readonly apiKeys: ApiKeyStore;
+  /** The hash-chained audit log. */
+  readonly audit: AuditStore;
   close(): Promise<void>;
 }

@@ -4,4 +4,5 @@
  */
 export { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MIGRATIONS_FOLDER } from './open-database.js';
 export * as sqliteSchema from './schema.js';
+export { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -11,6 +11,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { openDatabase } from './open-database.js';
+import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { events, sessions, transcriptEntries } from './schema.js';
 import { callerError, closedError, isCallerError, unavailable } from './store-errors.js';
 import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
@@ -171,6 +172,8 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   }
 
   return {
+    apiKeys: createSqliteApiKeyStore(db),
+    audit: createSqliteAuditStore(db),
     write(batch) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch);

@@ -1,0 +1,205 @@
+/**
+ * Storage for API keys and the audit log. Both live beside the session store (same database) and
+ * are reached as `store.apiKeys` and `store.audit`.
+ */
+
+export const API_KEY_ROLES = ['admin', 'operator', 'viewer'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/** One API key. Only a hash of its secret is ever stored. */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  /** SHA-256 (hex) of the current secret. */
+  hash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  /** The key (or `local`) that created this one. */
+  createdBy: string | null;
+  /** After a rotation: the replaced secret's hash, accepted until `previousExpiresAt`. */
+  previousHash: string | null;
+  previousExpiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type ApiKeyPatch = Partial<
+  Pick<ApiKeyRecord, 'hash' | 'expiresAt' | 'revokedAt' | 'previousHash' | 'previousExpiresAt' | 'lastUsedAt'>
+>;
+
+export interface ApiKeyStore {
+  insert(key: ApiKeyRecord): Promise<void>;
+  get(id: string): Promise<ApiKeyRecord | undefined>;
+  /** The key whose current or previous (rotated) secret has this hash. */
+  findByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, oldest first. */
+  list(): Promise<ApiKeyRecord[]>;
+  update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined>;
+}
+
+/** One audit record; `hash` = SHA-256 over {@link canonicalAudit} of the other fields + `prevHash`. */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorRole: string | null;
+  /** The operationId (or `permission.policy` for a policy decision). */
+  action: string;
+  /** Session id, key id or path the action touched. */
+  target: string | null;
+  /** HTTP status, or what the policy decided. */
+  outcome: string;
+  details: Record<string, unknown> | null;
+  prevHash: string | null;
+  hash: string;
+}
+
+export type AuditDraft = Omit<AuditRecord, 'id' | 'prevHash' | 'hash'>;
+
+export interface AuditQuery {
+  actorId?: string | undefined;
+  action?: string | undefined;
+  target?: string | undefined;
+  /** Inclusive ISO-8601 bounds on `at`. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Records with `id > afterId`, oldest first. */
+  afterId?: number | undefined;
+  limit: number;
+}
+
+export interface AuditStore {
+  /** Appends a record, chaining it to the last one; appends are serialized. */
+  append(draft: AuditDraft): Promise<AuditRecord>;
+  list(query: AuditQuery): Promise<AuditRecord[]>;
+}
+
+/** Deterministic JSON: object keys sorted at every depth, no whitespace. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The exact text an audit record's hash is computed over. */
+export function canonicalAudit(record: AuditDraft & { prevHash: string | null }): string {
+  return canonicalJson({
+    at: record.at,
+    actorId: record.actorId,
+    actorRole: record.actorRole,
+    action: record.action,
+    target: record.target,
+    outcome: record.outcome,
+    details: record.details,
+    prevHash: record.prevHash,
+  });
+}
+
+/** SHA-256 as lowercase hex, through WebCrypto (no Node built-ins in core's entry point). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  /** The first record whose link or hash does not hold, and why. */
+  firstBroken: { id: number; reason: 'hash_mismatch' | 'prev_hash_mismatch' } | null;
+}
+
+/**
+ * Walks the whole chain, oldest first, and reports the first record whose `prevHash` is not the
+ * previous record's `hash` or whose `hash` does not match its content.
+ */
+export async function verifyAuditChain(audit: AuditStore, pageSize = 1000): Promise<AuditVerification> {
+  let prev: string | null = null;
+  let afterId = 0;
+  let checked = 0;
+  for (;;) {
+    const page = await audit.list({ afterId, limit: pageSize });
+    for (const r of page) {
+      if (r.prevHash !== prev) {
+        return { ok: false, checked, firstBroken: { id: r.id, reason: 'prev_hash_mismatch' } };
+      }
+      if ((await sha256Hex(canonicalAudit(r))) !== r.hash) {
+        return { ok: false, checked, firstBroken: { id: r.id, reason: 'hash_mismatch' } };
+      }
+      prev = r.hash;
+      afterId = r.id;
+      checked++;
+    }
+    if (page.length < pageSize) return { ok: true, checked, firstBroken: null };
+  }
+}
+
+/** True when `r` passes the query's filters (shared by the stores). */
+export function matchesAuditQuery(r: AuditRecord, q: AuditQuery): boolean {
+  return (
+    r.id > (q.afterId ?? 0) &&
+    (q.actorId === undefined || r.actorId === q.actorId) &&
+    (q.action === undefined || r.action === q.action) &&
+    (q.target === undefined || r.target === q.target) &&
+    (q.from === undefined || r.at >= q.from) &&
+    (q.to === undefined || r.at <= q.to)
+  );
+}
+
+/** In-memory key store (tests, embedding). */
+export function createMemoryApiKeyStore(): ApiKeyStore {
+  const keys = new Map<string, ApiKeyRecord>();
+  const clone = <T>(v: T): T => structuredClone(v);
+  return {
+    async insert(key) {
+      if (keys.has(key.id)) throw new Error(`api key ${key.id} exists`);
+      keys.set(key.id, clone(key));
+    },
+    async get(id) {
+      const k = keys.get(id);
+      return k && clone(k);
+    },
+    async findByHash(hash) {
+      for (const k of keys.values()) if (k.hash === hash || k.previousHash === hash) return clone(k);
+      return undefined;
+    },
+    async list() {
+      return [...keys.values()].map(clone);
+    },
+    async update(id, patch) {
+      const k = keys.get(id);
+      if (!k) return undefined;
+      const next = { ...k, ...patch };
+      keys.set(id, next);
+      return clone(next);
+    },
+  };
+}
+
+/** In-memory audit log with the same chaining as SQLite. */
+export function createMemoryAuditStore(): AuditStore {
+  const records: AuditRecord[] = [];
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    append(draft) {
+      const run = tail.then(async () => {
+        const prevHash = records.at(-1)?.hash ?? null;
+        const hash = await sha256Hex(canonicalAudit({ ...draft, prevHash }));
+        const record: AuditRecord = { ...structuredClone(draft), id: records.length + 1, prevHash, hash };
+        records.push(record);
+        return structuredClone(record);
+      });
+      tail = run.catch(() => {});
+      return run;
+    },
+    async list(q) {
+      return records
+        .filter((r) => matchesAuditQuery(r, q))
+        .slice(0, q.limit)
+        .map((r) => structuredClone(r));
+    },
+  };
+}

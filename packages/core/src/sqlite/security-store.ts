@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm';
+import {
+  type ApiKeyRecord,
+  type ApiKeyRole,
+  type ApiKeyStore,
+  type AuditRecord,
+  type AuditStore,
+  canonicalAudit,
+} from '../security-store.js';
+import type { AegisDatabase } from './open-database.js';
+import { apiKeys, auditLog } from './schema.js';
+
+type KeyRow = typeof apiKeys.$inferSelect;
+
+const toRecord = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as ApiKeyRole,
+  hash: r.hash,
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+  revokedAt: r.revokedAt,
+  createdBy: r.owner,
+  previousHash: r.previousHash,
+  previousExpiresAt: r.previousExpiresAt,
+  lastUsedAt: r.lastUsedAt,
+});
+
+/** API keys in the `api_keys` table of an open Aegis database. */
+export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
+  return {
+    async insert(k) {
+      db.insert(apiKeys)
+        .values({
+          id: k.id,
+          name: k.name,
+          role: k.role,
+          hash: k.hash,
+          createdAt: k.createdAt,
+          expiresAt: k.expiresAt,
+          revokedAt: k.revokedAt,
+          owner: k.createdBy,
+          previousHash: k.previousHash,
+          previousExpiresAt: k.previousExpiresAt,
+          lastUsedAt: k.lastUsedAt,
+        })
+        .run();
+    },
+    async get(id) {
+      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      return row && toRecord(row);
+    },
+    async findByHash(hash) {
+      const row = db
+        .select()
+        .from(apiKeys)
+        .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)))
+        .get();
+      return row && toRecord(row);
+    },
+    async list() {
+      return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all().map(toRecord);
+    },
+    async update(id, patch) {
+      if (Object.keys(patch).length > 0) db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).run();
+      const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+      return row && toRecord(row);
+    },
+  };
+}
+
+/**
+ * The hash-chained `audit_log`. Each append reads the last hash and inserts the new row in one
+ * IMMEDIATE transaction, so appends from several connections still form one chain.
+ */
+export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
+  const append = db.$client.transaction((draft: Omit<AuditRecord, 'id' | 'prevHash' | 'hash'>) => {
+    const last = db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
+    const prevHash = last?.hash ?? null;
+    const hash = createHash('sha256')
+      .update(canonicalAudit({ ...draft, prevHash }))
+      .digest('hex');
+    const row = db
+      .insert(auditLog)
+      .values({ ...draft, prevHash, hash })
+      .returning({ id: auditLog.id })
+      .get();
+    return { ...draft, id: row.id, prevHash, hash } satisfies AuditRecord;
+  });
+  return {
+    async append(draft) {
+      return append.immediate(draft);
+    },
+    async list(q) {
+      const conditions: SQL[] = [gt(auditLog.id, q.afterId ?? 0)];
+      if (q.actorId !== undefined) conditions.push(eq(auditLog.actorId, q.actorId));
+      if (q.action !== undefined) conditions.push(eq(auditLog.action, q.action));
+      if (q.target !== undefined) conditions.push(eq(auditLog.target, q.target));
+      if (q.from !== undefined) conditions.push(gte(auditLog.at, q.from));
+      if (q.to !== undefined) conditions.push(lte(auditLog.at, q.to));
+      return db
+        .select()
+        .from(auditLog)
+        .where(and(...conditions))
+        .orderBy(asc(auditLog.id))
+        .limit(q.limit)
+        .all()
+        .map((r) => ({ ...r, details: r.details ?? null }));
+    },
+  };
+}
