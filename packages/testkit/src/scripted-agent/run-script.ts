@@ -134,6 +134,46 @@ async function runTool(ctx: TurnContext, tool: ScriptToolStep): Promise<Stop | n
   return null;
 }
 
+/**
+ * Asks the user a question the way the Claude Code adapter surfaces AskUserQuestion: a form-mode
+ * `elicitation/create` with a `question_0` enum field and a `question_0_custom` free-text field.
+ * Accept → says `You answered: <value>`; decline → `No answer given.`; cancel → the turn ends `cancelled`.
+ */
+async function ask(ctx: TurnContext, q: Extract<ScriptStep, { ask: unknown }>['ask']): Promise<Stop | null> {
+  const toolCallId = `toolu_${++toolCounter}`;
+  await ctx.notify({ sessionUpdate: 'tool_call', toolCallId, title: 'AskUserQuestion', kind: 'other', status: 'pending', rawInput: {} });
+  const options = (q.options ?? []).map((label) => ({ const: label, title: label }));
+  const field = q.multiSelect
+    ? { type: 'array' as const, title: q.header, items: { anyOf: options } }
+    : { type: 'string' as const, title: q.header, ...(options.length > 0 ? { oneOf: options } : {}) };
+  let response: acp.CreateElicitationResponse;
+  try {
+    response = await ctx.client.request(methods.client.elicitation.create, {
+      mode: 'form',
+      sessionId: ctx.session.id,
+      toolCallId,
+      message: q.question,
+      requestedSchema: {
+        type: 'object',
+        properties: {
+          question_0: field,
+          question_0_custom: { type: 'string', title: 'Other', description: 'Type your own answer (optional).' },
+        },
+      },
+    } as acp.CreateElicitationRequest);
+  } catch {
+    return 'cancelled';
+  }
+  if (response.action === 'cancel' || ctx.signal.aborted) return 'cancelled';
+  const content = (response.action === 'accept' ? (response as { content?: Record<string, unknown> }).content : null) ?? {};
+  const picked = content.question_0;
+  const custom = typeof content.question_0_custom === 'string' ? content.question_0_custom.trim() : '';
+  const answer = Array.isArray(picked) ? picked.join(', ') : typeof picked === 'string' && picked ? picked : custom;
+  await ctx.notify({ sessionUpdate: 'tool_call_update', toolCallId, status: 'completed' });
+  await say(ctx, answer ? `You answered: ${answer}` : 'No answer given.', 1, 'agent_message_chunk');
+  return null;
+}
+
 /** Performs one step; returns a stop reason to end the turn, or `null` to go on. */
 async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null> {
   if ('say' in step) await say(ctx, step.say, step.chunks ?? 1, 'agent_message_chunk');
@@ -184,7 +224,8 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
   } else if ('echoEnv' in step) {
     const env = Object.fromEntries(step.echoEnv.map((k) => [k, process.env[k] ?? null]));
     await say(ctx, JSON.stringify(env), 1, 'agent_message_chunk');
-  } else if ('stop' in step) return step.stop;
+  } else if ('ask' in step) return ask(ctx, step.ask);
+  else if ('stop' in step) return step.stop;
   else throw RequestError.invalidParams({ step }, 'Unknown script step');
   return null;
 }

@@ -39,6 +39,7 @@ export type ScriptStep =
   | { chunksBulk: number }
   | { tools: number }
   | { echoEnv: string[] }
+  | { ask: { question: string; header?: string; options?: string[]; multiSelect?: boolean } }
   | { stop: 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' };
 
 export const SCRIPT_PREFIX = 'script:';
