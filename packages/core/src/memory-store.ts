@@ -1,5 +1,6 @@
 import type { AegisEvent } from './events.js';
 import type { Session } from './schemas.js';
+import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {
   AegisStore,
@@ -25,6 +26,9 @@ export function createMemoryStore(): AegisStore {
   return {
     apiKeys: createMemoryApiKeyStore(),
     audit: createMemoryAuditStore(),
+    ...createMemoryResourceStores(() => {
+      if (closed) throw new Error('store is closed');
+    }),
     async write(batch: StoreWrite): Promise<StoreWriteResult> {
       if (closed) throw new Error('store is closed');
       for (const s of batch.sessions ?? []) sessions.set(s.id, clone(s));

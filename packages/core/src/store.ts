@@ -1,4 +1,5 @@
 import type { AegisEvent, EventDraft } from './events.js';
+import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
 import type { Session, SessionStatus } from './schemas.js';
 import type { ApiKeyStore, AuditStore } from './security-store.js';
 import type { TranscriptEntry, TranscriptEntryDraft } from './transcript.js';
@@ -55,5 +56,11 @@ export interface AegisStore {
   readonly apiKeys: ApiKeyStore;
   /** The hash-chained audit log. */
   readonly audit: AuditStore;
+  /** User-defined session templates (built-ins live in code). */
+  readonly templates: TemplateStore;
+  /** Shared key/value memory. */
+  readonly memoryEntries: MemoryEntryStore;
+  /** Pipelines: spec and status snapshot. */
+  readonly pipelines: PipelineStore;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { openDatabase } from './open-database.js';
+import { createSqliteResourceStores } from './resource-stores.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { events, sessions, transcriptEntries } from './schema.js';
 import { callerError, closedError, isCallerError, unavailable } from './store-errors.js';
@@ -174,6 +175,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   return {
     apiKeys: createSqliteApiKeyStore(db),
     audit: createSqliteAuditStore(db),
+    ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
     write(batch) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch);
