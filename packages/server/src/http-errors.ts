@@ -28,7 +28,9 @@ export function toAegisError(err: unknown): AegisError {
     if (status === 401) return new AegisError('UNAUTHORIZED', err.message || 'Authentication required.');
     const message = /malformed json/i.test(err.message)
       ? 'Request body is not valid JSON; send a JSON object with Content-Type: application/json.'
-      : err.message || 'Bad request.';
+      : /unsupported media type/i.test(err.message)
+        ? 'Request body must be JSON; send it with Content-Type: application/json.'
+        : err.message || 'Bad request.';
     return new AegisError('BAD_REQUEST', message);
   }
   return AegisError.fromUnknown(err);
