@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AegisApiError, type AegisClient, type AegisEvent } from '@aegis/client';
@@ -124,4 +124,29 @@ export async function killAll(client: AegisClient, ids: Iterable<string>): Promi
       }
     }),
   );
+}
+
+/** PIDs of the processes (other than this one) whose working directory is `dir` or inside it (Linux /proc). */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
+    } catch {
+      // exited meanwhile, or not ours to inspect
+    }
+  }
+  return pids;
+}
+
+/** Polls `check` every 100 ms until it holds or `timeoutMs` passes; returns its last answer. */
+export async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
 }

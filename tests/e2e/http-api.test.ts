@@ -8,7 +8,7 @@ import { AegisClient } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
 import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, EventLog, killAll, tempRoot } from './helpers.js';
+import { apiError, EventLog, eventually, killAll, processesIn, tempRoot } from './helpers.js';
 
 const root = tempRoot('http');
 const work = root.sub('work');
@@ -69,9 +69,12 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (client) await killAll(client, sessionIds);
-  await server?.close();
-  root.remove();
+  try {
+    if (client) await killAll(client, sessionIds);
+  } finally {
+    await server?.close();
+    root.remove();
+  }
 });
 
 describe('bad input gets a clear 4xx in the error envelope', () => {
@@ -109,16 +112,36 @@ describe('bad input gets a clear 4xx in the error envelope', () => {
     expect([err.status, err.code]).toEqual([400, 'WORKDIR_DENIED']);
   });
 
-  it('rejects a malformed JSON body (400)', async () => {
+  it('rejects a malformed JSON body (400 BAD_REQUEST)', async () => {
     const res = await postJson('/v1/sessions', '{"workDir": ');
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({
-      error: {
-        code: expect.stringMatching(/^(BAD_REQUEST|VALIDATION_FAILED)$/),
-        message: expect.any(String),
-      },
-    });
-    expect((res.body as { error: { message: string } }).error.message).toMatch(/JSON/);
+    expect(res.body).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "BAD_REQUEST",
+          "message": "Request body is not valid JSON; send a JSON object with Content-Type: application/json.",
+        },
+      }
+    `);
+  });
+
+  it('rejects a JSON body that is not an object (400 VALIDATION_FAILED)', async () => {
+    const res = await postJson('/v1/sessions', '[]');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('rejects a body sent without Content-Type: application/json (400)', async () => {
+    const res = await raw('/v1/sessions', { method: 'POST', body: JSON.stringify({ workDir: work }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchInlineSnapshot(`
+      {
+        "error": {
+          "code": "BAD_REQUEST",
+          "message": "Request body must be JSON; send it with Content-Type: application/json.",
+        },
+      }
+    `);
   });
 
   it('answers 404 SESSION_NOT_FOUND for an unknown session id', async () => {
@@ -251,5 +274,15 @@ describe('HTTP plumbing', () => {
     expect(failed.headers.get('x-request-id')).toBeTruthy();
     const echoed = await raw('/v1/health', { headers: { 'x-request-id': 'e2e-trace-1' } });
     expect(echoed.headers.get('x-request-id')).toBe('e2e-trace-1');
+  });
+});
+
+describe('shutdown', () => {
+  it('closing the server stops every agent process', async () => {
+    await create({ workDir: workDir('left-running') });
+    expect(processesIn(work).length).toBeGreaterThan(0);
+    await server.close();
+    sessionIds.clear(); // nothing left to kill through the API
+    expect(await eventually(() => processesIn(work).length === 0, 10_000)).toBe(true);
   });
 });

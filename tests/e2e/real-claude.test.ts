@@ -9,7 +9,7 @@ import { AegisClient, type AegisEvent, type TranscriptEntry } from '@aegis/clien
 import { type RunningServer, startServer } from '@aegis/server';
 import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, killAll, tempRoot } from './helpers.js';
+import { EventLog, eventually, killAll, processesIn, tempRoot } from './helpers.js';
 
 // The server hands ANTHROPIC_*, CLAUDE_CODE_* and CLAUDE_CONFIG_DIR of its own environment to agents;
 // hide the developer's so the suite is hermetic (and "no API key" really means none).
@@ -69,15 +69,6 @@ function processesWith(needle: string): number[] {
   return pids;
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
-}
-
 beforeAll(async () => {
   api = await startFakeMessagesApi();
   server = await startServer({
@@ -100,12 +91,15 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(logs.map((l) => l.close()));
-  if (client) await killAll(client, sessionIds);
-  await server?.close();
-  await api?.close();
-  root.remove();
-  Object.assign(process.env, saved);
+  try {
+    await Promise.all(logs.map((l) => l.close()));
+    if (client) await killAll(client, sessionIds);
+  } finally {
+    await server?.close();
+    await api?.close();
+    root.remove();
+    Object.assign(process.env, saved);
+  }
 });
 
 const WRITE_PROMPT = 'create a file named hello.txt containing Hello from Aegis';
@@ -223,7 +217,7 @@ describe('real Claude Code through the HTTP API', () => {
     // `node -e` asks first in default mode.
     await log.waitForType('permission.requested');
     await client.approvePermission(session.id);
-    expect(await until(() => processesWith(marker).length > 0, 20_000)).toBe(true);
+    expect(await eventually(() => processesWith(marker).length > 0, 20_000)).toBe(true);
 
     const started = Date.now();
     const res = await client.interruptSession(session.id);
@@ -235,7 +229,7 @@ describe('real Claude Code through the HTTP API', () => {
     expect((await client.getSession(session.id)).status).toBe('idle');
 
     await client.killSession(session.id);
-    expect(await until(() => processesWith(marker).length === 0, 15_000)).toBe(true);
+    expect(await eventually(() => processesWith(marker).length === 0, 15_000)).toBe(true);
   });
 });
 
@@ -351,5 +345,15 @@ describe('without an API key', () => {
       await log.close();
       await noKeyClient.killSession(session.id).catch(() => {});
     }
+  });
+});
+
+describe('shutdown', () => {
+  it('closing the server leaves no adapter or Claude Code process behind', async () => {
+    // The conversation's session is still live, so there is something to clean up.
+    expect(processesIn(work).length).toBeGreaterThan(0);
+    await server.close();
+    sessionIds.clear(); // nothing left to kill through the API
+    expect(await eventually(() => processesIn(work).length === 0, 15_000)).toBe(true);
   });
 });
