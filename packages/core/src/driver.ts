@@ -4,6 +4,7 @@ import type {
   AgentExit,
   AgentMode,
   PermissionOption,
+  QuestionField,
   ToolContent,
   ToolKind,
 } from './schemas.js';
@@ -44,12 +45,27 @@ export interface PermissionRequest {
 
 export type PermissionDecision = { outcome: 'selected'; optionId: string } | { outcome: 'cancelled' };
 
+/** A question the agent asks the user (Claude Code's AskUserQuestion arrives as a form elicitation). */
+export interface QuestionRequest {
+  toolCallId: string | null;
+  message: string;
+  questions: QuestionField[];
+}
+
+/** `answers` is keyed by `QuestionField.id`; `declined` tells the agent the user skipped. */
+export type QuestionAnswer =
+  | { outcome: 'answered'; answers: Record<string, string | string[]> }
+  | { outcome: 'declined' }
+  | { outcome: 'cancelled' };
+
 /** Where a driver sends what the agent does. Called in the order things happened. */
 export interface AgentSink {
   /** An agent update, already translated into a core event body. */
   update(event: AgentEventBody): void;
   /** The agent asks for permission; resolve with the decision. `signal` aborts when the turn is cancelled. */
   requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision>;
+  /** The agent asks the user a question; resolve with the answer. `signal` aborts when the turn is cancelled. */
+  askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<QuestionAnswer>;
   /** The agent process is gone. `expected` is true after `close()`. Called exactly once. */
   exited(exit: AgentExit & { expected: boolean }): void;
 }

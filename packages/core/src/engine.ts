@@ -2,10 +2,22 @@ import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import type { AegisEvent, Decider } from './events.js';
-import { LiveSession, type LiveSessionDeps, type PermissionPolicy } from './live-session.js';
+import {
+  LiveSession,
+  type LiveSessionDeps,
+  type PermissionPolicy,
+  type QuestionReply,
+} from './live-session.js';
 import type { PermissionAnswer } from './permission-queue.js';
-import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
+import {
+  isTerminal,
+  type PermissionMode,
+  type PolicyRule,
+  type Session,
+  type SessionStatus,
+} from './schemas.js';
 import { newSession } from './session-record.js';
+import { createOrchestration } from './orchestration/index.js';
 import type { AegisStore } from './store.js';
 import type { TranscriptEntry, TranscriptRole } from './transcript.js';
 
@@ -24,6 +36,10 @@ export interface CreateAegisOptions {
   stallCheckIntervalMs?: number | undefined;
   now?: (() => Date) | undefined;
   onError?: ((err: unknown, context: string) => void) | undefined;
+  /** A turn with no agent update for this long is cancelled and fails `AGENT_TIMEOUT`. Default 0 (off). */
+  promptTimeoutMs?: number | undefined;
+  /** An idle (or error) session with no event for this long is ended `completed`. Default 0 (off). */
+  idleTimeoutMs?: number | undefined;
 }
 
 export interface CreateSessionInput {
@@ -35,6 +51,10 @@ export interface CreateSessionInput {
   agent?: string | undefined;
   env?: Record<string, string> | undefined;
   parentId?: string | undefined;
+  /** `false`: always start a new session, even when an idle one works in `workDir`. Default true. */
+  reuse?: boolean | undefined;
+  /** Per-session permission rules, evaluated before the server's policy. */
+  policies?: PolicyRule[] | undefined;
 }
 
 export interface Actor {
@@ -106,13 +126,29 @@ export function createAegis(options: CreateAegisOptions) {
     policy: options.policy,
     onError,
     stallThresholdMs,
+    promptTimeoutMs: options.promptTimeoutMs ?? 0,
   };
+  const idleTimeoutMs = options.idleTimeoutMs ?? 0;
+  const shortest = Math.min(
+    stallThresholdMs,
+    (options.promptTimeoutMs ?? 0) || Number.POSITIVE_INFINITY,
+    idleTimeoutMs || Number.POSITIVE_INFINITY,
+  );
 
   const stallTimer = setInterval(
     () => {
-      for (const s of live.values()) s.checkStall();
+      for (const s of live.values()) {
+        s.checkStall();
+        s.checkTimeout();
+        const inactive = idleTimeoutMs > 0 ? s.inactiveMs() : null;
+        if (inactive !== null && inactive >= idleTimeoutMs) {
+          const reason = `no activity for ${Math.round(inactive / 1000)} s (idleTimeoutMs ${idleTimeoutMs})`;
+          live.delete(s.session.id);
+          s.end('completed', reason).catch((err) => onError(err, 'reaping an idle session'));
+        }
+      }
     },
-    options.stallCheckIntervalMs ?? Math.min(5_000, Math.max(10, stallThresholdMs / 4)),
+    options.stallCheckIntervalMs ?? Math.min(5_000, Math.max(10, shortest / 4)),
   );
   stallTimer.unref();
 
@@ -151,7 +187,7 @@ export function createAegis(options: CreateAegisOptions) {
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
-      for (const s of live.values()) {
+      for (const s of input.reuse === false ? [] : live.values()) {
         if (s.session.workDir === workDir && s.session.ownerId === actor.id && s.session.status === 'idle') {
           if (input.agent && input.agent !== s.session.agent) continue;
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
@@ -175,6 +211,7 @@ export function createAegis(options: CreateAegisOptions) {
         model: input.model ?? null,
         ownerId: actor.id,
         parentId: input.parentId ?? null,
+        policies: input.policies,
         now: now().toISOString(),
       });
       const session = new LiveSession(record, deps);
@@ -243,6 +280,44 @@ export function createAegis(options: CreateAegisOptions) {
       return (await requireLive(id, actor)).interrupt();
     },
 
+    /** Answers the pending question (state `asking`). 409 `NOTHING_PENDING` when none is. */
+    async answerQuestion(id: string, reply: QuestionReply, actor: Actor = LOCAL) {
+      const decidedBy: Decider = { type: 'human', actor: actor.id ?? 'local' };
+      return (await requireLive(id, actor)).answerQuestion(reply, decidedBy);
+    },
+
+    /** Dismisses a pending question (declined) or permission (rejected) without cancelling the turn. */
+    async escape(id: string, actor: Actor = LOCAL) {
+      const decidedBy: Decider = { type: 'human', actor: actor.id ?? 'local', rule: 'escape' };
+      return (await requireLive(id, actor)).escape(decidedBy);
+    },
+
+    /**
+     * The agent's slash commands (from `available_commands_update`). Waits up to `waitMs` for a live
+     * agent that has not announced them yet.
+     */
+    async discoverCommands(id: string, opts: { waitMs?: number } = {}, actor: Actor = LOCAL) {
+      const deadline = Date.now() + (opts.waitMs ?? 3_000);
+      for (;;) {
+        const session = await getSession(id, actor);
+        const running = live.get(id);
+        if (session.availableCommands.length > 0 || !running?.alive || Date.now() >= deadline) {
+          return { commands: session.availableCommands, session };
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+
+    /** Whether the session's agent process is up, and how long it has been without an event. */
+    async liveness(id: string, actor: Actor = LOCAL): Promise<{ alive: boolean; inactiveMs: number | null }> {
+      await getSession(id, actor);
+      const running = live.get(id);
+      return {
+        alive: running?.alive ?? false,
+        inactiveMs: running ? Date.now() - running.lastEventAt : null,
+      };
+    },
+
     async setMode(id: string, mode: PermissionMode, actor: Actor = LOCAL): Promise<Session> {
       const s = await requireLive(id, actor);
       await s.setMode(mode);
@@ -309,8 +384,24 @@ export function createAegis(options: CreateAegisOptions) {
     },
   };
 
+  const orchestration = createOrchestration({
+    store: options.store,
+    sessions,
+    subscribe: (listener) => hub.subscribe(listener),
+    now,
+    onError,
+  });
+
   return {
     sessions,
+    /** Session templates (four built-ins plus your own); `resolve` turns `templateId` into session input. */
+    templates: orchestration.templates,
+    /** Key/value memory shared between sessions. */
+    memory: orchestration.memory,
+    /** Create or kill many sessions at once, with per-item results. */
+    batch: orchestration.batch,
+    /** Stages of sessions run in dependency order. */
+    pipelines: orchestration.pipelines,
     /** Global stored events after a global `id`. */
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
@@ -409,6 +500,7 @@ export function createAegis(options: CreateAegisOptions) {
         [...live.values()].map((s) => s.end('completed', 'Aegis shut down while the session was live')),
       );
       live.clear();
+      await orchestration.pipelines.close();
       await options.store.close();
     },
   };

@@ -7,6 +7,8 @@ export type {
   AgentStartOptions,
   PermissionDecision,
   PermissionRequest,
+  QuestionAnswer,
+  QuestionRequest,
   TurnResult,
 } from './driver.js';
 export {
@@ -43,7 +45,16 @@ export {
   PlanEntry,
   StopReason,
 } from './events.js';
-export type { PermissionPolicy, PermissionVerdict } from './live-session.js';
+export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';
+export {
+  createRulePolicy,
+  evaluateRules,
+  globToRegExp,
+  type RulePolicy,
+  requestCommand,
+  requestPaths,
+  ruleMatches,
+} from './policy.js';
 export { createMemoryStore } from './memory-store.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
 export {
@@ -56,6 +67,10 @@ export {
   PermissionMode,
   PermissionOption,
   PermissionOptionKind,
+  PendingQuestion,
+  PolicyRule,
+  QuestionField,
+  QuestionOption,
   Session,
   SessionProblem,
   SessionStatus,
@@ -84,6 +99,18 @@ export {
   sha256Hex,
   verifyAuditChain,
 } from './security-store.js';
+export {
+  LatencyStats,
+  latencyStats,
+  SessionHealth,
+  SessionLatency,
+  SessionMetrics,
+  SessionSummary,
+  sessionHealth,
+  sessionLatency,
+  sessionMetrics,
+  summarizeSession,
+} from './session-metrics.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,

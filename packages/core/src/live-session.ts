@@ -1,8 +1,17 @@
-import type { AgentDriver, AgentHandle, AgentSink, PermissionDecision, PermissionRequest } from './driver.js';
+import type {
+  AgentDriver,
+  AgentHandle,
+  AgentSink,
+  PermissionDecision,
+  PermissionRequest,
+  QuestionAnswer,
+  QuestionRequest,
+} from './driver.js';
 import { AegisError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { Decider, EventBody, EventDraft, EventType } from './events.js';
 import { chooseOption, type PermissionAnswer, type QueuedPermission } from './permission-queue.js';
+import { evaluateRules } from './policy.js';
 import { isTerminal, type PermissionMode, type Session, type ToolContent, type ToolKind } from './schemas.js';
 import { applyToSession } from './session-record.js';
 import { reduceStatus } from './state-machine.js';
@@ -27,6 +36,22 @@ export interface LiveSessionDeps {
   policy: PermissionPolicy | undefined;
   onError: (err: unknown, context: string) => void;
   stallThresholdMs: number;
+  /** A turn with no agent update for this long is cancelled and fails `AGENT_TIMEOUT`; 0 = off. */
+  promptTimeoutMs?: number | undefined;
+}
+
+interface QueuedQuestion {
+  questionId: string;
+  request: QuestionRequest;
+  askedAt: number;
+  announced: boolean;
+  settle(answer: QuestionAnswer, decidedBy: Decider): void;
+}
+
+/** What `/answer` sends: one value for a single question, or values keyed by question id. */
+export interface QuestionReply {
+  answer?: string | string[] | undefined;
+  answers?: Record<string, string | string[]> | undefined;
 }
 
 interface QueuedPrompt {
@@ -55,6 +80,9 @@ export class LiveSession {
   #handle: AgentHandle | undefined;
   #queue: QueuedPrompt[] = [];
   #turn: { id: string; startedAt: number; lastActivity: number } | null = null;
+  #questions: QueuedQuestion[] = [];
+  /** `Date.now()` of the last recorded event: what idle reaping measures inactivity from. */
+  lastEventAt = Date.now();
   #open: { kind: 'message' | 'thought'; id: string; text: string } | null = null;
   #permissions: QueuedPermission[] = [];
   #tools = new Map<string, ToolState>();
@@ -77,6 +105,7 @@ export class LiveSession {
   emit(body: EventBody): Promise<void> {
     const from = this.session.status;
     const to = reduceStatus(from, body);
+    this.lastEventAt = Date.now();
     const at = this.#deps.now().toISOString();
     const events: EventDraft[] = [];
     const transcript: TranscriptEntryDraft[] = [];
@@ -192,6 +221,18 @@ export class LiveSession {
       case 'plan.updated':
         transcript.push({ ...this.#entry(seq, at, 'plan', 'plan'), plan: body.data.entries });
         break;
+      case 'question.asked':
+        this.#askedText.set(body.data.questionId, body.data.message);
+        break;
+      case 'question.answered': {
+        const asked = this.#askedText.get(body.data.questionId) ?? 'question';
+        this.#askedText.delete(body.data.questionId);
+        const values = Object.values(body.data.answers).flat().join(', ');
+        const text =
+          body.data.outcome === 'answered' ? `${asked} — answered: ${values}` : `${asked} — ${body.data.outcome}`;
+        transcript.push(this.#entry(seq, at, 'system', text));
+        break;
+      }
       case 'turn.failed':
         transcript.push(this.#entry(seq, at, 'system', body.data.problem.message));
         break;
@@ -204,6 +245,7 @@ export class LiveSession {
   }
 
   #resolvedRequests = new Map<string, PermissionRequest>();
+  #askedText = new Map<string, string>();
 
   // ---- agent lifecycle -------------------------------------------------------------------------
 
@@ -276,9 +318,11 @@ export class LiveSession {
         this.#emitSafe(body);
       },
       requestPermission: (request, signal) => this.#requestPermission(request, signal),
+      askQuestion: (request, signal) => this.#askQuestion(request, signal),
       exited: (exit) => {
         if (isTerminal(this.session.status)) return;
         this.#cancelPermissions('agent exited');
+        this.#cancelQuestions('agent exited');
         const status = exit.expected ? 'completed' : 'crashed';
         const code = exit.exitCode ?? exit.signal ?? 'unknown';
         const reason = exit.expected ? 'agent exited' : `agent process exited unexpectedly (${code})`;
@@ -299,6 +343,7 @@ export class LiveSession {
   async end(status: 'completed' | 'killed', reason: string): Promise<void> {
     if (isTerminal(this.session.status)) return;
     this.#cancelPermissions(reason);
+    this.#cancelQuestions(reason);
     for (const q of this.#queue.splice(0)) q.delivery.queued = false;
     this.session.queuedPrompts = 0;
     await this.emit({ type: 'session.ended', data: { status, reason, exit: null } });
@@ -347,18 +392,21 @@ export class LiveSession {
     if (!handle) return;
     const turnId = globalThis.crypto.randomUUID();
     const startedAt = Date.now();
-    this.#turn = { id: turnId, startedAt, lastActivity: startedAt };
+    const turn = { id: turnId, startedAt, lastActivity: startedAt };
+    this.#turn = turn;
     this.#emitSafe({
       type: 'turn.started',
       data: { turnId, text: item.text, queuedMs: startedAt - item.enqueuedAt },
     });
     try {
       const result = await handle.prompt(item.text);
+      if (this.#turn !== turn) return; // timed out: already failed and cancelled
       this.#emitSafe({
         type: 'turn.completed',
         data: { turnId, stopReason: result.stopReason, durationMs: Date.now() - startedAt },
       });
     } catch (err) {
+      if (this.#turn !== turn) return;
       const e = AegisError.fromUnknown(err, 'AGENT_PROTOCOL_ERROR');
       const retryAfterMs = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
       const hint = typeof e.details?.hint === 'string' ? e.details.hint : undefined;
@@ -379,9 +427,12 @@ export class LiveSession {
         },
       });
     } finally {
-      this.#turn = null;
-      this.#cancelPermissions('turn ended');
-      this.#drain();
+      if (this.#turn === turn) {
+        this.#turn = null;
+        this.#cancelPermissions('turn ended');
+        this.#cancelQuestions('turn ended');
+        this.#drain();
+      }
     }
   }
 
@@ -389,8 +440,53 @@ export class LiveSession {
     const turn = this.#turn;
     if (!turn || this.session.status !== 'working') return;
     const silentMs = Date.now() - turn.lastActivity;
+    const timeoutMs = this.#deps.promptTimeoutMs ?? 0;
+    if (timeoutMs > 0 && silentMs >= timeoutMs) return this.#timeOut(turn, silentMs, timeoutMs);
     if (silentMs >= this.#deps.stallThresholdMs)
       this.#emitSafe({ type: 'turn.stalled', data: { turnId: turn.id, silentMs } });
+  }
+
+  /** Checks a stalled turn against the prompt timeout (stalled turns are not re-checked for stall). */
+  checkTimeout(): void {
+    const turn = this.#turn;
+    const timeoutMs = this.#deps.promptTimeoutMs ?? 0;
+    if (!turn || timeoutMs <= 0 || this.session.status !== 'stalled') return;
+    const silentMs = Date.now() - turn.lastActivity;
+    if (silentMs >= timeoutMs) this.#timeOut(turn, silentMs, timeoutMs);
+  }
+
+  /** Gives up on a silent turn: fails it with AGENT_TIMEOUT, cancels it at the agent, moves on. */
+  #timeOut(turn: { id: string; startedAt: number }, silentMs: number, timeoutMs: number): void {
+    this.#turn = null;
+    this.#emitSafe({
+      type: 'turn.failed',
+      data: {
+        turnId: turn.id,
+        problem: {
+          code: 'AGENT_TIMEOUT',
+          message: `The agent sent no update for ${Math.round(silentMs / 1000)} s (prompt timeout ${timeoutMs} ms); the turn was cancelled.`,
+          hint: 'Send the prompt again, or raise AEGIS_ACP_PROMPT_TIMEOUT_MS (promptTimeoutMs) for long silent commands.',
+        },
+        rateLimited: false,
+        durationMs: Date.now() - turn.startedAt,
+      },
+    });
+    this.#cancelPermissions('prompt timeout');
+    this.#cancelQuestions('prompt timeout');
+    void this.#handle?.cancel().catch((err) => this.#deps.onError(err, 'cancelling a timed-out turn'));
+    this.#drain();
+  }
+
+  /** Milliseconds since the last recorded event, when the session could be reaped (idle or error). */
+  inactiveMs(): number | null {
+    if (this.#turn || this.#queue.length > 0) return null;
+    if (this.session.status !== 'idle' && this.session.status !== 'error') return null;
+    return Date.now() - this.lastEventAt;
+  }
+
+  /** Whether the agent process is up (started and not ended). */
+  get alive(): boolean {
+    return this.#handle !== undefined && !isTerminal(this.session.status);
   }
 
   async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
@@ -399,6 +495,7 @@ export class LiveSession {
     this.session.queuedPrompts = 0;
     if (!this.#turn || !this.#handle) return { interrupted: false, droppedPrompts: dropped.length };
     this.#cancelPermissions('interrupted');
+    this.#cancelQuestions('interrupted');
     await this.#handle.cancel();
     return { interrupted: true, droppedPrompts: dropped.length };
   }
@@ -468,9 +565,10 @@ export class LiveSession {
         options: r.options,
       },
     });
+    const own = evaluateRules(this.session.policies ?? [], r, this.session.workDir);
     const policy = this.#deps.policy;
-    if (!policy) return;
-    Promise.resolve(policy({ session: this.snapshot(), request: r }))
+    if (!own && !policy) return;
+    Promise.resolve(own ?? policy?.({ session: this.snapshot(), request: r }))
       .then((verdict) => {
         if (!verdict || verdict.decision === 'ask') return;
         const option = chooseOption(r.options, {
@@ -493,6 +591,95 @@ export class LiveSession {
     return { requestId: q.requestId, optionId: option.optionId, optionKind: option.kind };
   }
 
+  /**
+   * Dismisses what the session waits on without cancelling the turn: a pending permission is
+   * rejected (the agent goes on without the tool), a pending question is declined (the agent is
+   * told the user skipped it). 409 `NOTHING_PENDING` when neither waits.
+   */
+  escape(decidedBy: Decider): { dismissed: 'permission' | 'question'; requestId: string } {
+    const q = this.#questions[0];
+    if (q?.announced) {
+      q.settle({ outcome: 'declined' }, decidedBy);
+      return { dismissed: 'question', requestId: q.questionId };
+    }
+    const p = this.#permissions[0];
+    if (!p?.announced) throw AegisError.nothingPending(this.session.id);
+    const reject = p.request.options.find((o) => o.kind === 'reject_once' || o.kind === 'reject_always');
+    p.settle(reject ? { outcome: 'selected', optionId: reject.optionId } : { outcome: 'cancelled' }, decidedBy);
+    return { dismissed: 'permission', requestId: p.requestId };
+  }
+
+  // ---- questions -----------------------------------------------------------------------------
+
+  #askQuestion(request: QuestionRequest, signal: AbortSignal): Promise<QuestionAnswer> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const q: QueuedQuestion = {
+        questionId: globalThis.crypto.randomUUID(),
+        request,
+        askedAt: Date.now(),
+        announced: false,
+        settle: (answer, decidedBy) => {
+          if (settled) return;
+          settled = true;
+          const i = this.#questions.indexOf(q);
+          if (i >= 0) this.#questions.splice(i, 1);
+          if (q.announced) {
+            this.#emitSafe({
+              type: 'question.answered',
+              data: {
+                questionId: q.questionId,
+                outcome: answer.outcome,
+                answers: answer.outcome === 'answered' ? answer.answers : {},
+                decidedBy,
+                waitedMs: Date.now() - q.askedAt,
+              },
+            });
+          }
+          if (this.#turn) this.#turn.lastActivity = Date.now();
+          resolve(answer);
+          const next = this.#questions[0];
+          if (next && !next.announced) this.#announceQuestion(next);
+        },
+      };
+      if (signal.aborted) return resolve({ outcome: 'cancelled' });
+      signal.addEventListener('abort', () => q.settle({ outcome: 'cancelled' }, SYSTEM('agent cancelled')), {
+        once: true,
+      });
+      this.#questions.push(q);
+      if (this.#questions.length === 1) this.#announceQuestion(q);
+    });
+  }
+
+  #announceQuestion(q: QueuedQuestion): void {
+    q.announced = true;
+    this.#emitSafe({
+      type: 'question.asked',
+      data: {
+        questionId: q.questionId,
+        toolCallId: q.request.toolCallId,
+        message: q.request.message,
+        questions: q.request.questions,
+      },
+    });
+  }
+
+  /**
+   * Answers the pending question. `answer` fills the first question (an option's value or label,
+   * or free text where allowed); `answers` is keyed by question id.
+   */
+  answerQuestion(reply: QuestionReply, decidedBy: Decider): { questionId: string; answers: Record<string, string | string[]> } {
+    const q = this.#questions[0];
+    if (!q?.announced) throw AegisError.nothingPending(this.session.id);
+    const answers = resolveAnswers(q.request, reply);
+    q.settle({ outcome: 'answered', answers }, decidedBy);
+    return { questionId: q.questionId, answers };
+  }
+
+  #cancelQuestions(reason: string): void {
+    for (const q of this.#questions.splice(0)) q.settle({ outcome: 'cancelled' }, SYSTEM(reason));
+  }
+
   #cancelPermissions(reason: string): void {
     const all = this.#permissions.splice(0);
     for (const q of all) q.settle({ outcome: 'cancelled' }, SYSTEM(reason));
@@ -500,6 +687,43 @@ export class LiveSession {
 }
 
 const SYSTEM = (rule: string): Decider => ({ type: 'system', actor: null, rule });
+
+/** Maps a reply onto the question's fields, accepting an option's value or label (case-insensitive). */
+function resolveAnswers(request: QuestionRequest, reply: QuestionReply): Record<string, string | string[]> {
+  const raw: Record<string, string | string[]> = { ...(reply.answers ?? {}) };
+  const first = request.questions[0];
+  if (reply.answer !== undefined) {
+    if (!first) throw AegisError.validation('The agent asked no question field to put `answer` in; send `answers`.');
+    raw[first.id] = reply.answer;
+  }
+  if (Object.keys(raw).length === 0) {
+    throw AegisError.validation('Send `answer` (for the first question) or `answers` keyed by question id; use /escape to skip.');
+  }
+  const out: Record<string, string | string[]> = {};
+  for (const [id, value] of Object.entries(raw)) {
+    const field = request.questions.find((f) => f.id === id);
+    if (!field) {
+      throw AegisError.validation(
+        `No question "${id}"; the questions are ${request.questions.map((f) => f.id).join(', ') || '(none)'}.`,
+      );
+    }
+    const pick = (v: string): string => {
+      const opt = field.options.find(
+        (o) => o.value === v || o.label.toLowerCase() === v.toLowerCase() || o.value.toLowerCase() === v.toLowerCase(),
+      );
+      if (opt) return opt.value;
+      if (field.allowCustom || field.options.length === 0) return v;
+      throw AegisError.validation(
+        `"${v}" is not an option of "${field.question}"; options: ${field.options.map((o) => o.label).join(', ')}.`,
+      );
+    };
+    if (Array.isArray(value)) {
+      if (!field.multiSelect) throw AegisError.validation(`"${field.question}" takes one answer, not a list.`);
+      out[id] = value.map(pick);
+    } else out[id] = field.multiSelect ? [pick(value)] : pick(value);
+  }
+  return out;
+}
 
 function reasonFor(body: EventBody): string | null {
   switch (body.type) {

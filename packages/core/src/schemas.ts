@@ -134,6 +134,69 @@ export const AgentCommand = z
   .meta({ id: 'AgentCommand' });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 
+export const QuestionOption = z
+  .object({ value: z.string(), label: z.string(), description: z.string().nullable().optional() })
+  .meta({ id: 'QuestionOption' });
+export type QuestionOption = z.infer<typeof QuestionOption>;
+
+/** One question of an agent's form (e.g. Claude Code's AskUserQuestion). `id` keys the answer. */
+export const QuestionField = z
+  .object({
+    id: z.string(),
+    question: z.string(),
+    header: z.string().nullable().optional(),
+    options: z.array(QuestionOption),
+    multiSelect: z.boolean(),
+    /** A free-text answer is accepted (instead of, or besides, an option). */
+    allowCustom: z.boolean(),
+  })
+  .meta({ id: 'QuestionField' });
+export type QuestionField = z.infer<typeof QuestionField>;
+
+export const PendingQuestion = z
+  .object({
+    questionId: z.string(),
+    toolCallId: z.string().nullable(),
+    message: z.string(),
+    questions: z.array(QuestionField),
+    askedAt: z.string(),
+  })
+  .meta({ id: 'PendingQuestion' });
+export type PendingQuestion = z.infer<typeof PendingQuestion>;
+
+/**
+ * A permission policy rule. Every condition given must match (a rule with none matches every
+ * request); the first matching rule of a list decides.
+ */
+export const PolicyRule = z
+  .object({
+    name: z.string().min(1).max(100).describe('Recorded as `decidedBy.rule` on each decision'),
+    decision: z.enum(['allow', 'deny', 'ask']).describe('`ask` hands the request to a human'),
+    toolKind: z.union([ToolKind, z.array(ToolKind)]).optional(),
+    titleGlob: z.string().max(500).optional().describe('Glob on the request title; `*` matches anything'),
+    pathGlob: z
+      .string()
+      .max(1000)
+      .optional()
+      .describe('Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across'),
+    commandPattern: z
+      .string()
+      .max(1000)
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression')
+      .optional()
+      .describe('Regular expression tested against the shell command of an execute tool'),
+    scope: z.enum(['once', 'always']).optional().describe('For allow/deny: pick the always option when offered'),
+  })
+  .meta({ id: 'PolicyRule' });
+export type PolicyRule = z.infer<typeof PolicyRule>;
+
 export const Session = z
   .object({
     id: z.string(),
@@ -155,6 +218,8 @@ export const Session = z
     usage: Usage,
     pendingPermission: z.union([PendingPermission, z.null()]),
     pendingPermissionCount: z.number().int(),
+    pendingQuestion: z.union([PendingQuestion, z.null()]).default(null),
+    policies: z.array(PolicyRule).default([]).describe('Per-session permission rules, evaluated before the server rules'),
     problem: z.union([SessionProblem, z.null()]),
     exit: z.union([AgentExit, z.null()]),
     availableModes: z.array(AgentMode),

@@ -11,6 +11,7 @@ export interface NewSessionInput {
   ownerId: string | null;
   parentId: string | null;
   now: string;
+  policies?: Session['policies'] | undefined;
 }
 
 export function newSession(input: NewSessionInput): Session {
@@ -34,6 +35,8 @@ export function newSession(input: NewSessionInput): Session {
     usage: emptyUsage(),
     pendingPermission: null,
     pendingPermissionCount: 0,
+    pendingQuestion: null,
+    policies: input.policies ?? [],
     problem: null,
     exit: null,
     availableModes: [],
@@ -72,6 +75,19 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
     case 'permission.resolved':
       if (session.pendingPermission?.requestId === event.data.requestId) session.pendingPermission = null;
       break;
+    case 'question.asked':
+      session.pendingQuestion = {
+        questionId: event.data.questionId,
+        toolCallId: event.data.toolCallId,
+        message: event.data.message,
+        questions: event.data.questions,
+        askedAt: at,
+      };
+      break;
+    case 'question.answered':
+      if (session.pendingQuestion?.questionId === event.data.questionId) session.pendingQuestion = null;
+      session.lastActivityAt = at;
+      break;
     case 'usage.updated': {
       const u = session.usage;
       const d = event.data;
@@ -100,6 +116,7 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
       session.exit = event.data.exit;
       session.pendingPermission = null;
       session.pendingPermissionCount = 0;
+      session.pendingQuestion = null;
       session.queuedPrompts = 0;
       break;
     case 'message.delta':

@@ -14,6 +14,8 @@ const NEUTRAL: readonly EventType[] = [
   'commands.updated',
   'mode.changed',
   'message.completed',
+  // A question answered after its turn ended (cancelled with the turn) changes nothing.
+  'question.answered',
 ];
 
 /** Agent activity: keeps a turn going, wakes a stalled one. */
@@ -49,18 +51,24 @@ export const TRANSITIONS: Readonly<Table> = Object.freeze({
     'turn.completed': 'idle',
     'turn.failed': failed,
     'turn.stalled': 'stalled',
+    'question.asked': 'asking',
   }),
   permission_prompt: row('permission_prompt', 'permission_prompt', {
     'permission.resolved': 'working',
     'turn.completed': 'idle',
     'turn.failed': failed,
   }),
-  asking: row('asking', 'asking', { 'turn.completed': 'idle', 'turn.failed': failed }),
+  asking: row('asking', 'asking', {
+    'question.answered': 'working',
+    'turn.completed': 'idle',
+    'turn.failed': failed,
+  }),
   stalled: row('stalled', 'working', {
     'permission.requested': 'permission_prompt',
     'turn.completed': 'idle',
     'turn.failed': failed,
     'turn.stalled': 'stalled',
+    'question.asked': 'asking',
   }),
   rate_limit: row('rate_limit', 'rate_limit', { 'turn.started': 'working' }),
   error: row('error', 'error', { 'turn.started': 'working', 'permission.requested': 'permission_prompt' }),
