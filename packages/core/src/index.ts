@@ -56,6 +56,38 @@ export {
   ruleMatches,
 } from './policy.js';
 export { createMemoryStore } from './memory-store.js';
+export { BATCH_MAX, type BatchCreateItem, type BatchDeleteItem, type ItemError } from './orchestration/batch.js';
+export { MEMORY_TTL_MAX_SEC, type MemoryService } from './orchestration/memory.js';
+export { PIPELINE_MAX_STAGES, validateStageGraph } from './orchestration/pipeline-graph.js';
+export { type CreatePipelineInput, type PipelineService } from './orchestration/pipelines.js';
+export type {
+  MemoryEntryStore,
+  PipelineRecord,
+  PipelineSpec,
+  PipelineStore,
+  ResourceStores,
+  TemplateStore,
+} from './orchestration/resource-store.js';
+export {
+  MEMORY_VALUE_MAX_BYTES,
+  MemoryEntry,
+  MemoryKey,
+  Pipeline,
+  PipelineStage,
+  PipelineStatus,
+  ResourceName,
+  StageStatus,
+  Template,
+  TemplateInput,
+  TemplateVariables,
+} from './orchestration/schemas.js';
+export {
+  BUILT_IN_TEMPLATES,
+  placeholders,
+  renderPrompt,
+  type SessionSpecInput,
+  type TemplateService,
+} from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
 export {
   AgentCommand,

@@ -1,0 +1,37 @@
+import type { Actor, CreateSessionInput, CreateSessionResult } from '../engine.js';
+import type { EventListener } from '../event-hub.js';
+import type { AegisEvent } from '../events.js';
+import type { Session } from '../schemas.js';
+import type { AegisStore } from '../store.js';
+import { createBatchService } from './batch.js';
+import { createMemoryService } from './memory.js';
+import { createPipelineService } from './pipelines.js';
+import { createTemplateService } from './templates.js';
+
+export interface OrchestrationDeps {
+  store: AegisStore;
+  sessions: {
+    create(input: CreateSessionInput, actor: Actor): Promise<CreateSessionResult>;
+    kill(id: string, actor: Actor): Promise<Session>;
+    events(id: string, opts: { after?: number; limit?: number }, actor: Actor): Promise<AegisEvent[]>;
+  };
+  subscribe(listener: EventListener): () => void;
+  now: () => Date;
+  onError: (err: unknown, context: string) => void;
+}
+
+/** Templates, memory, batch and pipelines on top of the session engine. */
+export function createOrchestration(deps: OrchestrationDeps) {
+  const templates = createTemplateService({ store: deps.store.templates, now: deps.now });
+  const memory = createMemoryService({ store: deps.store.memoryEntries, now: deps.now });
+  const batch = createBatchService({ sessions: deps.sessions, templates });
+  const pipelines = createPipelineService({
+    store: deps.store.pipelines,
+    templates,
+    sessions: deps.sessions,
+    subscribe: deps.subscribe,
+    now: deps.now,
+    onError: deps.onError,
+  });
+  return { templates, memory, batch, pipelines };
+}
