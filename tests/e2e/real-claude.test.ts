@@ -174,10 +174,21 @@ describe('real Claude Code through the HTTP API', () => {
     expect(first.session.status).toBe('idle');
     const log = follow(first.session.id);
 
-    const again = await create({ workDir: dir, prompt: 'slow: 1000 say still here' });
+    // A client that remembers the HTTP status, to see the 200 (not 201) of a reuse.
+    const statuses: number[] = [];
+    const recording = new AegisClient({
+      baseUrl: server.url,
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        statuses.push(res.status);
+        return res;
+      },
+    });
+    const again = await recording.createSession({ workDir: dir, prompt: 'slow: 1000 say still here' });
+    expect(statuses).toEqual([200]);
     expect(again.reused).toBe(true);
     expect(again.session.id).toBe(first.session.id);
-    await log.waitForType('turn.started');
+    await log.waitFor((e) => e.type === 'session.state_changed' && e.data.to === 'working');
 
     // Now the session works: a create in its directory starts a new one.
     const other = await create({ workDir: dir });
