@@ -1,0 +1,75 @@
+import type { SessionStatus } from '@aegis/client';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { apiBase, errorMessage, isUnauthorized, setApiKey } from '../api.js';
+import { statusLabel, statusTone } from '../lib/format.js';
+
+export function StatusBadge({ status }: { status: SessionStatus }) {
+  return (
+    <span className={`badge tone-${statusTone(status)}`} data-status={status}>
+      {statusLabel(status)}
+    </span>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty-title">{title}</p>
+      {children ? <div className="empty-body">{children}</div> : null}
+    </div>
+  );
+}
+
+/** An error with a retry; a 401 turns into the API key form. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (isUnauthorized(error)) return <Login onDone={onRetry} />;
+  return (
+    <div className="error-state" role="alert">
+      <p className="empty-title">Something went wrong</p>
+      <p className="mono">{errorMessage(error)}</p>
+      {onRetry ? (
+        <button type="button" className="btn" onClick={onRetry}>
+          Retry
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
+  const [key, setKey] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setApiKey(key.trim() || null);
+    onDone?.();
+  };
+  return (
+    <form className="card login" onSubmit={submit} aria-labelledby="login-title">
+      <h2 id="login-title">API key required</h2>
+      <p className="muted">
+        The server at <span className="mono">{apiBase}</span> needs a key. It is kept for this browser tab
+        only (sessionStorage).
+      </p>
+      <label className="field">
+        <span>API key</span>
+        <input type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} required />
+      </label>
+      <button type="submit" className="btn btn-primary">
+        Sign in
+      </button>
+    </form>
+  );
+}
+
+export function Sparkline({ values, label }: { values: number[]; label: string }) {
+  const max = Math.max(1, ...values);
+  const w = 100;
+  const h = 24;
+  const step = values.length > 1 ? w / (values.length - 1) : w;
+  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`).join(' ');
+  return (
+    <svg className="spark" viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label={label}>
+      <polyline points={pts} fill="none" stroke="currentColor" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
+    </svg>
+  );
+}

@@ -1,0 +1,143 @@
+import type { Session } from '@aegis/client';
+import { listAllSessions } from '../api.js';
+import { Empty, ErrorState, Sparkline, StatusBadge } from '../components/bits.js';
+import {
+  ALL_STATES,
+  createdPerDay,
+  fmtAgo,
+  fmtCost,
+  fmtNumber,
+  NEEDS_HUMAN,
+  sessionName,
+  shortPath,
+  statusLabel,
+  statusTone,
+} from '../lib/format.js';
+import { href } from '../lib/router.js';
+import { usePoll } from '../lib/usePoll.js';
+
+export function Overview() {
+  const { data, error, loading, refresh } = usePoll(listAllSessions, 3000);
+  const sessions = data?.sessions ?? [];
+
+  if (error && !data) return <ErrorState error={error} onRetry={refresh} />;
+
+  const byState = new Map<string, number>();
+  for (const s of sessions) byState.set(s.status, (byState.get(s.status) ?? 0) + 1);
+  const waiting = sessions.reduce((n, s) => n + (s.pendingPermissionCount || (s.pendingPermission ? 1 : 0)), 0);
+  const tokens = sessions.reduce((n, s) => n + s.usage.totalTokens, 0);
+  const costKnown = sessions.some((s) => s.usage.costUsd !== null);
+  const cost = sessions.reduce((n, s) => n + (s.usage.costUsd ?? 0), 0);
+  const turns = sessions.reduce((n, s) => n + s.turns, 0);
+  const live = sessions.filter((s) => !['completed', 'killed', 'crashed'].includes(s.status)).length;
+  const needHuman = sessions
+    .filter((s) => NEEDS_HUMAN.has(s.status) || s.pendingPermission)
+    .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
+  const perDay = createdPerDay(sessions, 14);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Overview</h1>
+        {error ? (
+          <span className="chip tone-bad" role="status">
+            Refresh failed — showing the last data
+          </span>
+        ) : null}
+      </div>
+
+      <section aria-labelledby="attn-title" className="card attn">
+        <h2 id="attn-title">
+          Needs you <span className="count">{needHuman.length}</span>
+        </h2>
+        {loading && !data ? (
+          <p className="muted">Loading…</p>
+        ) : needHuman.length === 0 ? (
+          <Empty title="Nothing is waiting for you.">Sessions asking for permission or stuck show up here.</Empty>
+        ) : (
+          <ul className="attn-list">
+            {needHuman.map((s) => (
+              <AttnRow key={s.id} s={s} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-label="Metrics" className="metrics">
+        <Metric label="Live sessions" value={String(live)} sub={`${sessions.length} total`}>
+          <Sparkline values={perDay} label={`Sessions created per day, last 14 days: ${perDay.join(', ')}`} />
+          <span className="muted small">created / day, 14 d</span>
+        </Metric>
+        <Metric label="Permission requests waiting" value={String(waiting)} tone={waiting ? 'attn' : undefined} />
+        <Metric label="Tokens" value={fmtNumber(tokens)} sub={`${fmtNumber(turns)} turns`} />
+        <Metric label="Cost" value={costKnown ? fmtCost(cost) : '—'} sub={costKnown ? 'reported by agents' : 'not reported'} />
+      </section>
+
+      <section aria-labelledby="states-title" className="card">
+        <h2 id="states-title">Sessions by state</h2>
+        {sessions.length === 0 && !loading ? (
+          <Empty title="No sessions yet.">
+            <a href={href.sessions}>Create one</a> from the Sessions page, or with <code>ag run "…"</code>.
+          </Empty>
+        ) : (
+          <ul className="state-bars">
+            {ALL_STATES.filter((st) => byState.get(st)).map((st) => {
+              const n = byState.get(st) ?? 0;
+              return (
+                <li key={st}>
+                  <span className={`dot tone-${statusTone(st)}`} aria-hidden="true" />
+                  <span className="state-name">{statusLabel(st)}</span>
+                  <span className="bar" aria-hidden="true">
+                    <span className={`bar-fill tone-${statusTone(st)}`} style={{ width: `${(n / sessions.length) * 100}%` }} />
+                  </span>
+                  <span className="state-n">{n}</span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function AttnRow({ s }: { s: Session }) {
+  return (
+    <li>
+      <a href={href.session(s.id)} className="attn-row">
+        <StatusBadge status={s.status} />
+        <span className="attn-name">{sessionName(s)}</span>
+        <span className="attn-what">
+          {s.pendingPermission ? `wants to: ${s.pendingPermission.title}` : (s.problem?.message ?? '')}
+        </span>
+        <span className="mono muted small" title={s.workDir}>
+          {shortPath(s.workDir)}
+        </span>
+        <span className="muted small">{fmtAgo(s.lastActivityAt)}</span>
+      </a>
+    </li>
+  );
+}
+
+function Metric({
+  label,
+  value,
+  sub,
+  tone,
+  children,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  tone?: string | undefined;
+  children?: React.ReactNode;
+}) {
+  return (
+    <div className={`card metric ${tone ? `metric-${tone}` : ''}`}>
+      <div className="metric-label">{label}</div>
+      <div className="metric-value">{value}</div>
+      {sub ? <div className="muted small">{sub}</div> : null}
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,303 @@
+import type { PermissionMode, Session, SessionStatus } from '@aegis/client';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { api, errorMessage, listAllSessions } from '../api.js';
+import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
+import { useToast } from '../components/Toasts.js';
+import {
+  ALL_STATES,
+  fmtAgo,
+  fmtCost,
+  fmtNumber,
+  filterSessions,
+  type SessionFilter,
+  sessionName,
+  sessionsCsv,
+  shortPath,
+  statusLabel,
+} from '../lib/format.js';
+import { href, navigate } from '../lib/router.js';
+import { usePoll } from '../lib/usePoll.js';
+
+const MODES: PermissionMode[] = ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'];
+
+export function Sessions() {
+  const { data, error, loading, refresh } = usePoll(listAllSessions, 3000);
+  const [state, setState] = useState<string>('all');
+  const [text, setText] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const search = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const focus = () => search.current?.focus();
+    window.addEventListener('aegis:focus-search', focus);
+    return () => window.removeEventListener('aegis:focus-search', focus);
+  }, []);
+
+  const filter: SessionFilter = {
+    states: state === 'all' ? 'all' : state === 'needsHuman' ? 'needsHuman' : [state as SessionStatus],
+    text,
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+  const rows = useMemo(
+    () => filterSessions(data?.sessions ?? [], filter),
+    // biome-ignore lint/correctness/useExhaustiveDependencies: filter is derived from these
+    [data, state, text, from, to],
+  );
+
+  const exportCsv = () => {
+    const blob = new Blob([sessionsCsv(rows)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `aegis-sessions-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Sessions</h1>
+        {error && data ? (
+          <span className="chip tone-bad" role="status">
+            Refresh failed — showing the last data
+          </span>
+        ) : null}
+      </div>
+
+      <CreateSession onCreated={refresh} />
+
+      <section className="card" aria-labelledby="list-title">
+        <h2 id="list-title" className="sr-only">
+          Session list
+        </h2>
+        <form className="filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
+          <label className="field grow">
+            <span>Search</span>
+            <input
+              ref={search}
+              type="search"
+              placeholder="workDir, name or id   ( / )"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span>State</span>
+            <select value={state} onChange={(e) => setState(e.target.value)}>
+              <option value="all">All states</option>
+              <option value="needsHuman">Needs a human</option>
+              {ALL_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Created from</span>
+            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </label>
+          <label className="field">
+            <span>to</span>
+            <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          </label>
+          <button type="button" className="btn" onClick={exportCsv} disabled={rows.length === 0}>
+            Export CSV
+          </button>
+        </form>
+
+        {error && !data ? (
+          <ErrorState error={error} onRetry={refresh} />
+        ) : loading && !data ? (
+          <p className="muted">Loading…</p>
+        ) : rows.length === 0 ? (
+          (data?.sessions.length ?? 0) === 0 ? (
+            <Empty title="No sessions yet.">Start one with the form above.</Empty>
+          ) : (
+            <Empty title="No session matches these filters." />
+          )
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <caption className="sr-only">
+                {rows.length} of {data?.total ?? rows.length} sessions
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Session</th>
+                  <th scope="col">State</th>
+                  <th scope="col" className="hide-sm">
+                    workDir
+                  </th>
+                  <th scope="col" className="hide-md">
+                    Agent / mode
+                  </th>
+                  <th scope="col" className="num hide-sm">
+                    Turns
+                  </th>
+                  <th scope="col" className="num hide-md">
+                    Tokens
+                  </th>
+                  <th scope="col" className="num hide-md">
+                    Cost
+                  </th>
+                  <th scope="col">Activity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <Row key={s.id} s={s} />
+                ))}
+              </tbody>
+            </table>
+            <p className="muted small">
+              {rows.length} of {data?.total ?? rows.length} sessions
+            </p>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function Row({ s }: { s: Session }) {
+  return (
+    <tr>
+      <td>
+        <a href={href.session(s.id)} className="row-link">
+          {sessionName(s)}
+        </a>
+        <div className="mono muted small">{s.id.slice(0, 8)}</div>
+      </td>
+      <td>
+        <StatusBadge status={s.status} />
+      </td>
+      <td className="mono small hide-sm" title={s.workDir}>
+        {shortPath(s.workDir, 3)}
+      </td>
+      <td className="small hide-md">
+        {s.agent}
+        <div className="muted">{s.permissionMode}</div>
+      </td>
+      <td className="num hide-sm">{s.turns}</td>
+      <td className="num hide-md">{fmtNumber(s.usage.totalTokens)}</td>
+      <td className="num hide-md">{fmtCost(s.usage.costUsd)}</td>
+      <td className="small" title={s.lastActivityAt}>
+        {fmtAgo(s.lastActivityAt)}
+      </td>
+    </tr>
+  );
+}
+
+const WORKDIR_KEY = 'aegis.lastWorkDir';
+
+function CreateSession({ onCreated }: { onCreated: () => void }) {
+  const toast = useToast();
+  const [workDir, setWorkDir] = useState(() => localStorage.getItem(WORKDIR_KEY) ?? '');
+  const [name, setName] = useState('');
+  const [prompt, setPrompt] = useState('');
+  const [mode, setMode] = useState<PermissionMode>('default');
+  const [agent, setAgent] = useState('');
+  const [agents, setAgents] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<string | null>(null);
+
+  useEffect(() => {
+    api()
+      .getHealth()
+      .then((h) => setAgents(h.agents ?? []))
+      .catch(() => {});
+  }, []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErr(null);
+    try {
+      const res = await api().createSession({
+        workDir: workDir.trim(),
+        permissionMode: mode,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(prompt.trim() ? { prompt } : {}),
+        ...(agent ? { agent } : {}),
+      });
+      localStorage.setItem(WORKDIR_KEY, workDir.trim());
+      toast(res.reused ? `Reused idle session ${sessionName(res.session)}` : `Session ${sessionName(res.session)} created`, 'ok');
+      setPrompt('');
+      setName('');
+      onCreated();
+      navigate(href.session(res.session.id));
+    } catch (error) {
+      const msg = errorMessage(error);
+      setErr(msg);
+      toast(`Could not create the session: ${msg}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <details className="card create" open>
+      <summary>
+        <h2>New session</h2>
+      </summary>
+      <form onSubmit={submit} aria-label="Create a session" className="create-form">
+        <label className="field">
+          <span>Working directory</span>
+          <input
+            name="workDir"
+            required
+            className="mono"
+            placeholder="/abs/path/to/repo"
+            value={workDir}
+            onChange={(e) => setWorkDir(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>Name (optional)</span>
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Permission mode</span>
+          <select name="permissionMode" value={mode} onChange={(e) => setMode(e.target.value as PermissionMode)}>
+            {MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+        {agents.length > 1 ? (
+          <label className="field">
+            <span>Agent</span>
+            <select name="agent" value={agent} onChange={(e) => setAgent(e.target.value)}>
+              <option value="">server default</option>
+              {agents.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label className="field span-all">
+          <span>Prompt (optional)</span>
+          <textarea name="prompt" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        </label>
+        {err ? (
+          <p className="form-error span-all" role="alert">
+            {err}
+          </p>
+        ) : null}
+        <div className="span-all">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Starting…' : 'Start session'}
+          </button>
+        </div>
+      </form>
+    </details>
+  );
+}
