@@ -7,6 +7,7 @@ import {
   type AgentSink,
   type AgentStartOptions,
   type PermissionDecision,
+  type QuestionAnswer,
 } from '@aegis/core';
 import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
@@ -19,7 +20,9 @@ import {
   readInitialize,
   toAegisError,
   toPermissionRequest,
+  toElicitationResponse,
   toPermissionResponse,
+  toQuestionRequest,
   toStopReason,
 } from './translate.js';
 
@@ -110,6 +113,20 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
         cancelled,
       ]);
       return toPermissionResponse(decision);
+    })
+    .onRequest(methods.client.elicitation.create, async ({ params, signal }) => {
+      const question = toQuestionRequest(params);
+      if (!question) return { action: 'decline' };
+      const aborted = AbortSignal.any([signal, turn.signal]);
+      if (aborted.aborted) return { action: 'cancel' };
+      const cancelled = new Promise<QuestionAnswer>((resolve) =>
+        aborted.addEventListener('abort', () => resolve({ outcome: 'cancelled' }), { once: true }),
+      );
+      const answer = await Promise.race([
+        sink.askQuestion(question, aborted).catch(() => ({ outcome: 'cancelled' }) as const),
+        cancelled,
+      ]);
+      return toElicitationResponse(question, answer);
     })
     .onRequest(methods.client.fs.readTextFile, async ({ params }) => ({
       content: await readTextFileIn(options.workDir, params.path, params.line, params.limit),
