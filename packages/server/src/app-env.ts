@@ -1,9 +1,11 @@
 import type { Actor, Aegis } from '@aegis/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MatchedOperation } from './auth/operations.js';
 import { validationHook } from './http-errors.js';
 
 export interface AppEnv {
-  Variables: { actor: Actor; requestId: string };
+  /** `operation`: the matched route's operationId and path params, set by the auth middleware. */
+  Variables: { actor: Actor; requestId: string; operation: MatchedOperation | undefined };
 }
 
 export interface RouteDeps {

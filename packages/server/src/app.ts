@@ -3,17 +3,24 @@ import { AegisError } from '@aegis/core';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
+import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { errorResponse, toAegisError } from './http-errors.js';
+import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { memoryRoutes } from './routes/memory.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { templateRoutes } from './routes/templates.js';
 import { VERSION } from './version.js';
 
 export interface CreateAppOptions {
   aegis: Aegis;
   agents: readonly string[];
-  /** When set, every request except health needs `Authorization: Bearer <token>`. */
+  /** `AEGIS_AUTH_TOKEN`: a bootstrap admin credential (besides API keys). */
   authToken?: string | undefined;
+  /** Key and audit stores, zero-config mode and limits (see docs/security.md). */
+  security?: SecurityOptions | undefined;
   bodyLimitBytes?: number;
   heartbeatMs?: number;
   log?: (line: Record<string, unknown>) => void;
@@ -68,26 +75,22 @@ export function createApp(options: CreateAppOptions) {
         ),
     }),
   );
-  app.use('/v1/*', async (c, next) => {
-    c.set('actor', { id: null, admin: true });
-    if (!options.authToken || c.req.path === '/v1/health' || c.req.path === '/v1/openapi.json') return next();
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(token, options.authToken)) {
-      return errorResponse(
-        c,
-        new AegisError(
-          'UNAUTHORIZED',
-          'Missing or invalid token; send Authorization: Bearer <AEGIS_AUTH_TOKEN>.',
-        ),
-      );
-    }
-    return next();
+  const security = installSecurity(app, {
+    aegis: options.aegis,
+    authToken: options.authToken,
+    security: options.security,
+    openApiPaths: () => app.getOpenAPI31Document(OPENAPI_INFO).paths as never,
   });
 
   app.route('/', healthRoutes(deps));
+  // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
+  app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', eventRoutes(deps));
+  app.route('/', templateRoutes(deps));
+  app.route('/', memoryRoutes(deps));
+  app.route('/', pipelineRoutes(deps));
+  for (const routes of security.routes()) app.route('/', routes);
 
   app.doc31('/v1/openapi.json', OPENAPI_INFO);
 
@@ -103,13 +106,6 @@ export function createApp(options: CreateAppOptions) {
     return errorResponse(c, e);
   });
   return app;
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 export type AegisApp = ReturnType<typeof createApp>;

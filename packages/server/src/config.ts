@@ -11,6 +11,26 @@ const AgentCommandConfig = z.object({
   env: z.record(z.string(), z.string()).default({}),
 });
 
+/** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
+const WebhookConfig = z.object({
+  url: z.string().url(),
+  secret: z.string().min(16),
+  /** Event types to send (`*` = all); default every type except `message.delta` / `thought.delta`. */
+  events: z.array(z.string().max(100)).optional(),
+});
+
+/** Abuse limits; defaults are documented in docs/security.md. */
+const LimitsConfig = z.object({
+  /** Failed authentications per client IP per minute before 429. */
+  authFailuresPerMinute: z.number().int().positive().default(20),
+  /** Requests per API key (or the local user) per minute. */
+  requestsPerMinute: z.number().int().positive().default(600),
+  /** Live (not ended) sessions one key may own at once. */
+  sessionsPerKey: z.number().int().positive().default(10),
+  /** Live sessions on this server at once. */
+  sessionsGlobal: z.number().int().positive().default(50),
+});
+
 /** Server configuration: file < environment < explicit options. */
 export const ServerConfig = z.object({
   host: z.string().default('127.0.0.1'),
@@ -34,6 +54,10 @@ export const ServerConfig = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  limits: LimitsConfig.prefault({}),
+  /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
+  sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
+  webhooks: z.array(WebhookConfig).default([]),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -52,6 +76,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_PERMISSION_MODE) out.permissionMode = env.AEGIS_PERMISSION_MODE as PermissionMode;
   if (env.AEGIS_ALLOWED_WORKDIRS) out.allowedWorkDirs = env.AEGIS_ALLOWED_WORKDIRS.split(':').filter(Boolean);
   if (env.AEGIS_STALL_THRESHOLD_MS) out.stallThresholdMs = Number(env.AEGIS_STALL_THRESHOLD_MS);
+  if (env.AEGIS_WEBHOOKS) {
+    const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
+    out.webhooks = env.AEGIS_WEBHOOKS.split(',')
+      .map((u) => u.trim())
+      .filter(Boolean)
+      .map((url) => ({ url, secret }));
+  }
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

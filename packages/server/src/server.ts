@@ -6,6 +6,8 @@ import { AegisError, type AegisStore, type AgentDriver, createAegis } from '@aeg
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { startWebhooks } from './audit/webhooks.js';
+import { apiKeyService } from './auth/api-keys.js';
 import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { allowedRoots, checkWorkDir } from './workdir.js';
@@ -36,15 +38,17 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options.ignoreEnv ? {} : configFromEnv(), options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
-  if (!LOOPBACK.has(config.host) && !config.authToken) {
-    throw new AegisError(
-      'FORBIDDEN',
-      `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Set AEGIS_AUTH_TOKEN (at least 16 characters, e.g. \`openssl rand -hex 32\`) or bind to 127.0.0.1.`,
-    );
-  }
   mkdirSync(config.stateDir, { recursive: true });
   const store =
     options.store ?? createSqliteStore({ path: config.dbPath ?? join(config.stateDir, 'aegis.db') });
+  const loopback = LOOPBACK.has(config.host);
+  if (!loopback && !config.authToken && !(await apiKeyService(store.apiKeys).hasActiveKeys())) {
+    if (!options.store) await store.close();
+    throw new AegisError(
+      'FORBIDDEN',
+      `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Create an admin key first (start \`ag serve\` on 127.0.0.1, run \`ag keys create --name admin --role admin\`, restart with --host), or set AEGIS_AUTH_TOKEN to a bootstrap admin token (at least 16 characters, e.g. \`openssl rand -hex 32\`).`,
+    );
+  }
   const driver =
     options.driver ??
     createAcpDriver({
@@ -70,9 +74,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     aegis,
     agents: driver.agents,
     authToken: config.authToken,
+    security: {
+      apiKeys: store.apiKeys,
+      audit: store.audit,
+      zeroConfig: loopback && !config.authToken,
+      limits: config.limits,
+      sseTokenTtlSeconds: config.sseTokenTtlSeconds,
+      onError: (msg, fields) => logger.error(msg, fields),
+    },
     bodyLimitBytes: config.bodyLimitBytes,
     log: (line) => logger.debug('request', line),
   });
+
+  const webhooks = startWebhooks(aegis, config.webhooks, { onError: (msg, fields) => logger.warn(msg, fields) });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
@@ -106,6 +120,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           server.close(() => resolve());
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        webhooks.close();
         await aegis.close();
       })();
       return closing;

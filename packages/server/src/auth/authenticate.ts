@@ -1,0 +1,241 @@
+import { type Actor, type Aegis, AegisError, type ApiKeyRecord, isTerminal, SessionStatus } from '@aegis/core';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { errorResponse } from '../http-errors.js';
+import type { ApiKeyService } from './api-keys.js';
+import type { MatchedOperation } from './operations.js';
+import { isAllowed, PERMISSIONS, SESSION_STARTING_OPERATIONS, SSE_OPERATIONS } from './permissions.js';
+import { windowLimiter } from './rate-limit.js';
+import type { SseTokenRegistry } from './sse-tokens.js';
+
+export interface AuthLimits {
+  authFailuresPerMinute: number;
+  requestsPerMinute: number;
+  sessionsPerKey: number;
+  sessionsGlobal: number;
+}
+
+export const DEFAULT_LIMITS: AuthLimits = Object.freeze({
+  authFailuresPerMinute: 20,
+  requestsPerMinute: 600,
+  sessionsPerKey: 10,
+  sessionsGlobal: 50,
+});
+
+export interface AuthOptions {
+  aegis: Aegis;
+  keys: ApiKeyService;
+  sseTokens: SseTokenRegistry;
+  /** `AEGIS_AUTH_TOKEN`: an admin credential that needs no key. */
+  bootstrapToken?: string | undefined;
+  /**
+   * Bound to loopback with no bootstrap token: while no active key exists, requests without
+   * credentials act as the local admin.
+   */
+  zeroConfig: boolean;
+  limits: AuthLimits;
+  /** Finds the operation a request is for (built lazily from the OpenAPI document). */
+  matchOperation: (method: string, path: string) => MatchedOperation | undefined;
+}
+
+/** The person at the machine, in zero-config loopback mode. */
+export const LOCAL_ACTOR: Actor = Object.freeze({ id: null, admin: true, role: 'admin' });
+/** Whoever holds `AEGIS_AUTH_TOKEN`. */
+export const BOOTSTRAP_ACTOR: Actor = Object.freeze({ id: 'bootstrap', admin: true, role: 'admin' });
+/** No (valid) credential, on a public route. */
+export const ANONYMOUS_ACTOR: Actor = Object.freeze({ id: 'anonymous', admin: false, role: undefined });
+
+const keyActor = (k: ApiKeyRecord): Actor => ({ id: k.id, role: k.role, admin: k.role === 'admin' });
+const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s));
+/** Served without an operation rule: the API description itself. */
+const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
+
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+function rateLimited(c: Context, message: string, retryAfterSec: number): Response {
+  c.header('Retry-After', String(retryAfterSec));
+  return errorResponse(c, new AegisError('RATE_LIMITED', message, { details: { retryAfterSec } }));
+}
+
+/**
+ * The one authentication and authorization gate in front of `/v1/*` and `/metrics`: resolves the
+ * caller to an {@link Actor}, finds the operation, and checks the permission matrix (an operation
+ * with no rule is denied). Also enforces the auth-failure, request-rate and session caps.
+ */
+export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> {
+  const failures = windowLimiter(options.limits.authFailuresPerMinute, 60_000);
+  const requests = windowLimiter(options.limits.requestsPerMinute, 60_000);
+  const starting = new Map<string, number>();
+
+  /** The actor for an `Authorization: Bearer` secret, or undefined when it is not a credential. */
+  async function fromBearer(secret: string): Promise<Actor | undefined> {
+    if (options.bootstrapToken && timingSafeEqual(secret, options.bootstrapToken)) return BOOTSTRAP_ACTOR;
+    const key = await options.keys.authenticate(secret);
+    return key && keyActor(key);
+  }
+
+  const bearerOf = (c: Context) => {
+    const header = c.req.header('authorization');
+    if (header === undefined) return undefined;
+    return /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
+  };
+
+  const localAllowed = async () => options.zeroConfig && !(await options.keys.hasActiveKeys());
+
+  return async (c, next) => {
+    const ip = clientIp(c);
+    const unauthorized = (message: string) => {
+      const hit = failures.hit(ip);
+      if (!hit.ok) {
+        return rateLimited(c, 'Too many failed authentications from this address; wait and retry.', hit.retryAfterSec);
+      }
+      return errorResponse(c, new AegisError('UNAUTHORIZED', message));
+    };
+    const path = c.req.path;
+    const op = options.matchOperation(c.req.method, path);
+    c.set('operation', op);
+
+    if (!op && c.req.method === 'GET' && UNLISTED_PUBLIC.test(path)) return next();
+    const rule = op ? PERMISSIONS[op.operationId] : undefined;
+
+    if (rule === 'public') {
+      let actor = ANONYMOUS_ACTOR;
+      const bearer = bearerOf(c);
+      if (bearer !== undefined && !failures.blocked(ip).blocked) {
+        const found = await fromBearer(bearer);
+        if (found) actor = found;
+        else failures.hit(ip);
+      } else if (bearer === undefined && (await localAllowed())) {
+        actor = LOCAL_ACTOR;
+      }
+      c.set('actor', actor);
+      await next();
+      if (actor === ANONYMOUS_ACTOR && op?.operationId === 'getHealth' && c.res.ok) {
+        // Unauthenticated callers learn only that the server is up: no version, agents or load.
+        c.res = c.json({ status: 'ok' }, 200);
+      }
+      return;
+    }
+
+    const blocked = failures.blocked(ip);
+    if (blocked.blocked) {
+      return rateLimited(c, 'Too many failed authentications from this address; wait and retry.', blocked.retryAfterSec);
+    }
+
+    let actor: Actor | undefined;
+    const queryToken = c.req.query('token');
+    if (queryToken !== undefined) {
+      if (!op || !SSE_OPERATIONS.has(op.operationId)) {
+        return unauthorized(
+          'A ?token= is accepted only by the event streams; send Authorization: Bearer <API key> instead.',
+        );
+      }
+      const check = options.sseTokens.consume(queryToken, op.params.id ?? null);
+      if (!check.ok) {
+        return unauthorized(
+          check.reason === 'scope'
+            ? 'This event-stream token was minted for another stream; mint one for this stream with POST /v1/auth/sse-token.'
+            : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
+        );
+      }
+      if (check.actor.id && check.actor.id !== 'bootstrap' && !(await options.keys.isActive(check.actor.id))) {
+        return unauthorized('The key that minted this event-stream token has been revoked or has expired.');
+      }
+      actor = check.actor;
+    } else {
+      const bearer = bearerOf(c);
+      if (bearer !== undefined) {
+        actor = await fromBearer(bearer);
+        if (!actor) return unauthorized('Invalid, expired or revoked API key.');
+      } else if (await localAllowed()) {
+        actor = LOCAL_ACTOR;
+      } else {
+        return unauthorized(
+          'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
+        );
+      }
+    }
+    c.set('actor', actor);
+
+    if (!op) {
+      return errorResponse(
+        c,
+        new AegisError('NOT_FOUND', `No route for ${c.req.method} ${path}; see /v1/openapi.json.`),
+      );
+    }
+    if (rule === undefined) {
+      return errorResponse(
+        c,
+        new AegisError(
+          'FORBIDDEN',
+          `Operation ${op.operationId} has no permission rule, so it is denied; add it to PERMISSIONS in packages/server/src/auth/permissions.ts.`,
+          { details: { operationId: op.operationId } },
+        ),
+      );
+    }
+    if (!isAllowed(rule, actor.role)) {
+      return errorResponse(
+        c,
+        new AegisError(
+          'FORBIDDEN',
+          `Role ${actor.role ?? '(none)'} may not call ${op.operationId}; it needs one of: ${(rule as readonly string[]).join(', ')}.`,
+          { details: { operationId: op.operationId, role: actor.role ?? null } },
+        ),
+      );
+    }
+
+    const owner = actor.id ?? 'local';
+    const rate = requests.hit(owner);
+    if (!rate.ok) {
+      return rateLimited(
+        c,
+        `More than ${options.limits.requestsPerMinute} requests a minute from this key; slow down.`,
+        rate.retryAfterSec,
+      );
+    }
+
+    if (!SESSION_STARTING_OPERATIONS.has(op.operationId)) return next();
+    const inFlight = starting.get(owner) ?? 0;
+    const totalInFlight = [...starting.values()].reduce((a, b) => a + b, 0);
+    if (options.aegis.liveCount + totalInFlight >= options.limits.sessionsGlobal) {
+      return rateLimited(
+        c,
+        `The server runs its maximum of ${options.limits.sessionsGlobal} live sessions; kill one or raise limits.sessionsGlobal.`,
+        5,
+      );
+    }
+    const owned = await options.aegis.sessions.list(
+      { status: LIVE_STATUSES as SessionStatus[], limit: 1 },
+      { id: actor.id, admin: false },
+    );
+    if (owned.total + inFlight >= options.limits.sessionsPerKey) {
+      return rateLimited(
+        c,
+        `This key owns ${owned.total} live sessions, its maximum; kill one or raise limits.sessionsPerKey.`,
+        5,
+      );
+    }
+    starting.set(owner, inFlight + 1);
+    try {
+      await next();
+    } finally {
+      const left = (starting.get(owner) ?? 1) - 1;
+      if (left <= 0) starting.delete(owner);
+      else starting.set(owner, left);
+    }
+  };
+}

@@ -1,0 +1,76 @@
+import {
+  type Aegis,
+  type ApiKeyStore,
+  type AuditStore,
+  createMemoryApiKeyStore,
+  createMemoryAuditStore,
+} from '@aegis/core';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import { auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import { auditRoutes } from '../routes/audit.js';
+import { keyRoutes } from '../routes/keys.js';
+import { apiKeyService } from './api-keys.js';
+import { type AuthLimits, authMiddleware, DEFAULT_LIMITS } from './authenticate.js';
+import { operationMatcher } from './operations.js';
+import { sseTokenRegistry } from './sse-tokens.js';
+
+export interface SecurityOptions {
+  /** Where keys live; default in memory. `startServer` passes the SQLite store's. */
+  apiKeys?: ApiKeyStore | undefined;
+  /** Where the audit chain lives; default in memory. */
+  audit?: AuditStore | undefined;
+  /**
+   * Requests without credentials act as the local admin while no key exists. Default: true when
+   * no `authToken` is set. `startServer` turns it on only when bound to a loopback address.
+   */
+  zeroConfig?: boolean | undefined;
+  limits?: Partial<AuthLimits> | undefined;
+  sseTokenTtlSeconds?: number | undefined;
+  onError?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
+}
+
+/** Routes served outside the OpenAPI document that still need a rule. */
+const UNDOCUMENTED_OPERATIONS = { 'GET /metrics': 'getMetrics' };
+
+/**
+ * Puts authentication, authorization, limits and the audit trail in front of every `/v1` route
+ * and `/metrics`. Call before registering routes; mount the returned `routes` with the others.
+ */
+export function installSecurity(
+  app: OpenAPIHono<AppEnv>,
+  options: {
+    aegis: Aegis | undefined;
+    authToken?: string | undefined;
+    security?: SecurityOptions | undefined;
+    openApiPaths: () => Record<string, Record<string, { operationId?: string }>>;
+  },
+) {
+  const s = options.security ?? {};
+  const audit = s.audit ?? createMemoryAuditStore();
+  const keys = apiKeyService(s.apiKeys ?? createMemoryApiKeyStore());
+  const sseTokens = sseTokenRegistry((s.sseTokenTtlSeconds ?? 60) * 1000);
+  const onError = (err: unknown) =>
+    s.onError?.('audit append failed', { error: err instanceof Error ? err.message : String(err) });
+  let matcher: ReturnType<typeof operationMatcher> | undefined;
+  const auth = authMiddleware({
+    aegis: options.aegis as Aegis,
+    keys,
+    sseTokens,
+    bootstrapToken: options.authToken,
+    zeroConfig: s.zeroConfig ?? !options.authToken,
+    limits: { ...DEFAULT_LIMITS, ...s.limits },
+    matchOperation: (method, path) =>
+      (matcher ??= operationMatcher(options.openApiPaths(), UNDOCUMENTED_OPERATIONS))(method, path),
+  });
+  app.use('/v1/*', auditMiddleware({ audit, onError }));
+  app.use('/v1/*', auth);
+  app.use('/metrics', auth);
+  if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
+  return {
+    keys,
+    audit,
+    sseTokens,
+    routes: () => [keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens }), auditRoutes({ audit })],
+  };
+}

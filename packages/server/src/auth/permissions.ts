@@ -1,0 +1,88 @@
+import type { ApiKeyRole } from '@aegis/core';
+
+/** Who may call an operation: `public` (anyone, no credential) or the roles allowed. */
+export type PermissionRule = 'public' | readonly ApiKeyRole[];
+
+const ALL = Object.freeze(['admin', 'operator', 'viewer'] as const);
+const DRIVE = Object.freeze(['admin', 'operator'] as const);
+const ADMIN = Object.freeze(['admin'] as const);
+
+/**
+ * The permission matrix, keyed by operationId. Every route must have a row: the auth middleware
+ * denies an operation with no rule (fail closed), and `permissions.test.ts` walks `openapi.json`
+ * to make sure none is missing. `docs/security.md` renders this table (kept in sync by a test).
+ *
+ * - `viewer` reads sessions it owns (transcripts, events, metrics) and shared resources.
+ * - `operator` also creates and drives its own sessions (send, approve/reject, interrupt, kill).
+ * - `admin` does everything, sees every owner's sessions, manages keys, policies and the audit log.
+ */
+export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.freeze({
+  // Server
+  getHealth: 'public',
+  handshake: ALL,
+  getMetrics: ALL,
+  getDiagnostics: ADMIN,
+  // Sessions
+  createSession: DRIVE,
+  batchCreateSessions: DRIVE,
+  batchDeleteSessions: DRIVE,
+  listSessions: ALL,
+  getSession: ALL,
+  killSession: DRIVE,
+  sendMessage: DRIVE,
+  interruptSession: DRIVE,
+  escapeSession: DRIVE,
+  setMode: DRIVE,
+  answerQuestion: DRIVE,
+  discoverCommands: ALL,
+  getSessionHealth: ALL,
+  getSessionSummary: ALL,
+  getSessionMetrics: ALL,
+  getSessionLatency: ALL,
+  // Permissions
+  approvePermission: DRIVE,
+  rejectPermission: DRIVE,
+  getPermissionPolicies: DRIVE,
+  setPermissionPolicies: ADMIN,
+  // Transcript and events
+  readSession: ALL,
+  getTranscriptPage: ALL,
+  streamSessionEvents: ALL,
+  streamEvents: ADMIN,
+  // Orchestration
+  listTemplates: ALL,
+  getTemplate: ALL,
+  createTemplate: DRIVE,
+  updateTemplate: DRIVE,
+  deleteTemplate: DRIVE,
+  listMemory: ALL,
+  getMemory: ALL,
+  setMemory: DRIVE,
+  deleteMemory: DRIVE,
+  createPipeline: DRIVE,
+  listPipelines: ALL,
+  getPipeline: ALL,
+  // Security
+  createApiKey: ADMIN,
+  listApiKeys: ADMIN,
+  revokeApiKey: ADMIN,
+  rotateApiKey: ADMIN,
+  createSseToken: ALL,
+  queryAudit: ADMIN,
+});
+
+/** The two routes that accept a `?token=` minted by `createSseToken` (and only that kind of token). */
+export const SSE_OPERATIONS: ReadonlySet<string> = new Set(['streamSessionEvents', 'streamEvents']);
+
+/** Operations that start live sessions, checked against the concurrent-session caps. */
+export const SESSION_STARTING_OPERATIONS: ReadonlySet<string> = new Set([
+  'createSession',
+  'batchCreateSessions',
+  'createPipeline',
+]);
+
+export function isAllowed(rule: PermissionRule | undefined, role: string | undefined): boolean {
+  if (rule === undefined) return false;
+  if (rule === 'public') return true;
+  return role !== undefined && (rule as readonly string[]).includes(role);
+}

@@ -1,0 +1,124 @@
+import { type AuditRecord as AuditRecordType, type AuditStore, verifyAuditChain } from '@aegis/core';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import type { Context } from 'hono';
+import { type AppEnv, newRouter } from '../app-env.js';
+import { errorResponses } from '../http-errors.js';
+
+export const AuditRecord = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actorId: z.string().nullable().describe('API key id, `local`, `bootstrap` or `policy`; null when unauthenticated'),
+    actorRole: z.string().nullable(),
+    action: z.string().describe('The operationId, or `permission.policy`'),
+    target: z.string().nullable().describe('Session id, key id or path'),
+    outcome: z.string().describe('HTTP status, or the option kind a policy chose'),
+    details: z.record(z.string(), z.unknown()).nullable(),
+    prevHash: z.string().nullable(),
+    hash: z.string().describe('SHA-256 (hex) over the canonical JSON of the other fields and prevHash'),
+  })
+  .meta({ id: 'AuditRecord' });
+
+export const AuditVerification = z
+  .object({
+    ok: z.boolean(),
+    checked: z.number().int().describe('Records verified before the first broken one (or all)'),
+    firstBroken: z
+      .object({ id: z.number().int(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch']) })
+      .nullable(),
+  })
+  .meta({ id: 'AuditVerification' });
+
+export const AuditQuery = z.object({
+  actor: z.string().max(200).optional().describe('Actor id (API key id, `local`, ...)'),
+  action: z.string().max(200).optional().describe('operationId, e.g. createSession'),
+  sessionId: z.string().max(100).optional().describe('Records whose target is this session'),
+  from: z.iso.datetime().optional().describe('Inclusive lower bound on `at`'),
+  to: z.iso.datetime().optional().describe('Inclusive upper bound on `at`'),
+  after: z.coerce.number().int().min(0).optional().describe('Only records with id > after (paging cursor)'),
+  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('Default 1000'),
+  format: z.enum(['json', 'csv', 'ndjson']).optional().describe('Default json'),
+  verify: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: also walk the whole chain and report the first broken record'),
+});
+
+export const AuditPage = z
+  .object({
+    records: z.array(AuditRecord),
+    nextAfter: z.number().int().nullable().describe('Pass as ?after= for the next page; null at the end'),
+    verification: AuditVerification.optional(),
+  })
+  .meta({ id: 'AuditPage' });
+
+const queryAuditRoute = createRoute({
+  method: 'get',
+  path: '/v1/audit',
+  operationId: 'queryAudit',
+  summary: 'Query, export or verify the audit log',
+  description:
+    'Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.',
+  tags: ['Audit'],
+  request: { query: AuditQuery },
+  responses: {
+    200: {
+      description: 'A page of records',
+      content: {
+        'application/json': { schema: AuditPage },
+        'text/csv': { schema: z.string() },
+        'application/x-ndjson': { schema: z.string() },
+      },
+    },
+    ...errorResponses(400, 401, 403, 429),
+  },
+});
+
+const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorRole', 'action', 'target', 'outcome', 'details', 'prevHash', 'hash'] as const;
+
+/** One CSV cell: quoted when needed, and defused against spreadsheet formula injection. */
+function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function toCsv(records: AuditRecordType[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of records) lines.push(CSV_COLUMNS.map((k) => csvCell(r[k])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+export function auditRoutes({ audit }: { audit: AuditStore }) {
+  const app = newRouter();
+  // Answers JSON, CSV or NDJSON, which the typed handler signature cannot express.
+  app.openapi(queryAuditRoute, (async (c: Context<AppEnv>) => {
+    const q = AuditQuery.parse(c.req.query());
+    const limit = q.limit ?? 1000;
+    const records = await audit.list({
+      actorId: q.actor,
+      action: q.action,
+      target: q.sessionId,
+      from: q.from,
+      to: q.to,
+      afterId: q.after,
+      limit,
+    });
+    const nextAfter = records.length === limit ? (records.at(-1)?.id ?? null) : null;
+    if (q.format === 'csv') {
+      return c.body(toCsv(records), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="aegis-audit.csv"',
+      });
+    }
+    if (q.format === 'ndjson') {
+      return c.body(records.map((r) => `${JSON.stringify(r)}\n`).join(''), 200, {
+        'content-type': 'application/x-ndjson; charset=utf-8',
+      });
+    }
+    const verification = q.verify === 'true' ? await verifyAuditChain(audit) : undefined;
+    return c.json({ records, nextAfter, ...(verification ? { verification } : {}) }, 200);
+  }) as never);
+  return app;
+}

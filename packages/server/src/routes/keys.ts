@@ -1,0 +1,185 @@
+import { type Aegis, API_KEY_ROLES } from '@aegis/core';
+import { createRoute } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { IdParam } from '../api-schemas.js';
+import { newRouter } from '../app-env.js';
+import type { ApiKeyService } from '../auth/api-keys.js';
+import type { SseTokenRegistry } from '../auth/sse-tokens.js';
+import { errorResponses } from '../http-errors.js';
+
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const body = <T>(schema: T, required = true) => ({
+  body: { content: { 'application/json': { schema } }, required },
+});
+const tags = ['Auth'];
+
+export const ApiKeyRoleSchema = z.enum(API_KEY_ROLES).meta({ id: 'ApiKeyRole' });
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: ApiKeyRoleSchema,
+    status: z.enum(['active', 'expired', 'revoked']),
+    createdAt: z.string(),
+    createdBy: z.string().nullable().describe('The key (or `local` / `bootstrap`) that created this one'),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable().describe('Updated at most once a minute'),
+    rotationGraceEndsAt: z.string().nullable().describe('Until when the secret replaced by the last rotation works'),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const CreateApiKeyRequest = z
+  .object({
+    name: z.string().min(1).max(100),
+    role: ApiKeyRoleSchema,
+    expiresAt: z.iso.datetime().optional().describe('When the key stops working; default never'),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(10 * 365 * 86_400)
+      .optional()
+      .describe('Alternative to expiresAt'),
+  })
+  .meta({ id: 'CreateApiKeyRequest' });
+
+export const ApiKeySecret = z
+  .object({
+    key: ApiKey,
+    secret: z.string().describe('The plaintext key. Shown only in this response; store it now.'),
+  })
+  .meta({ id: 'ApiKeySecret' });
+
+export const RotateApiKeyRequest = z
+  .object({
+    gracePeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .optional()
+      .describe('How long the old secret keeps working; default 3600'),
+  })
+  .meta({ id: 'RotateApiKeyRequest' });
+
+export const SseTokenRequest = z
+  .object({
+    sessionId: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Limit the token to this session’s stream; omit for the global stream (admins)'),
+  })
+  .meta({ id: 'SseTokenRequest' });
+
+export const SseToken = z
+  .object({
+    token: z.string().describe('Pass as ?token= to the event stream; single use'),
+    expiresAt: z.string(),
+    sessionId: z.string().nullable(),
+  })
+  .meta({ id: 'SseToken' });
+
+const createRouteDef = createRoute({
+  method: 'post',
+  path: '/v1/auth/keys',
+  operationId: 'createApiKey',
+  summary: 'Create an API key (the secret is returned once)',
+  tags,
+  request: body(CreateApiKeyRequest),
+  responses: { 201: json(ApiKeySecret, 'The new key and its secret'), ...errorResponses(400, 401, 403, 429) },
+});
+
+const listRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/auth/keys',
+  operationId: 'listApiKeys',
+  summary: 'List API keys (never their secrets)',
+  tags,
+  responses: {
+    200: json(z.object({ keys: z.array(ApiKey) }).meta({ id: 'ApiKeyList' }), 'Every key, oldest first'),
+    ...errorResponses(401, 403, 429),
+  },
+});
+
+const revokeRouteDef = createRoute({
+  method: 'delete',
+  path: '/v1/auth/keys/{id}',
+  operationId: 'revokeApiKey',
+  summary: 'Revoke an API key (at once, including a rotated secret in its grace period)',
+  tags,
+  request: { params: IdParam },
+  responses: { 200: json(ApiKey, 'The revoked key'), ...errorResponses(401, 403, 404, 429) },
+});
+
+const rotateRouteDef = createRoute({
+  method: 'post',
+  path: '/v1/auth/keys/{id}/rotate',
+  operationId: 'rotateApiKey',
+  summary: 'Give a key a new secret; the old one works for a grace period',
+  description:
+    'The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.',
+  tags,
+  request: { params: IdParam, ...body(RotateApiKeyRequest, false) },
+  responses: {
+    200: json(ApiKeySecret, 'The key and its new secret'),
+    ...errorResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
+const sseTokenRouteDef = createRoute({
+  method: 'post',
+  path: '/v1/auth/sse-token',
+  operationId: 'createSseToken',
+  summary: 'Mint a short-lived, single-use token for an event stream',
+  description:
+    "For `EventSource`, which cannot send headers: open `/v1/sessions/{id}/events?token=…` (or `/v1/events?token=…`) within the token's lifetime (default 60 s). The token acts as the key that minted it, works once, only on the event streams, and only for `sessionId` when given.",
+  tags,
+  request: body(SseTokenRequest, false),
+  responses: { 201: json(SseToken, 'The token'), ...errorResponses(400, 401, 403, 404, 429) },
+});
+
+export interface KeyRouteDeps {
+  aegis: Aegis;
+  keys: ApiKeyService;
+  sseTokens: SseTokenRegistry;
+}
+
+export function keyRoutes({ aegis, keys, sseTokens }: KeyRouteDeps) {
+  const app = newRouter();
+  app.openapi(createRouteDef, async (c) => {
+    const input = c.req.valid('json');
+    const actor = c.get('actor');
+    const expiresAt =
+      input.expiresAt ??
+      (input.expiresInSeconds ? new Date(Date.now() + input.expiresInSeconds * 1000).toISOString() : null);
+    const created = await keys.create({
+      name: input.name,
+      role: input.role,
+      expiresAt,
+      createdBy: actor.id ?? 'local',
+    });
+    return c.json(created, 201);
+  });
+  app.openapi(listRouteDef, async (c) => c.json({ keys: await keys.list() }, 200));
+  app.openapi(revokeRouteDef, async (c) => c.json(await keys.revoke(c.req.valid('param').id), 200));
+  app.openapi(rotateRouteDef, async (c) => {
+    const input = (await c.req.json().catch(() => ({}))) as unknown;
+    const parsed = RotateApiKeyRequest.parse(input ?? {});
+    return c.json(await keys.rotate(c.req.valid('param').id, parsed.gracePeriodSeconds ?? 3600), 200);
+  });
+  app.openapi(sseTokenRouteDef, async (c) => {
+    const input = SseTokenRequest.parse((await c.req.json().catch(() => ({}))) ?? {});
+    const actor = c.get('actor');
+    // Only sessions the caller may see can be scoped: 404 otherwise, like every session route.
+    if (input.sessionId) await aegis.sessions.get(input.sessionId, actor);
+    return c.json(sseTokens.mint(actor, input.sessionId ?? null), 201);
+  });
+  return app;
+}
