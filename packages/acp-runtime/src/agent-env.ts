@@ -12,8 +12,19 @@ const EXACT = new Set([
 ]);
 const PREFIXES = ['LC_', 'ANTHROPIC_', 'CLAUDE_CODE_', 'DISABLE_'];
 /** Never handed to an agent, whatever the source: our own secrets and process-injection knobs. */
-const FORBIDDEN = (key: string): boolean =>
-  key.startsWith('AEGIS_') || key === 'LD_PRELOAD' || key === 'LD_LIBRARY_PATH' || key === 'NODE_OPTIONS';
+const FORBIDDEN = (key: string): boolean => {
+  const k = key.toUpperCase();
+  return (
+    k.startsWith('AEGIS_') ||
+    k.startsWith('LD_') ||
+    k.startsWith('DYLD_') ||
+    k === 'NODE_OPTIONS' ||
+    k === 'NODE_PATH' ||
+    k === 'BASH_ENV' ||
+    k === 'ENV' ||
+    k === 'PROMPT_COMMAND'
+  );
+};
 
 /** Whether a variable of the server's environment is passed through to agents. */
 export function isPassedThrough(key: string): boolean {
@@ -24,7 +35,8 @@ export function isPassedThrough(key: string): boolean {
 /**
  * Builds the clean environment of an agent process: an allow-list of the server's variables
  * (locale, PATH/HOME, `ANTHROPIC_*`, `CLAUDE_CODE_*`, `DISABLE_*`, ...), then configured extras, then
- * per-session variables. `AEGIS_*`, `LD_PRELOAD` and `NODE_OPTIONS` never pass, from any layer.
+ * per-session variables. `AEGIS_*`, `LD_*`, `DYLD_*`, `NODE_OPTIONS`, `NODE_PATH`, `BASH_ENV`, `ENV`
+ * and `PROMPT_COMMAND` never pass, from any layer.
  *
  * @example
  * buildAgentEnv(process.env, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8080' })
