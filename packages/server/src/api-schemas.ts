@@ -1,4 +1,11 @@
-import { PermissionMode, Session, SessionStatus, TranscriptEntry, TranscriptRole } from '@aegis/core';
+import {
+  PermissionMode,
+  Session,
+  SessionStatus,
+  TemplateVariables,
+  TranscriptEntry,
+  TranscriptRole,
+} from '@aegis/core';
 import { z } from 'zod';
 
 const str = (max: number) => z.string().max(max);
@@ -24,6 +31,12 @@ export const CreateSessionRequest = z
     agent: str(100).optional().describe('A configured ACP agent; default claude-code'),
     env: z.record(str(200), str(10_000)).optional().describe('Extra environment for the agent process'),
     parentId: str(100).optional(),
+    templateId: str(100)
+      .optional()
+      .describe(
+        'Start from a template (id, or the name of a template you can see); fields given here override the template',
+      ),
+    variables: TemplateVariables.optional(),
   })
   .meta({ id: 'CreateSessionRequest' });
 

@@ -6,11 +6,15 @@ import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { errorResponse, toAegisError } from './http-errors.js';
 import { batchRoutes } from './routes/batch.js';
+import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { memoryRoutes } from './routes/memory.js';
 import { pipelineRoutes } from './routes/pipelines.js';
+import { memoryRoutes } from './routes/memory.js';
+import { pipelineRoutes } from './routes/pipelines.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { templateRoutes } from './routes/templates.js';
 import { templateRoutes } from './routes/templates.js';
 import { VERSION } from './version.js';
 
@@ -85,8 +89,13 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', healthRoutes(deps));
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
   app.route('/', batchRoutes(deps));
+  // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
+  app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', eventRoutes(deps));
+  app.route('/', templateRoutes(deps));
+  app.route('/', memoryRoutes(deps));
+  app.route('/', pipelineRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', memoryRoutes(deps));
   app.route('/', pipelineRoutes(deps));

@@ -154,7 +154,8 @@ const transcriptCursorRoute = createRoute({
 export function sessionRoutes({ aegis }: RouteDeps) {
   const app = newRouter();
   app.openapi(createSessionRoute, async (c) => {
-    const result = await aegis.sessions.create(c.req.valid('json'), c.get('actor'));
+    const actor = c.get('actor');
+    const result = await aegis.sessions.create(await aegis.templates.resolve(c.req.valid('json'), actor), actor);
     return c.json(result, result.reused ? 200 : 201);
   });
   app.openapi(listSessionsRoute, async (c) => {
