@@ -70,6 +70,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (recovered.length > 0) {
     logger.warn('marked sessions left live by a previous run as crashed', { count: recovered.length });
   }
+  const failedPipelines = await aegis.pipelines.recover();
+  if (failedPipelines.length > 0) {
+    logger.warn('marked pipelines left running by a previous run as failed', { count: failedPipelines.length });
+  }
   const app = createApp({
     aegis,
     agents: driver.agents,
