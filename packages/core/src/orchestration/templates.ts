@@ -13,6 +13,9 @@ export interface SessionSpecInput extends CreateSessionInput {
 
 const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';
 
+// Declared before BUILT_IN_TEMPLATES, which calls placeholders() while the module loads.
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:\|([^}]*))?\}\}/g;
+
 const builtIn = (t: Omit<TemplateInput, 'name'> & { name: string }): Template => ({
   id: t.name,
   name: t.name,
@@ -68,8 +71,6 @@ export const BUILT_IN_TEMPLATES: readonly Template[] = Object.freeze([
       'Edit the README or docs files in place and finish with a summary of what you changed.',
   }),
 ]);
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:\|([^}]*))?\}\}/g;
 
 /** Names of the `{{name}}` / `{{name|default}}` placeholders in a prompt, in order, without repeats. */
 export function placeholders(prompt: string): string[] {

@@ -98,10 +98,10 @@ export function createSqliteResourceStores(
       put(e) {
         return guard('write to', () => {
           db.insert(memoryEntries)
-            .values({ key: e.key, value: e.value, updatedAt: e.updatedAt, expiresAt: e.expiresAt })
+            .values({ key: e.key, value: JSON.stringify(e.value), updatedAt: e.updatedAt, expiresAt: e.expiresAt })
             .onConflictDoUpdate({
               target: memoryEntries.key,
-              set: { value: e.value, updatedAt: e.updatedAt, expiresAt: e.expiresAt },
+              set: { value: JSON.stringify(e.value), updatedAt: e.updatedAt, expiresAt: e.expiresAt },
             })
             .run();
           return e;
@@ -200,7 +200,7 @@ export function createSqliteResourceStores(
 }
 
 function toEntry(row: typeof memoryEntries.$inferSelect): MemoryEntry {
-  return { key: row.key, value: row.value, updatedAt: row.updatedAt, expiresAt: row.expiresAt };
+  return { key: row.key, value: JSON.parse(row.value) as unknown, updatedAt: row.updatedAt, expiresAt: row.expiresAt };
 }
 
 function toRecord(row: typeof pipelines.$inferSelect): PipelineRecord {

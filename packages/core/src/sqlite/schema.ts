@@ -142,7 +142,8 @@ export const memoryEntries = sqliteTable(
   'memory_entries',
   {
     key: text('key').primaryKey(),
-    value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+    /** JSON text, serialized by the store (a json-mode column would turn a JSON `null` into SQL NULL). */
+    value: text('value').notNull(),
     updatedAt: text('updated_at').notNull(),
     expiresAt: text('expires_at'),
   },
