@@ -57,7 +57,7 @@ export function fmtNumber(n: number): string {
 
 export function fmtCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return '—';
-  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return usd > 0 && usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 export function fmtAgo(iso: string, now = Date.now()): string {
