@@ -1,0 +1,64 @@
+// The baseline: a bare ACP client (`@agentclientprotocol/sdk` 2.x, built like acp-runtime's) driving
+// an agent binary directly, with no store, no engine and no HTTP in between.
+import { spawn } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
+
+/**
+ * Spawns `command args` in `cwd`, runs `initialize` and `session/new`, and returns timings plus a
+ * `prompt(text)` that resolves when the turn ends, with the number of updates seen.
+ */
+export async function openDirect({ command, args = [], env = process.env, cwd }) {
+  const t0 = performance.now();
+  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  child.stderr.resume();
+  const exited = new Promise((r) => child.once('exit', r));
+  let updates = 0;
+  const input = Readable.toWeb(child.stdout);
+  const output = Writable.toWeb(child.stdin);
+  const connection = client({ name: 'bench-direct' })
+    .onNotification(methods.client.session.update, () => {
+      updates++;
+    })
+    .onRequest(methods.client.session.requestPermission, async ({ params }) => {
+      const allow = params.options.find((o) => o.kind === 'allow_once') ?? params.options[0];
+      return { outcome: { outcome: 'selected', optionId: allow.optionId } };
+    })
+    .connect(ndJsonStream(output, input));
+  await connection.agent.request(methods.agent.initialize, {
+    protocolVersion: 1,
+    clientCapabilities: { fs: { readTextFile: false, writeTextFile: false } },
+    clientInfo: { name: 'bench-direct', version: '0.0.0' },
+  });
+  const initializedMs = performance.now() - t0;
+  const created = await connection.agent.request(methods.agent.session.new, { cwd, mcpServers: [] });
+  const readyMs = performance.now() - t0;
+  const sessionId = created.sessionId;
+  return {
+    initializedMs,
+    readyMs,
+    async setMode(modeId) {
+      await connection.agent.request(methods.agent.session.setMode, { sessionId, modeId });
+    },
+    async prompt(text) {
+      updates = 0;
+      const start = performance.now();
+      const res = await connection.agent.request(methods.agent.session.prompt, {
+        sessionId,
+        prompt: [{ type: 'text', text }],
+      });
+      return { ms: performance.now() - start, updates, stopReason: res.stopReason };
+    },
+    async close() {
+      child.stdin.end();
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {}
+      }, 3000);
+      await exited;
+      clearTimeout(t);
+      connection.close?.();
+    },
+  };
+}

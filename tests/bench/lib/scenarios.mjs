@@ -1,0 +1,498 @@
+// The benchmark scenarios. Each takes the size table and returns rows: { scenario, metric, value,
+// unit, baseline?, ratio?, floor?, met? } — see run.mjs for how they are printed and stored.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { claudeCodeSpec } from '@aegis/acp-runtime';
+import { createAegis } from '@aegis/core';
+import { createSqliteStore } from '@aegis/core/sqlite';
+import { claudeAgentEnv, SCRIPTED_AGENT_BIN, script, startFakeMessagesApi } from '@aegis/testkit';
+import { openDirect } from './acp-direct.mjs';
+import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
+import { api, timedGet } from './http.mjs';
+import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, spawnReady, stopChild } from './proc.mjs';
+import { subscribe } from './sse.mjs';
+
+const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
+const floorRow = (scenario, metric, value, unit, floor, met, extra = {}) =>
+  row(scenario, metric, value, unit, { floor, met, ...extra });
+
+/** Turn overhead vs direct ACP, for a streaming turn and a tool-call turn. */
+export async function turnOverhead(size) {
+  const t = tempRoot('turn');
+  const server = await startAegis(t.root);
+  const rows = [];
+  try {
+    const { id } = await createSession(server.url, { workDir: t.dir() });
+    const direct = await openDirect({ command: process.execPath, args: [SCRIPTED_AGENT_BIN], cwd: t.dir() });
+    for (const [label, step, floor] of [
+      [`${size.chunks}-chunk turn`, { chunksBulk: size.chunks }, 1.3],
+      [`${size.tools}-tool-call turn`, { tools: size.tools }, null],
+    ]) {
+      const text = script(step);
+      await timedTurn(server.url, id, text); // warm-up
+      await direct.prompt(text);
+      const viaAegis = [];
+      const viaAcp = [];
+      let events = 0;
+      for (let i = 0; i < size.repeats; i++) {
+        const a = await timedTurn(server.url, id, text);
+        viaAegis.push(a.ms);
+        events = a.events;
+        viaAcp.push((await direct.prompt(text)).ms);
+      }
+      const aegisMs = median(viaAegis);
+      const acpMs = median(viaAcp);
+      const ratio = aegisMs / acpMs;
+      const extra = { baseline: acpMs, ratio, events, eventsPerSec: (events / aegisMs) * 1000 };
+      rows.push(
+        floor
+          ? floorRow('turn overhead', label, aegisMs, 'ms', `ratio <= ${floor}`, ratio <= floor, extra)
+          : row('turn overhead', label, aegisMs, 'ms', extra),
+      );
+    }
+    await direct.close();
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** The same streaming turn with 1, 10, 100 SSE subscribers. */
+export async function fanOut(size) {
+  const t = tempRoot('fanout');
+  const server = await startAegis(t.root);
+  const rows = [];
+  try {
+    const { id } = await createSession(server.url, { workDir: t.dir() });
+    const text = script({ chunksBulk: size.chunks });
+    await timedTurn(server.url, id, text);
+    for (const n of size.subscribers) {
+      const r = await timedTurn(server.url, id, text, n);
+      const perSec = (r.events / r.ms) * 1000;
+      const extra = {
+        events: r.events,
+        eventsPerSec: perSec,
+        deliveredPerSec: (r.delivered / r.ms) * 1000,
+        p50LatencyMs: r.p50LatencyMs,
+        p99LatencyMs: r.p99LatencyMs,
+      };
+      const metric = `${n} subscriber(s): events/s persisted+delivered`;
+      rows.push(
+        n === 10
+          ? floorRow('fan-out', metric, perSec, 'ev/s', '>= 20000', perSec >= 20_000, extra)
+          : row('fan-out', metric, perSec, 'ev/s', extra),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** N sessions streaming at once; API latency from a second process; server CPU and RSS. */
+export async function concurrency(size) {
+  const t = tempRoot('conc');
+  const server = await startAegis(t.root);
+  const rows = [];
+  const ids = [];
+  try {
+    for (const n of size.concurrency) {
+      while (ids.length < n) {
+        const batch = Math.min(10, n - ids.length);
+        const created = await Promise.all(
+          Array.from({ length: batch }, () => createSession(server.url, { workDir: t.dir() })),
+        );
+        ids.push(...created.map((c) => c.id));
+      }
+      const text = script({ chunksBulk: size.concurrencyChunks });
+      await Promise.all(
+        ids.flatMap((id) =>
+          Array.from({ length: 30 }, () => api(server.url, 'POST', `/v1/sessions/${id}/send`, { text })),
+        ),
+      );
+      await sleep(300);
+      const cpu0 = cpuSeconds(server.pid);
+      const w0 = performance.now();
+      const events0 = (await api(server.url, 'GET', '/v1/sessions?limit=1')).sessions[0]?.lastSeq ?? 0;
+      const load = await spawnReady(
+        [
+          join(import.meta.dirname, 'load.mjs'),
+          JSON.stringify({ url: server.url, ids, durationMs: size.loadMs, concurrency: 4 }),
+        ],
+        { ready: /(\{.*\})\n/, timeoutMs: size.loadMs + 60_000 },
+      );
+      const result = JSON.parse(load.match[1]);
+      const seconds = (performance.now() - w0) / 1000;
+      const cpu = ((cpuSeconds(server.pid) - cpu0) / seconds) * 100;
+      const rss = rssMiB(server.pid);
+      void events0;
+      await Promise.all(ids.map((id) => api(server.url, 'POST', `/v1/sessions/${id}/interrupt`)));
+      await sleep(500);
+      const floor = n === 50 ? { floor: 'p99 <= 20 ms' } : {};
+      const extra = {
+        p50ListMs: result.list.p50,
+        p99ListMs: result.list.p99,
+        p50ReadMs: result.read.p50,
+        p99ReadMs: result.read.p99,
+        requests: result.list.n + result.read.n,
+        errors: result.errorCount,
+        serverCpuPct: cpu,
+        serverRssMiB: rss,
+      };
+      const p99 = Math.max(result.list.p99, result.read.p99);
+      rows.push(
+        row('concurrency', `${n} streaming sessions: API p99 (list/read)`, p99, 'ms', {
+          ...extra,
+          ...floor,
+          ...(n === 50 ? { met: p99 <= 20 } : {}),
+        }),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+async function gcRss(pid) {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(400);
+  process.kill(pid, 'SIGUSR2');
+  await sleep(400);
+  return rssMiB(pid);
+}
+
+/** Server RSS (agents excluded: they are other processes) at 0 and N idle sessions; create/kill cycles. */
+export async function memoryPerSession(size) {
+  const t = tempRoot('mem');
+  const server = await startAegis(t.root, { defaultAgent: 'tiny' });
+  const rows = [];
+  try {
+    // Warm the code paths once so lazily compiled code is not counted as per-session memory.
+    const warm = await createSession(server.url, { workDir: t.dir() });
+    await api(server.url, 'DELETE', `/v1/sessions/${warm.id}`);
+    const base = await gcRss(server.pid);
+    rows.push(row('memory', 'server RSS, 0 idle sessions', base, 'MiB'));
+    let live = [];
+    for (const n of size.idle) {
+      while (live.length < n) {
+        const batch = Math.min(20, n - live.length);
+        const created = await Promise.all(
+          Array.from({ length: batch }, () => createSession(server.url, { workDir: t.dir() })),
+        );
+        live.push(...created.map((c) => c.id));
+      }
+      const rss = await gcRss(server.pid);
+      const per = ((rss - base) * 1024) / n;
+      rows.push(
+        floorRow('memory', `server RSS, ${n} idle sessions`, rss, 'MiB', '<= 1024 KiB/session', per <= 1024, {
+          perSessionKiB: per,
+        }),
+      );
+    }
+    const killAll = async () => {
+      for (let i = 0; i < live.length; i += 20)
+        await Promise.all(live.slice(i, i + 20).map((id) => api(server.url, 'DELETE', `/v1/sessions/${id}`)));
+      live = [];
+    };
+    await killAll();
+    const afterKill = await gcRss(server.pid);
+    const cycles = [];
+    for (let c = 0; c < size.cycles; c++) {
+      const created = [];
+      for (let i = 0; i < size.cycleSessions; i += 20)
+        created.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(20, size.cycleSessions - i) }, () =>
+              createSession(server.url, { workDir: t.dir() }),
+            ),
+          )),
+        );
+      live = created.map((x) => x.id);
+      await killAll();
+      cycles.push(await gcRss(server.pid));
+    }
+    rows.push(
+      row(
+        'memory',
+        `RSS growth over ${size.cycles} create/kill cycles of ${size.cycleSessions}`,
+        cycles.at(-1) - afterKill,
+        'MiB',
+        {
+          afterKillMiB: afterKill,
+          perCycleMiB: cycles,
+        },
+      ),
+    );
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** Seeds a terminal session with `entries` transcript entries and `events` events, through the store API. */
+async function seed(root, size) {
+  const dbPath = join(root, 'state', 'aegis.db');
+  const store = createSqliteStore({ path: dbPath });
+  const driver = {
+    agents: ['seed'],
+    async start() {
+      return {
+        info: {
+          agentName: 'seed',
+          agentVersion: null,
+          protocolVersion: 1,
+          pid: null,
+          modes: [],
+          currentMode: null,
+          models: [],
+          currentModel: null,
+          commands: [],
+        },
+        prompt: async () => ({ stopReason: 'end_turn' }),
+        cancel: async () => {},
+        setMode: async () => {},
+        setModel: async () => {},
+        close: async () => {},
+      };
+    },
+  };
+  const aegis = createAegis({ agent: driver, store, onError: () => {} });
+  const { session } = await aegis.sessions.create({ workDir: root });
+  const killed = await aegis.sessions.kill(session.id);
+  const at = new Date().toISOString();
+  const firstSeq = killed.lastSeq + 1;
+  const B = 5000;
+  for (let i = 0; i < size.transcript; i += B) {
+    const n = Math.min(B, size.transcript - i);
+    await store.write({
+      transcript: Array.from({ length: n }, (_, k) => ({
+        sessionId: session.id,
+        seq: firstSeq + i + k,
+        at,
+        role: (i + k) % 2 ? 'assistant' : 'user',
+        text: `entry ${i + k}: ${'lorem ipsum dolor sit amet '.repeat(4)}`,
+      })),
+    });
+  }
+  for (let i = 0; i < size.replay; i += B) {
+    const n = Math.min(B, size.replay - i);
+    await store.write({
+      events: Array.from({ length: n }, (_, k) => ({
+        sessionId: session.id,
+        seq: firstSeq + i + k,
+        at,
+        type: 'message.delta',
+        data: { messageId: 'm1', text: 'x' },
+      })),
+    });
+  }
+  await aegis.close();
+  return { id: session.id, afterSeq: firstSeq - 1 };
+}
+
+/** Cursor pages from a long transcript, and SSE replay from Last-Event-ID. */
+export async function transcript(size) {
+  const t = tempRoot('transcript');
+  const seeded = await seed(t.root, size);
+  const server = await startAegis(t.root);
+  const rows = [];
+  try {
+    const first = await api(server.url, 'GET', `/v1/sessions/${seeded.id}/transcript/cursor?limit=50`);
+    const newest = first.newest_id;
+    const lat = [];
+    for (let i = 0; i < 20; i++)
+      await timedGet(server.url, `/v1/sessions/${seeded.id}/transcript/cursor?limit=50`);
+    for (let i = 0; i < size.pages; i++) {
+      const before = 1 + Math.floor(Math.random() * newest);
+      lat.push(
+        await timedGet(
+          server.url,
+          `/v1/sessions/${seeded.id}/transcript/cursor?limit=50&before_id=${before}`,
+        ),
+      );
+    }
+    const p99 = percentile(lat, 99);
+    rows.push(
+      floorRow(
+        'transcript',
+        `cursor page of 50 from ${size.transcript} entries (p99)`,
+        p99,
+        'ms',
+        'p99 <= 5 ms',
+        p99 <= 5,
+        {
+          p50Ms: percentile(lat, 50),
+        },
+      ),
+    );
+    const replays = [];
+    for (let i = 0; i < size.replayRuns; i++) {
+      let got = 0;
+      let done;
+      const finished = new Promise((r) => (done = r));
+      const t0 = performance.now();
+      const sub = subscribe(`${server.url}/v1/sessions/${seeded.id}/events`, {
+        lastEventId: seeded.afterSeq,
+        onEvent() {
+          if (++got === size.replay) done(performance.now());
+        },
+      });
+      await sub.opened;
+      replays.push((await finished) - t0);
+      sub.close();
+    }
+    const replayMs = median(replays);
+    rows.push(
+      floorRow(
+        'transcript',
+        `SSE replay of ${size.replay} events from Last-Event-ID`,
+        replayMs,
+        'ms',
+        '<= 250 ms',
+        replayMs <= 250,
+        {
+          maxMs: Math.max(...replays),
+        },
+      ),
+    );
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** `ag serve` to a healthy /v1/health; create → idle with and without the warm pool (scripted agent). */
+export async function startup(size) {
+  const rows = [];
+  const cliBin = join(import.meta.dirname, '../../../packages/cli/dist/bin.js');
+  const serveMs = [];
+  for (let i = 0; i < size.serveRuns; i++) {
+    const t = tempRoot('serve');
+    const port = await freePort();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [cliBin, 'serve'], {
+      env: {
+        ...process.env,
+        AEGIS_PORT: String(port),
+        AEGIS_STATE_DIR: join(t.root, 'state'),
+        AEGIS_LOG_LEVEL: 'error',
+      },
+      stdio: 'ignore',
+    });
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (performance.now() - t0 > 30_000) throw new Error('ag serve did not become healthy in 30 s');
+      await sleep(5);
+    }
+    serveMs.push(performance.now() - t0);
+    await stopChild(child);
+  }
+  rows.push(row('start-up', '`ag serve` → healthy /v1/health', median(serveMs), 'ms', { runs: serveMs }));
+  for (const pool of [0, size.poolSize]) {
+    const t = tempRoot('pool');
+    const server = await startAegis(t.root, { pool: { size: pool } });
+    try {
+      const times = [];
+      await sleep(pool ? 1500 : 200);
+      for (let i = 0; i < size.createRuns; i++) {
+        const s = await createSession(server.url, { workDir: t.dir() });
+        times.push(s.ms);
+        await api(server.url, 'DELETE', `/v1/sessions/${s.id}`);
+        await sleep(pool ? 800 : 100); // let the pool refill
+      }
+      rows.push(
+        row('start-up', `scripted agent: create → idle, pool ${pool}`, median(times), 'ms', { runs: times }),
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  const [cold, warm] = rows.slice(-2);
+  warm.baseline = cold.value;
+  warm.ratio = warm.value / cold.value;
+  return rows;
+}
+
+/** The real Claude Code adapter against the local Messages stand-in: through Aegis vs direct ACP. */
+export async function realAgent(size) {
+  const rows = [];
+  const fake = await startFakeMessagesApi();
+  const t = tempRoot('real');
+  const env = claudeAgentEnv({ baseUrl: fake.url, home: t.dir('home') });
+  const spec = claudeCodeSpec();
+  const turns = [
+    ['Write turn', 'create a file named bench.txt containing hello'],
+    ['Bash turn', 'run `echo hi`'],
+  ];
+  try {
+    const direct = { ready: [], Write: [], Bash: [] };
+    for (let i = 0; i < size.realRuns; i++) {
+      const d = await openDirect({ command: spec.command, args: spec.args, env, cwd: t.dir('direct') });
+      direct.ready.push(d.readyMs);
+      await d.setMode('bypassPermissions');
+      for (const [label, text] of turns) direct[label.split(' ')[0]].push((await d.prompt(text)).ms);
+      await d.close();
+    }
+    for (const pool of [0, 1]) {
+      const server = await startAegis(t.root, {
+        defaultAgent: 'claude-code',
+        agentEnv: env,
+        pool: { size: pool },
+      });
+      const via = { ready: [], Write: [], Bash: [] };
+      try {
+        for (let i = 0; i < size.realRuns; i++) {
+          if (pool) await sleep(4000); // a pooled adapter needs a few seconds to start and initialize
+          const s = await createSession(server.url, {
+            workDir: t.dir('aegis'),
+            permissionMode: 'bypassPermissions',
+          });
+          via.ready.push(s.ms);
+          if (!pool)
+            for (const [label, text] of turns)
+              via[label.split(' ')[0]].push((await timedTurn(server.url, s.id, text)).ms);
+          await api(server.url, 'DELETE', `/v1/sessions/${s.id}`);
+        }
+      } finally {
+        await server.stop();
+      }
+      const directReady = median(direct.ready);
+      rows.push(
+        row('real agent', `create → idle through Aegis, pool ${pool}`, median(via.ready), 'ms', {
+          baseline: directReady,
+          ratio: median(via.ready) / directReady,
+          runs: via.ready,
+        }),
+      );
+      if (!pool)
+        for (const [label] of turns) {
+          const k = label.split(' ')[0];
+          rows.push(
+            row('real agent', `${label} through Aegis`, median(via[k]), 'ms', {
+              baseline: median(direct[k]),
+              ratio: median(via[k]) / median(direct[k]),
+            }),
+          );
+        }
+    }
+  } finally {
+    await fake.close();
+  }
+  return rows;
+}
+
+export const SCENARIOS = {
+  turnOverhead,
+  fanOut,
+  concurrency,
+  memoryPerSession,
+  transcript,
+  startup,
+  realAgent,
+};
+export { AGENTS };

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// The Aegis benchmark suite. `pnpm bench` runs every scenario at full size, prints a table and
+// writes results.json; `--smoke` runs each at a tiny size (part of `pnpm test`, so the suite cannot
+// rot) and prints `N passed, N failed`. `--only a,b` picks scenarios; `--skip real` leaves some out.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { loadAverage, round } from './lib/proc.mjs';
+import { SCENARIOS } from './lib/scenarios.mjs';
+
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const list = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1].split(',') : null);
+const only = list('--only');
+const skip = list('--skip') ?? [];
+
+const FULL = {
+  chunks: 10_000,
+  tools: 200,
+  repeats: 3,
+  subscribers: [1, 10, 100],
+  concurrency: [10, 50, 100],
+  concurrencyChunks: 2_000,
+  loadMs: 6_000,
+  idle: [100, 500],
+  cycles: 3,
+  cycleSessions: 100,
+  transcript: 100_000,
+  replay: 10_000,
+  replayRuns: 5,
+  pages: 300,
+  serveRuns: 3,
+  createRuns: 5,
+  poolSize: 2,
+  realRuns: 3,
+};
+const SMOKE = {
+  chunks: 50,
+  tools: 3,
+  repeats: 1,
+  subscribers: [1, 2],
+  concurrency: [2],
+  concurrencyChunks: 20,
+  loadMs: 300,
+  idle: [3],
+  cycles: 1,
+  cycleSessions: 2,
+  transcript: 200,
+  replay: 100,
+  replayRuns: 1,
+  pages: 5,
+  serveRuns: 1,
+  createRuns: 1,
+  poolSize: 1,
+  realRuns: 1,
+};
+const size = smoke ? SMOKE : FULL;
+// The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
+if (smoke) skip.push('realAgent');
+
+const started = Date.now();
+const load0 = loadAverage();
+const rows = [];
+const failures = [];
+for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  if (only && !only.includes(name)) continue;
+  if (skip.includes(name)) continue;
+  const t0 = Date.now();
+  process.stdout.write(`• ${name} … `);
+  try {
+    const got = await scenario(size);
+    rows.push(...got);
+    console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    failures.push({ scenario: name, error: String(err?.stack ?? err) });
+    console.log(`FAILED\n${err?.stack ?? err}`);
+  }
+}
+
+const fmt = (v) =>
+  v === null || v === undefined ? '' : typeof v === 'number' ? String(round(v, v < 10 ? 2 : 0)) : String(v);
+const detail = (r) =>
+  Object.entries(r)
+    .filter(
+      ([k]) =>
+        ![
+          'scenario',
+          'metric',
+          'value',
+          'unit',
+          'baseline',
+          'ratio',
+          'floor',
+          'met',
+          'runs',
+          'perCycleMiB',
+        ].includes(k),
+    )
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(' ');
+const header = ['scenario', 'metric', 'value', 'baseline', 'ratio', 'floor', 'met', 'details'];
+const table = rows.map((r) => [
+  r.scenario,
+  r.metric,
+  `${fmt(r.value)} ${r.unit}`,
+  r.baseline === undefined ? '' : `${fmt(r.baseline)} ${r.unit}`,
+  r.ratio === undefined ? '' : `${round(r.ratio, 2)}×`,
+  r.floor ?? '',
+  r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+  detail(r),
+]);
+const widths = header.map(
+  (h, i) =>
+    Math.max(h.length, ...table.map((c) => c[i].length)).toString() &&
+    Math.min(60, Math.max(h.length, ...table.map((c) => c[i].length))),
+);
+const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+console.log(`\n${line(header)}`);
+for (const cells of table) console.log(line(cells));
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memGiB: round(totalmem() / 2 ** 30, 1),
+  node: process.version,
+  loadAverageBefore: load0,
+  loadAverageAfter: loadAverage(),
+};
+console.log(
+  `\nmachine: ${machine.cpus} cores, node ${machine.node}, load ${machine.loadAverageBefore.join(' ')} → ${machine.loadAverageAfter.join(' ')}; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
+if (!smoke) {
+  const out = join(import.meta.dirname, 'results.json');
+  writeFileSync(
+    out,
+    `${JSON.stringify({ at: new Date().toISOString(), machine, size, rows, failures }, null, 2)}\n`,
+  );
+  console.log(`wrote ${out}`);
+}
+const passed =
+  Object.keys(SCENARIOS).filter((n) => (!only || only.includes(n)) && !skip.includes(n)).length -
+  failures.length;
+console.log(`${passed} passed, ${failures.length} failed`);
+process.exit(failures.length > 0 ? 1 : 0);
