@@ -16,13 +16,32 @@ export const serveCommand = defineCommand({
       },
     });
     consola.success(`Aegis is listening on ${server.url}  (API docs: ${server.url}/v1/openapi.json)`);
+    // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a
+    // wedged store or agent must not keep the port and the state dir busy forever. A second signal
+    // stops at once.
+    const SHUTDOWN_BOUND_MS = 10_000;
+    let stopping = false;
     const stop = async (signal: string) => {
+      if (stopping) {
+        consola.warn(`${signal} again: exiting without waiting for the shutdown to finish.`);
+        process.exit(1);
+      }
+      stopping = true;
       consola.info(`${signal}: shutting down…`);
-      await server.close();
+      setTimeout(() => {
+        consola.error(`Shutdown did not finish within ${SHUTDOWN_BOUND_MS / 1000} s; exiting anyway.`);
+        process.exit(1);
+      }, SHUTDOWN_BOUND_MS).unref();
+      try {
+        await server.close();
+      } catch (err) {
+        consola.error('Shutdown failed:', err);
+        process.exit(1);
+      }
       process.exit(0);
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
     await new Promise(() => {});
   },
 });
