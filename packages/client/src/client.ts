@@ -18,6 +18,18 @@ export type TranscriptPage = Schemas['TranscriptPage'];
 export type HealthResponse = Schemas['HealthResponse'];
 export type PermissionMode = Schemas['PermissionMode'];
 export type ErrorBody = Schemas['ErrorResponse'];
+export type BatchCreateRequest = Schemas['BatchCreateRequest'];
+export type BatchCreateResponse = Schemas['BatchCreateResponse'];
+export type BatchDeleteResponse = Schemas['BatchDeleteResponse'];
+export type Template = Schemas['Template'];
+export type TemplateInput = Schemas['TemplateInput'];
+export type TemplateList = Schemas['TemplateList'];
+export type MemoryEntry = Schemas['MemoryEntry'];
+export type MemoryList = Schemas['MemoryList'];
+export type SetMemoryRequest = Schemas['SetMemoryRequest'];
+export type Pipeline = Schemas['Pipeline'];
+export type PipelineList = Schemas['PipelineList'];
+export type CreatePipelineRequest = Schemas['CreatePipelineRequest'];
 
 type Query<Op extends keyof operations> = operations[Op] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
@@ -135,6 +147,48 @@ export class AegisClient {
   }
   getTranscriptPage(id: string, query: Query<'getTranscriptPage'> = {}): Promise<TranscriptPage> {
     return this.#request('GET', `/v1/sessions/${enc(id)}/transcript/cursor`, { query });
+  }
+  batchCreateSessions(body: BatchCreateRequest): Promise<BatchCreateResponse> {
+    return this.#request('POST', '/v1/sessions/batch', { body });
+  }
+  batchDeleteSessions(body: { ids: string[] }): Promise<BatchDeleteResponse> {
+    return this.#request('DELETE', '/v1/sessions/batch', { body });
+  }
+  listTemplates(): Promise<TemplateList> {
+    return this.#request('GET', '/v1/templates');
+  }
+  createTemplate(body: TemplateInput): Promise<Template> {
+    return this.#request('POST', '/v1/templates', { body });
+  }
+  getTemplate(id: string): Promise<Template> {
+    return this.#request('GET', `/v1/templates/${enc(id)}`);
+  }
+  updateTemplate(id: string, body: TemplateInput): Promise<Template> {
+    return this.#request('PUT', `/v1/templates/${enc(id)}`, { body });
+  }
+  deleteTemplate(id: string): Promise<Template> {
+    return this.#request('DELETE', `/v1/templates/${enc(id)}`);
+  }
+  setMemory(key: string, body: SetMemoryRequest): Promise<MemoryEntry> {
+    return this.#request('PUT', `/v1/memory/${enc(key)}`, { body });
+  }
+  getMemory(key: string): Promise<MemoryEntry> {
+    return this.#request('GET', `/v1/memory/${enc(key)}`);
+  }
+  listMemory(query: Query<'listMemory'> = {}): Promise<MemoryList> {
+    return this.#request('GET', '/v1/memory', { query });
+  }
+  deleteMemory(key: string): Promise<{ key: string; deleted: true }> {
+    return this.#request('DELETE', `/v1/memory/${enc(key)}`);
+  }
+  createPipeline(body: CreatePipelineRequest): Promise<Pipeline> {
+    return this.#request('POST', '/v1/pipelines', { body });
+  }
+  listPipelines(query: Query<'listPipelines'> = {}): Promise<PipelineList> {
+    return this.#request('GET', '/v1/pipelines', { query });
+  }
+  getPipeline(id: string): Promise<Pipeline> {
+    return this.#request('GET', `/v1/pipelines/${enc(id)}`);
   }
 
   /** A session's events: stored ones after `after`, then live ones; reconnects with Last-Event-ID. */

@@ -17,6 +17,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create up to 50 sessions at once
+         * @description Starts every session concurrently, each exactly as `POST /v1/sessions` would (templates, reuse of idle sessions, prompt delivery). Always 200 once the request is valid: each item of `results` (in request order) says whether it succeeded, with the session, or failed, with the error a single create would have answered. A malformed body is a 400 for the whole batch.
+         */
+        post: operations["batchCreateSessions"];
+        /**
+         * Kill up to 50 sessions at once
+         * @description Kills each session as `DELETE /v1/sessions/{id}` would; sessions stay in the store for audit. Always 200 once the request is valid, with a per-item outcome in request order.
+         */
+        delete: operations["batchDeleteSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions": {
         parameters: {
             query?: never;
@@ -230,6 +254,439 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List templates: the built-ins, then yours
+         * @description Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).
+         */
+        get: operations["listTemplates"];
+        put?: never;
+        /**
+         * Create a template (a reusable session spec)
+         * @description The prompt may contain `{{name}}` placeholders (or `{{name|default}}`), filled from `variables` when a session is created with `templateId`. Names are unique per owner and may not be a built-in's (409).
+         */
+        post: operations["createTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a template */
+        get: operations["getTemplate"];
+        /**
+         * Replace a template
+         * @description Replaces every editable field (omitted fields are cleared). Built-ins cannot be edited (403).
+         */
+        put: operations["updateTemplate"];
+        post?: never;
+        /**
+         * Delete a template
+         * @description Built-ins cannot be deleted (403). Sessions created from the template are unaffected.
+         */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/memory/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a memory entry */
+        get: operations["getMemory"];
+        /**
+         * Set a memory entry
+         * @description Creates or replaces the entry. Memory is shared by every session and caller of this server (use key prefixes such as `project/x:` to keep things apart). Expired entries are never returned.
+         */
+        put: operations["setMemory"];
+        post?: never;
+        /** Delete a memory entry */
+        delete: operations["deleteMemory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List memory entries by key prefix */
+        get: operations["listMemory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your pipelines, newest first */
+        get: operations["listPipelines"];
+        put?: never;
+        /**
+         * Start a pipeline of session stages
+         * @description Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's).
+         */
+        post: operations["createPipeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pipelines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a pipeline and each stage's status */
+        get: operations["getPipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session health: agent alive, last activity, idle/stalled time, what to do next
+         * @description `hints` name the API call that moves the session on, e.g. "waiting for approval — POST …/approve".
+         */
+        get: operations["getSessionHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the session did: turns, tool calls by status, files touched, permission decisions, last message, usage */
+        get: operations["getSessionSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Session metrics: event counts by type, tokens, cost, turn durations */
+        get: operations["getSessionMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/latency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latency percentiles (p50/p95/max): turns, time to first token, permission and question waits */
+        get: operations["getSessionLatency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the question the agent asked (state `asking`)
+         * @description Claude Code's AskUserQuestion reaches Aegis as a form elicitation; the session waits in `asking` with `pendingQuestion`. Send `answer` for the first question or `answers` by question id. An option may be given by value or label; free text is accepted where the question allows a custom answer. 409 NOTHING_PENDING when no question waits.
+         */
+        post: operations["answerQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/escape": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss the pending question or permission request without cancelling the turn
+         * @description A pending question is declined (the agent is told the user skipped it); otherwise the pending permission request is rejected (reject_once) so the agent continues without the tool. Use `interrupt` to cancel the turn instead. 409 NOTHING_PENDING when nothing waits.
+         */
+        post: operations["escapeSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/discover-commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The agent's slash commands
+         * @description The commands the agent announced with `available_commands_update`, kept on the session as `availableCommands`. Waits up to 3 s for a live agent that has not announced them yet. Send one with `POST …/send { "text": "/name args" }`.
+         */
+        post: operations["discoverCommands"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-wide permission policy rules
+         * @description A permission request is decided by the first matching rule of the session (`policies` at create), then of the server; `ask` (or no match) hands it to a human. Each decision records `decidedBy: { type: "policy", rule }`.
+         */
+        get: operations["getPermissionPolicies"];
+        /**
+         * Replace the server-wide permission policy rules
+         * @description A permission request is decided by the first matching rule of the session (`policies` at create), then of the server; `ask` (or no match) hands it to a human. Each decision records `decidedBy: { type: "policy", rule }`. Takes effect for the next permission request; not persisted across restarts (put lasting rules in the config file's `policies`).
+         */
+        put: operations["setPermissionPolicies"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/handshake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Negotiate protocol version and capabilities
+         * @description Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know. 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
+         */
+        post: operations["handshake"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runtime, storage, sessions, agent availability and configuration (no secrets) */
+        get: operations["getDiagnostics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (text exposition format)
+         * @description Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus process metrics.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List API keys (never their secrets) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Create an API key (the secret is returned once) */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key (at once, including a rotated secret in its grace period) */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a key a new secret; the old one works for a grace period
+         * @description The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.
+         */
+        post: operations["rotateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sse-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a short-lived, single-use token for an event stream
+         * @description For `EventSource`, which cannot send headers: open `/v1/sessions/{id}/events?token=…` (or `/v1/events?token=…`) within the token's lifetime (default 60 s). The token acts as the key that minted it, works once, only on the event streams, and only for `sessionId` when given.
+         */
+        post: operations["createSseToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query, export or verify the audit log
+         * @description Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
+         */
+        get: operations["queryAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -241,13 +698,40 @@ export interface components {
             uptimeSec: number;
             sessions: {
                 live: number;
+                /** @description Stored sessions per state */
+                byState?: {
+                    pending?: number;
+                    idle?: number;
+                    working?: number;
+                    permission_prompt?: number;
+                    asking?: number;
+                    stalled?: number;
+                    rate_limit?: number;
+                    error?: number;
+                    completed?: number;
+                    killed?: number;
+                    crashed?: number;
+                };
             };
             agents: string[];
+            /** @description Whether each agent command resolves (null: unknown) */
+            agentAvailability?: {
+                [key: string]: boolean | null;
+            };
         };
-        CreateSessionResponse: {
-            session: components["schemas"]["Session"];
-            reused: boolean;
-            promptDelivery: components["schemas"]["PromptDelivery"] | null;
+        BatchCreateResponse: {
+            results: components["schemas"]["BatchCreateResult"][];
+            succeeded: number;
+            failed: number;
+        };
+        BatchCreateResult: {
+            /** @description Position of the item in the request */
+            index: number;
+            ok: boolean;
+            session?: components["schemas"]["Session"];
+            reused?: boolean;
+            promptDelivery?: components["schemas"]["PromptDelivery"] | null;
+            error?: components["schemas"]["BatchItemError"];
         };
         Session: {
             id: string;
@@ -269,6 +753,13 @@ export interface components {
             usage: components["schemas"]["Usage"];
             pendingPermission: components["schemas"]["PendingPermission"] | null;
             pendingPermissionCount: number;
+            /** @default null */
+            pendingQuestion: components["schemas"]["PendingQuestion"] | null;
+            /**
+             * @description Per-session permission rules, evaluated before the server rules
+             * @default []
+             */
+            policies: components["schemas"]["PolicyRule"][];
             problem: components["schemas"]["SessionProblem"] | null;
             exit: components["schemas"]["AgentExit"] | null;
             availableModes: components["schemas"]["AgentMode"][];
@@ -331,6 +822,47 @@ export interface components {
         };
         /** @enum {string} */
         PermissionOptionKind: "allow_once" | "allow_always" | "reject_once" | "reject_always";
+        PendingQuestion: {
+            questionId: string;
+            toolCallId: string | null;
+            message: string;
+            questions: components["schemas"]["QuestionField"][];
+            askedAt: string;
+        };
+        QuestionField: {
+            id: string;
+            question: string;
+            header?: string | null;
+            options: components["schemas"]["QuestionOption"][];
+            multiSelect: boolean;
+            allowCustom: boolean;
+        };
+        QuestionOption: {
+            value: string;
+            label: string;
+            description?: string | null;
+        };
+        PolicyRule: {
+            /** @description Recorded as `decidedBy.rule` on each decision */
+            name: string;
+            /**
+             * @description `ask` hands the request to a human
+             * @enum {string}
+             */
+            decision: "allow" | "deny" | "ask";
+            toolKind?: components["schemas"]["ToolKind"] | components["schemas"]["ToolKind"][];
+            /** @description Glob on the request title; `*` matches anything */
+            titleGlob?: string;
+            /** @description Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across */
+            pathGlob?: string;
+            /** @description Regular expression tested against the shell command of an execute tool */
+            commandPattern?: string;
+            /**
+             * @description For allow/deny: pick the always option when offered
+             * @enum {string}
+             */
+            scope?: "once" | "always";
+        };
         SessionProblem: {
             code: string;
             message: string;
@@ -361,6 +893,15 @@ export interface components {
             position: number | null;
             attempts: number;
         };
+        BatchItemError: {
+            /** @description Stable UPPER_SNAKE code to branch on */
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+            /** @description What happened and what to do */
+            message: string;
+            details?: {
+                [key: string]: unknown;
+            };
+        };
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
@@ -371,6 +912,9 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        BatchCreateRequest: {
+            sessions: components["schemas"]["CreateSessionRequest"][];
         };
         CreateSessionRequest: {
             /** @description Absolute path of an existing directory inside the allowed directories */
@@ -387,6 +931,34 @@ export interface components {
                 [key: string]: string;
             };
             parentId?: string;
+            /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+            policies?: components["schemas"]["PolicyRule"][];
+            /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
+            templateId?: string;
+            /** @description Values for the `{{name}}` placeholders of the template prompt */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        BatchDeleteResponse: {
+            results: components["schemas"]["BatchDeleteResult"][];
+            succeeded: number;
+            failed: number;
+        };
+        BatchDeleteResult: {
+            index: number;
+            id: string;
+            ok: boolean;
+            session?: components["schemas"]["Session"];
+            error?: components["schemas"]["BatchItemError"];
+        };
+        BatchDeleteRequest: {
+            ids: string[];
+        };
+        CreateSessionResponse: {
+            session: components["schemas"]["Session"];
+            reused: boolean;
+            promptDelivery: components["schemas"]["PromptDelivery"] | null;
         };
         SessionList: {
             sessions: components["schemas"]["Session"][];
@@ -486,7 +1058,7 @@ export interface components {
             oldest_id: number | null;
             newest_id: number | null;
         };
-        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
+        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
         SessionCreatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -826,6 +1398,50 @@ export interface components {
                 waitedMs: number;
             };
         };
+        QuestionAskedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.asked";
+            data: {
+                questionId: string;
+                toolCallId: string | null;
+                message: string;
+                questions: components["schemas"]["QuestionField"][];
+            };
+        };
+        QuestionAnsweredEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "question.answered";
+            data: {
+                questionId: string;
+                /** @enum {string} */
+                outcome: "answered" | "declined" | "cancelled";
+                answers: {
+                    [key: string]: string | string[];
+                };
+                decidedBy: components["schemas"]["Decider"];
+                waitedMs: number;
+            };
+        };
         PlanUpdatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -920,6 +1536,429 @@ export interface components {
                 exit: components["schemas"]["AgentExit"] | null;
             };
         };
+        TemplateList: {
+            templates: components["schemas"]["Template"][];
+        };
+        Template: {
+            id: string;
+            name: string;
+            description: string | null;
+            prompt: string | null;
+            permissionMode: components["schemas"]["PermissionMode"] | null;
+            model: string | null;
+            agent: string | null;
+            env: {
+                [key: string]: string;
+            } | null;
+            /** @description Placeholder names found in the prompt */
+            variables: string[];
+            /** @description Built-in templates cannot be edited or deleted */
+            builtIn: boolean;
+            ownerId: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        TemplateInput: {
+            name: string;
+            description?: string;
+            /** @description First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback */
+            prompt?: string;
+            permissionMode?: components["schemas"]["PermissionMode"];
+            model?: string;
+            agent?: string;
+            env?: {
+                [key: string]: string;
+            };
+        };
+        MemoryEntry: {
+            key: string;
+            /** @description Any JSON value */
+            value?: unknown;
+            updatedAt: string;
+            /** @description When the entry stops being returned; null = never */
+            expiresAt: string | null;
+        };
+        SetMemoryRequest: {
+            /** @description Any JSON value, at most 65536 bytes serialized */
+            value?: unknown;
+            /** @description Seconds until the entry expires; omit to keep it until deleted */
+            ttlSec?: number;
+        };
+        MemoryList: {
+            entries: components["schemas"]["MemoryEntry"][];
+            /** @description More entries match; raise `limit` or narrow `prefix` */
+            truncated: boolean;
+        };
+        MemoryDeleted: {
+            key: string;
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        Pipeline: {
+            id: string;
+            name: string;
+            status: components["schemas"]["PipelineStatus"];
+            stages: components["schemas"]["PipelineStage"][];
+            ownerId: string | null;
+            createdAt: string;
+            updatedAt: string;
+            endedAt: string | null;
+            /** @description Why the pipeline failed, when it did */
+            error: string | null;
+        };
+        /** @enum {string} */
+        PipelineStatus: "running" | "completed" | "failed";
+        PipelineStage: {
+            name: string;
+            status: components["schemas"]["PipelineStageStatus"];
+            dependsOn: string[];
+            sessionId: string | null;
+            startedAt: string | null;
+            endedAt: string | null;
+            error: string | null;
+        };
+        /** @enum {string} */
+        PipelineStageStatus: "pending" | "running" | "completed" | "failed" | "skipped";
+        CreatePipelineRequest: {
+            name: string;
+            stages: components["schemas"]["PipelineStageRequest"][];
+        };
+        PipelineStageRequest: {
+            name: string;
+            /** @description The stage session; `templateId` + `variables` work as in createSession */
+            spec: {
+                /** @description Absolute path of an existing directory inside the allowed directories */
+                workDir: string;
+                name?: string;
+                /** @description First prompt; delivered as soon as the agent is ready */
+                prompt?: string;
+                permissionMode?: components["schemas"]["PermissionMode"];
+                model?: string;
+                /** @description A configured ACP agent; default claude-code */
+                agent?: string;
+                /** @description Extra environment for the agent process */
+                env?: {
+                    [key: string]: string;
+                };
+                parentId?: string;
+                /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+                policies?: components["schemas"]["PolicyRule"][];
+                /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
+                templateId?: string;
+                /** @description Values for the `{{name}}` placeholders of the template prompt */
+                variables?: {
+                    [key: string]: string;
+                };
+            };
+            /** @description Stages that must complete before this one starts */
+            dependsOn?: string[];
+        };
+        PipelineList: {
+            pipelines: components["schemas"]["Pipeline"][];
+            total: number;
+            page: number;
+            limit: number;
+        };
+        SessionHealth: {
+            sessionId: string;
+            status: components["schemas"]["SessionStatus"];
+            /** @description The agent process is up */
+            alive: boolean;
+            /** @description Alive and not stuck, failed or waiting on nobody */
+            healthy: boolean;
+            lastActivityAt: string;
+            /** @description Since the last recorded event, while the agent is up */
+            idleMs: number | null;
+            /** @description How long a stalled turn has been silent */
+            stalledMs: number | null;
+            pendingPermission: boolean;
+            pendingQuestion: boolean;
+            queuedPrompts: number;
+            problem: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description What to do next, as API calls */
+            hints: string[];
+        };
+        SessionSummary: {
+            sessionId: string;
+            status: components["schemas"]["SessionStatus"];
+            title: string | null;
+            turns: {
+                total: number;
+                completed: number;
+                failed: number;
+                cancelled: number;
+            };
+            toolCalls: {
+                total: number;
+                byStatus: {
+                    [key: string]: number;
+                };
+                byKind: {
+                    [key: string]: number;
+                };
+            };
+            /** @description Paths from tool diffs and locations, in first-touched order */
+            filesTouched: string[];
+            permissions: {
+                requested: number;
+                approved: number;
+                rejected: number;
+                cancelled: number;
+                byDecider: {
+                    human: number;
+                    policy: number;
+                    system: number;
+                };
+                /** @description Policy decisions per rule name */
+                byRule: {
+                    [key: string]: number;
+                };
+            };
+            questions: {
+                asked: number;
+                answered: number;
+                dismissed: number;
+            };
+            lastAssistantMessage: string | null;
+            usage: components["schemas"]["Usage"];
+        };
+        SessionMetrics: {
+            sessionId: string;
+            events: {
+                total: number;
+                byType: {
+                    [key: string]: number;
+                };
+            };
+            tokens: {
+                input: number;
+                output: number;
+                cachedRead: number;
+                cachedWrite: number;
+                total: number;
+                contextUsed: number | null;
+                contextSize: number | null;
+            };
+            costUsd: number | null;
+            /** @description One per finished turn, oldest first */
+            turnDurationsMs: number[];
+            messages: number;
+            toolCalls: number;
+        };
+        SessionLatency: {
+            sessionId: string;
+            turnDurationMs: components["schemas"]["LatencyStats"];
+            /** @description From turn start to the first message or thought chunk */
+            timeToFirstTokenMs: {
+                count: number;
+                p50: number | null;
+                p95: number | null;
+                max: number | null;
+                mean: number | null;
+            };
+            permissionWaitMs: components["schemas"]["LatencyStats"];
+            questionWaitMs: components["schemas"]["LatencyStats"];
+            /** @description How long prompts waited behind running turns */
+            queuedMs: {
+                count: number;
+                p50: number | null;
+                p95: number | null;
+                max: number | null;
+                mean: number | null;
+            };
+        };
+        LatencyStats: {
+            count: number;
+            p50: number | null;
+            p95: number | null;
+            max: number | null;
+            mean: number | null;
+        };
+        AnswerQuestionResponse: {
+            questionId: string;
+            answers: {
+                [key: string]: string | string[];
+            };
+            session: components["schemas"]["Session"];
+        };
+        AnswerQuestionRequest: {
+            /** @description Answer to the first question: an option's value or label, or free text where allowed */
+            answer?: string | string[];
+            /** @description Answers keyed by question id (see `pendingQuestion.questions[].id`) */
+            answers?: {
+                [key: string]: string | string[];
+            };
+        };
+        EscapeResponse: {
+            /** @enum {string} */
+            dismissed: "permission" | "question";
+            requestId: string;
+            session: components["schemas"]["Session"];
+        };
+        DiscoverCommandsResponse: {
+            commands: components["schemas"]["AgentCommand"][];
+            session: components["schemas"]["Session"];
+        };
+        PolicyList: {
+            /** @description Server-wide rules, in order; the first match decides */
+            rules: components["schemas"]["PolicyRule"][];
+        };
+        SetPoliciesRequest: {
+            rules: components["schemas"]["PolicyRule"][];
+        };
+        HandshakeResponse: {
+            protocolVersion: number;
+            minProtocolVersion: number;
+            serverCapabilities: string[];
+            /** @description Capabilities both sides have */
+            negotiatedCapabilities: string[];
+            /** @description One per client capability this server does not know */
+            warnings: string[];
+            compatible: boolean;
+        };
+        HandshakeRequest: {
+            protocolVersion: number;
+            /** @default [] */
+            clientCapabilities: string[];
+        };
+        DiagnosticsResponse: {
+            version: string;
+            protocolVersion: number;
+            node: string;
+            platform: string;
+            arch: string;
+            pid: number;
+            uptimeSec: number;
+            memory: {
+                rssBytes: number;
+                heapUsedBytes: number;
+            };
+            storage: {
+                stateDir: string | null;
+                dbPath: string | null;
+                /** @description Database file plus its WAL */
+                dbSizeBytes: number | null;
+            };
+            sessions: {
+                live: number;
+                byState: {
+                    pending?: number;
+                    idle?: number;
+                    working?: number;
+                    permission_prompt?: number;
+                    asking?: number;
+                    stalled?: number;
+                    rate_limit?: number;
+                    error?: number;
+                    completed?: number;
+                    killed?: number;
+                    crashed?: number;
+                };
+            };
+            agents: components["schemas"]["AgentAvailability"][];
+            /** @description Effective configuration, secrets left out */
+            config: {
+                [key: string]: unknown;
+            };
+        };
+        AgentAvailability: {
+            name: string;
+            command: string | null;
+            /** @description The command (and script) resolve; null when unknown */
+            available: boolean | null;
+            problem: string | null;
+        };
+        ApiKeySecret: {
+            key: components["schemas"]["ApiKey"];
+            /** @description The plaintext key. Shown only in this response; store it now. */
+            secret: string;
+        };
+        ApiKey: {
+            id: string;
+            name: string;
+            role: components["schemas"]["ApiKeyRole"];
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+            createdAt: string;
+            /** @description The key (or `local` / `bootstrap`) that created this one */
+            createdBy: string | null;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            /** @description Updated at most once a minute */
+            lastUsedAt: string | null;
+            /** @description Until when the secret replaced by the last rotation works */
+            rotationGraceEndsAt: string | null;
+        };
+        /** @enum {string} */
+        ApiKeyRole: "admin" | "operator" | "viewer";
+        CreateApiKeyRequest: {
+            name: string;
+            role: components["schemas"]["ApiKeyRole"];
+            /**
+             * Format: date-time
+             * @description When the key stops working; default never
+             */
+            expiresAt?: string;
+            /** @description Alternative to expiresAt */
+            expiresInSeconds?: number;
+        };
+        ApiKeyList: {
+            keys: components["schemas"]["ApiKey"][];
+        };
+        RotateApiKeyRequest: {
+            /** @description How long the old secret keeps working; default 3600 */
+            gracePeriodSeconds?: number;
+        };
+        SseToken: {
+            /** @description Pass as ?token= to the event stream; single use */
+            token: string;
+            expiresAt: string;
+            sessionId: string | null;
+        };
+        SseTokenRequest: {
+            /** @description Limit the token to this session’s stream; omit for the global stream (admins) */
+            sessionId?: string;
+        };
+        AuditPage: {
+            records: components["schemas"]["AuditRecord"][];
+            /** @description Pass as ?after= for the next page; null at the end */
+            nextAfter: number | null;
+            verification?: components["schemas"]["AuditVerification"];
+        };
+        AuditRecord: {
+            id: number;
+            at: string;
+            /** @description API key id, `local`, `bootstrap` or `policy`; null when unauthenticated */
+            actorId: string | null;
+            actorRole: string | null;
+            /** @description The operationId, or `permission.policy` */
+            action: string;
+            /** @description Session id, key id or path */
+            target: string | null;
+            /** @description HTTP status, or the option kind a policy chose */
+            outcome: string;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            prevHash: string | null;
+            /** @description SHA-256 (hex) over the canonical JSON of the other fields and prevHash */
+            hash: string;
+        };
+        AuditVerification: {
+            ok: boolean;
+            /** @description Records verified before the first broken one (or all) */
+            checked: number;
+            firstBroken: {
+                id: number;
+                /** @enum {string} */
+                reason: "hash_mismatch" | "prev_hash_mismatch";
+            } | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -945,6 +1984,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    batchCreateSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Per-item outcomes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreateResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    batchDeleteSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchDeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description Per-item outcomes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDeleteResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -1665,6 +2815,1591 @@ export interface operations {
             };
             /** @description Not allowed for this role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes) */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes) */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetMemoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteMemory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes) */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryDeleted"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listMemory: {
+        parameters: {
+            query?: {
+                prefix?: string;
+                /** @description Default 100 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries sorted by key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listPipelines: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of pipelines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createPipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; stages without dependencies are starting */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pipeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSessionHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Session health: agent alive, last activity, idle/stalled time, what to do next */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionHealth"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSessionSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the session did: turns, tool calls by status, files touched, permission decisions, last message, usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionSummary"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSessionMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Session metrics: event counts by type, tokens, cost, turn durations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionMetrics"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getSessionLatency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Latency percentiles (p50/p95/max): turns, time to first token, permission and question waits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLatency"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    answerQuestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerQuestionRequest"];
+            };
+        };
+        responses: {
+            /** @description Answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerQuestionResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    escapeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dismissed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscapeResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    discoverCommands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The commands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverCommandsResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPermissionPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setPermissionPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPoliciesRequest"];
+            };
+        };
+        responses: {
+            /** @description The new rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    handshake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandshakeRequest"];
+            };
+        };
+        responses: {
+            /** @description Negotiated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandshakeResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getDiagnostics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Diagnostics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiagnosticsResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every key, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySecret"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rotateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key and its new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeySecret"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createSseToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SseTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SseToken"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    queryAudit: {
+        parameters: {
+            query?: {
+                /** @description Actor id (API key id, `local`, ...) */
+                actor?: string;
+                /** @description operationId, e.g. createSession */
+                action?: string;
+                /** @description Records whose target is this session */
+                sessionId?: string;
+                /** @description Inclusive lower bound on `at` */
+                from?: string;
+                /** @description Inclusive upper bound on `at` */
+                to?: string;
+                /** @description Only records with id > after (paging cursor) */
+                after?: number | null;
+                /** @description Default 1000 */
+                limit?: number;
+                /** @description Default json */
+                format?: "json" | "csv" | "ndjson";
+                /** @description true: also walk the whole chain and report the first broken record */
+                verify?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

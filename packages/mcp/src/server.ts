@@ -139,5 +139,109 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     { description: 'Check that the Aegis server is up.', inputSchema: {} },
     () => call(() => client.getHealth()),
   );
+
+  const sessionSpec = z.object({
+    workDir: z.string().describe('Absolute path of the folder to work in'),
+    prompt: z.string().optional(),
+    name: z.string().optional(),
+    permissionMode: z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']).optional(),
+    model: z.string().optional(),
+    templateId: z.string().optional().describe('Start from a template (see list_templates)'),
+    variables: z.record(z.string(), z.string()).optional().describe('Values for the template placeholders'),
+  });
+  server.registerTool(
+    'batch_create_sessions',
+    {
+      description:
+        'Start up to 50 sessions at once. Each item succeeds or fails on its own; the result lists them in order.',
+      inputSchema: { sessions: z.array(sessionSpec).min(1).max(50) },
+    },
+    (args) => call(() => client.batchCreateSessions(args)),
+  );
+  server.registerTool(
+    'list_templates',
+    {
+      description:
+        'List session templates (built-ins code-reviewer, ci-runner, pr-reviewer, docs-writer, plus your own) with their prompt variables.',
+      inputSchema: {},
+    },
+    () => call(() => client.listTemplates()),
+  );
+  server.registerTool(
+    'create_session_from_template',
+    {
+      description:
+        'Start a session from a template, filling its {{variables}}. Fields given here override the template.',
+      inputSchema: {
+        templateId: z.string().describe('Template id or name, e.g. "code-reviewer"'),
+        workDir: z.string().describe('Absolute path of the folder to work in'),
+        variables: z.record(z.string(), z.string()).optional(),
+        prompt: z.string().optional().describe("Replaces the template's prompt"),
+        name: z.string().optional(),
+      },
+    },
+    (args) => call(() => client.createSession(args)),
+  );
+  server.registerTool(
+    'create_pipeline',
+    {
+      description:
+        "Run sessions as stages: a stage starts when every stage in its dependsOn has completed (its session's first turn ended). A failed stage skips its dependents. Poll get_pipeline for progress.",
+      inputSchema: {
+        name: z.string(),
+        stages: z
+          .array(
+            z.object({
+              name: z.string(),
+              spec: sessionSpec,
+              dependsOn: z.array(z.string()).optional(),
+            }),
+          )
+          .min(1)
+          .max(50),
+      },
+    },
+    (args) => call(() => client.createPipeline(args)),
+  );
+  server.registerTool(
+    'list_pipelines',
+    { description: 'List your pipelines, newest first, with stage statuses.', inputSchema: {} },
+    () => call(() => client.listPipelines()),
+  );
+  server.registerTool(
+    'get_pipeline',
+    {
+      description: "Get a pipeline and each stage's status, session id and error.",
+      inputSchema: { pipelineId: z.string() },
+    },
+    (args) => call(() => client.getPipeline(args.pipelineId)),
+  );
+  const key = z.string().describe('1–256 characters of A-Z a-z 0-9 . _ : / -, e.g. "project/x:notes"');
+  server.registerTool(
+    'memory_set',
+    {
+      description: 'Store a JSON value under a key, shared with every session on this server; optional TTL.',
+      inputSchema: { key, value: z.unknown().describe('Any JSON value'), ttlSec: z.number().int().min(1).optional() },
+    },
+    (args) => call(() => client.setMemory(args.key, { value: args.value ?? null, ttlSec: args.ttlSec })),
+  );
+  server.registerTool(
+    'memory_get',
+    { description: 'Read a memory entry.', inputSchema: { key } },
+    (args) => call(() => client.getMemory(args.key)),
+  );
+  server.registerTool(
+    'memory_list',
+    {
+      description: 'List memory entries whose key starts with a prefix, by key.',
+      inputSchema: { prefix: z.string().optional(), limit: z.number().int().min(1).max(1000).optional() },
+    },
+    (args) => call(() => client.listMemory(args)),
+  );
+  server.registerTool(
+    'memory_delete',
+    { description: 'Delete a memory entry.', inputSchema: { key } },
+    (args) => call(() => client.deleteMemory(args.key)),
+  );
   return server;
 }

@@ -251,6 +251,46 @@ class AegisClient:
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def batch_create_sessions(
+        self,
+        *,
+        sessions: Optional[List[CreateSessionRequest]] = None,
+        body: Optional[BatchCreateRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> BatchCreateResponse:
+        """POST /v1/sessions/batch — Create up to 50 sessions at once
+
+        Starts every session concurrently, each exactly as `POST /v1/sessions` would (templates, reuse of idle sessions, prompt delivery). Always 200 once the request is valid: each item of `results` (in request order) says whether it succeeded, with the session, or failed, with the error a single create would have answered. A malformed body is a 400 for the whole batch.
+
+        Args:
+            sessions: body `sessions` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/batch"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"sessions": sessions}, ("sessions",), "batch_create_sessions")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def batch_delete_sessions(
+        self,
+        *,
+        ids: Optional[List[str]] = None,
+        body: Optional[BatchDeleteRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> BatchDeleteResponse:
+        """DELETE /v1/sessions/batch — Kill up to 50 sessions at once
+
+        Kills each session as `DELETE /v1/sessions/{id}` would; sessions stay in the store for audit. Always 200 once the request is valid, with a per-item outcome in request order.
+
+        Args:
+            ids: body `ids` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/batch"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"ids": ids}, ("ids",), "batch_delete_sessions")
+        return self._request("DELETE", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def list_sessions(
         self,
         *,
@@ -283,6 +323,9 @@ class AegisClient:
         agent: Optional[str] = None,
         env: Optional[Dict[str, str]] = None,
         parent_id: Optional[str] = None,
+        policies: Optional[List[PolicyRule]] = None,
+        template_id: Optional[str] = None,
+        variables: Optional[Dict[str, str]] = None,
         body: Optional[CreateSessionRequest] = None,
         timeout: Optional[float] = None,
     ) -> CreateSessionResponse:
@@ -299,11 +342,14 @@ class AegisClient:
             agent: body `agent`: A configured ACP agent; default claude-code
             env: body `env`: Extra environment for the agent process
             parent_id: body `parentId`
+            policies: body `policies`: Permission rules for this session, evaluated before the server rules (first match wins)
+            template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
+            variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id}, ("workDir",), "create_session")
+        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables}, ("workDir",), "create_session")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_session(
@@ -531,10 +577,570 @@ class AegisClient:
         query: Dict[str, Any] = {"after": after}
         return self._stream("GET", path, query, None, last_event_id=last_event_id, reconnect=reconnect, retry_delay=retry_delay, max_retry_delay=max_retry_delay, read_timeout=read_timeout)
 
+    def list_templates(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> TemplateList:
+        """GET /v1/templates — List templates: the built-ins, then yours
+
+        Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).
+        """
+        path = "/v1/templates"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def create_template(
+        self,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        prompt: Optional[str] = None,
+        permission_mode: Optional[PermissionMode] = None,
+        model: Optional[str] = None,
+        agent: Optional[str] = None,
+        env: Optional[Dict[str, str]] = None,
+        body: Optional[TemplateInput] = None,
+        timeout: Optional[float] = None,
+    ) -> Template:
+        """POST /v1/templates — Create a template (a reusable session spec)
+
+        The prompt may contain `{{name}}` placeholders (or `{{name|default}}`), filled from `variables` when a session is created with `templateId`. Names are unique per owner and may not be a built-in's (409).
+
+        Args:
+            name: body `name` (required)
+            description: body `description`
+            prompt: body `prompt`: First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback
+            permission_mode: body `permissionMode`
+            model: body `model`
+            agent: body `agent`
+            env: body `env`
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/templates"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env}, ("name",), "create_template")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_template(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Template:
+        """GET /v1/templates/{id} — Get a template
+
+        Args:
+            id:
+        """
+        path = "/v1/templates/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def update_template(
+        self,
+        id: str,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        prompt: Optional[str] = None,
+        permission_mode: Optional[PermissionMode] = None,
+        model: Optional[str] = None,
+        agent: Optional[str] = None,
+        env: Optional[Dict[str, str]] = None,
+        body: Optional[TemplateInput] = None,
+        timeout: Optional[float] = None,
+    ) -> Template:
+        """PUT /v1/templates/{id} — Replace a template
+
+        Replaces every editable field (omitted fields are cleared). Built-ins cannot be edited (403).
+
+        Args:
+            id:
+            name: body `name` (required)
+            description: body `description`
+            prompt: body `prompt`: First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback
+            permission_mode: body `permissionMode`
+            model: body `model`
+            agent: body `agent`
+            env: body `env`
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/templates/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env}, ("name",), "update_template")
+        return self._request("PUT", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def delete_template(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Template:
+        """DELETE /v1/templates/{id} — Delete a template
+
+        Built-ins cannot be deleted (403). Sessions created from the template are unaffected.
+
+        Args:
+            id:
+        """
+        path = "/v1/templates/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("DELETE", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_memory(
+        self,
+        key: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> MemoryEntry:
+        """GET /v1/memory/{key} — Get a memory entry
+
+        Args:
+            key: 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes)
+        """
+        path = "/v1/memory/{key}".replace("{key}", _path(key))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def set_memory(
+        self,
+        key: str,
+        *,
+        value: Any = None,
+        ttl_sec: Optional[int] = None,
+        body: Optional[SetMemoryRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> MemoryEntry:
+        """PUT /v1/memory/{key} — Set a memory entry
+
+        Creates or replaces the entry. Memory is shared by every session and caller of this server (use key prefixes such as `project/x:` to keep things apart). Expired entries are never returned.
+
+        Args:
+            key: 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes)
+            value: body `value`: Any JSON value, at most 65536 bytes serialized
+            ttl_sec: body `ttlSec`: Seconds until the entry expires; omit to keep it until deleted
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/memory/{key}".replace("{key}", _path(key))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"value": value, "ttlSec": ttl_sec}, (), "set_memory")
+        return self._request("PUT", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def delete_memory(
+        self,
+        key: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> MemoryDeleted:
+        """DELETE /v1/memory/{key} — Delete a memory entry
+
+        Args:
+            key: 1–256 characters of A-Z a-z 0-9 . _ : / - (URL-encode the slashes)
+        """
+        path = "/v1/memory/{key}".replace("{key}", _path(key))
+        query: Dict[str, Any] = {}
+        return self._request("DELETE", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def list_memory(
+        self,
+        *,
+        prefix: Optional[str] = None,
+        limit: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> MemoryList:
+        """GET /v1/memory — List memory entries by key prefix
+
+        Args:
+            prefix: query `prefix`
+            limit: query `limit`: Default 100
+        """
+        path = "/v1/memory"
+        query: Dict[str, Any] = {"prefix": prefix, "limit": limit}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def list_pipelines(
+        self,
+        *,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> PipelineList:
+        """GET /v1/pipelines — List your pipelines, newest first
+
+        Args:
+            page: query `page`
+            limit: query `limit`
+        """
+        path = "/v1/pipelines"
+        query: Dict[str, Any] = {"page": page, "limit": limit}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def create_pipeline(
+        self,
+        *,
+        name: Optional[str] = None,
+        stages: Optional[List[PipelineStageRequest]] = None,
+        body: Optional[CreatePipelineRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> Pipeline:
+        """POST /v1/pipelines — Start a pipeline of session stages
+
+        Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's).
+
+        Args:
+            name: body `name` (required)
+            stages: body `stages` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/pipelines"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "stages": stages}, ("name", "stages"), "create_pipeline")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_pipeline(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Pipeline:
+        """GET /v1/pipelines/{id} — Get a pipeline and each stage's status
+
+        Args:
+            id:
+        """
+        path = "/v1/pipelines/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_session_health(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> SessionHealth:
+        """GET /v1/sessions/{id}/health — Session health: agent alive, last activity, idle/stalled time, what to do next
+
+        `hints` name the API call that moves the session on, e.g. "waiting for approval — POST …/approve".
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/health".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_session_summary(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> SessionSummary:
+        """GET /v1/sessions/{id}/summary — What the session did: turns, tool calls by status, files touched, permission decisions, last message, usage
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/summary".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_session_metrics(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> SessionMetrics:
+        """GET /v1/sessions/{id}/metrics — Session metrics: event counts by type, tokens, cost, turn durations
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/metrics".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_session_latency(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> SessionLatency:
+        """GET /v1/sessions/{id}/latency — Latency percentiles (p50/p95/max): turns, time to first token, permission and question waits
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/latency".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def answer_question(
+        self,
+        id: str,
+        *,
+        answer: Optional[Union[str, List[str]]] = None,
+        answers: Optional[Dict[str, Union[str, List[str]]]] = None,
+        body: Optional[AnswerQuestionRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> AnswerQuestionResponse:
+        """POST /v1/sessions/{id}/answer — Answer the question the agent asked (state `asking`)
+
+        Claude Code's AskUserQuestion reaches Aegis as a form elicitation; the session waits in `asking` with `pendingQuestion`. Send `answer` for the first question or `answers` by question id. An option may be given by value or label; free text is accepted where the question allows a custom answer. 409 NOTHING_PENDING when no question waits.
+
+        Args:
+            id:
+            answer: body `answer`: Answer to the first question: an option's value or label, or free text where allowed
+            answers: body `answers`: Answers keyed by question id (see `pendingQuestion.questions[].id`)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}/answer".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"answer": answer, "answers": answers}, (), "answer_question")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def escape_session(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> EscapeResponse:
+        """POST /v1/sessions/{id}/escape — Dismiss the pending question or permission request without cancelling the turn
+
+        A pending question is declined (the agent is told the user skipped it); otherwise the pending permission request is rejected (reject_once) so the agent continues without the tool. Use `interrupt` to cancel the turn instead. 409 NOTHING_PENDING when nothing waits.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/escape".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def discover_commands(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> DiscoverCommandsResponse:
+        """POST /v1/sessions/{id}/discover-commands — The agent's slash commands
+
+        The commands the agent announced with `available_commands_update`, kept on the session as `availableCommands`. Waits up to 3 s for a live agent that has not announced them yet. Send one with `POST …/send { "text": "/name args" }`.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/discover-commands".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_permission_policies(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> PolicyList:
+        """GET /v1/policies — Server-wide permission policy rules
+
+        A permission request is decided by the first matching rule of the session (`policies` at create), then of the server; `ask` (or no match) hands it to a human. Each decision records `decidedBy: { type: "policy", rule }`.
+        """
+        path = "/v1/policies"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def set_permission_policies(
+        self,
+        *,
+        rules: Optional[List[PolicyRule]] = None,
+        body: Optional[SetPoliciesRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> PolicyList:
+        """PUT /v1/policies — Replace the server-wide permission policy rules
+
+        A permission request is decided by the first matching rule of the session (`policies` at create), then of the server; `ask` (or no match) hands it to a human. Each decision records `decidedBy: { type: "policy", rule }`. Takes effect for the next permission request; not persisted across restarts (put lasting rules in the config file's `policies`).
+
+        Args:
+            rules: body `rules` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/policies"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"rules": rules}, ("rules",), "set_permission_policies")
+        return self._request("PUT", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def handshake(
+        self,
+        *,
+        protocol_version: Optional[int] = None,
+        client_capabilities: Optional[List[str]] = None,
+        body: Optional[HandshakeRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> HandshakeResponse:
+        """POST /v1/handshake — Negotiate protocol version and capabilities
+
+        Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know. 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
+
+        Args:
+            protocol_version: body `protocolVersion` (required)
+            client_capabilities: body `clientCapabilities`
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/handshake"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"protocolVersion": protocol_version, "clientCapabilities": client_capabilities}, ("protocolVersion",), "handshake")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_diagnostics(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> DiagnosticsResponse:
+        """GET /v1/diagnostics — Runtime, storage, sessions, agent availability and configuration (no secrets)"""
+        path = "/v1/diagnostics"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_metrics(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> str:
+        """GET /metrics — Prometheus metrics (text exposition format)
+
+        Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus process metrics.
+        """
+        path = "/metrics"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def list_api_keys(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ApiKeyList:
+        """GET /v1/auth/keys — List API keys (never their secrets)"""
+        path = "/v1/auth/keys"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def create_api_key(
+        self,
+        *,
+        name: Optional[str] = None,
+        role: Optional[ApiKeyRole] = None,
+        expires_at: Optional[str] = None,
+        expires_in_seconds: Optional[int] = None,
+        body: Optional[CreateApiKeyRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> ApiKeySecret:
+        """POST /v1/auth/keys — Create an API key (the secret is returned once)
+
+        Args:
+            name: body `name` (required)
+            role: body `role` (required)
+            expires_at: body `expiresAt`: When the key stops working; default never
+            expires_in_seconds: body `expiresInSeconds`: Alternative to expiresAt
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/auth/keys"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "role": role, "expiresAt": expires_at, "expiresInSeconds": expires_in_seconds}, ("name", "role"), "create_api_key")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def revoke_api_key(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ApiKey:
+        """DELETE /v1/auth/keys/{id} — Revoke an API key (at once, including a rotated secret in its grace period)
+
+        Args:
+            id:
+        """
+        path = "/v1/auth/keys/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("DELETE", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def rotate_api_key(
+        self,
+        id: str,
+        *,
+        grace_period_seconds: Optional[int] = None,
+        body: Optional[RotateApiKeyRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> ApiKeySecret:
+        """POST /v1/auth/keys/{id}/rotate — Give a key a new secret; the old one works for a grace period
+
+        The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.
+
+        Args:
+            id:
+            grace_period_seconds: body `gracePeriodSeconds`: How long the old secret keeps working; default 3600
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/auth/keys/{id}/rotate".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"gracePeriodSeconds": grace_period_seconds}, (), "rotate_api_key")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def create_sse_token(
+        self,
+        *,
+        session_id: Optional[str] = None,
+        body: Optional[SseTokenRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> SseToken:
+        """POST /v1/auth/sse-token — Mint a short-lived, single-use token for an event stream
+
+        For `EventSource`, which cannot send headers: open `/v1/sessions/{id}/events?token=…` (or `/v1/events?token=…`) within the token's lifetime (default 60 s). The token acts as the key that minted it, works once, only on the event streams, and only for `sessionId` when given.
+
+        Args:
+            session_id: body `sessionId`: Limit the token to this session’s stream; omit for the global stream (admins)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/auth/sse-token"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"sessionId": session_id}, (), "create_sse_token")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def query_audit(
+        self,
+        *,
+        actor: Optional[str] = None,
+        action: Optional[str] = None,
+        session_id: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        after: Optional[int] = None,
+        limit: Optional[int] = None,
+        format: Optional[Literal["json", "csv", "ndjson"]] = None,
+        verify: Optional[Literal["true", "false"]] = None,
+        timeout: Optional[float] = None,
+    ) -> AuditPage:
+        """GET /v1/audit — Query, export or verify the audit log
+
+        Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
+
+        Args:
+            actor: query `actor`: Actor id (API key id, `local`, ...)
+            action: query `action`: operationId, e.g. createSession
+            session_id: query `sessionId`: Records whose target is this session
+            from_: query `from`: Inclusive lower bound on `at`
+            to: query `to`: Inclusive upper bound on `at`
+            after: query `after`: Only records with id > after (paging cursor)
+            limit: query `limit`: Default 1000
+            format: query `format`: Default json
+            verify: query `verify`: true: also walk the whole chain and report the first broken record
+        """
+        path = "/v1/audit"
+        query: Dict[str, Any] = {"actor": actor, "action": action, "sessionId": session_id, "from": from_, "to": to, "after": after, "limit": limit, "format": format, "verify": verify}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
 
 #: operationId → method name, for every operation of openapi.json.
 OPERATIONS: Dict[str, str] = {
     "getHealth": "get_health",
+    "batchCreateSessions": "batch_create_sessions",
+    "batchDeleteSessions": "batch_delete_sessions",
     "listSessions": "list_sessions",
     "createSession": "create_session",
     "getSession": "get_session",
@@ -548,4 +1154,34 @@ OPERATIONS: Dict[str, str] = {
     "getTranscriptPage": "get_transcript_page",
     "streamSessionEvents": "stream_session_events",
     "streamEvents": "stream_events",
+    "listTemplates": "list_templates",
+    "createTemplate": "create_template",
+    "getTemplate": "get_template",
+    "updateTemplate": "update_template",
+    "deleteTemplate": "delete_template",
+    "getMemory": "get_memory",
+    "setMemory": "set_memory",
+    "deleteMemory": "delete_memory",
+    "listMemory": "list_memory",
+    "listPipelines": "list_pipelines",
+    "createPipeline": "create_pipeline",
+    "getPipeline": "get_pipeline",
+    "getSessionHealth": "get_session_health",
+    "getSessionSummary": "get_session_summary",
+    "getSessionMetrics": "get_session_metrics",
+    "getSessionLatency": "get_session_latency",
+    "answerQuestion": "answer_question",
+    "escapeSession": "escape_session",
+    "discoverCommands": "discover_commands",
+    "getPermissionPolicies": "get_permission_policies",
+    "setPermissionPolicies": "set_permission_policies",
+    "handshake": "handshake",
+    "getDiagnostics": "get_diagnostics",
+    "getMetrics": "get_metrics",
+    "listApiKeys": "list_api_keys",
+    "createApiKey": "create_api_key",
+    "revokeApiKey": "revoke_api_key",
+    "rotateApiKey": "rotate_api_key",
+    "createSseToken": "create_sse_token",
+    "queryAudit": "query_audit",
 }

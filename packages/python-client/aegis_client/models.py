@@ -12,22 +12,56 @@ except ImportError:  # pragma: no cover
 
 __all__ = [
     "AegisEvent",
+    "AgentAvailability",
     "AgentCommand",
     "AgentExit",
     "AgentMode",
     "AgentReadyEvent",
     "AgentReadyEventData",
     "AgentReadyEventDataModelsItem",
+    "AnswerQuestionRequest",
+    "AnswerQuestionResponse",
+    "ApiKey",
+    "ApiKeyList",
+    "ApiKeyRole",
+    "ApiKeySecret",
+    "AuditPage",
+    "AuditRecord",
+    "AuditVerification",
+    "AuditVerificationFirstBroken",
+    "BatchCreateRequest",
+    "BatchCreateResponse",
+    "BatchCreateResult",
+    "BatchDeleteRequest",
+    "BatchDeleteResponse",
+    "BatchDeleteResult",
+    "BatchItemError",
     "CommandsUpdatedEvent",
     "CommandsUpdatedEventData",
+    "CreateApiKeyRequest",
+    "CreatePipelineRequest",
     "CreateSessionRequest",
     "CreateSessionResponse",
     "Decider",
+    "DiagnosticsResponse",
+    "DiagnosticsResponseMemory",
+    "DiagnosticsResponseSessions",
+    "DiagnosticsResponseSessionsByState",
+    "DiagnosticsResponseStorage",
+    "DiscoverCommandsResponse",
     "ErrorResponse",
     "ErrorResponseError",
+    "EscapeResponse",
+    "HandshakeRequest",
+    "HandshakeResponse",
     "HealthResponse",
     "HealthResponseSessions",
+    "HealthResponseSessionsByState",
     "InterruptResponse",
+    "LatencyStats",
+    "MemoryDeleted",
+    "MemoryEntry",
+    "MemoryList",
     "MessageCompletedEvent",
     "MessageCompletedEventData",
     "MessageDeltaEvent",
@@ -36,6 +70,7 @@ __all__ = [
     "ModeChangedEventData",
     "ModeRequest",
     "PendingPermission",
+    "PendingQuestion",
     "PermissionAnswerRequest",
     "PermissionAnswerResponse",
     "PermissionMode",
@@ -45,11 +80,27 @@ __all__ = [
     "PermissionRequestedEventData",
     "PermissionResolvedEvent",
     "PermissionResolvedEventData",
+    "Pipeline",
+    "PipelineList",
+    "PipelineStage",
+    "PipelineStageRequest",
+    "PipelineStageRequestSpec",
+    "PipelineStageStatus",
+    "PipelineStatus",
     "PlanEntry",
     "PlanUpdatedEvent",
     "PlanUpdatedEventData",
+    "PolicyList",
+    "PolicyRule",
     "PromptDelivery",
+    "QuestionAnsweredEvent",
+    "QuestionAnsweredEventData",
+    "QuestionAskedEvent",
+    "QuestionAskedEventData",
+    "QuestionField",
+    "QuestionOption",
     "ReadResponse",
+    "RotateApiKeyRequest",
     "SendRequest",
     "SendResponse",
     "Session",
@@ -57,14 +108,35 @@ __all__ = [
     "SessionCreatedEventData",
     "SessionEndedEvent",
     "SessionEndedEventData",
+    "SessionHealth",
+    "SessionHealthProblemVariant1",
     "SessionInfoUpdatedEvent",
     "SessionInfoUpdatedEventData",
+    "SessionLatency",
+    "SessionLatencyQueuedMs",
+    "SessionLatencyTimeToFirstTokenMs",
     "SessionList",
+    "SessionMetrics",
+    "SessionMetricsEvents",
+    "SessionMetricsTokens",
     "SessionProblem",
     "SessionStateChangedEvent",
     "SessionStateChangedEventData",
     "SessionStatus",
+    "SessionSummary",
+    "SessionSummaryPermissions",
+    "SessionSummaryPermissionsByDecider",
+    "SessionSummaryQuestions",
+    "SessionSummaryToolCalls",
+    "SessionSummaryTurns",
+    "SetMemoryRequest",
+    "SetPoliciesRequest",
+    "SseToken",
+    "SseTokenRequest",
     "StopReason",
+    "Template",
+    "TemplateInput",
+    "TemplateList",
     "ThoughtDeltaEvent",
     "ThoughtDeltaEventData",
     "ToolCompletedEvent",
@@ -99,11 +171,31 @@ __all__ = [
 ]
 
 
-class HealthResponseSessions(TypedDict):
+class HealthResponseSessionsByState(TypedDict, total=False):
+    """Stored sessions per state"""
+    pending: int
+    idle: int
+    working: int
+    permission_prompt: int
+    asking: int
+    stalled: int
+    rate_limit: int
+    error: int
+    completed: int
+    killed: int
+    crashed: int
+
+
+class _HealthResponseSessionsRequired(TypedDict):
     live: int
 
 
-class HealthResponse(TypedDict):
+class HealthResponseSessions(_HealthResponseSessionsRequired, total=False):
+    #: Stored sessions per state
+    byState: HealthResponseSessionsByState
+
+
+class _HealthResponseRequired(TypedDict):
     status: Literal["ok"]
     version: str
     uptimeSec: float
@@ -111,13 +203,31 @@ class HealthResponse(TypedDict):
     agents: List[str]
 
 
-class CreateSessionResponse(TypedDict):
+class HealthResponse(_HealthResponseRequired, total=False):
+    #: Whether each agent command resolves (null: unknown)
+    agentAvailability: Dict[str, Optional[bool]]
+
+
+class BatchCreateResponse(TypedDict):
+    results: List[BatchCreateResult]
+    succeeded: int
+    failed: int
+
+
+class _BatchCreateResultRequired(TypedDict):
+    #: Position of the item in the request
+    index: int
+    ok: bool
+
+
+class BatchCreateResult(_BatchCreateResultRequired, total=False):
     session: Session
     reused: bool
     promptDelivery: Optional[PromptDelivery]
+    error: BatchItemError
 
 
-class Session(TypedDict):
+class _SessionRequired(TypedDict):
     id: str
     name: Optional[str]
     title: Optional[str]
@@ -141,6 +251,12 @@ class Session(TypedDict):
     exit: Optional[AgentExit]
     availableModes: List[AgentMode]
     availableCommands: List[AgentCommand]
+
+
+class Session(_SessionRequired, total=False):
+    pendingQuestion: Optional[PendingQuestion]
+    #: Per-session permission rules, evaluated before the server rules
+    policies: List[PolicyRule]
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -206,6 +322,54 @@ class PermissionOption(TypedDict):
 PermissionOptionKind = Literal["allow_once", "allow_always", "reject_once", "reject_always"]
 
 
+class PendingQuestion(TypedDict):
+    questionId: str
+    toolCallId: Optional[str]
+    message: str
+    questions: List[QuestionField]
+    askedAt: str
+
+
+class _QuestionFieldRequired(TypedDict):
+    id: str
+    question: str
+    options: List[QuestionOption]
+    multiSelect: bool
+    allowCustom: bool
+
+
+class QuestionField(_QuestionFieldRequired, total=False):
+    header: Optional[str]
+
+
+class _QuestionOptionRequired(TypedDict):
+    value: str
+    label: str
+
+
+class QuestionOption(_QuestionOptionRequired, total=False):
+    description: Optional[str]
+
+
+class _PolicyRuleRequired(TypedDict):
+    #: Recorded as `decidedBy.rule` on each decision
+    name: str
+    #: `ask` hands the request to a human
+    decision: Literal["allow", "deny", "ask"]
+
+
+class PolicyRule(_PolicyRuleRequired, total=False):
+    toolKind: Union[ToolKind, List[ToolKind]]
+    #: Glob on the request title; `*` matches anything
+    titleGlob: str
+    #: Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across
+    pathGlob: str
+    #: Regular expression tested against the shell command of an execute tool
+    commandPattern: str
+    #: For allow/deny: pick the always option when offered
+    scope: Literal["once", "always"]
+
+
 class _SessionProblemRequired(TypedDict):
     code: str
     message: str
@@ -250,6 +414,17 @@ class PromptDelivery(TypedDict):
     attempts: int
 
 
+class _BatchItemErrorRequired(TypedDict):
+    #: Stable UPPER_SNAKE code to branch on
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
+    #: What happened and what to do
+    message: str
+
+
+class BatchItemError(_BatchItemErrorRequired, total=False):
+    details: Dict[str, Any]
+
+
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
     code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
@@ -263,6 +438,10 @@ class ErrorResponseError(_ErrorResponseErrorRequired, total=False):
 
 class ErrorResponse(TypedDict):
     error: ErrorResponseError
+
+
+class BatchCreateRequest(TypedDict):
+    sessions: List[CreateSessionRequest]
 
 
 class _CreateSessionRequestRequired(TypedDict):
@@ -281,6 +460,39 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     #: Extra environment for the agent process
     env: Dict[str, str]
     parentId: str
+    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    policies: List[PolicyRule]
+    #: Start from a template (id, or the name of a template you can see); fields given here override the template
+    templateId: str
+    #: Values for the `{{name}}` placeholders of the template prompt
+    variables: Dict[str, str]
+
+
+class BatchDeleteResponse(TypedDict):
+    results: List[BatchDeleteResult]
+    succeeded: int
+    failed: int
+
+
+class _BatchDeleteResultRequired(TypedDict):
+    index: int
+    id: str
+    ok: bool
+
+
+class BatchDeleteResult(_BatchDeleteResultRequired, total=False):
+    session: Session
+    error: BatchItemError
+
+
+class BatchDeleteRequest(TypedDict):
+    ids: List[str]
+
+
+class CreateSessionResponse(TypedDict):
+    session: Session
+    reused: bool
+    promptDelivery: Optional[PromptDelivery]
 
 
 class SessionList(TypedDict):
@@ -404,7 +616,7 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -756,6 +968,47 @@ class PermissionResolvedEvent(TypedDict):
     data: PermissionResolvedEventData
 
 
+class QuestionAskedEventData(TypedDict):
+    questionId: str
+    toolCallId: Optional[str]
+    message: str
+    questions: List[QuestionField]
+
+
+class QuestionAskedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["question.asked"]
+    data: QuestionAskedEventData
+
+
+class QuestionAnsweredEventData(TypedDict):
+    questionId: str
+    outcome: Literal["answered", "declined", "cancelled"]
+    answers: Dict[str, Union[str, List[str]]]
+    decidedBy: Decider
+    waitedMs: float
+
+
+class QuestionAnsweredEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["question.answered"]
+    data: QuestionAnsweredEventData
+
+
 class PlanUpdatedEventData(TypedDict):
     entries: List[PlanEntry]
 
@@ -847,3 +1100,488 @@ class SessionEndedEvent(TypedDict):
     #: discriminator enum property added by openapi-typescript
     type: Literal["session.ended"]
     data: SessionEndedEventData
+
+
+class TemplateList(TypedDict):
+    templates: List[Template]
+
+
+class Template(TypedDict):
+    id: str
+    name: str
+    description: Optional[str]
+    prompt: Optional[str]
+    permissionMode: Optional[PermissionMode]
+    model: Optional[str]
+    agent: Optional[str]
+    env: Optional[Dict[str, str]]
+    #: Placeholder names found in the prompt
+    variables: List[str]
+    #: Built-in templates cannot be edited or deleted
+    builtIn: bool
+    ownerId: Optional[str]
+    createdAt: str
+    updatedAt: str
+
+
+class _TemplateInputRequired(TypedDict):
+    name: str
+
+
+class TemplateInput(_TemplateInputRequired, total=False):
+    description: str
+    #: First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback
+    prompt: str
+    permissionMode: PermissionMode
+    model: str
+    agent: str
+    env: Dict[str, str]
+
+
+class _MemoryEntryRequired(TypedDict):
+    key: str
+    updatedAt: str
+    #: When the entry stops being returned; null = never
+    expiresAt: Optional[str]
+
+
+class MemoryEntry(_MemoryEntryRequired, total=False):
+    #: Any JSON value
+    value: Any
+
+
+class SetMemoryRequest(TypedDict, total=False):
+    #: Any JSON value, at most 65536 bytes serialized
+    value: Any
+    #: Seconds until the entry expires; omit to keep it until deleted
+    ttlSec: int
+
+
+class MemoryList(TypedDict):
+    entries: List[MemoryEntry]
+    #: More entries match; raise `limit` or narrow `prefix`
+    truncated: bool
+
+
+class MemoryDeleted(TypedDict):
+    key: str
+    deleted: Literal[True]
+
+
+class Pipeline(TypedDict):
+    id: str
+    name: str
+    status: PipelineStatus
+    stages: List[PipelineStage]
+    ownerId: Optional[str]
+    createdAt: str
+    updatedAt: str
+    endedAt: Optional[str]
+    #: Why the pipeline failed, when it did
+    error: Optional[str]
+
+
+PipelineStatus = Literal["running", "completed", "failed"]
+
+
+class PipelineStage(TypedDict):
+    name: str
+    status: PipelineStageStatus
+    dependsOn: List[str]
+    sessionId: Optional[str]
+    startedAt: Optional[str]
+    endedAt: Optional[str]
+    error: Optional[str]
+
+
+PipelineStageStatus = Literal["pending", "running", "completed", "failed", "skipped"]
+
+
+class CreatePipelineRequest(TypedDict):
+    name: str
+    stages: List[PipelineStageRequest]
+
+
+class _PipelineStageRequestSpecRequired(TypedDict):
+    #: Absolute path of an existing directory inside the allowed directories
+    workDir: str
+
+
+class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
+    """The stage session; `templateId` + `variables` work as in createSession"""
+    name: str
+    #: First prompt; delivered as soon as the agent is ready
+    prompt: str
+    permissionMode: PermissionMode
+    model: str
+    #: A configured ACP agent; default claude-code
+    agent: str
+    #: Extra environment for the agent process
+    env: Dict[str, str]
+    parentId: str
+    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    policies: List[PolicyRule]
+    #: Start from a template (id, or the name of a template you can see); fields given here override the template
+    templateId: str
+    #: Values for the `{{name}}` placeholders of the template prompt
+    variables: Dict[str, str]
+
+
+class _PipelineStageRequestRequired(TypedDict):
+    name: str
+    #: The stage session; `templateId` + `variables` work as in createSession
+    spec: PipelineStageRequestSpec
+
+
+class PipelineStageRequest(_PipelineStageRequestRequired, total=False):
+    #: Stages that must complete before this one starts
+    dependsOn: List[str]
+
+
+class PipelineList(TypedDict):
+    pipelines: List[Pipeline]
+    total: int
+    page: int
+    limit: int
+
+
+class SessionHealthProblemVariant1(TypedDict):
+    code: str
+    message: str
+
+
+class SessionHealth(TypedDict):
+    sessionId: str
+    status: SessionStatus
+    #: The agent process is up
+    alive: bool
+    #: Alive and not stuck, failed or waiting on nobody
+    healthy: bool
+    lastActivityAt: str
+    #: Since the last recorded event, while the agent is up
+    idleMs: Optional[float]
+    #: How long a stalled turn has been silent
+    stalledMs: Optional[float]
+    pendingPermission: bool
+    pendingQuestion: bool
+    queuedPrompts: int
+    problem: Optional[SessionHealthProblemVariant1]
+    #: What to do next, as API calls
+    hints: List[str]
+
+
+class SessionSummaryTurns(TypedDict):
+    total: int
+    completed: int
+    failed: int
+    cancelled: int
+
+
+class SessionSummaryToolCalls(TypedDict):
+    total: int
+    byStatus: Dict[str, int]
+    byKind: Dict[str, int]
+
+
+class SessionSummaryPermissionsByDecider(TypedDict):
+    human: int
+    policy: int
+    system: int
+
+
+class SessionSummaryPermissions(TypedDict):
+    requested: int
+    approved: int
+    rejected: int
+    cancelled: int
+    byDecider: SessionSummaryPermissionsByDecider
+    #: Policy decisions per rule name
+    byRule: Dict[str, int]
+
+
+class SessionSummaryQuestions(TypedDict):
+    asked: int
+    answered: int
+    dismissed: int
+
+
+class SessionSummary(TypedDict):
+    sessionId: str
+    status: SessionStatus
+    title: Optional[str]
+    turns: SessionSummaryTurns
+    toolCalls: SessionSummaryToolCalls
+    #: Paths from tool diffs and locations, in first-touched order
+    filesTouched: List[str]
+    permissions: SessionSummaryPermissions
+    questions: SessionSummaryQuestions
+    lastAssistantMessage: Optional[str]
+    usage: Usage
+
+
+class SessionMetricsEvents(TypedDict):
+    total: int
+    byType: Dict[str, int]
+
+
+class SessionMetricsTokens(TypedDict):
+    input: float
+    output: float
+    cachedRead: float
+    cachedWrite: float
+    total: float
+    contextUsed: Optional[float]
+    contextSize: Optional[float]
+
+
+class SessionMetrics(TypedDict):
+    sessionId: str
+    events: SessionMetricsEvents
+    tokens: SessionMetricsTokens
+    costUsd: Optional[float]
+    #: One per finished turn, oldest first
+    turnDurationsMs: List[float]
+    messages: int
+    toolCalls: int
+
+
+class SessionLatencyTimeToFirstTokenMs(TypedDict):
+    """From turn start to the first message or thought chunk"""
+    count: int
+    p50: Optional[float]
+    p95: Optional[float]
+    max: Optional[float]
+    mean: Optional[float]
+
+
+class SessionLatencyQueuedMs(TypedDict):
+    """How long prompts waited behind running turns"""
+    count: int
+    p50: Optional[float]
+    p95: Optional[float]
+    max: Optional[float]
+    mean: Optional[float]
+
+
+class SessionLatency(TypedDict):
+    sessionId: str
+    turnDurationMs: LatencyStats
+    #: From turn start to the first message or thought chunk
+    timeToFirstTokenMs: SessionLatencyTimeToFirstTokenMs
+    permissionWaitMs: LatencyStats
+    questionWaitMs: LatencyStats
+    #: How long prompts waited behind running turns
+    queuedMs: SessionLatencyQueuedMs
+
+
+class LatencyStats(TypedDict):
+    count: int
+    p50: Optional[float]
+    p95: Optional[float]
+    max: Optional[float]
+    mean: Optional[float]
+
+
+class AnswerQuestionResponse(TypedDict):
+    questionId: str
+    answers: Dict[str, Union[str, List[str]]]
+    session: Session
+
+
+class AnswerQuestionRequest(TypedDict, total=False):
+    #: Answer to the first question: an option's value or label, or free text where allowed
+    answer: Union[str, List[str]]
+    #: Answers keyed by question id (see `pendingQuestion.questions[].id`)
+    answers: Dict[str, Union[str, List[str]]]
+
+
+class EscapeResponse(TypedDict):
+    dismissed: Literal["permission", "question"]
+    requestId: str
+    session: Session
+
+
+class DiscoverCommandsResponse(TypedDict):
+    commands: List[AgentCommand]
+    session: Session
+
+
+class PolicyList(TypedDict):
+    #: Server-wide rules, in order; the first match decides
+    rules: List[PolicyRule]
+
+
+class SetPoliciesRequest(TypedDict):
+    rules: List[PolicyRule]
+
+
+class HandshakeResponse(TypedDict):
+    protocolVersion: int
+    minProtocolVersion: int
+    serverCapabilities: List[str]
+    #: Capabilities both sides have
+    negotiatedCapabilities: List[str]
+    #: One per client capability this server does not know
+    warnings: List[str]
+    compatible: bool
+
+
+class _HandshakeRequestRequired(TypedDict):
+    protocolVersion: int
+
+
+class HandshakeRequest(_HandshakeRequestRequired, total=False):
+    clientCapabilities: List[str]
+
+
+class DiagnosticsResponseMemory(TypedDict):
+    rssBytes: float
+    heapUsedBytes: float
+
+
+class DiagnosticsResponseStorage(TypedDict):
+    stateDir: Optional[str]
+    dbPath: Optional[str]
+    #: Database file plus its WAL
+    dbSizeBytes: Optional[float]
+
+
+class DiagnosticsResponseSessionsByState(TypedDict, total=False):
+    pending: int
+    idle: int
+    working: int
+    permission_prompt: int
+    asking: int
+    stalled: int
+    rate_limit: int
+    error: int
+    completed: int
+    killed: int
+    crashed: int
+
+
+class DiagnosticsResponseSessions(TypedDict):
+    live: int
+    byState: DiagnosticsResponseSessionsByState
+
+
+class DiagnosticsResponse(TypedDict):
+    version: str
+    protocolVersion: int
+    node: str
+    platform: str
+    arch: str
+    pid: int
+    uptimeSec: float
+    memory: DiagnosticsResponseMemory
+    storage: DiagnosticsResponseStorage
+    sessions: DiagnosticsResponseSessions
+    agents: List[AgentAvailability]
+    #: Effective configuration, secrets left out
+    config: Dict[str, Any]
+
+
+class AgentAvailability(TypedDict):
+    name: str
+    command: Optional[str]
+    #: The command (and script) resolve; null when unknown
+    available: Optional[bool]
+    problem: Optional[str]
+
+
+class ApiKeySecret(TypedDict):
+    key: ApiKey
+    #: The plaintext key. Shown only in this response; store it now.
+    secret: str
+
+
+class ApiKey(TypedDict):
+    id: str
+    name: str
+    role: ApiKeyRole
+    status: Literal["active", "expired", "revoked"]
+    createdAt: str
+    #: The key (or `local` / `bootstrap`) that created this one
+    createdBy: Optional[str]
+    expiresAt: Optional[str]
+    revokedAt: Optional[str]
+    #: Updated at most once a minute
+    lastUsedAt: Optional[str]
+    #: Until when the secret replaced by the last rotation works
+    rotationGraceEndsAt: Optional[str]
+
+
+ApiKeyRole = Literal["admin", "operator", "viewer"]
+
+
+class _CreateApiKeyRequestRequired(TypedDict):
+    name: str
+    role: ApiKeyRole
+
+
+class CreateApiKeyRequest(_CreateApiKeyRequestRequired, total=False):
+    #: When the key stops working; default never
+    expiresAt: str
+    #: Alternative to expiresAt
+    expiresInSeconds: int
+
+
+class ApiKeyList(TypedDict):
+    keys: List[ApiKey]
+
+
+class RotateApiKeyRequest(TypedDict, total=False):
+    #: How long the old secret keeps working; default 3600
+    gracePeriodSeconds: int
+
+
+class SseToken(TypedDict):
+    #: Pass as ?token= to the event stream; single use
+    token: str
+    expiresAt: str
+    sessionId: Optional[str]
+
+
+class SseTokenRequest(TypedDict, total=False):
+    #: Limit the token to this session’s stream; omit for the global stream (admins)
+    sessionId: str
+
+
+class _AuditPageRequired(TypedDict):
+    records: List[AuditRecord]
+    #: Pass as ?after= for the next page; null at the end
+    nextAfter: Optional[int]
+
+
+class AuditPage(_AuditPageRequired, total=False):
+    verification: AuditVerification
+
+
+class AuditRecord(TypedDict):
+    id: int
+    at: str
+    #: API key id, `local`, `bootstrap` or `policy`; null when unauthenticated
+    actorId: Optional[str]
+    actorRole: Optional[str]
+    #: The operationId, or `permission.policy`
+    action: str
+    #: Session id, key id or path
+    target: Optional[str]
+    #: HTTP status, or the option kind a policy chose
+    outcome: str
+    details: Optional[Dict[str, Any]]
+    prevHash: Optional[str]
+    #: SHA-256 (hex) over the canonical JSON of the other fields and prevHash
+    hash: str
+
+
+class AuditVerificationFirstBroken(TypedDict):
+    id: int
+    reason: Literal["hash_mismatch", "prev_hash_mismatch"]
+
+
+class AuditVerification(TypedDict):
+    ok: bool
+    #: Records verified before the first broken one (or all)
+    checked: int
+    firstBroken: Optional[AuditVerificationFirstBroken]
