@@ -38,6 +38,24 @@ interface RunningServer {
 type StartServer = (o: unknown) => Promise<RunningServer>;
 type DashboardRoutes = (o: { assetsDir: string }) => Hono;
 
+/** The upstream body, ending quietly instead of erroring when the upstream fetch is aborted. */
+function quiet(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
+  if (!body) return null;
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(ctrl) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) ctrl.close();
+        else ctrl.enqueue(value);
+      } catch {
+        ctrl.close();
+      }
+    },
+    cancel: () => reader.cancel().catch(() => {}),
+  });
+}
+
 const script = (...steps: unknown[]) => `script:${JSON.stringify(steps)}`;
 
 let tmp: string;
@@ -56,12 +74,15 @@ beforeAll(async () => {
   if (!existsSync(agentBin)) throw new Error(`Build @aegis/testkit first: ${agentBin} is missing`);
   mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'aegis-dash-e2e-'));
-  for (const d of ['approve', 'reject', 'interrupt']) mkdirSync(join(tmp, 'work', d), { recursive: true });
+  for (const d of ['approve', 'reject', 'interrupt', 'long'])
+    mkdirSync(join(tmp, 'work', d), { recursive: true });
 
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
     startServer: StartServer;
   };
-  const { dashboardRoutes } = (await import(pathToFileURL(join(repo, 'packages/server/dist/dashboard.js')).href)) as {
+  const { dashboardRoutes } = (await import(
+    pathToFileURL(join(repo, 'packages/server/dist/dashboard.js')).href
+  )) as {
     dashboardRoutes: DashboardRoutes;
   };
   api = await startServer({
@@ -96,7 +117,7 @@ beforeAll(async () => {
     const out = new Headers(res.headers);
     out.delete('content-encoding');
     out.delete('content-length');
-    return new Response(res.body, { status: res.status, headers: out });
+    return new Response(quiet(res.body), { status: res.status, headers: out });
   });
   app.route('/', dashboardRoutes({ assetsDir: join(appDir, 'dist') }));
   front = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
@@ -196,7 +217,10 @@ describe('dashboard in chromium against a real server', () => {
       'approve-me',
     );
     expect(id).toBeTruthy();
-    await page.getByTestId('assistant-text').filter({ hasText: 'Hello from the scripted agent, streaming in chunks.' }).waitFor();
+    await page
+      .getByTestId('assistant-text')
+      .filter({ hasText: 'Hello from the scripted agent, streaming in chunks.' })
+      .waitFor();
     const panel = page.getByRole('alertdialog', { name: /Permission requested/ });
     await panel.waitFor();
     await panel.getByText('Write hello.txt').waitFor();
@@ -209,7 +233,10 @@ describe('dashboard in chromium against a real server', () => {
     await panel.getByRole('button', { name: 'Approve', exact: true }).click();
     await toast('Approved').waitFor();
     await panel.waitFor({ state: 'hidden' });
-    await page.locator('[data-testid="tool-call"][data-status="completed"]').filter({ hasText: 'Write hello.txt' }).waitFor();
+    await page
+      .locator('[data-testid="tool-call"][data-status="completed"]')
+      .filter({ hasText: 'Write hello.txt' })
+      .waitFor();
     await page.getByTestId('assistant-text').filter({ hasText: 'All done.' }).waitFor();
     await page.locator('[data-testid="permission-entry"][data-verdict="allowed"]').waitFor();
     await page.locator('.detail-head .badge[data-status="idle"]').waitFor();
@@ -248,7 +275,10 @@ describe('dashboard in chromium against a real server', () => {
     await panel.getByText('Write secrets.txt').waitFor();
     await panel.getByRole('button', { name: 'Reject' }).click();
     await toast('Rejected').waitFor();
-    await page.locator('[data-testid="tool-call"][data-status="failed"]').filter({ hasText: 'Write secrets.txt' }).waitFor();
+    await page
+      .locator('[data-testid="tool-call"][data-status="failed"]')
+      .filter({ hasText: 'Write secrets.txt' })
+      .waitFor();
     await page.locator('[data-testid="permission-entry"][data-verdict="rejected"]').waitFor();
     await page.getByTestId('assistant-text').filter({ hasText: 'Understood, I will not.' }).waitFor();
     expect(existsSync(join(dir, 'secrets.txt'))).toBe(false);
@@ -257,7 +287,11 @@ describe('dashboard in chromium against a real server', () => {
 
   it('Interrupt cancels a running turn; Kill (with confirm) ends the session', async () => {
     const dir = join(tmp, 'work', 'interrupt');
-    await createFromForm(dir, script({ say: 'Working on something long…' }, { waitForCancel: true }), 'interrupt-me');
+    await createFromForm(
+      dir,
+      script({ say: 'Working on something long…' }, { waitForCancel: true }),
+      'interrupt-me',
+    );
     await page.getByTestId('assistant-text').filter({ hasText: 'Working on something long' }).waitFor();
     await page.locator('.detail-head .badge[data-status="working"]').waitFor();
     await page.getByRole('button', { name: 'Interrupt' }).click();
@@ -294,7 +328,9 @@ describe('dashboard in chromium against a real server', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
     expect(csv[0]).toMatch(/^id,name,status,workDir,/);
     expect(csv).toHaveLength(4);
     expect(csv.join('\n')).toContain('approve-me');
@@ -329,5 +365,34 @@ describe('dashboard in chromium against a real server', () => {
     expect(overflow2).toBeLessThanOrEqual(0);
     await shot('12-session-phone', phone);
     await phone.close();
+  });
+
+  it('a long transcript (2,500 tool calls, 7,500+ events) stays windowed: few rows in the DOM, scrolls end to end', async () => {
+    const dir = join(tmp, 'work', 'long');
+    await createFromForm(
+      dir,
+      script({ say: 'Reading many files.' }, { tools: 2500 }, { say: 'Finished the long run.' }),
+      'long-run',
+    );
+    await page
+      .getByTestId('assistant-text')
+      .filter({ hasText: 'Finished the long run.' })
+      .waitFor({ timeout: 45_000 });
+    const rows = await page.locator('.vrow').count();
+    expect(rows).toBeGreaterThan(3);
+    expect(rows).toBeLessThan(150);
+    // Scroll to the very top: the first entries render, the last ones leave the DOM.
+    const list = page.getByRole('region', { name: 'Transcript entries' });
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.getByTestId('assistant-text').filter({ hasText: 'Reading many files.' }).waitFor();
+    expect(
+      await page.getByTestId('assistant-text').filter({ hasText: 'Finished the long run.' }).count(),
+    ).toBe(0);
+    expect(await page.locator('.vrow').count()).toBeLessThan(150);
+    await page.getByRole('button', { name: '↓ Latest' }).click();
+    await page.getByTestId('assistant-text').filter({ hasText: 'Finished the long run.' }).waitFor();
+    await shot('13-session-long');
   });
 });

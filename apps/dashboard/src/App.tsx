@@ -66,7 +66,12 @@ export function App() {
               Sign out
             </button>
           ) : null}
-          <button type="button" className="icon-btn" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Keyboard shortcuts"
+            onClick={() => setHelp(true)}
+          >
             ?
           </button>
         </div>
@@ -170,8 +175,8 @@ function Help({ onClose }: { onClose: () => void }) {
           {SHORTCUTS.map(([k, d]) => (
             <tr key={k.join(' ')}>
               <th scope="row">
-                {k.map((part, i) => (
-                  <kbd key={i}>{part}</kbd>
+                {k.map((part) => (
+                  <kbd key={part}>{part}</kbd>
                 ))}
               </th>
               <td>{d}</td>

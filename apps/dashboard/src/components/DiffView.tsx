@@ -30,39 +30,40 @@ export const DiffView = memo(function DiffView({
       {result.hunks.length === 0 ? (
         <p className="muted diff-none">No changes.</p>
       ) : (
-        <div className="diff-body" role="table" aria-label="Changed lines">
-          {result.hunks.map((h) => {
-            if (budget <= 0) return null;
-            const lines = h.lines.slice(0, budget);
-            budget -= lines.length;
-            return (
-              <div key={`${h.oldStart}:${h.newStart}`} role="rowgroup">
-                <div className="diff-hunk" role="row">
-                  <span role="cell">
-                    @@ −{h.oldStart},{h.oldLines} +{h.newStart},{h.newLines} @@
-                  </span>
-                </div>
-                {lines.map((l, i) => (
-                  <div key={i} className={`diff-line diff-${l.op}`} role="row">
-                    <span className="ln" role="cell" aria-label="old line">
-                      {l.oldNo ?? ''}
-                    </span>
-                    <span className="ln" role="cell" aria-label="new line">
-                      {l.newNo ?? ''}
-                    </span>
-                    <span className="sign" role="cell" aria-hidden="true">
-                      {l.op === 'add' ? '+' : l.op === 'del' ? '−' : ' '}
-                    </span>
-                    <span className="code" role="cell">
-                      {l.op === 'add' ? <span className="sr-only">added: </span> : null}
-                      {l.op === 'del' ? <span className="sr-only">removed: </span> : null}
-                      {l.text || ' '}
-                    </span>
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+        <div className="diff-body">
+          <table className="diff-table">
+            <caption className="sr-only">
+              {result.added} lines added, {result.removed} removed
+            </caption>
+            {result.hunks.map((h) => {
+              if (budget <= 0) return null;
+              const lines = h.lines.slice(0, budget);
+              budget -= lines.length;
+              return (
+                <tbody key={`${h.oldStart}:${h.newStart}`}>
+                  <tr className="diff-hunk">
+                    <td colSpan={4}>
+                      @@ −{h.oldStart},{h.oldLines} +{h.newStart},{h.newLines} @@
+                    </td>
+                  </tr>
+                  {lines.map((l) => (
+                    <tr key={`${l.oldNo ?? '-'}:${l.newNo ?? '-'}`} className={`diff-line diff-${l.op}`}>
+                      <td className="ln">{l.oldNo ?? ''}</td>
+                      <td className="ln">{l.newNo ?? ''}</td>
+                      <td className="sign" aria-hidden="true">
+                        {l.op === 'add' ? '+' : l.op === 'del' ? '−' : ' '}
+                      </td>
+                      <td className="code">
+                        {l.op === 'add' ? <span className="sr-only">added: </span> : null}
+                        {l.op === 'del' ? <span className="sr-only">removed: </span> : null}
+                        {l.text || ' '}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
+          </table>
           {!all && total > MAX_LINES ? (
             <button type="button" className="btn btn-small diff-more" onClick={() => setAll(true)}>
               Show all {total} lines

@@ -20,7 +20,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const push = useCallback(
     (text: string, tone: ToastTone = 'info') => {
       const id = next.current++;
-      setToasts((t) => [...t.slice(-4), { id, text, tone }]);
+      setToasts((t) => [...t.slice(-2), { id, text, tone }]);
       setTimeout(() => dismiss(id), tone === 'error' ? 8000 : 4000);
     },
     [dismiss],

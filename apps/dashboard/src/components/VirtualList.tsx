@@ -22,7 +22,7 @@ export function VirtualList<T>({
   label: string;
   className?: string;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const heights = useRef(new Map<string, number>());
   const [measureTick, setMeasureTick] = useState(0);
   const [view, setView] = useState({ top: 0, height: 800 });
@@ -57,7 +57,8 @@ export function VirtualList<T>({
   // biome-ignore lint/correctness/useExhaustiveDependencies: measureTick invalidates measured heights
   const offsets = useMemo(() => {
     const o = new Float64Array(items.length + 1);
-    for (let i = 0; i < items.length; i++) o[i + 1] = o[i]! + (heights.current.get(getKey(items[i]!)) ?? estimate);
+    for (let i = 0; i < items.length; i++)
+      o[i + 1] = o[i]! + (heights.current.get(getKey(items[i]!)) ?? estimate);
     return o;
   }, [items, getKey, estimate, measureTick]);
   const total = offsets[items.length]!;
@@ -95,7 +96,7 @@ export function VirtualList<T>({
   }, [total, items]);
 
   const measure = useCallback(
-    (el: HTMLDivElement | null) => {
+    (el: HTMLLIElement | null) => {
       if (!el || !observer) return;
       observer.observe(el);
       return () => observer.unobserve(el);
@@ -113,20 +114,21 @@ export function VirtualList<T>({
 
   return (
     <div className={`vlist-wrap ${className ?? ''}`}>
-      <div ref={scroller} className="vlist" onScroll={onScroll} tabIndex={0} role="region" aria-label={label}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll it with the keyboard */}
+      <section ref={scroller} className="vlist" onScroll={onScroll} tabIndex={0} aria-label={label}>
         <div style={{ height: total, position: 'relative' }}>
-          <div role="list" style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${offsets[start]}px)` }}>
+          <ul className="vlist-items" style={{ transform: `translateY(${offsets[start]}px)` }}>
             {items.slice(start, end).map((item, i) => {
               const key = getKey(item);
               return (
-                <div key={key} data-vkey={key} ref={measure} role="listitem" className="vrow">
+                <li key={key} data-vkey={key} ref={measure} className="vrow">
                   {render(item, start + i)}
-                </div>
+                </li>
               );
             })}
-          </div>
+          </ul>
         </div>
-      </div>
+      </section>
       {!following && items.length > 0 ? (
         <button type="button" className="btn btn-small jump" onClick={jumpToEnd}>
           ↓ Latest

@@ -52,7 +52,13 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
       </p>
       <label className="field">
         <span>API key</span>
-        <input type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} required />
+        <input
+          type="password"
+          autoComplete="off"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          required
+        />
       </label>
       <button type="submit" className="btn btn-primary">
         Sign in
@@ -66,10 +72,18 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
   const w = 100;
   const h = 24;
   const step = values.length > 1 ? w / (values.length - 1) : w;
-  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`).join(' ');
+  const pts = values
+    .map((v, i) => `${(i * step).toFixed(1)},${(h - (v / max) * (h - 2) - 1).toFixed(1)}`)
+    .join(' ');
   return (
     <svg className="spark" viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" role="img" aria-label={label}>
-      <polyline points={pts} fill="none" stroke="currentColor" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
+      <polyline
+        points={pts}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        vectorEffect="non-scaling-stroke"
+      />
     </svg>
   );
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { diffLines, diffTexts, formatUnified, splitLines, toHunks } from './diff.js';
 
 const ops = (a: string, b: string) =>
-  diffLines(splitLines(a), splitLines(b))!.map((l) => `${l.op === 'add' ? '+' : l.op === 'del' ? '-' : ' '}${l.text}`);
+  diffLines(splitLines(a), splitLines(b))!.map(
+    (l) => `${l.op === 'add' ? '+' : l.op === 'del' ? '-' : ' '}${l.text}`,
+  );
 
 describe('line diff', () => {
   it('splits lines without a phantom last line and handles CRLF', () => {
@@ -89,6 +91,9 @@ describe('line diff', () => {
     const r = diffTexts(a.join('\n'), b.join('\n'));
     expect(performance.now() - t0).toBeLessThan(500);
     expect(r.hunks).toHaveLength(1);
-    expect(r.hunks[0]!.lines.filter((l) => l.op !== 'equal').map((l) => l.text)).toEqual(['row 10000', 'edited']);
+    expect(r.hunks[0]!.lines.filter((l) => l.op !== 'equal').map((l) => l.text)).toEqual([
+      'row 10000',
+      'edited',
+    ]);
   });
 });

@@ -15,7 +15,12 @@ export const ALL_STATES: SessionStatus[] = [
 ];
 
 /** States where a person has to act. */
-export const NEEDS_HUMAN: ReadonlySet<SessionStatus> = new Set(['permission_prompt', 'asking', 'stalled', 'error']);
+export const NEEDS_HUMAN: ReadonlySet<SessionStatus> = new Set([
+  'permission_prompt',
+  'asking',
+  'stalled',
+  'error',
+]);
 export const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'crashed']);
 
 export function statusTone(s: SessionStatus): 'attn' | 'bad' | 'busy' | 'ok' | 'muted' | 'warn' {
@@ -138,7 +143,8 @@ export function filterSessions(sessions: readonly Session[], f: SessionFilter): 
   return sessions.filter((s) => {
     if (f.states === 'needsHuman' && !NEEDS_HUMAN.has(s.status)) return false;
     if (Array.isArray(f.states) && !f.states.includes(s.status)) return false;
-    if (q && ![s.workDir, s.name ?? '', s.title ?? '', s.id].some((v) => v.toLowerCase().includes(q))) return false;
+    if (q && ![s.workDir, s.name ?? '', s.title ?? '', s.id].some((v) => v.toLowerCase().includes(q)))
+      return false;
     const created = Date.parse(s.createdAt);
     return created >= from && created <= to;
   });

@@ -3,9 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents, mergeContent, TranscriptAssembler } from './transcript.js';
 
 let seq = 0;
-function ev<T extends AegisEvent['type']>(type: T, data: Extract<AegisEvent, { type: T }>['data']): AegisEvent {
+function ev<T extends AegisEvent['type']>(
+  type: T,
+  data: Extract<AegisEvent, { type: T }>['data'],
+): AegisEvent {
   seq++;
-  return { id: seq, seq, sessionId: 's1', at: new Date(1700000000000 + seq * 1000).toISOString(), type, data } as AegisEvent;
+  return {
+    id: seq,
+    seq,
+    sessionId: 's1',
+    at: new Date(1700000000000 + seq * 1000).toISOString(),
+    type,
+    data,
+  } as AegisEvent;
 }
 
 describe('transcript assembly', () => {
@@ -80,7 +90,16 @@ describe('transcript assembly', () => {
       { optionId: 'reject', name: 'Reject', kind: 'reject_once' as const },
     ];
     const t = new TranscriptAssembler();
-    t.apply(ev('permission.requested', { requestId: 'r1', toolCallId: 'tc1', title: 'Write a.txt', kind: 'edit', content: [], options }));
+    t.apply(
+      ev('permission.requested', {
+        requestId: 'r1',
+        toolCallId: 'tc1',
+        title: 'Write a.txt',
+        kind: 'edit',
+        content: [],
+        options,
+      }),
+    );
     expect(t.items()[0]).toMatchObject({ kind: 'permission', title: 'Write a.txt', resolution: null });
     t.apply(ev('message.delta', { messageId: 'm2', text: 'x' }));
     t.apply(
@@ -95,7 +114,9 @@ describe('transcript assembly', () => {
     );
     const items = t.items();
     expect(items.map((i) => i.kind)).toEqual(['permission', 'assistant']);
-    expect(items[0]).toMatchObject({ resolution: { outcome: 'selected', optionKind: 'reject_once', waitedMs: 1200 } });
+    expect(items[0]).toMatchObject({
+      resolution: { outcome: 'selected', optionKind: 'reject_once', waitedMs: 1200 },
+    });
   });
 
   it('shows one plan per turn, replaced on update', () => {

@@ -125,7 +125,13 @@ export class TranscriptAssembler {
       case 'turn.started': {
         this.#turnId = e.data.turnId;
         if (e.data.text) {
-          this.#put({ ...base, key: `turn:${e.data.turnId}`, kind: 'user', text: e.data.text, turnId: e.data.turnId });
+          this.#put({
+            ...base,
+            key: `turn:${e.data.turnId}`,
+            kind: 'user',
+            text: e.data.text,
+            turnId: e.data.turnId,
+          });
         }
         return true;
       }
@@ -171,7 +177,11 @@ export class TranscriptAssembler {
           title: d.title ?? prev?.title ?? 'Tool',
           toolKind: d.kind ?? prev?.toolKind ?? null,
           status: d.status ?? prev?.status ?? 'pending',
-          ...('input' in d && d.input !== undefined ? { input: d.input } : prev && 'input' in prev ? { input: prev.input } : {}),
+          ...('input' in d && d.input !== undefined
+            ? { input: d.input }
+            : prev && 'input' in prev
+              ? { input: prev.input }
+              : {}),
           ...('output' in d && d.output !== undefined
             ? { output: d.output }
             : prev && 'output' in prev
@@ -234,7 +244,8 @@ export class TranscriptAssembler {
         this.#closeStreaming();
         this.#turnId = null;
         const r = e.data.stopReason;
-        if (r === 'cancelled') this.#system(e, 'warn', 'Turn interrupted', `after ${fmtMs(e.data.durationMs)}`);
+        if (r === 'cancelled')
+          this.#system(e, 'warn', 'Turn interrupted', `after ${fmtMs(e.data.durationMs)}`);
         else if (r !== 'end_turn') this.#system(e, 'warn', `Turn ended: ${r.replace(/_/g, ' ')}`);
         return true;
       }
@@ -255,7 +266,9 @@ export class TranscriptAssembler {
         this.#closeStreaming();
         const d = e.data;
         const tone = d.status === 'crashed' ? 'error' : 'info';
-        const detail = d.exit?.stderrTail ? d.exit.stderrTail.trim().split('\n').slice(-5).join('\n') : undefined;
+        const detail = d.exit?.stderrTail
+          ? d.exit.stderrTail.trim().split('\n').slice(-5).join('\n')
+          : undefined;
         this.#system(e, tone, `Session ${d.status}: ${d.reason}`, detail);
         return true;
       }
@@ -283,7 +296,10 @@ export class TranscriptAssembler {
  * ACP replaces a tool call's content on update. Diffs shown earlier are kept when the new content
  * carries none (e.g. the final update carries only the output text), so the change stays visible.
  */
-export function mergeContent(prev: ToolContent[] | undefined, next: ToolContent[] | undefined): ToolContent[] {
+export function mergeContent(
+  prev: ToolContent[] | undefined,
+  next: ToolContent[] | undefined,
+): ToolContent[] {
   if (!next) return prev ?? [];
   if (!prev || next.some((c) => c.type === 'diff')) return next;
   const diffs = prev.filter((c) => c.type === 'diff');

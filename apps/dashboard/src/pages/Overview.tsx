@@ -24,7 +24,10 @@ export function Overview() {
 
   const byState = new Map<string, number>();
   for (const s of sessions) byState.set(s.status, (byState.get(s.status) ?? 0) + 1);
-  const waiting = sessions.reduce((n, s) => n + (s.pendingPermissionCount || (s.pendingPermission ? 1 : 0)), 0);
+  const waiting = sessions.reduce(
+    (n, s) => n + (s.pendingPermissionCount || (s.pendingPermission ? 1 : 0)),
+    0,
+  );
   const tokens = sessions.reduce((n, s) => n + s.usage.totalTokens, 0);
   const costKnown = sessions.some((s) => s.usage.costUsd !== null);
   const cost = sessions.reduce((n, s) => n + (s.usage.costUsd ?? 0), 0);
@@ -53,7 +56,9 @@ export function Overview() {
         {loading && !data ? (
           <p className="muted">Loading…</p>
         ) : needHuman.length === 0 ? (
-          <Empty title="Nothing is waiting for you.">Sessions asking for permission or stuck show up here.</Empty>
+          <Empty title="Nothing is waiting for you.">
+            Sessions asking for permission or stuck show up here.
+          </Empty>
         ) : (
           <ul className="attn-list">
             {needHuman.map((s) => (
@@ -68,9 +73,17 @@ export function Overview() {
           <Sparkline values={perDay} label={`Sessions created per day, last 14 days: ${perDay.join(', ')}`} />
           <span className="muted small">created / day, 14 d</span>
         </Metric>
-        <Metric label="Permission requests waiting" value={String(waiting)} tone={waiting ? 'attn' : undefined} />
+        <Metric
+          label="Permission requests waiting"
+          value={String(waiting)}
+          tone={waiting ? 'attn' : undefined}
+        />
         <Metric label="Tokens" value={fmtNumber(tokens)} sub={`${fmtNumber(turns)} turns`} />
-        <Metric label="Cost" value={costKnown ? fmtCost(cost) : '—'} sub={costKnown ? 'reported by agents' : 'not reported'} />
+        <Metric
+          label="Cost"
+          value={costKnown ? fmtCost(cost) : '—'}
+          sub={costKnown ? 'reported by agents' : 'not reported'}
+        />
       </section>
 
       <section aria-labelledby="states-title" className="card">
@@ -88,7 +101,10 @@ export function Overview() {
                   <span className={`dot tone-${statusTone(st)}`} aria-hidden="true" />
                   <span className="state-name">{statusLabel(st)}</span>
                   <span className="bar" aria-hidden="true">
-                    <span className={`bar-fill tone-${statusTone(st)}`} style={{ width: `${(n / sessions.length) * 100}%` }} />
+                    <span
+                      className={`bar-fill tone-${statusTone(st)}`}
+                      style={{ width: `${(n / sessions.length) * 100}%` }}
+                    />
                   </span>
                   <span className="state-n">{n}</span>
                 </li>

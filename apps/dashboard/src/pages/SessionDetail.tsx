@@ -25,7 +25,14 @@ const SESSION_EVENTS = new Set<AegisEvent['type']>([
   'session.ended',
 ]);
 
-const FALLBACK_MODES: PermissionMode[] = ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'];
+const FALLBACK_MODES: PermissionMode[] = [
+  'default',
+  'acceptEdits',
+  'plan',
+  'bypassPermissions',
+  'dontAsk',
+  'auto',
+];
 
 export function SessionDetail({ id }: { id: string }) {
   const toast = useToast();
@@ -123,7 +130,9 @@ export function SessionDetail({ id }: { id: string }) {
 
   const s = session;
   const ended = TERMINAL.has(s.status);
-  const modes = s.availableModes.length ? s.availableModes.map((m) => ({ id: m.id, name: m.name })) : FALLBACK_MODES.map((m) => ({ id: m, name: m }));
+  const modes = s.availableModes.length
+    ? s.availableModes.map((m) => ({ id: m.id, name: m.name }))
+    : FALLBACK_MODES.map((m) => ({ id: m, name: m }));
 
   return (
     <div className="detail">
@@ -172,7 +181,10 @@ export function SessionDetail({ id }: { id: string }) {
             >
               Interrupt
             </button>
-            <KillButton disabled={ended || busy !== null} onKill={() => act('Kill', () => api().killSession(s.id), 'Session killed')} />
+            <KillButton
+              disabled={ended || busy !== null}
+              onKill={() => act('Kill', () => api().killSession(s.id), 'Session killed')}
+            />
           </div>
         </div>
 
@@ -192,7 +204,10 @@ export function SessionDetail({ id }: { id: string }) {
         ) : null}
 
         {s.problem ? (
-          <div className={`banner ${s.status === 'rate_limit' || s.status === 'stalled' ? 'tone-warn' : 'tone-bad'}`} role="alert">
+          <div
+            className={`banner ${s.status === 'rate_limit' || s.status === 'stalled' ? 'tone-warn' : 'tone-bad'}`}
+            role="alert"
+          >
             <strong>{s.problem.message}</strong>
             {s.problem.hint ? <span> — {s.problem.hint}</span> : null}
           </div>
@@ -295,10 +310,14 @@ function PermissionPanel({
     ref.current?.focus();
   }, [p.requestId]);
   return (
-    <section ref={ref} tabIndex={-1} className="card permission" aria-labelledby="perm-title" role="alertdialog">
-      <h2 id="perm-title">
-        Permission requested{p.kind ? <span className="chip">{p.kind}</span> : null}
-      </h2>
+    <section
+      ref={ref}
+      tabIndex={-1}
+      className="card permission"
+      aria-labelledby="perm-title"
+      role="alertdialog"
+    >
+      <h2 id="perm-title">Permission requested{p.kind ? <span className="chip">{p.kind}</span> : null}</h2>
       <p className="perm-what">{p.title}</p>
       {session.pendingPermissionCount > 1 ? (
         <p className="muted small">{session.pendingPermissionCount - 1} more waiting after this one.</p>
@@ -351,7 +370,13 @@ function SendBox({
         rows={2}
         value={text}
         disabled={disabled}
-        placeholder={disabled ? 'The session has ended.' : working ? 'Queued after the running turn… (Enter to send)' : 'Send a follow-up (Enter to send, Shift+Enter for a new line)'}
+        placeholder={
+          disabled
+            ? 'The session has ended.'
+            : working
+              ? 'Queued after the running turn… (Enter to send)'
+              : 'Send a follow-up (Enter to send, Shift+Enter for a new line)'
+        }
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -483,11 +508,17 @@ const ItemView = memo(function ItemView({ item }: { item: TranscriptItem }) {
       );
     case 'tool':
       return (
-        <div className={`entry entry-tool status-${item.status}`} data-testid="tool-call" data-status={item.status}>
+        <div
+          className={`entry entry-tool status-${item.status}`}
+          data-testid="tool-call"
+          data-status={item.status}
+        >
           <div className="tool-head">
             <span className="tool-kind">{item.toolKind ?? 'tool'}</span>
             <span className="tool-title">{item.title}</span>
-            <span className={`chip tool-status tone-${toolTone(item.status)}`}>{item.status.replace('_', ' ')}</span>
+            <span className={`chip tool-status tone-${toolTone(item.status)}`}>
+              {item.status.replace('_', ' ')}
+            </span>
           </div>
           {item.locations.length ? (
             <div className="mono small muted">
@@ -495,7 +526,9 @@ const ItemView = memo(function ItemView({ item }: { item: TranscriptItem }) {
             </div>
           ) : null}
           <ContentView content={item.content} />
-          {item.input !== undefined && !isEmptyObject(item.input) ? <JsonBlock label="Input" value={item.input} /> : null}
+          {item.input !== undefined && !isEmptyObject(item.input) ? (
+            <JsonBlock label="Input" value={item.input} />
+          ) : null}
           {item.output !== undefined && !item.content.some((c) => c.type === 'text') ? (
             <JsonBlock label="Output" value={item.output} />
           ) : null}
@@ -513,7 +546,11 @@ const ItemView = memo(function ItemView({ item }: { item: TranscriptItem }) {
               : 'allowed'
             : 'rejected';
       return (
-        <div className={`entry entry-permission ${r ? '' : 'open'}`} data-testid="permission-entry" data-verdict={verdict}>
+        <div
+          className={`entry entry-permission ${r ? '' : 'open'}`}
+          data-testid="permission-entry"
+          data-verdict={verdict}
+        >
           <span className="perm-icon" aria-hidden="true">
             ⚑
           </span>
@@ -537,6 +574,7 @@ const ItemView = memo(function ItemView({ item }: { item: TranscriptItem }) {
           <div className="who">Plan</div>
           <ol className="plan">
             {item.entries.map((p, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a plan is replaced as a whole; position is its identity
               <li key={i} className={`plan-${p.status}`}>
                 <span className="plan-box" aria-hidden="true">
                   {p.status === 'completed' ? '✓' : p.status === 'in_progress' ? '◐' : '○'}
@@ -563,21 +601,26 @@ function ContentView({ content }: { content: ToolContent[] }) {
   if (!content.length) return null;
   return (
     <div className="content">
-      {content.map((c, i) =>
+      {keyed(content).map(([k, c]) =>
         c.type === 'diff' ? (
-          <DiffView key={i} path={c.path} oldText={c.oldText} newText={c.newText} />
+          <DiffView key={k} path={c.path} oldText={c.oldText} newText={c.newText} />
         ) : c.type === 'text' ? (
-          <pre key={i} className="pre">
+          <pre key={k} className="pre">
             {c.text}
           </pre>
         ) : (
-          <div key={i} className="muted small">
+          <div key={k} className="muted small">
             Terminal {c.terminalId}
           </div>
         ),
       )}
     </div>
   );
+}
+
+/** Tool content is replaced as a whole, so its position is its identity. */
+function keyed(content: ToolContent[]): [string, ToolContent][] {
+  return content.map((c, n) => [`${c.type}:${n}`, c]);
 }
 
 function JsonBlock({ label, value }: { label: string; value: unknown }) {

@@ -5,10 +5,10 @@ import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
 import {
   ALL_STATES,
+  filterSessions,
   fmtAgo,
   fmtCost,
   fmtNumber,
-  filterSessions,
   type SessionFilter,
   sessionName,
   sessionsCsv,
@@ -34,17 +34,15 @@ export function Sessions() {
     return () => window.removeEventListener('aegis:focus-search', focus);
   }, []);
 
-  const filter: SessionFilter = {
-    states: state === 'all' ? 'all' : state === 'needsHuman' ? 'needsHuman' : [state as SessionStatus],
-    text,
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-  };
-  const rows = useMemo(
-    () => filterSessions(data?.sessions ?? [], filter),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: filter is derived from these
-    [data, state, text, from, to],
-  );
+  const rows = useMemo(() => {
+    const filter: SessionFilter = {
+      states: state === 'all' ? 'all' : state === 'needsHuman' ? 'needsHuman' : [state as SessionStatus],
+      text,
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    };
+    return filterSessions(data?.sessions ?? [], filter);
+  }, [data, state, text, from, to]);
 
   const exportCsv = () => {
     const blob = new Blob([sessionsCsv(rows)], { type: 'text/csv;charset=utf-8' });
@@ -73,7 +71,7 @@ export function Sessions() {
         <h2 id="list-title" className="sr-only">
           Session list
         </h2>
-        <form className="filters" role="search" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
+        <form className="filters" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
           <label className="field grow">
             <span>Search</span>
             <input
@@ -225,7 +223,12 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         ...(agent ? { agent } : {}),
       });
       localStorage.setItem(WORKDIR_KEY, workDir.trim());
-      toast(res.reused ? `Reused idle session ${sessionName(res.session)}` : `Session ${sessionName(res.session)} created`, 'ok');
+      toast(
+        res.reused
+          ? `Reused idle session ${sessionName(res.session)}`
+          : `Session ${sessionName(res.session)} created`,
+        'ok',
+      );
       setPrompt('');
       setName('');
       onCreated();
@@ -262,7 +265,11 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         </label>
         <label className="field">
           <span>Permission mode</span>
-          <select name="permissionMode" value={mode} onChange={(e) => setMode(e.target.value as PermissionMode)}>
+          <select
+            name="permissionMode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as PermissionMode)}
+          >
             {MODES.map((m) => (
               <option key={m} value={m}>
                 {m}
