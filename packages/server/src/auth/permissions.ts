@@ -86,3 +86,13 @@ export function isAllowed(rule: PermissionRule | undefined, role: string | undef
   if (rule === 'public') return true;
   return role !== undefined && (rule as readonly string[]).includes(role);
 }
+
+/** The matrix as a Markdown table (docs/security.md embeds it; a test keeps the two in sync). */
+export function permissionTable(): string {
+  const roles = ['admin', 'operator', 'viewer'] as const;
+  const rows = Object.entries(PERMISSIONS).map(([op, rule]) => {
+    const cells = roles.map((r) => (rule === 'public' || isAllowed(rule, r) ? 'yes' : '—'));
+    return `| \`${op}\` | ${cells.join(' | ')} | ${rule === 'public' ? 'yes' : '—'} |`;
+  });
+  return ['| operation | admin | operator | viewer | no key |', '|---|---|---|---|---|', ...rows].join('\n');
+}

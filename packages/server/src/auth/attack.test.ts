@@ -1,0 +1,387 @@
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { script } from '@aegis/testkit';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../server.js';
+import { type Booted, boot, firstFrame } from './__fixtures__/attack-server.js';
+
+let s: Booted;
+let admin: string;
+let opA: string;
+let opB: string;
+let viewer: string;
+let sessionA: string;
+const workA = () => join(s.work, 'a');
+
+const countSessions = async () => (await s.call('GET', '/v1/sessions?limit=100', { token: admin })).body.total as number;
+const auditCount = async () => (await s.call('GET', '/v1/audit?limit=10000', { token: admin })).body.records.length as number;
+
+beforeAll(async () => {
+  s = await boot({ limits: { authFailuresPerMinute: 10_000, requestsPerMinute: 10_000 }, bodyLimitBytes: 64 * 1024 });
+  admin = await s.key('admin'); // zero-config: the first key needs no credential
+  opA = await s.key('operator', admin);
+  opB = await s.key('operator', admin);
+  viewer = await s.key('viewer', admin);
+  mkdirSync(workA());
+  const created = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: workA() } });
+  expect(created.status).toBe(201);
+  sessionA = created.body.session.id;
+});
+afterAll(() => s.server.close());
+
+describe('authentication', () => {
+  it('refuses requests without a token once a key exists, and changes nothing', async () => {
+    const before = await countSessions();
+    const res = await s.call('POST', '/v1/sessions', { body: { workDir: workA() } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+    expect(await countSessions()).toBe(before);
+  });
+
+  it.each([
+    ['a wrong key', 'aegis_wrong'],
+    ['an empty bearer', ''],
+    ['a very long bearer', 'x'.repeat(5000)],
+  ])('refuses %s with 401', async (_label, token) => {
+    const res = await s.call('GET', '/v1/sessions', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers health to anyone, but only the status without a key', async () => {
+    const anonymous = await s.call('GET', '/v1/health');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ status: 'ok' });
+    const known = await s.call('GET', '/v1/health', { token: viewer });
+    expect(known.body).toMatchObject({ status: 'ok', version: expect.any(String) });
+  });
+
+  it('never accepts an API key in the query string', async () => {
+    const res = await s.call('GET', `/v1/sessions?token=${admin}`);
+    expect(res.status).toBe(401);
+    const sse = await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events?token=${opA}`);
+    expect(sse.status).toBe(401);
+  });
+
+  it('refuses to listen on a public address with no credential, saying how to create a key', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-public-')));
+    await expect(
+      startServer({ ignoreEnv: true, config: { host: '0.0.0.0', port: 0, stateDir: root } }),
+    ).rejects.toThrow(/ag keys create/);
+  });
+});
+
+describe('roles', () => {
+  it('a viewer cannot create, send, approve or kill, and nothing changes', async () => {
+    const before = await countSessions();
+    const attempts = [
+      s.call('POST', '/v1/sessions', { token: viewer, body: { workDir: workA() } }),
+      s.call('POST', `/v1/sessions/${sessionA}/send`, { token: viewer, body: { text: 'hi' } }),
+      s.call('POST', `/v1/sessions/${sessionA}/approve`, { token: viewer, body: {} }),
+      s.call('DELETE', `/v1/sessions/${sessionA}`, { token: viewer }),
+      s.call('POST', '/v1/auth/keys', { token: viewer, body: { name: 'x', role: 'admin' } }),
+      s.call('GET', '/v1/audit', { token: viewer }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    expect(await countSessions()).toBe(before);
+    expect((await s.call('GET', `/v1/sessions/${sessionA}`, { token: admin })).body.status).toBe('idle');
+  });
+
+  it('an operator cannot manage keys or read the audit log', async () => {
+    expect((await s.call('GET', '/v1/auth/keys', { token: opA })).status).toBe(403);
+    expect((await s.call('GET', '/v1/audit', { token: opA })).status).toBe(403);
+  });
+});
+
+describe('ownership', () => {
+  it.each([
+    ['GET', ''],
+    ['POST', '/send', { text: 'hi' }],
+    ['POST', '/approve', {}],
+    ['POST', '/reject', {}],
+    ['POST', '/interrupt'],
+    ['POST', '/mode', { mode: 'plan' }],
+    ['GET', '/read'],
+    ['GET', '/transcript/cursor'],
+    ['DELETE', ''],
+  ])("another operator gets 404 for %s /v1/sessions/{A's}%s", async (method, suffix, body?: unknown) => {
+    const res = await s.call(method, `/v1/sessions/${sessionA}${suffix}`, { token: opB, body });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('SESSION_NOT_FOUND');
+    const after = await s.call('GET', `/v1/sessions/${sessionA}`, { token: opA });
+    expect(after.body.status).toBe('idle');
+    expect(after.body.permissionMode).not.toBe('plan');
+  });
+
+  it("another operator's event stream of the session is 404 and its list omits it", async () => {
+    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${opB}` })).status).toBe(404);
+    const list = await s.call('GET', '/v1/sessions', { token: opB });
+    expect(list.body.sessions.map((x: { id: string }) => x.id)).not.toContain(sessionA);
+  });
+
+  it('session reuse never crosses owners', async () => {
+    const b = await s.call('POST', '/v1/sessions', { token: opB, body: { workDir: workA() } });
+    expect(b.status).toBe(201);
+    expect(b.body.reused).toBe(false);
+    expect(b.body.session.id).not.toBe(sessionA);
+    const a = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: workA() } });
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ reused: true, session: { id: sessionA } });
+    await s.call('DELETE', `/v1/sessions/${b.body.session.id}`, { token: opB });
+  });
+
+  it('an admin sees every owner’s session', async () => {
+    expect((await s.call('GET', `/v1/sessions/${sessionA}`, { token: admin })).status).toBe(200);
+  });
+});
+
+describe('event-stream tokens', () => {
+  const mint = (token: string, sessionId?: string) =>
+    s.call('POST', '/v1/auth/sse-token', { token, body: sessionId ? { sessionId } : {} });
+
+  it('streams once, then the same token is refused', async () => {
+    const { body } = await mint(opA, sessionA);
+    const url = `${s.server.url}/v1/sessions/${sessionA}/events?token=${body.token}`;
+    const first = await firstFrame(url);
+    expect(first.status).toBe(200);
+    expect(first.data).toMatchObject({ sessionId: sessionA, type: 'session.created' });
+    expect((await firstFrame(url)).status).toBe(401);
+  });
+
+  it('a token scoped to one session does not open another', async () => {
+    const other = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: s.work } });
+    const { body } = await mint(opA, sessionA);
+    const res = await firstFrame(`${s.server.url}/v1/sessions/${other.body.session.id}/events?token=${body.token}`);
+    expect(res.status).toBe(401);
+    await s.call('DELETE', `/v1/sessions/${other.body.session.id}`, { token: opA });
+  });
+
+  it("an owner's unscoped token never streams another owner's session", async () => {
+    const { body } = await mint(opB);
+    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events?token=${body.token}`)).status).toBe(404);
+  });
+
+  it("minting for another owner's session is 404", async () => {
+    expect((await mint(opB, sessionA)).status).toBe(404);
+  });
+
+  it('a non-admin token does not open the global stream', async () => {
+    const { body } = await mint(opA);
+    expect((await firstFrame(`${s.server.url}/v1/events?token=${body.token}`)).status).toBe(403);
+  });
+
+  it('is accepted nowhere else: not as a bearer, not in other query strings', async () => {
+    const one = (await mint(opA)).body.token;
+    expect((await s.call('GET', '/v1/sessions', { token: one })).status).toBe(401);
+    const two = (await mint(opA)).body.token;
+    expect((await s.call('GET', `/v1/sessions?token=${two}`)).status).toBe(401);
+    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${two}` })).status).toBe(401);
+  });
+});
+
+describe('inputs', () => {
+  it('rejects a symlink that escapes the allowed directories, and creates nothing', async () => {
+    const outside = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-outside-')));
+    const link = join(s.work, 'escape');
+    symlinkSync(outside, link);
+    const before = await countSessions();
+    const res = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: link } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('WORKDIR_DENIED');
+    expect(await countSessions()).toBe(before);
+  });
+
+  it('rejects a .. escape, and creates nothing', async () => {
+    const before = await countSessions();
+    const res = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: `${s.work}/../state` } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('WORKDIR_DENIED');
+    expect(await countSessions()).toBe(before);
+  });
+
+  it.each([
+    ['an oversized body', () => ({ raw: JSON.stringify({ workDir: workA(), prompt: 'x'.repeat(100_000) }) }), 413, 'PAYLOAD_TOO_LARGE'],
+    ['malformed JSON', () => ({ raw: '{"workDir": ' }), 400, 'BAD_REQUEST'],
+    ['an over-long name', () => ({ body: { workDir: workA(), name: 'n'.repeat(201) } }), 400, 'VALIDATION_FAILED'],
+    ['a wrong type', () => ({ body: { workDir: 42 } }), 400, 'VALIDATION_FAILED'],
+  ])('rejects %s with its status and creates nothing', async (_label, make, status, code) => {
+    const before = await countSessions();
+    const res = await s.call('POST', '/v1/sessions', { token: opA, ...make() });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(await countSessions()).toBe(before);
+  });
+
+  it('strips LD_*, DYLD_*, NODE_OPTIONS and AEGIS_* from a session env', async () => {
+    const dir = join(s.work, 'env');
+    mkdirSync(dir);
+    const res = await s.call('POST', '/v1/sessions', {
+      token: opA,
+      body: {
+        workDir: dir,
+        env: { LD_PRELOAD: '/x.so', DYLD_INSERT_LIBRARIES: '/y', NODE_OPTIONS: '--require=/z', AEGIS_AUTH_TOKEN: 'zz', SAFE_VAR: 'ok' },
+        prompt: script({ echoEnv: ['LD_PRELOAD', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS', 'AEGIS_AUTH_TOKEN', 'SAFE_VAR'] }),
+      },
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.session.id;
+    let reply: string | undefined;
+    for (let i = 0; i < 200 && !reply; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const read = await s.call('GET', `/v1/sessions/${id}/read`, { token: opA });
+      reply = (read.body.entries as { text?: string }[]).find((e) => e.text?.startsWith('{"LD_PRELOAD"'))?.text;
+    }
+    const echoed = JSON.parse(reply ?? '{}');
+    expect(echoed).toEqual({ LD_PRELOAD: null, DYLD_INSERT_LIBRARIES: null, NODE_OPTIONS: null, AEGIS_AUTH_TOKEN: null, SAFE_VAR: 'ok' });
+    await s.call('DELETE', `/v1/sessions/${id}`, { token: opA });
+  });
+});
+
+describe('keys', () => {
+  it('lists keys without secrets or hashes', async () => {
+    const res = await s.call('GET', '/v1/auth/keys', { token: admin });
+    expect(res.status).toBe(200);
+    for (const secret of [admin, opA, opB, viewer]) expect(res.text).not.toContain(secret);
+    expect(res.text).not.toMatch(/hash/i);
+    expect(res.body.keys.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('rotation keeps the identity; the old secret works through the grace period only', async () => {
+    const old = await s.key('operator', admin);
+    const mine = await s.call('POST', '/v1/sessions', { token: old, body: { workDir: s.work } });
+    const keyId = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;
+    const graced = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, { token: admin, body: { gracePeriodSeconds: 600 } });
+    expect(graced.status).toBe(200);
+    const fresh = graced.body.secret;
+    expect((await s.call('GET', '/v1/sessions', { token: old })).status).toBe(200);
+    expect((await s.call('GET', `/v1/sessions/${mine.body.session.id}`, { token: fresh })).status).toBe(200);
+    const now = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, { token: admin, body: { gracePeriodSeconds: 0 } });
+    expect((await s.call('GET', '/v1/sessions', { token: fresh })).status).toBe(401);
+    expect((await s.call('GET', '/v1/sessions', { token: old })).status).toBe(401);
+    expect((await s.call('GET', '/v1/sessions', { token: now.body.secret })).status).toBe(200);
+    await s.call('DELETE', `/v1/sessions/${mine.body.session.id}`, { token: now.body.secret });
+  });
+
+  it('a revoked key and an expired key are refused', async () => {
+    const doomed = await s.key('viewer', admin);
+    const id = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;
+    expect((await s.call('DELETE', `/v1/auth/keys/${id}`, { token: admin })).body.status).toBe('revoked');
+    expect((await s.call('GET', '/v1/sessions', { token: doomed })).status).toBe(401);
+    const expired = await s.key('viewer', admin, { expiresAt: '2020-01-01T00:00:00Z' });
+    expect((await s.call('GET', '/v1/sessions', { token: expired })).status).toBe(401);
+  });
+});
+
+describe('audit', () => {
+  it('records who did what to which session, including denials', async () => {
+    const res = await s.call('GET', `/v1/audit?sessionId=${sessionA}`, { token: admin });
+    expect(res.status).toBe(200);
+    const actions = res.body.records.map((r: { action: string; outcome: string }) => `${r.action}:${r.outcome}`);
+    expect(actions).toContain('approvePermission:403');
+    expect(actions).toContain('sendMessage:404');
+    const keyIds = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.map((k: { id: string }) => k.id);
+    const created = (await s.call('GET', '/v1/audit?action=createSession', { token: admin })).body.records;
+    expect(created[0]).toMatchObject({ actorId: keyIds[1], actorRole: 'operator', target: sessionA, outcome: '201' });
+    const byActor = (await s.call('GET', `/v1/audit?actor=${keyIds[2]}`, { token: admin })).body.records;
+    expect(byActor.length).toBeGreaterThan(0);
+    expect(byActor.every((r: { actorId: string }) => r.actorId === keyIds[2])).toBe(true);
+  });
+
+  it('exports CSV and NDJSON', async () => {
+    const csv = await s.call('GET', '/v1/audit?format=csv&action=createApiKey', { token: admin });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.text.split('\n')[0]).toBe('id,at,actorId,actorRole,action,target,outcome,details,prevHash,hash');
+    const nd = await s.call('GET', '/v1/audit?format=ndjson&action=createApiKey', { token: admin });
+    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBe(csv.text.trim().split('\n').length - 1);
+    expect(lines.every((r) => r.action === 'createApiKey')).toBe(true);
+  });
+
+  it('never holds a secret: not in the audit log, events, responses or logs', async () => {
+    const audit = await s.call('GET', '/v1/audit?limit=10000', { token: admin });
+    const events = JSON.stringify(await s.server.aegis.events({ limit: 100_000 }));
+    const list = (await s.call('GET', '/v1/auth/keys', { token: admin })).text;
+    const logs = s.logs.join('');
+    for (const secret of [admin, opA, opB, viewer, '/x.so', '--require=/z']) {
+      expect(audit.text).not.toContain(secret);
+      expect(events).not.toContain(secret);
+      expect(list).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('verify reports exactly the record edited in the SQLite file', async () => {
+    const ok = await s.call('GET', '/v1/audit?verify=true&limit=1', { token: admin });
+    expect(ok.body.verification).toMatchObject({ ok: true, firstBroken: null });
+    const total = await auditCount();
+    const target = Math.ceil(total / 2);
+    const raw = new Database(s.dbPath);
+    raw.prepare("UPDATE audit_log SET outcome = '200' WHERE id = ?").run(target);
+    raw.close();
+    const broken = await s.call('GET', '/v1/audit?verify=true&limit=1', { token: admin });
+    expect(broken.body.verification).toEqual({
+      ok: false,
+      checked: target - 1,
+      firstBroken: { id: target, reason: 'hash_mismatch' },
+    });
+  });
+});
+
+describe('limits', () => {
+  it('answers 429 with Retry-After after too many failed authentications from one address', async () => {
+    const l = await boot({ limits: { authFailuresPerMinute: 3 } });
+    try {
+      const good = await l.key('admin');
+      for (let i = 0; i < 3; i++) expect((await l.call('GET', '/v1/sessions', { token: 'wrong' })).status).toBe(401);
+      const limited = await l.call('GET', '/v1/sessions', { token: 'wrong' });
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('RATE_LIMITED');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Blocked addresses cannot use the window to test guesses, even a right one.
+      expect((await l.call('GET', '/v1/sessions', { token: good })).status).toBe(429);
+      expect((await l.call('GET', '/v1/health')).status).toBe(200);
+    } finally {
+      await l.server.close();
+    }
+  });
+
+  it('limits requests per key', async () => {
+    const l = await boot({ limits: { requestsPerMinute: 3 } });
+    try {
+      const a = await l.key('admin');
+      const v = await l.key('viewer', a);
+      for (let i = 0; i < 3; i++) expect((await l.call('GET', '/v1/sessions', { token: v })).status).toBe(200);
+      const limited = await l.call('GET', '/v1/sessions', { token: v });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBeTruthy();
+      expect((await l.call('GET', '/v1/auth/keys', { token: a })).status).toBe(200);
+    } finally {
+      await l.server.close();
+    }
+  });
+
+  it('caps live sessions per key and globally, and creates nothing past a cap', async () => {
+    const l = await boot({ limits: { sessionsPerKey: 1, sessionsGlobal: 2 } });
+    try {
+      const a = await l.key('admin');
+      const [o1, o2] = [await l.key('operator', a), await l.key('operator', a)];
+      for (const d of ['1', '2', '3', '4']) mkdirSync(join(l.work, d));
+      const dir = (d: string) => ({ workDir: join(l.work, d) });
+      expect((await l.call('POST', '/v1/sessions', { token: o1, body: dir('1') })).status).toBe(201);
+      const perKey = await l.call('POST', '/v1/sessions', { token: o1, body: dir('2') });
+      expect(perKey.status).toBe(429);
+      expect(perKey.body.error.message).toMatch(/sessionsPerKey/);
+      expect((await l.call('POST', '/v1/sessions', { token: o2, body: dir('3') })).status).toBe(201);
+      const global = await l.call('POST', '/v1/sessions', { token: a, body: dir('4') });
+      expect(global.status).toBe(429);
+      expect(global.body.error.message).toMatch(/sessionsGlobal/);
+      expect((await l.call('GET', '/v1/sessions', { token: a })).body.total).toBe(2);
+    } finally {
+      await l.server.close();
+    }
+  });
+});
