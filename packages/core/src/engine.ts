@@ -216,17 +216,23 @@ export function createAegis(options: CreateAegisOptions) {
       });
       const session = new LiveSession(record, deps);
       live.set(record.id, session);
-      await session.emit({
-        type: 'session.created',
-        data: {
-          name: record.name,
-          workDir,
-          agent: agentName,
-          permissionMode: record.permissionMode,
-          model: record.model,
-          parentId: record.parentId,
-        },
-      });
+      try {
+        await session.emit({
+          type: 'session.created',
+          data: {
+            name: record.name,
+            workDir,
+            agent: agentName,
+            permissionMode: record.permissionMode,
+            model: record.model,
+            parentId: record.parentId,
+          },
+        });
+      } catch (err) {
+        // Not recorded (e.g. the store is unavailable): no agent was started, so nothing is live.
+        live.delete(record.id);
+        throw err;
+      }
       const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
       try {
         await session.start(options.agent, {
