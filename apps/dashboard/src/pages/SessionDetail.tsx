@@ -203,6 +203,8 @@ export function SessionDetail({ id }: { id: string }) {
           />
         ) : null}
 
+        <QuestionNotice session={s} />
+
         {s.problem ? (
           <div
             className={`banner ${s.status === 'rate_limit' || s.status === 'stalled' ? 'tone-warn' : 'tone-bad'}`}
@@ -338,6 +340,38 @@ function PermissionPanel({
         </button>
         <span className="muted small">asked {fmtAgo(p.requestedAt)}</span>
       </div>
+    </section>
+  );
+}
+
+interface PendingQuestionView {
+  message: string;
+  questions?: { id: string; question: string; options?: { value: string; label: string }[] }[];
+}
+
+/** A question the agent asked (status `asking`). Answering needs an `answerQuestion` client method. */
+function QuestionNotice({ session }: { session: Session }) {
+  const q = (session as { pendingQuestion?: PendingQuestionView | null }).pendingQuestion;
+  if (!q) return null;
+  return (
+    <section className="card permission" aria-label="Question from the agent">
+      <h2>The agent asks</h2>
+      <p className="perm-what">{q.message}</p>
+      {q.questions?.map((qq) => (
+        <div key={qq.id}>
+          <p>{qq.question}</p>
+          {qq.options?.length ? (
+            <ul className="small">
+              {qq.options.map((o) => (
+                <li key={o.value}>{o.label}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ))}
+      <p className="muted small">
+        Answer it with the send box below, or over the API (POST /v1/sessions/{'{id}'}/answer).
+      </p>
     </section>
   );
 }
