@@ -1,0 +1,87 @@
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAcpDriver } from '@aegis/acp-runtime';
+import { createAegis, createMemoryStore } from '@aegis/core';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
+import { redactForAudit } from './audit-trail.js';
+
+const work = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-audit-')));
+const store = createMemoryStore();
+const driver = createAcpDriver({
+  agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
+  defaultAgent: 'scripted',
+});
+const aegis = createAegis({
+  agent: driver,
+  store,
+  policy: ({ request }) => (request.title.startsWith('Write') ? { decision: 'allow', rule: 'allow-writes' } : undefined),
+});
+const app = createApp({ aegis, agents: driver.agents, security: { apiKeys: store.apiKeys, audit: store.audit } });
+afterAll(() => aegis.close());
+
+const records = () => store.audit.list({ limit: 1000 });
+
+describe('audit trail', () => {
+  it('audits a permission answered by policy, with the rule', async () => {
+    const res = await app.request('/v1/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workDir: work,
+        prompt: script({ tool: { title: 'Write a.txt', kind: 'edit', permission: true } }),
+      }),
+    });
+    const { session } = (await res.json()) as { session: { id: string } };
+    for (let i = 0; i < 200 && !(await records()).some((r) => r.action === 'permission.policy'); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const policy = (await records()).find((r) => r.action === 'permission.policy');
+    expect(policy).toMatchObject({
+      actorRole: 'policy',
+      target: session.id,
+      outcome: 'allow_once',
+      details: { rule: 'allow-writes' },
+    });
+  });
+
+  it('audits every mutating request once, with actor, operation, target and outcome', async () => {
+    const before = (await records()).length;
+    await app.request('/v1/sessions/nope/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    await app.request('/v1/sessions');
+    const added = (await records()).slice(before);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({
+      actorId: 'local',
+      actorRole: 'admin',
+      action: 'sendMessage',
+      target: 'nope',
+      outcome: '404',
+      details: { method: 'POST', path: '/v1/sessions/nope/send', error: 'SESSION_NOT_FOUND', body: { text: 'hi' } },
+    });
+  });
+
+  it('redacts secret-looking fields and env values, and cuts long strings', () => {
+    expect(
+      redactForAudit({
+        name: 'x',
+        apiKey: 'k',
+        nested: { password: 'p', token: 't' },
+        env: { ANTHROPIC_API_KEY: 'sk-1', FOO: 'bar' },
+        prompt: 'y'.repeat(500),
+      }),
+    ).toEqual({
+      name: 'x',
+      apiKey: '[redacted]',
+      nested: { password: '[redacted]', token: '[redacted]' },
+      env: { ANTHROPIC_API_KEY: '[redacted]', FOO: '[redacted]' },
+      prompt: `${'y'.repeat(200)}…`,
+    });
+  });
+});
