@@ -19,20 +19,12 @@ import {
   promptParams,
   readInitialize,
   toAegisError,
-  toPermissionRequest,
   toElicitationResponse,
+  toPermissionRequest,
   toPermissionResponse,
   toQuestionRequest,
   toStopReason,
 } from './translate.js';
-
-export interface SessionLaunch {
-  agentName: string;
-  proc: AgentProcess;
-  options: AgentStartOptions;
-  sink: AgentSink;
-  startTimeoutMs: number;
-}
 
 const CLIENT_VERSION = '0.1.0';
 const isRpcError = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'number';
@@ -62,11 +54,26 @@ function deliver(fn: () => void): void {
 }
 
 /**
- * Connects ACP over the process's stdio, runs `initialize` → `session/new`, and returns the handle.
- * On failure the process is killed and awaited before the returned promise rejects.
+ * An agent process with ACP connected and `initialize` done, but no session yet: what the warm pool
+ * holds. `open()` runs `session/new` for one Aegis session and may be called once.
  */
-export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle> {
-  const { agentName, proc, options, sink } = launch;
+export interface ConnectedAgent {
+  readonly agentName: string;
+  readonly proc: AgentProcess;
+  open(options: AgentStartOptions, sink: AgentSink, startTimeoutMs: number): Promise<AgentHandle>;
+}
+
+/**
+ * Connects ACP over the process's stdio and runs `initialize`. Until `open()` binds a sink, agent
+ * updates are dropped and permission requests answered `cancelled` (an agent sends none before
+ * `session/new`). On failure the process is killed and awaited before the promise rejects.
+ */
+export async function connectAgent(
+  agentName: string,
+  proc: AgentProcess,
+  startTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ConnectedAgent> {
   const translator = new AcpTranslator();
   let fatal: AegisError | null = null;
   let rejectFatal: (err: AegisError) => void = () => {};
@@ -78,9 +85,13 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
     rejectFatal(err);
   };
   let started = false;
+  let sink: AgentSink | null = null;
+  let workDir = '';
   let turn = new AbortController();
   const emit = (bodies: AgentEventBody[]) => {
-    for (const body of bodies) deliver(() => sink.update(body));
+    const to = sink;
+    if (!to) return;
+    for (const body of bodies) deliver(() => to.update(body));
   };
 
   const input = (Readable.toWeb(proc.child.stdout) as unknown as ReadableStream<Uint8Array>).pipeThrough(
@@ -101,13 +112,14 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
   const connection = client({ name: 'aegis' })
     .onNotification(methods.client.session.update, ({ params }) => emit(translator.translate(params.update)))
     .onRequest(methods.client.session.requestPermission, async ({ params, signal }) => {
+      const to = sink;
       const aborted = AbortSignal.any([signal, turn.signal]);
-      if (aborted.aborted) return toPermissionResponse({ outcome: 'cancelled' });
+      if (!to || aborted.aborted) return toPermissionResponse({ outcome: 'cancelled' });
       const cancelled = new Promise<PermissionDecision>((resolve) =>
         aborted.addEventListener('abort', () => resolve({ outcome: 'cancelled' }), { once: true }),
       );
       const decision = await Promise.race([
-        sink
+        to
           .requestPermission(toPermissionRequest(params), aborted)
           .catch(() => ({ outcome: 'cancelled' }) as const),
         cancelled,
@@ -115,24 +127,25 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
       return toPermissionResponse(decision);
     })
     .onRequest(methods.client.elicitation.create, async ({ params, signal }) => {
+      const to = sink;
       const question = toQuestionRequest(params);
       if (!question) return { action: 'decline' };
       const aborted = AbortSignal.any([signal, turn.signal]);
-      if (aborted.aborted) return { action: 'cancel' };
+      if (!to || aborted.aborted) return { action: 'cancel' };
       const cancelled = new Promise<QuestionAnswer>((resolve) =>
         aborted.addEventListener('abort', () => resolve({ outcome: 'cancelled' }), { once: true }),
       );
       const answer = await Promise.race([
-        sink.askQuestion(question, aborted).catch(() => ({ outcome: 'cancelled' }) as const),
+        to.askQuestion(question, aborted).catch(() => ({ outcome: 'cancelled' }) as const),
         cancelled,
       ]);
       return toElicitationResponse(question, answer);
     })
     .onRequest(methods.client.fs.readTextFile, async ({ params }) => ({
-      content: await readTextFileIn(options.workDir, params.path, params.line, params.limit),
+      content: await readTextFileIn(workDir, params.path, params.line, params.limit),
     }))
     .onRequest(methods.client.fs.writeTextFile, async ({ params }) => {
-      await writeTextFileIn(options.workDir, params.path, params.content);
+      await writeTextFileIn(workDir, params.path, params.content);
       return {};
     })
     .connect(ndJsonStream(output, input));
@@ -140,7 +153,8 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
   void proc.closed.then((exit) => {
     fail(exitError(agentName, exit));
     connection.close();
-    if (started) deliver(() => sink.exited(exit));
+    const to = sink;
+    if (started && to) deliver(() => to.exited(exit));
   });
 
   /** Runs one request, mapping agent errors and failing fast when the process dies. */
@@ -157,123 +171,143 @@ export async function openAcpSession(launch: SessionLaunch): Promise<AgentHandle
     }
   };
 
-  const abortStart = () => {
-    fail(new AegisError('AGENT_START_FAILED', `Starting agent "${agentName}" was aborted.`));
-    proc.kill();
-  };
-  const startTimer = setTimeout(() => {
-    fail(
-      new AegisError(
-        'AGENT_TIMEOUT',
-        `Agent "${agentName}" did not become ready within ${launch.startTimeoutMs} ms.`,
-        {
+  /** Runs a start-up step bounded by `timeoutMs` and `abort`; on failure kills and awaits the process. */
+  const startStep = async <T>(timeoutMs: number, abort: AbortSignal | undefined, step: () => Promise<T>) => {
+    const abortStart = () => {
+      fail(new AegisError('AGENT_START_FAILED', `Starting agent "${agentName}" was aborted.`));
+      proc.kill();
+    };
+    const startTimer = setTimeout(() => {
+      fail(
+        new AegisError('AGENT_TIMEOUT', `Agent "${agentName}" did not become ready within ${timeoutMs} ms.`, {
           details: { stderrTail: proc.stderrTail() },
-        },
-      ),
-    );
-    proc.kill();
-  }, launch.startTimeoutMs);
-  options.signal?.addEventListener('abort', abortStart, { once: true });
-  let init: ReturnType<typeof readInitialize>;
-  let sessionId: string;
-  try {
-    if (options.signal?.aborted) abortStart();
-    init = readInitialize(
+        }),
+      );
+      proc.kill();
+    }, timeoutMs);
+    abort?.addEventListener('abort', abortStart, { once: true });
+    try {
+      if (abort?.aborted) abortStart();
+      if (fatal) throw fatal;
+      return await step();
+    } catch (err) {
+      proc.kill();
+      await proc.closed;
+      throw err;
+    } finally {
+      clearTimeout(startTimer);
+      abort?.removeEventListener('abort', abortStart);
+    }
+  };
+
+  const init = await startStep(startTimeoutMs, signal, async () =>
+    readInitialize(
       await call(
         'initialize',
         connection.agent.request(methods.agent.initialize, initializeParams(CLIENT_VERSION)),
       ),
-    );
-    const created = await call(
-      'session/new',
-      connection.agent.request(methods.agent.session.new, { cwd: options.workDir, mcpServers: [] }),
-    );
-    translator.applyNewSession(created);
-    sessionId = created.sessionId;
-  } catch (err) {
-    proc.kill();
-    await proc.closed;
-    throw err;
-  } finally {
-    clearTimeout(startTimer);
-    options.signal?.removeEventListener('abort', abortStart);
-  }
-  started = true;
-  if (proc.exited) deliver(() => sink.exited(proc.exited!));
+    ),
+  );
 
-  const offered = (list: { id: string }[]) => list.map((m) => m.id).join(', ') || 'none';
-  const handle: AgentHandle & AsyncDisposable = {
-    get info(): AgentInfo {
-      return {
-        agentName,
-        agentVersion: init.agentVersion,
-        protocolVersion: init.protocolVersion,
-        pid: proc.pid,
-        modes: translator.modes,
-        currentMode: translator.currentMode,
-        models: translator.models,
-        currentModel: translator.currentModel,
-        commands: translator.commands,
-      };
-    },
-    async prompt(text) {
-      turn = new AbortController();
-      translator.endRun();
-      const res = await call(
-        'session/prompt',
-        connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
-      );
-      translator.endRun();
-      return { stopReason: toStopReason(res) };
-    },
-    async cancel() {
-      turn.abort();
-      if (fatal) return;
-      await connection.agent.notify(methods.agent.session.cancel, { sessionId }).catch(() => {});
-    },
-    async setMode(modeId) {
-      if (!translator.modes.some((m) => m.id === modeId)) {
-        throw new AegisError(
-          'UNSUPPORTED_MODE',
-          `Agent "${agentName}" does not offer mode "${modeId}"; offered modes: ${offered(translator.modes)}.`,
-          { details: { mode: modeId, offered: translator.modes.map((m) => m.id) } },
+  let opened = false;
+  return {
+    agentName,
+    proc,
+    open: async (options, boundSink, timeoutMs) => {
+      if (opened) throw new Error(`agent process ${proc.pid} already serves a session; it is never reused`);
+      opened = true;
+      sink = boundSink;
+      workDir = options.workDir;
+      const sessionId = await startStep(timeoutMs, options.signal, async () => {
+        const created = await call(
+          'session/new',
+          connection.agent.request(methods.agent.session.new, { cwd: options.workDir, mcpServers: [] }),
         );
-      }
-      await call(
-        'session/set_mode',
-        connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }),
-      );
-      emit(translator.noteMode(modeId));
-    },
-    async setModel(modelId) {
-      const configId = translator.modelConfigId;
-      if (!configId || !translator.models.some((m) => m.id === modelId)) {
-        throw new AegisError(
-          'UNSUPPORTED_MODEL',
-          `Agent "${agentName}" does not offer model "${modelId}"; offered models: ${offered(translator.models)}.`,
-          { details: { model: modelId, offered: translator.models.map((m) => m.id) } },
-        );
-      }
-      const res = await call(
-        'session/set_config_option',
-        connection.agent.request(methods.agent.session.setConfigOption, {
-          sessionId,
-          configId,
-          value: modelId,
-        }),
-      );
-      const mode = translator.applyConfigOptions(res.configOptions);
-      if (mode) emit([{ type: 'mode.changed', data: { mode } }]);
-      translator.currentModel = modelId;
-    },
-    async close() {
-      turn.abort();
-      await proc.close();
-      connection.close();
-    },
-    async [Symbol.asyncDispose]() {
-      await handle.close();
+        translator.applyNewSession(created);
+        return created.sessionId;
+      });
+      return sessionHandle(boundSink, sessionId);
     },
   };
-  return handle;
+
+  function sessionHandle(sink: AgentSink, sessionId: string): AgentHandle {
+    started = true;
+    if (proc.exited) deliver(() => sink.exited(proc.exited!));
+
+    const offered = (list: { id: string }[]) => list.map((m) => m.id).join(', ') || 'none';
+    const handle: AgentHandle & AsyncDisposable = {
+      get info(): AgentInfo {
+        return {
+          agentName,
+          agentVersion: init.agentVersion,
+          protocolVersion: init.protocolVersion,
+          pid: proc.pid,
+          modes: translator.modes,
+          currentMode: translator.currentMode,
+          models: translator.models,
+          currentModel: translator.currentModel,
+          commands: translator.commands,
+        };
+      },
+      async prompt(text) {
+        turn = new AbortController();
+        translator.endRun();
+        const res = await call(
+          'session/prompt',
+          connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
+        );
+        translator.endRun();
+        return { stopReason: toStopReason(res) };
+      },
+      async cancel() {
+        turn.abort();
+        if (fatal) return;
+        await connection.agent.notify(methods.agent.session.cancel, { sessionId }).catch(() => {});
+      },
+      async setMode(modeId) {
+        if (!translator.modes.some((m) => m.id === modeId)) {
+          throw new AegisError(
+            'UNSUPPORTED_MODE',
+            `Agent "${agentName}" does not offer mode "${modeId}"; offered modes: ${offered(translator.modes)}.`,
+            { details: { mode: modeId, offered: translator.modes.map((m) => m.id) } },
+          );
+        }
+        await call(
+          'session/set_mode',
+          connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }),
+        );
+        emit(translator.noteMode(modeId));
+      },
+      async setModel(modelId) {
+        const configId = translator.modelConfigId;
+        if (!configId || !translator.models.some((m) => m.id === modelId)) {
+          throw new AegisError(
+            'UNSUPPORTED_MODEL',
+            `Agent "${agentName}" does not offer model "${modelId}"; offered models: ${offered(translator.models)}.`,
+            { details: { model: modelId, offered: translator.models.map((m) => m.id) } },
+          );
+        }
+        const res = await call(
+          'session/set_config_option',
+          connection.agent.request(methods.agent.session.setConfigOption, {
+            sessionId,
+            configId,
+            value: modelId,
+          }),
+        );
+        const mode = translator.applyConfigOptions(res.configOptions);
+        if (mode) emit([{ type: 'mode.changed', data: { mode } }]);
+        translator.currentModel = modelId;
+      },
+      async close() {
+        turn.abort();
+        await proc.close();
+        connection.close();
+      },
+      async [Symbol.asyncDispose]() {
+        await handle.close();
+      },
+    };
+    return handle;
+  }
 }

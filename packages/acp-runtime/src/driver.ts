@@ -1,9 +1,11 @@
+import { tmpdir } from 'node:os';
 import type { AgentDriver, AgentHandle, AgentSink, AgentStartOptions } from '@aegis/core';
-import { openAcpSession } from './acp-session.js';
+import { connectAgent } from './acp-session.js';
 import { buildAgentEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
 import { readRuntimeEnv } from './env.js';
 import { type AgentSpec, createRegistry } from './registry.js';
+import { type PoolOptions, WarmPool } from './warm-pool.js';
 
 export interface AcpDriverOptions {
   /** Extra agents by name; the built-in `claude-code` is always available. */
@@ -20,6 +22,25 @@ export interface AcpDriverOptions {
   startTimeoutMs?: number;
   /** The server environment to filter for agents; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /**
+   * Warm pool for the default agent (per-agent: `pools`): processes started and initialized ahead
+   * of time, so a session only waits for `session/new`. Sessions that pass their own `env` are
+   * started fresh, since a pooled process was spawned without it.
+   */
+  pool?: PoolOptions | undefined;
+  /** Warm pools by agent name; overrides `pool` for that agent. */
+  pools?: Record<string, PoolOptions> | undefined;
+  /** Working directory of pooled processes before they get a session (default the OS temp dir). */
+  poolCwd?: string | undefined;
+  /** Reports background failures (a pooled process that could not start). Default: console.error. */
+  onError?: ((err: unknown, context: string) => void) | undefined;
+}
+
+/** The ACP driver: an {@link AgentDriver} whose `close()` stops its warm pools. */
+export interface AcpDriver extends AgentDriver {
+  close(): Promise<void>;
+  /** The warm pool of each agent that has one. */
+  readonly pools: ReadonlyMap<string, WarmPool>;
 }
 
 /**
@@ -31,30 +52,61 @@ export interface AcpDriverOptions {
  * const driver = createAcpDriver({ extraEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8080' } });
  * const aegis = createAegis({ agent: driver, store });
  */
-export function createAcpDriver(options: AcpDriverOptions = {}): AgentDriver {
+export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
   const runtime = readRuntimeEnv();
   const serverEnv = options.env ?? runtime.inherited;
   const registry = createRegistry(options.agents, options.defaultAgent, runtime.AEGIS_ACP_BIN);
+  const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+  const onError = options.onError ?? ((err, context) => console.error(`[aegis] ${context}:`, err));
+
+  async function launch(
+    name: string,
+    spec: AgentSpec,
+    cwd: string,
+    env?: Record<string, string>,
+    signal?: AbortSignal,
+  ) {
+    const proc = await AgentProcess.spawn({
+      agentName: name,
+      command: spec.command,
+      args: spec.args ?? [],
+      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, env),
+      cwd,
+      stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
+      shutdownGraceMs: options.shutdownGraceMs ?? 2000,
+    });
+    return connectAgent(name, proc, startTimeoutMs, signal);
+  }
+
+  const pools = new Map<string, WarmPool>();
+  for (const name of registry.names) {
+    const pool = options.pools?.[name] ?? (name === registry.defaultAgent ? options.pool : undefined);
+    if (!pool || pool.size <= 0) continue;
+    const { spec } = registry.resolve(name);
+    const cwd = options.poolCwd ?? tmpdir();
+    pools.set(
+      name,
+      new WarmPool(
+        () => launch(name, spec, cwd),
+        pool,
+        (err) => onError(err, `warm pool of agent "${name}"`),
+      ),
+    );
+  }
+
   return {
     agents: registry.names,
+    pools,
     async start(start: AgentStartOptions, sink: AgentSink): Promise<AgentHandle> {
       const { name, spec } = registry.resolve(start.agent);
-      const proc = await AgentProcess.spawn({
-        agentName: name,
-        command: spec.command,
-        args: spec.args ?? [],
-        env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, start.env),
-        cwd: start.workDir,
-        stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
-        shutdownGraceMs: options.shutdownGraceMs ?? 2000,
-      });
-      return openAcpSession({
-        agentName: name,
-        proc,
-        options: start,
-        sink,
-        startTimeoutMs: options.startTimeoutMs ?? 120_000,
-      });
+      const ownEnv = start.env !== undefined && Object.keys(start.env).length > 0;
+      const agent =
+        (ownEnv ? undefined : pools.get(name)?.claim()) ??
+        (await launch(name, spec, start.workDir, start.env, start.signal));
+      return agent.open(start, sink, startTimeoutMs);
+    },
+    async close() {
+      await Promise.allSettled([...pools.values()].map((p) => p.close()));
     },
   };
 }

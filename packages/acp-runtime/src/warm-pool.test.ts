@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentHandle } from '@aegis/core';
+import { script } from '@aegis/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive, recordingSink, SCRIPTED_BIN, until } from './__fixtures__/scripted.js';
+import { type AcpDriver, createAcpDriver } from './driver.js';
+import type { PoolOptions } from './warm-pool.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function pooled(pool: PoolOptions, env: Record<string, string> = {}) {
+  const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-pool-')));
+  const driver: AcpDriver = createAcpDriver({
+    agents: { scripted: { command: process.execPath, args: [SCRIPTED_BIN], env } },
+    shutdownGraceMs: 500,
+    pool,
+    onError: () => {},
+  });
+  const handles: AgentHandle[] = [];
+  cleanups.push(async () => {
+    await Promise.allSettled(handles.map((h) => h.close()));
+    await driver.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+  const pool$ = driver.pools.get('scripted')!;
+  const start = async (n: number) => {
+    const rec = recordingSink();
+    const handle = await driver.start({ sessionId: `s${n}`, workDir, agent: 'scripted' }, rec.sink);
+    handles.push(handle);
+    return { handle, rec };
+  };
+  return { driver, pool: pool$, start, workDir };
+}
+
+describe('warm pool', () => {
+  it('hands a pre-started process to a session and never reuses it for another', async () => {
+    const { pool, start } = pooled({ size: 1 });
+    await pool.filled();
+    const [waiting] = pool.idlePids;
+    const a = await start(1);
+    expect(a.handle.info.pid).toBe(waiting);
+    await pool.filled();
+    const b = await start(2);
+    expect(b.handle.info.pid).not.toBe(a.handle.info.pid);
+    await a.handle.close();
+    await pool.filled();
+    expect(pool.idlePids).not.toContain(a.handle.info.pid);
+  });
+
+  it('opens the agent session in the session workDir, not the pool cwd', async () => {
+    const { pool, start, workDir } = pooled({ size: 1 }, {});
+    await pool.filled();
+    const { handle, rec } = await start(1);
+    await handle.prompt(
+      script({ tool: { title: 'Write a.txt', kind: 'edit', write: { path: 'a.txt', content: 'x' } } }),
+    );
+    expect(rec.events.some((e) => e.type === 'tool.completed')).toBe(true);
+    expect(readFileSync(join(workDir, 'a.txt'), 'utf8')).toBe('x');
+  });
+
+  it('refills in the background after a claim', async () => {
+    const { pool, start } = pooled({ size: 2 });
+    await pool.filled();
+    await start(1);
+    expect(pool.idle).toBe(1);
+    await pool.filled();
+    expect(pool.idle).toBe(2);
+  });
+
+  it('replaces processes idle longer than maxIdleMs', async () => {
+    const { pool } = pooled({ size: 1, maxIdleMs: 300 });
+    await pool.filled();
+    const [first] = pool.idlePids;
+    await until(() => pool.idle === 1 && pool.idlePids[0] !== first, 10_000);
+    await until(() => !isAlive(first!), 5_000);
+  });
+
+  it('replaces a pooled process that dies while waiting', async () => {
+    const { pool } = pooled({ size: 1 });
+    await pool.filled();
+    const [first] = pool.idlePids;
+    process.kill(first!, 'SIGKILL');
+    await until(() => pool.idle === 1 && pool.idlePids[0] !== first, 10_000);
+  });
+
+  it('close() stops every pooled process, leaving no orphans', async () => {
+    const { driver, pool } = pooled({ size: 2 });
+    await pool.filled();
+    const pids = pool.idlePids;
+    await driver.close();
+    expect(pool.idle).toBe(0);
+    for (const pid of pids) expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('starts a fresh process for a session that brings its own env', async () => {
+    const { driver, pool, workDir } = pooled({ size: 1 });
+    await pool.filled();
+    const [waiting] = pool.idlePids;
+    const rec = recordingSink();
+    const handle = await driver.start(
+      { sessionId: 'e', workDir, agent: 'scripted', env: { FOO: 'bar' } },
+      rec.sink,
+    );
+    cleanups.push(() => handle.close());
+    expect(handle.info.pid).not.toBe(waiting);
+    expect(pool.idlePids).toEqual([waiting]);
+  });
+});

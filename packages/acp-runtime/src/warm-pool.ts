@@ -1,0 +1,138 @@
+import type { ConnectedAgent } from './acp-session.js';
+
+/** Warm pool settings for one agent kind. */
+export interface PoolOptions {
+  /** Agent processes kept started and initialized, waiting for a session. 0 disables the pool. */
+  size: number;
+  /** A pooled process idle longer than this is stopped and replaced (default 10 minutes). */
+  maxIdleMs?: number | undefined;
+}
+
+interface Idle {
+  agent: ConnectedAgent;
+  since: number;
+}
+
+const DEFAULT_MAX_IDLE_MS = 10 * 60_000;
+/** Longest back-off between refill attempts after launches keep failing. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Keeps `size` agent processes of one kind started and past `initialize`, so a new session only
+ * pays for `session/new`. A claimed process belongs to that session alone and is never returned;
+ * the pool refills in the background. Processes idle past `maxIdleMs`, or that exit while waiting,
+ * are replaced. `close()` stops every pooled process and any still starting.
+ */
+export class WarmPool {
+  readonly #launch: () => Promise<ConnectedAgent>;
+  readonly #size: number;
+  readonly #maxIdleMs: number;
+  readonly #onError: (err: unknown) => void;
+  #idle: Idle[] = [];
+  #starting = new Set<Promise<void>>();
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #sweep: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(launch: () => Promise<ConnectedAgent>, options: PoolOptions, onError: (err: unknown) => void) {
+    this.#launch = launch;
+    this.#size = Math.max(0, Math.floor(options.size));
+    this.#maxIdleMs = options.maxIdleMs ?? DEFAULT_MAX_IDLE_MS;
+    this.#onError = onError;
+    if (this.#size > 0) {
+      this.#sweep = setInterval(() => this.#expire(), Math.max(10, Math.min(5_000, this.#maxIdleMs / 4)));
+      this.#sweep.unref();
+      this.#refill();
+    }
+  }
+
+  /** Processes waiting to be claimed. */
+  get idle(): number {
+    return this.#idle.length;
+  }
+
+  /** Pids of the processes waiting to be claimed (diagnostics and tests). */
+  get idlePids(): (number | null)[] {
+    return this.#idle.map((i) => i.agent.proc.pid);
+  }
+
+  /** Takes a ready process for one session, or `undefined` when none is ready. Starts a refill. */
+  claim(): ConnectedAgent | undefined {
+    this.#expire();
+    const next = this.#idle.shift();
+    this.#refill();
+    return next?.agent;
+  }
+
+  /** Resolves once the pool holds `size` ready processes (or is closed). For tests and benchmarks. */
+  async filled(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#closed && this.#idle.length < this.#size) {
+      if (Date.now() > deadline) throw new Error(`warm pool not filled within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Stops every pooled process, waiting for those still starting. No new ones are started. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#sweep);
+    clearTimeout(this.#retry);
+    await Promise.allSettled([...this.#starting]);
+    const idle = this.#idle.splice(0);
+    await Promise.allSettled(idle.map((i) => i.agent.proc.close()));
+  }
+
+  #expire(): void {
+    const now = Date.now();
+    const stale = this.#idle.filter((i) => now - i.since > this.#maxIdleMs || i.agent.proc.exited);
+    if (stale.length === 0) return;
+    this.#idle = this.#idle.filter((i) => !stale.includes(i));
+    for (const i of stale) void i.agent.proc.close();
+    this.#refill();
+  }
+
+  #refill(): void {
+    if (this.#closed || this.#retry) return;
+    while (this.#idle.length + this.#starting.size < this.#size) {
+      const starting: Promise<void> = this.#launch()
+        .then(
+          (agent) => {
+            this.#failures = 0;
+            if (this.#closed) return void agent.proc.close();
+            const entry = { agent, since: Date.now() };
+            this.#idle.push(entry);
+            // A process that dies while waiting is dropped and replaced.
+            void agent.proc.closed.then(() => {
+              const i = this.#idle.indexOf(entry);
+              if (i < 0) return;
+              this.#idle.splice(i, 1);
+              this.#refill();
+            });
+          },
+          (err) => {
+            this.#failures += 1;
+            if (!this.#closed) this.#onError(err);
+          },
+        )
+        .finally(() => {
+          this.#starting.delete(starting);
+          if (this.#failures > 0) this.#backOff();
+          else this.#refill();
+        });
+      this.#starting.add(starting);
+      if (this.#failures > 0) break;
+    }
+  }
+
+  #backOff(): void {
+    if (this.#closed || this.#retry) return;
+    const ms = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.#failures, 10));
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#refill();
+    }, ms);
+    this.#retry.unref();
+  }
+}
