@@ -22,6 +22,8 @@ export interface AgentDriver {
    * (`UNKNOWN_AGENT`, `AGENT_START_FAILED`, `AGENT_PROTOCOL_ERROR`, `AGENT_CRASHED`).
    */
   start(options: AgentStartOptions, sink: AgentSink): Promise<AgentHandle>;
+  /** Releases what the driver holds beyond sessions (e.g. a warm pool of agent processes). */
+  close?(): Promise<void>;
 }
 
 export interface AgentStartOptions {

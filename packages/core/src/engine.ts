@@ -507,6 +507,7 @@ export function createAegis(options: CreateAegisOptions) {
       );
       live.clear();
       await orchestration.pipelines.close();
+      await options.agent.close?.();
       await options.store.close();
     },
   };

@@ -5,10 +5,18 @@ import { AegisError, PermissionMode } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
+/** A warm pool: agent processes started and initialized ahead of sessions (see docs/benchmarks.md). */
+const PoolConfig = z.object({
+  size: z.coerce.number().int().min(0).max(64).default(0),
+  maxIdleMs: z.coerce.number().int().positive().optional(),
+});
+
 const AgentCommandConfig = z.object({
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.string()).default({}),
+  /** This agent's warm pool; overrides the global `pool`. */
+  pool: PoolConfig.optional(),
 });
 
 /** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
@@ -58,6 +66,8 @@ export const ServerConfig = z.object({
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
+  /** Warm pool of the default agent (`AEGIS_POOL_SIZE`, `AEGIS_POOL_MAX_IDLE_MS`); size 0 = off. */
+  pool: PoolConfig.prefault({}),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
@@ -76,6 +86,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_PERMISSION_MODE) out.permissionMode = env.AEGIS_PERMISSION_MODE as PermissionMode;
   if (env.AEGIS_ALLOWED_WORKDIRS) out.allowedWorkDirs = env.AEGIS_ALLOWED_WORKDIRS.split(':').filter(Boolean);
   if (env.AEGIS_STALL_THRESHOLD_MS) out.stallThresholdMs = Number(env.AEGIS_STALL_THRESHOLD_MS);
+  if (env.AEGIS_POOL_SIZE || env.AEGIS_POOL_MAX_IDLE_MS) {
+    out.pool = {
+      size: Number(env.AEGIS_POOL_SIZE ?? 0),
+      ...(env.AEGIS_POOL_MAX_IDLE_MS ? { maxIdleMs: Number(env.AEGIS_POOL_MAX_IDLE_MS) } : {}),
+    };
+  }
   if (env.AEGIS_WEBHOOKS) {
     const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
     out.webhooks = env.AEGIS_WEBHOOKS.split(',')

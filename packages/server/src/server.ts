@@ -55,6 +55,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       agents: config.agents,
       defaultAgent: config.defaultAgent,
       extraEnv: config.agentEnv,
+      pool: config.pool,
+      pools: Object.fromEntries(
+        Object.entries(config.agents).flatMap(([name, a]) => (a.pool ? [[name, a.pool]] : [])),
+      ),
+      poolCwd: config.stateDir,
+      onError: (err, context) =>
+        logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
     });
   const roots = allowedRoots(config.allowedWorkDirs);
   const aegis = createAegis({
