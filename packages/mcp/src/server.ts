@@ -144,7 +144,9 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     workDir: z.string().describe('Absolute path of the folder to work in'),
     prompt: z.string().optional(),
     name: z.string().optional(),
-    permissionMode: z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']).optional(),
+    permissionMode: z
+      .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'])
+      .optional(),
     model: z.string().optional(),
     templateId: z.string().optional().describe('Start from a template (see list_templates)'),
     variables: z.record(z.string(), z.string()).optional().describe('Values for the template placeholders'),
@@ -221,14 +223,16 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     'memory_set',
     {
       description: 'Store a JSON value under a key, shared with every session on this server; optional TTL.',
-      inputSchema: { key, value: z.unknown().describe('Any JSON value'), ttlSec: z.number().int().min(1).optional() },
+      inputSchema: {
+        key,
+        value: z.unknown().describe('Any JSON value'),
+        ttlSec: z.number().int().min(1).optional(),
+      },
     },
     (args) => call(() => client.setMemory(args.key, { value: args.value ?? null, ttlSec: args.ttlSec })),
   );
-  server.registerTool(
-    'memory_get',
-    { description: 'Read a memory entry.', inputSchema: { key } },
-    (args) => call(() => client.getMemory(args.key)),
+  server.registerTool('memory_get', { description: 'Read a memory entry.', inputSchema: { key } }, (args) =>
+    call(() => client.getMemory(args.key)),
   );
   server.registerTool(
     'memory_list',

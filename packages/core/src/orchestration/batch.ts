@@ -40,7 +40,9 @@ const itemError = (err: unknown): ItemError => AegisError.fromUnknown(err).toJSO
 export function createBatchService(deps: { sessions: SessionsApi; templates: TemplateService }) {
   function checkSize(n: number) {
     if (n < 1 || n > BATCH_MAX) {
-      throw AegisError.validation(`A batch holds 1 to ${BATCH_MAX} items; got ${n}. Split it into several requests.`);
+      throw AegisError.validation(
+        `A batch holds 1 to ${BATCH_MAX} items; got ${n}. Split it into several requests.`,
+      );
     }
   }
   return {
@@ -52,7 +54,13 @@ export function createBatchService(deps: { sessions: SessionsApi; templates: Tem
           try {
             const input = await deps.templates.resolve(spec, actor);
             const r = await deps.sessions.create(input, actor);
-            return { index, ok: true, session: r.session, reused: r.reused, promptDelivery: r.promptDelivery };
+            return {
+              index,
+              ok: true,
+              session: r.session,
+              reused: r.reused,
+              promptDelivery: r.promptDelivery,
+            };
           } catch (err) {
             return { index, ok: false, error: itemError(err) };
           }

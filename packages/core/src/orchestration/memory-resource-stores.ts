@@ -1,6 +1,6 @@
 import { AegisError } from '../errors.js';
-import type { MemoryEntry, Template } from './schemas.js';
 import type { PipelineRecord, ResourceStores } from './resource-store.js';
+import type { MemoryEntry, Template } from './schemas.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const live = (e: MemoryEntry, now: string) => e.expiresAt === null || e.expiresAt > now;

@@ -1,20 +1,26 @@
 import { AegisError } from '../errors.js';
 import type { MemoryEntryStore } from './resource-store.js';
-import { MEMORY_VALUE_MAX_BYTES, MemoryEntry, MemoryKey } from './schemas.js';
+import { MEMORY_VALUE_MAX_BYTES, type MemoryEntry, MemoryKey } from './schemas.js';
 
 /** Longest TTL: one year. */
 export const MEMORY_TTL_MAX_SEC = 365 * 24 * 3600;
 const PURGE_EVERY_MS = 60_000;
 
 const notFound = (key: string) =>
-  new AegisError('NOT_FOUND', `No memory entry "${key}" (never set, deleted or expired). List keys with GET /v1/memory?prefix=.`, {
-    details: { key },
-  });
+  new AegisError(
+    'NOT_FOUND',
+    `No memory entry "${key}" (never set, deleted or expired). List keys with GET /v1/memory?prefix=.`,
+    {
+      details: { key },
+    },
+  );
 
 function checkKey(key: string): void {
   const parsed = MemoryKey.safeParse(key);
   if (!parsed.success) {
-    throw AegisError.validation(`Invalid memory key "${key.slice(0, 300)}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+    throw AegisError.validation(
+      `Invalid memory key "${key.slice(0, 300)}": ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+    );
   }
 }
 
@@ -49,7 +55,9 @@ export function createMemoryService(deps: { store: MemoryEntryStore; now: () => 
       }
       const ttl = input.ttlSec;
       if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 1 && ttl <= MEMORY_TTL_MAX_SEC)) {
-        throw AegisError.validation(`ttlSec must be a whole number of seconds from 1 to ${MEMORY_TTL_MAX_SEC}.`);
+        throw AegisError.validation(
+          `ttlSec must be a whole number of seconds from 1 to ${MEMORY_TTL_MAX_SEC}.`,
+        );
       }
       await purge();
       const now = deps.now();

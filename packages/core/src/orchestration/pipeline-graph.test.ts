@@ -15,11 +15,19 @@ describe('validateStageGraph', () => {
 
   it.each([
     ['duplicate names', [{ name: 'a' }, { name: 'a' }], 'Stage name "a" is used more than once'],
-    ['unknown dependency', [{ name: 'a', dependsOn: ['x'] }], 'Stage "a" depends on "x", which is not a stage'],
+    [
+      'unknown dependency',
+      [{ name: 'a', dependsOn: ['x'] }],
+      'Stage "a" depends on "x", which is not a stage',
+    ],
     ['self dependency', [{ name: 'a', dependsOn: ['a'] }], 'a → a'],
     [
       'three-stage cycle',
-      [{ name: 'a', dependsOn: ['c'] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['b'] }],
+      [
+        { name: 'a', dependsOn: ['c'] },
+        { name: 'b', dependsOn: ['a'] },
+        { name: 'c', dependsOn: ['b'] },
+      ],
       'a → c → b → a',
     ],
     ['no stages', [], '1 to 50 stages'],

@@ -7,16 +7,21 @@ export const PIPELINE_MAX_STAGES = 50;
  * Checks a stage graph: unique names, `dependsOn` naming existing stages, no cycles. Throws
  * `VALIDATION_FAILED` with a message that names the offending stages.
  */
-export function validateStageGraph(stages: readonly { name: string; dependsOn?: readonly string[] | undefined }[]): void {
+export function validateStageGraph(
+  stages: readonly { name: string; dependsOn?: readonly string[] | undefined }[],
+): void {
   if (stages.length < 1 || stages.length > PIPELINE_MAX_STAGES) {
     throw AegisError.validation(`A pipeline has 1 to ${PIPELINE_MAX_STAGES} stages; got ${stages.length}.`);
   }
   const names = new Set<string>();
   for (const s of stages) {
     if (names.has(s.name)) {
-      throw AegisError.validation(`Stage name "${s.name}" is used more than once; stage names must be unique.`, {
-        stage: s.name,
-      });
+      throw AegisError.validation(
+        `Stage name "${s.name}" is used more than once; stage names must be unique.`,
+        {
+          stage: s.name,
+        },
+      );
     }
     names.add(s.name);
   }
@@ -40,7 +45,9 @@ export function validateStageGraph(stages: readonly { name: string; dependsOn?: 
 }
 
 /** A dependency cycle as a path that ends where it starts, or undefined. */
-function findCycle(stages: readonly { name: string; dependsOn?: readonly string[] | undefined }[]): string[] | undefined {
+function findCycle(
+  stages: readonly { name: string; dependsOn?: readonly string[] | undefined }[],
+): string[] | undefined {
   const deps = new Map(stages.map((s) => [s.name, [...new Set(s.dependsOn ?? [])]]));
   const state = new Map<string, 'visiting' | 'done'>();
   const path: string[] = [];

@@ -73,7 +73,8 @@ export function createPipelineService(deps: PipelineDeps) {
     if (!tracked) return;
     const { run, stage } = tracked;
     if (e.type === 'turn.completed') {
-      if (e.data.stopReason === 'cancelled') finishStage(run, stage, 'failed', 'The first turn was cancelled.');
+      if (e.data.stopReason === 'cancelled')
+        finishStage(run, stage, 'failed', 'The first turn was cancelled.');
       else finishStage(run, stage, 'completed', null);
     } else if (e.type === 'turn.failed') {
       finishStage(run, stage, 'failed', `The first turn failed: ${e.data.problem.message}`);
@@ -117,7 +118,8 @@ export function createPipelineService(deps: PipelineDeps) {
       const failed = p.stages.filter((s) => s.status === 'failed').map((s) => s.name);
       p.status = failed.length > 0 ? 'failed' : 'completed';
       p.endedAt = stamp();
-      p.error = failed.length > 0 ? `Stage${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed.` : null;
+      p.error =
+        failed.length > 0 ? `Stage${failed.length > 1 ? 's' : ''} ${failed.join(', ')} failed.` : null;
     }
     persist(run);
     // A settled pipeline is read from the store once its last snapshot is written.
@@ -141,7 +143,8 @@ export function createPipelineService(deps: PipelineDeps) {
         await catchUp(session, run.actor);
       } catch (err) {
         const message = AegisError.fromUnknown(err).message;
-        if (stage.sessionId) finishStage(run, stage, 'failed', `Lost track of the stage's session: ${message}`);
+        if (stage.sessionId)
+          finishStage(run, stage, 'failed', `Lost track of the stage's session: ${message}`);
         else finishStage(run, stage, 'failed', `Could not start the stage's session: ${message}`);
       }
     })();
@@ -162,9 +165,13 @@ export function createPipelineService(deps: PipelineDeps) {
     const running = runs.get(id);
     const p = running ? structuredClone(running.pipeline) : (await deps.store.get(id))?.pipeline;
     if (!p || !visible(p, actor)) {
-      throw new AegisError('NOT_FOUND', `Pipeline ${id} does not exist. List pipelines with GET /v1/pipelines.`, {
-        details: { pipelineId: id },
-      });
+      throw new AegisError(
+        'NOT_FOUND',
+        `Pipeline ${id} does not exist. List pipelines with GET /v1/pipelines.`,
+        {
+          details: { pipelineId: id },
+        },
+      );
     }
     return p;
   }
@@ -255,7 +262,8 @@ export function createPipelineService(deps: PipelineDeps) {
         const p = record.pipeline;
         for (const s of p.stages) {
           if (s.status === 'running') Object.assign(s, { status: 'failed', endedAt: at, error: RESTARTED });
-          else if (s.status === 'pending') Object.assign(s, { status: 'skipped', endedAt: at, error: RESTARTED });
+          else if (s.status === 'pending')
+            Object.assign(s, { status: 'skipped', endedAt: at, error: RESTARTED });
         }
         Object.assign(p, { status: 'failed', endedAt: at, updatedAt: at, error: RESTARTED });
         await deps.store.put(record);

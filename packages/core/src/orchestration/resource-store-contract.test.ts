@@ -30,7 +30,12 @@ const template = (id: string, name: string, ownerId: string | null, prompt = 'Do
   updatedAt: '2025-01-01T00:00:00.000Z',
 });
 
-const pipeline = (id: string, ownerId: string | null, createdAt: string, status: Pipeline['status'] = 'running'): PipelineRecord => ({
+const pipeline = (
+  id: string,
+  ownerId: string | null,
+  createdAt: string,
+  status: Pipeline['status'] = 'running',
+): PipelineRecord => ({
   pipeline: {
     id,
     name: `p-${id}`,
@@ -41,7 +46,15 @@ const pipeline = (id: string, ownerId: string | null, createdAt: string, status:
     endedAt: null,
     error: null,
     stages: [
-      { name: 'a', status: 'pending', dependsOn: [], sessionId: null, startedAt: null, endedAt: null, error: null },
+      {
+        name: 'a',
+        status: 'pending',
+        dependsOn: [],
+        sessionId: null,
+        startedAt: null,
+        endedAt: null,
+        error: null,
+      },
     ],
   },
   spec: { name: `p-${id}`, stages: [{ name: 'a', dependsOn: [], spec: { workDir: '/w', prompt: 'hi' } }] },
@@ -93,7 +106,12 @@ describe.each([
     await m.put({ key: 'proj/a', value: 'text', updatedAt: T0, expiresAt: T1 });
     await m.put({ key: 'proj_x', value: 3, updatedAt: T0, expiresAt: null });
     await m.put({ key: 'other', value: null, updatedAt: T0, expiresAt: null });
-    expect(await m.get('proj/b', T0)).toEqual({ key: 'proj/b', value: { n: 1, list: [true, null] }, updatedAt: T0, expiresAt: null });
+    expect(await m.get('proj/b', T0)).toEqual({
+      key: 'proj/b',
+      value: { n: 1, list: [true, null] },
+      updatedAt: T0,
+      expiresAt: null,
+    });
     expect(await m.get('other', T0)).toMatchObject({ value: null });
     const keys = async (prefix: string | undefined, now: string, limit = 10) =>
       (await m.list({ prefix, now, limit })).map((e) => e.key);
@@ -124,7 +142,10 @@ describe.each([
     await pipelines.put(pipeline('p3', 'alice', T2, 'completed'));
     expect(await pipelines.get('p1')).toEqual(pipeline('p1', 'alice', T0));
     const all = await pipelines.list({ limit: 10, offset: 0 });
-    expect({ ids: all.pipelines.map((p) => p.id), total: all.total }).toEqual({ ids: ['p3', 'p2', 'p1'], total: 3 });
+    expect({ ids: all.pipelines.map((p) => p.id), total: all.total }).toEqual({
+      ids: ['p3', 'p2', 'p1'],
+      total: 3,
+    });
     const alice = await pipelines.list({ ownerId: 'alice', limit: 1, offset: 1 });
     expect({ ids: alice.pipelines.map((p) => p.id), total: alice.total }).toEqual({ ids: ['p1'], total: 2 });
     expect((await pipelines.list({ ownerId: null, limit: 10, offset: 0 })).total).toBe(0);
@@ -138,7 +159,9 @@ describe.each([
   it('refuses writes after close', async () => {
     const store = create();
     await store.close();
-    await expect(store.memoryEntries.put({ key: 'k', value: 1, updatedAt: T0, expiresAt: null })).rejects.toThrow();
+    await expect(
+      store.memoryEntries.put({ key: 'k', value: 1, updatedAt: T0, expiresAt: null }),
+    ).rejects.toThrow();
     await expect(store.templates.put(template('t', 'n', null))).rejects.toThrow();
   });
 });

@@ -11,7 +11,10 @@ export const ResourceName = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'use letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 /** The variables a template prompt is rendered with: `{{name}}` → value. */
 export const TemplateVariables = z
@@ -27,7 +30,9 @@ export const TemplateInput = z
       .string()
       .max(100_000)
       .optional()
-      .describe('First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback'),
+      .describe(
+        'First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback',
+      ),
     permissionMode: PermissionMode.optional(),
     model: z.string().max(200).optional(),
     agent: z.string().max(100).optional(),

@@ -4,7 +4,9 @@ import { BUILT_IN_TEMPLATES, createTemplateService, placeholders, renderPrompt }
 
 describe('template prompts', () => {
   it('fills placeholders, uses defaults, and names every missing variable', () => {
-    expect(renderPrompt('Review {{ pr }} for {{focus|bugs}} ({{pr}})', { pr: '#12' })).toBe('Review #12 for bugs (#12)');
+    expect(renderPrompt('Review {{ pr }} for {{focus|bugs}} ({{pr}})', { pr: '#12' })).toBe(
+      'Review #12 for bugs (#12)',
+    );
     expect(placeholders('{{a}} {{b|x}} {{a}}')).toEqual(['a', 'b']);
     expect(() => renderPrompt('{{a}} {{b}}', {}, 'pr-reviewer')).toThrow(
       'Template pr-reviewer needs variables a, b; pass them in `variables`',
@@ -12,13 +14,19 @@ describe('template prompts', () => {
   });
 
   it('has the four built-ins, each with a prompt', () => {
-    expect(BUILT_IN_TEMPLATES.map((t) => t.id)).toEqual(['code-reviewer', 'ci-runner', 'pr-reviewer', 'docs-writer']);
+    expect(BUILT_IN_TEMPLATES.map((t) => t.id)).toEqual([
+      'code-reviewer',
+      'ci-runner',
+      'pr-reviewer',
+      'docs-writer',
+    ]);
     for (const t of BUILT_IN_TEMPLATES) expect(t.prompt?.length).toBeGreaterThan(50);
   });
 });
 
 describe('template service', () => {
-  const service = () => createTemplateService({ store: createMemoryStore().templates, now: () => new Date(0) });
+  const service = () =>
+    createTemplateService({ store: createMemoryStore().templates, now: () => new Date(0) });
 
   it('resolves a template with explicit fields winning and env merged', async () => {
     const s = service();
@@ -27,7 +35,12 @@ describe('template service', () => {
       { name: 'mine', prompt: 'Fix {{what}}', permissionMode: 'plan', model: 'm1', env: { A: '1', B: '1' } },
       alice,
     );
-    expect(await s.resolve({ workDir: '/w', templateId: t.id, variables: { what: 'tests' }, model: 'm2', env: { B: '2' } }, alice)).toEqual({
+    expect(
+      await s.resolve(
+        { workDir: '/w', templateId: t.id, variables: { what: 'tests' }, model: 'm2', env: { B: '2' } },
+        alice,
+      ),
+    ).toEqual({
       workDir: '/w',
       name: 'mine',
       prompt: 'Fix tests',
@@ -36,14 +49,18 @@ describe('template service', () => {
       env: { A: '1', B: '2' },
     });
     // by name, and an explicit prompt needs no variables
-    expect(await s.resolve({ workDir: '/w', templateId: 'mine', prompt: 'own' }, alice)).toMatchObject({ prompt: 'own' });
+    expect(await s.resolve({ workDir: '/w', templateId: 'mine', prompt: 'own' }, alice)).toMatchObject({
+      prompt: 'own',
+    });
   });
 
   it("never shows one owner's template to another", async () => {
     const s = service();
     const t = await s.create({ name: 'secret', prompt: 'x' }, { id: 'alice' });
     await expect(s.get(t.id, { id: 'bob' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(s.resolve({ workDir: '/w', templateId: 'secret' }, { id: 'bob' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(s.resolve({ workDir: '/w', templateId: 'secret' }, { id: 'bob' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect((await s.list({ id: 'bob' })).map((x) => x.name)).not.toContain('secret');
     expect((await s.list({ id: null, admin: true })).map((x) => x.name)).toContain('secret');
   });

@@ -84,7 +84,11 @@ export function placeholders(prompt: string): string[] {
  * @example
  * renderPrompt('Review {{pr}} for {{focus|bugs}}', { pr: '#12' }) // 'Review #12 for bugs'
  */
-export function renderPrompt(prompt: string, variables: Record<string, string> = {}, template = 'the template'): string {
+export function renderPrompt(
+  prompt: string,
+  variables: Record<string, string> = {},
+  template = 'the template',
+): string {
   const missing = new Set<string>();
   const out = prompt.replace(PLACEHOLDER, (whole, name: string, fallback: string | undefined) => {
     const value = Object.hasOwn(variables, name) ? variables[name] : fallback;
@@ -118,7 +122,10 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
   const visible = (t: Template, actor: Actor) => actor.admin === true || t.ownerId === actor.id;
   const builtInById = new Map(BUILT_IN_TEMPLATES.map((t) => [t.id, t]));
 
-  function fromInput(input: TemplateInput, base: { id: string; ownerId: string | null; createdAt: string }): Template {
+  function fromInput(
+    input: TemplateInput,
+    base: { id: string; ownerId: string | null; createdAt: string },
+  ): Template {
     return {
       ...base,
       name: input.name,

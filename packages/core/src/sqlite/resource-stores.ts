@@ -7,7 +7,6 @@ import type { AegisDatabase } from './open-database.js';
 import { memoryEntries, pipelines, templates } from './schema.js';
 import { closedError, unavailable } from './store-errors.js';
 
-
 /** Every memory key sorts below this suffix (keys use only characters below `~`), so `[p, p~)` is the prefix range. */
 const PREFIX_END = '~';
 
@@ -26,7 +25,9 @@ export function createSqliteResourceStores(
       return Promise.resolve(fn());
     } catch (err) {
       if (err instanceof AegisError) return Promise.reject(err);
-      return Promise.reject(unavailable(opts.path, verb, err, 'Nothing was changed; check the database file and retry.'));
+      return Promise.reject(
+        unavailable(opts.path, verb, err, 'Nothing was changed; check the database file and retry.'),
+      );
     }
   }
   const liveAt = (now: string): SQL | undefined =>
@@ -43,7 +44,14 @@ export function createSqliteResourceStores(
       .some((r) => r.id !== t.id);
     if (clash) throw templateNameConflict(t.name);
     db.insert(templates)
-      .values({ id: t.id, ownerId: t.ownerId, name: t.name, spec: t, createdAt: t.createdAt, updatedAt: t.updatedAt })
+      .values({
+        id: t.id,
+        ownerId: t.ownerId,
+        name: t.name,
+        spec: t,
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+      })
       .onConflictDoUpdate({
         target: templates.id,
         set: { ownerId: t.ownerId, name: t.name, spec: t, updatedAt: t.updatedAt },
@@ -98,7 +106,12 @@ export function createSqliteResourceStores(
       put(e) {
         return guard('write to', () => {
           db.insert(memoryEntries)
-            .values({ key: e.key, value: JSON.stringify(e.value), updatedAt: e.updatedAt, expiresAt: e.expiresAt })
+            .values({
+              key: e.key,
+              value: JSON.stringify(e.value),
+              updatedAt: e.updatedAt,
+              expiresAt: e.expiresAt,
+            })
             .onConflictDoUpdate({
               target: memoryEntries.key,
               set: { value: JSON.stringify(e.value), updatedAt: e.updatedAt, expiresAt: e.expiresAt },
@@ -200,7 +213,12 @@ export function createSqliteResourceStores(
 }
 
 function toEntry(row: typeof memoryEntries.$inferSelect): MemoryEntry {
-  return { key: row.key, value: JSON.parse(row.value) as unknown, updatedAt: row.updatedAt, expiresAt: row.expiresAt };
+  return {
+    key: row.key,
+    value: JSON.parse(row.value) as unknown,
+    updatedAt: row.updatedAt,
+    expiresAt: row.expiresAt,
+  };
 }
 
 function toRecord(row: typeof pipelines.$inferSelect): PipelineRecord {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: route tests read loosely typed JSON bodies; the schemas are tested by the spec
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,11 @@ describe('batch sessions', () => {
   it('creates the good items and reports the bad one per item', async () => {
     const good = newDir();
     const res = await call('POST', '/v1/sessions/batch', {
-      sessions: [{ workDir: good, prompt: 'one' }, { workDir: '/' }, { workDir: newDir(), templateId: 'code-reviewer' }],
+      sessions: [
+        { workDir: good, prompt: 'one' },
+        { workDir: '/' },
+        { workDir: newDir(), templateId: 'code-reviewer' },
+      ],
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ succeeded: 2, failed: 1 });
@@ -64,7 +69,11 @@ describe('batch sessions', () => {
     expect(a).toMatchObject({ index: 0, ok: true, reused: false, promptDelivery: { delivered: true } });
     expect(b).toMatchObject({ index: 1, ok: false, error: { code: 'WORKDIR_DENIED' } });
     expect(b.error.message).toContain(root);
-    expect(c).toMatchObject({ index: 2, ok: true, session: { name: 'code-reviewer', permissionMode: 'plan' } });
+    expect(c).toMatchObject({
+      index: 2,
+      ok: true,
+      session: { name: 'code-reviewer', permissionMode: 'plan' },
+    });
 
     const del = await call('DELETE', '/v1/sessions/batch', { ids: [a.session.id, 'nope', c.session.id] });
     expect(del.status).toBe(200);
@@ -97,7 +106,9 @@ describe('templates', () => {
       'docs-writer',
     ]);
     expect((await call('DELETE', '/v1/templates/ci-runner')).body.error.code).toBe('FORBIDDEN');
-    expect((await call('PUT', '/v1/templates/ci-runner', { name: 'ci-runner', prompt: 'x' })).status).toBe(403);
+    expect((await call('PUT', '/v1/templates/ci-runner', { name: 'ci-runner', prompt: 'x' })).status).toBe(
+      403,
+    );
     expect((await call('POST', '/v1/templates', { name: 'docs-writer' })).status).toBe(409);
     const missing = await call('POST', '/v1/sessions', { workDir: newDir(), templateId: 'pr-reviewer' });
     expect(missing.status).toBe(400);
@@ -240,7 +251,10 @@ describe('pipelines', () => {
       ['solo', 'completed'],
     ]);
     expect(done.stages[0].error).toContain('boom');
-    expect(done.stages[1]).toMatchObject({ sessionId: null, error: 'Skipped: stage "bad" did not complete.' });
+    expect(done.stages[1]).toMatchObject({
+      sessionId: null,
+      error: 'Skipped: stage "bad" did not complete.',
+    });
   });
 
   it('fails a stage whose session cannot start', async () => {
@@ -254,7 +268,14 @@ describe('pipelines', () => {
   });
 
   it.each([
-    ['a cycle', [{ name: 'a', dependsOn: ['b'] }, { name: 'b', dependsOn: ['a'] }], 'dependency cycle'],
+    [
+      'a cycle',
+      [
+        { name: 'a', dependsOn: ['b'] },
+        { name: 'b', dependsOn: ['a'] },
+      ],
+      'dependency cycle',
+    ],
     ['an unknown dependency', [{ name: 'a', dependsOn: ['zz'] }], 'depends on "zz"'],
     ['duplicate stage names', [{ name: 'a' }, { name: 'a' }], 'used more than once'],
   ])('rejects %s with a 400', async (_name, stages, message) => {
@@ -267,7 +288,10 @@ describe('pipelines', () => {
   });
 
   it('rejects a stage without a prompt and an unknown template', async () => {
-    const noPrompt = await call('POST', '/v1/pipelines', { name: 'p', stages: [{ name: 'a', spec: { workDir: root } }] });
+    const noPrompt = await call('POST', '/v1/pipelines', {
+      name: 'p',
+      stages: [{ name: 'a', spec: { workDir: root } }],
+    });
     expect(noPrompt.body.error.message).toContain('Stage "a" has no prompt');
     const unknown = await call('POST', '/v1/pipelines', {
       name: 'p',

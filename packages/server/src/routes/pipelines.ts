@@ -13,7 +13,9 @@ const json = <T>(schema: T, description: string) => ({
 export const PipelineStageRequest = z
   .object({
     name: ResourceName,
-    spec: CreateSessionRequest.describe('The stage session; `templateId` + `variables` work as in createSession'),
+    spec: CreateSessionRequest.describe(
+      'The stage session; `templateId` + `variables` work as in createSession',
+    ),
     dependsOn: z
       .array(z.string().max(100))
       .max(PIPELINE_MAX_STAGES)

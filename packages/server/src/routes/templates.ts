@@ -21,7 +21,7 @@ const listTemplatesRoute = createRoute({
   operationId: 'listTemplates',
   summary: 'List templates: the built-ins, then yours',
   description:
-    'Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner\'s).',
+    "Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).",
   tags,
   responses: { 200: json(TemplateList, 'Templates'), ...errorResponses(401) },
 });
@@ -32,7 +32,7 @@ const createTemplateRoute = createRoute({
   operationId: 'createTemplate',
   summary: 'Create a template (a reusable session spec)',
   description:
-    'The prompt may contain `{{name}}` placeholders (or `{{name|default}}`), filled from `variables` when a session is created with `templateId`. Names are unique per owner and may not be a built-in\'s (409).',
+    "The prompt may contain `{{name}}` placeholders (or `{{name|default}}`), filled from `variables` when a session is created with `templateId`. Names are unique per owner and may not be a built-in's (409).",
   tags,
   request: body(TemplateInput),
   responses: { 201: json(Template, 'Created'), ...errorResponses(400, 401, 403, 409) },
@@ -53,7 +53,8 @@ const updateTemplateRoute = createRoute({
   path: '/v1/templates/{id}',
   operationId: 'updateTemplate',
   summary: 'Replace a template',
-  description: 'Replaces every editable field (omitted fields are cleared). Built-ins cannot be edited (403).',
+  description:
+    'Replaces every editable field (omitted fields are cleared). Built-ins cannot be edited (403).',
   tags,
   request: { params: TemplateIdParam, ...body(TemplateInput) },
   responses: { 200: json(Template, 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
@@ -82,10 +83,7 @@ export function templateRoutes({ aegis }: RouteDeps) {
     c.json(await aegis.templates.get(c.req.valid('param').id, c.get('actor')), 200),
   );
   app.openapi(updateTemplateRoute, async (c) =>
-    c.json(
-      await aegis.templates.update(c.req.valid('param').id, c.req.valid('json'), c.get('actor')),
-      200,
-    ),
+    c.json(await aegis.templates.update(c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),
   );
   app.openapi(deleteTemplateRoute, async (c) =>
     c.json(await aegis.templates.delete(c.req.valid('param').id, c.get('actor')), 200),
