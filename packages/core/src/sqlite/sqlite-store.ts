@@ -10,23 +10,32 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
-import { openDatabase } from './open-database.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { events, sessions, transcriptEntries } from './schema.js';
-import { callerError, closedError, isCallerError, unavailable } from './store-errors.js';
+import { callerError, closedError, isCallerError, isLockError, unavailable } from './store-errors.js';
 import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if missing. `':memory:'` for a throwaway store. */
   path: string;
-  /** How long a write waits for another connection's lock before failing. Default 5000. */
+  /** How long a read (or opening) waits for another connection's lock before failing. Default 5000. */
   busyTimeoutMs?: number | undefined;
+  /**
+   * How long a write keeps retrying while another connection holds the lock before it fails
+   * `STORE_UNAVAILABLE`. Retries wait asynchronously (the event loop keeps running) and keep later
+   * writes queued behind, in order, so a passing lock loses no event. Default: `busyTimeoutMs` when
+   * given, else 30000.
+   */
+  lockWaitMs?: number | undefined;
   /** Where the drizzle-kit migrations live. Defaults to the `drizzle/` folder shipped with the package. */
   migrationsFolder?: string | undefined;
 }
 
 const p = sql.placeholder;
+/** How long one write attempt may block the thread waiting for a lock held elsewhere. */
+const WRITE_ATTEMPT_BUSY_MS = 50;
 
 /**
  * A durable {@link AegisStore} in one SQLite file (better-sqlite3 + drizzle), migrated on open.
@@ -148,10 +157,19 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     }),
   );
 
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(
-    // IMMEDIATE takes the write lock up front, so a busy database fails (after the busy timeout)
-    // before anything runs instead of midway through the group.
-    (batches) => commitGroup.immediate(batches),
+    // IMMEDIATE takes the write lock up front, so a busy database fails before anything runs
+    // instead of midway through the group. Each attempt blocks the thread only briefly; the batcher
+    // retries asynchronously for up to lockWaitMs.
+    (batches) => {
+      client.pragma(`busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
+      try {
+        return commitGroup.immediate(batches);
+      } finally {
+        client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      }
+    },
     (err) =>
       unavailable(
         options.path,
@@ -159,6 +177,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         err,
         'Nothing from this batch was written; check free disk space and whether another process holds the database lock, then retry.',
       ),
+    { isRetryable: isLockError, forMs: options.lockWaitMs ?? options.busyTimeoutMs ?? 30_000 },
   );
 
   function read<T>(fn: () => T): Promise<T> {

@@ -5,6 +5,10 @@ import { AegisError } from '../errors.js';
 export const isCallerError = (err: unknown): boolean =>
   !(err instanceof Database.SqliteError) || err.code.startsWith('SQLITE_CONSTRAINT');
 
+/** Another connection holds the lock: transient, worth retrying. */
+export const isLockError = (err: unknown): boolean =>
+  err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code);
+
 export function callerError(err: unknown): AegisError {
   if (err instanceof Database.SqliteError) {
     return new AegisError(
