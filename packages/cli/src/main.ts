@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { defineCommand } from 'citty';
+import { auditCommand } from './commands/audit.js';
+import { keysCommand } from './commands/keys.js';
 import { mcpCommand } from './commands/mcp.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
@@ -13,5 +15,5 @@ export const main = defineCommand({
     description: 'Aegis — run Claude Code and other ACP agents as managed sessions',
   },
   default: 'serve',
-  subCommands: { serve: serveCommand, run: runCommand, mcp: mcpCommand },
+  subCommands: { serve: serveCommand, run: runCommand, mcp: mcpCommand, keys: keysCommand, audit: auditCommand },
 });

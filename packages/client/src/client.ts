@@ -30,6 +30,13 @@ export type SetMemoryRequest = Schemas['SetMemoryRequest'];
 export type Pipeline = Schemas['Pipeline'];
 export type PipelineList = Schemas['PipelineList'];
 export type CreatePipelineRequest = Schemas['CreatePipelineRequest'];
+export type ApiKey = Schemas['ApiKey'];
+export type ApiKeySecret = Schemas['ApiKeySecret'];
+export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest'];
+export type SseToken = Schemas['SseToken'];
+export type AuditRecord = Schemas['AuditRecord'];
+export type AuditPage = Schemas['AuditPage'];
+export type AuditVerification = Schemas['AuditVerification'];
 
 type Query<Op extends keyof operations> = operations[Op] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
@@ -189,6 +196,38 @@ export class AegisClient {
   }
   getPipeline(id: string): Promise<Pipeline> {
     return this.#request('GET', `/v1/pipelines/${enc(id)}`);
+  }
+
+  createApiKey(body: CreateApiKeyRequest): Promise<ApiKeySecret> {
+    return this.#request('POST', '/v1/auth/keys', { body });
+  }
+  listApiKeys(): Promise<{ keys: ApiKey[] }> {
+    return this.#request('GET', '/v1/auth/keys');
+  }
+  revokeApiKey(id: string): Promise<ApiKey> {
+    return this.#request('DELETE', `/v1/auth/keys/${enc(id)}`);
+  }
+  rotateApiKey(id: string, body: { gracePeriodSeconds?: number } = {}): Promise<ApiKeySecret> {
+    return this.#request('POST', `/v1/auth/keys/${enc(id)}/rotate`, { body });
+  }
+  /** A single-use, short-lived token for `EventSource` (`?token=` on the event streams only). */
+  createSseToken(body: { sessionId?: string } = {}): Promise<SseToken> {
+    return this.#request('POST', '/v1/auth/sse-token', { body });
+  }
+  queryAudit(query: Omit<Query<'queryAudit'>, 'format'> = {}): Promise<AuditPage> {
+    return this.#request('GET', '/v1/audit', { query });
+  }
+  /** The audit log as CSV or NDJSON text. */
+  async exportAudit(format: 'csv' | 'ndjson', query: Omit<Query<'queryAudit'>, 'format' | 'verify'> = {}): Promise<string> {
+    const url = new URL(`${this.baseUrl}/v1/audit`);
+    for (const [k, v] of Object.entries({ ...query, format })) if (v !== undefined) url.searchParams.set(k, String(v));
+    const res = await this.#fetch(url, { headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {} });
+    const text = await res.text();
+    if (!res.ok) {
+      const err = (safeJson(text) as ErrorBody | undefined)?.error;
+      throw new AegisApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, err?.details);
+    }
+    return text;
   }
 
   /** A session's events: stored ones after `after`, then live ones; reconnects with Last-Event-ID. */

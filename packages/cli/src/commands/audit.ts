@@ -1,0 +1,83 @@
+import { AegisClient, type AuditRecord } from '@aegis/client';
+import { defineCommand } from 'citty';
+import { consola } from 'consola';
+import { baseUrlFrom, cliEnv } from '../env.js';
+import { reportError } from './run.js';
+
+const filters = {
+  port: { type: 'string', description: 'Port of the Aegis server' },
+  actor: { type: 'string', description: 'Only this actor (key id, local, bootstrap, policy)' },
+  action: { type: 'string', description: 'Only this operation, e.g. createSession' },
+  session: { type: 'string', description: 'Only records about this session' },
+  from: { type: 'string', description: 'ISO time lower bound' },
+  to: { type: 'string', description: 'ISO time upper bound' },
+} as const;
+
+const client = (port: string | undefined) =>
+  new AegisClient({ baseUrl: baseUrlFrom({ port }), token: cliEnv().AEGIS_AUTH_TOKEN });
+
+const query = (args: { actor?: string; action?: string; session?: string; from?: string; to?: string }) => ({
+  actor: args.actor,
+  action: args.action,
+  sessionId: args.session,
+  from: args.from,
+  to: args.to,
+});
+
+const line = (r: AuditRecord) =>
+  `${r.id}\t${r.at}\t${r.actorId ?? '-'}(${r.actorRole ?? '-'})\t${r.action}\t${r.target ?? '-'}\t${r.outcome}\n`;
+
+const verify = defineCommand({
+  meta: { name: 'verify', description: 'Walk the hash chain and report the first broken record' },
+  args: { port: filters.port, json: { type: 'boolean', description: 'Print JSON' } },
+  async run({ args }) {
+    try {
+      const { verification } = await client(args.port).queryAudit({ verify: 'true', limit: 1 });
+      if (args.json) process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
+      else if (verification?.ok) consola.success(`Audit chain intact (${verification.checked} records).`);
+      else {
+        const b = verification?.firstBroken;
+        consola.error(`Audit chain broken at record ${b?.id} (${b?.reason}); ${verification?.checked} records before it verify.`);
+      }
+      if (!verification?.ok) process.exitCode = 2;
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  },
+});
+
+const exportCmd = defineCommand({
+  meta: { name: 'export', description: 'Print the audit log as CSV or NDJSON' },
+  args: { ...filters, format: { type: 'string', description: 'csv or ndjson', default: 'ndjson' } },
+  async run({ args }) {
+    try {
+      const format = args.format === 'csv' ? 'csv' : 'ndjson';
+      process.stdout.write(await client(args.port).exportAudit(format, { ...query(args), limit: 10_000 }));
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  },
+});
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'Show audit records, oldest first' },
+  args: { ...filters, json: { type: 'boolean', description: 'Print JSON' }, limit: { type: 'string', default: '50' } },
+  async run({ args }) {
+    try {
+      const page = await client(args.port).queryAudit({ ...query(args), limit: Number(args.limit) });
+      if (args.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
+      else for (const r of page.records) process.stdout.write(line(r));
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  },
+});
+
+export const auditCommand = defineCommand({
+  meta: { name: 'audit', description: 'Show (list), export (CSV/NDJSON) or verify the audit log (admin)' },
+  subCommands: { list, verify, export: exportCmd },
+  async run({ rawArgs }) {
+    // Bare `ag audit` lists the latest records; citty has already run a named subcommand.
+    if (rawArgs.length === 0) await list.run?.({ args: { limit: '50' }, rawArgs: [], cmd: list } as never);
+  },
+});

@@ -1,0 +1,106 @@
+import { AegisClient, type ApiKey } from '@aegis/client';
+import { defineCommand } from 'citty';
+import { consola } from 'consola';
+import { baseUrlFrom, cliEnv } from '../env.js';
+import { reportError } from './run.js';
+
+const common = {
+  port: { type: 'string', description: 'Port of the Aegis server' },
+  json: { type: 'boolean', description: 'Print JSON' },
+} as const;
+
+const client = (port: string | undefined) =>
+  new AegisClient({ baseUrl: baseUrlFrom({ port }), token: cliEnv().AEGIS_AUTH_TOKEN });
+
+/** Runs `fn`, printing its result as JSON or with `human`, and exits 1 on an API error. */
+async function act<T>(json: boolean | undefined, fn: () => Promise<T>, human: (v: T) => void) {
+  try {
+    const value = await fn();
+    if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    else human(value);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+/** Parses `30d`, `12h`, `90m` or plain seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!m) throw new Error(`Cannot read duration "${text}"; use e.g. 90m, 12h or 30d.`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}
+
+const printSecret = ({ key, secret }: { key: ApiKey; secret: string }) => {
+  consola.success(`Key ${key.id} (${key.name}, ${key.role})`);
+  process.stdout.write(`${secret}\n`);
+  consola.info('This secret is shown once. Use it as AEGIS_AUTH_TOKEN or Authorization: Bearer <secret>.');
+};
+
+const create = defineCommand({
+  meta: { name: 'create', description: 'Create an API key (the secret is printed once)' },
+  args: {
+    ...common,
+    name: { type: 'string', description: 'What the key is for', required: true },
+    role: { type: 'string', description: 'admin, operator or viewer', default: 'operator' },
+    expires: { type: 'string', description: 'Lifetime, e.g. 30d or 12h (default: never)' },
+  },
+  run: ({ args }) =>
+    act(
+      args.json,
+      () =>
+        client(args.port).createApiKey({
+          name: args.name,
+          role: args.role as ApiKey['role'],
+          ...(args.expires ? { expiresInSeconds: parseDuration(args.expires) } : {}),
+        }),
+      printSecret,
+    ),
+});
+
+const list = defineCommand({
+  meta: { name: 'list', description: 'List API keys (never their secrets)' },
+  args: common,
+  run: ({ args }) =>
+    act(
+      args.json,
+      () => client(args.port).listApiKeys(),
+      ({ keys }) => {
+        for (const k of keys) {
+          const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
+          process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${k.name}${until}\n`);
+        }
+        if (keys.length === 0) consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');
+      },
+    ),
+});
+
+const revoke = defineCommand({
+  meta: { name: 'revoke', description: 'Revoke an API key at once' },
+  args: { ...common, id: { type: 'positional', description: 'Key id', required: true } },
+  run: ({ args }) =>
+    act(
+      args.json,
+      () => client(args.port).revokeApiKey(args.id),
+      (k) => consola.success(`Revoked ${k.id} (${k.name})`),
+    ),
+});
+
+const rotate = defineCommand({
+  meta: { name: 'rotate', description: 'Give a key a new secret; the old one works for a grace period' },
+  args: {
+    ...common,
+    id: { type: 'positional', description: 'Key id', required: true },
+    grace: { type: 'string', description: 'How long the old secret keeps working (default 1h)', default: '1h' },
+  },
+  run: ({ args }) =>
+    act(
+      args.json,
+      () => client(args.port).rotateApiKey(args.id, { gracePeriodSeconds: parseDuration(args.grace) }),
+      printSecret,
+    ),
+});
+
+export const keysCommand = defineCommand({
+  meta: { name: 'keys', description: 'Manage API keys (admin)' },
+  subCommands: { create, list, revoke, rotate },
+});
