@@ -69,7 +69,11 @@ describe('questions (form elicitation)', () => {
 describe('rate limits', () => {
   it('maps the adapter\'s errorKind "rate_limit" to RATE_LIMITED', () => {
     const err = toAegisError(
-      { code: -32603, message: 'Internal error: API Error: Request rejected', data: { errorKind: 'rate_limit' } },
+      {
+        code: -32603,
+        message: 'Internal error: API Error: Request rejected',
+        data: { errorKind: 'rate_limit' },
+      },
       'session/prompt',
     );
     expect(err.code).toBe('RATE_LIMITED');

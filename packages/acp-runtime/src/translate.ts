@@ -282,7 +282,8 @@ export function toQuestionRequest(params: acp.CreateElicitationRequest): Questio
     const items = (p.items ?? {}) as Record<string, unknown>;
     const options = multi ? choices(items.anyOf ?? items.oneOf) : choices(p.oneOf ?? p.anyOf);
     if (options.length === 0 && Array.isArray(p.enum)) {
-      for (const v of p.enum as unknown[]) options.push({ value: String(v), label: String(v), description: null });
+      for (const v of p.enum as unknown[])
+        options.push({ value: String(v), label: String(v), description: null });
     }
     const title = typeof p.title === 'string' ? p.title : null;
     const description = typeof p.description === 'string' ? p.description : null;

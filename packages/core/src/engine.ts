@@ -8,6 +8,7 @@ import {
   type PermissionPolicy,
   type QuestionReply,
 } from './live-session.js';
+import { createOrchestration } from './orchestration/index.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import {
   isTerminal,
@@ -17,7 +18,6 @@ import {
   type SessionStatus,
 } from './schemas.js';
 import { newSession } from './session-record.js';
-import { createOrchestration } from './orchestration/index.js';
 import type { AegisStore } from './store.js';
 import type { TranscriptEntry, TranscriptRole } from './transcript.js';
 

@@ -46,20 +46,16 @@ export {
   StopReason,
 } from './events.js';
 export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';
-export {
-  createRulePolicy,
-  evaluateRules,
-  globToRegExp,
-  type RulePolicy,
-  requestCommand,
-  requestPaths,
-  ruleMatches,
-} from './policy.js';
 export { createMemoryStore } from './memory-store.js';
-export { BATCH_MAX, type BatchCreateItem, type BatchDeleteItem, type ItemError } from './orchestration/batch.js';
+export {
+  BATCH_MAX,
+  type BatchCreateItem,
+  type BatchDeleteItem,
+  type ItemError,
+} from './orchestration/batch.js';
 export { MEMORY_TTL_MAX_SEC, type MemoryService } from './orchestration/memory.js';
 export { PIPELINE_MAX_STAGES, validateStageGraph } from './orchestration/pipeline-graph.js';
-export { type CreatePipelineInput, type PipelineService } from './orchestration/pipelines.js';
+export type { CreatePipelineInput, PipelineService } from './orchestration/pipelines.js';
 export type {
   MemoryEntryStore,
   PipelineRecord,
@@ -90,16 +86,25 @@ export {
 } from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
 export {
+  createRulePolicy,
+  evaluateRules,
+  globToRegExp,
+  type RulePolicy,
+  requestCommand,
+  requestPaths,
+  ruleMatches,
+} from './policy.js';
+export {
   AgentCommand,
   AgentExit,
   AgentMode,
   emptyUsage,
   isTerminal,
   PendingPermission,
+  PendingQuestion,
   PermissionMode,
   PermissionOption,
   PermissionOptionKind,
-  PendingQuestion,
   PolicyRule,
   QuestionField,
   QuestionOption,

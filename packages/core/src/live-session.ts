@@ -229,7 +229,9 @@ export class LiveSession {
         this.#askedText.delete(body.data.questionId);
         const values = Object.values(body.data.answers).flat().join(', ');
         const text =
-          body.data.outcome === 'answered' ? `${asked} — answered: ${values}` : `${asked} — ${body.data.outcome}`;
+          body.data.outcome === 'answered'
+            ? `${asked} — answered: ${values}`
+            : `${asked} — ${body.data.outcome}`;
         transcript.push(this.#entry(seq, at, 'system', text));
         break;
       }
@@ -441,7 +443,10 @@ export class LiveSession {
     if (!turn || this.session.status !== 'working') return;
     const silentMs = Date.now() - turn.lastActivity;
     const timeoutMs = this.#deps.promptTimeoutMs ?? 0;
-    if (timeoutMs > 0 && silentMs >= timeoutMs) return this.#timeOut(turn, silentMs, timeoutMs);
+    if (timeoutMs > 0 && silentMs >= timeoutMs) {
+      this.#timeOut(turn, silentMs, timeoutMs);
+      return;
+    }
     if (silentMs >= this.#deps.stallThresholdMs)
       this.#emitSafe({ type: 'turn.stalled', data: { turnId: turn.id, silentMs } });
   }
@@ -605,7 +610,10 @@ export class LiveSession {
     const p = this.#permissions[0];
     if (!p?.announced) throw AegisError.nothingPending(this.session.id);
     const reject = p.request.options.find((o) => o.kind === 'reject_once' || o.kind === 'reject_always');
-    p.settle(reject ? { outcome: 'selected', optionId: reject.optionId } : { outcome: 'cancelled' }, decidedBy);
+    p.settle(
+      reject ? { outcome: 'selected', optionId: reject.optionId } : { outcome: 'cancelled' },
+      decidedBy,
+    );
     return { dismissed: 'permission', requestId: p.requestId };
   }
 
@@ -668,7 +676,10 @@ export class LiveSession {
    * Answers the pending question. `answer` fills the first question (an option's value or label,
    * or free text where allowed); `answers` is keyed by question id.
    */
-  answerQuestion(reply: QuestionReply, decidedBy: Decider): { questionId: string; answers: Record<string, string | string[]> } {
+  answerQuestion(
+    reply: QuestionReply,
+    decidedBy: Decider,
+  ): { questionId: string; answers: Record<string, string | string[]> } {
     const q = this.#questions[0];
     if (!q?.announced) throw AegisError.nothingPending(this.session.id);
     const answers = resolveAnswers(q.request, reply);
@@ -693,11 +704,14 @@ function resolveAnswers(request: QuestionRequest, reply: QuestionReply): Record<
   const raw: Record<string, string | string[]> = { ...(reply.answers ?? {}) };
   const first = request.questions[0];
   if (reply.answer !== undefined) {
-    if (!first) throw AegisError.validation('The agent asked no question field to put `answer` in; send `answers`.');
+    if (!first)
+      throw AegisError.validation('The agent asked no question field to put `answer` in; send `answers`.');
     raw[first.id] = reply.answer;
   }
   if (Object.keys(raw).length === 0) {
-    throw AegisError.validation('Send `answer` (for the first question) or `answers` keyed by question id; use /escape to skip.');
+    throw AegisError.validation(
+      'Send `answer` (for the first question) or `answers` keyed by question id; use /escape to skip.',
+    );
   }
   const out: Record<string, string | string[]> = {};
   for (const [id, value] of Object.entries(raw)) {
@@ -709,7 +723,10 @@ function resolveAnswers(request: QuestionRequest, reply: QuestionReply): Record<
     }
     const pick = (v: string): string => {
       const opt = field.options.find(
-        (o) => o.value === v || o.label.toLowerCase() === v.toLowerCase() || o.value.toLowerCase() === v.toLowerCase(),
+        (o) =>
+          o.value === v ||
+          o.label.toLowerCase() === v.toLowerCase() ||
+          o.value.toLowerCase() === v.toLowerCase(),
       );
       if (opt) return opt.value;
       if (field.allowCustom || field.options.length === 0) return v;
@@ -718,7 +735,8 @@ function resolveAnswers(request: QuestionRequest, reply: QuestionReply): Record<
       );
     };
     if (Array.isArray(value)) {
-      if (!field.multiSelect) throw AegisError.validation(`"${field.question}" takes one answer, not a list.`);
+      if (!field.multiSelect)
+        throw AegisError.validation(`"${field.question}" takes one answer, not a list.`);
       out[id] = value.map(pick);
     } else out[id] = field.multiSelect ? [pick(value)] : pick(value);
   }

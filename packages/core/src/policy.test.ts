@@ -44,8 +44,14 @@ describe('permission policy rules', () => {
     ];
     const wd = '/repo';
     expect(evaluateRules(rules, bash('rm -rf /'), wd)).toMatchObject({ decision: 'deny', rule: 'no-rm' });
-    expect(evaluateRules(rules, write('/repo/docs/a.md'), wd)).toMatchObject({ decision: 'allow', rule: 'docs' });
-    expect(evaluateRules(rules, write('/repo/src/a.ts'), wd)).toMatchObject({ decision: 'ask', rule: 'writes' });
+    expect(evaluateRules(rules, write('/repo/docs/a.md'), wd)).toMatchObject({
+      decision: 'allow',
+      rule: 'docs',
+    });
+    expect(evaluateRules(rules, write('/repo/src/a.ts'), wd)).toMatchObject({
+      decision: 'ask',
+      rule: 'writes',
+    });
     expect(evaluateRules(rules, bash('pnpm test --run'), wd)).toMatchObject({ rule: 'tests' });
     expect(evaluateRules(rules, bash('curl x'), wd)).toBeUndefined();
   });

@@ -178,7 +178,9 @@ export const PolicyRule = z
       .string()
       .max(1000)
       .optional()
-      .describe('Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across'),
+      .describe(
+        'Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across',
+      ),
     commandPattern: z
       .string()
       .max(1000)
@@ -192,7 +194,10 @@ export const PolicyRule = z
       }, 'not a valid regular expression')
       .optional()
       .describe('Regular expression tested against the shell command of an execute tool'),
-    scope: z.enum(['once', 'always']).optional().describe('For allow/deny: pick the always option when offered'),
+    scope: z
+      .enum(['once', 'always'])
+      .optional()
+      .describe('For allow/deny: pick the always option when offered'),
   })
   .meta({ id: 'PolicyRule' });
 export type PolicyRule = z.infer<typeof PolicyRule>;
@@ -219,7 +224,10 @@ export const Session = z
     pendingPermission: z.union([PendingPermission, z.null()]),
     pendingPermissionCount: z.number().int(),
     pendingQuestion: z.union([PendingQuestion, z.null()]).default(null),
-    policies: z.array(PolicyRule).default([]).describe('Per-session permission rules, evaluated before the server rules'),
+    policies: z
+      .array(PolicyRule)
+      .default([])
+      .describe('Per-session permission rules, evaluated before the server rules'),
     problem: z.union([SessionProblem, z.null()]),
     exit: z.union([AgentExit, z.null()]),
     availableModes: z.array(AgentMode),

@@ -1,5 +1,6 @@
 import {
   PermissionMode,
+  PolicyRule,
   Session,
   SessionStatus,
   TemplateVariables,
@@ -31,6 +32,11 @@ export const CreateSessionRequest = z
     agent: str(100).optional().describe('A configured ACP agent; default claude-code'),
     env: z.record(str(200), str(10_000)).optional().describe('Extra environment for the agent process'),
     parentId: str(100).optional(),
+    policies: z
+      .array(PolicyRule)
+      .max(100)
+      .optional()
+      .describe('Permission rules for this session, evaluated before the server rules (first match wins)'),
     templateId: str(100)
       .optional()
       .describe(
@@ -158,7 +164,14 @@ export const HealthResponse = z
     status: z.literal('ok'),
     version: z.string(),
     uptimeSec: z.number(),
-    sessions: z.object({ live: z.number().int() }),
+    sessions: z.object({
+      live: z.number().int(),
+      byState: z.record(SessionStatus, z.number().int()).optional().describe('Stored sessions per state'),
+    }),
     agents: z.array(z.string()),
+    agentAvailability: z
+      .record(z.string(), z.boolean().nullable())
+      .optional()
+      .describe('Whether each agent command resolves (null: unknown)'),
   })
   .meta({ id: 'HealthResponse' });

@@ -1,20 +1,20 @@
 import type { Aegis } from '@aegis/core';
-import { AegisError } from '@aegis/core';
+import { AegisError, createRulePolicy, type RulePolicy } from '@aegis/core';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { errorResponse, toAegisError } from './http-errors.js';
-import { batchRoutes } from './routes/batch.js';
+import { type AegisMetrics, createMetrics } from './metrics.js';
 import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { memoryRoutes } from './routes/memory.js';
 import { pipelineRoutes } from './routes/pipelines.js';
-import { memoryRoutes } from './routes/memory.js';
-import { pipelineRoutes } from './routes/pipelines.js';
+import { policyRoutes } from './routes/policies.js';
+import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
+import { sessionInsightRoutes } from './routes/session-insights.js';
 import { sessionRoutes } from './routes/sessions.js';
-import { templateRoutes } from './routes/templates.js';
 import { templateRoutes } from './routes/templates.js';
 import { VERSION } from './version.js';
 
@@ -28,6 +28,12 @@ export interface CreateAppOptions {
   bodyLimitBytes?: number;
   heartbeatMs?: number;
   log?: (line: Record<string, unknown>) => void;
+  /** Server-wide permission rules; pass the same object to `createAegis({ policy: rules.policy })`. */
+  policies?: RulePolicy | undefined;
+  /** Prometheus metrics; default: a registry fed from `aegis` events. */
+  metrics?: AegisMetrics | undefined;
+  /** State dir, db path, config summary and agent commands for GET /v1/diagnostics. */
+  diagnostics?: DiagnosticsInfo | undefined;
 }
 
 export const OPENAPI_INFO = {
@@ -50,6 +56,8 @@ export function createApp(options: CreateAppOptions) {
     agents: options.agents,
     heartbeatMs: options.heartbeatMs ?? 15_000,
   };
+  // `aegis` is absent when only the OpenAPI document is generated.
+  const metrics = options.metrics ?? (options.aegis ? createMetrics(options.aegis) : undefined);
 
   app.use('*', async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || globalThis.crypto.randomUUID();
@@ -57,6 +65,9 @@ export function createApp(options: CreateAppOptions) {
     const started = performance.now();
     await next();
     c.header('x-request-id', requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
+    metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
     options.log?.({
       requestId,
       method: c.req.method,
@@ -86,9 +97,7 @@ export function createApp(options: CreateAppOptions) {
     openApiPaths: () => app.getOpenAPI31Document(OPENAPI_INFO).paths as never,
   });
 
-  app.route('/', healthRoutes(deps));
-  // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
-  app.route('/', batchRoutes(deps));
+  app.route('/', healthRoutes(deps, options.diagnostics));
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
   app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));
@@ -96,9 +105,9 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', templateRoutes(deps));
   app.route('/', memoryRoutes(deps));
   app.route('/', pipelineRoutes(deps));
-  app.route('/', templateRoutes(deps));
-  app.route('/', memoryRoutes(deps));
-  app.route('/', pipelineRoutes(deps));
+  app.route('/', sessionInsightRoutes(deps));
+  app.route('/', policyRoutes(options.policies ?? createRulePolicy()));
+  app.route('/', serverInfoRoutes(deps, { metrics, diagnostics: options.diagnostics }));
   for (const routes of security.routes()) app.route('/', routes);
 
   app.doc31('/v1/openapi.json', OPENAPI_INFO);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AegisError, PermissionMode } from '@aegis/core';
+import { AegisError, PermissionMode, PolicyRule } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -56,6 +56,12 @@ export const ServerConfig = z.object({
   /** Extra environment given to every agent process. */
   agentEnv: z.record(z.string(), z.string()).default({}),
   stallThresholdMs: z.coerce.number().int().positive().default(120_000),
+  /** A turn with no agent update for this long is cancelled (AGENT_TIMEOUT). 0 = off. */
+  promptTimeoutMs: z.coerce.number().int().min(0).default(0),
+  /** An idle session with no activity for this long is ended. 0 = off (never reaped). */
+  idleTimeoutMs: z.coerce.number().int().min(0).default(0),
+  /** Server-wide permission rules; the first match decides (`PUT /v1/policies` replaces them at runtime). */
+  policies: z.array(PolicyRule).default([]),
   dashboardEnabled: z.boolean().default(true),
   bodyLimitBytes: z
     .number()
@@ -92,6 +98,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
       ...(env.AEGIS_POOL_MAX_IDLE_MS ? { maxIdleMs: Number(env.AEGIS_POOL_MAX_IDLE_MS) } : {}),
     };
   }
+  if (env.AEGIS_ACP_PROMPT_TIMEOUT_MS) out.promptTimeoutMs = Number(env.AEGIS_ACP_PROMPT_TIMEOUT_MS);
+  if (env.AEGIS_IDLE_TIMEOUT_MS) out.idleTimeoutMs = Number(env.AEGIS_IDLE_TIMEOUT_MS);
   if (env.AEGIS_WEBHOOKS) {
     const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
     out.webhooks = env.AEGIS_WEBHOOKS.split(',')

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAcpDriver } from '@aegis/acp-runtime';
-import { AegisError, type AegisStore, type AgentDriver, createAegis } from '@aegis/core';
+import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
@@ -10,6 +10,7 @@ import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { allowedRoots, checkWorkDir } from './workdir.js';
 
 export interface StartServerOptions {
@@ -64,10 +65,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
     });
   const roots = allowedRoots(config.allowedWorkDirs);
+  const policies = createRulePolicy(config.policies);
   const aegis = createAegis({
     agent: driver,
     store,
+    policy: policies.policy,
     stallThresholdMs: config.stallThresholdMs,
+    promptTimeoutMs: config.promptTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
     defaultPermissionMode: config.permissionMode,
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
     onError: (err, context) =>
@@ -79,7 +84,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const failedPipelines = await aegis.pipelines.recover();
   if (failedPipelines.length > 0) {
-    logger.warn('marked pipelines left running by a previous run as failed', { count: failedPipelines.length });
+    logger.warn('marked pipelines left running by a previous run as failed', {
+      count: failedPipelines.length,
+    });
   }
   const app = createApp({
     aegis,
@@ -94,10 +101,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       onError: (msg, fields) => logger.error(msg, fields),
     },
     bodyLimitBytes: config.bodyLimitBytes,
-    log: (line) => logger.debug('request', line),
+    log: (line) => logger.info('request', line),
+    policies,
+    diagnostics: {
+      stateDir: config.stateDir,
+      dbPath: options.store ? null : (config.dbPath ?? join(config.stateDir, 'aegis.db')),
+      config: configSummary(config),
+      agentCommands: agentCommandsFor(driver.agents, config.agents),
+    },
   });
 
-  const webhooks = startWebhooks(aegis, config.webhooks, { onError: (msg, fields) => logger.warn(msg, fields) });
+  const webhooks = startWebhooks(aegis, config.webhooks, {
+    onError: (msg, fields) => logger.warn(msg, fields),
+  });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { HealthResponse } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
+import { sessionCounts } from '../metrics.js';
+import { checkAgent, type DiagnosticsInfo } from './server-info.js';
 
 const healthRoute = createRoute({
   method: 'get',
@@ -11,19 +13,24 @@ const healthRoute = createRoute({
   responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: HealthResponse } } } },
 });
 
-export function healthRoutes({ aegis, version, startedAt, agents }: RouteDeps) {
+export function healthRoutes(
+  { aegis, version, startedAt, agents }: RouteDeps,
+  diagnostics?: DiagnosticsInfo,
+) {
   const app = newRouter();
-  app.openapi(healthRoute, (c) =>
-    c.json(
+  app.openapi(healthRoute, async (c) => {
+    const availability = await Promise.all(agents.map((n) => checkAgent(n, diagnostics?.agentCommands[n])));
+    return c.json(
       {
         status: 'ok' as const,
         version,
         uptimeSec: Math.round((Date.now() - startedAt) / 1000),
-        sessions: { live: aegis.liveCount },
+        sessions: { live: aegis.liveCount, byState: await sessionCounts(aegis) },
         agents: [...agents],
+        agentAvailability: Object.fromEntries(availability.map((a) => [a.name, a.available])),
       },
       200,
-    ),
-  );
+    );
+  });
   return app;
 }

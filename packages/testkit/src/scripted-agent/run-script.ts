@@ -141,7 +141,14 @@ async function runTool(ctx: TurnContext, tool: ScriptToolStep): Promise<Stop | n
  */
 async function ask(ctx: TurnContext, q: Extract<ScriptStep, { ask: unknown }>['ask']): Promise<Stop | null> {
   const toolCallId = `toolu_${++toolCounter}`;
-  await ctx.notify({ sessionUpdate: 'tool_call', toolCallId, title: 'AskUserQuestion', kind: 'other', status: 'pending', rawInput: {} });
+  await ctx.notify({
+    sessionUpdate: 'tool_call',
+    toolCallId,
+    title: 'AskUserQuestion',
+    kind: 'other',
+    status: 'pending',
+    rawInput: {},
+  });
   const options = (q.options ?? []).map((label) => ({ const: label, title: label }));
   const field = q.multiSelect
     ? { type: 'array' as const, title: q.header, items: { anyOf: options } }
@@ -157,7 +164,11 @@ async function ask(ctx: TurnContext, q: Extract<ScriptStep, { ask: unknown }>['a
         type: 'object',
         properties: {
           question_0: field,
-          question_0_custom: { type: 'string', title: 'Other', description: 'Type your own answer (optional).' },
+          question_0_custom: {
+            type: 'string',
+            title: 'Other',
+            description: 'Type your own answer (optional).',
+          },
         },
       },
     } as acp.CreateElicitationRequest);
@@ -165,10 +176,15 @@ async function ask(ctx: TurnContext, q: Extract<ScriptStep, { ask: unknown }>['a
     return 'cancelled';
   }
   if (response.action === 'cancel' || ctx.signal.aborted) return 'cancelled';
-  const content = (response.action === 'accept' ? (response as { content?: Record<string, unknown> }).content : null) ?? {};
+  const content =
+    (response.action === 'accept' ? (response as { content?: Record<string, unknown> }).content : null) ?? {};
   const picked = content.question_0;
   const custom = typeof content.question_0_custom === 'string' ? content.question_0_custom.trim() : '';
-  const answer = Array.isArray(picked) ? picked.join(', ') : typeof picked === 'string' && picked ? picked : custom;
+  const answer = Array.isArray(picked)
+    ? picked.join(', ')
+    : typeof picked === 'string' && picked
+      ? picked
+      : custom;
   await ctx.notify({ sessionUpdate: 'tool_call_update', toolCallId, status: 'completed' });
   await say(ctx, answer ? `You answered: ${answer}` : 'No answer given.', 1, 'agent_message_chunk');
   return null;

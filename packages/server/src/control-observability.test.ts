@@ -1,0 +1,363 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: route tests read loosely typed JSON bodies; the schemas are tested by the spec
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAcpDriver } from '@aegis/acp-runtime';
+import { type CreateAegisOptions, createAegis, createMemoryStore, createRulePolicy } from '@aegis/core';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from './app.js';
+import { checkWorkDir } from './workdir.js';
+
+vi.setConfig({ testTimeout: 20_000 });
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-ctl-')));
+const driver = createAcpDriver({
+  agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
+  defaultAgent: 'scripted',
+});
+const closers: (() => Promise<void>)[] = [];
+afterAll(() => Promise.all(closers.map((c) => c())));
+
+function setup(extra: Partial<CreateAegisOptions> = {}) {
+  const policies = createRulePolicy();
+  const aegis = createAegis({
+    agent: driver,
+    store: createMemoryStore(),
+    policy: policies.policy,
+    resolveWorkDir: async (d) => checkWorkDir(d, [root]),
+    ...extra,
+  });
+  closers.push(() => aegis.close());
+  const app = createApp({
+    aegis,
+    agents: driver.agents,
+    security: { limits: { sessionsPerKey: 1000, sessionsGlobal: 1000, requestsPerMinute: 100_000 } },
+    policies,
+    diagnostics: {
+      stateDir: root,
+      dbPath: null,
+      config: { logLevel: 'info' },
+      agentCommands: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
+    },
+  });
+  const call = (method: string, path: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  const get = async <T = Record<string, unknown>>(path: string) =>
+    (await (await app.request(path)).json()) as T;
+  async function waitFor(id: string, status: string) {
+    for (let i = 0; i < 400; i++) {
+      // Polled through the engine: the HTTP API's per-key rate limit is not under test here.
+      const s = await aegis.sessions.get(id);
+      if (s.status === status) return s as unknown as Record<string, unknown>;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const trail = (await aegis.sessions.events(id)).map((e) => e.type).join(' ');
+    throw new Error(`session ${id} never reached ${status}; events: ${trail}`);
+  }
+  let n = 0;
+  async function create(prompt?: string, more: Record<string, unknown> = {}) {
+    const dir = join(root, `s${Date.now()}-${n++}-${Math.random().toString(36).slice(2, 6)}`);
+    mkdirSync(dir);
+    const res = await call('POST', '/v1/sessions', { workDir: dir, prompt, ...more });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { session: { id: string } }).session.id;
+  }
+  return { app, aegis, policies, call, get, waitFor, create };
+}
+
+const main = setup();
+const writeTool = (path: string) => ({
+  tool: {
+    title: `Write ${path}`,
+    kind: 'edit' as const,
+    permission: true,
+    diff: { path, newText: 'x' },
+    write: { path, content: 'x' },
+  },
+});
+const entries = async (id: string) =>
+  (await main.get<{ entries: { role: string; text: string }[] }>(`/v1/sessions/${id}/read`)).entries;
+
+describe('handshake', () => {
+  it('negotiates the intersection and warns about unknown capabilities', async () => {
+    const res = await main.call('POST', '/v1/handshake', {
+      protocolVersion: 1,
+      clientCapabilities: ['events.resume', 'questions', 'teleport'],
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      protocolVersion: 1,
+      compatible: true,
+      negotiatedCapabilities: ['events.resume', 'questions'],
+    });
+    expect(body.warnings).toEqual([expect.stringContaining('"teleport"')]);
+  });
+
+  it('answers 409 to a client whose protocol version is too old', async () => {
+    const res = await main.call('POST', '/v1/handshake', { protocolVersion: 0, clientCapabilities: [] });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: { code: 'CONFLICT' } });
+  });
+});
+
+describe('server health, diagnostics, metrics and docs', () => {
+  it('health counts sessions by state and reports agent availability', async () => {
+    const body = await main.get<{ sessions: { byState: Record<string, number> }; agentAvailability: object }>(
+      '/v1/health',
+    );
+    expect(Object.keys(body.sessions.byState)).toContain('permission_prompt');
+    expect(body.agentAvailability).toMatchObject({ scripted: true });
+  });
+
+  it('diagnostics report runtime, sessions and agents without secrets', async () => {
+    const body = await main.get<Record<string, unknown>>('/v1/diagnostics');
+    expect(body).toMatchObject({ node: process.version, platform: process.platform });
+    expect(body.agents).toContainEqual(expect.objectContaining({ name: 'scripted', available: true }));
+    expect(body.agents).toContainEqual(expect.objectContaining({ name: 'claude-code' }));
+  });
+
+  it('GET /metrics exposes the Prometheus series after a turn', async () => {
+    const id = await main.create('hello');
+    await main.waitFor(id, 'idle');
+    await main.get(`/v1/sessions/${id}`);
+    const res = await main.app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    for (const series of [
+      'aegis_sessions{state="idle"}',
+      'aegis_turns_total{outcome="completed"}',
+      'aegis_turn_duration_seconds_bucket',
+      'aegis_permission_wait_seconds',
+      'aegis_events_total{type="turn.started"}',
+      'aegis_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/sessions/:id",status="200"}',
+    ]) {
+      expect(text).toContain(series);
+    }
+  });
+
+  it('serves self-contained interactive docs and lists /metrics in the spec', async () => {
+    const res = await main.app.request('/v1/docs');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('/v1/openapi.json');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    const spec = await main.get<{ paths: Record<string, Record<string, { operationId: string }>> }>(
+      '/v1/openapi.json',
+    );
+    expect(spec.paths['/metrics']?.get?.operationId).toBe('getMetrics');
+  });
+});
+
+describe('per-session health and insights', () => {
+  it('hints at /approve while a permission waits', async () => {
+    const id = await main.create(script(writeTool('a.txt')));
+    await main.waitFor(id, 'permission_prompt');
+    const health = await main.get<{ alive: boolean; hints: string[]; pendingPermission: boolean }>(
+      `/v1/sessions/${id}/health`,
+    );
+    expect(health.alive).toBe(true);
+    expect(health.pendingPermission).toBe(true);
+    expect(health.hints[0]).toMatch(/waiting for approval .*POST \/v1\/sessions\/.+\/approve/i);
+    await main.call('POST', `/v1/sessions/${id}/approve`, {});
+    await main.waitFor(id, 'idle');
+  });
+
+  it('summarises, counts and times real turns from the event log', async () => {
+    const id = await main.create(
+      script({ say: 'Writing.' }, writeTool('notes/b.txt'), {
+        usage: { used: 1200, size: 200000, cost: 0.05 },
+      }),
+    );
+    await main.waitFor(id, 'permission_prompt');
+    await new Promise((r) => setTimeout(r, 30));
+    await main.call('POST', `/v1/sessions/${id}/approve`, {});
+    await main.waitFor(id, 'idle');
+    await main.call('POST', `/v1/sessions/${id}/send`, { text: 'again' });
+    await main.waitFor(id, 'working').catch(() => {});
+    await main.waitFor(id, 'idle');
+
+    const summary = await main.get<Record<string, any>>(`/v1/sessions/${id}/summary`);
+    expect(summary.turns).toEqual({ total: 2, completed: 2, failed: 0, cancelled: 0 });
+    expect(summary.toolCalls).toMatchObject({ total: 1, byStatus: { completed: 1 } });
+    expect(summary.filesTouched).toEqual([expect.stringMatching(/notes\/b\.txt$/)]);
+    expect(summary.permissions).toMatchObject({ requested: 1, approved: 1, byDecider: { human: 1 } });
+    expect(summary.lastAssistantMessage).toBe('You said: again');
+    expect(summary.usage).toMatchObject({ costUsd: 0.05, contextUsed: 1200 });
+
+    const metrics = await main.get<Record<string, any>>(`/v1/sessions/${id}/metrics`);
+    expect(metrics.events.byType['turn.completed']).toBe(2);
+    expect(metrics.turnDurationsMs).toHaveLength(2);
+    expect(metrics.costUsd).toBe(0.05);
+
+    const latency = await main.get<Record<string, any>>(`/v1/sessions/${id}/latency`);
+    expect(latency.turnDurationMs.count).toBe(2);
+    expect(latency.turnDurationMs.max).toBeGreaterThanOrEqual(latency.turnDurationMs.p50);
+    expect(latency.timeToFirstTokenMs.count).toBe(2);
+    expect(latency.permissionWaitMs.count).toBe(1);
+    expect(latency.permissionWaitMs.p95).toBeGreaterThanOrEqual(20);
+  });
+
+  it("discovers the agent's slash commands", async () => {
+    const id = await main.create();
+    const res = await main.call('POST', `/v1/sessions/${id}/discover-commands`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { commands: { name: string }[] };
+    expect(body.commands.map((c) => c.name)).toEqual(['compact', 'review']);
+  });
+});
+
+describe('questions and escape', () => {
+  const ask = { ask: { question: 'Which database?', header: 'DB', options: ['Postgres', 'SQLite'] } };
+
+  it('an agent question puts the session in asking; /answer resumes the turn', async () => {
+    const id = await main.create(script(ask));
+    const asking = await main.waitFor(id, 'asking');
+    expect(asking.pendingQuestion).toMatchObject({
+      message: 'Which database?',
+      questions: [
+        { id: 'question_0', options: [{ value: 'Postgres' }, { value: 'SQLite' }], allowCustom: true },
+      ],
+    });
+    const health = await main.get<{ hints: string[] }>(`/v1/sessions/${id}/health`);
+    expect(health.hints[0]).toContain('/answer');
+    const res = await main.call('POST', `/v1/sessions/${id}/answer`, { answer: 'sqlite' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ answers: { question_0: 'SQLite' } });
+    await main.waitFor(id, 'idle');
+    expect((await entries(id)).map((e) => e.text)).toContain('You answered: SQLite');
+    const again = await main.call('POST', `/v1/sessions/${id}/answer`, { answer: 'x' });
+    expect(again.status).toBe(409);
+  });
+
+  it('free text goes to the custom answer', async () => {
+    const id = await main.create(script(ask));
+    await main.waitFor(id, 'asking');
+    await main.call('POST', `/v1/sessions/${id}/answer`, { answers: { question_0: 'DuckDB' } });
+    await main.waitFor(id, 'idle');
+    expect((await entries(id)).map((e) => e.text)).toContain('You answered: DuckDB');
+  });
+
+  it('/escape declines a question without cancelling the turn', async () => {
+    const id = await main.create(script(ask, { say: 'Carrying on.' }));
+    await main.waitFor(id, 'asking');
+    const res = await main.call('POST', `/v1/sessions/${id}/escape`);
+    expect(await res.json()).toMatchObject({ dismissed: 'question' });
+    await main.waitFor(id, 'idle');
+    const texts = (await entries(id)).map((e) => e.text);
+    expect(texts).toEqual(expect.arrayContaining(['No answer given.', 'Carrying on.']));
+  });
+
+  it('/escape rejects a pending permission and the turn goes on', async () => {
+    const id = await main.create(script(writeTool('c.txt'), { say: 'After.' }));
+    await main.waitFor(id, 'permission_prompt');
+    const res = await main.call('POST', `/v1/sessions/${id}/escape`);
+    expect(await res.json()).toMatchObject({ dismissed: 'permission' });
+    await main.waitFor(id, 'idle');
+    const summary = await main.get<Record<string, any>>(`/v1/sessions/${id}/summary`);
+    expect(summary.turns.completed).toBe(1);
+    expect(summary.permissions).toMatchObject({ rejected: 1 });
+    expect(summary.toolCalls.byStatus).toEqual({ failed: 1 });
+    expect(summary.lastAssistantMessage).toBe('After.');
+    expect((await main.call('POST', `/v1/sessions/${id}/escape`)).status).toBe(409);
+  });
+});
+
+describe('permission policies', () => {
+  const decisions = async (id: string) =>
+    (await main.aegis.sessions.events(id)).filter((e) => e.type === 'permission.resolved').map((e) => e.data);
+
+  it('replaces server rules at runtime; allow auto-approves and records the rule', async () => {
+    const put = await main.call('PUT', '/v1/policies', {
+      rules: [
+        { name: 'no-secrets', decision: 'deny', pathGlob: '**/*.secret' },
+        { name: 'edits-ok', decision: 'allow', toolKind: 'edit' },
+      ],
+    });
+    expect(put.status).toBe(200);
+    expect((await main.get<{ rules: unknown[] }>('/v1/policies')).rules).toHaveLength(2);
+    const id = await main.create(script(writeTool('ok.txt'), writeTool('k.secret')));
+    await main.waitFor(id, 'idle');
+    expect(await decisions(id)).toEqual([
+      expect.objectContaining({
+        optionKind: 'allow_once',
+        decidedBy: { type: 'policy', actor: null, rule: 'edits-ok' },
+      }),
+      expect.objectContaining({
+        optionKind: 'reject_once',
+        decidedBy: { type: 'policy', actor: null, rule: 'no-secrets' },
+      }),
+    ]);
+    await main.call('PUT', '/v1/policies', { rules: [] });
+  });
+
+  it('per-session rules come first; ask hands the request to a human', async () => {
+    await main.call('PUT', '/v1/policies', {
+      rules: [{ name: 'edits-ok', decision: 'allow', toolKind: 'edit' }],
+    });
+    const id = await main.create(script(writeTool('d.txt')), {
+      policies: [{ name: 'review-edits', decision: 'ask', toolKind: 'edit' }],
+    });
+    await main.waitFor(id, 'permission_prompt');
+    await main.call('POST', `/v1/sessions/${id}/reject`, {});
+    await main.waitFor(id, 'idle');
+    expect((await decisions(id))[0]).toMatchObject({
+      decidedBy: { type: 'human' },
+      optionKind: 'reject_once',
+    });
+    await main.call('PUT', '/v1/policies', { rules: [] });
+  });
+
+  it('rejects an invalid command pattern', async () => {
+    const res = await main.call('PUT', '/v1/policies', {
+      rules: [{ name: 'bad', decision: 'deny', commandPattern: '([' }],
+    });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('failures and timeouts', () => {
+  it("a provider 429 reported like Claude Code's adapter puts the session in rate_limit", async () => {
+    const id = await main.create(
+      script({
+        fail: {
+          code: -32603,
+          message: 'Internal error: API Error: Request rejected (429)',
+          data: { errorKind: 'rate_limit' },
+        },
+      }),
+    );
+    const s = await main.waitFor(id, 'rate_limit');
+    expect(s.problem).toMatchObject({ code: 'RATE_LIMITED' });
+    const health = await main.get<{ hints: string[] }>(`/v1/sessions/${id}/health`);
+    expect(health.hints[0]).toContain('rate-limited');
+  });
+
+  it('a turn silent past the prompt timeout is cancelled and fails AGENT_TIMEOUT', async () => {
+    const t = setup({ promptTimeoutMs: 300 });
+    const id = await t.create(script({ say: 'thinking' }, { hang: true }));
+    const s = await t.waitFor(id, 'error');
+    expect(s.problem).toMatchObject({ code: 'AGENT_TIMEOUT' });
+    const failed = (await t.aegis.sessions.events(id)).find((e) => e.type === 'turn.failed');
+    expect(failed?.data).toMatchObject({ problem: { code: 'AGENT_TIMEOUT' } });
+    // The session stays usable.
+    await t.call('POST', `/v1/sessions/${id}/send`, { text: 'still there?' });
+    await t.waitFor(id, 'working').catch(() => {});
+  });
+
+  it('reaps a session only after it has been inactive for idleTimeoutMs', async () => {
+    const t = setup({ idleTimeoutMs: 400 });
+    const id = await t.create(script({ sleep: 600 }, { say: 'done' }));
+    // The turn runs longer than the idle timeout: working sessions are never reaped.
+    await t.waitFor(id, 'idle');
+    expect((await t.get<{ status: string }>(`/v1/sessions/${id}`)).status).toBe('idle');
+    const s = await t.waitFor(id, 'completed');
+    expect(JSON.stringify(await t.aegis.sessions.events(id))).toContain('no activity');
+    expect(s.status).toBe('completed');
+  });
+});

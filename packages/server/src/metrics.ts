@@ -1,0 +1,117 @@
+import { type Aegis, SessionStatus } from '@aegis/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Session counts per state, across all owners (one store count per state). */
+export async function sessionCounts(aegis: Aegis): Promise<Record<SessionStatus, number>> {
+  const entries = await Promise.all(
+    SessionStatus.options.map(async (status) => {
+      const { total } = await aegis.sessions.list({ status: [status], limit: 1 });
+      return [status, total] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<SessionStatus, number>;
+}
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LONG_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+/**
+ * The server's Prometheus metrics on their own registry (so several apps in one process, as in
+ * tests, never collide): sessions by state, turns, turn duration, permission and question waits,
+ * events by type, and HTTP request duration by route and status. Event series are fed from the
+ * engine's durable event stream.
+ */
+export function createMetrics(aegis: Aegis) {
+  const registry = new Registry();
+  const prefix = 'aegis_';
+  new Gauge({
+    name: `${prefix}sessions`,
+    help: 'Sessions in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await sessionCounts(aegis);
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: `${prefix}live_sessions`,
+    help: 'Sessions with a running agent process',
+    registers: [registry],
+    collect() {
+      this.set(aegis.liveCount);
+    },
+  });
+  const turns = new Counter({
+    name: `${prefix}turns_total`,
+    help: 'Finished turns by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const turnDuration = new Histogram({
+    name: `${prefix}turn_duration_seconds`,
+    help: 'Duration of finished turns',
+    buckets: LONG_SECONDS,
+    registers: [registry],
+  });
+  const permissionWait = new Histogram({
+    name: `${prefix}permission_wait_seconds`,
+    help: 'Time permission requests waited for a decision, by who decided',
+    labelNames: ['decided_by'],
+    buckets: LONG_SECONDS,
+    registers: [registry],
+  });
+  const questionWait = new Histogram({
+    name: `${prefix}question_wait_seconds`,
+    help: 'Time agent questions waited for an answer',
+    buckets: LONG_SECONDS,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: `${prefix}events_total`,
+    help: 'Durable events by type',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const http = new Histogram({
+    name: `${prefix}http_request_duration_seconds`,
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: SECONDS,
+    registers: [registry],
+  });
+
+  const unsubscribe = aegis.subscribe((event) => {
+    events.inc({ type: event.type });
+    switch (event.type) {
+      case 'turn.completed':
+        turns.inc({ outcome: event.data.stopReason === 'cancelled' ? 'cancelled' : 'completed' });
+        turnDuration.observe(event.data.durationMs / 1000);
+        break;
+      case 'turn.failed':
+        turns.inc({ outcome: event.data.rateLimited ? 'rate_limited' : 'failed' });
+        turnDuration.observe(event.data.durationMs / 1000);
+        break;
+      case 'permission.resolved':
+        permissionWait.observe({ decided_by: event.data.decidedBy.type }, event.data.waitedMs / 1000);
+        break;
+      case 'question.answered':
+        questionWait.observe(event.data.waitedMs / 1000);
+        break;
+      default:
+        break;
+    }
+  });
+
+  return {
+    registry,
+    /** Records one HTTP request; `route` is the matched route pattern, never the raw path. */
+    observeRequest(method: string, route: string, status: number, seconds: number) {
+      http.observe({ method, route, status: String(status) }, seconds);
+    },
+    text: () => registry.metrics(),
+    contentType: registry.contentType,
+    close: unsubscribe,
+  };
+}
+export type AegisMetrics = ReturnType<typeof createMetrics>;
