@@ -37,6 +37,19 @@ export type SseToken = Schemas['SseToken'];
 export type AuditRecord = Schemas['AuditRecord'];
 export type AuditPage = Schemas['AuditPage'];
 export type AuditVerification = Schemas['AuditVerification'];
+export type HandshakeRequest = Schemas['HandshakeRequest'];
+export type HandshakeResponse = Schemas['HandshakeResponse'];
+export type DiagnosticsResponse = Schemas['DiagnosticsResponse'];
+export type SessionHealth = Schemas['SessionHealth'];
+export type SessionSummary = Schemas['SessionSummary'];
+export type SessionMetrics = Schemas['SessionMetrics'];
+export type SessionLatency = Schemas['SessionLatency'];
+export type AnswerQuestionRequest = Schemas['AnswerQuestionRequest'];
+export type AnswerQuestionResponse = Schemas['AnswerQuestionResponse'];
+export type EscapeResponse = Schemas['EscapeResponse'];
+export type DiscoverCommandsResponse = Schemas['DiscoverCommandsResponse'];
+export type PolicyRule = Schemas['PolicyRule'];
+export type PolicyList = Schemas['PolicyList'];
 
 type Query<Op extends keyof operations> = operations[Op] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
@@ -198,6 +211,59 @@ export class AegisClient {
     return this.#request('GET', `/v1/pipelines/${enc(id)}`);
   }
 
+  handshake(body: HandshakeRequest): Promise<HandshakeResponse> {
+    return this.#request('POST', '/v1/handshake', { body });
+  }
+  getDiagnostics(): Promise<DiagnosticsResponse> {
+    return this.#request('GET', '/v1/diagnostics');
+  }
+  /** Prometheus text exposition of the server's metrics. */
+  async getMetrics(): Promise<string> {
+    const res = await this.#fetch(new URL(`${this.baseUrl}/metrics`), {
+      headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      const err = (safeJson(text) as ErrorBody | undefined)?.error;
+      throw new AegisApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? res.statusText,
+        err?.details,
+      );
+    }
+    return text;
+  }
+  getSessionHealth(id: string): Promise<SessionHealth> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/health`);
+  }
+  getSessionSummary(id: string): Promise<SessionSummary> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/summary`);
+  }
+  getSessionMetrics(id: string): Promise<SessionMetrics> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/metrics`);
+  }
+  getSessionLatency(id: string): Promise<SessionLatency> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/latency`);
+  }
+  /** Answers the question the agent asked (session status `asking`). */
+  answerQuestion(id: string, body: AnswerQuestionRequest): Promise<AnswerQuestionResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/answer`, { body });
+  }
+  /** Dismisses the pending question (declined) or permission (rejected) without cancelling the turn. */
+  escapeSession(id: string): Promise<EscapeResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/escape`);
+  }
+  discoverCommands(id: string): Promise<DiscoverCommandsResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/discover-commands`);
+  }
+  getPermissionPolicies(): Promise<PolicyList> {
+    return this.#request('GET', '/v1/policies');
+  }
+  setPermissionPolicies(body: { rules: PolicyRule[] }): Promise<PolicyList> {
+    return this.#request('PUT', '/v1/policies', { body });
+  }
+
   createApiKey(body: CreateApiKeyRequest): Promise<ApiKeySecret> {
     return this.#request('POST', '/v1/auth/keys', { body });
   }
@@ -218,14 +284,25 @@ export class AegisClient {
     return this.#request('GET', '/v1/audit', { query });
   }
   /** The audit log as CSV or NDJSON text. */
-  async exportAudit(format: 'csv' | 'ndjson', query: Omit<Query<'queryAudit'>, 'format' | 'verify'> = {}): Promise<string> {
+  async exportAudit(
+    format: 'csv' | 'ndjson',
+    query: Omit<Query<'queryAudit'>, 'format' | 'verify'> = {},
+  ): Promise<string> {
     const url = new URL(`${this.baseUrl}/v1/audit`);
-    for (const [k, v] of Object.entries({ ...query, format })) if (v !== undefined) url.searchParams.set(k, String(v));
-    const res = await this.#fetch(url, { headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {} });
+    for (const [k, v] of Object.entries({ ...query, format }))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const res = await this.#fetch(url, {
+      headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
+    });
     const text = await res.text();
     if (!res.ok) {
       const err = (safeJson(text) as ErrorBody | undefined)?.error;
-      throw new AegisApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, err?.details);
+      throw new AegisApiError(
+        res.status,
+        err?.code ?? `HTTP_${res.status}`,
+        err?.message ?? res.statusText,
+        err?.details,
+      );
     }
     return text;
   }
