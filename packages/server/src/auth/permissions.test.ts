@@ -109,3 +109,12 @@ describe('permission matrix', () => {
     expect((await app.request('/v1/nope', { headers: auth(secrets.viewer as string) })).status).toBe(404);
   });
 });
+
+describe('docs/security.md', () => {
+  it('shows the permission matrix exactly as the code enforces it', async () => {
+    const { permissionTable } = await import('./permissions.js');
+    const doc = readFileSync(join(fileURLToPath(import.meta.url), '../../../../../docs/security.md'), 'utf8');
+    const embedded = /<!-- permission-matrix:start -->\n([\s\S]*?)\n<!-- permission-matrix:end -->/.exec(doc)?.[1];
+    expect(embedded).toBe(permissionTable());
+  });
+});
