@@ -353,6 +353,7 @@ describe('dashboard in chromium against a real server', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     const phone = await ctx.newPage();
+    phone.setDefaultTimeout(15_000);
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${base}/dashboard/#/sessions`);
     await phone.locator('table.table tbody tr').first().waitFor();

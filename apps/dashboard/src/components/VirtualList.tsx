@@ -69,12 +69,17 @@ export function VirtualList<T>({
   let end = start;
   while (end < items.length && offsets[end]! < hi) end++;
 
+  const lastTop = useRef(0);
   const onScroll = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    follow.current = atEnd;
-    setFollowing(atEnd);
+    // Content growing never moves scrollTop up, so only a scroll *up* by the user stops following;
+    // reaching the end again resumes it.
+    if (atEnd) follow.current = true;
+    else if (el.scrollTop < lastTop.current - 2) follow.current = false;
+    lastTop.current = el.scrollTop;
+    setFollowing(follow.current);
     setView({ top: el.scrollTop, height: el.clientHeight });
   }, []);
 
