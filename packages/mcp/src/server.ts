@@ -1,5 +1,5 @@
 import { AegisApiError, type AegisClient } from '@aegis/client';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
@@ -247,5 +247,166 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     { description: 'Delete a memory entry.', inputSchema: { key } },
     (args) => call(() => client.deleteMemory(args.key)),
   );
+  registerControlTools(server, client, id);
+  registerResourcesAndPrompts(server, client);
   return server;
+}
+
+type IdShape = { sessionId: z.ZodString };
+
+/** Insight and control tools: summary, metrics, latency, commands, questions, escape, mode. */
+function registerControlTools(server: McpServer, client: AegisClient, id: IdShape): void {
+  server.registerTool(
+    'get_session_summary',
+    {
+      description:
+        'What a session did: turns, tool calls by status, files touched, permission decisions, last assistant message, usage and cost.',
+      inputSchema: id,
+    },
+    (args) => call(() => client.getSessionSummary(args.sessionId)),
+  );
+  server.registerTool(
+    'get_session_metrics',
+    { description: 'Event counts by type, tokens, cost and turn durations of a session.', inputSchema: id },
+    (args) => call(() => client.getSessionMetrics(args.sessionId)),
+  );
+  server.registerTool(
+    'get_session_latency',
+    {
+      description: 'p50/p95/max of turn duration, time to first token and permission/question waits.',
+      inputSchema: id,
+    },
+    (args) => call(() => client.getSessionLatency(args.sessionId)),
+  );
+  server.registerTool(
+    'discover_commands',
+    { description: "The agent's slash commands (use send_command to run one).", inputSchema: id },
+    (args) => call(() => client.discoverCommands(args.sessionId)),
+  );
+  server.registerTool(
+    'answer_question',
+    {
+      description:
+        'Answer the question the agent asked (session state "asking"): an option label/value or free text for the first question, or answers keyed by question id.',
+      inputSchema: {
+        ...id,
+        answer: z.string().optional(),
+        answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+      },
+    },
+    (args) =>
+      call(() =>
+        client.answerQuestion(args.sessionId, {
+          ...(args.answer !== undefined ? { answer: args.answer } : {}),
+          ...(args.answers ? { answers: args.answers } : {}),
+        }),
+      ),
+  );
+  server.registerTool(
+    'escape_session',
+    {
+      description:
+        'Dismiss the pending question (declined) or permission request (rejected) without cancelling the turn.',
+      inputSchema: id,
+    },
+    (args) => call(() => client.escapeSession(args.sessionId)),
+  );
+  server.registerTool(
+    'set_mode',
+    {
+      description: "Switch the agent's permission mode (e.g. acceptEdits: edits need no approval).",
+      inputSchema: {
+        ...id,
+        mode: z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']),
+      },
+    },
+    (args) => call(() => client.setMode(args.sessionId, { mode: args.mode })),
+  );
+  server.registerTool(
+    'send_command',
+    {
+      description:
+        'Run one of the agent\'s slash commands (see discover_commands), sent as a prompt "/name args".',
+      inputSchema: {
+        ...id,
+        command: z.string().describe('Command name, with or without the leading slash'),
+        args: z.string().optional(),
+      },
+    },
+    (args) =>
+      call(() => {
+        const name = args.command.replace(/^\//, '');
+        return client.sendMessage(args.sessionId, { text: `/${name}${args.args ? ` ${args.args}` : ''}` });
+      }),
+  );
+}
+
+const asJson = (uri: string, data: unknown) => ({
+  contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(data, null, 2) }],
+});
+
+/** Resources (sessions, a transcript, health) and prompts for common orchestration jobs. */
+function registerResourcesAndPrompts(server: McpServer, client: AegisClient): void {
+  server.registerResource(
+    'sessions',
+    'aegis://sessions',
+    { description: 'Sessions, newest first (first 100)', mimeType: 'application/json' },
+    async (uri) => asJson(uri.href, await client.listSessions({ limit: 100 })),
+  );
+  server.registerResource(
+    'session-transcript',
+    new ResourceTemplate('aegis://sessions/{id}/transcript', { list: undefined }),
+    { description: "A session's latest transcript entries (up to 200)", mimeType: 'application/json' },
+    async (uri, vars) => {
+      const sid = String(Array.isArray(vars.id) ? vars.id[0] : vars.id);
+      return asJson(uri.href, await client.getTranscriptPage(sid, { limit: 200 }));
+    },
+  );
+  server.registerResource(
+    'health',
+    'aegis://health',
+    {
+      description: 'Server health: version, uptime, sessions by state, agent availability',
+      mimeType: 'application/json',
+    },
+    async (uri) => asJson(uri.href, await client.getHealth()),
+  );
+
+  const user = (text: string) => ({
+    messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }],
+  });
+  server.registerPrompt(
+    'implement_issue',
+    {
+      description: 'Have a Claude Code session implement an issue in a repository, approving what it needs.',
+      argsSchema: { workDir: z.string(), issue: z.string().describe('The issue text or a link to it') },
+    },
+    (args) =>
+      user(
+        `Use the Aegis tools to implement this issue in ${args.workDir}.\n\n${args.issue}\n\nSteps: create_session with workDir "${args.workDir}" and a prompt that states the issue, asks for tests, and asks to run them. Then wait_for_state for idle, permission_prompt or asking; review each pending permission (approve_permission for edits inside the repo and test commands, reject_permission otherwise) and answer questions with answer_question. When idle, call get_session_summary and report the files touched, test results and cost.`,
+      ),
+  );
+  server.registerPrompt(
+    'review_pr',
+    {
+      description:
+        'Have a session review a branch or pull request read-only (plan mode) and report findings.',
+      argsSchema: { workDir: z.string(), target: z.string().describe('Branch, commit range or PR link') },
+    },
+    (args) =>
+      user(
+        `Use the Aegis tools to review ${args.target} in ${args.workDir}. create_session with permissionMode "plan" and a prompt asking for a review of ${args.target}: correctness, tests, security and style, each finding with file and line. wait_for_state for idle (reject any permission request: a review changes nothing). Then get_transcript and summarise the findings by severity.`,
+      ),
+  );
+  server.registerPrompt(
+    'debug_session',
+    {
+      description: 'Diagnose a stuck or failed session and suggest the next call.',
+      argsSchema: { sessionId: z.string() },
+    },
+    (args) =>
+      user(
+        `Diagnose Aegis session ${args.sessionId}. Call get_status, get_session_summary and get_session_latency, and read the resource aegis://sessions/${args.sessionId}/transcript. Explain the state (problem, pending permission or question, stall, rate limit, crash and its stderr) and recommend the next tool call (approve_permission, answer_question, escape_session, interrupt_session, send_message, or create_session for a crashed one).`,
+      ),
+  );
 }
