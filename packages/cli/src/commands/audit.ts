@@ -37,7 +37,9 @@ const verify = defineCommand({
       else if (verification?.ok) consola.success(`Audit chain intact (${verification.checked} records).`);
       else {
         const b = verification?.firstBroken;
-        consola.error(`Audit chain broken at record ${b?.id} (${b?.reason}); ${verification?.checked} records before it verify.`);
+        consola.error(
+          `Audit chain broken at record ${b?.id} (${b?.reason}); ${verification?.checked} records before it verify.`,
+        );
       }
       if (!verification?.ok) process.exitCode = 2;
     } catch (err) {
@@ -61,7 +63,11 @@ const exportCmd = defineCommand({
 
 const list = defineCommand({
   meta: { name: 'list', description: 'Show audit records, oldest first' },
-  args: { ...filters, json: { type: 'boolean', description: 'Print JSON' }, limit: { type: 'string', default: '50' } },
+  args: {
+    ...filters,
+    json: { type: 'boolean', description: 'Print JSON' },
+    limit: { type: 'string', default: '50' },
+  },
   async run({ args }) {
     try {
       const page = await client(args.port).queryAudit({ ...query(args), limit: Number(args.limit) });

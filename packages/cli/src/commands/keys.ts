@@ -69,7 +69,8 @@ const list = defineCommand({
           const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
           process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${k.name}${until}\n`);
         }
-        if (keys.length === 0) consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');
+        if (keys.length === 0)
+          consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');
       },
     ),
 });
@@ -90,7 +91,11 @@ const rotate = defineCommand({
   args: {
     ...common,
     id: { type: 'positional', description: 'Key id', required: true },
-    grace: { type: 'string', description: 'How long the old secret keeps working (default 1h)', default: '1h' },
+    grace: {
+      type: 'string',
+      description: 'How long the old secret keeps working (default 1h)',
+      default: '1h',
+    },
   },
   run: ({ args }) =>
     act(

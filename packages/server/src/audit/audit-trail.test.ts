@@ -17,9 +17,14 @@ const driver = createAcpDriver({
 const aegis = createAegis({
   agent: driver,
   store,
-  policy: ({ request }) => (request.title.startsWith('Write') ? { decision: 'allow', rule: 'allow-writes' } : undefined),
+  policy: ({ request }) =>
+    request.title.startsWith('Write') ? { decision: 'allow', rule: 'allow-writes' } : undefined,
 });
-const app = createApp({ aegis, agents: driver.agents, security: { apiKeys: store.apiKeys, audit: store.audit } });
+const app = createApp({
+  aegis,
+  agents: driver.agents,
+  security: { apiKeys: store.apiKeys, audit: store.audit },
+});
 afterAll(() => aegis.close());
 
 const records = () => store.audit.list({ limit: 1000 });
@@ -63,7 +68,12 @@ describe('audit trail', () => {
       action: 'sendMessage',
       target: 'nope',
       outcome: '404',
-      details: { method: 'POST', path: '/v1/sessions/nope/send', error: 'SESSION_NOT_FOUND', body: { text: 'hi' } },
+      details: {
+        method: 'POST',
+        path: '/v1/sessions/nope/send',
+        error: 'SESSION_NOT_FOUND',
+        body: { text: 'hi' },
+      },
     });
   });
 

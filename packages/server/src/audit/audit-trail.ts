@@ -53,7 +53,8 @@ export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<A
     const actor = c.get('actor');
     const op = c.get('operation');
     let body: unknown;
-    if ((c.req.header('content-type') ?? '').includes('json')) body = await c.req.json().catch(() => undefined);
+    if ((c.req.header('content-type') ?? '').includes('json'))
+      body = await c.req.json().catch(() => undefined);
     let response: unknown;
     if (c.res.status < 300 && (c.res.headers.get('content-type') ?? '').includes('json')) {
       response = await c.res
@@ -63,10 +64,12 @@ export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<A
     }
     let errorCode: string | undefined;
     if (c.res.status >= 400 && (c.res.headers.get('content-type') ?? '').includes('json')) {
-      errorCode = ((await c.res
-        .clone()
-        .json()
-        .catch(() => undefined)) as { error?: { code?: string } } | undefined)?.error?.code;
+      errorCode = (
+        (await c.res
+          .clone()
+          .json()
+          .catch(() => undefined)) as { error?: { code?: string } } | undefined
+      )?.error?.code;
     }
     const draft: AuditDraft = {
       at: now().toISOString(),

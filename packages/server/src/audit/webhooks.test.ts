@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAcpDriver } from '@aegis/acp-runtime';
@@ -40,7 +40,15 @@ async function receiver(statuses: number[]) {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { received, url, close: () => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())) };
+  return {
+    received,
+    url,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 const cleanups: (() => unknown)[] = [];
@@ -70,19 +78,32 @@ describe('webhooks', () => {
     const hooks = startWebhooks(aegis, [{ url: rx.url, secret: SECRET }], { baseDelayMs: 10 });
     cleanups.push(() => hooks.close());
     const { session } = await aegis.sessions.create({ workDir: work });
-    await until(() => rx.received.filter((r) => r.type === 'session.created').length >= 1 && hooks.pending()[0] === 0);
+    await until(
+      () => rx.received.filter((r) => r.type === 'session.created').length >= 1 && hooks.pending()[0] === 0,
+    );
     // Two failed attempts, then the same event again, accepted.
-    expect(rx.received.slice(0, 3).map((r) => r.type)).toEqual(['session.created', 'session.created', 'session.created']);
+    expect(rx.received.slice(0, 3).map((r) => r.type)).toEqual([
+      'session.created',
+      'session.created',
+      'session.created',
+    ]);
     expect(rx.received.every((r) => r.ok)).toBe(true);
-    expect(JSON.parse(rx.received[0]?.body ?? '{}')).toMatchObject({ sessionId: session.id, type: 'session.created' });
+    expect(JSON.parse(rx.received[0]?.body ?? '{}')).toMatchObject({
+      sessionId: session.id,
+      type: 'session.created',
+    });
   });
 
   it('a dead receiver never blocks a session', async () => {
     const aegis = createAegis({ agent: createFakeDriver(), store: createMemoryStore() });
     cleanups.push(() => aegis.close());
-    const hooks = startWebhooks(aegis, [{ url: 'http://127.0.0.1:9/unreachable', secret: SECRET, events: ['*'] }], {
-      baseDelayMs: 60_000,
-    });
+    const hooks = startWebhooks(
+      aegis,
+      [{ url: 'http://127.0.0.1:9/unreachable', secret: SECRET, events: ['*'] }],
+      {
+        baseDelayMs: 60_000,
+      },
+    );
     cleanups.push(() => hooks.close());
     const { session } = await aegis.sessions.create({ workDir: work, prompt: 'hi' });
     expect(session.id).toBeTruthy();

@@ -55,7 +55,14 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      stop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      stop.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
 
   async function deliver(target: WebhookTarget, event: AegisEvent): Promise<void> {
@@ -77,7 +84,10 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
         await res.body?.cancel().catch(() => {});
         if (res.ok) return;
         if (res.status < 500 && res.status !== 408 && res.status !== 429) {
-          options.onError?.('webhook rejected the event; not retrying', { url: target.url, status: res.status });
+          options.onError?.('webhook rejected the event; not retrying', {
+            url: target.url,
+            status: res.status,
+          });
           return;
         }
       } catch {
@@ -97,7 +107,8 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
     if (q.running) return;
     q.running = true;
     try {
-      for (let e = q.queue.shift(); e && !stop.signal.aborted; e = q.queue.shift()) await deliver(q.target, e);
+      for (let e = q.queue.shift(); e && !stop.signal.aborted; e = q.queue.shift())
+        await deliver(q.target, e);
     } finally {
       q.running = false;
     }

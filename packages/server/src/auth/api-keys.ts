@@ -63,7 +63,12 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
   const lastTouched = new Map<string, number>();
 
   return {
-    async create(input: { name: string; role: ApiKeyRole; expiresAt?: string | null; createdBy: string | null }) {
+    async create(input: {
+      name: string;
+      role: ApiKeyRole;
+      expiresAt?: string | null;
+      createdBy: string | null;
+    }) {
       const secret = generateSecret();
       const record: ApiKeyRecord = {
         id: `key_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
@@ -101,15 +106,20 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
       const k = await store.get(id);
       if (!k) throw notFound(id);
       if (keyStatus(k, now()) !== 'active') {
-        throw new AegisError('CONFLICT', `API key ${id} is ${keyStatus(k, now())}; create a new key instead.`, {
-          details: { keyId: id },
-        });
+        throw new AegisError(
+          'CONFLICT',
+          `API key ${id} is ${keyStatus(k, now())}; create a new key instead.`,
+          {
+            details: { keyId: id },
+          },
+        );
       }
       const secret = generateSecret();
       const updated = await store.update(id, {
         hash: hashSecret(secret),
         previousHash: graceSeconds > 0 ? k.hash : null,
-        previousExpiresAt: graceSeconds > 0 ? new Date(now().getTime() + graceSeconds * 1000).toISOString() : null,
+        previousExpiresAt:
+          graceSeconds > 0 ? new Date(now().getTime() + graceSeconds * 1000).toISOString() : null,
       });
       return { key: viewKey(updated ?? k, now()), secret };
     },

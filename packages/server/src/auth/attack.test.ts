@@ -15,11 +15,16 @@ let viewer: string;
 let sessionA: string;
 const workA = () => join(s.work, 'a');
 
-const countSessions = async () => (await s.call('GET', '/v1/sessions?limit=100', { token: admin })).body.total as number;
-const auditCount = async () => (await s.call('GET', '/v1/audit?limit=10000', { token: admin })).body.records.length as number;
+const countSessions = async () =>
+  (await s.call('GET', '/v1/sessions?limit=100', { token: admin })).body.total as number;
+const auditCount = async () =>
+  (await s.call('GET', '/v1/audit?limit=10000', { token: admin })).body.records.length as number;
 
 beforeAll(async () => {
-  s = await boot({ limits: { authFailuresPerMinute: 10_000, requestsPerMinute: 10_000 }, bodyLimitBytes: 64 * 1024 });
+  s = await boot({
+    limits: { authFailuresPerMinute: 10_000, requestsPerMinute: 10_000 },
+    bodyLimitBytes: 64 * 1024,
+  });
   admin = await s.key('admin'); // zero-config: the first key needs no credential
   opA = await s.key('operator', admin);
   opB = await s.key('operator', admin);
@@ -118,7 +123,10 @@ describe('ownership', () => {
   });
 
   it("another operator's event stream of the session is 404 and its list omits it", async () => {
-    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${opB}` })).status).toBe(404);
+    expect(
+      (await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${opB}` }))
+        .status,
+    ).toBe(404);
     const list = await s.call('GET', '/v1/sessions', { token: opB });
     expect(list.body.sessions.map((x: { id: string }) => x.id)).not.toContain(sessionA);
   });
@@ -155,14 +163,18 @@ describe('event-stream tokens', () => {
   it('a token scoped to one session does not open another', async () => {
     const other = await s.call('POST', '/v1/sessions', { token: opA, body: { workDir: s.work } });
     const { body } = await mint(opA, sessionA);
-    const res = await firstFrame(`${s.server.url}/v1/sessions/${other.body.session.id}/events?token=${body.token}`);
+    const res = await firstFrame(
+      `${s.server.url}/v1/sessions/${other.body.session.id}/events?token=${body.token}`,
+    );
     expect(res.status).toBe(401);
     await s.call('DELETE', `/v1/sessions/${other.body.session.id}`, { token: opA });
   });
 
   it("an owner's unscoped token never streams another owner's session", async () => {
     const { body } = await mint(opB);
-    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events?token=${body.token}`)).status).toBe(404);
+    expect(
+      (await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events?token=${body.token}`)).status,
+    ).toBe(404);
   });
 
   it("minting for another owner's session is 404", async () => {
@@ -179,7 +191,10 @@ describe('event-stream tokens', () => {
     expect((await s.call('GET', '/v1/sessions', { token: one })).status).toBe(401);
     const two = (await mint(opA)).body.token;
     expect((await s.call('GET', `/v1/sessions?token=${two}`)).status).toBe(401);
-    expect((await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${two}` })).status).toBe(401);
+    expect(
+      (await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${two}` }))
+        .status,
+    ).toBe(401);
   });
 });
 
@@ -204,9 +219,19 @@ describe('inputs', () => {
   });
 
   it.each([
-    ['an oversized body', () => ({ raw: JSON.stringify({ workDir: workA(), prompt: 'x'.repeat(100_000) }) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'an oversized body',
+      () => ({ raw: JSON.stringify({ workDir: workA(), prompt: 'x'.repeat(100_000) }) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['malformed JSON', () => ({ raw: '{"workDir": ' }), 400, 'BAD_REQUEST'],
-    ['an over-long name', () => ({ body: { workDir: workA(), name: 'n'.repeat(201) } }), 400, 'VALIDATION_FAILED'],
+    [
+      'an over-long name',
+      () => ({ body: { workDir: workA(), name: 'n'.repeat(201) } }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['a wrong type', () => ({ body: { workDir: 42 } }), 400, 'VALIDATION_FAILED'],
   ])('rejects %s with its status and creates nothing', async (_label, make, status, code) => {
     const before = await countSessions();
@@ -223,8 +248,16 @@ describe('inputs', () => {
       token: opA,
       body: {
         workDir: dir,
-        env: { LD_PRELOAD: '/x.so', DYLD_INSERT_LIBRARIES: '/y', NODE_OPTIONS: '--require=/z', AEGIS_AUTH_TOKEN: 'zz', SAFE_VAR: 'ok' },
-        prompt: script({ echoEnv: ['LD_PRELOAD', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS', 'AEGIS_AUTH_TOKEN', 'SAFE_VAR'] }),
+        env: {
+          LD_PRELOAD: '/x.so',
+          DYLD_INSERT_LIBRARIES: '/y',
+          NODE_OPTIONS: '--require=/z',
+          AEGIS_AUTH_TOKEN: 'zz',
+          SAFE_VAR: 'ok',
+        },
+        prompt: script({
+          echoEnv: ['LD_PRELOAD', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS', 'AEGIS_AUTH_TOKEN', 'SAFE_VAR'],
+        }),
       },
     });
     expect(res.status).toBe(201);
@@ -233,10 +266,18 @@ describe('inputs', () => {
     for (let i = 0; i < 200 && !reply; i++) {
       await new Promise((r) => setTimeout(r, 25));
       const read = await s.call('GET', `/v1/sessions/${id}/read`, { token: opA });
-      reply = (read.body.entries as { text?: string }[]).find((e) => e.text?.startsWith('{"LD_PRELOAD"'))?.text;
+      reply = (read.body.entries as { text?: string }[]).find((e) =>
+        e.text?.startsWith('{"LD_PRELOAD"'),
+      )?.text;
     }
     const echoed = JSON.parse(reply ?? '{}');
-    expect(echoed).toEqual({ LD_PRELOAD: null, DYLD_INSERT_LIBRARIES: null, NODE_OPTIONS: null, AEGIS_AUTH_TOKEN: null, SAFE_VAR: 'ok' });
+    expect(echoed).toEqual({
+      LD_PRELOAD: null,
+      DYLD_INSERT_LIBRARIES: null,
+      NODE_OPTIONS: null,
+      AEGIS_AUTH_TOKEN: null,
+      SAFE_VAR: 'ok',
+    });
     await s.call('DELETE', `/v1/sessions/${id}`, { token: opA });
   });
 });
@@ -254,12 +295,18 @@ describe('keys', () => {
     const old = await s.key('operator', admin);
     const mine = await s.call('POST', '/v1/sessions', { token: old, body: { workDir: s.work } });
     const keyId = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;
-    const graced = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, { token: admin, body: { gracePeriodSeconds: 600 } });
+    const graced = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, {
+      token: admin,
+      body: { gracePeriodSeconds: 600 },
+    });
     expect(graced.status).toBe(200);
     const fresh = graced.body.secret;
     expect((await s.call('GET', '/v1/sessions', { token: old })).status).toBe(200);
     expect((await s.call('GET', `/v1/sessions/${mine.body.session.id}`, { token: fresh })).status).toBe(200);
-    const now = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, { token: admin, body: { gracePeriodSeconds: 0 } });
+    const now = await s.call('POST', `/v1/auth/keys/${keyId}/rotate`, {
+      token: admin,
+      body: { gracePeriodSeconds: 0 },
+    });
     expect((await s.call('GET', '/v1/sessions', { token: fresh })).status).toBe(401);
     expect((await s.call('GET', '/v1/sessions', { token: old })).status).toBe(401);
     expect((await s.call('GET', '/v1/sessions', { token: now.body.secret })).status).toBe(200);
@@ -280,12 +327,21 @@ describe('audit', () => {
   it('records who did what to which session, including denials', async () => {
     const res = await s.call('GET', `/v1/audit?sessionId=${sessionA}`, { token: admin });
     expect(res.status).toBe(200);
-    const actions = res.body.records.map((r: { action: string; outcome: string }) => `${r.action}:${r.outcome}`);
+    const actions = res.body.records.map(
+      (r: { action: string; outcome: string }) => `${r.action}:${r.outcome}`,
+    );
     expect(actions).toContain('approvePermission:403');
     expect(actions).toContain('sendMessage:404');
-    const keyIds = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.map((k: { id: string }) => k.id);
+    const keyIds = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.map(
+      (k: { id: string }) => k.id,
+    );
     const created = (await s.call('GET', '/v1/audit?action=createSession', { token: admin })).body.records;
-    expect(created[0]).toMatchObject({ actorId: keyIds[1], actorRole: 'operator', target: sessionA, outcome: '201' });
+    expect(created[0]).toMatchObject({
+      actorId: keyIds[1],
+      actorRole: 'operator',
+      target: sessionA,
+      outcome: '201',
+    });
     const byActor = (await s.call('GET', `/v1/audit?actor=${keyIds[2]}`, { token: admin })).body.records;
     expect(byActor.length).toBeGreaterThan(0);
     expect(byActor.every((r: { actorId: string }) => r.actorId === keyIds[2])).toBe(true);
@@ -294,9 +350,14 @@ describe('audit', () => {
   it('exports CSV and NDJSON', async () => {
     const csv = await s.call('GET', '/v1/audit?format=csv&action=createApiKey', { token: admin });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.text.split('\n')[0]).toBe('id,at,actorId,actorRole,action,target,outcome,details,prevHash,hash');
+    expect(csv.text.split('\n')[0]).toBe(
+      'id,at,actorId,actorRole,action,target,outcome,details,prevHash,hash',
+    );
     const nd = await s.call('GET', '/v1/audit?format=ndjson&action=createApiKey', { token: admin });
-    const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = nd.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBe(csv.text.trim().split('\n').length - 1);
     expect(lines.every((r) => r.action === 'createApiKey')).toBe(true);
   });
@@ -336,7 +397,8 @@ describe('limits', () => {
     const l = await boot({ limits: { authFailuresPerMinute: 3 } });
     try {
       const good = await l.key('admin');
-      for (let i = 0; i < 3; i++) expect((await l.call('GET', '/v1/sessions', { token: 'wrong' })).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await l.call('GET', '/v1/sessions', { token: 'wrong' })).status).toBe(401);
       const limited = await l.call('GET', '/v1/sessions', { token: 'wrong' });
       expect(limited.status).toBe(429);
       expect(limited.body.error.code).toBe('RATE_LIMITED');
@@ -354,7 +416,8 @@ describe('limits', () => {
     try {
       const a = await l.key('admin');
       const v = await l.key('viewer', a);
-      for (let i = 0; i < 3; i++) expect((await l.call('GET', '/v1/sessions', { token: v })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await l.call('GET', '/v1/sessions', { token: v })).status).toBe(200);
       const limited = await l.call('GET', '/v1/sessions', { token: v });
       expect(limited.status).toBe(429);
       expect(limited.headers.get('retry-after')).toBeTruthy();

@@ -1,4 +1,11 @@
-import { type Actor, type Aegis, AegisError, type ApiKeyRecord, isTerminal, SessionStatus } from '@aegis/core';
+import {
+  type Actor,
+  type Aegis,
+  AegisError,
+  type ApiKeyRecord,
+  isTerminal,
+  SessionStatus,
+} from '@aegis/core';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
@@ -101,7 +108,11 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     const unauthorized = (message: string) => {
       const hit = failures.hit(ip);
       if (!hit.ok) {
-        return rateLimited(c, 'Too many failed authentications from this address; wait and retry.', hit.retryAfterSec);
+        return rateLimited(
+          c,
+          'Too many failed authentications from this address; wait and retry.',
+          hit.retryAfterSec,
+        );
       }
       return errorResponse(c, new AegisError('UNAUTHORIZED', message));
     };
@@ -133,7 +144,11 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
 
     const blocked = failures.blocked(ip);
     if (blocked.blocked) {
-      return rateLimited(c, 'Too many failed authentications from this address; wait and retry.', blocked.retryAfterSec);
+      return rateLimited(
+        c,
+        'Too many failed authentications from this address; wait and retry.',
+        blocked.retryAfterSec,
+      );
     }
 
     let actor: Actor | undefined;
@@ -152,7 +167,11 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
             : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
         );
       }
-      if (check.actor.id && check.actor.id !== 'bootstrap' && !(await options.keys.isActive(check.actor.id))) {
+      if (
+        check.actor.id &&
+        check.actor.id !== 'bootstrap' &&
+        !(await options.keys.isActive(check.actor.id))
+      ) {
         return unauthorized('The key that minted this event-stream token has been revoked or has expired.');
       }
       actor = check.actor;

@@ -42,7 +42,8 @@ export function operationMatcher(
     });
   };
   for (const [path, ops] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(ops ?? {})) if (op?.operationId) add(method, path, op.operationId);
+    for (const [method, op] of Object.entries(ops ?? {}))
+      if (op?.operationId) add(method, path, op.operationId);
   }
   for (const [key, operationId] of Object.entries(extra)) {
     const [method = 'GET', path = '/'] = key.split(' ');

@@ -78,7 +78,9 @@ describe('permission matrix', () => {
   });
 
   const cases = operations.flatMap((op) =>
-    (['admin', 'operator', 'viewer', 'none', 'wrong'] as const).map((who) => [op.operationId, who, op] as const),
+    (['admin', 'operator', 'viewer', 'none', 'wrong'] as const).map(
+      (who) => [op.operationId, who, op] as const,
+    ),
   );
   it.each(cases)('%s as %s', async (operationId, who, op) => {
     const rule = PERMISSIONS[operationId];
@@ -114,7 +116,9 @@ describe('docs/security.md', () => {
   it('shows the permission matrix exactly as the code enforces it', async () => {
     const { permissionTable } = await import('./permissions.js');
     const doc = readFileSync(join(fileURLToPath(import.meta.url), '../../../../../docs/security.md'), 'utf8');
-    const embedded = /<!-- permission-matrix:start -->\n([\s\S]*?)\n<!-- permission-matrix:end -->/.exec(doc)?.[1];
+    const embedded = /<!-- permission-matrix:start -->\n([\s\S]*?)\n<!-- permission-matrix:end -->/.exec(
+      doc,
+    )?.[1];
     expect(embedded).toBe(permissionTable());
   });
 });

@@ -2,7 +2,12 @@
  * A fixed-window counter per key: at most `limit` hits per `windowMs`. Memory stays bounded: the
  * map is swept of past windows whenever it grows beyond `maxKeys`.
  */
-export function windowLimiter(limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+export function windowLimiter(
+  limit: number,
+  windowMs: number,
+  now: () => number = Date.now,
+  maxKeys = 10_000,
+) {
   const windows = new Map<string, { start: number; count: number }>();
   const sweep = (t: number) => {
     for (const [k, w] of windows) if (t - w.start >= windowMs) windows.delete(k);

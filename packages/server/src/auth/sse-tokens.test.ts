@@ -50,7 +50,10 @@ describe('operationMatcher', () => {
 
   it('prefers literal segments over parameters', () => {
     expect(match('DELETE', '/v1/sessions/batch')).toEqual({ operationId: 'batchDeleteSessions', params: {} });
-    expect(match('DELETE', '/v1/sessions/abc')).toEqual({ operationId: 'killSession', params: { id: 'abc' } });
+    expect(match('DELETE', '/v1/sessions/abc')).toEqual({
+      operationId: 'killSession',
+      params: { id: 'abc' },
+    });
   });
 
   it('decodes parameters, treats HEAD as GET, and finds undocumented routes', () => {

@@ -1,7 +1,7 @@
 import { type AuditRecord as AuditRecordType, type AuditStore, verifyAuditChain } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
-import { z } from 'zod';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { type AppEnv, newRouter } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 
@@ -9,7 +9,10 @@ export const AuditRecord = z
   .object({
     id: z.number().int(),
     at: z.string(),
-    actorId: z.string().nullable().describe('API key id, `local`, `bootstrap` or `policy`; null when unauthenticated'),
+    actorId: z
+      .string()
+      .nullable()
+      .describe('API key id, `local`, `bootstrap` or `policy`; null when unauthenticated'),
     actorRole: z.string().nullable(),
     action: z.string().describe('The operationId, or `permission.policy`'),
     target: z.string().nullable().describe('Session id, key id or path'),
@@ -75,11 +78,23 @@ const queryAuditRoute = createRoute({
   },
 });
 
-const CSV_COLUMNS = ['id', 'at', 'actorId', 'actorRole', 'action', 'target', 'outcome', 'details', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'at',
+  'actorId',
+  'actorRole',
+  'action',
+  'target',
+  'outcome',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 /** One CSV cell: quoted when needed, and defused against spreadsheet formula injection. */
 function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  let s =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

@@ -29,7 +29,10 @@ export const ApiKey = z
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
     lastUsedAt: z.string().nullable().describe('Updated at most once a minute'),
-    rotationGraceEndsAt: z.string().nullable().describe('Until when the secret replaced by the last rotation works'),
+    rotationGraceEndsAt: z
+      .string()
+      .nullable()
+      .describe('Until when the secret replaced by the last rotation works'),
   })
   .meta({ id: 'ApiKey' });
 

@@ -1,4 +1,5 @@
 // Test helpers for the attack suite: a real server on port 0 with the scripted agent.
+// biome-ignore-all lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,11 @@ export interface Booted {
     opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Creates a key (as `admin`, or zero-config when no admin secret is given). */
-  key(role: 'admin' | 'operator' | 'viewer', admin?: string, extra?: Record<string, unknown>): Promise<string>;
+  key(
+    role: 'admin' | 'operator' | 'viewer',
+    admin?: string,
+    extra?: Record<string, unknown>,
+  ): Promise<string>;
 }
 
 export async function boot(config: Partial<ServerConfigInput> = {}): Promise<Booted> {
@@ -69,7 +74,10 @@ export async function boot(config: Partial<ServerConfigInput> = {}): Promise<Boo
     logs,
     call,
     async key(role, admin, extra = {}) {
-      const res = await call('POST', '/v1/auth/keys', { token: admin, body: { name: `${role}-key`, role, ...extra } });
+      const res = await call('POST', '/v1/auth/keys', {
+        token: admin,
+        body: { name: `${role}-key`, role, ...extra },
+      });
       if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${res.text}`);
       return res.body.secret as string;
     },
@@ -77,7 +85,10 @@ export async function boot(config: Partial<ServerConfigInput> = {}): Promise<Boo
 }
 
 /** Opens an SSE stream and returns the first frame's data (or the error status). */
-export async function firstFrame(url: string, headers: Record<string, string> = {}): Promise<{ status: number; data?: any }> {
+export async function firstFrame(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data?: any }> {
   const ac = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ac.signal });
   if (!res.ok || !res.body) {
