@@ -38,7 +38,15 @@ describe('buildAgentEnv', () => {
     expect(env).toMatchObject({ HOME: '/tmp/h', FOO: '2' });
   });
 
-  it.each(['AEGIS_TOKEN', 'aegis_auth_token', 'NODE_OPTIONS', 'LD_PRELOAD', 'LD_AUDIT', 'DYLD_INSERT_LIBRARIES', 'BASH_ENV'])('never passes %s, even from a layer', (key) => {
+  it.each([
+    'AEGIS_TOKEN',
+    'aegis_auth_token',
+    'NODE_OPTIONS',
+    'LD_PRELOAD',
+    'LD_AUDIT',
+    'DYLD_INSERT_LIBRARIES',
+    'BASH_ENV',
+  ])('never passes %s, even from a layer', (key) => {
     expect(buildAgentEnv({}, { [key]: 'x' }, { [key]: 'y' })).toEqual({});
   });
 });
