@@ -6,6 +6,7 @@ import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { errorResponse, toAegisError } from './http-errors.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
+import { dashboardRoutes } from './dashboard.js';
 import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -19,6 +20,8 @@ import { templateRoutes } from './routes/templates.js';
 import { VERSION } from './version.js';
 
 export interface CreateAppOptions {
+  /** Built dashboard assets to serve at `/dashboard/` (omit to serve none). */
+  dashboardDir?: string | undefined;
   aegis: Aegis;
   agents: readonly string[];
   /** `AEGIS_AUTH_TOKEN`: a bootstrap admin credential (besides API keys). */
@@ -109,6 +112,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', policyRoutes(options.policies ?? createRulePolicy()));
   app.route('/', serverInfoRoutes(deps, { metrics, diagnostics: options.diagnostics }));
   for (const routes of security.routes()) app.route('/', routes);
+  if (options.dashboardDir) app.route('/', dashboardRoutes({ assetsDir: options.dashboardDir }));
 
   app.doc31('/v1/openapi.json', OPENAPI_INFO);
 

@@ -63,6 +63,8 @@ export const ServerConfig = z.object({
   /** Server-wide permission rules; the first match decides (`PUT /v1/policies` replaces them at runtime). */
   policies: z.array(PolicyRule).default([]),
   dashboardEnabled: z.boolean().default(true),
+  /** Built dashboard assets; default: the copy bundled in this package (dist/dashboard). */
+  dashboardDir: z.string().optional(),
   bodyLimitBytes: z
     .number()
     .int()

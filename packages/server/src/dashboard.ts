@@ -33,6 +33,11 @@ export function dashboardRoutes(options: DashboardRoutesOptions) {
       );
     }
     await next();
+    // serveStatic builds its response before its onFound hook runs, so cache headers go on here.
+    if (c.res.status === 200) {
+      const immutable = c.req.path.startsWith('/dashboard/assets/');
+      c.res.headers.set('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    }
   });
 
   app.use(
@@ -40,12 +45,6 @@ export function dashboardRoutes(options: DashboardRoutesOptions) {
     serveStatic({
       root,
       rewriteRequestPath: (path) => path.replace(/^\/dashboard/, '') || '/',
-      onFound: (path, c) => {
-        c.header(
-          'Cache-Control',
-          path.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
-      },
     }),
   );
 
@@ -56,12 +55,7 @@ export function dashboardRoutes(options: DashboardRoutesOptions) {
       if (c.req.path.startsWith('/dashboard/assets/')) return c.text('Not found', 404);
       await next();
     },
-    serveStatic({
-      path: indexFile,
-      onFound: (_path, c) => {
-        c.header('Cache-Control', 'no-cache');
-      },
-    }),
+    serveStatic({ path: indexFile }),
   );
 
   return app;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAcpDriver } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { createSqliteStore } from '@aegis/core/sqlite';
@@ -32,6 +33,9 @@ export interface RunningServer {
   aegis: ReturnType<typeof createAegis>;
   close(): Promise<void>;
 }
+
+/** The dashboard build copied into this package at build time (scripts/copy-dashboard.mjs). */
+const BUNDLED_DASHBOARD = fileURLToPath(new URL('./dashboard', import.meta.url));
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -91,6 +95,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const app = createApp({
     aegis,
     agents: driver.agents,
+    dashboardDir: config.dashboardEnabled ? (config.dashboardDir ?? BUNDLED_DASHBOARD) : undefined,
     authToken: config.authToken,
     security: {
       apiKeys: store.apiKeys,

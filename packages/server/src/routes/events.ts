@@ -41,7 +41,8 @@ const globalEventsRoute = createRoute({
 function resumePoint(c: Context, after: number | undefined): number {
   const header = c.req.header('last-event-id');
   if (header === undefined || header.trim() === '') return after ?? 0;
-  const n = Number(header);
+  // Digits only: Number() would also take "0x10" or "1e3" and resume from a surprising place.
+  const n = /^\d+$/.test(header.trim()) ? Number(header) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 0) {
     throw AegisError.validation(
       `Last-Event-ID must be a non-negative integer; got "${header.slice(0, 40)}".`,
