@@ -7,6 +7,7 @@ import { type CreateAegisOptions, createAegis, createMemoryStore, createRulePoli
 import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from './app.js';
+import { createLogger } from './logger.js';
 import { checkWorkDir } from './workdir.js';
 
 vi.setConfig({ testTimeout: 20_000 });
@@ -359,5 +360,34 @@ describe('failures and timeouts', () => {
     const s = await t.waitFor(id, 'completed');
     expect(JSON.stringify(await t.aegis.sessions.events(id))).toContain('no activity');
     expect(s.status).toBe('completed');
+  });
+});
+
+describe('request logs', () => {
+  it('logs every request as one structured info line with the request id; secrets are redacted', async () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+    const logger = createLogger('info', stream);
+    const app = createApp({
+      aegis: main.aegis,
+      agents: driver.agents,
+      log: (line) => logger.info('request', { ...line, authorization: 'Bearer sekrit' }),
+    });
+    const res = await app.request('/v1/health', { headers: { 'x-request-id': 'req-123' } });
+    expect(res.headers.get('x-request-id')).toBe('req-123');
+    const entry = JSON.parse(lines.at(-1)!);
+    expect(entry).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      requestId: 'req-123',
+      method: 'GET',
+      path: '/v1/health',
+      status: 200,
+      authorization: '[redacted]',
+    });
+    expect(typeof entry.ms).toBe('number');
+    expect(lines.join('')).not.toContain('sekrit');
+    logger.debug('hidden');
+    expect(lines.join('')).not.toContain('hidden');
   });
 });

@@ -121,6 +121,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  // Requests Node rejects before any route sees them (oversized headers or URL, malformed HTTP) get
+  // the same JSON error envelope as everything else instead of Node's bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request line or headers are too large (16 KiB at most).' }
+        : { code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1.' },
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', (err: NodeJS.ErrnoException) => {
