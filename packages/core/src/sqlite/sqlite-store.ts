@@ -75,16 +75,6 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
       },
     })
     .prepare();
-  const insertEvent = db
-    .insert(events)
-    .values({ sessionId: p('sessionId'), seq: p('seq'), at: p('at'), type: p('type'), data: p('data') })
-    .returning({ id: events.id })
-    .prepare();
-  const insertTranscript = db
-    .insert(transcriptEntries)
-    .values({ sessionId: p('sessionId'), seq: p('seq'), at: p('at'), role: p('role'), body: p('body') })
-    .returning({ id: transcriptEntries.id })
-    .prepare();
 
   const selectSession = db
     .select({ data: sessions.data })
@@ -129,19 +119,33 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         data: s,
       });
     }
+    // The hot path (one row per streamed chunk) goes to better-sqlite3 directly: drizzle's mapping
+    // per row cost more than the insert. Results are shallow copies; drafts are not reused by callers.
     const written: AegisEvent[] = [];
     for (const draft of batch.events ?? []) {
-      const row = insertEvent.get(draft);
-      written.push({ ...structuredClone(draft), id: row.id } as AegisEvent);
+      const { lastInsertRowid } = insertEventRaw.run(
+        draft.sessionId,
+        draft.seq,
+        draft.at,
+        draft.type,
+        JSON.stringify(draft.data),
+      );
+      written.push({ ...draft, id: Number(lastInsertRowid) } as AegisEvent);
     }
     const entries: TranscriptEntry[] = [];
     for (const draft of batch.transcript ?? []) {
       const { sessionId, seq, at, role, ...body } = draft;
-      const row = insertTranscript.get({ sessionId, seq, at, role, body });
-      entries.push({ ...structuredClone(draft), id: row.id });
+      const { lastInsertRowid } = insertTranscriptRaw.run(sessionId, seq, at, role, JSON.stringify(body));
+      entries.push({ ...draft, id: Number(lastInsertRowid) });
     }
     return { events: written, transcript: entries };
   }
+  const insertEventRaw = client.prepare(
+    'insert into "events" ("session_id", "seq", "at", "type", "data") values (?, ?, ?, ?, ?)',
+  );
+  const insertTranscriptRaw = client.prepare(
+    'insert into "transcript_entries" ("session_id", "seq", "at", "role", "body") values (?, ?, ?, ?, ?)',
+  );
 
   // Nested better-sqlite3 transactions are savepoints: one caller's bad batch (say a duplicate seq)
   // is rolled back and rejected alone, while the others in the group still commit.
@@ -157,6 +161,20 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     }),
   );
 
+  // The usual group has no bad batch, so it is written without a savepoint per batch (two extra
+  // statements per streamed event); a caller error rolls that back and the group is redone above.
+  const commitPlain = client.transaction((batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] =>
+    batches.map((batch) => ({ ok: true, value: writeOne(batch) })),
+  );
+  const commitAll = (batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] => {
+    try {
+      return commitPlain.immediate(batches);
+    } catch (err) {
+      if (!isCallerError(err)) throw err;
+      return commitGroup.immediate(batches);
+    }
+  };
+
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(
     // IMMEDIATE takes the write lock up front, so a busy database fails before anything runs
@@ -165,7 +183,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     (batches) => {
       client.pragma(`busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
       try {
-        return commitGroup.immediate(batches);
+        return commitAll(batches);
       } finally {
         client.pragma(`busy_timeout = ${busyTimeoutMs}`);
       }

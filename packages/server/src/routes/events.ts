@@ -53,6 +53,14 @@ function resumePoint(c: Context, after: number | undefined): number {
 
 const PAGE = 1000;
 
+/** Each event's JSON, made once and shared by every subscriber that sends it. */
+const jsonOf = new WeakMap<AegisEvent, string>();
+function eventJson(e: AegisEvent): string {
+  let json = jsonOf.get(e);
+  if (json === undefined) jsonOf.set(e, (json = JSON.stringify(e)));
+  return json;
+}
+
 /**
  * Replays stored events after `from`, then switches to live ones. Subscribes before replaying and
  * drops live events already replayed, so nothing is lost or repeated in the switch.
@@ -82,28 +90,33 @@ function streamEvents(
       closed = true;
       wake?.();
     });
-    const send = async (e: AegisEvent) => {
-      const id = opts.cursorOf(e);
-      if (id <= last) return;
-      last = id;
-      await stream.writeSSE({ id: String(id), event: e.type, data: JSON.stringify(e) });
+    // Frames are written directly (event types hold no newlines; JSON has none) and everything ready
+    // goes out in one write: per-event writes through the stream cost more than the events.
+    const send = async (events: readonly AegisEvent[]) => {
+      let out = '';
+      for (const e of events) {
+        const id = opts.cursorOf(e);
+        if (id <= last) continue;
+        last = id;
+        out += `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
+      }
+      if (out) await stream.write(out);
     };
     try {
       for (;;) {
         const page = await opts.load(last);
-        for (const e of page) await send(e);
+        await send(page);
         if (page.length < PAGE) break;
       }
       const buffered = live;
       live = null;
-      for (const e of buffered) await send(e);
+      await send(buffered);
       const heartbeat = setInterval(() => {
         void stream.write(': ping\n\n').catch(() => {});
       }, deps.heartbeatMs);
       try {
         while (!closed) {
-          const batch = pending.splice(0);
-          for (const e of batch) await send(e);
+          await send(pending.splice(0));
           if (pending.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
           wake = null;
         }
