@@ -287,8 +287,21 @@ async function seed(root, size) {
       })),
     });
   }
+  // The query alone, in-process (no HTTP, no scheduling noise from other processes).
+  const storeLat = [];
+  for (let i = 0; i < 200; i++) {
+    const before = 1 + Math.floor(Math.random() * size.transcript);
+    const t0 = performance.now();
+    await store.listTranscript({ sessionId: session.id, before, limit: 51 });
+    storeLat.push(performance.now() - t0);
+  }
   await aegis.close();
-  return { id: session.id, afterSeq: firstSeq - 1 };
+  return {
+    id: session.id,
+    afterSeq: firstSeq - 1,
+    storeP99: percentile(storeLat, 99),
+    storeP50: percentile(storeLat, 50),
+  };
 }
 
 /** Cursor pages from a long transcript, and SSE replay from Last-Event-ID. */
@@ -325,6 +338,9 @@ export async function transcript(size) {
           p50Ms: percentile(lat, 50),
         },
       ),
+      row('transcript', '  the same page from the store in-process (p99)', seeded.storeP99, 'ms', {
+        p50Ms: seeded.storeP50,
+      }),
     );
     const replays = [];
     for (let i = 0; i < size.replayRuns; i++) {
