@@ -47,6 +47,13 @@ export const FAKE_MESSAGES_RULES = [
       'A `Bash` tool_use with that command; after its tool_result the text "Ran `CMD`. Output: <output>" (or "The command `CMD` failed: <output>").',
   },
   {
+    id: 'ask',
+    pattern: /^\s*ask\s+([\s\S]+?)\s+options\s+([^\n]+)$/i,
+    example: 'ask Which database? options Postgres|SQLite',
+    description:
+      'An `AskUserQuestion` tool_use (one question, header "Choice", the `|`-separated options); after its tool_result the text "Answer received: <result>".',
+  },
+  {
     id: 'say',
     pattern: /^\s*say\s+([\s\S]+)$/i,
     example: 'say hello there',
@@ -352,6 +359,28 @@ export function planReply(turn: Pick<TurnInfo, 'prompt' | 'toolResults'>, ctx: P
       },
     ];
     return { type: 'message', rule: 'bash', blocks, stopReason: 'tool_use', chunkDelayMs };
+  }
+
+  const ask = rule('ask').exec(prompt);
+  if (ask) {
+    if (lastResult) return textReply('ask', `Answer received: ${oneLine(lastResult.text)}`, chunkDelayMs);
+    const tool = findTool(ctx.tools, 'AskUserQuestion');
+    if (!tool) return textReply('ask', 'No AskUserQuestion tool was offered.', chunkDelayMs);
+    const options = (ask[2] as string).split('|').map((label) => ({
+      label: label.trim(),
+      description: `Use ${label.trim()}`,
+    }));
+    const blocks: PlannedBlock[] = [
+      {
+        type: 'tool_use',
+        id: newId(),
+        name: tool,
+        input: {
+          questions: [{ question: (ask[1] as string).trim(), header: 'Choice', options, multiSelect: false }],
+        },
+      },
+    ];
+    return { type: 'message', rule: 'ask', blocks, stopReason: 'tool_use', chunkDelayMs };
   }
 
   const say = rule('say').exec(prompt);
