@@ -79,6 +79,7 @@ describe('prompt rules (pure)', () => {
       'write',
       'write-short',
       'bash',
+      'ask',
       'say',
       'default',
     ]);
