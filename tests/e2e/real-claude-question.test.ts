@@ -73,7 +73,7 @@ describe('real Claude Code: questions and rate limits', () => {
     });
     await client.answerQuestion(session.id, { answer: 'SQLite' });
     await until(session.id, (s) => s.status === 'idle' && s.turns === 1 && s.pendingQuestion === null);
-    const page = await client.getTranscriptPage(session.id, { role: ['assistant'] });
+    const page = await client.getTranscriptPage(session.id, { role: 'assistant' });
     expect(page.messages.at(-1)?.text).toMatch(/Answer received: .*"Which database\?"="SQLite"/);
     const summary = await client.getSessionSummary(session.id);
     expect(summary.questions).toMatchObject({ asked: 1, answered: 1 });
