@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { apiBase, hasApiKey, setApiKey } from './api.js';
+import { type Access, apiBase, hasApiKey, setApiKey, useAccess } from './api.js';
 import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
 import { href, navigate, type Route, useRoute } from './lib/router.js';
+import { Audit } from './pages/Audit.js';
+import { Keys } from './pages/Keys.js';
 import { Overview } from './pages/Overview.js';
+import { PipelineDetail, Pipelines } from './pages/Pipelines.js';
 import { SessionDetail } from './pages/SessionDetail.js';
 import { Sessions } from './pages/Sessions.js';
 
@@ -11,6 +14,9 @@ const SHORTCUTS: [string[], string][] = [
   [['?'], 'Show or hide this help'],
   [['g', 'o'], 'Go to Overview'],
   [['g', 's'], 'Go to Sessions'],
+  [['g', 'p'], 'Go to Pipelines'],
+  [['g', 'a'], 'Go to the Audit log'],
+  [['g', 'k'], 'Go to API keys'],
   [['/'], 'Search sessions (also Ctrl+K)'],
   [['Enter'], 'Send the follow-up (Shift+Enter: new line)'],
   [['Esc'], 'Close this dialog'],
@@ -19,6 +25,7 @@ const SHORTCUTS: [string[], string][] = [
 export function App() {
   const route = useRoute();
   const [help, setHelp] = useState(false);
+  const access = useAccess();
   useShortcuts(setHelp);
   useEffect(() => {
     document.title = `${titleOf(route)} · Aegis`;
@@ -38,19 +45,21 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <ul>
-            <li>
-              <a href={href.overview} aria-current={route.page === 'overview' ? 'page' : undefined}>
-                Overview
-              </a>
-            </li>
-            <li>
-              <a
-                href={href.sessions}
-                aria-current={route.page === 'sessions' || route.page === 'session' ? 'page' : undefined}
-              >
-                Sessions
-              </a>
-            </li>
+            <NavLink to={href.overview} current={route.page === 'overview'}>
+              Overview
+            </NavLink>
+            <NavLink to={href.sessions} current={route.page === 'sessions' || route.page === 'session'}>
+              Sessions
+            </NavLink>
+            <NavLink to={href.pipelines} current={route.page === 'pipelines' || route.page === 'pipeline'}>
+              Pipelines
+            </NavLink>
+            <NavLink to={href.audit()} current={route.page === 'audit'} adminOnly access={access}>
+              Audit
+            </NavLink>
+            <NavLink to={href.keys} current={route.page === 'keys'} adminOnly access={access}>
+              API keys
+            </NavLink>
           </ul>
         </nav>
         <div className="topbar-end">
@@ -95,6 +104,14 @@ function titleOf(route: Route): string {
       return 'Sessions';
     case 'session':
       return `Session ${route.id.slice(0, 8)}`;
+    case 'pipelines':
+      return 'Pipelines';
+    case 'pipeline':
+      return `Pipeline ${route.id.slice(0, 8)}`;
+    case 'audit':
+      return 'Audit log';
+    case 'keys':
+      return 'API keys';
     default:
       return 'Not found';
   }
@@ -108,6 +125,14 @@ function Page({ route }: { route: Route }) {
       return <Sessions />;
     case 'session':
       return <SessionDetail key={route.id} id={route.id} />;
+    case 'pipelines':
+      return <Pipelines />;
+    case 'pipeline':
+      return <PipelineDetail key={route.id} id={route.id} />;
+    case 'audit':
+      return <Audit search={route.search} />;
+    case 'keys':
+      return <Keys />;
     default:
       return (
         <Empty title="Page not found">
@@ -115,6 +140,36 @@ function Page({ route }: { route: Route }) {
         </Empty>
       );
   }
+}
+
+/** A nav link; admin-only pages are greyed (still reachable, they explain why) for other keys. */
+function NavLink({
+  to,
+  current,
+  adminOnly,
+  access,
+  children,
+}: {
+  to: string;
+  current: boolean;
+  adminOnly?: boolean;
+  access?: Access;
+  children: string;
+}) {
+  const restricted = adminOnly && access === 'notAdmin';
+  return (
+    <li>
+      <a
+        href={to}
+        aria-current={current ? 'page' : undefined}
+        className={restricted ? 'restricted' : undefined}
+        title={restricted ? `${children}: admins only` : undefined}
+      >
+        {children}
+        {restricted ? <span className="sr-only"> (admins only)</span> : null}
+      </a>
+    </li>
+  );
 }
 
 function isTyping(t: EventTarget | null): boolean {
@@ -153,6 +208,9 @@ function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
         pendingG.current = 0;
         if (e.key === 'o') navigate(href.overview);
         else if (e.key === 's') navigate(href.sessions);
+        else if (e.key === 'p') navigate(href.pipelines);
+        else if (e.key === 'a') navigate(href.audit());
+        else if (e.key === 'k') navigate(href.keys);
       }
     };
     window.addEventListener('keydown', onKey);

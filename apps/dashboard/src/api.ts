@@ -1,4 +1,5 @@
-import { AegisApiError, AegisClient, type Session } from '@aegis/client';
+import { AegisApiError, AegisClient, type Session, type StreamOptions } from '@aegis/client';
+import { useEffect, useState } from 'react';
 
 const params = new URLSearchParams(globalThis.location?.search ?? '');
 /** The API origin: `?api=<url>` (e.g. a server on another port), else the page's own origin. */
@@ -37,6 +38,62 @@ export function setApiKey(key: string | null): void {
     /* storage disabled: the key lasts until reload */
   }
   client = makeClient();
+  access = undefined;
+  globalThis.dispatchEvent?.(new Event('aegis:auth'));
+}
+
+/**
+ * How an event stream authenticates. With an API key, every (re)connection mints a single-use,
+ * stream-scoped SSE token (`POST /v1/auth/sse-token`) and sends it as `?token=`: the key itself
+ * never goes in a URL. Without a key (loopback, no keys) the stream needs no credential.
+ */
+export function streamAuth(sessionId?: string): Pick<StreamOptions, 'sseToken'> {
+  if (!hasApiKey()) return {};
+  const c = client;
+  return {
+    sseToken: () => c.createSseToken(sessionId ? { sessionId } : {}).then((t) => t.token),
+  };
+}
+
+export type Access = 'admin' | 'notAdmin' | 'signedOut' | 'unknown';
+let access: Promise<Access> | undefined;
+
+/**
+ * Whether the current credential is an admin's: probes `GET /v1/auth/keys` (admin only) once per
+ * key. There is no "who am I" route; a 403 means a non-admin key, a 401 no (valid) key.
+ */
+export function probeAccess(): Promise<Access> {
+  access ??= client.listApiKeys().then(
+    () => 'admin' as const,
+    (err: unknown) =>
+      err instanceof AegisApiError
+        ? err.status === 403
+          ? ('notAdmin' as const)
+          : err.status === 401
+            ? ('signedOut' as const)
+            : ('unknown' as const)
+        : ('unknown' as const),
+  );
+  return access;
+}
+
+export function useAccess(): Access {
+  const [a, setA] = useState<Access>('unknown');
+  useEffect(() => {
+    let live = true;
+    const load = () => void probeAccess().then((x) => live && setA(x));
+    load();
+    window.addEventListener('aegis:auth', load);
+    return () => {
+      live = false;
+      window.removeEventListener('aegis:auth', load);
+    };
+  }, []);
+  return a;
+}
+
+export function isForbidden(err: unknown): boolean {
+  return err instanceof AegisApiError && err.status === 403;
 }
 
 export function hasApiKey(): boolean {

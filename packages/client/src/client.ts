@@ -84,6 +84,13 @@ export interface StreamOptions {
   reconnect?: boolean;
   /** Delay before reconnecting, doubled up to 5 s. Default 250 ms. */
   retryMs?: number;
+  /**
+   * Authenticate the stream with an event-stream token (`?token=`, from `createSseToken`) instead of
+   * the `Authorization` header — for browsers, where an API key must never go in a URL. Tokens are
+   * single-use, so pass a function to mint a fresh one for every (re)connection, e.g.
+   * `() => aegis.createSseToken({ sessionId: id }).then((t) => t.token)`.
+   */
+  sseToken?: string | (() => string | Promise<string>);
 }
 
 /**
@@ -328,11 +335,16 @@ export class AegisClient {
     for (;;) {
       if (signal?.aborted) return;
       const headers: Record<string, string> = { accept: 'text/event-stream', 'last-event-id': String(last) };
-      if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+      let url = this.baseUrl + path;
       let res: Response;
       try {
-        res = await this.#fetch(this.baseUrl + path, { headers, ...(signal ? { signal } : {}) });
+        if (options.sseToken !== undefined) {
+          const t = typeof options.sseToken === 'function' ? await options.sseToken() : options.sseToken;
+          url += `?token=${enc(t)}`;
+        } else if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+        res = await this.#fetch(url, { headers, ...(signal ? { signal } : {}) });
       } catch (err) {
+        if (err instanceof AegisApiError) throw err;
         if (signal?.aborted || options.reconnect === false) {
           if (signal?.aborted) return;
           throw err;

@@ -4,14 +4,24 @@ export type Route =
   | { page: 'overview' }
   | { page: 'sessions' }
   | { page: 'session'; id: string }
+  | { page: 'pipelines' }
+  | { page: 'pipeline'; id: string }
+  | { page: 'audit'; search: string }
+  | { page: 'keys' }
   | { page: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
+  const raw = hash.replace(/^#/, '');
+  const q = raw.indexOf('?');
+  const search = q >= 0 ? raw.slice(q) : '';
+  const path = (q >= 0 ? raw.slice(0, q) : raw).replace(/\/+$/, '') || '/';
   if (path === '/' || path === '/overview') return { page: 'overview' };
   if (path === '/sessions') return { page: 'sessions' };
-  const m = /^\/sessions\/([^/]+)$/.exec(path);
-  if (m) return { page: 'session', id: decodeURIComponent(m[1]!) };
+  if (path === '/pipelines') return { page: 'pipelines' };
+  if (path === '/audit') return { page: 'audit', search };
+  if (path === '/keys') return { page: 'keys' };
+  const m = /^\/(sessions|pipelines)\/([^/]+)$/.exec(path);
+  if (m) return { page: m[1] === 'sessions' ? 'session' : 'pipeline', id: decodeURIComponent(m[2]!) };
   return { page: 'notFound', path };
 }
 
@@ -19,6 +29,10 @@ export const href = {
   overview: '#/',
   sessions: '#/sessions',
   session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
+  pipelines: '#/pipelines',
+  pipeline: (id: string) => `#/pipelines/${encodeURIComponent(id)}`,
+  audit: (search = '') => `#/audit${search}`,
+  keys: '#/keys',
 };
 
 export function navigate(to: string): void {

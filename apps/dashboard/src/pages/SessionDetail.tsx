@@ -1,12 +1,13 @@
-import type { AegisEvent, PermissionMode, Session } from '@aegis/client';
+import type { AegisEvent, PermissionMode, Session, SessionHealth, SessionLatency, SessionSummary } from '@aegis/client';
 import { type FormEvent, memo, useCallback, useEffect, useRef, useState } from 'react';
-import { api, errorMessage } from '../api.js';
+import { api, errorMessage, streamAuth } from '../api.js';
 import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
 import { DiffView } from '../components/DiffView.js';
 import { useToast } from '../components/Toasts.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime, sessionName, TERMINAL } from '../lib/format.js';
 import { href } from '../lib/router.js';
+import { type Answers, answerBody, choose, isChosen, type PendingQuestion } from '../lib/question.js';
 import { fmtMs, type ToolContent, TranscriptAssembler, type TranscriptItem } from '../lib/transcript.js';
 
 /** Events after which the session object (status, pending permission, usage, mode) is re-read. */
@@ -19,6 +20,8 @@ const SESSION_EVENTS = new Set<AegisEvent['type']>([
   'turn.failed',
   'permission.requested',
   'permission.resolved',
+  'question.asked',
+  'question.answered',
   'usage.updated',
   'mode.changed',
   'commands.updated',
@@ -79,7 +82,7 @@ export function SessionDetail({ id }: { id: string }) {
       try {
         // Replays the durable log from the start, then follows live; the client reconnects with
         // Last-Event-ID after a dropped connection, and the assembler drops any replayed seq.
-        for await (const e of api().streamSessionEvents(id, { signal: ctrl.signal })) {
+        for await (const e of api().streamSessionEvents(id, { signal: ctrl.signal, ...streamAuth(id) })) {
           setLive(true);
           if (asm.apply(e)) schedule();
           if (SESSION_EVENTS.has(e.type)) refreshSoon();
@@ -203,7 +206,15 @@ export function SessionDetail({ id }: { id: string }) {
           />
         ) : null}
 
-        <QuestionNotice session={s} />
+        {s.pendingQuestion ? (
+          <QuestionPanel
+            key={s.pendingQuestion.questionId}
+            q={s.pendingQuestion}
+            busy={busy !== null}
+            onAnswer={(body) => act('Answer', () => api().answerQuestion(s.id, body), 'Answer sent')}
+            onDismiss={() => act('Dismiss', () => api().escapeSession(s.id), 'Question dismissed')}
+          />
+        ) : null}
 
         {s.problem ? (
           <div
@@ -344,34 +355,116 @@ function PermissionPanel({
   );
 }
 
-interface PendingQuestionView {
-  message: string;
-  questions?: { id: string; question: string; options?: { value: string; label: string }[] }[];
-}
-
-/** A question the agent asked (status `asking`). Answering needs an `answerQuestion` client method. */
-function QuestionNotice({ session }: { session: Session }) {
-  const q = (session as { pendingQuestion?: PendingQuestionView | null }).pendingQuestion;
-  if (!q) return null;
+/** A question the agent asked (status `asking`): options as buttons, free text where allowed. */
+function QuestionPanel({
+  q,
+  busy,
+  onAnswer,
+  onDismiss,
+}: {
+  q: PendingQuestion;
+  busy: boolean;
+  onAnswer: (body: Parameters<ReturnType<typeof api>['answerQuestion']>[1]) => Promise<void>;
+  onDismiss: () => void;
+}) {
+  const [answers, setAnswers] = useState<Answers>({});
+  const [free, setFree] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  const single = q.questions.length === 1 && !q.questions[0]!.multiSelect;
+  const submit = (a: Answers, text = free) => {
+    const r = answerBody(q, a, text);
+    if (!r.ok) {
+      setErr(r.error);
+      return;
+    }
+    setErr(null);
+    void onAnswer(r.body);
+  };
   return (
-    <section className="card permission" aria-label="Question from the agent">
-      <h2>The agent asks</h2>
-      <p className="perm-what">{q.message}</p>
-      {q.questions?.map((qq) => (
-        <div key={qq.id}>
-          <p>{qq.question}</p>
-          {qq.options?.length ? (
-            <ul className="small">
-              {qq.options.map((o) => (
-                <li key={o.value}>{o.label}</li>
-              ))}
-            </ul>
+    <section
+      ref={ref}
+      tabIndex={-1}
+      className="card permission question"
+      aria-labelledby="q-title"
+      role="alertdialog"
+      data-testid="question"
+    >
+      <h2 id="q-title">The agent asks</h2>
+      {q.message ? <p className="perm-what">{q.message}</p> : null}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit(answers);
+        }}
+        aria-label="Answer the question"
+      >
+        {q.questions.map((f) => (
+          <fieldset key={f.id} className="q-field">
+            <legend>
+              {f.header ? <span className="chip">{f.header}</span> : null} {f.question}
+              {f.multiSelect ? <span className="muted small"> (choose any)</span> : null}
+            </legend>
+            {f.options.length ? (
+              <div className="q-options">
+                {f.options.map((o) => (
+                  <button
+                    key={o.value}
+                    type="button"
+                    className={`btn ${isChosen(answers, f, o.value) ? 'btn-primary' : ''}`}
+                    aria-pressed={f.multiSelect ? isChosen(answers, f, o.value) : undefined}
+                    title={o.description ?? undefined}
+                    disabled={busy}
+                    onClick={() => {
+                      const next = choose(answers, f, o.value);
+                      setAnswers(next);
+                      // One single-choice question: a click is the answer.
+                      if (single) submit(next);
+                    }}
+                  >
+                    {o.label}
+                  </button>
+                ))}
+              </div>
+            ) : null}
+            {f.allowCustom ? (
+              <label className="field">
+                <span>{f.options.length ? 'Or your own answer' : 'Your answer'}</span>
+                <input
+                  value={typeof answers[f.id] === 'string' && !f.options.some((o) => o.value === answers[f.id]) ? (answers[f.id] as string) : ''}
+                  disabled={busy}
+                  onChange={(e) => setAnswers({ ...answers, [f.id]: e.target.value })}
+                />
+              </label>
+            ) : null}
+          </fieldset>
+        ))}
+        {q.questions.length === 0 ? (
+          <label className="field">
+            <span>Your answer</span>
+            <input value={free} disabled={busy} onChange={(e) => setFree(e.target.value)} />
+          </label>
+        ) : null}
+        {err ? (
+          <p className="form-error" role="alert">
+            {err}
+          </p>
+        ) : null}
+        <div className="perm-actions">
+          {!single || q.questions[0]!.allowCustom ? (
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              Answer
+            </button>
           ) : null}
+          <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={onDismiss}>
+            Dismiss
+          </button>
+          <span className="muted small">asked {fmtAgo(q.askedAt)}</span>
         </div>
-      ))}
-      <p className="muted small">
-        Answer it with the send box below, or over the API (POST /v1/sessions/{'{id}'}/answer).
-      </p>
+      </form>
     </section>
   );
 }
@@ -489,6 +582,7 @@ function SidePanel({ s }: { s: Session }) {
           </>
         ) : null}
       </dl>
+      <Insights s={s} />
       {s.exit ? (
         <>
           <h3>Agent exit</h3>
@@ -511,6 +605,142 @@ function SidePanel({ s }: { s: Session }) {
         </>
       ) : null}
     </aside>
+  );
+}
+
+interface InsightData {
+  health?: SessionHealth;
+  summary?: SessionSummary;
+  latency?: SessionLatency;
+  error?: string;
+}
+
+/** Health, summary and latency, re-read when the session's status or turn count changes. */
+function Insights({ s }: { s: Session }) {
+  const [d, setD] = useState<InsightData>({});
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on status / turn / activity changes
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(async () => {
+      const [health, summary, latency] = await Promise.allSettled([
+        api().getSessionHealth(s.id),
+        api().getSessionSummary(s.id),
+        api().getSessionLatency(s.id),
+      ]);
+      if (!live) return;
+      const failed = [health, summary, latency].find((r) => r.status === 'rejected');
+      setD({
+        ...(health.status === 'fulfilled' ? { health: health.value } : {}),
+        ...(summary.status === 'fulfilled' ? { summary: summary.value } : {}),
+        ...(latency.status === 'fulfilled' ? { latency: latency.value } : {}),
+        ...(failed ? { error: errorMessage((failed as PromiseRejectedResult).reason) } : {}),
+      });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [s.id, s.status, s.turns, s.pendingPermission?.requestId, s.pendingQuestion?.questionId]);
+  const { health: h, summary: sum, latency: lat } = d;
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : fmtMs(v));
+  return (
+    <section aria-labelledby="insights-title" data-testid="insights">
+      <h3 id="insights-title">Health</h3>
+      {d.error && !h ? <p className="small tone-text-bad">{d.error}</p> : null}
+      {h ? (
+        <>
+          <p className="small">
+            <span className={`chip tone-${h.healthy ? 'ok' : h.alive ? 'warn' : 'muted'}`} data-testid="health">
+              {h.healthy ? 'healthy' : h.alive ? 'needs attention' : 'agent not running'}
+            </span>{' '}
+            {h.idleMs !== null ? <span className="muted">idle {fmtMs(h.idleMs)}</span> : null}
+          </p>
+          {h.hints.length ? (
+            <ul className="small hints">
+              {h.hints.map((x) => (
+                <li key={x}>{x}</li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      ) : !d.error ? (
+        <p className="muted small">Loading…</p>
+      ) : null}
+      {sum ? (
+        <>
+          <h3>Summary</h3>
+          <dl className="kv">
+            <dt>Turns</dt>
+            <dd>
+              {sum.turns.completed}/{sum.turns.total} ok
+              {sum.turns.failed ? `, ${sum.turns.failed} failed` : ''}
+              {sum.turns.cancelled ? `, ${sum.turns.cancelled} cancelled` : ''}
+            </dd>
+            <dt>Tool calls</dt>
+            <dd>
+              {sum.toolCalls.total}
+              {Object.keys(sum.toolCalls.byKind).length ? (
+                <span className="muted">
+                  {' '}
+                  ·{' '}
+                  {Object.entries(sum.toolCalls.byKind)
+                    .map(([k, n]) => `${n} ${k}`)
+                    .join(', ')}
+                </span>
+              ) : null}
+            </dd>
+            <dt>Permissions</dt>
+            <dd>
+              {sum.permissions.approved} allowed · {sum.permissions.rejected} rejected
+            </dd>
+            <dt>Questions</dt>
+            <dd>
+              {sum.questions.answered}/{sum.questions.asked} answered
+            </dd>
+            {sum.filesTouched.length ? (
+              <>
+                <dt>Files</dt>
+                <dd className="mono small break">{sum.filesTouched.slice(0, 8).join(', ')}</dd>
+              </>
+            ) : null}
+          </dl>
+        </>
+      ) : null}
+      {lat ? (
+        <>
+          <h3>Latency</h3>
+          <table className="lat small">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="sr-only">Measure</span>
+                </th>
+                <th scope="col">p50</th>
+                <th scope="col">p95</th>
+                <th scope="col">n</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(
+                [
+                  ['Turn', lat.turnDurationMs],
+                  ['First token', lat.timeToFirstTokenMs],
+                  ['Permission wait', lat.permissionWaitMs],
+                  ['Question wait', lat.questionWaitMs],
+                ] as const
+              ).map(([label, st]) => (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  <td>{ms(st.p50)}</td>
+                  <td>{ms(st.p95)}</td>
+                  <td>{st.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { PermissionMode, Session, SessionStatus } from '@aegis/client';
+import type { PermissionMode, Session, SessionStatus, Template } from '@aegis/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions } from '../api.js';
 import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
@@ -200,6 +200,10 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
   const [mode, setMode] = useState<PermissionMode>('default');
   const [agent, setAgent] = useState('');
   const [agents, setAgents] = useState<string[]>([]);
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [templateId, setTemplateId] = useState('');
+  const [vars, setVars] = useState<Record<string, string>>({});
+  const [modeTouched, setModeTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
 
@@ -208,7 +212,12 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
       .getHealth()
       .then((h) => setAgents(h.agents ?? []))
       .catch(() => {});
+    api()
+      .listTemplates()
+      .then((t) => setTemplates(t.templates))
+      .catch(() => {});
   }, []);
+  const template = templates.find((t) => t.id === templateId);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -217,7 +226,13 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
     try {
       const res = await api().createSession({
         workDir: workDir.trim(),
-        permissionMode: mode,
+        // With a template, its permission mode applies unless one was picked here.
+        ...(!template || modeTouched ? { permissionMode: mode } : {}),
+        ...(template ? { templateId: template.id } : {}),
+        // Blank variables are left out so `{{name|default}}` placeholders keep their default.
+        ...(template && template.variables.some((v) => vars[v]?.trim())
+          ? { variables: Object.fromEntries(template.variables.filter((v) => vars[v]?.trim()).map((v) => [v, vars[v]!])) }
+          : {}),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(prompt.trim() ? { prompt } : {}),
         ...(agent ? { agent } : {}),
@@ -268,7 +283,10 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
           <select
             name="permissionMode"
             value={mode}
-            onChange={(e) => setMode(e.target.value as PermissionMode)}
+            onChange={(e) => {
+              setMode(e.target.value as PermissionMode);
+              setModeTouched(true);
+            }}
           >
             {MODES.map((m) => (
               <option key={m} value={m}>
@@ -289,6 +307,49 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
               ))}
             </select>
           </label>
+        ) : null}
+        {templates.length ? (
+          <label className="field">
+            <span>Template</span>
+            <select
+              name="template"
+              value={templateId}
+              onChange={(e) => {
+                setTemplateId(e.target.value);
+                setVars({});
+                const t = templates.find((x) => x.id === e.target.value);
+                if (t?.permissionMode && !modeTouched) setMode(t.permissionMode);
+              }}
+            >
+              <option value="">none</option>
+              {templates.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                  {t.builtIn ? ' (built-in)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        {template ? (
+          <div className="span-all template-info" data-testid="template-info">
+            <p className="muted small">
+              {template.description ?? 'No description.'}
+              {template.prompt ? ' Its prompt is used when you leave the prompt below empty.' : ''}
+            </p>
+            {template.variables.map((v) => (
+              <label key={v} className="field">
+                <span>
+                  <code>{`{{${v}}}`}</code>
+                </span>
+                <input
+                  name={`var-${v}`}
+                  value={vars[v] ?? ''}
+                  onChange={(e) => setVars({ ...vars, [v]: e.target.value })}
+                />
+              </label>
+            ))}
+          </div>
         ) : null}
         <label className="field span-all">
           <span>Prompt (optional)</span>

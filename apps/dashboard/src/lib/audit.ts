@@ -1,0 +1,94 @@
+import type { AuditRecord, AuditVerification } from '@aegis/client';
+
+export interface AuditFilter {
+  actor: string;
+  action: string;
+  sessionId: string;
+  /** `<input type="datetime-local">` values (local time, no zone), or ''. */
+  from: string;
+  to: string;
+}
+
+export const EMPTY_AUDIT_FILTER: AuditFilter = { actor: '', action: '', sessionId: '', from: '', to: '' };
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  sessionId?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The `GET /v1/audit` query for a filter: blank fields left out, text trimmed, local date-times
+ * turned into ISO instants. A `to` given to the minute covers that whole minute (inclusive bound).
+ * Throws on a date it cannot read.
+ */
+export function auditQuery(f: AuditFilter): AuditQuery {
+  const q: AuditQuery = {};
+  const actor = f.actor.trim();
+  const action = f.action.trim();
+  const sessionId = f.sessionId.trim();
+  if (actor) q.actor = actor;
+  if (action) q.action = action;
+  if (sessionId) q.sessionId = sessionId;
+  if (f.from) q.from = toIso(f.from, false);
+  if (f.to) q.to = toIso(f.to, true);
+  if (q.from && q.to && q.from > q.to) throw new Error('"From" is after "To".');
+  return q;
+}
+
+function toIso(local: string, endOfMinute: boolean): string {
+  const d = new Date(local);
+  if (Number.isNaN(d.getTime())) throw new Error(`Not a date: ${local}`);
+  // datetime-local has minute precision unless seconds were typed.
+  if (endOfMinute && /T\d\d:\d\d$/.test(local)) d.setSeconds(59, 999);
+  return d.toISOString();
+}
+
+/** The filter as a URL hash query (so a filtered view can be linked), and back. */
+export function filterToSearch(f: AuditFilter): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export function filterFromSearch(search: string): AuditFilter {
+  const p = new URLSearchParams(search.replace(/^\?/, ''));
+  return {
+    actor: p.get('actor') ?? '',
+    action: p.get('action') ?? '',
+    sessionId: p.get('sessionId') ?? '',
+    from: p.get('from') ?? '',
+    to: p.get('to') ?? '',
+  };
+}
+
+/** One line for the result of a chain check. */
+export function verificationText(v: AuditVerification): string {
+  if (v.ok) return `Chain intact: ${v.checked.toLocaleString('en-US')} record${v.checked === 1 ? '' : 's'} verified.`;
+  const b = v.firstBroken;
+  const why = b?.reason === 'prev_hash_mismatch' ? 'its link to the previous record does not hold' : 'its hash does not match its contents';
+  return b
+    ? `Chain broken at record #${b.id}: ${why} (${v.checked.toLocaleString('en-US')} verified before it).`
+    : 'Chain broken.';
+}
+
+/** A short description of a record's details for the table. */
+export function auditDetails(r: AuditRecord, max = 120): string {
+  if (!r.details || Object.keys(r.details).length === 0) return '';
+  const s = JSON.stringify(r.details);
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Outcome tone: 2xx/allow → ok, 4xx/5xx/reject → bad. */
+export function outcomeTone(outcome: string): string {
+  if (/^2\d\d$/.test(outcome) || outcome.startsWith('allow')) return 'ok';
+  if (/^[45]\d\d$/.test(outcome) || outcome.startsWith('reject') || outcome === 'deny') return 'bad';
+  return 'muted';
+}
+
+export function exportFileName(format: 'csv' | 'ndjson', now = new Date()): string {
+  return `aegis-audit-${now.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;
+}

@@ -1,0 +1,260 @@
+import type { AuditRecord, AuditVerification } from '@aegis/client';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, errorMessage, isForbidden } from '../api.js';
+import { Empty, ErrorState } from '../components/bits.js';
+import { Restricted } from '../components/Restricted.js';
+import { useToast } from '../components/Toasts.js';
+import {
+  type AuditFilter,
+  auditDetails,
+  auditQuery,
+  EMPTY_AUDIT_FILTER,
+  exportFileName,
+  filterFromSearch,
+  filterToSearch,
+  outcomeTone,
+  verificationText,
+} from '../lib/audit.js';
+import { downloadText } from '../lib/download.js';
+import { fmtTime } from '../lib/format.js';
+import { href, navigate } from '../lib/router.js';
+
+const PAGE = 200;
+
+export function Audit({ search }: { search: string }) {
+  const toast = useToast();
+  const applied = filterFromSearch(search);
+  const [draft, setDraft] = useState<AuditFilter>(applied);
+  const [records, setRecords] = useState<AuditRecord[] | null>(null);
+  const [nextAfter, setNextAfter] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [loading, setLoading] = useState(false);
+  const [verify, setVerify] = useState<AuditVerification | 'checking' | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the applied filter changes or on retry
+  useEffect(() => {
+    setDraft(filterFromSearch(search));
+    let live = true;
+    setLoading(true);
+    (async () => {
+      try {
+        const res = await api().queryAudit({ ...auditQuery(filterFromSearch(search)), limit: PAGE });
+        if (!live) return;
+        setRecords(res.records);
+        setNextAfter(res.nextAfter);
+        setError(undefined);
+      } catch (err) {
+        if (live) setError(err);
+      } finally {
+        if (live) setLoading(false);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [search, attempt]);
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      auditQuery(draft);
+    } catch (err) {
+      toast(errorMessage(err), 'error');
+      return;
+    }
+    const to = href.audit(filterToSearch(draft));
+    if (location.hash === to) setAttempt((a) => a + 1);
+    else navigate(to);
+  };
+
+  const more = async () => {
+    if (nextAfter === null) return;
+    try {
+      const res = await api().queryAudit({ ...auditQuery(applied), after: nextAfter, limit: PAGE });
+      setRecords((r) => [...(r ?? []), ...res.records]);
+      setNextAfter(res.nextAfter);
+    } catch (err) {
+      toast(`Loading more failed: ${errorMessage(err)}`, 'error');
+    }
+  };
+
+  const runVerify = async () => {
+    setVerify('checking');
+    try {
+      const res = await api().queryAudit({ verify: 'true', limit: 1 });
+      const v = res.verification ?? { ok: false, checked: 0, firstBroken: null };
+      setVerify(v);
+      toast(v.ok ? 'Audit chain verified' : 'Audit chain is broken', v.ok ? 'ok' : 'error');
+    } catch (err) {
+      setVerify(null);
+      toast(`Verification failed: ${errorMessage(err)}`, 'error');
+    }
+  };
+
+  const exportAs = useCallback(
+    async (format: 'csv' | 'ndjson') => {
+      try {
+        const text = await api().exportAudit(format, auditQuery(applied));
+        downloadText(
+          text,
+          exportFileName(format),
+          format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson',
+        );
+        toast(`Exported ${format.toUpperCase()}`, 'ok');
+      } catch (err) {
+        toast(`Export failed: ${errorMessage(err)}`, 'error');
+      }
+    },
+    [applied, toast],
+  );
+
+  if (isForbidden(error))
+    return (
+      <>
+        <h1>Audit log</h1>
+        <Restricted what="The audit log" />
+      </>
+    );
+
+  const field = (k: keyof AuditFilter, label: string, type = 'text', placeholder = '') => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type={type}
+        name={k}
+        placeholder={placeholder}
+        value={draft[k]}
+        onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+      />
+    </label>
+  );
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Audit log</h1>
+        <div className="toolbar" role="toolbar" aria-label="Audit actions">
+          <button type="button" className="btn" onClick={runVerify} disabled={verify === 'checking'}>
+            {verify === 'checking' ? 'Verifying…' : 'Verify chain'}
+          </button>
+          <button type="button" className="btn" onClick={() => exportAs('csv')}>
+            Export CSV
+          </button>
+          <button type="button" className="btn" onClick={() => exportAs('ndjson')}>
+            Export NDJSON
+          </button>
+        </div>
+      </div>
+      {verify && verify !== 'checking' ? (
+        <div
+          className={`banner ${verify.ok ? 'tone-ok' : 'tone-bad'}`}
+          role="status"
+          data-testid="verify-result"
+          data-ok={String(verify.ok)}
+        >
+          <strong>{verify.ok ? '✓ ' : '✗ '}</strong>
+          {verificationText(verify)}
+        </div>
+      ) : null}
+      <section className="card" aria-labelledby="audit-list-title">
+        <h2 id="audit-list-title" className="sr-only">
+          Audit records
+        </h2>
+        <form className="filters" aria-label="Filter audit records" onSubmit={apply}>
+          {field('actor', 'Actor', 'text', 'key id, local, policy…')}
+          {field('action', 'Action', 'text', 'createSession…')}
+          {field('sessionId', 'Session', 'text', 'session id')}
+          {field('from', 'From', 'datetime-local')}
+          {field('to', 'To', 'datetime-local')}
+          <button type="submit" className="btn btn-primary">
+            Apply
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setDraft(EMPTY_AUDIT_FILTER);
+              navigate(href.audit());
+            }}
+          >
+            Clear
+          </button>
+        </form>
+        {error && !records ? (
+          <ErrorState error={error} onRetry={() => setAttempt((a) => a + 1)} />
+        ) : error ? (
+          <div className="banner tone-bad" role="alert">
+            {errorMessage(error)}
+          </div>
+        ) : null}
+        {!records ? (
+          loading ? (
+            <p className="muted">Loading…</p>
+          ) : null
+        ) : records.length === 0 ? (
+          <Empty title={search ? 'No record matches these filters.' : 'No audit records yet.'}>
+            {search ? null : 'Every authenticated API call and policy decision is recorded here.'}
+          </Empty>
+        ) : (
+          <div className="table-wrap">
+            <table className="table audit-table">
+              <caption className="sr-only">{records.length} audit records, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    #
+                  </th>
+                  <th scope="col">At</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col" className="hide-sm">
+                    Target
+                  </th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col" className="hide-md">
+                    Details
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {records.map((r) => (
+                  <tr key={r.id} data-testid="audit-row">
+                    <td className="num mono small" title={`hash ${r.hash}`}>
+                      {r.id}
+                    </td>
+                    <td className="small" title={r.at}>
+                      {fmtTime(r.at)}
+                    </td>
+                    <td className="small">
+                      <span className="mono">{r.actorId ?? '—'}</span>
+                      {r.actorRole ? <div className="muted">{r.actorRole}</div> : null}
+                    </td>
+                    <td className="mono small">{r.action}</td>
+                    <td className="mono small hide-sm break">{r.target ?? ''}</td>
+                    <td>
+                      <span className={`chip tone-${outcomeTone(r.outcome)}`}>{r.outcome}</span>
+                    </td>
+                    <td className="mono small muted hide-md break">{auditDetails(r)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="muted small">
+              {records.length} record{records.length === 1 ? '' : 's'}
+              {nextAfter !== null ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <button type="button" className="btn btn-small" onClick={more}>
+                    Load more
+                  </button>
+                </>
+              ) : null}
+            </p>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
