@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  auditDetails,
+  auditQuery,
+  EMPTY_AUDIT_FILTER,
+  filterFromSearch,
+  filterToSearch,
+  outcomeTone,
+  verificationText,
+} from './audit.js';
+
+describe('auditQuery', () => {
+  it('leaves blank fields out and trims text', () => {
+    expect(auditQuery(EMPTY_AUDIT_FILTER)).toEqual({});
+    expect(auditQuery({ ...EMPTY_AUDIT_FILTER, actor: ' bootstrap ', action: 'createSession', sessionId: '  ' })).toEqual({
+      actor: 'bootstrap',
+      action: 'createSession',
+    });
+  });
+  it('turns local date-times into ISO instants; a minute-precision "to" covers the whole minute', () => {
+    const q = auditQuery({ ...EMPTY_AUDIT_FILTER, from: '2026-03-01T10:00', to: '2026-03-01T11:30' });
+    expect(q.from).toBe(new Date('2026-03-01T10:00').toISOString());
+    expect(Date.parse(q.to!) - Date.parse(new Date('2026-03-01T11:30').toISOString())).toBe(59_999);
+    const withSeconds = auditQuery({ ...EMPTY_AUDIT_FILTER, to: '2026-03-01T11:30:15' });
+    expect(withSeconds.to).toBe(new Date('2026-03-01T11:30:15').toISOString());
+  });
+  it('rejects unreadable dates and from > to', () => {
+    expect(() => auditQuery({ ...EMPTY_AUDIT_FILTER, from: 'yesterday' })).toThrow(/Not a date/);
+    expect(() => auditQuery({ ...EMPTY_AUDIT_FILTER, from: '2026-03-02T00:00', to: '2026-03-01T00:00' })).toThrow(
+      /after/,
+    );
+  });
+});
+
+describe('filter in the URL', () => {
+  it('round-trips and stays empty for an empty filter', () => {
+    const f = { ...EMPTY_AUDIT_FILTER, actor: 'k 1', from: '2026-03-01T10:00' };
+    expect(filterToSearch(EMPTY_AUDIT_FILTER)).toBe('');
+    expect(filterToSearch(f)).toBe('?actor=k+1&from=2026-03-01T10%3A00');
+    expect(filterFromSearch(filterToSearch(f))).toEqual(f);
+  });
+});
+
+describe('verificationText', () => {
+  it('says how many records held, or where the chain broke and why', () => {
+    expect(verificationText({ ok: true, checked: 1234, firstBroken: null })).toBe(
+      'Chain intact: 1,234 records verified.',
+    );
+    expect(verificationText({ ok: true, checked: 1, firstBroken: null })).toBe('Chain intact: 1 record verified.');
+    expect(verificationText({ ok: false, checked: 6, firstBroken: { id: 7, reason: 'hash_mismatch' } })).toBe(
+      'Chain broken at record #7: its hash does not match its contents (6 verified before it).',
+    );
+    expect(
+      verificationText({ ok: false, checked: 2, firstBroken: { id: 3, reason: 'prev_hash_mismatch' } }),
+    ).toMatch(/#3: its link to the previous record/);
+  });
+});
+
+describe('record helpers', () => {
+  it('tones outcomes and shortens details', () => {
+    expect(outcomeTone('201')).toBe('ok');
+    expect(outcomeTone('allow_once')).toBe('ok');
+    expect(outcomeTone('403')).toBe('bad');
+    expect(outcomeTone('reject_once')).toBe('bad');
+    expect(outcomeTone('other')).toBe('muted');
+    const r = { details: { a: 'x'.repeat(300) } } as never;
+    expect(auditDetails(r, 20)).toHaveLength(20);
+    expect(auditDetails({ details: null } as never)).toBe('');
+  });
+});

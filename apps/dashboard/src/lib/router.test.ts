@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseHash } from './router.js';
+
+describe('routes for the new pages', () => {
+  it('parses pipelines, audit (with its filter query) and keys', () => {
+    expect(parseHash(href.pipelines)).toEqual({ page: 'pipelines' });
+    expect(parseHash(href.pipeline('p/1'))).toEqual({ page: 'pipeline', id: 'p/1' });
+    expect(parseHash(href.audit())).toEqual({ page: 'audit', search: '' });
+    expect(parseHash(href.audit('?actor=k1'))).toEqual({ page: 'audit', search: '?actor=k1' });
+    expect(parseHash('#/audit/?action=x')).toEqual({ page: 'audit', search: '?action=x' });
+    expect(parseHash(href.keys)).toEqual({ page: 'keys' });
+    expect(parseHash('#/keys/x')).toEqual({ page: 'notFound', path: '/keys/x' });
+  });
+});
