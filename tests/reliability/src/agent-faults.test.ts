@@ -89,7 +89,9 @@ describe('agent faults', () => {
     const dir = workDir();
     const { session } = await server.client.createSession({
       workDir: dir,
-      prompt: script({ tool: { title: 'Edit a.txt', kind: 'edit', permission: true, write: { path: 'a.txt', content: 'x' } } }),
+      prompt: script({
+        tool: { title: 'Edit a.txt', kind: 'edit', permission: true, write: { path: 'a.txt', content: 'x' } },
+      }),
     });
     await waitForStatus(server.client, session.id, ['permission_prompt'], 10_000);
     const pid = await agentPid(session.id);
@@ -104,7 +106,7 @@ describe('agent faults', () => {
     await sse.until((f) => f.at(-1)?.id === ended.lastSeq);
     await sse.stop();
     const resolved = sse.frames.find((f) => f.event.type === 'permission.resolved')?.event;
-    expect((resolved?.data as { outcome: string }).outcome).toBe('cancelled');
+    expect((resolved?.data as { outcome: string } | undefined)?.outcome).toBe('cancelled');
     expect(isAlive(pid)).toBe(false);
     expect(processesIn(dir)).toEqual([]);
   });
@@ -118,16 +120,20 @@ describe('agent faults', () => {
     });
     const bad = await server.client.createSession({
       workDir: badDir,
-      prompt: script({ say: 'about to misbehave' }, { garbage: 'Segmentation fault (not JSON)' }, { sleep: 2000 }),
+      prompt: script(
+        { say: 'about to misbehave' },
+        { garbage: 'Segmentation fault (not JSON)' },
+        { sleep: 2000 },
+      ),
     });
     const badEnd = await waitForStatus(server.client, bad.session.id, ['error', 'crashed'], 10_000);
     const sse = new RawSse(`${server.url}/v1/sessions/${bad.session.id}/events`, { lastEventId: '0' });
     await sse.until((f) => f.at(-1)?.id === badEnd.lastSeq);
     await sse.stop();
     const failed = sse.frames.find((f) => f.event.type === 'turn.failed')?.event;
-    const problem = (failed?.data as { problem: { code: string; message: string } }).problem;
-    expect(problem.code).toBe('AGENT_PROTOCOL_ERROR');
-    expect(problem.message).toContain('Segmentation fault (not JSON)');
+    const problem = (failed?.data as { problem: { code: string; message: string } } | undefined)?.problem;
+    expect(problem?.code).toBe('AGENT_PROTOCOL_ERROR');
+    expect(problem?.message).toContain('Segmentation fault (not JSON)');
 
     const done = await waitForStatus(server.client, healthy.session.id, ['idle'], 10_000);
     expect(done.turns).toBe(1);

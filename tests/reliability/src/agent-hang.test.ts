@@ -78,6 +78,8 @@ describe('agent hangs: the prompt timeout (AEGIS_ACP_PROMPT_TIMEOUT_MS)', () => 
     expect(done.problem).toBeNull();
     await server.client.killSession(hung.session.id);
     await server.client.killSession(ok.session.id);
-    expect(await eventually(() => processesIn(hungDir).length + processesIn(okDir).length === 0, 8_000)).toBe(true);
+    expect(await eventually(() => processesIn(hungDir).length + processesIn(okDir).length === 0, 8_000)).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +23,9 @@ export const AGENT_BIN = `${process.execPath} ${SCRIPTED_AGENT_BIN}`;
 export const SOAK = process.env.AEGIS_SOAK === '1';
 
 /** Raised so load and soak measure the server, not the per-key rate limiter (a 429 is not a failure). */
-export const UNLIMITED = { limits: { requestsPerMinute: 10_000_000, sessionsPerKey: 10_000, sessionsGlobal: 10_000 } };
+export const UNLIMITED = {
+  limits: { requestsPerMinute: 10_000_000, sessionsPerKey: 10_000, sessionsGlobal: 10_000 },
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -189,7 +199,10 @@ export function rssKb(pid: number): number {
 }
 
 /** Polls `check` every 50 ms until it holds or `timeoutMs` passes; returns its last answer. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;
@@ -251,7 +264,9 @@ export class RawSse {
       const left = deadline - Date.now();
       if (left <= 0) {
         const tail = this.frames.slice(-8).map((f) => `${f.id}:${f.event.type}`);
-        throw new Error(`SSE condition not met in ${timeoutMs} ms; ${this.frames.length} frames, last ${tail}`);
+        throw new Error(
+          `SSE condition not met in ${timeoutMs} ms; ${this.frames.length} frames, last ${tail}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 500));
@@ -272,7 +287,8 @@ export class RawSse {
 /** Asserts frame ids run `first, first+1, …` with no gap or duplicate; returns a problem or null. */
 export function gapProblem(ids: number[], first: number): string | null {
   for (let i = 0; i < ids.length; i++) {
-    if (ids[i] !== first + i) return `expected id ${first + i} at position ${i}, got ${ids[i]} (ids ${ids.slice(Math.max(0, i - 3), i + 3)})`;
+    if (ids[i] !== first + i)
+      return `expected id ${first + i} at position ${i}, got ${ids[i]} (ids ${ids.slice(Math.max(0, i - 3), i + 3)})`;
   }
   return null;
 }
@@ -295,13 +311,16 @@ export async function waitForStatus(
   for (;;) {
     const s = await client.getSession(id);
     if (statuses.includes(s.status)) return s;
-    if (Date.now() > deadline) throw new Error(`session ${id} is ${s.status}, not ${statuses.join('|')}, after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`session ${id} is ${s.status}, not ${statuses.join('|')}, after ${timeoutMs} ms`);
     await sleep(30);
   }
 }
 
 /** Runs `fn`, which must fail with an API error; returns it with how long the call took. */
-export async function failure(fn: () => Promise<unknown>): Promise<{ status: number; code: string; message: string; ms: number }> {
+export async function failure(
+  fn: () => Promise<unknown>,
+): Promise<{ status: number; code: string; message: string; ms: number }> {
   const started = Date.now();
   try {
     await fn();

@@ -3,7 +3,15 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, type ServerProcess, SOAK, startServerProcess, tempDir, UNLIMITED, waitForStatus } from './harness.js';
+import {
+  ROOT,
+  type ServerProcess,
+  SOAK,
+  startServerProcess,
+  tempDir,
+  UNLIMITED,
+  waitForStatus,
+} from './harness.js';
 
 const RUNS_PER_OPERATION = Number(process.env.AEGIS_FUZZ_RUNS ?? (SOAK ? 400 : 40));
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -38,7 +46,10 @@ function deref(schema: Schema | undefined): Schema {
 const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, op]) => {
     const params = (op.parameters ?? []) as { in: string; name: string; schema?: Schema }[];
-    const content = ((op.requestBody as Schema | undefined)?.content ?? {}) as Record<string, { schema?: Schema }>;
+    const content = ((op.requestBody as Schema | undefined)?.content ?? {}) as Record<
+      string,
+      { schema?: Schema }
+    >;
     const responses = (op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
     return {
       method: method.toUpperCase(),
@@ -54,12 +65,34 @@ const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, metho
 
 // ---- arbitraries ---------------------------------------------------------------------------------
 
-const control = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((n) => String.fromCharCode(n)), maxLength: 20 });
+const control = fc.string({
+  unit: fc.integer({ min: 0, max: 31 }).map((n) => String.fromCharCode(n)),
+  maxLength: 20,
+});
 const hostileString = fc.oneof(
   fc.string({ maxLength: 50 }),
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   control,
-  fc.constantFrom('../', '../../etc/passwd', '..%2F..%2Fetc', '%00', '\u0000', '/', '//', '.', '..', '%', '%ZZ', '\uFFFF', '\uD800', '🙂‍↔️', 'NaN', '-1', '1e309', ''),
+  fc.constantFrom(
+    '../',
+    '../../etc/passwd',
+    '..%2F..%2Fetc',
+    '%00',
+    '\u0000',
+    '/',
+    '//',
+    '.',
+    '..',
+    '%',
+    '%ZZ',
+    '\uFFFF',
+    '\uD800',
+    '🙂‍↔️',
+    'NaN',
+    '-1',
+    '1e309',
+    '',
+  ),
   fc.constant('x'.repeat(5_000)),
   fc.constant('é'.repeat(150_000)),
 );
@@ -85,12 +118,15 @@ function fromSchema(schema: Schema, depth = 0, workDir = '/'): fc.Arbitrary<unkn
       variants.push(fc.boolean());
       break;
     case 'array':
-      if (depth < 4) variants.push(fc.array(fromSchema((s.items ?? {}) as Schema, depth + 1, workDir), { maxLength: 4 }));
+      if (depth < 4)
+        variants.push(fc.array(fromSchema((s.items ?? {}) as Schema, depth + 1, workDir), { maxLength: 4 }));
       break;
     case 'object': {
       const props = (s.properties ?? {}) as Record<string, Schema>;
       if (depth < 4 && Object.keys(props).length > 0) {
-        const model = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, fromSchema(v, depth + 1, workDir)]));
+        const model = Object.fromEntries(
+          Object.entries(props).map(([k, v]) => [k, fromSchema(v, depth + 1, workDir)]),
+        );
         variants.push(fc.record(model, { requiredKeys: [] }));
       }
       variants.push(fc.dictionary(hostileString, anyJson, { maxKeys: 4 }));
@@ -115,7 +151,10 @@ const safeEncode = (v: string): string => {
 interface Request {
   path: string;
   query: string;
-  body: { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'raw'; text: string; type: string | null };
+  body:
+    | { kind: 'none' }
+    | { kind: 'json'; value: unknown }
+    | { kind: 'raw'; text: string; type: string | null };
   lastEventId: string | null;
 }
 
@@ -127,7 +166,9 @@ function requestFor(op: Operation, validId: string, workDir: string): fc.Arbitra
   );
   const encode = fc.boolean();
   const path = fc
-    .tuple(fc.array(fc.tuple(param, encode), { minLength: op.pathParams.length, maxLength: op.pathParams.length }))
+    .tuple(
+      fc.array(fc.tuple(param, encode), { minLength: op.pathParams.length, maxLength: op.pathParams.length }),
+    )
     .map(([values]) =>
       op.pathParams.reduce(
         (p, name, i) => p.replace(`{${name}}`, values[i]![1] ? safeEncode(values[i]![0]) : values[i]![0]),
@@ -135,7 +176,11 @@ function requestFor(op: Operation, validId: string, workDir: string): fc.Arbitra
       ),
     );
   const known = Object.entries(op.query).map(([k, s]) =>
-    fc.option(fromSchema(s, 0, workDir).map((v) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string])),
+    fc.option(
+      fromSchema(s, 0, workDir).map(
+        (v) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string],
+      ),
+    ),
   );
   const extra = fc.array(fc.tuple(hostileString, hostileString), { maxLength: 2 });
   const query = fc.tuple(fc.tuple(...known), extra).map(([k, e]) => {
@@ -148,12 +193,26 @@ function requestFor(op: Operation, validId: string, workDir: string): fc.Arbitra
     (op.body ? fromSchema(op.body, 0, workDir) : anyJson).map((value) => ({ kind: 'json' as const, value })),
     fc.record({
       kind: fc.constant('raw' as const),
-      text: fc.oneof(hostileString, fc.constantFrom('{', '{"a":', 'null', '[]', '"str"', '{"text":1}', 'x'.repeat(1_200_000))),
-      type: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', null, 'application/json; charset=latin1'),
+      text: fc.oneof(
+        hostileString,
+        fc.constantFrom('{', '{"a":', 'null', '[]', '"str"', '{"text":1}', 'x'.repeat(1_200_000)),
+      ),
+      type: fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        null,
+        'application/json; charset=latin1',
+      ),
     }),
   );
   const lastEventId = op.sse
-    ? fc.option(fc.oneof(fc.constantFrom('-1', '0', '1', '1e400', '99999999999999999999999', 'abc', '  ', '0x10', '1.5'), hostileString.map((s) => s.replace(/[^\x20-\xff]/g, '').slice(0, 200))))
+    ? fc.option(
+        fc.oneof(
+          fc.constantFrom('-1', '0', '1', '1e400', '99999999999999999999999', 'abc', '  ', '0x10', '1.5'),
+          hostileString.map((s) => s.replace(/[^\x20-\xff]/g, '').slice(0, 200)),
+        ),
+      )
     : fc.constant(null);
   return fc.record({ path, query, body, lastEventId });
 }
@@ -162,7 +221,11 @@ function requestFor(op: Operation, validId: string, workDir: string): fc.Arbitra
  * One request on its own connection (node:http, no keep-alive pool), so a connection the server
  * closes after rejecting one request cannot make the next request fail.
  */
-function send(base: string, op: Operation, req: Request): Promise<{ status: number; text: string; url: string }> {
+function send(
+  base: string,
+  op: Operation,
+  req: Request,
+): Promise<{ status: number; text: string; url: string }> {
   const headers: Record<string, string> = {};
   let body: Buffer | undefined;
   if (req.body.kind === 'json') {
@@ -194,7 +257,9 @@ function send(base: string, op: Operation, req: Request): Promise<{ status: numb
       }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), url })));
+      res.on('end', () =>
+        done(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), url })),
+      );
       res.on('error', (err) => done(() => reject(new Error(`${where}: response failed: ${err}`))));
     });
     const timer = setTimeout(() => {
@@ -205,7 +270,13 @@ function send(base: string, op: Operation, req: Request): Promise<{ status: numb
       // Node answers an over-long request line with 431 (our JSON envelope) and closes at once; a
       // client still sending the rest may see the socket close instead. A rejection, not a crash.
       if (url.length > MAX_HEADER_BYTES && ['ECONNRESET', 'EPIPE'].includes(err.code ?? '')) {
-        done(() => resolve({ status: 431, text: JSON.stringify({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'closed mid-upload' } }), url }));
+        done(() =>
+          resolve({
+            status: 431,
+            text: JSON.stringify({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'closed mid-upload' } }),
+            url,
+          }),
+        );
         return;
       }
       done(() => reject(new Error(`${where}: ${err.code ?? ''} ${err.message}`)));
@@ -267,7 +338,8 @@ describe('hostile input against every operation in openapi.json', () => {
           // Counterexamples hold megabyte strings: report the failing request, shortened.
           reporter(out) {
             if (!out.failed) return;
-            const cause = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+            const cause =
+              out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
             throw new Error(`after ${out.numRuns} runs (seed ${out.seed}): ${cause.slice(0, 1500)}`);
           },
         },

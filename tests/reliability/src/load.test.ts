@@ -19,7 +19,6 @@ const SECONDS = SOAK ? 60 : 20;
 const CONCURRENCY = SOAK ? 64 : 16;
 const GENERATOR = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/load-generator.mjs');
 
-
 describe('mixed API load with live streaming sessions', () => {
   const root = tempDir('load');
   let server: ServerProcess | undefined;
@@ -42,13 +41,20 @@ describe('mixed API load with live streaming sessions', () => {
     const ids: string[] = [];
     const streams: RawSse[] = [];
     for (let i = 0; i < LIVE_SESSIONS; i++) {
-      const { session } = await s.client.createSession({ workDir: root.sub(`w${i}`), prompt: slowChunks(chunks, chunkGapMs) });
+      const { session } = await s.client.createSession({
+        workDir: root.sub(`w${i}`),
+        prompt: slowChunks(chunks, chunkGapMs),
+      });
       ids.push(session.id);
       streams.push(new RawSse(`${s.url}/v1/sessions/${session.id}/events`));
     }
-    const gen = spawn(process.execPath, [GENERATOR, s.url, String(SECONDS), String(CONCURRENCY), ids.join(',')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const gen = spawn(
+      process.execPath,
+      [GENERATOR, s.url, String(SECONDS), String(CONCURRENCY), ids.join(',')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     gen.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((r) => gen.once('exit', r));
@@ -76,7 +82,13 @@ describe('mixed API load with live streaming sessions', () => {
       const stream = streams[i]!;
       await stream.until((f) => f.at(-1)?.id === final.lastSeq, 15_000);
       await stream.stop();
-      expect(gapProblem(stream.frames.map((f) => f.id), 1), `stream of ${id}`).toBeNull();
+      expect(
+        gapProblem(
+          stream.frames.map((f) => f.id),
+          1,
+        ),
+        `stream of ${id}`,
+      ).toBeNull();
       events += stream.frames.length;
     }
     console.log(`[figures] load: ${LIVE_SESSIONS} SSE streams, ${events} events, all gap-free`);

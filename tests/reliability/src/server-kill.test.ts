@@ -28,7 +28,7 @@ describe('server SIGKILLed mid-turn', () => {
     const live = new RawSse(`${first.url}/v1/sessions/${session.id}/events`);
     await live.until((f) => f.filter((x) => x.event.type === 'message.delta').length >= 40);
     const ready = live.frames.find((f) => f.event.type === 'agent.ready')?.event;
-    const agentPid = (ready?.data as { pid: number | null }).pid;
+    const agentPid = (ready?.data as { pid: number | null } | undefined)?.pid ?? null;
     expect(agentPid).toBeGreaterThan(0);
     expect(isAlive(agentPid!)).toBe(true);
 
@@ -36,7 +36,12 @@ describe('server SIGKILLed mid-turn', () => {
     await first.exited;
     await live.stop();
     const seen = live.frames;
-    expect(gapProblem(seen.map((f) => f.id), 1)).toBeNull();
+    expect(
+      gapProblem(
+        seen.map((f) => f.id),
+        1,
+      ),
+    ).toBeNull();
 
     // The agent loses its stdin with the server and must not live on as an orphan.
     expect(await eventually(() => !isAlive(agentPid!), 5_000)).toBe(true);
@@ -54,7 +59,12 @@ describe('server SIGKILLed mid-turn', () => {
     const full = new RawSse(`${second.url}/v1/sessions/${session.id}/events`, { lastEventId: '0' });
     await full.until((f) => f.at(-1)?.id === after.lastSeq);
     await full.stop();
-    expect(gapProblem(full.frames.map((f) => f.id), 1)).toBeNull();
+    expect(
+      gapProblem(
+        full.frames.map((f) => f.id),
+        1,
+      ),
+    ).toBeNull();
     expect(full.frames.slice(0, seen.length).map((f) => f.event)).toEqual(seen.map((f) => f.event));
     const tail = full.frames.slice(-2).map((f) => f.event.type);
     expect(tail).toEqual(['session.ended', 'session.state_changed']);

@@ -24,7 +24,9 @@ describe('soak: sessions created, prompted and killed in sequence', () => {
 
   // ~0.4 s a session on 2 cores, most of it the agent's Node start-up.
   const timeout = 60_000 + SESSIONS * 1_500;
-  it(`${SESSIONS} sessions leave no agent process, no fd growth and bounded RSS growth`, { timeout }, async () => {
+  it(`${SESSIONS} sessions leave no agent process, no fd growth and bounded RSS growth`, {
+    timeout,
+  }, async () => {
     server = await startServerProcess({
       stateDir: root.sub('state'),
       allowedWorkDirs: [root.dir],

@@ -25,7 +25,10 @@ function integrity(path: string): string {
 }
 
 /** Sends one request and reports status + body (or the network failure) without throwing. */
-async function probe(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown; ms: number }> {
+async function probe(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: unknown; ms: number }> {
   const started = Date.now();
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
@@ -54,7 +57,10 @@ describe('store pressure', () => {
     const server = await startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher' });
     servers.push(server);
     const dbPath = join(stateDir, 'aegis.db');
-    const { session } = await server.client.createSession({ workDir: root.sub('work-lock/a'), prompt: slowChunks(150, 40) });
+    const { session } = await server.client.createSession({
+      workDir: root.sub('work-lock/a'),
+      prompt: slowChunks(150, 40),
+    });
     const live = new RawSse(`${server.url}/v1/sessions/${session.id}/events`);
     await live.until((f) => f.length >= 10);
 
@@ -92,12 +98,25 @@ describe('store pressure', () => {
     const done = await waitForStatus(server.client, session.id, ['idle', 'error'], 60_000);
     await live.until((f) => f.at(-1)?.id === done.lastSeq, 10_000);
     await live.stop();
-    expect(gapProblem(live.frames.map((f) => f.id), 1)).toBeNull();
+    expect(
+      gapProblem(
+        live.frames.map((f) => f.id),
+        1,
+      ),
+    ).toBeNull();
     const replay = new RawSse(`${server.url}/v1/sessions/${session.id}/events`, { lastEventId: '0' });
     await replay.until((f) => f.at(-1)?.id === done.lastSeq, 10_000);
     await replay.stop();
-    expect(gapProblem(replay.frames.map((f) => f.id), 1)).toBeNull();
-    const fresh = await server.client.createSession({ workDir: root.sub('work-lock/c'), prompt: 'after the lock' });
+    expect(
+      gapProblem(
+        replay.frames.map((f) => f.id),
+        1,
+      ),
+    ).toBeNull();
+    const fresh = await server.client.createSession({
+      workDir: root.sub('work-lock/c'),
+      prompt: 'after the lock',
+    });
     await waitForStatus(server.client, fresh.session.id, ['idle'], 10_000);
     await server.stop();
     expect(integrity(dbPath)).toBe('ok');
@@ -112,7 +131,7 @@ describe('store pressure', () => {
     const ticker = setInterval(() => ticks++, 10);
     const started = Date.now();
     try {
-      const err = await store.write({ sessions: [] , events: [] }).then(
+      const err = await store.write({ sessions: [], events: [] }).then(
         () => null,
         (e: { code?: string; message?: string }) => e,
       );
@@ -135,7 +154,9 @@ describe('store pressure', () => {
     const mnt = root.sub('tiny');
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { encoding: 'utf8' });
     if (mounted.status !== 0) {
-      console.log(`[skip] full disk: mount -t tmpfs refused here: ${(mounted.stderr || mounted.error?.message || '').trim()}`);
+      console.log(
+        `[skip] full disk: mount -t tmpfs refused here: ${(mounted.stderr || mounted.error?.message || '').trim()}`,
+      );
       ctx.skip();
       return;
     }
@@ -168,7 +189,10 @@ describe('store pressure', () => {
       // Failed creations leave no phantom live session behind (they would count against the limits).
       expect((health.body as { sessions: { live: number } }).sessions.live).toBe(0);
       execFileSync('rm', ['-f', ballast]);
-      const ok = await server.client.createSession({ workDir: root.sub('work-full/after'), prompt: 'space again' });
+      const ok = await server.client.createSession({
+        workDir: root.sub('work-full/after'),
+        prompt: 'space again',
+      });
       const s = await waitForStatus(server.client, ok.session.id, ['idle'], 10_000);
       expect(s.turns).toBe(1);
       await server.stop();

@@ -12,8 +12,8 @@ import type {
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
-import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { events, sessions, transcriptEntries } from './schema.js';
+import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { callerError, closedError, isCallerError, isLockError, unavailable } from './store-errors.js';
 import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
 
