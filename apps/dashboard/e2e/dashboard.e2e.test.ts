@@ -56,6 +56,8 @@ function quiet(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Arr
   });
 }
 
+const ADMIN_TOKEN = 'e2e-bootstrap-admin-token-0123456789';
+
 const script = (...steps: unknown[]) => `script:${JSON.stringify(steps)}`;
 
 let tmp: string;
@@ -64,6 +66,7 @@ let front: ReturnType<typeof serve>;
 let base: string;
 let ctx: BrowserContext;
 let page: Page;
+const requestUrls: string[] = [];
 
 async function shot(name: string, p: Page = page) {
   await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -74,7 +77,7 @@ beforeAll(async () => {
   if (!existsSync(agentBin)) throw new Error(`Build @aegis/testkit first: ${agentBin} is missing`);
   mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'aegis-dash-e2e-'));
-  for (const d of ['approve', 'reject', 'interrupt', 'long'])
+  for (const d of ['approve', 'reject', 'interrupt', 'long', 'ask', 'stage-a', 'stage-b'])
     mkdirSync(join(tmp, 'work', d), { recursive: true });
 
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
@@ -94,6 +97,8 @@ beforeAll(async () => {
       logLevel: 'warn',
       agents: { scripted: { command: process.execPath, args: [agentBin] } },
       defaultAgent: 'scripted',
+      // Auth on: a bootstrap admin token (AEGIS_AUTH_TOKEN); the dashboard signs in with it.
+      authToken: ADMIN_TOKEN,
     },
   });
 
@@ -132,6 +137,7 @@ beforeAll(async () => {
     colorScheme: 'light',
     acceptDownloads: true,
   });
+  ctx.on('request', (r) => requestUrls.push(r.url()));
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.setDefaultTimeout(15_000);
 });
@@ -156,6 +162,15 @@ async function createFromForm(workDir: string, prompt: string, name: string): Pr
   return decodeURIComponent(new URL(page.url()).hash.replace('#/sessions/', ''));
 }
 
+/** Signs in through the form a 401 brings up (the key lives in this tab's sessionStorage). */
+async function login(p: Page, key = ADMIN_TOKEN) {
+  const form = p.getByRole('form', { name: 'API key required' });
+  await form.waitFor();
+  await form.getByLabel('API key').fill(key);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await form.waitFor({ state: 'hidden' });
+}
+
 const toast = (text: string | RegExp) => page.getByTestId('toast').filter({ hasText: text });
 
 describe('dashboard in chromium against a real server', () => {
@@ -163,6 +178,9 @@ describe('dashboard in chromium against a real server', () => {
     const res = await page.goto(`${base}/`);
     expect(res?.ok()).toBe(true);
     expect(page.url()).toBe(`${base}/dashboard/`);
+    // Auth is on: the API answers 401 and the page asks for a key.
+    await shot('00-login');
+    await login(page);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByText('Nothing is waiting for you.').waitFor();
     await page.getByText('No sessions yet.').waitFor();
@@ -356,6 +374,7 @@ describe('dashboard in chromium against a real server', () => {
     phone.setDefaultTimeout(15_000);
     await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${base}/dashboard/#/sessions`);
+    await login(phone); // a new tab: sessionStorage is per tab
     await phone.locator('table.table tbody tr').first().waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -395,5 +414,177 @@ describe('dashboard in chromium against a real server', () => {
     await page.getByRole('button', { name: '↓ Latest' }).click();
     await page.getByTestId('assistant-text').filter({ hasText: 'Finished the long run.' }).waitFor();
     await shot('13-session-long');
+  });
+
+  it('answers a question from the agent with an option button; the side panel shows health, summary and latency', async () => {
+    await createFromForm(
+      join(tmp, 'work', 'ask'),
+      script(
+        { say: 'I need a decision.' },
+        { ask: { question: 'Which database should I use?', header: 'DB', options: ['SQLite', 'Postgres'] } },
+        { say: 'Great, moving on.' },
+      ),
+      'ask-me',
+    );
+    const q = page.getByRole('alertdialog', { name: 'The agent asks' });
+    await q.getByText('Which database should I use?').waitFor();
+    await page.locator('.detail-head .badge[data-status="asking"]').waitFor();
+    await shot('14-session-question');
+    await q.getByRole('button', { name: 'Postgres' }).click();
+    await toast('Answer sent').waitFor();
+    await q.waitFor({ state: 'hidden' });
+    await page.getByTestId('assistant-text').filter({ hasText: 'You answered: Postgres' }).waitFor();
+    await page.getByTestId('assistant-text').filter({ hasText: 'Great, moving on.' }).waitFor();
+    await page.locator('.detail-head .badge[data-status="idle"]').waitFor();
+    const side = page.getByRole('complementary', { name: 'Session details' });
+    await side.getByTestId('health').waitFor();
+    await expect.poll(() => side.getByTestId('insights').textContent()).toMatch(/1\/1 answered/);
+    await side.getByRole('rowheader', { name: 'Question wait' }).waitFor();
+    await shot('15-session-answered');
+  });
+
+  it('runs a 2-stage pipeline from the form and shows both stages complete, linked to their sessions', async () => {
+    await page.locator('body').click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('p');
+    await page.waitForURL(/#\/pipelines$/);
+    await page.getByText('No pipelines yet.').waitFor();
+    await page.getByText('New pipeline').click();
+    const form = page.getByRole('form', { name: 'Create a pipeline' });
+    await form.getByLabel('Pipeline name').fill('e2e-two-stages');
+    await form.getByLabel('Stages (JSON)').fill('[]');
+    await form.getByRole('button', { name: 'Start pipeline' }).click();
+    await form.getByRole('alert').filter({ hasText: 'non-empty' }).waitFor(); // checked before the round trip
+    await form.getByLabel('Stages (JSON)').fill(
+      JSON.stringify([
+        { name: 'first', spec: { workDir: join(tmp, 'work', 'stage-a'), prompt: script({ say: 'stage one' }) } },
+        {
+          name: 'second',
+          spec: { workDir: join(tmp, 'work', 'stage-b'), prompt: script({ say: 'stage two' }) },
+          dependsOn: ['first'],
+        },
+      ]),
+    );
+    await form.getByRole('button', { name: 'Start pipeline' }).click();
+    await toast('Pipeline e2e-two-stages started').waitFor();
+    await page.waitForURL(/#\/pipelines\/[^/]+$/);
+    await page.getByRole('heading', { name: 'e2e-two-stages', level: 1 }).waitFor();
+    await page.locator('[data-testid="stage"][data-stage="first"][data-status="completed"]').waitFor();
+    await page.locator('[data-testid="stage"][data-stage="second"][data-status="completed"]').waitFor();
+    await page.locator('.page-head .badge[data-status="completed"]').waitFor();
+    // The graph puts "second" in a column after "first".
+    expect(await page.locator('.stage-col').count()).toBe(2);
+    await shot('16-pipeline-detail');
+    await page.getByRole('link', { name: 'Open the session of stage second' }).click();
+    await page.getByTestId('assistant-text').filter({ hasText: 'stage two' }).waitFor();
+
+    await page.goto(`${base}/dashboard/#/pipelines`);
+    const row = page.getByTestId('pipeline-row').filter({ hasText: 'e2e-two-stages' });
+    await row.locator('.badge[data-status="completed"]').waitFor();
+    expect(await row.locator('.stage-chips li[data-status="completed"]').count()).toBe(2);
+    await shot('17-pipelines');
+  });
+
+  it('API keys: create (plaintext shown once, copy), the key works; revoke it and it stops; a non-admin sees the page greyed', async () => {
+    await page.locator('body').click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('k');
+    await page.waitForURL(/#\/keys$/);
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    const form = page.getByRole('form', { name: 'Create an API key' });
+    await form.getByLabel('Key name').fill('ci-bot');
+    await form.getByLabel('Role').selectOption('operator');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    await toast('Key ci-bot created').waitFor();
+    const reveal = page.getByTestId('secret');
+    const secret = await reveal.getByLabel('Plaintext API key').inputValue();
+    expect(secret.length).toBeGreaterThan(20);
+    await reveal.getByRole('button', { name: 'Copy' }).click();
+    await toast(/Copied|copy it by hand/).first().waitFor();
+    await shot('18-keys-created');
+    const ok = await page.request.get(`${base}/v1/sessions`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(ok.status()).toBe(200);
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await reveal.waitFor({ state: 'hidden' });
+    expect(await page.getByText(secret).count()).toBe(0); // shown once only
+
+    // A viewer key in another tab: the admin pages are greyed and explain why.
+    await form.getByLabel('Key name').fill('viewer-1');
+    await form.getByLabel('Role').selectOption('viewer');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const viewerSecret = await page.getByTestId('secret').getByLabel('Plaintext API key').inputValue();
+    await page.getByTestId('secret').getByRole('button', { name: 'Done' }).click();
+    const viewer = await ctx.newPage();
+    viewer.setDefaultTimeout(15_000);
+    await viewer.goto(`${base}/dashboard/#/keys`);
+    await login(viewer, viewerSecret);
+    await viewer.getByText('Admins only', { exact: true }).waitFor();
+    await viewer.locator('nav a.restricted', { hasText: 'API keys' }).waitFor();
+    await viewer.locator('nav a.restricted', { hasText: 'Audit' }).waitFor();
+    await shot('19-keys-non-admin', viewer);
+    await viewer.close();
+
+    const row = page.locator('[data-testid="key-row"][data-key="ci-bot"]');
+    await row.getByRole('button', { name: 'Revoke ci-bot' }).click();
+    await row.getByRole('button', { name: 'Confirm revoke ci-bot' }).click();
+    await toast('Revoked ci-bot').waitFor();
+    await page.locator('[data-testid="key-row"][data-key="ci-bot"][data-status="revoked"]').waitFor();
+    const denied = await page.request.get(`${base}/v1/sessions`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(denied.status()).toBe(401);
+    await shot('20-keys-revoked');
+  });
+
+  it('audit log: filters, verifies the hash chain, exports CSV and NDJSON', async () => {
+    await page.locator('body').click();
+    await page.keyboard.press('g');
+    await page.keyboard.press('a');
+    await page.waitForURL(/#\/audit$/);
+    const rows = page.getByTestId('audit-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(5);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const result = page.getByTestId('verify-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.textContent()).toMatch(/Chain intact: [\d,]+ records verified/);
+    await toast('Audit chain verified').waitFor();
+    await shot('21-audit-verified');
+
+    const filters = page.getByRole('form', { name: 'Filter audit records' });
+    await filters.getByLabel('Action').fill('revokeApiKey');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/#\/audit\?action=revokeApiKey$/);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('revokeApiKey');
+    await filters.getByLabel('Actor').fill('nobody-at-all');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No record matches these filters.').waitFor();
+    await filters.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL(/#\/audit$/);
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+
+    const [csvDl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(csvDl.suggestedFilename()).toMatch(/^aegis-audit-.*\.csv$/);
+    const csv = readFileSync((await csvDl.path())!, 'utf8').trim().split(/\r?\n/);
+    expect(csv[0]).toMatch(/id/);
+    expect(csv.length).toBeGreaterThan(5);
+    const [ndDl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export NDJSON' }).click(),
+    ]);
+    const lines = readFileSync((await ndDl.path())!, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0]!) as { id: number; hash: string };
+    expect(typeof first.hash).toBe('string');
+    expect(lines.length).toBe(csv.length - 1);
+  });
+
+  it('event streams used minted SSE tokens; the API key never appeared in a URL', () => {
+    const streams = requestUrls.filter((u) => /\/v1\/sessions\/[^/]+\/events/.test(u));
+    expect(streams.length).toBeGreaterThan(3);
+    expect(streams.every((u) => /[?&]token=/.test(u))).toBe(true);
+    expect(requestUrls.some((u) => u.includes(ADMIN_TOKEN))).toBe(false);
   });
 });

@@ -394,7 +394,9 @@ function QuestionPanel({
       data-testid="question"
     >
       <h2 id="q-title">The agent asks</h2>
-      {q.message ? <p className="perm-what">{q.message}</p> : null}
+      {q.message && !q.questions.some((f) => f.question === q.message) ? (
+        <p className="perm-what">{q.message}</p>
+      ) : null}
       <form
         onSubmit={(e) => {
           e.preventDefault();
