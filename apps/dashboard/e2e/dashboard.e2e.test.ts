@@ -581,6 +581,26 @@ describe('dashboard in chromium against a real server', () => {
     expect(lines.length).toBe(csv.length - 1);
   });
 
+  it('the new pages fit a phone width', async () => {
+    const phone = await ctx.newPage();
+    phone.setDefaultTimeout(15_000);
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/dashboard/#/pipelines`);
+    await login(phone);
+    for (const [hash, ready, name] of [
+      ['#/pipelines', '[data-testid="pipeline-row"]', '22-pipelines-phone'],
+      ['#/audit', '[data-testid="audit-row"]', '23-audit-phone'],
+      ['#/keys', '[data-testid="key-row"]', '24-keys-phone'],
+    ] as const) {
+      await phone.goto(`${base}/dashboard/${hash}`);
+      await phone.locator(ready).first().waitFor();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, hash).toBeLessThanOrEqual(0);
+      await shot(name, phone);
+    }
+    await phone.close();
+  });
+
   it('event streams used minted SSE tokens; the API key never appeared in a URL', () => {
     const streams = requestUrls.filter((u) => /\/v1\/sessions\/[^/]+\/events/.test(u));
     expect(streams.length).toBeGreaterThan(3);
