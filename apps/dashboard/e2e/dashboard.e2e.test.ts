@@ -457,7 +457,10 @@ describe('dashboard in chromium against a real server', () => {
     await form.getByRole('alert').filter({ hasText: 'non-empty' }).waitFor(); // checked before the round trip
     await form.getByLabel('Stages (JSON)').fill(
       JSON.stringify([
-        { name: 'first', spec: { workDir: join(tmp, 'work', 'stage-a'), prompt: script({ say: 'stage one' }) } },
+        {
+          name: 'first',
+          spec: { workDir: join(tmp, 'work', 'stage-a'), prompt: script({ say: 'stage one' }) },
+        },
         {
           name: 'second',
           spec: { workDir: join(tmp, 'work', 'stage-b'), prompt: script({ say: 'stage two' }) },
@@ -500,9 +503,13 @@ describe('dashboard in chromium against a real server', () => {
     const secret = await reveal.getByLabel('Plaintext API key').inputValue();
     expect(secret.length).toBeGreaterThan(20);
     await reveal.getByRole('button', { name: 'Copy' }).click();
-    await toast(/Copied|copy it by hand/).first().waitFor();
+    await toast(/Copied|copy it by hand/)
+      .first()
+      .waitFor();
     await shot('18-keys-created');
-    const ok = await page.request.get(`${base}/v1/sessions`, { headers: { authorization: `Bearer ${secret}` } });
+    const ok = await page.request.get(`${base}/v1/sessions`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(ok.status()).toBe(200);
     await reveal.getByRole('button', { name: 'Done' }).click();
     await reveal.waitFor({ state: 'hidden' });
@@ -529,7 +536,9 @@ describe('dashboard in chromium against a real server', () => {
     await row.getByRole('button', { name: 'Confirm revoke ci-bot' }).click();
     await toast('Revoked ci-bot').waitFor();
     await page.locator('[data-testid="key-row"][data-key="ci-bot"][data-status="revoked"]').waitFor();
-    const denied = await page.request.get(`${base}/v1/sessions`, { headers: { authorization: `Bearer ${secret}` } });
+    const denied = await page.request.get(`${base}/v1/sessions`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(denied.status()).toBe(401);
     await shot('20-keys-revoked');
   });
@@ -568,14 +577,18 @@ describe('dashboard in chromium against a real server', () => {
       page.getByRole('button', { name: 'Export CSV' }).click(),
     ]);
     expect(csvDl.suggestedFilename()).toMatch(/^aegis-audit-.*\.csv$/);
-    const csv = readFileSync((await csvDl.path())!, 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync((await csvDl.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv[0]).toMatch(/id/);
     expect(csv.length).toBeGreaterThan(5);
     const [ndDl] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export NDJSON' }).click(),
     ]);
-    const lines = readFileSync((await ndDl.path())!, 'utf8').trim().split('\n');
+    const lines = readFileSync((await ndDl.path())!, 'utf8')
+      .trim()
+      .split('\n');
     const first = JSON.parse(lines[0]!) as { id: number; hash: string };
     expect(typeof first.hash).toBe('string');
     expect(lines.length).toBe(csv.length - 1);

@@ -12,7 +12,9 @@ import {
 describe('auditQuery', () => {
   it('leaves blank fields out and trims text', () => {
     expect(auditQuery(EMPTY_AUDIT_FILTER)).toEqual({});
-    expect(auditQuery({ ...EMPTY_AUDIT_FILTER, actor: ' bootstrap ', action: 'createSession', sessionId: '  ' })).toEqual({
+    expect(
+      auditQuery({ ...EMPTY_AUDIT_FILTER, actor: ' bootstrap ', action: 'createSession', sessionId: '  ' }),
+    ).toEqual({
       actor: 'bootstrap',
       action: 'createSession',
     });
@@ -26,9 +28,9 @@ describe('auditQuery', () => {
   });
   it('rejects unreadable dates and from > to', () => {
     expect(() => auditQuery({ ...EMPTY_AUDIT_FILTER, from: 'yesterday' })).toThrow(/Not a date/);
-    expect(() => auditQuery({ ...EMPTY_AUDIT_FILTER, from: '2026-03-02T00:00', to: '2026-03-01T00:00' })).toThrow(
-      /after/,
-    );
+    expect(() =>
+      auditQuery({ ...EMPTY_AUDIT_FILTER, from: '2026-03-02T00:00', to: '2026-03-01T00:00' }),
+    ).toThrow(/after/);
   });
 });
 
@@ -46,7 +48,9 @@ describe('verificationText', () => {
     expect(verificationText({ ok: true, checked: 1234, firstBroken: null })).toBe(
       'Chain intact: 1,234 records verified.',
     );
-    expect(verificationText({ ok: true, checked: 1, firstBroken: null })).toBe('Chain intact: 1 record verified.');
+    expect(verificationText({ ok: true, checked: 1, firstBroken: null })).toBe(
+      'Chain intact: 1 record verified.',
+    );
     expect(verificationText({ ok: false, checked: 6, firstBroken: { id: 7, reason: 'hash_mismatch' } })).toBe(
       'Chain broken at record #7: its hash does not match its contents (6 verified before it).',
     );

@@ -67,9 +67,13 @@ export function filterFromSearch(search: string): AuditFilter {
 
 /** One line for the result of a chain check. */
 export function verificationText(v: AuditVerification): string {
-  if (v.ok) return `Chain intact: ${v.checked.toLocaleString('en-US')} record${v.checked === 1 ? '' : 's'} verified.`;
+  if (v.ok)
+    return `Chain intact: ${v.checked.toLocaleString('en-US')} record${v.checked === 1 ? '' : 's'} verified.`;
   const b = v.firstBroken;
-  const why = b?.reason === 'prev_hash_mismatch' ? 'its link to the previous record does not hold' : 'its hash does not match its contents';
+  const why =
+    b?.reason === 'prev_hash_mismatch'
+      ? 'its link to the previous record does not hold'
+      : 'its hash does not match its contents';
   return b
     ? `Chain broken at record #${b.id}: ${why} (${v.checked.toLocaleString('en-US')} verified before it).`
     : 'Chain broken.';

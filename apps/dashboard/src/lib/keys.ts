@@ -20,6 +20,7 @@ export function keyNote(k: ApiKey, now = Date.now()): string {
   const parts: string[] = [];
   if (k.rotationGraceEndsAt && Date.parse(k.rotationGraceEndsAt) > now)
     parts.push(`old secret works until ${k.rotationGraceEndsAt.slice(11, 16)} UTC`);
-  if (k.expiresAt) parts.push(`${Date.parse(k.expiresAt) > now ? 'expires' : 'expired'} ${k.expiresAt.slice(0, 10)}`);
+  if (k.expiresAt)
+    parts.push(`${Date.parse(k.expiresAt) > now ? 'expires' : 'expired'} ${k.expiresAt.slice(0, 10)}`);
   return parts.join(' · ');
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { layoutStages, type PipelineStage, parsePipelineForm, stageCounts } from './pipeline.js';
 
-const st = (name: string, dependsOn: string[] = [], status: PipelineStage['status'] = 'pending'): PipelineStage => ({
+const st = (
+  name: string,
+  dependsOn: string[] = [],
+  status: PipelineStage['status'] = 'pending',
+): PipelineStage => ({
   name,
   status,
   dependsOn,
@@ -13,8 +17,18 @@ const st = (name: string, dependsOn: string[] = [], status: PipelineStage['statu
 
 describe('layoutStages', () => {
   it('puts each stage one column after its deepest dependency, keeping pipeline order', () => {
-    const l = layoutStages([st('lint'), st('build'), st('test', ['build']), st('deploy', ['test', 'lint']), st('docs', ['build'])]);
-    expect(l.columns.map((c) => c.map((s) => s.name))).toEqual([['lint', 'build'], ['test', 'docs'], ['deploy']]);
+    const l = layoutStages([
+      st('lint'),
+      st('build'),
+      st('test', ['build']),
+      st('deploy', ['test', 'lint']),
+      st('docs', ['build']),
+    ]);
+    expect(l.columns.map((c) => c.map((s) => s.name))).toEqual([
+      ['lint', 'build'],
+      ['test', 'docs'],
+      ['deploy'],
+    ]);
     expect(l.edges).toContainEqual({ from: 'test', to: 'deploy' });
     expect(l.edges).toContainEqual({ from: 'lint', to: 'deploy' });
     expect(l.edges).toHaveLength(4);
@@ -25,7 +39,12 @@ describe('layoutStages', () => {
     expect(l.columns.map((c) => c.map((s) => s.name))).toEqual([['a', 'c'], ['b']]);
     expect(l.missing).toEqual([{ stage: 'c', dependsOn: 'ghost' }]);
     const cyc = layoutStages([st('x', ['y']), st('y', ['x'])]);
-    expect(cyc.columns.flat().map((s) => s.name).sort()).toEqual(['x', 'y']);
+    expect(
+      cyc.columns
+        .flat()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['x', 'y']);
   });
   it('is empty for no stages', () => {
     expect(layoutStages([])).toEqual({ columns: [], edges: [], missing: [] });
@@ -34,10 +53,12 @@ describe('layoutStages', () => {
 
 describe('stageCounts', () => {
   it('counts by status in a fixed order without zeros', () => {
-    expect(stageCounts([st('a', [], 'running'), st('b', [], 'completed'), st('c', [], 'completed')])).toEqual([
-      ['completed', 2],
-      ['running', 1],
-    ]);
+    expect(stageCounts([st('a', [], 'running'), st('b', [], 'completed'), st('c', [], 'completed')])).toEqual(
+      [
+        ['completed', 2],
+        ['running', 1],
+      ],
+    );
   });
 });
 

@@ -83,7 +83,10 @@ export function parsePipelineForm(
   const n = name.trim();
   if (!n) return { ok: false, error: 'Give the pipeline a name.' };
   if (!NAME.test(n) || n.length > 100)
-    return { ok: false, error: 'The name takes letters, digits, ".", "_" and "-" (starting with a letter or digit).' };
+    return {
+      ok: false,
+      error: 'The name takes letters, digits, ".", "_" and "-" (starting with a letter or digit).',
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(stagesJson);
@@ -99,7 +102,8 @@ export function parsePipelineForm(
   const names = new Set<string>();
   for (const [i, raw] of list.entries()) {
     const where = `Stage ${i + 1}`;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, error: `${where} is not an object.` };
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      return { ok: false, error: `${where} is not an object.` };
     const st = raw as { name?: unknown; spec?: unknown; dependsOn?: unknown };
     if (typeof st.name !== 'string' || !NAME.test(st.name))
       return { ok: false, error: `${where} needs a "name" (letters, digits, ".", "_", "-").` };
@@ -107,13 +111,20 @@ export function parsePipelineForm(
     names.add(st.name);
     const spec = st.spec as { workDir?: unknown } | undefined;
     if (!spec || typeof spec !== 'object' || typeof spec.workDir !== 'string' || !spec.workDir)
-      return { ok: false, error: `Stage "${st.name}" needs "spec": { "workDir": "/abs/path", "prompt": "…" }.` };
-    if (st.dependsOn !== undefined && (!Array.isArray(st.dependsOn) || st.dependsOn.some((d) => typeof d !== 'string')))
+      return {
+        ok: false,
+        error: `Stage "${st.name}" needs "spec": { "workDir": "/abs/path", "prompt": "…" }.`,
+      };
+    if (
+      st.dependsOn !== undefined &&
+      (!Array.isArray(st.dependsOn) || st.dependsOn.some((d) => typeof d !== 'string'))
+    )
       return { ok: false, error: `Stage "${st.name}": "dependsOn" must be an array of stage names.` };
   }
   for (const st of list as { name: string; dependsOn?: string[] }[]) {
     for (const d of st.dependsOn ?? []) {
-      if (!names.has(d)) return { ok: false, error: `Stage "${st.name}" depends on "${d}", which is not a stage.` };
+      if (!names.has(d))
+        return { ok: false, error: `Stage "${st.name}" depends on "${d}", which is not a stage.` };
       if (d === st.name) return { ok: false, error: `Stage "${st.name}" depends on itself.` };
     }
   }

@@ -26,7 +26,10 @@ describe('streamSessionEvents with sseToken', () => {
       if (got.length === 2) ctrl.abort();
     }
     expect(got).toEqual([1, 2]);
-    expect(seen.map((s) => s.url)).toEqual(['http://x/v1/sessions/s1/events?token=tok1', 'http://x/v1/sessions/s1/events?token=tok2']);
+    expect(seen.map((s) => s.url)).toEqual([
+      'http://x/v1/sessions/s1/events?token=tok1',
+      'http://x/v1/sessions/s1/events?token=tok2',
+    ]);
     expect(seen.every((s) => s.auth === null)).toBe(true);
     expect(seen.map((s) => s.last)).toEqual(['0', '1']);
     expect(seen.some((s) => s.url.includes('aegis_secret_key'))).toBe(false);

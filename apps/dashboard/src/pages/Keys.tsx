@@ -143,7 +143,9 @@ function KeyRow({
       </td>
       <td>{k.role}</td>
       <td>
-        <span className={`chip tone-${active ? 'ok' : k.status === 'revoked' ? 'bad' : 'muted'}`}>{k.status}</span>
+        <span className={`chip tone-${active ? 'ok' : k.status === 'revoked' ? 'bad' : 'muted'}`}>
+          {k.status}
+        </span>
       </td>
       <td className="small hide-sm">{k.lastUsedAt ? fmtAgo(k.lastUsedAt) : 'never'}</td>
       <td className="small hide-md" title={k.createdAt}>
@@ -209,7 +211,13 @@ function CreateKey({ onCreated }: { onCreated: (s: ApiKeySecret) => void }) {
       <form onSubmit={submit} aria-label="Create an API key" className="create-form">
         <label className="field">
           <span>Key name</span>
-          <input name="name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            name="name"
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>Role</span>

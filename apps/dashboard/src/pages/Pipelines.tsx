@@ -49,8 +49,8 @@ export function Pipelines() {
           <p className="muted">Loading…</p>
         ) : rows.length === 0 ? (
           <Empty title="No pipelines yet.">
-            A pipeline runs named stages, each a session, once the stages it depends on complete. Create
-            one above.
+            A pipeline runs named stages, each a session, once the stages it depends on complete. Create one
+            above.
           </Empty>
         ) : (
           <div className="table-wrap">
@@ -173,8 +173,9 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
           />
         </label>
         <p id="stages-help" className="muted small span-all">
-          An array of <code>{'{ "name", "spec": { "workDir", "prompt", "templateId"?, … }, "dependsOn"? }'}</code>.
-          A stage completes when its session's first turn ends.{' '}
+          An array of{' '}
+          <code>{'{ "name", "spec": { "workDir", "prompt", "templateId"?, … }, "dependsOn"? }'}</code>. A
+          stage completes when its session's first turn ends.{' '}
           <button
             type="button"
             className="btn btn-small"
@@ -292,5 +293,9 @@ function StageCard({ s }: { s: PipelineStage }) {
 function durationText(from: string, to: string): string {
   const ms = Date.parse(to) - Date.parse(from);
   if (!Number.isFinite(ms) || ms < 0) return '—';
-  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
+  return ms < 1000
+    ? `${ms} ms`
+    : ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : `${Math.round(ms / 60_000)} min`;
 }

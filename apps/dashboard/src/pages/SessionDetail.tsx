@@ -1,4 +1,11 @@
-import type { AegisEvent, PermissionMode, Session, SessionHealth, SessionLatency, SessionSummary } from '@aegis/client';
+import type {
+  AegisEvent,
+  PermissionMode,
+  Session,
+  SessionHealth,
+  SessionLatency,
+  SessionSummary,
+} from '@aegis/client';
 import { type FormEvent, memo, useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, streamAuth } from '../api.js';
 import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
@@ -6,8 +13,8 @@ import { DiffView } from '../components/DiffView.js';
 import { useToast } from '../components/Toasts.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime, sessionName, TERMINAL } from '../lib/format.js';
-import { href } from '../lib/router.js';
 import { type Answers, answerBody, choose, isChosen, type PendingQuestion } from '../lib/question.js';
+import { href } from '../lib/router.js';
 import { fmtMs, type ToolContent, TranscriptAssembler, type TranscriptItem } from '../lib/transcript.js';
 
 /** Events after which the session object (status, pending permission, usage, mode) is re-read. */
@@ -436,7 +443,11 @@ function QuestionPanel({
               <label className="field">
                 <span>{f.options.length ? 'Or your own answer' : 'Your answer'}</span>
                 <input
-                  value={typeof answers[f.id] === 'string' && !f.options.some((o) => o.value === answers[f.id]) ? (answers[f.id] as string) : ''}
+                  value={
+                    typeof answers[f.id] === 'string' && !f.options.some((o) => o.value === answers[f.id])
+                      ? (answers[f.id] as string)
+                      : ''
+                  }
                   disabled={busy}
                   onChange={(e) => setAnswers({ ...answers, [f.id]: e.target.value })}
                 />
@@ -652,7 +663,10 @@ function Insights({ s }: { s: Session }) {
       {h ? (
         <>
           <p className="small">
-            <span className={`chip tone-${h.healthy ? 'ok' : h.alive ? 'warn' : 'muted'}`} data-testid="health">
+            <span
+              className={`chip tone-${h.healthy ? 'ok' : h.alive ? 'warn' : 'muted'}`}
+              data-testid="health"
+            >
               {h.healthy ? 'healthy' : h.alive ? 'needs attention' : 'agent not running'}
             </span>{' '}
             {h.idleMs !== null ? <span className="muted">idle {fmtMs(h.idleMs)}</span> : null}

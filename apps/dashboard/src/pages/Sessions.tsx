@@ -230,8 +230,12 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         ...(!template || modeTouched ? { permissionMode: mode } : {}),
         ...(template ? { templateId: template.id } : {}),
         // Blank variables are left out so `{{name|default}}` placeholders keep their default.
-        ...(template && template.variables.some((v) => vars[v]?.trim())
-          ? { variables: Object.fromEntries(template.variables.filter((v) => vars[v]?.trim()).map((v) => [v, vars[v]!])) }
+        ...(template?.variables.some((v) => vars[v]?.trim())
+          ? {
+              variables: Object.fromEntries(
+                template.variables.filter((v) => vars[v]?.trim()).map((v) => [v, vars[v]!]),
+              ),
+            }
           : {}),
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(prompt.trim() ? { prompt } : {}),
