@@ -104,12 +104,14 @@ export async function concurrency(size) {
         );
         ids.push(...created.map((c) => c.id));
       }
-      const text = script({ chunksBulk: size.concurrencyChunks });
-      await Promise.all(
-        ids.flatMap((id) =>
-          Array.from({ length: 30 }, () => api(server.url, 'POST', `/v1/sessions/${id}/send`, { text })),
-        ),
+      // Each session streams like a busy real agent (~100 chunks/s), not flat out: 100 agents spinning
+      // on 2 cores would measure the agents, not the server.
+      const text = script(
+        ...Array.from({ length: size.concurrencyBursts }, () => [{ chunksBulk: 10 }, { sleep: 100 }]).flat(),
       );
+      // Enough queued turns to keep every session streaming through the load window (interrupted after).
+      for (let k = 0; k < 5; k++)
+        await Promise.all(ids.map((id) => api(server.url, 'POST', `/v1/sessions/${id}/send`, { text })));
       await sleep(300);
       const cpu0 = cpuSeconds(server.pid);
       const w0 = performance.now();
