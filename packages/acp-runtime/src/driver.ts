@@ -100,10 +100,13 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     async start(start: AgentStartOptions, sink: AgentSink): Promise<AgentHandle> {
       const { name, spec } = registry.resolve(start.agent);
       const ownEnv = start.env !== undefined && Object.keys(start.env).length > 0;
-      const agent =
-        (ownEnv ? undefined : pools.get(name)?.claim()) ??
-        (await launch(name, spec, start.workDir, start.env, start.signal));
-      return agent.open(start, sink, startTimeoutMs);
+      const pool = ownEnv ? undefined : pools.get(name);
+      const agent = pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal));
+      try {
+        return await agent.open(start, sink, startTimeoutMs);
+      } finally {
+        pool?.refill();
+      }
     },
     async close() {
       await Promise.allSettled([...pools.values()].map((p) => p.close()));

@@ -57,12 +57,24 @@ export class WarmPool {
     return this.#idle.map((i) => i.agent.proc.pid);
   }
 
-  /** Takes a ready process for one session, or `undefined` when none is ready. Starts a refill. */
+  /**
+   * Takes a ready process for one session, or `undefined` when none is ready. The replacement is
+   * started by `refill()` (the driver calls it once the claimed session is open, so the new process
+   * does not compete with that session's `session/new` for CPU).
+   */
   claim(): ConnectedAgent | undefined {
-    this.#expire();
-    const next = this.#idle.shift();
+    const now = Date.now();
+    for (;;) {
+      const next = this.#idle.shift();
+      if (!next) return undefined;
+      if (now - next.since <= this.#maxIdleMs && !next.agent.proc.exited) return next.agent;
+      void next.agent.proc.close();
+    }
+  }
+
+  /** Starts processes until the pool is back at its size. */
+  refill(): void {
     this.#refill();
-    return next?.agent;
   }
 
   /** Resolves once the pool holds `size` ready processes (or is closed). For tests and benchmarks. */
