@@ -15,5 +15,11 @@ export const main = defineCommand({
     description: 'Aegis — run Claude Code and other ACP agents as managed sessions',
   },
   default: 'serve',
-  subCommands: { serve: serveCommand, run: runCommand, mcp: mcpCommand, keys: keysCommand, audit: auditCommand },
+  subCommands: {
+    serve: serveCommand,
+    run: runCommand,
+    mcp: mcpCommand,
+    keys: keysCommand,
+    audit: auditCommand,
+  },
 });

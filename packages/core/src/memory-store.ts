@@ -1,6 +1,6 @@
 import type { AegisEvent } from './events.js';
-import type { Session } from './schemas.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
+import type { Session } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {
   AegisStore,

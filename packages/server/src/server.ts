@@ -131,7 +131,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
     const body = JSON.stringify({
       error: tooLarge
-        ? { code: 'PAYLOAD_TOO_LARGE', message: 'The request line or headers are too large (16 KiB at most).' }
+        ? {
+            code: 'PAYLOAD_TOO_LARGE',
+            message: 'The request line or headers are too large (16 KiB at most).',
+          }
         : { code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1.' },
     });
     socket.end(

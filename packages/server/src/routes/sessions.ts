@@ -155,7 +155,10 @@ export function sessionRoutes({ aegis }: RouteDeps) {
   const app = newRouter();
   app.openapi(createSessionRoute, async (c) => {
     const actor = c.get('actor');
-    const result = await aegis.sessions.create(await aegis.templates.resolve(c.req.valid('json'), actor), actor);
+    const result = await aegis.sessions.create(
+      await aegis.templates.resolve(c.req.valid('json'), actor),
+      actor,
+    );
     return c.json(result, result.reused ? 200 : 201);
   });
   app.openapi(listSessionsRoute, async (c) => {
