@@ -1,4 +1,3 @@
-import { Readable, Writable } from 'node:stream';
 import {
   AegisError,
   type AgentEventBody,
@@ -9,15 +8,17 @@ import {
   type PermissionDecision,
   type QuestionAnswer,
 } from '@aegis/core';
-import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
+import type * as acp from '@agentclientprotocol/sdk';
+import { client, methods } from '@agentclientprotocol/sdk';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
+import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
-import { guardJsonLines } from './line-guard.js';
 import {
   AcpTranslator,
   initializeParams,
   promptParams,
   readInitialize,
+  textChunkUpdate,
   toAegisError,
   toElicitationResponse,
   toPermissionRequest,
@@ -94,23 +95,36 @@ export async function connectAgent(
     for (const body of bodies) deliver(() => to.update(body));
   };
 
-  const input = (Readable.toWeb(proc.child.stdout) as unknown as ReadableStream<Uint8Array>).pipeThrough(
-    guardJsonLines((line) => {
+  const onUpdate = (update: acp.SessionUpdate) => emit(translator.translate(update));
+  const stream = agentStream(proc.child.stdout, proc.child.stdin, {
+    onGarbage: (line) => {
       fail(
         new AegisError(
           'AGENT_PROTOCOL_ERROR',
           `Agent "${agentName}" wrote a line that is not ACP JSON-RPC to stdout: ${line}`,
-          {
-            details: { line },
-          },
+          { details: { line } },
         ),
       );
       proc.kill();
-    }),
-  );
-  const output = Writable.toWeb(proc.child.stdin) as WritableStream<Uint8Array>;
+    },
+    onTooLarge: (bytes) => {
+      fail(
+        new AegisError(
+          'AGENT_PROTOCOL_ERROR',
+          `Agent "${agentName}" wrote a message of over ${bytes} bytes, past the 32 MiB limit.`,
+        ),
+      );
+      proc.kill();
+    },
+    intercept: (message) => {
+      const update = textChunkUpdate(message);
+      if (!update) return false;
+      onUpdate(update);
+      return true;
+    },
+  });
   const connection = client({ name: 'aegis' })
-    .onNotification(methods.client.session.update, ({ params }) => emit(translator.translate(params.update)))
+    .onNotification(methods.client.session.update, ({ params }) => onUpdate(params.update))
     .onRequest(methods.client.session.requestPermission, async ({ params, signal }) => {
       const to = sink;
       const aborted = AbortSignal.any([signal, turn.signal]);
@@ -148,7 +162,7 @@ export async function connectAgent(
       await writeTextFileIn(workDir, params.path, params.content);
       return {};
     })
-    .connect(ndJsonStream(output, input));
+    .connect(stream);
 
   void proc.closed.then((exit) => {
     fail(exitError(agentName, exit));

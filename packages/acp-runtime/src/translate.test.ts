@@ -1,7 +1,13 @@
 import { AegisError } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
 import { describe, expect, it } from 'vitest';
-import { AcpTranslator, toAegisError, toPermissionRequest, toPermissionResponse } from './translate.js';
+import {
+  AcpTranslator,
+  textChunkUpdate,
+  toAegisError,
+  toPermissionRequest,
+  toPermissionResponse,
+} from './translate.js';
 
 const make = () => {
   let n = 0;
@@ -225,5 +231,47 @@ describe('toAegisError', () => {
     expect(err).toBeInstanceOf(AegisError);
     expect(err.code).toBe(code);
     expect(err.details?.retryAfterMs).toBe(retryAfterMs);
+  });
+});
+
+describe('textChunkUpdate', () => {
+  const note = (update: unknown, extra: Record<string, unknown> = {}) => ({
+    jsonrpc: '2.0',
+    method: 'session/update',
+    params: { sessionId: 's1', update },
+    ...extra,
+  });
+  const chunk = { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'hi' } };
+
+  it('takes text chunks (message or thought, with or without messageId)', () => {
+    expect(textChunkUpdate(note(chunk))).toBe(chunk);
+    const thought = {
+      sessionUpdate: 'agent_thought_chunk',
+      messageId: 'm',
+      content: { type: 'text', text: '' },
+    };
+    expect(textChunkUpdate(note(thought))).toBe(thought);
+  });
+
+  it('leaves everything else to the validating SDK path', () => {
+    const odd = [
+      note({ ...chunk, content: { type: 'image', data: 'x', mimeType: 'image/png' } }),
+      note({ ...chunk, content: { type: 'text', text: 5 } }),
+      note({ ...chunk, messageId: 7 }),
+      note({ sessionUpdate: 'tool_call', toolCallId: 't', title: 'x' }),
+      note(chunk, { id: 1 }),
+      note(chunk, { jsonrpc: '1.0' }),
+      { jsonrpc: '2.0', method: 'session/update', params: { update: chunk } },
+      { jsonrpc: '2.0', method: 'session/other', params: { sessionId: 's1', update: chunk } },
+      note(null),
+    ];
+    for (const m of odd) expect(textChunkUpdate(m as Record<string, unknown>)).toBeNull();
+  });
+
+  it('translates what it takes exactly like the validated path', () => {
+    const viaFast = new AcpTranslator(() => 'id');
+    const viaSdk = new AcpTranslator(() => 'id');
+    const fast = textChunkUpdate(note(chunk));
+    expect(fast && viaFast.translate(fast)).toEqual(viaSdk.translate(chunk as acp.SessionUpdate));
   });
 });

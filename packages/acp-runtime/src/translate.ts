@@ -232,6 +232,29 @@ export class AcpTranslator {
   }
 }
 
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The hot message of a streaming turn: a `session/update` notification carrying one text chunk.
+ * Checks by hand every field {@link AcpTranslator.translate} reads from it, so such a message can skip
+ * the SDK's schema validation and per-message dispatch; anything else (or anything odd) returns
+ * null and goes through the SDK, validated.
+ */
+export function textChunkUpdate(message: Loose): acp.SessionUpdate | null {
+  if (message.method !== 'session/update' || 'id' in message || message.jsonrpc !== '2.0') return null;
+  const params = message.params;
+  if (!isObject(params) || typeof params.sessionId !== 'string') return null;
+  const update = params.update;
+  if (!isObject(update)) return null;
+  if (update.sessionUpdate !== 'agent_message_chunk' && update.sessionUpdate !== 'agent_thought_chunk')
+    return null;
+  const content = update.content;
+  if (!isObject(content) || content.type !== 'text' || typeof content.text !== 'string') return null;
+  if (update.messageId != null && typeof update.messageId !== 'string') return null;
+  return update as unknown as acp.SessionUpdate;
+}
+
 /** Maps `session/request_permission` params into core's permission request. */
 export function toPermissionRequest(params: acp.RequestPermissionRequest): PermissionRequest {
   const tool = params.toolCall;

@@ -1,0 +1,89 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { agentStream } from './agent-stream.js';
+
+function harness(intercept?: (m: Record<string, unknown>) => boolean, maxLineBytes?: number) {
+  const stdout = new PassThrough();
+  const stdin = new PassThrough();
+  const garbage: string[] = [];
+  const tooLarge: number[] = [];
+  const stream = agentStream(stdout, stdin, {
+    onGarbage: (line) => garbage.push(line),
+    onTooLarge: (bytes) => tooLarge.push(bytes),
+    intercept,
+    maxLineBytes,
+  });
+  const reader = stream.readable.getReader();
+  const readAll = async () => {
+    const out: unknown[] = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return out;
+      out.push(value);
+    }
+  };
+  return { stdout, stdin, stream, garbage, tooLarge, readAll };
+}
+
+describe('agentStream', () => {
+  it('parses lines split anywhere across chunks, multi-byte characters included', async () => {
+    const h = harness();
+    const text = `${JSON.stringify({ jsonrpc: '2.0', id: 1, result: { t: 'héllo ✓ 🚀' } })}\n${JSON.stringify({ jsonrpc: '2.0', method: 'x' })}\n`;
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += 3) h.stdout.write(bytes.subarray(i, i + 3));
+    h.stdout.end();
+    expect(await h.readAll()).toEqual([
+      { jsonrpc: '2.0', id: 1, result: { t: 'héllo ✓ 🚀' } },
+      { jsonrpc: '2.0', method: 'x' },
+    ]);
+    expect(h.garbage).toEqual([]);
+  });
+
+  it('reports lines that are not JSON objects instead of passing them on, and keeps going', async () => {
+    const h = harness();
+    h.stdout.write('Debugger attached.\n[1,2]\n\n  \n{"jsonrpc":"2.0","id":2,"result":{}}\n"str"\n');
+    h.stdout.end('{"jsonrpc":"2.0","id":3,"result":{}}');
+    expect(await h.readAll()).toEqual([
+      { jsonrpc: '2.0', id: 2, result: {} },
+      { jsonrpc: '2.0', id: 3, result: {} },
+    ]);
+    expect(h.garbage).toEqual(['Debugger attached.', '[1,2]', '"str"']);
+  });
+
+  it('offers every message to intercept in order; taken ones are not passed on', async () => {
+    const seen: unknown[] = [];
+    const h = harness((m) => {
+      seen.push(m.n);
+      return (m.n as number) % 2 === 0;
+    });
+    h.stdout.end(`${[1, 2, 3, 4, 5].map((n) => JSON.stringify({ n })).join('\n')}\n`);
+    expect(await h.readAll()).toEqual([{ n: 1 }, { n: 3 }, { n: 5 }]);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('errors the stream when a line grows past the limit', async () => {
+    const h = harness(undefined, 64);
+    h.stdout.write(`{"a":"${'x'.repeat(100)}`);
+    await expect(h.readAll()).rejects.toThrow(/64 byte limit/);
+    expect(h.tooLarge).toEqual([106]);
+  });
+
+  it('pauses the agent on a large unread backlog and resumes once it is read', async () => {
+    const h = harness();
+    const lines = Array.from({ length: 10_000 }, (_, n) => JSON.stringify({ n })).join('\n');
+    h.stdout.write(`${lines}\n`);
+    await new Promise((r) => setImmediate(r));
+    expect(h.stdout.isPaused()).toBe(true);
+    h.stdout.end();
+    const got = await h.readAll();
+    expect(got).toHaveLength(10_000);
+    expect(got.at(-1)).toEqual({ n: 9_999 });
+  });
+
+  it('writes each outgoing message as one JSON line', async () => {
+    const h = harness();
+    const writer = h.stream.writable.getWriter();
+    await writer.write({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} });
+    expect(h.stdin.read()?.toString()).toBe('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}\n');
+  });
+});
