@@ -153,7 +153,9 @@ export type {
   AegisStore,
   EventQuery,
   SessionQuery,
+  StorePressure,
   StoreWrite,
+  StoreWriteOptions,
   StoreWriteResult,
   TranscriptQuery,
 } from './store.js';
