@@ -20,9 +20,15 @@ const AgentCommandConfig = z.object({
 });
 
 /** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
+const WEBHOOK_SECRET_MIN = 16;
 const WebhookConfig = z.object({
   url: z.string().url(),
-  secret: z.string().min(16),
+  secret: z
+    .string({ error: 'each webhook needs a `secret` (the HMAC-SHA256 signing key)' })
+    .min(
+      WEBHOOK_SECRET_MIN,
+      `the signing secret must be at least ${WEBHOOK_SECRET_MIN} characters (e.g. \`openssl rand -hex 32\`)`,
+    ),
   /** Event types to send (`*` = all); default every type except `message.delta` / `thought.delta`. */
   events: z.array(z.string().max(100)).optional(),
 });
@@ -104,6 +110,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_IDLE_TIMEOUT_MS) out.idleTimeoutMs = Number(env.AEGIS_IDLE_TIMEOUT_MS);
   if (env.AEGIS_WEBHOOKS) {
     const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
+    if (secret.length < WEBHOOK_SECRET_MIN) {
+      throw new AegisError(
+        'BAD_REQUEST',
+        `AEGIS_WEBHOOKS is set, so deliveries must be signed, but AEGIS_WEBHOOK_SECRET is ${secret ? `only ${secret.length} characters` : 'not set'}. Set AEGIS_WEBHOOK_SECRET to a random string of at least ${WEBHOOK_SECRET_MIN} characters (e.g. \`export AEGIS_WEBHOOK_SECRET=$(openssl rand -hex 32)\`) and give the same secret to your receivers (see docs/security.md, "Webhooks"), or unset AEGIS_WEBHOOKS.`,
+      );
+    }
     out.webhooks = env.AEGIS_WEBHOOKS.split(',')
       .map((u) => u.trim())
       .filter(Boolean)

@@ -33,7 +33,8 @@ export const runCommand = defineCommand({
     const baseUrl = baseUrlFrom({ port: args.port });
     const token = cliEnv().AEGIS_AUTH_TOKEN;
     const client = new AegisClient({ baseUrl, ...(token ? { token } : {}) });
-    const local = await ensureServer(client, baseUrl);
+    // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
+    const local = await ensureServer(client, baseUrl).catch((err: unknown) => process.exit(reportError(err)));
     const answerer = new Answerer();
     let exitCode = 0;
     try {

@@ -14,6 +14,12 @@ export const serveCommand = defineCommand({
         ...(args.host ? { host: args.host } : {}),
         ...(args.port ? { port: Number(args.port) } : {}),
       },
+    }).catch((err: unknown) => {
+      // A configuration problem (missing webhook secret, public address without a key, ...) is
+      // the operator's to fix: say what to do, without a stack trace.
+      if (!(err instanceof Error && err.name === 'AegisError')) throw err;
+      consola.error(err.message);
+      process.exit(1);
     });
     consola.success(`Aegis is listening on ${server.url}  (API docs: ${server.url}/v1/openapi.json)`);
     // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a
