@@ -3,6 +3,8 @@ import { parseSse } from './sse.js';
 
 type Schemas = components['schemas'];
 export type Session = Schemas['Session'];
+export type SessionDetail = Schemas['SessionDetail'];
+export type SessionAction = Schemas['SessionAction'];
 export type SessionStatus = Schemas['SessionStatus'];
 export type AegisEvent = Schemas['AegisEvent'];
 export type TranscriptEntry = Schemas['TranscriptEntry'];
@@ -148,7 +150,7 @@ export class AegisClient {
   listSessions(query: Query<'listSessions'> = {}): Promise<SessionList> {
     return this.#request('GET', '/v1/sessions', { query });
   }
-  getSession(id: string): Promise<Session> {
+  getSession(id: string): Promise<SessionDetail> {
     return this.#request('GET', `/v1/sessions/${enc(id)}`);
   }
   killSession(id: string): Promise<Session> {

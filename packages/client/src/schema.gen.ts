@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server health */
+        /**
+         * Server health
+         * @description Public. Without credentials the answer is only `{ "status": "ok" }`; with a valid key (or as the local user in zero-config mode) it adds version, uptime, session counts and agent availability.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -69,7 +72,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a session, including its pending permission request */
+        /**
+         * Get a session, with its pending permission or question and what you can do next
+         * @description The session, including `pendingPermission` / `pendingQuestion` while it waits, plus `actions` (the operations that make sense now and that your role may call, e.g. `approve`, `reject`, `escape` while `permission_prompt`; `answer` while `asking`) and `hints` (the same next steps in words, as API calls).
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
@@ -691,12 +697,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Callers without credentials get only `status`; authenticated callers (and the local user in zero-config mode) also get version, uptime, session counts and agent availability. */
         HealthResponse: {
             /** @enum {string} */
             status: "ok";
-            version: string;
-            uptimeSec: number;
-            sessions: {
+            version?: string;
+            uptimeSec?: number;
+            sessions?: {
                 live: number;
                 /** @description Stored sessions per state */
                 byState?: {
@@ -713,7 +720,7 @@ export interface components {
                     crashed?: number;
                 };
             };
-            agents: string[];
+            agents?: string[];
             /** @description Whether each agent command resolves (null: unknown) */
             agentAvailability?: {
                 [key: string]: boolean | null;
@@ -966,6 +973,47 @@ export interface components {
             page: number;
             limit: number;
         };
+        SessionDetail: {
+            id: string;
+            name: string | null;
+            title: string | null;
+            workDir: string;
+            status: components["schemas"]["SessionStatus"];
+            permissionMode: components["schemas"]["PermissionMode"];
+            agent: string;
+            model: string | null;
+            ownerId: string | null;
+            parentId: string | null;
+            createdAt: string;
+            updatedAt: string;
+            lastActivityAt: string;
+            turns: number;
+            queuedPrompts: number;
+            lastSeq: number;
+            usage: components["schemas"]["Usage"];
+            pendingPermission: components["schemas"]["PendingPermission"] | null;
+            pendingPermissionCount: number;
+            /** @default null */
+            pendingQuestion: components["schemas"]["PendingQuestion"] | null;
+            /**
+             * @description Per-session permission rules, evaluated before the server rules
+             * @default []
+             */
+            policies: components["schemas"]["PolicyRule"][];
+            problem: components["schemas"]["SessionProblem"] | null;
+            exit: components["schemas"]["AgentExit"] | null;
+            availableModes: components["schemas"]["AgentMode"][];
+            availableCommands: components["schemas"]["AgentCommand"][];
+            /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
+            actions: components["schemas"]["SessionAction"][];
+            /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */
+            hints: string[];
+        };
+        /**
+         * @description send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
+         * @enum {string}
+         */
+        SessionAction: "send" | "interrupt" | "approve" | "reject" | "answer" | "escape" | "mode" | "kill";
         SendResponse: {
             promptDelivery: components["schemas"]["PromptDelivery"];
             session: components["schemas"]["Session"];
@@ -1680,6 +1728,8 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | null;
+            /** @description Operations that make sense in this state; over HTTP, only those your role may call */
+            actions: components["schemas"]["SessionAction"][];
             /** @description What to do next, as API calls */
             hints: string[];
         };
@@ -2247,7 +2297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Session"];
+                    "application/json": components["schemas"]["SessionDetail"];
                 };
             };
             /** @description Missing or invalid credentials */
@@ -2620,7 +2670,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The `cursor` of the previous read; 0 = from the start */
-                cursor?: number | null;
+                cursor?: number;
                 limit?: number;
             };
             header?: never;
@@ -2726,7 +2776,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Resume after this id (same as Last-Event-ID) */
-                after?: number | null;
+                after?: number;
             };
             header?: never;
             path: {
@@ -2778,7 +2828,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Resume after this id (same as Last-Event-ID) */
-                after?: number | null;
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -4346,7 +4396,7 @@ export interface operations {
                 /** @description Inclusive upper bound on `at` */
                 to?: string;
                 /** @description Only records with id > after (paging cursor) */
-                after?: number | null;
+                after?: number;
                 /** @description Default 1000 */
                 limit?: number;
                 /** @description Default json */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AegisEvent } from './events.js';
-import { type Session, SessionStatus, Usage } from './schemas.js';
+import { isTerminal, type Session, SessionStatus, Usage } from './schemas.js';
 
 /** Distribution of a set of durations in milliseconds. */
 export const LatencyStats = z
@@ -260,6 +260,15 @@ export function sessionLatency(session: Session, events: readonly AegisEvent[]):
   };
 }
 
+/** What can be done with a session next; each name is the last path segment of its operation. */
+export const SessionAction = z
+  .enum(['send', 'interrupt', 'approve', 'reject', 'answer', 'escape', 'mode', 'kill'])
+  .describe(
+    'send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}',
+  )
+  .meta({ id: 'SessionAction' });
+export type SessionAction = z.infer<typeof SessionAction>;
+
 export const SessionHealth = z
   .object({
     sessionId: z.string(),
@@ -273,20 +282,52 @@ export const SessionHealth = z
     pendingQuestion: z.boolean(),
     queuedPrompts: z.number().int(),
     problem: z.union([z.object({ code: z.string(), message: z.string() }).passthrough(), z.null()]),
+    actions: z
+      .array(SessionAction)
+      .describe('Operations that make sense in this state; over HTTP, only those your role may call'),
     hints: z.array(z.string()).describe('What to do next, as API calls'),
   })
   .meta({ id: 'SessionHealth' });
 export type SessionHealth = z.infer<typeof SessionHealth>;
 
-/** Health and actionable hints for a session, given whether its agent is up. */
-export function sessionHealth(
+/**
+ * The operations that make sense for a session in its current state: approve/reject while a
+ * permission request waits, answer while a question waits, interrupt while a turn runs, and so on.
+ * `live` is what the engine's `liveness` reports; a session this process does not run (ended, or not
+ * started here) offers none: it can only be read.
+ */
+export function sessionActions(
   session: Session,
   live: { alive: boolean; inactiveMs: number | null },
-  now = Date.now(),
-): SessionHealth {
+): SessionAction[] {
+  const running = live.alive || live.inactiveMs !== null;
+  if (isTerminal(session.status) || !running) return [];
+  switch (session.status) {
+    case 'pending':
+      return ['send', 'kill'];
+    case 'idle':
+    case 'rate_limit':
+    case 'error':
+      return ['send', 'mode', 'kill'];
+    case 'working':
+    case 'stalled':
+      return ['send', 'interrupt', 'mode', 'kill'];
+    case 'permission_prompt':
+      return ['approve', 'reject', 'escape', 'send', 'interrupt', 'mode', 'kill'];
+    case 'asking':
+      return ['answer', 'escape', 'send', 'interrupt', 'mode', 'kill'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Plain-language next steps for a session, as API calls (what `GET …/health` and `GET …/{id}` show).
+ * `inactiveMs` is how long the agent has been without an event (for the stalled hint).
+ */
+export function sessionHints(session: Session, inactiveMs: number | null): string[] {
   const base = `/v1/sessions/${session.id}`;
   const hints: string[] = [];
-  let stalledMs: number | null = null;
   switch (session.status) {
     case 'pending':
       hints.push('The agent is starting; poll GET ' + base + ' until status is idle.');
@@ -308,9 +349,8 @@ export function sessionHealth(
       );
       break;
     case 'stalled':
-      stalledMs = live.inactiveMs;
       hints.push(
-        `No update from the agent for ${Math.round((live.inactiveMs ?? 0) / 1000)} s: wait, or POST ${base}/interrupt and send the prompt again.`,
+        `No update from the agent for ${Math.round((inactiveMs ?? 0) / 1000)} s: wait, or POST ${base}/interrupt and send the prompt again.`,
       );
       break;
     case 'rate_limit':
@@ -332,6 +372,17 @@ export function sessionHealth(
       if (session.exit?.stderrTail) hints.push(`Agent stderr: ${session.exit.stderrTail.slice(-300)}`);
       break;
   }
+  return hints;
+}
+
+/** Health and actionable hints for a session, given whether its agent is up. */
+export function sessionHealth(
+  session: Session,
+  live: { alive: boolean; inactiveMs: number | null },
+  now = Date.now(),
+): SessionHealth {
+  const hints = sessionHints(session, live.inactiveMs);
+  const stalledMs = session.status === 'stalled' ? live.inactiveMs : null;
   const waiting = session.status === 'permission_prompt' || session.status === 'asking';
   return {
     sessionId: session.id,
@@ -346,6 +397,7 @@ export function sessionHealth(
     pendingQuestion: (session.pendingQuestion ?? null) !== null,
     queuedPrompts: session.queuedPrompts,
     problem: session.problem,
+    actions: sessionActions(session, live),
     hints,
   };
 }

@@ -246,7 +246,10 @@ class AegisClient:
         *,
         timeout: Optional[float] = None,
     ) -> HealthResponse:
-        """GET /v1/health — Server health"""
+        """GET /v1/health — Server health
+
+        Public. Without credentials the answer is only `{ "status": "ok" }`; with a valid key (or as the local user in zero-config mode) it adds version, uptime, session counts and agent availability.
+        """
         path = "/v1/health"
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
@@ -357,8 +360,10 @@ class AegisClient:
         id: str,
         *,
         timeout: Optional[float] = None,
-    ) -> Session:
-        """GET /v1/sessions/{id} — Get a session, including its pending permission request
+    ) -> SessionDetail:
+        """GET /v1/sessions/{id} — Get a session, with its pending permission or question and what you can do next
+
+        The session, including `pendingPermission` / `pendingQuestion` while it waits, plus `actions` (the operations that make sense now and that your role may call, e.g. `approve`, `reject`, `escape` while `permission_prompt`; `answer` while `asking`) and `hints` (the same next steps in words, as API calls).
 
         Args:
             id:

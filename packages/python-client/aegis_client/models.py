@@ -104,8 +104,10 @@ __all__ = [
     "SendRequest",
     "SendResponse",
     "Session",
+    "SessionAction",
     "SessionCreatedEvent",
     "SessionCreatedEventData",
+    "SessionDetail",
     "SessionEndedEvent",
     "SessionEndedEventData",
     "SessionHealth",
@@ -197,13 +199,14 @@ class HealthResponseSessions(_HealthResponseSessionsRequired, total=False):
 
 class _HealthResponseRequired(TypedDict):
     status: Literal["ok"]
+
+
+class HealthResponse(_HealthResponseRequired, total=False):
+    """Callers without credentials get only `status`; authenticated callers (and the local user in zero-config mode) also get version, uptime, session counts and agent availability."""
     version: str
     uptimeSec: float
     sessions: HealthResponseSessions
     agents: List[str]
-
-
-class HealthResponse(_HealthResponseRequired, total=False):
     #: Whether each agent command resolves (null: unknown)
     agentAvailability: Dict[str, Optional[bool]]
 
@@ -500,6 +503,46 @@ class SessionList(TypedDict):
     total: int
     page: int
     limit: int
+
+
+class _SessionDetailRequired(TypedDict):
+    id: str
+    name: Optional[str]
+    title: Optional[str]
+    workDir: str
+    status: SessionStatus
+    permissionMode: PermissionMode
+    agent: str
+    model: Optional[str]
+    ownerId: Optional[str]
+    parentId: Optional[str]
+    createdAt: str
+    updatedAt: str
+    lastActivityAt: str
+    turns: int
+    queuedPrompts: int
+    lastSeq: int
+    usage: Usage
+    pendingPermission: Optional[PendingPermission]
+    pendingPermissionCount: int
+    problem: Optional[SessionProblem]
+    exit: Optional[AgentExit]
+    availableModes: List[AgentMode]
+    availableCommands: List[AgentCommand]
+    #: What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended
+    actions: List[SessionAction]
+    #: The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them)
+    hints: List[str]
+
+
+class SessionDetail(_SessionDetailRequired, total=False):
+    pendingQuestion: Optional[PendingQuestion]
+    #: Per-session permission rules, evaluated before the server rules
+    policies: List[PolicyRule]
+
+
+#: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
+SessionAction = Literal["send", "interrupt", "approve", "reject", "answer", "escape", "mode", "kill"]
 
 
 class SendResponse(TypedDict):
@@ -1266,6 +1309,8 @@ class SessionHealth(TypedDict):
     pendingQuestion: bool
     queuedPrompts: int
     problem: Optional[SessionHealthProblemVariant1]
+    #: Operations that make sense in this state; over HTTP, only those your role may call
+    actions: List[SessionAction]
     #: What to do next, as API calls
     hints: List[str]
 

@@ -2,6 +2,7 @@ import {
   PermissionMode,
   PolicyRule,
   Session,
+  SessionAction,
   SessionStatus,
   TemplateVariables,
   TranscriptEntry,
@@ -10,6 +11,22 @@ import {
 import { z } from 'zod';
 
 const str = (max: number) => z.string().max(max);
+
+/**
+ * An integer query parameter, written in decimal digits only. Plain number coercion would also take
+ * "0x10" (16), "1e3" (1000), " 7" or "" (0); these get a 400 naming the parameter instead, the same
+ * way `Last-Event-ID` is checked. Typed as an integer in the OpenAPI document.
+ */
+export const intQuery = (min: number, max?: number) => {
+  const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
+  const message = (iss: { input?: unknown }) =>
+    `must be an integer ${range} written in decimal digits; got "${String(iss.input).slice(0, 40)}"`;
+  const n = z.number({ error: message }).int({ error: message }).min(min, { error: message });
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v),
+    max === undefined ? n : n.max(max, { error: message }),
+  );
+};
 
 export const PromptDelivery = z
   .object({
@@ -50,6 +67,17 @@ export const CreateSessionResponse = z
   .object({ session: Session, reused: z.boolean(), promptDelivery: z.union([PromptDelivery, z.null()]) })
   .meta({ id: 'CreateSessionResponse' });
 
+export const SessionDetail = Session.extend({
+  actions: z
+    .array(SessionAction)
+    .describe(
+      'What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended',
+    ),
+  hints: z
+    .array(z.string())
+    .describe('The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them)'),
+}).meta({ id: 'SessionDetail' });
+
 export const SessionList = z
   .object({
     sessions: z.array(Session),
@@ -77,8 +105,8 @@ const statusList = z
   });
 
 export const ListSessionsQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  page: intQuery(1, 1_000_000).optional(),
+  limit: intQuery(1, 100).optional(),
   status: statusList.optional().describe('Comma-separated states'),
   workDir: str(4096).optional(),
 });
@@ -107,13 +135,8 @@ export const InterruptResponse = z
 export const ModeRequest = z.object({ mode: PermissionMode }).meta({ id: 'ModeRequest' });
 
 export const ReadQuery = z.object({
-  cursor: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .describe('The `cursor` of the previous read; 0 = from the start'),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: intQuery(0).optional().describe('The `cursor` of the previous read; 0 = from the start'),
+  limit: intQuery(1, 1000).optional(),
 });
 export const ReadResponse = z
   .object({
@@ -126,8 +149,8 @@ export const ReadResponse = z
   .meta({ id: 'ReadResponse' });
 
 export const TranscriptCursorQuery = z.object({
-  before_id: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  before_id: intQuery(1).optional(),
+  limit: intQuery(1, 200).optional(),
   role: z
     .string()
     .max(200)
@@ -156,22 +179,27 @@ export const TranscriptPage = z
   .meta({ id: 'TranscriptPage' });
 
 export const EventsQuery = z.object({
-  after: z.coerce.number().int().min(0).optional().describe('Resume after this id (same as Last-Event-ID)'),
+  after: intQuery(0).optional().describe('Resume after this id (same as Last-Event-ID)'),
 });
 
 export const HealthResponse = z
   .object({
     status: z.literal('ok'),
-    version: z.string(),
-    uptimeSec: z.number(),
-    sessions: z.object({
-      live: z.number().int(),
-      byState: z.record(SessionStatus, z.number().int()).optional().describe('Stored sessions per state'),
-    }),
-    agents: z.array(z.string()),
+    version: z.string().optional(),
+    uptimeSec: z.number().optional(),
+    sessions: z
+      .object({
+        live: z.number().int(),
+        byState: z.record(SessionStatus, z.number().int()).optional().describe('Stored sessions per state'),
+      })
+      .optional(),
+    agents: z.array(z.string()).optional(),
     agentAvailability: z
       .record(z.string(), z.boolean().nullable())
       .optional()
       .describe('Whether each agent command resolves (null: unknown)'),
   })
+  .describe(
+    'Callers without credentials get only `status`; authenticated callers (and the local user in zero-config mode) also get version, uptime, session counts and agent availability.',
+  )
   .meta({ id: 'HealthResponse' });

@@ -169,6 +169,43 @@ describe('per-session health and insights', () => {
     await main.waitFor(id, 'idle');
   });
 
+  it('GET /v1/sessions/{id} carries the actions and hints of its state', async () => {
+    type Detail = { status: string; actions: string[]; hints: string[]; pendingPermission: unknown };
+    const id = await main.create(script(writeTool('d.txt')));
+    await main.waitFor(id, 'permission_prompt');
+    const waiting = await main.get<Detail>(`/v1/sessions/${id}`);
+    expect(waiting.pendingPermission).toMatchObject({ title: 'Write d.txt' });
+    expect(waiting.actions).toEqual(['approve', 'reject', 'escape', 'send', 'interrupt', 'mode', 'kill']);
+    expect(waiting.hints[0]).toMatch(/waiting for approval of "Write d\.txt".*\/approve.*\/reject/i);
+    const health = await main.get<{ actions: string[]; hints: string[] }>(`/v1/sessions/${id}/health`);
+    expect(health.actions).toEqual(waiting.actions);
+    expect(health.hints).toEqual(waiting.hints);
+
+    await main.call('POST', `/v1/sessions/${id}/approve`, {});
+    await main.waitFor(id, 'idle');
+    const idle = await main.get<Detail>(`/v1/sessions/${id}`);
+    expect(idle.actions).toEqual(['send', 'mode', 'kill']);
+    expect(idle.hints[0]).toContain(`POST /v1/sessions/${id}/send`);
+
+    expect((await main.call('DELETE', `/v1/sessions/${id}`)).status).toBe(200);
+    const ended = await main.get<Detail>(`/v1/sessions/${id}`);
+    expect(ended.status).toBe('killed');
+    expect(ended.actions).toEqual([]);
+    expect(ended.hints[0]).toMatch(/has ended \(killed\)/);
+  });
+
+  it('offers answer while a question waits', async () => {
+    const id = await main.create(
+      script({ ask: { question: 'Which one?', header: 'Pick', options: ['A', 'B'] } }),
+    );
+    await main.waitFor(id, 'asking');
+    const asking = await main.get<{ actions: string[]; hints: string[] }>(`/v1/sessions/${id}`);
+    expect(asking.actions).toEqual(['answer', 'escape', 'send', 'interrupt', 'mode', 'kill']);
+    expect(asking.hints[0]).toMatch(/Which one\?.*\/answer/);
+    await main.call('POST', `/v1/sessions/${id}/escape`);
+    await main.waitFor(id, 'idle');
+  });
+
   it('summarises, counts and times real turns from the event log', async () => {
     const id = await main.create(
       script({ say: 'Writing.' }, writeTool('notes/b.txt'), {
@@ -360,6 +397,54 @@ describe('failures and timeouts', () => {
     const s = await t.waitFor(id, 'completed');
     expect(JSON.stringify(await t.aegis.sessions.events(id))).toContain('no activity');
     expect(s.status).toBe('completed');
+  });
+});
+
+describe('integer query parameters', () => {
+  // Number() would read "0x10" as 16 and "1e3" as 1000; every numeric cursor and page size takes
+  // decimal digits only, like Last-Event-ID, and the 400 names the parameter.
+  const BAD = ['0x10', '1e3', '-1', '1.5', '%207', '', 'abc', '99999999999999999999'];
+  const PARAMS: [string, string][] = [
+    ['/v1/sessions', 'page'],
+    ['/v1/sessions', 'limit'],
+    ['/v1/sessions/{id}/read', 'cursor'],
+    ['/v1/sessions/{id}/read', 'limit'],
+    ['/v1/sessions/{id}/transcript/cursor', 'before_id'],
+    ['/v1/sessions/{id}/transcript/cursor', 'limit'],
+    ['/v1/sessions/{id}/events', 'after'],
+    ['/v1/events', 'after'],
+    ['/v1/memory', 'limit'],
+    ['/v1/pipelines', 'page'],
+    ['/v1/pipelines', 'limit'],
+    ['/v1/audit', 'after'],
+    ['/v1/audit', 'limit'],
+  ];
+  let id: string;
+  it.each(PARAMS)('%s ?%s= takes decimal digits only', async (path, param) => {
+    id ??= await main.create();
+    for (const bad of BAD) {
+      const res = await main.app.request(`${path.replace('{id}', id)}?${param}=${bad}`);
+      expect(res.status, `${param}=${bad}`).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('VALIDATION_FAILED');
+      expect(body.error.message).toContain(`${param}: must be an integer`);
+    }
+  });
+
+  it('still takes plain digits', async () => {
+    id ??= await main.create();
+    for (const path of [
+      '/v1/sessions?page=1&limit=5',
+      `/v1/sessions/${id}/read?cursor=0&limit=10`,
+      `/v1/sessions/${id}/transcript/cursor?before_id=100&limit=200`,
+      '/v1/memory?limit=1',
+      '/v1/pipelines?page=2&limit=100',
+      '/v1/audit?after=0&limit=10',
+    ]) {
+      expect((await main.app.request(path)).status, path).toBe(200);
+    }
+    expect((await main.app.request('/v1/sessions?limit=101')).status).toBe(400);
+    expect((await main.app.request(`/v1/sessions/${id}/transcript/cursor?before_id=0`)).status).toBe(400);
   });
 });
 

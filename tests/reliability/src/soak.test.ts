@@ -56,9 +56,9 @@ describe('soak: sessions created, prompted and killed in sequence', () => {
     console.log(
       `[figures] soak: ${SESSIONS} sessions in ${seconds.toFixed(1)} s (${((seconds * 1000) / SESSIONS).toFixed(0)} ms each); ` +
         `agent processes left ${descendants(s.pid).length}; fds ${before.fds} → ${after.fds}; ` +
-        `RSS ${(before.rss / 1024).toFixed(1)} → ${(after.rss / 1024).toFixed(1)} MiB; live sessions ${health.sessions.live}`,
+        `RSS ${(before.rss / 1024).toFixed(1)} → ${(after.rss / 1024).toFixed(1)} MiB; live sessions ${health.sessions?.live}`,
     );
-    expect(health.sessions.live).toBe(0);
+    expect(health.sessions?.live).toBe(0);
     expect(descendants(s.pid)).toEqual([]);
     expect(after.fds - before.fds).toBeLessThanOrEqual(5);
     expect(after.rss - before.rss).toBeLessThan(64 * 1024);

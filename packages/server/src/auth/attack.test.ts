@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { script } from '@aegis/testkit';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthResponse } from '../api-schemas.js';
 import { startServer } from '../server.js';
 import { type Booted, boot, firstFrame } from './__fixtures__/attack-server.js';
 
@@ -60,6 +61,10 @@ describe('authentication', () => {
     expect(anonymous.body).toEqual({ status: 'ok' });
     const known = await s.call('GET', '/v1/health', { token: viewer });
     expect(known.body).toMatchObject({ status: 'ok', version: expect.any(String) });
+    // The published schema describes both answers (only `status` is required), so generated
+    // clients do not promise fields an anonymous caller never gets.
+    expect(HealthResponse.safeParse(anonymous.body).success).toBe(true);
+    expect(HealthResponse.parse(known.body)).toMatchObject({ sessions: { live: expect.any(Number) } });
   });
 
   it('never accepts an API key in the query string', async () => {

@@ -6,7 +6,7 @@ import { createAegis, createMemoryStore } from '@aegis/core';
 import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, OPENAPI_INFO } from '../app.js';
-import { isAllowed, PERMISSIONS } from './permissions.js';
+import { ACTION_OPERATIONS, allowedActions, isAllowed, PERMISSIONS } from './permissions.js';
 
 type Doc = { paths: Record<string, Record<string, { operationId?: string }>> };
 const committed = JSON.parse(
@@ -109,6 +109,25 @@ describe('permission matrix', () => {
   it('answers 401 (not 404) for unknown paths without credentials, 404 with them', async () => {
     expect((await app.request('/v1/nope')).status).toBe(401);
     expect((await app.request('/v1/nope', { headers: auth(secrets.viewer as string) })).status).toBe(404);
+  });
+});
+
+describe('session actions', () => {
+  const every = Object.keys(ACTION_OPERATIONS) as (keyof typeof ACTION_OPERATIONS)[];
+
+  it('maps each action to a real operation with a rule', () => {
+    const ids = new Set(operationsOf(committed).map((o) => o.operationId));
+    for (const op of Object.values(ACTION_OPERATIONS)) {
+      expect(ids.has(op), op).toBe(true);
+      expect(PERMISSIONS[op], op).toBeDefined();
+    }
+  });
+
+  it('offers only what the role may call', () => {
+    expect(allowedActions(every, 'admin')).toEqual(every);
+    expect(allowedActions(every, 'operator')).toEqual(every);
+    expect(allowedActions(every, 'viewer')).toEqual([]);
+    expect(allowedActions(every, undefined)).toEqual([]);
   });
 });
 

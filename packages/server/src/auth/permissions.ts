@@ -1,4 +1,4 @@
-import type { ApiKeyRole } from '@aegis/core';
+import type { ApiKeyRole, SessionAction } from '@aegis/core';
 
 /** Who may call an operation: `public` (anyone, no credential) or the roles allowed. */
 export type PermissionRule = 'public' | readonly ApiKeyRole[];
@@ -85,6 +85,23 @@ export function isAllowed(rule: PermissionRule | undefined, role: string | undef
   if (rule === undefined) return false;
   if (rule === 'public') return true;
   return role !== undefined && (rule as readonly string[]).includes(role);
+}
+
+/** The operation behind each session action that `GET /v1/sessions/{id}` and `…/health` offer. */
+export const ACTION_OPERATIONS: Readonly<Record<SessionAction, string>> = Object.freeze({
+  send: 'sendMessage',
+  interrupt: 'interruptSession',
+  approve: 'approvePermission',
+  reject: 'rejectPermission',
+  answer: 'answerQuestion',
+  escape: 'escapeSession',
+  mode: 'setMode',
+  kill: 'killSession',
+});
+
+/** The actions a caller with `role` may take (a viewer sees the state, but no actions to drive it). */
+export function allowedActions(actions: readonly SessionAction[], role: string | undefined): SessionAction[] {
+  return actions.filter((a) => isAllowed(PERMISSIONS[ACTION_OPERATIONS[a]], role));
 }
 
 /** The matrix as a Markdown table (docs/security.md embeds it; a test keeps the two in sync). */

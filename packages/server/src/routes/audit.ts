@@ -2,6 +2,7 @@ import { type AuditRecord as AuditRecordType, type AuditStore, verifyAuditChain 
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { intQuery } from '../api-schemas.js';
 import { type AppEnv, newRouter } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 
@@ -39,8 +40,8 @@ export const AuditQuery = z.object({
   sessionId: z.string().max(100).optional().describe('Records whose target is this session'),
   from: z.iso.datetime().optional().describe('Inclusive lower bound on `at`'),
   to: z.iso.datetime().optional().describe('Inclusive upper bound on `at`'),
-  after: z.coerce.number().int().min(0).optional().describe('Only records with id > after (paging cursor)'),
-  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('Default 1000'),
+  after: intQuery(0).optional().describe('Only records with id > after (paging cursor)'),
+  limit: intQuery(1, 10_000).optional().describe('Default 1000'),
   format: z.enum(['json', 'csv', 'ndjson']).optional().describe('Default json'),
   verify: z
     .enum(['true', 'false'])

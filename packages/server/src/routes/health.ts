@@ -9,6 +9,8 @@ const healthRoute = createRoute({
   path: '/v1/health',
   operationId: 'getHealth',
   summary: 'Server health',
+  description:
+    'Public. Without credentials the answer is only `{ "status": "ok" }`; with a valid key (or as the local user in zero-config mode) it adds version, uptime, session counts and agent availability.',
   tags: ['Server'],
   responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: HealthResponse } } } },
 });

@@ -1,6 +1,7 @@
 import { MEMORY_TTL_MAX_SEC, MEMORY_VALUE_MAX_BYTES, MemoryEntry, MemoryKey } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { intQuery } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 
@@ -39,7 +40,7 @@ const ListMemoryQuery = z.object({
     .max(256)
     .regex(/^[A-Za-z0-9._:/-]*$/, 'use characters of A-Z a-z 0-9 . _ : / -')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe('Default 100'),
+  limit: intQuery(1, 1000).optional().describe('Default 100'),
 });
 
 export const MemoryDeleted = z

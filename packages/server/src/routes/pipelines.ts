@@ -1,7 +1,7 @@
 import { PIPELINE_MAX_STAGES, Pipeline, ResourceName } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateSessionRequest } from '../api-schemas.js';
+import { CreateSessionRequest, intQuery } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 
@@ -41,8 +41,8 @@ export const PipelineList = z
   .meta({ id: 'PipelineList' });
 
 const ListPipelinesQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  page: intQuery(1, 1_000_000).optional(),
+  limit: intQuery(1, 100).optional(),
 });
 
 const tags = ['Pipelines'];

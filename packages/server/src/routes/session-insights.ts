@@ -16,6 +16,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { IdParam } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
+import { allowedActions } from '../auth/permissions.js';
 import { errorResponses } from '../http-errors.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -160,7 +161,8 @@ export function sessionInsightRoutes(deps: RouteDeps) {
     const { id } = c.req.valid('param');
     const session = await aegis.sessions.get(id, c.get('actor'));
     const live = await aegis.sessions.liveness(id, c.get('actor'));
-    return c.json(sessionHealth(session, live), 200);
+    const health = sessionHealth(session, live);
+    return c.json({ ...health, actions: allowedActions(health.actions, c.get('actor').role) }, 200);
   });
   const computed = async <T>(id: string, actor: Actor, compute: (s: Session, e: AegisEvent[]) => T) =>
     compute(await aegis.sessions.get(id, actor), await allEvents(deps, id, actor));

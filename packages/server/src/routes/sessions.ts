@@ -1,4 +1,4 @@
-import { Session } from '@aegis/core';
+import { Session, sessionActions, sessionHints } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import {
   CreateSessionRequest,
@@ -13,11 +13,13 @@ import {
   ReadResponse,
   SendRequest,
   SendResponse,
+  SessionDetail,
   SessionList,
   TranscriptCursorQuery,
   TranscriptPage,
 } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
+import { allowedActions } from '../auth/permissions.js';
 import { errorResponses } from '../http-errors.js';
 
 const json = <T>(schema: T, description: string) => ({
@@ -60,10 +62,12 @@ const getSessionRoute = createRoute({
   method: 'get',
   path: '/v1/sessions/{id}',
   operationId: 'getSession',
-  summary: 'Get a session, including its pending permission request',
+  summary: 'Get a session, with its pending permission or question and what you can do next',
+  description:
+    'The session, including `pendingPermission` / `pendingQuestion` while it waits, plus `actions` (the operations that make sense now and that your role may call, e.g. `approve`, `reject`, `escape` while `permission_prompt`; `answer` while `asking`) and `hints` (the same next steps in words, as API calls).',
   tags,
   request: { params: IdParam },
-  responses: { 200: json(Session, 'The session'), ...errorResponses(401, 404) },
+  responses: { 200: json(SessionDetail, 'The session'), ...errorResponses(401, 404) },
 });
 
 const killSessionRoute = createRoute({
@@ -165,9 +169,20 @@ export function sessionRoutes({ aegis }: RouteDeps) {
     const q = c.req.valid('query');
     return c.json(await aegis.sessions.list(q, c.get('actor')), 200);
   });
-  app.openapi(getSessionRoute, async (c) =>
-    c.json(await aegis.sessions.get(c.req.valid('param').id, c.get('actor')), 200),
-  );
+  app.openapi(getSessionRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const actor = c.get('actor');
+    const session = await aegis.sessions.get(id, actor);
+    const live = await aegis.sessions.liveness(id, actor);
+    return c.json(
+      {
+        ...session,
+        actions: allowedActions(sessionActions(session, live), actor.role),
+        hints: sessionHints(session, live.inactiveMs),
+      },
+      200,
+    );
+  });
   app.openapi(killSessionRoute, async (c) =>
     c.json(await aegis.sessions.kill(c.req.valid('param').id, c.get('actor')), 200),
   );
