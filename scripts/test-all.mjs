@@ -56,6 +56,23 @@ function ensureChromium() {
   );
 }
 
+/** The Python SDK's install test needs `python3 -m venv` with pip (Debian ships it as python3-venv). */
+function ensurePythonVenv() {
+  const probe = () =>
+    spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0;
+  if (probe()) return true;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `python3 has no working venv/ensurepip: install it with \`sudo apt-get install -y python3-venv\`.`,
+    );
+    return false;
+  }
+  console.log('Installing Debian python3-venv for the Python SDK install test…');
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', 'python3-venv'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  return probe();
+}
+
 function workspacePackages() {
   const dirs = [];
   for (const group of ['packages', 'apps', 'tests']) {
@@ -113,6 +130,7 @@ if (okBuild) {
     step('generated files are fresh', process.execPath, ['scripts/gen.mjs', '--check']);
   }
   const browsersReady = ensureChromium();
+  ensurePythonVenv();
   for (const { dir, pkg } of workspacePackages()) {
     if (only && !relative(root, dir).includes(only)) continue;
     for (const script of ['test', 'test:e2e']) {
