@@ -306,6 +306,54 @@ describe('questions and escape', () => {
   });
 });
 
+describe('overlapping permission requests and stalls', () => {
+  it('a second request while one waits is queued, not lost, and answered in order', async () => {
+    const id = await main.create(script({ parallel: [writeTool('p1.txt').tool, writeTool('p2.txt').tool] }));
+    await main.waitFor(id, 'permission_prompt');
+    for (let i = 0; i < 200 && (await main.aegis.sessions.get(id)).pendingPermissionCount < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const both = await main.get<Record<string, any>>(`/v1/sessions/${id}`);
+    expect(both.pendingPermissionCount).toBe(2);
+    expect(both.pendingPermission.title).toBe('Write p1.txt');
+
+    const first = await main.call('POST', `/v1/sessions/${id}/approve`, {});
+    expect(first.status).toBe(200);
+    const next = (await first.json()) as { session: Record<string, any> };
+    expect(next.session.status).toBe('permission_prompt');
+    expect(next.session.pendingPermissionCount).toBe(1);
+    expect(next.session.pendingPermission.title).toBe('Write p2.txt');
+
+    expect((await main.call('POST', `/v1/sessions/${id}/reject`, {})).status).toBe(200);
+    await main.waitFor(id, 'idle');
+    const dir = (await main.aegis.sessions.get(id)).workDir;
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(dir, 'p1.txt'))).toBe(true);
+    expect(existsSync(join(dir, 'p2.txt'))).toBe(false);
+    const resolved = (await main.aegis.sessions.events(id)).filter((e) => e.type === 'permission.resolved');
+    expect(resolved.map((e) => (e.data as { optionKind: string }).optionKind)).toEqual([
+      'allow_once',
+      'reject_once',
+    ]);
+  });
+
+  it('a turn silent past the stall threshold is stalled, and back to working on the next update', async () => {
+    const t = setup({ stallThresholdMs: 150 });
+    const id = await t.create(script({ say: 'starting' }, { sleep: 700 }, { say: 'back' }, { sleep: 200 }));
+    await t.waitFor(id, 'stalled');
+    const stalled = await t.get<{ hints: string[]; actions: string[] }>(`/v1/sessions/${id}`);
+    expect(stalled.hints[0]).toMatch(/No update from the agent/);
+    expect(stalled.actions).toContain('interrupt');
+    await t.waitFor(id, 'working');
+    await t.waitFor(id, 'idle');
+    const path = (await t.aegis.sessions.events(id))
+      .filter((e) => e.type === 'session.state_changed')
+      .map((e) => (e.data as { to: string }).to);
+    expect(path).toEqual(expect.arrayContaining(['stalled', 'working', 'idle']));
+    expect(path.indexOf('stalled')).toBeLessThan(path.lastIndexOf('working'));
+  });
+});
+
 describe('permission policies', () => {
   const decisions = async (id: string) =>
     (await main.aegis.sessions.events(id)).filter((e) => e.type === 'permission.resolved').map((e) => e.data);

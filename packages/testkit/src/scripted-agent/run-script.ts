@@ -237,6 +237,9 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
     for (let i = 0; i < step.tools; i++) {
       await runTool(ctx, { title: `Read file ${i}`, kind: 'read', input: { i }, output: `ok ${i}` });
     }
+  } else if ('parallel' in step) {
+    const stops = await Promise.all(step.parallel.map((tool) => runTool(ctx, tool)));
+    return stops.find((s) => s !== null) ?? null;
   } else if ('echoEnv' in step) {
     const env = Object.fromEntries(step.echoEnv.map((k) => [k, process.env[k] ?? null]));
     await say(ctx, JSON.stringify(env), 1, 'agent_message_chunk');

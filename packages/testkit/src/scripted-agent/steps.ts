@@ -38,6 +38,8 @@ export type ScriptStep =
   | { fail: { code: number; message: string; data?: unknown } }
   | { chunksBulk: number }
   | { tools: number }
+  /** Tool calls started together, like a model's parallel tool use: their permission requests overlap. */
+  | { parallel: ScriptToolStep[] }
   | { echoEnv: string[] }
   | { ask: { question: string; header?: string; options?: string[]; multiSelect?: boolean } }
   | { stop: 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' };
