@@ -39,20 +39,25 @@ function isInside(child: string, root: string): boolean {
  * directory inside one of `roots`.
  */
 export function checkWorkDir(workDir: string, roots: string[]): string {
+  const allowed = `Sessions may work inside: ${roots.join(', ') || '(no directory is allowed)'}; add more with allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.`;
   if (!isAbsolute(workDir)) {
-    throw new AegisError('WORKDIR_DENIED', `workDir must be an absolute path; got "${workDir}".`);
+    throw new AegisError('WORKDIR_DENIED', `workDir must be an absolute path; got "${workDir}". ${allowed}`, {
+      details: { workDir, allowedWorkDirs: roots },
+    });
   }
   let real: string;
   try {
     real = realpathSync(workDir);
   } catch {
-    throw new AegisError('WORKDIR_DENIED', `workDir ${workDir} does not exist; create the directory first.`, {
-      details: { workDir },
-    });
+    throw new AegisError(
+      'WORKDIR_DENIED',
+      `workDir ${workDir} does not exist; create the directory first. ${allowed}`,
+      { details: { workDir, allowedWorkDirs: roots } },
+    );
   }
   if (!statSync(real).isDirectory()) {
-    throw new AegisError('WORKDIR_DENIED', `workDir ${workDir} is not a directory.`, {
-      details: { workDir },
+    throw new AegisError('WORKDIR_DENIED', `workDir ${workDir} is not a directory. ${allowed}`, {
+      details: { workDir, allowedWorkDirs: roots },
     });
   }
   if (!roots.some((root) => isInside(real, root))) {

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allowedRoots, checkWorkDir } from './workdir.js';
+
+const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-workdir-')));
+const inside = join(tmp, 'inside');
+mkdirSync(inside);
+writeFileSync(join(inside, 'file.txt'), 'x');
+
+const denied = (workDir: string, roots = [inside]) => {
+  try {
+    checkWorkDir(workDir, roots);
+  } catch (err) {
+    return err as { code: string; message: string; details: Record<string, unknown> };
+  }
+  throw new Error(`${workDir} was allowed`);
+};
+
+describe('allowed directories', () => {
+  it("default to $HOME and the server's cwd, leaving out the system temp dir", () => {
+    const roots = allowedRoots(undefined);
+    const home = realpathSync(homedir());
+    const cwd = realpathSync(process.cwd());
+    const sysTmp = realpathSync(tmpdir());
+    for (const r of [home, cwd]) {
+      if (r !== '/' && !r.startsWith(sysTmp)) expect(roots).toContain(r);
+    }
+    expect(roots.some((r) => r === sysTmp || r.startsWith(`${sysTmp}/`))).toBe(false);
+    expect(roots).not.toContain('/');
+  });
+
+  it('a configured temp dir is allowed; a configured dir that does not exist allows nothing', () => {
+    expect(allowedRoots([tmp, join(tmp, 'nope')])).toEqual([tmp]);
+  });
+});
+
+describe('checkWorkDir', () => {
+  it('resolves an allowed directory', () => {
+    expect(checkWorkDir(`${inside}/./`, [inside])).toBe(inside);
+  });
+
+  it.each([
+    ['does not exist', join(inside, 'missing'), /does not exist; create the directory first/],
+    ['is not a directory', join(inside, 'file.txt'), /is not a directory/],
+    ['is relative', 'inside', /must be an absolute path/],
+    ['escapes with ..', join(inside, '..'), /is outside the allowed directories/],
+  ])('a workDir that %s is denied with a message naming the allowed directories', (_label, dir, reason) => {
+    const err = denied(dir);
+    expect(err.code).toBe('WORKDIR_DENIED');
+    expect(err.message).toMatch(reason);
+    expect(err.message).toContain(inside);
+    expect(err.message).toContain('allowedWorkDirs');
+    expect(err.details.allowedWorkDirs).toEqual([inside]);
+  });
+
+  it('a symlink inside pointing outside is denied at its real path', () => {
+    const outside = join(tmp, 'outside');
+    mkdirSync(outside);
+    symlinkSync(outside, join(inside, 'link'));
+    const err = denied(join(inside, 'link'));
+    expect(err.message).toContain(`workDir ${outside} is outside the allowed directories (${inside})`);
+  });
+});
