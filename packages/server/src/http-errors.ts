@@ -55,9 +55,13 @@ export function validationHook(
   );
 }
 
+/**
+ * The documented error responses of a route. A route that authenticates (401) is also subject to
+ * the per-key request rate and the auth-failure limit, so it can answer 429 too.
+ */
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(
-    statuses.map((s) => [
+    (statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses).map((s) => [
       s,
       { description: DESCRIPTIONS[s] ?? 'Error', content: { 'application/json': { schema: ErrorResponse } } },
     ]),
