@@ -306,6 +306,30 @@ describe('questions and escape', () => {
   });
 });
 
+describe('incremental reads', () => {
+  it("/read is incremental by a cursor each client holds: two readers never take each other's entries", async () => {
+    type Read = { entries: { id: number; text: string }[]; cursor: number };
+    const read = (id: string, cursor: number) => main.get<Read>(`/v1/sessions/${id}/read?cursor=${cursor}`);
+    const id = await main.create('first');
+    await main.waitFor(id, 'idle');
+    const a1 = await read(id, 0);
+    expect(a1.entries.map((e) => e.text)).toEqual(['first', 'You said: first']);
+    await main.call('POST', `/v1/sessions/${id}/send`, { text: 'second' });
+    for (let i = 0; i < 400; i++) {
+      const s = await main.aegis.sessions.get(id);
+      if (s.turns === 2 && s.status === 'idle') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // Reader B starts late and still gets everything; reader A gets only what is new to it.
+    const b = await read(id, 0);
+    const a2 = await read(id, a1.cursor);
+    expect(b.entries.map((e) => e.text)).toEqual(['first', 'You said: first', 'second', 'You said: second']);
+    expect(a2.entries.map((e) => e.text)).toEqual(['second', 'You said: second']);
+    expect(a2.cursor).toBe(b.cursor);
+    expect((await read(id, b.cursor)).entries).toEqual([]);
+  });
+});
+
 describe('overlapping permission requests and stalls', () => {
   it('a second request while one waits is queued, not lost, and answered in order', async () => {
     const id = await main.create(script({ parallel: [writeTool('p1.txt').tool, writeTool('p2.txt').tool] }));
