@@ -75,7 +75,7 @@ function ensurePythonVenv() {
 
 function workspacePackages() {
   const dirs = [];
-  for (const group of ['packages', 'apps', 'tests']) {
+  for (const group of ['packages', 'apps', 'examples', 'tests']) {
     const base = join(root, group);
     if (!existsSync(base)) continue;
     for (const name of readdirSync(base).sort()) {

@@ -15,6 +15,8 @@ const ALLOWED: Record<string, string[]> = {
   '@aegis/cli': ['@aegis/client', '@aegis/server', '@aegis/mcp'],
   '@aegis/dashboard': ['@aegis/client'],
   '@aegis/testkit': [],
+  // examples/: show the public entry points only (never an internal path).
+  '@aegis/example-embed-core': ['@aegis/core', '@aegis/acp-runtime'],
 };
 /** Test-only imports that may cross the line (tests live beside the code). */
 const TEST_ALLOWED: Record<string, string[]> = {
@@ -23,6 +25,7 @@ const TEST_ALLOWED: Record<string, string[]> = {
   '@aegis/cli': ['@aegis/testkit'],
   '@aegis/mcp': ['@aegis/testkit', '@aegis/server'],
   '@aegis/dashboard': ['@aegis/server', '@aegis/testkit'],
+  '@aegis/example-embed-core': ['@aegis/testkit'],
 };
 
 interface Pkg {
@@ -33,7 +36,8 @@ interface Pkg {
 
 function packages(): Pkg[] {
   const out: Pkg[] = [];
-  for (const group of ['packages', 'apps']) {
+  for (const group of ['packages', 'apps', 'examples']) {
+    if (!existsSync(join(root, group))) continue;
     for (const name of readdirSync(join(root, group))) {
       const file = join(root, group, name, 'package.json');
       if (!existsSync(file)) continue;
