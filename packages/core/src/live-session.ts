@@ -71,6 +71,8 @@ interface ToolState {
   locations: { path: string; line?: number | null | undefined }[];
 }
 
+const HOLD = { hold: true } as const;
+
 /** Events that write the session row (others only append to the log). */
 const QUIET: ReadonlySet<EventType> = new Set(['message.delta', 'thought.delta', 'tool.updated']);
 
@@ -131,7 +133,12 @@ export class LiveSession {
       push({ type: 'session.state_changed', data: { from, to, reason: reasonFor(body) } });
     }
     const sessions = QUIET.has(body.type) && to === from ? [] : [this.snapshot()];
-    const written = this.#deps.store.write({ sessions, events, transcript });
+    // Everything but the first event is held in order while the store fails (disk full, lock), so
+    // the log gets no gap; `session.created` fails at once so that creating a session answers.
+    const written = this.#deps.store.write(
+      { sessions, events, transcript },
+      body.type === 'session.created' ? undefined : HOLD,
+    );
     this.#announced = this.#announced
       .then(() => written)
       .then(
@@ -274,7 +281,7 @@ export class LiveSession {
       this.session.problem = { code: e.code, message: e.message };
       const exit = exitFromDetails(e.details);
       this.#emitSafe({ type: 'session.ended', data: { status: 'crashed', reason: e.message, exit } });
-      await this.#announced;
+      await this.#recorded(this.#announced);
       throw e;
     }
     if (isTerminal(this.session.status)) {
@@ -285,19 +292,21 @@ export class LiveSession {
       );
     }
     const info = this.#handle.info;
-    await this.emit({
-      type: 'agent.ready',
-      data: {
-        agentName: info.agentName,
-        agentVersion: info.agentVersion,
-        protocolVersion: info.protocolVersion,
-        pid: info.pid,
-        modes: info.modes,
-        currentMode: info.currentMode,
-        models: info.models,
-        currentModel: info.currentModel,
-      },
-    });
+    await this.#recorded(
+      this.emit({
+        type: 'agent.ready',
+        data: {
+          agentName: info.agentName,
+          agentVersion: info.agentVersion,
+          protocolVersion: info.protocolVersion,
+          pid: info.pid,
+          modes: info.modes,
+          currentMode: info.currentMode,
+          models: info.models,
+          currentModel: info.currentModel,
+        },
+      }),
+    );
     if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
       this.#emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
     }
@@ -348,16 +357,72 @@ export class LiveSession {
     this.#cancelQuestions(reason);
     for (const q of this.#queue.splice(0)) q.delivery.queued = false;
     this.session.queuedPrompts = 0;
-    await this.emit({ type: 'session.ended', data: { status, reason, exit: null } });
+    await this.#recorded(this.emit({ type: 'session.ended', data: { status, reason, exit: null } }));
     await this.#handle?.close().catch((err) => this.#deps.onError(err, 'closing agent'));
-    await this.#announced;
+    await this.#recorded(this.#announced);
+  }
+
+  /**
+   * Waits for a write (or the announcements chained on it). While the store fails and holds
+   * writes, only until then: the event is kept in order and stored once the store recovers, and
+   * the caller (an API request, shutdown) must not hang on a full disk.
+   */
+  async #recorded(written: Promise<void>): Promise<void> {
+    let done = false;
+    const settled = written.then(
+      () => {
+        done = true;
+      },
+      (err: unknown) => {
+        done = true;
+        throw err;
+      },
+    );
+    for (;;) {
+      let tick: NodeJS.Timeout | undefined;
+      await Promise.race([settled, new Promise((r) => (tick = setTimeout(r, 250)))]);
+      clearTimeout(tick);
+      if (done) return settled;
+      if (this.#deps.store.pressure?.()?.failing) {
+        settled.catch(() => {});
+        return;
+      }
+    }
+  }
+
+  /**
+   * The store has failed for too long: stops the running turn (fails it with `problem`, cancels it
+   * at the agent) and drops queued prompts. Returns whether a turn was stopped.
+   */
+  stopForStore(problem: { code: string; message: string; hint?: string }): boolean {
+    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
+    this.session.queuedPrompts = 0;
+    const turn = this.#turn;
+    if (!turn || isTerminal(this.session.status)) return false;
+    this.#turn = null;
+    this.#emitSafe({
+      type: 'turn.failed',
+      data: { turnId: turn.id, problem, rateLimited: false, durationMs: Date.now() - turn.startedAt },
+    });
+    this.#cancelPermissions('store unavailable');
+    this.#cancelQuestions('store unavailable');
+    void this.#handle
+      ?.cancel()
+      .catch((err) => this.#deps.onError(err, 'cancelling a turn (store unavailable)'));
+    return true;
+  }
+
+  /** Whether a turn is running. */
+  get busy(): boolean {
+    return this.#turn !== null;
   }
 
   async setMode(mode: PermissionMode): Promise<void> {
     if (!this.#handle)
       throw new AegisError('CONFLICT', 'The agent is still starting; retry when the session is idle.');
     await this.#handle.setMode(mode);
-    if (this.session.permissionMode !== mode) await this.emit({ type: 'mode.changed', data: { mode } });
+    if (this.session.permissionMode !== mode)
+      await this.#recorded(this.emit({ type: 'mode.changed', data: { mode } }));
   }
 
   // ---- turns ---------------------------------------------------------------------------------

@@ -42,12 +42,45 @@ export interface StoreWriteResult {
   transcript: TranscriptEntry[];
 }
 
+export interface StoreWriteOptions {
+  /**
+   * For a live session's events: when the store fails (disk full, I/O error, a lock held
+   * elsewhere), keep the batch in memory and retry it, in order, until it commits, instead of
+   * failing it, so the session's log never gets a gap. Later writes queue behind it. The caller
+   * bounds how much it holds by watching {@link AegisStore.pressure}. Default `false`: fail.
+   */
+  hold?: boolean | undefined;
+}
+
+/** Writes waiting because the store keeps failing. */
+export interface StorePressure {
+  /** ISO time of the first failed attempt. */
+  since: string;
+  /** How long writes have been failing or catching up, in ms. */
+  forMs: number;
+  /** What the last attempt failed with (the driver's message). */
+  reason: string;
+  /** The driver's error code, e.g. `SQLITE_FULL`, `SQLITE_IOERR_WRITE`, `SQLITE_BUSY`. */
+  code: string | null;
+  /** The failure is a lock held elsewhere (it passes by itself), not a full disk or an I/O error. */
+  transient: boolean;
+  /** `false` once writes commit again and the backlog is being written out. */
+  failing: boolean;
+  /** Writes waiting, and their approximate size in bytes. */
+  heldWrites: number;
+  heldBytes: number;
+  /** Where the data lives (e.g. the database file's directory): what to free space in. */
+  location: string | null;
+}
+
 /**
  * Durable storage. `write` resolves only once the batch is durable; implementations may group
  * concurrent writes into one transaction. Reads see every resolved write.
  */
 export interface AegisStore {
-  write(batch: StoreWrite): Promise<StoreWriteResult>;
+  write(batch: StoreWrite, options?: StoreWriteOptions): Promise<StoreWriteResult>;
+  /** Writes held while the store fails (see {@link StoreWriteOptions.hold}); `null` when writes go through. */
+  pressure?(): StorePressure | null;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(query: SessionQuery): Promise<{ sessions: Session[]; total: number }>;
   listEvents(query: EventQuery): Promise<AegisEvent[]>;

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { and, asc, count, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
@@ -31,9 +32,25 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number | undefined;
   /** Where the drizzle-kit migrations live. Defaults to the `drizzle/` folder shipped with the package. */
   migrationsFolder?: string | undefined;
+  /**
+   * How long `close()` waits for held writes (see `StoreWriteOptions.hold`) while the store still
+   * fails, before giving them up. Default 3000.
+   */
+  closeWaitMs?: number | undefined;
 }
 
 const p = sql.placeholder;
+
+const isFileStore = (path: string): boolean =>
+  path !== ':memory:' && path !== '' && !path.startsWith('file:');
+
+/** Rough bytes a write holds in memory while it waits (only computed while the store fails). */
+function approximateSize(batch: StoreWrite): number {
+  let bytes = 0;
+  for (const e of batch.events ?? []) bytes += 120 + JSON.stringify(e.data).length;
+  for (const t of batch.transcript ?? []) bytes += 120 + JSON.stringify(t).length;
+  return bytes + (batch.sessions?.length ?? 0) * 2048;
+}
 /** How long one write attempt may block the thread waiting for a lock held elsewhere. */
 const WRITE_ATTEMPT_BUSY_MS = 50;
 
@@ -196,7 +213,9 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         'Nothing from this batch was written; check free disk space and whether another process holds the database lock, then retry.',
       ),
     { isRetryable: isLockError, forMs: options.lockWaitMs ?? options.busyTimeoutMs ?? 30_000 },
+    approximateSize,
   );
+  const location = isFileStore(options.path) ? dirname(resolve(options.path)) : null;
 
   function read<T>(fn: () => T): Promise<T> {
     if (closed) return Promise.reject(closedError(options.path));
@@ -213,9 +232,26 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     apiKeys: createSqliteApiKeyStore(db),
     audit: createSqliteAuditStore(db),
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
-    write(batch) {
+    write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
-      return batcher.push(batch);
+      return batcher.push(batch, writeOptions);
+    },
+
+    pressure() {
+      const held = batcher.held();
+      if (!held) return null;
+      const err = held.error;
+      return {
+        since: new Date(held.since).toISOString(),
+        forMs: Date.now() - held.since,
+        reason: err instanceof Error ? err.message : String(err),
+        code: (err as { code?: unknown } | null)?.code?.toString() ?? null,
+        transient: held.transient,
+        failing: held.failing,
+        heldWrites: held.items,
+        heldBytes: held.bytes,
+        location,
+      };
     },
 
     getSession(id) {
@@ -324,7 +360,33 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     async close() {
       if (closed) return;
       closed = true;
-      await batcher.drain();
+      // Held writes get a last chance while the store still fails; then they are given up, loudly
+      // (their callers' promises reject), rather than keeping the process from exiting.
+      const deadline = Date.now() + (options.closeWaitMs ?? 3000);
+      const drained = batcher.drain().then(() => true);
+      for (;;) {
+        let tick: NodeJS.Timeout | undefined;
+        const done = await Promise.race([
+          drained,
+          new Promise<false>((r) => {
+            tick = setTimeout(() => r(false), 100);
+          }),
+        ]);
+        clearTimeout(tick);
+        if (done) break;
+        const held = batcher.held();
+        if (held?.failing && Date.now() >= deadline) {
+          batcher.abandon(
+            unavailable(
+              options.path,
+              'write to',
+              held.error,
+              'The store was closed while it kept failing; these writes were given up.',
+            ),
+          );
+          break;
+        }
+      }
       client.close();
     },
   };

@@ -67,4 +67,69 @@ describe('createWriteBatcher', () => {
     await batcher.drain();
     expect(committed).toEqual([7]);
   });
+
+  it('holds items pushed with hold while the commit keeps failing, and writes them out in order once it works', async () => {
+    let full = true;
+    const committed: number[] = [];
+    const batcher = createWriteBatcher<number, number>(
+      (items) => {
+        if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        committed.push(...items);
+        return items.map((value) => ({ ok: true, value }));
+      },
+      (e) => new Error(`mapped: ${(e as Error).message}`),
+      { isRetryable: () => false, forMs: 10_000 },
+      () => 10,
+    );
+    const held = [1, 2, 3].map((i) => batcher.push(i, { hold: true }));
+    const plain = batcher.push(4);
+    await expect(plain).rejects.toThrow('mapped: database or disk is full');
+    // Held meanwhile: nothing lost, nothing written, and a plain write fails at once.
+    await new Promise((r) => setTimeout(r, 50));
+    const pressure = batcher.held();
+    expect(pressure).toMatchObject({ failing: true, transient: false, items: 3, bytes: 30 });
+    await expect(batcher.push(5)).rejects.toThrow('mapped');
+    const later = batcher.push(6, { hold: true });
+    expect(batcher.held()?.items).toBe(4);
+    full = false;
+    expect(await Promise.all([...held, later])).toEqual([1, 2, 3, 6]);
+    expect(committed).toEqual([1, 2, 3, 6]);
+    expect(batcher.held()).toBeNull();
+  });
+
+  it('lets items that are not held wait out a transient failure for forMs, then rejects them', async () => {
+    let locked = true;
+    const batcher = createWriteBatcher<number, number>(
+      (items) => {
+        if (locked) throw new Error('SQLITE_BUSY');
+        return items.map((value) => ({ ok: true, value }));
+      },
+      (e) => e,
+      { isRetryable: () => true, forMs: 150 },
+    );
+    const started = Date.now();
+    const plain = batcher.push(1);
+    const kept = batcher.push(2, { hold: true });
+    await expect(plain).rejects.toThrow('SQLITE_BUSY');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(batcher.held()).toMatchObject({ transient: true, items: 1 });
+    locked = false;
+    expect(await kept).toBe(2);
+  });
+
+  it('abandon rejects everything held and lets drain finish', async () => {
+    const batcher = createWriteBatcher<number, number>(
+      () => {
+        throw new Error('disk I/O error');
+      },
+      (e) => e,
+    );
+    const held = batcher.push(1, { hold: true });
+    await new Promise((r) => setTimeout(r, 30));
+    const drained = batcher.drain();
+    expect(batcher.abandon(new Error('given up'))).toBe(1);
+    await expect(held).rejects.toThrow('given up');
+    await drained;
+    expect(batcher.held()).toBeNull();
+  });
 });

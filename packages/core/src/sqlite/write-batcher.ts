@@ -1,81 +1,161 @@
 /** What {@link WriteBatcher}'s commit function reports for one caller's item. */
 export type ItemOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
+export interface PushOptions {
+  /**
+   * Keep the item when the store fails (disk full, I/O error, a lock past `forMs`) and retry it,
+   * in order, until it commits, instead of rejecting it. Items pushed later queue behind it.
+   */
+  hold?: boolean | undefined;
+}
+
+/** Writes held because the store keeps failing (see {@link PushOptions.hold}). */
+export interface HeldWrites {
+  /** `Date.now()` of the first failed attempt. */
+  since: number;
+  /** The last failure, as thrown by the commit function. */
+  error: unknown;
+  /** Whether the retry policy calls that failure transient (a lock held elsewhere). */
+  transient: boolean;
+  /** `false` once an attempt committed again and the backlog is being written out. */
+  failing: boolean;
+  /** Items waiting (held and not held). */
+  items: number;
+  /** Their size, as reported by `sizeOf`. */
+  bytes: number;
+}
+
 export interface WriteBatcher<I, O> {
   /** Queues `item`; resolves once the group it joined has committed. */
-  push(item: I): Promise<O>;
+  push(item: I, options?: PushOptions): Promise<O>;
   /** Resolves when everything queued so far has been committed or rejected. */
   drain(): Promise<void>;
+  /** What is waiting while the store fails; `null` while writes go through. */
+  held(): HeldWrites | null;
+  /** Rejects everything still queued with `error` (used when closing on a store that keeps failing). */
+  abandon(error: unknown): number;
 }
 
 interface Pending<I, O> {
   item: I;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
+  hold: boolean;
+  at: number;
+  bytes: number;
 }
 
 /** Which failures of a whole group are transient (a lock held elsewhere), and for how long to retry them. */
 export interface RetryPolicy {
   isRetryable(thrown: unknown): boolean;
-  /** Total time a failing group is retried before every caller in it is rejected. */
+  /** Total time a failing group of items that are not held is retried before those callers are rejected. */
   forMs: number;
 }
+
+/** While the store fails, at most this many items go into one retry attempt (the rest follow once it commits). */
+const RECOVERY_GROUP = 500;
+const MAX_RETRY_DELAY_MS = 1000;
 
 /**
  * Groups the items pushed during one turn of the event loop and hands them to `commit` together
  * (one transaction for all of them). `commit` runs synchronously and reports an outcome per item, in
- * order; if it throws, the whole group failed and every caller gets `toError(thrown)` — unless `retry`
- * calls the failure transient, in which case the group is retried (with later items behind it) until
- * it commits or `retry.forMs` has passed.
+ * order; if it throws, the whole group failed. Then items pushed with `hold` stay queued, in order
+ * (later items behind them), and are retried with backoff until they commit; the others are
+ * rejected with `toError(thrown)` — at once, or after `retry.forMs` when `retry` calls the failure
+ * transient (a lock held elsewhere).
  */
 export function createWriteBatcher<I, O>(
   commit: (items: I[]) => ItemOutcome<O>[],
   toError: (thrown: unknown) => unknown,
   retry?: RetryPolicy,
+  sizeOf: (item: I) => number = () => 0,
 ): WriteBatcher<I, O> {
   let queue: Pending<I, O>[] = [];
   let scheduled: Promise<void> | undefined;
-  let failingSince: number | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let wakeRetry: (() => void) | undefined;
+  /** Set from the first failed attempt until the queue has been written out again. */
+  let failure: { since: number; error: unknown; transient: boolean; failing: boolean } | undefined;
+  let heldBytes = 0;
   let attempt = 0;
 
-  const flush = (): void => {
-    const group = queue;
-    queue = [];
-    scheduled = undefined;
-    let outcomes: ItemOutcome<O>[];
-    try {
-      outcomes = commit(group.map((p) => p.item));
-    } catch (thrown) {
-      const now = Date.now();
-      failingSince ??= now;
-      if (retry?.isRetryable(thrown) && now - failingSince < retry.forMs) {
-        // Keep the group at the head, so later writes still commit after it, in order; wait
-        // asynchronously so the event loop (HTTP, agents) keeps running meanwhile.
-        queue = group.concat(queue);
-        attempt += 1;
-        const delay = Math.min(1000, 20 * 2 ** Math.min(attempt, 6));
-        scheduled = new Promise<void>((done) => {
-          setTimeout(() => {
-            flush();
-            done();
-          }, delay);
-        });
-        return;
-      }
-      failingSince = undefined;
-      attempt = 0;
-      const error = toError(thrown);
-      for (const p of group) p.reject(error);
-      return;
-    }
-    failingSince = undefined;
-    attempt = 0;
+  const settle = (group: Pending<I, O>[], outcomes: ItemOutcome<O>[]) => {
     group.forEach((p, i) => {
       const outcome = outcomes[i];
       if (!outcome) p.reject(new Error('write batcher: commit returned no outcome for an item'));
       else if (outcome.ok) p.resolve(outcome.value);
       else p.reject(outcome.error);
     });
+  };
+
+  const flush = (): void => {
+    scheduled = undefined;
+    retryTimer = undefined;
+    wakeRetry = undefined;
+    const group = failure ? queue.slice(0, RECOVERY_GROUP) : queue;
+    queue = failure ? queue.slice(group.length) : [];
+    let outcomes: ItemOutcome<O>[];
+    try {
+      outcomes = commit(group.map((p) => p.item));
+    } catch (thrown) {
+      const now = Date.now();
+      const transient = retry?.isRetryable(thrown) ?? false;
+      if (!failure) {
+        failure = { since: now, error: thrown, transient, failing: true };
+        heldBytes = 0;
+        for (const p of group) heldBytes += p.bytes = sizeOf(p.item);
+        for (const p of queue) heldBytes += p.bytes = sizeOf(p.item);
+      } else {
+        Object.assign(failure, { error: thrown, transient, failing: true });
+      }
+      const since = failure.since;
+      const keep: Pending<I, O>[] = [];
+      const rejected: Pending<I, O>[] = [];
+      for (const p of group) {
+        const waited = now - Math.max(p.at, since);
+        if (p.hold || (transient && retry && waited < retry.forMs)) keep.push(p);
+        else rejected.push(p);
+      }
+      for (const p of rejected) heldBytes -= p.bytes;
+      queue = keep.concat(queue);
+      if (rejected.length > 0) {
+        const error = toError(thrown);
+        for (const p of rejected) p.reject(error);
+      }
+      if (queue.length === 0) {
+        recovered();
+        return;
+      }
+      // Wait asynchronously so the event loop (HTTP, agents) keeps running meanwhile.
+      attempt += 1;
+      const delay = Math.min(MAX_RETRY_DELAY_MS, 20 * 2 ** Math.min(attempt, 6));
+      scheduled = new Promise<void>((done) => {
+        wakeRetry = done;
+        retryTimer = setTimeout(() => {
+          flush();
+          done();
+        }, delay);
+      });
+      return;
+    }
+    if (failure) {
+      for (const p of group) heldBytes -= p.bytes;
+      failure.failing = false;
+      if (queue.length > 0) {
+        // Still catching up: the next slice right away, keeping the failure record until the queue is empty.
+        settle(group, outcomes);
+        void schedule();
+        return;
+      }
+      recovered();
+    }
+    settle(group, outcomes);
+  };
+
+  const recovered = () => {
+    failure = undefined;
+    heldBytes = 0;
+    attempt = 0;
   };
 
   const schedule = (): Promise<void> =>
@@ -89,14 +169,46 @@ export function createWriteBatcher<I, O>(
     }));
 
   return {
-    push(item) {
+    push(item, options) {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        const hold = options?.hold === true;
+        // While the store fails for a reason waiting cannot fix soon (disk full, I/O error), a
+        // write that must not be held fails at once instead of waiting behind the held ones.
+        if (failure?.failing && !hold && !failure.transient) {
+          reject(toError(failure.error));
+          return;
+        }
+        const p: Pending<I, O> = { item, resolve, reject, hold, at: Date.now(), bytes: 0 };
+        if (failure) heldBytes += p.bytes = sizeOf(item);
+        queue.push(p);
         void schedule();
       });
     },
     async drain() {
       while (scheduled) await scheduled;
+    },
+    held() {
+      if (!failure) return null;
+      return {
+        since: failure.since,
+        error: failure.error,
+        transient: failure.transient,
+        failing: failure.failing,
+        items: queue.length,
+        bytes: heldBytes,
+      };
+    },
+    abandon(error) {
+      clearTimeout(retryTimer);
+      const dropped = queue;
+      queue = [];
+      wakeRetry?.();
+      scheduled = undefined;
+      retryTimer = undefined;
+      wakeRetry = undefined;
+      recovered();
+      for (const p of dropped) p.reject(error);
+      return dropped.length;
     },
   };
 }
