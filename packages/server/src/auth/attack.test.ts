@@ -80,6 +80,27 @@ describe('authentication', () => {
       startServer({ ignoreEnv: true, config: { host: '0.0.0.0', port: 0, stateDir: root } }),
     ).rejects.toThrow(/ag keys create/);
   });
+
+  it('AEGIS_AUTH_TOKEN is a bootstrap admin credential: a non-loopback address starts with it', async () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-bootstrap-')));
+    const token = 'bootstrap-admin-token-0123456789abcdef';
+    // 127.0.0.2 is not one of the zero-config loopback names, so the server needs a credential.
+    const server = await startServer({
+      ignoreEnv: true,
+      config: { host: '127.0.0.2', port: 0, stateDir: root, authToken: token },
+    });
+    try {
+      const get = (headers: Record<string, string> = {}) =>
+        fetch(`${server.url}/v1/auth/keys`, { headers }).then((r) => r.status);
+      expect(await get()).toBe(401);
+      expect(await get({ authorization: 'Bearer not-the-token-0123456789' })).toBe(401);
+      expect(await get({ authorization: `Bearer ${token}` })).toBe(200);
+      const health = await fetch(`${server.url}/v1/health`).then((r) => r.json());
+      expect(health).toEqual({ status: 'ok' });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('roles', () => {
@@ -350,6 +371,24 @@ describe('audit', () => {
     const byActor = (await s.call('GET', `/v1/audit?actor=${keyIds[2]}`, { token: admin })).body.records;
     expect(byActor.length).toBeGreaterThan(0);
     expect(byActor.every((r: { actorId: string }) => r.actorId === keyIds[2])).toBe(true);
+  });
+
+  it('filters by time range', async () => {
+    const all = (await s.call('GET', '/v1/audit?limit=10000', { token: admin })).body.records as {
+      id: number;
+      at: string;
+    }[];
+    const mid = all[Math.floor(all.length / 2)]!;
+    const q = (query: string) =>
+      s.call('GET', `/v1/audit?limit=10000&${query}`, { token: admin }).then((r) => r.body.records);
+    const from = await q(`from=${encodeURIComponent(mid.at)}`);
+    const to = await q(`to=${encodeURIComponent(mid.at)}`);
+    expect(from.length).toBeGreaterThan(0);
+    expect(from.every((r: { at: string }) => r.at >= mid.at)).toBe(true);
+    expect(to.every((r: { at: string }) => r.at <= mid.at)).toBe(true);
+    expect(from.length + to.length).toBeGreaterThanOrEqual(all.length);
+    expect(await q('from=2999-01-01T00:00:00Z')).toEqual([]);
+    expect((await s.call('GET', '/v1/audit?from=yesterday', { token: admin })).status).toBe(400);
   });
 
   it('exports CSV and NDJSON', async () => {
