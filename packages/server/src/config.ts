@@ -66,6 +66,22 @@ export const ServerConfig = z.object({
   promptTimeoutMs: z.coerce.number().int().min(0).default(0),
   /** An idle session with no activity for this long is ended. 0 = off (never reaped). */
   idleTimeoutMs: z.coerce.number().int().min(0).default(0),
+  /**
+   * While the store cannot be written (disk full), live sessions' events are held in memory and
+   * stored once it recovers; after this long running turns are stopped (see docs/reliability.md).
+   */
+  storeHoldMs: z.coerce.number().int().positive().default(60_000),
+  /** …or once this many bytes of events are held. */
+  storeHoldBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /**
+   * On start, reopen sessions a killed server left live through the agent's `session/load` /
+   * `session/resume` (when it supports them) instead of marking them `crashed`.
+   */
+  resumeOnRestart: z.boolean().default(true),
   /** Server-wide permission rules; the first match decides (`PUT /v1/policies` replaces them at runtime). */
   policies: z.array(PolicyRule).default([]),
   dashboardEnabled: z.boolean().default(true),
@@ -108,6 +124,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   }
   if (env.AEGIS_ACP_PROMPT_TIMEOUT_MS) out.promptTimeoutMs = Number(env.AEGIS_ACP_PROMPT_TIMEOUT_MS);
   if (env.AEGIS_IDLE_TIMEOUT_MS) out.idleTimeoutMs = Number(env.AEGIS_IDLE_TIMEOUT_MS);
+  if (env.AEGIS_STORE_HOLD_MS) out.storeHoldMs = Number(env.AEGIS_STORE_HOLD_MS);
+  const resume = bool(env.AEGIS_RESUME_ON_RESTART);
+  if (resume !== undefined) out.resumeOnRestart = resume;
   if (env.AEGIS_WEBHOOKS) {
     const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
     if (secret.length < WEBHOOK_SECRET_MIN) {

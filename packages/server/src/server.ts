@@ -77,6 +77,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     stallThresholdMs: config.stallThresholdMs,
     promptTimeoutMs: config.promptTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    storeHoldMs: config.storeHoldMs,
+    storeHoldBytes: config.storeHoldBytes,
     defaultPermissionMode: config.permissionMode,
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
     onError: (err, context) =>

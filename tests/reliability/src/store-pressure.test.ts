@@ -201,4 +201,125 @@ describe('store pressure', () => {
       spawnSync('umount', ['-l', mnt]);
     }
   });
+
+  it('a disk that fills while a session streams: events are held in order, the turn is stopped honestly, and the log is gap-free once space is freed', async (ctx) => {
+    const mnt = root.sub('tiny-stream');
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt], { encoding: 'utf8' });
+    if (mounted.status !== 0) {
+      console.log(
+        `[skip] disk filling mid-stream: mount -t tmpfs refused here: ${(mounted.stderr || mounted.error?.message || '').trim()}`,
+      );
+      ctx.skip();
+      return;
+    }
+    try {
+      const stateDir = join(mnt, 'state');
+      mkdirSync(stateDir);
+      const work = root.sub('work-stream');
+      const HOLD_MS = 3_000;
+      const server = await startServerProcess({
+        stateDir,
+        allowedWorkDirs: [work],
+        mode: 'launcher',
+        config: { storeHoldMs: HOLD_MS },
+      });
+      servers.push(server);
+      const { session } = await server.client.createSession({ workDir: work, prompt: slowChunks(2_000, 15) });
+      const id = session.id;
+      const live = new RawSse(`${server.url}/v1/sessions/${id}/events`);
+      await live.until((f) => f.filter((x) => x.event.type === 'message.delta').length >= 20);
+
+      // Fill the disk while the turn streams.
+      const ballast = join(mnt, 'ballast');
+      spawnSync('dd', ['if=/dev/zero', `of=${ballast}`, 'bs=64k'], { encoding: 'utf8' });
+      const filledAt = Date.now();
+      const framesAtFill = live.frames.length;
+
+      // Past storeHoldMs the session says what happened, at once (from memory), and stops the turn.
+      const healthMs: number[] = [];
+      let stopped: Awaited<ReturnType<typeof server.client.getSession>> | undefined;
+      while (Date.now() - filledAt < HOLD_MS + 20_000) {
+        const h = await probe(`${server.url}/v1/health`);
+        expect(h.status).toBe(200);
+        healthMs.push(h.ms);
+        const s = await server.client.getSession(id);
+        if (s.status === 'error') {
+          stopped = s;
+          break;
+        }
+        await sleep(200);
+      }
+      expect(stopped?.problem?.code).toBe('STORE_UNAVAILABLE');
+      expect(stopped?.problem?.message).toContain(`Storage full: free disk space in ${stateDir}`);
+      const stoppedAfterMs = Date.now() - filledAt;
+      const framesWhileFull = live.frames.length;
+      // New work is refused with a clear error while the disk is full; reads still answer.
+      const send = await probe(`${server.url}/v1/sessions/${id}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'more' }),
+      });
+      expect(send.status).toBe(503);
+      expect(JSON.stringify(send.body)).toContain('Storage full');
+      const create = await probe(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workDir: work, reuse: false }),
+      });
+      expect(create.status).toBe(503);
+      // Nothing that is not stored was announced: the stream is still gap-free and behind the session.
+      expect(
+        gapProblem(
+          live.frames.map((f) => f.id),
+          1,
+        ),
+      ).toBeNull();
+      expect(live.frames.at(-1)!.id).toBeLessThan(stopped!.lastSeq);
+
+      // Free the space: the held events are written in order and streamed; the session is honest.
+      execFileSync('rm', ['-f', ballast]);
+      const freedAt = Date.now();
+      await live.until((f) => f.some((x) => x.event.type === 'turn.failed'), 30_000);
+      const flushedMs = Date.now() - freedAt;
+      const after = await waitForStatus(server.client, id, ['error'], 10_000);
+      await live.until((f) => f.at(-1)?.id === after.lastSeq, 10_000);
+      await live.stop();
+      const seen = live.frames;
+      expect(
+        gapProblem(
+          seen.map((f) => f.id),
+          1,
+        ),
+      ).toBeNull();
+      const replay = new RawSse(`${server.url}/v1/sessions/${id}/events`, { lastEventId: '0' });
+      await replay.until((f) => f.at(-1)?.id === after.lastSeq, 10_000);
+      await replay.stop();
+      expect(
+        gapProblem(
+          replay.frames.map((f) => f.id),
+          1,
+        ),
+      ).toBeNull();
+      // Every event a client saw is in the stored log, identical and in the same place.
+      expect(replay.frames.slice(0, seen.length).map((f) => f.event)).toEqual(seen.map((f) => f.event));
+      const failed = replay.frames.find((f) => f.event.type === 'turn.failed')?.event;
+      expect(JSON.stringify(failed?.data)).toContain('Storage full');
+      const stored = await server.client.getSession(id);
+      expect(stored.status).toBe('error');
+
+      // The session takes the next prompt; the server took new sessions again.
+      await server.client.sendMessage(id, { text: 'space again' });
+      const done = await waitForStatus(server.client, id, ['idle'], 20_000);
+      expect(done.turns).toBe(2);
+      console.log(
+        `[figures] disk filled mid-stream (8 MiB tmpfs, storeHoldMs ${HOLD_MS}): turn stopped ${stoppedAfterMs} ms after the fill; ` +
+          `${framesWhileFull - framesAtFill} frames streamed after the fill while full, ${after.lastSeq - framesWhileFull} held and streamed after freeing space (in ${flushedMs} ms); ` +
+          `log ${after.lastSeq} events gap-free; /v1/health max ${Math.max(...healthMs)} ms while full`,
+      );
+      await server.stop();
+      expect(integrity(join(stateDir, 'aegis.db'))).toBe('ok');
+    } finally {
+      spawnSync('umount', ['-l', mnt]);
+    }
+  });
 });

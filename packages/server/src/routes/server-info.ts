@@ -301,6 +301,8 @@ export function configSummary(config: ServerConfig): Record<string, unknown> {
     stallThresholdMs: config.stallThresholdMs,
     promptTimeoutMs: config.promptTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    storeHoldMs: config.storeHoldMs,
+    resumeOnRestart: config.resumeOnRestart,
     policies: config.policies.map((r) => r.name),
     dashboardEnabled: config.dashboardEnabled,
     bodyLimitBytes: config.bodyLimitBytes,
