@@ -64,4 +64,49 @@ describe('AegisClient', () => {
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
     expect(lastIds.slice(0, 3)).toEqual(['0', '2', '4']);
   });
+
+  it('rides out 502/503/504 from a proxy while the server restarts, then resumes', async () => {
+    const seen: string[] = [];
+    const url = await serve((req, res) => {
+      const last = Number(req.headers['last-event-id'] ?? 0);
+      seen.push(`${req.headers['last-event-id']}`);
+      // First connection: two events then a drop; the next three attempts hit a restarting server.
+      const attempt = seen.length;
+      if (attempt >= 2 && attempt <= 4) {
+        res.writeHead([502, 503, 504][attempt - 2]!, { 'content-type': 'text/plain' });
+        res.end('upstream down');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`${frame(last + 1)}${frame(last + 2)}`);
+      res.end();
+    });
+    const seqs: number[] = [];
+    for await (const e of new AegisClient({ baseUrl: url }).streamSessionEvents('s', { retryMs: 5 })) {
+      seqs.push(e.seq);
+      if (seqs.length === 4) break;
+    }
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    expect(seen.slice(0, 5)).toEqual(['0', '2', '2', '2', '2']);
+  });
+
+  it('still fails at once on a 4xx, and on a 503 when reconnect is off', async () => {
+    let status = 401;
+    const url = await serve((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'UNAVAILABLE', message: 'no' } }),
+      );
+    });
+    const first = async (reconnect?: boolean) => {
+      const stream = new AegisClient({ baseUrl: url }).streamSessionEvents('s', {
+        retryMs: 5,
+        ...(reconnect === undefined ? {} : { reconnect }),
+      });
+      return stream.next().catch((e: unknown) => e);
+    };
+    expect(await first()).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    status = 503;
+    expect(await first(false)).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+  });
 });

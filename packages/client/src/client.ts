@@ -82,7 +82,10 @@ export interface StreamOptions {
   /** Resume after this id (the SSE `id` of the last event you saw). */
   after?: number;
   signal?: AbortSignal;
-  /** Reconnect after a dropped connection (default true), resuming with Last-Event-ID. */
+  /**
+   * Reconnect after a dropped connection, a 5xx (a restarting server, or the proxy in front of it) or
+   * a 429, resuming with Last-Event-ID (default true). Other errors (401, 403, 404, …) end the stream.
+   */
   reconnect?: boolean;
   /** Delay before reconnecting, doubled up to 5 s. Default 250 ms. */
   retryMs?: number;
@@ -355,6 +358,14 @@ export class AegisClient {
         delay = Math.min(delay * 2, 5000);
         continue;
       }
+      if (transient(res.status) && options.reconnect !== false && !signal?.aborted) {
+        // A restarting server or the proxy in front of it (5xx), or a rate limit (429): wait and
+        // resume like a drop, as the Python SDK does.
+        await res.body?.cancel().catch(() => {});
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, 5000);
+        continue;
+      }
       if (!res.ok || !res.body) {
         const text = await res.text();
         const err = (safeJson(text) as ErrorBody | undefined)?.error;
@@ -389,6 +400,8 @@ export class AegisClient {
 }
 
 const enc = encodeURIComponent;
+/** Statuses an event stream rides out by reconnecting, as it does a dropped connection. */
+const transient = (status: number) => status >= 500 || status === 429;
 
 function safeJson(text: string): unknown {
   try {
