@@ -1,14 +1,20 @@
+import { homedir } from 'node:os';
+import { configFromEnv, type ServerConfigInput } from '@aegis/server';
 import { z } from 'zod';
 
 const CliEnv = z.object({
   AEGIS_BASE_URL: z.string().url().optional(),
   AEGIS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  AEGIS_HOST: z.string().optional(),
-  AEGIS_AUTH_TOKEN: z.string().optional(),
+  AEGIS_HOST: z.string().min(1).optional(),
+  AEGIS_AUTH_TOKEN: z.string().min(1).optional(),
+  AEGIS_ACP_BIN: z.string().trim().min(1).optional(),
+  CLAUDE_CONFIG_DIR: z.string().min(1).optional(),
+  PATH: z.string().default(''),
 });
+export type CliEnv = z.infer<typeof CliEnv>;
 
 /** The CLI's environment variables, read here only. */
-export function cliEnv(env: NodeJS.ProcessEnv = process.env) {
+export function cliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
   const parsed = CliEnv.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -17,10 +23,24 @@ export function cliEnv(env: NodeJS.ProcessEnv = process.env) {
   return parsed.data;
 }
 
-/** Where the CLI finds the server: --port > AEGIS_BASE_URL > AEGIS_HOST/AEGIS_PORT > 127.0.0.1:9100. */
-export function baseUrlFrom(args: { port?: string | undefined; host?: string | undefined }): string {
-  const env = cliEnv();
-  if (args.port) return `http://${args.host ?? env.AEGIS_HOST ?? '127.0.0.1'}:${args.port}`;
-  if (env.AEGIS_BASE_URL) return env.AEGIS_BASE_URL.replace(/\/+$/, '');
-  return `http://${env.AEGIS_HOST ?? '127.0.0.1'}:${env.AEGIS_PORT ?? 9100}`;
+/** The server settings given by `AEGIS_*` variables (the server's own reader, see @aegis/server). */
+export function serverEnvLayer(env: NodeJS.ProcessEnv = process.env): Partial<ServerConfigInput> {
+  return configFromEnv(env);
 }
+
+/** Variables that give the Claude agent credentials or a gateway, by name (values are never read out). */
+export const CLAUDE_AUTH_VARS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'CLAUDE_CODE_USE_BEDROCK',
+  'CLAUDE_CODE_USE_VERTEX',
+] as const;
+
+/** Which of {@link CLAUDE_AUTH_VARS} are set (non-empty). */
+export function claudeAuthVarsSet(env: NodeJS.ProcessEnv = process.env): string[] {
+  return CLAUDE_AUTH_VARS.filter((name) => (env[name] ?? '').trim() !== '');
+}
+
+export const home = (): string => homedir();

@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
 import { defineCommand } from 'citty';
-import { auditCommand } from './commands/audit.js';
-import { keysCommand } from './commands/keys.js';
-import { mcpCommand } from './commands/mcp.js';
-import { runCommand } from './commands/run.js';
-import { serveCommand } from './commands/serve.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
+// Commands load on first use, so `ag --version` or `ag list` do not pay for the server's imports.
 export const main = defineCommand({
   meta: {
     name: 'ag',
@@ -16,10 +12,19 @@ export const main = defineCommand({
   },
   default: 'serve',
   subCommands: {
-    serve: serveCommand,
-    run: runCommand,
-    mcp: mcpCommand,
-    keys: keysCommand,
-    audit: auditCommand,
+    serve: () => import('./commands/serve.js').then((m) => m.serveCommand),
+    run: () => import('./commands/run.js').then((m) => m.runCommand),
+    init: () => import('./commands/init.js').then((m) => m.initCommand),
+    doctor: () => import('./commands/doctor.js').then((m) => m.doctorCommand),
+    create: () => import('./commands/create.js').then((m) => m.createCommand),
+    list: () => import('./commands/list.js').then((m) => m.listCommand),
+    send: () => import('./commands/send.js').then((m) => m.sendCommand),
+    approve: () => import('./commands/answer.js').then((m) => m.approveCommand),
+    reject: () => import('./commands/answer.js').then((m) => m.rejectCommand),
+    logs: () => import('./commands/logs.js').then((m) => m.logsCommand),
+    kill: () => import('./commands/kill.js').then((m) => m.killCommand),
+    mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
+    keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
+    audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
   },
 });

@@ -1,11 +1,11 @@
-import { AegisClient, type AuditRecord } from '@aegis/client';
+import type { AuditRecord } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
-import { baseUrlFrom, cliEnv } from '../env.js';
-import { reportError } from './run.js';
+import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
+import { reportError } from '../output.js';
 
 const filters = {
-  port: { type: 'string', description: 'Port of the Aegis server' },
+  ...connectionArgs,
   actor: { type: 'string', description: 'Only this actor (key id, local, bootstrap, policy)' },
   action: { type: 'string', description: 'Only this operation, e.g. createSession' },
   session: { type: 'string', description: 'Only records about this session' },
@@ -13,8 +13,7 @@ const filters = {
   to: { type: 'string', description: 'ISO time upper bound' },
 } as const;
 
-const client = (port: string | undefined) =>
-  new AegisClient({ baseUrl: baseUrlFrom({ port }), token: cliEnv().AEGIS_AUTH_TOKEN });
+const client = (args: ConnectArgs) => connect(args).client;
 
 const query = (args: { actor?: string; action?: string; session?: string; from?: string; to?: string }) => ({
   actor: args.actor,
@@ -29,10 +28,10 @@ const line = (r: AuditRecord) =>
 
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Walk the hash chain and report the first broken record' },
-  args: { port: filters.port, json: { type: 'boolean', description: 'Print JSON' } },
+  args: { ...connectionArgs, json: { type: 'boolean', description: 'Print JSON' } },
   async run({ args }) {
     try {
-      const { verification } = await client(args.port).queryAudit({ verify: 'true', limit: 1 });
+      const { verification } = await client(args).queryAudit({ verify: 'true', limit: 1 });
       if (args.json) process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
       else if (verification?.ok) consola.success(`Audit chain intact (${verification.checked} records).`);
       else {
@@ -54,7 +53,7 @@ const exportCmd = defineCommand({
   async run({ args }) {
     try {
       const format = args.format === 'csv' ? 'csv' : 'ndjson';
-      process.stdout.write(await client(args.port).exportAudit(format, { ...query(args), limit: 10_000 }));
+      process.stdout.write(await client(args).exportAudit(format, { ...query(args), limit: 10_000 }));
     } catch (err) {
       process.exitCode = reportError(err);
     }
@@ -70,7 +69,7 @@ const list = defineCommand({
   },
   async run({ args }) {
     try {
-      const page = await client(args.port).queryAudit({ ...query(args), limit: Number(args.limit) });
+      const page = await client(args).queryAudit({ ...query(args), limit: Number(args.limit) });
       if (args.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
       else for (const r of page.records) process.stdout.write(line(r));
     } catch (err) {

@@ -1,16 +1,15 @@
-import { AegisClient, type ApiKey } from '@aegis/client';
+import type { ApiKey } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
-import { baseUrlFrom, cliEnv } from '../env.js';
-import { reportError } from './run.js';
+import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
+import { reportError } from '../output.js';
 
 const common = {
-  port: { type: 'string', description: 'Port of the Aegis server' },
+  ...connectionArgs,
   json: { type: 'boolean', description: 'Print JSON' },
 } as const;
 
-const client = (port: string | undefined) =>
-  new AegisClient({ baseUrl: baseUrlFrom({ port }), token: cliEnv().AEGIS_AUTH_TOKEN });
+const client = (args: ConnectArgs) => connect(args).client;
 
 /** Runs `fn`, printing its result as JSON or with `human`, and exits 1 on an API error. */
 async function act<T>(json: boolean | undefined, fn: () => Promise<T>, human: (v: T) => void) {
@@ -48,7 +47,7 @@ const create = defineCommand({
     act(
       args.json,
       () =>
-        client(args.port).createApiKey({
+        client(args).createApiKey({
           name: args.name,
           role: args.role as ApiKey['role'],
           ...(args.expires ? { expiresInSeconds: parseDuration(args.expires) } : {}),
@@ -63,7 +62,7 @@ const list = defineCommand({
   run: ({ args }) =>
     act(
       args.json,
-      () => client(args.port).listApiKeys(),
+      () => client(args).listApiKeys(),
       ({ keys }) => {
         for (const k of keys) {
           const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
@@ -81,7 +80,7 @@ const revoke = defineCommand({
   run: ({ args }) =>
     act(
       args.json,
-      () => client(args.port).revokeApiKey(args.id),
+      () => client(args).revokeApiKey(args.id),
       (k) => consola.success(`Revoked ${k.id} (${k.name})`),
     ),
 });
@@ -100,7 +99,7 @@ const rotate = defineCommand({
   run: ({ args }) =>
     act(
       args.json,
-      () => client(args.port).rotateApiKey(args.id, { gracePeriodSeconds: parseDuration(args.grace) }),
+      () => client(args).rotateApiKey(args.id, { gracePeriodSeconds: parseDuration(args.grace) }),
       printSecret,
     ),
 });

@@ -1,14 +1,17 @@
 import { defineCommand } from 'citty';
-import { baseUrlFrom, cliEnv } from '../env.js';
+import { connect, connectionArgs } from '../connect.js';
+import { guarded } from '../output.js';
 
 export const mcpCommand = defineCommand({
   meta: {
     name: 'mcp',
     description: 'Serve MCP on stdio against a running Aegis (claude mcp add --scope user aegis -- ag mcp)',
   },
-  args: { port: { type: 'string', description: 'Port of the Aegis server' } },
-  async run({ args }) {
+  args: connectionArgs,
+  run: guarded(async ({ args }) => {
+    const { conn } = connect(args);
     const { runStdioMcpServer } = await import('@aegis/mcp');
-    await runStdioMcpServer({ baseUrl: baseUrlFrom({ port: args.port }), token: cliEnv().AEGIS_AUTH_TOKEN });
-  },
+    await runStdioMcpServer({ baseUrl: conn.baseUrl, ...(conn.token ? { token: conn.token } : {}) });
+    return undefined;
+  }),
 });

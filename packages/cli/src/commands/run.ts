@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
-import { baseUrlFrom, cliEnv } from '../env.js';
+import { type Connection, serverSettings } from '../config.js';
+import { connect, connectionArgs } from '../connect.js';
+import { serverEnvLayer } from '../env.js';
+import { reportError, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
 
@@ -15,6 +18,7 @@ export const runCommand = defineCommand({
   args: {
     prompt: { type: 'positional', description: 'What the agent should do', required: true },
     cwd: { type: 'string', description: 'Folder the agent works in (default: current directory)' },
+    ...connectionArgs,
     port: { type: 'string', description: 'Port of the Aegis server (started here if none answers)' },
     model: { type: 'string', description: 'Model for the agent' },
     name: { type: 'string', description: 'Session name' },
@@ -30,11 +34,16 @@ export const runCommand = defineCommand({
     },
   },
   async run({ args }) {
-    const baseUrl = baseUrlFrom({ port: args.port });
-    const token = cliEnv().AEGIS_AUTH_TOKEN;
-    const client = new AegisClient({ baseUrl, ...(token ? { token } : {}) });
-    // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
-    const local = await ensureServer(client, baseUrl).catch((err: unknown) => process.exit(reportError(err)));
+    let local: Awaited<ReturnType<typeof ensureServer>>;
+    let client: AegisClient;
+    try {
+      const found = connect(args);
+      client = found.client;
+      local = await ensureServer(client, found.conn, serverSettings(found.config));
+    } catch (err) {
+      // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
+      process.exit(reportError(err));
+    }
     const answerer = new Answerer();
     let exitCode = 0;
     try {
@@ -49,20 +58,36 @@ export const runCommand = defineCommand({
   },
 });
 
-async function ensureServer(client: AegisClient, baseUrl: string) {
+/** Uses the server at `baseUrl`, or starts one there (with the config file's server settings). */
+async function ensureServer(
+  client: AegisClient,
+  conn: Connection,
+  settings: ReturnType<typeof serverSettings>,
+) {
   try {
     await client.getHealth();
     return undefined;
   } catch (err) {
-    if (err instanceof AegisApiError) throw err;
+    if (!(err instanceof UnreachableError)) throw err;
   }
-  const url = new URL(baseUrl);
+  const url = new URL(conn.baseUrl);
   const { startServer } = await import('@aegis/server');
   const server = await startServer({
-    config: { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 9100), logLevel: 'warn' },
+    ignoreEnv: true,
+    config: {
+      ...settings,
+      // Server logs would interleave with the agent's output; only AEGIS_LOG_LEVEL turns them up.
+      logLevel: serverEnvLayer().logLevel ?? 'warn',
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 9100),
+    },
   });
   consola.info(`Started a local Aegis server at ${server.url} for this run.`);
-  return { client: new AegisClient({ baseUrl: server.url }), close: () => server.close() };
+  const token = conn.token ?? server.config.authToken;
+  return {
+    client: new AegisClient({ baseUrl: server.url, ...(token ? { token } : {}) }),
+    close: () => server.close(),
+  };
 }
 
 interface RunArgs {
@@ -187,15 +212,5 @@ function ended(e: Extract<AegisEvent, { type: 'session.ended' }>): number {
     return 1;
   }
   consola.warn(`Session ${e.data.status}: ${e.data.reason}`);
-  return 1;
-}
-
-/** Prints an error as one clear line and returns the exit code. */
-export function reportError(err: unknown): number {
-  if (err instanceof AegisApiError) {
-    consola.error(`${err.message} [${err.code}]`);
-    return 1;
-  }
-  consola.error(err instanceof Error ? err.message : String(err));
   return 1;
 }

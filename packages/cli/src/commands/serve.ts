@@ -1,25 +1,30 @@
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
+import { loadConfig, serverSettings } from '../config.js';
+import { reportError } from '../output.js';
 
 export const serveCommand = defineCommand({
   meta: { name: 'serve', description: 'Start the Aegis server (default 127.0.0.1:9100)' },
   args: {
     host: { type: 'string', description: 'Address to bind (AEGIS_HOST)' },
     port: { type: 'string', description: 'Port to listen on (AEGIS_PORT)' },
+    config: { type: 'string', description: 'Config file (default ./.aegis/config.yaml, then ~/.aegis/…)' },
   },
   async run({ args }) {
     const { startServer } = await import('@aegis/server');
-    const server = await startServer({
-      config: {
-        ...(args.host ? { host: args.host } : {}),
-        ...(args.port ? { port: Number(args.port) } : {}),
-      },
-    }).catch((err: unknown) => {
-      // A configuration problem (missing webhook secret, public address without a key, ...) is
-      // the operator's to fix: say what to do, without a stack trace.
-      if (!(err instanceof Error && err.name === 'AegisError')) throw err;
-      consola.error(err.message);
-      process.exit(1);
+    // flags > AEGIS_* environment > config file > defaults (see ../config.ts).
+    const server = await (async () => {
+      const config = loadConfig(args.config);
+      const settings = serverSettings(config, {
+        host: args.host || undefined,
+        port: args.port ? Number(args.port) : undefined,
+      });
+      if (config.path) consola.info(`Using config ${config.path}`);
+      return startServer({ ignoreEnv: true, config: settings });
+    })().catch((err: unknown) => {
+      // A configuration problem (invalid file, missing webhook secret, public address without a
+      // key, port taken, ...) is the operator's to fix: say what to do, without a stack trace.
+      process.exit(reportError(err));
     });
     consola.success(`Aegis is listening on ${server.url}  (API docs: ${server.url}/v1/openapi.json)`);
     // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { consola } from 'consola';
+import { connect, connectionArgs, jsonArg } from '../connect.js';
+import { guarded, printJson } from '../output.js';
+import { showOutcome } from '../session-view.js';
+import { waitForTurn } from '../wait.js';
+
+export const createCommand = defineCommand({
+  meta: {
+    name: 'create',
+    description: 'Start a session in a folder (an idle session already working there is reused)',
+  },
+  args: {
+    cwd: {
+      type: 'string',
+      alias: ['work-dir', 'workDir'],
+      description: 'Folder the agent works in (default: current directory)',
+    },
+    prompt: { type: 'string', alias: ['p'], description: 'First prompt' },
+    mode: {
+      type: 'string',
+      description: 'Permission mode: default, acceptEdits, plan, bypassPermissions, …',
+    },
+    name: { type: 'string', description: 'Session name' },
+    template: { type: 'string', description: 'Start from a template (id or name)' },
+    model: { type: 'string', description: 'Model for the agent' },
+    agent: { type: 'string', description: 'A configured agent (default: the server default)' },
+    wait: { type: 'boolean', description: 'With --prompt: wait until the turn finishes or needs an answer' },
+    ...jsonArg,
+    ...connectionArgs,
+  },
+  run: guarded(async ({ args }) => {
+    const { client } = connect(args);
+    const created = await client.createSession({
+      workDir: resolve(args.cwd ?? process.cwd()),
+      ...(args.prompt ? { prompt: args.prompt } : {}),
+      ...(args.mode ? { permissionMode: args.mode as never } : {}),
+      ...(args.name ? { name: args.name } : {}),
+      ...(args.template ? { templateId: args.template } : {}),
+      ...(args.model ? { model: args.model } : {}),
+      ...(args.agent ? { agent: args.agent } : {}),
+    });
+    const s = created.session;
+    if (!args.wait || !args.prompt) {
+      if (args.json) printJson(created);
+      else {
+        consola.success(
+          `${created.reused ? 'Reusing' : 'Created'} session ${s.id} in ${s.workDir} (${s.status})`,
+        );
+        consola.info(`Follow it with \`ag logs ${s.id} -f\`.`);
+      }
+      return 0;
+    }
+    const outcome = await waitForTurn(client, s.id, args.prompt, {
+      after: 0,
+      snapshotSeq: created.reused ? s.lastSeq : 0,
+    });
+    if (args.json)
+      printJson({ ...created, session: outcome.session, waited: outcome.reason, reply: outcome.reply });
+    else {
+      consola.success(`${created.reused ? 'Reusing' : 'Created'} session ${s.id} in ${s.workDir}`);
+      showOutcome(outcome);
+    }
+    return outcome.reason === 'turn_failed' || outcome.session.status === 'crashed' ? 1 : 0;
+  }),
+});

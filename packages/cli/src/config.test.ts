@@ -1,0 +1,142 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '@aegis/server';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, connection, loadConfig, readConfig, serverSettings } from './config.js';
+import { TEMPLATES } from './templates.js';
+
+const VARS = ['AEGIS_BASE_URL', 'AEGIS_PORT', 'AEGIS_HOST', 'AEGIS_AUTH_TOKEN', 'AEGIS_STATE_DIR'];
+
+let cwd: string;
+let home: string;
+
+function write(path: string, text: string) {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+beforeEach(() => {
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-cfg-')));
+  cwd = join(base, 'project');
+  home = join(base, 'home');
+  mkdirSync(cwd);
+  mkdirSync(home);
+  for (const v of VARS) vi.stubEnv(v, undefined);
+});
+afterEach(() => vi.unstubAllEnvs());
+
+describe('which config file is read', () => {
+  const all = () => {
+    write(join(home, '.aegis', 'config.json'), '{"server":{"port":9005}}');
+    write(join(home, '.aegis', 'config.yaml'), 'server: { port: 9004 }');
+    write(join(cwd, 'aegis.config.json'), '{"server":{"port":9003}}');
+    write(join(cwd, '.aegis', 'config.yaml'), 'server:\n  port: 9002');
+  };
+
+  it('--config wins over every other file', () => {
+    all();
+    const explicit = write(join(cwd, 'other.yaml'), 'server: { port: 9001 }');
+    expect(loadConfig('other.yaml', { cwd, home })).toMatchObject({ path: explicit, server: { port: 9001 } });
+  });
+
+  it.each([
+    ['./.aegis/config.yaml', 9002, [] as string[]],
+    ['./aegis.config.json', 9003, ['.aegis/config.yaml']],
+    ['~/.aegis/config.yaml', 9004, ['.aegis/config.yaml', 'aegis.config.json']],
+    ['~/.aegis/config.json', 9005, ['.aegis/config.yaml', 'aegis.config.json', 'home:.aegis/config.yaml']],
+  ])('then %s', async (_name, port, removed) => {
+    all();
+    const { rmSync } = await import('node:fs');
+    for (const r of removed)
+      rmSync(r.startsWith('home:') ? join(home, r.slice(5)) : join(cwd, r), { force: true });
+    expect(loadConfig(undefined, { cwd, home }).server.port).toBe(port);
+  });
+
+  it('no file at all means defaults', () => {
+    expect(loadConfig(undefined, { cwd, home })).toEqual({ path: null, server: {}, client: {} });
+  });
+
+  it('a --config that does not exist is an error naming it', () => {
+    expect(() => loadConfig('missing.yaml', { cwd, home })).toThrow(
+      /missing\.yaml \(--config\) does not exist/,
+    );
+  });
+});
+
+describe('invalid files get an error naming the file and the field', () => {
+  it.each([
+    ['server:\n  port: 99999\n', /config\.yaml: field server\.port: .*65535/],
+    ['server:\n  prot: 9100\n', /config\.yaml: unknown field server\.prot/],
+    ['port: 9100\n', /config\.yaml: unknown field port; server settings go under `server:`/],
+    ['server:\n  permissionMode: yolo\n', /field server\.permissionMode/],
+    ['client:\n  baseUrl: not a url\n', /field client\.baseUrl/],
+    ['server: [1, 2\n', /config\.yaml is not valid YAML/],
+  ])('%j', (text, message) => {
+    const path = write(join(cwd, '.aegis', 'config.yaml'), text);
+    expect(() => readConfig(path)).toThrow(ConfigError);
+    expect(() => readConfig(path)).toThrow(message);
+  });
+
+  it('malformed JSON', () => {
+    const path = write(join(cwd, 'aegis.config.json'), '{"server": ');
+    expect(() => readConfig(path)).toThrow(/aegis\.config\.json is not valid JSON/);
+  });
+});
+
+describe('precedence inside the settings: flags > environment > file > defaults', () => {
+  const file = () =>
+    readConfig(write(join(cwd, '.aegis', 'config.yaml'), 'server:\n  port: 9300\n  logLevel: warn\n'));
+
+  it('the file beats the defaults', () => {
+    const resolved = resolveConfig(serverSettings(file()));
+    expect(resolved).toMatchObject({ port: 9300, logLevel: 'warn', host: '127.0.0.1' });
+  });
+
+  it('AEGIS_* beats the file, and a flag beats both', () => {
+    vi.stubEnv('AEGIS_PORT', '9400');
+    expect(serverSettings(file()).port).toBe(9400);
+    expect(serverSettings(file(), { port: 9500, host: undefined })).toMatchObject({ port: 9500 });
+  });
+
+  it('the client URL: flag > AEGIS_BASE_URL > AEGIS_PORT > client.baseUrl > server.port', () => {
+    const cfg = readConfig(
+      write(
+        join(cwd, '.aegis', 'config.yaml'),
+        'server:\n  host: 0.0.0.0\n  port: 9300\n  authToken: from-the-server-section\n',
+      ),
+    );
+    expect(connection(cfg)).toEqual({ baseUrl: 'http://127.0.0.1:9300', token: 'from-the-server-section' });
+    const withClient = { ...cfg, client: { baseUrl: 'http://box:1/', token: 'client-token' } };
+    expect(connection(withClient)).toEqual({ baseUrl: 'http://box:1', token: 'client-token' });
+    vi.stubEnv('AEGIS_PORT', '9400');
+    expect(connection(withClient).baseUrl).toBe('http://127.0.0.1:9400');
+    vi.stubEnv('AEGIS_BASE_URL', 'http://env-host:9500');
+    vi.stubEnv('AEGIS_AUTH_TOKEN', 'env-token');
+    expect(connection(withClient)).toEqual({ baseUrl: 'http://env-host:9500', token: 'env-token' });
+    expect(connection(withClient, { port: '9600', token: 'flag-token' })).toEqual({
+      baseUrl: 'http://127.0.0.1:9600',
+      token: 'flag-token',
+    });
+    expect(connection(withClient, { url: 'http://flag-host:1' }).baseUrl).toBe('http://flag-host:1');
+  });
+});
+
+describe('templates', () => {
+  it.each(TEMPLATES.map((t) => [t.name, t] as const))('%s is a valid config file', (_name, template) => {
+    const path = write(join(cwd, '.aegis', 'config.yaml'), template.render({ port: 9311 }));
+    const cfg = readConfig(path);
+    const resolved = resolveConfig(serverSettings(cfg));
+    expect(resolved.port).toBe(9311);
+    expect(connection(cfg).baseUrl).toBe('http://127.0.0.1:9311');
+  });
+
+  it('the team template carries a fresh bootstrap token each time', () => {
+    const team = TEMPLATES.find((t) => t.name === 'team')!;
+    const token = (text: string) => /authToken: ([0-9a-f]{64})/.exec(text)?.[1];
+    const a = token(team.render({ port: 1 }));
+    expect(a).toBeDefined();
+    expect(token(team.render({ port: 1 }))).not.toBe(a);
+  });
+});

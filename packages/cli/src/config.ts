@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ServerConfig, type ServerConfigInput } from '@aegis/server';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { cliEnv, home, serverEnvLayer } from './env.js';
+import { ConfigError } from './output.js';
+
+export { ConfigError };
+
+/**
+ * Where the CLI looks for a config file, first found wins (files are not merged):
+ * `--config` > `./.aegis/config.yaml` > `./aegis.config.json` > `~/.aegis/config.yaml` >
+ * `~/.aegis/config.json`. Within the chosen settings, flags > environment > file > defaults.
+ */
+export function configCandidates(cwd = process.cwd(), homeDir = home()): string[] {
+  return [
+    join(cwd, '.aegis', 'config.yaml'),
+    join(cwd, 'aegis.config.json'),
+    join(homeDir, '.aegis', 'config.yaml'),
+    join(homeDir, '.aegis', 'config.json'),
+  ];
+}
+
+const ClientSection = z.strictObject({
+  /** Where `ag` commands, `ag mcp` and `ag run` find the server. */
+  baseUrl: z.string().url().optional(),
+  /** Bearer token (an API key secret) the CLI sends. */
+  token: z.string().min(1).optional(),
+});
+
+const ConfigFile = z.strictObject({
+  /** Settings of `ag serve` (and of the server `ag run` starts); see @aegis/server `ServerConfig`. */
+  server: ServerConfig.strict().optional(),
+  client: ClientSection.optional(),
+});
+
+export interface LoadedConfig {
+  /** The file read, or null when none exists (defaults). */
+  path: string | null;
+  /** The `server:` section exactly as written (defaults are applied later, after env and flags). */
+  server: Partial<ServerConfigInput>;
+  client: z.infer<typeof ClientSection>;
+}
+
+/** Finds and validates the config file (see {@link configCandidates}). */
+export function loadConfig(explicit?: string, opts: { cwd?: string; home?: string } = {}): LoadedConfig {
+  if (explicit) {
+    const path = resolve(opts.cwd ?? process.cwd(), explicit);
+    if (!existsSync(path)) throw new ConfigError(`Config file ${path} (--config) does not exist.`);
+    return readConfig(path);
+  }
+  const found = configCandidates(opts.cwd, opts.home).find((p) => existsSync(p));
+  return found ? readConfig(found) : { path: null, server: {}, client: {} };
+}
+
+/** Reads one YAML (or, by extension, JSON) config file. */
+export function readConfig(path: string): LoadedConfig {
+  let data: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const kind = path.endsWith('.json') ? 'JSON' : 'YAML';
+    throw new ConfigError(
+      `Config file ${path} is not valid ${kind}: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+  data ??= {};
+  const parsed = ConfigFile.safeParse(data);
+  if (!parsed.success) throw new ConfigError(`Config file ${path}: ${describeIssue(parsed.error.issues[0])}`);
+  const raw = data as { server?: Partial<ServerConfigInput>; client?: z.infer<typeof ClientSection> };
+  return { path, server: raw.server ?? {}, client: parsed.data.client ?? {} };
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
+    const serverKeys = issue.keys.filter((k) => k in ServerConfig.shape);
+    if (!at && serverKeys.length > 0)
+      return `unknown field ${keys.join(', ')}; server settings go under \`server:\` (e.g. server:\n  ${serverKeys[0]}: …).`;
+    return `unknown field ${keys.join(', ')} (top level: server, client; see \`ag init --list-templates\`).`;
+  }
+  return `field ${at || '(root)'}: ${issue.message}`;
+}
+
+/** Server settings: flags > `AEGIS_*` environment > config file > defaults (applied by startServer). */
+export function serverSettings(
+  config: LoadedConfig,
+  flags: Partial<ServerConfigInput> = {},
+): Partial<ServerConfigInput> {
+  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { ...config.server, ...serverEnvLayer(), ...defined };
+}
+
+export interface Connection {
+  baseUrl: string;
+  token: string | undefined;
+}
+
+const LISTEN_ANY = new Set(['0.0.0.0', '::', '[::]']);
+
+function urlFor(host: string, port: number | string): string {
+  const h = LISTEN_ANY.has(host) ? '127.0.0.1' : host;
+  return `http://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port}`;
+}
+
+/**
+ * Where the CLI finds the server, and with which token.
+ * URL: `--url` > `--port` (with AEGIS_HOST) > AEGIS_BASE_URL > AEGIS_HOST/AEGIS_PORT > `client.baseUrl` >
+ * `server.host`/`server.port` of the file > http://127.0.0.1:9100.
+ * Token: `--token` > AEGIS_AUTH_TOKEN > `client.token` > `server.authToken` of the file.
+ */
+export function connection(
+  config: LoadedConfig,
+  flags: { url?: string | undefined; port?: string | undefined; token?: string | undefined } = {},
+): Connection {
+  const env = cliEnv();
+  const fileHost = config.server.host ?? '127.0.0.1';
+  const filePort = (config.server.port as number | string | undefined) ?? 9100;
+  let baseUrl: string;
+  if (flags.url) baseUrl = flags.url;
+  else if (flags.port) baseUrl = urlFor(env.AEGIS_HOST ?? fileHost, flags.port);
+  else if (env.AEGIS_BASE_URL) baseUrl = env.AEGIS_BASE_URL;
+  else if (env.AEGIS_HOST || env.AEGIS_PORT !== undefined)
+    baseUrl = urlFor(env.AEGIS_HOST ?? fileHost, env.AEGIS_PORT ?? filePort);
+  else if (config.client.baseUrl) baseUrl = config.client.baseUrl;
+  else baseUrl = urlFor(fileHost, filePort);
+  const token = flags.token || env.AEGIS_AUTH_TOKEN || config.client.token || config.server.authToken;
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), token };
+}

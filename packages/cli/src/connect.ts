@@ -1,0 +1,50 @@
+import { AegisClient } from '@aegis/client';
+import { type Connection, connection, type LoadedConfig, loadConfig } from './config.js';
+import { UnreachableError } from './output.js';
+
+/** Flags every command that talks to a server accepts. */
+export const connectionArgs = {
+  url: { type: 'string', description: 'Server URL (default AEGIS_BASE_URL or http://127.0.0.1:9100)' },
+  port: { type: 'string', description: 'Port of a server on AEGIS_HOST / 127.0.0.1 (shortcut for --url)' },
+  token: { type: 'string', description: 'API key secret (default AEGIS_AUTH_TOKEN)' },
+  config: { type: 'string', description: 'Config file (default ./.aegis/config.yaml, then ~/.aegis/…)' },
+} as const;
+
+export const jsonArg = {
+  json: { type: 'boolean', description: 'Print machine-readable JSON on stdout' },
+} as const;
+
+export interface ConnectArgs {
+  url?: string | undefined;
+  port?: string | undefined;
+  token?: string | undefined;
+  config?: string | undefined;
+}
+
+/** A fetch that turns "nothing answers" into {@link UnreachableError} (aborts pass through). */
+function reachingFetch(baseUrl: string): typeof fetch {
+  return async (input, init) => {
+    try {
+      return await fetch(input, init);
+    } catch (err) {
+      if (init?.signal?.aborted || (err as Error).name === 'AbortError') throw err;
+      throw new UnreachableError(baseUrl, err);
+    }
+  };
+}
+
+/** The config, the resolved connection and a client for it. */
+export function connect(args: ConnectArgs): {
+  client: AegisClient;
+  conn: Connection;
+  config: LoadedConfig;
+} {
+  const config = loadConfig(args.config);
+  const conn = connection(config, args);
+  const client = new AegisClient({
+    baseUrl: conn.baseUrl,
+    fetch: reachingFetch(conn.baseUrl),
+    ...(conn.token ? { token: conn.token } : {}),
+  });
+  return { client, conn, config };
+}

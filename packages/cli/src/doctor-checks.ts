@@ -1,0 +1,233 @@
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { claudeCodeSpec } from '@aegis/acp-runtime';
+import { resolveConfig, type ServerConfig } from '@aegis/server';
+import { type LoadedConfig, loadConfig, serverSettings } from './config.js';
+import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
+
+export interface Check {
+  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir';
+  title: string;
+  ok: boolean;
+  /** A failed required check makes `ag doctor` exit non-zero. */
+  required: boolean;
+  detail: string;
+  /** One line saying how to fix a failure. */
+  fix?: string;
+}
+
+export const MIN_NODE = [20, 19] as const;
+
+export function checkNode(version = process.versions.node): Check {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    id: 'node',
+    title: 'Node.js',
+    ok,
+    required: true,
+    detail: `v${version} (needs >= ${MIN_NODE.join('.')})`,
+    ...(ok ? {} : { fix: `install Node.js ${MIN_NODE.join('.')} or newer (e.g. the current LTS)` }),
+  };
+}
+
+/** Loads the config file and resolves the server settings; failures become a failed check. */
+export function checkConfig(
+  explicit: string | undefined,
+  flags: { host?: string | undefined; port?: string | undefined },
+): { check: Check; config: LoadedConfig; server: ServerConfig } {
+  let config: LoadedConfig = { path: null, server: {}, client: {} };
+  try {
+    config = loadConfig(explicit);
+    const server = resolveConfig(
+      serverSettings(config, { host: flags.host, port: flags.port ? Number(flags.port) : undefined }),
+    );
+    const detail = config.path ? `${config.path}` : 'no config file: built-in defaults';
+    return {
+      check: { id: 'config', title: 'Config', ok: true, required: true, detail },
+      config,
+      server,
+    };
+  } catch (err) {
+    return {
+      check: {
+        id: 'config',
+        title: 'Config',
+        ok: false,
+        required: true,
+        detail: (err as Error).message,
+        fix: config.path
+          ? `correct the field named above in ${config.path}`
+          : 'correct the file or variable named above (`ag init --force` writes a fresh file)',
+      },
+      config,
+      server: resolveConfig({}),
+    };
+  }
+}
+
+async function executable(command: string): Promise<string | null> {
+  const candidates =
+    isAbsolute(command) || command.includes('/')
+      ? [resolve(command)]
+      : cliEnv()
+          .PATH.split(delimiter)
+          .filter(Boolean)
+          .map((d) => join(d, command));
+  for (const path of candidates) {
+    try {
+      await access(path, constants.X_OK);
+      if (statSync(path).isFile()) return path;
+    } catch {}
+  }
+  return null;
+}
+
+function packageVersionNear(script: string): string | null {
+  for (let dir = dirname(script); dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg))
+      return (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? null;
+  }
+  return null;
+}
+
+/** The default agent's command resolves (AEGIS_ACP_BIN, a configured agent, or the pinned adapter). */
+export async function checkAgent(server: ServerConfig): Promise<Check & { claude: boolean }> {
+  const bin = cliEnv().AEGIS_ACP_BIN;
+  const agents = server.agents;
+  const name = server.defaultAgent ?? Object.keys(agents)[0] ?? 'claude-code';
+  const base = { id: 'agent' as const, title: 'Agent', required: true };
+  let spec: { command: string; args: string[] };
+  let source: string;
+  try {
+    if (bin) {
+      const [command, ...args] = bin.split(/\s+/);
+      spec = { command: command!, args };
+      source = 'AEGIS_ACP_BIN';
+    } else if (agents[name]) {
+      spec = agents[name];
+      source = `agents.${name} in the config`;
+    } else if (name === 'claude-code') {
+      const s = claudeCodeSpec();
+      spec = { command: s.command, args: s.args ?? [] };
+      source = '@agentclientprotocol/claude-agent-acp';
+    } else throw new Error(`defaultAgent "${name}" is not configured under agents`);
+  } catch (err) {
+    return {
+      ...base,
+      claude: name === 'claude-code',
+      ok: false,
+      detail: (err as Error).message,
+      fix: 'reinstall Aegis (the pinned @agentclientprotocol/claude-agent-acp ships with it) or set AEGIS_ACP_BIN',
+    };
+  }
+  const claude = name === 'claude-code' && !bin;
+  const found = await executable(spec.command);
+  const script = spec.args.find((a) => /\.(c|m)?js$/.test(a));
+  const fix = bin
+    ? 'set AEGIS_ACP_BIN to a command that exists, e.g. "node /path/to/agent.js"'
+    : `fix the command of agents.${name} in the config, or set AEGIS_ACP_BIN`;
+  if (!found)
+    return { ...base, claude, ok: false, detail: `${spec.command} (${source}) is not an executable`, fix };
+  if (script && !existsSync(script))
+    return { ...base, claude, ok: false, detail: `agent script ${script} (${source}) is missing`, fix };
+  const version = claude && script ? packageVersionNear(script) : null;
+  return {
+    ...base,
+    claude,
+    ok: true,
+    detail: `${name}: ${[found, ...spec.args].join(' ')}${version ? ` (claude-agent-acp ${version})` : ''}`,
+  };
+}
+
+/** Which Claude credentials the agent will find; required only for the Claude adapter. */
+export function checkAuth(server: ServerConfig, claude: boolean): Check {
+  const found = claudeAuthVarsSet().map((v) => `${v} (environment)`);
+  for (const key of Object.keys(server.agentEnv))
+    if ((CLAUDE_AUTH_VARS as readonly string[]).includes(key)) found.push(`${key} (agentEnv in the config)`);
+  const claudeDir = cliEnv().CLAUDE_CONFIG_DIR ?? join(home(), '.claude');
+  const credentials = join(claudeDir, '.credentials.json');
+  if (existsSync(credentials)) found.push(`a Claude login (${credentials})`);
+  const ok = found.length > 0;
+  return {
+    id: 'auth',
+    title: 'Claude auth',
+    ok,
+    required: claude,
+    detail: ok
+      ? found.join(', ')
+      : claude
+        ? 'no credentials found'
+        : 'no Claude credentials found (the configured agent may not need them)',
+    ...(ok
+      ? {}
+      : {
+          fix: 'export ANTHROPIC_API_KEY=… (or ANTHROPIC_BASE_URL for a gateway), or log in once with `claude` → /login',
+        }),
+  };
+}
+
+async function aegisAnswering(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1500) });
+    const body = (await res.json()) as { status?: string; version?: string };
+    return body.status === 'ok' && typeof body.version === 'string' ? body.version : null;
+  } catch {
+    return null;
+  }
+}
+
+function tryListen(host: string, port: number): Promise<string | null> {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    srv.listen({ host, port, exclusive: true }, () => srv.close(() => done(null)));
+  });
+}
+
+/** The server's port is free, or an Aegis server already answers there. */
+export async function checkPort(server: ServerConfig): Promise<Check> {
+  const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host;
+  const shown = `${server.host}:${server.port}`;
+  const base = { id: 'port' as const, title: 'Port', required: true };
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+  const version = await aegisAnswering(url);
+  if (version) return { ...base, ok: true, detail: `${shown}: Aegis ${version} is already answering` };
+  const problem = await tryListen(server.host, server.port);
+  if (!problem) return { ...base, ok: true, detail: `${shown} is free` };
+  return {
+    ...base,
+    ok: false,
+    detail: `${shown} cannot be used (${problem === 'EADDRINUSE' ? 'in use by another program' : problem})`,
+    fix:
+      problem === 'EADDRINUSE'
+        ? 'stop the other program, or choose another port: AEGIS_PORT=9200 / `ag serve --port 9200` / server.port'
+        : 'choose another host/port (AEGIS_HOST, AEGIS_PORT or server.host / server.port in the config)',
+  };
+}
+
+/** The state directory exists and is writable, or can be created. */
+export async function checkStateDir(server: ServerConfig): Promise<Check> {
+  const dir = resolve(server.stateDir);
+  const base = { id: 'stateDir' as const, title: 'State dir', required: true };
+  const fix = `make ${dir} writable for this user, or set AEGIS_STATE_DIR / server.stateDir to a writable folder`;
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  if (probe === dir && !statSync(dir).isDirectory())
+    return { ...base, ok: false, detail: `${dir} exists but is not a directory`, fix };
+  try {
+    await access(probe, constants.W_OK);
+  } catch {
+    return {
+      ...base,
+      ok: false,
+      detail:
+        probe === dir ? `${dir} is not writable` : `${dir} cannot be created (${probe} is not writable)`,
+      fix,
+    };
+  }
+  return { ...base, ok: true, detail: probe === dir ? `${dir} (writable)` : `${dir} (will be created)` };
+}

@@ -1,0 +1,152 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '@aegis/server';
+import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ag } from './__fixtures__/ag.js';
+import type { Check } from './doctor-checks.js';
+
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-doctor-')));
+let busy: Server;
+let busyPort: number;
+
+beforeAll(async () => {
+  busy = createServer((socket) => socket.destroy());
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  busyPort = (busy.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+/** A free port: listen on 0, note it, close. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function doctor(env: Record<string, string>, args: string[] = []) {
+  const home = join(base, `home-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(home);
+  const r = await ag(['doctor', '--json', ...args], {
+    cwd: home,
+    env: {
+      HOME: home,
+      AEGIS_STATE_DIR: join(home, 'state'),
+      AEGIS_PORT: String(await freePort()),
+      ...env,
+    },
+  });
+  const report = JSON.parse(r.out) as { ok: boolean; checks: Check[] };
+  const byId = Object.fromEntries(report.checks.map((c) => [c.id, c])) as Record<Check['id'], Check>;
+  return { ...r, report, byId, home };
+}
+
+const scripted = { AEGIS_ACP_BIN: `${process.execPath} ${SCRIPTED_AGENT_BIN}` };
+
+describe('ag doctor', () => {
+  it('passes with a working agent and an API key, and says which credential it found', async () => {
+    const r = await doctor({ ANTHROPIC_API_KEY: 'sk-test' });
+    expect(r.code).toBe(0);
+    expect(r.report.ok).toBe(true);
+    expect(r.report.checks.map((c) => c.id)).toEqual(['node', 'config', 'agent', 'auth', 'port', 'stateDir']);
+    expect(r.byId.node.detail).toContain(`v${process.versions.node}`);
+    expect(r.byId.agent.detail).toMatch(
+      /claude-code: .*claude-agent-acp.*\(claude-agent-acp \d+\.\d+\.\d+\)/,
+    );
+    expect(r.byId.auth.detail).toBe('ANTHROPIC_API_KEY (environment)');
+    expect(r.byId.stateDir.detail).toContain('(will be created)');
+    expect(r.out).not.toContain('sk-test');
+  });
+
+  it('fails on missing Claude credentials with a fix, and exits non-zero', async () => {
+    const r = await doctor({});
+    expect(r.code).toBe(1);
+    expect(r.byId.auth).toMatchObject({ ok: false, required: true, detail: 'no credentials found' });
+    expect(r.byId.auth.fix).toMatch(/ANTHROPIC_API_KEY/);
+  });
+
+  it('finds a Claude login, ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN', async () => {
+    const r = await doctor({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_AUTH_TOKEN: 't' });
+    expect(r.byId.auth.detail).toBe('ANTHROPIC_AUTH_TOKEN (environment), ANTHROPIC_BASE_URL (environment)');
+    const claudeDir = join(base, 'claude-config');
+    mkdirSync(claudeDir, { recursive: true });
+    writeFileSync(join(claudeDir, '.credentials.json'), '{"claudeAiOauth":{}}');
+    const login = await doctor({ CLAUDE_CONFIG_DIR: claudeDir });
+    expect(login.byId.auth).toMatchObject({ ok: true });
+    expect(login.byId.auth.detail).toContain(`a Claude login (${join(claudeDir, '.credentials.json')})`);
+  });
+
+  it('checks AEGIS_ACP_BIN; with another agent, Claude credentials are optional', async () => {
+    const ok = await doctor(scripted);
+    expect(ok.byId.agent).toMatchObject({ ok: true });
+    expect(ok.byId.auth).toMatchObject({ ok: false, required: false });
+    expect(ok.code).toBe(0);
+
+    const missing = await doctor({ AEGIS_ACP_BIN: `${process.execPath} /nowhere/agent.js` });
+    expect(missing.code).toBe(1);
+    expect(missing.byId.agent.detail).toBe('agent script /nowhere/agent.js (AEGIS_ACP_BIN) is missing');
+    expect(missing.byId.agent.fix).toMatch(/set AEGIS_ACP_BIN to a command that exists/);
+
+    const noBinary = await doctor({ AEGIS_ACP_BIN: 'no-such-agent-binary --acp' });
+    expect(noBinary.byId.agent.detail).toMatch(/no-such-agent-binary \(AEGIS_ACP_BIN\) is not an executable/);
+  });
+
+  it('reports a port taken by another program, with a fix', async () => {
+    const r = await doctor({ ...scripted, AEGIS_PORT: String(busyPort) });
+    expect(r.code).toBe(1);
+    expect(r.byId.port.detail).toBe(`127.0.0.1:${busyPort} cannot be used (in use by another program)`);
+    expect(r.byId.port.fix).toMatch(/AEGIS_PORT=/);
+  });
+
+  it('accepts a port where an Aegis server already answers', async () => {
+    const server = await startServer({
+      ignoreEnv: true,
+      config: { port: 0, stateDir: join(base, 'running'), logLevel: 'silent', dashboardEnabled: false },
+    });
+    try {
+      const r = await doctor({ ...scripted, AEGIS_PORT: String(server.port) });
+      expect(r.byId.port).toMatchObject({ ok: true });
+      expect(r.byId.port.detail).toMatch(/Aegis \d+\.\d+\.\d+ is already answering/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports a state dir that is a file', async () => {
+    const file = join(base, 'not-a-dir');
+    writeFileSync(file, '');
+    const r = await doctor({ ...scripted, AEGIS_STATE_DIR: file });
+    expect(r.code).toBe(1);
+    expect(r.byId.stateDir).toMatchObject({ ok: false, detail: `${file} exists but is not a directory` });
+    expect(r.byId.stateDir.fix).toMatch(/AEGIS_STATE_DIR/);
+  });
+
+  it('reports an invalid config file by name and field', async () => {
+    const dir = join(base, 'bad-config');
+    mkdirSync(join(dir, '.aegis'), { recursive: true });
+    writeFileSync(join(dir, '.aegis', 'config.yaml'), 'server:\n  logLevel: loud\n');
+    const r = await doctor(scripted, ['--config', join(dir, '.aegis', 'config.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.byId.config.ok).toBe(false);
+    expect(r.byId.config.detail).toMatch(/bad-config\/\.aegis\/config\.yaml: field server\.logLevel/);
+  });
+
+  it('prints ✓/✗ lines with a fix per failure for people', async () => {
+    const home = join(base, 'human');
+    mkdirSync(home);
+    const r = await ag(['doctor'], {
+      cwd: home,
+      env: { HOME: home, AEGIS_STATE_DIR: join(home, 's'), AEGIS_PORT: String(busyPort) },
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^✓ Node\.js +v/m);
+    expect(r.out).toMatch(/^✗ Claude auth +no credentials found\n {2}fix: /m);
+    expect(r.out).toMatch(/^✗ Port .*\n {2}fix: /m);
+    expect(r.out).toContain('2 required checks failed.');
+    expect(r.out).not.toContain('\x1b['); // no colors without a terminal
+  });
+});

@@ -1,0 +1,104 @@
+import { AegisApiError } from '@aegis/client';
+import { colors } from 'consola/utils';
+
+/** Colors and spinners are for people: only when the stream is a terminal. */
+export const stdoutIsTTY = (): boolean => process.stdout.isTTY === true;
+export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
+export const paint = colors;
+
+/** Machine output: one JSON document on stdout, nothing else. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A warning on one line on stderr. */
+export function warnLine(message: string): void {
+  process.stderr.write(`${paint.yellow('⚠')} ${message}\n`);
+}
+
+/** An invalid or unreadable config file; the message names the file and the field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The server could not be reached at all (nothing listening, DNS, refused). */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+  constructor(
+    readonly baseUrl: string,
+    cause: unknown,
+  ) {
+    super(`No Aegis server answers at ${baseUrl}`, { cause });
+  }
+}
+
+const HINTS: Record<string, string> = {
+  UNAUTHORIZED: 'pass --token or set AEGIS_AUTH_TOKEN to an API key secret',
+  FORBIDDEN: 'this key’s role may not do that; use a key with a stronger role (ag keys list)',
+  SESSION_NOT_FOUND: 'list sessions with `ag list`',
+  NOTHING_PENDING: 'nothing is waiting for an answer; see `ag list --status permission_prompt`',
+  SESSION_TERMINATED: 'the session has ended; start a new one with `ag create`',
+  WORKDIR_DENIED: 'add the folder to server.allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS',
+  RATE_LIMITED: 'wait a minute and retry, or raise server.limits in the config',
+  AGENT_AUTH_REQUIRED: 'run `ag doctor` to see which Claude credentials the server can use',
+  AGENT_START_FAILED: 'run `ag doctor` to check the agent binary',
+};
+
+/** The one line printed for an error, and its exit code. Exported for tests and `--json` callers. */
+export function describeError(err: unknown): { line: string; code: string } {
+  if (err instanceof AegisApiError) {
+    const hint = HINTS[err.code];
+    return { code: err.code, line: `${err.code}: ${err.message}${hint ? ` (hint: ${hint})` : ''}` };
+  }
+  if (err instanceof UnreachableError) {
+    const why = (err.cause as { cause?: { code?: string } } | undefined)?.cause?.code;
+    return {
+      code: 'UNREACHABLE',
+      line: `${err.message}${why ? ` (${why})` : ''}. Start one with \`ag serve\`, or point AEGIS_BASE_URL / --url at a running server.`,
+    };
+  }
+  if (err instanceof ConfigError) return { code: 'CONFIG_INVALID', line: err.message };
+  const code = (err as { code?: unknown } | null)?.code;
+  if (err instanceof Error && typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code))
+    return { code, line: `${code}: ${err.message}` }; // an AegisError from an embedded server
+  return { code: 'ERROR', line: err instanceof Error ? err.message : String(err) };
+}
+
+/** Prints an error as one clear line on stderr and returns the exit code (1). */
+export function reportError(err: unknown): number {
+  process.stderr.write(`${paint.red('✖')} ${describeError(err).line}\n`);
+  return 1;
+}
+
+/** Wraps a command body: any error becomes one line on stderr and exit code 1. */
+export function guarded<A>(fn: (ctx: A) => Promise<number | undefined>) {
+  return async (ctx: A): Promise<void> => {
+    try {
+      const code = await fn(ctx);
+      if (typeof code === 'number') process.exitCode = code;
+    } catch (err) {
+      process.exitCode = reportError(err);
+    }
+  };
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** A spinner on stderr while waiting, only on a terminal; elsewhere it prints nothing. */
+export function spinner(text: string): { update(text: string): void; stop(): void } {
+  if (!stderrIsTTY()) return { update() {}, stop() {} };
+  let i = 0;
+  let current = text;
+  const draw = () => process.stderr.write(`\r\x1b[2K${paint.cyan(FRAMES[i++ % FRAMES.length]!)} ${current}`);
+  draw();
+  const timer = setInterval(draw, 80);
+  return {
+    update(t) {
+      current = t;
+    },
+    stop() {
+      clearInterval(timer);
+      process.stderr.write('\r\x1b[2K');
+    },
+  };
+}

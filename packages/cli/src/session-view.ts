@@ -1,0 +1,103 @@
+import type { Session, SessionStatus, TranscriptEntry } from '@aegis/client';
+import { paint, warnLine } from './output.js';
+import type { TurnOutcome } from './wait.js';
+
+const STATUS_COLOR: Record<SessionStatus, (s: string) => string> = {
+  pending: paint.gray,
+  idle: paint.green,
+  working: paint.cyan,
+  permission_prompt: paint.yellow,
+  asking: paint.yellow,
+  stalled: paint.yellow,
+  rate_limit: paint.yellow,
+  error: paint.red,
+  completed: paint.gray,
+  killed: paint.gray,
+  crashed: paint.red,
+};
+
+export const statusText = (s: SessionStatus): string => STATUS_COLOR[s](s);
+
+/** States in which a session waits for a person (or has finished a turn). */
+export const SETTLED: ReadonlySet<SessionStatus> = new Set([
+  'idle',
+  'permission_prompt',
+  'asking',
+  'error',
+  'completed',
+  'killed',
+  'crashed',
+]);
+
+/** What to run next, for a session in `status`. */
+export function nextStep(s: Session): string | null {
+  switch (s.status) {
+    case 'permission_prompt':
+      return `waiting for permission: ${s.pendingPermission?.title ?? '?'} — \`ag approve ${s.id}\` or \`ag reject ${s.id}\``;
+    case 'asking':
+      return `the agent asked: ${s.pendingQuestion?.message ?? '?'} (answer in the dashboard or over the API)`;
+    case 'error':
+      return s.problem ? `${s.problem.message}${s.problem.hint ? ` — ${s.problem.hint}` : ''}` : null;
+    default:
+      return null;
+  }
+}
+
+/** One table row per session: id, status, name, work folder, last activity. */
+export function sessionRows(sessions: Session[]): string {
+  const rows = sessions.map((s) => [
+    s.id,
+    s.status,
+    s.name ?? s.title ?? '-',
+    s.workDir,
+    s.lastActivityAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+  ]);
+  const head = ['ID', 'STATUS', 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[], color = false) =>
+    cells
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i]!);
+        return color && i === 1 ? padded.replace(c, statusText(c as SessionStatus)) : padded;
+      })
+      .join('  ');
+  return [paint.bold(line(head)), ...rows.map((r) => line(r, true))].join('\n') + '\n';
+}
+
+/** A transcript entry for people. */
+export function entryText(e: TranscriptEntry): string {
+  switch (e.role) {
+    case 'user':
+      return `${paint.bold(paint.blue('>'))} ${e.text}\n`;
+    case 'assistant':
+      return `${e.text}\n`;
+    case 'thought':
+      return `${paint.dim(`(thinking) ${e.text}`)}\n`;
+    case 'tool': {
+      const ok = e.tool?.status === 'completed';
+      const mark = ok ? paint.green('✔') : paint.red('✖');
+      return `${mark} ${e.tool?.title ?? e.text}${ok ? '' : paint.dim(` (${e.tool?.status ?? 'failed'})`)}\n`;
+    }
+    case 'permission': {
+      const p = e.permission;
+      const verdict = p?.optionKind?.startsWith('allow') ? paint.green('allowed') : paint.red('rejected');
+      const outcome = p?.outcome === 'cancelled' ? paint.dim('cancelled') : verdict;
+      return `${paint.yellow('?')} ${p?.title ?? e.text} → ${outcome}\n`;
+    }
+    case 'plan':
+      return `${(e.plan ?? []).map((p) => `${p.status === 'completed' ? '☑' : '☐'} ${p.content}`).join('\n')}\n`;
+    case 'system':
+      return `${paint.dim(e.text)}\n`;
+  }
+}
+
+/** What a `--wait` ended on, for people. */
+export function showOutcome({ session: s, reason, reply }: TurnOutcome): void {
+  for (const text of reply) process.stdout.write(`${text}\n`);
+  const next = nextStep(s);
+  const head = `Session ${s.id} is ${statusText(s.status)}`;
+  if (reason === 'turn_failed' || s.status === 'error' || s.status === 'crashed')
+    process.stderr.write(`${paint.red('✖')} ${head}${next ? `: ${next}` : ''}\n`);
+  else if (next) warnLine(`${head}: ${next}`);
+  else process.stdout.write(`${paint.green('✔')} ${head}\n`);
+}
