@@ -67,7 +67,10 @@ export function createApp(options: CreateAppOptions) {
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    // An event stream writes to Node's response itself (headers included) and returns hono's
+    // "already sent" marker; setting a header here would replace that marker with a real response.
+    if (!(c.env as { outgoing?: { headersSent?: boolean } } | undefined)?.outgoing?.headersSent)
+      c.header('x-request-id', requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
     metrics?.observeRequest(c.req.method, route, c.res.status, seconds);

@@ -1,4 +1,6 @@
+import { ServerResponse } from 'node:http';
 import { AegisError, AegisEvent } from '@aegis/core';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -61,71 +63,139 @@ function eventJson(e: AegisEvent): string {
   return json;
 }
 
+/** Where frames go: the Node response itself, or (in-process `app.request()`) hono's stream. */
+interface FrameSink {
+  /** Resolves when the sink can take more (the socket drained), or at once. */
+  write(text: string): Promise<void> | undefined;
+  readonly closed: boolean;
+  onClose(fn: () => void): void;
+}
+
+/** Writes straight to Node's response: no web-stream pair and no UTF-8 re-encoding per write. */
+function nodeSink(c: Context<AppEnv>, res: ServerResponse): FrameSink {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': c.get('requestId') ?? '',
+  });
+  res.flushHeaders();
+  let closed = false;
+  const onClose: (() => void)[] = [];
+  res.once('close', () => {
+    closed = true;
+    for (const fn of onClose) fn();
+  });
+  return {
+    get closed() {
+      return closed;
+    },
+    onClose: (fn) => onClose.push(fn),
+    write(text) {
+      if (closed || res.write(text)) return undefined;
+      return new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        onClose.push(resolve);
+      });
+    },
+  };
+}
+
 /**
  * Replays stored events after `from`, then switches to live ones. Subscribes before replaying and
- * drops live events already replayed, so nothing is lost or repeated in the switch.
+ * drops live events already replayed, so nothing is lost or repeated in the switch. Live events are
+ * gathered until the next turn of the event loop and written as one chunk: a stored batch (one
+ * transaction, often hundreds of events) becomes one write per subscriber.
  */
-function streamEvents(
-  c: Context<AppEnv>,
-  deps: RouteDeps,
+async function pump(
+  sink: FrameSink,
   from: number,
+  heartbeatMs: number,
   opts: {
     cursorOf: (e: AegisEvent) => number;
     load: (after: number) => Promise<AegisEvent[]>;
     subscribe: (fn: (e: AegisEvent) => void) => () => void;
   },
-) {
-  return streamSSE(c, async (stream) => {
-    let last = from;
-    let live: AegisEvent[] | null = [];
-    let wake: (() => void) | null = null;
-    const unsubscribe = opts.subscribe((e) => {
-      if (live) live.push(e);
-      else pending.push(e);
+): Promise<void> {
+  let last = from;
+  let replaying = true;
+  let pending: AegisEvent[] = [];
+  let wake: (() => void) | null = null;
+  let wakeQueued = false;
+  const wakeSoon = () => {
+    if (wakeQueued) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
       wake?.();
     });
-    const pending: AegisEvent[] = [];
+  };
+  const unsubscribe = opts.subscribe((e) => {
+    pending.push(e);
+    if (!replaying) wakeSoon();
+  });
+  sink.onClose(() => wake?.());
+  // Event types hold no newlines and JSON has none, so frames are written directly.
+  const send = (events: readonly AegisEvent[]) => {
+    let out = '';
+    for (const e of events) {
+      const id = opts.cursorOf(e);
+      if (id <= last) continue;
+      last = id;
+      out += `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
+    }
+    return out ? sink.write(out) : undefined;
+  };
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  try {
+    for (;;) {
+      const page = await opts.load(last);
+      await send(page);
+      if (page.length < PAGE || sink.closed) break;
+    }
+    replaying = false;
+    heartbeat = setInterval(() => void sink.write(': ping\n\n')?.catch(() => {}), heartbeatMs);
+    while (!sink.closed) {
+      const ready = pending;
+      pending = [];
+      await send(ready);
+      if (pending.length === 0 && !sink.closed) await new Promise<void>((r) => (wake = r));
+      wake = null;
+    }
+  } finally {
+    clearInterval(heartbeat);
+    unsubscribe();
+  }
+}
+
+function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: Parameters<typeof pump>[3]) {
+  const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
+  if (outgoing instanceof ServerResponse) {
+    const sink = nodeSink(c, outgoing);
+    pump(sink, from, deps.heartbeatMs, opts)
+      .catch((err) => console.error('[aegis] event stream failed:', err))
+      .finally(() => outgoing.end());
+    return RESPONSE_ALREADY_SENT;
+  }
+  return streamSSE(c, async (stream) => {
     let closed = false;
+    const onClose: (() => void)[] = [];
     stream.onAbort(() => {
       closed = true;
-      wake?.();
+      for (const fn of onClose) fn();
     });
-    // Frames are written directly (event types hold no newlines; JSON has none) and everything ready
-    // goes out in one write: per-event writes through the stream cost more than the events.
-    const send = async (events: readonly AegisEvent[]) => {
-      let out = '';
-      for (const e of events) {
-        const id = opts.cursorOf(e);
-        if (id <= last) continue;
-        last = id;
-        out += `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
-      }
-      if (out) await stream.write(out);
-    };
-    try {
-      for (;;) {
-        const page = await opts.load(last);
-        await send(page);
-        if (page.length < PAGE) break;
-      }
-      const buffered = live;
-      live = null;
-      await send(buffered);
-      const heartbeat = setInterval(() => {
-        void stream.write(': ping\n\n').catch(() => {});
-      }, deps.heartbeatMs);
-      try {
-        while (!closed) {
-          await send(pending.splice(0));
-          if (pending.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
-          wake = null;
-        }
-      } finally {
-        clearInterval(heartbeat);
-      }
-    } finally {
-      unsubscribe();
-    }
+    await pump(
+      {
+        get closed() {
+          return closed;
+        },
+        onClose: (fn) => onClose.push(fn),
+        write: (text) => stream.write(text).then(() => undefined),
+      },
+      from,
+      deps.heartbeatMs,
+      opts,
+    );
   });
 }
 

@@ -1,0 +1,97 @@
+// The SSE routes over a real Node server, where frames are written straight to the response.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { script } from '@aegis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Booted, boot } from '../auth/__fixtures__/attack-server.js';
+
+let s: Booted;
+let id: string;
+
+beforeAll(async () => {
+  s = await boot();
+  mkdirSync(join(s.work, 'sse'));
+  const created = await s.call('POST', '/v1/sessions', { body: { workDir: join(s.work, 'sse') } });
+  expect(created.status).toBe(201);
+  id = created.body.session.id;
+});
+afterAll(() => s.server.close());
+
+/** Reads frames from `url` until `until` returns true for one; then closes the connection. */
+async function frames(url: string, headers: Record<string, string>, until: (f: Frame) => boolean) {
+  const res = await fetch(url, { headers });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const got: Frame[] = [];
+  const decoder = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return { res, got };
+    buf += decoder.decode(value, { stream: true });
+    let end = buf.indexOf('\n\n');
+    while (end >= 0) {
+      const text = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      end = buf.indexOf('\n\n');
+      if (text.startsWith(':')) continue;
+      const field = (name: string) =>
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${name}: `))
+          ?.slice(name.length + 2);
+      const frame = {
+        id: Number(field('id')),
+        type: field('event') ?? '',
+        data: JSON.parse(field('data') ?? 'null'),
+      };
+      got.push(frame);
+      if (until(frame)) {
+        await reader.cancel();
+        return { res, got };
+      }
+    }
+  }
+}
+interface Frame {
+  id: number;
+  type: string;
+  data: { seq: number; type: string };
+}
+
+describe('GET /v1/sessions/{id}/events on a real server', () => {
+  it('replays, then streams a 2,000-chunk turn live: every seq once, in order, ids = seqs', async () => {
+    const { lastSeq } = (await s.call('GET', `/v1/sessions/${id}`)).body;
+    const url = `${s.server.url}/v1/sessions/${id}/events`;
+    const done = frames(url, { 'x-request-id': 'sse-test-1' }, (f) => f.type === 'turn.completed');
+    // Opened before the send, so the turn's events arrive live (after the replayed ones).
+    await new Promise((r) => setTimeout(r, 100));
+    const sent = await s.call('POST', `/v1/sessions/${id}/send`, {
+      body: { text: script({ chunksBulk: 2000 }) },
+    });
+    expect(sent.status).toBe(202);
+    const { res, got } = await done;
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('x-request-id')).toBe('sse-test-1');
+    expect(got.map((f) => f.id)).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
+    expect(got.every((f) => f.id === f.data.seq && f.type === f.data.type)).toBe(true);
+    expect(got.filter((f) => f.type === 'message.delta')).toHaveLength(2000);
+    expect(got.at(-1)?.id).toBeGreaterThan(lastSeq);
+  });
+
+  it('resumes after Last-Event-ID with no gap and no repeat', async () => {
+    const { lastSeq } = (await s.call('GET', `/v1/sessions/${id}`)).body;
+    const { got } = await frames(
+      `${s.server.url}/v1/sessions/${id}/events`,
+      { 'last-event-id': String(lastSeq - 5) },
+      (f) => f.id === lastSeq,
+    );
+    expect(got.map((f) => f.id)).toEqual([1, 2, 3, 4, 5].map((k) => lastSeq - 5 + k));
+  });
+
+  it('stops writing to a subscriber that went away, and keeps serving the others', async () => {
+    const { lastSeq } = (await s.call('GET', `/v1/sessions/${id}`)).body;
+    await frames(`${s.server.url}/v1/sessions/${id}/events`, {}, (f) => f.id === 1);
+    const again = await frames(`${s.server.url}/v1/sessions/${id}/events`, {}, (f) => f.id === lastSeq);
+    expect(again.got).toHaveLength(lastSeq);
+  });
+});
