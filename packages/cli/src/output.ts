@@ -51,7 +51,8 @@ export function describeError(err: unknown): { line: string; code: string } {
     return { code: err.code, line: `${err.code}: ${err.message}${hint ? ` (hint: ${hint})` : ''}` };
   }
   if (err instanceof UnreachableError) {
-    const why = (err.cause as { cause?: { code?: string } } | undefined)?.cause?.code;
+    const root = (err.cause as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    const why = root?.code ?? root?.message;
     return {
       code: 'UNREACHABLE',
       line: `${err.message}${why ? ` (${why})` : ''}. Start one with \`ag serve\`, or point AEGIS_BASE_URL / --url at a running server.`,

@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Session, SessionList, TranscriptEntry } from '@aegis/client';
+import { type RunningServer, startServer } from '@aegis/server';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ag, startAg, waitForText } from './__fixtures__/ag.js';
+
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-cli-sessions-')));
+let server: RunningServer;
+let env: Record<string, string>;
+let n = 0;
+
+/** A fresh folder per session: an idle session in the same folder would be reused. */
+const folder = () => {
+  const dir = join(base, `w${n++}`);
+  mkdirSync(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  server = await startServer({
+    ignoreEnv: true,
+    config: {
+      port: 0,
+      stateDir: join(base, 'state'),
+      allowedWorkDirs: [base],
+      logLevel: 'silent',
+      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
+      defaultAgent: 'scripted',
+    },
+  });
+  env = { HOME: base, AEGIS_BASE_URL: server.url };
+});
+afterAll(() => server?.close());
+
+const writeFile = (path: string) =>
+  script(
+    { say: 'Writing the file.' },
+    { tool: { title: `Write ${path}`, kind: 'edit', permission: true, write: { path, content: 'ok' } } },
+    { say: 'Finished.' },
+  );
+
+const json = <T>(text: string) => JSON.parse(text) as T;
+
+/** Retries `check` until it stops throwing (or rethrows after 20 s). */
+async function eventually(check: () => Promise<void> | void) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const statusOf = async (id: string) => (await server.aegis.sessions.get(id)).status;
+
+describe('session commands against a live server', () => {
+  it('create --json starts a session in the folder', async () => {
+    const dir = folder();
+    const r = await ag(['create', '--work-dir', dir, '--name', 'first', '--json'], { env });
+    expect(r.code).toBe(0);
+    const { session, reused } = json<{ session: Session; reused: boolean }>(r.out);
+    expect(reused).toBe(false);
+    expect(session).toMatchObject({ workDir: dir, name: 'first', agent: 'scripted' });
+    expect((await server.aegis.sessions.get(session.id)).status).toBe('idle');
+  });
+
+  it('create --prompt --wait stops at a permission request; approve lets the write happen', async () => {
+    const dir = folder();
+    const created = await ag(['create', '--cwd', dir, '--prompt', writeFile('a.txt'), '--wait', '--json'], {
+      env,
+    });
+    expect(created.code).toBe(0);
+    const out = json<{ session: Session; waited: string; reply: string[] }>(created.out);
+    expect(out.waited).toBe('needs_answer');
+    expect(out.session.status).toBe('permission_prompt');
+    expect(out.session.pendingPermission?.title).toBe('Write a.txt');
+    expect(out.reply).toEqual(['Writing the file.']);
+
+    const listed = await ag(['list', '--status', 'permission_prompt', '--json'], { env });
+    expect(json<SessionList>(listed.out).sessions.map((s) => s.id)).toContain(out.session.id);
+
+    const approved = await ag(['approve', out.session.id], { env });
+    expect(approved.code).toBe(0);
+    expect(approved.out).toContain(`Approved (allow_once) for session ${out.session.id}`);
+    await eventually(async () => expect(await statusOf(out.session.id)).toBe('idle'));
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('ok');
+  });
+
+  it('reject refuses the request: nothing is written', async () => {
+    const dir = folder();
+    const created = await ag(['create', '--cwd', dir, '--prompt', writeFile('b.txt'), '--wait', '--json'], {
+      env,
+    });
+    const { session } = json<{ session: Session }>(created.out);
+    const rejected = await ag(['reject', session.id, '--json'], { env });
+    expect(rejected.code).toBe(0);
+    expect(json<{ optionKind: string }>(rejected.out).optionKind).toMatch(/^reject/);
+    await eventually(async () => expect(await statusOf(session.id)).toBe('idle'));
+    const logs = await ag(['logs', session.id], { env });
+    expect(logs.out).toContain('? Write b.txt → rejected');
+    expect(logs.out).toContain('Finished.');
+    expect(existsSync(join(dir, 'b.txt'))).toBe(false);
+  });
+
+  it('send --wait prints the reply; logs prints the transcript (and --json gives it as data)', async () => {
+    const dir = folder();
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', dir, '--json'], { env })).out,
+    );
+    const sent = await ag(['send', session.id, script({ say: 'Hello from the agent.' }), '--wait'], { env });
+    expect(sent.code).toBe(0);
+    expect(sent.out).toContain('Hello from the agent.');
+    expect(sent.out).toContain(`Session ${session.id} is idle`);
+
+    const logs = await ag(['logs', session.id], { env });
+    expect(logs.code).toBe(0);
+    expect(logs.out).toMatch(/^> script:.*\nHello from the agent\.\n/m);
+
+    const data = await ag(['logs', session.id, '--json'], { env });
+    const { status, entries } = json<{ status: string; entries: TranscriptEntry[] }>(data.out);
+    expect(status).toBe('idle');
+    expect(entries.filter((e) => e.role === 'assistant').map((e) => e.text)).toEqual([
+      'Hello from the agent.',
+    ]);
+  });
+
+  it('send without --wait reports the delivery; text after the id is one prompt', async () => {
+    const dir = folder();
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', dir, '--json'], { env })).out,
+    );
+    const r = await ag(['send', session.id, 'several', 'words', 'here', '--json'], { env });
+    expect(r.code).toBe(0);
+    const sent = json<{ promptDelivery: { delivered: boolean; queued: boolean } }>(r.out);
+    expect(sent.promptDelivery.delivered || sent.promptDelivery.queued).toBe(true);
+    await eventually(async () => {
+      const { entries } = await server.aegis.sessions.read(session.id, {});
+      expect(entries.find((e) => e.role === 'user')?.text).toBe('several words here');
+    });
+  });
+
+  it('logs -f streams live activity until the session ends', async () => {
+    const dir = folder();
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', dir, '--json'], { env })).out,
+    );
+    const follower = startAg(['logs', session.id, '-f'], { env });
+    let out = '';
+    follower.stdout?.on('data', (d) => (out += d));
+    await ag(['send', session.id, script({ say: 'Live line one.' }, { say: 'Live line two.' })], { env });
+    await waitForText(() => out, 'Live line two.');
+    const killed = await ag(['kill', session.id, '--json'], { env });
+    expect(json<Session>(killed.out).status).toBe('killed');
+    const r = await follower.result;
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Live line one.');
+    expect(r.out).toMatch(/Session ended: killed/);
+  });
+
+  it('logs -f on a finished session prints the transcript and returns', async () => {
+    const dir = folder();
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', dir, '--json'], { env })).out,
+    );
+    await ag(['kill', session.id], { env });
+    const r = await ag(['logs', session.id, '-f'], { env });
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`Session ${session.id} has ended (killed).`);
+  });
+});
+
+describe('errors', () => {
+  it('an unknown session: one line with the code, a hint, exit 1', async () => {
+    const r = await ag(['approve', 'no-such-session'], { env });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    const lines = r.err.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^✖ SESSION_NOT_FOUND: .*no-such-session.*\(hint: list sessions with `ag list`\)$/,
+    );
+  });
+
+  it('approve with nothing pending says NOTHING_PENDING', async () => {
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', folder(), '--json'], { env })).out,
+    );
+    const r = await ag(['approve', session.id, '--json'], { env });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^✖ NOTHING_PENDING: /);
+  });
+
+  it('a folder outside the allowed directories is refused with the reason', async () => {
+    const r = await ag(['create', '--cwd', '/'], { env });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^✖ WORKDIR_DENIED: .*outside the allowed directories/);
+  });
+
+  it('no server: says so and suggests ag serve', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((r) => probe.close(() => r()));
+    const r = await ag(['list'], { env: { HOME: base, AEGIS_BASE_URL: `http://127.0.0.1:${port}` } });
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      `✖ No Aegis server answers at http://127.0.0.1:${port} (ECONNREFUSED). Start one with \`ag serve\`, or point AEGIS_BASE_URL / --url at a running server.`,
+    );
+  });
+
+  it('an invalid config file names the file and the field', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, '.aegis'));
+    writeFileSync(join(dir, '.aegis', 'config.yaml'), 'client:\n  baseUrl: 42\n');
+    const r = await ag(['list'], { env: { HOME: base }, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`Config file ${join(dir, '.aegis', 'config.yaml')}: field client.baseUrl`);
+  });
+});
