@@ -67,6 +67,10 @@ let base: string;
 let ctx: BrowserContext;
 let page: Page;
 const requestUrls: string[] = [];
+/** The upstream requests of the event streams the proxy is carrying now (abort one to drop it). */
+const liveStreams = new Set<AbortController>();
+/** The proxy answers this many of the next event-stream requests 502, as while a server restarts. */
+let failNextStreams = 0;
 
 async function shot(name: string, p: Page = page) {
   await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -77,7 +81,7 @@ beforeAll(async () => {
   if (!existsSync(agentBin)) throw new Error(`Build @aegis/testkit first: ${agentBin} is missing`);
   mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'aegis-dash-e2e-'));
-  for (const d of ['approve', 'reject', 'interrupt', 'long', 'ask', 'stage-a', 'stage-b'])
+  for (const d of ['approve', 'reject', 'interrupt', 'long', 'resume', 'ask', 'stage-a', 'stage-b'])
     mkdirSync(join(tmp, 'work', d), { recursive: true });
 
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
@@ -108,13 +112,22 @@ beforeAll(async () => {
     const headers = new Headers(c.req.raw.headers);
     headers.delete('host');
     const hasBody = !['GET', 'HEAD'].includes(c.req.method);
+    const isStream = url.pathname.endsWith('/events');
+    if (isStream && failNextStreams > 0) {
+      failNextStreams--;
+      return new Response('upstream restarting', { status: 502 });
+    }
+    const upstream = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => upstream.abort());
+    if (isStream) liveStreams.add(upstream);
+    upstream.signal.addEventListener('abort', () => liveStreams.delete(upstream));
     let res: Response;
     try {
       res = await fetch(api.url + url.pathname + url.search, {
         method: c.req.method,
         headers,
         body: hasBody ? await c.req.arrayBuffer() : null,
-        signal: c.req.raw.signal,
+        signal: upstream.signal,
       });
     } catch {
       return new Response(null, { status: 502 }); // the browser went away (e.g. closed an SSE stream)
@@ -387,33 +400,83 @@ describe('dashboard in chromium against a real server', () => {
     await phone.close();
   });
 
-  it('a long transcript (2,500 tool calls, 7,500+ events) stays windowed: few rows in the DOM, scrolls end to end', async () => {
+  it('a long transcript (5,000 tool calls, 15,000+ events) stays windowed: few rows in the DOM, scrolls end to end', async () => {
     const dir = join(tmp, 'work', 'long');
+    const started = Date.now();
     await createFromForm(
       dir,
-      script({ say: 'Reading many files.' }, { tools: 2500 }, { say: 'Finished the long run.' }),
+      script({ say: 'Reading many files.' }, { tools: 5000 }, { say: 'Finished the long run.' }),
       'long-run',
     );
     await page
       .getByTestId('assistant-text')
       .filter({ hasText: 'Finished the long run.' })
-      .waitFor({ timeout: 45_000 });
+      .waitFor({ timeout: 90_000 });
+    const loadedMs = Date.now() - started;
     const rows = await page.locator('.vrow').count();
     expect(rows).toBeGreaterThan(3);
     expect(rows).toBeLessThan(150);
-    // Scroll to the very top: the first entries render, the last ones leave the DOM.
     const list = page.getByRole('region', { name: 'Transcript entries' });
-    await list.evaluate((el) => {
-      el.scrollTop = 0;
+    // Scroll top to bottom in 60 steps, one per frame, recording how long each frame took.
+    const frames = await list.evaluate(async (el) => {
+      const times: number[] = [];
+      const steps = 60;
+      let last = performance.now();
+      for (let i = 0; i <= steps; i++) {
+        el.scrollTop = ((el.scrollHeight - el.clientHeight) * (steps - i)) / steps;
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
     });
+    const sorted = [...frames].sort((a, b) => a - b);
+    console.log(
+      `[figures] transcript of 5,000 tool calls: streamed and rendered in ${(loadedMs / 1000).toFixed(1)} s; ` +
+        `${rows} rows in the DOM; scrolling end to end in ${frames.length} frames: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, ` +
+        `max ${sorted.at(-1)!.toFixed(1)} ms per frame`,
+    );
+    // At the very top: the first entries render, the last ones have left the DOM.
     await page.getByTestId('assistant-text').filter({ hasText: 'Reading many files.' }).waitFor();
     expect(
       await page.getByTestId('assistant-text').filter({ hasText: 'Finished the long run.' }).count(),
     ).toBe(0);
     expect(await page.locator('.vrow').count()).toBeLessThan(150);
+    expect(await page.locator('[data-testid="tool-call"]').count()).toBeLessThan(150);
     await page.getByRole('button', { name: '↓ Latest' }).click();
     await page.getByTestId('assistant-text').filter({ hasText: 'Finished the long run.' }).waitFor();
     await shot('13-session-long');
+  });
+
+  it('resumes the live transcript after its event stream drops, through two 502s, with nothing lost or repeated', async () => {
+    await createFromForm(
+      join(tmp, 'work', 'resume'),
+      script(
+        { say: 'Before the drop.' },
+        { sleep: 1500 },
+        { say: 'During the outage.' },
+        { sleep: 1500 },
+        { say: 'After the drop.' },
+      ),
+      'resume-me',
+    );
+    const said = (text: string) => page.getByTestId('assistant-text').filter({ hasText: text });
+    await said('Before the drop.').waitFor();
+    const streamRequests = () => requestUrls.filter((u) => /\/v1\/sessions\/[^/]+\/events/.test(u)).length;
+    const before = streamRequests();
+    expect(liveStreams.size).toBeGreaterThan(0);
+    failNextStreams = 2;
+    for (const stream of [...liveStreams]) stream.abort();
+    await said('After the drop.').waitFor();
+    for (const text of ['Before the drop.', 'During the outage.', 'After the drop.']) {
+      expect(await said(text).count(), text).toBe(1);
+    }
+    expect(failNextStreams).toBe(0);
+    expect(streamRequests()).toBeGreaterThanOrEqual(before + 3); // two 502s, then the resumed stream
+    expect(await page.getByText('Live updates stopped').count()).toBe(0);
+    await page.locator('.detail-head .badge[data-status="idle"]').waitFor();
+    await shot('25-session-resumed');
   });
 
   it('answers a question from the agent with an option button; the side panel shows health, summary and latency', async () => {
@@ -612,6 +675,96 @@ describe('dashboard in chromium against a real server', () => {
       await shot(name, phone);
     }
     await phone.close();
+  });
+
+  it('theme: System follows the OS; the toggle pins Light or Dark, and the choice survives a reload', async () => {
+    const LIGHT = 'rgb(246, 247, 249)';
+    const DARK = 'rgb(15, 17, 21)';
+    await page.goto(`${base}/dashboard/#/`);
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const button = page.getByRole('button', { name: /^Theme:/ });
+    expect(await button.getAttribute('aria-label')).toMatch(/^Theme: System/);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await bg()).toBe(DARK);
+    await button.click(); // → Light, even though the OS is dark
+    expect(await button.getAttribute('aria-label')).toMatch(/^Theme: Light/);
+    expect(await bg()).toBe(LIGHT);
+    await button.click(); // → Dark, even once the OS is light
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await bg()).toBe(DARK);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    expect(await bg()).toBe(DARK);
+    await shot('26-overview-dark-pinned');
+    await page.getByRole('button', { name: /^Theme: Dark/ }).click(); // → System: light again
+    expect(await bg()).toBe(LIGHT);
+  });
+
+  it('accessibility: landmarks, one h1, every control labelled, skip link first in the tab order, on every page', async () => {
+    const sessionId = decodeURIComponent(
+      (
+        await page.request
+          .get(`${base}/v1/sessions?limit=1`, {
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          })
+          .then((r) => r.json())
+      ).sessions[0].id,
+    );
+    for (const [hash, ready] of [
+      ['#/', 'Overview'],
+      ['#/sessions', 'Sessions'],
+      [`#/sessions/${encodeURIComponent(sessionId)}`, null],
+      ['#/pipelines', 'Pipelines'],
+      ['#/audit', 'Audit log'],
+      ['#/keys', 'API keys'],
+    ] as const) {
+      await page.goto(`${base}/dashboard/${hash}`);
+      if (ready) await page.getByRole('heading', { name: ready, level: 1 }).waitFor();
+      else await page.getByRole('complementary', { name: 'Session details' }).waitFor();
+      expect(await page.getByRole('banner').count(), hash).toBe(1);
+      expect(await page.getByRole('navigation', { name: 'Main' }).count(), hash).toBe(1);
+      expect(await page.getByRole('main').count(), hash).toBe(1);
+      expect(await page.getByRole('contentinfo').count(), hash).toBe(1);
+      expect(await page.locator('h1').count(), hash).toBe(1);
+      const unlabelled = await page.evaluate(() => {
+        const visible = (el: Element) => (el as HTMLElement).offsetParent !== null;
+        const name = (el: Element) =>
+          (el.getAttribute('aria-label') ?? '').trim() ||
+          (el.getAttribute('aria-labelledby') ?? '')
+            .split(/\s+/)
+            .map((id) => document.getElementById(id)?.textContent ?? '')
+            .join('')
+            .trim() ||
+          (el.getAttribute('title') ?? '').trim();
+        const out: string[] = [];
+        for (const el of document.querySelectorAll('input, select, textarea')) {
+          if (!visible(el) || (el as HTMLInputElement).type === 'hidden') continue;
+          const labels = (el as HTMLInputElement).labels;
+          if (!(labels && [...labels].some((l) => l.textContent?.trim())) && !name(el))
+            out.push(el.outerHTML.slice(0, 120));
+        }
+        for (const el of document.querySelectorAll('button, a[href]')) {
+          if (!visible(el)) continue;
+          if (!el.textContent?.trim() && !name(el)) out.push(el.outerHTML.slice(0, 120));
+        }
+        return out;
+      });
+      expect(unlabelled, hash).toEqual([]);
+      // Keyboard users land on "Skip to content" first, and it moves focus into <main>, staying on
+      // the page.
+      await page.reload();
+      if (ready) await page.getByRole('heading', { name: ready, level: 1 }).waitFor();
+      else await page.getByRole('complementary', { name: 'Session details' }).waitFor();
+      const url = page.url();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim()), hash).toBe(
+        'Skip to content',
+      );
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id), hash).toBe('main');
+      expect(page.url(), hash).toBe(url);
+    }
   });
 
   it('event streams used minted SSE tokens; the API key never appeared in a URL', () => {

@@ -3,6 +3,7 @@ import { type Access, apiBase, hasApiKey, setApiKey, useAccess } from './api.js'
 import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
 import { href, navigate, type Route, useRoute } from './lib/router.js';
+import { applyTheme, nextTheme, storedTheme, type Theme, themeLabel } from './lib/theme.js';
 import { Audit } from './pages/Audit.js';
 import { Keys } from './pages/Keys.js';
 import { Overview } from './pages/Overview.js';
@@ -33,9 +34,10 @@ export function App() {
 
   return (
     <ToastProvider>
-      <a className="skip" href="#main">
+      {/* A button, not a link to "#main": the hash belongs to the router. */}
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header className="topbar">
         <a className="brand" href={href.overview} aria-label="Aegis home">
           <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
@@ -75,6 +77,7 @@ export function App() {
               Sign out
             </button>
           ) : null}
+          <ThemeButton />
           <button
             type="button"
             className="icon-btn"
@@ -93,6 +96,27 @@ export function App() {
       </footer>
       {help ? <Help onClose={() => setHelp(false)} /> : null}
     </ToastProvider>
+  );
+}
+
+/** Cycles the colour theme: System (follows the OS) → Light → Dark. */
+function ThemeButton() {
+  const [theme, setTheme] = useState<Theme>(storedTheme);
+  const next = nextTheme(theme);
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      aria-label={`Theme: ${themeLabel[theme]}. Switch to ${themeLabel[next]}`}
+      title={`Theme: ${themeLabel[theme]} (click for ${themeLabel[next]})`}
+      onClick={() => {
+        applyTheme(next);
+        setTheme(next);
+      }}
+    >
+      <span aria-hidden="true">{theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}</span>{' '}
+      {themeLabel[theme]}
+    </button>
   );
 }
 
