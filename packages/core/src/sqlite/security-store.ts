@@ -29,6 +29,9 @@ const toRecord = (r: KeyRow): ApiKeyRecord => ({
 
 /** API keys in the `api_keys` table of an open Aegis database. */
 export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
+  // Listed on every request while zero-config local access is possible (does any key exist yet?),
+  // so the query is built once.
+  const listAll = db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).prepare();
   return {
     async insert(k) {
       db.insert(apiKeys)
@@ -60,7 +63,7 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
       return row && toRecord(row);
     },
     async list() {
-      return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all().map(toRecord);
+      return listAll.all().map(toRecord);
     },
     async update(id, patch) {
       if (Object.keys(patch).length > 0) db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).run();

@@ -13,7 +13,7 @@ import type {
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
-import { events, sessions, transcriptEntries } from './schema.js';
+import { sessions, transcriptEntries } from './schema.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { callerError, closedError, isCallerError, isLockError, unavailable } from './store-errors.js';
 import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
@@ -54,6 +54,9 @@ function approximateSize(batch: StoreWrite): number {
 /** How long one write attempt may block the thread waiting for a lock held elsewhere. */
 const WRITE_ATTEMPT_BUSY_MS = 50;
 
+/** A transcript row in better-sqlite3's raw (array) mode: id, sessionId, seq, at, role, body JSON. */
+type RawEntry = [number, string, number, string, string, string];
+
 /**
  * A durable {@link AegisStore} in one SQLite file (better-sqlite3 + drizzle), migrated on open.
  * `write` calls made in the same event-loop turn share one transaction; each resolves with its own
@@ -93,25 +96,30 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     })
     .prepare();
 
-  const selectSession = db
-    .select({ data: sessions.data })
-    .from(sessions)
-    .where(eq(sessions.id, p('id')))
-    .prepare();
-  const sessionEvents = db
-    .select()
-    .from(events)
-    .where(and(eq(events.sessionId, p('sessionId')), gt(events.seq, p('after'))))
-    .orderBy(asc(events.seq))
-    .limit(p('limit'))
-    .prepare();
-  const globalEvents = db
-    .select()
-    .from(events)
-    .where(gt(events.id, p('after')))
-    .orderBy(asc(events.id))
-    .limit(p('limit'))
-    .prepare();
+  // Hot reads (SSE replay, transcript pages, every request's session lookup) go to better-sqlite3
+  // directly in raw (array) mode, building objects in drizzle's key order: its per-row mapping, and
+  // better-sqlite3's own row objects, cost more than the query.
+  const selectSessionRaw = client.prepare('select "data" from "sessions" where "id" = ?');
+  const eventColumns = '"id", "session_id" as "sessionId", "seq", "at", "type", "data"';
+  const sessionEventsRaw = client
+    .prepare(
+      `select ${eventColumns} from "events" where "session_id" = ? and "seq" > ? order by "seq" asc limit ?`,
+    )
+    .raw(true);
+  const globalEventsRaw = client
+    .prepare(`select ${eventColumns} from "events" where "id" > ? order by "id" asc limit ?`)
+    .raw(true);
+  const entryColumns = '"id", "session_id" as "sessionId", "seq", "at", "role", "body"';
+  const transcriptBeforeRaw = client
+    .prepare(
+      `select ${entryColumns} from "transcript_entries" where "session_id" = ? and "id" < ? order by "id" desc limit ?`,
+    )
+    .raw(true);
+  const transcriptAfterRaw = client
+    .prepare(
+      `select ${entryColumns} from "transcript_entries" where "session_id" = ? and "id" > ? order by "id" asc limit ?`,
+    )
+    .raw(true);
 
   // Queries whose shape depends on optional filters are prepared once per shape.
   const shapes = new Map<string, { all(values: Record<string, unknown>): unknown }>();
@@ -255,7 +263,10 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     },
 
     getSession(id) {
-      return read(() => selectSession.get({ id })?.data);
+      return read(() => {
+        const row = selectSessionRaw.get(id) as { data: string } | undefined;
+        return row && (JSON.parse(row.data) as Session);
+      });
     },
 
     listSessions(q: SessionQuery) {
@@ -305,11 +316,15 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
 
     listEvents(q: EventQuery) {
       return read(() => {
-        const rows =
+        const rows = (
           q.sessionId !== undefined
-            ? sessionEvents.all({ sessionId: q.sessionId, after: q.after ?? 0, limit: q.limit })
-            : globalEvents.all({ after: q.after ?? 0, limit: q.limit });
-        return rows as AegisEvent[];
+            ? sessionEventsRaw.all(q.sessionId, q.after ?? 0, q.limit)
+            : globalEventsRaw.all(q.after ?? 0, q.limit)
+        ) as [number, string, number, string, string, string][];
+        return rows.map(
+          ([id, sessionId, seq, at, type, data]) =>
+            ({ id, sessionId, seq, at, type, data: JSON.parse(data) }) as AegisEvent,
+        );
       });
     },
 
@@ -319,6 +334,21 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         if (roleFilter?.length === 0) return [];
         const roles = indexed('role', roleFilter?.length ?? 0);
         const newestFirst = q.before !== undefined;
+        if (roles.length === 0) {
+          // The common page (no role filter) skips drizzle's per-row mapping.
+          const stmt = newestFirst ? transcriptBeforeRaw : transcriptAfterRaw;
+          const raw = stmt.all(q.sessionId, newestFirst ? q.before : (q.after ?? 0), q.limit) as RawEntry[];
+          // Fields set on the parsed body (same key order as spreading body, then the columns).
+          return raw.map(([id, sessionId, seq, at, role, body]) => {
+            const entry = JSON.parse(body) as TranscriptEntry;
+            entry.id = id;
+            entry.sessionId = sessionId;
+            entry.seq = seq;
+            entry.at = at;
+            entry.role = role as TranscriptRole;
+            return entry;
+          });
+        }
         const rows = prepared<typeof transcriptEntries.$inferSelect>(
           `transcript:${newestFirst}:${roles.length}`,
           () =>
