@@ -81,7 +81,7 @@ beforeAll(async () => {
   if (!existsSync(agentBin)) throw new Error(`Build @aegis/testkit first: ${agentBin} is missing`);
   mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'aegis-dash-e2e-'));
-  for (const d of ['approve', 'reject', 'interrupt', 'long', 'resume', 'ask', 'stage-a', 'stage-b'])
+  for (const d of ['approve', 'reject', 'interrupt', 'long', 'resume', 'modes', 'ask', 'stage-a', 'stage-b'])
     mkdirSync(join(tmp, 'work', d), { recursive: true });
 
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
@@ -477,6 +477,42 @@ describe('dashboard in chromium against a real server', () => {
     expect(await page.getByText('Live updates stopped').count()).toBe(0);
     await page.locator('.detail-head .badge[data-status="idle"]').waitFor();
     await shot('25-session-resumed');
+  });
+
+  it('Always allow answers with allow_always; switching the mode to acceptEdits lets the next edit run without asking', async () => {
+    const dir = join(tmp, 'work', 'modes');
+    const edit = (file: string) => ({
+      tool: {
+        title: `Write ${file}`,
+        kind: 'edit',
+        permission: true,
+        diff: { path: file, newText: 'x\n' },
+        write: { path: file, content: 'x\n' },
+      },
+    });
+    await createFromForm(dir, script(edit('always.txt'), { say: 'First edit done.' }), 'modes');
+    const panel = page.getByRole('alertdialog', { name: /Permission requested/ });
+    await panel.getByText('Write always.txt').waitFor();
+    await panel.getByRole('button', { name: 'Always allow' }).click();
+    await toast('Always allowed').waitFor();
+    await page.getByTestId('assistant-text').filter({ hasText: 'First edit done.' }).waitFor();
+    await page.locator('[data-testid="permission-entry"][data-verdict="always allowed"]').waitFor();
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/sessions/', ''));
+    const events = await page.request
+      .get(`${base}/v1/sessions/${encodeURIComponent(id)}/transcript/cursor?role=permission`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      .then((r) => r.json());
+    expect(events.messages[0].permission.optionKind).toBe('allow_always');
+
+    await page.getByLabel('Permission mode').selectOption('acceptEdits');
+    await toast('Mode set to acceptEdits').waitFor();
+    await page.getByLabel('Message').fill(script(edit('quiet.txt'), { say: 'Second edit done.' }));
+    await page.getByLabel('Message').press('Enter');
+    await page.getByTestId('assistant-text').filter({ hasText: 'Second edit done.' }).waitFor();
+    expect(existsSync(join(dir, 'quiet.txt'))).toBe(true);
+    expect(await page.locator('[data-testid="permission-entry"]').count()).toBe(1);
+    await shot('27-session-accept-edits');
   });
 
   it('answers a question from the agent with an option button; the side panel shows health, summary and latency', async () => {
