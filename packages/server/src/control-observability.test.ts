@@ -306,6 +306,40 @@ describe('questions and escape', () => {
   });
 });
 
+describe('model and agent choice', () => {
+  const dir = () => {
+    const d = join(root, `m${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+    mkdirSync(d);
+    return d;
+  };
+
+  it('model sets the agent model it offers; one it does not offer is a clear 4xx and leaves nothing running', async () => {
+    const ok = await main.call('POST', '/v1/sessions', { workDir: dir(), model: 'scripted-large' });
+    expect(ok.status).toBe(201);
+    const { session } = (await ok.json()) as { session: { id: string; model: string } };
+    expect(session.model).toBe('scripted-large');
+
+    const live = main.aegis.liveCount;
+    const bad = await main.call('POST', '/v1/sessions', { workDir: dir(), model: 'gpt-9' });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(bad.status).toBeLessThan(500);
+    const err = (await bad.json()) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe('UNSUPPORTED_MODEL');
+    expect(err.error.message).toContain('scripted-large');
+    expect(main.aegis.liveCount).toBe(live);
+  });
+
+  it('agent picks a configured agent; an unknown one is a 4xx naming the configured agents', async () => {
+    const ok = await main.call('POST', '/v1/sessions', { workDir: dir(), agent: 'scripted' });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { session: { agent: string } }).session.agent).toBe('scripted');
+    const bad = await main.call('POST', '/v1/sessions', { workDir: dir(), agent: 'nope' });
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(bad.status).toBeLessThan(500);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('scripted');
+  });
+});
+
 describe('incremental reads', () => {
   it("/read is incremental by a cursor each client holds: two readers never take each other's entries", async () => {
     type Read = { entries: { id: number; text: string }[]; cursor: number };
