@@ -72,29 +72,14 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   const client = db.$client;
   let closed = false;
 
-  const upsertSession = db
-    .insert(sessions)
-    .values({
-      id: p('id'),
-      ownerId: p('ownerId'),
-      workDir: p('workDir'),
-      status: p('status'),
-      createdAt: p('createdAt'),
-      updatedAt: p('updatedAt'),
-      data: p('data'),
-    })
-    .onConflictDoUpdate({
-      target: sessions.id,
-      set: {
-        ownerId: sql`excluded.owner_id`,
-        workDir: sql`excluded.work_dir`,
-        status: sql`excluded.status`,
-        createdAt: sql`excluded.created_at`,
-        updatedAt: sql`excluded.updated_at`,
-        data: sql`excluded.data`,
-      },
-    })
-    .prepare();
+  // Raw statements on the write path: drizzle's per-call parameter mapping cost more than the upsert.
+  const upsertSession = client.prepare(
+    `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data")
+     values (?, ?, ?, ?, ?, ?, ?)
+     on conflict ("id") do update set "owner_id" = excluded."owner_id", "work_dir" = excluded."work_dir",
+       "status" = excluded."status", "created_at" = excluded."created_at",
+       "updated_at" = excluded."updated_at", "data" = excluded."data"`,
+  );
 
   // Hot reads (SSE replay, transcript pages, every request's session lookup) go to better-sqlite3
   // directly in raw (array) mode, building objects in drizzle's key order: its per-row mapping, and
@@ -134,15 +119,15 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
 
   function writeOne(batch: StoreWrite): StoreWriteResult {
     for (const s of batch.sessions ?? []) {
-      upsertSession.run({
-        id: s.id,
-        ownerId: s.ownerId,
-        workDir: s.workDir,
-        status: s.status,
-        createdAt: s.createdAt,
-        updatedAt: s.updatedAt,
-        data: s,
-      });
+      upsertSession.run(
+        s.id,
+        s.ownerId ?? null,
+        s.workDir,
+        s.status,
+        s.createdAt,
+        s.updatedAt,
+        JSON.stringify(s),
+      );
     }
     // The hot path (one row per streamed chunk) goes to better-sqlite3 directly: drizzle's mapping
     // per row cost more than the insert. Results are shallow copies; drafts are not reused by callers.
