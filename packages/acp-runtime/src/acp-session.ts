@@ -15,10 +15,10 @@ import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
 import {
   AcpTranslator,
+  fastUpdate,
   initializeParams,
   promptParams,
   readInitialize,
-  textChunkUpdate,
   toAegisError,
   toElicitationResponse,
   toPermissionRequest,
@@ -61,8 +61,21 @@ function deliver(fn: () => void): void {
 export interface ConnectedAgent {
   readonly agentName: string;
   readonly proc: AgentProcess;
-  open(options: AgentStartOptions, sink: AgentSink, startTimeoutMs: number): Promise<AgentHandle>;
+  /**
+   * Opens the session: `session/new`, or with `reopen` the agent's earlier session through
+   * `session/resume` (preferred: no replay) or `session/load` (its replayed history is dropped:
+   * Aegis has it already).
+   */
+  open(
+    options: AgentStartOptions,
+    sink: AgentSink,
+    startTimeoutMs: number,
+    reopen?: { agentSessionId: string },
+  ): Promise<AgentHandle>;
 }
+
+/** Updates that describe the agent's state, not its history: kept while a `session/load` replays. */
+const STATE_UPDATES = new Set(['available_commands_update', 'current_mode_update', 'config_option_update']);
 
 /**
  * Connects ACP over the process's stdio and runs `initialize`. Until `open()` binds a sink, agent
@@ -95,7 +108,11 @@ export async function connectAgent(
     for (const body of bodies) deliver(() => to.update(body));
   };
 
-  const onUpdate = (update: acp.SessionUpdate) => emit(translator.translate(update));
+  let replaying = false;
+  const onUpdate = (update: acp.SessionUpdate) => {
+    if (replaying && !STATE_UPDATES.has(update.sessionUpdate)) return;
+    emit(translator.translate(update));
+  };
   const stream = agentStream(proc.child.stdout, proc.child.stdin, {
     onGarbage: (line) => {
       fail(
@@ -117,7 +134,7 @@ export async function connectAgent(
       proc.kill();
     },
     intercept: (message) => {
-      const update = textChunkUpdate(message);
+      const update = fastUpdate(message);
       if (!update) return false;
       onUpdate(update);
       return true;
@@ -227,11 +244,17 @@ export async function connectAgent(
   return {
     agentName,
     proc,
-    open: async (options, boundSink, timeoutMs) => {
+    open: async (options, boundSink, timeoutMs, reopen) => {
       if (opened) throw new Error(`agent process ${proc.pid} already serves a session; it is never reused`);
       opened = true;
       sink = boundSink;
       workDir = options.workDir;
+      if (reopen) {
+        const via = await startStep(timeoutMs, options.signal, () =>
+          reopenSession(reopen.agentSessionId, options),
+        );
+        return sessionHandle(boundSink, reopen.agentSessionId, via);
+      }
       const sessionId = await startStep(timeoutMs, options.signal, async () => {
         const created = await call(
           'session/new',
@@ -244,7 +267,56 @@ export async function connectAgent(
     },
   };
 
-  function sessionHandle(sink: AgentSink, sessionId: string): AgentHandle {
+  async function reopenSession(
+    sessionId: string,
+    options: AgentStartOptions,
+  ): Promise<'session/resume' | 'session/load'> {
+    const params = { sessionId, cwd: options.workDir, mcpServers: [] };
+    const { load, resume } = init.restore;
+    if (!load && !resume) {
+      throw new AegisError(
+        'AGENT_START_FAILED',
+        `Agent "${agentName}" cannot reopen sessions: it advertises neither session/load nor session/resume.`,
+      );
+    }
+    let resumeError: unknown;
+    if (resume) {
+      try {
+        translator.applyNewSession(
+          await call('session/resume', connection.agent.request(methods.agent.session.resume, params)),
+        );
+        return 'session/resume';
+      } catch (err) {
+        if (!load || fatal) throw err;
+        resumeError = err;
+      }
+    }
+    replaying = true;
+    try {
+      translator.applyNewSession(
+        await call('session/load', connection.agent.request(methods.agent.session.load, params)),
+      );
+    } catch (err) {
+      if (resumeError) {
+        throw new AegisError(
+          AegisError.fromUnknown(err).code,
+          `${(err as Error).message} (session/resume failed before: ${(resumeError as Error).message})`,
+          { cause: err },
+        );
+      }
+      throw err;
+    } finally {
+      replaying = false;
+      translator.endRun();
+    }
+    return 'session/load';
+  }
+
+  function sessionHandle(
+    sink: AgentSink,
+    sessionId: string,
+    resumedVia?: 'session/resume' | 'session/load',
+  ): AgentHandle {
     started = true;
     if (proc.exited) deliver(() => sink.exited(proc.exited!));
 
@@ -261,6 +333,9 @@ export async function connectAgent(
           models: translator.models,
           currentModel: translator.currentModel,
           commands: translator.commands,
+          agentSessionId: sessionId,
+          restore: init.restore,
+          ...(resumedVia ? { resumedVia } : {}),
         };
       },
       async prompt(text) {

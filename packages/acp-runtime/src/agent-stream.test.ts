@@ -1,6 +1,10 @@
 import { PassThrough } from 'node:stream';
+import type { AgentEventBody } from '@aegis/core';
+import type * as acp from '@agentclientprotocol/sdk';
+import { client, methods } from '@agentclientprotocol/sdk';
 import { describe, expect, it } from 'vitest';
 import { agentStream } from './agent-stream.js';
+import { AcpTranslator, fastUpdate } from './translate.js';
 
 function harness(intercept?: (m: Record<string, unknown>) => boolean, maxLineBytes?: number) {
   const stdout = new PassThrough();
@@ -85,5 +89,88 @@ describe('agentStream', () => {
     const writer = h.stream.writable.getWriter();
     await writer.write({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} });
     expect(h.stdin.read()?.toString()).toBe('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}\n');
+  });
+});
+
+describe('fast path vs the SDK', () => {
+  const note = (update: unknown) => ({
+    jsonrpc: '2.0',
+    method: 'session/update',
+    params: { sessionId: 's', update },
+  });
+  const updates = [
+    { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'a' } },
+    {
+      sessionUpdate: 'tool_call',
+      toolCallId: 't1',
+      title: 'Edit',
+      kind: 'edit',
+      status: 'pending',
+      rawInput: { path: 'a.ts', n: [1, 2] },
+      content: [
+        { type: 'diff', path: 'a.ts', oldText: null, newText: 'x' },
+        { type: 'terminal', terminalId: 'term' },
+        { type: 'content', content: { type: 'text', text: 'ok' } },
+      ],
+      locations: [{ path: 'a.ts', line: 3 }, { path: 'b.ts' }],
+    },
+    {
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 't1',
+      title: null,
+      kind: null,
+      content: null,
+      status: 'in_progress',
+    },
+    {
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 't1',
+      status: 'completed',
+      rawOutput: 'done',
+      locations: null,
+    },
+    { sessionUpdate: 'tool_call', toolCallId: 't2', title: 'odd', kind: 'weird', content: null },
+    {
+      sessionUpdate: 'tool_call_update',
+      toolCallId: 't2',
+      status: 'failed',
+      locations: [{ path: 'a', line: -1 }],
+    },
+    { sessionUpdate: 'agent_thought_chunk', messageId: 'm', content: { type: 'text', text: 'hm' } },
+    { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'END' } },
+  ];
+
+  /** Feeds `updates` through a real SDK connection, with or without the fast path. */
+  async function translated(fast: boolean) {
+    const stdout = new PassThrough();
+    const translator = new AcpTranslator(() => 'id');
+    const out: AgentEventBody[] = [];
+    const onUpdate = (u: acp.SessionUpdate) => out.push(...translator.translate(u));
+    const stream = agentStream(stdout, new PassThrough(), {
+      onGarbage: () => {},
+      onTooLarge: () => {},
+      intercept: fast
+        ? (m) => {
+            const u = fastUpdate(m);
+            if (u) onUpdate(u);
+            return !!u;
+          }
+        : undefined,
+    });
+    const connection = client({ name: 'test' })
+      .onNotification(methods.client.session.update, ({ params }) => onUpdate(params.update))
+      .connect(stream);
+    stdout.write(`${updates.map((u) => JSON.stringify(note(u))).join('\n')}\n`);
+    const deadline = Date.now() + 5000;
+    while (!out.some((e) => e.type === 'message.delta' && e.data.text === 'END') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    connection.close();
+    return out;
+  }
+
+  it('translates every update exactly as the validated SDK path does', async () => {
+    const viaSdk = await translated(false);
+    expect(viaSdk.map((e) => e.type)).toContain('tool.completed');
+    expect(await translated(true)).toEqual(viaSdk);
   });
 });

@@ -3,7 +3,7 @@ import type * as acp from '@agentclientprotocol/sdk';
 import { describe, expect, it } from 'vitest';
 import {
   AcpTranslator,
-  textChunkUpdate,
+  fastUpdate,
   toAegisError,
   toPermissionRequest,
   toPermissionResponse,
@@ -234,7 +234,7 @@ describe('toAegisError', () => {
   });
 });
 
-describe('textChunkUpdate', () => {
+describe('fastUpdate', () => {
   const note = (update: unknown, extra: Record<string, unknown> = {}) => ({
     jsonrpc: '2.0',
     method: 'session/update',
@@ -243,14 +243,34 @@ describe('textChunkUpdate', () => {
   });
   const chunk = { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'hi' } };
 
+  it('takes well-formed tool calls and updates', () => {
+    const call = {
+      sessionUpdate: 'tool_call',
+      toolCallId: 't1',
+      title: 'Edit a.ts',
+      kind: 'edit',
+      status: 'pending',
+      rawInput: { path: 'a.ts' },
+      content: [
+        { type: 'diff', path: 'a.ts', oldText: null, newText: 'x' },
+        { type: 'terminal', terminalId: 'term' },
+        { type: 'content', content: { type: 'text', text: 'ok' } },
+      ],
+      locations: [{ path: 'a.ts', line: 3 }],
+    };
+    expect(fastUpdate(note(call))).toBe(call);
+    const update = { sessionUpdate: 'tool_call_update', toolCallId: 't1', title: null, status: 'completed' };
+    expect(fastUpdate(note(update))).toBe(update);
+  });
+
   it('takes text chunks (message or thought, with or without messageId)', () => {
-    expect(textChunkUpdate(note(chunk))).toBe(chunk);
+    expect(fastUpdate(note(chunk))).toBe(chunk);
     const thought = {
       sessionUpdate: 'agent_thought_chunk',
       messageId: 'm',
       content: { type: 'text', text: '' },
     };
-    expect(textChunkUpdate(note(thought))).toBe(thought);
+    expect(fastUpdate(note(thought))).toBe(thought);
   });
 
   it('leaves everything else to the validating SDK path', () => {
@@ -258,20 +278,30 @@ describe('textChunkUpdate', () => {
       note({ ...chunk, content: { type: 'image', data: 'x', mimeType: 'image/png' } }),
       note({ ...chunk, content: { type: 'text', text: 5 } }),
       note({ ...chunk, messageId: 7 }),
-      note({ sessionUpdate: 'tool_call', toolCallId: 't', title: 'x' }),
+      note({ sessionUpdate: 'tool_call', toolCallId: 't', title: 'x', content: null }),
+      note({ sessionUpdate: 'tool_call', toolCallId: 't' }),
+      note({ sessionUpdate: 'tool_call', toolCallId: 't', title: 'x', kind: 'weird' }),
+      note({ sessionUpdate: 'tool_call_update', toolCallId: 't', status: 'done' }),
+      note({ sessionUpdate: 'tool_call_update', toolCallId: 't', locations: [{ path: 'a', line: -1 }] }),
+      note({
+        sessionUpdate: 'tool_call_update',
+        toolCallId: 't',
+        content: [{ type: 'content', content: { type: 'image', data: 'x', mimeType: 'image/png' } }],
+      }),
+      note({ sessionUpdate: 'plan', entries: [] }),
       note(chunk, { id: 1 }),
       note(chunk, { jsonrpc: '1.0' }),
       { jsonrpc: '2.0', method: 'session/update', params: { update: chunk } },
       { jsonrpc: '2.0', method: 'session/other', params: { sessionId: 's1', update: chunk } },
       note(null),
     ];
-    for (const m of odd) expect(textChunkUpdate(m as Record<string, unknown>)).toBeNull();
+    for (const m of odd) expect(fastUpdate(m as Record<string, unknown>)).toBeNull();
   });
 
   it('translates what it takes exactly like the validated path', () => {
     const viaFast = new AcpTranslator(() => 'id');
     const viaSdk = new AcpTranslator(() => 'id');
-    const fast = textChunkUpdate(note(chunk));
+    const fast = fastUpdate(note(chunk));
     expect(fast && viaFast.translate(fast)).toEqual(viaSdk.translate(chunk as acp.SessionUpdate));
   });
 });

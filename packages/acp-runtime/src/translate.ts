@@ -117,7 +117,8 @@ export class AcpTranslator {
   }
 
   /** Reads `session/new`'s answer: modes and the model/mode config options. */
-  applyNewSession(res: acp.NewSessionResponse): void {
+  /** Reads the answer of `session/new` (or `session/load` / `session/resume`, same fields). */
+  applyNewSession(res: Pick<acp.NewSessionResponse, 'modes' | 'configOptions'>): void {
     if (res.modes) {
       this.modes = res.modes.availableModes.map((m) => ({
         id: m.id,
@@ -235,24 +236,75 @@ export class AcpTranslator {
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const TOOL_STATUSES = new Set<unknown>(['pending', 'in_progress', 'completed', 'failed']);
+const isUint32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 4294967295;
+
+/** `value` is absent, or (when `nullable`) null, or passes `check`. */
+const optional = (value: unknown, nullable: boolean, check: (v: unknown) => boolean) =>
+  value === undefined || (value === null ? nullable : check(value));
+
+/** Tool call content the translator reads: diffs, terminals and text content blocks. */
+function cleanToolContent(list: unknown): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const c of list) {
+    if (!isObject(c)) return false;
+    if (c.type === 'diff') {
+      if (typeof c.path !== 'string' || typeof c.newText !== 'string') return false;
+      if (!optional(c.oldText, true, (v) => typeof v === 'string')) return false;
+    } else if (c.type === 'terminal') {
+      if (typeof c.terminalId !== 'string') return false;
+    } else if (c.type === 'content') {
+      if (!isObject(c.content) || c.content.type !== 'text' || typeof c.content.text !== 'string')
+        return false;
+    } else return false;
+  }
+  return true;
+}
+const cleanLocations = (list: unknown) =>
+  Array.isArray(list) &&
+  list.every((l) => isObject(l) && typeof l.path === 'string' && optional(l.line, true, isUint32));
+
+/** A `tool_call` / `tool_call_update` whose every field the translator reads is well-formed. */
+function cleanToolCall(u: Loose): boolean {
+  // The SDK turns nulls in a tool_call into defaults (content: []), so only updates may carry them.
+  const nullable = u.sessionUpdate === 'tool_call_update';
+  if (typeof u.toolCallId !== 'string') return false;
+  if (nullable ? !optional(u.title, true, (v) => typeof v === 'string') : typeof u.title !== 'string')
+    return false;
+  return (
+    optional(u.kind, nullable, (v) => typeof v === 'string' && TOOL_KINDS.has(v)) &&
+    optional(u.status, nullable, (v) => TOOL_STATUSES.has(v)) &&
+    optional(u.content, nullable, cleanToolContent) &&
+    optional(u.locations, nullable, cleanLocations)
+  );
+}
+
 /**
- * The hot message of a streaming turn: a `session/update` notification carrying one text chunk.
- * Checks by hand every field {@link AcpTranslator.translate} reads from it, so such a message can skip
- * the SDK's schema validation and per-message dispatch; anything else (or anything odd) returns
- * null and goes through the SDK, validated.
+ * The hot messages of a turn: `session/update` notifications carrying a text chunk or a tool call
+ * (start or update). Checks by hand every field {@link AcpTranslator.translate} reads, so such a
+ * message can skip the SDK's schema validation and per-message dispatch; anything else, or anything
+ * the SDK would have to repair or drop, returns null and goes through the SDK, validated.
  */
-export function textChunkUpdate(message: Loose): acp.SessionUpdate | null {
+export function fastUpdate(message: Loose): acp.SessionUpdate | null {
   if (message.method !== 'session/update' || 'id' in message || message.jsonrpc !== '2.0') return null;
   const params = message.params;
   if (!isObject(params) || typeof params.sessionId !== 'string') return null;
   const update = params.update;
   if (!isObject(update)) return null;
-  if (update.sessionUpdate !== 'agent_message_chunk' && update.sessionUpdate !== 'agent_thought_chunk')
-    return null;
-  const content = update.content;
-  if (!isObject(content) || content.type !== 'text' || typeof content.text !== 'string') return null;
-  if (update.messageId != null && typeof update.messageId !== 'string') return null;
-  return update as unknown as acp.SessionUpdate;
+  switch (update.sessionUpdate) {
+    case 'agent_message_chunk':
+    case 'agent_thought_chunk': {
+      const content = update.content;
+      if (!isObject(content) || content.type !== 'text' || typeof content.text !== 'string') return null;
+      if (update.messageId != null && typeof update.messageId !== 'string') return null;
+      return update as unknown as acp.SessionUpdate;
+    }
+    case 'tool_call':
+    case 'tool_call_update':
+      return cleanToolCall(update) ? (update as unknown as acp.SessionUpdate) : null;
+    default:
+      return null;
+  }
 }
 
 /** Maps `session/request_permission` params into core's permission request. */
@@ -408,8 +460,15 @@ export function initializeParams(clientVersion: string): acp.InitializeRequest {
 export function readInitialize(res: acp.InitializeResponse): {
   agentVersion: string | null;
   protocolVersion: number;
+  /** `session/load` (`loadSession`) and `session/resume` (`sessionCapabilities.resume`). */
+  restore: { load: boolean; resume: boolean };
 } {
-  return { agentVersion: res.agentInfo?.version ?? null, protocolVersion: res.protocolVersion };
+  const caps = res.agentCapabilities;
+  return {
+    agentVersion: res.agentInfo?.version ?? null,
+    protocolVersion: res.protocolVersion,
+    restore: { load: caps?.loadSession === true, resume: caps?.sessionCapabilities?.resume != null },
+  };
 }
 
 export function promptParams(sessionId: string, text: string): acp.PromptRequest {
