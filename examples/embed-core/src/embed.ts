@@ -67,7 +67,8 @@ export async function openAegis(options: { dbPath: string; agent?: AgentSpec | u
       return resolved;
     },
   });
-  // Sessions a previous run left live (the process died) are marked crashed, not left dangling.
+  // Sessions a previous run left live (the process died) are reopened where the agent supports
+  // session/load or session/resume, else marked crashed: none is left dangling.
   await aegis.recover();
   return aegis;
 }

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import type { AgentDriver, AgentHandle, AgentSink, AgentStartOptions } from '@aegis/core';
+import type { AgentDriver, AgentHandle, AgentResumeOptions, AgentSink, AgentStartOptions } from '@aegis/core';
 import { connectAgent } from './acp-session.js';
 import { buildAgentEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
@@ -46,7 +46,8 @@ export interface AcpDriver extends AgentDriver {
 /**
  * Creates the ACP implementation of core's `AgentDriver`: each `start()` spawns one agent process,
  * runs `initialize` → `session/new` in the session's workDir, and translates everything the agent
- * says into core events.
+ * says into core events. `resume()` does the same with `session/resume` or `session/load` of an
+ * earlier agent session (after a server restart).
  *
  * @example
  * const driver = createAcpDriver({ extraEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8080' } });
@@ -78,6 +79,18 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     return connectAgent(name, proc, startTimeoutMs, signal);
   }
 
+  async function open(start: AgentStartOptions, sink: AgentSink, reopen?: { agentSessionId: string }) {
+    const { name, spec } = registry.resolve(start.agent);
+    const ownEnv = start.env !== undefined && Object.keys(start.env).length > 0;
+    const pool = ownEnv ? undefined : pools.get(name);
+    const agent = pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal));
+    try {
+      return await agent.open(start, sink, startTimeoutMs, reopen);
+    } finally {
+      pool?.refill();
+    }
+  }
+
   const pools = new Map<string, WarmPool>();
   for (const name of registry.names) {
     const pool = options.pools?.[name] ?? (name === registry.defaultAgent ? options.pool : undefined);
@@ -98,15 +111,10 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     agents: registry.names,
     pools,
     async start(start: AgentStartOptions, sink: AgentSink): Promise<AgentHandle> {
-      const { name, spec } = registry.resolve(start.agent);
-      const ownEnv = start.env !== undefined && Object.keys(start.env).length > 0;
-      const pool = ownEnv ? undefined : pools.get(name);
-      const agent = pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal));
-      try {
-        return await agent.open(start, sink, startTimeoutMs);
-      } finally {
-        pool?.refill();
-      }
+      return open(start, sink);
+    },
+    async resume(start: AgentResumeOptions, sink: AgentSink): Promise<AgentHandle> {
+      return open(start, sink, { agentSessionId: start.agentSessionId });
     },
     async close() {
       await Promise.allSettled([...pools.values()].map((p) => p.close()));

@@ -771,6 +771,11 @@ export interface components {
             exit: components["schemas"]["AgentExit"] | null;
             availableModes: components["schemas"]["AgentMode"][];
             availableCommands: components["schemas"]["AgentCommand"][];
+            /**
+             * @description The agent-side session behind this one; null until the agent is ready
+             * @default null
+             */
+            agentSession: components["schemas"]["AgentSession"] | null;
         };
         /** @enum {string} */
         SessionStatus: "pending" | "idle" | "working" | "permission_prompt" | "asking" | "stalled" | "rate_limit" | "error" | "completed" | "killed" | "crashed";
@@ -891,6 +896,12 @@ export interface components {
             description: string;
             hint?: string | null;
         };
+        AgentSession: {
+            /** @description The agent's own session id (ACP sessionId) */
+            id: string;
+            /** @description Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store) */
+            resumable: boolean;
+        };
         PromptDelivery: {
             /** @description The prompt reached the agent (its turn started) */
             delivered: boolean;
@@ -1004,6 +1015,11 @@ export interface components {
             exit: components["schemas"]["AgentExit"] | null;
             availableModes: components["schemas"]["AgentMode"][];
             availableCommands: components["schemas"]["AgentCommand"][];
+            /**
+             * @description The agent-side session behind this one; null until the agent is ready
+             * @default null
+             */
+            agentSession: components["schemas"]["AgentSession"] | null;
             /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
             actions: components["schemas"]["SessionAction"][];
             /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */

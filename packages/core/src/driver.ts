@@ -22,6 +22,13 @@ export interface AgentDriver {
    * (`UNKNOWN_AGENT`, `AGENT_START_FAILED`, `AGENT_PROTOCOL_ERROR`, `AGENT_CRASHED`).
    */
   start(options: AgentStartOptions, sink: AgentSink): Promise<AgentHandle>;
+  /**
+   * Starts an agent process and reopens an agent-side session it created before (ACP
+   * `session/resume`, else `session/load` with the replayed history dropped), e.g. after the
+   * server was killed. Rejects like `start`, and `AGENT_START_FAILED` when the agent cannot
+   * reopen sessions or does not know this one. Optional: drivers without it never resume.
+   */
+  resume?(options: AgentResumeOptions, sink: AgentSink): Promise<AgentHandle>;
   /** Releases what the driver holds beyond sessions (e.g. a warm pool of agent processes). */
   close?(): Promise<void>;
 }
@@ -34,6 +41,19 @@ export interface AgentStartOptions {
   /** Extra environment for the child, already filtered by the caller. */
   env?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
+}
+
+export interface AgentResumeOptions extends AgentStartOptions {
+  /** The agent-side session id (`AgentInfo.agentSessionId` when it was started). */
+  agentSessionId: string;
+}
+
+/** How an agent can reopen its sessions in a new process. */
+export interface AgentRestore {
+  /** ACP `session/load`: reopens and replays the history. */
+  load: boolean;
+  /** ACP `session/resume`: reopens without replaying. */
+  resume: boolean;
 }
 
 export interface PermissionRequest {
@@ -82,6 +102,12 @@ export interface AgentInfo {
   models: { id: string; name: string }[];
   currentModel: string | null;
   commands: AgentCommand[];
+  /** The agent-side session id (ACP `sessionId`), when the driver has one. */
+  agentSessionId?: string | null | undefined;
+  /** Whether the agent can reopen its sessions in a new process (what `resume` needs). */
+  restore?: AgentRestore | undefined;
+  /** Set on a handle `resume` returned: how the session was reopened. */
+  resumedVia?: 'session/load' | 'session/resume' | undefined;
 }
 
 export interface TurnResult {

@@ -152,13 +152,90 @@ describe('engine recovery', () => {
     const before = await store.listEvents({ sessionId: session.id, limit: 1000 });
     // No close(): the process "died". A new engine over the same store recovers.
     const second = createAegis({ agent: createMemoryDriver(() => []).driver, store });
-    expect(await second.recover()).toEqual([session.id]);
+    expect(await second.recover()).toEqual({ crashed: [session.id], resumed: [] });
     const after = await store.listEvents({ sessionId: session.id, limit: 1000 });
     expect(after.slice(before.length).map((e) => [e.seq, e.type])).toEqual([
       [before.length + 1, 'session.ended'],
       [before.length + 2, 'session.state_changed'],
     ]);
     expect((await second.sessions.get(session.id)).status).toBe('crashed');
-    expect(await second.recover()).toEqual([]);
+    expect(await second.recover()).toEqual({ crashed: [], resumed: [] });
+  });
+
+  it('reopens a session whose agent can load it: the cut-off turn failed, then idle, and it takes the next prompt', async () => {
+    const store = createMemoryStore();
+    const saved = new Map<string, string[]>();
+    const script = (text: string): MemoryStep[] =>
+      text === 'long'
+        ? [say('part'), { permission: { title: 'Write a.txt' } }, { waitForCancel: true }]
+        : [say('ok')];
+    const first = createAegis({ agent: createMemoryDriver(script, undefined, saved).driver, store });
+    const { session } = await first.sessions.create({ workDir: '/w', prompt: 'hi' });
+    await until(async () => (await first.sessions.get(session.id)).status === 'idle');
+    await first.sessions.prompt(session.id, 'long');
+    await first.sessions.prompt(session.id, 'queued');
+    await until(async () => (await first.sessions.get(session.id)).status === 'permission_prompt');
+    const before = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    const row = await store.getSession(session.id);
+    expect(row?.agentSession).toEqual({ id: expect.stringMatching(/^mem-/), resumable: true });
+
+    // The process "died" mid-turn with a permission open. A new engine over the same store resumes.
+    const second = createAegis({ agent: createMemoryDriver(script, undefined, saved).driver, store });
+    const seen: AegisEvent[] = [];
+    second.subscribe((e) => seen.push(e));
+    expect(await second.recover()).toEqual({ crashed: [], resumed: [session.id] });
+    const after = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => i + 1));
+    expect(after.slice(before.length).map((e) => e.type)).toEqual([
+      'permission.resolved',
+      'session.state_changed',
+      'turn.failed',
+      'session.state_changed',
+      'agent.ready',
+      'session.state_changed',
+    ]);
+    const failed = after.find((e, i) => i >= before.length && e.type === 'turn.failed');
+    expect(failed?.data).toMatchObject({
+      turnId: before.findLast((e) => e.type === 'turn.started')?.data.turnId,
+      problem: {
+        code: 'AGENT_CRASHED',
+        message: expect.stringContaining('1 queued prompt(s) were not delivered'),
+      },
+    });
+    expect(after.at(-1)?.data).toMatchObject({
+      from: 'error',
+      to: 'idle',
+      reason: expect.stringContaining('resumed'),
+    });
+    const resumed = await second.sessions.get(session.id);
+    expect(resumed).toMatchObject({ status: 'idle', pendingPermission: null, queuedPrompts: 0 });
+    expect(resumed.agentSession).toEqual(row?.agentSession);
+    const transcript = await second.sessions.read(session.id);
+    expect(transcript.entries.at(-1)?.text).toMatch(/^Session resumed after a server restart/);
+
+    await second.sessions.prompt(session.id, 'next');
+    await until(async () => (await second.sessions.get(session.id)).turns === 3);
+    await until(async () => (await second.sessions.get(session.id)).status === 'idle');
+    expect(saved.get(row!.agentSession!.id)).toEqual(['hi', 'long', 'next']);
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => before.length + i + 1));
+    await second.close();
+  });
+
+  it('marks a resumable session crashed, saying why, when the agent cannot reopen it; resume off crashes all', async () => {
+    const store = createMemoryStore();
+    const saved = new Map<string, string[]>();
+    const first = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
+    const a = await first.sessions.create({ workDir: '/a' });
+    const b = await first.sessions.create({ workDir: '/b' });
+    saved.delete((await store.getSession(a.session.id))!.agentSession!.id);
+    const second = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
+    expect(await second.recover()).toEqual({ crashed: [a.session.id], resumed: [b.session.id] });
+    const crashed = await second.sessions.get(a.session.id);
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.problem?.message).toMatch(/Reopening its agent session failed: Session mem-.* not found/);
+    const third = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
+    expect(await third.recover({ resume: false })).toEqual({ crashed: [b.session.id], resumed: [] });
+    await second.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
-import type { AegisEvent, Decider } from './events.js';
+import type { AegisEvent, Decider, EventDraft } from './events.js';
 import {
   LiveSession,
   type LiveSessionDeps,
@@ -19,7 +19,7 @@ import {
 } from './schemas.js';
 import { newSession } from './session-record.js';
 import type { AegisStore, StorePressure } from './store.js';
-import type { TranscriptEntry, TranscriptRole } from './transcript.js';
+import type { TranscriptEntry, TranscriptEntryDraft, TranscriptRole } from './transcript.js';
 
 export interface CreateAegisOptions {
   agent: AgentDriver;
@@ -106,6 +106,14 @@ export interface TranscriptPage {
 }
 
 const LOCAL: Actor = { id: null, admin: true };
+
+/** What a dead server left unfinished in a session's log. */
+interface Interrupted {
+  /** The last turn started (the running one, if the session was working). */
+  turn: { turnId: string; at: string } | null;
+  /** A message whose deltas were streamed but never completed. */
+  message: { id: string; text: string } | null;
+}
 
 /**
  * Creates an Aegis engine: sessions, prompts, permissions and events, with the agent driver and the
@@ -470,6 +478,73 @@ export function createAegis(options: CreateAegisOptions) {
     },
   };
 
+  /** Marks a session a dead server left live as `crashed`, appending after its last stored event. */
+  async function markCrashed(
+    stored: Session,
+    lastSeq: number,
+    message: Interrupted['message'],
+  ): Promise<void> {
+    const at = now().toISOString();
+    const reason = 'Aegis stopped without a shutdown while this session was live; its agent is gone';
+    const from = stored.status;
+    // A message cut off mid-stream is completed with what arrived, so the transcript has it.
+    const completed: EventDraft[] = message
+      ? [
+          {
+            sessionId: stored.id,
+            seq: ++lastSeq,
+            at,
+            type: 'message.completed',
+            data: { messageId: message.id, text: message.text },
+          },
+        ]
+      : [];
+    const partial: TranscriptEntryDraft[] = message
+      ? [{ sessionId: stored.id, seq: lastSeq, at, role: 'assistant', text: message.text }]
+      : [];
+    const session: Session = {
+      ...stored,
+      status: 'crashed',
+      lastSeq: lastSeq + 2,
+      updatedAt: at,
+      pendingPermission: null,
+      pendingPermissionCount: 0,
+      pendingQuestion: null,
+      queuedPrompts: 0,
+      problem: { code: 'AGENT_CRASHED', message: reason },
+    };
+    await options.store.write({
+      sessions: [session],
+      events: [
+        ...completed,
+        {
+          sessionId: stored.id,
+          seq: lastSeq + 1,
+          at,
+          type: 'session.ended',
+          data: { status: 'crashed', reason, exit: null },
+        },
+        {
+          sessionId: stored.id,
+          seq: lastSeq + 2,
+          at,
+          type: 'session.state_changed',
+          data: { from, to: 'crashed', reason },
+        },
+      ],
+      transcript: [
+        ...partial,
+        {
+          sessionId: stored.id,
+          seq: lastSeq + 1,
+          at,
+          role: 'system',
+          text: `Session crashed: ${reason}`,
+        },
+      ],
+    });
+  }
+
   const orchestration = createOrchestration({
     store: options.store,
     sessions,
@@ -497,12 +572,20 @@ export function createAegis(options: CreateAegisOptions) {
       return hub.subscribe(listener, filter.sessionId);
     },
     /**
-     * Marks sessions that were live when a previous process died (no graceful shutdown) as
-     * `crashed`, so no stored session claims to be running without an agent. Call once at start-up.
+     * Deals with sessions that were live when a previous process died (no graceful shutdown), so no
+     * stored session claims to be running without an agent. With `resume` (default true), a session
+     * whose agent can reopen it (`agentSession.resumable`) is reopened in a new agent process: what
+     * the dead server left open is recorded first (a running turn `turn.failed`, a pending
+     * permission or question cancelled), then `agent.ready` moves it to `idle`, ready for the next
+     * prompt. Every other one — and any whose reopening fails — is marked `crashed`, saying why.
+     * Call once at start-up, before serving requests.
      */
-    async recover(): Promise<string[]> {
-      const recovered: string[] = [];
-      const live: SessionStatus[] = [
+    async recover(opts: { resume?: boolean } = {}): Promise<{ crashed: string[]; resumed: string[] }> {
+      const crashed: string[] = [];
+      const resumed: string[] = [];
+      const seen = new Set<string>();
+      const toResume: { stored: Session; lastSeq: number; cut: Interrupted }[] = [];
+      const liveStates: SessionStatus[] = [
         'pending',
         'idle',
         'working',
@@ -512,66 +595,75 @@ export function createAegis(options: CreateAegisOptions) {
         'rate_limit',
         'error',
       ];
+      const canResume = opts.resume !== false && typeof options.agent.resume === 'function';
+      // Collected first, then changed: marking one crashed moves it out of the pages being read.
+      const stale: Session[] = [];
       for (;;) {
-        const { sessions: stale } = await options.store.listSessions({ status: live, limit: 100, offset: 0 });
-        const todo = stale.filter((s) => !recovered.includes(s.id));
-        if (todo.length === 0) break;
-        for (const stored of todo) {
-          let lastSeq = stored.lastSeq;
-          for (;;) {
-            const page = await options.store.listEvents({
-              sessionId: stored.id,
-              after: lastSeq,
-              limit: 1000,
-            });
-            if (page.length === 0) break;
-            lastSeq = page.at(-1)?.seq ?? lastSeq;
-          }
-          const at = now().toISOString();
-          const reason = 'Aegis stopped without a shutdown while this session was live; its agent is gone';
-          const from = stored.status;
-          const session: Session = {
-            ...stored,
-            status: 'crashed',
-            lastSeq: lastSeq + 2,
-            updatedAt: at,
-            pendingPermission: null,
-            pendingPermissionCount: 0,
-            queuedPrompts: 0,
-            problem: { code: 'AGENT_CRASHED', message: reason },
-          };
-          await options.store.write({
-            sessions: [session],
-            events: [
-              {
-                sessionId: stored.id,
-                seq: lastSeq + 1,
-                at,
-                type: 'session.ended',
-                data: { status: 'crashed', reason, exit: null },
-              },
-              {
-                sessionId: stored.id,
-                seq: lastSeq + 2,
-                at,
-                type: 'session.state_changed',
-                data: { from, to: 'crashed', reason },
-              },
-            ],
-            transcript: [
-              {
-                sessionId: stored.id,
-                seq: lastSeq + 1,
-                at,
-                role: 'system',
-                text: `Session crashed: ${reason}`,
-              },
-            ],
-          });
-          recovered.push(stored.id);
-        }
+        const page = await options.store.listSessions({
+          status: liveStates,
+          limit: 100,
+          offset: stale.length,
+        });
+        stale.push(...page.sessions.filter((s) => !seen.has(s.id)));
+        for (const s of page.sessions) seen.add(s.id);
+        if (page.sessions.length < 100) break;
       }
-      return recovered;
+      for (const stored of stale) {
+        const resumable =
+          canResume &&
+          stored.status !== 'pending' &&
+          stored.agentSession?.resumable === true &&
+          options.agent.agents.includes(stored.agent);
+        // Read the whole log: it is the truth about where seq goes on, which turn was running and
+        // which message was cut off mid-stream.
+        let lastSeq = 0;
+        const cut: Interrupted = { turn: null, message: null };
+        for (;;) {
+          const page = await options.store.listEvents({ sessionId: stored.id, after: lastSeq, limit: 1000 });
+          if (page.length === 0) break;
+          for (const e of page) {
+            if (e.type === 'turn.started') cut.turn = { turnId: e.data.turnId, at: e.at };
+            else if (e.type === 'message.delta') {
+              if (cut.message?.id === e.data.messageId) cut.message.text += e.data.text;
+              else cut.message = { id: e.data.messageId, text: e.data.text };
+            } else if (e.type === 'message.completed') cut.message = null;
+          }
+          lastSeq = page.at(-1)?.seq ?? lastSeq;
+        }
+        lastSeq = Math.max(lastSeq, stored.lastSeq);
+        if (resumable) {
+          toResume.push({ stored, lastSeq, cut });
+          continue;
+        }
+        await markCrashed(stored, lastSeq, cut.message);
+        crashed.push(stored.id);
+      }
+      // A few at a time: each is an agent process starting up.
+      const queue = toResume.slice();
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const { stored, lastSeq, cut } = next;
+          const record: Session = structuredClone({ ...stored, lastSeq });
+          const session = new LiveSession(record, deps);
+          live.set(record.id, session);
+          try {
+            await session.closeInterrupted(cut);
+            await session.start(options.agent, {
+              permissionMode: record.permissionMode,
+              model: record.model ?? undefined,
+              resume: { agentSessionId: stored.agentSession!.id },
+            });
+            resumed.push(record.id);
+          } catch (err) {
+            onError(err, `resuming session ${record.id} after a restart`);
+            crashed.push(record.id);
+          } finally {
+            if (isTerminal(session.session.status)) live.delete(record.id);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, toResume.length) }, worker));
+      return { crashed, resumed };
     },
     /** Number of sessions with a running agent. */
     get liveCount(): number {

@@ -104,7 +104,7 @@ export class LiveSession {
    * Records an event: reduces the state (throws on an illegal transition, before anything is
    * written), appends it durably, and announces it to subscribers only after the write resolves.
    */
-  emit(body: EventBody): Promise<void> {
+  emit(body: EventBody, extra?: { reason?: string; note?: string }): Promise<void> {
     const from = this.session.status;
     const to = reduceStatus(from, body);
     this.lastEventAt = Date.now();
@@ -128,9 +128,10 @@ export class LiveSession {
 
     const seq = push(body);
     this.#track(body, seq, at, transcript);
+    if (extra?.note) transcript.push(this.#entry(seq, at, 'system', extra.note));
     if (to !== from) {
       this.session.status = to;
-      push({ type: 'session.state_changed', data: { from, to, reason: reasonFor(body) } });
+      push({ type: 'session.state_changed', data: { from, to, reason: extra?.reason ?? reasonFor(body) } });
     }
     const sessions = QUIET.has(body.type) && to === from ? [] : [this.snapshot()];
     // Everything but the first event is held in order while the store fails (disk full, lock), so
@@ -264,23 +265,29 @@ export class LiveSession {
       env?: Record<string, string> | undefined;
       permissionMode?: PermissionMode | undefined;
       model?: string | undefined;
+      /** Reopen this agent-side session instead of starting a new one (after a server restart). */
+      resume?: { agentSessionId: string } | undefined;
     },
   ): Promise<void> {
+    const resume = opts.resume;
     try {
-      this.#handle = await driver.start(
-        {
-          sessionId: this.session.id,
-          workDir: this.session.workDir,
-          agent: this.session.agent,
-          env: opts.env,
-        },
-        this.#sink(),
-      );
+      const start = {
+        sessionId: this.session.id,
+        workDir: this.session.workDir,
+        agent: this.session.agent,
+        env: opts.env,
+      };
+      if (!resume) this.#handle = await driver.start(start, this.#sink());
+      else if (!driver.resume) {
+        throw new AegisError('AGENT_START_FAILED', 'The agent driver cannot reopen agent sessions.');
+      } else
+        this.#handle = await driver.resume({ ...start, agentSessionId: resume.agentSessionId }, this.#sink());
     } catch (err) {
       const e = AegisError.fromUnknown(err, 'AGENT_START_FAILED');
-      this.session.problem = { code: e.code, message: e.message };
+      const reason = resume ? `${RESTART} Reopening its agent session failed: ${e.message}` : e.message;
+      this.session.problem = { code: e.code, message: reason };
       const exit = exitFromDetails(e.details);
-      this.#emitSafe({ type: 'session.ended', data: { status: 'crashed', reason: e.message, exit } });
+      this.#emitSafe({ type: 'session.ended', data: { status: 'crashed', reason, exit } });
       await this.#recorded(this.#announced);
       throw e;
     }
@@ -292,20 +299,34 @@ export class LiveSession {
       );
     }
     const info = this.#handle.info;
+    const ownEnv = opts.env !== undefined && Object.keys(opts.env).length > 0;
+    const agentSessionId = info.agentSessionId ?? resume?.agentSessionId ?? null;
+    this.session.agentSession = agentSessionId
+      ? { id: agentSessionId, resumable: !ownEnv && !!(info.restore?.load || info.restore?.resume) }
+      : null;
+    const via = info.resumedVia ?? 'session/load';
     await this.#recorded(
-      this.emit({
-        type: 'agent.ready',
-        data: {
-          agentName: info.agentName,
-          agentVersion: info.agentVersion,
-          protocolVersion: info.protocolVersion,
-          pid: info.pid,
-          modes: info.modes,
-          currentMode: info.currentMode,
-          models: info.models,
-          currentModel: info.currentModel,
+      this.emit(
+        {
+          type: 'agent.ready',
+          data: {
+            agentName: info.agentName,
+            agentVersion: info.agentVersion,
+            protocolVersion: info.protocolVersion,
+            pid: info.pid,
+            modes: info.modes,
+            currentMode: info.currentMode,
+            models: info.models,
+            currentModel: info.currentModel,
+          },
         },
-      }),
+        resume
+          ? {
+              reason: `resumed after a server restart: the agent reopened its session (${via})`,
+              note: `Session resumed after a server restart: a new agent process reopened its session (${via}).`,
+            }
+          : undefined,
+      ),
     );
     if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
       this.#emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
@@ -410,6 +431,70 @@ export class LiveSession {
       ?.cancel()
       .catch((err) => this.#deps.onError(err, 'cancelling a turn (store unavailable)'));
     return true;
+  }
+
+  /**
+   * After a server that died without a shutdown: records what it left open before the agent is
+   * reopened — a pending permission or question is cancelled and the running turn failed, saying
+   * so (the agent process that ran it is gone).
+   */
+  async closeInterrupted(cut: {
+    turn: { turnId: string; at: string } | null;
+    message: { id: string; text: string } | null;
+  }): Promise<void> {
+    const { turn } = cut;
+    const now = Date.now();
+    // The message cut off mid-stream is completed (and enters the transcript) with the next event.
+    if (cut.message) this.#open = { kind: 'message', id: cut.message.id, text: cut.message.text };
+    const decidedBy = SYSTEM('server restart');
+    const permission = this.session.pendingPermission;
+    if (permission) {
+      this.#resolvedRequests.set(permission.requestId, permission);
+      this.#emitSafe({
+        type: 'permission.resolved',
+        data: {
+          requestId: permission.requestId,
+          outcome: 'cancelled',
+          optionId: null,
+          optionKind: null,
+          decidedBy,
+          waitedMs: Math.max(0, now - Date.parse(permission.requestedAt)),
+        },
+      });
+    }
+    this.session.pendingPermissionCount = 0;
+    const question = this.session.pendingQuestion;
+    if (question) {
+      this.#askedText.set(question.questionId, question.message);
+      this.#emitSafe({
+        type: 'question.answered',
+        data: {
+          questionId: question.questionId,
+          outcome: 'cancelled',
+          answers: {},
+          decidedBy,
+          waitedMs: Math.max(0, now - Date.parse(question.askedAt)),
+        },
+      });
+    }
+    const queued = this.session.queuedPrompts;
+    this.session.queuedPrompts = 0;
+    if (RUNNING.has(this.session.status)) {
+      this.#emitSafe({
+        type: 'turn.failed',
+        data: {
+          turnId: turn?.turnId ?? 'unknown',
+          problem: {
+            code: 'AGENT_CRASHED',
+            message: `${RESTART} This turn was cut off with it; its output so far is in the transcript.${queued > 0 ? ` ${queued} queued prompt(s) were not delivered.` : ''}`,
+            hint: 'Send the prompt again to continue.',
+          },
+          rateLimited: false,
+          durationMs: turn ? Math.max(0, now - Date.parse(turn.at)) : 0,
+        },
+      });
+    }
+    await this.#recorded(this.#announced);
   }
 
   /** Whether a turn is running. */
@@ -763,6 +848,10 @@ export class LiveSession {
 }
 
 const SYSTEM = (rule: string): Decider => ({ type: 'system', actor: null, rule });
+const RESTART =
+  'Aegis stopped without a shutdown while this session was live; its agent process went with it.';
+/** States with a turn in progress. */
+const RUNNING: ReadonlySet<string> = new Set(['working', 'permission_prompt', 'asking', 'stalled']);
 
 /** Maps a reply onto the question's fields, accepting an option's value or label (case-insensitive). */
 function resolveAnswers(request: QuestionRequest, reply: QuestionReply): Record<string, string | string[]> {

@@ -202,6 +202,18 @@ export const PolicyRule = z
   .meta({ id: 'PolicyRule' });
 export type PolicyRule = z.infer<typeof PolicyRule>;
 
+export const AgentSession = z
+  .object({
+    id: z.string().describe("The agent's own session id (ACP sessionId)"),
+    resumable: z
+      .boolean()
+      .describe(
+        'Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store)',
+      ),
+  })
+  .meta({ id: 'AgentSession' });
+export type AgentSession = z.infer<typeof AgentSession>;
+
 export const Session = z
   .object({
     id: z.string(),
@@ -232,6 +244,10 @@ export const Session = z
     exit: z.union([AgentExit, z.null()]),
     availableModes: z.array(AgentMode),
     availableCommands: z.array(AgentCommand),
+    agentSession: z
+      .union([AgentSession, z.null()])
+      .default(null)
+      .describe('The agent-side session behind this one; null until the agent is ready'),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;

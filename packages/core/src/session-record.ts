@@ -41,6 +41,7 @@ export function newSession(input: NewSessionInput): Session {
     exit: null,
     availableModes: [],
     availableCommands: [],
+    agentSession: null,
   };
 }
 

@@ -16,6 +16,8 @@ describe('state machine', () => {
     ['working', ev('turn.failed', { rateLimited: true }), 'rate_limit'],
     ['working', ev('turn.failed', { rateLimited: false }), 'error'],
     ['error', ev('turn.started'), 'working'],
+    ['error', ev('agent.ready'), 'idle'],
+    ['idle', ev('agent.ready'), 'idle'],
     ['idle', ev('session.ended', { status: 'killed' }), 'killed'],
     ['working', ev('session.ended', { status: 'crashed' }), 'crashed'],
   ] as const)('%s + %s → %s', (from, event, to) => {

@@ -45,7 +45,13 @@ function row(self: SessionStatus, activityTo: SessionStatus, rules: Partial<Reco
  */
 export const TRANSITIONS: Readonly<Table> = Object.freeze({
   pending: row('pending', 'pending', { 'agent.ready': 'idle' }),
-  idle: row('idle', 'idle', { 'turn.started': 'working', 'permission.requested': 'permission_prompt' }),
+  // `agent.ready` outside `pending`: the agent's session was reopened in a new process after a
+  // server restart (the interrupted turn was recorded as failed first).
+  idle: row('idle', 'idle', {
+    'turn.started': 'working',
+    'permission.requested': 'permission_prompt',
+    'agent.ready': 'idle',
+  }),
   working: row('working', 'working', {
     'permission.requested': 'permission_prompt',
     'turn.completed': 'idle',
@@ -70,8 +76,12 @@ export const TRANSITIONS: Readonly<Table> = Object.freeze({
     'turn.stalled': 'stalled',
     'question.asked': 'asking',
   }),
-  rate_limit: row('rate_limit', 'rate_limit', { 'turn.started': 'working' }),
-  error: row('error', 'error', { 'turn.started': 'working', 'permission.requested': 'permission_prompt' }),
+  rate_limit: row('rate_limit', 'rate_limit', { 'turn.started': 'working', 'agent.ready': 'rate_limit' }),
+  error: row('error', 'error', {
+    'turn.started': 'working',
+    'permission.requested': 'permission_prompt',
+    'agent.ready': 'idle',
+  }),
   completed: {},
   killed: {},
   crashed: {},

@@ -19,6 +19,7 @@ __all__ = [
     "AgentReadyEvent",
     "AgentReadyEventData",
     "AgentReadyEventDataModelsItem",
+    "AgentSession",
     "AnswerQuestionRequest",
     "AnswerQuestionResponse",
     "ApiKey",
@@ -260,6 +261,8 @@ class Session(_SessionRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
     #: Per-session permission rules, evaluated before the server rules
     policies: List[PolicyRule]
+    #: The agent-side session behind this one; null until the agent is ready
+    agentSession: Optional[AgentSession]
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -407,6 +410,13 @@ class AgentCommand(_AgentCommandRequired, total=False):
     hint: Optional[str]
 
 
+class AgentSession(TypedDict):
+    #: The agent's own session id (ACP sessionId)
+    id: str
+    #: Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store)
+    resumable: bool
+
+
 class PromptDelivery(TypedDict):
     #: The prompt reached the agent (its turn started)
     delivered: bool
@@ -539,6 +549,8 @@ class SessionDetail(_SessionDetailRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
     #: Per-session permission rules, evaluated before the server rules
     policies: List[PolicyRule]
+    #: The agent-side session behind this one; null until the agent is ready
+    agentSession: Optional[AgentSession]
 
 
 #: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}

@@ -84,9 +84,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
   });
-  const recovered = await aegis.recover();
-  if (recovered.length > 0) {
-    logger.warn('marked sessions left live by a previous run as crashed', { count: recovered.length });
+  const recovered = await aegis.recover({ resume: config.resumeOnRestart });
+  if (recovered.resumed.length > 0) {
+    logger.warn('resumed sessions left live by a previous run (their agents reopened them)', {
+      count: recovered.resumed.length,
+    });
+  }
+  if (recovered.crashed.length > 0) {
+    logger.warn('marked sessions left live by a previous run as crashed', {
+      count: recovered.crashed.length,
+    });
   }
   const failedPipelines = await aegis.pipelines.recover();
   if (failedPipelines.length > 0) {

@@ -1,3 +1,4 @@
+import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   eventually,
@@ -9,6 +10,7 @@ import {
   slowChunks,
   startServerProcess,
   tempDir,
+  waitForStatus,
 } from './harness.js';
 
 describe('server SIGKILLed mid-turn', () => {
@@ -83,6 +85,111 @@ describe('server SIGKILLed mid-turn', () => {
     console.log(
       `[figures] SIGKILL: ${seen.length} events streamed before the kill, ${after.lastSeq} in the log after restart, ` +
         `${resumed.frames.length} replayed on resume`,
+    );
+  });
+
+  it('resumes a session whose agent can reopen it (session/load): the cut-off turn failed, history intact, idle, takes the next prompt', async () => {
+    const stateDir = root.sub('state-resume');
+    const work = root.sub('work-resume');
+    const agentSessions = root.sub('agent-sessions');
+    const config = {
+      agents: {
+        scripted: {
+          command: process.execPath,
+          args: [SCRIPTED_AGENT_BIN],
+          env: { SCRIPTED_AGENT_SESSION_DIR: agentSessions, SCRIPTED_AGENT_RESTORE: 'load' },
+        },
+      },
+      defaultAgent: 'scripted',
+    };
+    const first = await startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher', config });
+    servers.push(first);
+    const { session } = await first.client.createSession({ workDir: work, prompt: 'the first prompt' });
+    const id = session.id;
+    await waitForStatus(first.client, id, ['idle']);
+    const before = await first.client.getSession(id);
+    expect(before.agentSession).toEqual({ id: expect.any(String), resumable: true });
+    await first.client.sendMessage(id, { text: slowChunks(400, 25) });
+    const live = new RawSse(`${first.url}/v1/sessions/${id}/events`);
+    await live.until((f) => f.filter((x) => x.event.type === 'message.delta').length >= 40);
+    const oldPid = (
+      live.frames.find((f) => f.event.type === 'agent.ready')?.event.data as { pid: number } | undefined
+    )?.pid;
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await live.stop();
+    const seen = live.frames;
+    expect(await eventually(() => !isAlive(oldPid!), 5_000)).toBe(true);
+
+    const restartAt = Date.now();
+    const second = await startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher', config });
+    servers.push(second);
+    const restartMs = Date.now() - restartAt;
+    const after = await second.client.getSession(id);
+    expect(after.status).toBe('idle');
+    expect(after.agentSession).toEqual(before.agentSession);
+    expect(after.problem?.code).toBe('AGENT_CRASHED');
+    expect(after.turns).toBe(2);
+
+    // The log: gap-free, everything streamed before the kill unchanged, then what the restart recorded.
+    const full = new RawSse(`${second.url}/v1/sessions/${id}/events`, { lastEventId: '0' });
+    await full.until((f) => f.some((x) => x.id > seen.length && x.event.type === 'agent.ready'));
+    await full.until((f) => f.at(-1)!.id >= after.lastSeq);
+    await full.stop();
+    expect(
+      gapProblem(
+        full.frames.map((f) => f.id),
+        1,
+      ),
+    ).toBeNull();
+    expect(full.frames.slice(0, seen.length).map((f) => f.event)).toEqual(seen.map((f) => f.event));
+    const added = full.frames.slice(seen.length).map((f) => f.event);
+    // The message cut off by the kill is completed with what arrived, then the turn fails and the
+    // reopened agent brings the session to idle (its command list may follow).
+    const tail = added.filter((e) => e.type !== 'message.delta' && e.type !== 'commands.updated');
+    expect(tail.slice(-5).map((e) => e.type)).toEqual([
+      'message.completed',
+      'turn.failed',
+      'session.state_changed',
+      'agent.ready',
+      'session.state_changed',
+    ]);
+    const ready = added.find((e) => e.type === 'agent.ready')!;
+    const newPid = (ready.data as { pid: number }).pid;
+    expect(newPid).not.toBe(oldPid);
+    expect(isAlive(newPid)).toBe(true);
+    expect(tail.at(-1)?.data).toMatchObject({
+      from: 'error',
+      to: 'idle',
+      reason: expect.stringContaining('resumed after a server restart'),
+    });
+    const transcript = await second.client.readSession(id);
+    const texts = transcript.entries.map((e) => `${e.role}: ${e.text}`);
+    expect(texts[0]).toBe('user: the first prompt');
+    expect(texts).toContain('assistant: chunk 0 ');
+    expect(texts.at(-3)).toMatch(/^assistant: chunk \d+ $/);
+    expect(texts.at(-2)).toMatch(/^system: Aegis stopped without a shutdown .* This turn was cut off/);
+    expect(texts.at(-1)).toMatch(/^system: Session resumed after a server restart/);
+
+    // The agent has its own history back (it reloaded the session), and the session works on.
+    const reply = new RawSse(`${second.url}/v1/sessions/${id}/events`, {
+      lastEventId: String(after.lastSeq),
+    });
+    await second.client.sendMessage(id, { text: `script:${JSON.stringify([{ recall: true }])}` });
+    const done = await waitForStatus(second.client, id, ['idle'], 20_000);
+    expect(done.turns).toBe(3);
+    await reply.until((f) => f.some((x) => x.event.type === 'turn.completed'));
+    await reply.stop();
+    const said = reply.frames
+      .flatMap((f) => (f.event.type === 'message.delta' ? [f.event.data.text] : []))
+      .join('');
+    const memory = JSON.parse(said) as { prompts: number; first: string; last: string };
+    expect(memory).toMatchObject({ prompts: 2, first: 'the first prompt' });
+    expect(memory.last.startsWith('script:[{"say":"chunk 0 "')).toBe(true);
+    console.log(
+      `[figures] SIGKILL mid-turn, resumed: ${seen.length} events streamed before the kill, ${added.length} added on restart; ` +
+        `restart to /v1/health ${restartMs} ms (agent reopened with session/load); next prompt completed`,
     );
   });
 });

@@ -1,4 +1,10 @@
-import type { AgentDriver, AgentHandle, AgentSink, PermissionDecision } from '../driver.js';
+import type {
+  AgentDriver,
+  AgentHandle,
+  AgentResumeOptions,
+  AgentSink,
+  PermissionDecision,
+} from '../driver.js';
 import { AegisError } from '../errors.js';
 import type { AgentEventBody, StopReason } from '../events.js';
 
@@ -17,78 +23,102 @@ export type MemoryStep =
 export function createMemoryDriver(
   script: (text: string) => MemoryStep[],
   modes = ['default', 'acceptEdits'],
+  /**
+   * Agent sessions that outlive the driver (what an agent keeps on disk): with it the driver
+   * advertises `restore.load`, records each session's prompts, and `resume` reopens known ones.
+   */
+  saved?: Map<string, string[]>,
 ) {
   const sinks: AgentSink[] = [];
+  let started = 0;
   const driver: AgentDriver = {
     agents: ['memory'],
-    async start(_opts, sink) {
-      sinks.push(sink);
-      let cancel: (() => void) | undefined;
-      let closed = false;
-      const handle: AgentHandle = {
-        info: {
-          agentName: 'memory',
-          agentVersion: '1',
-          protocolVersion: 1,
-          pid: null,
-          modes: modes.map((id) => ({ id, name: id })),
-          currentMode: 'default',
-          models: [],
-          currentModel: null,
-          commands: [{ name: 'review', description: 'Review code' }],
-        },
-        async prompt(text) {
-          const ac = new AbortController();
-          cancel = () => ac.abort();
-          let stopReason: StopReason = 'end_turn';
-          for (const step of script(text)) {
-            if (ac.signal.aborted) return { stopReason: 'cancelled' };
-            if ('update' in step) sink.update(step.update);
-            else if ('permission' in step) {
-              const d = await sink.requestPermission(
-                {
-                  toolCallId: 't1',
-                  title: step.permission.title,
-                  kind: 'edit',
-                  content: [],
-                  options: [
-                    { optionId: 'a1', name: 'Allow', kind: 'allow_once' },
-                    { optionId: 'a2', name: 'Always', kind: 'allow_always' },
-                    { optionId: 'r1', name: 'Reject', kind: 'reject_once' },
-                  ],
-                },
-                ac.signal,
-              );
-              step.onDecision?.(d);
-              if (d.outcome === 'cancelled') stopReason = 'cancelled';
-            } else if ('waitForCancel' in step) {
-              await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r(), { once: true }));
-              return { stopReason: 'cancelled' };
-            } else if ('fail' in step) throw step.fail;
-            else if ('crash' in step) {
-              closed = true;
-              sink.exited({ exitCode: step.crash, signal: null, stderrTail: 'boom', expected: false });
-              throw new AegisError('AGENT_CRASHED', 'agent crashed');
-            }
-            await new Promise((r) => setImmediate(r));
-          }
-          return { stopReason };
-        },
-        async cancel() {
-          cancel?.();
-        },
-        async setMode(mode) {
-          if (!modes.includes(mode)) throw new AegisError('UNSUPPORTED_MODE', `mode ${mode} not offered`);
-        },
-        async setModel() {},
-        async close() {
-          if (closed) return;
-          closed = true;
-          sink.exited({ exitCode: 0, signal: null, stderrTail: '', expected: true });
-        },
-      };
-      return handle;
+    async start(opts, sink) {
+      return open(sink, `mem-${opts.sessionId}-${++started}`);
     },
+    ...(saved
+      ? {
+          async resume(opts: AgentResumeOptions, sink: AgentSink) {
+            if (!saved.has(opts.agentSessionId)) {
+              throw new AegisError('AGENT_START_FAILED', `Session ${opts.agentSessionId} not found`);
+            }
+            return open(sink, opts.agentSessionId, true);
+          },
+        }
+      : {}),
   };
+  function open(sink: AgentSink, agentSessionId: string, resumed = false): AgentHandle {
+    sinks.push(sink);
+    if (saved && !saved.has(agentSessionId)) saved.set(agentSessionId, []);
+    let cancel: (() => void) | undefined;
+    let closed = false;
+    const handle: AgentHandle = {
+      info: {
+        agentName: 'memory',
+        agentVersion: '1',
+        protocolVersion: 1,
+        pid: null,
+        modes: modes.map((id) => ({ id, name: id })),
+        currentMode: 'default',
+        models: [],
+        currentModel: null,
+        commands: [{ name: 'review', description: 'Review code' }],
+        agentSessionId,
+        restore: { load: saved !== undefined, resume: false },
+        ...(resumed ? { resumedVia: 'session/load' as const } : {}),
+      },
+      async prompt(text) {
+        saved?.get(agentSessionId)?.push(text);
+        const ac = new AbortController();
+        cancel = () => ac.abort();
+        let stopReason: StopReason = 'end_turn';
+        for (const step of script(text)) {
+          if (ac.signal.aborted) return { stopReason: 'cancelled' };
+          if ('update' in step) sink.update(step.update);
+          else if ('permission' in step) {
+            const d = await sink.requestPermission(
+              {
+                toolCallId: 't1',
+                title: step.permission.title,
+                kind: 'edit',
+                content: [],
+                options: [
+                  { optionId: 'a1', name: 'Allow', kind: 'allow_once' },
+                  { optionId: 'a2', name: 'Always', kind: 'allow_always' },
+                  { optionId: 'r1', name: 'Reject', kind: 'reject_once' },
+                ],
+              },
+              ac.signal,
+            );
+            step.onDecision?.(d);
+            if (d.outcome === 'cancelled') stopReason = 'cancelled';
+          } else if ('waitForCancel' in step) {
+            await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r(), { once: true }));
+            return { stopReason: 'cancelled' };
+          } else if ('fail' in step) throw step.fail;
+          else if ('crash' in step) {
+            closed = true;
+            sink.exited({ exitCode: step.crash, signal: null, stderrTail: 'boom', expected: false });
+            throw new AegisError('AGENT_CRASHED', 'agent crashed');
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+        return { stopReason };
+      },
+      async cancel() {
+        cancel?.();
+      },
+      async setMode(mode) {
+        if (!modes.includes(mode)) throw new AegisError('UNSUPPORTED_MODE', `mode ${mode} not offered`);
+      },
+      async setModel() {},
+      async close() {
+        if (closed) return;
+        closed = true;
+        sink.exited({ exitCode: 0, signal: null, stderrTail: '', expected: true });
+      },
+    };
+    return handle;
+  }
   return { driver, sinks };
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk';
 import {
   type AgentApp,
@@ -32,11 +34,39 @@ export interface ScriptedSession {
   mode: string;
   model: string;
   turn: AbortController | null;
+  /** What was said so far; kept in `sessionDir` (when set) so another process can load it. */
+  history: { role: 'user' | 'agent'; text: string }[];
 }
 
 export interface ScriptedAgentOptions {
   failAt?: 'initialize' | 'session_new' | undefined;
   slowStartMs?: number | undefined;
+  /**
+   * Keep each session in `<sessionDir>/<id>.json` and offer to reopen them in another process
+   * (`restore`: `session/load`, `session/resume` or both). Without it nothing is advertised.
+   */
+  sessionDir?: string | undefined;
+  restore?: 'load' | 'resume' | 'both' | undefined;
+}
+
+type Saved = Pick<ScriptedSession, 'id' | 'cwd' | 'mode' | 'model' | 'history'>;
+
+function save(dir: string | undefined, session: ScriptedSession): void {
+  if (!dir) return;
+  const { id, cwd, mode, model, history } = session;
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${id}.json`);
+  writeFileSync(`${path}.tmp`, JSON.stringify({ id, cwd, mode, model, history } satisfies Saved));
+  renameSync(`${path}.tmp`, path);
+}
+
+function readSaved(dir: string, id: string): Saved | null {
+  if (!/^[\w-]+$/.test(id)) return null;
+  try {
+    return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as Saved;
+  } catch {
+    return null;
+  }
 }
 
 function configOptions(session: ScriptedSession): acp.SessionConfigOption[] {
@@ -68,6 +98,44 @@ function die(code: number, message: string): never {
 /** Builds the scripted agent app; `bin.ts` connects it to stdio. */
 export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentApp {
   const sessions = new Map<string, ScriptedSession>();
+  const dir = options.sessionDir;
+  const canLoad = !!dir && options.restore !== 'resume';
+  const canResume = !!dir && options.restore !== 'load';
+  /** Reopens a saved session (`session/load` replays its history first; `session/resume` does not). */
+  const reopen = async (
+    client: AgentContext,
+    params: { sessionId: string; cwd: string },
+    method: 'session/load' | 'session/resume',
+  ) => {
+    const saved = dir ? readSaved(dir, params.sessionId) : null;
+    if (!saved) throw RequestError.resourceNotFound(params.sessionId);
+    if (saved.cwd !== params.cwd) {
+      throw RequestError.invalidParams(
+        { cwd: params.cwd },
+        `Session ${saved.id} belongs to ${saved.cwd}, not ${params.cwd}`,
+      );
+    }
+    const session: ScriptedSession = { ...saved, turn: null };
+    sessions.set(session.id, session);
+    if (method === 'session/load') {
+      for (const h of session.history) {
+        await notify(client, session.id, {
+          sessionUpdate: h.role === 'user' ? 'user_message_chunk' : 'agent_message_chunk',
+          content: { type: 'text', text: h.text },
+        });
+      }
+    }
+    setTimeout(() => {
+      void notify(client, session.id, {
+        sessionUpdate: 'available_commands_update',
+        availableCommands: COMMANDS,
+      });
+    }, 1);
+    return {
+      modes: { currentModeId: session.mode, availableModes: SCRIPTED_MODES },
+      configOptions: configOptions(session),
+    };
+  };
   const find = (id: string): ScriptedSession => {
     const s = sessions.get(id);
     if (!s) throw RequestError.sessionNotFound(id);
@@ -98,10 +166,10 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         agentInfo: { name: 'aegis-scripted-agent', title: 'Aegis scripted agent', version: '0.1.0' },
         authMethods: [],
         agentCapabilities: {
-          loadSession: true,
+          loadSession: canLoad,
           promptCapabilities: { image: true, embeddedContext: true },
           mcpCapabilities: { http: true, sse: true },
-          sessionCapabilities: { list: {}, resume: {}, close: {}, delete: {} },
+          sessionCapabilities: canResume ? { resume: {} } : {},
         },
       };
     })
@@ -113,8 +181,10 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         mode: 'default',
         model: 'scripted-small',
         turn: null,
+        history: [],
       };
       sessions.set(session.id, session);
+      save(dir, session);
       setTimeout(() => {
         void notify(client, session.id, {
           sessionUpdate: 'available_commands_update',
@@ -126,6 +196,14 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         modes: { currentModeId: session.mode, availableModes: SCRIPTED_MODES },
         configOptions: configOptions(session),
       };
+    })
+    .onRequest(methods.agent.session.load, async ({ params, client }) => {
+      if (!canLoad) throw RequestError.methodNotFound('session/load');
+      return reopen(client, params, 'session/load');
+    })
+    .onRequest(methods.agent.session.resume, async ({ params, client }) => {
+      if (!canResume) throw RequestError.methodNotFound('session/resume');
+      return reopen(client, params, 'session/resume');
     })
     .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
       await setMode(client, find(params.sessionId), params.modeId);
@@ -155,11 +233,21 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         .trim();
       const turn = new AbortController();
       session.turn = turn;
+      const earlier = session.history.filter((h) => h.role === 'user').map((h) => h.text);
+      session.history.push({ role: 'user', text });
+      save(dir, session);
+      const reply = { role: 'agent' as const, text: '' };
       const ctx: TurnContext = {
         session,
         client,
         signal: turn.signal,
-        notify: (update) => notify(client, session.id, update),
+        earlierPrompts: earlier,
+        notify: (update) => {
+          if (update.sessionUpdate === 'agent_message_chunk' && update.content.type === 'text') {
+            reply.text += update.content.text;
+          }
+          return notify(client, session.id, update);
+        },
       };
       try {
         const steps = parseScript(text) ?? [{ say: `You said: ${text}`, chunks: 3 }];
@@ -171,6 +259,8 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
         throw err;
       } finally {
         session.turn = null;
+        if (reply.text) session.history.push(reply);
+        save(dir, session);
       }
     });
 }

@@ -10,6 +10,8 @@ export interface TurnContext {
   client: AgentContext;
   /** Aborts on `session/cancel`. */
   signal: AbortSignal;
+  /** The session's prompts before this one (after a `session/load`, those of the earlier process too). */
+  earlierPrompts: string[];
   notify(update: acp.SessionUpdate): Promise<void>;
 }
 
@@ -243,6 +245,15 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
   } else if ('echoEnv' in step) {
     const env = Object.fromEntries(step.echoEnv.map((k) => [k, process.env[k] ?? null]));
     await say(ctx, JSON.stringify(env), 1, 'agent_message_chunk');
+  } else if ('recall' in step) {
+    const prompts = ctx.earlierPrompts;
+    const cut = (t: string | undefined) => (t === undefined ? null : t.slice(0, 80));
+    await say(
+      ctx,
+      JSON.stringify({ prompts: prompts.length, first: cut(prompts[0]), last: cut(prompts.at(-1)) }),
+      1,
+      'agent_message_chunk',
+    );
   } else if ('ask' in step) return ask(ctx, step.ask);
   else if ('stop' in step) return step.stop;
   else throw RequestError.invalidParams({ step }, 'Unknown script step');

@@ -41,6 +41,8 @@ export type ScriptStep =
   /** Tool calls started together, like a model's parallel tool use: their permission requests overlap. */
   | { parallel: ScriptToolStep[] }
   | { echoEnv: string[] }
+  /** Says `{"prompts": n, "first": …, "last": …}`: the session's earlier prompts (80 chars each). */
+  | { recall: true }
   | { ask: { question: string; header?: string; options?: string[]; multiSelect?: boolean } }
   | { stop: 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' };
 
