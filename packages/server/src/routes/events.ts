@@ -63,10 +63,32 @@ function eventJson(e: AegisEvent): string {
   return json;
 }
 
+// Event types hold no newlines and JSON has none, so frames are written directly.
+const frame = (e: AegisEvent, id: number) => `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
+
+/** A batch's frames as bytes, keyed by its first event: subscribers sent the same batch share them. */
+const batches = { seq: new WeakMap<AegisEvent, Batch>(), id: new WeakMap<AegisEvent, Batch>() };
+interface Batch {
+  length: number;
+  last: AegisEvent;
+  bytes: Buffer;
+}
+function batchBytes(events: readonly AegisEvent[], cursor: 'seq' | 'id'): Buffer {
+  const first = events[0] as AegisEvent;
+  const last = events[events.length - 1] as AegisEvent;
+  const hit = batches[cursor].get(first);
+  if (hit && hit.length === events.length && hit.last === last) return hit.bytes;
+  let out = '';
+  for (const e of events) out += frame(e, e[cursor]);
+  const bytes = Buffer.from(out);
+  batches[cursor].set(first, { length: events.length, last, bytes });
+  return bytes;
+}
+
 /** Where frames go: the Node response itself, or (in-process `app.request()`) hono's stream. */
 interface FrameSink {
   /** Resolves when the sink can take more (the socket drained), or at once. */
-  write(text: string): Promise<void> | undefined;
+  write(chunk: string | Uint8Array): Promise<void> | undefined;
   readonly closed: boolean;
   onClose(fn: () => void): void;
 }
@@ -91,8 +113,8 @@ function nodeSink(c: Context<AppEnv>, res: ServerResponse): FrameSink {
       return closed;
     },
     onClose: (fn) => onClose.push(fn),
-    write(text) {
-      if (closed || res.write(text)) return undefined;
+    write(chunk) {
+      if (closed || res.write(chunk)) return undefined;
       return new Promise<void>((resolve) => {
         res.once('drain', resolve);
         onClose.push(resolve);
@@ -112,7 +134,8 @@ async function pump(
   from: number,
   heartbeatMs: number,
   opts: {
-    cursorOf: (e: AegisEvent) => number;
+    /** Frame ids: the per-session `seq` or the global `id`. */
+    cursor: 'seq' | 'id';
     load: (after: number) => Promise<AegisEvent[]>;
     subscribe: (fn: (e: AegisEvent) => void) => () => void;
   },
@@ -135,14 +158,21 @@ async function pump(
     if (!replaying) wakeSoon();
   });
   sink.onClose(() => wake?.());
-  // Event types hold no newlines and JSON has none, so frames are written directly.
   const send = (events: readonly AegisEvent[]) => {
+    const first = events[0];
+    if (!first) return undefined;
+    // Cursors rise within a batch, so when its first event is new they all are, and the bytes are
+    // those every subscriber in step with this one sends: encoded once, shared.
+    if (first[opts.cursor] > last) {
+      last = (events[events.length - 1] as AegisEvent)[opts.cursor];
+      return sink.write(batchBytes(events, opts.cursor));
+    }
     let out = '';
     for (const e of events) {
-      const id = opts.cursorOf(e);
+      const id = e[opts.cursor];
       if (id <= last) continue;
       last = id;
-      out += `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
+      out += frame(e, id);
     }
     return out ? sink.write(out) : undefined;
   };
@@ -190,7 +220,7 @@ function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: P
           return closed;
         },
         onClose: (fn) => onClose.push(fn),
-        write: (text) => stream.write(text).then(() => undefined),
+        write: (chunk) => stream.write(chunk).then(() => undefined),
       },
       from,
       deps.heartbeatMs,
@@ -207,7 +237,7 @@ export function eventRoutes(deps: RouteDeps) {
     const after = resumePoint(c, EventsQuery.parse(c.req.query()).after);
     await aegis.sessions.get(id, c.get('actor'));
     return streamEvents(c, deps, after, {
-      cursorOf: (e) => e.seq,
+      cursor: 'seq',
       load: (from) => aegis.sessions.events(id, { after: from, limit: PAGE }, c.get('actor')),
       subscribe: (fn) => aegis.subscribe(fn, { sessionId: id }),
     });
@@ -221,7 +251,7 @@ export function eventRoutes(deps: RouteDeps) {
       );
     }
     return streamEvents(c, deps, after, {
-      cursorOf: (e) => e.id,
+      cursor: 'id',
       load: (from) => aegis.events({ after: from, limit: PAGE }),
       subscribe: (fn) => aegis.subscribe(fn),
     });
