@@ -39,8 +39,11 @@ export async function startAegis(root, config = {}) {
     limits: { requestsPerMinute: 10_000_000, sessionsPerKey: 100_000, sessionsGlobal: 100_000 },
     ...config,
   };
+  // AEGIS_BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops.
+  const prof = process.env.AEGIS_BENCH_CPU_PROF;
+  const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
   const { child, match } = await spawnReady(
-    ['--expose-gc', join(here, 'server-proc.mjs'), JSON.stringify(full)],
+    [...profArgs, '--expose-gc', join(here, 'server-proc.mjs'), JSON.stringify(full)],
     {
       ready: /READY (\S+)/,
       timeoutMs: 120_000,

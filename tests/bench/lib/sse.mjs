@@ -35,11 +35,12 @@ export function subscribe(url, { lastEventId, headers = {}, onEvent }) {
           const receivedAt = Date.now();
           let start = 0;
           while (end >= 0) {
-            const frame = buf.slice(start, end);
+            // Fields are read in place (no per-frame substring or split): at 100 subscribers this
+            // reader shares the 2 cores with the server it measures.
+            if (buf.charCodeAt(start) !== 58 /* ':' comment */)
+              onEvent(parseFrame(buf, start, end, receivedAt));
             start = end + 2;
             end = buf.indexOf('\n\n', start);
-            if (frame.startsWith(':')) continue;
-            onEvent(parseFrame(frame, receivedAt));
           }
           buf = buf.slice(start);
         });
@@ -60,17 +61,22 @@ export function subscribe(url, { lastEventId, headers = {}, onEvent }) {
   };
 }
 
-function parseFrame(frame, receivedAt) {
+/** Reads `id:`, `event:` and the event's `at` from the frame in `buf` between `start` and `end`. */
+function parseFrame(buf, start, end, receivedAt) {
   let id = null;
   let type = null;
   let at = null;
-  for (const line of frame.split('\n')) {
-    if (line.startsWith('id:')) id = Number(line.slice(3).trim());
-    else if (line.startsWith('event:')) type = line.slice(6).trim();
-    else if (line.startsWith('data:')) {
-      const i = line.indexOf('"at":"');
-      if (i >= 0) at = Date.parse(line.slice(i + 6, line.indexOf('"', i + 6)));
+  let line = start;
+  while (line < end) {
+    let eol = buf.indexOf('\n', line);
+    if (eol < 0 || eol > end) eol = end;
+    if (buf.startsWith('id:', line)) id = Number(buf.slice(line + 3, eol));
+    else if (buf.startsWith('event:', line)) type = buf.slice(line + 6, eol).trim();
+    else if (buf.startsWith('data:', line)) {
+      const i = buf.indexOf('"at":"', line);
+      if (i >= 0 && i < eol) at = Date.parse(buf.slice(i + 6, buf.indexOf('"', i + 6)));
     }
+    line = eol + 1;
   }
   return { id, type, at, receivedAt };
 }
