@@ -118,6 +118,7 @@ export function createApp(options: CreateAppOptions) {
   if (options.dashboardDir) app.route('/', dashboardRoutes({ assetsDir: options.dashboardDir }));
 
   app.doc31('/v1/openapi.json', OPENAPI_INFO);
+  if (options.aegis) security.warm();
 
   app.notFound((c: Context) =>
     errorResponse(

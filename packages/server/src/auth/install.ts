@@ -53,6 +53,8 @@ export function installSecurity(
   const onError = (err: unknown) =>
     s.onError?.('audit append failed', { error: err instanceof Error ? err.message : String(err) });
   let matcher: ReturnType<typeof operationMatcher> | undefined;
+  /** Building the matcher renders the whole OpenAPI document (~200 ms): done once, up front. */
+  const buildMatcher = () => (matcher ??= operationMatcher(options.openApiPaths(), UNDOCUMENTED_OPERATIONS));
   const auth = authMiddleware({
     aegis: options.aegis as Aegis,
     keys,
@@ -60,8 +62,7 @@ export function installSecurity(
     bootstrapToken: options.authToken,
     zeroConfig: s.zeroConfig ?? !options.authToken,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
-    matchOperation: (method, path) =>
-      (matcher ??= operationMatcher(options.openApiPaths(), UNDOCUMENTED_OPERATIONS))(method, path),
+    matchOperation: (method, path) => buildMatcher()(method, path),
   });
   app.use('/v1/*', auditMiddleware({ audit, onError }));
   app.use('/v1/*', auth);
@@ -72,5 +73,7 @@ export function installSecurity(
     audit,
     sseTokens,
     routes: () => [keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens }), auditRoutes({ audit })],
+    /** Call once every route is registered, so the first request does not pay for the matcher. */
+    warm: () => void buildMatcher(),
   };
 }
