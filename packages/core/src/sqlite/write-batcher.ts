@@ -178,7 +178,8 @@ export function createWriteBatcher<I, O>(
           reject(toError(failure.error));
           return;
         }
-        const p: Pending<I, O> = { item, resolve, reject, hold, at: Date.now(), bytes: 0 };
+        // `at` only matters for items pushed while the store fails (earlier ones wait from `since`).
+        const p: Pending<I, O> = { item, resolve, reject, hold, at: failure ? Date.now() : 0, bytes: 0 };
         if (failure) heldBytes += p.bytes = sizeOf(item);
         queue.push(p);
         void schedule();
