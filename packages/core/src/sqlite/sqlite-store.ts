@@ -107,11 +107,16 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     .raw(true);
 
   // Queries whose shape depends on optional filters are prepared once per shape.
-  const shapes = new Map<string, { all(values: Record<string, unknown>): unknown }>();
-  const prepared = <T>(key: string, build: () => { all(values: Record<string, unknown>): T[] }) => {
+  type Prepared<T> = {
+    all(values: Record<string, unknown>): T[];
+    /** Rows as arrays of raw column values, without drizzle's per-row mapping. */
+    values(values: Record<string, unknown>): unknown[][];
+  };
+  const shapes = new Map<string, Prepared<unknown>>();
+  const prepared = <T>(key: string, build: () => Prepared<T>) => {
     let stmt = shapes.get(key);
     if (!stmt) shapes.set(key, (stmt = build()));
-    return stmt as { all(values: Record<string, unknown>): T[] };
+    return stmt as Prepared<T>;
   };
   const indexed = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
   const indexedValues = (prefix: string, list: readonly string[] = []) =>
@@ -292,10 +297,13 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         // One read transaction, so page and total come from the same snapshot even if another
         // process writes in between.
         const { page, totalRow } = client.transaction(() => ({
-          page: pageQuery.all({ ...values, limit: q.limit, offset: q.offset }),
+          page: pageQuery.values({ ...values, limit: q.limit, offset: q.offset }),
           totalRow: totalQuery.all(values)[0],
         }))();
-        return { sessions: page.map((r) => r.data), total: totalRow?.total ?? 0 };
+        return {
+          sessions: page.map(([data]) => JSON.parse(data as string) as Session),
+          total: totalRow?.total ?? 0,
+        };
       });
     },
 
