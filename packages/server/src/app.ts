@@ -69,8 +69,15 @@ export function createApp(options: CreateAppOptions) {
     await next();
     // An event stream writes to Node's response itself (headers included) and returns hono's
     // "already sent" marker; setting a header here would replace that marker with a real response.
-    if (!(c.env as { outgoing?: { headersSent?: boolean } } | undefined)?.outgoing?.headersSent)
-      c.header('x-request-id', requestId);
+    if (!(c.env as { outgoing?: { headersSent?: boolean } } | undefined)?.outgoing?.headersSent) {
+      // Set on the finished response in place: c.header() after a handler has answered copies the
+      // whole response (~8% of a GET). Immutable headers (a response from fetch) still get the copy.
+      try {
+        c.res.headers.set('x-request-id', requestId);
+      } catch {
+        c.header('x-request-id', requestId);
+      }
+    }
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
     metrics?.observeRequest(c.req.method, route, c.res.status, seconds);

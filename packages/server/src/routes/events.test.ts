@@ -94,4 +94,12 @@ describe('GET /v1/sessions/{id}/events on a real server', () => {
     const again = await frames(`${s.server.url}/v1/sessions/${id}/events`, {}, (f) => f.id === lastSeq);
     expect(again.got).toHaveLength(lastSeq);
   });
+
+  it('keeps x-request-id on JSON answers and errors served by Node', async () => {
+    const ok = await s.call('GET', `/v1/sessions/${id}`, { headers: { 'x-request-id': 'json-1' } });
+    expect(ok.headers.get('x-request-id')).toBe('json-1');
+    const missing = await s.call('GET', '/v1/sessions/nope', { headers: { 'x-request-id': 'err-1' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-request-id')).toBe('err-1');
+  });
 });
