@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { PermissionMode } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
@@ -35,7 +36,7 @@ export const createCommand = defineCommand({
     const created = await client.createSession({
       workDir: resolve(args.cwd ?? process.cwd()),
       ...(args.prompt ? { prompt: args.prompt } : {}),
-      ...(args.mode ? { permissionMode: args.mode as never } : {}),
+      ...(args.mode ? { permissionMode: args.mode as PermissionMode } : {}),
       ...(args.name ? { name: args.name } : {}),
       ...(args.template ? { templateId: args.template } : {}),
       ...(args.model ? { model: args.model } : {}),
