@@ -38,7 +38,6 @@ const HINTS: Record<string, string> = {
   SESSION_NOT_FOUND: 'list sessions with `ag list`',
   NOTHING_PENDING: 'nothing is waiting for an answer; see `ag list --status permission_prompt`',
   SESSION_TERMINATED: 'the session has ended; start a new one with `ag create`',
-  WORKDIR_DENIED: 'add the folder to server.allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS',
   RATE_LIMITED: 'wait a minute and retry, or raise server.limits in the config',
   AGENT_AUTH_REQUIRED: 'run `ag doctor` to see which Claude credentials the server can use',
   AGENT_START_FAILED: 'run `ag doctor` to check the agent binary',

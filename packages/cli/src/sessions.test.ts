@@ -176,6 +176,23 @@ describe('session commands against a live server', () => {
   });
 });
 
+describe('admin commands take the same connection flags', () => {
+  it('bare `ag audit --url … --json` lists records; `ag keys list --port …` lists keys', async () => {
+    await ag(['create', '--cwd', folder()], { env });
+    const noEnv = { HOME: base };
+    const audit = await ag(['audit', '--url', server.url, '--action', 'createSession', '--json'], {
+      env: noEnv,
+    });
+    expect(audit.code).toBe(0);
+    const { records } = json<{ records: { action: string }[] }>(audit.out);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.action === 'createSession')).toBe(true);
+    const keys = await ag(['keys', 'list', '--port', String(server.port), '--json'], { env: noEnv });
+    expect(keys.code).toBe(0);
+    expect(json<{ keys: unknown[] }>(keys.out).keys).toEqual([]);
+  });
+});
+
 describe('errors', () => {
   it('an unknown session: one line with the code, a hint, exit 1', async () => {
     const r = await ag(['approve', 'no-such-session'], { env });

@@ -78,11 +78,29 @@ const list = defineCommand({
   },
 });
 
+const SUBCOMMANDS = new Set(['list', 'verify', 'export']);
+const VALUE_FLAGS = new Set(Object.keys(list.args ?? {}).map((k) => `--${k}`));
+
+/** The subcommand named in `rawArgs`, skipping flags and the values of string flags. */
+function subcommandIn(rawArgs: string[]): string | undefined {
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && VALUE_FLAGS.has(a) && a !== '--json') i++;
+      continue;
+    }
+    return SUBCOMMANDS.has(a) ? a : undefined;
+  }
+  return undefined;
+}
+
 export const auditCommand = defineCommand({
   meta: { name: 'audit', description: 'Show (list), export (CSV/NDJSON) or verify the audit log (admin)' },
+  // The list flags, so that bare `ag audit --port 9100` parses (it lists the latest records).
+  args: list.args,
   subCommands: { list, verify, export: exportCmd },
-  async run({ rawArgs }) {
-    // Bare `ag audit` lists the latest records; citty has already run a named subcommand.
-    if (rawArgs.length === 0) await list.run?.({ args: { limit: '50' }, rawArgs: [], cmd: list } as never);
+  async run(ctx) {
+    // citty has already run a named subcommand; without one, list.
+    if (!subcommandIn(ctx.rawArgs)) await list.run?.({ ...ctx, cmd: list } as never);
   },
 });
