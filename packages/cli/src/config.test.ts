@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@aegis/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, connection, loadConfig, readConfig, serverSettings } from './config.js';
+import { ConfigError, connection, loadConfig, readConfig } from './config.js';
+import { serverSettings } from './server-settings.js';
 import { TEMPLATES } from './templates.js';
 
 const VARS = ['AEGIS_BASE_URL', 'AEGIS_PORT', 'AEGIS_HOST', 'AEGIS_AUTH_TOKEN', 'AEGIS_STATE_DIR'];
@@ -68,15 +69,24 @@ describe('which config file is read', () => {
 describe('invalid files get an error naming the file and the field', () => {
   it.each([
     ['server:\n  port: 99999\n', /config\.yaml: field server\.port: .*65535/],
-    ['server:\n  prot: 9100\n', /config\.yaml: unknown field server\.prot/],
-    ['port: 9100\n', /config\.yaml: unknown field port; server settings go under `server:`/],
-    ['server:\n  permissionMode: yolo\n', /field server\.permissionMode/],
+    ['port: 9100\n', /config\.yaml: unknown field port; the top level has `server:`/],
     ['client:\n  baseUrl: not a url\n', /field client\.baseUrl/],
+    ['client:\n  tokn: x\n', /unknown field client\.tokn/],
     ['server: [1, 2\n', /config\.yaml is not valid YAML/],
-  ])('%j', (text, message) => {
+  ])('every command: %j', (text, message) => {
     const path = write(join(cwd, '.aegis', 'config.yaml'), text);
     expect(() => readConfig(path)).toThrow(ConfigError);
     expect(() => readConfig(path)).toThrow(message);
+  });
+
+  it.each([
+    ['server:\n  prot: 9100\n', /config\.yaml: unknown field server\.prot/],
+    ['server:\n  permissionMode: yolo\n', /config\.yaml: field server\.permissionMode/],
+    ['server:\n  limits:\n    sessionsPerKey: many\n', /config\.yaml: field server\.limits\.sessionsPerKey/],
+  ])('the server settings (serve, run, doctor): %j', (text, message) => {
+    const cfg = readConfig(write(join(cwd, '.aegis', 'config.yaml'), text));
+    expect(() => serverSettings(cfg)).toThrow(ConfigError);
+    expect(() => serverSettings(cfg)).toThrow(message);
   });
 
   it('malformed JSON', () => {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ServerConfig, type ServerConfigInput } from '@aegis/server';
+import type { ServerConfigInput } from '@aegis/server';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { cliEnv, home, serverEnvLayer } from './env.js';
+import { cliEnv, home } from './env.js';
 import { ConfigError } from './output.js';
 
 export { ConfigError };
@@ -29,9 +29,20 @@ const ClientSection = z.strictObject({
   token: z.string().min(1).optional(),
 });
 
+/**
+ * What every command reads of the `server:` section (to find the server). The whole section is
+ * checked against the server's schema by `ag serve`, `ag run` and `ag doctor` (server-settings.ts),
+ * which keeps the server's code out of quick commands like `ag list`.
+ */
+const ServerBasics = z.looseObject({
+  host: z.string().min(1).optional(),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  authToken: z.string().min(1).optional(),
+});
+
 const ConfigFile = z.strictObject({
   /** Settings of `ag serve` (and of the server `ag run` starts); see @aegis/server `ServerConfig`. */
-  server: ServerConfig.strict().optional(),
+  server: ServerBasics.optional(),
   client: ClientSection.optional(),
 });
 
@@ -73,26 +84,17 @@ export function readConfig(path: string): LoadedConfig {
   return { path, server: raw.server ?? {}, client: parsed.data.client ?? {} };
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+/** One issue of a zod error as "field a.b: message" (or the unknown fields). */
+export function describeIssue(issue: z.core.$ZodIssue | undefined, prefix: PropertyKey[] = []): string {
   if (!issue) return 'invalid';
-  const at = issue.path.join('.');
+  const at = [...prefix, ...issue.path].join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
-    const serverKeys = issue.keys.filter((k) => k in ServerConfig.shape);
-    if (!at && serverKeys.length > 0)
-      return `unknown field ${keys.join(', ')}; server settings go under \`server:\` (e.g. server:\n  ${serverKeys[0]}: …).`;
-    return `unknown field ${keys.join(', ')} (top level: server, client; see \`ag init --list-templates\`).`;
+    if (!at)
+      return `unknown field ${keys.join(', ')}; the top level has \`server:\` (settings of ag serve) and \`client:\` (baseUrl, token).`;
+    return `unknown field ${keys.join(', ')} (see \`ag init --list-templates\` for examples).`;
   }
   return `field ${at || '(root)'}: ${issue.message}`;
-}
-
-/** Server settings: flags > `AEGIS_*` environment > config file > defaults (applied by startServer). */
-export function serverSettings(
-  config: LoadedConfig,
-  flags: Partial<ServerConfigInput> = {},
-): Partial<ServerConfigInput> {
-  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  return { ...config.server, ...serverEnvLayer(), ...defined };
 }
 
 export interface Connection {

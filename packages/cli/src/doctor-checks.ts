@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { claudeCodeSpec } from '@aegis/acp-runtime';
 import { resolveConfig, type ServerConfig } from '@aegis/server';
-import { type LoadedConfig, loadConfig, serverSettings } from './config.js';
+import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
+import { serverSettings } from './server-settings.js';
 
 export interface Check {
   id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir';

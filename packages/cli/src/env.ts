@@ -1,5 +1,4 @@
 import { homedir } from 'node:os';
-import { configFromEnv, type ServerConfigInput } from '@aegis/server';
 import { z } from 'zod';
 
 const CliEnv = z.object({
@@ -21,11 +20,6 @@ export function cliEnv(env: NodeJS.ProcessEnv = process.env): CliEnv {
     throw new Error(`Invalid ${issue?.path.join('.')}: ${issue?.message}`);
   }
   return parsed.data;
-}
-
-/** The server settings given by `AEGIS_*` variables (the server's own reader, see @aegis/server). */
-export function serverEnvLayer(env: NodeJS.ProcessEnv = process.env): Partial<ServerConfigInput> {
-  return configFromEnv(env);
 }
 
 /** Variables that give the Claude agent credentials or a gateway, by name (values are never read out). */

@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
-import { type Connection, serverSettings } from '../config.js';
+import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
-import { serverEnvLayer } from '../env.js';
 import { reportError, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
@@ -39,7 +38,7 @@ export const runCommand = defineCommand({
     try {
       const found = connect(args);
       client = found.client;
-      local = await ensureServer(client, found.conn, serverSettings(found.config));
+      local = await ensureServer(client, found.conn, found.config);
     } catch (err) {
       // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
       process.exit(reportError(err));
@@ -59,11 +58,7 @@ export const runCommand = defineCommand({
 });
 
 /** Uses the server at `baseUrl`, or starts one there (with the config file's server settings). */
-async function ensureServer(
-  client: AegisClient,
-  conn: Connection,
-  settings: ReturnType<typeof serverSettings>,
-) {
+async function ensureServer(client: AegisClient, conn: Connection, config: LoadedConfig) {
   try {
     await client.getHealth();
     return undefined;
@@ -71,13 +66,15 @@ async function ensureServer(
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { startServer } = await import('@aegis/server');
+  const { configFromEnv, startServer } = await import('@aegis/server');
+  const { serverSettings } = await import('../server-settings.js');
+  const settings = serverSettings(config);
   const server = await startServer({
     ignoreEnv: true,
     config: {
       ...settings,
       // Server logs would interleave with the agent's output; only AEGIS_LOG_LEVEL turns them up.
-      logLevel: serverEnvLayer().logLevel ?? 'warn',
+      logLevel: configFromEnv().logLevel ?? 'warn',
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 9100),
     },

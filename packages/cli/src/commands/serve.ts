@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
-import { loadConfig, serverSettings } from '../config.js';
+import { loadConfig } from '../config.js';
 import { reportError } from '../output.js';
+import { serverSettings } from '../server-settings.js';
 
 export const serveCommand = defineCommand({
   meta: { name: 'serve', description: 'Start the Aegis server (default 127.0.0.1:9100)' },
