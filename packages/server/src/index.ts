@@ -11,3 +11,5 @@ export { openApiDocument } from './openapi.js';
 export { type RunningServer, type StartServerOptions, startServer } from './server.js';
 export { VERSION } from './version.js';
 export { allowedRoots, checkWorkDir } from './workdir.js';
+/** The bundled Claude Code adapter's command, as the server starts it (for `ag doctor`). */
+export { type AgentSpec, claudeCodeSpec } from '@aegis/acp-runtime';
