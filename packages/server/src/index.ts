@@ -1,3 +1,5 @@
+/** The bundled Claude Code adapter's command, as the server starts it (for `ag doctor`). */
+export { type AgentSpec, claudeCodeSpec } from '@aegis/acp-runtime';
 export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
 export {
   configFromEnv,
@@ -11,5 +13,3 @@ export { openApiDocument } from './openapi.js';
 export { type RunningServer, type StartServerOptions, startServer } from './server.js';
 export { VERSION } from './version.js';
 export { allowedRoots, checkWorkDir } from './workdir.js';
-/** The bundled Claude Code adapter's command, as the server starts it (for `ag doctor`). */
-export { type AgentSpec, claudeCodeSpec } from '@aegis/acp-runtime';
