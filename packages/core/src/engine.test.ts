@@ -60,6 +60,42 @@ describe('engine', () => {
     });
   });
 
+  it('a permission request while a question is open waits its turn instead of being lost', async () => {
+    let decided: unknown;
+    let answered: unknown;
+    const { aegis, seen } = setup(() => [
+      {
+        together: [
+          { question: { message: 'Which file?' }, onAnswer: (a) => (answered = a) },
+          { permission: { title: 'Write a.txt' }, onDecision: (d) => (decided = d) },
+        ],
+      },
+    ]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'asking');
+    const asking = await aegis.sessions.get(session.id);
+    expect(asking.pendingQuestion?.message).toBe('Which file?');
+    expect(asking.pendingPermission).toBeNull();
+    // Nothing announced yet, so approving is refused rather than answering an unseen request.
+    await expect(aegis.sessions.respondPermission(session.id, { approve: true })).rejects.toMatchObject({
+      code: 'NOTHING_PENDING',
+    });
+    await aegis.sessions.escape(session.id);
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'permission_prompt');
+    expect((await aegis.sessions.get(session.id)).pendingPermission?.title).toBe('Write a.txt');
+    await aegis.sessions.respondPermission(session.id, { approve: true });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    expect(answered).toEqual({ outcome: 'declined' });
+    expect(decided).toEqual({ outcome: 'selected', optionId: 'a1' });
+    const types = seen.filter((e) => e.sessionId === session.id).map((e) => e.type);
+    expect(types.filter((t) => /^(question|permission)\./.test(t))).toEqual([
+      'question.asked',
+      'question.answered',
+      'permission.requested',
+      'permission.resolved',
+    ]);
+  });
+
   it('waits in permission_prompt until approved, choosing the option by kind', async () => {
     let decided: unknown;
     const { aegis } = setup(() => [

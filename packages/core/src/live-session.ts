@@ -691,8 +691,7 @@ export class LiveSession {
           }
           if (this.#turn) this.#turn.lastActivity = Date.now();
           resolve(decision);
-          const next = this.#permissions[0];
-          if (next && !next.announced) this.#activate(next);
+          this.#announceNext();
         },
       };
       if (signal.aborted) return resolve({ outcome: 'cancelled' });
@@ -701,8 +700,21 @@ export class LiveSession {
       });
       this.#permissions.push(q);
       this.session.pendingPermissionCount = this.#permissions.length;
-      if (this.#permissions.length === 1) this.#activate(q);
+      this.#announceNext();
     });
+  }
+
+  /**
+   * One wait for a human at a time: the oldest unannounced permission request or question is
+   * announced once nothing announced is open. Parallel tool calls can ask for a permission while a
+   * question is open (or the reverse); the later one waits in order instead of being lost.
+   */
+  #announceNext(): void {
+    const p = this.#permissions[0];
+    const q = this.#questions[0];
+    if (p?.announced || q?.announced) return;
+    if (p && (!q || p.requestedAt <= q.askedAt)) this.#activate(p);
+    else if (q) this.#announceQuestion(q);
   }
 
   #activate(q: QueuedPermission): void {
@@ -796,8 +808,7 @@ export class LiveSession {
           }
           if (this.#turn) this.#turn.lastActivity = Date.now();
           resolve(answer);
-          const next = this.#questions[0];
-          if (next && !next.announced) this.#announceQuestion(next);
+          this.#announceNext();
         },
       };
       if (signal.aborted) return resolve({ outcome: 'cancelled' });
@@ -805,7 +816,7 @@ export class LiveSession {
         once: true,
       });
       this.#questions.push(q);
-      if (this.#questions.length === 1) this.#announceQuestion(q);
+      this.#announceNext();
     });
   }
 

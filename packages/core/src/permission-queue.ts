@@ -19,8 +19,12 @@ export interface PermissionAnswer {
   scope?: 'once' | 'always' | undefined;
 }
 
+/**
+ * Which kinds answer each request, best first. Approving once never falls back to allow_always
+ * (that would grant more than was asked); rejecting may fall back either way, since both refuse.
+ */
 const PREFERENCE: Record<string, PermissionOptionKind[]> = {
-  'approve:once': ['allow_once', 'allow_always'],
+  'approve:once': ['allow_once'],
   'approve:always': ['allow_always'],
   'reject:once': ['reject_once', 'reject_always'],
   'reject:always': ['reject_always', 'reject_once'],

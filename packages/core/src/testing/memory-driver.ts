@@ -4,6 +4,7 @@ import type {
   AgentResumeOptions,
   AgentSink,
   PermissionDecision,
+  QuestionAnswer,
 } from '../driver.js';
 import { AegisError } from '../errors.js';
 import type { AgentEventBody, StopReason } from '../events.js';
@@ -12,6 +13,9 @@ import type { AgentEventBody, StopReason } from '../events.js';
 export type MemoryStep =
   | { update: AgentEventBody }
   | { permission: { title: string }; onDecision?: (d: PermissionDecision) => void }
+  | { question: { message: string }; onAnswer?: (a: QuestionAnswer) => void }
+  /** Steps run at once, like a model's parallel tool calls (their permission requests and questions overlap). */
+  | { together: MemoryStep[] }
   | { waitForCancel: true }
   | { fail: AegisError }
   | { crash: number };
@@ -72,8 +76,7 @@ export function createMemoryDriver(
         const ac = new AbortController();
         cancel = () => ac.abort();
         let stopReason: StopReason = 'end_turn';
-        for (const step of script(text)) {
-          if (ac.signal.aborted) return { stopReason: 'cancelled' };
+        const run = async (step: MemoryStep): Promise<StopReason | undefined> => {
           if ('update' in step) sink.update(step.update);
           else if ('permission' in step) {
             const d = await sink.requestPermission(
@@ -91,16 +94,33 @@ export function createMemoryDriver(
               ac.signal,
             );
             step.onDecision?.(d);
-            if (d.outcome === 'cancelled') stopReason = 'cancelled';
+            if (d.outcome === 'cancelled') return 'cancelled';
+          } else if ('question' in step) {
+            const a = await sink.askQuestion(
+              { toolCallId: null, message: step.question.message, questions: [] },
+              ac.signal,
+            );
+            step.onAnswer?.(a);
+            if (a.outcome === 'cancelled') return 'cancelled';
+          } else if ('together' in step) {
+            const stops = await Promise.all(step.together.map(run));
+            return stops.find((r) => r !== undefined);
           } else if ('waitForCancel' in step) {
             await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r(), { once: true }));
-            return { stopReason: 'cancelled' };
+            return 'cancelled';
           } else if ('fail' in step) throw step.fail;
           else if ('crash' in step) {
             closed = true;
             sink.exited({ exitCode: step.crash, signal: null, stderrTail: 'boom', expected: false });
             throw new AegisError('AGENT_CRASHED', 'agent crashed');
           }
+          return undefined;
+        };
+        for (const step of script(text)) {
+          if (ac.signal.aborted) return { stopReason: 'cancelled' };
+          const stop = await run(step);
+          if ('waitForCancel' in step && stop === 'cancelled') return { stopReason: 'cancelled' };
+          if (stop === 'cancelled') stopReason = 'cancelled';
           await new Promise((r) => setImmediate(r));
         }
         return { stopReason };
