@@ -12,7 +12,7 @@ import { apiKeyService } from './auth/api-keys.js';
 import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
-import { allowedRoots, checkWorkDir } from './workdir.js';
+import { checkWorkDir, workDirRoots } from './workdir.js';
 
 export interface StartServerOptions {
   /** Configuration; merged over the environment (`AEGIS_*`). */
@@ -68,7 +68,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       onError: (err, context) =>
         logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
     });
-  const roots = allowedRoots(config.allowedWorkDirs);
+  const roots = workDirRoots(config.allowedWorkDirs, config.stateDir);
   const policies = createRulePolicy(config.policies);
   const aegis = createAegis({
     agent: driver,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allowedRoots, checkWorkDir } from './workdir.js';
+import { allowedRoots, checkWorkDir, isInside, workDirRoots } from './workdir.js';
 
 const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-workdir-')));
 const inside = join(tmp, 'inside');
@@ -61,5 +61,48 @@ describe('checkWorkDir', () => {
     symlinkSync(outside, join(inside, 'link'));
     const err = denied(join(inside, 'link'));
     expect(err.message).toContain(`workDir ${outside} is outside the allowed directories (${inside})`);
+  });
+});
+
+describe('the state directory', () => {
+  const state = join(tmp, 'state');
+  mkdirSync(join(state, 'sub'), { recursive: true });
+
+  it.each([state, join(state, 'sub'), `${state}/sub/..`])(
+    'is never a workDir, even inside an allowed root: %s',
+    (dir) => {
+      const e = (() => {
+        try {
+          checkWorkDir(dir, workDirRoots([tmp], state));
+        } catch (err) {
+          return err as { code: string; message: string };
+        }
+        throw new Error(`${dir} was allowed`);
+      })();
+      expect(e.code).toBe('WORKDIR_DENIED');
+      expect(e.message).toContain("server's state directory");
+    },
+  );
+
+  it('leaves its siblings allowed', () => {
+    expect(checkWorkDir(inside, workDirRoots([tmp], state))).toBe(inside);
+  });
+});
+
+describe('isInside', () => {
+  it.each([
+    ['/a/..foo', '/a', true],
+    ['/a/..', '/a', false],
+    ['/a/b/../../c', '/a', false],
+    ['/a', '/a', true],
+    ['/ab', '/a', false],
+  ])('%s inside %s: %s', (child, root, expected) => {
+    expect(isInside(child, root)).toBe(expected);
+  });
+
+  it('accepts a real folder whose name starts with ..', () => {
+    const dotted = join(inside, '..cache');
+    mkdirSync(dotted, { recursive: true });
+    expect(checkWorkDir(dotted, [inside])).toBe(dotted);
   });
 });

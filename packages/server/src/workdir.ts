@@ -1,7 +1,23 @@
 import { realpathSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { AegisError } from '@aegis/core';
+
+/** Where sessions may work: `roots`, minus `excluded` subtrees (the server's state dir). */
+export interface WorkDirRoots {
+  roots: string[];
+  excluded: string[];
+}
+
+/**
+ * The directories sessions may work in (configured ones, or $HOME and the server's cwd), with the
+ * server's own state directory (`aegis.db`, keys, audit log) always excluded: a session working
+ * there could rewrite the audit chain or read key hashes, whatever `allowedWorkDirs` says.
+ */
+export function workDirRoots(configured: string[] | undefined, stateDir: string): WorkDirRoots {
+  const state = safeRealpath(resolve(stateDir)) ?? resolve(stateDir);
+  return { roots: allowedRoots(configured), excluded: [state] };
+}
 
 /** The directories sessions may work in: configured ones, or $HOME and the server's cwd. */
 export function allowedRoots(configured: string[] | undefined): string[] {
@@ -29,19 +45,21 @@ function safeRealpath(p: string): string | undefined {
   }
 }
 
-function isInside(child: string, root: string): boolean {
+/** Whether `child` is `root` or below it (a folder named `..foo` is below it; `..` is not). */
+export function isInside(child: string, root: string): boolean {
   const rel = relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**
  * Resolves `workDir` with realpath (so symlinks and `..` cannot escape) and checks it is an existing
  * directory inside one of `roots`.
  */
-export function checkWorkDir(workDir: string, roots: string[]): string {
-  const allowed = `Sessions may work inside: ${roots.join(', ') || '(no directory is allowed)'}; add more with allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.`;
+export function checkWorkDir(workDir: string, allowed: string[] | WorkDirRoots): string {
+  const { roots, excluded } = Array.isArray(allowed) ? { roots: allowed, excluded: [] } : allowed;
+  const where = `Sessions may work inside: ${roots.join(', ') || '(no directory is allowed)'}; add more with allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.`;
   if (!isAbsolute(workDir)) {
-    throw new AegisError('WORKDIR_DENIED', `workDir must be an absolute path; got "${workDir}". ${allowed}`, {
+    throw new AegisError('WORKDIR_DENIED', `workDir must be an absolute path; got "${workDir}". ${where}`, {
       details: { workDir, allowedWorkDirs: roots },
     });
   }
@@ -51,12 +69,12 @@ export function checkWorkDir(workDir: string, roots: string[]): string {
   } catch {
     throw new AegisError(
       'WORKDIR_DENIED',
-      `workDir ${workDir} does not exist; create the directory first. ${allowed}`,
+      `workDir ${workDir} does not exist; create the directory first. ${where}`,
       { details: { workDir, allowedWorkDirs: roots } },
     );
   }
   if (!statSync(real).isDirectory()) {
-    throw new AegisError('WORKDIR_DENIED', `workDir ${workDir} is not a directory. ${allowed}`, {
+    throw new AegisError('WORKDIR_DENIED', `workDir ${workDir} is not a directory. ${where}`, {
       details: { workDir, allowedWorkDirs: roots },
     });
   }
@@ -65,6 +83,14 @@ export function checkWorkDir(workDir: string, roots: string[]): string {
       'WORKDIR_DENIED',
       `workDir ${real} is outside the allowed directories (${roots.join(', ') || 'none'}); add it to allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.`,
       { details: { workDir: real, allowedWorkDirs: roots } },
+    );
+  }
+  const state = excluded.find((x) => isInside(real, x));
+  if (state) {
+    throw new AegisError(
+      'WORKDIR_DENIED',
+      `workDir ${real} is inside the server's state directory (${state}), which holds its database, keys and audit log; sessions never work there. Choose a project directory instead.`,
+      { details: { workDir: real, stateDir: state } },
     );
   }
   return real;
