@@ -1,5 +1,6 @@
 import { AegisApiError, AegisClient, type Session, type StreamOptions } from '@aegis/client';
 import { useEffect, useState } from 'react';
+import { allNumberedPages } from './lib/paging.js';
 
 const params = new URLSearchParams(globalThis.location?.search ?? '');
 /** The API origin: `?api=<url>` (e.g. a server on another port), else the page's own origin. */
@@ -111,15 +112,15 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** Every session, following pages (the API caps a page at 100). */
-export async function listAllSessions(maxPages = 20): Promise<{ sessions: Session[]; total: number }> {
-  const sessions: Session[] = [];
-  let total = 0;
-  for (let page = 1; page <= maxPages; page++) {
-    const res = await client.listSessions({ page, limit: 100 });
-    sessions.push(...res.sessions);
-    total = res.total;
-    if (sessions.length >= res.total || res.sessions.length === 0) break;
-  }
-  return { sessions, total };
+/**
+ * Every session, following pages (the API caps a page at 100) until the server's `total`.
+ * `truncated` is true only if the page guard ran out first; the pages say so to the user.
+ */
+export async function listAllSessions(): Promise<{ sessions: Session[]; total: number; truncated: boolean }> {
+  const c = client;
+  const res = await allNumberedPages(async (page) => {
+    const r = await c.listSessions({ page, limit: 100 });
+    return { items: r.sessions, total: r.total };
+  });
+  return { sessions: res.items, total: res.total, truncated: res.truncated };
 }

@@ -87,3 +87,12 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
     </svg>
   );
 }
+
+/** Shown when a list stopped before the server's last page: the figures cover only part of it. */
+export function TruncatedChip({ shown, total }: { shown: number; total: number }) {
+  return (
+    <span className="chip tone-warn" role="status" data-testid="truncated">
+      Showing {shown.toLocaleString()} of {total.toLocaleString()} sessions
+    </span>
+  );
+}

@@ -1,6 +1,14 @@
 import type { Session } from '@aegis/client';
 import { describe, expect, it } from 'vitest';
-import { createdPerDay, filterSessions, fmtCost, sessionsCsv, shortPath } from './format.js';
+import {
+  createdPerDay,
+  distinctWorkDirs,
+  filterSessions,
+  fmtCost,
+  needsHuman,
+  sessionsCsv,
+  shortPath,
+} from './format.js';
 import { parseHash } from './router.js';
 
 function session(over: Partial<Session>): Session {
@@ -61,6 +69,36 @@ describe('session list helpers', () => {
       'a',
       'b',
     ]);
+  });
+
+  it('filters by exact workDir, listing the distinct workDirs sorted', () => {
+    const withDup = [...list, session({ id: 'd', workDir: '/repo/alpha' })];
+    expect(distinctWorkDirs(withDup)).toEqual(['/other/gamma', '/repo/alpha', '/repo/beta']);
+    expect(
+      filterSessions(withDup, { states: 'all', text: '', workDir: '/repo/alpha' }).map((s) => s.id),
+    ).toEqual(['a', 'd']);
+    // Exact, not a prefix: /repo/alpha does not match /repo/alpha-2.
+    expect(
+      filterSessions([session({ id: 'e', workDir: '/repo/alpha-2' })], {
+        states: 'all',
+        text: '',
+        workDir: '/repo/alpha',
+      }),
+    ).toEqual([]);
+  });
+
+  it('needs a human: a waiting state, or a pending permission or question in any state', () => {
+    const pendingPermission = { requestId: 'r' } as Session['pendingPermission'];
+    const pendingQuestion = { questionId: 'q' } as Session['pendingQuestion'];
+    expect(needsHuman(session({ status: 'stalled' }))).toBe(true);
+    expect(needsHuman(session({ status: 'idle' }))).toBe(false);
+    expect(needsHuman(session({ status: 'working', pendingPermission }))).toBe(true);
+    expect(needsHuman(session({ status: 'working', pendingQuestion }))).toBe(true);
+    // The Sessions filter uses the same predicate as the Overview list.
+    const mixed = [session({ id: 'w', status: 'working', pendingPermission }), session({ id: 'i' })];
+    expect(filterSessions(mixed, { states: 'needsHuman', text: '' }).map((s) => s.id)).toEqual(
+      mixed.filter(needsHuman).map((s) => s.id),
+    );
   });
 
   it('exports RFC 4180 CSV, quoting commas, quotes and formula-looking cells', () => {

@@ -21,6 +21,15 @@ export const NEEDS_HUMAN: ReadonlySet<SessionStatus> = new Set([
   'stalled',
   'error',
 ]);
+/**
+ * Whether a person has to act on a session: a state in `NEEDS_HUMAN`, or a permission or question
+ * still waiting (which can outlive the state change that announced it). The Overview's "Needs you"
+ * list and the Sessions page's "Needs a human" filter both use this, so they always agree.
+ */
+export function needsHuman(s: Session): boolean {
+  return NEEDS_HUMAN.has(s.status) || !!s.pendingPermission || !!s.pendingQuestion;
+}
+
 export const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'crashed']);
 
 export function statusTone(s: SessionStatus): 'attn' | 'bad' | 'busy' | 'ok' | 'muted' | 'warn' {
@@ -132,6 +141,8 @@ export function sessionsCsv(sessions: readonly Session[]): string {
 export interface SessionFilter {
   states: readonly SessionStatus[] | 'needsHuman' | 'all';
   text: string;
+  /** Exact workDir, or undefined for any. */
+  workDir?: string;
   from?: string; // yyyy-mm-dd, inclusive
   to?: string; // yyyy-mm-dd, inclusive
 }
@@ -141,7 +152,8 @@ export function filterSessions(sessions: readonly Session[], f: SessionFilter): 
   const from = f.from ? Date.parse(`${f.from}T00:00:00`) : Number.NEGATIVE_INFINITY;
   const to = f.to ? Date.parse(`${f.to}T23:59:59.999`) : Number.POSITIVE_INFINITY;
   return sessions.filter((s) => {
-    if (f.states === 'needsHuman' && !NEEDS_HUMAN.has(s.status)) return false;
+    if (f.states === 'needsHuman' && !needsHuman(s)) return false;
+    if (f.workDir !== undefined && s.workDir !== f.workDir) return false;
     if (Array.isArray(f.states) && !f.states.includes(s.status)) return false;
     if (q && ![s.workDir, s.name ?? '', s.title ?? '', s.id].some((v) => v.toLowerCase().includes(q)))
       return false;
@@ -160,4 +172,9 @@ export function createdPerDay(sessions: readonly Session[], days = 14, now = new
     if (idx >= 0 && idx < days) out[idx]!++;
   }
   return out;
+}
+
+/** The distinct workDirs of `sessions`, sorted, for the workDir filter. */
+export function distinctWorkDirs(sessions: readonly Session[]): string[] {
+  return [...new Set(sessions.map((s) => s.workDir))].sort();
 }

@@ -1,13 +1,13 @@
 import type { Session } from '@aegis/client';
 import { listAllSessions } from '../api.js';
-import { Empty, ErrorState, Sparkline, StatusBadge } from '../components/bits.js';
+import { Empty, ErrorState, Sparkline, StatusBadge, TruncatedChip } from '../components/bits.js';
 import {
   ALL_STATES,
   createdPerDay,
   fmtAgo,
   fmtCost,
   fmtNumber,
-  NEEDS_HUMAN,
+  needsHuman,
   sessionName,
   shortPath,
   statusLabel,
@@ -34,7 +34,7 @@ export function Overview() {
   const turns = sessions.reduce((n, s) => n + s.turns, 0);
   const live = sessions.filter((s) => !['completed', 'killed', 'crashed'].includes(s.status)).length;
   const needHuman = sessions
-    .filter((s) => NEEDS_HUMAN.has(s.status) || s.pendingPermission)
+    .filter(needsHuman)
     .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
   const perDay = createdPerDay(sessions, 14);
 
@@ -47,6 +47,7 @@ export function Overview() {
             Refresh failed — showing the last data
           </span>
         ) : null}
+        {data?.truncated ? <TruncatedChip shown={sessions.length} total={data.total} /> : null}
       </div>
 
       <section aria-labelledby="attn-title" className="card attn">

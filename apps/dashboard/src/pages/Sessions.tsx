@@ -1,10 +1,11 @@
 import type { PermissionMode, Session, SessionStatus, Template } from '@aegis/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions } from '../api.js';
-import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
+import { Empty, ErrorState, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
 import {
   ALL_STATES,
+  distinctWorkDirs,
   filterSessions,
   fmtAgo,
   fmtCost,
@@ -24,6 +25,7 @@ export function Sessions() {
   const { data, error, loading, refresh } = usePoll(listAllSessions, 3000);
   const [state, setState] = useState<string>('all');
   const [text, setText] = useState('');
+  const [workDir, setWorkDir] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const search = useRef<HTMLInputElement>(null);
@@ -38,11 +40,13 @@ export function Sessions() {
     const filter: SessionFilter = {
       states: state === 'all' ? 'all' : state === 'needsHuman' ? 'needsHuman' : [state as SessionStatus],
       text,
+      ...(workDir ? { workDir } : {}),
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
     };
     return filterSessions(data?.sessions ?? [], filter);
-  }, [data, state, text, from, to]);
+  }, [data, state, text, workDir, from, to]);
+  const workDirs = useMemo(() => distinctWorkDirs(data?.sessions ?? []), [data]);
 
   const exportCsv = () => {
     const blob = new Blob([sessionsCsv(rows)], { type: 'text/csv;charset=utf-8' });
@@ -63,6 +67,7 @@ export function Sessions() {
             Refresh failed — showing the last data
           </span>
         ) : null}
+        {data?.truncated ? <TruncatedChip shown={data.sessions.length} total={data.total} /> : null}
       </div>
 
       <CreateSession onCreated={refresh} />
@@ -90,6 +95,20 @@ export function Sessions() {
               {ALL_STATES.map((s) => (
                 <option key={s} value={s}>
                   {statusLabel(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>workDir</span>
+            <select name="workDir" value={workDir} onChange={(e) => setWorkDir(e.target.value)}>
+              <option value="">All workDirs</option>
+              {workDir && !workDirs.includes(workDir) ? (
+                <option value={workDir}>{shortPath(workDir, 3)}</option>
+              ) : null}
+              {workDirs.map((d) => (
+                <option key={d} value={d} title={d}>
+                  {shortPath(d, 3)}
                 </option>
               ))}
             </select>
