@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Create a session (or reuse an idle one in the same workDir)
-         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it; otherwise a new session is created (201). `promptDelivery` says whether the prompt reached the agent or is queued.
+         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
          */
         post: operations["createSession"];
         delete?: never;

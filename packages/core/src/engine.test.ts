@@ -47,6 +47,23 @@ describe('engine', () => {
     expect(states).toEqual(['idle', 'working', 'idle']);
   });
 
+  it('/read pages by the client-held cursor; a full last page does not claim more', async () => {
+    const { aegis } = setup(() => [say('Hello')]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'hi' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    const first = await aegis.sessions.read(session.id, { limit: 1 });
+    expect(first.entries.map((e) => e.role)).toEqual(['user']);
+    expect(first.has_more).toBe(true);
+    const rest = await aegis.sessions.read(session.id, { after: first.cursor, limit: 1 });
+    expect(rest.entries.map((e) => e.role)).toEqual(['assistant']);
+    expect(rest.has_more).toBe(false);
+    const all = await aegis.sessions.read(session.id, { limit: 2 });
+    expect(all.entries).toHaveLength(2);
+    expect(all.has_more).toBe(false);
+    const none = await aegis.sessions.read(session.id, { after: rest.cursor });
+    expect(none).toMatchObject({ entries: [], has_more: false, cursor: rest.cursor });
+  });
+
   it('reuses an idle session of the same owner and workDir, never another owner', async () => {
     const { aegis } = setup(() => []);
     const a = await aegis.sessions.create({ workDir: '/w' }, { id: 'k1' });
@@ -58,6 +75,27 @@ describe('engine', () => {
     await expect(aegis.sessions.get(a.session.id, { id: 'k2' })).rejects.toMatchObject({
       code: 'SESSION_NOT_FOUND',
     });
+  });
+
+  it('never reuses an idle session for a request that asks for another model, mode, env or policies', async () => {
+    const { aegis } = setup(() => []);
+    const a = await aegis.sessions.create({ workDir: '/w', model: 'opus' });
+    await until(async () => (await aegis.sessions.get(a.session.id)).status === 'idle');
+    const same = await aegis.sessions.create({ workDir: '/w', model: 'opus' });
+    expect(same).toMatchObject({ reused: true, session: { id: a.session.id } });
+    const plain = await aegis.sessions.create({ workDir: '/w' });
+    expect(plain).toMatchObject({ reused: true, session: { id: a.session.id } });
+    for (const differs of [
+      { model: 'sonnet' },
+      { permissionMode: 'acceptEdits' as const },
+      { env: { FOO: '1' } },
+      { policies: [] },
+    ]) {
+      const other = await aegis.sessions.create({ workDir: '/w', ...differs });
+      expect(other.reused, JSON.stringify(differs)).toBe(false);
+      expect(other.session.id).not.toBe(a.session.id);
+      await aegis.sessions.kill(other.session.id);
+    }
   });
 
   it('a permission request while a question is open waits its turn instead of being lost', async () => {

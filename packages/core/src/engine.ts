@@ -248,6 +248,19 @@ export function createAegis(options: CreateAegisOptions) {
     return session;
   }
 
+  /**
+   * An idle session of the same owner in the same folder is reused, unless the request asks for
+   * something it does not have: another agent, model or permission mode, its own env or policies.
+   */
+  function reusable(s: Session, workDir: string, input: CreateSessionInput, actor: Actor): boolean {
+    if (s.workDir !== workDir || s.ownerId !== actor.id || s.status !== 'idle') return false;
+    if (input.agent !== undefined && input.agent !== s.agent) return false;
+    if (input.model !== undefined && input.model !== s.model) return false;
+    if (input.permissionMode !== undefined && input.permissionMode !== s.permissionMode) return false;
+    if (input.parentId !== undefined && input.parentId !== s.parentId) return false;
+    return input.env === undefined && input.policies === undefined;
+  }
+
   function liveSession(id: string, actor: Actor): LiveSession {
     const running = live.get(id);
     if (!running || !visible(running.session, actor)) throw AegisError.sessionNotFound(id);
@@ -273,8 +286,7 @@ export function createAegis(options: CreateAegisOptions) {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
       for (const s of input.reuse === false ? [] : live.values()) {
-        if (s.session.workDir === workDir && s.session.ownerId === actor.id && s.session.status === 'idle') {
-          if (input.agent && input.agent !== s.session.agent) continue;
+        if (reusable(s.session, workDir, input, actor)) {
           if (input.prompt) refuseWhileStoreFails();
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
           return { session: s.snapshot(), reused: true, promptDelivery };
@@ -436,14 +448,20 @@ export function createAegis(options: CreateAegisOptions) {
     async read(id: string, opts: { after?: number; limit?: number } = {}, actor: Actor = LOCAL) {
       const session = await getSession(id, actor);
       const limit = opts.limit ?? 200;
-      const entries = await options.store.listTranscript({ sessionId: id, after: opts.after ?? 0, limit });
+      // One row past the page says whether more follow (a full last page is not "more").
+      const rows = await options.store.listTranscript({
+        sessionId: id,
+        after: opts.after ?? 0,
+        limit: limit + 1,
+      });
+      const entries = rows.length > limit ? rows.slice(0, limit) : rows;
       const last = entries.at(-1);
       return {
         status: session.status,
         session,
         entries,
         cursor: last ? last.id : (opts.after ?? 0),
-        has_more: entries.length === limit,
+        has_more: rows.length > limit,
       };
     },
 
