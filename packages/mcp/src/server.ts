@@ -1,6 +1,7 @@
 import { AegisApiError, type AegisClient } from '@aegis/client';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { registerWaitForState } from './wait-for-state.js';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
@@ -16,24 +17,14 @@ async function call(fn: () => Promise<unknown>): Promise<ToolResult> {
     const text =
       err instanceof AegisApiError
         ? `${err.code}: ${err.message}`
-        : `AEGIS_UNREACHABLE: ${(err as Error).message}. Is the Aegis server running (ag serve)?`;
+        : (err as Error | undefined)?.name === 'AbortError'
+          ? 'CANCELLED: the request was cancelled by the client.'
+          : `AEGIS_UNREACHABLE: ${(err as Error).message}. Is the Aegis server running (ag serve)?`;
     return { content: [{ type: 'text', text }], isError: true };
   }
 }
 
-const STATES = [
-  'pending',
-  'idle',
-  'working',
-  'permission_prompt',
-  'asking',
-  'stalled',
-  'rate_limit',
-  'error',
-  'completed',
-  'killed',
-  'crashed',
-] as const;
+const MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'] as const;
 
 /** An MCP server exposing Aegis sessions as tools, backed by the HTTP API. */
 export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): McpServer {
@@ -49,10 +40,14 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
         workDir: z.string().describe('Absolute path of the folder to work in'),
         prompt: z.string().optional().describe('What the agent should do first'),
         name: z.string().optional(),
-        permissionMode: z
-          .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'])
-          .optional(),
+        permissionMode: z.enum(MODES).optional(),
         model: z.string().optional(),
+        agent: z.string().optional().describe('A configured ACP agent (default: the server default)'),
+        env: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('Extra environment variables for the agent process'),
+        parentId: z.string().optional().describe('The session that started this one'),
       },
     },
     (args) => call(() => client.createSession(args)),
@@ -60,12 +55,16 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
   server.registerTool(
     'list_sessions',
     {
-      description: 'List sessions, newest first, optionally filtered by state.',
+      description:
+        'List sessions, newest first, optionally filtered by state and folder; page through with page and limit (the result carries total).',
       inputSchema: {
         status: z.string().optional().describe('Comma-separated states, e.g. "permission_prompt,idle"'),
+        workDir: z.string().optional().describe('Only sessions in this folder (absolute path)'),
+        page: z.number().int().min(1).optional().describe('Page number, from 1'),
+        limit: z.number().int().min(1).max(100).optional().describe('Sessions per page (1–100, default 50)'),
       },
     },
-    (args) => call(() => client.listSessions(args.status ? { status: args.status } : {})),
+    (args) => call(() => client.listSessions(args)),
   );
   server.registerTool(
     'get_status',
@@ -80,19 +79,41 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     },
     (args) => call(() => client.sendMessage(args.sessionId, { text: args.text })),
   );
+  const answer = {
+    ...id,
+    optionId: z
+      .string()
+      .optional()
+      .describe("Pick one of the request's options explicitly (its optionId, see get_status)"),
+    scope: z.enum(['once', 'always']).optional(),
+  };
+  const answerBody = ({
+    optionId,
+    scope,
+  }: {
+    optionId?: string | undefined;
+    scope?: 'once' | 'always' | undefined;
+  }) => ({
+    ...(optionId ? { optionId } : {}),
+    ...(scope ? { scope } : {}),
+  });
   server.registerTool(
     'approve_permission',
     {
       description:
-        'Approve the pending permission request (scope "always" allows this kind for the session).',
-      inputSchema: { ...id, scope: z.enum(['once', 'always']).optional() },
+        'Approve the pending permission request (scope "always" allows this kind for the session; optionId picks an offered option).',
+      inputSchema: answer,
     },
-    (args) => call(() => client.approvePermission(args.sessionId, args.scope ? { scope: args.scope } : {})),
+    (args) => call(() => client.approvePermission(args.sessionId, answerBody(args))),
   );
   server.registerTool(
     'reject_permission',
-    { description: 'Reject the pending permission request.', inputSchema: id },
-    (args) => call(() => client.rejectPermission(args.sessionId)),
+    {
+      description:
+        'Reject the pending permission request (scope "always" rejects this kind for the session).',
+      inputSchema: answer,
+    },
+    (args) => call(() => client.rejectPermission(args.sessionId, answerBody(args))),
   );
   server.registerTool(
     'get_transcript',
@@ -112,28 +133,7 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     { description: 'Stop a session for good (kept for audit).', inputSchema: id },
     (args) => call(() => client.killSession(args.sessionId)),
   );
-  server.registerTool(
-    'wait_for_state',
-    {
-      description:
-        'Block until the session reaches one of the given states (or the timeout passes); returns the session.',
-      inputSchema: {
-        ...id,
-        states: z.array(z.enum(STATES)).min(1),
-        timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
-      },
-    },
-    (args) =>
-      call(async () => {
-        const deadline = Date.now() + args.timeoutMs;
-        for (;;) {
-          const s = await client.getSession(args.sessionId);
-          if ((args.states as string[]).includes(s.status)) return { reached: true, session: s };
-          if (Date.now() > deadline) return { reached: false, session: s };
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }),
-  );
+  registerWaitForState(server, client, call);
   server.registerTool(
     'server_health',
     { description: 'Check that the Aegis server is up.', inputSchema: {} },
@@ -144,9 +144,7 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
     workDir: z.string().describe('Absolute path of the folder to work in'),
     prompt: z.string().optional(),
     name: z.string().optional(),
-    permissionMode: z
-      .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'])
-      .optional(),
+    permissionMode: z.enum(MODES).optional(),
     model: z.string().optional(),
     templateId: z.string().optional().describe('Start from a template (see list_templates)'),
     variables: z.record(z.string(), z.string()).optional().describe('Values for the template placeholders'),
@@ -225,11 +223,11 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
       description: 'Store a JSON value under a key, shared with every session on this server; optional TTL.',
       inputSchema: {
         key,
-        value: z.unknown().describe('Any JSON value'),
+        value: z.json().describe('Any JSON value (required; null is a value)'),
         ttlSec: z.number().int().min(1).optional(),
       },
     },
-    (args) => call(() => client.setMemory(args.key, { value: args.value ?? null, ttlSec: args.ttlSec })),
+    (args) => call(() => client.setMemory(args.key, { value: args.value, ttlSec: args.ttlSec })),
   );
   server.registerTool('memory_get', { description: 'Read a memory entry.', inputSchema: { key } }, (args) =>
     call(() => client.getMemory(args.key)),
@@ -363,7 +361,7 @@ function registerControlTools(server: McpServer, client: AegisClient, id: IdShap
       description: "Switch the agent's permission mode (e.g. acceptEdits: edits need no approval).",
       inputSchema: {
         ...id,
-        mode: z.enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']),
+        mode: z.enum(MODES),
       },
     },
     (args) => call(() => client.setMode(args.sessionId, { mode: args.mode })),
