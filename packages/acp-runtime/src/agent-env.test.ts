@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAgentEnv } from './agent-env.js';
+import { buildAgentEnv, sessionEnvDenial, withoutDeniedSessionEnv } from './agent-env.js';
 
 describe('buildAgentEnv', () => {
   const server = {
@@ -48,5 +48,48 @@ describe('buildAgentEnv', () => {
     'BASH_ENV',
   ])('never passes %s, even from a layer', (key) => {
     expect(buildAgentEnv({}, { [key]: 'x' }, { [key]: 'y' })).toEqual({});
+  });
+});
+
+describe('sessionEnvDenial', () => {
+  it.each([
+    'PATH',
+    'NODE_OPTIONS',
+    'NODE_PATH',
+    'PYTHONPATH',
+    'PERL5OPT',
+    'RUBYOPT',
+    'LD_LIBRARY_PATH',
+    'DYLD_LIBRARY_PATH',
+    'BASH_ENV',
+    'ENV',
+    'GIT_EXEC_PATH',
+    'GIT_SSH_COMMAND',
+    'GIT_CONFIG_COUNT',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'ANTHROPIC_BASE_URL',
+    'NODE_EXTRA_CA_CERTS',
+    'CLAUDE_CONFIG_DIR',
+    'HOME',
+    'BASH_FUNC_ls%%',
+    'AEGIS_AUTH_TOKEN',
+  ])('denies %s in a request env', (key) => {
+    expect(sessionEnvDenial(key)).toEqual(expect.any(String));
+  });
+
+  it.each(['GITHUB_TOKEN', 'ANTHROPIC_API_KEY', 'NO_PROXY', 'GIT_AUTHOR_NAME', 'FOO', 'DEBUG'])(
+    'allows %s',
+    (key) => {
+      expect(sessionEnvDenial(key)).toBeNull();
+    },
+  );
+});
+
+describe('withoutDeniedSessionEnv', () => {
+  it('keeps allowed variables and drops denied ones', () => {
+    expect(withoutDeniedSessionEnv({ PATH: '/evil', GITHUB_TOKEN: 't', GIT_CONFIG_COUNT: '1' })).toEqual({
+      GITHUB_TOKEN: 't',
+    });
   });
 });

@@ -944,7 +944,7 @@ export interface components {
             model?: string;
             /** @description A configured ACP agent; default claude-code */
             agent?: string;
-            /** @description Extra environment for the agent process */
+            /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
             env?: {
                 [key: string]: string;
             };
@@ -1700,7 +1700,7 @@ export interface components {
                 model?: string;
                 /** @description A configured ACP agent; default claude-code */
                 agent?: string;
-                /** @description Extra environment for the agent process */
+                /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
                 env?: {
                     [key: string]: string;
                 };

@@ -470,7 +470,7 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process
+    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
     env: Dict[str, str]
     parentId: str
     #: Permission rules for this session, evaluated before the server rules (first match wins)
@@ -1271,7 +1271,7 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process
+    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
     env: Dict[str, str]
     parentId: str
     #: Permission rules for this session, evaluated before the server rules (first match wins)
