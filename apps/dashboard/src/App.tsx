@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { type Access, apiBase, hasApiKey, setApiKey, useAccess } from './api.js';
 import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
+import { isEditable, requestSearchFocus } from './lib/focus.js';
 import { href, navigate, type Route, useRoute } from './lib/router.js';
 import { applyTheme, nextTheme, storedTheme, type Theme, themeLabel } from './lib/theme.js';
 import { Audit } from './pages/Audit.js';
@@ -196,18 +197,12 @@ function NavLink({
   );
 }
 
-function isTyping(t: EventTarget | null): boolean {
-  const el = t as HTMLElement | null;
-  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
-}
-
 function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
   const pendingG = useRef(0);
   useEffect(() => {
     const searchSessions = () => {
       navigate(href.sessions);
-      // Wait for the page to mount before focusing its search box.
-      setTimeout(() => window.dispatchEvent(new Event('aegis:focus-search')), 30);
+      requestSearchFocus();
     };
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
@@ -219,7 +214,7 @@ function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
         setHelp(() => false);
         return;
       }
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || isEditable(e.target)) return;
       if (e.key === '?') {
         e.preventDefault();
         setHelp((o) => !o);

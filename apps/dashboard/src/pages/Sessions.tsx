@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions } from '../api.js';
 import { Empty, ErrorState, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
+import { takeSearchFocusRequest } from '../lib/focus.js';
 import {
   ALL_STATES,
   distinctWorkDirs,
@@ -31,7 +32,10 @@ export function Sessions() {
   const search = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    const focus = () => search.current?.focus();
+    const focus = () => {
+      if (takeSearchFocusRequest()) search.current?.focus();
+    };
+    focus(); // a request made before this page mounted (Ctrl+K from another page)
     window.addEventListener('aegis:focus-search', focus);
     return () => window.removeEventListener('aegis:focus-search', focus);
   }, []);
