@@ -1,6 +1,6 @@
 import type { AegisEvent } from '@aegis/client';
 import { describe, expect, it } from 'vitest';
-import { foldEvents, mergeContent, TranscriptAssembler } from './transcript.js';
+import { foldEvents, mergeContent, questionAnswerLines, TranscriptAssembler } from './transcript.js';
 
 let seq = 0;
 function ev<T extends AegisEvent['type']>(
@@ -182,6 +182,77 @@ describe('transcript assembly', () => {
     }
     expect(t.items()).toHaveLength(5000);
     expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
+  it('shows a question when asked and its answer in place when answered', () => {
+    seq = 0;
+    const t = new TranscriptAssembler();
+    t.apply(ev('turn.started', { turnId: 't1', text: 'go', queuedMs: 0 }));
+    t.apply(
+      ev('question.asked', {
+        questionId: 'q1',
+        toolCallId: null,
+        message: 'Which database should I use?',
+        questions: [
+          {
+            id: 'db',
+            question: 'Which database should I use?',
+            header: 'DB',
+            options: [
+              { value: 'sqlite', label: 'SQLite' },
+              { value: 'pg', label: 'Postgres' },
+            ],
+            multiSelect: false,
+            allowCustom: false,
+          },
+        ],
+      }),
+    );
+    const asked = t.items();
+    expect(asked.map((i) => i.kind)).toEqual(['user', 'question']);
+    expect(asked[1]).toMatchObject({
+      questionId: 'q1',
+      message: 'Which database should I use?',
+      resolution: null,
+    });
+    t.apply(ev('message.delta', { messageId: 'm1', text: 'ok' }));
+    t.apply(
+      ev('question.answered', {
+        questionId: 'q1',
+        outcome: 'answered',
+        answers: { db: 'pg' },
+        decidedBy: { type: 'human', actor: 'k1' },
+        waitedMs: 1200,
+      }),
+    );
+    const items = t.items();
+    // Answered in place: still one question entry, before the text that followed it.
+    expect(items.map((i) => i.kind)).toEqual(['user', 'question', 'assistant']);
+    const q = items[1]!;
+    expect(q).toMatchObject({
+      resolution: { outcome: 'answered', decidedBy: { type: 'human', actor: 'k1' }, waitedMs: 1200 },
+    });
+    if (q.kind !== 'question') throw new Error('not a question');
+    expect(questionAnswerLines(q)).toEqual(['Which database should I use? → Postgres']);
+  });
+
+  it('records a dismissed question even when its question.asked was not seen', () => {
+    seq = 0;
+    const items = foldEvents([
+      ev('question.answered', {
+        questionId: 'q9',
+        outcome: 'declined',
+        answers: {},
+        decidedBy: { type: 'human', actor: null },
+        waitedMs: 5,
+      }),
+    ]);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      kind: 'question',
+      questionId: 'q9',
+      resolution: { outcome: 'declined' },
+    });
   });
 
   it('mergeContent replaces content, keeping earlier diffs when the new content has none', () => {

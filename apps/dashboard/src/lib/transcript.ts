@@ -49,6 +49,18 @@ export type TranscriptItem =
         waitedMs: number;
       };
     })
+  | (Base & {
+      kind: 'question';
+      questionId: string;
+      message: string;
+      questions: S['QuestionField'][];
+      resolution: null | {
+        outcome: 'answered' | 'declined' | 'cancelled';
+        answers: Record<string, string | string[]>;
+        decidedBy: S['Decider'];
+        waitedMs: number;
+      };
+    })
   | (Base & { kind: 'plan'; entries: PlanEntry[] })
   | (Base & { kind: 'system'; tone: 'info' | 'warn' | 'error'; text: string; detail?: string });
 
@@ -233,6 +245,44 @@ export class TranscriptAssembler {
           });
         return true;
       }
+      case 'question.asked': {
+        const d = e.data;
+        this.#put({
+          ...base,
+          key: `question:${d.questionId}`,
+          kind: 'question',
+          questionId: d.questionId,
+          message: d.message,
+          questions: d.questions,
+          resolution: null,
+        });
+        return true;
+      }
+      case 'question.answered': {
+        const d = e.data;
+        const key = `question:${d.questionId}`;
+        const prev = this.#get(key, 'question');
+        const resolution = {
+          outcome: d.outcome,
+          answers: d.answers,
+          decidedBy: d.decidedBy,
+          waitedMs: d.waitedMs,
+        };
+        this.#put(
+          prev
+            ? { ...prev, resolution }
+            : {
+                ...base,
+                key,
+                kind: 'question',
+                questionId: d.questionId,
+                message: 'Question',
+                questions: [],
+                resolution,
+              },
+        );
+        return true;
+      }
       case 'plan.updated': {
         // A plan is replaced as a whole; one plan item per turn, updated in place.
         const key = `plan:${this.#turnId ?? 'none'}`;
@@ -304,6 +354,28 @@ export function mergeContent(
   if (!prev || next.some((c) => c.type === 'diff')) return next;
   const diffs = prev.filter((c) => c.type === 'diff');
   return [...diffs, ...next];
+}
+
+/**
+ * The answers of a resolved question as "question → answer" lines, options shown by their label,
+ * in the order the questions were asked (answers to unknown ids last).
+ */
+export function questionAnswerLines(item: Extract<TranscriptItem, { kind: 'question' }>): string[] {
+  const answers = item.resolution?.answers ?? {};
+  const label = (f: S['QuestionField'] | undefined, v: string) =>
+    f?.options.find((o) => o.value === v)?.label ?? v;
+  const known = item.questions.filter((f) => f.id in answers);
+  const rest = Object.keys(answers).filter((id) => !item.questions.some((f) => f.id === id));
+  return [
+    ...known.map((f) => {
+      const a = answers[f.id]!;
+      return `${f.question} → ${(Array.isArray(a) ? a : [a]).map((v) => label(f, v)).join(', ')}`;
+    }),
+    ...rest.map((id) => {
+      const a = answers[id]!;
+      return `${id} → ${Array.isArray(a) ? a.join(', ') : a}`;
+    }),
+  ];
 }
 
 /** Convenience: fold a whole list of events. */
