@@ -88,6 +88,13 @@ export const EVENT_DATA = {
     durationMs: z.number(),
   }),
   'turn.stalled': z.object({ turnId: z.string(), silentMs: z.number() }),
+  /** Queued prompts that will never run (an interrupt drops them), so whoever queued them can tell. */
+  'prompts.dropped': z.object({
+    count: z.number().int(),
+    /** The first 200 characters of each dropped prompt, in queue order. */
+    texts: z.array(z.string()),
+    reason: z.string(),
+  }),
   'message.delta': z.object({ messageId: z.string(), text: z.string() }),
   'message.completed': z.object({ messageId: z.string(), text: z.string() }),
   'thought.delta': z.object({ messageId: z.string(), text: z.string() }),

@@ -150,9 +150,11 @@ export class LiveSession {
   }
 
   /** Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown. */
-  #emitSafe(body: EventBody): void {
+  #emitSafe(body: EventBody, note?: string): void {
     try {
-      this.emit(body).catch((err) => this.#deps.onError(err, `recording ${body.type}`));
+      this.emit(body, note ? { note } : undefined).catch((err) =>
+        this.#deps.onError(err, `recording ${body.type}`),
+      );
     } catch (err) {
       if (!isTerminal(this.session.status)) this.#deps.onError(err, `dropping ${body.type}`);
     }
@@ -648,6 +650,16 @@ export class LiveSession {
     const dropped = this.#queue.splice(0);
     for (const q of dropped) q.delivery.queued = false;
     this.session.queuedPrompts = 0;
+    if (dropped.length > 0) {
+      const count = dropped.length;
+      this.#emitSafe(
+        {
+          type: 'prompts.dropped',
+          data: { count, texts: dropped.map((q) => q.text.slice(0, 200)), reason: 'interrupted' },
+        },
+        `${count} queued prompt${count === 1 ? ' was' : 's were'} dropped by an interrupt and will not run.`,
+      );
+    }
     if (!this.#turn || !this.#handle) return { interrupted: false, droppedPrompts: dropped.length };
     this.#cancelPermissions('interrupted');
     this.#cancelQuestions('interrupted');

@@ -16,6 +16,7 @@ const NEUTRAL: readonly EventType[] = [
   'message.completed',
   // A question answered after its turn ended (cancelled with the turn) changes nothing.
   'question.answered',
+  'prompts.dropped',
 ];
 
 /** Agent activity: keeps a turn going, wakes a stalled one. */

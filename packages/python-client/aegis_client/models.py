@@ -94,6 +94,8 @@ __all__ = [
     "PolicyList",
     "PolicyRule",
     "PromptDelivery",
+    "PromptsDroppedEvent",
+    "PromptsDroppedEventData",
     "QuestionAnsweredEvent",
     "QuestionAnsweredEventData",
     "QuestionAskedEvent",
@@ -671,7 +673,7 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -835,6 +837,25 @@ class TurnStalledEvent(TypedDict):
     #: discriminator enum property added by openapi-typescript
     type: Literal["turn.stalled"]
     data: TurnStalledEventData
+
+
+class PromptsDroppedEventData(TypedDict):
+    count: int
+    texts: List[str]
+    reason: str
+
+
+class PromptsDroppedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["prompts.dropped"]
+    data: PromptsDroppedEventData
 
 
 class MessageDeltaEventData(TypedDict):

@@ -364,6 +364,44 @@ describe('incremental reads', () => {
   });
 });
 
+describe('interrupt', () => {
+  it('cancels the turn at a pending permission: request cancelled, stopReason cancelled, idle, queued prompts dropped and recorded', async () => {
+    const id = await main.create(script({ say: 'about to write' }, writeTool('never.txt')));
+    await main.waitFor(id, 'permission_prompt');
+    const queued = await main.call('POST', `/v1/sessions/${id}/send`, { text: 'and then this' });
+    expect(queued.status).toBe(202);
+    expect(await queued.json()).toMatchObject({ promptDelivery: { delivered: false, queued: true } });
+
+    const res = await main.call('POST', `/v1/sessions/${id}/interrupt`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ interrupted: true, droppedPrompts: 1 });
+    await main.waitFor(id, 'idle');
+
+    const events = await main.aegis.sessions.events(id);
+    const data = (type: string) =>
+      events.filter((e) => e.type === type).map((e) => e.data as Record<string, any>);
+    expect(data('permission.resolved')).toMatchObject([{ outcome: 'cancelled', optionId: null }]);
+    expect(data('prompts.dropped')).toEqual([{ count: 1, texts: ['and then this'], reason: 'interrupted' }]);
+    expect(data('turn.completed').map((d) => d.stopReason)).toEqual(['cancelled']);
+    expect(data('turn.started')).toHaveLength(1); // the dropped prompt never ran
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join((await main.aegis.sessions.get(id)).workDir, 'never.txt'))).toBe(false);
+    const read = await main.get<{ entries: { role: string; text: string }[] }>(`/v1/sessions/${id}/read`);
+    expect(read.entries.map((e) => e.role)).toContain('system');
+    expect(read.entries.find((e) => e.role === 'system')?.text).toMatch(/1 queued prompt was dropped/);
+
+    // Nothing running: 200 with interrupted false, and the session still takes a prompt.
+    expect(await (await main.call('POST', `/v1/sessions/${id}/interrupt`)).json()).toMatchObject({
+      interrupted: false,
+      droppedPrompts: 0,
+    });
+    expect((await main.call('POST', `/v1/sessions/${id}/send`, { text: script({ say: 'ok' }) })).status).toBe(
+      202,
+    );
+    await main.waitFor(id, 'idle');
+  });
+});
+
 describe('overlapping permission requests and stalls', () => {
   it('a second request while one waits is queued, not lost, and answered in order', async () => {
     const id = await main.create(script({ parallel: [writeTool('p1.txt').tool, writeTool('p2.txt').tool] }));
