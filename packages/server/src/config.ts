@@ -93,6 +93,13 @@ export const ServerConfig = z.object({
     .positive()
     .default(1024 * 1024),
   limits: LimitsConfig.prefault({}),
+  /**
+   * Host names (optionally `name:port`) the server answers to besides loopback ones while it grants
+   * credential-less loopback access: any other Host is refused (DNS-rebinding protection).
+   */
+  allowedHosts: z.array(z.string().min(1).max(300)).max(100).default([]),
+  /** Browser origins (`https://ops.example.com`) besides the server's own that may call mutating routes. */
+  allowedOrigins: z.array(z.string().min(1).max(300)).max(100).default([]),
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
@@ -140,6 +147,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
       .filter(Boolean)
       .map((url) => ({ url, secret }));
   }
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  if (env.AEGIS_ALLOWED_HOSTS) out.allowedHosts = list(env.AEGIS_ALLOWED_HOSTS);
+  if (env.AEGIS_ALLOWED_ORIGINS) out.allowedOrigins = list(env.AEGIS_ALLOWED_ORIGINS);
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

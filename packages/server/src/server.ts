@@ -111,6 +111,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       audit: store.audit,
       zeroConfig: loopback && !config.authToken,
       limits: config.limits,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
       sseTokenTtlSeconds: config.sseTokenTtlSeconds,
       onError: (msg, fields) => logger.error(msg, fields),
     },

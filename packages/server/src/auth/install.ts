@@ -12,6 +12,7 @@ import { auditRoutes } from '../routes/audit.js';
 import { keyRoutes } from '../routes/keys.js';
 import { apiKeyService } from './api-keys.js';
 import { type AuthLimits, authMiddleware, DEFAULT_LIMITS } from './authenticate.js';
+import { hostOriginGuard } from './host-origin.js';
 import { operationMatcher } from './operations.js';
 import { sseTokenRegistry } from './sse-tokens.js';
 
@@ -26,6 +27,10 @@ export interface SecurityOptions {
    */
   zeroConfig?: boolean | undefined;
   limits?: Partial<AuthLimits> | undefined;
+  /** Names besides loopback the server answers to while zero-config is on (DNS-rebinding guard). */
+  allowedHosts?: readonly string[] | undefined;
+  /** Browser origins besides the server's own that may call mutating routes. */
+  allowedOrigins?: readonly string[] | undefined;
   sseTokenTtlSeconds?: number | undefined;
   onError?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
 }
@@ -55,12 +60,21 @@ export function installSecurity(
   let matcher: ReturnType<typeof operationMatcher> | undefined;
   /** Building the matcher renders the whole OpenAPI document (~200 ms): done once, up front. */
   const buildMatcher = () => (matcher ??= operationMatcher(options.openApiPaths(), UNDOCUMENTED_OPERATIONS));
+  const zeroConfig = s.zeroConfig ?? !options.authToken;
+  app.use(
+    '*',
+    hostOriginGuard({
+      checkHost: zeroConfig,
+      allowedHosts: s.allowedHosts,
+      allowedOrigins: s.allowedOrigins,
+    }),
+  );
   const auth = authMiddleware({
     aegis: options.aegis as Aegis,
     keys,
     sseTokens,
     bootstrapToken: options.authToken,
-    zeroConfig: s.zeroConfig ?? !options.authToken,
+    zeroConfig,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
     matchOperation: (method, path) => buildMatcher()(method, path),
   });
