@@ -1,6 +1,9 @@
+import type { AuditRecord } from '@aegis/client';
 import { describe, expect, it } from 'vitest';
 import {
+  auditCsv,
   auditDetails,
+  auditNdjson,
   auditQuery,
   EMPTY_AUDIT_FILTER,
   filterFromSearch,
@@ -70,5 +73,39 @@ describe('record helpers', () => {
     const r = { details: { a: 'x'.repeat(300) } } as never;
     expect(auditDetails(r, 20)).toHaveLength(20);
     expect(auditDetails({ details: null } as never)).toBe('');
+  });
+});
+
+describe('audit export files', () => {
+  const rec = (over: Partial<AuditRecord>): AuditRecord => ({
+    id: 1,
+    at: '2026-01-01T00:00:00.000Z',
+    actorId: 'k1',
+    actorRole: 'admin',
+    action: 'createSession',
+    target: 'sess-1',
+    outcome: '201',
+    details: null,
+    prevHash: null,
+    hash: 'h1',
+    ...over,
+  });
+
+  it('writes CSV as the server does: header, JSON details quoted, formula-looking cells defused', () => {
+    const csv = auditCsv([
+      rec({}),
+      rec({ id: 2, target: '=cmd()', details: { workDir: '/a,b', n: 1 }, prevHash: 'h1', hash: 'h2' }),
+    ]);
+    expect(csv).toBe(
+      'id,at,actorId,actorRole,action,target,outcome,details,prevHash,hash\n' +
+        '1,2026-01-01T00:00:00.000Z,k1,admin,createSession,sess-1,201,,,h1\n' +
+        `2,2026-01-01T00:00:00.000Z,k1,admin,createSession,'=cmd(),201,"{""workDir"":""/a,b"",""n"":1}",h1,h2\n`,
+    );
+  });
+
+  it('writes NDJSON one record a line', () => {
+    const nd = auditNdjson([rec({}), rec({ id: 2 })]);
+    expect(nd.split('\n')).toHaveLength(3);
+    expect(JSON.parse(nd.split('\n')[1]!)).toMatchObject({ id: 2, hash: 'h1' });
   });
 });

@@ -96,3 +96,41 @@ export function outcomeTone(outcome: string): string {
 export function exportFileName(format: 'csv' | 'ndjson', now = new Date()): string {
   return `aegis-audit-${now.toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;
 }
+
+/** The columns of the server's `format=csv` export, in its order. */
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'actorId',
+  'actorRole',
+  'action',
+  'target',
+  'outcome',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
+
+/** One CSV cell as the server writes it: JSON for objects, formula-looking text defused, quoted when needed. */
+function auditCsvCell(value: unknown): string {
+  let s =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * Audit records as the server's CSV export (same columns and quoting). The dashboard builds the
+ * file from JSON pages because only those carry `nextAfter`: a text export is one page (1,000
+ * records by default), so exporting more means following the cursor.
+ */
+export function auditCsv(records: readonly AuditRecord[]): string {
+  const lines = [AUDIT_CSV_COLUMNS.join(',')];
+  for (const r of records) lines.push(AUDIT_CSV_COLUMNS.map((k) => auditCsvCell(r[k])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Audit records as the server's NDJSON export: one JSON object a line. */
+export function auditNdjson(records: readonly AuditRecord[]): string {
+  return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}

@@ -6,7 +6,9 @@ import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
 import {
   type AuditFilter,
+  auditCsv,
   auditDetails,
+  auditNdjson,
   auditQuery,
   EMPTY_AUDIT_FILTER,
   exportFileName,
@@ -17,9 +19,12 @@ import {
 } from '../lib/audit.js';
 import { downloadText } from '../lib/download.js';
 import { fmtTime } from '../lib/format.js';
+import { allCursorPages } from '../lib/paging.js';
 import { href, navigate } from '../lib/router.js';
 
 const PAGE = 200;
+/** Records per request while exporting (the server's maximum page). */
+const EXPORT_PAGE = 10_000;
 
 export function Audit({ search }: { search: string }) {
   const toast = useToast();
@@ -95,13 +100,22 @@ export function Audit({ search }: { search: string }) {
   const exportAs = useCallback(
     async (format: 'csv' | 'ndjson') => {
       try {
-        const text = await api().exportAudit(format, auditQuery(applied));
+        const q = auditQuery(applied);
+        const records = await allCursorPages(async (after) => {
+          const res = await api().queryAudit({
+            ...q,
+            ...(after !== undefined ? { after } : {}),
+            limit: EXPORT_PAGE,
+          });
+          return { items: res.records, nextAfter: res.nextAfter };
+        });
+        const text = format === 'csv' ? auditCsv(records) : auditNdjson(records);
         downloadText(
           text,
           exportFileName(format),
           format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson',
         );
-        toast(`Exported ${format.toUpperCase()}`, 'ok');
+        toast(`Exported ${records.length.toLocaleString()} records as ${format.toUpperCase()}`, 'ok');
       } catch (err) {
         toast(`Export failed: ${errorMessage(err)}`, 'error');
       }
