@@ -93,6 +93,22 @@ export function useAccess(): Access {
   return a;
 }
 
+/**
+ * Tries `key` against the server before keeping it: `null` when it is accepted (a 403 still means
+ * a valid key, one of a narrower role), else a message saying what went wrong.
+ */
+export async function checkApiKey(key: string): Promise<string | null> {
+  try {
+    await new AegisClient({ baseUrl: apiBase, token: key }).listSessions({ limit: 1 });
+    return null;
+  } catch (err) {
+    if (isForbidden(err)) return null;
+    if (isUnauthorized(err))
+      return 'Key rejected: the server did not accept this API key. Check that it was copied whole and has not been revoked or expired.';
+    return errorMessage(err);
+  }
+}
+
 export function isForbidden(err: unknown): boolean {
   return err instanceof AegisApiError && err.status === 403;
 }

@@ -1,6 +1,6 @@
 import type { SessionStatus } from '@aegis/client';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { apiBase, errorMessage, isUnauthorized, setApiKey } from '../api.js';
+import { apiBase, checkApiKey, errorMessage, isUnauthorized, setApiKey } from '../api.js';
 import { statusLabel, statusTone } from '../lib/format.js';
 
 export function StatusBadge({ status }: { status: SessionStatus }) {
@@ -38,9 +38,20 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
   const [key, setKey] = useState('');
-  const submit = (e: FormEvent) => {
+  const [err, setErr] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setApiKey(key.trim() || null);
+    const k = key.trim();
+    if (!k) return;
+    setChecking(true);
+    const problem = await checkApiKey(k);
+    setChecking(false);
+    if (problem) {
+      setErr(problem);
+      return;
+    }
+    setApiKey(k);
     onDone?.();
   };
   return (
@@ -56,12 +67,22 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
           type="password"
           autoComplete="off"
           value={key}
-          onChange={(e) => setKey(e.target.value)}
+          onChange={(e) => {
+            setKey(e.target.value);
+            setErr(null);
+          }}
+          aria-invalid={err ? true : undefined}
+          aria-describedby={err ? 'login-error' : undefined}
           required
         />
       </label>
-      <button type="submit" className="btn btn-primary">
-        Sign in
+      {err ? (
+        <p id="login-error" className="form-error" role="alert" data-testid="login-error">
+          {err}
+        </p>
+      ) : null}
+      <button type="submit" className="btn btn-primary" disabled={checking}>
+        {checking ? 'Checking…' : 'Sign in'}
       </button>
     </form>
   );

@@ -90,7 +90,10 @@ export function SessionDetail({ id }: { id: string }) {
           if (SESSION_EVENTS.has(e.type)) refreshSoon();
         }
       } catch (err) {
-        if (!ctrl.signal.aborted) setStreamErr(err);
+        if (!ctrl.signal.aborted) {
+          setLive(false); // the header must stop saying "live" once nothing more will arrive
+          setStreamErr(err);
+        }
       }
     })();
     const poll = setInterval(() => document.visibilityState === 'visible' && void refreshSession(), 10_000);
@@ -146,8 +149,12 @@ export function SessionDetail({ id }: { id: string }) {
         <div className="page-head detail-head">
           <h1 className="detail-title">{sessionName(s)}</h1>
           <StatusBadge status={s.status} />
-          <span className={`live ${live && !ended ? 'on' : ''}`} title="Event stream">
-            {ended ? 'ended' : live ? 'live' : 'connecting…'}
+          <span
+            className={`live ${live && !ended && !streamErr ? 'on' : ''}`}
+            title="Event stream"
+            data-testid="live"
+          >
+            {liveLabel(ended, live, streamErr !== undefined)}
           </span>
           <div className="toolbar" role="toolbar" aria-label="Session actions">
             <label className="field inline">
@@ -269,6 +276,11 @@ export function SessionDetail({ id }: { id: string }) {
       <SidePanel s={s} />
     </div>
   );
+}
+
+/** The event-stream indicator in the header. */
+function liveLabel(ended: boolean, live: boolean, failed: boolean): string {
+  return ended ? 'ended' : failed ? 'offline' : live ? 'live' : 'connecting…';
 }
 
 const getKey = (i: TranscriptItem) => i.key;
