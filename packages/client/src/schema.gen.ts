@@ -552,7 +552,7 @@ export interface paths {
         put?: never;
         /**
          * Negotiate protocol version and capabilities
-         * @description Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know. 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
+         * @description Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know (and one when the client speaks a newer protocol than the server). 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
          */
         post: operations["handshake"];
         delete?: never;
@@ -587,7 +587,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus process metrics.
+         * @description Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus the standard `process_*` and `nodejs_*` series (CPU, memory, heap, event-loop lag, file descriptors).
          */
         get: operations["getMetrics"];
         put?: never;

@@ -99,6 +99,16 @@ describe('handshake', () => {
     expect(body.warnings).toEqual([expect.stringContaining('"teleport"')]);
   });
 
+  it('warns a client whose protocol version is newer than the server speaks', async () => {
+    const res = await main.call('POST', '/v1/handshake', { protocolVersion: 99, clientCapabilities: [] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { protocolVersion: number; compatible: boolean; warnings: string[] };
+    expect(body).toMatchObject({ protocolVersion: 1, compatible: true });
+    expect(body.warnings).toEqual([
+      expect.stringMatching(/99 is newer than this server's \(1\); speak version 1/),
+    ]);
+  });
+
   it('answers 409 to a client whose protocol version is too old', async () => {
     const res = await main.call('POST', '/v1/handshake', { protocolVersion: 0, clientCapabilities: [] });
     expect(res.status).toBe(409);
@@ -123,7 +133,9 @@ describe('server health, diagnostics, metrics and docs', () => {
   });
 
   it('GET /metrics exposes the Prometheus series after a turn', async () => {
-    const id = await main.create('hello');
+    const id = await main.create(script({ say: 'writing' }, writeTool('metrics.txt')));
+    await main.waitFor(id, 'permission_prompt');
+    expect((await main.call('POST', `/v1/sessions/${id}/approve`, {})).status).toBe(200);
     await main.waitFor(id, 'idle');
     await main.get(`/v1/sessions/${id}`);
     const res = await main.app.request('/metrics');
@@ -134,8 +146,10 @@ describe('server health, diagnostics, metrics and docs', () => {
       'aegis_sessions{state="idle"}',
       'aegis_turns_total{outcome="completed"}',
       'aegis_turn_duration_seconds_bucket',
-      'aegis_permission_wait_seconds',
+      'aegis_permission_wait_seconds_count{decided_by="human"} 1',
       'aegis_events_total{type="turn.started"}',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
       'aegis_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/sessions/:id",status="200"}',
     ]) {
       expect(text).toContain(series);

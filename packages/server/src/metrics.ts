@@ -1,5 +1,5 @@
 import { type Aegis, SessionStatus } from '@aegis/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Session counts per state, across all owners (one store count per state). */
 export async function sessionCounts(aegis: Aegis): Promise<Record<SessionStatus, number>> {
@@ -23,6 +23,8 @@ const LONG_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
  */
 export function createMetrics(aegis: Aegis) {
   const registry = new Registry();
+  // The standard process series (CPU, resident memory, heap, event-loop lag, open fds).
+  collectDefaultMetrics({ register: registry });
   const prefix = 'aegis_';
   new Gauge({
     name: `${prefix}sessions`,

@@ -111,7 +111,7 @@ const handshakeRoute = createRoute({
   path: '/v1/handshake',
   operationId: 'handshake',
   summary: 'Negotiate protocol version and capabilities',
-  description: `Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know. 409 CONFLICT when \`protocolVersion\` is below ${MIN_CLIENT_PROTOCOL_VERSION}; upgrade the client.`,
+  description: `Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know (and one when the client speaks a newer protocol than the server). 409 CONFLICT when \`protocolVersion\` is below ${MIN_CLIENT_PROTOCOL_VERSION}; upgrade the client.`,
   tags: ['Server'],
   request: { body: { content: { 'application/json': { schema: HandshakeRequest } }, required: true } },
   responses: {
@@ -138,7 +138,7 @@ const metricsRoute = createRoute({
   operationId: 'getMetrics',
   summary: 'Prometheus metrics (text exposition format)',
   description:
-    'Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus process metrics.',
+    'Series: `aegis_sessions{state}`, `aegis_live_sessions`, `aegis_turns_total{outcome}`, `aegis_turn_duration_seconds`, `aegis_permission_wait_seconds{decided_by}`, `aegis_question_wait_seconds`, `aegis_events_total{type}`, `aegis_http_request_duration_seconds{method,route,status}`, plus the standard `process_*` and `nodejs_*` series (CPU, memory, heap, event-loop lag, file descriptors).',
   tags: ['Server'],
   responses: {
     200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
@@ -225,9 +225,16 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
         minProtocolVersion: MIN_CLIENT_PROTOCOL_VERSION,
         serverCapabilities: [...SERVER_CAPABILITIES],
         negotiatedCapabilities: requested.filter((cap) => known.has(cap)),
-        warnings: requested
-          .filter((cap) => !known.has(cap))
-          .map((cap) => `Unknown capability "${cap}"; this server does not support it and will ignore it.`),
+        warnings: [
+          ...(protocolVersion > PROTOCOL_VERSION
+            ? [
+                `Client protocol version ${protocolVersion} is newer than this server's (${PROTOCOL_VERSION}); speak version ${PROTOCOL_VERSION}, or upgrade the server for what came after it.`,
+              ]
+            : []),
+          ...requested
+            .filter((cap) => !known.has(cap))
+            .map((cap) => `Unknown capability "${cap}"; this server does not support it and will ignore it.`),
+        ],
         compatible: true,
       },
       200,
