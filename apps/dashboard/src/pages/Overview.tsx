@@ -1,5 +1,6 @@
 import type { Session } from '@aegis/client';
-import { listAllSessions } from '../api.js';
+import { useEffect, useRef, useState } from 'react';
+import { api, listAllSessions } from '../api.js';
 import { Empty, ErrorState, Sparkline, StatusBadge, TruncatedChip } from '../components/bits.js';
 import {
   ALL_STATES,
@@ -13,12 +14,14 @@ import {
   statusLabel,
   statusTone,
 } from '../lib/format.js';
+import { perActivityDay, type TurnsTodayCache, turnsToday } from '../lib/overview.js';
 import { href } from '../lib/router.js';
 import { usePoll } from '../lib/usePoll.js';
 
 export function Overview() {
   const { data, error, loading, refresh } = usePoll(listAllSessions, 3000);
   const sessions = data?.sessions ?? [];
+  const today = useTurnsToday(sessions);
 
   if (error && !data) return <ErrorState error={error} onRetry={refresh} />;
 
@@ -37,6 +40,8 @@ export function Overview() {
     .filter(needsHuman)
     .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
   const perDay = createdPerDay(sessions, 14);
+  const tokensPerDay = perActivityDay(sessions, (s) => s.usage.totalTokens);
+  const costPerDay = perActivityDay(sessions, (s) => s.usage.costUsd ?? 0);
 
   return (
     <>
@@ -70,21 +75,51 @@ export function Overview() {
       </section>
 
       <section aria-label="Metrics" className="metrics">
-        <Metric label="Live sessions" value={String(live)} sub={`${sessions.length} total`}>
+        <Metric
+          label="Live sessions"
+          value={String(live)}
+          sub={`${sessions.length} total`}
+          testId="metric-live"
+        >
           <Sparkline values={perDay} label={`Sessions created per day, last 14 days: ${perDay.join(', ')}`} />
           <span className="muted small">created / day, 14 d</span>
         </Metric>
         <Metric
           label="Permission requests waiting"
+          testId="metric-waiting"
           value={String(waiting)}
           tone={waiting ? 'attn' : undefined}
         />
-        <Metric label="Tokens" value={fmtNumber(tokens)} sub={`${fmtNumber(turns)} turns`} />
+        <Metric
+          label="Turns today"
+          value={today.count === null ? '—' : fmtNumber(today.count)}
+          sub={today.failed ? 'could not be read' : `${fmtNumber(turns)} in all`}
+          testId="metric-turns-today"
+        />
+        <Metric
+          label="Tokens"
+          value={fmtNumber(tokens)}
+          sub={`${fmtNumber(turns)} turns`}
+          testId="metric-tokens"
+        >
+          <Sparkline
+            values={tokensPerDay}
+            label={`Tokens by day of last activity, last 14 days: ${tokensPerDay.join(', ')}`}
+          />
+          <span className="muted small">by last-active day, 14 d</span>
+        </Metric>
         <Metric
           label="Cost"
           value={costKnown ? fmtCost(cost) : '—'}
           sub={costKnown ? 'reported by agents' : 'not reported'}
-        />
+          testId="metric-cost"
+        >
+          <Sparkline
+            values={costPerDay}
+            label={`Cost in USD by day of last activity, last 14 days: ${costPerDay.map((c) => c.toFixed(4)).join(', ')}`}
+          />
+          <span className="muted small">by last-active day, 14 d</span>
+        </Metric>
       </section>
 
       <section aria-labelledby="states-title" className="card">
@@ -141,20 +176,59 @@ function Metric({
   value,
   sub,
   tone,
+  testId,
   children,
 }: {
   label: string;
   value: string;
   sub?: string;
   tone?: string | undefined;
+  testId: string;
   children?: React.ReactNode;
 }) {
   return (
-    <div className={`card metric ${tone ? `metric-${tone}` : ''}`}>
+    <div className={`card metric ${tone ? `metric-${tone}` : ''}`} data-testid={testId}>
       <div className="metric-label">{label}</div>
-      <div className="metric-value">{value}</div>
+      <div className="metric-value" data-testid="metric-value">
+        {value}
+      </div>
       {sub ? <div className="muted small">{sub}</div> : null}
       {children}
     </div>
   );
+}
+
+/**
+ * Turns started today, re-counted when a session's turn count moves (unchanged sessions come from
+ * the cache). `count` is null until the first count; a failure keeps the last one.
+ */
+function useTurnsToday(sessions: readonly Session[]): { count: number | null; failed: boolean } {
+  const [state, setState] = useState<{ count: number | null; failed: boolean }>({
+    count: null,
+    failed: false,
+  });
+  const cache = useRef<TurnsTodayCache>(new Map());
+  const key = sessions.map((s) => `${s.id}:${s.turns}:${s.lastActivityAt.slice(0, 10)}`).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` captures what the count depends on
+  useEffect(() => {
+    let live = true;
+    const c = api();
+    turnsToday(
+      sessions,
+      (id, before) =>
+        c.getTranscriptPage(id, {
+          role: 'user',
+          limit: 200,
+          ...(before !== undefined ? { before_id: before } : {}),
+        }),
+      cache.current,
+    ).then(
+      (count) => live && setState({ count, failed: false }),
+      () => live && setState((st) => ({ count: st.count, failed: true })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return state;
 }
