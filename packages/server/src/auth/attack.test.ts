@@ -492,6 +492,94 @@ describe('limits', () => {
     }
   });
 
+  it('counts every session a batch would start against sessionsPerKey, and creates nothing past it', async () => {
+    const l = await boot({ limits: { sessionsPerKey: 3, sessionsGlobal: 100 } });
+    try {
+      const a = await l.key('admin');
+      const o = await l.key('operator', a);
+      for (const d of ['1', '2', '3', '4', '5']) mkdirSync(join(l.work, d));
+      const items = (...ds: string[]) => ({ sessions: ds.map((d) => ({ workDir: join(l.work, d) })) });
+      const live = async () => (await l.call('GET', '/v1/sessions?limit=100', { token: a })).body.total;
+
+      const over = await l.call('POST', '/v1/sessions/batch', { token: o, body: items('1', '2', '3', '4') });
+      expect(over.status).toBe(429);
+      expect(over.body.error.code).toBe('RATE_LIMITED');
+      expect(over.body.error.message).toMatch(/would start 4 more.*sessionsPerKey/);
+      expect(await live()).toBe(0);
+
+      const fits = await l.call('POST', '/v1/sessions/batch', { token: o, body: items('1', '2', '3') });
+      expect(fits.status).toBe(200);
+      expect(fits.body).toMatchObject({ succeeded: 3, failed: 0 });
+      expect(await live()).toBe(3);
+
+      // At the cap: reusing an idle session starts nothing, so it is allowed…
+      const reuse = await l.call('POST', '/v1/sessions', { token: o, body: { workDir: join(l.work, '1') } });
+      expect(reuse.status).toBe(200);
+      expect(reuse.body.reused).toBe(true);
+      const reuseBatch = await l.call('POST', '/v1/sessions/batch', { token: o, body: items('2', '3') });
+      expect(reuseBatch.status).toBe(200);
+      expect(reuseBatch.body.results.map((r: { reused: boolean }) => r.reused)).toEqual([true, true]);
+      // …but a batch where one item reuses and one would start a new session is refused whole.
+      const mixed = await l.call('POST', '/v1/sessions/batch', { token: o, body: items('1', '4') });
+      expect(mixed.status).toBe(429);
+      // Two items for one idle session: only the first can reuse it.
+      expect((await l.call('POST', '/v1/sessions/batch', { token: o, body: items('1', '1') })).status).toBe(
+        429,
+      );
+      const pipeline = await l.call('POST', '/v1/pipelines', {
+        token: o,
+        body: { name: 'p', stages: [{ name: 's', spec: { workDir: join(l.work, '5'), prompt: 'hi' } }] },
+      });
+      expect(pipeline.status).toBe(429);
+      expect(await live()).toBe(3);
+    } finally {
+      await l.server.close();
+    }
+  });
+
+  it('counts a batch against sessionsGlobal', async () => {
+    const l = await boot({ limits: { sessionsPerKey: 50, sessionsGlobal: 2 } });
+    try {
+      const a = await l.key('admin');
+      for (const d of ['1', '2', '3']) mkdirSync(join(l.work, d));
+      const res = await l.call('POST', '/v1/sessions/batch', {
+        token: a,
+        body: { sessions: ['1', '2', '3'].map((d) => ({ workDir: join(l.work, d) })) },
+      });
+      expect(res.status).toBe(429);
+      expect(res.body.error.message).toMatch(/sessionsGlobal/);
+      expect((await l.call('GET', '/v1/sessions', { token: a })).body.total).toBe(0);
+    } finally {
+      await l.server.close();
+    }
+  });
+
+  it("reserves a running pipeline's stages that have yet to start", async () => {
+    const l = await boot({ limits: { sessionsPerKey: 2, sessionsGlobal: 100 } });
+    try {
+      const a = await l.key('admin');
+      const o = await l.key('operator', a);
+      for (const d of ['1', '2', '3']) mkdirSync(join(l.work, d));
+      const spec = (d: string, prompt: string) => ({ workDir: join(l.work, d), prompt });
+      const p = await l.call('POST', '/v1/pipelines', {
+        token: o,
+        body: {
+          name: 'p',
+          stages: [
+            { name: 'first', spec: spec('1', script({ sleep: 60_000 })) },
+            { name: 'second', spec: spec('2', 'hi'), dependsOn: ['first'] },
+          ],
+        },
+      });
+      expect(p.status).toBe(201);
+      const res = await l.call('POST', '/v1/sessions', { token: o, body: { workDir: join(l.work, '3') } });
+      expect(res.status).toBe(429);
+      expect(res.body.error.message).toMatch(/1 pipeline stages yet to start/);
+    } finally {
+      await l.server.close();
+    }
+  });
+
   it('caps live sessions per key and globally, and creates nothing past a cap', async () => {
     const l = await boot({ limits: { sessionsPerKey: 1, sessionsGlobal: 2 } });
     try {

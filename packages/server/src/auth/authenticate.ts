@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import {
   type Actor,
   type Aegis,
@@ -58,6 +59,14 @@ const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s));
 /** Served without an operation rule: the API description itself. */
 const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
 
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 function clientIp(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
@@ -100,6 +109,53 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     if (header === undefined) return undefined;
     return /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
   };
+
+  /** Running pipelines started through this server, by id → owner: their unstarted stages are reserved. */
+  const pipelines = new Map<string, string>();
+  async function reservedStages(owner: string | undefined): Promise<number> {
+    let n = 0;
+    for (const [id, by] of pipelines) {
+      const p = await options.aegis.pipelines.get(id, LOCAL_ACTOR).catch(() => undefined);
+      if (!p || p.status !== 'running') {
+        pipelines.delete(id);
+        continue;
+      }
+      if (owner === undefined || by === owner) n += p.stages.filter((st) => st.status === 'pending').length;
+    }
+    return n;
+  }
+
+  /**
+   * How many sessions a request would start: a pipeline starts every stage (each a new session);
+   * a create or batch item that reuses an idle session of the caller in the same directory starts
+   * nothing (each idle session is reused by one item at most). An unreadable body starts nothing
+   * (validation answers 400).
+   */
+  async function sessionsToStart(c: Context, operationId: string, actor: Actor): Promise<number> {
+    const body = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (!body || typeof body !== 'object') return 0;
+    if (operationId === 'createPipeline') return Array.isArray(body.stages) ? body.stages.length : 0;
+    const specs = operationId === 'batchCreateSessions' ? body.sessions : [body];
+    if (!Array.isArray(specs)) return 0;
+    const idle = (
+      await options.aegis.sessions.list({ status: ['idle'], limit: 100 }, { id: actor.id, admin: false })
+    ).sessions;
+    const used = new Set<string>();
+    let n = 0;
+    for (const spec of specs as Record<string, unknown>[]) {
+      const dir = typeof spec?.workDir === 'string' ? realpathOrUndefined(spec.workDir) : undefined;
+      const reusable =
+        spec?.reuse !== false && dir
+          ? idle.find(
+              (x) =>
+                !used.has(x.id) && x.workDir === dir && (spec.agent === undefined || spec.agent === x.agent),
+            )
+          : undefined;
+      if (reusable) used.add(reusable.id);
+      else n++;
+    }
+    return n;
+  }
 
   const localAllowed = async () => options.zeroConfig && !(await options.keys.hasActiveKeys());
 
@@ -228,12 +284,15 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     }
 
     if (!SESSION_STARTING_OPERATIONS.has(op.operationId)) return next();
+    const wanted = await sessionsToStart(c, op.operationId, actor);
+    if (wanted === 0) return next();
     const inFlight = starting.get(owner) ?? 0;
     const totalInFlight = [...starting.values()].reduce((a, b) => a + b, 0);
-    if (options.aegis.liveCount + totalInFlight >= options.limits.sessionsGlobal) {
+    const reservedAll = await reservedStages(undefined);
+    if (options.aegis.liveCount + totalInFlight + reservedAll + wanted > options.limits.sessionsGlobal) {
       return rateLimited(
         c,
-        `The server runs its maximum of ${options.limits.sessionsGlobal} live sessions; kill one or raise limits.sessionsGlobal.`,
+        `The server runs its maximum of ${options.limits.sessionsGlobal} live sessions (this request would start ${wanted}); kill some or raise limits.sessionsGlobal.`,
         5,
       );
     }
@@ -241,18 +300,26 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
       { status: LIVE_STATUSES as SessionStatus[], limit: 1 },
       { id: actor.id, admin: false },
     );
-    if (owned.total + inFlight >= options.limits.sessionsPerKey) {
+    const reserved = await reservedStages(owner);
+    if (owned.total + inFlight + reserved + wanted > options.limits.sessionsPerKey) {
       return rateLimited(
         c,
-        `This key owns ${owned.total} live sessions, its maximum; kill one or raise limits.sessionsPerKey.`,
+        `This key owns ${owned.total} live sessions${reserved ? ` and ${reserved} pipeline stages yet to start` : ''}; this request would start ${wanted} more, past its maximum of ${options.limits.sessionsPerKey}. Kill some or raise limits.sessionsPerKey.`,
         5,
       );
     }
-    starting.set(owner, inFlight + 1);
+    starting.set(owner, inFlight + wanted);
     try {
       await next();
+      if (op.operationId === 'createPipeline' && c.res.status === 201) {
+        const created = (await c.res
+          .clone()
+          .json()
+          .catch(() => undefined)) as { id?: unknown } | undefined;
+        if (typeof created?.id === 'string') pipelines.set(created.id, owner);
+      }
     } finally {
-      const left = (starting.get(owner) ?? 1) - 1;
+      const left = (starting.get(owner) ?? wanted) - wanted;
       if (left <= 0) starting.delete(owner);
       else starting.set(owner, left);
     }
