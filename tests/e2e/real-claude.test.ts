@@ -169,12 +169,7 @@ describe('real Claude Code through the HTTP API', () => {
 
   it('reuses an idle session in the same workDir, but not a working one', async () => {
     const dir = workDir('reuse');
-    const first = await create({ workDir: dir });
-    expect(first.reused).toBe(false);
-    expect(first.session.status).toBe('idle');
-    const log = follow(first.session.id);
-
-    // A client that remembers the HTTP status, to see the 200 (not 201) of a reuse.
+    // A client that remembers the HTTP status, to see the 201 of a create and the 200 of a reuse.
     const statuses: number[] = [];
     const recording = new AegisClient({
       baseUrl: server.url,
@@ -184,8 +179,16 @@ describe('real Claude Code through the HTTP API', () => {
         return res;
       },
     });
+    const first = await recording.createSession({ workDir: dir });
+    sessionIds.add(first.session.id);
+    thisTest.add(first.session.id);
+    expect(statuses).toEqual([201]);
+    expect(first.reused).toBe(false);
+    expect(first.session.status).toBe('idle');
+    const log = follow(first.session.id);
+
     const again = await recording.createSession({ workDir: dir, prompt: 'slow: 1000 say still here' });
-    expect(statuses).toEqual([200]);
+    expect(statuses).toEqual([201, 200]);
     expect(again.reused).toBe(true);
     expect(again.session.id).toBe(first.session.id);
     await log.waitFor((e) => e.type === 'session.state_changed' && e.data.to === 'working');
@@ -296,18 +299,24 @@ describe('one conversation read back through the API', () => {
     }
     expect(firstPart.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
 
-    // A live turn after the disconnect, so the resumed stream covers stored and live events.
+    // Reconnect while a slow turn is still streaming, so the resumed stream goes from stored
+    // events (everything since seq 5) straight into live ones, with no gap or duplicate.
     const from = log.length;
-    await client.sendMessage(id, { text: 'say four' });
-    await turnEnd(log, from);
-    const lastSeq = log.events.at(-1)!.seq;
-
+    await client.sendMessage(id, { text: 'slow: 400 say one two three four' });
+    const started = await log.waitFor((e) => e.type === 'turn.started', { from });
+    await log.waitFor((e) => e.type === 'message.delta', { from });
     const rest: AegisEvent[] = [];
     const again = new AbortController();
+    let liveAtReconnect = Number.POSITIVE_INFINITY;
     for await (const e of client.streamSessionEvents(id, { after: 5, signal: again.signal })) {
+      if (rest.length === 0) liveAtReconnect = log.events.at(-1)!.seq;
       rest.push(e);
-      if (e.seq >= lastSeq) again.abort();
+      if ((e.type === 'turn.completed' || e.type === 'turn.failed') && e.seq > started.seq) again.abort();
     }
+    await turnEnd(log, from);
+    const lastSeq = rest.at(-1)!.seq;
+    // The turn was still running when we reconnected: some of what we got arrived live.
+    expect(lastSeq).toBeGreaterThan(liveAtReconnect);
     expect(rest[0]?.seq).toBe(6);
     const seqs = rest.map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: lastSeq - 5 }, (_, i) => i + 6));
