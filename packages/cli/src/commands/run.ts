@@ -98,18 +98,20 @@ interface RunArgs {
 
 async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
   const workDir = resolve(args.cwd ?? process.cwd());
-  const spin = consola.start(`Starting the agent in ${workDir}…`);
+  consola.start(`Starting the agent in ${workDir}…`);
+  // The prompt is sent only once the session is known, so that events are read from its lastSeq
+  // before the prompt: a reused idle session may hold an earlier turn with the very same text.
   const created = await client.createSession({
     workDir,
-    prompt: args.prompt,
     ...(args.model ? { model: args.model } : {}),
     ...(args.name ? { name: args.name } : {}),
   });
-  void spin;
   const id = created.session.id;
+  const before = created.session.lastSeq;
   consola.info(
     `${created.reused ? 'Reusing' : 'Created'} session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
   );
+  await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
   const onSigint = () => {
     consola.warn('Interrupting the agent…');
@@ -128,7 +130,7 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     if (midLine) out('\n');
   };
   try {
-    for await (const e of client.streamSessionEvents(id, { signal: abort.signal })) {
+    for await (const e of client.streamSessionEvents(id, { after: before, signal: abort.signal })) {
       if (!ourTurn) {
         if (e.type === 'turn.started' && e.data.text === args.prompt) ourTurn = e.data.turnId;
         else if (e.type === 'session.ended') return ended(e);
