@@ -1,4 +1,4 @@
-import type { AuditRecord } from '@aegis/client';
+import type { AegisClient, AuditRecord } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
@@ -47,29 +47,83 @@ const verify = defineCommand({
   },
 });
 
+/** The most records the server returns per request. */
+const MAX_PAGE = 10_000;
+
+/** `text` as a whole number from 1 to `max`, or a usage error naming the flag. */
+function wholeNumber(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > max)
+    throw new Error(`--${flag} must be a whole number from 1 to ${max} (got "${text}").`);
+  return n;
+}
+
 const exportCmd = defineCommand({
-  meta: { name: 'export', description: 'Print the audit log as CSV or NDJSON' },
-  args: { ...filters, format: { type: 'string', description: 'csv or ndjson', default: 'ndjson' } },
+  meta: { name: 'export', description: 'Print the whole audit log (or the filtered part) as CSV or NDJSON' },
+  args: {
+    ...filters,
+    format: { type: 'string', description: 'csv or ndjson', default: 'ndjson' },
+    'page-size': {
+      type: 'string',
+      description: `Records fetched per request (1-${MAX_PAGE}); every page is printed`,
+      default: String(MAX_PAGE),
+    },
+  },
   async run({ args }) {
     try {
-      const format = args.format === 'csv' ? 'csv' : 'ndjson';
-      process.stdout.write(await client(args).exportAudit(format, { ...query(args), limit: 10_000 }));
+      if (args.format !== 'csv' && args.format !== 'ndjson')
+        throw new Error(`--format must be csv or ndjson (got "${args.format}").`);
+      const pageSize = wholeNumber('page-size', args['page-size'], MAX_PAGE);
+      await exportAll(client(args), args.format, query(args), pageSize);
     } catch (err) {
       process.exitCode = reportError(err);
     }
   },
 });
 
+/**
+ * Pages through the log with `after` until the server reports no next page. Each page's ids come
+ * from the JSON answer; CSV pages are then fetched for exactly those records (ids only grow, so
+ * `after` + the page's length names the same records), with the header printed once.
+ */
+async function exportAll(
+  aegis: AegisClient,
+  format: 'csv' | 'ndjson',
+  filter: ReturnType<typeof query>,
+  pageSize: number,
+): Promise<void> {
+  let after: number | undefined;
+  for (let first = true; ; first = false) {
+    const page = await aegis.queryAudit({ ...filter, limit: pageSize, ...(after ? { after } : {}) });
+    if (format === 'ndjson') process.stdout.write(page.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    else if (page.records.length > 0 || first) {
+      const csv = await aegis.exportAudit('csv', {
+        ...filter,
+        ...(after ? { after } : {}),
+        limit: Math.max(page.records.length, 1),
+      });
+      const lines = csv.split('\n');
+      const header = lines[0] ?? '';
+      // An empty log still gets its header; a later page drops the header it repeats.
+      const body = page.records.length > 0 ? csv.slice(header.length + 1) : '';
+      process.stdout.write(first ? `${header}\n${body}` : body);
+    }
+    if (page.nextAfter === null) return;
+    after = page.nextAfter;
+  }
+}
+
 const list = defineCommand({
   meta: { name: 'list', description: 'Show audit records, oldest first' },
   args: {
     ...filters,
     json: { type: 'boolean', description: 'Print JSON' },
-    limit: { type: 'string', default: '50' },
+    limit: { type: 'string', description: `At most this many (1-${MAX_PAGE}, default 50)`, default: '50' },
   },
   async run({ args }) {
     try {
-      const page = await client(args).queryAudit({ ...query(args), limit: Number(args.limit) });
+      const limit = wholeNumber('limit', args.limit, MAX_PAGE);
+      const page = await client(args).queryAudit({ ...query(args), limit });
       if (args.json) process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
       else for (const r of page.records) process.stdout.write(line(r));
     } catch (err) {
