@@ -550,6 +550,7 @@ const CLIENT_RUNTIME = String.raw`
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import http.client
@@ -624,13 +625,14 @@ class AegisClient:
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: Optional[str] = None,
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
         self.headers: Dict[str, str] = dict(headers or {})
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
@@ -859,7 +861,7 @@ function initPy(doc) {
 
     from aegis_client import AegisClient, AegisApiError
 
-    client = AegisClient("http://127.0.0.1:9100", token=None)
+    client = AegisClient()  # $AEGIS_BASE_URL (default http://127.0.0.1:9100), $AEGIS_AUTH_TOKEN
     print(client.get_health())
 """
 
@@ -1080,7 +1082,9 @@ pip install --no-build-isolation ./packages/python-client
 \`\`\`python
 from aegis_client import AegisClient, AegisApiError
 
-client = AegisClient("http://127.0.0.1:9100", token=None)  # token → Authorization: Bearer
+# base_url defaults to $AEGIS_BASE_URL (else http://127.0.0.1:9100), token to $AEGIS_AUTH_TOKEN;
+# the token is sent as Authorization: Bearer.
+client = AegisClient()
 created = client.create_session(work_dir="/path/to/project", prompt="Fix the failing test")
 session_id = created["session"]["id"]
 

@@ -3,7 +3,7 @@
 
     from aegis_client import AegisClient, AegisApiError
 
-    client = AegisClient("http://127.0.0.1:9100", token=None)
+    client = AegisClient()  # $AEGIS_BASE_URL (default http://127.0.0.1:9100), $AEGIS_AUTH_TOKEN
     print(client.get_health())
 """
 

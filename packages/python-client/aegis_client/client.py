@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import http.client
@@ -79,13 +80,14 @@ class AegisClient:
 
     def __init__(
         self,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: Optional[str] = None,
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
         self.headers: Dict[str, str] = dict(headers or {})
         host = urllib.parse.urlsplit(self.base_url).hostname or ""
