@@ -10,7 +10,7 @@ import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
 
@@ -123,7 +123,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       stateDir: config.stateDir,
       dbPath: options.store ? null : (config.dbPath ?? join(config.stateDir, 'aegis.db')),
       config: configSummary(config),
-      agentCommands: agentCommandsFor(driver.agents, config.agents),
+      agentCommands: Object.fromEntries(
+        Object.entries(agentCommandsFor(driver.agents, config.agents)).map(([name, cmd]) => [
+          name,
+          'args' in cmd && Array.isArray(cmd.args) ? { ...cmd, args: redactArgs(cmd.args) } : cmd,
+        ]),
+      ),
     },
   });
 

@@ -6,7 +6,7 @@ import { createAegis, createMemoryStore } from '@aegis/core';
 import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { redactForAudit } from './audit-trail.js';
+import { auditMiddleware, redactForAudit } from './audit-trail.js';
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-audit-')));
 const store = createMemoryStore();
@@ -93,5 +93,26 @@ describe('audit trail', () => {
       env: { ANTHROPIC_API_KEY: '[redacted]', FOO: '[redacted]' },
       prompt: `${'y'.repeat(200)}…`,
     });
+  });
+});
+
+describe('unauthenticated denials', () => {
+  it('records at most N a minute, then one summary record for the rest', async () => {
+    const { Hono } = await import('hono');
+    const { createMemoryAuditStore } = await import('@aegis/core');
+    const audit = createMemoryAuditStore();
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const tiny = new Hono();
+    tiny.use('*', auditMiddleware({ audit, now: () => new Date(t), maxUnauthenticatedPerMinute: 3 }));
+    tiny.post('/v1/x', (c) => c.json({ error: { code: 'UNAUTHORIZED', message: 'no' } }, 401));
+    const hit = () => tiny.request('/v1/x', { method: 'POST' });
+    for (let i = 0; i < 10; i++) expect((await hit()).status).toBe(401);
+    expect(await audit.list({ limit: 100 })).toHaveLength(3);
+    t += 61_000;
+    await hit();
+    const all = await audit.list({ limit: 100 });
+    expect(all).toHaveLength(5);
+    expect(all[3]).toMatchObject({ action: 'audit.suppressed', outcome: '7', details: { count: 7 } });
+    expect(all[4]).toMatchObject({ action: 'POST /v1/x', outcome: '401' });
   });
 });

@@ -37,6 +37,13 @@ function targetOf(params: Record<string, string>, response: unknown, path: strin
 export interface AuditTrailOptions {
   audit: AuditStore;
   now?: () => Date;
+  /**
+   * Requests refused before any credential was accepted (401, and 429 for a blocked address) are
+   * recorded up to this many per minute; the rest of that minute is counted and summed up in one
+   * `audit.suppressed` record, so unauthenticated traffic cannot grow the log without bound.
+   * Default 60.
+   */
+  maxUnauthenticatedPerMinute?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -47,11 +54,50 @@ export interface AuditTrailOptions {
  */
 export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
   const now = options.now ?? (() => new Date());
+  const maxDenied = options.maxUnauthenticatedPerMinute ?? 60;
+  const denied = { windowStart: 0, recorded: 0, suppressed: 0, first: '', last: '' };
+  /** Whether to record this unauthenticated denial; appends the previous window's summary first. */
+  const admitDenial = async (at: Date): Promise<boolean> => {
+    const t = at.getTime();
+    if (t - denied.windowStart >= 60_000) {
+      if (denied.suppressed > 0) {
+        await options.audit
+          .append({
+            at: at.toISOString(),
+            actorId: null,
+            actorRole: null,
+            action: 'audit.suppressed',
+            target: 'unauthenticated',
+            outcome: String(denied.suppressed),
+            details: {
+              reason: `more than ${maxDenied} unauthenticated requests were refused in a minute; the rest are counted here`,
+              count: denied.suppressed,
+              from: denied.first,
+              to: denied.last,
+            },
+          })
+          .catch((err) => options.onError?.(err));
+      }
+      Object.assign(denied, { windowStart: t, recorded: 0, suppressed: 0, first: '', last: '' });
+    }
+    if (denied.recorded < maxDenied) {
+      denied.recorded++;
+      return true;
+    }
+    denied.suppressed++;
+    denied.first ||= at.toISOString();
+    denied.last = at.toISOString();
+    return false;
+  };
   return async (c, next) => {
     if (!MUTATING.has(c.req.method)) return next();
     await next();
     const actor = c.get('actor');
     const op = c.get('operation');
+    const unauthenticated = !actor || actor.id === 'anonymous';
+    if (unauthenticated && (c.res.status === 401 || c.res.status === 429) && !(await admitDenial(now()))) {
+      return;
+    }
     let body: unknown;
     if ((c.req.header('content-type') ?? '').includes('json'))
       body = await c.req.json().catch(() => undefined);

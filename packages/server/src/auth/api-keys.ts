@@ -114,6 +114,15 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
           },
         );
       }
+      const graceEnds = k.previousExpiresAt && Date.parse(k.previousExpiresAt) > now().getTime();
+      if (graceEnds && graceSeconds > 0) {
+        // One previous secret is kept: a second graced rotation would silently end the first grace.
+        throw new AegisError(
+          'CONFLICT',
+          `API key ${id} was rotated recently and its previous secret still works until ${k.previousExpiresAt}; rotating again with a grace period would end that one without notice. Wait until then, or rotate with gracePeriodSeconds: 0 to end both old secrets now.`,
+          { details: { keyId: id, rotationGraceEndsAt: k.previousExpiresAt } },
+        );
+      }
       const secret = generateSecret();
       const updated = await store.update(id, {
         hash: hashSecret(secret),

@@ -360,6 +360,35 @@ describe('keys', () => {
     await s.call('DELETE', `/v1/sessions/${mine.body.session.id}`, { token: now.body.secret });
   });
 
+  it('a second graced rotation inside the grace period is refused (409), and the first grace holds', async () => {
+    const original = await s.key('operator', admin);
+    const keyId = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;
+    const rotate = (gracePeriodSeconds: number) =>
+      s.call('POST', `/v1/auth/keys/${keyId}/rotate`, { token: admin, body: { gracePeriodSeconds } });
+    const first = await rotate(600);
+    expect(first.status).toBe(200);
+    const second = await rotate(600);
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('CONFLICT');
+    expect(second.body.error.message).toMatch(/gracePeriodSeconds: 0/);
+    expect((await s.call('GET', '/v1/sessions', { token: original })).status).toBe(200);
+    expect((await s.call('GET', '/v1/sessions', { token: first.body.secret })).status).toBe(200);
+    const now = await rotate(0);
+    expect(now.status).toBe(200);
+    expect((await s.call('GET', '/v1/sessions', { token: original })).status).toBe(401);
+  });
+
+  it('revoking a key invalidates the event-stream tokens it minted', async () => {
+    const doomed = await s.key('admin', admin);
+    const id = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;
+    const minted = await s.call('POST', '/v1/auth/sse-token', { token: doomed, body: {} });
+    expect(minted.status).toBe(201);
+    expect((await s.call('DELETE', `/v1/auth/keys/${id}`, { token: admin })).status).toBe(200);
+    const res = await firstFrame(`${s.server.url}/v1/events?token=${minted.body.token}`);
+    expect(res.status).toBe(401);
+    expect(res.data.error.message).toMatch(/revoked/);
+  });
+
   it('a revoked key and an expired key are refused', async () => {
     const doomed = await s.key('viewer', admin);
     const id = (await s.call('GET', '/v1/auth/keys', { token: admin })).body.keys.at(-1).id;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import {
   type Actor,
@@ -75,11 +76,10 @@ function clientIp(c: Context): string {
   }
 }
 
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/** Compares SHA-256 digests in constant time, so neither the content nor the length of the token leaks. */
+function tokenMatches(presented: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return cryptoTimingSafeEqual(digest(presented), digest(expected));
 }
 
 function rateLimited(c: Context, message: string, retryAfterSec: number): Response {
@@ -99,7 +99,7 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
 
   /** The actor for an `Authorization: Bearer` secret, or undefined when it is not a credential. */
   async function fromBearer(secret: string): Promise<Actor | undefined> {
-    if (options.bootstrapToken && timingSafeEqual(secret, options.bootstrapToken)) return BOOTSTRAP_ACTOR;
+    if (options.bootstrapToken && tokenMatches(secret, options.bootstrapToken)) return BOOTSTRAP_ACTOR;
     const key = await options.keys.authenticate(secret);
     return key && keyActor(key);
   }
