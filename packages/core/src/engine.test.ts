@@ -47,6 +47,18 @@ describe('engine', () => {
     expect(states).toEqual(['idle', 'working', 'idle']);
   });
 
+  it('subscribers see the events of sessions running at once in global id order', async () => {
+    const { aegis, seen } = setup(() => Array.from({ length: 50 }, (_, i) => say(`${i} `)));
+    const created = await Promise.all(
+      ['/a', '/b', '/c'].map((workDir) => aegis.sessions.create({ workDir, prompt: 'go' })),
+    );
+    for (const { session } of created)
+      await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    const ids = seen.map((e) => e.id);
+    expect(new Set(seen.map((e) => e.sessionId)).size).toBe(3);
+    expect(ids).toEqual(ids.map((_, i) => i + 1));
+  });
+
   it('/read pages by the client-held cursor; a full last page does not claim more', async () => {
     const { aegis } = setup(() => [say('Hello')]);
     const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'hi' });

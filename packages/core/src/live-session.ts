@@ -140,12 +140,13 @@ export class LiveSession {
       { sessions, events, transcript },
       body.type === 'session.created' ? undefined : HOLD,
     );
-    this.#announced = this.#announced
-      .then(() => written)
-      .then(
-        (res) => this.#deps.hub.publish(res.events),
-        (err) => this.#deps.onError(err, `storing events of session ${this.session.id}`),
-      );
+    // Published straight from the write's own settlement: the store commits and settles writes in
+    // one FIFO, so subscribers see events in global id order across sessions (a per-session
+    // promise chain took a different number of hops per session and reordered them).
+    this.#announced = written.then(
+      (res) => this.#deps.hub.publish(res.events),
+      (err) => this.#deps.onError(err, `storing events of session ${this.session.id}`),
+    );
     return written.then(() => undefined);
   }
 

@@ -101,6 +101,56 @@ describe('SSE resume after 10,000 events (real server, SQLite)', () => {
   });
 });
 
+describe('the global event stream, live, with sessions streaming at once (real server, SQLite)', () => {
+  let s: Booted;
+  beforeAll(async () => {
+    s = await boot({ limits: { requestsPerMinute: 100_000 } });
+  });
+  afterAll(() => s.server.close());
+
+  it('delivers every event of every session once, in global id order, as it happens', async () => {
+    let total = Number.POSITIVE_INFINITY;
+    // Connected before anything exists, so everything after the (empty) replay arrives live.
+    const global = readFrames(
+      `${s.server.url}/v1/events`,
+      {},
+      (f) => f.filter((e) => e.id <= total).length >= total,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const burst = Array.from({ length: 10 }, () => [{ chunksBulk: 150 }, { sleep: 5 }]).flat();
+    const ids = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => {
+        const dir = join(s.work, `global-${name}`);
+        mkdirSync(dir);
+        const res = await s.call('POST', '/v1/sessions', {
+          body: { workDir: dir, prompt: script(...(burst as Parameters<typeof script>)) },
+        });
+        expect(res.status).toBe(201);
+        return res.body.session.id as string;
+      }),
+    );
+    for (const id of ids) {
+      for (let i = 0; i < 600; i++) {
+        if ((await s.call('GET', `/v1/sessions/${id}`)).body.status === 'idle') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await s.call('DELETE', `/v1/sessions/${id}`)).status).toBe(200);
+    }
+    const seqs = await Promise.all(
+      ids.map(async (id) => (await s.call('GET', `/v1/sessions/${id}`)).body.lastSeq),
+    );
+    total = seqs.reduce((a: number, b: number) => a + b, 0);
+    expect(total).toBeGreaterThan(3 * 1500);
+    // One more event so the reader looks again now that it knows how many to expect.
+    const dir = join(s.work, 'global-tail');
+    mkdirSync(dir);
+    await s.call('POST', '/v1/sessions', { body: { workDir: dir } });
+    const { frames } = await global;
+    const seen = frames.filter((f) => f.id <= total).map((f) => f.id);
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+});
+
 describe('SSE heartbeats', () => {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-hb-')));
   const driver = createAcpDriver({
