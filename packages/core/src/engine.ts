@@ -292,6 +292,8 @@ export function createAegis(options: CreateAegisOptions) {
           return { session: s.snapshot(), reused: true, promptDelivery };
         }
       }
+      // A parent the caller cannot see is SESSION_NOT_FOUND, as reading it would be.
+      if (input.parentId) await getSession(input.parentId, actor);
       const agentName = input.agent ?? options.agent.agents[0];
       if (!agentName || !options.agent.agents.includes(agentName)) {
         throw new AegisError(

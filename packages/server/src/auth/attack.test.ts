@@ -148,6 +148,70 @@ describe('ownership', () => {
     expect(after.body.permissionMode).not.toBe('plan');
   });
 
+  it.each([
+    ['POST', '/answer', { answer: 'yes' }],
+    ['POST', '/escape'],
+    ['GET', '/summary'],
+    ['GET', '/metrics'],
+    ['GET', '/latency'],
+    ['GET', '/health'],
+    ['POST', '/discover-commands'],
+  ])("another operator gets 404 for %s /v1/sessions/{A's}%s", async (method, suffix, body?: unknown) => {
+    const auditBefore = await auditCount();
+    const res = await s.call(method, `/v1/sessions/${sessionA}${suffix}`, { token: opB, body });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('SESSION_NOT_FOUND');
+    expect((await s.call('GET', `/v1/sessions/${sessionA}`, { token: opA })).body.status).toBe('idle');
+    // Mutating attempts are audited as denied, nothing else.
+    expect(await auditCount()).toBe(auditBefore + (method === 'GET' ? 0 : 1));
+  });
+
+  it.each([
+    ['GET', ''],
+    ['GET', '/read'],
+    ['GET', '/summary'],
+    ['GET', '/health'],
+  ])("a viewer key of another owner gets 404 for %s /v1/sessions/{A's}%s", async (method, suffix) => {
+    const res = await s.call(method, `/v1/sessions/${sessionA}${suffix}`, { token: viewer });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('SESSION_NOT_FOUND');
+  });
+
+  it("batch delete with another owner's ids fails per item with 404 and kills nothing", async () => {
+    const res = await s.call('DELETE', '/v1/sessions/batch', { token: opB, body: { ids: [sessionA] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ succeeded: 0, failed: 1 });
+    expect(res.body.results[0]).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
+    expect((await s.call('GET', `/v1/sessions/${sessionA}`, { token: opA })).body.status).toBe('idle');
+  });
+
+  it("a parentId naming another owner's session is 404, and creates nothing", async () => {
+    const before = await countSessions();
+    const res = await s.call('POST', '/v1/sessions', {
+      token: opB,
+      body: { workDir: s.work, parentId: sessionA },
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('SESSION_NOT_FOUND');
+    expect(await countSessions()).toBe(before);
+  });
+
+  it("another operator's pipelines are 404 and absent from its list", async () => {
+    const pipeDir = join(s.work, 'pipe');
+    mkdirSync(pipeDir);
+    const mine = await s.call('POST', '/v1/pipelines', {
+      token: opA,
+      body: { name: 'own', stages: [{ name: 'a', spec: { workDir: pipeDir, prompt: 'hi' } }] },
+    });
+    expect(mine.status).toBe(201);
+    const other = await s.call('GET', `/v1/pipelines/${mine.body.id}`, { token: opB });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe('NOT_FOUND');
+    const list = await s.call('GET', '/v1/pipelines', { token: opB });
+    expect(list.body.pipelines.map((p: { id: string }) => p.id)).not.toContain(mine.body.id);
+    expect((await s.call('GET', `/v1/pipelines/${mine.body.id}`, { token: viewer })).status).toBe(404);
+  });
+
   it("another operator's event stream of the session is 404 and its list omits it", async () => {
     expect(
       (await firstFrame(`${s.server.url}/v1/sessions/${sessionA}/events`, { authorization: `Bearer ${opB}` }))
