@@ -1,3 +1,4 @@
+import { envDefaults } from './env.js';
 import type { components, operations } from './schema.gen.js';
 import { parseSse } from './sse.js';
 
@@ -71,9 +72,9 @@ export class AegisApiError extends Error {
 }
 
 export interface AegisClientOptions {
-  /** Default: http://127.0.0.1:9100 */
+  /** Default: `AEGIS_BASE_URL` from `process.env` where there is one (not in browsers), else http://127.0.0.1:9100 */
   baseUrl?: string;
-  /** Sent as `Authorization: Bearer <token>`. */
+  /** Sent as `Authorization: Bearer <token>`. Default: `AEGIS_AUTH_TOKEN` from `process.env` where there is one. */
   token?: string;
   fetch?: typeof fetch;
 }
@@ -98,8 +99,13 @@ export interface StreamOptions {
   sseToken?: string | (() => string | Promise<string>);
 }
 
+/** Where the client finds the server when neither `baseUrl` nor `AEGIS_BASE_URL` says otherwise. */
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:9100';
+
 /**
  * A typed client for the Aegis HTTP API; one method per operation (named by `operationId`).
+ * Without options it connects to `AEGIS_BASE_URL` with `AEGIS_AUTH_TOKEN` (in Node), else to
+ * http://127.0.0.1:9100 without a token.
  *
  * @example
  * const aegis = new AegisClient();
@@ -112,8 +118,9 @@ export class AegisClient {
   readonly #fetch: typeof fetch;
 
   constructor(options: AegisClientOptions = {}) {
-    this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
-    this.#token = options.token;
+    const env = envDefaults();
+    this.baseUrl = (options.baseUrl ?? env.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.#token = options.token ?? env.token;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
