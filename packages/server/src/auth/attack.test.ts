@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { script } from '@aegis/testkit';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthResponse } from '../api-schemas.js';
@@ -530,6 +530,65 @@ describe('audit', () => {
       expect(events).not.toContain(secret);
       expect(list).not.toContain(secret);
       expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('canary: no secret reaches any response, log line or audit row', async () => {
+    const bootstrapToken = 'canary-bootstrap-0123456789abcdef';
+    const webhookSecret = 'canary-webhook-secret-0123456789';
+    const envSecret = 'canary-github-token-0123456789';
+    const c = await boot({
+      host: '127.0.0.2',
+      authToken: bootstrapToken,
+      webhooks: [{ url: 'http://127.0.0.1:9/hook', secret: webhookSecret }],
+      agents: {
+        scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN, '--api-key', 'canary-arg-secret'] },
+      },
+    });
+    try {
+      const apiKey = await c.key('operator', bootstrapToken);
+      mkdirSync(join(c.work, 'canary'));
+      const created = await c.call('POST', '/v1/sessions', {
+        token: apiKey,
+        body: { workDir: join(c.work, 'canary'), env: { GITHUB_TOKEN: envSecret }, prompt: 'hi' },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.session.id;
+      const sse = await c.call('POST', '/v1/auth/sse-token', { token: apiKey, body: { sessionId: id } });
+      const sseToken = sse.body.token as string;
+      const replay = await firstFrame(`${c.server.url}/v1/sessions/${id}/events?token=${sseToken}`);
+      expect(replay.status).toBe(200);
+      const bodies = [
+        created.text,
+        JSON.stringify(replay.data),
+        (await c.call('GET', `/v1/sessions/${id}`, { token: apiKey })).text,
+        (await c.call('GET', '/v1/sessions', { token: apiKey })).text,
+        (await c.call('GET', `/v1/sessions/${id}/read`, { token: apiKey })).text,
+        (await c.call('GET', '/v1/diagnostics', { token: bootstrapToken })).text,
+        (await c.call('GET', '/v1/audit?limit=10000', { token: bootstrapToken })).text,
+        (await c.call('GET', '/v1/audit?format=csv', { token: bootstrapToken })).text,
+        (await c.call('GET', '/v1/audit?format=ndjson', { token: bootstrapToken })).text,
+        (await c.call('GET', '/v1/auth/keys', { token: bootstrapToken })).text,
+        JSON.stringify(await c.server.aegis.events({ limit: 100_000 })),
+      ];
+      const raw = new Database(c.dbPath, { readonly: true });
+      const auditRows = JSON.stringify(raw.prepare('SELECT * FROM audit_log').all());
+      raw.close();
+      const logs = c.logs.join('');
+      for (const secret of [
+        envSecret,
+        bootstrapToken,
+        webhookSecret,
+        apiKey,
+        sseToken,
+        'canary-arg-secret',
+      ]) {
+        for (const text of bodies) expect(text).not.toContain(secret);
+        expect(logs).not.toContain(secret);
+        expect(auditRows).not.toContain(secret);
+      }
+    } finally {
+      await c.server.close();
     }
   });
 
