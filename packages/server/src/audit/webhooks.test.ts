@@ -123,3 +123,49 @@ describe('webhooks', () => {
     expect(rx.received.map((r) => r.type)).toEqual(['session.created']);
   });
 });
+
+describe('webhook retries', () => {
+  const run = async (status: number) => {
+    const aegis = createAegis({ agent: createFakeDriver(), store: createMemoryStore() });
+    const waits: number[] = [];
+    let attempts = 0;
+    let settle: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      settle = r;
+    });
+    const hooks = startWebhooks(
+      aegis,
+      [{ url: 'http://hook.invalid/x', secret: SECRET, events: ['session.created'] }],
+      {
+        maxAttempts: 6,
+        baseDelayMs: 1000,
+        random: () => 0.5, // no jitter
+        wait: async (ms) => {
+          waits.push(ms);
+        },
+        fetch: (async () => {
+          attempts++;
+          return new Response(null, { status });
+        }) as typeof fetch,
+        onError: () => settle(),
+      },
+    );
+    await aegis.sessions.create({ workDir: work });
+    await done;
+    hooks.close();
+    await aegis.close();
+    return { attempts, waits };
+  };
+
+  it('backs off exponentially on 5xx, then gives up after maxAttempts', async () => {
+    expect(await run(503)).toEqual({ attempts: 6, waits: [1000, 2000, 4000, 8000, 16000] });
+  });
+
+  it.each([408, 429])('retries %i like a 5xx', async (status) => {
+    expect((await run(status)).attempts).toBe(6);
+  });
+
+  it.each([400, 401, 404, 410])('does not retry a %i', async (status) => {
+    expect(await run(status)).toEqual({ attempts: 1, waits: [] });
+  });
+});

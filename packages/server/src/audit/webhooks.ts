@@ -20,6 +20,10 @@ export interface WebhookOptions {
   onError?: (message: string, fields: Record<string, unknown>) => void;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Jitter source in [0, 1); default `Math.random` (tests pin it). */
+  random?: () => number;
+  /** Waits between attempts; default a timer that stops on close (tests record the delays). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 const DEFAULT_SKIP = new Set(['message.delta', 'thought.delta']);
@@ -52,7 +56,8 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
 
   const queues = targets.map((target) => ({ target, queue: [] as AegisEvent[], running: false }));
 
-  const sleep = (ms: number) =>
+  const random = options.random ?? Math.random;
+  const timerSleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
       stop.signal.addEventListener(
@@ -64,6 +69,7 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
         { once: true },
       );
     });
+  const sleep = options.wait ?? timerSleep;
 
   async function deliver(target: WebhookTarget, event: AegisEvent): Promise<void> {
     const body = JSON.stringify(event);
@@ -94,7 +100,7 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
         // Network error or timeout: retried below.
       }
       if (attempt < maxAttempts) {
-        const delay = Math.min(60_000, baseDelayMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+        const delay = Math.min(60_000, baseDelayMs * 2 ** (attempt - 1)) * (0.8 + random() * 0.4);
         await sleep(delay);
       }
     }
