@@ -378,6 +378,49 @@ describe('incremental reads', () => {
   });
 });
 
+describe('transcript cursor under concurrent appends', () => {
+  it('pages backwards over HTTP while the agent appends: stable ids, no gap, no duplicate', async () => {
+    const bursts = Array.from({ length: 20 }, () => [{ tools: 10 }, { sleep: 20 }]).flat();
+    const id = await main.create(script(...(bursts as Parameters<typeof script>)));
+    type Page = {
+      messages: { id: number }[];
+      has_more: boolean;
+      oldest_id: number | null;
+      newest_id: number | null;
+    };
+    const walks: { newest: number; ids: number[] }[] = [];
+    let status = 'working';
+    const deadline = Date.now() + 30_000;
+    // Walks until the turn is over, then once more over the finished transcript.
+    for (let after = 0; after < 2 && Date.now() < deadline; after += status === 'idle' ? 1 : 0) {
+      // One full walk from the newest entry back to the first, 20 at a time, while entries keep arriving.
+      const ids: number[] = [];
+      let newest: number | null = null;
+      let before: number | undefined;
+      for (;;) {
+        const q = `limit=20${before === undefined ? '' : `&before_id=${before}`}`;
+        const res = await main.app.request(`/v1/sessions/${id}/transcript/cursor?${q}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as Page;
+        // In-process requests on the memory store settle in microtasks: yield so the agent's
+        // output (I/O) is read between pages, as it would be between real HTTP requests.
+        await new Promise((r) => setImmediate(r));
+        newest ??= page.newest_id;
+        ids.unshift(...page.messages.map((m) => m.id));
+        if (!page.has_more) break;
+        before = page.oldest_id ?? undefined;
+      }
+      if (newest !== null) walks.push({ newest, ids });
+      status = (await main.aegis.sessions.get(id)).status;
+    }
+    const all = (await main.aegis.sessions.read(id, { limit: 1000 })).entries.map((e) => e.id);
+    expect(all.length).toBeGreaterThan(200);
+    // At least one walk ran while the turn was still appending.
+    expect(walks.some((w) => w.newest < all.at(-1)!)).toBe(true);
+    for (const w of walks) expect(w.ids).toEqual(all.filter((x) => x <= w.newest));
+  });
+});
+
 describe('interrupt', () => {
   it('cancels the turn at a pending permission: request cancelled, stopReason cancelled, idle, queued prompts dropped and recorded', async () => {
     const id = await main.create(script({ say: 'about to write' }, writeTool('never.txt')));
