@@ -577,6 +577,29 @@ describe('failures and timeouts', () => {
     expect(health.hints[0]).toContain('rate-limited');
   });
 
+  it('a 429 that says when to retry gives the session problem a retryAt that far ahead', async () => {
+    const before = Date.now();
+    const id = await main.create(
+      script({
+        fail: {
+          code: -32603,
+          message: 'Internal error: API Error: Request rejected (429), retry after 30 s',
+          data: { errorKind: 'rate_limit' },
+        },
+      }),
+    );
+    const s = (await main.waitFor(id, 'rate_limit')) as { problem: { code: string; retryAt?: string } };
+    expect(s.problem.code).toBe('RATE_LIMITED');
+    const retryAt = Date.parse(s.problem.retryAt ?? '');
+    expect(retryAt - before).toBeGreaterThanOrEqual(30_000);
+    expect(retryAt - Date.now()).toBeLessThanOrEqual(30_000);
+    // The next prompt is taken: rate_limit is not a dead end.
+    expect((await main.call('POST', `/v1/sessions/${id}/send`, { text: script({ say: 'ok' }) })).status).toBe(
+      202,
+    );
+    await main.waitFor(id, 'idle');
+  });
+
   it('a turn silent past the prompt timeout is cancelled and fails AGENT_TIMEOUT', async () => {
     const t = setup({ promptTimeoutMs: 300 });
     const id = await t.create(script({ say: 'thinking' }, { hang: true }));
