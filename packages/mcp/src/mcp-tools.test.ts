@@ -213,6 +213,39 @@ describe('wait_for_state', () => {
     expect(Date.now() - started).toBeLessThan(40_000);
   });
 
+  it('stops polling the server when the MCP client cancels the request', async () => {
+    const id = (await tool('create_session', { workDir: folder() })).session.id;
+    await waitFor(id, ['idle']);
+    /** How many GET /v1/sessions/{id} the server has answered, from its Prometheus metrics. */
+    const polls = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter(
+          (l) => l.startsWith('aegis_http_request_duration_seconds_count{') && l.includes('method="GET"'),
+        )
+        .filter((l) => l.includes('route="/v1/sessions/:id"') || l.includes('route="/v1/sessions/{id}"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    };
+    const abort = new AbortController();
+    const waiting = client
+      .callTool(
+        { name: 'wait_for_state', arguments: { sessionId: id, states: ['asking'], timeoutMs: 45_000 } },
+        undefined,
+        { signal: abort.signal },
+      )
+      .catch((err: unknown) => err);
+    const before = await polls();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await polls()).toBeGreaterThan(before);
+    abort.abort();
+    expect(await waiting).toBeInstanceOf(Error);
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = await polls();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await polls()).toBe(settled);
+  });
+
   it('still answers reached: true when the terminal state is the one asked for', async () => {
     const id = (await tool('create_session', { workDir: folder() })).session.id;
     await tool('kill_session', { sessionId: id });
