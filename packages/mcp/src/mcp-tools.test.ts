@@ -190,6 +190,22 @@ describe('control tools', () => {
     expect(again.text).toMatch(/^NOTHING_PENDING/);
   });
 
+  it('approve_permission with an explicit optionId lets the write happen', async () => {
+    const dir = folder();
+    const prompt = script({
+      tool: { title: 'Write g', kind: 'edit', permission: true, write: { path: 'g', content: '2' } },
+    });
+    const id = (await tool('create_session', { workDir: dir, prompt })).session.id;
+    await waitFor(id, ['permission_prompt']);
+    const pending = await tool('get_status', { sessionId: id });
+    const allowOnce = pending.pendingPermission.options.find(
+      (o: { kind: string }) => o.kind === 'allow_once',
+    );
+    await tool('approve_permission', { sessionId: id, optionId: allowOnce.optionId });
+    await waitFor(id, ['idle']);
+    expect(existsSync(join(dir, 'g'))).toBe(true);
+  });
+
   it('server_health reports the server as ok with its version', async () => {
     const health = await tool('server_health', {});
     expect(health).toMatchObject({ status: 'ok' });
