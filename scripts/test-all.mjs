@@ -84,6 +84,9 @@ function workspacePackages() {
         dirs.push({ dir: join(base, name), pkg: JSON.parse(readFileSync(pkgPath, 'utf8')) });
     }
   }
+  // The benchmark suite is one package at the root; its `test` script is the smoke run.
+  const bench = join(root, 'bench', 'package.json');
+  if (existsSync(bench)) dirs.push({ dir: join(root, 'bench'), pkg: JSON.parse(readFileSync(bench, 'utf8')) });
   return dirs;
 }
 

@@ -383,7 +383,7 @@ export async function transcript(size) {
 /** `ag serve` to a healthy /v1/health; create → idle with and without the warm pool (scripted agent). */
 export async function startup(size) {
   const rows = [];
-  const cliBin = join(import.meta.dirname, '../../../packages/cli/dist/bin.js');
+  const cliBin = join(import.meta.dirname, '../../packages/cli/dist/bin.js');
   const serveMs = [];
   for (let i = 0; i < size.serveRuns; i++) {
     const t = tempRoot('serve');
