@@ -71,6 +71,8 @@ const requestUrls: string[] = [];
 const liveStreams = new Set<AbortController>();
 /** The proxy answers this many of the next event-stream requests 502, as while a server restarts. */
 let failNextStreams = 0;
+/** The proxy answers this many of the next event-stream requests 403: an error the stream ends on. */
+let refuseNextStreams = 0;
 
 async function shot(name: string, p: Page = page) {
   await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -81,7 +83,19 @@ beforeAll(async () => {
   if (!existsSync(agentBin)) throw new Error(`Build @aegis/testkit first: ${agentBin} is missing`);
   mkdirSync(shots, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'aegis-dash-e2e-'));
-  for (const d of ['approve', 'reject', 'interrupt', 'long', 'resume', 'modes', 'ask', 'stage-a', 'stage-b'])
+  for (const d of [
+    'approve',
+    'reject',
+    'interrupt',
+    'long',
+    'resume',
+    'modes',
+    'ask',
+    'stage-a',
+    'stage-b',
+    'template',
+    'execute',
+  ])
     mkdirSync(join(tmp, 'work', d), { recursive: true });
 
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
@@ -111,11 +125,21 @@ beforeAll(async () => {
     const url = new URL(c.req.url);
     const headers = new Headers(c.req.raw.headers);
     headers.delete('host');
+    // Same origin as when the server serves /dashboard/ itself: the server refuses cross-site
+    // browser requests on mutating routes, and this proxy stands in for that one origin.
+    if (headers.has('origin')) headers.set('origin', new URL(api.url).origin);
     const hasBody = !['GET', 'HEAD'].includes(c.req.method);
     const isStream = url.pathname.endsWith('/events');
     if (isStream && failNextStreams > 0) {
       failNextStreams--;
       return new Response('upstream restarting', { status: 502 });
+    }
+    if (isStream && refuseNextStreams > 0) {
+      refuseNextStreams--;
+      return Response.json(
+        { error: { code: 'FORBIDDEN', message: 'This key may not read this session' } },
+        { status: 403 },
+      );
     }
     const upstream = new AbortController();
     c.req.raw.signal.addEventListener('abort', () => upstream.abort());
@@ -191,8 +215,13 @@ describe('dashboard in chromium against a real server', () => {
     const res = await page.goto(`${base}/`);
     expect(res?.ok()).toBe(true);
     expect(page.url()).toBe(`${base}/dashboard/`);
-    // Auth is on: the API answers 401 and the page asks for a key.
+    // Auth is on: the API answers 401 and the page asks for a key. A wrong key is refused, clearly.
     await shot('00-login');
+    const form = page.getByRole('form', { name: 'API key required' });
+    await form.getByLabel('API key').fill('not-a-real-key');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => form.getByTestId('login-error').textContent()).toMatch(/^Key rejected/);
+    expect(await page.evaluate(() => sessionStorage.getItem('aegis.apiKey'))).toBeNull();
     await login(page);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Overview');
     await page.getByText('Nothing is waiting for you.').waitFor();
@@ -223,6 +252,15 @@ describe('dashboard in chromium against a real server', () => {
     await page.keyboard.press('g');
     await page.keyboard.press('o');
     await page.waitForURL(/#\/$/);
+    // Ctrl+K from another page opens Sessions with the search box focused.
+    await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+    await page.keyboard.press('Control+k');
+    await page.waitForURL(/#\/sessions$/);
+    const search = page.getByRole('searchbox', { name: 'Search' });
+    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('typed');
+    expect(await search.inputValue()).toBe('typed');
+    await search.fill('');
   });
 
   it('creates a session from the form, streams its text, and Approve completes the tool call', async () => {
@@ -346,6 +384,17 @@ describe('dashboard in chromium against a real server', () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('work/reject');
     await expect.poll(() => rows.count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
+    // The workDir filter lists each distinct workDir once.
+    const workDir = page.getByRole('combobox', { name: /^workDir/ });
+    expect(await workDir.locator('option').count()).toBe(4); // "All workDirs" + 3
+    await workDir.selectOption(join(tmp, 'work', 'interrupt'));
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('interrupt-me');
+    await page.getByLabel('State').selectOption('idle');
+    await page.getByText('No session matches these filters.').waitFor();
+    await page.getByLabel('State').selectOption('all');
+    await workDir.selectOption('');
+    await expect.poll(() => rows.count()).toBe(3);
     await page.getByLabel('State').selectOption('killed');
     await expect.poll(() => rows.count()).toBe(1);
     await expect.poll(() => rows.first().textContent()).toContain('interrupt-me');
@@ -372,6 +421,15 @@ describe('dashboard in chromium against a real server', () => {
     await page.getByRole('heading', { name: 'Sessions by state' }).waitFor();
     await page.locator('.state-bars li').first().waitFor();
     await expect.poll(() => page.locator('.state-bars').textContent()).toContain('killed');
+    // The cards show values: 4 turns started today (approve-me 2, reject-me 1, interrupt-me 1).
+    const card = (id: string) => page.getByTestId(id);
+    await expect.poll(() => card('metric-turns-today').getByTestId('metric-value').textContent()).toBe('4');
+    expect(await card('metric-live').getByTestId('metric-value').textContent()).toBe('2');
+    expect(await card('metric-cost').getByTestId('metric-value').textContent()).toBe('$0.0123');
+    expect(await card('metric-tokens').getByTestId('metric-value').textContent()).toMatch(/^\d/);
+    for (const id of ['metric-live', 'metric-tokens', 'metric-cost'])
+      expect(await card(id).locator('svg.spark polyline').count(), id).toBe(1);
+    expect(await card('metric-cost').getByRole('img').getAttribute('aria-label')).toMatch(/0\.0123$/);
     await shot('08-overview');
 
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -398,6 +456,74 @@ describe('dashboard in chromium against a real server', () => {
     expect(overflow2).toBeLessThanOrEqual(0);
     await shot('12-session-phone', phone);
     await phone.close();
+  });
+
+  it('creates a session from a built-in template, its variable filled in', async () => {
+    await page.goto(`${base}/dashboard/#/sessions`);
+    const form = page.getByRole('form', { name: 'Create a session' });
+    await form.getByLabel('Working directory').fill(join(tmp, 'work', 'template'));
+    await form.getByLabel('Name (optional)').fill('from-template');
+    await form.getByLabel('Template').selectOption('code-reviewer');
+    await form.getByTestId('template-info').waitFor();
+    // The template's permission mode is preselected.
+    expect(await form.getByLabel('Permission mode').inputValue()).toBe('plan');
+    await form.getByLabel('{{focus}}').fill('the e2e tests');
+    await form.getByRole('button', { name: 'Start session' }).click();
+    await page.waitForURL(/#\/sessions\/[^/]+$/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('from-template');
+    // The template's prompt ran, with the variable in place.
+    await page.locator('.entry-user').filter({ hasText: 'Focus on the e2e tests.' }).waitFor();
+    await page.getByTestId('assistant-text').filter({ hasText: 'Review the uncommitted changes' }).waitFor();
+    const side = page.getByRole('complementary', { name: 'Session details' });
+    await expect.poll(() => side.locator('dl.kv').first().textContent()).toContain('plan');
+    await shot('28-session-from-template');
+  });
+
+  it("shows an execute tool's command and output open in the transcript", async () => {
+    await createFromForm(
+      join(tmp, 'work', 'execute'),
+      script(
+        { say: 'Listing files.' },
+        {
+          tool: {
+            title: 'Run ls -la',
+            kind: 'execute',
+            input: { command: 'ls -la' },
+            output: 'total 8\n-rw-r--r-- 1 me me 12 hello.txt\nexit code 0',
+          },
+        },
+        { say: 'Listed.' },
+      ),
+      'execute-me',
+    );
+    const tool = page
+      .locator('[data-testid="tool-call"][data-status="completed"]')
+      .filter({ hasText: 'Run ls -la' });
+    await tool.waitFor();
+    const out = tool.getByTestId('command-output');
+    expect(await out.getAttribute('open')).not.toBeNull();
+    expect(await out.locator('summary').textContent()).toContain('ls -la');
+    const text = out.locator('.term-out');
+    expect(await text.isVisible()).toBe(true);
+    expect(await text.textContent()).toBe('total 8\n-rw-r--r-- 1 me me 12 hello.txt\nexit code 0');
+    await page.getByTestId('assistant-text').filter({ hasText: 'Listed.' }).waitFor();
+    await shot('29-session-execute-output');
+  });
+
+  it('a failed event stream says so: the header stops saying live, and Reconnect brings it back', async () => {
+    await page.locator('.detail-head').waitFor(); // still on execute-me, streaming
+    const live = page.getByTestId('live');
+    await expect.poll(() => live.textContent()).toBe('live');
+    refuseNextStreams = 1;
+    for (const stream of [...liveStreams]) stream.abort();
+    await page.getByRole('alert').filter({ hasText: 'Live updates stopped' }).waitFor();
+    expect(await live.textContent()).toBe('offline');
+    expect(await live.getAttribute('class')).not.toMatch(/\bon\b/);
+    await shot('30-session-stream-failed');
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await expect.poll(() => live.textContent()).toBe('live');
+    expect(await page.getByText('Live updates stopped').count()).toBe(0);
+    expect(refuseNextStreams).toBe(0);
   });
 
   it('a long transcript (5,000 tool calls, 15,000+ events) stays windowed: few rows in the DOM, scrolls end to end', async () => {
@@ -534,6 +660,10 @@ describe('dashboard in chromium against a real server', () => {
     await q.waitFor({ state: 'hidden' });
     await page.getByTestId('assistant-text').filter({ hasText: 'You answered: Postgres' }).waitFor();
     await page.getByTestId('assistant-text').filter({ hasText: 'Great, moving on.' }).waitFor();
+    // The question and its answer stay in the transcript.
+    const asked = page.locator('[data-testid="question-entry"][data-outcome="answered"]');
+    await asked.waitFor();
+    expect(await asked.textContent()).toContain('Which database should I use? → Postgres');
     await page.locator('.detail-head .badge[data-status="idle"]').waitFor();
     const side = page.getByRole('complementary', { name: 'Session details' });
     await side.getByTestId('health').waitFor();
@@ -681,6 +811,15 @@ describe('dashboard in chromium against a real server', () => {
       .split(/\r?\n/);
     expect(csv[0]).toMatch(/id/);
     expect(csv.length).toBeGreaterThan(5);
+    // Built from the JSON pages, the file matches the server's own CSV of the same records.
+    const serverCsv = (
+      await page.request
+        .get(`${base}/v1/audit?format=csv&limit=10000`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+        .then((r) => r.text())
+    ).split('\n');
+    expect(serverCsv.slice(0, csv.length)).toEqual(csv);
     const [ndDl] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export NDJSON' }).click(),
@@ -700,6 +839,7 @@ describe('dashboard in chromium against a real server', () => {
     await phone.goto(`${base}/dashboard/#/pipelines`);
     await login(phone);
     for (const [hash, ready, name] of [
+      ['#/', '[data-testid="metric-turns-today"]', '22-overview-phone'],
       ['#/pipelines', '[data-testid="pipeline-row"]', '22-pipelines-phone'],
       ['#/audit', '[data-testid="audit-row"]', '23-audit-phone'],
       ['#/keys', '[data-testid="key-row"]', '24-keys-phone'],
@@ -711,6 +851,26 @@ describe('dashboard in chromium against a real server', () => {
       await shot(name, phone);
     }
     await phone.close();
+  });
+
+  it('shows the error state when the API fails, and Retry recovers', async () => {
+    const failing = (url: URL) => url.pathname === '/v1/sessions';
+    await page.route(failing, (r) =>
+      r.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'INTERNAL', message: 'database is locked' } }),
+      }),
+    );
+    await page.goto(`${base}/dashboard/#/`);
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('database is locked (INTERNAL)');
+    await shot('31-overview-error');
+    await page.unroute(failing);
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.getByRole('heading', { name: 'Sessions by state' }).waitFor();
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
   });
 
   it('theme: System follows the OS; the toggle pins Light or Dark, and the choice survives a reload', async () => {
