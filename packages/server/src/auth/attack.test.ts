@@ -555,26 +555,37 @@ describe('audit', () => {
       expect(created.status).toBe(201);
       const id = created.body.session.id;
       const sse = await c.call('POST', '/v1/auth/sse-token', { token: apiKey, body: { sessionId: id } });
+      expect(sse.status).toBe(201);
       const sseToken = sse.body.token as string;
       const replay = await firstFrame(`${c.server.url}/v1/sessions/${id}/events?token=${sseToken}`);
       expect(replay.status).toBe(200);
-      const bodies = [
-        created.text,
-        JSON.stringify(replay.data),
-        (await c.call('GET', `/v1/sessions/${id}`, { token: apiKey })).text,
-        (await c.call('GET', '/v1/sessions', { token: apiKey })).text,
-        (await c.call('GET', `/v1/sessions/${id}/read`, { token: apiKey })).text,
-        (await c.call('GET', '/v1/diagnostics', { token: bootstrapToken })).text,
-        (await c.call('GET', '/v1/audit?limit=10000', { token: bootstrapToken })).text,
-        (await c.call('GET', '/v1/audit?format=csv', { token: bootstrapToken })).text,
-        (await c.call('GET', '/v1/audit?format=ndjson', { token: bootstrapToken })).text,
-        (await c.call('GET', '/v1/auth/keys', { token: bootstrapToken })).text,
-        JSON.stringify(await c.server.aegis.events({ limit: 100_000 })),
+      expect(replay.data).toBeDefined();
+      // Every response scanned must be a success: an error body holds no secret and would pass.
+      const scanned: [string, string, string][] = [
+        ['GET', `/v1/sessions/${id}`, apiKey],
+        ['GET', '/v1/sessions', apiKey],
+        ['GET', `/v1/sessions/${id}/read`, apiKey],
+        ['GET', '/v1/diagnostics', bootstrapToken],
+        ['GET', '/v1/audit?limit=10000', bootstrapToken],
+        ['GET', '/v1/audit?format=csv', bootstrapToken],
+        ['GET', '/v1/audit?format=ndjson', bootstrapToken],
+        ['GET', '/v1/auth/keys', bootstrapToken],
       ];
+      const bodies = [created.text, JSON.stringify(replay.data)];
+      for (const [method, path, token] of scanned) {
+        const res = await c.call(method, path, { token });
+        expect({ path, status: res.status }).toEqual({ path, status: 200 });
+        expect(res.text.length, path).toBeGreaterThan(2);
+        bodies.push(res.text);
+      }
+      bodies.push(JSON.stringify(await c.server.aegis.events({ limit: 100_000 })));
       const raw = new Database(c.dbPath, { readonly: true });
-      const auditRows = JSON.stringify(raw.prepare('SELECT * FROM audit_log').all());
+      const rows = raw.prepare('SELECT * FROM audit_log').all();
       raw.close();
+      expect(rows.length).toBeGreaterThan(0);
+      const auditRows = JSON.stringify(rows);
       const logs = c.logs.join('');
+      expect(logs).toContain('"msg":"request"');
       for (const secret of [
         envSecret,
         bootstrapToken,
