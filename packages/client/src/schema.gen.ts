@@ -1923,6 +1923,10 @@ export interface components {
                 rssBytes: number;
                 heapUsedBytes: number;
             };
+            /** @description What keeps the server's event loop busy, by kind (Node's process.getActiveResourcesInfo): `Timeout` (timers), `TCPSocketWrap`, `ProcessWrap`, … A count that grows with every session created and ended is a leak. */
+            activeResources: {
+                [key: string]: number;
+            };
             storage: {
                 stateDir: string | null;
                 dbPath: string | null;

@@ -1552,6 +1552,8 @@ class DiagnosticsResponse(TypedDict):
     pid: int
     uptimeSec: float
     memory: DiagnosticsResponseMemory
+    #: What keeps the server's event loop busy, by kind (Node's process.getActiveResourcesInfo): `Timeout` (timers), `TCPSocketWrap`, `ProcessWrap`, … A count that grows with every session created and ended is a leak.
+    activeResources: Dict[str, int]
     storage: DiagnosticsResponseStorage
     sessions: DiagnosticsResponseSessions
     agents: List[AgentAvailability]

@@ -130,6 +130,15 @@ describe('server health, diagnostics, metrics and docs', () => {
     expect(body).toMatchObject({ node: process.version, platform: process.platform });
     expect(body.agents).toContainEqual(expect.objectContaining({ name: 'scripted', available: true }));
     expect(body.agents).toContainEqual(expect.objectContaining({ name: 'claude-code' }));
+    // A live timer of this test process shows up by kind.
+    const timer = setInterval(() => {}, 60_000);
+    try {
+      const resources = (await main.get<{ activeResources: Record<string, number> }>('/v1/diagnostics'))
+        .activeResources;
+      expect(resources.Timeout).toBeGreaterThanOrEqual(1);
+    } finally {
+      clearInterval(timer);
+    }
   });
 
   it('GET /metrics exposes the Prometheus series after a turn', async () => {

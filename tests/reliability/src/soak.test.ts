@@ -46,21 +46,23 @@ describe('soak: sessions created, prompted and killed in sequence', () => {
     for (let i = 0; i < WARMUP; i++) await cycle(i);
     const settle = () => eventually(() => descendants(s.pid).length === 0, 5_000);
     expect(await settle()).toBe(true);
-    const before = { fds: fdCount(s.pid), rss: rssKb(s.pid) };
+    const timers = async () => (await s.client.getDiagnostics()).activeResources.Timeout ?? 0;
+    const before = { fds: fdCount(s.pid), rss: rssKb(s.pid), timers: await timers() };
     const started = Date.now();
     for (let i = 0; i < SESSIONS; i++) await cycle(WARMUP + i);
     const seconds = (Date.now() - started) / 1000;
     expect(await settle()).toBe(true);
-    const after = { fds: fdCount(s.pid), rss: rssKb(s.pid) };
+    const after = { fds: fdCount(s.pid), rss: rssKb(s.pid), timers: await timers() };
     const health = await s.client.getHealth();
     console.log(
       `[figures] soak: ${SESSIONS} sessions in ${seconds.toFixed(1)} s (${((seconds * 1000) / SESSIONS).toFixed(0)} ms each); ` +
-        `agent processes left ${descendants(s.pid).length}; fds ${before.fds} → ${after.fds}; ` +
+        `agent processes left ${descendants(s.pid).length}; fds ${before.fds} → ${after.fds}; timers ${before.timers} → ${after.timers}; ` +
         `RSS ${(before.rss / 1024).toFixed(1)} → ${(after.rss / 1024).toFixed(1)} MiB; live sessions ${health.sessions?.live}`,
     );
     expect(health.sessions?.live).toBe(0);
     expect(descendants(s.pid)).toEqual([]);
     expect(after.fds - before.fds).toBeLessThanOrEqual(5);
+    expect(after.timers - before.timers).toBeLessThanOrEqual(2);
     expect(after.rss - before.rss).toBeLessThan(64 * 1024);
   });
 });

@@ -92,6 +92,11 @@ export const DiagnosticsResponse = z
     pid: z.number().int(),
     uptimeSec: z.number(),
     memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
+    activeResources: z
+      .record(z.string(), z.number().int())
+      .describe(
+        "What keeps the server's event loop busy, by kind (Node's process.getActiveResourcesInfo): `Timeout` (timers), `TCPSocketWrap`, `ProcessWrap`, … A count that grows with every session created and ended is a leak.",
+      ),
     storage: z.object({
       stateDir: z.string().nullable(),
       dbPath: z.string().nullable(),
@@ -253,6 +258,7 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
         pid: process.pid,
         uptimeSec: Math.round((Date.now() - startedAt) / 1000),
         memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed },
+        activeResources: activeResources(),
         storage: {
           stateDir: d?.stateDir ?? null,
           dbPath: d?.dbPath ?? null,
@@ -271,6 +277,13 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
   });
   app.get('/v1/docs', (c) => c.html(docsPage()));
   return app;
+}
+
+/** Counts of the handles and requests alive in this process, by kind. */
+function activeResources(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) out[kind] = (out[kind] ?? 0) + 1;
+  return out;
 }
 
 /** How each named agent is started: configured commands, and the bundled Claude Code adapter. */
