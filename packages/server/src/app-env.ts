@@ -2,6 +2,7 @@ import type { Actor, Aegis } from '@aegis/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MatchedOperation } from './auth/operations.js';
 import { validationHook } from './http-errors.js';
+import type { Logger } from './logger.js';
 
 export interface AppEnv {
   /** `operation`: the matched route's operationId and path params, set by the auth middleware. */
@@ -14,6 +15,8 @@ export interface RouteDeps {
   startedAt: number;
   agents: readonly string[];
   heartbeatMs: number;
+  /** Failures after a response has started (a broken event stream) are logged here. */
+  logger: Logger;
 }
 
 export function newRouter(): OpenAPIHono<AppEnv> {

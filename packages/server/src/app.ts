@@ -5,7 +5,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { dashboardRoutes } from './dashboard.js';
-import { errorResponse, toAegisError } from './http-errors.js';
+import { errorResponse, failureFields, toAegisError } from './http-errors.js';
+import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
@@ -30,6 +31,12 @@ export interface CreateAppOptions {
   security?: SecurityOptions | undefined;
   bodyLimitBytes?: number;
   heartbeatMs?: number;
+  /**
+   * Where request lines (info) and failures (error: 5xx answers, broken event streams) go, each
+   * with the request id. Default: errors only, as JSON lines on stderr.
+   */
+  logger?: Logger | undefined;
+  /** @deprecated Pass `logger`; when set, request lines go here instead of `logger.info`. */
   log?: (line: Record<string, unknown>) => void;
   /** Server-wide permission rules; pass the same object to `createAegis({ policy: rules.policy })`. */
   policies?: RulePolicy | undefined;
@@ -52,7 +59,10 @@ export const OPENAPI_INFO = {
 /** The Hono app with every route; `app.request()` drives it in-process. */
 export function createApp(options: CreateAppOptions) {
   const app = newRouter();
+  const logger = options.logger ?? createLogger('error');
+  const logRequest = options.log ?? ((line: Record<string, unknown>) => logger.info('request', line));
   const deps: RouteDeps = {
+    logger,
     aegis: options.aegis,
     version: VERSION,
     startedAt: Date.now(),
@@ -81,7 +91,7 @@ export function createApp(options: CreateAppOptions) {
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
     metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
-    options.log?.({
+    logRequest({
       requestId,
       method: c.req.method,
       path: c.req.path,
@@ -137,7 +147,7 @@ export function createApp(options: CreateAppOptions) {
   );
   app.onError((err, c) => {
     const e = toAegisError(err);
-    if (e.status >= 500) console.error('[aegis] request failed:', err);
+    if (e.status >= 500) logger.error('request failed', { ...failureFields(c, err, e), status: e.status });
     return errorResponse(c, e);
   });
   return app;

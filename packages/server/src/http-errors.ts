@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { AppEnv } from './app-env.js';
 
 /** The one error envelope every non-2xx response carries. */
 export const ErrorResponse = z
@@ -34,6 +35,26 @@ export function toAegisError(err: unknown): AegisError {
     return new AegisError('BAD_REQUEST', message);
   }
   return AegisError.fromUnknown(err);
+}
+
+/**
+ * The fields of a failure's log line: the request it belongs to (the id its `x-request-id` header
+ * carries), the error's code and message, and the stack of what was thrown.
+ */
+export function failureFields(
+  c: Context<AppEnv>,
+  err: unknown,
+  e: AegisError = toAegisError(err),
+): Record<string, unknown> {
+  const origin = e.cause instanceof Error ? e.cause : err;
+  return {
+    requestId: c.get('requestId'),
+    method: c.req.method,
+    path: c.req.path,
+    code: e.code,
+    error: e.message,
+    ...(origin instanceof Error && origin.stack ? { stack: origin.stack } : {}),
+  };
 }
 
 /** zod-openapi validation hook: a 400 with the first issues, in the envelope. */

@@ -117,7 +117,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       onError: (msg, fields) => logger.error(msg, fields),
     },
     bodyLimitBytes: config.bodyLimitBytes,
-    log: (line) => logger.info('request', line),
+    logger,
     policies,
     diagnostics: {
       stateDir: config.stateDir,

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { EventsQuery, IdParam } from '../api-schemas.js';
 import { type AppEnv, newRouter, type RouteDeps } from '../app-env.js';
-import { errorResponses } from '../http-errors.js';
+import { errorResponses, failureFields } from '../http-errors.js';
 
 const sse = (description: string) => ({
   description: `${description}. Each SSE frame: \`id:\` = seq (per session) or id (global), \`event:\` = the event type, \`data:\` = one AegisEvent as JSON.`,
@@ -199,11 +199,13 @@ async function pump(
 }
 
 function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: Parameters<typeof pump>[3]) {
+  // The 200 and its headers are already sent: the failure can only be logged, and the stream ends.
+  const failed = (err: unknown) => deps.logger.error('event stream failed', failureFields(c, err));
   const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
   if (outgoing instanceof ServerResponse) {
     const sink = nodeSink(c, outgoing);
     pump(sink, from, deps.heartbeatMs, opts)
-      .catch((err) => console.error('[aegis] event stream failed:', err))
+      .catch(failed)
       .finally(() => outgoing.end());
     return RESPONSE_ALREADY_SENT;
   }
@@ -225,7 +227,7 @@ function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: P
       from,
       deps.heartbeatMs,
       opts,
-    );
+    ).catch(failed);
   });
 }
 
