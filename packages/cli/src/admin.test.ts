@@ -6,29 +6,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiKey, ApiKeySecret, AuditRecord } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
+import { scriptedServerConfig } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
 
 const ADMIN = 'cli-admin-test-token-0123456789abcdef';
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-cli-admin-')));
-const stateDir = join(base, 'state');
 let server: RunningServer;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir,
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      authToken: ADMIN,
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
-  });
+  server = await startServer({ ignoreEnv: true, config: scriptedServerConfig(base, { authToken: ADMIN }) });
   env = { HOME: base, AEGIS_BASE_URL: server.url, AEGIS_AUTH_TOKEN: ADMIN };
   // A few audited calls to export and verify.
   for (const name of ['a', 'b', 'c']) {
@@ -160,7 +148,7 @@ describe('ag audit', () => {
     const Database = fromServer('better-sqlite3') as new (
       path: string,
     ) => { prepare(sql: string): { run(...a: unknown[]): unknown }; close(): void };
-    const raw = new Database(join(stateDir, 'aegis.db'));
+    const raw = new Database(join(server.config.stateDir, 'aegis.db'));
     raw.prepare("UPDATE audit_log SET outcome = '299' WHERE id = ?").run(target);
     raw.close();
 

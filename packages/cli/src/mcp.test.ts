@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { script, scriptedServerConfig } from '@aegis/testkit';
 import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport as McpStdio } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,17 +27,7 @@ let server: RunningServer;
 let client: McpClient;
 
 beforeAll(async () => {
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
-  });
+  server = await startServer({ ignoreEnv: true, config: scriptedServerConfig(base) });
   client = new Client({ name: 'ag-mcp-test', version: '1.0.0' });
   await client.connect(
     new StdioClientTransport({

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { script, scriptedServerConfig } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
 
@@ -19,17 +19,7 @@ const folder = () => {
 };
 
 beforeAll(async () => {
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
-  });
+  server = await startServer({ ignoreEnv: true, config: scriptedServerConfig(base) });
   env = { HOME: base, AEGIS_BASE_URL: server.url };
 });
 afterAll(() => server?.close());

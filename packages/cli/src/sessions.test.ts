@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Session, SessionList, TranscriptEntry } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { script, scriptedServerConfig } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag, startAg, waitForText } from './__fixtures__/ag.js';
 
@@ -21,17 +21,7 @@ const folder = () => {
 };
 
 beforeAll(async () => {
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
-  });
+  server = await startServer({ ignoreEnv: true, config: scriptedServerConfig(base) });
   env = { HOME: base, AEGIS_BASE_URL: server.url };
 });
 afterAll(() => server?.close());

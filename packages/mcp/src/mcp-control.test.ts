@@ -1,37 +1,19 @@
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { script, scriptedServerConfig } from '@aegis/testkit';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMcp } from './__fixtures__/connect-mcp.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-mcp-ctl-')));
 let server: RunningServer;
 let client: Client;
 
 beforeAll(async () => {
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
-  });
-  client = new Client({ name: 'mcp-ctl-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [fileURLToPath(new URL('../dist/bin.js', import.meta.url))],
-      env: { PATH: process.env.PATH ?? '', AEGIS_BASE_URL: server.url },
-    }),
-  );
+  server = await startServer({ ignoreEnv: true, config: scriptedServerConfig(base) });
+  client = await connectMcp('mcp-ctl-test', { AEGIS_BASE_URL: server.url });
 });
 afterAll(async () => {
   await client?.close();

@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { scriptedServerConfig } from '@aegis/testkit';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMcp } from './__fixtures__/connect-mcp.js';
 
 /** The MCP surface PRODUCT.md promises, by name. */
 const TOOLS = [
@@ -52,14 +51,10 @@ const clients: Client[] = [];
 
 /** A real MCP client over stdio, spawning the built `aegis-mcp` bin with this token. */
 async function connect(token: string): Promise<Client> {
-  const client = new Client({ name: 'mcp-surface-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [fileURLToPath(new URL('../dist/bin.js', import.meta.url))],
-      env: { PATH: process.env.PATH ?? '', AEGIS_BASE_URL: server.url, AEGIS_AUTH_TOKEN: token },
-    }),
-  );
+  const client = await connectMcp('mcp-surface-test', {
+    AEGIS_BASE_URL: server.url,
+    AEGIS_AUTH_TOKEN: token,
+  });
   clients.push(client);
   return client;
 }
@@ -79,15 +74,7 @@ let admin: Client;
 beforeAll(async () => {
   server = await startServer({
     ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      authToken: ADMIN_TOKEN,
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-    },
+    config: scriptedServerConfig(base, { authToken: ADMIN_TOKEN }),
   });
   admin = await connect(ADMIN_TOKEN);
 });

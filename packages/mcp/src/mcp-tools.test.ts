@@ -3,12 +3,11 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { script, scriptedServerConfig } from '@aegis/testkit';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectMcp } from './__fixtures__/connect-mcp.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-mcp-tools-')));
 let server: RunningServer;
@@ -25,24 +24,9 @@ const folder = () => {
 beforeAll(async () => {
   server = await startServer({
     ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: join(base, 'state'),
-      allowedWorkDirs: [base],
-      logLevel: 'silent',
-      agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-      defaultAgent: 'scripted',
-      limits: { sessionsPerKey: 100, sessionsGlobal: 100 },
-    },
+    config: scriptedServerConfig(base, { limits: { sessionsPerKey: 100, sessionsGlobal: 100 } }),
   });
-  client = new Client({ name: 'mcp-tools-test', version: '1.0.0' });
-  await client.connect(
-    new StdioClientTransport({
-      command: process.execPath,
-      args: [fileURLToPath(new URL('../dist/bin.js', import.meta.url))],
-      env: { PATH: process.env.PATH ?? '', AEGIS_BASE_URL: server.url },
-    }),
-  );
+  client = await connectMcp('mcp-tools-test', { AEGIS_BASE_URL: server.url });
 });
 afterAll(async () => {
   await client?.close();
