@@ -350,6 +350,29 @@ export function createAegis(options: CreateAegisOptions) {
       };
     },
 
+    /**
+     * Whether `create(input)` would start a new session (an agent process) rather than reuse an
+     * idle one — what session caps count. `claimed` holds idle sessions earlier items of the same
+     * request would reuse; a reuse found here is added to it. A workDir that does not resolve
+     * starts nothing (create answers with the error).
+     */
+    async startsNew(input: CreateSessionInput, actor: Actor = LOCAL, claimed = new Set<string>()) {
+      let workDir: string;
+      try {
+        workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+      } catch {
+        return false;
+      }
+      if (input.reuse === false) return true;
+      for (const s of live.values()) {
+        if (!claimed.has(s.session.id) && reusable(s.session, workDir, input, actor)) {
+          claimed.add(s.session.id);
+          return false;
+        }
+      }
+      return true;
+    },
+
     get: getSession,
 
     async list(input: ListSessionsInput = {}, actor: Actor = LOCAL) {

@@ -689,6 +689,16 @@ describe('limits', () => {
       expect((await l.call('POST', '/v1/sessions/batch', { token: o, body: items('1', '1') })).status).toBe(
         429,
       );
+      // The same folder with another model is not a reuse (the engine starts a new session), so
+      // it counts too.
+      const otherModel = await l.call('POST', '/v1/sessions', {
+        token: o,
+        body: { workDir: join(l.work, '1'), model: 'another-model' },
+      });
+      expect(otherModel.status).toBe(429);
+      // A malformed batch is a 400 from validation, never a 429 from counting it.
+      const tooMany = { sessions: Array.from({ length: 51 }, () => ({ workDir: join(l.work, '4') })) };
+      expect((await l.call('POST', '/v1/sessions/batch', { token: o, body: tooMany })).status).toBe(400);
       const pipeline = await l.call('POST', '/v1/pipelines', {
         token: o,
         body: { name: 'p', stages: [{ name: 's', spec: { workDir: join(l.work, '5'), prompt: 'hi' } }] },

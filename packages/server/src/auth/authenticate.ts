@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import {
   type Actor,
   type Aegis,
@@ -10,8 +9,11 @@ import {
 } from '@aegis/core';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
+import { CreateSessionRequest } from '../api-schemas.js';
 import type { AppEnv } from '../app-env.js';
 import { errorResponse } from '../http-errors.js';
+import { BatchCreateRequest } from '../routes/batch.js';
+import { CreatePipelineRequest } from '../routes/pipelines.js';
 import type { ApiKeyService } from './api-keys.js';
 import type { MatchedOperation } from './operations.js';
 import { isAllowed, PERMISSIONS, SESSION_STARTING_OPERATIONS, SSE_OPERATIONS } from './permissions.js';
@@ -59,14 +61,6 @@ const keyActor = (k: ApiKeyRecord): Actor => ({ id: k.id, role: k.role, admin: k
 const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s));
 /** Served without an operation rule: the API description itself. */
 const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
-
-function realpathOrUndefined(p: string): string | undefined {
-  try {
-    return realpathSync(p);
-  } catch {
-    return undefined;
-  }
-}
 
 function clientIp(c: Context): string {
   try {
@@ -127,32 +121,27 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
 
   /**
    * How many sessions a request would start: a pipeline starts every stage (each a new session);
-   * a create or batch item that reuses an idle session of the caller in the same directory starts
-   * nothing (each idle session is reused by one item at most). An unreadable body starts nothing
-   * (validation answers 400).
+   * a create or batch item that the engine would answer by reusing an idle session of the caller
+   * starts nothing (each idle session is reused by one item at most). A body its operation's
+   * schema rejects starts nothing: validation answers it with a 400.
    */
   async function sessionsToStart(c: Context, operationId: string, actor: Actor): Promise<number> {
-    const body = (await c.req.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (!body || typeof body !== 'object') return 0;
-    if (operationId === 'createPipeline') return Array.isArray(body.stages) ? body.stages.length : 0;
-    const specs = operationId === 'batchCreateSessions' ? body.sessions : [body];
-    if (!Array.isArray(specs)) return 0;
-    const idle = (
-      await options.aegis.sessions.list({ status: ['idle'], limit: 100 }, { id: actor.id, admin: false })
-    ).sessions;
-    const used = new Set<string>();
+    const body: unknown = await c.req.json().catch(() => undefined);
+    if (operationId === 'createPipeline') {
+      const parsed = CreatePipelineRequest.safeParse(body);
+      return parsed.success ? parsed.data.stages.length : 0;
+    }
+    const parsed =
+      operationId === 'batchCreateSessions'
+        ? BatchCreateRequest.safeParse(body)
+        : CreateSessionRequest.transform((spec) => ({ sessions: [spec] })).safeParse(body);
+    if (!parsed.success) return 0;
+    const claimed = new Set<string>();
     let n = 0;
-    for (const spec of specs as Record<string, unknown>[]) {
-      const dir = typeof spec?.workDir === 'string' ? realpathOrUndefined(spec.workDir) : undefined;
-      const reusable =
-        spec?.reuse !== false && dir
-          ? idle.find(
-              (x) =>
-                !used.has(x.id) && x.workDir === dir && (spec.agent === undefined || spec.agent === x.agent),
-            )
-          : undefined;
-      if (reusable) used.add(reusable.id);
-      else n++;
+    for (const spec of parsed.data.sessions) {
+      // As the route will: a template's fields (model, mode, env…) decide reuse too.
+      const input = await options.aegis.templates.resolve(spec, actor).catch(() => null);
+      if (input && (await options.aegis.sessions.startsNew(input, actor, claimed))) n++;
     }
     return n;
   }
