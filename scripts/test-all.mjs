@@ -86,7 +86,8 @@ function workspacePackages() {
   }
   // The benchmark suite is one package at the root; its `test` script is the smoke run.
   const bench = join(root, 'bench', 'package.json');
-  if (existsSync(bench)) dirs.push({ dir: join(root, 'bench'), pkg: JSON.parse(readFileSync(bench, 'utf8')) });
+  if (existsSync(bench))
+    dirs.push({ dir: join(root, 'bench'), pkg: JSON.parse(readFileSync(bench, 'utf8')) });
   return dirs;
 }
 

@@ -110,7 +110,7 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     let n = 0;
     for (const [id, by] of pipelines) {
       const p = await options.aegis.pipelines.get(id, LOCAL_ACTOR).catch(() => undefined);
-      if (!p || p.status !== 'running') {
+      if (p?.status !== 'running') {
         pipelines.delete(id);
         continue;
       }
