@@ -70,6 +70,14 @@ describe('mixed API load with live streaming sessions', () => {
       maxMs: number;
     };
     console.log(`[figures] load: ${JSON.stringify(report)}`);
+    // The server's own event-loop delay over the run (prom-client's monitor): tells a server stall
+    // apart from latency the load generator adds on a CPU it shares with every agent.
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const lag = (name: string) =>
+      Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics)?.[1]);
+    console.log(
+      `[figures] load: server event-loop delay max ${(lag('max') * 1000).toFixed(0)} ms, p99 ${(lag('p99') * 1000).toFixed(0)} ms`,
+    );
     expect(report.fiveXx).toEqual([]);
     expect(report.errors).toBe(0);
     expect(Object.keys(report.byStatus).filter((k) => Number(k) >= 500)).toEqual([]);
