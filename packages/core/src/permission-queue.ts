@@ -1,15 +1,5 @@
-import type { PermissionDecision, PermissionRequest } from './driver.js';
 import { AegisError } from './errors.js';
-import type { Decider } from './events.js';
 import type { PermissionOption, PermissionOptionKind } from './schemas.js';
-
-export interface QueuedPermission {
-  requestId: string;
-  request: PermissionRequest;
-  requestedAt: number;
-  announced: boolean;
-  settle(decision: PermissionDecision, decidedBy: Decider): void;
-}
 
 export interface PermissionAnswer {
   approve: boolean;

@@ -1,5 +1,5 @@
 import type { PermissionRequest } from './driver.js';
-import type { PermissionPolicy, PermissionVerdict } from './live-session.js';
+import type { PermissionPolicy, PermissionVerdict } from './permission-policy.js';
 import type { PolicyRule } from './schemas.js';
 
 /**
