@@ -18,7 +18,8 @@ import {
   type SessionStatus,
 } from './schemas.js';
 import { newSession } from './session-record.js';
-import type { AegisStore, StorePressure } from './store.js';
+import type { AegisStore } from './store.js';
+import { createStoreGuard } from './store-guard.js';
 import type { TranscriptEntry, TranscriptEntryDraft, TranscriptRole } from './transcript.js';
 
 export interface CreateAegisOptions {
@@ -155,73 +156,18 @@ export function createAegis(options: CreateAegisOptions) {
     storeHoldMs,
   );
 
-  /** Set once running turns were stopped because the store kept failing; cleared when it recovers. */
-  let storeStop: { at: number; problem: { code: string; message: string; hint: string } } | null = null;
-
-  function storeProblem(p: StorePressure): { code: string; message: string; hint: string } {
-    const where = p.location ?? 'the state directory';
-    const secs = p.forMs < 10_000 ? (p.forMs / 1000).toFixed(1) : String(Math.round(p.forMs / 1000));
-    if (p.code === 'SQLITE_FULL') {
-      return {
-        code: 'STORE_UNAVAILABLE',
-        message: `Storage full: free disk space in ${where}. Writes failed for ${secs} s, so the turn was stopped; every event up to here is kept and stored once there is space.`,
-        hint: `Free disk space in ${where}, then send the prompt again.`,
-      };
-    }
-    return {
-      code: 'STORE_UNAVAILABLE',
-      message: `The session store in ${where} could not be written for ${secs} s (${p.reason}), so the turn was stopped; every event up to here is kept and stored once it works again.`,
-      hint: 'Check the disk and whether another process holds the database lock, then send the prompt again.',
-    };
-  }
-
-  /** Reacts to a store that keeps failing: bounds the held backlog by stopping what produces it. */
-  function checkStore(): void {
-    const pressure = options.store.pressure?.() ?? null;
-    if (!pressure) {
-      storeStop = null;
-      return;
-    }
-    if (!storeStop && (pressure.forMs >= storeHoldMs || pressure.heldBytes >= storeHoldBytes)) {
-      if (!pressure.failing) return; // catching up: it works again
-      const problem = storeProblem(pressure);
-      storeStop = { at: Date.now(), problem };
-      let stopped = 0;
-      for (const s of live.values()) if (s.stopForStore(problem)) stopped += 1;
-      onError(
-        new AegisError('STORE_UNAVAILABLE', problem.message, { details: { ...pressure } }),
-        `store failing: stopped ${stopped} running turn(s)`,
-      );
-      return;
-    }
-    if (storeStop && pressure.heldBytes >= 2 * storeHoldBytes) {
-      // Agents that ignored the cancel and keep streaming: stop them, or memory grows without bound.
-      for (const s of [...live.values()]) {
-        if (s.lastEventAt <= storeStop.at) continue;
-        live.delete(s.session.id);
-        s.end(
-          'killed',
-          `${storeStop.problem.message} The agent kept sending updates, so it was stopped.`,
-        ).catch((err) => onError(err, 'stopping an agent while the store fails'));
-      }
-    }
-  }
-
-  /** New work is refused while the store fails for a reason that does not pass by itself. */
-  function refuseWhileStoreFails(): void {
-    const pressure = options.store.pressure?.();
-    if (!pressure?.failing || (pressure.transient && !storeStop)) return;
-    const problem = storeStop?.problem ?? storeProblem(pressure);
-    throw new AegisError(
-      'STORE_UNAVAILABLE',
-      `${pressure.code === 'SQLITE_FULL' ? `Storage full: free disk space in ${pressure.location ?? 'the state directory'}` : `The session store cannot be written (${pressure.reason})`}; no new prompt is accepted until it works again.`,
-      { details: { hint: problem.hint, since: pressure.since, heldWrites: pressure.heldWrites } },
-    );
-  }
+  const storeGuard = createStoreGuard({
+    store: options.store,
+    live,
+    onError,
+    holdMs: storeHoldMs,
+    holdBytes: storeHoldBytes,
+  });
+  const refuseWhileStoreFails = storeGuard.refuseNewWork;
 
   const stallTimer = setInterval(
     () => {
-      checkStore();
+      storeGuard.check();
       for (const s of live.values()) {
         s.checkStall();
         s.checkTimeout();
