@@ -390,6 +390,15 @@ export async function connectAgent(
       },
       async close() {
         turn.abort();
+        // `session/close` frees the agent's session (and its CLI) before the process is ended.
+        if (init.restore.close && !fatal && !proc.exited) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            call('session/close', connection.agent.request(methods.agent.session.close, { sessionId })),
+            new Promise((r) => (timer = setTimeout(r, 2000))),
+          ]).catch(() => {});
+          clearTimeout(timer);
+        }
         await proc.close();
         connection.close();
       },

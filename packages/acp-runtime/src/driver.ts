@@ -1,8 +1,16 @@
 import { tmpdir } from 'node:os';
-import type { AgentDriver, AgentHandle, AgentResumeOptions, AgentSink, AgentStartOptions } from '@aegis/core';
+import type {
+  AgentDriver,
+  AgentHandle,
+  AgentResumeOptions,
+  AgentSink,
+  AgentStartOptions,
+  ConversationRef,
+} from '@aegis/core';
 import { connectAgent } from './acp-session.js';
 import { buildAgentEnv, withoutDeniedSessionEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
+import { captureConversationFiles, restoreConversationFiles } from './conversation-files.js';
 import { readRuntimeEnv } from './env.js';
 import { type AgentSpec, createRegistry } from './registry.js';
 import { type PoolOptions, WarmPool } from './warm-pool.js';
@@ -117,8 +125,26 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     async resume(start: AgentResumeOptions, sink: AgentSink): Promise<AgentHandle> {
       return open(start, sink, { agentSessionId: start.agentSessionId });
     },
+    async captureConversation(ref) {
+      const { spec, env } = agentEnvFor(ref);
+      if (!spec.conversation) return null;
+      return captureConversationFiles(spec.conversation, env, ref.agentSessionId);
+    },
+    async restoreConversation(ref, snapshot) {
+      const { spec, env } = agentEnvFor(ref);
+      if (spec.conversation) await restoreConversationFiles(spec.conversation, env, snapshot);
+    },
     async close() {
       await Promise.allSettled([...pools.values()].map((p) => p.close()));
     },
   };
+
+  /** The spec and the environment an agent of `ref` runs with (where its files are). */
+  function agentEnvFor(ref: ConversationRef) {
+    const { spec } = registry.resolve(ref.agent);
+    return {
+      spec,
+      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, withoutDeniedSessionEnv(ref.env)),
+    };
+  }
 }

@@ -1,12 +1,15 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { AegisError } from '@aegis/core';
+import { CLAUDE_CODE_CONVERSATION, type ConversationSpec } from './conversation-files.js';
 
 /** How to start one ACP agent. */
 export interface AgentSpec {
   command: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Where the agent keeps its conversation files, so sessions can be resumed where they are gone. */
+  conversation?: ConversationSpec | undefined;
 }
 
 export const CLAUDE_CODE = 'claude-code';
@@ -25,7 +28,11 @@ export function claudeCodeSpec(): AgentSpec {
       'AGENT_START_FAILED',
       'The installed @agentclientprotocol/claude-agent-acp declares no bin.',
     );
-  return { command: process.execPath, args: [join(dirname(pkgPath), bin)] };
+  return {
+    command: process.execPath,
+    args: [join(dirname(pkgPath), bin)],
+    conversation: CLAUDE_CODE_CONVERSATION,
+  };
 }
 
 /** Splits an `AEGIS_ACP_BIN` command line on whitespace. */

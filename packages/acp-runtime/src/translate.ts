@@ -460,14 +460,18 @@ export function initializeParams(clientVersion: string): acp.InitializeRequest {
 export function readInitialize(res: acp.InitializeResponse): {
   agentVersion: string | null;
   protocolVersion: number;
-  /** `session/load` (`loadSession`) and `session/resume` (`sessionCapabilities.resume`). */
-  restore: { load: boolean; resume: boolean };
+  /** `session/load` (`loadSession`), `session/resume` and `session/close` (`sessionCapabilities`). */
+  restore: { load: boolean; resume: boolean; close: boolean };
 } {
   const caps = res.agentCapabilities;
   return {
     agentVersion: res.agentInfo?.version ?? null,
     protocolVersion: res.protocolVersion,
-    restore: { load: caps?.loadSession === true, resume: caps?.sessionCapabilities?.resume != null },
+    restore: {
+      load: caps?.loadSession === true,
+      resume: caps?.sessionCapabilities?.resume != null,
+      close: caps?.sessionCapabilities?.close != null,
+    },
   };
 }
 

@@ -29,8 +29,37 @@ export interface AgentDriver {
    * reopen sessions or does not know this one. Optional: drivers without it never resume.
    */
   resume?(options: AgentResumeOptions, sink: AgentSink): Promise<AgentHandle>;
+  /**
+   * Copies the agent's own files of one session (for Claude Code its transcript JSONL, never
+   * credentials or settings), so the session can be resumed where those files are gone. `null`
+   * when the agent keeps none that Aegis knows of. Optional.
+   */
+  captureConversation?(ref: ConversationRef): Promise<ConversationSnapshot | null>;
+  /** Puts captured files back before `resume`, where they are missing or older. Optional. */
+  restoreConversation?(ref: ConversationRef, snapshot: ConversationSnapshot): Promise<void>;
   /** Releases what the driver holds beyond sessions (e.g. a warm pool of agent processes). */
   close?(): Promise<void>;
+}
+
+/** Which agent-side session a conversation snapshot belongs to. */
+export interface ConversationRef {
+  agent?: string | undefined;
+  agentSessionId: string;
+  workDir: string;
+  env?: Record<string, string> | undefined;
+}
+
+/**
+ * The agent's own conversation files of one session, as the driver captured them. Opaque to core:
+ * stored as is and handed back to the same kind of driver.
+ */
+export interface ConversationSnapshot {
+  agentSessionId: string;
+  /** Paths relative to the agent's state directory, with their content (the driver's encoding). */
+  files: { path: string; encoding: string; data: string }[];
+  /** Size of the files before encoding. */
+  bytes: number;
+  capturedAt: string;
 }
 
 export interface AgentStartOptions {

@@ -230,25 +230,27 @@ describe('engine', () => {
 });
 
 describe('engine recovery', () => {
-  it('marks sessions left live by a dead process as crashed, continuing their seq', async () => {
+  it('takes sessions a dead process left live on dormant, starting no agent, continuing their seq', async () => {
     const store = createMemoryStore();
     const first = createAegis({ agent: createMemoryDriver(() => []).driver, store });
     const { session } = await first.sessions.create({ workDir: '/w', prompt: 'hi' });
     await until(async () => (await first.sessions.get(session.id)).status === 'idle');
     const before = await store.listEvents({ sessionId: session.id, limit: 1000 });
     // No close(): the process "died". A new engine over the same store recovers.
-    const second = createAegis({ agent: createMemoryDriver(() => []).driver, store });
-    expect(await second.recover()).toEqual({ crashed: [session.id], resumed: [] });
+    const next = createMemoryDriver(() => []);
+    const second = createAegis({ agent: next.driver, store });
+    expect(await second.recover()).toEqual({ crashed: [], dormant: [session.id] });
     const after = await store.listEvents({ sessionId: session.id, limit: 1000 });
     expect(after.slice(before.length).map((e) => [e.seq, e.type])).toEqual([
-      [before.length + 1, 'session.ended'],
-      [before.length + 2, 'session.state_changed'],
+      [before.length + 1, 'agent.evicted'],
     ]);
-    expect((await second.sessions.get(session.id)).status).toBe('crashed');
-    expect(await second.recover()).toEqual({ crashed: [], resumed: [] });
+    expect(await second.sessions.get(session.id)).toMatchObject({ status: 'idle', agentResident: false });
+    expect(next.stats.starts + next.stats.resumes).toBe(0);
+    expect(await second.recover()).toEqual({ crashed: [], dormant: [] });
+    await second.close();
   });
 
-  it('reopens a session whose agent can load it: the cut-off turn failed, then idle, and it takes the next prompt', async () => {
+  it('records the cut-off turn of a dead process, then resumes the agent on the next prompt only', async () => {
     const store = createMemoryStore();
     const saved = new Map<string, string[]>();
     const script = (text: string): MemoryStep[] =>
@@ -265,11 +267,12 @@ describe('engine recovery', () => {
     const row = await store.getSession(session.id);
     expect(row?.agentSession).toEqual({ id: expect.stringMatching(/^mem-/), resumable: true });
 
-    // The process "died" mid-turn with a permission open. A new engine over the same store resumes.
-    const second = createAegis({ agent: createMemoryDriver(script, undefined, saved).driver, store });
+    // The process "died" mid-turn with a permission open.
+    const next = createMemoryDriver(script, undefined, saved);
+    const second = createAegis({ agent: next.driver, store });
     const seen: AegisEvent[] = [];
     second.subscribe((e) => seen.push(e));
-    expect(await second.recover()).toEqual({ crashed: [], resumed: [session.id] });
+    expect(await second.recover()).toEqual({ crashed: [], dormant: [session.id] });
     const after = await store.listEvents({ sessionId: session.id, limit: 1000 });
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => i + 1));
@@ -278,8 +281,7 @@ describe('engine recovery', () => {
       'session.state_changed',
       'turn.failed',
       'session.state_changed',
-      'agent.ready',
-      'session.state_changed',
+      'agent.evicted',
     ]);
     const failed = after.find((e, i) => i >= before.length && e.type === 'turn.failed');
     expect(failed?.data).toMatchObject({
@@ -289,39 +291,215 @@ describe('engine recovery', () => {
         message: expect.stringContaining('1 queued prompt(s) were not delivered'),
       },
     });
-    expect(after.at(-1)?.data).toMatchObject({
-      from: 'error',
-      to: 'idle',
-      reason: expect.stringContaining('resumed'),
+    expect(next.stats.starts + next.stats.resumes).toBe(0);
+    const dormant = await second.sessions.get(session.id);
+    expect(dormant).toMatchObject({
+      status: 'error',
+      agentResident: false,
+      pendingPermission: null,
+      queuedPrompts: 0,
     });
-    const resumed = await second.sessions.get(session.id);
-    expect(resumed).toMatchObject({ status: 'idle', pendingPermission: null, queuedPrompts: 0 });
-    expect(resumed.agentSession).toEqual(row?.agentSession);
-    const transcript = await second.sessions.read(session.id);
-    expect(transcript.entries.at(-1)?.text).toMatch(/^Session resumed after a server restart/);
 
     await second.sessions.prompt(session.id, 'next');
     await until(async () => (await second.sessions.get(session.id)).turns === 3);
     await until(async () => (await second.sessions.get(session.id)).status === 'idle');
+    expect(next.stats.resumes).toBe(1);
     expect(saved.get(row!.agentSession!.id)).toEqual(['hi', 'long', 'next']);
+    const resumed = seen.find((e) => e.type === 'agent.resumed');
+    expect(resumed?.data).toMatchObject({ via: 'load', reason: null });
+    expect(await second.sessions.get(session.id)).toMatchObject({ agentResident: true, problem: null });
     expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => before.length + i + 1));
     await second.close();
   });
 
-  it('marks a resumable session crashed, saying why, when the agent cannot reopen it; resume off crashes all', async () => {
+  it('replays a bounded transcript into a fresh agent session when the agent cannot reopen its own; resume off crashes all', async () => {
     const store = createMemoryStore();
     const saved = new Map<string, string[]>();
-    const first = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
-    const a = await first.sessions.create({ workDir: '/a' });
+    const first = createAegis({
+      agent: createMemoryDriver(() => [say('the codeword is PLUM')], undefined, saved).driver,
+      store,
+    });
+    const a = await first.sessions.create({ workDir: '/a', prompt: 'remember' });
     const b = await first.sessions.create({ workDir: '/b' });
+    await until(async () => (await first.sessions.get(a.session.id)).status === 'idle');
     saved.delete((await store.getSession(a.session.id))!.agentSession!.id);
-    const second = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
-    expect(await second.recover()).toEqual({ crashed: [a.session.id], resumed: [b.session.id] });
-    const crashed = await second.sessions.get(a.session.id);
-    expect(crashed.status).toBe('crashed');
-    expect(crashed.problem?.message).toMatch(/Reopening its agent session failed: Session mem-.* not found/);
+    const next = createMemoryDriver(() => [say('ok')], undefined, saved);
+    const second = createAegis({ agent: next.driver, store });
+    const recovered = await second.recover();
+    expect(recovered.dormant.sort()).toEqual([a.session.id, b.session.id].sort());
+    const seen: AegisEvent[] = [];
+    second.subscribe((e) => seen.push(e));
+    await second.sessions.prompt(a.session.id, 'what was it?');
+    await until(async () => (await second.sessions.get(a.session.id)).turns === 2);
+    await until(async () => (await second.sessions.get(a.session.id)).status === 'idle');
+    expect(seen.find((e) => e.type === 'agent.resumed')?.data).toMatchObject({
+      via: 'replay',
+      reason: expect.stringMatching(/could not reopen its conversation: Session mem-.* not found/),
+    });
+    // The model sees the earlier conversation; the transcript shows the prompt as sent by the user.
+    const sent = next.stats.prompts.at(-1)!;
+    expect(sent).toContain('User: remember');
+    expect(sent).toContain('Assistant: the codeword is PLUM');
+    expect(sent.endsWith('what was it?')).toBe(true);
+    const entries = (await second.sessions.read(a.session.id)).entries;
+    expect(entries.filter((e) => e.role === 'user').map((e) => e.text)).toEqual(['remember', 'what was it?']);
+    expect(
+      entries.some((e) => e.role === 'system' && /given the newest \d+ transcript entries/.test(e.text)),
+    ).toBe(true);
+    // `second` is left as if it died (closing it would close the shared in-memory store).
+
     const third = createAegis({ agent: createMemoryDriver(() => [], undefined, saved).driver, store });
-    expect(await third.recover({ resume: false })).toEqual({ crashed: [b.session.id], resumed: [] });
+    const r = await third.recover({ resume: false });
+    expect(r.dormant).toEqual([]);
+    expect(r.crashed.sort()).toEqual([a.session.id, b.session.id].sort());
+    expect((await third.sessions.get(b.session.id)).problem?.message).toMatch(/resumeOnRestart: false/);
+  });
+
+  it('a clean shutdown leaves sessions resumable, never completed: the running turn fails saying so', async () => {
+    const store = createMemoryStore();
+    const saved = new Map<string, string[]>();
+    const script = (text: string): MemoryStep[] =>
+      text === 'long' ? [{ permission: { title: 'Write a.txt' } }, { waitForCancel: true }] : [say('ok')];
+    // The shared in-memory store outlives the first engine's close(), as a file would.
+    const first = createAegis({
+      agent: createMemoryDriver(script, undefined, saved).driver,
+      store: { ...store, close: async () => {} },
+    });
+    const idle = await first.sessions.create({ workDir: '/i', prompt: 'hi' });
+    const busy = await first.sessions.create({ workDir: '/b', prompt: 'long' });
+    await until(async () => (await first.sessions.get(busy.session.id)).status === 'permission_prompt');
+    await until(async () => (await first.sessions.get(idle.session.id)).status === 'idle');
+    expect(await first.close()).toEqual({ suspended: 2 });
+    const rowBusy = (await store.getSession(busy.session.id))!;
+    const rowIdle = (await store.getSession(idle.session.id))!;
+    expect(rowIdle).toMatchObject({ status: 'idle', agentResident: false });
+    expect(rowBusy).toMatchObject({ status: 'error', agentResident: false, pendingPermission: null });
+    expect(rowBusy.problem).toMatchObject({ code: 'SHUTTING_DOWN' });
+    const types = (await store.listEvents({ sessionId: busy.session.id, limit: 1000 })).map((e) => e.type);
+    expect(types).not.toContain('session.ended');
+    expect(types.slice(-5)).toEqual([
+      'permission.resolved',
+      'session.state_changed',
+      'turn.failed',
+      'session.state_changed',
+      'agent.evicted',
+    ]);
+
+    const next = createMemoryDriver(script, undefined, saved);
+    const second = createAegis({ agent: next.driver, store });
+    expect((await second.recover()).dormant.sort()).toEqual([idle.session.id, busy.session.id].sort());
+    // Nothing new was recorded for them: the shutdown already left them dormant.
+    expect((await store.listEvents({ sessionId: busy.session.id, limit: 1000 })).map((e) => e.type)).toEqual(
+      types,
+    );
+    await second.sessions.prompt(busy.session.id, 'again');
+    await until(async () => (await second.sessions.get(busy.session.id)).status === 'idle');
+    expect(next.stats.resumes).toBe(1);
     await second.close();
+  });
+});
+
+describe('engine residency', () => {
+  function residencySetup(
+    script: (text: string) => MemoryStep[],
+    opts: { idleEvictMs?: number; maxResidentAgents?: number } = {},
+  ) {
+    const saved = new Map<string, string[]>();
+    const mem = createMemoryDriver(script, undefined, saved);
+    const store = createMemoryStore();
+    const aegis = createAegis({ agent: mem.driver, store, stallCheckIntervalMs: 10, ...opts });
+    const seen: AegisEvent[] = [];
+    aegis.subscribe((e) => seen.push(e));
+    return { aegis, store, mem, saved, seen };
+  }
+  const status = (aegis: ReturnType<typeof createAegis>, id: string) =>
+    aegis.sessions.get(id).then((s) => s.status);
+
+  it('evicts an idle agent after idleEvictMs and resumes it transparently on the next prompt', async () => {
+    const { aegis, mem, seen, saved } = residencySetup(() => [say('ok')], { idleEvictMs: 50 });
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'one' });
+    await until(async () => (await aegis.sessions.get(session.id)).agentResident === false);
+    expect(mem.stats.open).toBe(0);
+    const evicted = seen.find((e) => e.type === 'agent.evicted');
+    expect(evicted?.data.reason).toMatch(/idle for \d+ s \(idleEvictMs 50\)/);
+    expect(await status(aegis, session.id)).toBe('idle');
+    const delivery = await aegis.sessions.prompt(session.id, 'two');
+    expect(delivery).toMatchObject({ queued: true });
+    await until(async () => (await aegis.sessions.get(session.id)).turns === 2);
+    await until(async () => (await status(aegis, session.id)) === 'idle');
+    expect(seen.find((e) => e.type === 'agent.resumed')?.data.via).toBe('load');
+    expect([...saved.values()][0]).toEqual(['one', 'two']);
+    await aegis.close();
+  });
+
+  it('never evicts while a permission waits, and a prompt racing an eviction is not lost', async () => {
+    const { aegis, mem } = residencySetup(
+      (text) => (text === 'ask' ? [{ permission: { title: 'Write' } }, say('done')] : [say(text)]),
+      { idleEvictMs: 30 },
+    );
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'ask' });
+    await until(async () => (await status(aegis, session.id)) === 'permission_prompt');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(mem.stats.open).toBe(1);
+    await aegis.sessions.respondPermission(session.id, { approve: true });
+    await until(async () => (await aegis.sessions.get(session.id)).agentResident === false);
+    // Prompts sent back to back, some while the next eviction may be under way: all run, in order.
+    for (const t of ['a', 'b', 'c']) {
+      await aegis.sessions.prompt(session.id, t);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await until(async () => (await aegis.sessions.get(session.id)).turns === 4, 5000);
+    await until(async () => (await status(aegis, session.id)) === 'idle');
+    const users = (await aegis.sessions.read(session.id)).entries.filter((e) => e.role === 'user');
+    expect(users.map((e) => e.text)).toEqual(['ask', 'a', 'b', 'c']);
+    await aegis.close();
+  });
+
+  it('kills a dormant session and refuses prompts to it with 409', async () => {
+    const { aegis } = residencySetup(() => [say('ok')], { idleEvictMs: 20 });
+    const { session } = await aegis.sessions.create({ workDir: '/w' });
+    await until(async () => (await aegis.sessions.get(session.id)).agentResident === false);
+    expect((await aegis.sessions.kill(session.id)).status).toBe('killed');
+    await expect(aegis.sessions.prompt(session.id, 'hi')).rejects.toMatchObject({
+      code: 'SESSION_TERMINATED',
+    });
+    await aegis.close();
+  });
+
+  it('evicts the least recently used idle session to make room, and answers 429 when every agent is busy', async () => {
+    const { aegis, mem, seen } = residencySetup(
+      (text) => (text === 'block' ? [{ waitForCancel: true }] : [say('ok')]),
+      { idleEvictMs: 0, maxResidentAgents: 2 },
+    );
+    const a = await aegis.sessions.create({ workDir: '/a', prompt: 'x' });
+    const b = await aegis.sessions.create({ workDir: '/b', prompt: 'x' });
+    await until(async () => (await status(aegis, a.session.id)) === 'idle');
+    await until(async () => (await status(aegis, b.session.id)) === 'idle');
+    await aegis.sessions.prompt(b.session.id, 'y'); // b is now the more recently used
+    await until(async () => (await aegis.sessions.get(b.session.id)).turns === 2);
+    await until(async () => (await status(aegis, b.session.id)) === 'idle');
+    const c = await aegis.sessions.create({ workDir: '/c', prompt: 'block' });
+    expect(mem.stats.open).toBe(2);
+    expect((await aegis.sessions.get(a.session.id)).agentResident).toBe(false);
+    expect((await aegis.sessions.get(b.session.id)).agentResident).toBe(true);
+    expect(seen.find((e) => e.type === 'agent.evicted')?.data.reason).toMatch(/maxResidentAgents 2/);
+    await aegis.sessions.prompt(b.session.id, 'block');
+    await until(async () => (await status(aegis, b.session.id)) === 'working');
+    await until(async () => (await status(aegis, c.session.id)) === 'working');
+    // Both resident agents are busy: a dormant session's prompt and a new session are refused.
+    await expect(aegis.sessions.prompt(a.session.id, 'z')).rejects.toMatchObject({
+      code: 'CAPACITY_EXHAUSTED',
+      details: { retryAfter: 5, maxResidentAgents: 2 },
+    });
+    await expect(aegis.sessions.create({ workDir: '/d' })).rejects.toMatchObject({
+      code: 'CAPACITY_EXHAUSTED',
+    });
+    expect(aegis.residency()).toMatchObject({ resident: 2, dormant: 1, maxResidentAgents: 2 });
+    await aegis.sessions.interrupt(c.session.id);
+    await until(async () => (await status(aegis, c.session.id)) === 'idle');
+    await aegis.sessions.prompt(a.session.id, 'z');
+    await until(async () => (await aegis.sessions.get(a.session.id)).turns === 2);
+    expect(mem.stats.open).toBeLessThanOrEqual(2);
+    await aegis.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
-import type { AegisEvent, Decider, EventDraft } from './events.js';
+import type { AegisEvent, Decider } from './events.js';
 import {
   LiveSession,
   type LiveSessionDeps,
@@ -10,6 +10,7 @@ import {
 } from './live-session.js';
 import { createOrchestration } from './orchestration/index.js';
 import type { PermissionAnswer } from './permission-queue.js';
+import { recoverSessions } from './recovery.js';
 import {
   isTerminal,
   type PermissionMode,
@@ -20,7 +21,7 @@ import {
 import { newSession } from './session-record.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
-import type { TranscriptEntry, TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+import type { TranscriptEntry, TranscriptRole } from './transcript.js';
 
 export interface CreateAegisOptions {
   agent: AgentDriver;
@@ -41,6 +42,18 @@ export interface CreateAegisOptions {
   promptTimeoutMs?: number | undefined;
   /** An idle (or error) session with no event for this long is ended `completed`. Default 0 (off). */
   idleTimeoutMs?: number | undefined;
+  /**
+   * An idle session's agent process is closed after this long without an event (the session stays
+   * `idle`, dormant: `agentResident: false`; the next prompt resumes it). Default 600 000 (10 min);
+   * 0 = never.
+   */
+  idleEvictMs?: number | undefined;
+  /**
+   * At most this many agent processes at once. When a create or resume needs one more, the least
+   * recently used idle session is evicted first; when every one is busy, `CAPACITY_EXHAUSTED` (429).
+   * Default: no limit (the server sets one from the machine's memory).
+   */
+  maxResidentAgents?: number | undefined;
   /**
    * While the store fails (disk full, I/O error, a lock held elsewhere), live sessions' events are
    * held in memory, in order, and written once it recovers. After this long — or once
@@ -108,14 +121,6 @@ export interface TranscriptPage {
 
 const LOCAL: Actor = { id: null, admin: true };
 
-/** What a dead server left unfinished in a session's log. */
-interface Interrupted {
-  /** The last turn started (the running one, if the session was working). */
-  turn: { turnId: string; at: string } | null;
-  /** A message whose deltas were streamed but never completed. */
-  message: { id: string; text: string } | null;
-}
-
 /**
  * Creates an Aegis engine: sessions, prompts, permissions and events, with the agent driver and the
  * store injected. Embeddable in any Node service; no HTTP involved.
@@ -145,7 +150,57 @@ export function createAegis(options: CreateAegisOptions) {
     onError,
     stallThresholdMs,
     promptTimeoutMs: options.promptTimeoutMs ?? 0,
+    driver: options.agent,
+    makeRoom: (requester) => makeRoom(requester),
   };
+  const idleEvictMs = options.idleEvictMs ?? 600_000;
+  const maxResident = options.maxResidentAgents ?? Number.POSITIVE_INFINITY;
+
+  function residentCount(except?: LiveSession): number {
+    let n = 0;
+    for (const s of live.values()) if (s !== except && s.holdsProcess) n += 1;
+    return n;
+  }
+
+  /** The idle resident session used least recently: what is evicted to make room. */
+  function leastRecentlyUsed(except?: LiveSession): LiveSession | undefined {
+    let best: LiveSession | undefined;
+    for (const s of live.values()) {
+      if (s === except || !s.evictable) continue;
+      if (!best || s.lastEventAt < best.lastEventAt) best = s;
+    }
+    return best;
+  }
+
+  function capacityError(): AegisError {
+    return new AegisError(
+      'CAPACITY_EXHAUSTED',
+      `All ${maxResident} agent processes this server may run (maxResidentAgents) are busy with running turns or waits for a person; none is idle to evict.`,
+      {
+        details: {
+          maxResidentAgents: maxResident,
+          retryAfter: 5,
+          hint: 'Retry in a few seconds, or raise maxResidentAgents if the machine has memory for more agents (about 450 MiB each).',
+        },
+      },
+    );
+  }
+
+  /** Refuses at once (429) when a new agent process could not get room; else room will be made. */
+  function checkRoom(requester?: LiveSession): void {
+    if (residentCount(requester) >= maxResident && !leastRecentlyUsed(requester)) throw capacityError();
+  }
+
+  /** Evicts least recently used idle sessions until `requester` fits under `maxResidentAgents`. */
+  async function makeRoom(requester: LiveSession): Promise<void> {
+    while (residentCount(requester) >= maxResident) {
+      const victim = leastRecentlyUsed(requester);
+      if (!victim) throw capacityError();
+      await victim.evict(
+        `room was needed for another session's agent (maxResidentAgents ${maxResident}); this one was the least recently used idle session`,
+      );
+    }
+  }
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const storeHoldMs = options.storeHoldMs ?? 60_000;
   const storeHoldBytes = options.storeHoldBytes ?? 64 * 1024 * 1024;
@@ -153,6 +208,7 @@ export function createAegis(options: CreateAegisOptions) {
     stallThresholdMs,
     (options.promptTimeoutMs ?? 0) || Number.POSITIVE_INFINITY,
     idleTimeoutMs || Number.POSITIVE_INFINITY,
+    (options.idleEvictMs ?? 600_000) || Number.POSITIVE_INFINITY,
     storeHoldMs,
   );
 
@@ -176,6 +232,13 @@ export function createAegis(options: CreateAegisOptions) {
           const reason = `no activity for ${Math.round(inactive / 1000)} s (idleTimeoutMs ${idleTimeoutMs})`;
           live.delete(s.session.id);
           s.end('completed', reason).catch((err) => onError(err, 'reaping an idle session'));
+          continue;
+        }
+        const idleMs = Date.now() - s.lastEventAt;
+        if (idleEvictMs > 0 && s.evictable && idleMs >= idleEvictMs) {
+          s.evict(`idle for ${Math.round(idleMs / 1000)} s (idleEvictMs ${idleEvictMs})`).catch((err) =>
+            onError(err, `evicting the agent of session ${s.session.id}`),
+          );
         }
       }
     },
@@ -234,6 +297,7 @@ export function createAegis(options: CreateAegisOptions) {
       for (const s of input.reuse === false ? [] : live.values()) {
         if (reusable(s.session, workDir, input, actor)) {
           if (input.prompt) refuseWhileStoreFails();
+          if (input.prompt && s.dormant) checkRoom(s);
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
           return { session: s.snapshot(), reused: true, promptDelivery };
         }
@@ -260,7 +324,8 @@ export function createAegis(options: CreateAegisOptions) {
         policies: input.policies,
         now: now().toISOString(),
       });
-      const session = new LiveSession(record, deps);
+      checkRoom();
+      const session = new LiveSession(record, deps, { env: input.env });
       live.set(record.id, session);
       try {
         await session.emit({
@@ -281,8 +346,11 @@ export function createAegis(options: CreateAegisOptions) {
       }
       const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
       try {
-        await session.start(options.agent, {
-          env: input.env,
+        await makeRoom(session).catch(async (err) => {
+          await session.end('killed', `no room for its agent: ${(err as Error).message}`);
+          throw err;
+        });
+        await session.start({
           permissionMode: input.permissionMode ?? options.defaultPermissionMode,
           model: input.model,
         });
@@ -339,6 +407,7 @@ export function createAegis(options: CreateAegisOptions) {
     async prompt(id: string, text: string, actor: Actor = LOCAL): Promise<PromptDelivery> {
       const session = await requireLive(id, actor);
       refuseWhileStoreFails();
+      if (session.dormant) checkRoom(session);
       return { ...session.enqueuePrompt(text) };
     },
 
@@ -467,73 +536,6 @@ export function createAegis(options: CreateAegisOptions) {
     },
   };
 
-  /** Marks a session a dead server left live as `crashed`, appending after its last stored event. */
-  async function markCrashed(
-    stored: Session,
-    lastSeq: number,
-    message: Interrupted['message'],
-  ): Promise<void> {
-    const at = now().toISOString();
-    const reason = 'Aegis stopped without a shutdown while this session was live; its agent is gone';
-    const from = stored.status;
-    // A message cut off mid-stream is completed with what arrived, so the transcript has it.
-    const completed: EventDraft[] = message
-      ? [
-          {
-            sessionId: stored.id,
-            seq: ++lastSeq,
-            at,
-            type: 'message.completed',
-            data: { messageId: message.id, text: message.text },
-          },
-        ]
-      : [];
-    const partial: TranscriptEntryDraft[] = message
-      ? [{ sessionId: stored.id, seq: lastSeq, at, role: 'assistant', text: message.text }]
-      : [];
-    const session: Session = {
-      ...stored,
-      status: 'crashed',
-      lastSeq: lastSeq + 2,
-      updatedAt: at,
-      pendingPermission: null,
-      pendingPermissionCount: 0,
-      pendingQuestion: null,
-      queuedPrompts: 0,
-      problem: { code: 'AGENT_CRASHED', message: reason },
-    };
-    await options.store.write({
-      sessions: [session],
-      events: [
-        ...completed,
-        {
-          sessionId: stored.id,
-          seq: lastSeq + 1,
-          at,
-          type: 'session.ended',
-          data: { status: 'crashed', reason, exit: null },
-        },
-        {
-          sessionId: stored.id,
-          seq: lastSeq + 2,
-          at,
-          type: 'session.state_changed',
-          data: { from, to: 'crashed', reason },
-        },
-      ],
-      transcript: [
-        ...partial,
-        {
-          sessionId: stored.id,
-          seq: lastSeq + 1,
-          at,
-          role: 'system',
-          text: `Session crashed: ${reason}`,
-        },
-      ],
-    });
-  }
-
   const orchestration = createOrchestration({
     store: options.store,
     sessions,
@@ -561,115 +563,49 @@ export function createAegis(options: CreateAegisOptions) {
       return hub.subscribe(listener, filter.sessionId);
     },
     /**
-     * Deals with sessions that were live when a previous process died (no graceful shutdown), so no
-     * stored session claims to be running without an agent. With `resume` (default true), a session
-     * whose agent can reopen it (`agentSession.resumable`) is reopened in a new agent process: what
-     * the dead server left open is recorded first (a running turn `turn.failed`, a pending
-     * permission or question cancelled), then `agent.ready` moves it to `idle`, ready for the next
-     * prompt. Every other one — and any whose reopening fails — is marked `crashed`, saying why.
+     * Deals with sessions a previous process left live (see {@link recoverSessions}): each one is
+     * taken on dormant — no agent starts until its next prompt — or marked `crashed` saying why.
      * Call once at start-up, before serving requests.
      */
-    async recover(opts: { resume?: boolean } = {}): Promise<{ crashed: string[]; resumed: string[] }> {
-      const crashed: string[] = [];
-      const resumed: string[] = [];
-      const seen = new Set<string>();
-      const toResume: { stored: Session; lastSeq: number; cut: Interrupted }[] = [];
-      const liveStates: SessionStatus[] = [
-        'pending',
-        'idle',
-        'working',
-        'permission_prompt',
-        'asking',
-        'stalled',
-        'rate_limit',
-        'error',
-      ];
-      const canResume = opts.resume !== false && typeof options.agent.resume === 'function';
-      // Collected first, then changed: marking one crashed moves it out of the pages being read.
-      const stale: Session[] = [];
-      for (;;) {
-        const page = await options.store.listSessions({
-          status: liveStates,
-          limit: 100,
-          offset: stale.length,
-        });
-        stale.push(...page.sessions.filter((s) => !seen.has(s.id)));
-        for (const s of page.sessions) seen.add(s.id);
-        if (page.sessions.length < 100) break;
-      }
-      for (const stored of stale) {
-        const resumable =
-          canResume &&
-          stored.status !== 'pending' &&
-          stored.agentSession?.resumable === true &&
-          options.agent.agents.includes(stored.agent);
-        // Read the whole log: it is the truth about where seq goes on, which turn was running and
-        // which message was cut off mid-stream.
-        let lastSeq = 0;
-        const cut: Interrupted = { turn: null, message: null };
-        for (;;) {
-          const page = await options.store.listEvents({ sessionId: stored.id, after: lastSeq, limit: 1000 });
-          if (page.length === 0) break;
-          for (const e of page) {
-            if (e.type === 'turn.started') cut.turn = { turnId: e.data.turnId, at: e.at };
-            else if (e.type === 'message.delta') {
-              if (cut.message?.id === e.data.messageId) cut.message.text += e.data.text;
-              else cut.message = { id: e.data.messageId, text: e.data.text };
-            } else if (e.type === 'message.completed') cut.message = null;
-          }
-          lastSeq = page.at(-1)?.seq ?? lastSeq;
-        }
-        lastSeq = Math.max(lastSeq, stored.lastSeq);
-        if (resumable) {
-          toResume.push({ stored, lastSeq, cut });
-          continue;
-        }
-        await markCrashed(stored, lastSeq, cut.message);
-        crashed.push(stored.id);
-      }
-      // A few at a time: each is an agent process starting up.
-      const queue = toResume.slice();
-      const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const { stored, lastSeq, cut } = next;
-          const record: Session = structuredClone({ ...stored, lastSeq });
-          const session = new LiveSession(record, deps);
-          live.set(record.id, session);
-          try {
-            await session.closeInterrupted(cut);
-            await session.start(options.agent, {
-              permissionMode: record.permissionMode,
-              model: record.model ?? undefined,
-              resume: { agentSessionId: stored.agentSession!.id },
-            });
-            resumed.push(record.id);
-          } catch (err) {
-            onError(err, `resuming session ${record.id} after a restart`);
-            crashed.push(record.id);
-          } finally {
-            if (isTerminal(session.session.status)) live.delete(record.id);
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(4, toResume.length) }, worker));
-      return { crashed, resumed };
+    recover(opts: { resume?: boolean } = {}): Promise<{ crashed: string[]; dormant: string[] }> {
+      return recoverSessions({ store: options.store, driver: options.agent, live, deps, now }, opts);
     },
-    /** Number of sessions with a running agent. */
+    /** Number of sessions with an agent process (starting, up, or being evicted). */
     get liveCount(): number {
-      return live.size;
+      return residentCount();
     },
-    /** Stops every agent (sessions end `completed`, reason "server shutdown") and closes the store. */
-    async close(): Promise<void> {
-      if (closing) return;
+    /** Agent processes against the limit, and sessions kept without one. */
+    residency(): {
+      resident: number;
+      dormant: number;
+      maxResidentAgents: number | null;
+      idleEvictMs: number;
+    } {
+      let dormant = 0;
+      for (const s of live.values()) if (s.dormant) dormant += 1;
+      return {
+        resident: residentCount(),
+        dormant,
+        maxResidentAgents: Number.isFinite(maxResident) ? maxResident : null,
+        idleEvictMs,
+      };
+    },
+    /**
+     * Stops every agent and closes the store. Sessions never end here: a running turn fails saying
+     * the server shut down, waits are cancelled, and each session is left dormant — the next start
+     * finds it and its next prompt resumes the conversation. Resolves with how many were suspended.
+     */
+    async close(): Promise<{ suspended: number }> {
+      if (closing) return { suspended: 0 };
       closing = true;
       clearInterval(stallTimer);
-      await Promise.allSettled(
-        [...live.values()].map((s) => s.end('completed', 'Aegis shut down while the session was live')),
-      );
+      const all = [...live.values()];
+      await Promise.allSettled(all.map((s) => s.suspend('Aegis shut down')));
       live.clear();
       await orchestration.pipelines.close();
       await options.agent.close?.();
       await options.store.close();
+      return { suspended: all.length };
     },
   };
 }

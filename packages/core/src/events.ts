@@ -69,6 +69,27 @@ export const EVENT_DATA = {
     models: z.array(z.object({ id: z.string(), name: z.string() })),
     currentModel: z.string().nullable(),
   }),
+  /**
+   * The session's agent process was closed to free memory (idle past `idleEvictMs`, room needed for
+   * another session, or a server shutdown). The session stays in its state; the next prompt starts
+   * a process and resumes the conversation (`agent.resumed`).
+   */
+  'agent.evicted': z.object({
+    reason: z.string(),
+    /** Bytes of the agent's own conversation files captured into the store, when the agent has them. */
+    snapshotBytes: z.number().int().nullable(),
+  }),
+  /** A new agent process took the session on after an eviction or a restart, and how. */
+  'agent.resumed': z.object({
+    via: z
+      .enum(['resume', 'load', 'replay', 'fresh'])
+      .describe(
+        '`resume`/`load`: the agent reopened its own conversation (ACP session/resume or session/load); `replay`: it could not, so a fresh agent session was given a bounded rendering of the transcript; `fresh`: there was no conversation to bring back',
+      ),
+    durationMs: z.number(),
+    /** Why native resume was not used, when it was not. */
+    reason: z.string().nullable(),
+  }),
   'session.state_changed': z.object({
     from: SessionStatus,
     to: SessionStatus,

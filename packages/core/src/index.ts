@@ -7,6 +7,8 @@ export type {
   AgentResumeOptions,
   AgentSink,
   AgentStartOptions,
+  ConversationRef,
+  ConversationSnapshot,
   PermissionDecision,
   PermissionRequest,
   QuestionAnswer,
@@ -96,6 +98,7 @@ export {
   requestPaths,
   ruleMatches,
 } from './policy.js';
+export { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
 export {
   AgentCommand,
   AgentExit,
@@ -157,6 +160,7 @@ export {
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,
+  ConversationStore,
   EventQuery,
   SessionQuery,
   StorePressure,

@@ -1,13 +1,15 @@
+import { AgentSlot, type Restored } from './agent-slot.js';
 import type { AgentDriver, AgentHandle, AgentSink } from './driver.js';
 import { AegisError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import type { Decider, EventBody } from './events.js';
 import { HumanWaits } from './human-waits.js';
-import { type Interrupted, RESTART, recordInterrupted } from './interrupted.js';
+import { type Interrupted, recordInterrupted } from './interrupted.js';
 import type { PermissionPolicy } from './permission-policy.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
-import { isTerminal, type PermissionMode, type Session } from './schemas.js';
+import { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
+import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
 import { SessionRecorder } from './session-recorder.js';
 import type { AegisStore } from './store.js';
 
@@ -23,7 +25,13 @@ export interface LiveSessionDeps {
   stallThresholdMs: number;
   /** A turn with no agent update for this long is cancelled and fails `AGENT_TIMEOUT`; 0 = off. */
   promptTimeoutMs?: number | undefined;
+  driver: AgentDriver;
+  /** Frees room for one more agent process before this session takes one (may evict another); throws `CAPACITY_EXHAUSTED`. */
+  makeRoom?: ((requester: LiveSession) => Promise<void>) | undefined;
 }
+
+/** States an agent process may be evicted in: nothing is running. */
+const EVICTABLE: ReadonlySet<SessionStatus> = new Set(['idle', 'error', 'rate_limit']);
 
 interface QueuedPrompt {
   text: string;
@@ -37,16 +45,23 @@ interface QueuedPrompt {
  */
 export class LiveSession {
   readonly session: Session;
-  #handle: AgentHandle | undefined;
+  readonly #slot: AgentSlot;
+  /** The earlier conversation to put before the next prompt, after a replay resume. */
+  #seed: string | null = null;
   #queue: QueuedPrompt[] = [];
   #turn: { id: string; startedAt: number; lastActivity: number } | null = null;
   readonly #rec: SessionRecorder;
   readonly #waits: HumanWaits;
   readonly #deps: LiveSessionDeps;
 
-  constructor(session: Session, deps: LiveSessionDeps) {
+  constructor(
+    session: Session,
+    deps: LiveSessionDeps,
+    opts: { env?: Record<string, string> | undefined; dormant?: boolean } = {},
+  ) {
     this.session = session;
     this.#deps = deps;
+    this.#slot = new AgentSlot(session, deps, opts);
     this.#rec = new SessionRecorder(session, deps);
     this.#waits = new HumanWaits({
       recorder: this.#rec,
@@ -74,52 +89,68 @@ export class LiveSession {
 
   // ---- agent lifecycle -------------------------------------------------------------------------
 
-  async start(
-    driver: AgentDriver,
-    opts: {
-      env?: Record<string, string> | undefined;
-      permissionMode?: PermissionMode | undefined;
-      model?: string | undefined;
-      /** Reopen this agent-side session instead of starting a new one (after a server restart). */
-      resume?: { agentSessionId: string } | undefined;
-    },
-  ): Promise<void> {
-    const resume = opts.resume;
+  /** Whether this session holds (or is about to hold) an agent process: what capacity counts. */
+  get holdsProcess(): boolean {
+    return this.#slot.holdsProcess && !isTerminal(this.session.status);
+  }
+
+  /** No agent process: the next prompt starts one and resumes the conversation. */
+  get dormant(): boolean {
+    return this.#slot.residency === 'dormant' && !isTerminal(this.session.status);
+  }
+
+  /** Whether the agent could be brought back in another process (a session's own env is not stored). */
+  get restorable(): boolean {
+    return !this.#slot.ownEnv;
+  }
+
+  /** Starts the session's first agent process; resolves once it is ready. */
+  async start(opts: { permissionMode?: PermissionMode | undefined; model?: string | undefined }) {
+    let handle: AgentHandle;
     try {
-      const start = {
-        sessionId: this.session.id,
-        workDir: this.session.workDir,
-        agent: this.session.agent,
-        env: opts.env,
-      };
-      if (!resume) this.#handle = await driver.start(start, this.#sink());
-      else if (!driver.resume) {
-        throw new AegisError('AGENT_START_FAILED', 'The agent driver cannot reopen agent sessions.');
-      } else
-        this.#handle = await driver.resume({ ...start, agentSessionId: resume.agentSessionId }, this.#sink());
+      handle = await this.#slot.start(this.#sink());
     } catch (err) {
       const e = AegisError.fromUnknown(err, 'AGENT_START_FAILED');
-      const reason = resume ? `${RESTART} Reopening its agent session failed: ${e.message}` : e.message;
-      this.session.problem = { code: e.code, message: reason };
+      this.session.problem = { code: e.code, message: e.message };
       const exit = exitFromDetails(e.details);
-      this.#rec.emitSafe({ type: 'session.ended', data: { status: 'crashed', reason, exit } });
+      this.#rec.emitSafe({ type: 'session.ended', data: { status: 'crashed', reason: e.message, exit } });
       await this.#rec.settled();
       throw e;
     }
+    await this.#ready(handle, null);
+    try {
+      if (opts.permissionMode && opts.permissionMode !== (handle.info.currentMode ?? 'default')) {
+        await this.setMode(opts.permissionMode);
+      }
+      if (opts.model && opts.model !== handle.info.currentModel) await handle.setModel(opts.model);
+    } catch (err) {
+      await this.end('killed', `could not apply the requested settings: ${(err as Error).message}`);
+      throw err;
+    }
+    this.#slot.residency = 'resident';
+    this.#drain();
+  }
+
+  /** Records `agent.ready` for a process that came up (and `agent.resumed` when it took the session on). */
+  async #ready(handle: AgentHandle, restored: (Omit<Restored, 'handle'> & { startedAt: number }) | null) {
     if (isTerminal(this.session.status)) {
-      await this.#handle.close().catch(() => {});
+      await this.#slot.release();
       throw new AegisError(
         'AGENT_CRASHED',
         `The agent exited while starting: ${this.session.exit?.stderrTail ?? ''}`,
       );
     }
-    const info = this.#handle.info;
-    const ownEnv = opts.env !== undefined && Object.keys(opts.env).length > 0;
-    const agentSessionId = info.agentSessionId ?? resume?.agentSessionId ?? null;
-    this.session.agentSession = agentSessionId
-      ? { id: agentSessionId, resumable: !ownEnv && !!(info.restore?.load || info.restore?.resume) }
-      : null;
-    const via = info.resumedVia ?? 'session/load';
+    const info = handle.info;
+    const agentSessionId = info.agentSessionId ?? null;
+    this.session.agentSession = agentSessionId ? { id: agentSessionId, resumable: this.restorable } : null;
+    const via = restored?.via;
+    const note = !restored
+      ? undefined
+      : via === 'replay'
+        ? `The agent was brought back in a new process but could not reopen its conversation (${restored.reason}); it was started fresh and given the newest ${restored.seed?.entries} transcript entries (${restored.seed?.chars} characters; at most ${REPLAY_MAX_ENTRIES} entries / ${REPLAY_MAX_CHARS} characters) with the next prompt.`
+        : via === 'fresh'
+          ? 'The agent was started in a new process; there was no earlier conversation to bring back.'
+          : `The agent was brought back in a new process and reopened its conversation (session/${via}).`;
     await this.#rec.recorded(
       this.#rec.emit(
         {
@@ -135,27 +166,171 @@ export class LiveSession {
             currentModel: info.currentModel,
           },
         },
-        resume
-          ? {
-              reason: `resumed after a server restart: the agent reopened its session (${via})`,
-              note: `Session resumed after a server restart: a new agent process reopened its session (${via}).`,
-            }
-          : undefined,
+        restored ? { reason: `agent resumed (${via})`, ...(note ? { note } : {}) } : undefined,
       ),
     );
+    if (restored && via) {
+      this.#rec.emitSafe({
+        type: 'agent.resumed',
+        data: { via, durationMs: Date.now() - restored.startedAt, reason: restored.reason },
+      });
+    }
     if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
       this.#rec.emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
     }
+  }
+
+  /** Brings a dormant session's agent back for the prompts waiting in its queue. */
+  async #wake(): Promise<void> {
+    this.#slot.residency = 'resuming';
+    const startedAt = Date.now();
     try {
-      if (opts.permissionMode && opts.permissionMode !== (info.currentMode ?? 'default')) {
-        await this.setMode(opts.permissionMode);
-      }
-      if (opts.model && opts.model !== info.currentModel) await this.#handle.setModel(opts.model);
+      await this.#deps.makeRoom?.(this);
+      const restored = await this.#slot.restore(this.#sink());
+      this.#seed = restored.seed?.text ?? null;
+      await this.#ready(restored.handle, { ...restored, startedAt });
+      const { info } = restored.handle;
+      // The session's mode and model are the truth; a new process starts with the agent's defaults.
+      if (this.session.permissionMode !== (info.currentMode ?? 'default'))
+        await restored.handle.setMode(this.session.permissionMode);
+      if (this.session.model && this.session.model !== info.currentModel)
+        await restored.handle.setModel(this.session.model).catch(() => {});
+      this.#slot.residency = 'resident';
+      this.#drain();
     } catch (err) {
-      await this.end('killed', `could not apply the requested settings: ${(err as Error).message}`);
-      throw err;
+      await this.#slot.release();
+      if (isTerminal(this.session.status)) return;
+      this.#failQueued(AegisError.fromUnknown(err, 'AGENT_START_FAILED'));
     }
-    this.#drain();
+  }
+
+  /** No process could take the session on: the first waiting prompt fails saying why, the rest are dropped. */
+  #failQueued(e: AegisError): void {
+    const [first, ...rest] = this.#queue.splice(0);
+    this.session.queuedPrompts = 0;
+    if (!first) return;
+    for (const q of [first, ...rest]) Object.assign(q.delivery, { queued: false, position: null });
+    const turnId = globalThis.crypto.randomUUID();
+    this.#rec.emitSafe({
+      type: 'turn.started',
+      data: { turnId, text: first.text, queuedMs: Date.now() - first.enqueuedAt },
+    });
+    const capacity = e.code === 'CAPACITY_EXHAUSTED';
+    this.#rec.emitSafe({
+      type: 'turn.failed',
+      data: {
+        turnId,
+        problem: {
+          code: e.code,
+          message: `No agent process could take this session on: ${e.message}`,
+          hint: capacity
+            ? 'Send the prompt again when a running session finishes its turn.'
+            : 'Send the prompt again; if it keeps failing, check the agent with `ag doctor`.',
+        },
+        rateLimited: false,
+        durationMs: 0,
+      },
+    });
+    if (rest.length > 0) {
+      this.#rec.emitSafe({
+        type: 'prompts.dropped',
+        data: {
+          count: rest.length,
+          texts: rest.map((q) => q.text.slice(0, 200)),
+          reason: 'agent start failed',
+        },
+      });
+    }
+  }
+
+  /** Whether the agent process could be closed now: up, and nothing running, queued or waiting. */
+  get evictable(): boolean {
+    return (
+      this.#slot.residency === 'resident' &&
+      !this.#turn &&
+      this.#queue.length === 0 &&
+      !this.#waits.pending &&
+      EVICTABLE.has(this.session.status)
+    );
+  }
+
+  /**
+   * Closes the agent process of an idle session to free its memory: the conversation files are
+   * captured first, then the process is let go and `agent.evicted` recorded. The session keeps its
+   * state; the next prompt resumes it. Returns false when the session was not evictable (or a
+   * prompt arrived while its files were being captured).
+   */
+  async evict(reason: string): Promise<boolean> {
+    if (!this.evictable) return false;
+    this.#slot.residency = 'evicting';
+    const snapshotBytes = await this.#slot.capture();
+    if (this.#queue.length > 0 || isTerminal(this.session.status)) {
+      if (!isTerminal(this.session.status)) this.#slot.residency = 'resident';
+      this.#drain();
+      return false;
+    }
+    await this.#slot.release();
+    await this.#rec.recorded(this.#rec.emit({ type: 'agent.evicted', data: { reason, snapshotBytes } }));
+    if (this.#queue.length > 0) this.#drain();
+    return true;
+  }
+
+  /**
+   * For a server shutdown: the session stays resumable, never ends. A running turn fails saying
+   * so (its output so far is kept), waits are cancelled, queued prompts dropped; the conversation
+   * is captured and the process let go. The next start finds the session dormant.
+   */
+  async suspend(reason: string): Promise<void> {
+    if (isTerminal(this.session.status)) return;
+    const dropped = this.#queue.splice(0);
+    this.session.queuedPrompts = 0;
+    if (dropped.length > 0) {
+      this.#rec.emitSafe({
+        type: 'prompts.dropped',
+        data: { count: dropped.length, texts: dropped.map((q) => q.text.slice(0, 200)), reason },
+      });
+    }
+    this.#waits.cancelAll(reason);
+    const turn = this.#turn;
+    if (turn) {
+      this.#turn = null;
+      this.#rec.emitSafe({
+        type: 'turn.failed',
+        data: {
+          turnId: turn.id,
+          problem: {
+            code: 'SHUTTING_DOWN',
+            message: `${reason}: this turn was cut off; its output so far is in the transcript.`,
+            hint: 'Send the prompt again to continue.',
+          },
+          rateLimited: false,
+          durationMs: Date.now() - turn.startedAt,
+        },
+      });
+      await this.#slot.handle?.cancel().catch(() => {});
+    }
+    const hadProcess = this.#slot.handle !== undefined;
+    if (hadProcess) await this.#slot.capture();
+    await this.#slot.release();
+    if (this.session.agentResident || this.session.status === 'pending') {
+      this.#rec.emitSafe({
+        type: 'agent.evicted',
+        data: { reason, snapshotBytes: null },
+      });
+    }
+    await this.#rec.settled();
+  }
+
+  /**
+   * Takes on a session a dead process left live, without starting an agent: what it left open is
+   * recorded (see {@link recordInterrupted}) and the session waits, dormant, for its next prompt.
+   */
+  async adoptDormant(cut: Interrupted, why: string): Promise<void> {
+    recordInterrupted(this.#rec, cut, why);
+    if (this.session.agentResident || this.session.status === 'pending') {
+      this.#rec.emitSafe({ type: 'agent.evicted', data: { reason: why, snapshotBytes: null } });
+    }
+    await this.#rec.settled();
   }
 
   #sink(): AgentSink {
@@ -192,36 +367,8 @@ export class LiveSession {
     for (const q of this.#queue.splice(0)) q.delivery.queued = false;
     this.session.queuedPrompts = 0;
     await this.#rec.recorded(this.#rec.emit({ type: 'session.ended', data: { status, reason, exit: null } }));
-    await this.#handle?.close().catch((err) => this.#deps.onError(err, 'closing agent'));
+    await this.#slot.release();
     await this.#rec.settled();
-  }
-
-  /**
-   * Waits for a write (or the announcements chained on it). While the store fails and holds
-   * writes, only until then: the event is kept in order and stored once the store recovers, and
-   * the caller (an API request, shutdown) must not hang on a full disk.
-   */
-  async #recorded(written: Promise<void>): Promise<void> {
-    let done = false;
-    const settled = written.then(
-      () => {
-        done = true;
-      },
-      (err: unknown) => {
-        done = true;
-        throw err;
-      },
-    );
-    for (;;) {
-      let tick: NodeJS.Timeout | undefined;
-      await Promise.race([settled, new Promise((r) => (tick = setTimeout(r, 250)))]);
-      clearTimeout(tick);
-      if (done) return settled;
-      if (this.#deps.store.pressure?.()?.failing) {
-        settled.catch(() => {});
-        return;
-      }
-    }
   }
 
   /**
@@ -239,19 +386,10 @@ export class LiveSession {
       data: { turnId: turn.id, problem, rateLimited: false, durationMs: Date.now() - turn.startedAt },
     });
     this.#waits.cancelAll('store unavailable');
-    void this.#handle
+    void this.#slot.handle
       ?.cancel()
       .catch((err) => this.#deps.onError(err, 'cancelling a turn (store unavailable)'));
     return true;
-  }
-
-  /**
-   * After a server that died without a shutdown: records what it left open before the agent is
-   * reopened (see {@link recordInterrupted}).
-   */
-  async closeInterrupted(cut: Interrupted): Promise<void> {
-    recordInterrupted(this.#rec, cut);
-    await this.#rec.settled();
   }
 
   /** Whether a turn is running. */
@@ -260,9 +398,22 @@ export class LiveSession {
   }
 
   async setMode(mode: PermissionMode): Promise<void> {
-    if (!this.#handle)
-      throw new AegisError('CONFLICT', 'The agent is still starting; retry when the session is idle.');
-    await this.#handle.setMode(mode);
+    if (this.dormant) {
+      // Applied when the next prompt brings the agent back; refused now if the agent never offered it.
+      const offered = this.session.availableModes;
+      if (offered.length > 0 && !offered.some((m) => m.id === mode)) {
+        throw new AegisError(
+          'UNSUPPORTED_MODE',
+          `Agent "${this.session.agent}" does not offer mode "${mode}"; offered modes: ${offered.map((m) => m.id).join(', ')}.`,
+          { details: { mode, offered: offered.map((m) => m.id) } },
+        );
+      }
+    } else {
+      const handle = this.#slot.handle;
+      if (!handle || this.#slot.residency === 'resuming')
+        throw new AegisError('CONFLICT', 'The agent is still starting; retry when the session is idle.');
+      await handle.setMode(mode);
+    }
     if (this.session.permissionMode !== mode)
       await this.#rec.recorded(this.#rec.emit({ type: 'mode.changed', data: { mode } }));
   }
@@ -284,8 +435,12 @@ export class LiveSession {
   }
 
   #drain(): void {
-    if (!this.#handle || this.#turn || isTerminal(this.session.status) || this.session.status === 'pending')
+    if (isTerminal(this.session.status) || this.#turn) return;
+    if (this.#slot.residency === 'dormant') {
+      if (this.#queue.length > 0) void this.#wake();
       return;
+    }
+    if (this.#slot.residency !== 'resident' || !this.#slot.handle) return;
     const next = this.#queue.shift();
     if (!next) return;
     this.#queue.forEach((q, i) => {
@@ -297,8 +452,11 @@ export class LiveSession {
   }
 
   async #runTurn(item: QueuedPrompt): Promise<void> {
-    const handle = this.#handle;
+    const handle = this.#slot.handle;
     if (!handle) return;
+    // After a replay resume the first prompt carries the earlier conversation (not in the transcript).
+    const seed = this.#seed;
+    this.#seed = null;
     const turnId = globalThis.crypto.randomUUID();
     const startedAt = Date.now();
     const turn = { id: turnId, startedAt, lastActivity: startedAt };
@@ -308,7 +466,7 @@ export class LiveSession {
       data: { turnId, text: item.text, queuedMs: startedAt - item.enqueuedAt },
     });
     try {
-      const result = await handle.prompt(item.text);
+      const result = await handle.prompt(seed ? `${seed}${item.text}` : item.text);
       if (this.#turn !== turn) return; // timed out: already failed and cancelled
       this.#rec.emitSafe({
         type: 'turn.completed',
@@ -339,6 +497,8 @@ export class LiveSession {
       if (this.#turn === turn) {
         this.#turn = null;
         this.#waits.cancelAll('turn ended');
+        // A turn boundary: the agent's conversation files are copied into the store.
+        void this.#slot.capture();
         this.#drain();
       }
     }
@@ -383,7 +543,7 @@ export class LiveSession {
       },
     });
     this.#waits.cancelAll('prompt timeout');
-    void this.#handle?.cancel().catch((err) => this.#deps.onError(err, 'cancelling a timed-out turn'));
+    void this.#slot.handle?.cancel().catch((err) => this.#deps.onError(err, 'cancelling a timed-out turn'));
     this.#drain();
   }
 
@@ -396,7 +556,7 @@ export class LiveSession {
 
   /** Whether the agent process is up (started and not ended). */
   get alive(): boolean {
-    return this.#handle !== undefined && !isTerminal(this.session.status);
+    return this.#slot.handle !== undefined && !isTerminal(this.session.status);
   }
 
   async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
@@ -413,9 +573,9 @@ export class LiveSession {
         `${count} queued prompt${count === 1 ? ' was' : 's were'} dropped by an interrupt and will not run.`,
       );
     }
-    if (!this.#turn || !this.#handle) return { interrupted: false, droppedPrompts: dropped.length };
+    if (!this.#turn || !this.#slot.handle) return { interrupted: false, droppedPrompts: dropped.length };
     this.#waits.cancelAll('interrupted');
-    await this.#handle.cancel();
+    await this.#slot.handle.cancel();
     return { interrupted: true, droppedPrompts: dropped.length };
   }
 

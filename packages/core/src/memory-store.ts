@@ -1,3 +1,5 @@
+import type { ConversationSnapshot } from './driver.js';
+import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
 import type { Session } from './schemas.js';
@@ -19,18 +21,35 @@ export function createMemoryStore(): AegisStore {
   const bySession = new Map<string, AegisEvent[]>();
   const transcript = new Map<string, TranscriptEntry[]>();
   let transcriptId = 0;
+  const conversations = new Map<string, ConversationSnapshot>();
   let closed = false;
+  const open = () => {
+    if (closed)
+      throw new AegisError(
+        'STORE_UNAVAILABLE',
+        'The in-memory store is closed; create a new store to continue.',
+      );
+  };
 
   const clone = <T>(v: T): T => structuredClone(v);
 
   return {
     apiKeys: createMemoryApiKeyStore(),
     audit: createMemoryAuditStore(),
-    ...createMemoryResourceStores(() => {
-      if (closed) throw new Error('store is closed');
-    }),
+    ...createMemoryResourceStores(open),
+    conversations: {
+      async get(sessionId) {
+        open();
+        const s = conversations.get(sessionId);
+        return s && clone(s);
+      },
+      async put(sessionId, snapshot) {
+        open();
+        conversations.set(sessionId, clone(snapshot));
+      },
+    },
     async write(batch: StoreWrite): Promise<StoreWriteResult> {
-      if (closed) throw new Error('store is closed');
+      open();
       for (const s of batch.sessions ?? []) sessions.set(s.id, clone(s));
       const written: AegisEvent[] = [];
       for (const draft of batch.events ?? []) {

@@ -208,7 +208,7 @@ export const AgentSession = z
     resumable: z
       .boolean()
       .describe(
-        'Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store)',
+        'Aegis can bring it back in a new agent process (after an eviction or a restart): false only for a session with its own env, which Aegis does not store, once the process that had it is gone',
       ),
   })
   .meta({ id: 'AgentSession' });
@@ -248,6 +248,12 @@ export const Session = z
       .union([AgentSession, z.null()])
       .default(null)
       .describe('The agent-side session behind this one; null until the agent is ready'),
+    agentResident: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation',
+      ),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;

@@ -42,6 +42,7 @@ export function newSession(input: NewSessionInput): Session {
     availableModes: [],
     availableCommands: [],
     agentSession: null,
+    agentResident: false,
   };
 }
 
@@ -49,7 +50,11 @@ export function newSession(input: NewSessionInput): Session {
 export function applyToSession(session: Session, event: EventBody, at: string): void {
   session.updatedAt = at;
   switch (event.type) {
+    case 'agent.evicted':
+      session.agentResident = false;
+      break;
     case 'agent.ready':
+      session.agentResident = true;
       session.availableModes = event.data.modes;
       if (event.data.currentModel && !session.model) session.model = event.data.currentModel;
       break;
@@ -113,7 +118,12 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
     case 'session.info_updated':
       session.title = event.data.title;
       break;
+    case 'agent.resumed':
+      // A problem of the process before (a crash, a failed start) no longer describes the session.
+      session.problem = null;
+      break;
     case 'session.ended':
+      session.agentResident = false;
       session.exit = event.data.exit;
       session.pendingPermission = null;
       session.pendingPermissionCount = 0;

@@ -17,6 +17,8 @@ const NEUTRAL: readonly EventType[] = [
   // A question answered after its turn ended (cancelled with the turn) changes nothing.
   'question.answered',
   'prompts.dropped',
+  'agent.evicted',
+  'agent.resumed',
 ];
 
 /** Agent activity: keeps a turn going, wakes a stalled one. */
@@ -45,7 +47,9 @@ function row(self: SessionStatus, activityTo: SessionStatus, rules: Partial<Reco
  * Anything not listed is an illegal transition.
  */
 export const TRANSITIONS: Readonly<Table> = Object.freeze({
-  pending: row('pending', 'pending', { 'agent.ready': 'idle' }),
+  // `agent.evicted` in `pending`: a restart found a session whose agent never got ready; it waits
+  // dormant for its first prompt.
+  pending: row('pending', 'pending', { 'agent.ready': 'idle', 'agent.evicted': 'idle' }),
   // `agent.ready` outside `pending`: the agent's session was reopened in a new process after a
   // server restart (the interrupted turn was recorded as failed first).
   idle: row('idle', 'idle', {

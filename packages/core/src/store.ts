@@ -1,3 +1,4 @@
+import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
 import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
 import type { Session, SessionStatus } from './schemas.js';
@@ -95,5 +96,13 @@ export interface AegisStore {
   readonly memoryEntries: MemoryEntryStore;
   /** Pipelines: spec and status snapshot. */
   readonly pipelines: PipelineStore;
+  /** The agent's own conversation files of each session, captured at turn boundaries. */
+  readonly conversations: ConversationStore;
   close(): Promise<void>;
+}
+
+/** One conversation snapshot per session, replaced as the conversation grows. */
+export interface ConversationStore {
+  get(sessionId: string): Promise<ConversationSnapshot | undefined>;
+  put(sessionId: string, snapshot: ConversationSnapshot): Promise<void>;
 }

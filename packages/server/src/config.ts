@@ -17,6 +17,34 @@ const AgentCommandConfig = z.object({
   env: z.record(z.string(), z.string()).default({}),
   /** This agent's warm pool; overrides the global `pool`. */
   pool: PoolConfig.optional(),
+  /**
+   * Where the agent keeps its own conversation files, so Aegis can capture them and resume the
+   * session elsewhere: `dirEnv` names the variable holding that directory (else `homeSubdir` under
+   * HOME); `files` are paths below it, `{id}` the agent session id, `*` one path segment.
+   */
+  conversation: z
+    .object({
+      dirEnv: z.string().optional(),
+      homeSubdir: z.string().optional(),
+      files: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
+});
+
+/** Agent processes and their residency (issue "Sessions outlive their agent process"). */
+const SessionsConfig = z.object({
+  /** An idle session's agent process is closed after this long; the next prompt resumes it. 0 = never. */
+  idleEvictMs: z.coerce
+    .number({ error: 'must be a whole number of milliseconds (0 = never evict)' })
+    .int()
+    .min(0, 'must be 0 (never evict) or a positive number of milliseconds')
+    .default(600_000),
+  /** At most this many agent processes at once; default from the machine's memory (~450 MiB each). */
+  maxResidentAgents: z.coerce
+    .number({ error: 'must be a whole number of agent processes' })
+    .int()
+    .positive('must be at least 1')
+    .optional(),
 });
 
 /** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
@@ -105,9 +133,23 @@ export const ServerConfig = z.object({
   webhooks: z.array(WebhookConfig).default([]),
   /** Warm pool of the default agent (`AEGIS_POOL_SIZE`, `AEGIS_POOL_MAX_IDLE_MS`); size 0 = off. */
   pool: PoolConfig.prefault({}),
+  sessions: SessionsConfig.prefault({}),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;
+
+/** `Number()` reads '' and ' ' as 0: a setting given as text must be digits to count as a number. */
+const strictNumber = (v: string): number => (/^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN);
+
+/** Settings that come from an environment variable, named in start-up errors beside the config key. */
+const ENV_NAMES: Record<string, string> = {
+  'sessions.idleEvictMs': 'AEGIS_IDLE_EVICT_MS',
+  'sessions.maxResidentAgents': 'AEGIS_MAX_RESIDENT_AGENTS',
+  port: 'AEGIS_PORT',
+  stallThresholdMs: 'AEGIS_STALL_THRESHOLD_MS',
+  promptTimeoutMs: 'AEGIS_ACP_PROMPT_TIMEOUT_MS',
+  idleTimeoutMs: 'AEGIS_IDLE_TIMEOUT_MS',
+};
 
 const bool = (v: string | undefined) => (v === undefined ? undefined : !/^(0|false|no|off)$/i.test(v));
 
@@ -132,6 +174,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_ACP_PROMPT_TIMEOUT_MS) out.promptTimeoutMs = Number(env.AEGIS_ACP_PROMPT_TIMEOUT_MS);
   if (env.AEGIS_IDLE_TIMEOUT_MS) out.idleTimeoutMs = Number(env.AEGIS_IDLE_TIMEOUT_MS);
   if (env.AEGIS_STORE_HOLD_MS) out.storeHoldMs = Number(env.AEGIS_STORE_HOLD_MS);
+  if (env.AEGIS_IDLE_EVICT_MS !== undefined || env.AEGIS_MAX_RESIDENT_AGENTS !== undefined) {
+    out.sessions = {
+      ...(env.AEGIS_IDLE_EVICT_MS !== undefined ? { idleEvictMs: strictNumber(env.AEGIS_IDLE_EVICT_MS) } : {}),
+      ...(env.AEGIS_MAX_RESIDENT_AGENTS !== undefined
+        ? { maxResidentAgents: strictNumber(env.AEGIS_MAX_RESIDENT_AGENTS) }
+        : {}),
+    };
+  }
   const resume = bool(env.AEGIS_RESUME_ON_RESTART);
   if (resume !== undefined) out.resumeOnRestart = resume;
   if (env.AEGIS_WEBHOOKS) {
@@ -184,9 +234,11 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const key = issue?.path.join('.') || '(root)';
+    const env = ENV_NAMES[key];
     throw new AegisError(
       'BAD_REQUEST',
-      `Invalid configuration at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      `Invalid configuration at ${key}${env ? ` (environment variable ${env})` : ''}: ${issue?.message}`,
     );
   }
   return parsed.data;

@@ -17,6 +17,10 @@ export const ErrorResponse = z
   .meta({ id: 'ErrorResponse' });
 
 export function errorResponse(c: Context, err: AegisError): Response {
+  // A 429 that knows when to come back says so the standard way too.
+  const retryAfter = err.details?.retryAfter;
+  if (err.status === 429 && typeof retryAfter === 'number' && retryAfter > 0)
+    c.header('Retry-After', String(Math.ceil(retryAfter)));
   return c.json(err.toJSON(), err.status as ContentfulStatusCode);
 }
 
@@ -95,7 +99,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with the session state',
   413: 'Body too large',
-  429: 'Rate limited',
+  429: 'Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED)',
   502: 'The agent failed',
   503: 'Unavailable',
 };

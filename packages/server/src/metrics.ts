@@ -44,6 +44,48 @@ export function createMetrics(aegis: Aegis) {
       this.set(aegis.liveCount);
     },
   });
+  new Gauge({
+    name: `${prefix}resident_agents`,
+    help: 'Agent processes up (or starting), against maxResidentAgents',
+    registers: [registry],
+    collect() {
+      this.set(aegis.residency().resident);
+    },
+  });
+  new Gauge({
+    name: `${prefix}dormant_sessions`,
+    help: 'Live sessions kept without an agent process (evicted when idle, or after a restart)',
+    registers: [registry],
+    collect() {
+      this.set(aegis.residency().dormant);
+    },
+  });
+  new Gauge({
+    name: `${prefix}max_resident_agents`,
+    help: 'The limit on agent processes at once (absent: no limit)',
+    registers: [registry],
+    collect() {
+      const max = aegis.residency().maxResidentAgents;
+      if (max !== null) this.set(max);
+    },
+  });
+  const evictions = new Counter({
+    name: `${prefix}agent_evictions_total`,
+    help: 'Agent processes closed to free memory (idle, room needed, shutdown)',
+    registers: [registry],
+  });
+  const resumes = new Counter({
+    name: `${prefix}agent_resumes_total`,
+    help: 'Agent processes that took a dormant session on, by how the conversation came back',
+    labelNames: ['via'],
+    registers: [registry],
+  });
+  const resumeLatency = new Histogram({
+    name: `${prefix}agent_resume_seconds`,
+    help: 'From the prompt that woke a dormant session to its agent being ready',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+    registers: [registry],
+  });
   const turns = new Counter({
     name: `${prefix}turns_total`,
     help: 'Finished turns by outcome',
@@ -99,6 +141,13 @@ export function createMetrics(aegis: Aegis) {
         break;
       case 'question.answered':
         questionWait.observe(event.data.waitedMs / 1000);
+        break;
+      case 'agent.evicted':
+        evictions.inc();
+        break;
+      case 'agent.resumed':
+        resumes.inc({ via: event.data.via });
+        resumeLatency.observe(event.data.durationMs / 1000);
         break;
       default:
         break;

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,14 @@ const BUNDLED_DASHBOARD = fileURLToPath(new URL('./dashboard', import.meta.url))
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** About what one Claude Code agent takes at its peak (ACP-NOTES: 420–450 MiB). */
+export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
+
+/** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
+export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
+  return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
+}
+
 /** Starts the Aegis HTTP server (default 127.0.0.1:9100) with the SQLite store and the ACP runtime. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options.ignoreEnv ? {} : configFromEnv(), options.config);
@@ -77,6 +86,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     stallThresholdMs: config.stallThresholdMs,
     promptTimeoutMs: config.promptTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    idleEvictMs: config.sessions.idleEvictMs,
+    maxResidentAgents: config.sessions.maxResidentAgents ?? defaultMaxResidentAgents(),
     storeHoldMs: config.storeHoldMs,
     storeHoldBytes: config.storeHoldBytes,
     defaultPermissionMode: config.permissionMode,
@@ -85,9 +96,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
   });
   const recovered = await aegis.recover({ resume: config.resumeOnRestart });
-  if (recovered.resumed.length > 0) {
-    logger.warn('resumed sessions left live by a previous run (their agents reopened them)', {
-      count: recovered.resumed.length,
+  if (recovered.dormant.length > 0) {
+    logger.info('sessions of a previous run are kept dormant; each resumes its agent on its next prompt', {
+      count: recovered.dormant.length,
     });
   }
   if (recovered.crashed.length > 0) {
@@ -190,7 +201,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         webhooks.close();
-        await aegis.close();
+        const { suspended } = await aegis.close();
+        if (suspended > 0) {
+          logger.info('stopped the agents of live sessions; they stay resumable and resume on their next prompt', {
+            count: suspended,
+          });
+        }
       })();
       return closing;
     },

@@ -171,3 +171,16 @@ export const pipelines = sqliteTable(
     index('pipelines_state_idx').on(t.state),
   ],
 );
+
+/**
+ * The agent's own conversation files of each session (e.g. Claude Code's transcript JSONL), captured
+ * at turn boundaries so the session can be resumed where those files are gone. One row per session,
+ * replaced as the conversation grows.
+ */
+export const agentConversations = sqliteTable('agent_conversations', {
+  sessionId: text('session_id').primaryKey(),
+  agentSessionId: text('agent_session_id').notNull(),
+  bytes: integer('bytes').notNull(),
+  capturedAt: text('captured_at').notNull(),
+  files: text('files', { mode: 'json' }).$type<unknown>().notNull(),
+});

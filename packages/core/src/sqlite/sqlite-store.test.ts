@@ -85,6 +85,7 @@ describe('createSqliteStore', () => {
       .all();
     expect(tables).toEqual([
       '__drizzle_migrations',
+      'agent_conversations',
       'api_keys',
       'audit_log',
       'events',

@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { createSqliteConversationStore } from './conversation-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
 import { sessions, transcriptEntries } from './schema.js';
@@ -230,6 +231,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     apiKeys: createSqliteApiKeyStore(db),
     audit: createSqliteAuditStore(db),
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
+    conversations: createSqliteConversationStore(db, { path: options.path, isClosed: () => closed }),
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);

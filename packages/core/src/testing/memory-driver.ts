@@ -35,9 +35,12 @@ export function createMemoryDriver(
 ) {
   const sinks: AgentSink[] = [];
   let started = 0;
+  /** What the driver has done, for tests: processes up now, starts, resumes, every prompt text received. */
+  const stats = { open: 0, starts: 0, resumes: 0, prompts: [] as string[] };
   const driver: AgentDriver = {
     agents: ['memory'],
     async start(opts, sink) {
+      stats.starts += 1;
       return open(sink, `mem-${opts.sessionId}-${++started}`);
     },
     ...(saved
@@ -46,6 +49,7 @@ export function createMemoryDriver(
             if (!saved.has(opts.agentSessionId)) {
               throw new AegisError('AGENT_START_FAILED', `Session ${opts.agentSessionId} not found`);
             }
+            stats.resumes += 1;
             return open(sink, opts.agentSessionId, true);
           },
         }
@@ -53,6 +57,7 @@ export function createMemoryDriver(
   };
   function open(sink: AgentSink, agentSessionId: string, resumed = false): AgentHandle {
     sinks.push(sink);
+    stats.open += 1;
     if (saved && !saved.has(agentSessionId)) saved.set(agentSessionId, []);
     let cancel: (() => void) | undefined;
     let closed = false;
@@ -72,6 +77,7 @@ export function createMemoryDriver(
         ...(resumed ? { resumedVia: 'session/load' as const } : {}),
       },
       async prompt(text) {
+        stats.prompts.push(text);
         saved?.get(agentSessionId)?.push(text);
         const ac = new AbortController();
         cancel = () => ac.abort();
@@ -111,6 +117,7 @@ export function createMemoryDriver(
           } else if ('fail' in step) throw step.fail;
           else if ('crash' in step) {
             closed = true;
+            stats.open -= 1;
             sink.exited({ exitCode: step.crash, signal: null, stderrTail: 'boom', expected: false });
             throw new AegisError('AGENT_CRASHED', 'agent crashed');
           }
@@ -135,10 +142,11 @@ export function createMemoryDriver(
       async close() {
         if (closed) return;
         closed = true;
+        stats.open -= 1;
         sink.exited({ exitCode: 0, signal: null, stderrTail: '', expected: true });
       },
     };
     return handle;
   }
-  return { driver, sinks };
+  return { driver, sinks, stats };
 }

@@ -5,7 +5,12 @@ import { SCRIPTED_AGENT_BIN } from './bin-path.js';
 export interface ScriptedAgentSpec {
   command: string;
   args: string[];
+  /** Where it keeps its sessions when `SCRIPTED_AGENT_SESSION_DIR` is set: captured for resume. */
+  conversation: { dirEnv: string; files: string[] };
 }
+
+/** The scripted agent's conversation files: `<SCRIPTED_AGENT_SESSION_DIR>/<id>.json`. */
+export const SCRIPTED_CONVERSATION = { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] };
 
 /** The config a test passes to the server's `startServer` to run the scripted agent under `base`. */
 export interface ScriptedServerConfig {
@@ -19,7 +24,7 @@ export interface ScriptedServerConfig {
 
 /** The agent entry for the scripted agent, as a server's `agents` config takes it. */
 export function scriptedAgentSpec(): ScriptedAgentSpec {
-  return { command: process.execPath, args: [SCRIPTED_AGENT_BIN] };
+  return { command: process.execPath, args: [SCRIPTED_AGENT_BIN], conversation: SCRIPTED_CONVERSATION };
 }
 
 /**

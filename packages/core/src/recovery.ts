@@ -1,0 +1,140 @@
+import type { AgentDriver } from './driver.js';
+import type { EventDraft } from './events.js';
+import { type Interrupted, scanLog } from './interrupted.js';
+import { LiveSession, type LiveSessionDeps } from './live-session.js';
+import type { Session, SessionStatus } from './schemas.js';
+import type { AegisStore } from './store.js';
+import type { TranscriptEntryDraft } from './transcript.js';
+
+const LIVE_STATES: SessionStatus[] = [
+  'pending',
+  'idle',
+  'working',
+  'permission_prompt',
+  'asking',
+  'stalled',
+  'rate_limit',
+  'error',
+];
+
+const RESTART_WHY =
+  'Aegis stopped while this session was live (a crash or a kill, or a shutdown before this version); its agent process went with it.';
+
+export interface RecoveryContext {
+  store: AegisStore;
+  driver: AgentDriver;
+  live: Map<string, LiveSession>;
+  deps: LiveSessionDeps;
+  now: () => Date;
+}
+
+/**
+ * Deals with sessions a previous process left live, so none claims an agent that is gone — without
+ * starting any agent: with `resume` (default true), each one the agent can be brought back for is
+ * taken on dormant (what the dead process left open is recorded first: a running turn fails as
+ * interrupted, a pending permission or question is cancelled); its next prompt starts an agent and
+ * resumes the conversation. A session with its own env (not stored), or an agent this server no
+ * longer has, is marked `crashed`, saying why.
+ */
+export async function recoverSessions(
+  ctx: RecoveryContext,
+  opts: { resume?: boolean } = {},
+): Promise<{ crashed: string[]; dormant: string[] }> {
+  const crashed: string[] = [];
+  const dormant: string[] = [];
+  // Collected first, then changed: marking one crashed moves it out of the pages being read.
+  const stale: Session[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await ctx.store.listSessions({ status: LIVE_STATES, limit: 100, offset: stale.length });
+    stale.push(...page.sessions.filter((s) => !seen.has(s.id)));
+    for (const s of page.sessions) seen.add(s.id);
+    if (page.sessions.length < 100) break;
+  }
+  for (const stored of stale) {
+    if (ctx.live.has(stored.id)) continue; // already taken on by this process
+    const { lastSeq: logSeq, cut } = await scanLog(ctx.store, stored.id);
+    const lastSeq = Math.max(logSeq, stored.lastSeq);
+    const why = !ctx.driver.agents.includes(stored.agent)
+      ? `its agent "${stored.agent}" is not configured on this server any more`
+      : stored.agentSession?.resumable === false
+        ? 'it was started with its own env, which Aegis does not store, so its agent cannot be brought back'
+        : opts.resume === false
+          ? 'resuming sessions after a restart is turned off (resumeOnRestart: false)'
+          : null;
+    if (why) {
+      await markCrashed(ctx, stored, lastSeq, cut.message, why);
+      crashed.push(stored.id);
+      continue;
+    }
+    const session = new LiveSession(structuredClone({ ...stored, lastSeq }), ctx.deps, { dormant: true });
+    ctx.live.set(stored.id, session);
+    await session.adoptDormant(cut, RESTART_WHY);
+    dormant.push(stored.id);
+  }
+  return { crashed, dormant };
+}
+
+/** Marks a session a dead server left live as `crashed`, appending after its last stored event. */
+async function markCrashed(
+  ctx: RecoveryContext,
+  stored: Session,
+  lastSeq: number,
+  message: Interrupted['message'],
+  why: string,
+): Promise<void> {
+  const at = ctx.now().toISOString();
+  const reason = `Aegis stopped without a shutdown while this session was live and ${why}`;
+  const from = stored.status;
+  // A message cut off mid-stream is completed with what arrived, so the transcript has it.
+  const completed: EventDraft[] = message
+    ? [
+        {
+          sessionId: stored.id,
+          seq: ++lastSeq,
+          at,
+          type: 'message.completed',
+          data: { messageId: message.id, text: message.text },
+        },
+      ]
+    : [];
+  const partial: TranscriptEntryDraft[] = message
+    ? [{ sessionId: stored.id, seq: lastSeq, at, role: 'assistant', text: message.text }]
+    : [];
+  const session: Session = {
+    ...stored,
+    status: 'crashed',
+    lastSeq: lastSeq + 2,
+    updatedAt: at,
+    pendingPermission: null,
+    pendingPermissionCount: 0,
+    pendingQuestion: null,
+    queuedPrompts: 0,
+    agentResident: false,
+    problem: { code: 'AGENT_CRASHED', message: reason },
+  };
+  await ctx.store.write({
+    sessions: [session],
+    events: [
+      ...completed,
+      {
+        sessionId: stored.id,
+        seq: lastSeq + 1,
+        at,
+        type: 'session.ended',
+        data: { status: 'crashed', reason, exit: null },
+      },
+      {
+        sessionId: stored.id,
+        seq: lastSeq + 2,
+        at,
+        type: 'session.state_changed',
+        data: { from, to: 'crashed', reason },
+      },
+    ],
+    transcript: [
+      ...partial,
+      { sessionId: stored.id, seq: lastSeq + 1, at, role: 'system', text: `Session crashed: ${reason}` },
+    ],
+  });
+}
