@@ -65,7 +65,7 @@ describe('reopening an agent session in a new process', () => {
   it('session/load: the replayed history is dropped, the agent remembers it, the session takes prompts', async () => {
     const h = restorable('load');
     const first = await h.start(recordingSink().sink);
-    expect(first.info.restore).toEqual({ load: true, resume: false });
+    expect(first.info.restore).toEqual({ load: true, resume: false, close: true });
     const agentSessionId = first.info.agentSessionId!;
     expect(agentSessionId).toMatch(/^[\w-]+$/);
     await first.prompt('first question');
@@ -86,7 +86,7 @@ describe('reopening an agent session in a new process', () => {
   it('prefers session/resume (no replay) when the agent offers both', async () => {
     const h = restorable();
     const first = await h.start(recordingSink().sink);
-    expect(first.info.restore).toEqual({ load: true, resume: true });
+    expect(first.info.restore).toEqual({ load: true, resume: true, close: true });
     await first.prompt('only question');
     await first.close();
     const rec = recordingSink();
@@ -115,7 +115,7 @@ describe('reopening an agent session in a new process', () => {
     const h = scriptedHarness();
     cleanups.push(() => h.cleanup());
     const first = await h.start(recordingSink().sink);
-    expect(first.info.restore).toEqual({ load: false, resume: false });
+    expect(first.info.restore).toEqual({ load: false, resume: false, close: true });
     const rec = recordingSink();
     const err = await rejection(
       h.driver.resume!(

@@ -169,7 +169,7 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
           loadSession: canLoad,
           promptCapabilities: { image: true, embeddedContext: true },
           mcpCapabilities: { http: true, sse: true },
-          sessionCapabilities: canResume ? { resume: {} } : {},
+          sessionCapabilities: canResume ? { resume: {}, close: {} } : { close: {} },
         },
       };
     })
@@ -204,6 +204,13 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
     .onRequest(methods.agent.session.resume, async ({ params, client }) => {
       if (!canResume) throw RequestError.methodNotFound('session/resume');
       return reopen(client, params, 'session/resume');
+    })
+    .onRequest(methods.agent.session.close, async ({ params }) => {
+      // Forgets the session in this process; with a session dir, leaves `<id>.closed` as a witness.
+      find(params.sessionId).turn?.abort();
+      sessions.delete(params.sessionId);
+      if (dir && /^[\w-]+$/.test(params.sessionId)) writeFileSync(join(dir, `${params.sessionId}.closed`), '');
+      return {};
     })
     .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
       await setMode(client, find(params.sessionId), params.modeId);
