@@ -1,14 +1,21 @@
 import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { totalmem } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { claudeCodeSpec, resolveConfig, type ServerConfig } from '@aegis/server';
+import {
+  AGENT_PEAK_BYTES,
+  claudeCodeSpec,
+  defaultMaxResidentAgents,
+  resolveConfig,
+  type ServerConfig,
+} from '@aegis/server';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir';
+  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'capacity';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -230,4 +237,32 @@ export async function checkStateDir(server: ServerConfig): Promise<Check> {
     };
   }
   return { ...base, ok: true, detail: probe === dir ? `${dir} (writable)` : `${dir} (will be created)` };
+}
+
+/** How many agent processes may run at once, and when idle ones are closed (informational). */
+export function checkCapacity(server: ServerConfig, memoryBytes = totalmem()): Check {
+  const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
+  const max = server.sessions.maxResidentAgents ?? defaultMaxResidentAgents(memoryBytes);
+  const source =
+    server.sessions.maxResidentAgents !== undefined
+      ? 'configured'
+      : `from ${gib(memoryBytes)} GiB of memory at ~${Math.round(AGENT_PEAK_BYTES / 1024 ** 2)} MiB per agent`;
+  const evict = server.sessions.idleEvictMs;
+  const idle =
+    evict === 0
+      ? 'idle agents are never evicted (sessions.idleEvictMs 0)'
+      : `idle agents are closed after ${evict >= 60_000 ? `${Math.round(evict / 60_000)} min` : `${Math.round(evict / 1000)} s`} and resumed on the next prompt`;
+  const tooMany = max * AGENT_PEAK_BYTES > memoryBytes;
+  return {
+    id: 'capacity',
+    title: 'Capacity',
+    ok: !tooMany,
+    required: false,
+    detail: `at most ${max} agent processes at once (${source}); ${idle}`,
+    ...(tooMany
+      ? {
+          fix: `${max} agents at their peak need ~${gib(max * AGENT_PEAK_BYTES)} GiB but the machine has ${gib(memoryBytes)} GiB: lower sessions.maxResidentAgents (AEGIS_MAX_RESIDENT_AGENTS)`,
+        }
+      : {}),
+  };
 }

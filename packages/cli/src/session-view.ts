@@ -43,16 +43,23 @@ export function nextStep(s: Session): string | null {
   }
 }
 
-/** One table row per session: id, status, name, work folder, last activity. */
+const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'crashed']);
+
+/** Whether a live session has an agent process up (`resident`) or none until its next prompt (`dormant`). */
+export const agentText = (s: Session): string =>
+  TERMINAL.has(s.status) ? '-' : s.agentResident ? 'resident' : 'dormant';
+
+/** One table row per session: id, status, agent residency, name, work folder, last activity. */
 export function sessionRows(sessions: Session[]): string {
   const rows = sessions.map((s) => [
     s.id,
     s.status,
+    agentText(s),
     s.name ?? s.title ?? '-',
     s.workDir,
     s.lastActivityAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
   ]);
-  const head = ['ID', 'STATUS', 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
+  const head = ['ID', 'STATUS', 'AGENT', 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], color = false) =>
     cells

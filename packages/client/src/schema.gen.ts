@@ -776,6 +776,11 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
+            /**
+             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+             * @default false
+             */
+            agentResident: boolean;
         };
         /** @enum {string} */
         SessionStatus: "pending" | "idle" | "working" | "permission_prompt" | "asking" | "stalled" | "rate_limit" | "error" | "completed" | "killed" | "crashed";
@@ -899,7 +904,7 @@ export interface components {
         AgentSession: {
             /** @description The agent's own session id (ACP sessionId) */
             id: string;
-            /** @description Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store) */
+            /** @description Aegis can bring it back in a new agent process (after an eviction or a restart): false only for a session with its own env, which Aegis does not store, once the process that had it is gone */
             resumable: boolean;
         };
         PromptDelivery: {
@@ -913,7 +918,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -923,7 +928,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -1020,6 +1025,11 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
+            /**
+             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+             * @default false
+             */
+            agentResident: boolean;
             /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
             actions: components["schemas"]["SessionAction"][];
             /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */
@@ -1122,7 +1132,7 @@ export interface components {
             oldest_id: number | null;
             newest_id: number | null;
         };
-        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
+        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["AgentEvictedEvent"] | components["schemas"]["AgentResumedEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
         SessionCreatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -1170,6 +1180,47 @@ export interface components {
                     name: string;
                 }[];
                 currentModel: string | null;
+            };
+        };
+        AgentEvictedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.evicted";
+            data: {
+                reason: string;
+                snapshotBytes: number | null;
+            };
+        };
+        AgentResumedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.resumed";
+            data: {
+                /**
+                 * @description `resume`/`load`: the agent reopened its own conversation (ACP session/resume or session/load); `replay`: it could not, so a fresh agent session was given a bounded rendering of the transcript; `fresh`: there was no conversation to bring back
+                 * @enum {string}
+                 */
+                via: "resume" | "load" | "replay" | "fresh";
+                durationMs: number;
+                reason: string | null;
             };
         };
         SessionStateChangedEvent: {
@@ -2135,7 +2186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2248,7 +2299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2326,7 +2377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,7 +2444,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2451,7 +2502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2522,7 +2573,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2593,7 +2644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2664,7 +2715,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2722,7 +2773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2793,7 +2844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2855,7 +2906,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2917,7 +2968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2978,7 +3029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3037,7 +3088,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3075,7 +3126,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3144,7 +3195,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3193,7 +3244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3273,7 +3324,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3331,7 +3382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,7 +3441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3462,7 +3513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,7 +3581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,7 +3632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +3682,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3700,7 +3751,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3749,7 +3800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3807,7 +3858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3865,7 +3916,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3923,7 +3974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3981,7 +4032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4061,7 +4112,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4128,7 +4179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4186,7 +4237,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4233,7 +4284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4353,7 +4404,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4400,7 +4451,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4447,7 +4498,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4554,7 +4605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4612,7 +4663,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4692,7 +4743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4761,7 +4812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4838,7 +4889,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -14,11 +14,15 @@ __all__ = [
     "AegisEvent",
     "AgentAvailability",
     "AgentCommand",
+    "AgentEvictedEvent",
+    "AgentEvictedEventData",
     "AgentExit",
     "AgentMode",
     "AgentReadyEvent",
     "AgentReadyEventData",
     "AgentReadyEventDataModelsItem",
+    "AgentResumedEvent",
+    "AgentResumedEventData",
     "AgentSession",
     "AnswerQuestionRequest",
     "AnswerQuestionResponse",
@@ -265,6 +269,8 @@ class Session(_SessionRequired, total=False):
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
+    #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+    agentResident: bool
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -415,7 +421,7 @@ class AgentCommand(_AgentCommandRequired, total=False):
 class AgentSession(TypedDict):
     #: The agent's own session id (ACP sessionId)
     id: str
-    #: Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store)
+    #: Aegis can bring it back in a new agent process (after an eviction or a restart): false only for a session with its own env, which Aegis does not store, once the process that had it is gone
     resumable: bool
 
 
@@ -431,7 +437,7 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
     #: What happened and what to do
     message: str
 
@@ -442,7 +448,7 @@ class BatchItemError(_BatchItemErrorRequired, total=False):
 
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "SESSION_BUSY", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
     #: What happened and what to do
     message: str
 
@@ -553,6 +559,8 @@ class SessionDetail(_SessionDetailRequired, total=False):
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
+    #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+    agentResident: bool
 
 
 #: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
@@ -673,7 +681,7 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -725,6 +733,44 @@ class AgentReadyEvent(TypedDict):
     #: discriminator enum property added by openapi-typescript
     type: Literal["agent.ready"]
     data: AgentReadyEventData
+
+
+class AgentEvictedEventData(TypedDict):
+    reason: str
+    snapshotBytes: Optional[int]
+
+
+class AgentEvictedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["agent.evicted"]
+    data: AgentEvictedEventData
+
+
+class AgentResumedEventData(TypedDict):
+    #: `resume`/`load`: the agent reopened its own conversation (ACP session/resume or session/load); `replay`: it could not, so a fresh agent session was given a bounded rendering of the transcript; `fresh`: there was no conversation to bring back
+    via: Literal["resume", "load", "replay", "fresh"]
+    durationMs: float
+    reason: Optional[str]
+
+
+class AgentResumedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["agent.resumed"]
+    data: AgentResumedEventData
 
 
 SessionStateChangedEventData = TypedDict("SessionStateChangedEventData", {"from": "SessionStatus", "to": "SessionStatus", "reason": Optional[str]})

@@ -10,6 +10,12 @@ export {
 } from './config.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { openApiDocument } from './openapi.js';
-export { type RunningServer, type StartServerOptions, startServer } from './server.js';
+export {
+  AGENT_PEAK_BYTES,
+  defaultMaxResidentAgents,
+  type RunningServer,
+  type StartServerOptions,
+  startServer,
+} from './server.js';
 export { VERSION } from './version.js';
 export { allowedRoots, checkWorkDir } from './workdir.js';

@@ -301,6 +301,26 @@ export function slowChunks(n: number, gapMs: number): string {
 }
 
 /** Polls a session until its status is one of `statuses`; returns it. */
+/** Waits until a session has run `turns` turns and is back in one of `statuses` (default idle). */
+export async function waitForTurns(
+  client: AegisClient,
+  id: string,
+  turns: number,
+  statuses: string[] = ['idle'],
+  timeoutMs = 30_000,
+): Promise<Awaited<ReturnType<AegisClient['getSession']>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await client.getSession(id);
+    if (s.turns >= turns && statuses.includes(s.status)) return s;
+    if (Date.now() > deadline)
+      throw new Error(
+        `session ${id} is ${s.status} after ${s.turns} turns, not ${statuses.join('|')} after ${turns}`,
+      );
+    await sleep(30);
+  }
+}
+
 export async function waitForStatus(
   client: AegisClient,
   id: string,

@@ -11,6 +11,7 @@ import {
   startServerProcess,
   tempDir,
   waitForStatus,
+  waitForTurns,
 } from './harness.js';
 
 describe('server SIGKILLed mid-turn', () => {
@@ -23,7 +24,7 @@ describe('server SIGKILLed mid-turn', () => {
     root.remove();
   });
 
-  it('keeps every recorded event, marks the session crashed, resumes SSE exactly, leaves no orphan agent', async () => {
+  it('keeps every recorded event, records the cut-off turn, starts no agent until the next prompt, resumes SSE exactly, leaves no orphan agent', async () => {
     const first = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
     servers.push(first);
     const { session } = await first.client.createSession({ workDir: work, prompt: slowChunks(400, 25) });
@@ -52,8 +53,10 @@ describe('server SIGKILLed mid-turn', () => {
     const second = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
     servers.push(second);
     const after = await second.client.getSession(session.id);
-    expect(after.status).toBe('crashed');
+    // The session is not lost: its cut-off turn failed, it waits dormant (no agent) for a prompt.
+    expect(after).toMatchObject({ status: 'error', agentResident: false });
     expect(after.problem?.code).toBe('AGENT_CRASHED');
+    expect(processesIn(work)).toEqual([]);
 
     // The durable log: gap-free from 1, and a superset (same events, same order) of what was streamed.
     const stored = await second.client.readSession(session.id);
@@ -68,8 +71,8 @@ describe('server SIGKILLed mid-turn', () => {
       ),
     ).toBeNull();
     expect(full.frames.slice(0, seen.length).map((f) => f.event)).toEqual(seen.map((f) => f.event));
-    const tail = full.frames.slice(-2).map((f) => f.event.type);
-    expect(tail).toEqual(['session.ended', 'session.state_changed']);
+    const tail = full.frames.slice(-4).map((f) => f.event.type);
+    expect(tail).toEqual(['message.completed', 'turn.failed', 'session.state_changed', 'agent.evicted']);
 
     // A client that reconnects with the last id it saw gets exactly the rest.
     const lastSeen = seen.at(-1)!.id;
@@ -82,13 +85,25 @@ describe('server SIGKILLed mid-turn', () => {
       full.frames.filter((f) => f.id > lastSeen).map((f) => f.id),
     );
     expect(resumed.frames.map((f) => f.event)).toEqual(full.frames.slice(lastSeen).map((f) => f.event));
+    // This agent cannot reopen sessions: the next prompt gets a fresh one seeded with the transcript.
+    await second.client.sendMessage(session.id, { text: 'continue' });
+    const next = await waitForTurns(second.client, session.id, 2);
+    expect(next.agentResident).toBe(true);
+    const again = new RawSse(`${second.url}/v1/sessions/${session.id}/events`, {
+      lastEventId: String(after.lastSeq),
+    });
+    await again.until((f) => f.some((x) => x.event.type === 'agent.resumed'));
+    await again.stop();
+    expect(again.frames.find((f) => f.event.type === 'agent.resumed')?.event.data).toMatchObject({
+      via: 'replay',
+    });
     console.log(
       `[figures] SIGKILL: ${seen.length} events streamed before the kill, ${after.lastSeq} in the log after restart, ` +
         `${resumed.frames.length} replayed on resume`,
     );
   });
 
-  it('resumes a session whose agent can reopen it (session/load): the cut-off turn failed, history intact, idle, takes the next prompt', async () => {
+  it('resumes a session whose agent can reopen it (session/load) on its next prompt: the cut-off turn failed, history intact, dormant until then', async () => {
     const stateDir = root.sub('state-resume');
     const work = root.sub('work-resume');
     const agentSessions = root.sub('agent-sessions');
@@ -127,14 +142,13 @@ describe('server SIGKILLed mid-turn', () => {
     servers.push(second);
     const restartMs = Date.now() - restartAt;
     const after = await second.client.getSession(id);
-    expect(after.status).toBe('idle');
+    expect(after).toMatchObject({ status: 'error', agentResident: false, turns: 2 });
     expect(after.agentSession).toEqual(before.agentSession);
     expect(after.problem?.code).toBe('AGENT_CRASHED');
-    expect(after.turns).toBe(2);
+    expect(processesIn(work)).toEqual([]);
 
     // The log: gap-free, everything streamed before the kill unchanged, then what the restart recorded.
     const full = new RawSse(`${second.url}/v1/sessions/${id}/events`, { lastEventId: '0' });
-    await full.until((f) => f.some((x) => x.id > seen.length && x.event.type === 'agent.ready'));
     await full.until((f) => f.at(-1)!.id >= after.lastSeq);
     await full.stop();
     expect(
@@ -145,42 +159,38 @@ describe('server SIGKILLed mid-turn', () => {
     ).toBeNull();
     expect(full.frames.slice(0, seen.length).map((f) => f.event)).toEqual(seen.map((f) => f.event));
     const added = full.frames.slice(seen.length).map((f) => f.event);
-    // The message cut off by the kill is completed with what arrived, then the turn fails and the
-    // reopened agent brings the session to idle (its command list may follow).
-    const tail = added.filter((e) => e.type !== 'message.delta' && e.type !== 'commands.updated');
-    expect(tail.slice(-5).map((e) => e.type)).toEqual([
+    // The message cut off by the kill is completed with what arrived, then the turn fails; no agent
+    // is started: the session waits, dormant, for its next prompt.
+    const tail = added.filter((e) => e.type !== 'message.delta');
+    expect(tail.map((e) => e.type)).toEqual([
       'message.completed',
       'turn.failed',
       'session.state_changed',
-      'agent.ready',
-      'session.state_changed',
+      'agent.evicted',
     ]);
-    const ready = added.find((e) => e.type === 'agent.ready')!;
-    const newPid = (ready.data as { pid: number }).pid;
-    expect(newPid).not.toBe(oldPid);
-    expect(isAlive(newPid)).toBe(true);
-    expect(tail.at(-1)?.data).toMatchObject({
-      from: 'error',
-      to: 'idle',
-      reason: expect.stringContaining('resumed after a server restart'),
-    });
     const transcript = await second.client.readSession(id);
     const texts = transcript.entries.map((e) => `${e.role}: ${e.text}`);
     expect(texts[0]).toBe('user: the first prompt');
     expect(texts).toContain('assistant: chunk 0 ');
-    expect(texts.at(-3)).toMatch(/^assistant: chunk \d+ $/);
-    expect(texts.at(-2)).toMatch(/^system: Aegis stopped without a shutdown .* This turn was cut off/);
-    expect(texts.at(-1)).toMatch(/^system: Session resumed after a server restart/);
+    expect(texts.at(-2)).toMatch(/^assistant: chunk \d+ $/);
+    expect(texts.at(-1)).toMatch(/^system: Aegis stopped .* This turn was cut off/);
 
     // The agent has its own history back (it reloaded the session), and the session works on.
     const reply = new RawSse(`${second.url}/v1/sessions/${id}/events`, {
       lastEventId: String(after.lastSeq),
     });
     await second.client.sendMessage(id, { text: `script:${JSON.stringify([{ recall: true }])}` });
-    const done = await waitForStatus(second.client, id, ['idle'], 20_000);
-    expect(done.turns).toBe(3);
+    const done = await waitForTurns(second.client, id, 3, ['idle'], 20_000);
+    expect(done.agentResident).toBe(true);
     await reply.until((f) => f.some((x) => x.event.type === 'turn.completed'));
     await reply.stop();
+    const ready = reply.frames.find((f) => f.event.type === 'agent.ready')!.event;
+    const newPid = (ready.data as { pid: number }).pid;
+    expect(newPid).not.toBe(oldPid);
+    expect(reply.frames.find((f) => f.event.type === 'agent.resumed')?.event.data).toMatchObject({
+      via: 'load',
+      reason: null,
+    });
     const said = reply.frames
       .flatMap((f) => (f.event.type === 'message.delta' ? [f.event.data.text] : []))
       .join('');
@@ -189,7 +199,7 @@ describe('server SIGKILLed mid-turn', () => {
     expect(memory.last.startsWith('script:[{"say":"chunk 0 "')).toBe(true);
     console.log(
       `[figures] SIGKILL mid-turn, resumed: ${seen.length} events streamed before the kill, ${added.length} added on restart; ` +
-        `restart to /v1/health ${restartMs} ms (agent reopened with session/load); next prompt completed`,
+        `restart to /v1/health ${restartMs} ms (no agent started); next prompt reopened it with session/load and completed`,
     );
   });
 });

@@ -10,6 +10,7 @@ import {
   startServerProcess,
   tempDir,
   waitForStatus,
+  waitForTurns,
 } from './harness.js';
 
 const EXIT_BOUND_MS = 10_000;
@@ -29,7 +30,7 @@ describe('graceful shutdown of ag serve', () => {
     return (sse.frames.find((x) => x.event.type === 'agent.ready')!.event.data as { pid: number }).pid;
   };
 
-  it('SIGTERM cancels permissions, ends turns, stops agents, exits 0 in bound; restart finds them completed', async () => {
+  it('SIGTERM cancels permissions, cuts turns off, stops agents, exits 0 in bound; restart finds the sessions resumable, never completed', async () => {
     const stateDir = root.sub('state-term');
     const work = root.sub('work-term');
     const server = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
@@ -80,32 +81,52 @@ describe('graceful shutdown of ag serve', () => {
     expect(tookMs).toBeLessThan(EXIT_BOUND_MS);
     for (const pid of pids) expect(await eventually(() => !isAlive(pid), 2_000)).toBe(true);
     for (const dir of dirs) expect(processesIn(dir)).toEqual([]);
+    // It says how many sessions it left resumable.
+    expect(server.output()).toMatch(/stopped the agents of live sessions; they stay resumable.*"count":4/);
     console.log(
       `[figures] SIGTERM with 4 live sessions (one stubborn agent): exit 0 after ${tookMs} ms; requests during shutdown: ${during.join(',')}`,
     );
 
     const again = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
     servers.push(again);
+    // No agent is started for them until they are needed.
+    for (const dir of dirs) expect(processesIn(dir)).toEqual([]);
+    const expected: Record<string, string> = {
+      [ids[0]!]: 'error', // its turn (waiting on a permission) was cut off by the shutdown
+      [ids[1]!]: 'error', // its streaming turn was cut off
+      [ids[2]!]: 'idle',
+      [ids[3]!]: 'crashed', // started with its own env, which is not stored: cannot be brought back
+    };
     for (const id of ids) {
       const s = await again.client.getSession(id);
-      expect(s.status, `session ${id}`).toBe('completed');
+      expect(s.status, `session ${id}`).toBe(expected[id]);
+      expect(s.agentResident).toBe(false);
       const sse = new RawSse(`${again.url}/v1/sessions/${id}/events`, { lastEventId: '0' });
       await sse.until((f) => f.at(-1)?.id === s.lastSeq);
       await sse.stop();
-      const ended = sse.frames.filter((f) => f.event.type === 'session.ended');
-      expect(ended).toHaveLength(1);
-      expect((ended[0]!.event.data as { reason: string }).reason).toMatch(/shut down/);
       expect(sse.frames.map((f) => f.id)).toEqual(sse.frames.map((_, i) => i + 1));
+      const ended = sse.frames.filter((f) => f.event.type === 'session.ended');
+      if (id === ids[3]) {
+        expect((ended[0]?.event.data as { reason: string }).reason).toMatch(/its own env/);
+        continue;
+      }
+      expect(ended).toEqual([]);
+      const evicted = sse.frames.filter((f) => f.event.type === 'agent.evicted');
+      expect((evicted.at(-1)?.event.data as { reason: string }).reason).toMatch(/shut down/);
       if (id === ids[0]) {
         const resolved = sse.frames.find((f) => f.event.type === 'permission.resolved');
         expect((resolved?.event.data as { outcome: string } | undefined)?.outcome).toBe('cancelled');
+        const failed = sse.frames.find((f) => f.event.type === 'turn.failed');
+        expect((failed?.event.data as { problem: { code: string } }).problem.code).toBe('SHUTTING_DOWN');
       }
     }
-    const { sessions } = await again.client.listSessions({ status: 'crashed' });
-    expect(sessions).toEqual([]);
+    // The session that waited on a permission takes its next prompt: a new agent brings it back.
+    await again.client.sendMessage(ids[0]!, { text: 'go on' });
+    const resumed = await waitForTurns(again.client, ids[0]!, 2, ['idle'], 20_000);
+    expect(resumed).toMatchObject({ agentResident: true, turns: 2 });
   });
 
-  it('SIGINT ends an idle session completed and exits 0', async () => {
+  it('SIGINT leaves an idle session idle and dormant, exits 0, and the session works after a restart', async () => {
     const stateDir = root.sub('state-int');
     const work = root.sub('work-int');
     const server = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
@@ -116,6 +137,11 @@ describe('graceful shutdown of ag serve', () => {
     expect(await server.exited).toEqual({ code: 0, signal: null });
     const again = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
     servers.push(again);
-    expect((await again.client.getSession(session.id)).status).toBe('completed');
+    expect(await again.client.getSession(session.id)).toMatchObject({ status: 'idle', agentResident: false });
+    await again.client.sendMessage(session.id, { text: 'again' });
+    expect(await waitForTurns(again.client, session.id, 2, ['idle'], 20_000)).toMatchObject({
+      turns: 2,
+      agentResident: true,
+    });
   });
 });

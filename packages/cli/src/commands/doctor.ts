@@ -3,6 +3,7 @@ import {
   type Check,
   checkAgent,
   checkAuth,
+  checkCapacity,
   checkConfig,
   checkNode,
   checkPort,
@@ -26,6 +27,7 @@ export async function runChecks(args: {
     checkAuth(server, claude),
     await checkPort(server),
     await checkStateDir(server),
+    checkCapacity(server),
   ];
 }
 
