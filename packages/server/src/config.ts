@@ -176,7 +176,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_STORE_HOLD_MS) out.storeHoldMs = Number(env.AEGIS_STORE_HOLD_MS);
   if (env.AEGIS_IDLE_EVICT_MS !== undefined || env.AEGIS_MAX_RESIDENT_AGENTS !== undefined) {
     out.sessions = {
-      ...(env.AEGIS_IDLE_EVICT_MS !== undefined ? { idleEvictMs: strictNumber(env.AEGIS_IDLE_EVICT_MS) } : {}),
+      ...(env.AEGIS_IDLE_EVICT_MS !== undefined
+        ? { idleEvictMs: strictNumber(env.AEGIS_IDLE_EVICT_MS) }
+        : {}),
       ...(env.AEGIS_MAX_RESIDENT_AGENTS !== undefined
         ? { maxResidentAgents: strictNumber(env.AEGIS_MAX_RESIDENT_AGENTS) }
         : {}),

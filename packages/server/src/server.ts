@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAcpDriver } from '@aegis/acp-runtime';
@@ -203,9 +203,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         webhooks.close();
         const { suspended } = await aegis.close();
         if (suspended > 0) {
-          logger.info('stopped the agents of live sessions; they stay resumable and resume on their next prompt', {
-            count: suspended,
-          });
+          logger.info(
+            'stopped the agents of live sessions; they stay resumable and resume on their next prompt',
+            {
+              count: suspended,
+            },
+          );
         }
       })();
       return closing;

@@ -107,17 +107,19 @@ describe('graceful shutdown of ag serve', () => {
       expect(sse.frames.map((f) => f.id)).toEqual(sse.frames.map((_, i) => i + 1));
       const ended = sse.frames.filter((f) => f.event.type === 'session.ended');
       if (id === ids[3]) {
-        expect((ended[0]?.event.data as { reason: string }).reason).toMatch(/its own env/);
+        expect((ended[0]?.event.data as { reason: string } | undefined)?.reason).toMatch(/its own env/);
         continue;
       }
       expect(ended).toEqual([]);
       const evicted = sse.frames.filter((f) => f.event.type === 'agent.evicted');
-      expect((evicted.at(-1)?.event.data as { reason: string }).reason).toMatch(/shut down/);
+      expect((evicted.at(-1)?.event.data as { reason: string } | undefined)?.reason).toMatch(/shut down/);
       if (id === ids[0]) {
         const resolved = sse.frames.find((f) => f.event.type === 'permission.resolved');
         expect((resolved?.event.data as { outcome: string } | undefined)?.outcome).toBe('cancelled');
         const failed = sse.frames.find((f) => f.event.type === 'turn.failed');
-        expect((failed?.event.data as { problem: { code: string } }).problem.code).toBe('SHUTTING_DOWN');
+        expect((failed?.event.data as { problem: { code: string } } | undefined)?.problem.code).toBe(
+          'SHUTTING_DOWN',
+        );
       }
     }
     // The session that waited on a permission takes its next prompt: a new agent brings it back.

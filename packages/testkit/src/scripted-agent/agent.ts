@@ -209,7 +209,8 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
       // Forgets the session in this process; with a session dir, leaves `<id>.closed` as a witness.
       find(params.sessionId).turn?.abort();
       sessions.delete(params.sessionId);
-      if (dir && /^[\w-]+$/.test(params.sessionId)) writeFileSync(join(dir, `${params.sessionId}.closed`), '');
+      if (dir && /^[\w-]+$/.test(params.sessionId))
+        writeFileSync(join(dir, `${params.sessionId}.closed`), '');
       return {};
     })
     .onRequest(methods.agent.session.setMode, async ({ params, client }) => {
