@@ -32,7 +32,8 @@ export interface RunningServer {
   config: ServerConfig;
   app: ReturnType<typeof createApp>;
   aegis: ReturnType<typeof createAegis>;
-  close(): Promise<void>;
+  /** Stops the server and every agent; live sessions stay resumable. Resolves with how many. */
+  close(): Promise<{ suspended: number }>;
 }
 
 /** The dashboard build copied into this package at build time (scripts/copy-dashboard.mjs). */
@@ -187,7 +188,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const url = `http://${host}:${port}`;
   logger.info('Aegis listening', { url, stateDir: config.stateDir, agents: driver.agents });
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<{ suspended: number }> | undefined;
   return {
     url,
     port,
@@ -210,6 +211,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             },
           );
         }
+        return { suspended };
       })();
       return closing;
     },

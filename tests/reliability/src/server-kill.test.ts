@@ -149,7 +149,7 @@ describe('server SIGKILLed mid-turn', () => {
 
     // The log: gap-free, everything streamed before the kill unchanged, then what the restart recorded.
     const full = new RawSse(`${second.url}/v1/sessions/${id}/events`, { lastEventId: '0' });
-    await full.until((f) => f.at(-1)!.id >= after.lastSeq);
+    await full.until((f) => (f.at(-1)?.id ?? 0) >= after.lastSeq);
     await full.stop();
     expect(
       gapProblem(

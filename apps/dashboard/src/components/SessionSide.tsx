@@ -4,7 +4,7 @@ import { api, errorMessage } from '../api.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { fmtMs } from '../lib/transcript.js';
-import { StatusBadge } from './bits.js';
+import { ResidencyBadge, StatusBadge } from './bits.js';
 
 /** The session's side panel: status, agent, usage, health, summary, latency, exit, commands. */
 export function SidePanel({ s }: { s: Session }) {
@@ -16,7 +16,7 @@ export function SidePanel({ s }: { s: Session }) {
       <dl className="kv">
         <dt>Status</dt>
         <dd>
-          <StatusBadge status={s.status} />
+          <StatusBadge status={s.status} /> <ResidencyBadge status={s.status} resident={s.agentResident} />
         </dd>
         <dt>Agent</dt>
         <dd>

@@ -11,6 +11,29 @@ export function StatusBadge({ status }: { status: SessionStatus }) {
   );
 }
 
+const ENDED: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'crashed']);
+
+/**
+ * Whether a live session has an agent process up. A dormant one (evicted when idle, or after a
+ * restart) starts one and resumes its conversation on the next prompt.
+ */
+export function ResidencyBadge({ status, resident }: { status: SessionStatus; resident: boolean }) {
+  if (ENDED.has(status)) return null;
+  return (
+    <span
+      className={`badge tone-${resident ? 'ok' : 'muted'} residency`}
+      data-residency={resident ? 'resident' : 'dormant'}
+      title={
+        resident
+          ? 'An agent process is up for this session'
+          : 'No agent process: the next prompt starts one and resumes the conversation'
+      }
+    >
+      {resident ? 'resident' : 'dormant'}
+    </span>
+  );
+}
+
 export function Empty({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="empty">

@@ -1,7 +1,7 @@
 import type { PermissionMode, Session, SessionStatus, Template } from '@aegis/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions } from '../api.js';
-import { Empty, ErrorState, StatusBadge, TruncatedChip } from '../components/bits.js';
+import { Empty, ErrorState, ResidencyBadge, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
 import { takeSearchFocusRequest } from '../lib/focus.js';
 import {
@@ -194,7 +194,7 @@ function Row({ s }: { s: Session }) {
         <div className="mono muted small">{s.id.slice(0, 8)}</div>
       </td>
       <td>
-        <StatusBadge status={s.status} />
+        <StatusBadge status={s.status} /> <ResidencyBadge status={s.status} resident={s.agentResident} />
       </td>
       <td className="mono small hide-sm" title={s.workDir}>
         {shortPath(s.workDir, 3)}

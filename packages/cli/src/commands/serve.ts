@@ -45,7 +45,11 @@ export const serveCommand = defineCommand({
         process.exit(1);
       }, SHUTDOWN_BOUND_MS).unref();
       try {
-        await server.close();
+        const { suspended } = await server.close();
+        if (suspended > 0)
+          consola.info(
+            `${suspended} live session${suspended === 1 ? '' : 's'} left resumable: their agents were stopped, and each resumes its conversation on its next prompt.`,
+          );
       } catch (err) {
         consola.error('Shutdown failed:', err);
         process.exit(1);
