@@ -33,6 +33,7 @@ const FULL = {
   createRuns: 5,
   poolSize: 2,
   realRuns: 3,
+  evictSessions: 50,
 };
 const SMOKE = {
   chunks: 50,
@@ -53,12 +54,13 @@ const SMOKE = {
   createRuns: 1,
   poolSize: 1,
   realRuns: 1,
+  evictSessions: 3,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */
 const LIMIT_S = 300;
 // The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
-if (smoke) skip.push('realAgent');
+if (smoke) skip.push('realAgent', 'coldResume');
 
 const started = Date.now();
 const load0 = loadAverage();

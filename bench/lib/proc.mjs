@@ -1,6 +1,6 @@
 // Process and statistics helpers: RSS and CPU of another process from /proc, percentiles, waits.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -90,4 +90,34 @@ export function stopChild(child, signal = 'SIGTERM', graceMs = 10_000) {
     });
     child.kill(signal);
   });
+}
+
+/** RSS in MiB of `pid` and every process below it (agents and their children), and how many. */
+export function treeRssMiB(pid) {
+  const parent = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inTree = (p) => {
+    for (let q = p; q > 1; q = parent.get(q) ?? 0) if (q === pid) return true;
+    return false;
+  };
+  let mib = 0;
+  let processes = 0;
+  for (const p of parent.keys()) {
+    if (!inTree(p)) continue;
+    try {
+      mib += rssMiB(p);
+      processes += 1;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { mib, processes };
 }

@@ -8,6 +8,7 @@ import { createSqliteStore } from '@aegis/core/sqlite';
 import { claudeAgentEnv, SCRIPTED_AGENT_BIN, script, startFakeMessagesApi } from '@aegis/testkit';
 import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
+import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
 import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, spawnReady, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
@@ -512,5 +513,7 @@ export const SCENARIOS = {
   transcript,
   startup,
   realAgent,
+  evictionMemory,
+  coldResume,
 };
 export { AGENTS };
