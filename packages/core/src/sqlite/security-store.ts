@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import {
   type ApiKeyRecord,
   type ApiKeyRole,
@@ -9,7 +11,8 @@ import {
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
-import { apiKeys, auditLog } from './schema.js';
+import { apiKeys, auditHead, auditLog } from './schema.js';
+import { unavailable } from './store-errors.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -73,9 +76,30 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
   };
 }
 
+/** Why an audit append failed, in words an operator can act on (a full disk says so first). */
+function appendError(db: AegisDatabase, err: unknown) {
+  const path = db.$client.name;
+  if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') {
+    return unavailable(
+      path,
+      'write the audit record to',
+      err,
+      `Storage full: free disk space in ${dirname(path)}. Requests are not carried out while their audit record cannot be written.`,
+    );
+  }
+  return unavailable(
+    path,
+    'write the audit record to',
+    err,
+    'Requests are not carried out while their audit record cannot be written; check free disk space and whether another process holds the database lock.',
+  );
+}
+
 /**
- * The hash-chained `audit_log`. Each append reads the last hash and inserts the new row in one
- * IMMEDIATE transaction, so appends from several connections still form one chain.
+ * The hash-chained `audit_log`. Each append reads the last hash, inserts the new row and moves
+ * `audit_head` in one IMMEDIATE transaction, so appends from several connections still form one
+ * chain and the head always names the newest record. AUTOINCREMENT never reuses an id, so a
+ * deleted newest record leaves a gap once the next record is written.
  */
 export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
   const append = db.$client.transaction((draft: Omit<AuditRecord, 'id' | 'prevHash' | 'hash'>) => {
@@ -89,11 +113,24 @@ export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
       .values({ ...draft, prevHash, hash })
       .returning({ id: auditLog.id })
       .get();
+    const head = { lastId: row.id, hash, count: sql`${auditHead.count} + 1` };
+    db.insert(auditHead)
+      .values({ id: 1, lastId: row.id, hash, count: 1 })
+      .onConflictDoUpdate({ target: auditHead.id, set: head })
+      .run();
     return { ...draft, id: row.id, prevHash, hash } satisfies AuditRecord;
   });
   return {
     async append(draft) {
-      return append.immediate(draft);
+      try {
+        return append.immediate(draft);
+      } catch (err) {
+        throw appendError(db, err);
+      }
+    },
+    async head() {
+      const row = db.select().from(auditHead).where(eq(auditHead.id, 1)).get();
+      return row ? { lastId: row.lastId, count: row.count, hash: row.hash } : null;
     },
     async list(q) {
       const conditions: SQL[] = [gt(auditLog.id, q.afterId ?? 0)];

@@ -29,7 +29,19 @@ export const AuditVerification = z
     ok: z.boolean(),
     checked: z.number().int().describe('Records verified before the first broken one (or all)'),
     firstBroken: z
-      .object({ id: z.number().int(), reason: z.enum(['hash_mismatch', 'prev_hash_mismatch']) })
+      .object({
+        id: z
+          .number()
+          .int()
+          .describe(
+            'The first record that does not hold; for id_gap and head_mismatch, the first missing id',
+          ),
+        reason: z
+          .enum(['hash_mismatch', 'prev_hash_mismatch', 'id_gap', 'head_mismatch'])
+          .describe(
+            'hash_mismatch: the record was edited; prev_hash_mismatch: it does not link to the one before; id_gap: records were deleted; head_mismatch: the chain does not end at the anchor written with the last append (the newest records were deleted)',
+          ),
+      })
       .nullable(),
   })
   .meta({ id: 'AuditVerification' });
