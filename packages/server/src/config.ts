@@ -35,7 +35,10 @@ const WebhookConfig = z.object({
 
 /** Abuse limits; defaults are documented in docs/security.md. */
 const LimitsConfig = z.object({
-  /** Failed authentications per client IP per minute before 429. */
+  /**
+   * Failed authentications per minute, counted per credential tried and per client address
+   * (loopback addresses excepted), before 429. A valid credential is never refused for others' failures.
+   */
   authFailuresPerMinute: z.number().int().positive().default(20),
   /** Requests per API key (or the local user) per minute. */
   requestsPerMinute: z.number().int().positive().default(600),

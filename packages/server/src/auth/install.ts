@@ -7,7 +7,7 @@ import {
 } from '@aegis/core';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
-import { auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import { auditIntentMiddleware, auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
 import { auditRoutes } from '../routes/audit.js';
 import { keyRoutes } from '../routes/keys.js';
 import { apiKeyService } from './api-keys.js';
@@ -80,6 +80,8 @@ export function installSecurity(
   });
   app.use('/v1/*', auditMiddleware({ audit, onError }));
   app.use('/v1/*', auth);
+  // After auth, before every route: the record of an authorized change is stored before it runs.
+  app.use('/v1/*', auditIntentMiddleware({ audit, onError }));
   app.use('/metrics', auth);
   if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
   return {
