@@ -103,6 +103,12 @@ export const ServerConfig = z.object({
   allowedHosts: z.array(z.string().min(1).max(300)).max(100).default([]),
   /** Browser origins (`https://ops.example.com`) besides the server's own that may call mutating routes. */
   allowedOrigins: z.array(z.string().min(1).max(300)).max(100).default([]),
+  /**
+   * On loopback without a token, requests without credentials act as the local admin while no API
+   * key exists. Once keys have existed and every one has expired or been revoked, that access stays
+   * off unless this is true (`AEGIS_ZERO_CONFIG_AFTER_KEYS`); either way it is logged loudly.
+   */
+  zeroConfigAfterKeys: z.boolean().default(false),
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
@@ -155,6 +161,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+  const afterKeys = bool(env.AEGIS_ZERO_CONFIG_AFTER_KEYS);
+  if (afterKeys !== undefined) out.zeroConfigAfterKeys = afterKeys;
   if (env.AEGIS_ALLOWED_HOSTS) out.allowedHosts = list(env.AEGIS_ALLOWED_HOSTS);
   if (env.AEGIS_ALLOWED_ORIGINS) out.allowedOrigins = list(env.AEGIS_ALLOWED_ORIGINS);
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);

@@ -45,10 +45,24 @@ export interface AuthOptions {
    * credentials act as the local admin.
    */
   zeroConfig: boolean;
+  /**
+   * Whether zero-config access comes back once every key has expired or been revoked. Default
+   * false: once keys have existed, requests need a credential (see {@link LAPSED_KEYS_MESSAGE}).
+   */
+  zeroConfigAfterKeys?: boolean | undefined;
+  /** Told (once per change) when every key has lapsed, and whether local access came back. */
+  onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits: AuthLimits;
   /** Finds the operation a request is for (built lazily from the OpenAPI document). */
   matchOperation: (method: string, path: string) => MatchedOperation | undefined;
 }
+
+/** Said at start-up and when the last active key lapses (zero-config access stays off). */
+export const LAPSED_KEYS_MESSAGE =
+  'Every API key has expired or been revoked. Credential-less local admin access stays off once keys have existed; restart with AEGIS_AUTH_TOKEN set to a bootstrap admin token (16+ characters) and create a new key with it (`ag keys create`), or set zeroConfigAfterKeys: true to allow credential-less loopback access again.';
+/** Said when `zeroConfigAfterKeys` lets zero-config access come back. */
+export const ZERO_CONFIG_BACK_MESSAGE =
+  'Every API key has expired or been revoked, and zeroConfigAfterKeys is on: any local process can now act as admin without a credential. Create a key (`ag keys create`) to turn this off.';
 
 /** The person at the machine, in zero-config loopback mode. */
 export const LOCAL_ACTOR: Actor = Object.freeze({ id: null, admin: true, role: 'admin' });
@@ -150,7 +164,22 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     return n;
   }
 
-  const localAllowed = async () => options.zeroConfig && !(await options.keys.hasActiveKeys());
+  let lapsedSaid = false;
+  /** Zero-config access: while no key was ever created, and after that only if configured. */
+  const localAllowed = async () => {
+    if (!options.zeroConfig) return false;
+    const state = await options.keys.keyState();
+    if (state !== 'lapsed') {
+      lapsedSaid = false;
+      return state === 'none';
+    }
+    const allowed = options.zeroConfigAfterKeys === true;
+    if (!lapsedSaid) {
+      lapsedSaid = true;
+      options.onWarning?.(allowed ? ZERO_CONFIG_BACK_MESSAGE : LAPSED_KEYS_MESSAGE, { zeroConfig: allowed });
+    }
+    return allowed;
+  };
 
   /**
    * Counts a failed authentication against the credential tried and against the client's address
@@ -259,7 +288,9 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
           c,
           ip,
           undefined,
-          'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
+          lapsedSaid && options.zeroConfig
+            ? `Missing credentials. ${LAPSED_KEYS_MESSAGE}`
+            : 'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
         );
       }
     }

@@ -26,6 +26,13 @@ export interface SecurityOptions {
    * no `authToken` is set. `startServer` turns it on only when bound to a loopback address.
    */
   zeroConfig?: boolean | undefined;
+  /**
+   * Let zero-config access come back once every key has expired or been revoked. Default false:
+   * once keys have existed, credentials are needed (recover with `AEGIS_AUTH_TOKEN`).
+   */
+  zeroConfigAfterKeys?: boolean | undefined;
+  /** Security warnings (every key lapsed) go here; `startServer` passes the logger's warn. */
+  onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits?: Partial<AuthLimits> | undefined;
   /** Names besides loopback the server answers to while zero-config is on (DNS-rebinding guard). */
   allowedHosts?: readonly string[] | undefined;
@@ -75,6 +82,8 @@ export function installSecurity(
     sseTokens,
     bootstrapToken: options.authToken,
     zeroConfig,
+    zeroConfigAfterKeys: s.zeroConfigAfterKeys,
+    onWarning: s.onWarning,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
     matchOperation: (method, path) => buildMatcher()(method, path),
   });
