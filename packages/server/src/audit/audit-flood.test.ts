@@ -199,3 +199,20 @@ describe('audit pages', { timeout: 60_000 }, () => {
     expect(verified.body.verification).toEqual({ ok: true, checked: total, firstBroken: null });
   });
 });
+
+describe('audit verification through the API', () => {
+  it('reports a deleted newest record (head_mismatch), which the chain alone could not show', async () => {
+    const before = await s.call('GET', '/v1/audit?verify=true&limit=1', { token: admin });
+    expect(before.body.verification.ok).toBe(true);
+    const newest = lastId();
+    const raw = new Database(s.dbPath);
+    raw.prepare('DELETE FROM audit_log WHERE id = ?').run(newest);
+    raw.close();
+    const after = await s.call('GET', '/v1/audit?verify=true&limit=1', { token: admin });
+    expect(after.body.verification).toEqual({
+      ok: false,
+      checked: newest - 1,
+      firstBroken: { id: newest, reason: 'head_mismatch' },
+    });
+  });
+});
