@@ -172,3 +172,40 @@ describe('sqlite audit head migration', () => {
     expect(await verifyAuditChain(reopened.audit)).toEqual({ ok: true, checked: 4, firstBroken: null });
   });
 });
+
+describe('sqlite audit appends while another process holds the lock', () => {
+  it('wait without blocking the event loop, and write once the lock is gone', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const store = createSqliteStore({ path, lockWaitMs: 5_000 });
+    open.push(store);
+    await store.audit.append(draft(0));
+    const locker = new Database(path, { timeout: 100 });
+    locker.exec('BEGIN EXCLUSIVE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const pending = store.audit.append(draft(1));
+    await new Promise((r) => setTimeout(r, 500));
+    locker.exec('ROLLBACK');
+    locker.close();
+    const record = await pending;
+    clearInterval(timer);
+    expect(record.id).toBe(2);
+    // A 10 ms timer kept firing during the 500 ms lock (a blocked thread would give ~0).
+    expect(ticks).toBeGreaterThan(10);
+    expect(await verifyAuditChain(store.audit)).toEqual({ ok: true, checked: 2, firstBroken: null });
+  });
+
+  it('fail STORE_UNAVAILABLE once the lock outlasts lockWaitMs', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const store = createSqliteStore({ path, lockWaitMs: 300 });
+    open.push(store);
+    const locker = new Database(path, { timeout: 100 });
+    locker.exec('BEGIN EXCLUSIVE');
+    try {
+      await expect(store.audit.append(draft(0))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+  });
+});

@@ -11,8 +11,9 @@ import {
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './open-database.js';
 import { apiKeys, auditHead, auditLog } from './schema.js';
-import { unavailable } from './store-errors.js';
+import { isLockError, unavailable } from './store-errors.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -76,6 +77,9 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
   };
 }
 
+/** How long one append attempt blocks the thread waiting for another connection's lock. */
+const ATTEMPT_BUSY_MS = 50;
+
 /** Why an audit append failed, in words an operator can act on (a full disk says so first). */
 function appendError(db: AegisDatabase, err: unknown) {
   const path = db.$client.name;
@@ -101,7 +105,12 @@ function appendError(db: AegisDatabase, err: unknown) {
  * chain and the head always names the newest record. AUTOINCREMENT never reuses an id, so a
  * deleted newest record leaves a gap once the next record is written.
  */
-export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
+export function createSqliteAuditStore(
+  db: AegisDatabase,
+  options: { lockWaitMs?: number | undefined; busyTimeoutMs?: number | undefined } = {},
+): AuditStore {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const lockWaitMs = options.lockWaitMs ?? 30_000;
   const append = db.$client.transaction((draft: Omit<AuditRecord, 'id' | 'prevHash' | 'hash'>) => {
     const last = db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
     const prevHash = last?.hash ?? null;
@@ -121,11 +130,20 @@ export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
     return { ...draft, id: row.id, prevHash, hash } satisfies AuditRecord;
   });
   return {
+    // Requests wait for their record, so a database locked by another process must not block the
+    // event loop: each attempt waits briefly for the lock, and retries are asynchronous.
     async append(draft) {
-      try {
-        return append.immediate(draft);
-      } catch (err) {
-        throw appendError(db, err);
+      const deadline = Date.now() + lockWaitMs;
+      for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+        db.$client.pragma(`busy_timeout = ${ATTEMPT_BUSY_MS}`);
+        try {
+          return append.immediate(draft);
+        } catch (err) {
+          if (!isLockError(err) || Date.now() >= deadline) throw appendError(db, err);
+        } finally {
+          db.$client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        }
+        await new Promise((r) => setTimeout(r, pause));
       }
     },
     async head() {
