@@ -155,7 +155,9 @@ describe('ag audit', () => {
 
     const r = await ag(['audit', 'verify'], { env });
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`Audit chain broken at record ${target} (hash_mismatch: its content was changed)`);
+    expect(r.err).toContain(
+      `Audit chain broken at record ${target} (hash_mismatch: its content was changed)`,
+    );
     const asJson = await ag(['audit', 'verify', '--json'], { env });
     expect(asJson.code).toBe(2);
     expect(json<{ ok: boolean; firstBroken: { id: number } }>(asJson.out)).toMatchObject({
