@@ -128,7 +128,8 @@ describe('ag audit', () => {
     expect(lines.filter((l) => l.startsWith('id,at,'))).toHaveLength(1);
     const rows = lines.slice(1).map((l) => Number(l.split(',')[0]));
     expect(rows).toEqual(expected.filter((x) => x.action === 'createSession').map((x) => x.id));
-    expect(rows).toHaveLength(3);
+    // Three creates, each recorded before it ran ('started') and once answered.
+    expect(rows).toHaveLength(6);
   });
 
   it('verify reports an intact chain and exits 0', async () => {
@@ -154,7 +155,9 @@ describe('ag audit', () => {
 
     const r = await ag(['audit', 'verify'], { env });
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`Audit chain broken at record ${target} (hash_mismatch)`);
+    expect(r.err).toContain(
+      `Audit chain broken at record ${target} (hash_mismatch: its content was changed)`,
+    );
     const asJson = await ag(['audit', 'verify', '--json'], { env });
     expect(asJson.code).toBe(2);
     expect(json<{ ok: boolean; firstBroken: { id: number } }>(asJson.out)).toMatchObject({

@@ -682,7 +682,7 @@ export interface paths {
         };
         /**
          * Query, export or verify the audit log
-         * @description Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
+         * @description Records oldest first, filtered by actor, action, session and time. A page holds at most `limit` records and about `maxBytes` bytes (1 MiB by default); `nextAfter` (also the `X-Next-After` header, for every format) says where the next page starts. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters), checks that ids have no gaps and that the chain ends at its stored head, and reports the first record that does not hold.
          */
         get: operations["queryAudit"];
         put?: never;
@@ -2066,7 +2066,7 @@ export interface components {
         };
         AuditPage: {
             records: components["schemas"]["AuditRecord"][];
-            /** @description Pass as ?after= for the next page; null at the end */
+            /** @description Pass as ?after= for the next page; null at the end. A page ends at `limit` records or at `maxBytes`, whichever comes first. */
             nextAfter: number | null;
             verification?: components["schemas"]["AuditVerification"];
         };
@@ -2094,9 +2094,13 @@ export interface components {
             /** @description Records verified before the first broken one (or all) */
             checked: number;
             firstBroken: {
+                /** @description The first record that does not hold; for id_gap and head_mismatch, the first missing id */
                 id: number;
-                /** @enum {string} */
-                reason: "hash_mismatch" | "prev_hash_mismatch";
+                /**
+                 * @description hash_mismatch: the record was edited; prev_hash_mismatch: it does not link to the one before; id_gap: records were deleted; head_mismatch: the chain does not end at the anchor written with the last append (the newest records were deleted)
+                 * @enum {string}
+                 */
+                reason: "hash_mismatch" | "prev_hash_mismatch" | "id_gap" | "head_mismatch";
             } | null;
         };
     };
@@ -4840,6 +4844,8 @@ export interface operations {
                 after?: number;
                 /** @description Default 1000 */
                 limit?: number;
+                /** @description Stop the page once its records take this many bytes as JSON (default and most 1048576); a page always holds at least one record. `nextAfter` (and the X-Next-After header) says where the next page starts. */
+                maxBytes?: number;
                 /** @description Default json */
                 format?: "json" | "csv" | "ndjson";
                 /** @description true: also walk the whole chain and report the first broken record */

@@ -69,10 +69,26 @@ export interface AuditQuery {
   limit: number;
 }
 
+/**
+ * The chain's anchor: the newest record's id and hash and how many records exist, kept apart from
+ * the records and updated in the same transaction as each append, so that deleting the newest
+ * records (which leaves a shorter chain that still links) is detected.
+ */
+export interface AuditHead {
+  lastId: number;
+  count: number;
+  hash: string;
+}
+
 export interface AuditStore {
-  /** Appends a record, chaining it to the last one; appends are serialized. */
+  /**
+   * Appends a record, chaining it to the last one, and moves the {@link AuditHead} in the same
+   * transaction; appends are serialized. Ids are consecutive (1, 2, 3…): a gap means a deleted record.
+   */
   append(draft: AuditDraft): Promise<AuditRecord>;
   list(query: AuditQuery): Promise<AuditRecord[]>;
+  /** The anchor written by the last append; null while the log is empty. */
+  head(): Promise<AuditHead | null>;
 }
 
 /** Deterministic JSON: object keys sorted at every depth, no whitespace. */
@@ -105,36 +121,55 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Why verification stopped: a record's content does not match its hash, it does not link to the
+ * record before it, its id does not follow the previous one (a record was deleted), or the chain
+ * does not end where the {@link AuditHead} says (the newest records were deleted, or rows were
+ * added behind the store's back).
+ */
+export type AuditBreak = 'hash_mismatch' | 'prev_hash_mismatch' | 'id_gap' | 'head_mismatch';
+
 export interface AuditVerification {
   ok: boolean;
   checked: number;
-  /** The first record whose link or hash does not hold, and why. */
-  firstBroken: { id: number; reason: 'hash_mismatch' | 'prev_hash_mismatch' } | null;
+  /** The first record whose link, hash or id does not hold (or, for `head_mismatch`, the first missing or unexpected id), and why. */
+  firstBroken: { id: number; reason: AuditBreak } | null;
 }
 
 /**
  * Walks the whole chain, oldest first, and reports the first record whose `prevHash` is not the
- * previous record's `hash` or whose `hash` does not match its content.
+ * previous record's `hash`, whose `hash` does not match its content or whose id is not the previous
+ * id + 1; then checks that the chain ends at the store's {@link AuditHead}. Pages are small because
+ * records written before digests were bounded can be large.
  */
-export async function verifyAuditChain(audit: AuditStore, pageSize = 1000): Promise<AuditVerification> {
+export async function verifyAuditChain(audit: AuditStore, pageSize = 200): Promise<AuditVerification> {
   let prev: string | null = null;
   let afterId = 0;
   let checked = 0;
+  const broken = (id: number, reason: AuditBreak): AuditVerification => ({
+    ok: false,
+    checked,
+    firstBroken: { id, reason },
+  });
   for (;;) {
     const page = await audit.list({ afterId, limit: pageSize });
     for (const r of page) {
-      if (r.prevHash !== prev) {
-        return { ok: false, checked, firstBroken: { id: r.id, reason: 'prev_hash_mismatch' } };
-      }
-      if ((await sha256Hex(canonicalAudit(r))) !== r.hash) {
-        return { ok: false, checked, firstBroken: { id: r.id, reason: 'hash_mismatch' } };
-      }
+      if (checked > 0 && r.id !== afterId + 1) return broken(afterId + 1, 'id_gap');
+      if (r.prevHash !== prev) return broken(r.id, 'prev_hash_mismatch');
+      if ((await sha256Hex(canonicalAudit(r))) !== r.hash) return broken(r.id, 'hash_mismatch');
       prev = r.hash;
       afterId = r.id;
       checked++;
     }
-    if (page.length < pageSize) return { ok: true, checked, firstBroken: null };
+    if (page.length < pageSize) break;
   }
+  const head = await audit.head();
+  if (head === null)
+    return checked === 0 ? { ok: true, checked, firstBroken: null } : broken(1, 'head_mismatch');
+  if (head.lastId !== afterId || head.hash !== prev || head.count !== checked) {
+    return broken(Math.min(head.lastId, afterId) + 1, 'head_mismatch');
+  }
+  return { ok: true, checked, firstBroken: null };
 }
 
 /** True when `r` passes the query's filters (shared by the stores). */
@@ -182,6 +217,7 @@ export function createMemoryApiKeyStore(): ApiKeyStore {
 /** In-memory audit log with the same chaining as SQLite. */
 export function createMemoryAuditStore(): AuditStore {
   const records: AuditRecord[] = [];
+  let head: AuditHead | null = null;
   let tail: Promise<unknown> = Promise.resolve();
   return {
     append(draft) {
@@ -190,6 +226,7 @@ export function createMemoryAuditStore(): AuditStore {
         const hash = await sha256Hex(canonicalAudit({ ...draft, prevHash }));
         const record: AuditRecord = { ...structuredClone(draft), id: records.length + 1, prevHash, hash };
         records.push(record);
+        head = { lastId: record.id, count: records.length, hash };
         return structuredClone(record);
       });
       tail = run.catch(() => {});
@@ -200,6 +237,9 @@ export function createMemoryAuditStore(): AuditStore {
         .filter((r) => matchesAuditQuery(r, q))
         .slice(0, q.limit)
         .map((r) => structuredClone(r));
+    },
+    async head() {
+      return head && { ...head };
     },
   };
 }

@@ -119,11 +119,17 @@ describe('audit_query against a live server', () => {
     await json(admin, 'kill_session', { sessionId: id });
 
     const mine = await json(admin, 'audit_query', { sessionId: id });
-    expect(mine.records.map((r: { action: string }) => r.action)).toEqual([
-      'createSession',
-      'sendMessage',
-      'killSession',
+    // A change is recorded before it runs ('started'; a create's names no session yet) and once answered.
+    const trail = ['createSession', 'sendMessage', 'sendMessage', 'killSession', 'killSession'];
+    expect(mine.records.map((r: { action: string }) => r.action)).toEqual(trail);
+    expect(mine.records.map((r: { outcome: string }) => r.outcome)).toEqual([
+      '201',
+      'started',
+      mine.records[2].outcome,
+      'started',
+      mine.records[4].outcome,
     ]);
+    expect(mine.records[2].details.intent).toBe(mine.records[1].id);
     expect(mine.records.every((r: { target: string }) => r.target === id)).toBe(true);
     expect(mine.records[0]).toMatchObject({ actorId: 'bootstrap', actorRole: 'admin', outcome: '201' });
     expect(mine.nextAfter).toBeNull();
@@ -140,7 +146,7 @@ describe('audit_query against a live server', () => {
       if (r.nextAfter === null) break;
       after = r.nextAfter;
     }
-    expect(seen).toEqual(['createSession', 'sendMessage', 'killSession']);
+    expect(seen).toEqual(trail);
 
     const verified = await json(admin, 'audit_query', { limit: 1, verify: true });
     expect(verified.verification).toMatchObject({ ok: true, firstBroken: null });

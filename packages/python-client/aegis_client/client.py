@@ -1119,13 +1119,14 @@ class AegisClient:
         to: Optional[str] = None,
         after: Optional[int] = None,
         limit: Optional[int] = None,
+        max_bytes: Optional[int] = None,
         format: Optional[Literal["json", "csv", "ndjson"]] = None,
         verify: Optional[Literal["true", "false"]] = None,
         timeout: Optional[float] = None,
     ) -> AuditPage:
         """GET /v1/audit — Query, export or verify the audit log
 
-        Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
+        Records oldest first, filtered by actor, action, session and time. A page holds at most `limit` records and about `maxBytes` bytes (1 MiB by default); `nextAfter` (also the `X-Next-After` header, for every format) says where the next page starts. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters), checks that ids have no gaps and that the chain ends at its stored head, and reports the first record that does not hold.
 
         Args:
             actor: query `actor`: Actor id (API key id, `local`, ...)
@@ -1135,11 +1136,12 @@ class AegisClient:
             to: query `to`: Inclusive upper bound on `at`
             after: query `after`: Only records with id > after (paging cursor)
             limit: query `limit`: Default 1000
+            max_bytes: query `maxBytes`: Stop the page once its records take this many bytes as JSON (default and most 1048576); a page always holds at least one record. `nextAfter` (and the X-Next-After header) says where the next page starts.
             format: query `format`: Default json
             verify: query `verify`: true: also walk the whole chain and report the first broken record
         """
         path = "/v1/audit"
-        query: Dict[str, Any] = {"actor": actor, "action": action, "sessionId": session_id, "from": from_, "to": to, "after": after, "limit": limit, "format": format, "verify": verify}
+        query: Dict[str, Any] = {"actor": actor, "action": action, "sessionId": session_id, "from": from_, "to": to, "after": after, "limit": limit, "maxBytes": max_bytes, "format": format, "verify": verify}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
 

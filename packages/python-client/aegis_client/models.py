@@ -1675,7 +1675,7 @@ class SseTokenRequest(TypedDict, total=False):
 
 class _AuditPageRequired(TypedDict):
     records: List[AuditRecord]
-    #: Pass as ?after= for the next page; null at the end
+    #: Pass as ?after= for the next page; null at the end. A page ends at `limit` records or at `maxBytes`, whichever comes first.
     nextAfter: Optional[int]
 
 
@@ -1702,8 +1702,10 @@ class AuditRecord(TypedDict):
 
 
 class AuditVerificationFirstBroken(TypedDict):
+    #: The first record that does not hold; for id_gap and head_mismatch, the first missing id
     id: int
-    reason: Literal["hash_mismatch", "prev_hash_mismatch"]
+    #: hash_mismatch: the record was edited; prev_hash_mismatch: it does not link to the one before; id_gap: records were deleted; head_mismatch: the chain does not end at the anchor written with the last append (the newest records were deleted)
+    reason: Literal["hash_mismatch", "prev_hash_mismatch", "id_gap", "head_mismatch"]
 
 
 class AuditVerification(TypedDict):

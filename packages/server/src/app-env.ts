@@ -5,8 +5,18 @@ import { validationHook } from './http-errors.js';
 import type { Logger } from './logger.js';
 
 export interface AppEnv {
-  /** `operation`: the matched route's operationId and path params, set by the auth middleware. */
-  Variables: { actor: Actor; requestId: string; operation: MatchedOperation | undefined };
+  /**
+   * `operation`: the matched route's operationId and path params, set by the auth middleware.
+   * `auditBody`: a mutating request's body bytes, read by the audit trail before anything else.
+   * `auditIntent`: the id of the audit record written before the handler ran (authorized requests).
+   */
+  Variables: {
+    actor: Actor;
+    requestId: string;
+    operation: MatchedOperation | undefined;
+    auditBody: ArrayBuffer | undefined;
+    auditIntent: number | undefined;
+  };
 }
 
 export interface RouteDeps {

@@ -63,7 +63,10 @@ const WebhookConfig = z.object({
 
 /** Abuse limits; defaults are documented in docs/security.md. */
 const LimitsConfig = z.object({
-  /** Failed authentications per client IP per minute before 429. */
+  /**
+   * Failed authentications per minute, counted per credential tried and per client address
+   * (loopback addresses excepted), before 429. A valid credential is never refused for others' failures.
+   */
   authFailuresPerMinute: z.number().int().positive().default(20),
   /** Requests per API key (or the local user) per minute. */
   requestsPerMinute: z.number().int().positive().default(600),
@@ -128,6 +131,12 @@ export const ServerConfig = z.object({
   allowedHosts: z.array(z.string().min(1).max(300)).max(100).default([]),
   /** Browser origins (`https://ops.example.com`) besides the server's own that may call mutating routes. */
   allowedOrigins: z.array(z.string().min(1).max(300)).max(100).default([]),
+  /**
+   * On loopback without a token, requests without credentials act as the local admin while no API
+   * key exists. Once keys have existed and every one has expired or been revoked, that access stays
+   * off unless this is true (`AEGIS_ZERO_CONFIG_AFTER_KEYS`); either way it is logged loudly.
+   */
+  zeroConfigAfterKeys: z.boolean().default(false),
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
@@ -204,6 +213,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+  const afterKeys = bool(env.AEGIS_ZERO_CONFIG_AFTER_KEYS);
+  if (afterKeys !== undefined) out.zeroConfigAfterKeys = afterKeys;
   if (env.AEGIS_ALLOWED_HOSTS) out.allowedHosts = list(env.AEGIS_ALLOWED_HOSTS);
   if (env.AEGIS_ALLOWED_ORIGINS) out.allowedOrigins = list(env.AEGIS_ALLOWED_ORIGINS);
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);

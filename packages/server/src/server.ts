@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
+import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
 import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
@@ -63,6 +64,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       'FORBIDDEN',
       `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Create an admin key first (start \`ag serve\` on 127.0.0.1, run \`ag keys create --name admin --role admin\`, restart with --host), or set AEGIS_AUTH_TOKEN to a bootstrap admin token (at least 16 characters, e.g. \`openssl rand -hex 32\`).`,
     );
+  }
+  if (loopback && !config.authToken && (await apiKeyService(store.apiKeys).keyState()) === 'lapsed') {
+    logger.warn(config.zeroConfigAfterKeys ? ZERO_CONFIG_BACK_MESSAGE : LAPSED_KEYS_MESSAGE, {
+      zeroConfig: config.zeroConfigAfterKeys,
+    });
   }
   const driver =
     options.driver ??
@@ -122,6 +128,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       apiKeys: store.apiKeys,
       audit: store.audit,
       zeroConfig: loopback && !config.authToken,
+      zeroConfigAfterKeys: config.zeroConfigAfterKeys,
+      onWarning: (msg, fields) => logger.warn(msg, fields),
       limits: config.limits,
       allowedHosts: config.allowedHosts,
       allowedOrigins: config.allowedOrigins,

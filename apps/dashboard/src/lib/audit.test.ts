@@ -60,6 +60,12 @@ describe('verificationText', () => {
     expect(
       verificationText({ ok: false, checked: 2, firstBroken: { id: 3, reason: 'prev_hash_mismatch' } }),
     ).toMatch(/#3: its link to the previous record/);
+    expect(
+      verificationText({ ok: false, checked: 9, firstBroken: { id: 10, reason: 'head_mismatch' } }),
+    ).toMatch(/#10: the log does not end where the last write left it/);
+    expect(verificationText({ ok: false, checked: 3, firstBroken: { id: 4, reason: 'id_gap' } })).toMatch(
+      /#4: this record is missing/,
+    );
   });
 });
 

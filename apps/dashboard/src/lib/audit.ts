@@ -65,15 +65,19 @@ export function filterFromSearch(search: string): AuditFilter {
   };
 }
 
+const BREAK_REASONS: Record<NonNullable<AuditVerification['firstBroken']>['reason'], string> = {
+  hash_mismatch: 'its hash does not match its contents',
+  prev_hash_mismatch: 'its link to the previous record does not hold',
+  id_gap: 'this record is missing (deleted)',
+  head_mismatch: 'the log does not end where the last write left it (newest records deleted)',
+};
+
 /** One line for the result of a chain check. */
 export function verificationText(v: AuditVerification): string {
   if (v.ok)
     return `Chain intact: ${v.checked.toLocaleString('en-US')} record${v.checked === 1 ? '' : 's'} verified.`;
   const b = v.firstBroken;
-  const why =
-    b?.reason === 'prev_hash_mismatch'
-      ? 'its link to the previous record does not hold'
-      : 'its hash does not match its contents';
+  const why = b ? BREAK_REASONS[b.reason] : '';
   return b
     ? `Chain broken at record #${b.id}: ${why} (${v.checked.toLocaleString('en-US')} verified before it).`
     : 'Chain broken.';

@@ -26,6 +26,13 @@ const query = (args: { actor?: string; action?: string; session?: string; from?:
 const line = (r: AuditRecord) =>
   `${r.id}\t${r.at}\t${r.actorId ?? '-'}(${r.actorRole ?? '-'})\t${r.action}\t${r.target ?? '-'}\t${r.outcome}\n`;
 
+const BREAK_REASONS: Record<string, string> = {
+  hash_mismatch: 'its content was changed',
+  prev_hash_mismatch: 'it does not link to the record before it',
+  id_gap: 'this record is missing (deleted)',
+  head_mismatch: 'the log does not end where the last append left it (newest records deleted)',
+};
+
 const verify = defineCommand({
   meta: { name: 'verify', description: 'Walk the hash chain and report the first broken record' },
   args: { ...connectionArgs, json: { type: 'boolean', description: 'Print JSON' } },
@@ -36,8 +43,9 @@ const verify = defineCommand({
       else if (verification?.ok) consola.success(`Audit chain intact (${verification.checked} records).`);
       else {
         const b = verification?.firstBroken;
+        const why = b ? BREAK_REASONS[b.reason] : 'unknown';
         consola.error(
-          `Audit chain broken at record ${b?.id} (${b?.reason}); ${verification?.checked} records before it verify.`,
+          `Audit chain broken at record ${b?.id} (${b?.reason}: ${why}); ${verification?.checked} records before it verify.`,
         );
       }
       if (!verification?.ok) process.exitCode = 2;

@@ -100,6 +100,17 @@ export const auditLog = sqliteTable(
   ],
 );
 
+/**
+ * One row (`id` = 1): the audit chain's newest id, hash and record count, moved in the same
+ * transaction as each append, so deleting the newest audit rows is detected by verification.
+ */
+export const auditHead = sqliteTable('audit_head', {
+  id: integer('id').primaryKey(),
+  lastId: integer('last_id').notNull(),
+  count: integer('count').notNull(),
+  hash: text('hash').notNull(),
+});
+
 /** API keys; only a hash of the secret is stored. */
 export const apiKeys = sqliteTable(
   'api_keys',

@@ -36,6 +36,7 @@ describe.each([
     expect(all[0]?.prevHash).toBeNull();
     for (let i = 1; i < all.length; i++) expect(all[i]?.prevHash).toBe(all[i - 1]?.hash);
     expect(await verifyAuditChain(store.audit, 7)).toEqual({ ok: true, checked: 20, firstBroken: null });
+    expect(await store.audit.head()).toEqual({ lastId: 20, count: 20, hash: all.at(-1)?.hash });
   });
 
   it('filters by actor, action, target and time range', async () => {
@@ -88,5 +89,123 @@ describe('sqlite audit tampering', () => {
       checked: 5,
       firstBroken: { id: 6, reason: 'hash_mismatch' },
     });
+  });
+});
+
+describe('sqlite audit deletions', () => {
+  const filled = async (n: number) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const store = createSqliteStore({ path });
+    open.push(store);
+    for (let i = 0; i < n; i++) await store.audit.append(draft(i));
+    const raw = new Database(path);
+    return { store, raw };
+  };
+
+  it('detects a deleted newest record through the head anchor', async () => {
+    const { store, raw } = await filled(10);
+    raw.prepare('DELETE FROM audit_log WHERE id = 10').run();
+    raw.close();
+    expect(await verifyAuditChain(store.audit)).toEqual({
+      ok: false,
+      checked: 9,
+      firstBroken: { id: 10, reason: 'head_mismatch' },
+    });
+  });
+
+  it('detects a deleted newest record even after later appends moved the head (an id gap)', async () => {
+    const { store, raw } = await filled(10);
+    raw.prepare('DELETE FROM audit_log WHERE id = 10').run();
+    raw.close();
+    await store.audit.append(draft(11));
+    expect(await verifyAuditChain(store.audit)).toEqual({
+      ok: false,
+      checked: 9,
+      firstBroken: { id: 10, reason: 'id_gap' },
+    });
+  });
+
+  it('names the missing id when a record in the middle is deleted', async () => {
+    const { store, raw } = await filled(10);
+    raw.prepare('DELETE FROM audit_log WHERE id = 4').run();
+    raw.close();
+    expect(await verifyAuditChain(store.audit, 3)).toEqual({
+      ok: false,
+      checked: 3,
+      firstBroken: { id: 4, reason: 'id_gap' },
+    });
+  });
+
+  it('detects a deleted head row', async () => {
+    const { store, raw } = await filled(3);
+    raw.prepare('DELETE FROM audit_head').run();
+    raw.close();
+    expect((await verifyAuditChain(store.audit)).firstBroken).toEqual({ id: 1, reason: 'head_mismatch' });
+  });
+
+  it('an empty log verifies', async () => {
+    const { store, raw } = await filled(0);
+    raw.close();
+    expect(await verifyAuditChain(store.audit)).toEqual({ ok: true, checked: 0, firstBroken: null });
+    expect(await store.audit.head()).toBeNull();
+  });
+});
+
+describe('sqlite audit head migration', () => {
+  it('anchors a log written before the head table existed at its current end', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const first = createSqliteStore({ path });
+    for (let i = 0; i < 4; i++) await first.audit.append(draft(i));
+    await first.close();
+    // As a database from before migration 0003: no head table, no record of that migration.
+    const raw = new Database(path);
+    raw.prepare('DROP TABLE audit_head').run();
+    raw
+      .prepare(
+        'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
+      )
+      .run();
+    raw.close();
+    const reopened = createSqliteStore({ path });
+    open.push(reopened);
+    expect(await reopened.audit.head()).toMatchObject({ lastId: 4, count: 4 });
+    expect(await verifyAuditChain(reopened.audit)).toEqual({ ok: true, checked: 4, firstBroken: null });
+  });
+});
+
+describe('sqlite audit appends while another process holds the lock', () => {
+  it('wait without blocking the event loop, and write once the lock is gone', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const store = createSqliteStore({ path, lockWaitMs: 5_000 });
+    open.push(store);
+    await store.audit.append(draft(0));
+    const locker = new Database(path, { timeout: 100 });
+    locker.exec('BEGIN EXCLUSIVE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const pending = store.audit.append(draft(1));
+    await new Promise((r) => setTimeout(r, 500));
+    locker.exec('ROLLBACK');
+    locker.close();
+    const record = await pending;
+    clearInterval(timer);
+    expect(record.id).toBe(2);
+    // A 10 ms timer kept firing during the 500 ms lock (a blocked thread would give ~0).
+    expect(ticks).toBeGreaterThan(10);
+    expect(await verifyAuditChain(store.audit)).toEqual({ ok: true, checked: 2, firstBroken: null });
+  });
+
+  it('fail STORE_UNAVAILABLE once the lock outlasts lockWaitMs', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
+    const store = createSqliteStore({ path, lockWaitMs: 300 });
+    open.push(store);
+    const locker = new Database(path, { timeout: 100 });
+    locker.exec('BEGIN EXCLUSIVE');
+    try {
+      await expect(store.audit.append(draft(0))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import {
   type ApiKeyRecord,
   type ApiKeyRole,
@@ -9,7 +11,9 @@ import {
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
-import { apiKeys, auditLog } from './schema.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './open-database.js';
+import { apiKeys, auditHead, auditLog } from './schema.js';
+import { isLockError, unavailable } from './store-errors.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -73,11 +77,40 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
   };
 }
 
+/** How long one append attempt blocks the thread waiting for another connection's lock. */
+const ATTEMPT_BUSY_MS = 50;
+
+/** Why an audit append failed, in words an operator can act on (a full disk says so first). */
+function appendError(db: AegisDatabase, err: unknown) {
+  const path = db.$client.name;
+  if (err instanceof Database.SqliteError && err.code === 'SQLITE_FULL') {
+    return unavailable(
+      path,
+      'write the audit record to',
+      err,
+      `Storage full: free disk space in ${dirname(path)}. Requests are not carried out while their audit record cannot be written.`,
+    );
+  }
+  return unavailable(
+    path,
+    'write the audit record to',
+    err,
+    'Requests are not carried out while their audit record cannot be written; check free disk space and whether another process holds the database lock.',
+  );
+}
+
 /**
- * The hash-chained `audit_log`. Each append reads the last hash and inserts the new row in one
- * IMMEDIATE transaction, so appends from several connections still form one chain.
+ * The hash-chained `audit_log`. Each append reads the last hash, inserts the new row and moves
+ * `audit_head` in one IMMEDIATE transaction, so appends from several connections still form one
+ * chain and the head always names the newest record. AUTOINCREMENT never reuses an id, so a
+ * deleted newest record leaves a gap once the next record is written.
  */
-export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
+export function createSqliteAuditStore(
+  db: AegisDatabase,
+  options: { lockWaitMs?: number | undefined; busyTimeoutMs?: number | undefined } = {},
+): AuditStore {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const lockWaitMs = options.lockWaitMs ?? 30_000;
   const append = db.$client.transaction((draft: Omit<AuditRecord, 'id' | 'prevHash' | 'hash'>) => {
     const last = db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get();
     const prevHash = last?.hash ?? null;
@@ -89,11 +122,33 @@ export function createSqliteAuditStore(db: AegisDatabase): AuditStore {
       .values({ ...draft, prevHash, hash })
       .returning({ id: auditLog.id })
       .get();
+    const head = { lastId: row.id, hash, count: sql`${auditHead.count} + 1` };
+    db.insert(auditHead)
+      .values({ id: 1, lastId: row.id, hash, count: 1 })
+      .onConflictDoUpdate({ target: auditHead.id, set: head })
+      .run();
     return { ...draft, id: row.id, prevHash, hash } satisfies AuditRecord;
   });
   return {
+    // Requests wait for their record, so a database locked by another process must not block the
+    // event loop: each attempt waits briefly for the lock, and retries are asynchronous.
     async append(draft) {
-      return append.immediate(draft);
+      const deadline = Date.now() + lockWaitMs;
+      for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+        db.$client.pragma(`busy_timeout = ${ATTEMPT_BUSY_MS}`);
+        try {
+          return append.immediate(draft);
+        } catch (err) {
+          if (!isLockError(err) || Date.now() >= deadline) throw appendError(db, err);
+        } finally {
+          db.$client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        }
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    },
+    async head() {
+      const row = db.select().from(auditHead).where(eq(auditHead.id, 1)).get();
+      return row ? { lastId: row.lastId, count: row.count, hash: row.hash } : null;
     },
     async list(q) {
       const conditions: SQL[] = [gt(auditLog.id, q.afterId ?? 0)];

@@ -87,6 +87,7 @@ describe('createSqliteStore', () => {
       '__drizzle_migrations',
       'agent_conversations',
       'api_keys',
+      'audit_head',
       'audit_log',
       'events',
       'memory_entries',

@@ -229,7 +229,10 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
 
   return {
     apiKeys: createSqliteApiKeyStore(db),
-    audit: createSqliteAuditStore(db),
+    audit: createSqliteAuditStore(db, {
+      busyTimeoutMs,
+      lockWaitMs: options.lockWaitMs ?? options.busyTimeoutMs ?? 30_000,
+    }),
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
     conversations: createSqliteConversationStore(db, { path: options.path, isClosed: () => closed }),
     write(batch, writeOptions) {

@@ -6,7 +6,8 @@ import { createAegis, createMemoryStore } from '@aegis/core';
 import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { auditMiddleware, redactForAudit } from './audit-trail.js';
+import { auditMiddleware } from './audit-trail.js';
+import { bodyFields } from './request-digest.js';
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-audit-')));
 const store = createMemoryStore();
@@ -52,7 +53,7 @@ describe('audit trail', () => {
     });
   });
 
-  it('audits every mutating request once, with actor, operation, target and outcome', async () => {
+  it('audits every mutating request before it runs and once answered, with actor, operation, target and outcome', async () => {
     const before = (await records()).length;
     await app.request('/v1/sessions/nope/send', {
       method: 'POST',
@@ -61,38 +62,56 @@ describe('audit trail', () => {
     });
     await app.request('/v1/sessions');
     const added = (await records()).slice(before);
-    expect(added).toHaveLength(1);
+    expect(added).toHaveLength(2);
     expect(added[0]).toMatchObject({
       actorId: 'local',
       actorRole: 'admin',
       action: 'sendMessage',
       target: 'nope',
-      outcome: '404',
+      outcome: 'started',
       details: {
         method: 'POST',
         path: '/v1/sessions/nope/send',
-        error: 'SESSION_NOT_FOUND',
-        body: { text: 'hi' },
+        params: { id: 'nope' },
+        body: { bytes: 13, fields: { text: 'hi' } },
       },
+    });
+    expect(added[0]?.details?.body).toHaveProperty('sha256', expect.stringMatching(/^[0-9a-f]{64}$/));
+    expect(added[1]).toMatchObject({
+      action: 'sendMessage',
+      target: 'nope',
+      outcome: '404',
+      details: { intent: added[0]?.id, error: 'SESSION_NOT_FOUND' },
     });
   });
 
-  it('redacts secret-looking fields and env values, and cuts long strings', () => {
+  it('keeps small fields of a body: secret-looking fields and env values redacted, long strings cut', () => {
     expect(
-      redactForAudit({
+      bodyFields({
         name: 'x',
         apiKey: 'k',
-        nested: { password: 'p', token: 't' },
+        nested: { password: 'p', token: 't', deeper: { a: 1 } },
         env: { ANTHROPIC_API_KEY: 'sk-1', FOO: 'bar' },
         prompt: 'y'.repeat(500),
+        ids: ['a', 'b'],
+        sessions: [{ workDir: '/w', env: { X: 'secret' } }, { workDir: '/v' }],
       }),
     ).toEqual({
       name: 'x',
       apiKey: '[redacted]',
-      nested: { password: '[redacted]', token: '[redacted]' },
-      env: { ANTHROPIC_API_KEY: '[redacted]', FOO: '[redacted]' },
-      prompt: `${'y'.repeat(200)}…`,
+      nested: { password: '[redacted]', token: '[redacted]', deeper: '{…}' },
+      env: { names: ['ANTHROPIC_API_KEY', 'FOO'] },
+      prompt: `${'y'.repeat(120)}…`,
+      ids: ['a', 'b'],
+      sessions: { items: 2, first: { workDir: '/w', env: { names: ['X'] } } },
     });
+  });
+
+  it('keeps a digest within its bound whatever the body', () => {
+    const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, 'v'.repeat(1000)]));
+    const fields = bodyFields(wide)!;
+    expect(Buffer.byteLength(JSON.stringify(fields))).toBeLessThanOrEqual(1536);
+    expect(Object.keys(fields).at(-1)).toBe('…');
   });
 });
 

@@ -1,32 +1,87 @@
-import type { Aegis, AuditDraft, AuditStore } from '@aegis/core';
-import type { MiddlewareHandler } from 'hono';
+import { type Aegis, AegisError, type AuditDraft, type AuditStore } from '@aegis/core';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
+import { requestDigest } from './request-digest.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|authorization|credential|private/i;
-const MAX_STRING = 200;
-const MAX_DEPTH = 4;
+const UNAUTHENTICATED = 'unauthenticated';
+/** The most session ids a completion record lists (a batch's results). */
+const MAX_IDS = 20;
 
-/**
- * A copy of a request body fit for the audit log: values under secret-looking keys and every
- * value of an `env` map are replaced, long strings are cut, deep structures are summarised.
- */
-export function redactForAudit(value: unknown, depth = 0, key = ''): unknown {
-  if (SECRET_KEY.test(key)) return '[redacted]';
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH) return Array.isArray(value) ? `[${value.length} items]` : '{…}';
-  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redactForAudit(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 50)) {
-    out[k] =
-      k === 'env' && v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).map((name) => [name, '[redacted]']))
-        : redactForAudit(v, depth + 1, k);
-  }
-  return out;
+export interface AuditTrailOptions {
+  audit: AuditStore;
+  now?: () => Date;
+  /**
+   * Refusals (401, 429) recorded per caller per minute — per key, and all unauthenticated callers
+   * together; the rest of that minute is counted and summed up in one `audit.suppressed` record, so
+   * refused traffic cannot grow the log without bound. Default 60.
+   */
+  maxDenialsPerMinute?: number;
+  /** @deprecated Renamed {@link AuditTrailOptions.maxDenialsPerMinute} (it now applies per caller). */
+  maxUnauthenticatedPerMinute?: number;
+  onError?: (err: unknown) => void;
 }
 
+interface DenialWindow {
+  start: number;
+  recorded: number;
+  suppressed: number;
+  first: string;
+  last: string;
+}
+
+/** Per-caller minute windows of refusals; summaries of ended windows wait in `pending`. */
+function denialCounter(max: number) {
+  const windows = new Map<string, DenialWindow>();
+  const pending: { caller: string; window: DenialWindow }[] = [];
+  let lastSweep = 0;
+  const close = (caller: string, w: DenialWindow) => {
+    if (w.suppressed > 0) pending.push({ caller, window: w });
+    windows.delete(caller);
+  };
+  return {
+    /** Whether to record this refusal. */
+    admit(caller: string, at: Date): boolean {
+      const t = at.getTime();
+      let w = windows.get(caller);
+      if (w && t - w.start >= 60_000) close(caller, w);
+      w = windows.get(caller);
+      if (!w) {
+        w = { start: t, recorded: 0, suppressed: 0, first: '', last: '' };
+        windows.set(caller, w);
+      }
+      if (w.recorded < max) {
+        w.recorded++;
+        return true;
+      }
+      w.suppressed++;
+      w.first ||= at.toISOString();
+      w.last = at.toISOString();
+      return false;
+    },
+    /** Summaries to write now: windows that ended (checked at most once a minute for idle callers). */
+    drain(at: Date) {
+      const t = at.getTime();
+      if (t - lastSweep >= 60_000) {
+        lastSweep = t;
+        for (const [caller, w] of windows) if (t - w.start >= 60_000) close(caller, w);
+      }
+      return pending.splice(0);
+    },
+  };
+}
+
+const isJson = (headers: Headers) => (headers.get('content-type') ?? '').includes('json');
+
+async function responseJson(c: Context): Promise<unknown> {
+  if (!isJson(c.res.headers)) return undefined;
+  return c.res
+    .clone()
+    .json()
+    .catch(() => undefined);
+}
+
+/** The id the request acted on: its path id, else the session or key its answer names. */
 function targetOf(params: Record<string, string>, response: unknown, path: string): string {
   if (params.id) return params.id;
   const r = response as { session?: { id?: unknown }; key?: { id?: unknown }; id?: unknown } | undefined;
@@ -34,109 +89,155 @@ function targetOf(params: Record<string, string>, response: unknown, path: strin
   return typeof id === 'string' ? id : path;
 }
 
-export interface AuditTrailOptions {
-  audit: AuditStore;
-  now?: () => Date;
-  /**
-   * Requests refused before any credential was accepted (401, and 429 for a blocked address) are
-   * recorded up to this many per minute; the rest of that minute is counted and summed up in one
-   * `audit.suppressed` record, so unauthenticated traffic cannot grow the log without bound.
-   * Default 60.
-   */
-  maxUnauthenticatedPerMinute?: number;
-  onError?: (err: unknown) => void;
+/** Session ids a batch answer names (at most {@link MAX_IDS}). */
+function batchIds(response: unknown): string[] | undefined {
+  const results = (response as { results?: unknown } | undefined)?.results;
+  if (!Array.isArray(results)) return undefined;
+  const ids = results
+    .map((r) => (r as { session?: { id?: unknown }; id?: unknown }).session?.id ?? (r as { id?: unknown }).id)
+    .filter((id): id is string => typeof id === 'string');
+  return ids.length > MAX_IDS ? [...ids.slice(0, MAX_IDS), `…+${ids.length - MAX_IDS}`] : ids;
+}
+
+function actorFields(c: Context<AppEnv>) {
+  const actor = c.get('actor');
+  return { actorId: actor ? (actor.id ?? 'local') : null, actorRole: actor?.role ?? null };
+}
+
+function actionOf(c: Context<AppEnv>): string {
+  return c.get('operation')?.operationId ?? `${c.req.method} ${c.req.path.slice(0, 200)}`;
+}
+
+/** What the record says was asked: a bounded digest (never the body, never a secret). */
+function digestOf(c: Context<AppEnv>) {
+  const query = c.req.query();
+  return requestDigest({
+    method: c.req.method,
+    path: c.req.path,
+    params: c.get('operation')?.params,
+    query: Object.keys(query).length > 0 ? query : undefined,
+    raw: c.get('auditBody'),
+    contentType: c.req.header('content-type'),
+  });
 }
 
 /**
- * Appends one audit record per mutating `/v1` request (POST/PUT/PATCH/DELETE), whatever the
- * route and whatever the outcome (denied requests included). Register it outside the auth
- * middleware so it sees the actor and operation that middleware resolved.
+ * Writes the audit record of an authorized mutating request *before* its handler runs (outcome
+ * `started`, with the request digest), so no effect can exist without its record: if the record
+ * cannot be written the request is refused (503) and nothing is done. Register after the auth
+ * middleware (it runs only for requests that passed it) and before the routes.
+ */
+export function auditIntentMiddleware(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
+  const now = options.now ?? (() => new Date());
+  return async (c, next) => {
+    if (!MUTATING.has(c.req.method)) return next();
+    const op = c.get('operation');
+    let id: number;
+    try {
+      const record = await options.audit.append({
+        at: now().toISOString(),
+        ...actorFields(c),
+        action: actionOf(c),
+        target: op?.params.id ?? c.req.path.slice(0, 200),
+        outcome: 'started',
+        details: { requestId: c.get('requestId') ?? null, ...digestOf(c) },
+      });
+      id = record.id;
+    } catch (err) {
+      options.onError?.(err);
+      throw err instanceof AegisError
+        ? err
+        : new AegisError(
+            'STORE_UNAVAILABLE',
+            'The audit record of this request could not be written, so it was not carried out; check the server log and free disk space.',
+            { cause: err },
+          );
+    }
+    c.set('auditIntent', id);
+    return next();
+  };
+}
+
+/**
+ * Appends one audit record per mutating `/v1` request (POST/PUT/PATCH/DELETE) once it is answered,
+ * whatever the route and whatever the outcome. A request that passed authorization already has
+ * its `started` record ({@link auditIntentMiddleware}); this one completes it with the status, the
+ * resolved target and the error code. A refused request gets one record with the request digest;
+ * refusals past {@link AuditTrailOptions.maxDenialsPerMinute} per caller are only counted. Register
+ * it outside the auth middleware so it sees the actor and operation that middleware resolved.
  */
 export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
   const now = options.now ?? (() => new Date());
-  const maxDenied = options.maxUnauthenticatedPerMinute ?? 60;
-  const denied = { windowStart: 0, recorded: 0, suppressed: 0, first: '', last: '' };
-  /** Whether to record this unauthenticated denial; appends the previous window's summary first. */
-  const admitDenial = async (at: Date): Promise<boolean> => {
-    const t = at.getTime();
-    if (t - denied.windowStart >= 60_000) {
-      if (denied.suppressed > 0) {
-        await options.audit
-          .append({
-            at: at.toISOString(),
-            actorId: null,
-            actorRole: null,
-            action: 'audit.suppressed',
-            target: 'unauthenticated',
-            outcome: String(denied.suppressed),
-            details: {
-              reason: `more than ${maxDenied} unauthenticated requests were refused in a minute; the rest are counted here`,
-              count: denied.suppressed,
-              from: denied.first,
-              to: denied.last,
-            },
-          })
-          .catch((err) => options.onError?.(err));
-      }
-      Object.assign(denied, { windowStart: t, recorded: 0, suppressed: 0, first: '', last: '' });
-    }
-    if (denied.recorded < maxDenied) {
-      denied.recorded++;
-      return true;
-    }
-    denied.suppressed++;
-    denied.first ||= at.toISOString();
-    denied.last = at.toISOString();
-    return false;
-  };
-  return async (c, next) => {
-    if (!MUTATING.has(c.req.method)) return next();
-    await next();
-    const actor = c.get('actor');
-    const op = c.get('operation');
-    const unauthenticated = !actor || actor.id === 'anonymous';
-    if (unauthenticated && (c.res.status === 401 || c.res.status === 429) && !(await admitDenial(now()))) {
-      return;
-    }
-    let body: unknown;
-    if ((c.req.header('content-type') ?? '').includes('json'))
-      body = await c.req.json().catch(() => undefined);
-    let response: unknown;
-    if (c.res.status < 300 && (c.res.headers.get('content-type') ?? '').includes('json')) {
-      response = await c.res
-        .clone()
-        .json()
-        .catch(() => undefined);
-    }
-    let errorCode: string | undefined;
-    if (c.res.status >= 400 && (c.res.headers.get('content-type') ?? '').includes('json')) {
-      errorCode = (
-        (await c.res
-          .clone()
-          .json()
-          .catch(() => undefined)) as { error?: { code?: string } } | undefined
-      )?.error?.code;
-    }
-    const draft: AuditDraft = {
-      at: now().toISOString(),
-      actorId: actor ? (actor.id ?? 'local') : null,
-      actorRole: actor?.role ?? null,
-      action: op?.operationId ?? `${c.req.method} ${c.req.path}`,
-      target: targetOf(op?.params ?? {}, response, c.req.path),
-      outcome: String(c.res.status),
-      details: {
-        requestId: c.get('requestId') ?? null,
-        method: c.req.method,
-        path: c.req.path,
-        ...(body !== undefined ? { body: redactForAudit(body) } : {}),
-        ...(errorCode ? { error: errorCode } : {}),
-      },
-    };
+  const max = options.maxDenialsPerMinute ?? options.maxUnauthenticatedPerMinute ?? 60;
+  const denials = denialCounter(max);
+  const append = async (draft: AuditDraft) => {
     try {
       await options.audit.append(draft);
     } catch (err) {
       options.onError?.(err);
     }
+  };
+  const summarize = async (at: Date) => {
+    for (const { caller, window } of denials.drain(at)) {
+      await append({
+        at: at.toISOString(),
+        actorId: caller === UNAUTHENTICATED ? null : caller,
+        actorRole: null,
+        action: 'audit.suppressed',
+        target: caller,
+        outcome: String(window.suppressed),
+        details: {
+          reason: `more than ${max} requests from ${caller === UNAUTHENTICATED ? 'unauthenticated callers' : `key ${caller}`} were refused (401/429) in a minute; the rest are counted here`,
+          count: window.suppressed,
+          from: window.first,
+          to: window.last,
+        },
+      });
+    }
+  };
+  return async (c, next) => {
+    if (!MUTATING.has(c.req.method)) return next();
+    // Read first, so the digest hashes the exact bytes sent (later readers get a parsed copy).
+    c.set('auditBody', await c.req.arrayBuffer().catch(() => undefined));
+    await next();
+    const at = now();
+    const actor = c.get('actor');
+    const status = c.res.status;
+    const intent = c.get('auditIntent');
+    if (intent === undefined && (status === 401 || status === 429)) {
+      const caller = !actor || actor.id === 'anonymous' ? UNAUTHENTICATED : (actor.id ?? 'local');
+      const admitted = denials.admit(caller, at);
+      await summarize(at);
+      if (!admitted) return;
+    } else {
+      await summarize(at);
+    }
+    const response = await responseJson(c);
+    const error =
+      status >= 400 ? (response as { error?: { code?: unknown } } | undefined)?.error?.code : undefined;
+    const params = c.get('operation')?.params ?? {};
+    const base = {
+      at: at.toISOString(),
+      ...actorFields(c),
+      action: actionOf(c),
+      outcome: String(status),
+    };
+    const requestId = c.get('requestId') ?? null;
+    const errorField = typeof error === 'string' ? { error: error.slice(0, 100) } : {};
+    if (intent !== undefined) {
+      const ids = status < 300 ? batchIds(response) : undefined;
+      await append({
+        ...base,
+        target: targetOf(params, status < 300 ? response : undefined, c.req.path.slice(0, 200)),
+        details: { requestId, intent, ...(ids ? { sessionIds: ids } : {}), ...errorField },
+      });
+      return;
+    }
+    await append({
+      ...base,
+      target: params.id ?? c.req.path.slice(0, 200),
+      details: { requestId, ...digestOf(c), ...errorField },
+    });
   };
 }
 

@@ -158,8 +158,18 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
     },
 
     async hasActiveKeys(): Promise<boolean> {
+      return (await this.keyState()) === 'active';
+    },
+
+    /**
+     * `none`: no key was ever created; `active`: at least one key works; `lapsed`: keys exist
+     * but every one has expired or been revoked (keys are never deleted, so this is "keys have existed").
+     */
+    async keyState(): Promise<'none' | 'active' | 'lapsed'> {
       const at = now();
-      return (await store.list()).some((k) => keyStatus(k, at) === 'active');
+      const all = await store.list();
+      if (all.length === 0) return 'none';
+      return all.some((k) => keyStatus(k, at) === 'active') ? 'active' : 'lapsed';
     },
   };
 }

@@ -45,10 +45,24 @@ export interface AuthOptions {
    * credentials act as the local admin.
    */
   zeroConfig: boolean;
+  /**
+   * Whether zero-config access comes back once every key has expired or been revoked. Default
+   * false: once keys have existed, requests need a credential (see {@link LAPSED_KEYS_MESSAGE}).
+   */
+  zeroConfigAfterKeys?: boolean | undefined;
+  /** Told (once per change) when every key has lapsed, and whether local access came back. */
+  onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits: AuthLimits;
   /** Finds the operation a request is for (built lazily from the OpenAPI document). */
   matchOperation: (method: string, path: string) => MatchedOperation | undefined;
 }
+
+/** Said at start-up and when the last active key lapses (zero-config access stays off). */
+export const LAPSED_KEYS_MESSAGE =
+  'Every API key has expired or been revoked. Credential-less local admin access stays off once keys have existed; restart with AEGIS_AUTH_TOKEN set to a bootstrap admin token (16+ characters) and create a new key with it (`ag keys create`), or set zeroConfigAfterKeys: true to allow credential-less loopback access again.';
+/** Said when `zeroConfigAfterKeys` lets zero-config access come back. */
+export const ZERO_CONFIG_BACK_MESSAGE =
+  'Every API key has expired or been revoked, and zeroConfigAfterKeys is on: any local process can now act as admin without a credential. Create a key (`ag keys create`) to turn this off.';
 
 /** The person at the machine, in zero-config loopback mode. */
 export const LOCAL_ACTOR: Actor = Object.freeze({ id: null, admin: true, role: 'admin' });
@@ -61,6 +75,10 @@ const keyActor = (k: ApiKeyRecord): Actor => ({ id: k.id, role: k.role, admin: k
 const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s));
 /** Served without an operation rule: the API description itself. */
 const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
+
+/** Addresses many clients share, so failures are not counted against the address. */
+const sharedAddress = (ip: string) => ip === 'unknown' || /^(127\.|::1$|::ffff:127\.)/.test(ip);
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 function clientIp(c: Context): string {
   try {
@@ -146,21 +164,57 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     return n;
   }
 
-  const localAllowed = async () => options.zeroConfig && !(await options.keys.hasActiveKeys());
+  let lapsedSaid = false;
+  /** Zero-config access: while no key was ever created, and after that only if configured. */
+  const localAllowed = async () => {
+    if (!options.zeroConfig) return false;
+    const state = await options.keys.keyState();
+    if (state !== 'lapsed') {
+      lapsedSaid = false;
+      return state === 'none';
+    }
+    const allowed = options.zeroConfigAfterKeys === true;
+    if (!lapsedSaid) {
+      lapsedSaid = true;
+      options.onWarning?.(allowed ? ZERO_CONFIG_BACK_MESSAGE : LAPSED_KEYS_MESSAGE, { zeroConfig: allowed });
+    }
+    return allowed;
+  };
+
+  /**
+   * Counts a failed authentication against the credential tried and against the client's address
+   * — except a shared one (loopback: every local process is 127.0.0.1, and one must not lock the
+   * others out). Returns the seconds to wait once either is past the limit, else 0. A valid
+   * credential is checked before any of this and is never refused because others failed.
+   */
+  const countFailure = (ip: string, credential: string | undefined): number => {
+    const keys = [
+      ...(credential !== undefined ? [`credential:${hashOf(credential)}`] : []),
+      ...(sharedAddress(ip) ? [] : [`client:${ip}`]),
+    ];
+    let retryAfterSec = 0;
+    for (const key of keys) {
+      const hit = failures.hit(key);
+      if (!hit.ok) retryAfterSec = Math.max(retryAfterSec, hit.retryAfterSec);
+    }
+    return retryAfterSec;
+  };
+
+  /** 401 with `message`, or 429 once this credential or client has failed too often. */
+  const refuse = (c: Context, ip: string, credential: string | undefined, message: string): Response => {
+    const retryAfterSec = countFailure(ip, credential);
+    if (retryAfterSec > 0) {
+      return rateLimited(
+        c,
+        'Too many failed authentications with this credential or from this address; wait, and use a valid credential.',
+        retryAfterSec,
+      );
+    }
+    return errorResponse(c, new AegisError('UNAUTHORIZED', message));
+  };
 
   return async (c, next) => {
     const ip = clientIp(c);
-    const unauthorized = (message: string) => {
-      const hit = failures.hit(ip);
-      if (!hit.ok) {
-        return rateLimited(
-          c,
-          'Too many failed authentications from this address; wait and retry.',
-          hit.retryAfterSec,
-        );
-      }
-      return errorResponse(c, new AegisError('UNAUTHORIZED', message));
-    };
     const path = c.req.path;
     const op = options.matchOperation(c.req.method, path);
     c.set('operation', op);
@@ -171,11 +225,11 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     if (rule === 'public') {
       let actor = ANONYMOUS_ACTOR;
       const bearer = bearerOf(c);
-      if (bearer !== undefined && !failures.blocked(ip).blocked) {
+      if (bearer !== undefined) {
         const found = await fromBearer(bearer);
         if (found) actor = found;
-        else failures.hit(ip);
-      } else if (bearer === undefined && (await localAllowed())) {
+        else countFailure(ip, bearer);
+      } else if (await localAllowed()) {
         actor = LOCAL_ACTOR;
       }
       c.set('actor', actor);
@@ -187,26 +241,23 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
       return;
     }
 
-    const blocked = failures.blocked(ip);
-    if (blocked.blocked) {
-      return rateLimited(
-        c,
-        'Too many failed authentications from this address; wait and retry.',
-        blocked.retryAfterSec,
-      );
-    }
-
     let actor: Actor | undefined;
     const queryToken = c.req.query('token');
     if (queryToken !== undefined) {
       if (!op || !SSE_OPERATIONS.has(op.operationId)) {
-        return unauthorized(
+        return refuse(
+          c,
+          ip,
+          queryToken,
           'A ?token= is accepted only by the event streams; send Authorization: Bearer <API key> instead.',
         );
       }
       const check = options.sseTokens.consume(queryToken, op.params.id ?? null);
       if (!check.ok) {
-        return unauthorized(
+        return refuse(
+          c,
+          ip,
+          queryToken,
           check.reason === 'scope'
             ? 'This event-stream token was minted for another stream; mint one for this stream with POST /v1/auth/sse-token.'
             : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
@@ -217,23 +268,45 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         check.actor.id !== 'bootstrap' &&
         !(await options.keys.isActive(check.actor.id))
       ) {
-        return unauthorized('The key that minted this event-stream token has been revoked or has expired.');
+        return refuse(
+          c,
+          ip,
+          queryToken,
+          'The key that minted this event-stream token has been revoked or has expired.',
+        );
       }
       actor = check.actor;
     } else {
       const bearer = bearerOf(c);
       if (bearer !== undefined) {
         actor = await fromBearer(bearer);
-        if (!actor) return unauthorized('Invalid, expired or revoked API key.');
+        if (!actor) return refuse(c, ip, bearer, 'Invalid, expired or revoked API key.');
       } else if (await localAllowed()) {
         actor = LOCAL_ACTOR;
       } else {
-        return unauthorized(
-          'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
+        return refuse(
+          c,
+          ip,
+          undefined,
+          lapsedSaid && options.zeroConfig
+            ? `Missing credentials. ${LAPSED_KEYS_MESSAGE}`
+            : 'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
         );
       }
     }
     c.set('actor', actor);
+
+    // Before anything can refuse the request (404, 403): denied and unknown requests count against
+    // the caller's rate like the rest, so they cannot be sent (and audited) without bound.
+    const owner = actor.id ?? 'local';
+    const rate = requests.hit(owner);
+    if (!rate.ok) {
+      return rateLimited(
+        c,
+        `More than ${options.limits.requestsPerMinute} requests a minute from this key; slow down.`,
+        rate.retryAfterSec,
+      );
+    }
 
     if (!op) {
       return errorResponse(
@@ -259,16 +332,6 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
           `Role ${actor.role ?? '(none)'} may not call ${op.operationId}; it needs one of: ${(rule as readonly string[]).join(', ')}.`,
           { details: { operationId: op.operationId, role: actor.role ?? null } },
         ),
-      );
-    }
-
-    const owner = actor.id ?? 'local';
-    const rate = requests.hit(owner);
-    if (!rate.ok) {
-      return rateLimited(
-        c,
-        `More than ${options.limits.requestsPerMinute} requests a minute from this key; slow down.`,
-        rate.retryAfterSec,
       );
     }
 

@@ -7,7 +7,7 @@ import {
 } from '@aegis/core';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
-import { auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import { auditIntentMiddleware, auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
 import { auditRoutes } from '../routes/audit.js';
 import { keyRoutes } from '../routes/keys.js';
 import { apiKeyService } from './api-keys.js';
@@ -26,6 +26,13 @@ export interface SecurityOptions {
    * no `authToken` is set. `startServer` turns it on only when bound to a loopback address.
    */
   zeroConfig?: boolean | undefined;
+  /**
+   * Let zero-config access come back once every key has expired or been revoked. Default false:
+   * once keys have existed, credentials are needed (recover with `AEGIS_AUTH_TOKEN`).
+   */
+  zeroConfigAfterKeys?: boolean | undefined;
+  /** Security warnings (every key lapsed) go here; `startServer` passes the logger's warn. */
+  onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits?: Partial<AuthLimits> | undefined;
   /** Names besides loopback the server answers to while zero-config is on (DNS-rebinding guard). */
   allowedHosts?: readonly string[] | undefined;
@@ -75,11 +82,15 @@ export function installSecurity(
     sseTokens,
     bootstrapToken: options.authToken,
     zeroConfig,
+    zeroConfigAfterKeys: s.zeroConfigAfterKeys,
+    onWarning: s.onWarning,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
     matchOperation: (method, path) => buildMatcher()(method, path),
   });
   app.use('/v1/*', auditMiddleware({ audit, onError }));
   app.use('/v1/*', auth);
+  // After auth, before every route: the record of an authorized change is stored before it runs.
+  app.use('/v1/*', auditIntentMiddleware({ audit, onError }));
   app.use('/metrics', auth);
   if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
   return {

@@ -1,6 +1,7 @@
 /**
  * A fixed-window counter per key: at most `limit` hits per `windowMs`. Memory stays bounded: the
- * map is swept of past windows whenever it grows beyond `maxKeys`.
+ * map is swept of past windows whenever it grows beyond `maxKeys`, and past that the oldest
+ * window is dropped (a flood of distinct keys — bad credentials — cannot grow it).
  */
 export function windowLimiter(
   limit: number,
@@ -16,6 +17,7 @@ export function windowLimiter(
     let w = windows.get(key);
     if (!w || t - w.start >= windowMs) {
       if (windows.size >= maxKeys) sweep(t);
+      if (windows.size >= maxKeys) windows.delete(windows.keys().next().value as string);
       w = { start: t, count: 0 };
       windows.set(key, w);
     }
