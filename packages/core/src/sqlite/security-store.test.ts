@@ -157,12 +157,14 @@ describe('sqlite audit head migration', () => {
     const first = createSqliteStore({ path });
     for (let i = 0; i < 4; i++) await first.audit.append(draft(i));
     await first.close();
-    // As a database from before migration 0003: no head table, no record of that migration.
+    // As a database from before migration 0003: no head table (nor the later tables), no record of
+    // those migrations.
     const raw = new Database(path);
     raw.prepare('DROP TABLE audit_head').run();
+    raw.prepare('DROP TABLE agent_conversations').run();
     raw
       .prepare(
-        'DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations)',
+        'DELETE FROM __drizzle_migrations WHERE created_at IN (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 2)',
       )
       .run();
     raw.close();
