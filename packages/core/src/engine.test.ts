@@ -503,3 +503,49 @@ describe('engine residency', () => {
     await aegis.close();
   });
 });
+
+describe('engine reuse under concurrency', () => {
+  it('concurrent creates in the same new folder start one session, as they would one after another', async () => {
+    const mem = createMemoryDriver((text) => [say(text)]);
+    const aegis = createAegis({ agent: mem.driver, store: createMemoryStore() });
+    const results = await Promise.all([1, 2, 3].map(() => aegis.sessions.create({ workDir: '/same' })));
+    expect(new Set(results.map((r) => r.session.id)).size).toBe(1);
+    expect(results.map((r) => r.reused).sort()).toEqual([false, true, true]);
+    expect(mem.stats.starts).toBe(1);
+    // A create that asks for a fresh session is never folded into another.
+    const fresh = await Promise.all([
+      aegis.sessions.create({ workDir: '/other', reuse: false }),
+      aegis.sessions.create({ workDir: '/other', reuse: false }),
+    ]);
+    expect(fresh[0]!.session.id).not.toBe(fresh[1]!.session.id);
+    await aegis.close();
+  });
+});
+
+describe('engine recovery of sessions that cannot be brought back', () => {
+  it('answers what a crashed session waited on, so no permission request stays open forever', async () => {
+    const store = createMemoryStore();
+    const first = createAegis({
+      agent: createMemoryDriver(() => [{ permission: { title: 'Write a.txt' } }, { waitForCancel: true }])
+        .driver,
+      store,
+    });
+    // Its own env is not stored, so after the process dies it cannot be brought back.
+    const { session } = await first.sessions.create({ workDir: '/w', prompt: 'go', env: { FOO: 'bar' } });
+    await until(async () => (await first.sessions.get(session.id)).status === 'permission_prompt');
+    const second = createAegis({ agent: createMemoryDriver(() => []).driver, store });
+    expect(await second.recover()).toEqual({ crashed: [session.id], dormant: [] });
+    const events = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    expect(events.slice(-3).map((e) => e.type)).toEqual([
+      'permission.resolved',
+      'session.ended',
+      'session.state_changed',
+    ]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const crashed = await second.sessions.get(session.id);
+    expect(crashed).toMatchObject({ status: 'crashed', pendingPermission: null });
+    expect(crashed.problem?.message).toMatch(/its own env/);
+    const entries = (await second.sessions.read(session.id)).entries;
+    expect(entries.find((e) => e.role === 'permission')?.permission?.outcome).toBe('cancelled');
+  });
+});

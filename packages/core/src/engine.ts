@@ -270,6 +270,19 @@ export function createAegis(options: CreateAegisOptions) {
     return input.env === undefined && input.policies === undefined;
   }
 
+  /** Creates that would reuse each other's session, keyed by owner and folder, while one starts. */
+  const starts = new Map<string, Promise<void>>();
+  function reuseKey(workDir: string, input: CreateSessionInput, actor: Actor): string | null {
+    if (input.env !== undefined || input.policies !== undefined || input.parentId !== undefined) return null;
+    return JSON.stringify([
+      actor.id,
+      workDir,
+      input.agent ?? null,
+      input.model ?? null,
+      input.permissionMode ?? null,
+    ]);
+  }
+
   function liveSession(id: string, actor: Actor): LiveSession {
     const running = live.get(id);
     if (!running || !visible(running.session, actor)) throw AegisError.sessionNotFound(id);
@@ -294,6 +307,14 @@ export function createAegis(options: CreateAegisOptions) {
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+      // A create for the same owner and folder still starting its agent: wait for it, then reuse it
+      // (two concurrent creates in a new folder would otherwise start two sessions).
+      const key = input.reuse === false ? null : reuseKey(workDir, input, actor);
+      const starting = key ? starts.get(key) : undefined;
+      if (starting) {
+        await starting.catch(() => {});
+        return sessions.create(input, actor);
+      }
       for (const s of input.reuse === false ? [] : live.values()) {
         if (reusable(s.session, workDir, input, actor)) {
           if (input.prompt) refuseWhileStoreFails();
@@ -327,6 +348,15 @@ export function createAegis(options: CreateAegisOptions) {
       checkRoom();
       const session = new LiveSession(record, deps, { env: input.env });
       live.set(record.id, session);
+      let started: () => void = () => {};
+      if (key) {
+        starts.set(
+          key,
+          new Promise<void>((r) => {
+            started = r;
+          }),
+        );
+      }
       try {
         await session.emit({
           type: 'session.created',
@@ -342,6 +372,8 @@ export function createAegis(options: CreateAegisOptions) {
       } catch (err) {
         // Not recorded (e.g. the store is unavailable): no agent was started, so nothing is live.
         live.delete(record.id);
+        if (key) starts.delete(key);
+        started();
         throw err;
       }
       const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
@@ -356,6 +388,8 @@ export function createAegis(options: CreateAegisOptions) {
         });
       } finally {
         if (isTerminal(session.session.status)) live.delete(record.id);
+        if (key) starts.delete(key);
+        started();
       }
       return {
         session: session.snapshot(),

@@ -101,6 +101,63 @@ async function markCrashed(
   const partial: TranscriptEntryDraft[] = message
     ? [{ sessionId: stored.id, seq: lastSeq, at, role: 'assistant', text: message.text }]
     : [];
+  // What it waited on is answered, so no `permission.requested` or `question.asked` stays open.
+  const decidedBy = { type: 'system' as const, actor: null, rule: 'server restart' };
+  const permission = stored.pendingPermission;
+  if (permission) {
+    completed.push({
+      sessionId: stored.id,
+      seq: ++lastSeq,
+      at,
+      type: 'permission.resolved',
+      data: {
+        requestId: permission.requestId,
+        outcome: 'cancelled',
+        optionId: null,
+        optionKind: null,
+        decidedBy,
+        waitedMs: Math.max(0, Date.parse(at) - Date.parse(permission.requestedAt)),
+      },
+    });
+    partial.push({
+      sessionId: stored.id,
+      seq: lastSeq,
+      at,
+      role: 'permission',
+      text: permission.title,
+      permission: {
+        requestId: permission.requestId,
+        title: permission.title,
+        options: permission.options,
+        outcome: 'cancelled',
+        optionKind: null,
+        decidedBy,
+      },
+    });
+  }
+  const question = stored.pendingQuestion;
+  if (question) {
+    completed.push({
+      sessionId: stored.id,
+      seq: ++lastSeq,
+      at,
+      type: 'question.answered',
+      data: {
+        questionId: question.questionId,
+        outcome: 'cancelled',
+        answers: {},
+        decidedBy,
+        waitedMs: Math.max(0, Date.parse(at) - Date.parse(question.askedAt)),
+      },
+    });
+    partial.push({
+      sessionId: stored.id,
+      seq: lastSeq,
+      at,
+      role: 'system',
+      text: `${question.message} — cancelled`,
+    });
+  }
   const session: Session = {
     ...stored,
     status: 'crashed',
