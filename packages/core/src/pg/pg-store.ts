@@ -30,6 +30,11 @@ export interface PostgresStoreOptions extends PgOpenOptions {
    * Later writes queue behind it, in order. Default 10000.
    */
   retryMs?: number | undefined;
+  /**
+   * How long one write transaction waits for a lock held elsewhere (a table lock, another node's
+   * append) before the attempt fails and is retried as transient. Default 5000.
+   */
+  lockTimeoutMs?: number | undefined;
   /** How long `close()` waits for held writes while the store still fails. Default 3000. */
   closeWaitMs?: number | undefined;
 }
@@ -117,6 +122,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const { db, where } = await openPgDatabase(options);
   const pool = db.$client;
   let closed = false;
+  const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 5000));
+  // One round trip: BEGIN, and a bound on lock waits so a write that cannot proceed fails (and is
+  // held or retried, visible in pressure()) instead of waiting unseen.
+  const BEGIN = `begin; set local lock_timeout = ${lockTimeoutMs}`;
 
   async function writeRows(client: pg.PoolClient, group: Rows[]): Promise<StoreWriteResult[]> {
     if (group.some((r) => r.events.length > 0 || r.transcript.length > 0)) await client.query(LOCK_APPENDS);
@@ -183,7 +192,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     let broken: unknown;
     try {
       try {
-        await client.query('begin');
+        await client.query(BEGIN);
         const results = await writeRows(
           client,
           ready.map((r) => r.rows),
@@ -197,7 +206,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await client.query('rollback').catch(() => {});
         if (!isCallerError(err)) throw err;
       }
-      await client.query('begin');
+      await client.query(BEGIN);
       for (const r of ready) {
         await client.query('savepoint batch');
         try {
