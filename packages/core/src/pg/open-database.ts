@@ -79,6 +79,10 @@ export async function openPgDatabase(options: PgOpenOptions): Promise<{ db: PgDa
   // An idle connection that breaks (server restart) must not crash the process; the next query
   // that needs a connection gets a new one, or fails and is reported through the store.
   pool.on('error', () => {});
+  // The same for a connection that breaks while checked out (inside a transaction): pg emits
+  // 'error' on the client besides failing its query, and with no listener that is an uncaught
+  // exception. The failing query reports it; the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const where = `${target.where}${schemaName === DEFAULT_PG_SCHEMA ? '' : ` (schema ${schemaName})`}`;
   try {
     const client = await pool.connect();

@@ -9,6 +9,7 @@ import {
   openTestPgStore,
   PG_TEST_URL,
   pgQuery,
+  startPgProxy,
   testSchema,
 } from './__fixtures__/pg-test-db.js';
 import { MIGRATIONS_TABLE, openPostgresStore, type PostgresStoreOptions } from './index.js';
@@ -189,6 +190,35 @@ describe('openPostgresStore', () => {
     expect(written.map((w) => w.events[0]?.seq)).toEqual([1, 2, 3]);
     expect(s.pressure?.()).toBeNull();
     expect((await s.listEvents({ sessionId: 's1', limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('when PostgreSQL goes away and comes back', () => {
+  it("holds a live session's writes in order, fails the others after retryMs, and writes everything once it answers", async () => {
+    const proxy = await startPgProxy();
+    try {
+      const s = await store({ schema: testSchema(), url: proxy.url, retryMs: 300 });
+      await s.write({ sessions: [makeSession('s1')], events: [delta('s1', 1)] });
+      await proxy.cut();
+      const held = [2, 3, 4].map((seq) => s.write({ events: [delta('s1', seq)] }, { hold: true }));
+      const plain = rejection(s.write({ sessions: [makeSession('s2')] }));
+      const err = await plain;
+      expect(err.code).toBe('STORE_UNAVAILABLE');
+      expect(err.message).toMatch(
+        /^Could not write to the PostgreSQL store at 127\.0\.0\.1:\d+\/\w+ \(schema aegis_t_/,
+      );
+      expect(s.pressure?.()).toMatchObject({ failing: true, transient: true, heldWrites: 3 });
+      await expect(s.getSession('s1')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await sleep(300);
+      await proxy.restore();
+      const written = await Promise.all(held);
+      expect(written.map((w) => w.events[0]?.seq)).toEqual([2, 3, 4]);
+      expect(s.pressure?.()).toBeNull();
+      expect((await s.listEvents({ sessionId: 's1', limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(await s.getSession('s2')).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -51,3 +51,55 @@ export async function dropTestSchemas(): Promise<void> {
   if (names.length === 0) return;
   await pgQuery(names.map((n) => `drop schema if exists "${n}" cascade`).join('; '));
 }
+
+/**
+ * A TCP proxy in front of the test server, so a test can cut the database off (connections reset,
+ * new ones refused) and bring it back on the same port, without touching the shared server.
+ */
+export async function startPgProxy(): Promise<{
+  url: string;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const { createServer, connect } = await import('node:net');
+  const target = new URL(PG_TEST_URL);
+  const sockets = new Set<import('node:net').Socket>();
+  let server: import('node:net').Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      if (server) return resolve();
+      const s = createServer((client) => {
+        const upstream = connect(Number(target.port || 5432), target.hostname);
+        sockets.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+        client.pipe(upstream).pipe(client);
+      });
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        port = (s.address() as import('node:net').AddressInfo).port;
+        server = s;
+        resolve();
+      });
+    });
+  const cut = async () => {
+    const s = server;
+    server = undefined;
+    for (const sock of sockets) sock.destroy();
+    sockets.clear();
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+  };
+  await listen();
+  const url = new URL(PG_TEST_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return { url: url.toString(), cut, restore: listen, close: cut };
+}
