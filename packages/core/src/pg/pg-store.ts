@@ -126,9 +126,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // One round trip: BEGIN, and a bound on lock waits so a write that cannot proceed fails (and is
   // held or retried, visible in pressure()) instead of waiting unseen.
   const BEGIN = `begin; set local lock_timeout = ${lockTimeoutMs}`;
+  /** The same, then the append lock (before any id is drawn), still one round trip. */
+  const BEGIN_APPENDS = `${BEGIN}; ${LOCK_APPENDS}`;
 
+  /** Runs inside a transaction begun with {@link BEGIN_APPENDS} when the group appends anything. */
   async function writeRows(client: pg.PoolClient, group: Rows[]): Promise<StoreWriteResult[]> {
-    if (group.some((r) => r.events.length > 0 || r.transcript.length > 0)) await client.query(LOCK_APPENDS);
     // One upsert per session id (the last write of it wins): an upsert cannot touch a row twice.
     const latest = new Map<string, Session>();
     for (const r of group) for (const s of r.sessions) latest.set(s.id, s);
@@ -188,11 +190,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       }
     });
     if (ready.length === 0) return outcomes;
+    const begin = ready.some((r) => r.rows.events.length > 0 || r.rows.transcript.length > 0)
+      ? BEGIN_APPENDS
+      : BEGIN;
     const client = await pool.connect();
     let broken: unknown;
     try {
       try {
-        await client.query(BEGIN);
+        await client.query(begin);
         const results = await writeRows(
           client,
           ready.map((r) => r.rows),
@@ -206,7 +211,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         await client.query('rollback').catch(() => {});
         if (!isCallerError(err)) throw err;
       }
-      await client.query(BEGIN);
+      await client.query(begin);
       for (const r of ready) {
         await client.query('savepoint batch');
         try {
