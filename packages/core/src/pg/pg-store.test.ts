@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AegisError } from '../errors.js';
 import type { AegisEvent } from '../events.js';
+import { verifyAuditChain } from '../security-store.js';
 import { delta, entry, makeSession } from '../sqlite/__fixtures__/store-fixtures.js';
 import type { AegisStore } from '../store.js';
 import {
@@ -190,6 +191,58 @@ describe('openPostgresStore', () => {
     expect(written.map((w) => w.events[0]?.seq)).toEqual([1, 2, 3]);
     expect(s.pressure?.()).toBeNull();
     expect((await s.listEvents({ sessionId: 's1', limit: 10 })).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('several nodes on one schema', () => {
+  it('append to one audit chain that verifies', async () => {
+    const schema = testSchema();
+    const nodes = await Promise.all([1, 2, 3].map(() => store({ schema, poolMax: 3 })));
+    await Promise.all(
+      nodes.flatMap((n, k) =>
+        Array.from({ length: 15 }, (_, i) =>
+          n.audit.append({
+            at: new Date(Date.UTC(2025, 0, 1, 0, k, i)).toISOString(),
+            actorId: `node${k}`,
+            actorRole: 'admin',
+            action: 'createSession',
+            target: `s${i}`,
+            outcome: '201',
+            details: { i, k },
+          }),
+        ),
+      ),
+    );
+    for (const n of nodes) {
+      expect(await verifyAuditChain(n.audit, 10)).toEqual({ ok: true, checked: 45, firstBroken: null });
+    }
+  });
+
+  it('never give one owner two templates of the same name, even when they race', async () => {
+    const schema = testSchema();
+    const [a, b] = [await store({ schema }), await store({ schema })];
+    const t = (id: string) => ({
+      id,
+      name: 'deploy',
+      description: null,
+      prompt: 'go',
+      permissionMode: 'default' as const,
+      model: null,
+      agent: null,
+      env: {},
+      variables: [],
+      builtIn: false,
+      ownerId: 'alice',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).templates.put(t(`t${i}`))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+    expect(await a.templates.list({ ownerId: 'alice' })).toHaveLength(1);
   });
 });
 
