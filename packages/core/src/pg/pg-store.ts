@@ -236,6 +236,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
   }
 
+  // Known limit: if the connection breaks after COMMIT was sent but before its answer, the outcome
+  // is unknown and the group is retried. Its events then meet their own (session_id, seq) rows and
+  // the retry fails CONFLICT, though the first attempt committed; a transcript entry could be stored
+  // twice. Rare (a network cut in that instant); an idempotent retry is left for the multi-node work.
   const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(
     commit,
     (err) =>
