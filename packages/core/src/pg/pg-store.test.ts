@@ -275,6 +275,28 @@ describe('when PostgreSQL goes away and comes back', () => {
   });
 });
 
+describe('closing while PostgreSQL is away', () => {
+  it('gives held writes up after closeWaitMs, rejecting them, and leaves nothing running', async () => {
+    const proxy = await startPgProxy();
+    try {
+      const s = await openTestPgStore({ url: proxy.url, closeWaitMs: 300 });
+      await proxy.cut();
+      const held = s.write({ events: [delta('s1', 1)] }, { hold: true });
+      await sleep(100);
+      const started = Date.now();
+      await s.close();
+      expect(Date.now() - started).toBeLessThan(3000);
+      const err = await rejection(held);
+      expect(err.message).toMatch(/closed while it kept failing/);
+      await expect(s.write({ events: [delta('s1', 2)] })).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+      });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('the global event cursor with several writers', () => {
   /** Pages `listEvents({ after })` like a `/v1/events` client resuming after every page. */
   function follow(reader: AegisStore) {

@@ -122,6 +122,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const { db, where } = await openPgDatabase(options);
   const pool = db.$client;
   let closed = false;
+  /** Set when close() gives held writes up: an attempt still in flight then rejects instead of retrying. */
+  let gaveUp: unknown;
   const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 5000));
   // One round trip: BEGIN, and a bound on lock waits so a write that cannot proceed fails (and is
   // held or retried, visible in pressure()) instead of waiting unseen.
@@ -180,6 +182,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   /** One transaction for the group; if one batch breaks a constraint, again with a savepoint per batch. */
   async function commit(batches: StoreWrite[]): Promise<ItemOutcome<StoreWriteResult>[]> {
+    if (gaveUp) return batches.map(() => ({ ok: false, error: gaveUp }));
     const outcomes: ItemOutcome<StoreWriteResult>[] = new Array(batches.length);
     const ready: { index: number; rows: Rows }[] = [];
     batches.forEach((batch, index) => {
@@ -401,14 +404,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         if (done) break;
         const held = batcher.held();
         if (held?.failing && Date.now() >= deadline) {
-          batcher.abandon(
-            unavailable(
-              where,
-              'write to',
-              held.error,
-              'The store was closed while it kept failing; these writes were given up.',
-            ),
+          gaveUp = unavailable(
+            where,
+            'write to',
+            held.error,
+            'The store was closed while it kept failing; these writes were given up.',
           );
+          batcher.abandon(gaveUp);
           break;
         }
       }
