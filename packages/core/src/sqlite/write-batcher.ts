@@ -80,6 +80,8 @@ export function createWriteBatcher<I, O>(
   let failure: { since: number; error: unknown; transient: boolean; failing: boolean } | undefined;
   let heldBytes = 0;
   let attempt = 0;
+  /** Items of an asynchronous attempt still running (taken off the queue, not settled yet). */
+  let inFlight = 0;
 
   const settle = (group: Pending<I, O>[], outcomes: ItemOutcome<O>[]) => {
     group.forEach((p, i) => {
@@ -110,13 +112,16 @@ export function createWriteBatcher<I, O>(
       return;
     }
     // `scheduled` stays set while the group is in flight, so pushes meanwhile wait for it.
+    inFlight = group.length;
     return result.then(
       (outcomes) => {
+        inFlight = 0;
         scheduled = undefined;
         committed(group, outcomes);
         if (queue.length > 0 && !scheduled) void schedule();
       },
       (thrown: unknown) => {
+        inFlight = 0;
         scheduled = undefined;
         failed(group, thrown);
         if (queue.length > 0 && !scheduled) void schedule();
@@ -223,7 +228,7 @@ export function createWriteBatcher<I, O>(
         error: failure.error,
         transient: failure.transient,
         failing: failure.failing,
-        items: queue.length,
+        items: queue.length + inFlight,
         bytes: heldBytes,
       };
     },
