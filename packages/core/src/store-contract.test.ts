@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from './memory-store.js';
+import { dropTestSchemas, openTestPgStore } from './pg/__fixtures__/pg-test-db.js';
 import type { SessionStatus } from './schemas.js';
 import { delta, entry, makeSession, removeTmpDirs, tmpDbPath } from './sqlite/__fixtures__/store-fixtures.js';
 import { createSqliteStore } from './sqlite/index.js';
@@ -13,21 +14,23 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   removeTmpDirs();
 });
+afterAll(dropTestSchemas);
 
-const implementations: [string, () => AegisStore][] = [
+const implementations: [string, () => AegisStore | Promise<AegisStore>][] = [
   ['memory', () => createMemoryStore()],
   ['sqlite', () => createSqliteStore({ path: tmpDbPath() })],
+  ['postgres', () => openTestPgStore()],
 ];
 
 describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
-  const newStore = (): AegisStore => {
-    const store = create();
+  const newStore = async (): Promise<AegisStore> => {
+    const store = await create();
     open.push(store);
     return store;
   };
 
   it('upserts sessions as whole objects and reads them back', async () => {
-    const store = newStore();
+    const store = await newStore();
     const s = makeSession('s1', { pendingPermission: null, problem: { code: 'X', message: 'boom' } });
     await store.write({ sessions: [s] });
     expect(await store.getSession('s1')).toEqual(s);
@@ -39,7 +42,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('lists sessions newest first, filtered by status, workDir and owner, with a total', async () => {
-    const store = newStore();
+    const store = await newStore();
     const specs: [string, SessionStatus, string, string | null][] = [
       ['a', 'idle', '/w/1', 'alice'],
       ['b', 'working', '/w/1', 'bob'],
@@ -71,7 +74,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('gives events increasing global ids and reads them back by seq and by global id', async () => {
-    const store = newStore();
+    const store = await newStore();
     const first = await store.write({ events: [delta('s1', 1), delta('s2', 1), delta('s1', 2)] });
     const second = await store.write({ events: [delta('s2', 2), delta('s1', 3)] });
     const written = [...first.events, ...second.events];
@@ -91,7 +94,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('pages a transcript forwards, backwards and by role', async () => {
-    const store = newStore();
+    const store = await newStore();
     const roles: TranscriptRole[] = ['user', 'assistant', 'tool', 'assistant', 'plan', 'user', 'assistant'];
     const { transcript } = await store.write({ transcript: roles.map((r, i) => entry('s1', i + 1, r)) });
     await store.write({ transcript: [entry('other', 1, 'assistant')] });
@@ -124,7 +127,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('pages a transcript without gaps or duplicates while writes are happening', async () => {
-    const store = newStore();
+    const store = await newStore();
     const roles: TranscriptRole[] = ['user', 'assistant', 'tool'];
     const writes: Promise<TranscriptEntry[]>[] = [];
     const seen: TranscriptEntry[] = [];
@@ -176,7 +179,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('resolves many concurrent writes, each with its own ids, in call order', async () => {
-    const store = newStore();
+    const store = await newStore();
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         store.write({
@@ -202,7 +205,7 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
   });
 
   it('rejects writes after close', async () => {
-    const store = create();
+    const store = await create();
     await store.close();
     await expect(store.write({ sessions: [makeSession('late')] })).rejects.toThrow(/closed/);
   });

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createAegis } from './engine.js';
 import type { AegisEvent } from './events.js';
+import { dropTestSchemas, openTestPgStore, startPgProxy } from './pg/__fixtures__/pg-test-db.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
+import type { AegisStore } from './store.js';
 import { createMemoryDriver, type MemoryStep } from './testing/memory-driver.js';
 
 async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
@@ -20,7 +22,58 @@ const say = (text: string): MemoryStep => ({
   update: { type: 'message.delta', data: { messageId: 'm', text } },
 });
 
-describe('a store that keeps failing while a session streams', () => {
+/** A store, a way to make it fail (a lock held elsewhere, the database cut off) and to end that. */
+interface FailingStore {
+  store: AegisStore;
+  fail(): Promise<void>;
+  recover(): Promise<void>;
+  /** What pressure() says while it fails. */
+  pressure: Record<string, unknown>;
+  cleanup(): Promise<void>;
+}
+
+const sqliteFailing = async (dir: string): Promise<FailingStore> => {
+  const path = join(dir, 'aegis.db');
+  const store = createSqliteStore({ path, lockWaitMs: 100 });
+  const locker = new Database(path);
+  let locked = false;
+  return {
+    store,
+    pressure: { failing: true, transient: true },
+    async fail() {
+      locker.exec('BEGIN EXCLUSIVE');
+      locked = true;
+    },
+    async recover() {
+      if (locked) locker.exec('ROLLBACK');
+      locked = false;
+    },
+    async cleanup() {
+      if (locked) locker.exec('ROLLBACK');
+      locker.close();
+    },
+  };
+};
+
+const postgresFailing = async (): Promise<FailingStore> => {
+  // The real local PostgreSQL behind a proxy the test cuts: connections reset, new ones refused.
+  const proxy = await startPgProxy();
+  const store = await openTestPgStore({ url: proxy.url, retryMs: 100 });
+  return {
+    store,
+    pressure: { failing: true, transient: true, code: 'ECONNREFUSED' },
+    fail: proxy.cut,
+    recover: proxy.restore,
+    cleanup: proxy.close,
+  };
+};
+
+afterAll(dropTestSchemas);
+
+describe.each([
+  ['sqlite (a lock held by another process)', sqliteFailing],
+  ['postgres (the database cut off)', postgresFailing],
+] as const)('a store that keeps failing while a session streams: %s', (_name, makeFailing) => {
   const dirs: string[] = [];
   afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -29,8 +82,8 @@ describe('a store that keeps failing while a session streams', () => {
   it('holds the events in order, stops the turn past storeHoldMs, and stores everything gap-free once it recovers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aegis-store-failure-'));
     dirs.push(dir);
-    const path = join(dir, 'aegis.db');
-    const store = createSqliteStore({ path, lockWaitMs: 100 });
+    const failing = await makeFailing(dir);
+    const { store } = failing;
     const { driver } = createMemoryDriver((text) =>
       text === 'stream'
         ? [...Array.from({ length: 40 }, (_, i) => say(`c${i} `)), { waitForCancel: true }]
@@ -42,9 +95,7 @@ describe('a store that keeps failing while a session streams', () => {
     const { session } = await aegis.sessions.create({ workDir: dir });
     const id = session.id;
 
-    const locker = new Database(path);
-    locker.exec('BEGIN EXCLUSIVE');
-    let released = false;
+    await failing.fail();
     try {
       await aegis.sessions.prompt(id, 'stream');
       // The turn is stopped once writes have failed for storeHoldMs; the session says why at once.
@@ -52,15 +103,13 @@ describe('a store that keeps failing while a session streams', () => {
       const live = await aegis.sessions.get(id);
       expect(live.problem?.code).toBe('STORE_UNAVAILABLE');
       expect(live.problem?.message).toMatch(/could not be written .*turn was stopped/);
-      expect(store.pressure?.()).toMatchObject({ failing: true, transient: true });
+      expect(store.pressure?.()).toMatchObject(failing.pressure);
       // Nothing unstored was announced, and new prompts are refused meanwhile.
       expect(Math.max(...seen.map((e) => e.seq))).toBeLessThan(live.lastSeq);
       await expect(aegis.sessions.prompt(id, 'more')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-      locker.exec('ROLLBACK');
-      released = true;
+      await failing.recover();
     } finally {
-      if (!released) locker.exec('ROLLBACK');
-      locker.close();
+      await failing.recover();
     }
 
     await until(() => store.pressure?.() === null);
@@ -78,5 +127,6 @@ describe('a store that keeps failing while a session streams', () => {
     await aegis.sessions.prompt(id, 'again');
     await until(async () => (await aegis.sessions.get(id)).status === 'idle');
     await aegis.close();
+    await failing.cleanup();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, resolveConfig } from './config.js';
+import { configFromEnv, resolveConfig, sessionStoreOf } from './config.js';
 
 describe('webhook configuration', () => {
   const url = 'https://hooks.example.com/aegis';
@@ -38,5 +38,61 @@ describe('webhook configuration', () => {
     expect(() => resolveConfig({ webhooks: [{ url, secret: 'x' }] })).toThrow(
       /webhooks\.0\.secret: the signing secret must be at least 16 characters/,
     );
+  });
+});
+
+describe('session store selection', () => {
+  const url = 'postgres://aegis:pw@db.internal:6543/aegis';
+  const store = (env: Record<string, string>, file: Record<string, unknown> = {}) =>
+    resolveConfig(file, configFromEnv(env));
+
+  it('is the embedded SQLite file by default, and for `sqlite` and `file`', () => {
+    expect(sessionStoreOf(store({}))).toBe('sqlite');
+    expect(sessionStoreOf(store({ AEGIS_SESSION_STORE: 'sqlite' }))).toBe('sqlite');
+    expect(sessionStoreOf(store({ AEGIS_SESSION_STORE: 'file' }))).toBe('sqlite');
+    expect(sessionStoreOf(store({ AEGIS_SESSION_STORE: 'FILE' }))).toBe('sqlite');
+  });
+
+  it('reads AEGIS_SESSION_STORE=postgres with its URL, schema and pool size', () => {
+    const c = store({
+      AEGIS_SESSION_STORE: 'postgres',
+      AEGIS_POSTGRES_URL: url,
+      AEGIS_PG_SCHEMA: 'aegis_prod',
+      AEGIS_PG_POOL_MAX: '25',
+    });
+    expect(sessionStoreOf(c)).toBe('postgres');
+    expect(c).toMatchObject({ postgresUrl: url, pgSchema: 'aegis_prod', pgPoolMax: 25 });
+  });
+
+  it('takes the same settings from the config file, the environment winning', () => {
+    const c = store(
+      { AEGIS_PG_SCHEMA: 'from_env' },
+      { sessionStore: 'postgres', postgresUrl: url, pgSchema: 'from_file', pgPoolMax: 3 },
+    );
+    expect(sessionStoreOf(c)).toBe('postgres');
+    expect(c).toMatchObject({ pgSchema: 'from_env', pgPoolMax: 3 });
+  });
+
+  it('a URL alone selects PostgreSQL; an explicit sqlite keeps the file', () => {
+    expect(sessionStoreOf(store({ AEGIS_POSTGRES_URL: url }))).toBe('postgres');
+    expect(sessionStoreOf(store({ AEGIS_POSTGRES_URL: url, AEGIS_SESSION_STORE: 'sqlite' }))).toBe('sqlite');
+  });
+
+  it('refuses redis (or anything else) saying PostgreSQL is the supported shared store, never falling back', () => {
+    for (const kind of ['redis', 'mysql', 'memory']) {
+      expect(() => store({ AEGIS_SESSION_STORE: kind })).toThrow(
+        new RegExp(
+          `sessionStore \\(AEGIS_SESSION_STORE, --store\\): "${kind}" is not a session store .*PostgreSQL is the supported shared store`,
+        ),
+      );
+    }
+  });
+
+  it('refuses postgres without a URL, and a schema name that is not an identifier', () => {
+    expect(() => store({ AEGIS_SESSION_STORE: 'postgres' })).toThrow(
+      /no database URL is set: set AEGIS_POSTGRES_URL/,
+    );
+    expect(() => store({ AEGIS_POSTGRES_URL: url, AEGIS_PG_SCHEMA: 'a-b; drop' })).toThrow(/pgSchema/);
+    expect(() => store({ AEGIS_POSTGRES_URL: url, AEGIS_PG_POOL_MAX: '0' })).toThrow(/pgPoolMax/);
   });
 });

@@ -76,13 +76,37 @@ const LimitsConfig = z.object({
   sessionsGlobal: z.number().int().positive().default(50),
 });
 
+/** The session stores a server can run on. `file` is another name for `sqlite`. */
+export const SESSION_STORES = ['sqlite', 'file', 'postgres'] as const;
+export type SessionStoreKind = (typeof SESSION_STORES)[number];
+
+const SessionStore = z.enum(SESSION_STORES, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a session store this server can use. Use \`sqlite\` (or \`file\`: the embedded database file, the default) or \`postgres\` (set AEGIS_POSTGRES_URL): PostgreSQL is the supported shared store for several Aegis nodes.`,
+});
+
 /** Server configuration: file < environment < explicit options. */
 export const ServerConfig = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(9100),
   stateDir: z.string().default(join(homedir(), '.aegis')),
+  /**
+   * Where sessions, events, keys and audit live (`AEGIS_SESSION_STORE`): `sqlite` / `file`, the
+   * embedded database file (the default), or `postgres`, shared by several nodes. Unset with a
+   * `postgresUrl` given means `postgres`.
+   */
+  sessionStore: SessionStore.optional(),
   /** SQLite file; default `<stateDir>/aegis.db`. `:memory:` keeps nothing. */
   dbPath: z.string().optional(),
+  /** `postgres://user:password@host:port/database` (`AEGIS_POSTGRES_URL`). */
+  postgresUrl: z.string().min(1).optional(),
+  /** PostgreSQL schema for Aegis' tables, created if missing (`AEGIS_PG_SCHEMA`). Default `public`. */
+  pgSchema: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a schema name is letters, digits and underscores (at most 63)')
+    .optional(),
+  /** Connections this server keeps to PostgreSQL (`AEGIS_PG_POOL_MAX`). Default 10. */
+  pgPoolMax: z.coerce.number().int().min(1).max(1000).optional(),
   authToken: z.string().min(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   permissionMode: PermissionMode.default('default'),
@@ -145,6 +169,12 @@ export const ServerConfig = z.object({
   sessions: SessionsConfig.prefault({}),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
+
+/** The store a configuration selects: `postgres` needs a URL; unset means SQLite unless a URL is given. */
+export function sessionStoreOf(config: ServerConfig): 'sqlite' | 'postgres' {
+  const kind = config.sessionStore ?? (config.postgresUrl ? 'postgres' : 'sqlite');
+  return kind === 'postgres' ? 'postgres' : 'sqlite';
+}
 export type ServerConfigInput = z.input<typeof ServerConfig>;
 
 /** `Number()` reads '' and ' ' as 0: a setting given as text must be digits to count as a number. */
@@ -169,6 +199,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_PORT) out.port = Number(env.AEGIS_PORT);
   if (env.AEGIS_STATE_DIR) out.stateDir = env.AEGIS_STATE_DIR;
   if (env.AEGIS_DB_PATH) out.dbPath = env.AEGIS_DB_PATH;
+  if (env.AEGIS_SESSION_STORE)
+    out.sessionStore = env.AEGIS_SESSION_STORE.trim().toLowerCase() as SessionStoreKind;
+  if (env.AEGIS_POSTGRES_URL) out.postgresUrl = env.AEGIS_POSTGRES_URL;
+  if (env.AEGIS_PG_SCHEMA) out.pgSchema = env.AEGIS_PG_SCHEMA;
+  if (env.AEGIS_PG_POOL_MAX) out.pgPoolMax = Number(env.AEGIS_PG_POOL_MAX);
   if (env.AEGIS_AUTH_TOKEN) out.authToken = env.AEGIS_AUTH_TOKEN;
   if (env.AEGIS_LOG_LEVEL) out.logLevel = env.AEGIS_LOG_LEVEL as ServerConfig['logLevel'];
   if (env.AEGIS_PERMISSION_MODE) out.permissionMode = env.AEGIS_PERMISSION_MODE as PermissionMode;
@@ -247,11 +282,16 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = issue?.path.join('.') || '(root)';
-    const env = ENV_NAMES[key];
+    const at = issue?.path.join('.') || '(root)';
+    const env = ENV_NAMES[at];
+    const source =
+      at === 'sessionStore' ? ' (AEGIS_SESSION_STORE, --store)' : env ? ` (environment variable ${env})` : '';
+    throw new AegisError('BAD_REQUEST', `Invalid configuration at ${at}${source}: ${issue?.message}`);
+  }
+  if (parsed.data.sessionStore === 'postgres' && !parsed.data.postgresUrl) {
     throw new AegisError(
       'BAD_REQUEST',
-      `Invalid configuration at ${key}${env ? ` (environment variable ${env})` : ''}: ${issue?.message}`,
+      'The session store is `postgres` but no database URL is set: set AEGIS_POSTGRES_URL (or `postgresUrl` in the config file, or --postgres-url) to postgres://user:password@host:port/database.',
     );
   }
   return parsed.data;

@@ -5,13 +5,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAcpDriver } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
+import { describeUrl, openPostgresStore } from '@aegis/core/pg';
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
-import { configFromEnv, resolveConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import {
+  configFromEnv,
+  resolveConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+  sessionStoreOf,
+} from './config.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
@@ -50,13 +57,25 @@ export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
   return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
 }
 
+/** The store the configuration selects, opened (and migrated), and where it lives for logs. */
+async function openConfiguredStore(config: ServerConfig): Promise<{ store: AegisStore; location: string }> {
+  if (sessionStoreOf(config) === 'postgres') {
+    const url = config.postgresUrl as string; // resolveConfig requires it for `postgres`
+    const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax });
+    const { where } = describeUrl(url);
+    return { store, location: `postgres://${where}${config.pgSchema ? ` (schema ${config.pgSchema})` : ''}` };
+  }
+  const path = config.dbPath ?? join(config.stateDir, 'aegis.db');
+  return { store: createSqliteStore({ path }), location: path };
+}
+
 /** Starts the Aegis HTTP server (default 127.0.0.1:9100) with the SQLite store and the ACP runtime. */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options.ignoreEnv ? {} : configFromEnv(), options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
   mkdirSync(config.stateDir, { recursive: true });
-  const store =
-    options.store ?? createSqliteStore({ path: config.dbPath ?? join(config.stateDir, 'aegis.db') });
+  const opened = options.store ? undefined : await openConfiguredStore(config);
+  const store = options.store ?? (opened?.store as AegisStore);
   const loopback = LOOPBACK.has(config.host);
   if (!loopback && !config.authToken && !(await apiKeyService(store.apiKeys).hasActiveKeys())) {
     if (!options.store) await store.close();
@@ -141,7 +160,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     policies,
     diagnostics: {
       stateDir: config.stateDir,
-      dbPath: options.store ? null : (config.dbPath ?? join(config.stateDir, 'aegis.db')),
+      dbPath:
+        options.store || sessionStoreOf(config) !== 'sqlite'
+          ? null
+          : (config.dbPath ?? join(config.stateDir, 'aegis.db')),
       config: configSummary(config),
       agentCommands: Object.fromEntries(
         Object.entries(agentCommandsFor(driver.agents, config.agents)).map(([name, cmd]) => [
@@ -194,7 +216,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
-  logger.info('Aegis listening', { url, stateDir: config.stateDir, agents: driver.agents });
+  logger.info('Aegis listening', {
+    url,
+    stateDir: config.stateDir,
+    store: opened?.location ?? 'injected',
+    agents: driver.agents,
+  });
 
   let closing: Promise<{ suspended: number }> | undefined;
   return {

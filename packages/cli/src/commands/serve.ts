@@ -1,3 +1,4 @@
+import type { ServerConfigInput } from '@aegis/server';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { loadConfig } from '../config.js';
@@ -10,6 +11,17 @@ export const serveCommand = defineCommand({
     host: { type: 'string', description: 'Address to bind (AEGIS_HOST)' },
     port: { type: 'string', description: 'Port to listen on (AEGIS_PORT)' },
     config: { type: 'string', description: 'Config file (default ./.aegis/config.yaml, then ~/.aegis/…)' },
+    store: {
+      type: 'string',
+      description: 'Session store: sqlite (or file; the default) or postgres (AEGIS_SESSION_STORE)',
+    },
+    'postgres-url': {
+      type: 'string',
+      description:
+        'PostgreSQL URL for --store postgres, postgres://user:pass@host:port/db (AEGIS_POSTGRES_URL)',
+    },
+    'pg-schema': { type: 'string', description: 'PostgreSQL schema for the tables (AEGIS_PG_SCHEMA)' },
+    'pg-pool-max': { type: 'string', description: 'PostgreSQL connections to keep (AEGIS_PG_POOL_MAX)' },
   },
   async run({ args }) {
     const { startServer } = await import('@aegis/server');
@@ -19,6 +31,10 @@ export const serveCommand = defineCommand({
       const settings = serverSettings(config, {
         host: args.host || undefined,
         port: args.port ? Number(args.port) : undefined,
+        sessionStore: (args.store?.trim().toLowerCase() || undefined) as ServerConfigInput['sessionStore'],
+        postgresUrl: args['postgres-url'] || undefined,
+        pgSchema: args['pg-schema'] || undefined,
+        pgPoolMax: args['pg-pool-max'] ? Number(args['pg-pool-max']) : undefined,
       });
       if (config.path) consola.info(`Using config ${config.path}`);
       return startServer({ ignoreEnv: true, config: settings });

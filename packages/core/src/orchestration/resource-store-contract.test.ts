@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../memory-store.js';
+import { dropTestSchemas, openTestPgStore } from '../pg/__fixtures__/pg-test-db.js';
 import { removeTmpDirs, tmpDbPath } from '../sqlite/__fixtures__/store-fixtures.js';
 import { createSqliteStore } from '../sqlite/index.js';
 import type { AegisStore } from '../store.js';
@@ -13,6 +14,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
   removeTmpDirs();
 });
+afterAll(dropTestSchemas);
 
 const template = (id: string, name: string, ownerId: string | null, prompt = 'Do {{x}}'): Template => ({
   id,
@@ -67,15 +69,16 @@ const T2 = '2025-01-01T00:02:00.000Z';
 describe.each([
   ['memory', () => createMemoryStore()],
   ['sqlite', () => createSqliteStore({ path: tmpDbPath() })],
-] as [string, () => AegisStore][])('resource stores: %s', (_name, create) => {
-  const newStore = () => {
-    const s = create();
+  ['postgres', () => openTestPgStore()],
+] as [string, () => AegisStore | Promise<AegisStore>][])('resource stores: %s', (_name, create) => {
+  const newStore = async () => {
+    const s = await create();
     open.push(s);
     return s;
   };
 
   it('stores templates by id, lists them by owner and name, and deletes them', async () => {
-    const { templates } = newStore();
+    const { templates } = await newStore();
     await templates.put(template('t2', 'zeta', 'alice'));
     await templates.put(template('t1', 'alpha', 'alice'));
     await templates.put(template('t3', 'beta', null));
@@ -91,7 +94,7 @@ describe.each([
   });
 
   it('rejects a second template of the same owner with the same name, but not of another owner', async () => {
-    const { templates } = newStore();
+    const { templates } = await newStore();
     await templates.put(template('t1', 'same', 'alice'));
     await templates.put(template('t2', 'same', 'bob'));
     await templates.put(template('t3', 'same', null));
@@ -101,7 +104,7 @@ describe.each([
   });
 
   it('keeps memory entries as JSON, lists them by prefix in key order, and hides expired ones', async () => {
-    const { memoryEntries: m } = newStore();
+    const { memoryEntries: m } = await newStore();
     await m.put({ key: 'proj/b', value: { n: 1, list: [true, null] }, updatedAt: T0, expiresAt: null });
     await m.put({ key: 'proj/a', value: 'text', updatedAt: T0, expiresAt: T1 });
     await m.put({ key: 'proj_x', value: 3, updatedAt: T0, expiresAt: null });
@@ -126,7 +129,7 @@ describe.each([
   });
 
   it('replaces a memory entry and purges expired ones', async () => {
-    const { memoryEntries: m } = newStore();
+    const { memoryEntries: m } = await newStore();
     await m.put({ key: 'k', value: 1, updatedAt: T0, expiresAt: T1 });
     await m.put({ key: 'k', value: 2, updatedAt: T1, expiresAt: null });
     expect(await m.get('k', T2)).toMatchObject({ value: 2, expiresAt: null });
@@ -136,7 +139,7 @@ describe.each([
   });
 
   it('upserts pipelines, lists them newest first by owner, and finds running ones', async () => {
-    const { pipelines } = newStore();
+    const { pipelines } = await newStore();
     await pipelines.put(pipeline('p1', 'alice', T0));
     await pipelines.put(pipeline('p2', 'bob', T1));
     await pipelines.put(pipeline('p3', 'alice', T2, 'completed'));
@@ -157,7 +160,7 @@ describe.each([
   });
 
   it('refuses writes after close', async () => {
-    const store = create();
+    const store = await create();
     await store.close();
     await expect(
       store.memoryEntries.put({ key: 'k', value: 1, updatedAt: T0, expiresAt: null }),

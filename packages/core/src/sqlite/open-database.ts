@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { AegisError } from '../errors.js';
 import * as schema from './schema.js';
 
@@ -37,10 +38,13 @@ export function openDatabase(options: OpenOptions): AegisDatabase {
     client.pragma('synchronous = NORMAL');
     client.pragma('foreign_keys = ON');
     const db = drizzle(client, { schema });
-    migrate(db, { migrationsFolder: options.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER });
+    const migrationsFolder = options.migrationsFolder ?? DEFAULT_MIGRATIONS_FOLDER;
+    refuseNewerMigrations(client, migrationsFolder, options.path);
+    migrate(db, { migrationsFolder });
     return db;
   } catch (err) {
     client?.close();
+    if (err instanceof AegisError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new AegisError(
       'STORE_UNAVAILABLE',
@@ -49,4 +53,33 @@ export function openDatabase(options: OpenOptions): AegisDatabase {
       { cause: err, details: { path: options.path } },
     );
   }
+}
+
+/**
+ * Throws when the file holds a migration later than the newest this build ships: a newer Aegis
+ * wrote it, and this build may not understand its schema. (drizzle's migrator would skip it silently.)
+ */
+function refuseNewerMigrations(client: Database.Database, folder: string, path: string): void {
+  const table = client
+    .prepare("select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .get();
+  if (!table) return;
+  const newestKnown = Math.max(
+    0,
+    ...readMigrationFiles({ migrationsFolder: folder }).map((m) => m.folderMillis),
+  );
+  const unknown = (
+    client.prepare('select created_at from __drizzle_migrations order by created_at').all() as {
+      created_at: number | string;
+    }[]
+  ).filter((r) => Number(r.created_at) > newestKnown);
+  if (unknown.length === 0) return;
+  const newest = new Date(Number(unknown.at(-1)?.created_at)).toISOString();
+  throw new AegisError(
+    'STORE_UNAVAILABLE',
+    `The session store at ${path} was migrated by a newer version of Aegis ` +
+      `(${unknown.length} migration(s) this build does not know, the latest from ${newest}). ` +
+      'Refusing to start: upgrade Aegis, or use another state directory.',
+    { details: { path, unknownMigrations: unknown.length } },
+  );
 }

@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../memory-store.js';
+import { dropTestSchemas, openTestPgStore } from '../pg/__fixtures__/pg-test-db.js';
 import { type AuditDraft, verifyAuditChain } from '../security-store.js';
 import type { AegisStore } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
@@ -22,13 +23,15 @@ const open: AegisStore[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
+afterAll(dropTestSchemas);
 
 describe.each([
   ['memory', () => createMemoryStore()],
   ['sqlite', () => createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db') })],
-])('%s audit store', (_name, make) => {
+  ['postgres', () => openTestPgStore()],
+] as [string, () => AegisStore | Promise<AegisStore>][])('%s audit store', (_name, make) => {
   it('chains every record to the previous hash, even when appends race', async () => {
-    const store = make();
+    const store = await make();
     open.push(store);
     const records = await Promise.all(Array.from({ length: 20 }, (_, i) => store.audit.append(draft(i))));
     const all = await store.audit.list({ limit: 100 });
@@ -40,7 +43,7 @@ describe.each([
   });
 
   it('filters by actor, action, target and time range', async () => {
-    const store = make();
+    const store = await make();
     open.push(store);
     for (let i = 0; i < 12; i++) await store.audit.append(draft(i));
     const q = { limit: 100 };
@@ -52,7 +55,7 @@ describe.each([
   });
 
   it('finds a key by its current or rotated-out hash', async () => {
-    const store = make();
+    const store = await make();
     open.push(store);
     await store.apiKeys.insert({
       id: 'k1',

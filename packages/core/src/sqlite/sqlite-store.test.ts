@@ -161,6 +161,24 @@ describe('createSqliteStore', () => {
     expect(await store.listTranscript({ sessionId: 's2', limit: 10 })).toHaveLength(1);
   });
 
+  it('refuses a file migrated by a newer version of Aegis', async () => {
+    const path = tmpDbPath();
+    await createSqliteStore({ path }).close();
+    const raw = new Database(path);
+    raw
+      .prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)')
+      .run('from-the-future', Date.UTC(2099, 0, 1));
+    raw.close();
+    expect(() => createSqliteStore({ path })).toThrowError(
+      expect.objectContaining({
+        code: 'STORE_UNAVAILABLE',
+        message: expect.stringMatching(
+          /migrated by a newer version of Aegis .*2099-01-01.*Refusing to start/,
+        ),
+      }),
+    );
+  });
+
   it('fails to open with STORE_UNAVAILABLE when the path is not a usable file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aegis-dir-'));
     expect(() => createSqliteStore({ path: dir })).toThrowError(

@@ -132,4 +132,57 @@ describe('createWriteBatcher', () => {
     await drained;
     expect(batcher.held()).toBeNull();
   });
+
+  it('with an async commit, keeps one group in flight and commits later pushes as the next group, in order', async () => {
+    const groups: number[][] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const batcher = createWriteBatcher<number, number>(
+      async (items) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        groups.push(items);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight -= 1;
+        return items.map((i) => ({ ok: true, value: i * 10 }));
+      },
+      (e) => e,
+    );
+    const first = [1, 2].map((i) => batcher.push(i));
+    await new Promise((r) => setTimeout(r, 5)); // the first group is in flight now
+    const later = [3, 4].map((i) => batcher.push(i));
+    await nextTurn();
+    const last = batcher.push(5);
+    expect(await Promise.all([...first, ...later, last])).toEqual([10, 20, 30, 40, 50]);
+    expect(groups).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    expect(maxInFlight).toBe(1);
+    await batcher.drain();
+  });
+
+  it('with an async commit, holds items while it rejects and writes them out, in order, once it works', async () => {
+    let failing = true;
+    const committed: number[] = [];
+    const batcher = createWriteBatcher<number, number>(
+      async (items) => {
+        await nextTurn();
+        if (failing) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+        committed.push(...items);
+        return items.map((i) => ({ ok: true, value: i }));
+      },
+      (e) => e,
+    );
+    const held = [1, 2, 3].map((i) => batcher.push(i, { hold: true }));
+    const plain = batcher.push(4);
+    await expect(plain).rejects.toThrow('ECONNREFUSED');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(batcher.held()).toMatchObject({ failing: true, items: 3 });
+    failing = false;
+    expect(await Promise.all(held)).toEqual([1, 2, 3]);
+    expect(committed).toEqual([1, 2, 3]);
+    await batcher.drain();
+    expect(batcher.held()).toBeNull();
+  });
 });

@@ -58,14 +58,16 @@ const MAX_RETRY_DELAY_MS = 1000;
 
 /**
  * Groups the items pushed during one turn of the event loop and hands them to `commit` together
- * (one transaction for all of them). `commit` runs synchronously and reports an outcome per item, in
- * order; if it throws, the whole group failed. Then items pushed with `hold` stay queued, in order
+ * (one transaction for all of them). `commit` reports an outcome per item, in order; if it throws
+ * (or its promise rejects), the whole group failed. It may be synchronous (SQLite) or return a
+ * promise (PostgreSQL): then one group is in flight at a time, and items pushed meanwhile form the
+ * next group once it has settled, so groups commit in push order. Then items pushed with `hold` stay queued, in order
  * (later items behind them), and are retried with backoff until they commit; the others are
  * rejected with `toError(thrown)` — at once, or after `retry.forMs` when `retry` calls the failure
  * transient (a lock held elsewhere).
  */
 export function createWriteBatcher<I, O>(
-  commit: (items: I[]) => ItemOutcome<O>[],
+  commit: (items: I[]) => ItemOutcome<O>[] | Promise<ItemOutcome<O>[]>,
   toError: (thrown: unknown) => unknown,
   retry?: RetryPolicy,
   sizeOf: (item: I) => number = () => 0,
@@ -78,6 +80,8 @@ export function createWriteBatcher<I, O>(
   let failure: { since: number; error: unknown; transient: boolean; failing: boolean } | undefined;
   let heldBytes = 0;
   let attempt = 0;
+  /** Items of an asynchronous attempt still running (taken off the queue, not settled yet). */
+  let inFlight = 0;
 
   const settle = (group: Pending<I, O>[], outcomes: ItemOutcome<O>[]) => {
     group.forEach((p, i) => {
@@ -88,56 +92,88 @@ export function createWriteBatcher<I, O>(
     });
   };
 
-  const flush = (): void => {
-    scheduled = undefined;
+  /** Runs one group; returns a promise only when `commit` is asynchronous. */
+  const flush = (): void | Promise<void> => {
     retryTimer = undefined;
     wakeRetry = undefined;
     const group = failure ? queue.slice(0, RECOVERY_GROUP) : queue;
     queue = failure ? queue.slice(group.length) : [];
-    let outcomes: ItemOutcome<O>[];
+    let result: ItemOutcome<O>[] | Promise<ItemOutcome<O>[]>;
     try {
-      outcomes = commit(group.map((p) => p.item));
+      result = commit(group.map((p) => p.item));
     } catch (thrown) {
-      const now = Date.now();
-      const transient = retry?.isRetryable(thrown) ?? false;
-      if (!failure) {
-        failure = { since: now, error: thrown, transient, failing: true };
-        heldBytes = 0;
-        for (const p of group) heldBytes += p.bytes = sizeOf(p.item);
-        for (const p of queue) heldBytes += p.bytes = sizeOf(p.item);
-      } else {
-        Object.assign(failure, { error: thrown, transient, failing: true });
-      }
-      const since = failure.since;
-      const keep: Pending<I, O>[] = [];
-      const rejected: Pending<I, O>[] = [];
-      for (const p of group) {
-        const waited = now - Math.max(p.at, since);
-        if (p.hold || (transient && retry && waited < retry.forMs)) keep.push(p);
-        else rejected.push(p);
-      }
-      for (const p of rejected) heldBytes -= p.bytes;
-      queue = keep.concat(queue);
-      if (rejected.length > 0) {
-        const error = toError(thrown);
-        for (const p of rejected) p.reject(error);
-      }
-      if (queue.length === 0) {
-        recovered();
-        return;
-      }
-      // Wait asynchronously so the event loop (HTTP, agents) keeps running meanwhile.
-      attempt += 1;
-      const delay = Math.min(MAX_RETRY_DELAY_MS, 20 * 2 ** Math.min(attempt, 6));
-      scheduled = new Promise<void>((done) => {
-        wakeRetry = done;
-        retryTimer = setTimeout(() => {
-          flush();
-          done();
-        }, delay);
-      });
+      scheduled = undefined;
+      failed(group, thrown);
       return;
     }
+    if (!(result instanceof Promise)) {
+      scheduled = undefined;
+      committed(group, result);
+      return;
+    }
+    // `scheduled` stays set while the group is in flight, so pushes meanwhile wait for it.
+    inFlight = group.length;
+    return result.then(
+      (outcomes) => {
+        inFlight = 0;
+        scheduled = undefined;
+        committed(group, outcomes);
+        if (queue.length > 0 && !scheduled) void schedule();
+      },
+      (thrown: unknown) => {
+        inFlight = 0;
+        scheduled = undefined;
+        failed(group, thrown);
+        if (queue.length > 0 && !scheduled) void schedule();
+      },
+    );
+  };
+
+  const runFlush = (done: () => void) => {
+    const pending = flush();
+    if (pending) void pending.then(done);
+    else done();
+  };
+
+  const failed = (group: Pending<I, O>[], thrown: unknown): void => {
+    const now = Date.now();
+    const transient = retry?.isRetryable(thrown) ?? false;
+    if (!failure) {
+      failure = { since: now, error: thrown, transient, failing: true };
+      heldBytes = 0;
+      for (const p of group) heldBytes += p.bytes = sizeOf(p.item);
+      for (const p of queue) heldBytes += p.bytes = sizeOf(p.item);
+    } else {
+      Object.assign(failure, { error: thrown, transient, failing: true });
+    }
+    const since = failure.since;
+    const keep: Pending<I, O>[] = [];
+    const rejected: Pending<I, O>[] = [];
+    for (const p of group) {
+      const waited = now - Math.max(p.at, since);
+      if (p.hold || (transient && retry && waited < retry.forMs)) keep.push(p);
+      else rejected.push(p);
+    }
+    for (const p of rejected) heldBytes -= p.bytes;
+    queue = keep.concat(queue);
+    if (rejected.length > 0) {
+      const error = toError(thrown);
+      for (const p of rejected) p.reject(error);
+    }
+    if (queue.length === 0) {
+      recovered();
+      return;
+    }
+    // Wait asynchronously so the event loop (HTTP, agents) keeps running meanwhile.
+    attempt += 1;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 20 * 2 ** Math.min(attempt, 6));
+    scheduled = new Promise<void>((done) => {
+      wakeRetry = done;
+      retryTimer = setTimeout(() => runFlush(done), delay);
+    });
+  };
+
+  const committed = (group: Pending<I, O>[], outcomes: ItemOutcome<O>[]): void => {
     if (failure) {
       for (const p of group) heldBytes -= p.bytes;
       failure.failing = false;
@@ -162,10 +198,7 @@ export function createWriteBatcher<I, O>(
     (scheduled ??= new Promise<void>((done) => {
       // setImmediate (not a microtask): every write issued in this turn, including those chained on
       // already-settled promises, lands in the same transaction.
-      setImmediate(() => {
-        flush();
-        done();
-      });
+      setImmediate(() => runFlush(done));
     }));
 
   return {
@@ -195,7 +228,7 @@ export function createWriteBatcher<I, O>(
         error: failure.error,
         transient: failure.transient,
         failing: failure.failing,
-        items: queue.length,
+        items: queue.length + inFlight,
         bytes: heldBytes,
       };
     },

@@ -3,10 +3,11 @@ import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { CLAUDE_CODE, claudeCodeSpec } from '@aegis/acp-runtime';
 import { AegisError, SessionStatus } from '@aegis/core';
+import { describeUrl } from '@aegis/core/pg';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { newRouter, type RouteDeps } from '../app-env.js';
-import type { ServerConfig } from '../config.js';
+import { type ServerConfig, sessionStoreOf } from '../config.js';
 import { docsPage } from '../docs-page.js';
 import { errorResponses } from '../http-errors.js';
 import { type AegisMetrics, sessionCounts } from '../metrics.js';
@@ -327,5 +328,14 @@ export function configSummary(config: ServerConfig): Record<string, unknown> {
     dashboardEnabled: config.dashboardEnabled,
     bodyLimitBytes: config.bodyLimitBytes,
     authTokenConfigured: config.authToken !== undefined,
+    sessionStore: sessionStoreOf(config),
+    // Where the shared database is, never its password.
+    postgres: config.postgresUrl
+      ? {
+          location: describeUrl(config.postgresUrl).where,
+          schema: config.pgSchema ?? 'public',
+          poolMax: config.pgPoolMax ?? 10,
+        }
+      : null,
   };
 }

@@ -1,0 +1,199 @@
+/**
+ * The durable schema (PostgreSQL dialect): the twin of `../sqlite/schema.ts`, table for table and
+ * column for column, so both stores pass the same contract suite. Differences, on purpose:
+ *
+ * - Text columns use the `"C"` collation: ordering and the memory prefix range compare bytes, as
+ *   SQLite does, whatever the database's default collation is.
+ * - JSON columns are `json`, not `jsonb`: `json` keeps the text as written, so agent output that
+ *   contains `\u0000` (which `jsonb` refuses) is stored exactly as SQLite stores it.
+ * - Global ids are `bigint` identity columns; see `pg-store.ts` for how event ids commit in order.
+ * - `sessions` carries `owner_node`, `lease_until` and `owner_epoch`, and a `nodes` table exists, for
+ *   the multi-node ownership (leases with a fencing epoch) built on top of this store. Nothing reads
+ *   or writes them yet; the session upsert leaves them alone.
+ *
+ * Tables carry no schema name: the store sets `search_path` to the configured schema, and the
+ * migrations are applied there.
+ *
+ * Change this file, then run `pnpm --filter @aegis/core db:generate:pg` and commit `drizzle-pg/`.
+ */
+import { bigint, customType, index, integer, json, pgTable, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Session } from '../schemas.js';
+import type { TranscriptBody } from '../sqlite/schema.js';
+
+/** `text` compared byte by byte (the `"C"` collation), like SQLite's default BINARY collation. */
+const text = customType<{ data: string; driverData: string }>({
+  dataType: () => 'text COLLATE "C"',
+});
+
+const id = (name: string) => bigint(name, { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
+
+/** Sessions: a few columns for filtering, plus the whole `Session` so new fields need no migration. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    workDir: text('work_dir').notNull(),
+    status: text('status').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    data: json('data').$type<Session>().notNull(),
+    /** The node whose process runs this session's agent (multi-node; unused so far). */
+    ownerNode: text('owner_node'),
+    /** ISO time the owner's lease runs out. */
+    leaseUntil: text('lease_until'),
+    /** Fencing epoch, bumped on every takeover; the owner's writes are conditional on it. */
+    ownerEpoch: integer('owner_epoch').notNull().default(0),
+  },
+  (t) => [
+    index('sessions_owner_work_dir_status_idx').on(t.ownerId, t.workDir, t.status),
+    index('sessions_created_at_idx').on(t.createdAt),
+    index('sessions_owner_node_idx').on(t.ownerNode),
+  ],
+);
+
+/** Aegis server processes sharing this database (multi-node; unused so far). */
+export const nodes = pgTable('nodes', {
+  id: text('id').primaryKey(),
+  /** Where peers reach it (`http://host:port`). */
+  address: text('address').notNull(),
+  /** Live agents it may run at once. */
+  capacity: integer('capacity').notNull(),
+  heartbeatAt: text('heartbeat_at').notNull(),
+  /** `active`, `draining` or `gone`. */
+  state: text('state').notNull().default('active'),
+});
+
+/** The event log. `id` is the global position; `seq` the per-session sequence number. */
+export const events = pgTable(
+  'events',
+  {
+    id: id('id'),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: text('at').notNull(),
+    type: text('type').notNull(),
+    data: json('data').$type<unknown>().notNull(),
+  },
+  (t) => [uniqueIndex('events_session_seq_uq').on(t.sessionId, t.seq)],
+);
+
+/** Finished transcript entries. `id` increases across the whole store (cursor for paging). */
+export const transcriptEntries = pgTable(
+  'transcript_entries',
+  {
+    id: id('id'),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: text('at').notNull(),
+    role: text('role').notNull(),
+    body: json('body').$type<TranscriptBody>().notNull(),
+  },
+  (t) => [index('transcript_entries_session_id_idx').on(t.sessionId, t.id)],
+);
+
+/** Permission requests, pending and answered (one row per request, updated on resolution). */
+export const permissionRequests = pgTable(
+  'permission_requests',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id').notNull(),
+    toolCallId: text('tool_call_id'),
+    status: text('status').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    resolvedAt: text('resolved_at'),
+    request: json('request').$type<unknown>().notNull(),
+    resolution: json('resolution').$type<unknown>(),
+  },
+  (t) => [
+    index('permission_requests_session_idx').on(t.sessionId, t.requestedAt),
+    index('permission_requests_status_idx').on(t.status),
+  ],
+);
+
+/** Append-only audit log; each row's `hash` chains over `prev_hash` so tampering is detectable. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id('id'),
+    at: text('at').notNull(),
+    actorId: text('actor_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').notNull(),
+    details: json('details').$type<Record<string, unknown>>(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    uniqueIndex('audit_log_hash_uq').on(t.hash),
+  ],
+);
+
+/** API keys; only a hash of the secret is stored. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+    owner: text('owner'),
+    previousHash: text('previous_hash'),
+    previousExpiresAt: text('previous_expires_at'),
+    lastUsedAt: text('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.hash), index('api_keys_previous_hash_idx').on(t.previousHash)],
+);
+
+/** Session templates; names are unique per owner (checked by the store under a lock). */
+export const templates = pgTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    name: text('name').notNull(),
+    spec: json('spec').$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('templates_owner_name_idx').on(t.ownerId, t.name)],
+);
+
+/** Shared key/value memory. `expires_at` is NULL for entries without a TTL. */
+export const memoryEntries = pgTable(
+  'memory_entries',
+  {
+    key: text('key').primaryKey(),
+    /** JSON text, serialized by the store (as in SQLite). */
+    value: text('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    expiresAt: text('expires_at'),
+  },
+  (t) => [index('memory_entries_expires_at_idx').on(t.expiresAt)],
+);
+
+/** Pipelines: the submitted spec and the latest status snapshot; `state` mirrors its status. */
+export const pipelines = pgTable(
+  'pipelines',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    state: text('state').notNull().default('running'),
+    spec: json('spec').$type<unknown>().notNull(),
+    status: json('status').$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('pipelines_created_at_idx').on(t.createdAt),
+    index('pipelines_owner_created_at_idx').on(t.ownerId, t.createdAt),
+    index('pipelines_state_idx').on(t.state),
+  ],
+);

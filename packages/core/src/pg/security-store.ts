@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
+import {
+  type ApiKeyRecord,
+  type ApiKeyRole,
+  type ApiKeyStore,
+  type AuditRecord,
+  type AuditStore,
+  canonicalAudit,
+} from '../security-store.js';
+import { type GuardContext, guarded } from './guard.js';
+import { LOCK_NAMESPACE, LOCKS, type PgDatabase } from './open-database.js';
+import { apiKeys, auditLog } from './schema.js';
+
+type KeyRow = typeof apiKeys.$inferSelect;
+
+const toRecord = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as ApiKeyRole,
+  hash: r.hash,
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+  revokedAt: r.revokedAt,
+  createdBy: r.owner,
+  previousHash: r.previousHash,
+  previousExpiresAt: r.previousExpiresAt,
+  lastUsedAt: r.lastUsedAt,
+});
+
+/** API keys in the `api_keys` table. */
+export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeyStore {
+  const byId = async (id: string) => {
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+    return row && toRecord(row);
+  };
+  return {
+    insert(k) {
+      return guarded(ctx, 'write to', async () => {
+        await db.insert(apiKeys).values({
+          id: k.id,
+          name: k.name,
+          role: k.role,
+          hash: k.hash,
+          createdAt: k.createdAt,
+          expiresAt: k.expiresAt,
+          revokedAt: k.revokedAt,
+          owner: k.createdBy,
+          previousHash: k.previousHash,
+          previousExpiresAt: k.previousExpiresAt,
+          lastUsedAt: k.lastUsedAt,
+        });
+      });
+    },
+    get(id) {
+      return guarded(ctx, 'read from', () => byId(id));
+    },
+    findByHash(hash) {
+      return guarded(ctx, 'read from', async () => {
+        const [row] = await db
+          .select()
+          .from(apiKeys)
+          .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)))
+          .limit(1);
+        return row && toRecord(row);
+      });
+    },
+    list() {
+      return guarded(ctx, 'read from', async () =>
+        (await db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))).map(toRecord),
+      );
+    },
+    update(id, patch) {
+      return guarded(ctx, 'write to', async () => {
+        if (Object.keys(patch).length > 0) await db.update(apiKeys).set(patch).where(eq(apiKeys.id, id));
+        return byId(id);
+      });
+    },
+  };
+}
+
+/**
+ * The hash-chained `audit_log`. Each append takes a transaction-level advisory lock, reads the last
+ * hash and inserts the new row, so appends from several connections (or nodes) form one chain.
+ */
+export function createPgAuditStore(db: PgDatabase, ctx: GuardContext): AuditStore {
+  return {
+    append(draft) {
+      return guarded(ctx, 'write to', () =>
+        db.transaction(async (tx) => {
+          await tx.execute(
+            sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE + LOCKS.audit}, hashtext(current_schema()))`,
+          );
+          const [last] = await tx
+            .select({ hash: auditLog.hash })
+            .from(auditLog)
+            .orderBy(desc(auditLog.id))
+            .limit(1);
+          const prevHash = last?.hash ?? null;
+          const hash = createHash('sha256')
+            .update(canonicalAudit({ ...draft, prevHash }))
+            .digest('hex');
+          const [row] = await tx
+            .insert(auditLog)
+            .values({ ...draft, prevHash, hash })
+            .returning({ id: auditLog.id });
+          return { ...draft, id: row?.id as number, prevHash, hash } satisfies AuditRecord;
+        }),
+      );
+    },
+    list(q) {
+      return guarded(ctx, 'read from', async () => {
+        const conditions: SQL[] = [gt(auditLog.id, q.afterId ?? 0)];
+        if (q.actorId !== undefined) conditions.push(eq(auditLog.actorId, q.actorId));
+        if (q.action !== undefined) conditions.push(eq(auditLog.action, q.action));
+        if (q.target !== undefined) conditions.push(eq(auditLog.target, q.target));
+        if (q.from !== undefined) conditions.push(gte(auditLog.at, q.from));
+        if (q.to !== undefined) conditions.push(lte(auditLog.at, q.to));
+        const rows = await db
+          .select()
+          .from(auditLog)
+          .where(and(...conditions))
+          .orderBy(asc(auditLog.id))
+          .limit(q.limit);
+        return rows.map((r) => ({ ...r, details: r.details ?? null }));
+      });
+    },
+  };
+}
