@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AegisError } from '../errors.js';
@@ -89,7 +90,9 @@ describe('openPostgresStore', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       MIGRATIONS_TABLE,
+      'agent_conversations',
       'api_keys',
+      'audit_head',
       'audit_log',
       'events',
       'memory_entries',
@@ -116,7 +119,11 @@ describe('openPostgresStore', () => {
     const stores = await Promise.all([1, 2, 3].map(() => store({ schema })));
     expect(stores).toHaveLength(3);
     const applied = await pgQuery(`select * from "${schema}"."${MIGRATIONS_TABLE}"`);
-    expect(applied).toHaveLength(1);
+    // Each shipped migration is recorded once, not once per node.
+    const shipped = readdirSync(new URL('../../drizzle-pg/', import.meta.url)).filter((f) =>
+      f.endsWith('.sql'),
+    );
+    expect(applied).toHaveLength(shipped.length);
   });
 
   it('refuses a database migrated by a newer version of Aegis', async () => {

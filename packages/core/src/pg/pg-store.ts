@@ -13,7 +13,7 @@ import type {
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { LOCK_NAMESPACE, LOCKS, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
-import { createPgApiKeyStore, createPgAuditStore } from './security-store.js';
+import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
 import {
   callerError,
   closedError,
@@ -290,6 +290,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return {
     apiKeys: createPgApiKeyStore(db, { where, isClosed }),
     audit: createPgAuditStore(db, { where, isClosed }),
+    conversations: createPgConversationStore(db, { where, isClosed }),
     ...createPgResourceStores(db, { where, isClosed }),
 
     write(batch, writeOptions) {

@@ -197,3 +197,20 @@ export const pipelines = pgTable(
     index('pipelines_state_idx').on(t.state),
   ],
 );
+
+/** The newest audit record (one row, id 1), moved in the same transaction as each append. */
+export const auditHead = pgTable('audit_head', {
+  id: integer('id').primaryKey(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull(),
+  count: bigint('count', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
+/** The agent's own conversation files of each session, captured at turn boundaries. */
+export const agentConversations = pgTable('agent_conversations', {
+  sessionId: text('session_id').primaryKey(),
+  agentSessionId: text('agent_session_id').notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull(),
+  capturedAt: text('captured_at').notNull(),
+  files: json('files').$type<unknown>().notNull(),
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { ConversationSnapshot } from '../driver.js';
 import {
   type ApiKeyRecord,
   type ApiKeyRole,
@@ -8,9 +9,10 @@ import {
   type AuditStore,
   canonicalAudit,
 } from '../security-store.js';
+import type { ConversationStore } from '../store.js';
 import { type GuardContext, guarded } from './guard.js';
 import { LOCK_NAMESPACE, LOCKS, type PgDatabase } from './open-database.js';
-import { apiKeys, auditLog } from './schema.js';
+import { agentConversations, apiKeys, auditHead, auditLog } from './schema.js';
 
 type KeyRow = typeof apiKeys.$inferSelect;
 
@@ -92,7 +94,7 @@ export function createPgAuditStore(db: PgDatabase, ctx: GuardContext): AuditStor
             sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE + LOCKS.audit}, hashtext(current_schema()))`,
           );
           const [last] = await tx
-            .select({ hash: auditLog.hash })
+            .select({ id: auditLog.id, hash: auditLog.hash })
             .from(auditLog)
             .orderBy(desc(auditLog.id))
             .limit(1);
@@ -100,13 +102,27 @@ export function createPgAuditStore(db: PgDatabase, ctx: GuardContext): AuditStor
           const hash = createHash('sha256')
             .update(canonicalAudit({ ...draft, prevHash }))
             .digest('hex');
-          const [row] = await tx
-            .insert(auditLog)
-            .values({ ...draft, prevHash, hash })
-            .returning({ id: auditLog.id });
-          return { ...draft, id: row?.id as number, prevHash, hash } satisfies AuditRecord;
+          // Ids are consecutive (a gap means a deleted record): taken under the lock, not from the
+          // identity sequence, which leaves gaps when a transaction rolls back.
+          const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
+          const id = Math.max(head?.lastId ?? 0, last?.id ?? 0) + 1;
+          await tx.insert(auditLog).values({ ...draft, id, prevHash, hash });
+          await tx
+            .insert(auditHead)
+            .values({ id: 1, lastId: id, hash, count: 1 })
+            .onConflictDoUpdate({
+              target: auditHead.id,
+              set: { lastId: id, hash, count: sql`${auditHead.count} + 1` },
+            });
+          return { ...draft, id, prevHash, hash } satisfies AuditRecord;
         }),
       );
+    },
+    head() {
+      return guarded(ctx, 'read from', async () => {
+        const [row] = await db.select().from(auditHead).where(eq(auditHead.id, 1));
+        return row ? { lastId: row.lastId, count: row.count, hash: row.hash } : null;
+      });
     },
     list(q) {
       return guarded(ctx, 'read from', async () => {
@@ -123,6 +139,42 @@ export function createPgAuditStore(db: PgDatabase, ctx: GuardContext): AuditStor
           .orderBy(asc(auditLog.id))
           .limit(q.limit);
         return rows.map((r) => ({ ...r, details: r.details ?? null }));
+      });
+    },
+  };
+}
+
+/** The agent conversation snapshots (one row per session, replaced on each capture). */
+export function createPgConversationStore(db: PgDatabase, ctx: GuardContext): ConversationStore {
+  return {
+    get(sessionId) {
+      return guarded(ctx, 'read from', async () => {
+        const [row] = await db
+          .select()
+          .from(agentConversations)
+          .where(eq(agentConversations.sessionId, sessionId));
+        if (!row) return undefined;
+        return {
+          agentSessionId: row.agentSessionId,
+          bytes: row.bytes,
+          capturedAt: row.capturedAt,
+          files: row.files as ConversationSnapshot['files'],
+        };
+      });
+    },
+    put(sessionId, s) {
+      return guarded(ctx, 'write to', async () => {
+        const values = {
+          sessionId,
+          agentSessionId: s.agentSessionId,
+          bytes: s.bytes,
+          capturedAt: s.capturedAt,
+          files: s.files,
+        };
+        await db
+          .insert(agentConversations)
+          .values(values)
+          .onConflictDoUpdate({ target: agentConversations.sessionId, set: values });
       });
     },
   };
