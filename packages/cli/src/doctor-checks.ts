@@ -2,13 +2,19 @@ import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { claudeCodeSpec, resolveConfig, type ServerConfig } from '@aegis/server';
+import {
+  claudeCodeSpec,
+  describeHolder,
+  readStateLock,
+  resolveConfig,
+  type ServerConfig,
+} from '@aegis/server';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir';
+  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'stateLock';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -230,4 +236,43 @@ export async function checkStateDir(server: ServerConfig): Promise<Check> {
     };
   }
   return { ...base, ok: true, detail: probe === dir ? `${dir} (writable)` : `${dir} (will be created)` };
+}
+
+/**
+ * Who holds the state dir's lock (one server per state dir): nobody, a running server (which
+ * `ag run` and the other commands can use; a second `ag serve` would be refused), a stale lock
+ * (the next server takes it over) or a process on another host.
+ */
+export function checkStateLock(server: ServerConfig): Check {
+  const dir = resolve(server.stateDir);
+  const base = { id: 'stateLock' as const, title: 'State lock', required: false };
+  let lock: ReturnType<typeof readStateLock>;
+  try {
+    lock = readStateLock(dir);
+  } catch (err) {
+    return { ...base, ok: false, detail: `cannot read the lock: ${(err as Error).message}` };
+  }
+  switch (lock.state) {
+    case 'free':
+      return { ...base, ok: true, detail: 'free: no server uses this state dir' };
+    case 'live':
+      return {
+        ...base,
+        ok: true,
+        detail: `held by a running server (${describeHolder(lock.info)}); \`ag run\` uses it, a second \`ag serve\` on ${dir} is refused`,
+      };
+    case 'stale':
+      return {
+        ...base,
+        ok: true,
+        detail: `stale: left by ${describeHolder(lock.info)} (${lock.why}); the next server takes it over`,
+      };
+    case 'foreign':
+      return {
+        ...base,
+        ok: false,
+        detail: `held by ${describeHolder(lock.info)}, which cannot be checked from here`,
+        fix: `if that server is gone for good, delete ${lock.path}; otherwise use it with --url, or set AEGIS_STATE_DIR to another folder`,
+      };
+  }
 }

@@ -11,5 +11,12 @@ export {
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { openApiDocument } from './openapi.js';
 export { type RunningServer, type StartServerOptions, startServer } from './server.js';
+export {
+  describeHolder,
+  readStateLock,
+  STATE_LOCK_FILE,
+  type StateLockInfo,
+  type StateLockStatus,
+} from './state-lock.js';
 export { VERSION } from './version.js';
 export { allowedRoots, checkWorkDir } from './workdir.js';

@@ -7,6 +7,7 @@ import {
   checkNode,
   checkPort,
   checkStateDir,
+  checkStateLock,
 } from '../doctor-checks.js';
 import { guarded, paint, printJson } from '../output.js';
 
@@ -26,6 +27,7 @@ export async function runChecks(args: {
     checkAuth(server, claude),
     await checkPort(server),
     await checkStateDir(server),
+    checkStateLock(server),
   ];
 }
 
@@ -38,7 +40,7 @@ function render(c: Check): string {
 export const doctorCommand = defineCommand({
   meta: {
     name: 'doctor',
-    description: 'Check Node, the agent binary, Claude credentials, the port and the state dir',
+    description: 'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it',
   },
   args: {
     config: { type: 'string', description: 'Config file to check (default: the one `ag serve` would use)' },

@@ -66,9 +66,25 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { configFromEnv, startServer } = await import('@aegis/server');
+  const { configFromEnv, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
+  // A server that holds this state dir but answers elsewhere (another port) is the one to use:
+  // a second server on the same state dir would be refused.
+  const lock = readStateLock(resolveConfig(settings).stateDir);
+  if (lock.state === 'live' && lock.info?.url) {
+    const running = reachable(lock.info.url);
+    const client = new AegisClient({ baseUrl: running, ...(conn.token ? { token: conn.token } : {}) });
+    try {
+      await client.getHealth();
+      consola.info(
+        `Using the Aegis server at ${running} (pid ${lock.info.pid}), which holds the state dir; nothing answers at ${conn.baseUrl}.`,
+      );
+      return { client, close: async () => {} };
+    } catch {
+      // Not answering (yet): starting one below says who holds the state dir.
+    }
+  }
   const server = await startServer({
     ignoreEnv: true,
     config: {
@@ -85,6 +101,14 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     client: new AegisClient({ baseUrl: server.url, ...(token ? { token } : {}) }),
     close: () => server.close(),
   };
+}
+
+/** A server bound to every address is reached on loopback. */
+function reachable(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  else if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.origin;
 }
 
 interface RunArgs {
