@@ -16,6 +16,17 @@ export function warnLine(message: string): void {
   process.stderr.write(`${paint.yellow('⚠')} ${message}\n`);
 }
 
+/**
+ * Says on stderr that an idle session was reused (its earlier turns are the agent's context), and
+ * how to get a fresh one instead. `turns`: the turns it had before this request.
+ */
+export function sayReused(session: { id: string; name: string | null }, turns: number): void {
+  const who = session.name ? `${session.name} (${session.id})` : session.id;
+  process.stderr.write(
+    `Reusing session ${who} (${turns} turn${turns === 1 ? '' : 's'}); --new for a fresh one\n`,
+  );
+}
+
 /** An invalid or unreadable config file; the message names the file and the field. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -61,6 +61,49 @@ describe('session commands against a live server', () => {
     expect((await server.aegis.sessions.get(session.id)).status).toBe('idle');
   });
 
+  it('create says on stderr when it reuses an idle session (with its turns); --new starts a fresh one', async () => {
+    const dir = folder();
+    const first = await ag(['create', '--cwd', dir, '--name', 'keeper', '--prompt', 'hello', '--wait'], {
+      env,
+    });
+    expect(first.code).toBe(0);
+    expect(first.err).not.toContain('Reusing');
+    const id = (await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true })).sessions[0]!
+      .id;
+
+    const again = await ag(['create', '--cwd', dir, '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(json<{ reused: boolean; session: Session }>(again.out)).toMatchObject({
+      reused: true,
+      session: { id },
+    });
+    expect(again.err).toContain(`Reusing session keeper (${id}) (1 turn); --new for a fresh one`);
+
+    const fresh = await ag(['create', '--cwd', dir, '--new', '--json'], { env });
+    expect(fresh.code).toBe(0);
+    const made = json<{ reused: boolean; session: Session }>(fresh.out);
+    expect(made.reused).toBe(false);
+    expect(made.session.id).not.toBe(id);
+    expect(fresh.err).not.toContain('Reusing');
+  });
+
+  it('run says it reuses an idle session in the folder; run --new starts a fresh one', async () => {
+    const dir = folder();
+    const say = (text: string) => script({ say: text });
+    const first = await ag(['run', say('one'), '--cwd', dir], { env });
+    expect(first.code).toBe(0);
+    expect(first.err).not.toContain('Reusing');
+    const second = await ag(['run', say('two'), '--cwd', dir], { env });
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('two');
+    expect(second.err).toMatch(/Reusing session \S+ \(1 turn\); --new for a fresh one/);
+    const third = await ag(['run', say('three'), '--cwd', dir, '--new'], { env });
+    expect(third.code).toBe(0);
+    expect(third.err).not.toContain('Reusing');
+    const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });
+    expect(sessions.map((s) => s.turns).sort()).toEqual([1, 2]);
+  });
+
   it('create --prompt --wait stops at a permission request; approve lets the write happen', async () => {
     const dir = folder();
     const created = await ag(['create', '--cwd', dir, '--prompt', writeFile('a.txt'), '--wait', '--json'], {

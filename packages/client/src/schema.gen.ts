@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Create a session (or reuse an idle one in the same workDir)
-         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
+         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
          */
         post: operations["createSession"];
         delete?: never;
@@ -957,6 +957,8 @@ export interface components {
             variables?: {
                 [key: string]: string;
             };
+            /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
+            reuse?: boolean;
         };
         BatchDeleteResponse: {
             results: components["schemas"]["BatchDeleteResult"][];
@@ -1732,6 +1734,8 @@ export interface components {
                 variables?: {
                     [key: string]: string;
                 };
+                /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
+                reuse?: boolean;
             };
             /** @description Stages that must complete before this one starts */
             dependsOn?: string[];

@@ -481,6 +481,8 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
+    reuse: bool
 
 
 class BatchDeleteResponse(TypedDict):
@@ -1301,6 +1303,8 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
+    reuse: bool
 
 
 class _PipelineStageRequestRequired(TypedDict):

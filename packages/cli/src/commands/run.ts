@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
-import { reportError, UnreachableError } from '../output.js';
+import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
 
@@ -21,6 +21,10 @@ export const runCommand = defineCommand({
     port: { type: 'string', description: 'Port of the Aegis server (started here if none answers)' },
     model: { type: 'string', description: 'Model for the agent' },
     name: { type: 'string', description: 'Session name' },
+    new: {
+      type: 'boolean',
+      description: 'Always start a fresh session (by default an idle session in the folder is reused)',
+    },
     stream: {
       type: 'boolean',
       default: true,
@@ -118,6 +122,7 @@ interface RunArgs {
   name?: string | undefined;
   stream?: boolean | undefined;
   yes?: boolean | undefined;
+  new?: boolean | undefined;
 }
 
 async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
@@ -129,12 +134,15 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     workDir,
     ...(args.model ? { model: args.model } : {}),
     ...(args.name ? { name: args.name } : {}),
+    ...(args.new ? { reuse: false } : {}),
   });
   const id = created.session.id;
   const before = created.session.lastSeq;
-  consola.info(
-    `${created.reused ? 'Reusing' : 'Created'} session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
-  );
+  if (created.reused) sayReused(created.session, created.session.turns);
+  else
+    consola.info(
+      `Created session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
+    );
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
   const onSigint = () => {
