@@ -608,7 +608,10 @@ export interface paths {
         /** List API keys (never their secrets) */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key (the secret is returned once) */
+        /**
+         * Create an API key (the secret is returned once)
+         * @description While no active key exists, a server on loopback without AEGIS_AUTH_TOKEN lets requests without credentials act as the local admin (zero-config). The first key ends that: from then on every request needs a key. So the first key is `admin` (the default then); asking for another role is refused with 409 `CONFLICT`. The response says so (`localAccessEnded`, `notice`). Later keys default to `operator`.
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -1966,10 +1969,14 @@ export interface components {
             available: boolean | null;
             problem: string | null;
         };
-        ApiKeySecret: {
+        CreatedApiKey: {
             key: components["schemas"]["ApiKey"];
             /** @description The plaintext key. Shown only in this response; store it now. */
             secret: string;
+            /** @description This was the first key: zero-config local access is now off, and every request needs a key (this one is admin) */
+            localAccessEnded: boolean;
+            /** @description What changed, in words, when something did (the first key) */
+            notice: string | null;
         };
         ApiKey: {
             id: string;
@@ -1991,7 +1998,7 @@ export interface components {
         ApiKeyRole: "admin" | "operator" | "viewer";
         CreateApiKeyRequest: {
             name: string;
-            role: components["schemas"]["ApiKeyRole"];
+            role?: components["schemas"]["ApiKeyRole"];
             /**
              * Format: date-time
              * @description When the key stops working; default never
@@ -2002,6 +2009,11 @@ export interface components {
         };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
+        };
+        ApiKeySecret: {
+            key: components["schemas"]["ApiKey"];
+            /** @description The plaintext key. Shown only in this response; store it now. */
+            secret: string;
         };
         RotateApiKeyRequest: {
             /** @description How long the old secret keeps working; default 3600 */
@@ -4528,7 +4540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeySecret"];
+                    "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
             /** @description Invalid input */
@@ -4551,6 +4563,15 @@ export interface operations {
             };
             /** @description Not allowed for this role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

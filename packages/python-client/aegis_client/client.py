@@ -1039,19 +1039,21 @@ class AegisClient:
         expires_in_seconds: Optional[int] = None,
         body: Optional[CreateApiKeyRequest] = None,
         timeout: Optional[float] = None,
-    ) -> ApiKeySecret:
+    ) -> CreatedApiKey:
         """POST /v1/auth/keys — Create an API key (the secret is returned once)
+
+        While no active key exists, a server on loopback without AEGIS_AUTH_TOKEN lets requests without credentials act as the local admin (zero-config). The first key ends that: from then on every request needs a key. So the first key is `admin` (the default then); asking for another role is refused with 409 `CONFLICT`. The response says so (`localAccessEnded`, `notice`). Later keys default to `operator`.
 
         Args:
             name: body `name` (required)
-            role: body `role` (required)
+            role: body `role`
             expires_at: body `expiresAt`: When the key stops working; default never
             expires_in_seconds: body `expiresInSeconds`: Alternative to expiresAt
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/auth/keys"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "role": role, "expiresAt": expires_at, "expiresInSeconds": expires_in_seconds}, ("name", "role"), "create_api_key")
+        payload = _body(body, {"name": name, "role": role, "expiresAt": expires_at, "expiresInSeconds": expires_in_seconds}, ("name",), "create_api_key")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def revoke_api_key(

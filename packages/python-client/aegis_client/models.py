@@ -43,6 +43,7 @@ __all__ = [
     "CreatePipelineRequest",
     "CreateSessionRequest",
     "CreateSessionResponse",
+    "CreatedApiKey",
     "Decider",
     "DiagnosticsResponse",
     "DiagnosticsResponseMemory",
@@ -1573,10 +1574,14 @@ class AgentAvailability(TypedDict):
     problem: Optional[str]
 
 
-class ApiKeySecret(TypedDict):
+class CreatedApiKey(TypedDict):
     key: ApiKey
     #: The plaintext key. Shown only in this response; store it now.
     secret: str
+    #: This was the first key: zero-config local access is now off, and every request needs a key (this one is admin)
+    localAccessEnded: bool
+    #: What changed, in words, when something did (the first key)
+    notice: Optional[str]
 
 
 class ApiKey(TypedDict):
@@ -1600,10 +1605,10 @@ ApiKeyRole = Literal["admin", "operator", "viewer"]
 
 class _CreateApiKeyRequestRequired(TypedDict):
     name: str
-    role: ApiKeyRole
 
 
 class CreateApiKeyRequest(_CreateApiKeyRequestRequired, total=False):
+    role: ApiKeyRole
     #: When the key stops working; default never
     expiresAt: str
     #: Alternative to expiresAt
@@ -1612,6 +1617,12 @@ class CreateApiKeyRequest(_CreateApiKeyRequestRequired, total=False):
 
 class ApiKeyList(TypedDict):
     keys: List[ApiKey]
+
+
+class ApiKeySecret(TypedDict):
+    key: ApiKey
+    #: The plaintext key. Shown only in this response; store it now.
+    secret: str
 
 
 class RotateApiKeyRequest(TypedDict, total=False):
