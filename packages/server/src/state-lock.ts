@@ -128,6 +128,13 @@ export interface StateLock {
   release(): void;
 }
 
+/** Locks this process holds; one `exit` listener releases them all (not on SIGKILL). */
+const heldLocks = new Set<() => void>();
+let exitHooked = false;
+function releaseAll() {
+  for (const release of [...heldLocks]) release();
+}
+
 function createExclusive(path: string, info: StateLockInfo): boolean {
   let fd: number;
   try {
@@ -177,14 +184,18 @@ export function acquireStateLock(stateDir: string): StateLock {
   const release = () => {
     if (released) return;
     released = true;
-    process.off('exit', release);
+    heldLocks.delete(release);
     try {
       if (ours()) unlinkSync(path);
     } catch {
       // already gone
     }
   };
-  process.on('exit', release);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', releaseAll);
+  }
+  heldLocks.add(release);
   return {
     path,
     tookOver,
