@@ -6,6 +6,19 @@ export const stdoutIsTTY = (): boolean => process.stdout.isTTY === true;
 export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
 export const paint = colors;
 
+// C0 controls (ESC, BEL, CR, …), DEL and C1 controls (CSI 0x9b among them).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const escaped = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/**
+ * Text from the server (session names, titles, paths, agent output) made safe for a terminal: control
+ * characters are shown escaped (`\x1b`), so a name cannot move the cursor, recolour or retitle the
+ * terminal. `plain` is for one-line fields (newlines and tabs escaped too); `plainText` keeps them.
+ */
+export const plain = (text: string): string => text.replace(CONTROL, escaped);
+export const plainText = (text: string): string => text.replace(CONTROL_BUT_LINES, escaped);
+
 /** Machine output: one JSON document on stdout, nothing else. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -21,7 +34,7 @@ export function warnLine(message: string): void {
  * how to get a fresh one instead. `turns`: the turns it had before this request.
  */
 export function sayReused(session: { id: string; name: string | null }, turns: number): void {
-  const who = session.name ? `${session.name} (${session.id})` : session.id;
+  const who = session.name ? `${plain(session.name)} (${session.id})` : session.id;
   process.stderr.write(
     `Reusing session ${who} (${turns} turn${turns === 1 ? '' : 's'}); --new for a fresh one\n`,
   );
@@ -79,7 +92,7 @@ export function describeError(err: unknown): { line: string; code: string } {
 
 /** Prints an error as one clear line on stderr and returns the exit code (1). */
 export function reportError(err: unknown): number {
-  process.stderr.write(`${paint.red('✖')} ${describeError(err).line}\n`);
+  process.stderr.write(`${paint.red('✖')} ${plain(describeError(err).line)}\n`);
   return 1;
 }
 

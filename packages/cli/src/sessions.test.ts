@@ -50,6 +50,12 @@ async function eventually(check: () => Promise<void> | void) {
 
 const statusOf = async (id: string) => (await server.aegis.sessions.get(id)).status;
 
+/** Ends the sessions a test started in `dir`: the local user may own only 10 live sessions. */
+async function endSessionsIn(dir: string) {
+  const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });
+  for (const s of sessions) await fetch(`${server.url}/v1/sessions/${s.id}`, { method: 'DELETE' });
+}
+
 describe('session commands against a live server', () => {
   it('create --json starts a session in the folder', async () => {
     const dir = folder();
@@ -59,6 +65,28 @@ describe('session commands against a live server', () => {
     expect(reused).toBe(false);
     expect(session).toMatchObject({ workDir: dir, name: 'first', agent: 'scripted' });
     expect((await server.aegis.sessions.get(session.id)).status).toBe('idle');
+  });
+
+  it('list and logs show control characters from names and agent text escaped, never raw', async () => {
+    const dir = folder();
+    const name = 'evil\u001b]0;pwned\u0007\u001b[31mred\u009b2J';
+    const r = await ag(['create', '--cwd', dir, '--name', name, '--prompt', script({ say: 'hi\u001b[2Jthere\nnext' }), '--wait', '--json'], {
+      env,
+    });
+    expect(r.code).toBe(0);
+    const id = json<{ session: Session }>(r.out).session.id;
+    expect((await server.aegis.sessions.get(id)).name).toBe(name);
+
+    const list = await ag(['list'], { env });
+    expect(list.code).toBe(0);
+    expect(list.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(list.out).toContain('evil\\x1b]0;pwned\\x07\\x1b[31mred\\x9b2J');
+
+    const logs = await ag(['logs', id], { env });
+    expect(logs.code).toBe(0);
+    expect(logs.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(logs.out).toContain('hi\\x1b[2Jthere\nnext');
+    await endSessionsIn(dir);
   });
 
   it('create says on stderr when it reuses an idle session (with its turns); --new starts a fresh one', async () => {
@@ -85,6 +113,7 @@ describe('session commands against a live server', () => {
     expect(made.reused).toBe(false);
     expect(made.session.id).not.toBe(id);
     expect(fresh.err).not.toContain('Reusing');
+    await endSessionsIn(dir);
   });
 
   it('run says it reuses an idle session in the folder; run --new starts a fresh one', async () => {
@@ -102,6 +131,7 @@ describe('session commands against a live server', () => {
     expect(third.err).not.toContain('Reusing');
     const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });
     expect(sessions.map((s) => s.turns).sort()).toEqual([1, 2]);
+    await endSessionsIn(dir);
   });
 
   it('create --prompt --wait stops at a permission request; approve lets the write happen', async () => {

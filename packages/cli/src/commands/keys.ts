@@ -2,7 +2,7 @@ import type { ApiKey } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
-import { reportError, warnLine } from '../output.js';
+import { plain, reportError, warnLine } from '../output.js';
 
 const common = {
   ...connectionArgs,
@@ -30,7 +30,7 @@ export function parseDuration(text: string): number {
 }
 
 const printSecret = ({ key, secret, notice }: { key: ApiKey; secret: string; notice?: string | null }) => {
-  consola.success(`Key ${key.id} (${key.name}, ${key.role})`);
+  consola.success(`Key ${key.id} (${plain(key.name)}, ${key.role})`);
   process.stdout.write(`${secret}\n`);
   if (notice) warnLine(notice);
   else
@@ -72,7 +72,7 @@ const list = defineCommand({
       ({ keys }) => {
         for (const k of keys) {
           const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
-          process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${k.name}${until}\n`);
+          process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${plain(k.name)}${until}\n`);
         }
         if (keys.length === 0)
           consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');
