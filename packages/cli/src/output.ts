@@ -7,7 +7,9 @@ export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
 export const paint = colors;
 
 // C0 controls (ESC, BEL, CR, …), DEL and C1 controls (CSI 0x9b among them).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const escaped = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 

@@ -48,6 +48,10 @@ async function eventually(check: () => Promise<void> | void) {
   }
 }
 
+/** Any control character but newline. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
 const statusOf = async (id: string) => (await server.aegis.sessions.get(id)).status;
 
 /** Ends the sessions a test started in `dir`: the local user may own only 10 live sessions. */
@@ -70,21 +74,34 @@ describe('session commands against a live server', () => {
   it('list and logs show control characters from names and agent text escaped, never raw', async () => {
     const dir = folder();
     const name = 'evil\u001b]0;pwned\u0007\u001b[31mred\u009b2J';
-    const r = await ag(['create', '--cwd', dir, '--name', name, '--prompt', script({ say: 'hi\u001b[2Jthere\nnext' }), '--wait', '--json'], {
-      env,
-    });
+    const r = await ag(
+      [
+        'create',
+        '--cwd',
+        dir,
+        '--name',
+        name,
+        '--prompt',
+        script({ say: 'hi\u001b[2Jthere\nnext' }),
+        '--wait',
+        '--json',
+      ],
+      {
+        env,
+      },
+    );
     expect(r.code).toBe(0);
     const id = json<{ session: Session }>(r.out).session.id;
     expect((await server.aegis.sessions.get(id)).name).toBe(name);
 
     const list = await ag(['list'], { env });
     expect(list.code).toBe(0);
-    expect(list.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(list.out).not.toMatch(RAW_CONTROL);
     expect(list.out).toContain('evil\\x1b]0;pwned\\x07\\x1b[31mred\\x9b2J');
 
     const logs = await ag(['logs', id], { env });
     expect(logs.code).toBe(0);
-    expect(logs.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(logs.out).not.toMatch(RAW_CONTROL);
     expect(logs.out).toContain('hi\\x1b[2Jthere\nnext');
     await endSessionsIn(dir);
   });

@@ -72,7 +72,9 @@ const list = defineCommand({
       ({ keys }) => {
         for (const k of keys) {
           const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
-          process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${plain(k.name)}${until}\n`);
+          process.stdout.write(
+            `${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${plain(k.name)}${until}\n`,
+          );
         }
         if (keys.length === 0)
           consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');
