@@ -7,6 +7,8 @@ import {
   AGENT_PEAK_BYTES,
   claudeCodeSpec,
   defaultMaxResidentAgents,
+  describeHolder,
+  readStateLock,
   resolveConfig,
   type ServerConfig,
 } from '@aegis/server';
@@ -15,7 +17,7 @@ import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'capacity';
+  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'capacity' | 'stateLock';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -265,4 +267,43 @@ export function checkCapacity(server: ServerConfig, memoryBytes = totalmem()): C
         }
       : {}),
   };
+}
+
+/**
+ * Who holds the state dir's lock (one server per state dir): nobody, a running server (which
+ * `ag run` and the other commands can use; a second `ag serve` would be refused), a stale lock
+ * (the next server takes it over) or a process on another host.
+ */
+export function checkStateLock(server: ServerConfig): Check {
+  const dir = resolve(server.stateDir);
+  const base = { id: 'stateLock' as const, title: 'State lock', required: false };
+  let lock: ReturnType<typeof readStateLock>;
+  try {
+    lock = readStateLock(dir);
+  } catch (err) {
+    return { ...base, ok: false, detail: `cannot read the lock: ${(err as Error).message}` };
+  }
+  switch (lock.state) {
+    case 'free':
+      return { ...base, ok: true, detail: 'free: no server uses this state dir' };
+    case 'live':
+      return {
+        ...base,
+        ok: true,
+        detail: `held by a running server (${describeHolder(lock.info)}); \`ag run\` uses it, a second \`ag serve\` on ${dir} is refused`,
+      };
+    case 'stale':
+      return {
+        ...base,
+        ok: true,
+        detail: `stale: left by ${describeHolder(lock.info)} (${lock.why}); the next server takes it over`,
+      };
+    case 'foreign':
+      return {
+        ...base,
+        ok: false,
+        detail: `held by ${describeHolder(lock.info)}, which cannot be checked from here`,
+        fix: `if that server is gone for good, delete ${lock.path}; otherwise use it with --url, or set AEGIS_STATE_DIR to another folder`,
+      };
+  }
 }

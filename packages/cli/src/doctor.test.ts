@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '@aegis/server';
 import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
@@ -52,7 +53,16 @@ describe('ag doctor', () => {
     const r = await doctor({ ANTHROPIC_API_KEY: 'sk-test' });
     expect(r.code).toBe(0);
     expect(r.report.ok).toBe(true);
-    expect(r.report.checks.map((c) => c.id)).toEqual(['node', 'config', 'agent', 'auth', 'port', 'stateDir']);
+    expect(r.report.checks.map((c) => c.id)).toEqual([
+      'node',
+      'config',
+      'agent',
+      'auth',
+      'port',
+      'stateDir',
+      'stateLock',
+    ]);
+    expect(r.byId.stateLock).toMatchObject({ ok: true, detail: 'free: no server uses this state dir' });
     expect(r.byId.node.detail).toContain(`v${process.versions.node}`);
     expect(r.byId.agent.detail).toMatch(
       /claude-code: .*claude-agent-acp.*\(claude-agent-acp \d+\.\d+\.\d+\)/,
@@ -108,12 +118,45 @@ describe('ag doctor', () => {
       config: { port: 0, stateDir: join(base, 'running'), logLevel: 'silent', dashboardEnabled: false },
     });
     try {
-      const r = await doctor({ ...scripted, AEGIS_PORT: String(server.port) });
+      const r = await doctor({
+        ...scripted,
+        AEGIS_PORT: String(server.port),
+        AEGIS_STATE_DIR: server.config.stateDir,
+      });
       expect(r.byId.port).toMatchObject({ ok: true });
       expect(r.byId.port.detail).toMatch(/Aegis \d+\.\d+\.\d+ is already answering/);
+      expect(r.byId.stateLock.ok).toBe(true);
+      expect(r.byId.stateLock.detail).toContain(
+        `held by a running server (pid ${process.pid} at ${server.url}, started `,
+      );
+      expect(r.byId.stateLock.detail).toContain('a second `ag serve`');
     } finally {
       await server.close();
     }
+  });
+
+  it('reports a stale state dir lock (its pid is gone) as one the next server takes over', async () => {
+    const stateDir = join(base, 'stale-lock');
+    mkdirSync(stateDir);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const pid = Number(gone.stdout);
+    writeFileSync(
+      join(stateDir, 'server.lock'),
+      JSON.stringify({
+        pid,
+        hostname: hostname(),
+        url: 'http://127.0.0.1:9100',
+        startedAt: 'then',
+        token: 't',
+      }),
+    );
+    const r = await doctor({ ...scripted, AEGIS_STATE_DIR: stateDir });
+    expect(r.byId.stateLock).toMatchObject({
+      ok: true,
+      detail: `stale: left by pid ${pid} at http://127.0.0.1:9100, started then (pid ${pid} is not running); the next server takes it over`,
+    });
   });
 
   it('reports a state dir that is a file', async () => {

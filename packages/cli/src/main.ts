@@ -8,7 +8,8 @@ export const main = defineCommand({
   meta: {
     name: 'ag',
     version,
-    description: 'Aegis — run Claude Code and other ACP agents as managed sessions',
+    description:
+      'Aegis — run Claude Code and other ACP agents as managed sessions. `ag` alone runs `ag serve` (the API and dashboard on 127.0.0.1:9100).',
   },
   default: 'serve',
   subCommands: {

@@ -6,6 +6,21 @@ export const stdoutIsTTY = (): boolean => process.stdout.isTTY === true;
 export const stderrIsTTY = (): boolean => process.stderr.isTTY === true;
 export const paint = colors;
 
+// C0 controls (ESC, BEL, CR, …), DEL and C1 controls (CSI 0x9b among them).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const escaped = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/**
+ * Text from the server (session names, titles, paths, agent output) made safe for a terminal: control
+ * characters are shown escaped (`\x1b`), so a name cannot move the cursor, recolour or retitle the
+ * terminal. `plain` is for one-line fields (newlines and tabs escaped too); `plainText` keeps them.
+ */
+export const plain = (text: string): string => text.replace(CONTROL, escaped);
+export const plainText = (text: string): string => text.replace(CONTROL_BUT_LINES, escaped);
+
 /** Machine output: one JSON document on stdout, nothing else. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -14,6 +29,17 @@ export function printJson(value: unknown): void {
 /** A warning on one line on stderr. */
 export function warnLine(message: string): void {
   process.stderr.write(`${paint.yellow('⚠')} ${message}\n`);
+}
+
+/**
+ * Says on stderr that an idle session was reused (its earlier turns are the agent's context), and
+ * how to get a fresh one instead. `turns`: the turns it had before this request.
+ */
+export function sayReused(session: { id: string; name: string | null }, turns: number): void {
+  const who = session.name ? `${plain(session.name)} (${session.id})` : session.id;
+  process.stderr.write(
+    `Reusing session ${who} (${turns} turn${turns === 1 ? '' : 's'}); --new for a fresh one\n`,
+  );
 }
 
 /** An invalid or unreadable config file; the message names the file and the field. */
@@ -33,8 +59,10 @@ export class UnreachableError extends Error {
 }
 
 const HINTS: Record<string, string> = {
-  UNAUTHORIZED: 'pass --token or set AEGIS_AUTH_TOKEN to an API key secret',
-  FORBIDDEN: 'this key’s role may not do that; use a key with a stronger role (ag keys list)',
+  UNAUTHORIZED:
+    'pass --token or set AEGIS_AUTH_TOKEN to an API key secret. The server has keys, so access without one is off; lost the admin key? restart the server with AEGIS_AUTH_TOKEN=<16+ random characters> (a bootstrap admin token) and create a key with it: ag keys create --name admin --role admin --token <it>',
+  FORBIDDEN:
+    'this key’s role may not do that; use an admin key, or ask an admin for a key with the role it needs',
   SESSION_NOT_FOUND: 'list sessions with `ag list`',
   NOTHING_PENDING: 'nothing is waiting for an answer; see `ag list --status permission_prompt`',
   SESSION_TERMINATED: 'the session has ended; start a new one with `ag create`',
@@ -66,7 +94,7 @@ export function describeError(err: unknown): { line: string; code: string } {
 
 /** Prints an error as one clear line on stderr and returns the exit code (1). */
 export function reportError(err: unknown): number {
-  process.stderr.write(`${paint.red('✖')} ${describeError(err).line}\n`);
+  process.stderr.write(`${paint.red('✖')} ${plain(describeError(err).line)}\n`);
   return 1;
 }
 

@@ -1,5 +1,5 @@
 import type { Session, SessionStatus, TranscriptEntry } from '@aegis/client';
-import { paint, warnLine } from './output.js';
+import { paint, plain, plainText, warnLine } from './output.js';
 import type { TurnOutcome } from './wait.js';
 
 const STATUS_COLOR: Record<SessionStatus, (s: string) => string> = {
@@ -33,11 +33,11 @@ export const SETTLED: ReadonlySet<SessionStatus> = new Set([
 export function nextStep(s: Session): string | null {
   switch (s.status) {
     case 'permission_prompt':
-      return `waiting for permission: ${s.pendingPermission?.title ?? '?'} — \`ag approve ${s.id}\` or \`ag reject ${s.id}\``;
+      return `waiting for permission: ${plain(s.pendingPermission?.title ?? '?')} — \`ag approve ${s.id}\` or \`ag reject ${s.id}\``;
     case 'asking':
-      return `the agent asked: ${s.pendingQuestion?.message ?? '?'} (answer in the dashboard or over the API)`;
+      return `the agent asked: ${plain(s.pendingQuestion?.message ?? '?')} (answer in the dashboard or over the API)`;
     case 'error':
-      return s.problem ? `${s.problem.message}${s.problem.hint ? ` — ${s.problem.hint}` : ''}` : null;
+      return s.problem ? plain(`${s.problem.message}${s.problem.hint ? ` — ${s.problem.hint}` : ''}`) : null;
     default:
       return null;
   }
@@ -55,8 +55,8 @@ export function sessionRows(sessions: Session[]): string {
     s.id,
     s.status,
     agentText(s),
-    s.name ?? s.title ?? '-',
-    s.workDir,
+    plain(s.name ?? s.title ?? '-'),
+    plain(s.workDir),
     s.lastActivityAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
   ]);
   const head = ['ID', 'STATUS', 'AGENT', 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
@@ -71,8 +71,18 @@ export function sessionRows(sessions: Session[]): string {
   return [paint.bold(line(head)), ...rows.map((r) => line(r, true))].join('\n') + '\n';
 }
 
-/** A transcript entry for people. */
+/** A transcript entry for people, with the control characters of its text escaped. */
 export function entryText(e: TranscriptEntry): string {
+  return rawEntryText({
+    ...e,
+    text: plainText(e.text),
+    ...(e.tool ? { tool: { ...e.tool, title: plain(e.tool.title) } } : {}),
+    ...(e.permission ? { permission: { ...e.permission, title: plain(e.permission.title) } } : {}),
+    ...(e.plan ? { plan: e.plan.map((p) => ({ ...p, content: plain(p.content) })) } : {}),
+  } as TranscriptEntry);
+}
+
+function rawEntryText(e: TranscriptEntry): string {
   switch (e.role) {
     case 'user':
       return `${paint.bold(paint.blue('>'))} ${e.text}\n`;
@@ -100,7 +110,7 @@ export function entryText(e: TranscriptEntry): string {
 
 /** What a `--wait` ended on, for people. */
 export function showOutcome({ session: s, reason, reply }: TurnOutcome): void {
-  for (const text of reply) process.stdout.write(`${text}\n`);
+  for (const text of reply) process.stdout.write(`${plainText(text)}\n`);
   const next = nextStep(s);
   const head = `Session ${s.id} is ${statusText(s.status)}`;
   if (reason === 'turn_failed' || s.status === 'error' || s.status === 'crashed')

@@ -48,7 +48,17 @@ async function eventually(check: () => Promise<void> | void) {
   }
 }
 
+/** Any control character but newline. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
 const statusOf = async (id: string) => (await server.aegis.sessions.get(id)).status;
+
+/** Ends the sessions a test started in `dir`: the local user may own only 10 live sessions. */
+async function endSessionsIn(dir: string) {
+  const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });
+  for (const s of sessions) await fetch(`${server.url}/v1/sessions/${s.id}`, { method: 'DELETE' });
+}
 
 describe('session commands against a live server', () => {
   it('create --json starts a session in the folder', async () => {
@@ -59,6 +69,86 @@ describe('session commands against a live server', () => {
     expect(reused).toBe(false);
     expect(session).toMatchObject({ workDir: dir, name: 'first', agent: 'scripted' });
     expect((await server.aegis.sessions.get(session.id)).status).toBe('idle');
+  });
+
+  it('list and logs show control characters from names and agent text escaped, never raw', async () => {
+    const dir = folder();
+    const name = 'evil\u001b]0;pwned\u0007\u001b[31mred\u009b2J';
+    const r = await ag(
+      [
+        'create',
+        '--cwd',
+        dir,
+        '--name',
+        name,
+        '--prompt',
+        script({ say: 'hi\u001b[2Jthere\nnext' }),
+        '--wait',
+        '--json',
+      ],
+      {
+        env,
+      },
+    );
+    expect(r.code).toBe(0);
+    const id = json<{ session: Session }>(r.out).session.id;
+    expect((await server.aegis.sessions.get(id)).name).toBe(name);
+
+    const list = await ag(['list'], { env });
+    expect(list.code).toBe(0);
+    expect(list.out).not.toMatch(RAW_CONTROL);
+    expect(list.out).toContain('evil\\x1b]0;pwned\\x07\\x1b[31mred\\x9b2J');
+
+    const logs = await ag(['logs', id], { env });
+    expect(logs.code).toBe(0);
+    expect(logs.out).not.toMatch(RAW_CONTROL);
+    expect(logs.out).toContain('hi\\x1b[2Jthere\nnext');
+    await endSessionsIn(dir);
+  });
+
+  it('create says on stderr when it reuses an idle session (with its turns); --new starts a fresh one', async () => {
+    const dir = folder();
+    const first = await ag(['create', '--cwd', dir, '--name', 'keeper', '--prompt', 'hello', '--wait'], {
+      env,
+    });
+    expect(first.code).toBe(0);
+    expect(first.err).not.toContain('Reusing');
+    const id = (await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true })).sessions[0]!
+      .id;
+
+    const again = await ag(['create', '--cwd', dir, '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(json<{ reused: boolean; session: Session }>(again.out)).toMatchObject({
+      reused: true,
+      session: { id },
+    });
+    expect(again.err).toContain(`Reusing session keeper (${id}) (1 turn); --new for a fresh one`);
+
+    const fresh = await ag(['create', '--cwd', dir, '--new', '--json'], { env });
+    expect(fresh.code).toBe(0);
+    const made = json<{ reused: boolean; session: Session }>(fresh.out);
+    expect(made.reused).toBe(false);
+    expect(made.session.id).not.toBe(id);
+    expect(fresh.err).not.toContain('Reusing');
+    await endSessionsIn(dir);
+  });
+
+  it('run says it reuses an idle session in the folder; run --new starts a fresh one', async () => {
+    const dir = folder();
+    const say = (text: string) => script({ say: text });
+    const first = await ag(['run', say('one'), '--cwd', dir], { env });
+    expect(first.code).toBe(0);
+    expect(first.err).not.toContain('Reusing');
+    const second = await ag(['run', say('two'), '--cwd', dir], { env });
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('two');
+    expect(second.err).toMatch(/Reusing session \S+ \(1 turn\); --new for a fresh one/);
+    const third = await ag(['run', say('three'), '--cwd', dir, '--new'], { env });
+    expect(third.code).toBe(0);
+    expect(third.err).not.toContain('Reusing');
+    const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });
+    expect(sessions.map((s) => s.turns).sort()).toEqual([1, 2]);
+    await endSessionsIn(dir);
   });
 
   it('create --prompt --wait stops at a permission request; approve lets the write happen', async () => {

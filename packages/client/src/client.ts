@@ -35,6 +35,7 @@ export type PipelineList = Schemas['PipelineList'];
 export type CreatePipelineRequest = Schemas['CreatePipelineRequest'];
 export type ApiKey = Schemas['ApiKey'];
 export type ApiKeySecret = Schemas['ApiKeySecret'];
+export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest'];
 export type SseToken = Schemas['SseToken'];
 export type AuditRecord = Schemas['AuditRecord'];
@@ -283,7 +284,7 @@ export class AegisClient {
     return this.#request('PUT', '/v1/policies', { body });
   }
 
-  createApiKey(body: CreateApiKeyRequest): Promise<ApiKeySecret> {
+  createApiKey(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
     return this.#request('POST', '/v1/auth/keys', { body });
   }
   listApiKeys(): Promise<{ keys: ApiKey[] }> {

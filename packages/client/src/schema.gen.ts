@@ -56,7 +56,7 @@ export interface paths {
         put?: never;
         /**
          * Create a session (or reuse an idle one in the same workDir)
-         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
+         * @description Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
          */
         post: operations["createSession"];
         delete?: never;
@@ -608,7 +608,10 @@ export interface paths {
         /** List API keys (never their secrets) */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key (the secret is returned once) */
+        /**
+         * Create an API key (the secret is returned once)
+         * @description While no active key exists, a server on loopback without AEGIS_AUTH_TOKEN lets requests without credentials act as the local admin (zero-config). The first key ends that: from then on every request needs a key. So the first key is `admin` (the default then); asking for another role is refused with 409 `CONFLICT`. The response says so (`localAccessEnded`, `notice`). Later keys default to `operator`.
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -682,7 +685,7 @@ export interface paths {
         };
         /**
          * Query, export or verify the audit log
-         * @description Records oldest first, filtered by actor, action, session and time. A page holds at most `limit` records and about `maxBytes` bytes (1 MiB by default); `nextAfter` (also the `X-Next-After` header, for every format) says where the next page starts. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters), checks that ids have no gaps and that the chain ends at its stored head, and reports the first record that does not hold.
+         * @description Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
          */
         get: operations["queryAudit"];
         put?: never;
@@ -776,11 +779,6 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
-            /**
-             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
-             * @default false
-             */
-            agentResident: boolean;
         };
         /** @enum {string} */
         SessionStatus: "pending" | "idle" | "working" | "permission_prompt" | "asking" | "stalled" | "rate_limit" | "error" | "completed" | "killed" | "crashed";
@@ -904,7 +902,7 @@ export interface components {
         AgentSession: {
             /** @description The agent's own session id (ACP sessionId) */
             id: string;
-            /** @description Aegis can bring it back in a new agent process (after an eviction or a restart): false only for a session with its own env, which Aegis does not store, once the process that had it is gone */
+            /** @description Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store) */
             resumable: boolean;
         };
         PromptDelivery: {
@@ -918,7 +916,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -928,7 +926,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -962,6 +960,8 @@ export interface components {
             variables?: {
                 [key: string]: string;
             };
+            /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
+            reuse?: boolean;
         };
         BatchDeleteResponse: {
             results: components["schemas"]["BatchDeleteResult"][];
@@ -1025,11 +1025,6 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
-            /**
-             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
-             * @default false
-             */
-            agentResident: boolean;
             /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
             actions: components["schemas"]["SessionAction"][];
             /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */
@@ -1132,7 +1127,7 @@ export interface components {
             oldest_id: number | null;
             newest_id: number | null;
         };
-        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["AgentEvictedEvent"] | components["schemas"]["AgentResumedEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
+        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
         SessionCreatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -1180,47 +1175,6 @@ export interface components {
                     name: string;
                 }[];
                 currentModel: string | null;
-            };
-        };
-        AgentEvictedEvent: {
-            /** @description Global position in the event log, increasing across all sessions */
-            id: number;
-            sessionId: string;
-            /** @description Per-session sequence number, strictly increasing; the SSE event id */
-            seq: number;
-            /** @description ISO-8601 time the event was recorded */
-            at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "agent.evicted";
-            data: {
-                reason: string;
-                snapshotBytes: number | null;
-            };
-        };
-        AgentResumedEvent: {
-            /** @description Global position in the event log, increasing across all sessions */
-            id: number;
-            sessionId: string;
-            /** @description Per-session sequence number, strictly increasing; the SSE event id */
-            seq: number;
-            /** @description ISO-8601 time the event was recorded */
-            at: string;
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "agent.resumed";
-            data: {
-                /**
-                 * @description `resume`/`load`: the agent reopened its own conversation (ACP session/resume or session/load); `replay`: it could not, so a fresh agent session was given a bounded rendering of the transcript; `fresh`: there was no conversation to bring back
-                 * @enum {string}
-                 */
-                via: "resume" | "load" | "replay" | "fresh";
-                durationMs: number;
-                reason: string | null;
             };
         };
         SessionStateChangedEvent: {
@@ -1783,6 +1737,8 @@ export interface components {
                 variables?: {
                     [key: string]: string;
                 };
+                /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
+                reuse?: boolean;
             };
             /** @description Stages that must complete before this one starts */
             dependsOn?: string[];
@@ -2013,10 +1969,14 @@ export interface components {
             available: boolean | null;
             problem: string | null;
         };
-        ApiKeySecret: {
+        CreatedApiKey: {
             key: components["schemas"]["ApiKey"];
             /** @description The plaintext key. Shown only in this response; store it now. */
             secret: string;
+            /** @description This was the first key: zero-config local access is now off, and every request needs a key (this one is admin) */
+            localAccessEnded: boolean;
+            /** @description What changed, in words, when something did (the first key) */
+            notice: string | null;
         };
         ApiKey: {
             id: string;
@@ -2038,7 +1998,7 @@ export interface components {
         ApiKeyRole: "admin" | "operator" | "viewer";
         CreateApiKeyRequest: {
             name: string;
-            role: components["schemas"]["ApiKeyRole"];
+            role?: components["schemas"]["ApiKeyRole"];
             /**
              * Format: date-time
              * @description When the key stops working; default never
@@ -2049,6 +2009,11 @@ export interface components {
         };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
+        };
+        ApiKeySecret: {
+            key: components["schemas"]["ApiKey"];
+            /** @description The plaintext key. Shown only in this response; store it now. */
+            secret: string;
         };
         RotateApiKeyRequest: {
             /** @description How long the old secret keeps working; default 3600 */
@@ -2066,7 +2031,7 @@ export interface components {
         };
         AuditPage: {
             records: components["schemas"]["AuditRecord"][];
-            /** @description Pass as ?after= for the next page; null at the end. A page ends at `limit` records or at `maxBytes`, whichever comes first. */
+            /** @description Pass as ?after= for the next page; null at the end */
             nextAfter: number | null;
             verification?: components["schemas"]["AuditVerification"];
         };
@@ -2094,13 +2059,9 @@ export interface components {
             /** @description Records verified before the first broken one (or all) */
             checked: number;
             firstBroken: {
-                /** @description The first record that does not hold; for id_gap and head_mismatch, the first missing id */
                 id: number;
-                /**
-                 * @description hash_mismatch: the record was edited; prev_hash_mismatch: it does not link to the one before; id_gap: records were deleted; head_mismatch: the chain does not end at the anchor written with the last append (the newest records were deleted)
-                 * @enum {string}
-                 */
-                reason: "hash_mismatch" | "prev_hash_mismatch" | "id_gap" | "head_mismatch";
+                /** @enum {string} */
+                reason: "hash_mismatch" | "prev_hash_mismatch";
             } | null;
         };
     };
@@ -2190,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2250,7 +2211,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2303,7 +2264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2381,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,7 +2467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2577,7 +2538,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2648,7 +2609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2719,7 +2680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2777,7 +2738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2848,7 +2809,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2910,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2972,7 +2933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3033,7 +2994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3092,7 +3053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3130,7 +3091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3199,7 +3160,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,7 +3209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3328,7 +3289,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3386,7 +3347,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3445,7 +3406,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3517,7 +3478,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3585,7 +3546,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3636,7 +3597,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3686,7 +3647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3755,7 +3716,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3804,7 +3765,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3862,7 +3823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3920,7 +3881,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3978,7 +3939,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4036,7 +3997,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4116,7 +4077,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4183,7 +4144,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4241,7 +4202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4288,7 +4249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4348,7 +4309,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4408,7 +4369,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4455,7 +4416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4502,7 +4463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4549,7 +4510,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4579,7 +4540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeySecret"];
+                    "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
             /** @description Invalid input */
@@ -4609,7 +4570,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4667,7 +4637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4747,7 +4717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4816,7 +4786,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4844,8 +4814,6 @@ export interface operations {
                 after?: number;
                 /** @description Default 1000 */
                 limit?: number;
-                /** @description Stop the page once its records take this many bytes as JSON (default and most 1048576); a page always holds at least one record. `nextAfter` (and the X-Next-After header) says where the next page starts. */
-                maxBytes?: number;
                 /** @description Default json */
                 format?: "json" | "csv" | "ndjson";
                 /** @description true: also walk the whole chain and report the first broken record */
@@ -4895,7 +4863,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            /** @description Rate limited */
             429: {
                 headers: {
                     [name: string]: unknown;

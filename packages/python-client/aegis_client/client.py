@@ -331,12 +331,13 @@ class AegisClient:
         policies: Optional[List[PolicyRule]] = None,
         template_id: Optional[str] = None,
         variables: Optional[Dict[str, str]] = None,
+        reuse: Optional[bool] = None,
         body: Optional[CreateSessionRequest] = None,
         timeout: Optional[float] = None,
     ) -> CreateSessionResponse:
         """POST /v1/sessions — Create a session (or reuse an idle one in the same workDir)
 
-        Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
+        Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
 
         Args:
             work_dir: body `workDir` (required): Absolute path of an existing directory inside the allowed directories
@@ -350,11 +351,12 @@ class AegisClient:
             policies: body `policies`: Permission rules for this session, evaluated before the server rules (first match wins)
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
             variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
+            reuse: body `reuse`: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables}, ("workDir",), "create_session")
+        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "reuse": reuse}, ("workDir",), "create_session")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_session(
@@ -1037,19 +1039,21 @@ class AegisClient:
         expires_in_seconds: Optional[int] = None,
         body: Optional[CreateApiKeyRequest] = None,
         timeout: Optional[float] = None,
-    ) -> ApiKeySecret:
+    ) -> CreatedApiKey:
         """POST /v1/auth/keys — Create an API key (the secret is returned once)
+
+        While no active key exists, a server on loopback without AEGIS_AUTH_TOKEN lets requests without credentials act as the local admin (zero-config). The first key ends that: from then on every request needs a key. So the first key is `admin` (the default then); asking for another role is refused with 409 `CONFLICT`. The response says so (`localAccessEnded`, `notice`). Later keys default to `operator`.
 
         Args:
             name: body `name` (required)
-            role: body `role` (required)
+            role: body `role`
             expires_at: body `expiresAt`: When the key stops working; default never
             expires_in_seconds: body `expiresInSeconds`: Alternative to expiresAt
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/auth/keys"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "role": role, "expiresAt": expires_at, "expiresInSeconds": expires_in_seconds}, ("name", "role"), "create_api_key")
+        payload = _body(body, {"name": name, "role": role, "expiresAt": expires_at, "expiresInSeconds": expires_in_seconds}, ("name",), "create_api_key")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def revoke_api_key(

@@ -47,6 +47,7 @@ __all__ = [
     "CreatePipelineRequest",
     "CreateSessionRequest",
     "CreateSessionResponse",
+    "CreatedApiKey",
     "Decider",
     "DiagnosticsResponse",
     "DiagnosticsResponseMemory",
@@ -487,6 +488,8 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
+    reuse: bool
 
 
 class BatchDeleteResponse(TypedDict):
@@ -1347,6 +1350,8 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
+    reuse: bool
 
 
 class _PipelineStageRequestRequired(TypedDict):
@@ -1615,10 +1620,14 @@ class AgentAvailability(TypedDict):
     problem: Optional[str]
 
 
-class ApiKeySecret(TypedDict):
+class CreatedApiKey(TypedDict):
     key: ApiKey
     #: The plaintext key. Shown only in this response; store it now.
     secret: str
+    #: This was the first key: zero-config local access is now off, and every request needs a key (this one is admin)
+    localAccessEnded: bool
+    #: What changed, in words, when something did (the first key)
+    notice: Optional[str]
 
 
 class ApiKey(TypedDict):
@@ -1642,10 +1651,10 @@ ApiKeyRole = Literal["admin", "operator", "viewer"]
 
 class _CreateApiKeyRequestRequired(TypedDict):
     name: str
-    role: ApiKeyRole
 
 
 class CreateApiKeyRequest(_CreateApiKeyRequestRequired, total=False):
+    role: ApiKeyRole
     #: When the key stops working; default never
     expiresAt: str
     #: Alternative to expiresAt
@@ -1654,6 +1663,12 @@ class CreateApiKeyRequest(_CreateApiKeyRequestRequired, total=False):
 
 class ApiKeyList(TypedDict):
     keys: List[ApiKey]
+
+
+class ApiKeySecret(TypedDict):
+    key: ApiKey
+    #: The plaintext key. Shown only in this response; store it now.
+    secret: str
 
 
 class RotateApiKeyRequest(TypedDict, total=False):

@@ -72,6 +72,12 @@ export const CreateSessionRequest = z
         'Start from a template (id, or the name of a template you can see); fields given here override the template',
       ),
     variables: TemplateVariables.optional(),
+    reuse: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.',
+      ),
   })
   .meta({ id: 'CreateSessionRequest' });
 

@@ -85,6 +85,25 @@ describe('HTTP routes (in-process, scripted agent)', () => {
     expect(await again.json()).toMatchObject({ error: { code: 'NOTHING_PENDING' } });
   });
 
+  it('reuses an idle session in the same workDir (200, reused: true) unless the request says reuse: false (201, a new one)', async () => {
+    const dir = join(root, 'reuse');
+    mkdirSync(dir);
+    const first = await post('/v1/sessions', { workDir: dir });
+    expect(first.status).toBe(201);
+    const a = (await first.json()) as { session: { id: string } };
+    await waitFor(a.session.id, 'idle');
+    const again = await post('/v1/sessions', { workDir: dir });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ reused: true, session: { id: a.session.id } });
+    const fresh = await post('/v1/sessions', { workDir: dir, reuse: false });
+    expect(fresh.status).toBe(201);
+    const b = (await fresh.json()) as { reused: boolean; session: { id: string } };
+    expect(b.reused).toBe(false);
+    expect(b.session.id).not.toBe(a.session.id);
+    const bad = await post('/v1/sessions', { workDir: dir, reuse: 'no' });
+    expect(bad.status).toBe(400);
+  });
+
   it('replays events over SSE from Last-Event-ID', async () => {
     const dir = join(root, 'sse');
     mkdirSync(dir);

@@ -17,5 +17,12 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export {
+  describeHolder,
+  readStateLock,
+  STATE_LOCK_FILE,
+  type StateLockInfo,
+  type StateLockStatus,
+} from './state-lock.js';
 export { VERSION } from './version.js';
 export { allowedRoots, checkWorkDir } from './workdir.js';

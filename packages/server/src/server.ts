@@ -21,6 +21,7 @@ import {
 } from './config.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
+import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
 
 export interface StartServerOptions {
@@ -69,11 +70,38 @@ async function openConfiguredStore(config: ServerConfig): Promise<{ store: Aegis
   return { store: createSqliteStore({ path }), location: path };
 }
 
-/** Starts the Aegis HTTP server (default 127.0.0.1:9100) with the SQLite store and the ACP runtime. */
+/**
+ * Starts the Aegis HTTP server (default 127.0.0.1:9100) with the configured store and the ACP
+ * runtime. A server that opens its own database holds the state dir's lock (`server.lock`, see
+ * state-lock.ts) from before it opens the database until `close()`: a second server on the same
+ * state dir is refused with a CONFLICT naming the first.
+ */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options.ignoreEnv ? {} : configFromEnv(), options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
   mkdirSync(config.stateDir, { recursive: true });
+  const lock = !options.store && config.dbPath !== ':memory:' ? acquireStateLock(config.stateDir) : null;
+  if (lock?.tookOver) {
+    logger.warn('took over the state dir lock of a server that is gone', {
+      stateDir: config.stateDir,
+      previous: describeHolder(lock.tookOver.info),
+      why: lock.tookOver.why,
+    });
+  }
+  try {
+    return await startLocked(options, config, logger, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startLocked(
+  options: StartServerOptions,
+  config: ServerConfig,
+  logger: Logger,
+  lock: StateLock | null,
+): Promise<RunningServer> {
   const opened = options.store ? undefined : await openConfiguredStore(config);
   const store = options.store ?? (opened?.store as AegisStore);
   const loopback = LOOPBACK.has(config.host);
@@ -216,6 +244,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  lock?.setUrl(url);
   logger.info('Aegis listening', {
     url,
     stateDir: config.stateDir,
@@ -237,16 +266,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         webhooks.close();
-        const { suspended } = await aegis.close();
-        if (suspended > 0) {
-          logger.info(
-            'stopped the agents of live sessions; they stay resumable and resume on their next prompt',
-            {
-              count: suspended,
-            },
-          );
+        try {
+          const { suspended } = await aegis.close();
+          if (suspended > 0) {
+            logger.info(
+              'stopped the agents of live sessions; they stay resumable and resume on their next prompt',
+              { count: suspended },
+            );
+          }
+          return { suspended };
+        } finally {
+          lock?.release();
         }
-        return { suspended };
       })();
       return closing;
     },

@@ -80,9 +80,15 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
   return (
     <form className="card login" onSubmit={submit} aria-labelledby="login-title">
       <h2 id="login-title">API key required</h2>
-      <p className="muted">
-        The server at <span className="mono">{apiBase}</span> needs a key. It is kept for this browser tab
-        only (sessionStorage).
+      <p className="muted" data-testid="login-why">
+        The server at <span className="mono">{apiBase}</span> needs an API key: it has keys (access without a
+        key ends once the first key is created), or it runs with a bootstrap token. Sign in with a key; it is
+        kept for this browser tab only (sessionStorage).
+      </p>
+      <p className="muted small" data-testid="login-recover">
+        No admin key at hand? Restart the server with <span className="mono">AEGIS_AUTH_TOKEN</span> set to a
+        random secret of 16+ characters (e.g. <span className="mono">openssl rand -hex 32</span>): that is a
+        bootstrap admin token. Sign in with it here and create a new admin key under API keys.
       </p>
       <label className="field">
         <span>API key</span>

@@ -1,6 +1,6 @@
-import type { ApiKey, ApiKeySecret, CreateApiKeyRequest } from '@aegis/client';
+import type { ApiKey, ApiKeySecret, CreateApiKeyRequest, CreatedApiKey } from '@aegis/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, errorMessage, isForbidden } from '../api.js';
+import { api, errorMessage, isForbidden, setApiKey } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
 import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
@@ -8,7 +8,7 @@ import { fmtAgo } from '../lib/format.js';
 import { EXPIRY_CHOICES, keyNote, sortKeys } from '../lib/keys.js';
 import { usePoll } from '../lib/usePoll.js';
 
-type Role = CreateApiKeyRequest['role'];
+type Role = NonNullable<CreateApiKeyRequest['role']>;
 const ROLES: { role: Role; what: string }[] = [
   { role: 'viewer', what: 'reads its own sessions' },
   { role: 'operator', what: 'creates and drives its own sessions' },
@@ -18,7 +18,10 @@ const ROLES: { role: Role; what: string }[] = [
 export function Keys() {
   const toast = useToast();
   const { data, error, loading, refresh } = usePoll(() => api().listApiKeys(), 10_000);
-  const [secret, setSecret] = useState<{ secret: ApiKeySecret; why: 'created' | 'rotated' } | null>(null);
+  const [secret, setSecret] = useState<{
+    secret: ApiKeySecret | CreatedApiKey;
+    why: 'created' | 'rotated';
+  } | null>(null);
 
   if (isForbidden(error))
     return (
@@ -29,7 +32,11 @@ export function Keys() {
     );
 
   const keys = sortKeys(data?.keys ?? []);
-  const onSecret = (s: ApiKeySecret, why: 'created' | 'rotated') => {
+  // With no active key the server may be granting keyless local access, which the next key ends.
+  const firstKey = data !== undefined && !keys.some((k) => k.status === 'active');
+  const onSecret = (s: ApiKeySecret | CreatedApiKey, why: 'created' | 'rotated') => {
+    // The first key ended keyless access: this tab signs in with it instead of locking itself out.
+    if ('localAccessEnded' in s && s.localAccessEnded) setApiKey(s.secret);
     setSecret({ secret: s, why });
     refresh();
   };
@@ -41,7 +48,7 @@ export function Keys() {
         <span className="chip">admin</span>
       </div>
       {secret ? <SecretReveal {...secret} onDone={() => setSecret(null)} /> : null}
-      <CreateKey onCreated={(s) => onSecret(s, 'created')} />
+      <CreateKey firstKey={firstKey} onCreated={(s) => onSecret(s, 'created')} />
       <section className="card" aria-labelledby="keys-title">
         <h2 id="keys-title">Keys</h2>
         {error && !data ? (
@@ -176,10 +183,11 @@ function KeyRow({
   );
 }
 
-function CreateKey({ onCreated }: { onCreated: (s: ApiKeySecret) => void }) {
+function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: CreatedApiKey) => void }) {
   const toast = useToast();
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('operator');
+  const [picked, setRole] = useState<Role | null>(null);
+  const role: Role = picked ?? (firstKey ? 'admin' : 'operator');
   const [expiry, setExpiry] = useState(0);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
@@ -239,6 +247,13 @@ function CreateKey({ onCreated }: { onCreated: (s: ApiKeySecret) => void }) {
             ))}
           </select>
         </label>
+        {firstKey ? (
+          <p className="muted small span-all" data-testid="first-key-note">
+            This is the first key. If this server lets requests in without one (loopback, no
+            AEGIS_AUTH_TOKEN), creating it turns that off — every request will then need a key — so it must be
+            admin, and this tab signs in with it.
+          </p>
+        ) : null}
         {err ? (
           <p className="form-error span-all" role="alert">
             {err}
@@ -260,7 +275,7 @@ function SecretReveal({
   why,
   onDone,
 }: {
-  secret: ApiKeySecret;
+  secret: ApiKeySecret | CreatedApiKey;
   why: 'created' | 'rotated';
   onDone: () => void;
 }) {
@@ -295,6 +310,11 @@ function SecretReveal({
         This is the only time the plaintext key is shown; Aegis stores only its hash.
         {why === 'rotated' ? ' The old secret keeps working for 5 minutes.' : ''}
       </p>
+      {'notice' in secret && secret.notice ? (
+        <p className="small" role="status" data-testid="first-key-notice">
+          {secret.notice} This tab is now signed in with it.
+        </p>
+      ) : null}
       <div className="secret-row">
         <label className="sr-only" htmlFor="secret-value">
           Plaintext API key

@@ -227,6 +227,7 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
   const [templateId, setTemplateId] = useState('');
   const [vars, setVars] = useState<Record<string, string>>({});
   const [modeTouched, setModeTouched] = useState(false);
+  const [fresh, setFresh] = useState(false);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<string | null>(null);
 
@@ -263,14 +264,17 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(prompt.trim() ? { prompt } : {}),
         ...(agent ? { agent } : {}),
+        ...(fresh ? { reuse: false } : {}),
       });
       localStorage.setItem(WORKDIR_KEY, workDir.trim());
-      toast(
-        res.reused
-          ? `Reused idle session ${sessionName(res.session)}`
-          : `Session ${sessionName(res.session)} created`,
-        'ok',
-      );
+      if (res.reused) {
+        // The agent keeps that session's earlier conversation as context: say so, and the way out.
+        const turns = res.session.turns - (res.promptDelivery?.delivered ? 1 : 0);
+        toast(
+          `Reused idle session ${sessionName(res.session)} (${turns} earlier turn${turns === 1 ? '' : 's'}) in this folder; tick “Fresh session” for a new one.`,
+          'info',
+        );
+      } else toast(`Session ${sessionName(res.session)} created`, 'ok');
       setPrompt('');
       setName('');
       onCreated();
@@ -378,6 +382,13 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
             ))}
           </div>
         ) : null}
+        <label className="check span-all">
+          <input type="checkbox" name="fresh" checked={fresh} onChange={(e) => setFresh(e.target.checked)} />
+          <span>
+            Fresh session{' '}
+            <span className="muted small">— otherwise an idle session in this folder is reused</span>
+          </span>
+        </label>
         <label className="field span-all">
           <span>Prompt (optional)</span>
           <textarea name="prompt" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} />

@@ -3,14 +3,15 @@ import type { PermissionMode } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
-import { guarded, printJson } from '../output.js';
+import { guarded, printJson, sayReused } from '../output.js';
 import { showOutcome } from '../session-view.js';
 import { waitForTurn } from '../wait.js';
 
 export const createCommand = defineCommand({
   meta: {
     name: 'create',
-    description: 'Start a session in a folder (an idle session already working there is reused)',
+    description:
+      'Start a session in a folder (an idle session already working there is reused, and it says so; --new for a fresh one)',
   },
   args: {
     cwd: {
@@ -28,6 +29,10 @@ export const createCommand = defineCommand({
     model: { type: 'string', description: 'Model for the agent' },
     agent: { type: 'string', description: 'A configured agent (default: the server default)' },
     wait: { type: 'boolean', description: 'With --prompt: wait until the turn finishes or needs an answer' },
+    new: {
+      type: 'boolean',
+      description: 'Always start a fresh session (by default an idle session in the folder is reused)',
+    },
     ...jsonArg,
     ...connectionArgs,
   },
@@ -41,8 +46,11 @@ export const createCommand = defineCommand({
       ...(args.template ? { templateId: args.template } : {}),
       ...(args.model ? { model: args.model } : {}),
       ...(args.agent ? { agent: args.agent } : {}),
+      ...(args.new ? { reuse: false } : {}),
     });
     const s = created.session;
+    // The snapshot is taken after a delivered prompt started its turn: that one is not an old turn.
+    if (created.reused) sayReused(s, s.turns - (created.promptDelivery?.delivered ? 1 : 0));
     if (!args.wait || !args.prompt) {
       if (args.json) printJson(created);
       else {

@@ -8,6 +8,7 @@ import {
   checkNode,
   checkPort,
   checkStateDir,
+  checkStateLock,
 } from '../doctor-checks.js';
 import { guarded, paint, printJson } from '../output.js';
 
@@ -28,6 +29,7 @@ export async function runChecks(args: {
     await checkPort(server),
     await checkStateDir(server),
     checkCapacity(server),
+    checkStateLock(server),
   ];
 }
 
@@ -40,7 +42,7 @@ function render(c: Check): string {
 export const doctorCommand = defineCommand({
   meta: {
     name: 'doctor',
-    description: 'Check Node, the agent binary, Claude credentials, the port and the state dir',
+    description: 'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it',
   },
   args: {
     config: { type: 'string', description: 'Config file to check (default: the one `ag serve` would use)' },

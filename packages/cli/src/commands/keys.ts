@@ -2,7 +2,7 @@ import type { ApiKey } from '@aegis/client';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
-import { reportError } from '../output.js';
+import { plain, reportError, warnLine } from '../output.js';
 
 const common = {
   ...connectionArgs,
@@ -29,10 +29,12 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
 }
 
-const printSecret = ({ key, secret }: { key: ApiKey; secret: string }) => {
-  consola.success(`Key ${key.id} (${key.name}, ${key.role})`);
+const printSecret = ({ key, secret, notice }: { key: ApiKey; secret: string; notice?: string | null }) => {
+  consola.success(`Key ${key.id} (${plain(key.name)}, ${key.role})`);
   process.stdout.write(`${secret}\n`);
-  consola.info('This secret is shown once. Use it as AEGIS_AUTH_TOKEN or Authorization: Bearer <secret>.');
+  if (notice) warnLine(notice);
+  else
+    consola.info('This secret is shown once. Use it as AEGIS_AUTH_TOKEN or Authorization: Bearer <secret>.');
 };
 
 const create = defineCommand({
@@ -40,7 +42,11 @@ const create = defineCommand({
   args: {
     ...common,
     name: { type: 'string', description: 'What the key is for', required: true },
-    role: { type: 'string', description: 'admin, operator or viewer', default: 'operator' },
+    role: {
+      type: 'string',
+      description:
+        'admin, operator or viewer (default: admin for the first key, which ends keyless local access; operator after)',
+    },
     expires: { type: 'string', description: 'Lifetime, e.g. 30d or 12h (default: never)' },
   },
   run: ({ args }) =>
@@ -49,7 +55,7 @@ const create = defineCommand({
       () =>
         client(args).createApiKey({
           name: args.name,
-          role: args.role as ApiKey['role'],
+          ...(args.role ? { role: args.role as ApiKey['role'] } : {}),
           ...(args.expires ? { expiresInSeconds: parseDuration(args.expires) } : {}),
         }),
       printSecret,
@@ -66,7 +72,9 @@ const list = defineCommand({
       ({ keys }) => {
         for (const k of keys) {
           const until = k.expiresAt ? ` until ${k.expiresAt}` : '';
-          process.stdout.write(`${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${k.name}${until}\n`);
+          process.stdout.write(
+            `${k.id}  ${k.role.padEnd(8)} ${k.status.padEnd(7)} ${plain(k.name)}${until}\n`,
+          );
         }
         if (keys.length === 0)
           consola.info('No keys; create one with `ag keys create --name NAME --role admin`.');

@@ -4,7 +4,7 @@ import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
-import { reportError, UnreachableError } from '../output.js';
+import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
 
@@ -21,6 +21,10 @@ export const runCommand = defineCommand({
     port: { type: 'string', description: 'Port of the Aegis server (started here if none answers)' },
     model: { type: 'string', description: 'Model for the agent' },
     name: { type: 'string', description: 'Session name' },
+    new: {
+      type: 'boolean',
+      description: 'Always start a fresh session (by default an idle session in the folder is reused)',
+    },
     stream: {
       type: 'boolean',
       default: true,
@@ -66,9 +70,25 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { configFromEnv, startServer } = await import('@aegis/server');
+  const { configFromEnv, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
+  // A server that holds this state dir but answers elsewhere (another port) is the one to use:
+  // a second server on the same state dir would be refused.
+  const lock = readStateLock(resolveConfig(settings).stateDir);
+  if (lock.state === 'live' && lock.info?.url) {
+    const running = reachable(lock.info.url);
+    const client = new AegisClient({ baseUrl: running, ...(conn.token ? { token: conn.token } : {}) });
+    try {
+      await client.getHealth();
+      consola.info(
+        `Using the Aegis server at ${running} (pid ${lock.info.pid}), which holds the state dir; nothing answers at ${conn.baseUrl}.`,
+      );
+      return { client, close: async () => {} };
+    } catch {
+      // Not answering (yet): starting one below says who holds the state dir.
+    }
+  }
   const server = await startServer({
     ignoreEnv: true,
     config: {
@@ -87,6 +107,14 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   };
 }
 
+/** A server bound to every address is reached on loopback. */
+function reachable(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  else if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.origin;
+}
+
 interface RunArgs {
   prompt: string;
   cwd?: string | undefined;
@@ -94,6 +122,7 @@ interface RunArgs {
   name?: string | undefined;
   stream?: boolean | undefined;
   yes?: boolean | undefined;
+  new?: boolean | undefined;
 }
 
 async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
@@ -105,12 +134,15 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     workDir,
     ...(args.model ? { model: args.model } : {}),
     ...(args.name ? { name: args.name } : {}),
+    ...(args.new ? { reuse: false } : {}),
   });
   const id = created.session.id;
   const before = created.session.lastSeq;
-  consola.info(
-    `${created.reused ? 'Reusing' : 'Created'} session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
-  );
+  if (created.reused) sayReused(created.session, created.session.turns);
+  else
+    consola.info(
+      `Created session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
+    );
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
   const onSigint = () => {

@@ -97,7 +97,10 @@ export function installSecurity(
     keys,
     audit,
     sseTokens,
-    routes: () => [keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens }), auditRoutes({ audit })],
+    routes: () => [
+      keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens, zeroConfig }),
+      auditRoutes({ audit }),
+    ],
     /** Call once every route is registered, so the first request does not pay for the matcher. */
     warm: () => void buildMatcher(),
   };

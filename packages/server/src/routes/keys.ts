@@ -1,4 +1,4 @@
-import { type Aegis, API_KEY_ROLES } from '@aegis/core';
+import { type Aegis, AegisError, API_KEY_ROLES } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { IdParam } from '../api-schemas.js';
@@ -39,7 +39,8 @@ export const ApiKey = z
 export const CreateApiKeyRequest = z
   .object({
     name: z.string().min(1).max(100),
-    role: ApiKeyRoleSchema,
+    /** Default: `admin` for the first key (see the operation's description), `operator` after. */
+    role: ApiKeyRoleSchema.optional(),
     expiresAt: z.iso.datetime().optional().describe('When the key stops working; default never'),
     expiresInSeconds: z
       .number()
@@ -57,6 +58,15 @@ export const ApiKeySecret = z
     secret: z.string().describe('The plaintext key. Shown only in this response; store it now.'),
   })
   .meta({ id: 'ApiKeySecret' });
+
+export const CreatedApiKey = ApiKeySecret.extend({
+  localAccessEnded: z
+    .boolean()
+    .describe(
+      'This was the first key: zero-config local access is now off, and every request needs a key (this one is admin)',
+    ),
+  notice: z.string().nullable().describe('What changed, in words, when something did (the first key)'),
+}).meta({ id: 'CreatedApiKey' });
 
 export const RotateApiKeyRequest = z
   .object({
@@ -94,9 +104,14 @@ const createRouteDef = createRoute({
   path: '/v1/auth/keys',
   operationId: 'createApiKey',
   summary: 'Create an API key (the secret is returned once)',
+  description:
+    'While no active key exists, a server on loopback without AEGIS_AUTH_TOKEN lets requests without credentials act as the local admin (zero-config). The first key ends that: from then on every request needs a key. So the first key is `admin` (the default then); asking for another role is refused with 409 `CONFLICT`. The response says so (`localAccessEnded`, `notice`). Later keys default to `operator`.',
   tags,
   request: body(CreateApiKeyRequest),
-  responses: { 201: json(ApiKeySecret, 'The new key and its secret'), ...errorResponses(400, 401, 403, 429) },
+  responses: {
+    201: json(CreatedApiKey, 'The new key and its secret'),
+    ...errorResponses(400, 401, 403, 409, 429),
+  },
 });
 
 const listRouteDef = createRoute({
@@ -152,23 +167,37 @@ export interface KeyRouteDeps {
   aegis: Aegis;
   keys: ApiKeyService;
   sseTokens: SseTokenRegistry;
+  /** Requests without credentials act as the local admin while no active key exists. */
+  zeroConfig: boolean;
 }
 
-export function keyRoutes({ aegis, keys, sseTokens }: KeyRouteDeps) {
+/** Said (as `notice`) when the first key ends zero-config local access. */
+export const FIRST_KEY_NOTICE =
+  'This is the first API key, so zero-config local access is now off: every request needs a key. Use this one (it is admin): `ag … --token <secret>` or AEGIS_AUTH_TOKEN=<secret> for the CLI, "Sign in" in the dashboard. Store it now; it is shown only once.';
+
+export function keyRoutes({ aegis, keys, sseTokens, zeroConfig }: KeyRouteDeps) {
   const app = newRouter();
   app.openapi(createRouteDef, async (c) => {
     const input = c.req.valid('json');
     const actor = c.get('actor');
+    const first = zeroConfig && !(await keys.hasActiveKeys());
+    if (first && input.role !== undefined && input.role !== 'admin') {
+      throw new AegisError(
+        'CONFLICT',
+        `The first API key must be admin: creating it turns off zero-config local access (requests without a key get 401 from then on), and only an admin key can manage keys and see the sessions started without one. Create this key with role admin (or leave role out), then use it to create ${input.role} keys.`,
+        { details: { reason: 'first_key_must_be_admin', role: input.role } },
+      );
+    }
     const expiresAt =
       input.expiresAt ??
       (input.expiresInSeconds ? new Date(Date.now() + input.expiresInSeconds * 1000).toISOString() : null);
     const created = await keys.create({
       name: input.name,
-      role: input.role,
+      role: input.role ?? (first ? 'admin' : 'operator'),
       expiresAt,
       createdBy: actor.id ?? 'local',
     });
-    return c.json(created, 201);
+    return c.json({ ...created, localAccessEnded: first, notice: first ? FIRST_KEY_NOTICE : null }, 201);
   });
   app.openapi(listRouteDef, async (c) => c.json({ keys: await keys.list() }, 200));
   app.openapi(revokeRouteDef, async (c) => c.json(await keys.revoke(c.req.valid('param').id), 200));

@@ -38,7 +38,7 @@ export const createSessionRoute = createRoute({
   operationId: 'createSession',
   summary: 'Create a session (or reuse an idle one in the same workDir)',
   description:
-    'Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.',
+    'Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.',
   tags,
   request: body(CreateSessionRequest),
   responses: {
