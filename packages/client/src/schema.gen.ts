@@ -685,7 +685,7 @@ export interface paths {
         };
         /**
          * Query, export or verify the audit log
-         * @description Records oldest first, filtered by actor, action, session and time. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters) and reports the first record whose link or hash does not hold.
+         * @description Records oldest first, filtered by actor, action, session and time. A page holds at most `limit` records and about `maxBytes` bytes (1 MiB by default); `nextAfter` (also the `X-Next-After` header, for every format) says where the next page starts. `format=csv` or `format=ndjson` exports the same page as text. `verify=true` walks the whole hash chain (ignoring filters), checks that ids have no gaps and that the chain ends at its stored head, and reports the first record that does not hold.
          */
         get: operations["queryAudit"];
         put?: never;
@@ -779,6 +779,11 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
+            /**
+             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+             * @default false
+             */
+            agentResident: boolean;
         };
         /** @enum {string} */
         SessionStatus: "pending" | "idle" | "working" | "permission_prompt" | "asking" | "stalled" | "rate_limit" | "error" | "completed" | "killed" | "crashed";
@@ -902,7 +907,7 @@ export interface components {
         AgentSession: {
             /** @description The agent's own session id (ACP sessionId) */
             id: string;
-            /** @description Aegis can reopen it after a server restart: the agent supports session/load or session/resume, and the session has no per-session env (which Aegis does not store) */
+            /** @description Aegis can bring it back in a new agent process (after an eviction or a restart): false only for a session with its own env, which Aegis does not store, once the process that had it is gone */
             resumable: boolean;
         };
         PromptDelivery: {
@@ -916,7 +921,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -926,7 +931,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "SESSION_BUSY" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -1025,6 +1030,11 @@ export interface components {
              * @default null
              */
             agentSession: components["schemas"]["AgentSession"] | null;
+            /**
+             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+             * @default false
+             */
+            agentResident: boolean;
             /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
             actions: components["schemas"]["SessionAction"][];
             /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */
@@ -1127,7 +1137,7 @@ export interface components {
             oldest_id: number | null;
             newest_id: number | null;
         };
-        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
+        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["AgentEvictedEvent"] | components["schemas"]["AgentResumedEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
         SessionCreatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -1175,6 +1185,47 @@ export interface components {
                     name: string;
                 }[];
                 currentModel: string | null;
+            };
+        };
+        AgentEvictedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.evicted";
+            data: {
+                reason: string;
+                snapshotBytes: number | null;
+            };
+        };
+        AgentResumedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "agent.resumed";
+            data: {
+                /**
+                 * @description `resume`/`load`: the agent reopened its own conversation (ACP session/resume or session/load); `replay`: it could not, so a fresh agent session was given a bounded rendering of the transcript; `fresh`: there was no conversation to bring back
+                 * @enum {string}
+                 */
+                via: "resume" | "load" | "replay" | "fresh";
+                durationMs: number;
+                reason: string | null;
             };
         };
         SessionStateChangedEvent: {
@@ -2031,7 +2082,7 @@ export interface components {
         };
         AuditPage: {
             records: components["schemas"]["AuditRecord"][];
-            /** @description Pass as ?after= for the next page; null at the end */
+            /** @description Pass as ?after= for the next page; null at the end. A page ends at `limit` records or at `maxBytes`, whichever comes first. */
             nextAfter: number | null;
             verification?: components["schemas"]["AuditVerification"];
         };
@@ -2059,9 +2110,13 @@ export interface components {
             /** @description Records verified before the first broken one (or all) */
             checked: number;
             firstBroken: {
+                /** @description The first record that does not hold; for id_gap and head_mismatch, the first missing id */
                 id: number;
-                /** @enum {string} */
-                reason: "hash_mismatch" | "prev_hash_mismatch";
+                /**
+                 * @description hash_mismatch: the record was edited; prev_hash_mismatch: it does not link to the one before; id_gap: records were deleted; head_mismatch: the chain does not end at the anchor written with the last append (the newest records were deleted)
+                 * @enum {string}
+                 */
+                reason: "hash_mismatch" | "prev_hash_mismatch" | "id_gap" | "head_mismatch";
             } | null;
         };
     };
@@ -2151,7 +2206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2211,7 +2266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +2319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2397,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,7 +2464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2467,7 +2522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2538,7 +2593,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2609,7 +2664,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2680,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2738,7 +2793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,7 +2864,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2871,7 +2926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2933,7 +2988,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +3049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3053,7 +3108,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3160,7 +3215,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3209,7 +3264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3289,7 +3344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3347,7 +3402,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3406,7 +3461,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3478,7 +3533,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3546,7 +3601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3597,7 +3652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3647,7 +3702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3716,7 +3771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3765,7 +3820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3823,7 +3878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3881,7 +3936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3939,7 +3994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3997,7 +4052,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4077,7 +4132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4144,7 +4199,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,7 +4257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4249,7 +4304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4309,7 +4364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4369,7 +4424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4416,7 +4471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4463,7 +4518,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4510,7 +4565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4579,7 +4634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4637,7 +4692,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4717,7 +4772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4786,7 +4841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4814,6 +4869,8 @@ export interface operations {
                 after?: number;
                 /** @description Default 1000 */
                 limit?: number;
+                /** @description Stop the page once its records take this many bytes as JSON (default and most 1048576); a page always holds at least one record. `nextAfter` (and the X-Next-After header) says where the next page starts. */
+                maxBytes?: number;
                 /** @description Default json */
                 format?: "json" | "csv" | "ndjson";
                 /** @description true: also walk the whole chain and report the first broken record */
@@ -4863,7 +4920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Rate limited */
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
                     [name: string]: unknown;
