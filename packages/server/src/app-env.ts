@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MatchedOperation } from './auth/operations.js';
 import { validationHook } from './http-errors.js';
 import type { Logger } from './logger.js';
+import type { EventStreamLimits, OpenStreams } from './open-streams.js';
 
 export interface AppEnv {
   /** `operation`: the matched route's operationId and path params, set by the auth middleware. */
@@ -15,6 +16,9 @@ export interface RouteDeps {
   startedAt: number;
   agents: readonly string[];
   heartbeatMs: number;
+  /** Limits of the event streams, and the streams open per key. */
+  eventStreams: EventStreamLimits;
+  streams: OpenStreams;
   /** Failures after a response has started (a broken event stream) are logged here. */
   logger: Logger;
 }

@@ -117,6 +117,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       onError: (msg, fields) => logger.error(msg, fields),
     },
     bodyLimitBytes: config.bodyLimitBytes,
+    eventStreams: config.eventStreams,
     logger,
     policies,
     diagnostics: {
