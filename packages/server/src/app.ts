@@ -135,6 +135,7 @@ export function createApp(options: CreateAppOptions) {
     aegis: options.aegis,
     authToken: options.authToken,
     security: options.security,
+    streams,
     openApiPaths: () => openApi().paths as never,
   });
 

@@ -40,6 +40,17 @@ export function sseTokenRegistry(ttlMs: number, now: () => number = Date.now) {
       if (grant.sessionId !== null && grant.sessionId !== sessionId) return { ok: false, reason: 'scope' };
       return { ok: true, actor: grant.actor };
     },
+    /** Voids every unused token minted by `actorId` (its key was revoked or its secret rotated). */
+    revokeActor(actorId: string): number {
+      let n = 0;
+      for (const [k, g] of grants) {
+        if (g.actor.id === actorId) {
+          grants.delete(k);
+          n++;
+        }
+      }
+      return n;
+    },
     get size() {
       return grants.size;
     },

@@ -6,6 +6,7 @@ import { newRouter } from '../app-env.js';
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { SseTokenRegistry } from '../auth/sse-tokens.js';
 import { errorResponses } from '../http-errors.js';
+import type { OpenStreams } from '../open-streams.js';
 
 const json = <T>(schema: T, description: string) => ({
   description,
@@ -152,10 +153,27 @@ export interface KeyRouteDeps {
   aegis: Aegis;
   keys: ApiKeyService;
   sseTokens: SseTokenRegistry;
+  streams: OpenStreams;
 }
 
-export function keyRoutes({ aegis, keys, sseTokens }: KeyRouteDeps) {
+export function keyRoutes({ aegis, keys, sseTokens, streams }: KeyRouteDeps) {
   const app = newRouter();
+  /**
+   * What a key opened with a secret that no longer works ends with it: its event streams, its
+   * unused event-stream tokens, and the stages its pipelines have yet to start.
+   */
+  const cutOff = (keyId: string, why: 'revoked' | 'rotated') => {
+    const reason =
+      why === 'revoked'
+        ? `API key ${keyId} was revoked`
+        : `the secret of API key ${keyId} was rotated without a grace period`;
+    streams.closeKey(keyId, reason);
+    sseTokens.revokeActor(keyId);
+    aegis.pipelines.stopOwnedBy(
+      keyId,
+      `Stopped: ${reason}, so no more stages are started on its behalf. Create the pipeline again with a valid key to rerun it.`,
+    );
+  };
   app.openapi(createRouteDef, async (c) => {
     const input = c.req.valid('json');
     const actor = c.get('actor');
@@ -171,11 +189,18 @@ export function keyRoutes({ aegis, keys, sseTokens }: KeyRouteDeps) {
     return c.json(created, 201);
   });
   app.openapi(listRouteDef, async (c) => c.json({ keys: await keys.list() }, 200));
-  app.openapi(revokeRouteDef, async (c) => c.json(await keys.revoke(c.req.valid('param').id), 200));
+  app.openapi(revokeRouteDef, async (c) => {
+    const revoked = await keys.revoke(c.req.valid('param').id);
+    cutOff(revoked.id, 'revoked');
+    return c.json(revoked, 200);
+  });
   app.openapi(rotateRouteDef, async (c) => {
     const input = (await c.req.json().catch(() => ({}))) as unknown;
     const parsed = RotateApiKeyRequest.parse(input ?? {});
-    return c.json(await keys.rotate(c.req.valid('param').id, parsed.gracePeriodSeconds ?? 3600), 200);
+    const grace = parsed.gracePeriodSeconds ?? 3600;
+    const rotated = await keys.rotate(c.req.valid('param').id, grace);
+    if (grace === 0) cutOff(rotated.key.id, 'rotated');
+    return c.json(rotated, 200);
   });
   app.openapi(sseTokenRouteDef, async (c) => {
     const input = SseTokenRequest.parse((await c.req.json().catch(() => ({}))) ?? {});
