@@ -24,7 +24,7 @@ const sessionEventsRoute = createRoute({
   operationId: 'streamSessionEvents',
   summary: "Stream a session's events (SSE)",
   description:
-    "Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open.",
+    "Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open. Events are sent at the pace the client reads them; a stream whose client takes nothing for `eventStreams.blockedTimeoutMs` (default 30 s) is closed (resume with `Last-Event-ID`), and revoking the key that opened it ends it. One key may hold `eventStreams.perKey` streams open (default 20); one more is answered 429.",
   tags: ['Events'],
   request: { params: IdParam, query: EventsQuery },
   responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 404) },
@@ -35,7 +35,8 @@ const globalEventsRoute = createRoute({
   path: '/v1/events',
   operationId: 'streamEvents',
   summary: 'Stream the events of every session (SSE)',
-  description: 'Like the per-session stream, but frame ids are the global event `id`.',
+  description:
+    'Like the per-session stream (same pacing, limits and 429), but frame ids are the global event `id`.',
   tags: ['Events'],
   request: { query: EventsQuery },
   responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 403) },

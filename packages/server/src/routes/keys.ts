@@ -117,6 +117,8 @@ const revokeRouteDef = createRoute({
   path: '/v1/auth/keys/{id}',
   operationId: 'revokeApiKey',
   summary: 'Revoke an API key (at once, including a rotated secret in its grace period)',
+  description:
+    'The key stops working at once, including a rotated secret in its grace period. Its open event streams are closed, the unused event-stream tokens it minted stop working, and its running pipelines start no more stages (they fail, saying the key was revoked). Sessions it started keep running; kill them if they must stop.',
   tags,
   request: { params: IdParam },
   responses: { 200: json(ApiKey, 'The revoked key'), ...errorResponses(401, 403, 404, 429) },
@@ -128,7 +130,7 @@ const rotateRouteDef = createRoute({
   operationId: 'rotateApiKey',
   summary: 'Give a key a new secret; the old one works for a grace period',
   description:
-    'The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.',
+    "The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over. With `gracePeriodSeconds: 0` the old secret stops at once, and so does everything opened with it: the key's open event streams are closed, its unused event-stream tokens stop working, and its running pipelines start no more stages.",
   tags,
   request: { params: IdParam, ...body(RotateApiKeyRequest, false) },
   responses: {
