@@ -209,7 +209,9 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         return unauthorized(
           check.reason === 'scope'
             ? 'This event-stream token was minted for another stream; mint one for this stream with POST /v1/auth/sse-token.'
-            : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
+            : check.reason === 'revoked'
+              ? 'The key that minted this event-stream token has been revoked or its secret rotated; mint a new token with a valid key (POST /v1/auth/sse-token).'
+              : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
         );
       }
       if (

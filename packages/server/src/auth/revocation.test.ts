@@ -100,6 +100,7 @@ describe('revoking or rotating a key (real server, SQLite)', () => {
     expect(await stream.endedWithin(5000)).toBe(true);
     const used = await firstFrame(`${s.server.url}/v1/events?token=${minted.body.token}`);
     expect(used.status).toBe(401);
+    expect(used.data.error.message).toMatch(/revoked or its secret rotated; mint a new token/);
     // The new secret works, and so does a token it mints.
     const fresh = await s.call('POST', '/v1/auth/sse-token', { token: rotated.body.secret, body: {} });
     expect((await firstFrame(`${s.server.url}/v1/events?token=${fresh.body.token}`)).status).toBe(200);

@@ -28,7 +28,7 @@ describe('sseTokenRegistry', () => {
     const other = reg.mint({ ...actor, id: 'key_2' }, null);
     expect(reg.revokeActor('key_1')).toBe(2);
     for (const { token, sessionId } of a) {
-      expect(reg.consume(token, sessionId)).toEqual({ ok: false, reason: 'unknown' });
+      expect(reg.consume(token, sessionId)).toEqual({ ok: false, reason: 'revoked' });
     }
     expect(reg.consume(other.token, null).ok).toBe(true);
   });
