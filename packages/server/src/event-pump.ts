@@ -59,6 +59,7 @@ export function nodeSink(res: ServerResponse, requestId: string): FrameSink {
   });
   res.flushHeaders();
   let closed = false;
+  let draining: Promise<void> | undefined;
   const onClose: (() => void)[] = [];
   res.once('close', () => {
     closed = true;
@@ -76,10 +77,18 @@ export function nodeSink(res: ServerResponse, requestId: string): FrameSink {
     // before the next write is what keeps an unread stream from queueing the whole log.
     write(chunk) {
       if (closed || res.write(chunk)) return undefined;
-      return new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        onClose.push(resolve);
+      // One wait per blocked spell, however many writes join it: nothing accumulates on a long stream.
+      draining ??= new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          draining = undefined;
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
       });
+      return draining;
     },
     abort: () => res.destroy(),
   };
@@ -99,6 +108,8 @@ export interface PumpOptions {
   signal?: AbortSignal | undefined;
   /** Told when the stream is closed for not draining. */
   onBlocked?: (() => void) | undefined;
+  /** Told when held live events overflowed the buffer and are to be read from the log. */
+  onFellBehind?: (() => void) | undefined;
 }
 
 /**
@@ -115,6 +126,11 @@ export async function pump(sink: FrameSink, from: number, opts: PumpOptions): Pr
   let pendingBytes = 0;
   /** Live events were dropped (or the log not read yet): read the log before sending live ones. */
   let behind = true;
+  /**
+   * Live events are held, not sent on the next turn: while the log is read or a write waits to
+   * drain. Only then are their bytes counted, so a stream in step pays nothing per event.
+   */
+  let holding = true;
   let wake: (() => void) | null = null;
   let wakeQueued = false;
   const wakeSoon = () => {
@@ -127,11 +143,14 @@ export async function pump(sink: FrameSink, from: number, opts: PumpOptions): Pr
   };
   const unsubscribe = opts.subscribe((e) => {
     pending.push(e);
-    pendingBytes += eventJson(e).length;
-    if (pendingBytes > opts.bufferBytes) {
-      pending = [];
-      pendingBytes = 0;
-      behind = true;
+    if (holding) {
+      pendingBytes += eventJson(e).length;
+      if (pendingBytes > opts.bufferBytes) {
+        pending = [];
+        pendingBytes = 0;
+        behind = true;
+        opts.onFellBehind?.();
+      }
     }
     wakeSoon();
   });
@@ -202,13 +221,17 @@ export async function pump(sink: FrameSink, from: number, opts: PumpOptions): Pr
   try {
     while (!sink.closed) {
       if (behind) {
+        holding = true;
         await catchUp();
         continue;
       }
       const ready = pending;
       pending = [];
       pendingBytes = 0;
-      await drained(send(ready));
+      const write = send(ready);
+      holding = write !== undefined;
+      await drained(write);
+      holding = false;
       if (pending.length === 0 && !behind && !sink.closed) await new Promise<void>((r) => (wake = r));
       wake = null;
     }

@@ -84,6 +84,11 @@ function streamEvents(
         path: c.req.path,
         blockedTimeoutMs: limits.blockedTimeoutMs,
       }),
+    onFellBehind: () =>
+      deps.logger.debug('event stream fell behind its live events; reading them from the log', {
+        requestId,
+        bufferBytes: limits.bufferBytes,
+      }),
   };
   // The 200 and its headers are already sent: the failure can only be logged, and the stream ends.
   const failed = (err: unknown) => deps.logger.error('event stream failed', failureFields(c, err));
