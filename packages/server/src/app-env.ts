@@ -7,7 +7,16 @@ import type { EventStreamLimits, OpenStreams } from './open-streams.js';
 
 export interface AppEnv {
   /** `operation`: the matched route's operationId and path params, set by the auth middleware. */
-  Variables: { actor: Actor; requestId: string; operation: MatchedOperation | undefined };
+  Variables: {
+    actor: Actor;
+    requestId: string;
+    operation: MatchedOperation | undefined;
+    /**
+     * Whether the credential this request was authenticated with still works (a key not revoked,
+     * expired or past its rotation grace); long-lived event streams re-check it. Set by the auth gate.
+     */
+    credentialValid: (() => Promise<boolean>) | undefined;
+  };
 }
 
 export interface RouteDeps {

@@ -110,6 +110,13 @@ export interface PumpOptions {
   onBlocked?: (() => void) | undefined;
   /** Told when held live events overflowed the buffer and are to be read from the log. */
   onFellBehind?: (() => void) | undefined;
+  /**
+   * Re-checked every `credentialCheckMs`: false (the key expired, was revoked elsewhere, or its
+   * rotated secret's grace ended) ends the stream, after `onInvalid`.
+   */
+  credentialValid?: (() => Promise<boolean>) | undefined;
+  credentialCheckMs?: number | undefined;
+  onInvalid?: (() => void) | undefined;
 }
 
 /**
@@ -218,6 +225,20 @@ export async function pump(sink: FrameSink, from: number, opts: PumpOptions): Pr
   const heartbeat = setInterval(() => {
     if (!sink.blocked && !sink.closed) void sink.write(': ping\n\n')?.catch(() => {});
   }, opts.heartbeatMs);
+  const valid = opts.credentialValid;
+  const recheck =
+    valid &&
+    setInterval(() => {
+      if (sink.closed) return;
+      valid().then(
+        (ok) => {
+          if (ok || sink.closed) return;
+          opts.onInvalid?.();
+          stop();
+        },
+        () => {},
+      );
+    }, opts.credentialCheckMs ?? 5_000);
   try {
     while (!sink.closed) {
       if (behind) {
@@ -237,6 +258,7 @@ export async function pump(sink: FrameSink, from: number, opts: PumpOptions): Pr
     }
   } finally {
     clearInterval(heartbeat);
+    if (recheck) clearInterval(recheck);
     unsubscribe();
     opts.signal?.removeEventListener('abort', stop);
   }

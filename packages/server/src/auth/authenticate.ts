@@ -222,13 +222,21 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         return unauthorized('The key that minted this event-stream token has been revoked or has expired.');
       }
       actor = check.actor;
+      const keyId = actor.id;
+      c.set(
+        'credentialValid',
+        keyId && keyId !== 'bootstrap' ? () => options.keys.isActive(keyId) : async () => true,
+      );
     } else {
       const bearer = bearerOf(c);
       if (bearer !== undefined) {
-        actor = await fromBearer(bearer);
-        if (!actor) return unauthorized('Invalid, expired or revoked API key.');
+        const found = await fromBearer(bearer);
+        if (!found) return unauthorized('Invalid, expired or revoked API key.');
+        actor = found;
+        c.set('credentialValid', async () => (await fromBearer(bearer))?.id === found.id);
       } else if (await localAllowed()) {
         actor = LOCAL_ACTOR;
+        c.set('credentialValid', localAllowed);
       } else {
         return unauthorized(
           'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',

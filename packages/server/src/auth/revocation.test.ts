@@ -120,6 +120,36 @@ describe('revoking or rotating a key (real server, SQLite)', () => {
     stream.close();
   });
 
+  it("ends a stream opened with a rotated secret once the rotation's grace ends", async () => {
+    const key = await newKey('admin');
+    const stream = await openStream(`${s.server.url}/v1/events`, { authorization: `Bearer ${key.secret}` });
+    const rotated = await s.call('POST', `/v1/auth/keys/${key.id}/rotate`, {
+      token: root,
+      body: { gracePeriodSeconds: 1 },
+    });
+    expect(rotated.status).toBe(200);
+    const renewed = await openStream(`${s.server.url}/v1/events`, {
+      authorization: `Bearer ${rotated.body.secret}`,
+    });
+    // Re-checked every 5 s: the old secret's stream ends within about 6 s, the new one's does not.
+    expect(await stream.endedWithin(15_000)).toBe(true);
+    expect(await renewed.endedWithin(100)).toBe(false);
+    expect(s.logs.some((l) => l.includes('event stream closed: its credential no longer works'))).toBe(true);
+    renewed.close();
+  });
+
+  it('ends the stream of a key that expires while it is open', async () => {
+    const res = await s.call('POST', '/v1/auth/keys', {
+      token: root,
+      body: { name: 'short', role: 'admin', expiresAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    expect(res.status).toBe(201);
+    const stream = await openStream(`${s.server.url}/v1/events`, {
+      authorization: `Bearer ${res.body.secret}`,
+    });
+    expect(await stream.endedWithin(15_000)).toBe(true);
+  });
+
   it('ends a stream opened with an event-stream token when the key that minted it is revoked', async () => {
     const victim = await newKey('admin');
     const minted = await s.call('POST', '/v1/auth/sse-token', { token: victim.secret, body: {} });

@@ -84,6 +84,12 @@ function streamEvents(
         path: c.req.path,
         blockedTimeoutMs: limits.blockedTimeoutMs,
       }),
+    credentialValid: c.get('credentialValid'),
+    onInvalid: () =>
+      deps.logger.info('event stream closed: its credential no longer works', {
+        requestId,
+        path: c.req.path,
+      }),
     onFellBehind: () =>
       deps.logger.debug('event stream fell behind its live events; reading them from the log', {
         requestId,
