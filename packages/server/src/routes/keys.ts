@@ -168,12 +168,12 @@ export function keyRoutes({ aegis, keys, sseTokens, streams }: KeyRouteDeps) {
     const reason =
       why === 'revoked'
         ? `API key ${keyId} was revoked`
-        : `the secret of API key ${keyId} was rotated without a grace period`;
+        : `The secret of API key ${keyId} was rotated without a grace period`;
     streams.closeKey(keyId, reason);
     sseTokens.revokeActor(keyId);
     aegis.pipelines.stopOwnedBy(
       keyId,
-      `Stopped: ${reason}, so no more stages are started on its behalf. Create the pipeline again with a valid key to rerun it.`,
+      `${reason}, so no more stages are started on its behalf. Create the pipeline again with a valid key to rerun it.`,
     );
   };
   app.openapi(createRouteDef, async (c) => {
