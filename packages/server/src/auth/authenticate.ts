@@ -225,7 +225,11 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
       const keyId = actor.id;
       c.set(
         'credentialValid',
-        keyId && keyId !== 'bootstrap' ? () => options.keys.isActive(keyId) : async () => true,
+        keyId === null
+          ? localAllowed
+          : keyId === 'bootstrap'
+            ? async () => true
+            : () => options.keys.isActive(keyId),
       );
     } else {
       const bearer = bearerOf(c);
