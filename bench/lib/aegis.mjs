@@ -37,6 +37,8 @@ export async function startAegis(root, config = {}) {
     agents: AGENTS,
     defaultAgent: 'scripted',
     limits: { requestsPerMinute: 10_000_000, sessionsPerKey: 100_000, sessionsGlobal: 100_000 },
+    // Fan-out opens 100 streams as the local user (the default allows 20 per key).
+    eventStreams: { perKey: 100_000 },
     ...config,
   };
   // AEGIS_BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops.

@@ -229,7 +229,7 @@ export interface paths {
         };
         /**
          * Stream a session's events (SSE)
-         * @description Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open.
+         * @description Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open. Events are sent at the pace the client reads them; a stream whose client takes nothing for `eventStreams.blockedTimeoutMs` (default 30 s) is closed (resume with `Last-Event-ID`), and revoking the key that opened it ends it. One key may hold `eventStreams.perKey` streams open (default 20); one more is answered 429.
          */
         get: operations["streamSessionEvents"];
         put?: never;
@@ -249,7 +249,7 @@ export interface paths {
         };
         /**
          * Stream the events of every session (SSE)
-         * @description Like the per-session stream, but frame ids are the global event `id`.
+         * @description Like the per-session stream (same pacing, limits and 429), but frame ids are the global event `id`.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -629,7 +629,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key (at once, including a rotated secret in its grace period) */
+        /**
+         * Revoke an API key (at once, including a rotated secret in its grace period)
+         * @description The key stops working at once, including a rotated secret in its grace period. Its open event streams are closed, the unused event-stream tokens it minted stop working, and its running pipelines start no more stages (they fail, saying the key was revoked). Sessions it started keep running; kill them if they must stop.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -647,7 +650,7 @@ export interface paths {
         put?: never;
         /**
          * Give a key a new secret; the old one works for a grace period
-         * @description The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.
+         * @description The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over. With `gracePeriodSeconds: 0` the old secret stops at once, and so does everything opened with it: the key's open event streams are closed, its unused event-stream tokens stop working, and its running pipelines start no more stages.
          */
         post: operations["rotateApiKey"];
         delete?: never;

@@ -553,7 +553,7 @@ class AegisClient:
     ) -> Iterator[AegisEvent]:
         """GET /v1/sessions/{id}/events — Stream a session's events (SSE)
 
-        Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open.
+        Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open. Events are sent at the pace the client reads them; a stream whose client takes nothing for `eventStreams.blockedTimeoutMs` (default 30 s) is closed (resume with `Last-Event-ID`), and revoking the key that opened it ends it. One key may hold `eventStreams.perKey` streams open (default 20); one more is answered 429.
 
         Args:
             id:
@@ -576,7 +576,7 @@ class AegisClient:
     ) -> Iterator[AegisEvent]:
         """GET /v1/events — Stream the events of every session (SSE)
 
-        Like the per-session stream, but frame ids are the global event `id`.
+        Like the per-session stream (same pacing, limits and 429), but frame ids are the global event `id`.
 
         Args:
             after: query `after`: Resume after this id (same as Last-Event-ID)
@@ -1064,6 +1064,8 @@ class AegisClient:
     ) -> ApiKey:
         """DELETE /v1/auth/keys/{id} — Revoke an API key (at once, including a rotated secret in its grace period)
 
+        The key stops working at once, including a rotated secret in its grace period. Its open event streams are closed, the unused event-stream tokens it minted stop working, and its running pipelines start no more stages (they fail, saying the key was revoked). Sessions it started keep running; kill them if they must stop.
+
         Args:
             id:
         """
@@ -1081,7 +1083,7 @@ class AegisClient:
     ) -> ApiKeySecret:
         """POST /v1/auth/keys/{id}/rotate — Give a key a new secret; the old one works for a grace period
 
-        The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.
+        The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over. With `gracePeriodSeconds: 0` the old secret stops at once, and so does everything opened with it: the key's open event streams are closed, its unused event-stream tokens stop working, and its running pipelines start no more stages.
 
         Args:
             id:

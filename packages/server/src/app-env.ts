@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MatchedOperation } from './auth/operations.js';
 import { validationHook } from './http-errors.js';
 import type { Logger } from './logger.js';
+import type { EventStreamLimits, OpenStreams } from './open-streams.js';
 
 export interface AppEnv {
   /**
@@ -16,6 +17,11 @@ export interface AppEnv {
     operation: MatchedOperation | undefined;
     auditBody: ArrayBuffer | undefined;
     auditIntent: number | undefined;
+    /**
+     * Whether the credential this request was authenticated with still works (a key not revoked,
+     * expired or past its rotation grace); long-lived event streams re-check it. Set by the auth gate.
+     */
+    credentialValid: (() => Promise<boolean>) | undefined;
   };
 }
 
@@ -25,6 +31,9 @@ export interface RouteDeps {
   startedAt: number;
   agents: readonly string[];
   heartbeatMs: number;
+  /** Limits of the event streams, and the streams open per key. */
+  eventStreams: EventStreamLimits;
+  streams: OpenStreams;
   /** Failures after a response has started (a broken event stream) are logged here. */
   logger: Logger;
 }

@@ -8,6 +8,7 @@ import { dashboardRoutes } from './dashboard.js';
 import { errorResponse, failureFields, toAegisError } from './http-errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
+import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
 import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -31,6 +32,8 @@ export interface CreateAppOptions {
   security?: SecurityOptions | undefined;
   bodyLimitBytes?: number;
   heartbeatMs?: number;
+  /** Event-stream limits: open streams per key, live buffer, blocked time (see docs/security.md). */
+  eventStreams?: Partial<EventStreamLimits> | undefined;
   /**
    * Where request lines (info) and failures (error: 5xx answers, broken event streams) go, each
    * with the request id. Default: errors only, as JSON lines on stderr.
@@ -61,6 +64,9 @@ export function createApp(options: CreateAppOptions) {
   const app = newRouter();
   const logger = options.logger ?? createLogger('error');
   const logRequest = options.log ?? ((line: Record<string, unknown>) => logger.info('request', line));
+  const eventStreams = { ...DEFAULT_EVENT_STREAM_LIMITS, ...options.eventStreams };
+  // Revoking or rotating a key ends the streams it opened (routes/keys.ts).
+  const streams = openStreams(eventStreams.perKey);
   const deps: RouteDeps = {
     logger,
     aegis: options.aegis,
@@ -68,6 +74,8 @@ export function createApp(options: CreateAppOptions) {
     startedAt: Date.now(),
     agents: options.agents,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    eventStreams,
+    streams,
   };
   // `aegis` is absent when only the OpenAPI document is generated.
   const metrics = options.metrics ?? (options.aegis ? createMetrics(options.aegis) : undefined);
@@ -127,6 +135,7 @@ export function createApp(options: CreateAppOptions) {
     aegis: options.aegis,
     authToken: options.authToken,
     security: options.security,
+    streams,
     openApiPaths: () => openApi().paths as never,
   });
 

@@ -96,3 +96,34 @@ describe('session store selection', () => {
     expect(() => store({ AEGIS_POSTGRES_URL: url, AEGIS_PG_POOL_MAX: '0' })).toThrow(/pgPoolMax/);
   });
 });
+
+describe('event stream limits', () => {
+  it('default to 20 streams a key, a 1 MiB live buffer and a 30 s blocked limit', () => {
+    expect(resolveConfig({}).eventStreams).toEqual({
+      perKey: 20,
+      bufferBytes: 1024 * 1024,
+      blockedTimeoutMs: 30_000,
+    });
+  });
+
+  it('are read from AEGIS_EVENT_STREAMS_PER_KEY, _BUFFER_BYTES and _BLOCKED_MS', () => {
+    const env = {
+      AEGIS_EVENT_STREAMS_PER_KEY: '5',
+      AEGIS_EVENT_STREAM_BUFFER_BYTES: '131072',
+      AEGIS_EVENT_STREAM_BLOCKED_MS: '5000',
+    };
+    expect(resolveConfig(configFromEnv(env)).eventStreams).toEqual({
+      perKey: 5,
+      bufferBytes: 131072,
+      blockedTimeoutMs: 5000,
+    });
+    expect(resolveConfig(configFromEnv({ AEGIS_EVENT_STREAMS_PER_KEY: '3' })).eventStreams.perKey).toBe(3);
+  });
+
+  it('refuse a limit that would make streams useless, naming the field', () => {
+    expect(() => resolveConfig({ eventStreams: { perKey: 0 } })).toThrow(/eventStreams\.perKey/);
+    expect(() => resolveConfig({ eventStreams: { blockedTimeoutMs: 10 } })).toThrow(
+      /eventStreams\.blockedTimeoutMs/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AegisError, PermissionMode, PolicyRule } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_EVENT_STREAM_LIMITS } from './open-streams.js';
 
 /** A warm pool: agent processes started and initialized ahead of sessions (see docs/benchmarks.md). */
 const PoolConfig = z.object({
@@ -85,6 +86,20 @@ const SessionStore = z.enum(SESSION_STORES, {
     `${JSON.stringify(issue.input)} is not a session store this server can use. Use \`sqlite\` (or \`file\`: the embedded database file, the default) or \`postgres\` (set AEGIS_POSTGRES_URL): PostgreSQL is the supported shared store for several Aegis nodes.`,
 });
 
+/** Event streams (SSE); defaults are documented in docs/security.md. */
+const EventStreamsConfig = z.object({
+  /** Streams one key (or the local user) may hold open at once; one more is answered 429. */
+  perKey: z.coerce.number().int().positive().default(DEFAULT_EVENT_STREAM_LIMITS.perKey),
+  /** Bytes of live events held per stream while its client is not reading (then read from the log). */
+  bufferBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(DEFAULT_EVENT_STREAM_LIMITS.bufferBytes),
+  /** A stream whose client has not taken its data for this long is closed (it resumes with Last-Event-ID). */
+  blockedTimeoutMs: z.coerce.number().int().min(1000).default(DEFAULT_EVENT_STREAM_LIMITS.blockedTimeoutMs),
+});
+
 /** Server configuration: file < environment < explicit options. */
 export const ServerConfig = z.object({
   host: z.string().default('127.0.0.1'),
@@ -148,6 +163,7 @@ export const ServerConfig = z.object({
     .positive()
     .default(1024 * 1024),
   limits: LimitsConfig.prefault({}),
+  eventStreams: EventStreamsConfig.prefault({}),
   /**
    * Host names (optionally `name:port`) the server answers to besides loopback ones while it grants
    * credential-less loopback access: any other Host is refused (DNS-rebinding protection).
@@ -252,6 +268,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (afterKeys !== undefined) out.zeroConfigAfterKeys = afterKeys;
   if (env.AEGIS_ALLOWED_HOSTS) out.allowedHosts = list(env.AEGIS_ALLOWED_HOSTS);
   if (env.AEGIS_ALLOWED_ORIGINS) out.allowedOrigins = list(env.AEGIS_ALLOWED_ORIGINS);
+  const streams = {
+    perKey: env.AEGIS_EVENT_STREAMS_PER_KEY,
+    bufferBytes: env.AEGIS_EVENT_STREAM_BUFFER_BYTES,
+    blockedTimeoutMs: env.AEGIS_EVENT_STREAM_BLOCKED_MS,
+  };
+  const setStreams = Object.entries(streams).filter(([, v]) => v !== undefined && v !== '');
+  if (setStreams.length > 0)
+    out.eventStreams = Object.fromEntries(setStreams.map(([k, v]) => [k, Number(v)]));
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

@@ -184,6 +184,7 @@ async function startLocked(
       onError: (msg, fields) => logger.error(msg, fields),
     },
     bodyLimitBytes: config.bodyLimitBytes,
+    eventStreams: config.eventStreams,
     logger,
     policies,
     diagnostics: {

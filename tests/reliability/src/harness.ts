@@ -25,6 +25,7 @@ export const SOAK = process.env.AEGIS_SOAK === '1';
 /** Raised so load and soak measure the server, not the per-key rate limiter (a 429 is not a failure). */
 export const UNLIMITED = {
   limits: { requestsPerMinute: 10_000_000, sessionsPerKey: 10_000, sessionsGlobal: 10_000 },
+  eventStreams: { perKey: 10_000 },
 };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

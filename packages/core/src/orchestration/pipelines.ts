@@ -272,6 +272,29 @@ export function createPipelineService(deps: PipelineDeps) {
       return ids;
     },
 
+    /**
+     * Stops the running pipelines created by `ownerId` (a revoked key) from starting more stages:
+     * their pending stages are skipped and each pipeline fails with `reason` at once. Stages already
+     * running keep their sessions and are still recorded as they end. Returns the pipelines' ids.
+     */
+    stopOwnedBy(ownerId: string, reason: string): string[] {
+      const ids: string[] = [];
+      for (const run of runs.values()) {
+        const p = run.pipeline;
+        if (p.status !== 'running' || run.actor.id !== ownerId) continue;
+        const at = stamp();
+        for (const s of p.stages) {
+          if (s.status === 'pending')
+            Object.assign(s, { status: 'skipped', endedAt: at, error: `Skipped: ${reason}` });
+        }
+        Object.assign(p, { status: 'failed', endedAt: at, error: reason });
+        persist(run);
+        void run.writing.then(() => runs.delete(p.id));
+        ids.push(p.id);
+      }
+      return ids;
+    },
+
     /** Stops listening and waits until every snapshot is written. */
     async close(): Promise<void> {
       unsubscribe();

@@ -260,7 +260,9 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
           queryToken,
           check.reason === 'scope'
             ? 'This event-stream token was minted for another stream; mint one for this stream with POST /v1/auth/sse-token.'
-            : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
+            : check.reason === 'revoked'
+              ? 'The key that minted this event-stream token has been revoked or its secret rotated; mint a new token with a valid key (POST /v1/auth/sse-token).'
+              : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
         );
       }
       if (
@@ -276,13 +278,25 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         );
       }
       actor = check.actor;
+      const keyId = actor.id;
+      c.set(
+        'credentialValid',
+        keyId === null
+          ? localAllowed
+          : keyId === 'bootstrap'
+            ? async () => true
+            : () => options.keys.isActive(keyId),
+      );
     } else {
       const bearer = bearerOf(c);
       if (bearer !== undefined) {
-        actor = await fromBearer(bearer);
-        if (!actor) return refuse(c, ip, bearer, 'Invalid, expired or revoked API key.');
+        const found = await fromBearer(bearer);
+        if (!found) return refuse(c, ip, bearer, 'Invalid, expired or revoked API key.');
+        actor = found;
+        c.set('credentialValid', async () => (await fromBearer(bearer))?.id === found.id);
       } else if (await localAllowed()) {
         actor = LOCAL_ACTOR;
+        c.set('credentialValid', localAllowed);
       } else {
         return refuse(
           c,

@@ -8,6 +8,7 @@ import {
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { auditIntentMiddleware, auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import type { OpenStreams } from '../open-streams.js';
 import { auditRoutes } from '../routes/audit.js';
 import { keyRoutes } from '../routes/keys.js';
 import { apiKeyService } from './api-keys.js';
@@ -55,6 +56,8 @@ export function installSecurity(
     aegis: Aegis | undefined;
     authToken?: string | undefined;
     security?: SecurityOptions | undefined;
+    /** The open event streams, ended when the key that opened them is revoked or rotated. */
+    streams: OpenStreams;
     openApiPaths: () => Record<string, Record<string, { operationId?: string }>>;
   },
 ) {
@@ -98,7 +101,7 @@ export function installSecurity(
     audit,
     sseTokens,
     routes: () => [
-      keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens, zeroConfig }),
+      keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens, zeroConfig, streams: options.streams }),
       auditRoutes({ audit }),
     ],
     /** Call once every route is registered, so the first request does not pay for the matcher. */

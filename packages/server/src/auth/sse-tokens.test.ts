@@ -22,6 +22,17 @@ describe('sseTokenRegistry', () => {
     expect(reg.consume(token, 's1')).toEqual({ ok: false, reason: 'unknown' });
   });
 
+  it("voids every unused token of one key, and no other key's", () => {
+    const reg = sseTokenRegistry(60_000);
+    const a = [reg.mint(actor, null), reg.mint(actor, 's1')];
+    const other = reg.mint({ ...actor, id: 'key_2' }, null);
+    expect(reg.revokeActor('key_1')).toBe(2);
+    for (const { token, sessionId } of a) {
+      expect(reg.consume(token, sessionId)).toEqual({ ok: false, reason: 'revoked' });
+    }
+    expect(reg.consume(other.token, null).ok).toBe(true);
+  });
+
   it('burns a token used on the wrong stream', () => {
     const reg = sseTokenRegistry(60_000);
     const { token } = reg.mint(actor, 's1');

@@ -5,11 +5,13 @@ interface Grant {
   actor: Actor;
   sessionId: string | null;
   expiresAt: number;
+  /** Voided by a revocation or rotation of its key; kept until it expires to say so. */
+  revoked?: true;
 }
 
 export type SseTokenCheck =
   | { ok: true; actor: Actor }
-  | { ok: false; reason: 'unknown' | 'expired' | 'scope' };
+  | { ok: false; reason: 'unknown' | 'expired' | 'scope' | 'revoked' };
 
 /**
  * Short-lived, single-use tokens for `EventSource`, which cannot send headers. A token is bound to
@@ -37,8 +39,20 @@ export function sseTokenRegistry(ttlMs: number, now: () => number = Date.now) {
       if (!grant) return { ok: false, reason: 'unknown' };
       grants.delete(key);
       if (grant.expiresAt <= now()) return { ok: false, reason: 'expired' };
+      if (grant.revoked) return { ok: false, reason: 'revoked' };
       if (grant.sessionId !== null && grant.sessionId !== sessionId) return { ok: false, reason: 'scope' };
       return { ok: true, actor: grant.actor };
+    },
+    /** Voids every unused token minted by `actorId` (its key was revoked or its secret rotated). */
+    revokeActor(actorId: string): number {
+      let n = 0;
+      for (const g of grants.values()) {
+        if (g.actor.id === actorId && !g.revoked) {
+          g.revoked = true;
+          n++;
+        }
+      }
+      return n;
     },
     get size() {
       return grants.size;

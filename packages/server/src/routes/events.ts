@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { EventsQuery, IdParam } from '../api-schemas.js';
 import { type AppEnv, newRouter, type RouteDeps } from '../app-env.js';
+import { nodeSink, type PumpOptions, pump } from '../event-pump.js';
 import { errorResponses, failureFields } from '../http-errors.js';
 
 const sse = (description: string) => ({
@@ -23,7 +24,7 @@ const sessionEventsRoute = createRoute({
   operationId: 'streamSessionEvents',
   summary: "Stream a session's events (SSE)",
   description:
-    "Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open.",
+    "Server-sent events. Each frame's `id` is the event's per-session `seq`. Reconnect with `Last-Event-ID` (or `?after=`) to get every event after it from the durable log, then live events, with no gaps or duplicates. A `: ping` comment is sent periodically to keep idle connections open. Events are sent at the pace the client reads them; a stream whose client takes nothing for `eventStreams.blockedTimeoutMs` (default 30 s) is closed (resume with `Last-Event-ID`), and revoking the key that opened it ends it. One key may hold `eventStreams.perKey` streams open (default 20); one more is answered 429.",
   tags: ['Events'],
   request: { params: IdParam, query: EventsQuery },
   responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 404) },
@@ -34,7 +35,8 @@ const globalEventsRoute = createRoute({
   path: '/v1/events',
   operationId: 'streamEvents',
   summary: 'Stream the events of every session (SSE)',
-  description: 'Like the per-session stream, but frame ids are the global event `id`.',
+  description:
+    'Like the per-session stream (same pacing, limits and 429), but frame ids are the global event `id`.',
   tags: ['Events'],
   request: { query: EventsQuery },
   responses: { 200: sse('Event stream'), ...errorResponses(400, 401, 403) },
@@ -53,164 +55,62 @@ function resumePoint(c: Context, after: number | undefined): number {
   return n;
 }
 
-const PAGE = 1000;
-
-/** Each event's JSON, made once and shared by every subscriber that sends it. */
-const jsonOf = new WeakMap<AegisEvent, string>();
-function eventJson(e: AegisEvent): string {
-  let json = jsonOf.get(e);
-  if (json === undefined) jsonOf.set(e, (json = JSON.stringify(e)));
-  return json;
-}
-
-// Event types hold no newlines and JSON has none, so frames are written directly.
-const frame = (e: AegisEvent, id: number) => `id: ${id}\nevent: ${e.type}\ndata: ${eventJson(e)}\n\n`;
-
-/** A batch's frames as bytes, keyed by its first event: subscribers sent the same batch share them. */
-const batches = { seq: new WeakMap<AegisEvent, Batch>(), id: new WeakMap<AegisEvent, Batch>() };
-interface Batch {
-  length: number;
-  last: AegisEvent;
-  bytes: Buffer;
-}
-function batchBytes(events: readonly AegisEvent[], cursor: 'seq' | 'id'): Buffer {
-  const first = events[0] as AegisEvent;
-  const last = events[events.length - 1] as AegisEvent;
-  const hit = batches[cursor].get(first);
-  if (hit && hit.length === events.length && hit.last === last) return hit.bytes;
-  let out = '';
-  for (const e of events) out += frame(e, e[cursor]);
-  const bytes = Buffer.from(out);
-  batches[cursor].set(first, { length: events.length, last, bytes });
-  return bytes;
-}
-
-/** Where frames go: the Node response itself, or (in-process `app.request()`) hono's stream. */
-interface FrameSink {
-  /** Resolves when the sink can take more (the socket drained), or at once. */
-  write(chunk: string | Uint8Array): Promise<void> | undefined;
-  readonly closed: boolean;
-  onClose(fn: () => void): void;
-}
-
-/** Writes straight to Node's response: no web-stream pair and no UTF-8 re-encoding per write. */
-function nodeSink(c: Context<AppEnv>, res: ServerResponse): FrameSink {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-request-id': c.get('requestId') ?? '',
-  });
-  res.flushHeaders();
-  let closed = false;
-  const onClose: (() => void)[] = [];
-  res.once('close', () => {
-    closed = true;
-    for (const fn of onClose) fn();
-  });
-  return {
-    get closed() {
-      return closed;
-    },
-    onClose: (fn) => onClose.push(fn),
-    write(chunk) {
-      if (closed || res.write(chunk)) return undefined;
-      return new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        onClose.push(resolve);
-      });
-    },
-  };
-}
-
-/**
- * Replays stored events after `from`, then switches to live ones. Subscribes before replaying and
- * drops live events already replayed, so nothing is lost or repeated in the switch. Live events are
- * gathered until the next turn of the event loop and written as one chunk: a stored batch (one
- * transaction, often hundreds of events) becomes one write per subscriber.
- */
-async function pump(
-  sink: FrameSink,
+function streamEvents(
+  c: Context<AppEnv>,
+  deps: RouteDeps,
   from: number,
-  heartbeatMs: number,
-  opts: {
-    /** Frame ids: the per-session `seq` or the global `id`. */
-    cursor: 'seq' | 'id';
-    load: (after: number) => Promise<AegisEvent[]>;
-    subscribe: (fn: (e: AegisEvent) => void) => () => void;
-  },
-): Promise<void> {
-  let last = from;
-  let replaying = true;
-  let pending: AegisEvent[] = [];
-  let wake: (() => void) | null = null;
-  let wakeQueued = false;
-  const wakeSoon = () => {
-    if (wakeQueued) return;
-    wakeQueued = true;
-    setImmediate(() => {
-      wakeQueued = false;
-      wake?.();
-    });
-  };
-  const unsubscribe = opts.subscribe((e) => {
-    pending.push(e);
-    if (!replaying) wakeSoon();
-  });
-  sink.onClose(() => wake?.());
-  const send = (events: readonly AegisEvent[]) => {
-    const first = events[0];
-    if (!first) return undefined;
-    // Cursors rise within a batch, so when its first event is new they all are, and the bytes are
-    // those every subscriber in step with this one sends: encoded once, shared.
-    if (first[opts.cursor] > last) {
-      last = (events[events.length - 1] as AegisEvent)[opts.cursor];
-      return sink.write(batchBytes(events, opts.cursor));
-    }
-    let out = '';
-    for (const e of events) {
-      const id = e[opts.cursor];
-      if (id <= last) continue;
-      last = id;
-      out += frame(e, id);
-    }
-    return out ? sink.write(out) : undefined;
-  };
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  opts: Pick<PumpOptions, 'cursor' | 'load' | 'subscribe'>,
+) {
+  const actor = c.get('actor');
+  const owner = actor.id ?? 'local';
+  let open: ReturnType<RouteDeps['streams']['open']>;
   try {
-    for (;;) {
-      const page = await opts.load(last);
-      await send(page);
-      if (page.length < PAGE || sink.closed) break;
-    }
-    replaying = false;
-    heartbeat = setInterval(() => void sink.write(': ping\n\n')?.catch(() => {}), heartbeatMs);
-    while (!sink.closed) {
-      const ready = pending;
-      pending = [];
-      await send(ready);
-      if (pending.length === 0 && !sink.closed) await new Promise<void>((r) => (wake = r));
-      wake = null;
-    }
-  } finally {
-    clearInterval(heartbeat);
-    unsubscribe();
+    open = deps.streams.open(owner);
+  } catch (err) {
+    c.header('Retry-After', '5');
+    throw err;
   }
-}
-
-function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: Parameters<typeof pump>[3]) {
+  const limits = deps.eventStreams;
+  const requestId = c.get('requestId') ?? '';
+  const options: PumpOptions = {
+    ...opts,
+    heartbeatMs: deps.heartbeatMs,
+    bufferBytes: limits.bufferBytes,
+    blockedTimeoutMs: limits.blockedTimeoutMs,
+    signal: open.signal,
+    onBlocked: () =>
+      deps.logger.warn('event stream closed: its client has not read for too long', {
+        requestId,
+        path: c.req.path,
+        blockedTimeoutMs: limits.blockedTimeoutMs,
+      }),
+    credentialValid: c.get('credentialValid'),
+    onInvalid: () =>
+      deps.logger.info('event stream closed: its credential no longer works', {
+        requestId,
+        path: c.req.path,
+      }),
+    onFellBehind: () =>
+      deps.logger.debug('event stream fell behind its live events; reading them from the log', {
+        requestId,
+        bufferBytes: limits.bufferBytes,
+      }),
+  };
   // The 200 and its headers are already sent: the failure can only be logged, and the stream ends.
   const failed = (err: unknown) => deps.logger.error('event stream failed', failureFields(c, err));
   const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
   if (outgoing instanceof ServerResponse) {
-    const sink = nodeSink(c, outgoing);
-    pump(sink, from, deps.heartbeatMs, opts)
+    pump(nodeSink(outgoing, requestId), from, options)
       .catch(failed)
-      .finally(() => outgoing.end());
+      .finally(() => {
+        open.release();
+        outgoing.end();
+      });
     return RESPONSE_ALREADY_SENT;
   }
   return streamSSE(c, async (stream) => {
     let closed = false;
+    let blocked = false;
     const onClose: (() => void)[] = [];
     stream.onAbort(() => {
       closed = true;
@@ -221,13 +121,23 @@ function streamEvents(c: Context<AppEnv>, deps: RouteDeps, from: number, opts: P
         get closed() {
           return closed;
         },
+        get blocked() {
+          return blocked;
+        },
         onClose: (fn) => onClose.push(fn),
-        write: (chunk) => stream.write(chunk).then(() => undefined),
+        write: (chunk) => {
+          blocked = true;
+          return stream.write(chunk).then(() => {
+            blocked = false;
+          });
+        },
+        abort: () => stream.abort(),
       },
       from,
-      deps.heartbeatMs,
-      opts,
-    ).catch(failed);
+      options,
+    )
+      .catch(failed)
+      .finally(() => open.release());
   });
 }
 
@@ -240,7 +150,7 @@ export function eventRoutes(deps: RouteDeps) {
     await aegis.sessions.get(id, c.get('actor'));
     return streamEvents(c, deps, after, {
       cursor: 'seq',
-      load: (from) => aegis.sessions.events(id, { after: from, limit: PAGE }, c.get('actor')),
+      load: (from, limit) => aegis.sessions.events(id, { after: from, limit }, c.get('actor')),
       subscribe: (fn) => aegis.subscribe(fn, { sessionId: id }),
     });
   }) as never);
@@ -254,7 +164,7 @@ export function eventRoutes(deps: RouteDeps) {
     }
     return streamEvents(c, deps, after, {
       cursor: 'id',
-      load: (from) => aegis.events({ after: from, limit: PAGE }),
+      load: (from, limit) => aegis.events({ after: from, limit }),
       subscribe: (fn) => aegis.subscribe(fn),
     });
   }) as never);

@@ -6,6 +6,7 @@ import { newRouter } from '../app-env.js';
 import type { ApiKeyService } from '../auth/api-keys.js';
 import type { SseTokenRegistry } from '../auth/sse-tokens.js';
 import { errorResponses } from '../http-errors.js';
+import type { OpenStreams } from '../open-streams.js';
 
 const json = <T>(schema: T, description: string) => ({
   description,
@@ -131,6 +132,8 @@ const revokeRouteDef = createRoute({
   path: '/v1/auth/keys/{id}',
   operationId: 'revokeApiKey',
   summary: 'Revoke an API key (at once, including a rotated secret in its grace period)',
+  description:
+    'The key stops working at once, including a rotated secret in its grace period. Its open event streams are closed, the unused event-stream tokens it minted stop working, and its running pipelines start no more stages (they fail, saying the key was revoked). Sessions it started keep running; kill them if they must stop.',
   tags,
   request: { params: IdParam },
   responses: { 200: json(ApiKey, 'The revoked key'), ...errorResponses(401, 403, 404, 429) },
@@ -142,7 +145,7 @@ const rotateRouteDef = createRoute({
   operationId: 'rotateApiKey',
   summary: 'Give a key a new secret; the old one works for a grace period',
   description:
-    'The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over.',
+    "The key keeps its id, role and sessions. The previous secret stays valid for `gracePeriodSeconds` (default 3600) so clients can switch over. With `gracePeriodSeconds: 0` the old secret stops at once, and so does everything opened with it: the key's open event streams are closed, its unused event-stream tokens stop working, and its running pipelines start no more stages.",
   tags,
   request: { params: IdParam, ...body(RotateApiKeyRequest, false) },
   responses: {
@@ -169,14 +172,31 @@ export interface KeyRouteDeps {
   sseTokens: SseTokenRegistry;
   /** Requests without credentials act as the local admin while no active key exists. */
   zeroConfig: boolean;
+  streams: OpenStreams;
 }
 
 /** Said (as `notice`) when the first key ends zero-config local access. */
 export const FIRST_KEY_NOTICE =
   'This is the first API key, so zero-config local access is now off: every request needs a key. Use this one (it is admin): `ag … --token <secret>` or AEGIS_AUTH_TOKEN=<secret> for the CLI, "Sign in" in the dashboard. Store it now; it is shown only once.';
 
-export function keyRoutes({ aegis, keys, sseTokens, zeroConfig }: KeyRouteDeps) {
+export function keyRoutes({ aegis, keys, sseTokens, zeroConfig, streams }: KeyRouteDeps) {
   const app = newRouter();
+  /**
+   * What a key opened with a secret that no longer works ends with it: its event streams, its
+   * unused event-stream tokens, and the stages its pipelines have yet to start.
+   */
+  const cutOff = (keyId: string, why: 'revoked' | 'rotated') => {
+    const reason =
+      why === 'revoked'
+        ? `API key ${keyId} was revoked`
+        : `The secret of API key ${keyId} was rotated without a grace period`;
+    streams.closeKey(keyId, reason);
+    sseTokens.revokeActor(keyId);
+    aegis.pipelines.stopOwnedBy(
+      keyId,
+      `${reason}, so no more stages are started on its behalf. Create the pipeline again with a valid key to rerun it.`,
+    );
+  };
   app.openapi(createRouteDef, async (c) => {
     const input = c.req.valid('json');
     const actor = c.get('actor');
@@ -200,11 +220,18 @@ export function keyRoutes({ aegis, keys, sseTokens, zeroConfig }: KeyRouteDeps) 
     return c.json({ ...created, localAccessEnded: first, notice: first ? FIRST_KEY_NOTICE : null }, 201);
   });
   app.openapi(listRouteDef, async (c) => c.json({ keys: await keys.list() }, 200));
-  app.openapi(revokeRouteDef, async (c) => c.json(await keys.revoke(c.req.valid('param').id), 200));
+  app.openapi(revokeRouteDef, async (c) => {
+    const revoked = await keys.revoke(c.req.valid('param').id);
+    cutOff(revoked.id, 'revoked');
+    return c.json(revoked, 200);
+  });
   app.openapi(rotateRouteDef, async (c) => {
     const input = (await c.req.json().catch(() => ({}))) as unknown;
     const parsed = RotateApiKeyRequest.parse(input ?? {});
-    return c.json(await keys.rotate(c.req.valid('param').id, parsed.gracePeriodSeconds ?? 3600), 200);
+    const grace = parsed.gracePeriodSeconds ?? 3600;
+    const rotated = await keys.rotate(c.req.valid('param').id, grace);
+    if (grace === 0) cutOff(rotated.key.id, 'rotated');
+    return c.json(rotated, 200);
   });
   app.openapi(sseTokenRouteDef, async (c) => {
     const input = SseTokenRequest.parse((await c.req.json().catch(() => ({}))) ?? {});

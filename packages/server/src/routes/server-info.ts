@@ -327,6 +327,7 @@ export function configSummary(config: ServerConfig): Record<string, unknown> {
     policies: config.policies.map((r) => r.name),
     dashboardEnabled: config.dashboardEnabled,
     bodyLimitBytes: config.bodyLimitBytes,
+    eventStreams: config.eventStreams,
     authTokenConfigured: config.authToken !== undefined,
     sessionStore: sessionStoreOf(config),
     // Where the shared database is, never its password.
