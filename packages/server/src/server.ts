@@ -229,19 +229,26 @@ async function startLocked(
         `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new AegisError(
-              'CONFLICT',
-              `Port ${config.port} on ${config.host} is in use; stop the other process or pass --port.`,
-            )
-          : err,
-      );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new AegisError(
+                'CONFLICT',
+                `Port ${config.port} on ${config.host} is in use; stop the other process or pass --port.`,
+              )
+            : err,
+        );
+      });
     });
-  });
+  } catch (err) {
+    // Nothing was served: stop what recovery and the webhooks set up (sessions stay resumable).
+    webhooks.close();
+    await aegis.close().catch(() => {});
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
