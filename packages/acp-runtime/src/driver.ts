@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { AgentDriver, AgentHandle, AgentResumeOptions, AgentSink, AgentStartOptions } from '@aegis/core';
 import { connectAgent } from './acp-session.js';
-import { buildAgentEnv, withoutDeniedSessionEnv } from './agent-env.js';
+import { buildAgentEnv, checkedSessionEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
 import { readRuntimeEnv } from './env.js';
 import { type AgentSpec, createRegistry } from './registry.js';
@@ -72,7 +72,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
       command: spec.command,
       args: spec.args ?? [],
       // A session's own env (request or template) may not redirect loading or credentials.
-      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, withoutDeniedSessionEnv(env)),
+      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(env)),
       cwd,
       stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
       shutdownGraceMs: options.shutdownGraceMs ?? 2000,

@@ -944,7 +944,7 @@ export interface components {
             model?: string;
             /** @description A configured ACP agent; default claude-code */
             agent?: string;
-            /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
+            /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
             env?: {
                 [key: string]: string;
             };
@@ -1649,6 +1649,7 @@ export interface components {
             permissionMode?: components["schemas"]["PermissionMode"];
             model?: string;
             agent?: string;
+            /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
             env?: {
                 [key: string]: string;
             };
@@ -1719,7 +1720,7 @@ export interface components {
                 model?: string;
                 /** @description A configured ACP agent; default claude-code */
                 agent?: string;
-                /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
+                /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
                 env?: {
                     [key: string]: string;
                 };

@@ -1,3 +1,4 @@
+import { assertSessionEnv } from './agent-env-rules.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
@@ -284,6 +285,7 @@ export function createAegis(options: CreateAegisOptions) {
      */
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
+      assertSessionEnv(input.env);
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
       for (const s of input.reuse === false ? [] : live.values()) {
         if (reusable(s.session, workDir, input, actor)) {

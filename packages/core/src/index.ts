@@ -1,3 +1,12 @@
+export {
+  assertSessionEnv,
+  ENV_NAME_PATTERN,
+  type EnvProblem,
+  envNameForMessage,
+  isForbiddenAgentEnv,
+  sessionEnvDenial,
+  sessionEnvProblems,
+} from './agent-env-rules.js';
 export { assertNever } from './assert-never.js';
 export type {
   AgentDriver,
@@ -74,6 +83,7 @@ export {
   PipelineStage,
   PipelineStatus,
   ResourceName,
+  SessionEnv,
   StageStatus,
   Template,
   TemplateInput,

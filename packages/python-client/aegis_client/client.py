@@ -345,7 +345,7 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`: A configured ACP agent; default claude-code
-            env: body `env`: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             parent_id: body `parentId`
             policies: body `policies`: Permission rules for this session, evaluated before the server rules (first match wins)
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
@@ -621,7 +621,7 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`
-            env: body `env`
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates"
@@ -670,7 +670,7 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`
-            env: body `env`
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates/{id}".replace("{id}", _path(id))

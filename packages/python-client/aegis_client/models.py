@@ -472,7 +472,7 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
     #: Permission rules for this session, evaluated before the server rules (first match wins)
@@ -1211,6 +1211,7 @@ class TemplateInput(_TemplateInputRequired, total=False):
     permissionMode: PermissionMode
     model: str
     agent: str
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
 
 
@@ -1292,7 +1293,7 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
     #: Permission rules for this session, evaluated before the server rules (first match wins)
