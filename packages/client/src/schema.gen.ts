@@ -867,7 +867,7 @@ export interface components {
             titleGlob?: string;
             /** @description Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across */
             pathGlob?: string;
-            /** @description Regular expression tested against the shell command of an execute tool */
+            /** @description Regular expression (JavaScript syntax) tested against the shell command of an execute tool. Matched in linear time, so backreferences (\1) and lookaround ((?=…), (?!…), (?<=…), (?<!…)) are refused with 400; repetition counts are at most 1000 */
             commandPattern?: string;
             /**
              * @description For allow/deny: pick the always option when offered

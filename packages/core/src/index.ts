@@ -56,6 +56,7 @@ export {
   PlanEntry,
   StopReason,
 } from './events.js';
+export { LinearRegex, linearRegexProblem, UnsupportedPatternError } from './linear-regex.js';
 export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';
 export { createMemoryStore } from './memory-store.js';
 export {
@@ -100,6 +101,8 @@ export { chooseOption, type PermissionAnswer } from './permission-queue.js';
 export {
   createRulePolicy,
   evaluateRules,
+  globMatcher,
+  globSource,
   globToRegExp,
   type RulePolicy,
   requestCommand,

@@ -372,7 +372,7 @@ class PolicyRule(_PolicyRuleRequired, total=False):
     titleGlob: str
     #: Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across
     pathGlob: str
-    #: Regular expression tested against the shell command of an execute tool
+    #: Regular expression (JavaScript syntax) tested against the shell command of an execute tool. Matched in linear time, so backreferences (\1) and lookaround ((?=…), (?!…), (?<=…), (?<!…)) are refused with 400; repetition counts are at most 1000
     commandPattern: str
     #: For allow/deny: pick the always option when offered
     scope: Literal["once", "always"]

@@ -1,0 +1,109 @@
+// Attack suite, round two (issue 22): permission rules — patterns that could block the event loop.
+// biome-ignore-all lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { script } from '@aegis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Booted, boot } from './__fixtures__/attack-server.js';
+
+let s: Booted;
+let admin: string;
+let op: string;
+let dirs = 0;
+const freshDir = () => {
+  const dir = join(s.work, `policy-${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  s = await boot({ limits: { authFailuresPerMinute: 10_000, requestsPerMinute: 10_000 } });
+  admin = await s.key('admin');
+  op = await s.key('operator', admin);
+});
+afterAll(() => s.server.close());
+
+const bash = (command: string) =>
+  script({
+    tool: { title: `Run ${command.slice(0, 20)}`, kind: 'execute', input: { command }, permission: true },
+  });
+
+/** Polls the session until `done` holds for it (the server answers between polls). */
+async function until(id: string, done: (session: any) => boolean) {
+  for (let i = 0; i < 400; i++) {
+    const res = await s.call('GET', `/v1/sessions/${id}`, { token: op });
+    if (done(res.body)) return res.body;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`session ${id} never reached the expected state`);
+}
+
+describe('ReDoS through policy patterns', () => {
+  // The attack: a session policy ^(a+)+$ and a command of 27 "a" and "!" froze the server for
+  // 4.6 s, doubling per character. With 30 of them a backtracking engine blocks for most of a
+  // minute (this test then times out); the linear matcher decides at once and the server answers.
+  it('a session rule ^(a+)+$ is evaluated against 30 "a" and "!" without blocking the server', async () => {
+    const command = `${'a'.repeat(30)}!`;
+    const res = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: {
+        workDir: freshDir(),
+        policies: [{ name: 'redos', decision: 'deny', commandPattern: '^(a+)+$' }],
+        prompt: bash(command),
+      },
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.session.id;
+    // No match, so the request waits for a human, and the server answers meanwhile.
+    const waiting = await until(id, (b) => b.status === 'permission_prompt');
+    expect(waiting.pendingPermission).toMatchObject({ title: expect.stringContaining('Run aaaa') });
+    expect((await s.call('GET', '/v1/health')).status).toBe(200);
+    await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
+  }, 20_000);
+
+  it('the same rule denies a command it matches', async () => {
+    const res = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: {
+        workDir: freshDir(),
+        policies: [{ name: 'redos', decision: 'deny', commandPattern: '^(a+)+$' }],
+        prompt: bash('a'.repeat(5000)),
+      },
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.session.id;
+    await until(id, (b) => b.status === 'idle');
+    const resolved = (await s.server.aegis.sessions.events(id)).find((e) => e.type === 'permission.resolved');
+    expect(resolved?.data).toMatchObject({ decidedBy: { type: 'policy', rule: 'redos' } });
+    await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
+  }, 20_000);
+
+  it.each([
+    ['a lookahead', '^(?!git )'],
+    ['a lookbehind', '(?<=sudo )rm'],
+    ['a backreference', '(\\w+) \\1'],
+    ['an oversized repetition', 'a{5000}'],
+  ])(
+    'refuses %s in a session policy with a 400 that says why, and creates nothing',
+    async (_label, pattern) => {
+      const before = (await s.call('GET', '/v1/sessions?limit=100', { token: admin })).body.total;
+      const res = await s.call('POST', '/v1/sessions', {
+        token: op,
+        body: { workDir: freshDir(), policies: [{ name: 'p', decision: 'deny', commandPattern: pattern }] },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toMatch(/not supported|repetition counts above 1000/);
+      expect((await s.call('GET', '/v1/sessions?limit=100', { token: admin })).body.total).toBe(before);
+    },
+  );
+
+  it('refuses a lookahead in the server rules (PUT /v1/policies) with a 400', async () => {
+    const res = await s.call('PUT', '/v1/policies', {
+      token: admin,
+      body: { rules: [{ name: 'p', decision: 'deny', commandPattern: 'rm(?= -rf)' }] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/lookaround .* is not supported by the linear-time matcher/);
+  });
+});
