@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Approve the pending permission request
-         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
          */
         post: operations["approvePermission"];
         delete?: never;
@@ -137,7 +137,7 @@ export interface paths {
         put?: never;
         /**
          * Reject the pending permission request
-         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
          */
         post: operations["rejectPermission"];
         delete?: never;

@@ -422,7 +422,7 @@ class AegisClient:
     ) -> PermissionAnswerResponse:
         """POST /v1/sessions/{id}/approve — Approve the pending permission request
 
-        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
 
         Args:
             id:
@@ -446,7 +446,7 @@ class AegisClient:
     ) -> PermissionAnswerResponse:
         """POST /v1/sessions/{id}/reject — Reject the pending permission request
 
-        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
 
         Args:
             id:

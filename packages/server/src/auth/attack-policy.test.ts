@@ -107,3 +107,32 @@ describe('ReDoS through policy patterns', () => {
     expect(res.body.error.message).toMatch(/lookaround .* is not supported by the linear-time matcher/);
   });
 });
+
+describe('answering a permission in the wrong direction (#14)', () => {
+  it('POST /reject with an allow option is a 400 and leaves the request pending; a reject option works', async () => {
+    const res = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: { workDir: freshDir(), prompt: bash('make deploy') },
+    });
+    const id = res.body.session.id;
+    await until(id, (b) => b.status === 'permission_prompt');
+    for (const [route, optionId] of [
+      ['reject', 'allow-always'],
+      ['reject', 'allow-once'],
+      ['approve', 'reject'],
+    ] as const) {
+      const wrong = await s.call('POST', `/v1/sessions/${id}/${route}`, { token: op, body: { optionId } });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.message).toContain(`cannot ${route}`);
+    }
+    expect((await s.call('GET', `/v1/sessions/${id}`, { token: op })).body.status).toBe('permission_prompt');
+    const right = await s.call('POST', `/v1/sessions/${id}/reject`, {
+      token: op,
+      body: { optionId: 'reject' },
+    });
+    expect(right.status).toBe(200);
+    const resolved = (await s.server.aegis.sessions.events(id)).find((e) => e.type === 'permission.resolved');
+    expect(resolved?.data).toMatchObject({ optionId: 'reject' });
+    await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
+  });
+});
