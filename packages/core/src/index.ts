@@ -56,6 +56,7 @@ export {
   PlanEntry,
   StopReason,
 } from './events.js';
+export { JSON_MAX_DEPTH, jsonTextDepthExceeds, valueDepthExceeds } from './json-depth.js';
 export { LinearRegex, linearRegexProblem, UnsupportedPatternError } from './linear-regex.js';
 export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';
 export { createMemoryStore } from './memory-store.js';

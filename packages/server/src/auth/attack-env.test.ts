@@ -117,3 +117,30 @@ describe('NUL bytes', () => {
     );
   });
 });
+
+describe('deeply nested JSON (#10)', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+
+  // Before: JSON.stringify of the value overflowed the stack — 500 "Maximum call stack size exceeded".
+  it('a memory value nested 6,000 deep is a 400, and the server goes on answering', async () => {
+    const res = await s.call('PUT', '/v1/memory/deep', { token: op, raw: `{"value":${deep(6000)}}` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('more than 100 levels deep');
+    expect((await s.call('GET', '/v1/memory/deep', { token: op })).status).toBe(404);
+    expect((await s.call('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('any JSON body nested past the limit is a 400 before a route sees it', async () => {
+    const res = await s.call('POST', '/v1/sessions', {
+      token: op,
+      raw: `{"workDir":${JSON.stringify(work())},"variables":${deep(50_000)}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('a memory value nested 100 deep is stored', async () => {
+    const res = await s.call('PUT', '/v1/memory/deep-ok', { token: op, raw: `{"value":${deep(99)}}` });
+    expect(res.status).toBe(200);
+  });
+});
