@@ -593,6 +593,7 @@ export function createAegis(options: CreateAegisOptions) {
   const orchestration = createOrchestration({
     store: options.store,
     sessions,
+    resolveWorkDir: options.resolveWorkDir,
     subscribe: (listener) => hub.subscribe(listener),
     now,
     onError,

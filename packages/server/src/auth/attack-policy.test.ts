@@ -136,3 +136,28 @@ describe('answering a permission in the wrong direction (#14)', () => {
     await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
   });
 });
+
+describe('pipelines with workDirs that are not allowed (#17)', () => {
+  const pipelines = async () => (await s.call('GET', '/v1/pipelines?limit=100', { token: op })).body.total;
+
+  it.each([
+    ['outside the allowed directories', () => s.root],
+    ['that does not exist', () => join(s.work, 'missing')],
+  ])('refuses a later stage with a workDir %s at create (400), and stores nothing', async (_label, dir) => {
+    const before = await pipelines();
+    const res = await s.call('POST', '/v1/pipelines', {
+      token: op,
+      body: {
+        name: 'bad-dir',
+        stages: [
+          { name: 'first', spec: { workDir: freshDir(), prompt: 'x' } },
+          { name: 'later', dependsOn: ['first'], spec: { workDir: dir(), prompt: 'y' } },
+        ],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('WORKDIR_DENIED');
+    expect(res.body.error.message).toMatch(/^Stage "later": /);
+    expect(await pipelines()).toBe(before);
+  });
+});
