@@ -763,7 +763,7 @@ export interface components {
             /** @default null */
             pendingQuestion: components["schemas"]["PendingQuestion"] | null;
             /**
-             * @description Per-session permission rules, evaluated before the server rules
+             * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
              * @default []
              */
             policies: components["schemas"]["PolicyRule"][];
@@ -949,7 +949,7 @@ export interface components {
                 [key: string]: string;
             };
             parentId?: string;
-            /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+            /** @description Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask */
             policies?: components["schemas"]["PolicyRule"][];
             /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
             templateId?: string;
@@ -1007,7 +1007,7 @@ export interface components {
             /** @default null */
             pendingQuestion: components["schemas"]["PendingQuestion"] | null;
             /**
-             * @description Per-session permission rules, evaluated before the server rules
+             * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
              * @default []
              */
             policies: components["schemas"]["PolicyRule"][];
@@ -1108,6 +1108,11 @@ export interface components {
             type: "human" | "policy" | "system";
             actor: string | null;
             rule?: string | null;
+            /**
+             * @description For policy decisions: whose rule decided — the server's rules (the administrator's ceiling) or the session's own `policies`
+             * @enum {string}
+             */
+            source?: "server" | "session";
         };
         PlanEntry: {
             content: string;
@@ -1725,7 +1730,7 @@ export interface components {
                     [key: string]: string;
                 };
                 parentId?: string;
-                /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+                /** @description Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask */
                 policies?: components["schemas"]["PolicyRule"][];
                 /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
                 templateId?: string;
@@ -2769,6 +2774,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

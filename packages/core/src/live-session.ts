@@ -748,16 +748,18 @@ export class LiveSession {
     const own = evaluateRules(this.session.policies ?? [], r, this.session.workDir);
     const policy = this.#deps.policy;
     if (!own && !policy) return;
-    Promise.resolve(own ?? policy?.({ session: this.snapshot(), request: r }))
-      .then((verdict) => {
-        if (!verdict || verdict.decision === 'ask') return;
+    Promise.resolve(policy?.({ session: this.snapshot(), request: r }))
+      .then((server) => {
+        const decided = strictestVerdict(server, own);
+        if (!decided || decided.verdict.decision === 'ask') return;
+        const { verdict, source } = decided;
         const option = chooseOption(r.options, {
           approve: verdict.decision === 'allow',
           scope: verdict.scope,
         });
         q.settle(
           { outcome: 'selected', optionId: option.optionId },
-          { type: 'policy', actor: null, rule: verdict.rule },
+          { type: 'policy', actor: null, rule: verdict.rule, source },
         );
       })
       .catch((err) => this.#deps.onError(err, 'permission policy'));
@@ -943,4 +945,24 @@ function exitFromDetails(details: Record<string, unknown> | undefined) {
     signal: typeof signal === 'string' ? signal : null,
     stderrTail: typeof stderrTail === 'string' ? stderrTail : '',
   };
+}
+
+const STRICTNESS = { allow: 0, ask: 1, deny: 2 } as const;
+
+/**
+ * Combines the server's verdict with the session's own: the server's rules are a ceiling, so the
+ * stricter verdict wins (deny over ask over allow) — a session `allow` never lifts a server `deny`
+ * or `ask`, while a session may always be stricter. On a tie the server's rule decides, except that
+ * two allows keep the session's (its scope is the narrower, more specific choice).
+ */
+export function strictestVerdict(
+  server: PermissionVerdict | undefined,
+  session: PermissionVerdict | undefined,
+): { verdict: PermissionVerdict; source: 'server' | 'session' } | undefined {
+  if (!server) return session && { verdict: session, source: 'session' };
+  if (!session) return { verdict: server, source: 'server' };
+  const a = STRICTNESS[server.decision];
+  const b = STRICTNESS[session.decision];
+  if (b > a || (a === b && server.decision === 'allow')) return { verdict: session, source: 'session' };
+  return { verdict: server, source: 'server' };
 }

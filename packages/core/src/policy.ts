@@ -121,7 +121,7 @@ export function evaluateRules(
 
 /**
  * A server-wide rule list as a {@link PermissionPolicy}, replaceable at runtime. Per-session rules
- * (`session.policies`) are evaluated by the engine before this policy is consulted.
+ * (`session.policies`) are combined with it by the engine: this policy is a ceiling, the stricter verdict wins.
  *
  * @example
  * const rules = createRulePolicy([{ name: 'reads', decision: 'allow', toolKind: 'read' }]);

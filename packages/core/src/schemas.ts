@@ -242,7 +242,9 @@ export const Session = z
     policies: z
       .array(PolicyRule)
       .default([])
-      .describe('Per-session permission rules, evaluated before the server rules'),
+      .describe(
+        "Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask",
+      ),
     problem: z.union([SessionProblem, z.null()]),
     exit: z.union([AgentExit, z.null()]),
     availableModes: z.array(AgentMode),

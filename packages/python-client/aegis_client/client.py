@@ -347,7 +347,7 @@ class AegisClient:
             agent: body `agent`: A configured ACP agent; default claude-code
             env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             parent_id: body `parentId`
-            policies: body `policies`: Permission rules for this session, evaluated before the server rules (first match wins)
+            policies: body `policies`: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
             variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
             body: the JSON body as a dict; keyword arguments override its keys

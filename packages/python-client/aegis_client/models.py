@@ -261,7 +261,7 @@ class _SessionRequired(TypedDict):
 
 class Session(_SessionRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
-    #: Per-session permission rules, evaluated before the server rules
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
@@ -475,7 +475,7 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
-    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    #: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: Start from a template (id, or the name of a template you can see); fields given here override the template
     templateId: str
@@ -549,7 +549,7 @@ class _SessionDetailRequired(TypedDict):
 
 class SessionDetail(_SessionDetailRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
-    #: Per-session permission rules, evaluated before the server rules
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
@@ -658,6 +658,8 @@ class _DeciderRequired(TypedDict):
 
 class Decider(_DeciderRequired, total=False):
     rule: Optional[str]
+    #: For policy decisions: whose rule decided — the server's rules (the administrator's ceiling) or the session's own `policies`
+    source: Literal["server", "session"]
 
 
 class PlanEntry(TypedDict):
@@ -1296,7 +1298,7 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
-    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    #: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: Start from a template (id, or the name of a template you can see); fields given here override the template
     templateId: str

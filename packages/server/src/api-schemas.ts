@@ -54,7 +54,9 @@ export const CreateSessionRequest = z
       .array(PolicyRule)
       .max(100)
       .optional()
-      .describe('Permission rules for this session, evaluated before the server rules (first match wins)'),
+      .describe(
+        "Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask",
+      ),
     templateId: str(100)
       .optional()
       .describe(

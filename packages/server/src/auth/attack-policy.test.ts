@@ -161,3 +161,133 @@ describe('pipelines with workDirs that are not allowed (#17)', () => {
     expect(await pipelines()).toBe(before);
   });
 });
+
+describe('server rules are a ceiling (#6)', () => {
+  it("a server deny wins over a session allow, and the audit names the server's rule", async () => {
+    const put = await s.call('PUT', '/v1/policies', {
+      token: admin,
+      body: { rules: [{ name: 'no-deploy', decision: 'deny', commandPattern: '^make deploy' }] },
+    });
+    expect(put.status).toBe(200);
+    try {
+      const res = await s.call('POST', '/v1/sessions', {
+        token: op,
+        body: {
+          workDir: freshDir(),
+          policies: [{ name: 'yolo', decision: 'allow' }],
+          prompt: script(
+            {
+              tool: { title: 'Deploy', kind: 'execute', input: { command: 'make deploy' }, permission: true },
+            },
+            { tool: { title: 'List', kind: 'execute', input: { command: 'ls' }, permission: true } },
+          ),
+        },
+      });
+      expect(res.status).toBe(201);
+      const id = res.body.session.id;
+      await until(id, (b) => b.status === 'idle');
+      const resolved = (await s.server.aegis.sessions.events(id))
+        .filter((e) => e.type === 'permission.resolved')
+        .map((e) => e.data);
+      expect(resolved).toEqual([
+        expect.objectContaining({
+          optionKind: 'reject_once',
+          decidedBy: { type: 'policy', actor: null, rule: 'no-deploy', source: 'server' },
+        }),
+        expect.objectContaining({
+          optionKind: 'allow_once',
+          decidedBy: { type: 'policy', actor: null, rule: 'yolo', source: 'session' },
+        }),
+      ]);
+      const audit = await s.call('GET', '/v1/audit?action=permission.policy&limit=1000', { token: admin });
+      const mine = audit.body.records.filter((r: any) => r.target === id);
+      expect(mine.map((r: any) => [r.details.rule, r.details.source, r.outcome])).toEqual(
+        expect.arrayContaining([
+          ['no-deploy', 'server', 'reject_once'],
+          ['yolo', 'session', 'allow_once'],
+        ]),
+      );
+      await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
+    } finally {
+      await s.call('PUT', '/v1/policies', { token: admin, body: { rules: [] } });
+    }
+  });
+
+  it('a server ask wins over a session allow: a human decides', async () => {
+    await s.call('PUT', '/v1/policies', {
+      token: admin,
+      body: { rules: [{ name: 'review-exec', decision: 'ask', toolKind: 'execute' }] },
+    });
+    try {
+      const res = await s.call('POST', '/v1/sessions', {
+        token: op,
+        body: { workDir: freshDir(), policies: [{ name: 'yolo', decision: 'allow' }], prompt: bash('ls') },
+      });
+      const id = res.body.session.id;
+      await until(id, (b) => b.status === 'permission_prompt');
+      await s.call('DELETE', `/v1/sessions/${id}`, { token: op });
+    } finally {
+      await s.call('PUT', '/v1/policies', { token: admin, body: { rules: [] } });
+    }
+  });
+});
+
+describe('permission modes an operator may choose (#6)', () => {
+  it('an operator may not choose bypassPermissions by default — at create, through a template or later', async () => {
+    const create = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: { workDir: freshDir(), permissionMode: 'bypassPermissions' },
+    });
+    expect(create.status).toBe(403);
+    expect(create.body.error.message).toContain('Permission mode bypassPermissions may not be chosen');
+    const template = await s.call('POST', '/v1/templates', {
+      token: op,
+      body: { name: `bypass-${Date.now()}`, permissionMode: 'bypassPermissions' },
+    });
+    const viaTemplate = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: { workDir: freshDir(), templateId: template.body.id },
+    });
+    expect(viaTemplate.status).toBe(403);
+    const ok = await s.call('POST', '/v1/sessions', {
+      token: op,
+      body: { workDir: freshDir(), permissionMode: 'acceptEdits' },
+    });
+    expect(ok.status).toBe(201);
+    const later = await s.call('POST', `/v1/sessions/${ok.body.session.id}/mode`, {
+      token: op,
+      body: { mode: 'bypassPermissions' },
+    });
+    expect(later.status).toBe(403);
+    const admins = await s.call('POST', '/v1/sessions', {
+      token: admin,
+      body: { workDir: freshDir(), permissionMode: 'bypassPermissions' },
+    });
+    expect(admins.status).toBe(201);
+    await s.call('DELETE', `/v1/sessions/${ok.body.session.id}`, { token: op });
+    await s.call('DELETE', `/v1/sessions/${admins.body.session.id}`, { token: admin });
+  });
+
+  it('operatorPermissionModes decides which modes operators may choose', async () => {
+    const other = await boot({ operatorPermissionModes: ['plan', 'bypassPermissions'] });
+    try {
+      const a = await other.key('admin');
+      const o = await other.key('operator', a);
+      const dir = join(other.work, 'x');
+      mkdirSync(dir);
+      const bypass = await other.call('POST', '/v1/sessions', {
+        token: o,
+        body: { workDir: dir, permissionMode: 'bypassPermissions' },
+      });
+      expect(bypass.status).toBe(201);
+      const edits = await other.call('POST', '/v1/sessions', {
+        token: o,
+        body: { workDir: dir, permissionMode: 'acceptEdits', reuse: false },
+      });
+      expect(edits.status).toBe(403);
+      expect(edits.body.error.message).toContain('choose one of plan, bypassPermissions');
+    } finally {
+      await other.server.close();
+    }
+  });
+});

@@ -130,7 +130,10 @@ const modeRoute = createRoute({
   summary: "Switch the agent's permission mode",
   tags,
   request: { params: IdParam, ...body(ModeRequest) },
-  responses: { 200: json(Session, 'The session in its new mode'), ...errorResponses(400, 401, 404, 409) },
+  responses: {
+    200: json(Session, 'The session in its new mode'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 const readRoute = createRoute({
