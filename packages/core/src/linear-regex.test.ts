@@ -110,6 +110,31 @@ describe('LinearRegex agrees with JavaScript', () => {
   });
 });
 
+describe('LinearRegex DFA cache', () => {
+  // [ab]*a[ab]{11}$ needs 2^12 DFA states, more than the cache holds, so it starts over mid-input.
+  it('stays correct when its cache of DFA states fills and starts over', () => {
+    const pattern = '[ab]*a[ab]{11}$';
+    const re = LinearRegex.compile(pattern);
+    const js = new RegExp(pattern);
+    const next = rng(42);
+    for (let k = 0; k < 20; k++) {
+      let s = '';
+      for (let j = 0; j < 3000; j++) s += next() < 0.5 ? 'a' : 'b';
+      const tail = next() < 0.5 ? 'a' : 'b';
+      const input = `${s}${tail}${'b'.repeat(11)}`;
+      expect(re.test(input)).toBe(js.test(input));
+      expect(re.test(`${input}c`)).toBe(false);
+    }
+  });
+
+  it('reuses one compiled pattern across inputs and word-boundary contexts', () => {
+    const re = LinearRegex.compile('\\bcat\\b');
+    for (const input of ['cat', 'concat', 'a cat.', 'cats', 'cat cat', '', 'xcat ycat']) {
+      expect(re.test(input)).toBe(/\bcat\b/.test(input));
+    }
+  });
+});
+
 describe('LinearRegex time', () => {
   // Attack (issue 22 #2): V8 needs ~2^27 steps for this; doubling per character.
   it('answers ^(a+)+$ on 27 a and "!" — and on 200,000 of them', () => {
