@@ -275,6 +275,39 @@ describe('scripted agent through createAcpDriver', () => {
     });
   });
 
+  // Attack (issue 22 #1): Node builds the environment as name=value, so the name
+  // "NODE_OPTIONS=--import" with a data: URL value became NODE_OPTIONS=--import=data:… in the agent,
+  // which ran the injected JavaScript. The driver refuses it even when a caller skipped the server.
+  it.each([
+    ['NODE_OPTIONS=--import', (js: string) => `data:text/javascript,${encodeURIComponent(js)}`],
+    ['node_options', (js: string) => `--import=data:text/javascript,${encodeURIComponent(js)}`],
+  ])('refuses a session env named %j and starts no process that could run it', async (name, value) => {
+    const marker = join(harness.workDir, 'injected');
+    const js = `import{writeFileSync}from'node:fs';writeFileSync(${JSON.stringify(marker)},'ran')`;
+    const err = await rejection(
+      harness.driver.start(
+        { sessionId: 's1', workDir: harness.workDir, agent: 'scripted', env: { [name]: value(js) } },
+        recordingSink().sink,
+      ),
+    );
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.message).toContain(name);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a NUL byte in a session env value without echoing the value', async () => {
+    const err = await rejection(
+      harness.driver.start(
+        { sessionId: 's1', workDir: harness.workDir, agent: 'scripted', env: { FOO: 'canary-7f3a\0x' } },
+        recordingSink().sink,
+      ),
+    );
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.message).toContain('FOO');
+    expect(JSON.stringify({ message: err.message, details: err.details })).not.toContain('canary-7f3a');
+  });
+
   it('close() ends the process and reports an expected exit once', async () => {
     const rec = recordingSink();
     const handle = await harness.start(rec.sink);

@@ -8,7 +8,7 @@ import type {
   ConversationRef,
 } from '@aegis/core';
 import { connectAgent } from './acp-session.js';
-import { buildAgentEnv, withoutDeniedSessionEnv } from './agent-env.js';
+import { buildAgentEnv, checkedSessionEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
 import { captureConversationFiles, restoreConversationFiles } from './conversation-files.js';
 import { readRuntimeEnv } from './env.js';
@@ -80,7 +80,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
       command: spec.command,
       args: spec.args ?? [],
       // A session's own env (request or template) may not redirect loading or credentials.
-      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, withoutDeniedSessionEnv(env)),
+      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(env)),
       cwd,
       stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
       shutdownGraceMs: options.shutdownGraceMs ?? 2000,
@@ -144,7 +144,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     const { spec } = registry.resolve(ref.agent);
     return {
       spec,
-      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, withoutDeniedSessionEnv(ref.env)),
+      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(ref.env)),
     };
   }
 }

@@ -1,4 +1,4 @@
-export { buildAgentEnv, isPassedThrough, sessionEnvDenial } from './agent-env.js';
+export { buildAgentEnv, isPassedThrough } from './agent-env.js';
 export { CLAUDE_CODE_CONVERSATION, type ConversationSpec } from './conversation-files.js';
 export { type AcpDriver, type AcpDriverOptions, createAcpDriver } from './driver.js';
 export { type AgentSpec, CLAUDE_CODE, claudeCodeSpec } from './registry.js';

@@ -117,7 +117,7 @@ export interface paths {
         put?: never;
         /**
          * Approve the pending permission request
-         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
          */
         post: operations["approvePermission"];
         delete?: never;
@@ -137,7 +137,7 @@ export interface paths {
         put?: never;
         /**
          * Reject the pending permission request
-         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+         * @description Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
          */
         post: operations["rejectPermission"];
         delete?: never;
@@ -360,7 +360,7 @@ export interface paths {
         put?: never;
         /**
          * Start a pipeline of session stages
-         * @description Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's).
+         * @description Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's), and its workDir must be one sessions may use (checked at create: 400 WORKDIR_DENIED naming the stage).
          */
         post: operations["createPipeline"];
         delete?: never;
@@ -769,7 +769,7 @@ export interface components {
             /** @default null */
             pendingQuestion: components["schemas"]["PendingQuestion"] | null;
             /**
-             * @description Per-session permission rules, evaluated before the server rules
+             * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
              * @default []
              */
             policies: components["schemas"]["PolicyRule"][];
@@ -878,7 +878,7 @@ export interface components {
             titleGlob?: string;
             /** @description Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across */
             pathGlob?: string;
-            /** @description Regular expression tested against the shell command of an execute tool */
+            /** @description Regular expression (JavaScript syntax) tested against the shell command of an execute tool. Matched in linear time, so backreferences (\1) and lookaround ((?=…), (?!…), (?<=…), (?<!…)) are refused with 400; repetition counts are at most 1000 */
             commandPattern?: string;
             /**
              * @description For allow/deny: pick the always option when offered
@@ -955,12 +955,12 @@ export interface components {
             model?: string;
             /** @description A configured ACP agent; default claude-code */
             agent?: string;
-            /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
+            /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
             env?: {
                 [key: string]: string;
             };
             parentId?: string;
-            /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+            /** @description Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask */
             policies?: components["schemas"]["PolicyRule"][];
             /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
             templateId?: string;
@@ -1020,7 +1020,7 @@ export interface components {
             /** @default null */
             pendingQuestion: components["schemas"]["PendingQuestion"] | null;
             /**
-             * @description Per-session permission rules, evaluated before the server rules
+             * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
              * @default []
              */
             policies: components["schemas"]["PolicyRule"][];
@@ -1126,6 +1126,11 @@ export interface components {
             type: "human" | "policy" | "system";
             actor: string | null;
             rule?: string | null;
+            /**
+             * @description For policy decisions: whose rule decided — the server's rules (the administrator's ceiling) or the session's own `policies`
+             * @enum {string}
+             */
+            source?: "server" | "session";
         };
         PlanEntry: {
             content: string;
@@ -1708,6 +1713,7 @@ export interface components {
             permissionMode?: components["schemas"]["PermissionMode"];
             model?: string;
             agent?: string;
+            /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
             env?: {
                 [key: string]: string;
             };
@@ -1778,12 +1784,12 @@ export interface components {
                 model?: string;
                 /** @description A configured ACP agent; default claude-code */
                 agent?: string;
-                /** @description Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400 */
+                /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
                 env?: {
                     [key: string]: string;
                 };
                 parentId?: string;
-                /** @description Permission rules for this session, evaluated before the server rules (first match wins) */
+                /** @description Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask */
                 policies?: components["schemas"]["PolicyRule"][];
                 /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
                 templateId?: string;
@@ -2842,6 +2848,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

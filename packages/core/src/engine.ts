@@ -1,3 +1,4 @@
+import { assertSessionEnv } from './agent-env-rules.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
@@ -32,6 +33,11 @@ export interface CreateAegisOptions {
   resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
   /** Permission mode for sessions that do not ask for one. Default `default`. */
   defaultPermissionMode?: PermissionMode | undefined;
+  /**
+   * The permission modes `actor` may choose (at create, through a template, or by changing the
+   * mode); `undefined` = any. Another mode is `FORBIDDEN`. The server limits operators with it.
+   */
+  permissionModesFor?: ((actor: Actor) => readonly PermissionMode[] | undefined) | undefined;
   /** A working session with no agent update for this long becomes `stalled`. Default 120 s. */
   stallThresholdMs?: number | undefined;
   /** How often stalls are checked. Default: a quarter of the threshold, at most 5 s. */
@@ -76,7 +82,7 @@ export interface CreateSessionInput {
   parentId?: string | undefined;
   /** `false`: always start a new session, even when an idle one works in `workDir`. Default true. */
   reuse?: boolean | undefined;
-  /** Per-session permission rules, evaluated before the server's policy. */
+  /** Per-session permission rules; the server's policy is a ceiling (the stricter verdict wins). */
   policies?: PolicyRule[] | undefined;
 }
 
@@ -299,6 +305,16 @@ export function createAegis(options: CreateAegisOptions) {
     throw AegisError.terminated(id, stored.status);
   }
 
+  function assertModeAllowed(mode: PermissionMode, actor: Actor): void {
+    const allowed = options.permissionModesFor?.(actor);
+    if (!allowed || allowed.includes(mode)) return;
+    throw new AegisError(
+      'FORBIDDEN',
+      `Permission mode ${mode} may not be chosen with ${actor.role ? `the ${actor.role} role` : 'this identity'}; choose one of ${allowed.join(', ') || '(none)'}, or ask an administrator (the server's operatorPermissionModes setting decides).`,
+      { details: { permissionMode: mode, allowed: [...allowed] } },
+    );
+  }
+
   const sessions = {
     /**
      * Creates a session (or reuses an idle one of the same owner in the same workDir) and resolves
@@ -306,6 +322,8 @@ export function createAegis(options: CreateAegisOptions) {
      */
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
+      assertSessionEnv(input.env);
+      if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
       // A create for the same owner and folder still starting its agent: wait for it, then reuse it
       // (two concurrent creates in a new folder would otherwise start two sessions).
@@ -500,6 +518,7 @@ export function createAegis(options: CreateAegisOptions) {
 
     async setMode(id: string, mode: PermissionMode, actor: Actor = LOCAL): Promise<Session> {
       const s = await requireLive(id, actor);
+      assertModeAllowed(mode, actor);
       await s.setMode(mode);
       return s.snapshot();
     },
@@ -573,6 +592,7 @@ export function createAegis(options: CreateAegisOptions) {
   const orchestration = createOrchestration({
     store: options.store,
     sessions,
+    resolveWorkDir: options.resolveWorkDir,
     subscribe: (listener) => hub.subscribe(listener),
     now,
     onError,

@@ -21,6 +21,12 @@ export const Decider = z
     type: z.enum(['human', 'policy', 'system']),
     actor: z.string().nullable(),
     rule: z.string().nullable().optional(),
+    source: z
+      .enum(['server', 'session'])
+      .optional()
+      .describe(
+        "For policy decisions: whose rule decided — the server's rules (the administrator's ceiling) or the session's own `policies`",
+      ),
   })
   .meta({ id: 'Decider' });
 export type Decider = z.infer<typeof Decider>;

@@ -1,7 +1,7 @@
 import type { PermissionDecision, PermissionRequest, QuestionAnswer, QuestionRequest } from './driver.js';
 import { AegisError } from './errors.js';
 import type { Decider } from './events.js';
-import type { PermissionPolicy } from './permission-policy.js';
+import { type PermissionPolicy, strictestVerdict } from './permission-policy.js';
 import { chooseOption, type PermissionAnswer } from './permission-queue.js';
 import { evaluateRules } from './policy.js';
 import { type QuestionReply, resolveAnswers } from './question-answers.js';
@@ -190,16 +190,19 @@ export class HumanWaits {
     const own = evaluateRules(session.policies ?? [], r, session.workDir);
     const policy = this.#deps.policy;
     if (!own && !policy) return;
-    Promise.resolve(own ?? policy?.({ session: structuredClone(session), request: r }))
-      .then((verdict) => {
-        if (!verdict || verdict.decision === 'ask') return;
+    // The server's rules are a ceiling: both are asked, and the stricter verdict decides.
+    Promise.resolve(policy?.({ session: structuredClone(session), request: r }))
+      .then((server) => {
+        const decided = strictestVerdict(server, own);
+        if (!decided || decided.verdict.decision === 'ask') return;
+        const { verdict, source } = decided;
         const option = chooseOption(r.options, {
           approve: verdict.decision === 'allow',
           scope: verdict.scope,
         });
         wait.settle(
           { outcome: 'selected', optionId: option.optionId },
-          { type: 'policy', actor: null, rule: verdict.rule },
+          { type: 'policy', actor: null, rule: verdict.rule, source },
         );
       })
       .catch((err) => this.#deps.onError(err, 'permission policy'));

@@ -1,3 +1,12 @@
+export {
+  assertSessionEnv,
+  ENV_NAME_PATTERN,
+  type EnvProblem,
+  envNameForMessage,
+  isForbiddenAgentEnv,
+  sessionEnvDenial,
+  sessionEnvProblems,
+} from './agent-env-rules.js';
 export { assertNever } from './assert-never.js';
 export type {
   AgentDriver,
@@ -49,6 +58,8 @@ export {
   PlanEntry,
   StopReason,
 } from './events.js';
+export { JSON_MAX_DEPTH, jsonTextDepthExceeds, valueDepthExceeds } from './json-depth.js';
+export { LinearRegex, linearRegexProblem, UnsupportedPatternError } from './linear-regex.js';
 export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';
 export { createMemoryStore } from './memory-store.js';
 export {
@@ -76,6 +87,7 @@ export {
   PipelineStage,
   PipelineStatus,
   ResourceName,
+  SessionEnv,
   StageStatus,
   Template,
   TemplateInput,
@@ -92,6 +104,8 @@ export { chooseOption, type PermissionAnswer } from './permission-queue.js';
 export {
   createRulePolicy,
   evaluateRules,
+  globMatcher,
+  globSource,
   globToRegExp,
   type RulePolicy,
   requestCommand,

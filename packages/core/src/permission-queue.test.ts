@@ -36,4 +36,22 @@ describe('chooseOption', () => {
       /optionId nope is not one of the offered options \(o0\)/,
     );
   });
+
+  // Attack (issue 22 #14): POST /reject {"optionId":"allow-with-updates"} granted allow-always.
+  it.each([
+    [
+      false,
+      'o0',
+      /optionId o0 is an allow option \(allow_once\), so it cannot reject; reject with one of: o2, o3/,
+    ],
+    [false, 'o1', /an allow option \(allow_always\), so it cannot reject/],
+    [
+      true,
+      'o2',
+      /optionId o2 is a reject option \(reject_once\), so it cannot approve; approve with one of: o0, o1/,
+    ],
+  ])('approve=%s refuses the optionId %s of the other direction', (approve, optionId, message) => {
+    const options = offered('allow_once', 'allow_always', 'reject_once', 'reject_always');
+    expect(() => chooseOption(options, { approve, optionId })).toThrow(message);
+  });
 });

@@ -3,7 +3,7 @@ import type { PermissionOption, PermissionOptionKind } from './schemas.js';
 
 export interface PermissionAnswer {
   approve: boolean;
-  /** An explicit option id; must be one the agent offered. */
+  /** An explicit option id; must be one the agent offered, of the kind `approve` says (allow_* or reject_*). */
   optionId?: string | undefined;
   /** `always` picks the agent's allow_always / reject_always option. */
   scope?: 'once' | 'always' | undefined;
@@ -27,6 +27,15 @@ export function chooseOption(options: PermissionOption[], answer: PermissionAnsw
     if (!found) {
       throw AegisError.validation(
         `optionId ${answer.optionId} is not one of the offered options (${options.map((o) => o.optionId).join(', ')}).`,
+        { offered: options },
+      );
+    }
+    // The route decides the direction: /reject with an allow option granted allow-always.
+    const allows = found.kind === 'allow_once' || found.kind === 'allow_always';
+    if (allows !== answer.approve) {
+      const fitting = options.filter((o) => o.kind.startsWith(answer.approve ? 'allow_' : 'reject_'));
+      throw AegisError.validation(
+        `optionId ${answer.optionId} is ${allows ? 'an allow' : 'a reject'} option (${found.kind}), so it cannot ${answer.approve ? 'approve' : 'reject'}; ${answer.approve ? 'approve' : 'reject'} with one of: ${fitting.map((o) => o.optionId).join(', ') || 'none offered'}, or use ${allows ? 'approve' : 'reject'} instead.`,
         { offered: options },
       );
     }

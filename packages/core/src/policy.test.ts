@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PermissionRequest } from './driver.js';
-import { createRulePolicy, evaluateRules, globToRegExp } from './policy.js';
-import type { PolicyRule } from './schemas.js';
+import { createRulePolicy, evaluateRules, globMatcher, globToRegExp } from './policy.js';
+import { PolicyRule } from './schemas.js';
 
 const options = [
   { optionId: 'a', name: 'Allow', kind: 'allow_once' as const },
@@ -33,6 +33,7 @@ describe('permission policy rules', () => {
     ['/etc/**', '/etc/passwd', true],
   ])('glob %s matches %s: %s', (glob, path, expected) => {
     expect(globToRegExp(glob).test(path)).toBe(expected);
+    expect(globMatcher(glob).test(path)).toBe(expected);
   });
 
   it('the first matching rule decides, per condition', () => {
@@ -68,5 +69,43 @@ describe('permission policy rules', () => {
     p.set([]);
     expect(p.policy({ session, request: bash('ls') })).toBeUndefined();
     expect(p.rules).toEqual([]);
+  });
+});
+
+describe('rule patterns cannot block the event loop (issue 22 #2)', () => {
+  const wd = '/repo';
+
+  // The attack: an operator's ^(a+)+$ and a command of 27 "a" and "!" took V8 4.6 s, doubling per
+  // character. 40 of them would take days with a backtracking engine; here the answer is immediate.
+  it('evaluates ^(a+)+$ against 40 "a" and "!" (no match) and against a long run of "a" (match)', () => {
+    const rules: PolicyRule[] = [{ name: 'redos', decision: 'deny', commandPattern: '^(a+)+$' }];
+    expect(evaluateRules(rules, bash(`${'a'.repeat(40)}!`), wd)).toBeUndefined();
+    expect(evaluateRules(rules, bash('a'.repeat(100_000)), wd)).toMatchObject({
+      decision: 'deny',
+      rule: 'redos',
+    });
+  });
+
+  it('evaluates a glob of many stars against a long title and path', () => {
+    const rules: PolicyRule[] = [
+      { name: 'title', decision: 'allow', titleGlob: `${'*a'.repeat(60)}*b` },
+      { name: 'path', decision: 'allow', pathGlob: `${'*a'.repeat(60)}*b` },
+    ];
+    const long = 'a'.repeat(5_000);
+    expect(evaluateRules(rules, { ...write(`/repo/${long}`), title: long }, wd)).toBeUndefined();
+  });
+
+  it.each(['(?=x)', '(a)\\1', 'a(?<!b)'])('refuses %s in a rule, saying why', (commandPattern) => {
+    const parsed = PolicyRule.safeParse({ name: 'r', decision: 'allow', commandPattern });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/not supported by the linear-time matcher/);
+  });
+
+  it('a stored rule whose pattern the matcher refuses hands the request to a human', () => {
+    const rules = [
+      { name: 'old', decision: 'deny', commandPattern: '^(?!git )' },
+      { name: 'all', decision: 'allow' },
+    ] as PolicyRule[];
+    expect(evaluateRules(rules, bash('rm -rf /'), wd)).toEqual({ decision: 'ask', rule: 'old' });
   });
 });

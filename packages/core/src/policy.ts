@@ -1,12 +1,13 @@
 import type { PermissionRequest } from './driver.js';
+import { cachedLinearRegex, type LinearRegex } from './linear-regex.js';
 import type { PermissionPolicy, PermissionVerdict } from './permission-policy.js';
 import type { PolicyRule } from './schemas.js';
 
 /**
- * Compiles a glob into a regular expression. `**` matches across `/`; `*` and `?` stay within one
+ * The regular expression source of a glob. `**` matches across `/`; `*` and `?` stay within one
  * path segment unless `anySegment` is set (titles are not paths).
  */
-export function globToRegExp(glob: string, anySegment = false): RegExp {
+export function globSource(glob: string, anySegment = false): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
@@ -21,7 +22,21 @@ export function globToRegExp(glob: string, anySegment = false): RegExp {
     } else if (ch === '?') out += anySegment ? '.' : '[^/]';
     else out += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${out}$`, anySegment ? 'i' : '');
+  return `^${out}$`;
+}
+
+/**
+ * Compiles a glob into a JavaScript regular expression (case-insensitive when `anySegment`). Rules
+ * do not use it: a glob of many stars backtracks polynomially in V8; they match with
+ * {@link globMatcher}, which runs in linear time.
+ */
+export function globToRegExp(glob: string, anySegment = false): RegExp {
+  return new RegExp(globSource(glob, anySegment), anySegment ? 'i' : '');
+}
+
+/** A glob compiled for the linear-time matcher (cached). */
+export function globMatcher(glob: string, anySegment = false): LinearRegex {
+  return cachedLinearRegex(globSource(glob, anySegment), { ignoreCase: anySegment });
 }
 
 const PATH_KEYS = ['file_path', 'path', 'notebook_path', 'filePath'];
@@ -62,9 +77,9 @@ export function ruleMatches(rule: PolicyRule, request: PermissionRequest, workDi
     const kinds = Array.isArray(rule.toolKind) ? rule.toolKind : [rule.toolKind];
     if (!request.kind || !kinds.includes(request.kind)) return false;
   }
-  if (rule.titleGlob !== undefined && !globToRegExp(rule.titleGlob, true).test(request.title)) return false;
+  if (rule.titleGlob !== undefined && !globMatcher(rule.titleGlob, true).test(request.title)) return false;
   if (rule.pathGlob !== undefined) {
-    const re = globToRegExp(rule.pathGlob);
+    const re = globMatcher(rule.pathGlob);
     const paths = requestPaths(request);
     if (paths.length === 0) return false;
     const hit = (p: string) => {
@@ -76,7 +91,8 @@ export function ruleMatches(rule: PolicyRule, request: PermissionRequest, workDi
   }
   if (rule.commandPattern !== undefined) {
     const cmd = requestCommand(request);
-    if (cmd === null || !new RegExp(rule.commandPattern).test(cmd)) return false;
+    // Linear time whatever the pattern: a backtracking RegExp here froze the server (^(a+)+$).
+    if (cmd === null || !cachedLinearRegex(rule.commandPattern).test(cmd)) return false;
   }
   return true;
 }
@@ -88,7 +104,15 @@ export function evaluateRules(
   workDir: string,
 ): PermissionVerdict | undefined {
   for (const rule of rules) {
-    if (ruleMatches(rule, request, workDir)) {
+    let matches: boolean;
+    try {
+      matches = ruleMatches(rule, request, workDir);
+    } catch {
+      // A pattern the linear matcher refuses (stored before patterns were checked at create) must
+      // neither allow nor be skipped past: a human decides.
+      return { decision: 'ask', rule: rule.name };
+    }
+    if (matches) {
       return { decision: rule.decision, rule: rule.name, ...(rule.scope ? { scope: rule.scope } : {}) };
     }
   }
@@ -97,7 +121,7 @@ export function evaluateRules(
 
 /**
  * A server-wide rule list as a {@link PermissionPolicy}, replaceable at runtime. Per-session rules
- * (`session.policies`) are evaluated by the engine before this policy is consulted.
+ * (`session.policies`) are combined with it by the engine: this policy is a ceiling, the stricter verdict wins.
  *
  * @example
  * const rules = createRulePolicy([{ name: 'reads', decision: 'allow', toolKind: 'read' }]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linearRegexProblem } from './linear-regex.js';
 
 /** Every state a session can be in. Names are public API (see ARCHITECTURE.md). */
 export const SessionStatus = z
@@ -184,16 +185,18 @@ export const PolicyRule = z
     commandPattern: z
       .string()
       .max(1000)
-      .refine((p) => {
-        try {
-          new RegExp(p);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'not a valid regular expression')
+      .superRefine((p, ctx) => {
+        const why = linearRegexProblem(p);
+        if (why)
+          ctx.addIssue({
+            code: 'custom',
+            message: `commandPattern ${JSON.stringify(p.slice(0, 80))}: ${why}`,
+          });
+      })
       .optional()
-      .describe('Regular expression tested against the shell command of an execute tool'),
+      .describe(
+        'Regular expression (JavaScript syntax) tested against the shell command of an execute tool. Matched in linear time, so backreferences (\\1) and lookaround ((?=…), (?!…), (?<=…), (?<!…)) are refused with 400; repetition counts are at most 1000',
+      ),
     scope: z
       .enum(['once', 'always'])
       .optional()
@@ -239,7 +242,9 @@ export const Session = z
     policies: z
       .array(PolicyRule)
       .default([])
-      .describe('Per-session permission rules, evaluated before the server rules'),
+      .describe(
+        "Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask",
+      ),
     problem: z.union([SessionProblem, z.null()]),
     exit: z.union([AgentExit, z.null()]),
     availableModes: z.array(AgentMode),

@@ -346,9 +346,9 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`: A configured ACP agent; default claude-code
-            env: body `env`: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             parent_id: body `parentId`
-            policies: body `policies`: Permission rules for this session, evaluated before the server rules (first match wins)
+            policies: body `policies`: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
             variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
             reuse: body `reuse`: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
@@ -424,7 +424,7 @@ class AegisClient:
     ) -> PermissionAnswerResponse:
         """POST /v1/sessions/{id}/approve — Approve the pending permission request
 
-        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
 
         Args:
             id:
@@ -448,7 +448,7 @@ class AegisClient:
     ) -> PermissionAnswerResponse:
         """POST /v1/sessions/{id}/reject — Reject the pending permission request
 
-        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.
+        Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.
 
         Args:
             id:
@@ -623,7 +623,7 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`
-            env: body `env`
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates"
@@ -672,7 +672,7 @@ class AegisClient:
             permission_mode: body `permissionMode`
             model: body `model`
             agent: body `agent`
-            env: body `env`
+            env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates/{id}".replace("{id}", _path(id))
@@ -795,7 +795,7 @@ class AegisClient:
     ) -> Pipeline:
         """POST /v1/pipelines — Start a pipeline of session stages
 
-        Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's).
+        Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's), and its workDir must be one sessions may use (checked at create: 400 WORKDIR_DENIED naming the stage).
 
         Args:
             name: body `name` (required)

@@ -266,7 +266,7 @@ class _SessionRequired(TypedDict):
 
 class Session(_SessionRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
-    #: Per-session permission rules, evaluated before the server rules
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
@@ -379,7 +379,7 @@ class PolicyRule(_PolicyRuleRequired, total=False):
     titleGlob: str
     #: Glob on the paths the tool touches (absolute, or relative to the workDir); `*` within a segment, `**` across
     pathGlob: str
-    #: Regular expression tested against the shell command of an execute tool
+    #: Regular expression (JavaScript syntax) tested against the shell command of an execute tool. Matched in linear time, so backreferences (\1) and lookaround ((?=…), (?!…), (?<=…), (?<!…)) are refused with 400; repetition counts are at most 1000
     commandPattern: str
     #: For allow/deny: pick the always option when offered
     scope: Literal["once", "always"]
@@ -479,10 +479,10 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
-    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    #: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: Start from a template (id, or the name of a template you can see); fields given here override the template
     templateId: str
@@ -558,7 +558,7 @@ class _SessionDetailRequired(TypedDict):
 
 class SessionDetail(_SessionDetailRequired, total=False):
     pendingQuestion: Optional[PendingQuestion]
-    #: Per-session permission rules, evaluated before the server rules
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: The agent-side session behind this one; null until the agent is ready
     agentSession: Optional[AgentSession]
@@ -669,6 +669,8 @@ class _DeciderRequired(TypedDict):
 
 class Decider(_DeciderRequired, total=False):
     rule: Optional[str]
+    #: For policy decisions: whose rule decided — the server's rules (the administrator's ceiling) or the session's own `policies`
+    source: Literal["server", "session"]
 
 
 class PlanEntry(TypedDict):
@@ -1260,6 +1262,7 @@ class TemplateInput(_TemplateInputRequired, total=False):
     permissionMode: PermissionMode
     model: str
     agent: str
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
 
 
@@ -1341,10 +1344,10 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     model: str
     #: A configured ACP agent; default claude-code
     agent: str
-    #: Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
     parentId: str
-    #: Permission rules for this session, evaluated before the server rules (first match wins)
+    #: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
     policies: List[PolicyRule]
     #: Start from a template (id, or the name of a template you can see); fields given here override the template
     templateId: str

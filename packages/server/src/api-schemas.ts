@@ -1,9 +1,9 @@
-import { sessionEnvDenial } from '@aegis/acp-runtime';
 import {
   PermissionMode,
   PolicyRule,
   Session,
   SessionAction,
+  SessionEnv,
   SessionStatus,
   TemplateVariables,
   TranscriptEntry,
@@ -48,24 +48,15 @@ export const CreateSessionRequest = z
     permissionMode: PermissionMode.optional(),
     model: str(200).optional(),
     agent: str(100).optional().describe('A configured ACP agent; default claude-code'),
-    env: z
-      .record(str(200), str(10_000))
-      .superRefine((env, ctx) => {
-        for (const key of Object.keys(env)) {
-          const why = sessionEnvDenial(key);
-          if (why) ctx.addIssue({ code: 'custom', path: [key], message: `env variable ${key} ${why}` });
-        }
-      })
-      .optional()
-      .describe(
-        'Extra environment for the agent process. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …) are refused with 400',
-      ),
+    env: SessionEnv.optional(),
     parentId: str(100).optional(),
     policies: z
       .array(PolicyRule)
       .max(100)
       .optional()
-      .describe('Permission rules for this session, evaluated before the server rules (first match wins)'),
+      .describe(
+        "Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask",
+      ),
     templateId: str(100)
       .optional()
       .describe(

@@ -1,5 +1,11 @@
 import type { Aegis } from '@aegis/core';
-import { AegisError, createRulePolicy, type RulePolicy } from '@aegis/core';
+import {
+  AegisError,
+  createRulePolicy,
+  JSON_MAX_DEPTH,
+  jsonTextDepthExceeds,
+  type RulePolicy,
+} from '@aegis/core';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
@@ -123,6 +129,23 @@ export function createApp(options: CreateAppOptions) {
   app.use('/v1/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
+  // JSON nested thousands deep overflows the stack of whatever walks it next (JSON.stringify, log
+  // redaction, audit canonicalization): a 500. One linear scan of the text turns it into a 400.
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (!(c.req.header('content-type') ?? '').includes('json')) return next();
+    if (jsonTextDepthExceeds(await c.req.text())) {
+      return errorResponse(
+        c,
+        new AegisError(
+          'BAD_REQUEST',
+          `The JSON body nests arrays/objects more than ${JSON_MAX_DEPTH} levels deep; flatten it.`,
+          { details: { maxDepth: JSON_MAX_DEPTH } },
+        ),
+      );
+    }
+    return next();
+  });
   // Rendering the document converts every zod schema (35–100 ms of CPU): done once, after every
   // route is registered, for both the auth matcher and GET /v1/openapi.json.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;

@@ -125,6 +125,14 @@ export const ServerConfig = z.object({
   authToken: z.string().min(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   permissionMode: PermissionMode.default('default'),
+  /**
+   * Permission modes an operator key may choose for a session (at create, through a template, or
+   * with setPermissionMode); admins may choose any. Default: every mode but bypassPermissions,
+   * which skips every permission check. `AEGIS_OPERATOR_PERMISSION_MODES` (comma-separated).
+   */
+  operatorPermissionModes: z
+    .array(PermissionMode)
+    .default(PermissionMode.options.filter((m) => m !== 'bypassPermissions')),
   /** Directories sessions may work in (realpath-resolved). Default: $HOME and the server's cwd. */
   allowedWorkDirs: z.array(z.string()).optional(),
   agents: z.record(z.string(), AgentCommandConfig).default({}),
@@ -223,6 +231,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_AUTH_TOKEN) out.authToken = env.AEGIS_AUTH_TOKEN;
   if (env.AEGIS_LOG_LEVEL) out.logLevel = env.AEGIS_LOG_LEVEL as ServerConfig['logLevel'];
   if (env.AEGIS_PERMISSION_MODE) out.permissionMode = env.AEGIS_PERMISSION_MODE as PermissionMode;
+  if (env.AEGIS_OPERATOR_PERMISSION_MODES !== undefined) {
+    out.operatorPermissionModes = env.AEGIS_OPERATOR_PERMISSION_MODES.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean) as PermissionMode[];
+  }
   if (env.AEGIS_ALLOWED_WORKDIRS) out.allowedWorkDirs = env.AEGIS_ALLOWED_WORKDIRS.split(':').filter(Boolean);
   if (env.AEGIS_STALL_THRESHOLD_MS) out.stallThresholdMs = Number(env.AEGIS_STALL_THRESHOLD_MS);
   if (env.AEGIS_POOL_SIZE || env.AEGIS_POOL_MAX_IDLE_MS) {

@@ -534,11 +534,11 @@ describe('permission policies', () => {
     expect(await decisions(id)).toEqual([
       expect.objectContaining({
         optionKind: 'allow_once',
-        decidedBy: { type: 'policy', actor: null, rule: 'edits-ok' },
+        decidedBy: { type: 'policy', actor: null, rule: 'edits-ok', source: 'server' },
       }),
       expect.objectContaining({
         optionKind: 'reject_once',
-        decidedBy: { type: 'policy', actor: null, rule: 'no-secrets' },
+        decidedBy: { type: 'policy', actor: null, rule: 'no-secrets', source: 'server' },
       }),
     ]);
     await main.call('PUT', '/v1/policies', { rules: [] });

@@ -145,6 +145,7 @@ async function startLocked(
     storeHoldMs: config.storeHoldMs,
     storeHoldBytes: config.storeHoldBytes,
     defaultPermissionMode: config.permissionMode,
+    permissionModesFor: (actor) => (actor.role === 'operator' ? config.operatorPermissionModes : undefined),
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),

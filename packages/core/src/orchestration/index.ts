@@ -15,6 +15,8 @@ export interface OrchestrationDeps {
     kill(id: string, actor: Actor): Promise<Session>;
     events(id: string, opts: { after?: number; limit?: number }, actor: Actor): Promise<AegisEvent[]>;
   };
+  /** The engine's workDir check (allowed directories), applied to pipeline stages at create. */
+  resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
   subscribe(listener: EventListener): () => void;
   now: () => Date;
   onError: (err: unknown, context: string) => void;
@@ -29,6 +31,7 @@ export function createOrchestration(deps: OrchestrationDeps) {
     store: deps.store.pipelines,
     templates,
     sessions: deps.sessions,
+    resolveWorkDir: deps.resolveWorkDir,
     subscribe: deps.subscribe,
     now: deps.now,
     onError: deps.onError,

@@ -1,4 +1,5 @@
 import { AegisError } from '../errors.js';
+import { JSON_MAX_DEPTH, valueDepthExceeds } from '../json-depth.js';
 import type { MemoryEntryStore } from './resource-store.js';
 import { MEMORY_VALUE_MAX_BYTES, type MemoryEntry, MemoryKey } from './schemas.js';
 
@@ -44,6 +45,12 @@ export function createMemoryService(deps: { store: MemoryEntryStore; now: () => 
       checkKey(key);
       if (input.value === undefined) {
         throw AegisError.validation('Body needs a `value` (any JSON, null included): {"value": ...}.');
+      }
+      if (valueDepthExceeds(input.value)) {
+        throw AegisError.validation(
+          `Memory value for "${key}" nests arrays/objects more than ${JSON_MAX_DEPTH} levels deep; flatten it (e.g. a list of records) or store it as a string.`,
+          { key, maxDepth: JSON_MAX_DEPTH },
+        );
       }
       const size = new TextEncoder().encode(JSON.stringify(input.value)).length;
       if (size > MEMORY_VALUE_MAX_BYTES) {

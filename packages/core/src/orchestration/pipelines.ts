@@ -20,6 +20,8 @@ export interface PipelineDeps {
     create(input: CreateSessionInput, actor: Actor): Promise<CreateSessionResult>;
     events(id: string, opts: { after?: number; limit?: number }, actor: Actor): Promise<AegisEvent[]>;
   };
+  /** Refuses a workDir sessions may not use (WORKDIR_DENIED); checked for every stage at create. */
+  resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
   /** Every durable event, as the engine publishes it. */
   subscribe(listener: EventListener): () => void;
   now: () => Date;
@@ -185,6 +187,8 @@ export function createPipelineService(deps: PipelineDeps) {
         let spec: CreateSessionInput;
         try {
           spec = await deps.templates.resolve(s.spec, actor);
+          // A stage whose workDir is not allowed would only fail when it starts, maybe hours later.
+          await deps.resolveWorkDir?.(spec.workDir);
         } catch (err) {
           const e = AegisError.fromUnknown(err);
           throw new AegisError(e.code, `Stage "${s.name}": ${e.message}`, {

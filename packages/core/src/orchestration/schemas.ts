@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionEnvProblems } from '../agent-env-rules.js';
 import { PermissionMode } from '../schemas.js';
 
 /**
@@ -21,6 +22,20 @@ export const TemplateVariables = z
   .record(z.string().max(100), z.string().max(100_000))
   .describe('Values for the `{{name}}` placeholders of the template prompt');
 
+/**
+ * A session's own environment variables (request, template, pipeline stage): valid names only,
+ * none that {@link sessionEnvProblems} refuses; each refusal is an issue naming the variable.
+ */
+export const SessionEnv = z
+  .record(z.string().max(200), z.string().max(10_000))
+  .superRefine((env, ctx) => {
+    for (const p of sessionEnvProblems(env))
+      ctx.addIssue({ code: 'custom', path: [p.name], message: p.message });
+  })
+  .describe(
+    'Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400',
+  );
+
 /** The editable fields of a template. */
 export const TemplateInput = z
   .object({
@@ -36,7 +51,7 @@ export const TemplateInput = z
     permissionMode: PermissionMode.optional(),
     model: z.string().max(200).optional(),
     agent: z.string().max(100).optional(),
-    env: z.record(z.string().max(200), z.string().max(10_000)).optional(),
+    env: SessionEnv.optional(),
   })
   .meta({ id: 'TemplateInput' });
 export type TemplateInput = z.infer<typeof TemplateInput>;

@@ -1,3 +1,4 @@
+import { assertSessionEnv } from '../agent-env-rules.js';
 import type { Actor, CreateSessionInput } from '../engine.js';
 import { AegisError } from '../errors.js';
 import type { TemplateStore } from './resource-store.js';
@@ -198,6 +199,8 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
         return explicit;
       }
       const template = await findTemplate(templateId, actor);
+      // A template stored before its env was checked at create is refused here, not dropped.
+      assertSessionEnv(template.env, `Template ${template.name} cannot be used (edit its env)`);
       const base: CreateSessionInput = { workDir: explicit.workDir, name: template.name };
       if (template.prompt !== null && explicit.prompt === undefined) {
         base.prompt = renderPrompt(template.prompt, variables, template.name);

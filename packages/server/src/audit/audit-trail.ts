@@ -258,6 +258,7 @@ export function auditPolicyDecisions(aegis: Aegis, options: AuditTrailOptions): 
           requestId: e.data.requestId,
           optionId: e.data.optionId,
           rule: e.data.decidedBy.rule ?? null,
+          source: e.data.decidedBy.source ?? null,
           eventId: e.id,
         },
       })

@@ -306,7 +306,7 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
             ? `Missing credentials. ${LAPSED_KEYS_MESSAGE}`
             : options.zeroConfig
               ? 'Missing credentials: this server has API keys, so requests without one are refused (zero-config local access ends once the first key exists). Send Authorization: Bearer <API key> (ag: --token or AEGIS_AUTH_TOKEN). No admin key at hand? Restart the server with AEGIS_AUTH_TOKEN set to a random secret of at least 16 characters: that is a bootstrap admin token; use it to create a new admin key (`ag keys create --name admin --role admin --token <it>`).'
-            : 'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
+              : 'Missing credentials; send Authorization: Bearer <API key> (an admin creates keys with `ag keys create`).',
         );
       }
     }

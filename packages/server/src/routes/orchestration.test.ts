@@ -260,7 +260,9 @@ describe('pipelines', () => {
   it('fails a stage whose session cannot start', async () => {
     const created = await call('POST', '/v1/pipelines', {
       name: 'nowhere',
-      stages: [{ name: 'a', spec: { workDir: '/', prompt: 'x' } }],
+      // A workDir that is not allowed is refused at create now (issue 22 #17); an unknown agent is
+      // still only found when the stage starts.
+      stages: [{ name: 'a', spec: { workDir: root, prompt: 'x', agent: 'no-such-agent' } }],
     });
     const done = await settled(call, created.body.id);
     expect(done.stages[0]).toMatchObject({ status: 'failed', sessionId: null });

@@ -102,7 +102,7 @@ const answerRoute = (decision: 'approve' | 'reject') =>
         ? 'Approve the pending permission request'
         : 'Reject the pending permission request',
     description:
-      'Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`. 409 NOTHING_PENDING when no request is waiting.',
+      'Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.',
     tags: ['Permissions'],
     request: { params: IdParam, ...body(PermissionAnswerRequest, false) },
     responses: { 200: json(PermissionAnswerResponse, 'Answered'), ...errorResponses(400, 401, 404, 409) },
@@ -130,7 +130,10 @@ const modeRoute = createRoute({
   summary: "Switch the agent's permission mode",
   tags,
   request: { params: IdParam, ...body(ModeRequest) },
-  responses: { 200: json(Session, 'The session in its new mode'), ...errorResponses(400, 401, 404, 409) },
+  responses: {
+    200: json(Session, 'The session in its new mode'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 const readRoute = createRoute({
