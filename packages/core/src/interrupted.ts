@@ -57,17 +57,7 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
   const permission = session.pendingPermission;
   if (permission) {
     rec.rememberPermission(permission.requestId, permission);
-    rec.emitSafe({
-      type: 'permission.resolved',
-      data: {
-        requestId: permission.requestId,
-        outcome: 'cancelled',
-        optionId: null,
-        optionKind: null,
-        decidedBy,
-        waitedMs: Math.max(0, now - Date.parse(permission.requestedAt)),
-      },
-    });
+    rec.emitSafe({ type: 'permission.resolved', data: cancelledPermission(permission, now) });
   }
   session.pendingPermissionCount = 0;
   const question = session.pendingQuestion;
@@ -101,4 +91,16 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
       },
     });
   }
+}
+
+/** What a `permission.resolved` says for a request nobody can answer any more (its process is gone). */
+export function cancelledPermission(permission: { requestId: string; requestedAt: string }, now: number) {
+  return {
+    requestId: permission.requestId,
+    outcome: 'cancelled' as const,
+    optionId: null,
+    optionKind: null,
+    decidedBy: SYSTEM('server restart'),
+    waitedMs: Math.max(0, now - Date.parse(permission.requestedAt)),
+  };
 }

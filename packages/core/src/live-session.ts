@@ -231,16 +231,20 @@ export class LiveSession {
         durationMs: 0,
       },
     });
-    if (rest.length > 0) {
-      this.#rec.emitSafe({
+    this.#recordDropped(rest, 'agent start failed');
+  }
+
+  /** Records queued prompts that will never run, so whoever queued them can tell. */
+  #recordDropped(dropped: QueuedPrompt[], reason: string, note?: string): void {
+    for (const q of dropped) q.delivery.queued = false;
+    if (dropped.length === 0) return;
+    this.#rec.emitSafe(
+      {
         type: 'prompts.dropped',
-        data: {
-          count: rest.length,
-          texts: rest.map((q) => q.text.slice(0, 200)),
-          reason: 'agent start failed',
-        },
-      });
-    }
+        data: { count: dropped.length, texts: dropped.map((q) => q.text.slice(0, 200)), reason },
+      },
+      note,
+    );
   }
 
   /** Whether the agent process could be closed now: up, and nothing running, queued or waiting. */
@@ -284,12 +288,7 @@ export class LiveSession {
     if (isTerminal(this.session.status)) return;
     const dropped = this.#queue.splice(0);
     this.session.queuedPrompts = 0;
-    if (dropped.length > 0) {
-      this.#rec.emitSafe({
-        type: 'prompts.dropped',
-        data: { count: dropped.length, texts: dropped.map((q) => q.text.slice(0, 200)), reason },
-      });
-    }
+    this.#recordDropped(dropped, reason);
     this.#waits.cancelAll(reason);
     const turn = this.#turn;
     if (turn) {
@@ -561,18 +560,13 @@ export class LiveSession {
 
   async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
     const dropped = this.#queue.splice(0);
-    for (const q of dropped) q.delivery.queued = false;
     this.session.queuedPrompts = 0;
-    if (dropped.length > 0) {
-      const count = dropped.length;
-      this.#rec.emitSafe(
-        {
-          type: 'prompts.dropped',
-          data: { count, texts: dropped.map((q) => q.text.slice(0, 200)), reason: 'interrupted' },
-        },
-        `${count} queued prompt${count === 1 ? ' was' : 's were'} dropped by an interrupt and will not run.`,
-      );
-    }
+    const count = dropped.length;
+    this.#recordDropped(
+      dropped,
+      'interrupted',
+      `${count} queued prompt${count === 1 ? ' was' : 's were'} dropped by an interrupt and will not run.`,
+    );
     if (!this.#turn || !this.#slot.handle) return { interrupted: false, droppedPrompts: dropped.length };
     this.#waits.cancelAll('interrupted');
     await this.#slot.handle.cancel();

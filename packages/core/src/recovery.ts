@@ -1,21 +1,10 @@
 import type { AgentDriver } from './driver.js';
 import type { EventDraft } from './events.js';
-import { type Interrupted, scanLog } from './interrupted.js';
+import { cancelledPermission, type Interrupted, scanLog } from './interrupted.js';
 import { LiveSession, type LiveSessionDeps } from './live-session.js';
-import type { Session, SessionStatus } from './schemas.js';
+import { LIVE_STATUSES, type Session } from './schemas.js';
 import type { AegisStore } from './store.js';
 import type { TranscriptEntryDraft } from './transcript.js';
-
-const LIVE_STATES: SessionStatus[] = [
-  'pending',
-  'idle',
-  'working',
-  'permission_prompt',
-  'asking',
-  'stalled',
-  'rate_limit',
-  'error',
-];
 
 const RESTART_WHY =
   'Aegis stopped while this session was live (a crash or a kill, or a shutdown before this version); its agent process went with it.';
@@ -46,7 +35,11 @@ export async function recoverSessions(
   const stale: Session[] = [];
   const seen = new Set<string>();
   for (;;) {
-    const page = await ctx.store.listSessions({ status: LIVE_STATES, limit: 100, offset: stale.length });
+    const page = await ctx.store.listSessions({
+      status: [...LIVE_STATUSES],
+      limit: 100,
+      offset: stale.length,
+    });
     stale.push(...page.sessions.filter((s) => !seen.has(s.id)));
     for (const s of page.sessions) seen.add(s.id);
     if (page.sessions.length < 100) break;
@@ -110,14 +103,7 @@ async function markCrashed(
       seq: ++lastSeq,
       at,
       type: 'permission.resolved',
-      data: {
-        requestId: permission.requestId,
-        outcome: 'cancelled',
-        optionId: null,
-        optionKind: null,
-        decidedBy,
-        waitedMs: Math.max(0, Date.parse(at) - Date.parse(permission.requestedAt)),
-      },
+      data: cancelledPermission(permission, Date.parse(at)),
     });
     partial.push({
       sessionId: stored.id,

@@ -21,6 +21,10 @@ export type SessionStatus = z.infer<typeof SessionStatus>;
 
 export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'crashed']);
 export const isTerminal = (status: SessionStatus): boolean => TERMINAL_STATUSES.has(status);
+/** The states of a session that has not ended, in the order of {@link SessionStatus}. */
+export const LIVE_STATUSES: readonly SessionStatus[] = SessionStatus.options.filter(
+  (s) => !TERMINAL_STATUSES.has(s),
+);
 
 export const PermissionMode = z
   .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'])
