@@ -60,9 +60,13 @@ describe('ag doctor', () => {
       'auth',
       'port',
       'stateDir',
+      'capacity',
       'stateLock',
     ]);
     expect(r.byId.stateLock).toMatchObject({ ok: true, detail: 'free: no server uses this state dir' });
+    expect(r.byId.capacity.detail).toMatch(
+      /^at most \d+ agent processes at once \(from [\d.]+ GiB of memory at ~450 MiB per agent\); idle agents are closed after 10 min and resumed on the next prompt$/,
+    );
     expect(r.byId.node.detail).toContain(`v${process.versions.node}`);
     expect(r.byId.agent.detail).toMatch(
       /claude-code: .*claude-agent-acp.*\(claude-agent-acp \d+\.\d+\.\d+\)/,
@@ -191,5 +195,37 @@ describe('ag doctor', () => {
     expect(r.out).toMatch(/^✗ Port .*\n {2}fix: /m);
     expect(r.out).toContain('2 required checks failed.');
     expect(r.out).not.toContain('\x1b['); // no colors without a terminal
+  });
+});
+
+describe('ag doctor capacity', () => {
+  it('reports a configured limit and eviction, and warns when the limit is past the memory', async () => {
+    const r = await doctor({
+      ANTHROPIC_API_KEY: 'sk-test',
+      AEGIS_MAX_RESIDENT_AGENTS: '3',
+      AEGIS_IDLE_EVICT_MS: '0',
+    });
+    expect(r.byId.capacity).toMatchObject({
+      ok: true,
+      detail:
+        'at most 3 agent processes at once (configured); idle agents are never evicted (sessions.idleEvictMs 0)',
+    });
+    const many = await doctor({ ANTHROPIC_API_KEY: 'sk-test', AEGIS_MAX_RESIDENT_AGENTS: '100000' });
+    expect(many.byId.capacity.ok).toBe(false);
+    expect(many.byId.capacity.fix).toMatch(/lower sessions\.maxResidentAgents \(AEGIS_MAX_RESIDENT_AGENTS\)/);
+    // Not required: the run still passes.
+    expect(many.code).toBe(0);
+  });
+
+  it('refuses a non-numeric or negative idleEvictMs at start-up, naming the setting', async () => {
+    const bad = await doctor({ ANTHROPIC_API_KEY: 'sk-test', AEGIS_IDLE_EVICT_MS: 'soon' });
+    expect(bad.byId.config.ok).toBe(false);
+    expect(bad.byId.config.detail).toMatch(
+      /sessions\.idleEvictMs \(environment variable AEGIS_IDLE_EVICT_MS\)/,
+    );
+    const negative = await doctor({ ANTHROPIC_API_KEY: 'sk-test', AEGIS_IDLE_EVICT_MS: '-5' });
+    expect(negative.byId.config.detail).toMatch(
+      /sessions\.idleEvictMs .*0 \(never evict\) or a positive number/,
+    );
   });
 });
