@@ -792,8 +792,9 @@ describe('dashboard in chromium against a real server', () => {
     await filters.getByLabel('Action').fill('revokeApiKey');
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/#\/audit\?action=revokeApiKey$/);
-    await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain('revokeApiKey');
+    // One revocation, two records: the intent (written before the change) and its outcome.
+    await expect.poll(() => rows.count()).toBe(2);
+    for (const text of await rows.allTextContents()) expect(text).toContain('revokeApiKey');
     await filters.getByLabel('Actor').fill('nobody-at-all');
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('No record matches these filters.').waitFor();
