@@ -54,7 +54,7 @@ describe('ag', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Writing the file.');
     expect(r.out).toContain('Finished.');
-    expect(r.err).toContain('Allow? [Y/n]');
+    expect(r.err).toContain('Allow? [y/N] y');
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('ok');
   });
 
@@ -63,6 +63,15 @@ describe('ag', () => {
     mkdirSync(dir);
     const r = ag(['run', writeScript, '--cwd', dir], 'n\n');
     expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
+  });
+
+  it('run takes an empty line as "no" (no TTY): only an explicit y approves', () => {
+    const dir = join(base, 'enter');
+    mkdirSync(dir);
+    const r = ag(['run', writeScript, '--cwd', dir], '\n');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Allow? [y/N] \n');
     expect(existsSync(join(dir, 'out.txt'))).toBe(false);
   });
 

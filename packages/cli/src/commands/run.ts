@@ -47,14 +47,12 @@ export const runCommand = defineCommand({
       // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
       process.exit(reportError(err));
     }
-    const answerer = new Answerer();
     let exitCode = 0;
     try {
-      exitCode = await runPrompt(local?.client ?? client, args, answerer);
+      exitCode = await runPrompt(local?.client ?? client, args);
     } catch (err) {
       exitCode = reportError(err);
     } finally {
-      answerer.close();
       await local?.close();
     }
     process.exit(exitCode);
@@ -125,7 +123,7 @@ interface RunArgs {
   new?: boolean | undefined;
 }
 
-async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
+async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
   const workDir = resolve(args.cwd ?? process.cwd());
   consola.start(`Starting the agent in ${workDir}…`);
   // The prompt is sent only once the session is known, so that events are read from its lastSeq
@@ -145,11 +143,19 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     );
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
-  const onSigint = () => {
+  // Ctrl-C (a SIGINT, or the key itself while a terminal is read key by key) interrupts the turn
+  // and ends a question that waits; a second one exits at once.
+  let interrupting: Promise<unknown> | undefined;
+  const interrupt = () => {
+    if (interrupting) process.exit(130);
     consola.warn('Interrupting the agent…');
-    void client.interruptSession(id).catch(() => {});
+    interrupting = client.interruptSession(id).catch(() => {});
+    answerer.interrupt();
   };
-  process.once('SIGINT', onSigint);
+  const answerer = new Answerer({ onInterrupt: interrupt });
+  process.on('SIGINT', interrupt);
+  // Keys typed from now on are read (and dropped) so that none is taken as an answer later.
+  if (!args.yes) answerer.listen();
   let ourTurn: string | null = null;
   let lastText = '';
   let midLine = false;
@@ -196,10 +202,15 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
         case 'permission.requested': {
           line();
           consola.warn(`The agent wants to: ${describePermission(e.data)}`);
-          const allow = args.yes ? true : await answerer.ask('Allow?');
+          const answer = args.yes ? 'yes' : await answerer.ask('Allow?');
           if (args.yes) consola.info('Approved (--yes).');
+          // The turn is being cancelled: nothing to answer, nothing more to wait for.
+          if (answer === 'interrupt') {
+            await interrupting;
+            return 130;
+          }
           try {
-            if (allow) await client.approvePermission(id);
+            if (answer === 'yes') await client.approvePermission(id);
             else await client.rejectPermission(id);
           } catch (err) {
             if (!(err instanceof AegisApiError && err.code === 'NOTHING_PENDING')) throw err;
@@ -231,7 +242,8 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     }
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', interrupt);
+    answerer.close();
     abort.abort();
   }
 }
