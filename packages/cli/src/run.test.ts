@@ -84,6 +84,20 @@ describe('ag', () => {
     expect(existsSync(join(dir, 'out.txt'))).toBe(true);
   });
 
+  it('run prints only the agent text on stdout; status and tools on stderr, its server logs in a file', () => {
+    const dir = join(base, 'pipe');
+    mkdirSync(dir);
+    const r = ag(['run', writeScript, '--cwd', dir, '-y']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('Writing the file.\nFinished.\n');
+    const log = join(base, 'state', 'ag-run-server.log');
+    expect(r.err).toContain(`(its log: ${log})`);
+    expect(r.err).toContain('✔ Write out.txt');
+    expect(r.err).toMatch(/Done in [\d.]+ s/);
+    expect(r.err).not.toContain('"level"');
+    expect(readFileSync(log, 'utf8')).toMatch(/"msg":"Aegis listening"/);
+  });
+
   it('run explains a missing login and exits non-zero', () => {
     const dir = join(base, 'auth');
     mkdirSync(dir);

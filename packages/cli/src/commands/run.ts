@@ -1,12 +1,20 @@
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
+import { createConsola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
 import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
+import { toolLine } from '../session-view.js';
+
+/** Everything but the agent's text goes to stderr, so `ag run … > out.txt` holds only the text. */
+const consola = createConsola({ stdout: process.stderr, stderr: process.stderr });
+
+/** The log of the server `ag run` starts for itself, in its state dir. */
+export const RUN_SERVER_LOG = 'ag-run-server.log';
 
 export const runCommand = defineCommand({
   meta: {
@@ -68,7 +76,9 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { configFromEnv, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
+  const { configFromEnv, createLogger, readStateLock, resolveConfig, startServer } = await import(
+    '@aegis/server'
+  );
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
@@ -87,21 +97,35 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
       // Not answering (yet): starting one below says who holds the state dir.
     }
   }
-  const server = await startServer({
-    ignoreEnv: true,
-    config: {
-      ...settings,
-      // Server logs would interleave with the agent's output; only AEGIS_LOG_LEVEL turns them up.
-      logLevel: configFromEnv().logLevel ?? 'warn',
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || 9100),
-    },
-  });
-  consola.info(`Started a local Aegis server at ${server.url} for this run.`);
+  // Its logs go to a file: on the terminal they would interleave with the agent's output.
+  const stateDir = resolveConfig(settings).stateDir;
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const logPath = join(stateDir, RUN_SERVER_LOG);
+  const logFd = openSync(logPath, 'a', 0o600);
+  const logStream = { isTTY: false, write: (text: string) => writeSync(logFd, text) };
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      ignoreEnv: true,
+      logger: createLogger(configFromEnv().logLevel ?? 'info', logStream as unknown as NodeJS.WriteStream),
+      config: {
+        ...settings,
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || 9100),
+      },
+    });
+  } catch (err) {
+    closeSync(logFd);
+    throw err;
+  }
+  consola.info(`Started a local Aegis server at ${server.url} for this run (its log: ${logPath}).`);
   const token = conn.token ?? server.config.authToken;
   return {
     client: new AegisClient({ baseUrl: server.url, ...(token ? { token } : {}) }),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      closeSync(logFd);
+    },
   };
 }
 
@@ -186,13 +210,10 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
         case 'tool.updated':
           if (e.data.title) titles.set(e.data.toolCallId, e.data.title);
           break;
-        case 'tool.completed': {
+        case 'tool.completed':
           line();
-          const title = e.data.title ?? titles.get(e.data.toolCallId) ?? 'tool';
-          if (e.data.status === 'completed') consola.success(title);
-          else consola.fail(`${title} (failed or rejected)`);
+          process.stderr.write(toolLine(e.data.title ?? titles.get(e.data.toolCallId), e.data.status));
           break;
-        }
         case 'plan.updated':
           line();
           consola.box(
