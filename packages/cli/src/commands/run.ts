@@ -76,14 +76,13 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { configFromEnv, createLogger, readStateLock, resolveConfig, startServer } = await import(
-    '@aegis/server'
-  );
+  const { createLogger, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
   // a second server on the same state dir would be refused.
-  const lock = readStateLock(resolveConfig(settings).stateDir);
+  const resolved = resolveConfig(settings);
+  const lock = readStateLock(resolved.stateDir);
   if (lock.state === 'live' && lock.info?.url) {
     const running = reachable(lock.info.url);
     const client = new AegisClient({ baseUrl: running, ...(conn.token ? { token: conn.token } : {}) });
@@ -98,16 +97,20 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     }
   }
   // Its logs go to a file: on the terminal they would interleave with the agent's output.
-  const stateDir = resolveConfig(settings).stateDir;
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const logPath = join(stateDir, RUN_SERVER_LOG);
-  const logFd = openSync(logPath, 'a', 0o600);
-  const logStream = { isTTY: false, write: (text: string) => writeSync(logFd, text) };
+  mkdirSync(resolved.stateDir, { recursive: true, mode: 0o700 });
+  const logPath = join(resolved.stateDir, RUN_SERVER_LOG);
+  let logFd: number | undefined = openSync(logPath, 'a', 0o600);
+  const closeLog = () => {
+    if (logFd !== undefined) closeSync(logFd);
+    logFd = undefined;
+  };
+  // A line logged after the file is closed (a late timer) is dropped, not thrown.
+  const logStream = { isTTY: false, write: (text: string) => logFd !== undefined && writeSync(logFd, text) };
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({
       ignoreEnv: true,
-      logger: createLogger(configFromEnv().logLevel ?? 'info', logStream as unknown as NodeJS.WriteStream),
+      logger: createLogger(resolved.logLevel, logStream as unknown as NodeJS.WriteStream),
       config: {
         ...settings,
         host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -115,7 +118,7 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
       },
     });
   } catch (err) {
-    closeSync(logFd);
+    closeLog();
     throw err;
   }
   consola.info(`Started a local Aegis server at ${server.url} for this run (its log: ${logPath}).`);
@@ -124,7 +127,7 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     client: new AegisClient({ baseUrl: server.url, ...(token ? { token } : {}) }),
     close: async () => {
       await server.close();
-      closeSync(logFd);
+      closeLog();
     },
   };
 }
