@@ -5,6 +5,8 @@ import { totalmem } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   AGENT_PEAK_BYTES,
+  allowedRoots,
+  checkWorkDir,
   claudeCodeSpec,
   defaultMaxResidentAgents,
   describeHolder,
@@ -17,7 +19,7 @@ import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'capacity' | 'stateLock';
+  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'workDir' | 'capacity' | 'stateLock';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -239,6 +241,28 @@ export async function checkStateDir(server: ServerConfig): Promise<Check> {
     };
   }
   return { ...base, ok: true, detail: probe === dir ? `${dir} (writable)` : `${dir} (will be created)` };
+}
+
+/**
+ * Can a session run here: is `cwd` inside the directories a server started here with this config
+ * lets sessions work in (`allowedWorkDirs`, else $HOME and the server's folder, temp dirs excluded;
+ * never the state dir). This is the check `ag run` in this folder meets first.
+ */
+export function checkWorkHere(server: ServerConfig, configPath: string | null, cwd = process.cwd()): Check {
+  const base = { id: 'workDir' as const, title: 'Work here', required: true };
+  const roots = allowedRoots(server.allowedWorkDirs);
+  try {
+    const real = checkWorkDir(cwd, { roots, excluded: [resolve(server.stateDir)] });
+    return { ...base, ok: true, detail: `a session can work in ${real} (allowed: ${roots.join(', ')})` };
+  } catch (err) {
+    const file = configPath ?? join(cwd, '.aegis', 'config.yaml');
+    return {
+      ...base,
+      ok: false,
+      detail: `\`ag run\` here would be refused: ${(err as Error).message.split('; add it')[0]}`,
+      fix: `add ${cwd} to server.allowedWorkDirs in ${file} (\`ag init\` asks for it) or to AEGIS_ALLOWED_WORKDIRS, or work in a folder inside ${roots.join(', ') || 'an allowed directory'}`,
+    };
+  }
 }
 
 /** How many agent processes may run at once, and when idle ones are closed (informational). */

@@ -38,6 +38,8 @@ async function doctor(env: Record<string, string>, args: string[] = []) {
       HOME: home,
       AEGIS_STATE_DIR: join(home, 'state'),
       AEGIS_PORT: String(await freePort()),
+      // Temp folders are not allowed by default; these tests run in one.
+      AEGIS_ALLOWED_WORKDIRS: home,
       ...env,
     },
   });
@@ -60,6 +62,7 @@ describe('ag doctor', () => {
       'auth',
       'port',
       'stateDir',
+      'workDir',
       'capacity',
       'stateLock',
     ]);
@@ -182,12 +185,64 @@ describe('ag doctor', () => {
     expect(r.byId.config.detail).toMatch(/bad-config\/\.aegis\/config\.yaml: field server\.logLevel/);
   });
 
+  it('fails "can a session run here?" when the folder is outside the allowed directories', async () => {
+    const elsewhere = join(base, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const r = await doctor({ ...scripted, AEGIS_ALLOWED_WORKDIRS: elsewhere });
+    expect(r.code).toBe(1);
+    expect(r.byId.workDir).toMatchObject({ ok: false, required: true });
+    expect(r.byId.workDir.detail).toBe(
+      `\`ag run\` here would be refused: workDir ${r.home} is outside the allowed directories (${elsewhere})`,
+    );
+    expect(r.byId.workDir.fix).toContain(
+      `add ${r.home} to server.allowedWorkDirs in ${join(r.home, '.aegis', 'config.yaml')}`,
+    );
+  });
+
+  it('passes "can a session run here?" in a temp folder once `ag init` wrote it as allowed', async () => {
+    const dir = join(base, 'init-then-doctor');
+    mkdirSync(dir);
+    // No config and no AEGIS_ALLOWED_WORKDIRS: temp folders are not allowed, as `ag run` would find.
+    const before = await ag(['doctor', '--json'], {
+      cwd: dir,
+      env: {
+        ...scripted,
+        HOME: dir,
+        AEGIS_STATE_DIR: join(dir, 'state'),
+        AEGIS_PORT: String(await freePort()),
+      },
+    });
+    const workDir = (out: string) =>
+      (JSON.parse(out) as { checks: Check[] }).checks.find((c) => c.id === 'workDir');
+    expect(before.code).toBe(1);
+    expect(workDir(before.out)).toMatchObject({ ok: false });
+    expect((await ag(['init', '--defaults'], { cwd: dir, env: { HOME: dir } })).code).toBe(0);
+    const after = await ag(['doctor', '--json'], {
+      cwd: dir,
+      env: {
+        ...scripted,
+        HOME: dir,
+        AEGIS_STATE_DIR: join(dir, 'state'),
+        AEGIS_PORT: String(await freePort()),
+      },
+    });
+    expect(workDir(after.out)).toMatchObject({
+      ok: true,
+      detail: `a session can work in ${dir} (allowed: ${dir})`,
+    });
+  });
+
   it('prints ✓/✗ lines with a fix per failure for people', async () => {
     const home = join(base, 'human');
     mkdirSync(home);
     const r = await ag(['doctor'], {
       cwd: home,
-      env: { HOME: home, AEGIS_STATE_DIR: join(home, 's'), AEGIS_PORT: String(busyPort) },
+      env: {
+        HOME: home,
+        AEGIS_STATE_DIR: join(home, 's'),
+        AEGIS_PORT: String(busyPort),
+        AEGIS_ALLOWED_WORKDIRS: home,
+      },
     });
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^✓ Node\.js +v/m);

@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ag } from './__fixtures__/ag.js';
+import { AG_BIN, ag, waitForText } from './__fixtures__/ag.js';
 import { readConfig } from './config.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-init-')));
@@ -15,6 +24,68 @@ const freshDir = () => {
 const init = (cwd: string, args: string[], keepStdinOpen = false) =>
   ag(['init', ...args], { cwd, env: { HOME: base }, keepStdinOpen, timeoutMs: 20_000 });
 
+/** What a prompt library drew, as text: escape sequences and whitespace (it moves the cursor) removed. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing escape sequences is the point
+const flat = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\s+/g, '');
+
+/** `ag init` on a terminal (a pseudo-terminal from util-linux `script`); `type` writes keys to it. */
+function initOnTerminal(cwd: string) {
+  const child = spawn('script', ['-q', '-e', '-c', `"${process.execPath}" "${AG_BIN}" init`, '/dev/null'], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: base, TERM: 'dumb' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let shown = '';
+  child.stdout.on('data', (d) => (shown += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = new Promise<number | null>((r) =>
+    child.on('close', (c) => {
+      clearTimeout(timer);
+      r(c);
+    }),
+  );
+  return {
+    code,
+    screen: () => flat(shown),
+    waitFor: (text: string) => waitForText(() => flat(shown), flat(text)),
+    type: (keys: string) => child.stdin.write(keys),
+  };
+}
+
+describe('ag init on a terminal', () => {
+  it('asks for the folders sessions may work in (default: this one) and writes them', async () => {
+    const dir = freshDir();
+    const t = initOnTerminal(dir);
+    await t.waitFor('Which template?');
+    t.type('\r');
+    await t.waitFor('Port for the server?');
+    t.type('9301\r');
+    await t.waitFor('Folders sessions may work in?');
+    t.type('\r');
+    expect(await t.code).toBe(0);
+    const cfg = readConfig(join(dir, '.aegis', 'config.yaml'));
+    expect(cfg.server).toMatchObject({ port: 9301, allowedWorkDirs: [dir] });
+  });
+
+  it.each([
+    ['at the first question', 0],
+    ['at the last question', 2],
+  ])('Ctrl-C %s cancels: exit 130 and nothing written', async (_, answered) => {
+    const dir = freshDir();
+    const t = initOnTerminal(dir);
+    const questions = ['Which template?', 'Port for the server?', 'Folders sessions may work in?'];
+    for (const q of questions.slice(0, answered)) {
+      await t.waitFor(q);
+      t.type('\r');
+    }
+    await t.waitFor(questions[answered]!);
+    t.type('\u0003');
+    expect(await t.code).toBe(130);
+    expect(t.screen()).toContain(flat('Cancelled: nothing was written.'));
+    expect(existsSync(join(dir, '.aegis'))).toBe(false);
+  });
+});
+
 describe('ag init', () => {
   it('without a terminal and without --defaults uses the defaults, says so, and never waits on stdin', async () => {
     const dir = freshDir();
@@ -22,7 +93,12 @@ describe('ag init', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('No terminal to ask questions on: using the defaults');
     const cfg = readConfig(join(dir, '.aegis', 'config.yaml'));
-    expect(cfg.server).toMatchObject({ host: '127.0.0.1', port: 9100, permissionMode: 'default' });
+    expect(cfg.server).toMatchObject({
+      host: '127.0.0.1',
+      port: 9100,
+      permissionMode: 'default',
+      allowedWorkDirs: [dir],
+    });
   });
 
   it('--defaults writes the default template quietly', async () => {

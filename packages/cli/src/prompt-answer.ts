@@ -1,45 +1,112 @@
 import { createInterface } from 'node:readline';
 
+/** `interrupt`: Ctrl-C at the prompt (or SIGINT while it waits). */
+export type Answer = 'yes' | 'no' | 'interrupt';
+
+const CTRL_C = '\u0003';
+/** What a waiting question receives: a key's answer (TTY), a line (no TTY), Ctrl-C, or end of input. */
+type Got = { key: 'yes' | 'no' } | { line: string } | { interrupt: true } | null;
+
 /**
- * Reads yes/no answers from stdin, TTY or not. Without a TTY each answer is the next line
- * (so `yes | ag run …` works); end of input answers "no".
+ * Reads yes/no answers from stdin. Only an explicit `y`/`yes` approves: a bare Enter, any other
+ * answer and end of input mean "no".
+ *
+ * On a terminal, stdin is read key by key from {@link listen} on, and keys pressed while no question
+ * is asked are dropped, so a stray Enter typed while the agent streams cannot answer the next
+ * question; Ctrl-C calls `onInterrupt` (at a question it also answers `interrupt`). Without a
+ * terminal each answer is the next line (so `yes | ag run …` works).
  */
 export class Answerer {
+  readonly #tty = process.stdin.isTTY === true;
+  readonly #onInterrupt: () => void;
   #lines: string[] = [];
-  #waiters: ((line: string | null) => void)[] = [];
+  #waiter: ((got: Got) => void) | undefined;
   #ended = false;
+  #listening = false;
   #rl: ReturnType<typeof createInterface> | undefined;
 
-  #ensure(): void {
-    if (this.#rl) return;
+  constructor(opts: { onInterrupt: () => void }) {
+    this.#onInterrupt = opts.onInterrupt;
+  }
+
+  /** Starts reading stdin (on a terminal: in raw mode, dropping keys until a question is asked). */
+  listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    if (this.#tty) {
+      process.stdin.setRawMode(true);
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', this.#onKeys);
+      process.stdin.resume();
+      return;
+    }
     this.#rl = createInterface({ input: process.stdin, terminal: false });
     this.#rl.on('line', (line) => {
-      const w = this.#waiters.shift();
-      if (w) w(line);
+      if (this.#waiter) this.#settle({ line });
       else this.#lines.push(line);
     });
     this.#rl.on('close', () => {
       this.#ended = true;
-      for (const w of this.#waiters.splice(0)) w(null);
+      this.#settle(null);
     });
   }
 
-  async ask(question: string, defaultYes = true): Promise<boolean> {
-    this.#ensure();
-    process.stderr.write(`${question} ${defaultYes ? '[Y/n]' : '[y/N]'} `);
-    const line =
-      this.#lines.shift() ??
-      (this.#ended ? null : await new Promise<string | null>((r) => this.#waiters.push(r)));
-    if (line === null) {
-      process.stderr.write('(no input: no)\n');
-      return false;
+  readonly #onKeys = (keys: string): void => {
+    if (keys.includes(CTRL_C)) {
+      this.#onInterrupt();
+      this.#settle({ interrupt: true });
+      return;
     }
-    if (!process.stdin.isTTY) process.stderr.write(`${line}\n`);
-    const a = line.trim().toLowerCase();
-    return a === '' ? defaultYes : a === 'y' || a === 'yes';
+    if (!this.#waiter) return; // typed before the question: not an answer to it
+    const key = keys.at(-1)!.toLowerCase();
+    if (key === 'y') this.#settle({ key: 'yes' });
+    else if (key === 'n' || key === '\r' || key === '\n') this.#settle({ key: 'no' });
+  };
+
+  #settle(got: Got): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.(got);
+  }
+
+  /** Ends a question that is waiting with `interrupt` (SIGINT arrived). */
+  interrupt(): void {
+    this.#settle({ interrupt: true });
+  }
+
+  async ask(question: string): Promise<Answer> {
+    this.listen();
+    process.stderr.write(`${question} [y/N] `);
+    const queued = this.#lines.shift();
+    const got: Got =
+      queued !== undefined
+        ? { line: queued }
+        : this.#ended
+          ? null
+          : await new Promise<Got>((r) => (this.#waiter = r));
+    if (got === null) {
+      process.stderr.write('(no input: no)\n');
+      return 'no';
+    }
+    if ('interrupt' in got) {
+      process.stderr.write('^C\n');
+      return 'interrupt';
+    }
+    if ('key' in got) {
+      process.stderr.write(`${got.key}\n`);
+      return got.key;
+    }
+    process.stderr.write(`${got.line}\n`);
+    const a = got.line.trim().toLowerCase();
+    return a === 'y' || a === 'yes' ? 'yes' : 'no';
   }
 
   close(): void {
     this.#rl?.close();
+    if (this.#tty && this.#listening) {
+      process.stdin.off('data', this.#onKeys);
+      process.stdin.setRawMode(false);
+      process.stdin.pause();
+    }
   }
 }

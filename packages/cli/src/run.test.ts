@@ -54,7 +54,7 @@ describe('ag', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Writing the file.');
     expect(r.out).toContain('Finished.');
-    expect(r.err).toContain('Allow? [Y/n]');
+    expect(r.err).toContain('Allow? [y/N] y');
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('ok');
   });
 
@@ -66,6 +66,15 @@ describe('ag', () => {
     expect(existsSync(join(dir, 'out.txt'))).toBe(false);
   });
 
+  it('run takes an empty line as "no" (no TTY): only an explicit y approves', () => {
+    const dir = join(base, 'enter');
+    mkdirSync(dir);
+    const r = ag(['run', writeScript, '--cwd', dir], '\n');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Allow? [y/N] \n');
+    expect(existsSync(join(dir, 'out.txt'))).toBe(false);
+  });
+
   it('run -y approves without asking', () => {
     const dir = join(base, 'auto');
     mkdirSync(dir);
@@ -73,6 +82,20 @@ describe('ag', () => {
     expect(r.code).toBe(0);
     expect(r.err).not.toContain('Allow?');
     expect(existsSync(join(dir, 'out.txt'))).toBe(true);
+  });
+
+  it('run prints only the agent text on stdout; status and tools on stderr, its server logs in a file', () => {
+    const dir = join(base, 'pipe');
+    mkdirSync(dir);
+    const r = ag(['run', writeScript, '--cwd', dir, '-y']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe('Writing the file.\nFinished.\n');
+    const log = join(base, 'state', 'ag-run-server.log');
+    expect(r.err).toContain(`(its log: ${log})`);
+    expect(r.err).toContain('✔ Write out.txt');
+    expect(r.err).toMatch(/Done in [\d.]+ s/);
+    expect(r.err).not.toContain('"level"');
+    expect(readFileSync(log, 'utf8')).toMatch(/"msg":"Aegis listening"/);
   });
 
   it('run explains a missing login and exits non-zero', () => {

@@ -71,6 +71,16 @@ export function sessionRows(sessions: Session[]): string {
   return [paint.bold(line(head)), ...rows.map((r) => line(r, true))].join('\n') + '\n';
 }
 
+/**
+ * One line for a finished tool call, the same in `ag logs`, `ag logs -f` and `ag run`:
+ * `✔ title`, or `✖ title (failed)` for any other status.
+ */
+export function toolLine(title: string | null | undefined, status: string | undefined): string {
+  const ok = status === 'completed';
+  const mark = ok ? paint.green('✔') : paint.red('✖');
+  return `${mark} ${plain(title ?? 'tool')}${ok ? '' : paint.dim(` (${status ?? 'failed'})`)}\n`;
+}
+
 /** A transcript entry for people, with the control characters of its text escaped. */
 export function entryText(e: TranscriptEntry): string {
   return rawEntryText({
@@ -90,11 +100,8 @@ function rawEntryText(e: TranscriptEntry): string {
       return `${e.text}\n`;
     case 'thought':
       return `${paint.dim(`(thinking) ${e.text}`)}\n`;
-    case 'tool': {
-      const ok = e.tool?.status === 'completed';
-      const mark = ok ? paint.green('✔') : paint.red('✖');
-      return `${mark} ${e.tool?.title ?? e.text}${ok ? '' : paint.dim(` (${e.tool?.status ?? 'failed'})`)}\n`;
-    }
+    case 'tool':
+      return toolLine(e.tool?.title ?? e.text, e.tool?.status);
     case 'permission': {
       const p = e.permission;
       const verdict = p?.optionKind?.startsWith('allow') ? paint.green('allowed') : paint.red('rejected');

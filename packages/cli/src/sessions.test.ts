@@ -244,6 +244,51 @@ describe('session commands against a live server', () => {
     expect(r.out).toMatch(/Session ended: killed/);
   });
 
+  it('logs -f and logs print the same line for each tool', async () => {
+    const dir = folder();
+    const { session } = json<{ session: Session }>(
+      (await ag(['create', '--cwd', dir, '--json'], { env })).out,
+    );
+    const follower = startAg(['logs', session.id, '-f'], { env });
+    let out = '';
+    follower.stdout?.on('data', (d) => (out += d));
+    await ag(
+      [
+        'send',
+        session.id,
+        script(
+          { tool: { title: 'Read a.txt', kind: 'read' } },
+          { tool: { title: 'Run make', kind: 'execute', result: 'failed' } },
+          { say: 'Tools done.' },
+        ),
+      ],
+      { env },
+    );
+    await waitForText(() => out, 'Tools done.');
+    await ag(['kill', session.id], { env });
+    const live = await follower.result;
+    const after = await ag(['logs', session.id], { env });
+    const tools = (text: string) => text.split('\n').filter((l) => /^[✔✖] /.test(l));
+    expect(tools(after.out)).toEqual(['✔ Read a.txt', '✖ Run make (failed)']);
+    expect(tools(live.out)).toEqual(tools(after.out));
+  });
+
+  it('list shows the most recently active session first', async () => {
+    const older = folder();
+    const newer = folder();
+    const first = json<{ session: Session }>((await ag(['create', '--cwd', older, '--json'], { env })).out);
+    const second = json<{ session: Session }>((await ag(['create', '--cwd', newer, '--json'], { env })).out);
+    // The first-created session is the one with the newest activity.
+    await ag(['send', first.session.id, script({ say: 'Active again.' }), '--wait'], { env });
+    const r = await ag(['list'], { env });
+    expect(r.code).toBe(0);
+    const at = (id: string) => r.out.indexOf(id);
+    expect(at(first.session.id)).toBeGreaterThan(-1);
+    expect(at(first.session.id)).toBeLessThan(at(second.session.id));
+    await endSessionsIn(older);
+    await endSessionsIn(newer);
+  });
+
   it('logs -f on a finished session prints the transcript and returns', async () => {
     const dir = folder();
     const { session } = json<{ session: Session }>(

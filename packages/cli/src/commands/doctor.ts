@@ -9,6 +9,7 @@ import {
   checkPort,
   checkStateDir,
   checkStateLock,
+  checkWorkHere,
 } from '../doctor-checks.js';
 import { guarded, paint, printJson } from '../output.js';
 
@@ -18,7 +19,7 @@ export async function runChecks(args: {
   host?: string | undefined;
   port?: string | undefined;
 }): Promise<Check[]> {
-  const { check: config, server } = checkConfig(args.config, args);
+  const { check: config, config: loaded, server } = checkConfig(args.config, args);
   const agent = await checkAgent(server);
   const { claude, ...agentCheck } = agent;
   return [
@@ -28,6 +29,7 @@ export async function runChecks(args: {
     checkAuth(server, claude),
     await checkPort(server),
     await checkStateDir(server),
+    checkWorkHere(server, loaded.path),
     checkCapacity(server),
     checkStateLock(server),
   ];
@@ -42,7 +44,8 @@ function render(c: Check): string {
 export const doctorCommand = defineCommand({
   meta: {
     name: 'doctor',
-    description: 'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it',
+    description:
+      'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it, and whether a session may work in this folder',
   },
   args: {
     config: { type: 'string', description: 'Config file to check (default: the one `ag serve` would use)' },

@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { guarded, printJson, stdoutIsTTY, warnLine } from '../output.js';
@@ -32,11 +32,19 @@ export const initCommand = defineCommand({
     let template = requested ? findTemplate(requested) : findTemplate('default');
     if (!template)
       throw new Error(`Unknown template "${requested}"; available: ${templateNames().join(', ')}.`);
-    let values = DEFAULT_VALUES;
+    let values: TemplateValues = { ...DEFAULT_VALUES, allowedWorkDirs: [process.cwd()] };
     const interactive = !args.defaults && process.stdin.isTTY === true && stdoutIsTTY();
-    if (interactive) ({ template, values } = await ask(requested ? template : undefined));
-    else if (!args.defaults && !requested && !args.json)
-      consola.info('No terminal to ask questions on: using the defaults (template "default", port 9100).');
+    if (interactive) {
+      const answers = await ask(requested ? template : undefined);
+      if (!answers) {
+        process.stderr.write('Cancelled: nothing was written.\n');
+        return 130;
+      }
+      ({ template, values } = answers);
+    } else if (!args.defaults && !requested && !args.json)
+      consola.info(
+        `No terminal to ask questions on: using the defaults (template "default", port 9100, sessions may work in ${process.cwd()}).`,
+      );
 
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, template.render(values), { mode: template.secret ? 0o600 : 0o644 });
@@ -52,27 +60,54 @@ export const initCommand = defineCommand({
   }),
 });
 
-/** Interactive questions (a terminal is attached); Ctrl-C keeps the defaults of that question. */
-async function ask(chosen: ReturnType<typeof findTemplate>) {
+/** Ctrl-C at a question: the whole `ag init` is cancelled. */
+const CANCEL = { cancel: 'symbol' } as const;
+
+/** Interactive questions (a terminal is attached); null when one is cancelled (Ctrl-C). */
+async function ask(
+  chosen: ReturnType<typeof findTemplate>,
+): Promise<{ template: NonNullable<ReturnType<typeof findTemplate>>; values: TemplateValues } | null> {
   const name = chosen
     ? chosen.name
     : await consola.prompt('Which template?', {
         type: 'select',
         options: TEMPLATES.map((t) => ({ value: t.name, label: t.name, hint: t.description })),
         initial: 'default',
-        cancel: 'default',
+        ...CANCEL,
       });
+  if (typeof name === 'symbol') return null;
   const port = await consola.prompt('Port for the server?', {
     type: 'text',
     default: String(DEFAULT_VALUES.port),
     placeholder: String(DEFAULT_VALUES.port),
-    cancel: 'default',
+    ...CANCEL,
   });
+  if (typeof port === 'symbol') return null;
   const n = Number(port);
   const valid = Number.isInteger(n) && n > 0 && n < 65536;
   if (!valid) warnLine(`"${port}" is not a port number; using ${DEFAULT_VALUES.port}.`);
+  const here = process.cwd();
+  const folders = await consola.prompt('Folders sessions may work in? (comma-separated)', {
+    type: 'text',
+    default: here,
+    placeholder: here,
+    ...CANCEL,
+  });
+  if (typeof folders === 'symbol') return null;
+  const allowedWorkDirs = [
+    ...new Set(
+      String(folders || here)
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+        .map((f) => resolve(here, f)),
+    ),
+  ];
+  for (const dir of allowedWorkDirs)
+    if (!existsSync(dir))
+      warnLine(`${dir} does not exist: it allows nothing until it does (and the server restarts).`);
   return {
     template: findTemplate(String(name)) ?? findTemplate('default')!,
-    values: { port: valid ? n : DEFAULT_VALUES.port },
+    values: { port: valid ? n : DEFAULT_VALUES.port, allowedWorkDirs },
   };
 }

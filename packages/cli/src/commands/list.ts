@@ -6,7 +6,10 @@ import { guarded, printJson } from '../output.js';
 import { sessionRows } from '../session-view.js';
 
 export const listCommand = defineCommand({
-  meta: { name: 'list', description: 'List sessions, newest activity first' },
+  meta: {
+    name: 'list',
+    description: 'List the most recently created sessions (up to --limit), newest activity first',
+  },
   args: {
     status: {
       type: 'string',
@@ -22,6 +25,8 @@ export const listCommand = defineCommand({
       throw new Error(`--limit must be a whole number from 1 to 100 (got "${args.limit}").`);
     const { client } = connect(args);
     const page = await client.listSessions({ limit, ...(args.status ? { status: args.status } : {}) });
+    // The API pages by creation; within the page, the session active most recently comes first.
+    page.sessions.sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
     if (args.json) printJson(page);
     else if (page.sessions.length === 0)
       consola.info(

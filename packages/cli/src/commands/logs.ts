@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { connect, connectionArgs } from '../connect.js';
 import { guarded, paint, printJson } from '../output.js';
 import { describePermission } from '../render.js';
-import { entryText, nextStep, statusText } from '../session-view.js';
+import { entryText, nextStep, statusText, toolLine } from '../session-view.js';
 
 const TERMINAL = new Set(['completed', 'killed', 'crashed']);
 
@@ -63,7 +63,7 @@ async function follow(client: AegisClient, id: string, cutoff: number, json: boo
     abort.abort();
   };
   process.once('SIGINT', onSigint);
-  const view: View = { partial: new Map(), printed: new Set() };
+  const view: View = { partial: new Map(), printed: new Set(), titles: new Map() };
   let midLine = false;
   const out = (text: string) => {
     process.stdout.write(text);
@@ -77,6 +77,8 @@ async function follow(client: AegisClient, id: string, cutoff: number, json: boo
         if (e.type === 'message.delta')
           partial.set(e.data.messageId, (partial.get(e.data.messageId) ?? '') + e.data.text);
         if (e.type === 'message.completed') partial.delete(e.data.messageId);
+        if ((e.type === 'tool.started' || e.type === 'tool.updated') && e.data.title)
+          view.titles.set(e.data.toolCallId, e.data.title);
         continue;
       }
       if (json) process.stdout.write(`${JSON.stringify(e)}\n`);
@@ -91,10 +93,14 @@ async function follow(client: AegisClient, id: string, cutoff: number, json: boo
   return interrupted ? 130 : 0;
 }
 
-/** Text of messages begun before the cutoff, and messages whose text is already on screen. */
+/**
+ * Text of messages begun before the cutoff, messages whose text is already on screen, and tool titles
+ * (a `tool.completed` may carry none).
+ */
 interface View {
   partial: Map<string, string>;
   printed: Set<string>;
+  titles: Map<string, string>;
 }
 
 function show(e: AegisEvent, view: View, out: (t: string) => void, endLine: () => void): void {
@@ -116,9 +122,14 @@ function show(e: AegisEvent, view: View, out: (t: string) => void, endLine: () =
       endLine();
       out(`${paint.bold(paint.blue('>'))} ${e.data.text}\n`);
       return;
+    case 'tool.started':
+    case 'tool.updated':
+      if (e.data.title) view.titles.set(e.data.toolCallId, e.data.title);
+      return;
     case 'tool.completed':
       endLine();
-      out(`${e.data.status === 'completed' ? paint.green('✔') : paint.red('✖')} ${e.data.title ?? 'tool'}\n`);
+      out(toolLine(e.data.title ?? view.titles.get(e.data.toolCallId), e.data.status));
+      view.titles.delete(e.data.toolCallId);
       return;
     case 'permission.requested':
       endLine();

@@ -1,12 +1,20 @@
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
+import { createConsola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
 import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
+import { toolLine } from '../session-view.js';
+
+/** Everything but the agent's text goes to stderr, so `ag run … > out.txt` holds only the text. */
+const consola = createConsola({ stdout: process.stderr, stderr: process.stderr });
+
+/** The log of the server `ag run` starts for itself, in its state dir. */
+export const RUN_SERVER_LOG = 'ag-run-server.log';
 
 export const runCommand = defineCommand({
   meta: {
@@ -47,14 +55,12 @@ export const runCommand = defineCommand({
       // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
       process.exit(reportError(err));
     }
-    const answerer = new Answerer();
     let exitCode = 0;
     try {
-      exitCode = await runPrompt(local?.client ?? client, args, answerer);
+      exitCode = await runPrompt(local?.client ?? client, args);
     } catch (err) {
       exitCode = reportError(err);
     } finally {
-      answerer.close();
       await local?.close();
     }
     process.exit(exitCode);
@@ -70,12 +76,13 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { configFromEnv, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
+  const { createLogger, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
   // a second server on the same state dir would be refused.
-  const lock = readStateLock(resolveConfig(settings).stateDir);
+  const resolved = resolveConfig(settings);
+  const lock = readStateLock(resolved.stateDir);
   if (lock.state === 'live' && lock.info?.url) {
     const running = reachable(lock.info.url);
     const client = new AegisClient({ baseUrl: running, ...(conn.token ? { token: conn.token } : {}) });
@@ -89,21 +96,39 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
       // Not answering (yet): starting one below says who holds the state dir.
     }
   }
-  const server = await startServer({
-    ignoreEnv: true,
-    config: {
-      ...settings,
-      // Server logs would interleave with the agent's output; only AEGIS_LOG_LEVEL turns them up.
-      logLevel: configFromEnv().logLevel ?? 'warn',
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || 9100),
-    },
-  });
-  consola.info(`Started a local Aegis server at ${server.url} for this run.`);
+  // Its logs go to a file: on the terminal they would interleave with the agent's output.
+  mkdirSync(resolved.stateDir, { recursive: true, mode: 0o700 });
+  const logPath = join(resolved.stateDir, RUN_SERVER_LOG);
+  let logFd: number | undefined = openSync(logPath, 'a', 0o600);
+  const closeLog = () => {
+    if (logFd !== undefined) closeSync(logFd);
+    logFd = undefined;
+  };
+  // A line logged after the file is closed (a late timer) is dropped, not thrown.
+  const logStream = { isTTY: false, write: (text: string) => logFd !== undefined && writeSync(logFd, text) };
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      ignoreEnv: true,
+      logger: createLogger(resolved.logLevel, logStream as unknown as NodeJS.WriteStream),
+      config: {
+        ...settings,
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || 9100),
+      },
+    });
+  } catch (err) {
+    closeLog();
+    throw err;
+  }
+  consola.info(`Started a local Aegis server at ${server.url} for this run (its log: ${logPath}).`);
   const token = conn.token ?? server.config.authToken;
   return {
     client: new AegisClient({ baseUrl: server.url, ...(token ? { token } : {}) }),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      closeLog();
+    },
   };
 }
 
@@ -125,7 +150,7 @@ interface RunArgs {
   new?: boolean | undefined;
 }
 
-async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer): Promise<number> {
+async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
   const workDir = resolve(args.cwd ?? process.cwd());
   consola.start(`Starting the agent in ${workDir}…`);
   // The prompt is sent only once the session is known, so that events are read from its lastSeq
@@ -145,11 +170,19 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     );
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
-  const onSigint = () => {
+  // Ctrl-C (a SIGINT, or the key itself while a terminal is read key by key) interrupts the turn
+  // and ends a question that waits; a second one exits at once.
+  let interrupting: Promise<unknown> | undefined;
+  const interrupt = () => {
+    if (interrupting) process.exit(130);
     consola.warn('Interrupting the agent…');
-    void client.interruptSession(id).catch(() => {});
+    interrupting = client.interruptSession(id).catch(() => {});
+    answerer.interrupt();
   };
-  process.once('SIGINT', onSigint);
+  const answerer = new Answerer({ onInterrupt: interrupt });
+  process.on('SIGINT', interrupt);
+  // Keys typed from now on are read (and dropped) so that none is taken as an answer later.
+  if (!args.yes) answerer.listen();
   let ourTurn: string | null = null;
   let lastText = '';
   let midLine = false;
@@ -180,13 +213,10 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
         case 'tool.updated':
           if (e.data.title) titles.set(e.data.toolCallId, e.data.title);
           break;
-        case 'tool.completed': {
+        case 'tool.completed':
           line();
-          const title = e.data.title ?? titles.get(e.data.toolCallId) ?? 'tool';
-          if (e.data.status === 'completed') consola.success(title);
-          else consola.fail(`${title} (failed or rejected)`);
+          process.stderr.write(toolLine(e.data.title ?? titles.get(e.data.toolCallId), e.data.status));
           break;
-        }
         case 'plan.updated':
           line();
           consola.box(
@@ -196,10 +226,15 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
         case 'permission.requested': {
           line();
           consola.warn(`The agent wants to: ${describePermission(e.data)}`);
-          const allow = args.yes ? true : await answerer.ask('Allow?');
+          const answer = args.yes ? 'yes' : await answerer.ask('Allow?');
           if (args.yes) consola.info('Approved (--yes).');
+          // The turn is being cancelled: nothing to answer, nothing more to wait for.
+          if (answer === 'interrupt') {
+            await interrupting;
+            return 130;
+          }
           try {
-            if (allow) await client.approvePermission(id);
+            if (answer === 'yes') await client.approvePermission(id);
             else await client.rejectPermission(id);
           } catch (err) {
             if (!(err instanceof AegisApiError && err.code === 'NOTHING_PENDING')) throw err;
@@ -231,7 +266,8 @@ async function runPrompt(client: AegisClient, args: RunArgs, answerer: Answerer)
     }
     return 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', interrupt);
+    answerer.close();
     abort.abort();
   }
 }
