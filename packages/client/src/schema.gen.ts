@@ -269,7 +269,7 @@ export interface paths {
         };
         /**
          * List templates: the built-ins, then yours
-         * @description Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).
+         * @description Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's). A viewer sees each `env` name with its value redacted.
          */
         get: operations["listTemplates"];
         put?: never;
@@ -291,7 +291,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a template */
+        /**
+         * Get a template
+         * @description A viewer sees each `env` name with its value redacted (values can be credentials).
+         */
         get: operations["getTemplate"];
         /**
          * Replace a template
