@@ -2,6 +2,9 @@
 // Runs every test suite of the workspace one after another and prints one closing line with the
 // real totals: `N passed, N failed`. Exits non-zero if anything failed, including a suite that
 // crashed without reporting. Usage: pnpm test [-- --only <package-dir-substring>] [--skip-build]
+// `--fast` (`pnpm test:fast`) is the edit–test loop: unit tests and in-process servers with the
+// scripted agent; no typecheck/lint/generated-file steps, real Claude adapter, browser, packaging,
+// Python SDK install, soak/reliability or benchmark. `pnpm test` (what CI runs) is unchanged.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const skipBuild = argv.includes('--skip-build');
+const fast = argv.includes('--fast');
+
+/** Suites `--fast` leaves out whole (package dirs), and scripts it never runs. */
+const SLOW_SUITES = ['packages/python-client', 'tests/reliability', 'bench'];
+const SLOW_SCRIPTS = ['test:e2e'];
+/** Test files `--fast` leaves out of otherwise fast suites: real adapter, packaging, npm pack. */
+const SLOW_FILES = {
+  'packages/cli': ['src/pack.test.ts'],
+  'packages/client': ['src/package.test.ts'],
+  'packages/testkit': ['src/fake-messages/real-adapter.test.ts'],
+  'tests/e2e': ['real-claude*.test.ts'],
+  'tests/repo': ['packaging.test.ts'],
+};
 const reports = mkdtempSync(join(tmpdir(), 'aegis-test-'));
 const results = [];
 
@@ -100,6 +116,7 @@ function runSuite(dir, script, command) {
       .replace(/^vitest run\s*/, '')
       .split(/\s+/)
       .filter(Boolean);
+    if (fast) for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
     const r = run(
       join(root, 'node_modules/.bin/vitest'),
       ['run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
@@ -128,16 +145,18 @@ function runSuite(dir, script, command) {
 
 const okBuild = skipBuild || step('build', 'pnpm', ['build']);
 if (okBuild) {
-  if (!only) {
+  if (!only && !fast) {
     step('typecheck', 'pnpm', ['typecheck']);
     step('lint + format (biome)', join(root, 'node_modules/.bin/biome'), ['check', '.']);
     step('generated files are fresh', process.execPath, ['scripts/gen.mjs', '--check']);
   }
-  const browsersReady = ensureChromium();
-  ensurePythonVenv();
+  const browsersReady = fast || ensureChromium();
+  if (!fast) ensurePythonVenv();
   for (const { dir, pkg } of workspacePackages()) {
     if (only && !relative(root, dir).includes(only)) continue;
+    if (fast && SLOW_SUITES.includes(relative(root, dir))) continue;
     for (const script of ['test', 'test:e2e']) {
+      if (fast && SLOW_SCRIPTS.includes(script)) continue;
       const command = pkg.scripts?.[script];
       if (!command) continue;
       if (script === 'test:e2e' && !browsersReady) {

@@ -26,8 +26,8 @@ import {
   toQuestionRequest,
   toStopReason,
 } from './translate.js';
+import { ACP_RUNTIME_VERSION } from './version.js';
 
-const CLIENT_VERSION = '0.1.0';
 const isRpcError = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'number';
 
 function exitError(agentName: string, exit: ProcessExit): AegisError {
@@ -235,7 +235,7 @@ export async function connectAgent(
     readInitialize(
       await call(
         'initialize',
-        connection.agent.request(methods.agent.initialize, initializeParams(CLIENT_VERSION)),
+        connection.agent.request(methods.agent.initialize, initializeParams(ACP_RUNTIME_VERSION)),
       ),
     ),
   );

@@ -145,7 +145,9 @@ describe('fast path vs the SDK', () => {
     const stdout = new PassThrough();
     const translator = new AcpTranslator(() => 'id');
     const out: AgentEventBody[] = [];
-    const onUpdate = (u: acp.SessionUpdate) => out.push(...translator.translate(u));
+    const onUpdate = (u: acp.SessionUpdate): void => {
+      out.push(...translator.translate(u));
+    };
     const stream = agentStream(stdout, new PassThrough(), {
       onGarbage: () => {},
       onTooLarge: () => {},

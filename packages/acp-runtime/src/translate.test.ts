@@ -175,7 +175,6 @@ describe('AcpTranslator.translate', () => {
   it('reads models from the model config option and dedupes a repeated mode', () => {
     const t = make();
     t.applyNewSession({
-      sessionId: 's',
       modes: { currentModeId: 'default', availableModes: [{ id: 'default', name: 'Manual' }] },
       configOptions: [
         {

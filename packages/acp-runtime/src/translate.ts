@@ -116,8 +116,7 @@ export class AcpTranslator {
     return this.run.id;
   }
 
-  /** Reads `session/new`'s answer: modes and the model/mode config options. */
-  /** Reads the answer of `session/new` (or `session/load` / `session/resume`, same fields). */
+  /** Reads the answer of `session/new` (or `session/load` / `session/resume`, same fields): modes and the model/mode config options. */
   applyNewSession(res: Pick<acp.NewSessionResponse, 'modes' | 'configOptions'>): void {
     if (res.modes) {
       this.modes = res.modes.availableModes.map((m) => ({

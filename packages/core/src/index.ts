@@ -7,7 +7,6 @@ export {
   sessionEnvDenial,
   sessionEnvProblems,
 } from './agent-env-rules.js';
-export { assertNever } from './assert-never.js';
 export type {
   AgentDriver,
   AgentHandle,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@aegis/server';
@@ -28,6 +28,21 @@ describe('ag mcp (real MCP client over stdio, live server)', () => {
     expect(tools.map((t) => t.name)).toEqual(
       expect.arrayContaining(['create_session', 'get_status', 'approve_permission', 'wait_for_state']),
     );
+  });
+
+  it('reports the installed package version in the handshake', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(client.getServerVersion()).toEqual({ name: 'aegis', version: pkg.version });
+  });
+
+  it("documents list_sessions' default page size as the one the server applies", async () => {
+    const { tools } = await client.listTools();
+    const limit = tools.find((t) => t.name === 'list_sessions')?.inputSchema.properties?.limit as {
+      description: string;
+    };
+    const documented = Number(/default (\d+)/.exec(limit.description)?.[1]);
+    const page = json(await client.callTool({ name: 'list_sessions', arguments: {} }));
+    expect(page.limit).toBe(documented);
   });
 
   it('creates a session, waits for permission_prompt, approves and reads the transcript', async () => {

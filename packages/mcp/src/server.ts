@@ -1,33 +1,14 @@
-import { AegisApiError, type AegisClient } from '@aegis/client';
+import type { AegisClient } from '@aegis/client';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { call } from './tool-result.js';
+import { MCP_VERSION } from './version.js';
 import { registerWaitForState } from './wait-for-state.js';
-
-type ToolResult = { content: { type: 'text'; text: string }[]; isError?: boolean };
-
-const ok = (data: unknown): ToolResult => ({
-  content: [{ type: 'text', text: JSON.stringify(data, null, 2) }],
-});
-
-/** Runs a tool body, turning API errors into MCP tool errors that carry the error code. */
-async function call(fn: () => Promise<unknown>): Promise<ToolResult> {
-  try {
-    return ok(await fn());
-  } catch (err) {
-    const text =
-      err instanceof AegisApiError
-        ? `${err.code}: ${err.message}`
-        : (err as Error | undefined)?.name === 'AbortError'
-          ? 'CANCELLED: the request was cancelled by the client.'
-          : `AEGIS_UNREACHABLE: ${(err as Error).message}. Is the Aegis server running (ag serve)?`;
-    return { content: [{ type: 'text', text }], isError: true };
-  }
-}
 
 const MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto'] as const;
 
 /** An MCP server exposing Aegis sessions as tools, backed by the HTTP API. */
-export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): McpServer {
+export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION): McpServer {
   const server = new McpServer({ name: 'aegis', version });
   const id = { sessionId: z.string().describe('Session id from create_session or list_sessions') };
 
@@ -61,7 +42,7 @@ export function createAegisMcpServer(client: AegisClient, version = '0.1.0'): Mc
         status: z.string().optional().describe('Comma-separated states, e.g. "permission_prompt,idle"'),
         workDir: z.string().optional().describe('Only sessions in this folder (absolute path)'),
         page: z.number().int().min(1).optional().describe('Page number, from 1'),
-        limit: z.number().int().min(1).max(100).optional().describe('Sessions per page (1–100, default 50)'),
+        limit: z.number().int().min(1).max(100).optional().describe('Sessions per page (1–100, default 20)'),
       },
     },
     (args) => call(() => client.listSessions(args)),

@@ -593,7 +593,7 @@ class AegisClient:
     ) -> TemplateList:
         """GET /v1/templates — List templates: the built-ins, then yours
 
-        Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).
+        Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's). A viewer sees each `env` name with its value redacted.
         """
         path = "/v1/templates"
         query: Dict[str, Any] = {}
@@ -638,6 +638,8 @@ class AegisClient:
         timeout: Optional[float] = None,
     ) -> Template:
         """GET /v1/templates/{id} — Get a template
+
+        A viewer sees each `env` name with its value redacted (values can be credentials).
 
         Args:
             id:

@@ -16,7 +16,7 @@ const driver = createAcpDriver({
   agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
   defaultAgent: 'scripted',
 });
-const closers: (() => Promise<void>)[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 afterAll(() => Promise.all(closers.map((c) => c())));
 
 function setup(extra: Partial<CreateAegisOptions> = {}) {

@@ -9,6 +9,8 @@ import type {
   AgentSink,
   PermissionDecision,
   PermissionRequest,
+  QuestionAnswer,
+  QuestionRequest,
 } from '@aegis/core';
 import { createAcpDriver } from '../index.js';
 
@@ -22,6 +24,7 @@ type Decide = (req: PermissionRequest, signal: AbortSignal) => Promise<Permissio
 export function recordingSink(decide: Decide = async () => ({ outcome: 'cancelled' })) {
   const events: AgentEventBody[] = [];
   const permissions: { request: PermissionRequest; signal: AbortSignal }[] = [];
+  const questions: QuestionRequest[] = [];
   const exits: (AgentExit & { expected: boolean })[] = [];
   let onExit: (exit: AgentExit & { expected: boolean }) => void = () => {};
   const exited = new Promise<AgentExit & { expected: boolean }>((r) => (onExit = r));
@@ -31,6 +34,10 @@ export function recordingSink(decide: Decide = async () => ({ outcome: 'cancelle
       permissions.push({ request, signal });
       return decide(request, signal);
     },
+    askQuestion: async (request): Promise<QuestionAnswer> => {
+      questions.push(request);
+      return { outcome: 'cancelled' };
+    },
     exited: (exit) => {
       exits.push(exit);
       onExit(exit);
@@ -38,7 +45,7 @@ export function recordingSink(decide: Decide = async () => ({ outcome: 'cancelle
   };
   const text = (type: 'message.delta' | 'thought.delta' = 'message.delta') =>
     events.flatMap((e) => (e.type === type ? [e.data.text] : [])).join('');
-  return { sink, events, permissions, exits, exited, text };
+  return { sink, events, permissions, questions, exits, exited, text };
 }
 
 export const allowOnce: Decide = async (req) => ({

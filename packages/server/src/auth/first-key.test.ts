@@ -14,7 +14,7 @@ const driver = createAcpDriver({
   agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
   defaultAgent: 'scripted',
 });
-const closers: (() => Promise<void>)[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 afterAll(() => Promise.all(closers.map((c) => c())));
 
 /** A zero-config app (loopback, no bootstrap token, no key yet), or one with a bootstrap token. */

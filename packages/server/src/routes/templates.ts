@@ -1,4 +1,4 @@
-import { Template, TemplateInput } from '@aegis/core';
+import { type Actor, Template, TemplateInput } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { newRouter, type RouteDeps } from '../app-env.js';
@@ -21,7 +21,7 @@ const listTemplatesRoute = createRoute({
   operationId: 'listTemplates',
   summary: 'List templates: the built-ins, then yours',
   description:
-    "Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's).",
+    "Built-ins (`code-reviewer`, `ci-runner`, `pr-reviewer`, `docs-writer`) come first, then your templates by name (admins see every owner's). A viewer sees each `env` name with its value redacted.",
   tags,
   responses: { 200: json(TemplateList, 'Templates'), ...errorResponses(401) },
 });
@@ -43,6 +43,7 @@ const getTemplateRoute = createRoute({
   path: '/v1/templates/{id}',
   operationId: 'getTemplate',
   summary: 'Get a template',
+  description: 'A viewer sees each `env` name with its value redacted (values can be credentials).',
   tags,
   request: { params: TemplateIdParam },
   responses: { 200: json(Template, 'The template'), ...errorResponses(401, 404) },
@@ -71,16 +72,34 @@ const deleteTemplateRoute = createRoute({
   responses: { 200: json(Template, 'The deleted template'), ...errorResponses(401, 403, 404) },
 });
 
+/** What a template env value reads as for a caller who may not see it. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Viewers may read templates but not start sessions from them, so they see env names only: values
+ * can be credentials. Admins and operators see them (operators need them to edit their templates).
+ */
+export function forCaller(t: Template, actor: Actor): Template {
+  if (t.env === null || actor.admin === true || actor.role !== 'viewer') return t;
+  return { ...t, env: Object.fromEntries(Object.keys(t.env).map((k) => [k, REDACTED])) };
+}
+
 export function templateRoutes({ aegis }: RouteDeps) {
   const app = newRouter();
   app.openapi(listTemplatesRoute, async (c) =>
-    c.json({ templates: await aegis.templates.list(c.get('actor')) }, 200),
+    c.json(
+      { templates: (await aegis.templates.list(c.get('actor'))).map((t) => forCaller(t, c.get('actor'))) },
+      200,
+    ),
   );
   app.openapi(createTemplateRoute, async (c) =>
     c.json(await aegis.templates.create(c.req.valid('json'), c.get('actor')), 201),
   );
   app.openapi(getTemplateRoute, async (c) =>
-    c.json(await aegis.templates.get(c.req.valid('param').id, c.get('actor')), 200),
+    c.json(
+      forCaller(await aegis.templates.get(c.req.valid('param').id, c.get('actor')), c.get('actor')),
+      200,
+    ),
   );
   app.openapi(updateTemplateRoute, async (c) =>
     c.json(await aegis.templates.update(c.req.valid('param').id, c.req.valid('json'), c.get('actor')), 200),

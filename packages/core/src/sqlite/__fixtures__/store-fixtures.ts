@@ -29,10 +29,14 @@ export function makeSession(id: string, overrides: Partial<Session> = {}): Sessi
     usage: emptyUsage(),
     pendingPermission: null,
     pendingPermissionCount: 0,
+    pendingQuestion: null,
+    policies: [],
     problem: null,
     exit: null,
     availableModes: [{ id: 'default', name: 'Default', description: null }],
     availableCommands: [],
+    agentSession: null,
+    agentResident: false,
     ...overrides,
   };
 }
