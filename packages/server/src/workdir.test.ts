@@ -87,6 +87,19 @@ describe('the state directory', () => {
   it('leaves its siblings allowed', () => {
     expect(checkWorkDir(inside, workDirRoots([tmp], state))).toBe(inside);
   });
+
+  // Issue 22 #7: an acceptEdits session in $HOME could write $HOME/.aegis/… without being asked.
+  it('refuses a workDir that contains it (as $HOME contains ~/.aegis), saying what to do', () => {
+    let e: { code: string; message: string } | undefined;
+    try {
+      checkWorkDir(tmp, workDirRoots([tmp], state));
+    } catch (err) {
+      e = err as { code: string; message: string };
+    }
+    expect(e?.code).toBe('WORKDIR_DENIED');
+    expect(e?.message).toContain(`workDir ${tmp} contains the server's state directory (${state})`);
+    expect(e?.message).toContain('Work in a project folder below it');
+  });
 });
 
 describe('isInside', () => {

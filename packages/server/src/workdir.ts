@@ -93,5 +93,15 @@ export function checkWorkDir(workDir: string, allowed: string[] | WorkDirRoots):
       { details: { workDir: real, stateDir: state } },
     );
   }
+  // The other way round: a workDir that holds the state dir (e.g. $HOME with ~/.aegis) lets an agent
+  // in acceptEdits or bypass mode change the database, keys and audit log without asking.
+  const holds = excluded.find((x) => isInside(x, real));
+  if (holds) {
+    throw new AegisError(
+      'WORKDIR_DENIED',
+      `workDir ${real} contains the server's state directory (${holds}), which holds its database, keys and audit log; an agent working there could change them without asking. Work in a project folder below it, or move the state directory out of it (AEGIS_STATE_DIR).`,
+      { details: { workDir: real, stateDir: holds } },
+    );
+  }
   return real;
 }
