@@ -36,7 +36,8 @@ async function doctor(env: Record<string, string>, args: string[] = []) {
     cwd: home,
     env: {
       HOME: home,
-      AEGIS_STATE_DIR: join(home, 'state'),
+      // Beside the folder, not in it: a workDir that contains the state dir is refused.
+      AEGIS_STATE_DIR: `${home}-state`,
       AEGIS_PORT: String(await freePort()),
       // Temp folders are not allowed by default; these tests run in one.
       AEGIS_ALLOWED_WORKDIRS: home,
@@ -208,7 +209,7 @@ describe('ag doctor', () => {
       env: {
         ...scripted,
         HOME: dir,
-        AEGIS_STATE_DIR: join(dir, 'state'),
+        AEGIS_STATE_DIR: `${dir}-state`,
         AEGIS_PORT: String(await freePort()),
       },
     });
@@ -222,7 +223,7 @@ describe('ag doctor', () => {
       env: {
         ...scripted,
         HOME: dir,
-        AEGIS_STATE_DIR: join(dir, 'state'),
+        AEGIS_STATE_DIR: `${dir}-state`,
         AEGIS_PORT: String(await freePort()),
       },
     });
@@ -239,7 +240,7 @@ describe('ag doctor', () => {
       cwd: home,
       env: {
         HOME: home,
-        AEGIS_STATE_DIR: join(home, 's'),
+        AEGIS_STATE_DIR: `${home}-s`,
         AEGIS_PORT: String(busyPort),
         AEGIS_ALLOWED_WORKDIRS: home,
       },
