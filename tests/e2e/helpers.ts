@@ -150,3 +150,29 @@ export async function eventually(check: () => boolean, timeoutMs: number): Promi
   }
   return check();
 }
+
+/**
+ * Hides the developer's own Claude settings (`ANTHROPIC_*`, `CLAUDE_CODE_*`, `CLAUDE_CONFIG_DIR`)
+ * from this process, which the server passes on to agents, so a suite is hermetic ("no API key"
+ * really means none). Returns what puts them back.
+ */
+export function hideClaudeEnv(): () => void {
+  const hidden = Object.keys(process.env).filter(
+    (k) => k.startsWith('ANTHROPIC_') || k.startsWith('CLAUDE_CODE_') || k === 'CLAUDE_CONFIG_DIR',
+  );
+  const saved = Object.fromEntries(hidden.map((k) => [k, process.env[k]]));
+  for (const k of hidden) delete process.env[k];
+  return () => Object.assign(process.env, saved);
+}
+
+/** Polls `fn` until `ok` holds for its value; fails after `ms` showing the last value. */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -10,13 +10,9 @@ import { AegisClient } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
 import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, processesIn, tempRoot } from './helpers.js';
+import { hideClaudeEnv, killAll, processesIn, tempRoot, until } from './helpers.js';
 
-const hidden = Object.keys(process.env).filter(
-  (k) => k.startsWith('ANTHROPIC_') || k.startsWith('CLAUDE_CODE_') || k === 'CLAUDE_CONFIG_DIR',
-);
-const saved = Object.fromEntries(hidden.map((k) => [k, process.env[k]]));
-for (const k of hidden) delete process.env[k];
+const restoreEnv = hideClaudeEnv();
 
 const root = tempRoot('evict');
 const home = root.sub('home');
@@ -25,17 +21,6 @@ let api: FakeMessagesApi;
 let server: RunningServer;
 let client: AegisClient;
 const ids = new Set<string>();
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const session = (id: string) => client.getSession(id);
 const turnsDone = (id: string, turns: number) =>
@@ -73,7 +58,7 @@ afterAll(async () => {
     await server?.close();
     await api?.close();
     root.remove();
-    Object.assign(process.env, saved);
+    restoreEnv();
   }
 });
 

@@ -8,13 +8,9 @@ import { AegisClient, type Session } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
 import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempRoot } from './helpers.js';
+import { hideClaudeEnv, tempRoot } from './helpers.js';
 
-const hidden = Object.keys(process.env).filter(
-  (k) => k.startsWith('ANTHROPIC_') || k.startsWith('CLAUDE_CODE_') || k === 'CLAUDE_CONFIG_DIR',
-);
-const saved = Object.fromEntries(hidden.map((k) => [k, process.env[k]]));
-for (const k of hidden) delete process.env[k];
+const restoreEnv = hideClaudeEnv();
 
 const root = tempRoot('claude-question');
 let api: FakeMessagesApi;
@@ -40,7 +36,7 @@ afterAll(async () => {
   await server?.close();
   await api?.close();
   root.remove();
-  Object.assign(process.env, saved);
+  restoreEnv();
 });
 
 async function until(id: string, done: (s: Session) => boolean, timeoutMs = 60_000): Promise<Session> {

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { AegisClient } from '@aegis/client';
 import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, eventually, processesIn, tempRoot } from './helpers.js';
+import { EventLog, eventually, processesIn, tempRoot, until } from './helpers.js';
 
 const root = tempRoot('resume');
 const home = root.sub('home');
@@ -60,17 +60,6 @@ async function serve(port: number) {
     }
   }
   return { child, client, exited, readyMs: Date.now() - startedAt };
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

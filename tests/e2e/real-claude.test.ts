@@ -9,15 +9,9 @@ import { AegisClient, type AegisEvent, type TranscriptEntry } from '@aegis/clien
 import { type RunningServer, startServer } from '@aegis/server';
 import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, eventually, killAll, processesIn, tempRoot } from './helpers.js';
+import { EventLog, eventually, hideClaudeEnv, killAll, processesIn, tempRoot } from './helpers.js';
 
-// The server hands ANTHROPIC_*, CLAUDE_CODE_* and CLAUDE_CONFIG_DIR of its own environment to agents;
-// hide the developer's so the suite is hermetic (and "no API key" really means none).
-const hidden = Object.keys(process.env).filter(
-  (k) => k.startsWith('ANTHROPIC_') || k.startsWith('CLAUDE_CODE_') || k === 'CLAUDE_CONFIG_DIR',
-);
-const saved = Object.fromEntries(hidden.map((k) => [k, process.env[k]]));
-for (const k of hidden) delete process.env[k];
+const restoreEnv = hideClaudeEnv();
 
 const root = tempRoot('claude');
 const home = root.sub('home');
@@ -98,7 +92,7 @@ afterAll(async () => {
     await server?.close();
     await api?.close();
     root.remove();
-    Object.assign(process.env, saved);
+    restoreEnv();
   }
 });
 

@@ -243,3 +243,33 @@ export function createMemoryAuditStore(): AuditStore {
     },
   };
 }
+
+/** A row of the `api_keys` table, as both the SQLite and the PostgreSQL schema name its columns. */
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  owner: string | null;
+  previousHash: string | null;
+  previousExpiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** The record an `api_keys` row holds (one mapping for every SQL store). */
+export const apiKeyFromRow = (r: ApiKeyRow): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as ApiKeyRole,
+  hash: r.hash,
+  createdAt: r.createdAt,
+  expiresAt: r.expiresAt,
+  revokedAt: r.revokedAt,
+  createdBy: r.owner,
+  previousHash: r.previousHash,
+  previousExpiresAt: r.previousExpiresAt,
+  lastUsedAt: r.lastUsedAt,
+});

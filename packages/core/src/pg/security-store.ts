@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { ConversationSnapshot } from '../driver.js';
 import {
-  type ApiKeyRecord,
-  type ApiKeyRole,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
+  apiKeyFromRow,
   canonicalAudit,
 } from '../security-store.js';
 import type { ConversationStore } from '../store.js';
@@ -14,27 +13,11 @@ import { type GuardContext, guarded } from './guard.js';
 import { LOCK_NAMESPACE, LOCKS, type PgDatabase } from './open-database.js';
 import { agentConversations, apiKeys, auditHead, auditLog } from './schema.js';
 
-type KeyRow = typeof apiKeys.$inferSelect;
-
-const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as ApiKeyRole,
-  hash: r.hash,
-  createdAt: r.createdAt,
-  expiresAt: r.expiresAt,
-  revokedAt: r.revokedAt,
-  createdBy: r.owner,
-  previousHash: r.previousHash,
-  previousExpiresAt: r.previousExpiresAt,
-  lastUsedAt: r.lastUsedAt,
-});
-
 /** API keys in the `api_keys` table. */
 export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeyStore {
   const byId = async (id: string) => {
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
-    return row && toRecord(row);
+    return row && apiKeyFromRow(row);
   };
   return {
     insert(k) {
@@ -64,12 +47,12 @@ export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeySt
           .from(apiKeys)
           .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)))
           .limit(1);
-        return row && toRecord(row);
+        return row && apiKeyFromRow(row);
       });
     },
     list() {
       return guarded(ctx, 'read from', async () =>
-        (await db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))).map(toRecord),
+        (await db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))).map(apiKeyFromRow),
       );
     },
     update(id, patch) {

@@ -3,33 +3,16 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import {
-  type ApiKeyRecord,
-  type ApiKeyRole,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
+  apiKeyFromRow,
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './open-database.js';
 import { apiKeys, auditHead, auditLog } from './schema.js';
 import { isLockError, unavailable } from './store-errors.js';
-
-type KeyRow = typeof apiKeys.$inferSelect;
-
-const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id,
-  name: r.name,
-  role: r.role as ApiKeyRole,
-  hash: r.hash,
-  createdAt: r.createdAt,
-  expiresAt: r.expiresAt,
-  revokedAt: r.revokedAt,
-  createdBy: r.owner,
-  previousHash: r.previousHash,
-  previousExpiresAt: r.previousExpiresAt,
-  lastUsedAt: r.lastUsedAt,
-});
 
 /** API keys in the `api_keys` table of an open Aegis database. */
 export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
@@ -56,7 +39,7 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
     },
     async get(id) {
       const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-      return row && toRecord(row);
+      return row && apiKeyFromRow(row);
     },
     async findByHash(hash) {
       const row = db
@@ -64,15 +47,15 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
         .from(apiKeys)
         .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)))
         .get();
-      return row && toRecord(row);
+      return row && apiKeyFromRow(row);
     },
     async list() {
-      return listAll.all().map(toRecord);
+      return listAll.all().map(apiKeyFromRow);
     },
     async update(id, patch) {
       if (Object.keys(patch).length > 0) db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).run();
       const row = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-      return row && toRecord(row);
+      return row && apiKeyFromRow(row);
     },
   };
 }
