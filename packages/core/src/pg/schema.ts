@@ -8,8 +8,9 @@
  *   contains `\u0000` (which `jsonb` refuses) is stored exactly as SQLite stores it.
  * - Global ids are `bigint` identity columns; see `pg-store.ts` for how event ids commit in order.
  * - `sessions` carries `owner_node`, `lease_until` and `owner_epoch`, and a `nodes` table exists, for
- *   the multi-node ownership (leases with a fencing epoch) built on top of this store. Nothing reads
- *   or writes them yet; the session upsert leaves them alone.
+ *   the multi-node ownership (leases with a fencing epoch, see `cluster.ts`). The session upsert sets
+ *   them only when it inserts; the cluster code moves them. Times in them come from the database's
+ *   clock, as ISO text, so nodes with skewed clocks agree on when a lease ran out.
  *
  * Tables carry no schema name: the store sets `search_path` to the configured schema, and the
  * migrations are applied there.
@@ -38,7 +39,7 @@ export const sessions = pgTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     data: json('data').$type<Session>().notNull(),
-    /** The node whose process runs this session's agent (multi-node; unused so far). */
+    /** The node that owns this session (runs its agent, writes its log). */
     ownerNode: text('owner_node'),
     /** ISO time the owner's lease runs out. */
     leaseUntil: text('lease_until'),
@@ -52,7 +53,7 @@ export const sessions = pgTable(
   ],
 );
 
-/** Aegis server processes sharing this database (multi-node; unused so far). */
+/** Aegis server processes sharing this database; each heartbeats its row (see `cluster.ts`). */
 export const nodes = pgTable('nodes', {
   id: text('id').primaryKey(),
   /** Where peers reach it (`http://host:port`). */
@@ -62,6 +63,10 @@ export const nodes = pgTable('nodes', {
   heartbeatAt: text('heartbeat_at').notNull(),
   /** `active`, `draining` or `gone`. */
   state: text('state').notNull().default('active'),
+  /** ISO time this process registered (a restart under the same id moves it). */
+  startedAt: text('started_at'),
+  /** What the node last reported: version, resident and dormant agents, running turns. */
+  info: json('info').$type<Record<string, unknown>>(),
 });
 
 /** The event log. `id` is the global position; `seq` the per-session sequence number. */
