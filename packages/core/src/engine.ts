@@ -1,4 +1,5 @@
 import { assertSessionEnv } from './agent-env-rules.js';
+import { type ClusterNodeRuntime, type ClusterOptions, createClusterNode, elsewhere } from './cluster.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
@@ -69,6 +70,12 @@ export interface CreateAegisOptions {
   storeHoldMs?: number | undefined;
   /** See `storeHoldMs`. Default 64 MiB; agents that keep streaming past twice this are stopped. */
   storeHoldBytes?: number | undefined;
+  /**
+   * Run as one node of several sharing the store (it must offer `cluster`: PostgreSQL). Sessions
+   * are owned through leases; requests for a session another node owns throw `SESSION_ELSEWHERE`
+   * (the server forwards them). See `cluster.ts`.
+   */
+  cluster?: ClusterOptions | undefined;
 }
 
 export interface CreateSessionInput {
@@ -93,6 +100,11 @@ export interface Actor {
   admin?: boolean;
   /** The caller's role when authenticated by an API key (`admin`, `operator`, `viewer`). */
   role?: string | undefined;
+  /**
+   * Another node forwarded this request here (cluster): it is handled on this node or refused,
+   * never sent on again.
+   */
+  forwarded?: boolean | undefined;
 }
 
 export interface PromptDelivery {
@@ -227,6 +239,57 @@ export function createAegis(options: CreateAegisOptions) {
   });
   const refuseWhileStoreFails = storeGuard.refuseNewWork;
 
+  if (options.cluster && !options.store.cluster) {
+    throw new AegisError(
+      'BAD_REQUEST',
+      'Running as a cluster node needs a store several nodes can share: use the PostgreSQL store (AEGIS_SESSION_STORE=postgres).',
+    );
+  }
+  const cluster: ClusterNodeRuntime | null =
+    options.cluster && options.store.cluster
+      ? createClusterNode(
+          {
+            store: options.store,
+            driver: options.agent,
+            live,
+            deps,
+            now,
+            cluster: options.store.cluster,
+            onError,
+            resume: () => resumeOnStart,
+            report: () => {
+              const r = residency();
+              let busy = 0;
+              for (const s of live.values()) if (s.busy) busy += 1;
+              return {
+                capacity: Number.isFinite(maxResident) ? maxResident : 1_000_000,
+                info: {
+                  resident: r.resident,
+                  dormant: r.dormant,
+                  busy,
+                  version: options.cluster?.version ?? null,
+                },
+              };
+            },
+          },
+          {
+            ...options.cluster,
+            cannotAdopt:
+              options.cluster.cannotAdopt ??
+              (async (s) => {
+                if (!options.resolveWorkDir) return null;
+                try {
+                  await options.resolveWorkDir(s.workDir);
+                  return null;
+                } catch (err) {
+                  return `its workDir ${s.workDir} is not usable here (${(err as Error).message}); failover needs the workDir at the same path on every node (a shared volume or a checkout step)`;
+                }
+              }),
+          },
+        )
+      : null;
+  let resumeOnStart = true;
+
   const stallTimer = setInterval(
     () => {
       storeGuard.check();
@@ -289,6 +352,32 @@ export function createAegis(options: CreateAegisOptions) {
     ]);
   }
 
+  /** An idle session `create` would reuse that another node owns (cluster). */
+  async function reusableElsewhere(workDir: string, input: CreateSessionInput, actor: Actor) {
+    if (reuseKey(workDir, input, actor) === null) return undefined;
+    const { sessions: idle } = await options.store.listSessions({
+      status: ['idle'],
+      workDir,
+      ownerId: actor.id ?? undefined,
+      limit: 20,
+      offset: 0,
+    });
+    return idle.find((s) => !live.has(s.id) && s.node && reusable(s, workDir, input, actor)) as
+      | (Session & { node: string })
+      | undefined;
+  }
+
+  function residency() {
+    let dormant = 0;
+    for (const s of live.values()) if (s.dormant) dormant += 1;
+    return {
+      resident: residentCount(),
+      dormant,
+      maxResidentAgents: Number.isFinite(maxResident) ? maxResident : null,
+      idleEvictMs,
+    };
+  }
+
   function liveSession(id: string, actor: Actor): LiveSession {
     const running = live.get(id);
     if (!running || !visible(running.session, actor)) throw AegisError.sessionNotFound(id);
@@ -302,7 +391,23 @@ export function createAegis(options: CreateAegisOptions) {
       return running;
     }
     const stored = await getSession(id, actor);
+    // Another node runs it: taken on here if its owner's lease ran out, else SESSION_ELSEWHERE.
+    if (cluster && !isTerminal(stored.status)) return cluster.locate(stored);
     throw AegisError.terminated(id, stored.status);
+  }
+
+  /** In a cluster: where a new session goes when this node is draining or full (none: `null`). */
+  async function placeElsewhere(actor: Actor, why: 'draining' | 'full'): Promise<void> {
+    if (!cluster || actor.forwarded) return;
+    const node = await cluster.nodeWithRoom();
+    if (node) throw elsewhere(null, node.id, node.address);
+    if (why === 'full') {
+      throw new AegisError(
+        'CAPACITY_EXHAUSTED',
+        'Every node of the cluster runs its maximum of agent processes (maxResidentAgents) with running turns or waits for a person; none has room.',
+        { details: { retryAfter: 5, hint: 'Retry in a few seconds, or add a node.' } },
+      );
+    }
   }
 
   function assertModeAllowed(mode: PermissionMode, actor: Actor): void {
@@ -322,6 +427,13 @@ export function createAegis(options: CreateAegisOptions) {
      */
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
+      if (cluster?.state === 'draining') {
+        await placeElsewhere(actor, 'draining');
+        throw new AegisError(
+          'SHUTTING_DOWN',
+          `Node ${cluster.nodeId} is draining and takes no new sessions, and no other node has room; retry shortly.`,
+        );
+      }
       assertSessionEnv(input.env);
       if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
@@ -340,6 +452,11 @@ export function createAegis(options: CreateAegisOptions) {
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
           return { session: s.snapshot(), reused: true, promptDelivery };
         }
+      }
+      if (cluster && !actor.forwarded && input.reuse !== false) {
+        // An idle session to reuse may live on another node: the create goes there.
+        const other = await reusableElsewhere(workDir, input, actor);
+        if (other) throw elsewhere(other.id, other.node, null);
       }
       // A parent the caller cannot see is SESSION_NOT_FOUND, as reading it would be.
       if (input.parentId) await getSession(input.parentId, actor);
@@ -362,8 +479,14 @@ export function createAegis(options: CreateAegisOptions) {
         parentId: input.parentId ?? null,
         policies: input.policies,
         now: now().toISOString(),
+        node: cluster?.nodeId ?? null,
       });
-      checkRoom();
+      try {
+        checkRoom();
+      } catch (err) {
+        if ((err as AegisError).code === 'CAPACITY_EXHAUSTED') await placeElsewhere(actor, 'full');
+        throw err;
+      }
       const session = new LiveSession(record, deps, { env: input.env });
       live.set(record.id, session);
       let started: () => void = () => {};
@@ -525,11 +648,12 @@ export function createAegis(options: CreateAegisOptions) {
 
     /** Stops the agent and marks the session `killed`; it stays in the store for audit. */
     async kill(id: string, actor: Actor = LOCAL): Promise<Session> {
-      const running = live.get(id);
+      let running = live.get(id);
       if (!running) {
         const stored = await getSession(id, actor);
         if (isTerminal(stored.status)) return stored;
-        throw AegisError.terminated(id, stored.status);
+        if (!cluster) throw AegisError.terminated(id, stored.status);
+        running = await cluster.locate(stored);
       }
       liveSession(id, actor);
       await running.end('killed', 'killed through the API');
@@ -612,8 +736,13 @@ export function createAegis(options: CreateAegisOptions) {
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
     },
-    /** Listens to events as they become durable. Returns an unsubscribe function. */
-    subscribe(listener: EventListener, filter: { sessionId?: string } = {}): () => void {
+    /**
+     * Listens to events as they become durable. Returns an unsubscribe function. By default only
+     * the events this process records; with `cluster: true`, on a cluster node, every node's
+     * events, in the log's global id order (what streams to clients want).
+     */
+    subscribe(listener: EventListener, filter: { sessionId?: string; cluster?: boolean } = {}): () => void {
+      if (filter.cluster && cluster) return cluster.feed.subscribe(listener, filter.sessionId);
       return hub.subscribe(listener, filter.sessionId);
     },
     /**
@@ -622,28 +751,37 @@ export function createAegis(options: CreateAegisOptions) {
      * Call once at start-up, before serving requests.
      */
     recover(opts: { resume?: boolean } = {}): Promise<{ crashed: string[]; dormant: string[] }> {
+      resumeOnStart = opts.resume !== false;
+      // A cluster node takes back only its own sessions (others' are adopted once their lease runs out).
+      if (cluster) return cluster.start();
       return recoverSessions({ store: options.store, driver: options.agent, live, deps, now }, opts);
+    },
+    /** This node in a cluster (`null` on a single server). */
+    get node(): { id: string; state: 'active' | 'draining'; leaseMs: number } | null {
+      return cluster ? { id: cluster.nodeId, state: cluster.state, leaseMs: cluster.leaseMs } : null;
+    },
+    /** The nodes sharing the store, with their health and load (`[]` on a single server). */
+    async nodes() {
+      return cluster ? cluster.nodes() : [];
+    },
+    /**
+     * For a graceful stop of a cluster node: new sessions go to other nodes from now on; running
+     * turns get up to `waitMs` to finish (the rest are cut off by `close()`, which then hands every
+     * session over for adoption). Resolves with how many turns were still running at the bound.
+     */
+    async drain(opts: { waitMs?: number } = {}): Promise<{ running: number }> {
+      await cluster?.drain();
+      const deadline = Date.now() + (opts.waitMs ?? 30_000);
+      const running = () => [...live.values()].filter((s) => s.busy).length;
+      while (running() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return { running: running() };
     },
     /** Number of sessions with an agent process (starting, up, or being evicted). */
     get liveCount(): number {
       return residentCount();
     },
     /** Agent processes against the limit, and sessions kept without one. */
-    residency(): {
-      resident: number;
-      dormant: number;
-      maxResidentAgents: number | null;
-      idleEvictMs: number;
-    } {
-      let dormant = 0;
-      for (const s of live.values()) if (s.dormant) dormant += 1;
-      return {
-        resident: residentCount(),
-        dormant,
-        maxResidentAgents: Number.isFinite(maxResident) ? maxResident : null,
-        idleEvictMs,
-      };
-    },
+    residency,
     /**
      * Stops every agent and closes the store. Sessions never end here: a running turn fails saying
      * the server shut down, waits are cancelled, and each session is left dormant — the next start
@@ -656,6 +794,8 @@ export function createAegis(options: CreateAegisOptions) {
       const all = [...live.values()];
       await Promise.allSettled(all.map((s) => s.suspend('Aegis shut down')));
       live.clear();
+      // Handed over: another node adopts each one at once (no lease to wait out).
+      await cluster?.stop();
       await orchestration.pipelines.close();
       await options.agent.close?.();
       await options.store.close();

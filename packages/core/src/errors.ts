@@ -20,6 +20,10 @@ export const ERROR_STATUS = Object.freeze({
   INVALID_TRANSITION: 409,
   SESSION_TERMINATED: 409,
   CONFLICT: 409,
+  /** A node's write for a session another node has taken over (cluster); nothing was written. */
+  LEASE_LOST: 409,
+  /** The session (or a new session's placement) belongs to another node; the server forwards it there. */
+  SESSION_ELSEWHERE: 421,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   CAPACITY_EXHAUSTED: 429,
@@ -31,6 +35,8 @@ export const ERROR_STATUS = Object.freeze({
   AGENT_TIMEOUT: 504,
   STORE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
+  /** The node that owns the session does not answer; another node adopts it once its lease runs out. */
+  NODE_UNAVAILABLE: 503,
 } as const);
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

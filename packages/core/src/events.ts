@@ -96,6 +96,18 @@ export const EVENT_DATA = {
     /** Why native resume was not used, when it was not. */
     reason: z.string().nullable(),
   }),
+  /**
+   * Another node took the session on (cluster): its owner died or was cut off past its lease, or
+   * drained. What was running there is recorded next (a running turn fails as interrupted); the
+   * session waits, dormant, and its next prompt resumes the conversation on this node.
+   */
+  'session.adopted': z.object({
+    /** The node that held it before (`null`: none did). */
+    fromNode: z.string().nullable(),
+    /** The node that owns it now. */
+    node: z.string(),
+    reason: z.string(),
+  }),
   'session.state_changed': z.object({
     from: SessionStatus,
     to: SessionStatus,

@@ -324,7 +324,12 @@ export class LiveSession {
    * Takes on a session a dead process left live, without starting an agent: what it left open is
    * recorded (see {@link recordInterrupted}) and the session waits, dormant, for its next prompt.
    */
-  async adoptDormant(cut: Interrupted, why: string): Promise<void> {
+  async adoptDormant(
+    cut: Interrupted,
+    why: string,
+    adopted?: { fromNode: string | null; node: string },
+  ): Promise<void> {
+    if (adopted) this.#rec.emitSafe({ type: 'session.adopted', data: { ...adopted, reason: why } });
     recordInterrupted(this.#rec, cut, why);
     if (this.session.agentResident || this.session.status === 'pending') {
       this.#rec.emitSafe({ type: 'agent.evicted', data: { reason: why, snapshotBytes: null } });
@@ -357,6 +362,18 @@ export class LiveSession {
         });
       },
     };
+  }
+
+  /**
+   * Another node took this session over (this node's lease ran out: it was paused or cut off).
+   * Nothing more is written — the new owner holds the log — and the agent process is stopped.
+   */
+  async abandon(reason: string): Promise<void> {
+    this.#rec.silence();
+    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
+    this.#turn = null;
+    this.#waits.cancelAll(reason);
+    await this.#slot.release();
   }
 
   /** Ends the session with a terminal status and stops its agent. */

@@ -46,26 +46,39 @@ export async function recoverSessions(
   }
   for (const stored of stale) {
     if (ctx.live.has(stored.id)) continue; // already taken on by this process
-    const { lastSeq: logSeq, cut } = await scanLog(ctx.store, stored.id);
-    const lastSeq = Math.max(logSeq, stored.lastSeq);
-    const why = !ctx.driver.agents.includes(stored.agent)
-      ? `its agent "${stored.agent}" is not configured on this server any more`
-      : stored.agentSession?.resumable === false
-        ? 'it was started with its own env, which Aegis does not store, so its agent cannot be brought back'
-        : opts.resume === false
-          ? 'resuming sessions after a restart is turned off (resumeOnRestart: false)'
-          : null;
-    if (why) {
-      await markCrashed(ctx, stored, lastSeq, cut.message, why);
-      crashed.push(stored.id);
-      continue;
-    }
-    const session = new LiveSession(structuredClone({ ...stored, lastSeq }), ctx.deps, { dormant: true });
-    ctx.live.set(stored.id, session);
-    await session.adoptDormant(cut, RESTART_WHY);
-    dormant.push(stored.id);
+    const outcome = await takeOn(ctx, stored, { resume: opts.resume !== false, why: RESTART_WHY });
+    (outcome === 'crashed' ? crashed : dormant).push(stored.id);
   }
   return { crashed, dormant };
+}
+
+/**
+ * Takes one session a dead (or departed) process left live on in this process, dormant; or marks
+ * it `crashed` when its agent cannot be brought back. With `adopted`, it came from another node
+ * (cluster failover or drain) and `session.adopted` is recorded first.
+ */
+export async function takeOn(
+  ctx: RecoveryContext,
+  stored: Session,
+  opts: { resume: boolean; why: string; adopted?: { fromNode: string | null; node: string } },
+): Promise<'dormant' | 'crashed'> {
+  const { lastSeq: logSeq, cut } = await scanLog(ctx.store, stored.id);
+  const lastSeq = Math.max(logSeq, stored.lastSeq);
+  const why = !ctx.driver.agents.includes(stored.agent)
+    ? `its agent "${stored.agent}" is not configured on this server any more`
+    : stored.agentSession?.resumable === false
+      ? 'it was started with its own env, which Aegis does not store, so its agent cannot be brought back'
+      : !opts.resume
+        ? 'resuming sessions after a restart is turned off (resumeOnRestart: false)'
+        : null;
+  if (why) {
+    await markCrashed(ctx, stored, lastSeq, cut.message, why);
+    return 'crashed';
+  }
+  const session = new LiveSession(structuredClone({ ...stored, lastSeq }), ctx.deps, { dormant: true });
+  ctx.live.set(stored.id, session);
+  await session.adoptDormant(cut, opts.why, opts.adopted);
+  return 'dormant';
 }
 
 /** Marks a session a dead server left live as `crashed`, appending after its last stored event. */

@@ -263,6 +263,13 @@ export const Session = z
       .describe(
         'Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation',
       ),
+    node: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe(
+        'The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server',
+      ),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;

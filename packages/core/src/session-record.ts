@@ -11,6 +11,8 @@ export interface NewSessionInput {
   ownerId: string | null;
   parentId: string | null;
   now: string;
+  /** The node that owns it (cluster); omitted on a single server. */
+  node?: string | null | undefined;
   policies?: Session['policies'] | undefined;
 }
 
@@ -43,6 +45,7 @@ export function newSession(input: NewSessionInput): Session {
     availableCommands: [],
     agentSession: null,
     agentResident: false,
+    node: input.node ?? null,
   };
 }
 
@@ -52,6 +55,9 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
   switch (event.type) {
     case 'agent.evicted':
       session.agentResident = false;
+      break;
+    case 'session.adopted':
+      session.node = event.data.node;
       break;
     case 'agent.ready':
       session.agentResident = true;

@@ -43,6 +43,7 @@ export class SessionRecorder {
   #resolvedRequests = new Map<string, PermissionRequest>();
   #askedText = new Map<string, string>();
   #announced: Promise<void> = Promise.resolve();
+  #silenced = false;
   readonly #deps: RecorderDeps;
 
   constructor(session: Session, deps: RecorderDeps) {
@@ -55,6 +56,8 @@ export class SessionRecorder {
    * written), appends it durably, and announces it to subscribers only after the write resolves.
    */
   emit(body: EventBody, extra?: { reason?: string; note?: string }): Promise<void> {
+    // Another node owns the session now: nothing more is recorded (or announced) from here.
+    if (this.#silenced) return Promise.resolve();
     const from = this.session.status;
     const to = reduceStatus(from, body);
     this.lastEventAt = Date.now();
@@ -98,6 +101,11 @@ export class SessionRecorder {
       (err) => this.#deps.onError(err, `storing events of session ${this.session.id}`),
     );
     return written.then(() => undefined);
+  }
+
+  /** Records nothing more: another node took the session over (its writes would be refused). */
+  silence(): void {
+    this.#silenced = true;
   }
 
   /** Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown. */

@@ -19,6 +19,7 @@ const NEUTRAL: readonly EventType[] = [
   'prompts.dropped',
   'agent.evicted',
   'agent.resumed',
+  'session.adopted',
 ];
 
 /** Agent activity: keeps a turn going, wakes a stalled one. */

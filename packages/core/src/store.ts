@@ -1,3 +1,4 @@
+import type { ClusterStore } from './cluster-store.js';
 import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
 import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
@@ -98,6 +99,8 @@ export interface AegisStore {
   readonly pipelines: PipelineStore;
   /** The agent's own conversation files of each session, captured at turn boundaries. */
   readonly conversations: ConversationStore;
+  /** Present when several Aegis nodes can share this store (PostgreSQL): ownership and fencing. */
+  readonly cluster?: ClusterStore | undefined;
   close(): Promise<void>;
 }
 

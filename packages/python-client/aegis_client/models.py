@@ -113,6 +113,8 @@ __all__ = [
     "SendResponse",
     "Session",
     "SessionAction",
+    "SessionAdoptedEvent",
+    "SessionAdoptedEventData",
     "SessionCreatedEvent",
     "SessionCreatedEventData",
     "SessionDetail",
@@ -272,6 +274,8 @@ class Session(_SessionRequired, total=False):
     agentSession: Optional[AgentSession]
     #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
     agentResident: bool
+    #: The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+    node: Optional[str]
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -438,7 +442,7 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -449,7 +453,7 @@ class BatchItemError(_BatchItemErrorRequired, total=False):
 
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -564,6 +568,8 @@ class SessionDetail(_SessionDetailRequired, total=False):
     agentSession: Optional[AgentSession]
     #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
     agentResident: bool
+    #: The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+    node: Optional[str]
 
 
 #: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
@@ -686,7 +692,7 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -776,6 +782,25 @@ class AgentResumedEvent(TypedDict):
     #: discriminator enum property added by openapi-typescript
     type: Literal["agent.resumed"]
     data: AgentResumedEventData
+
+
+class SessionAdoptedEventData(TypedDict):
+    fromNode: Optional[str]
+    node: str
+    reason: str
+
+
+class SessionAdoptedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["session.adopted"]
+    data: SessionAdoptedEventData
 
 
 SessionStateChangedEventData = TypedDict("SessionStateChangedEventData", {"from": "SessionStatus", "to": "SessionStatus", "reason": Optional[str]})

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ClusterStore } from '../cluster-store.js';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import { createWriteBatcher, type ItemOutcome } from '../sqlite/write-batcher.js';
@@ -11,7 +12,14 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
-import { LOCK_NAMESPACE, LOCKS, openPgDatabase, type PgOpenOptions } from './open-database.js';
+import { createPgCluster, eventsChannel, type FenceState, fence, leaseEnd, leaseLost } from './cluster.js';
+import {
+  DEFAULT_PG_SCHEMA,
+  LOCK_NAMESPACE,
+  LOCKS,
+  openPgDatabase,
+  type PgOpenOptions,
+} from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
 import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
 import {
@@ -69,8 +77,13 @@ function approximateSize(batch: StoreWrite): number {
 
 const column = <T extends unknown[], K extends number>(rows: T[], k: K): T[K][] => rows.map((r) => r[k]);
 
-const UPSERT_SESSIONS = `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data")
-  select u.id, u.owner_id, u.work_dir, u.status, u.created_at, u.updated_at, u.data::json
+// A row it inserts belongs to this node (`$8`, epoch 1, leased for `$9` ms) once the store joined
+// a cluster; an update leaves ownership alone (the cluster code moves it).
+const UPSERT_SESSIONS = `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data",
+    "owner_node", "owner_epoch", "lease_until")
+  select u.id, u.owner_id, u.work_dir, u.status, u.created_at, u.updated_at, u.data::json,
+    $8::text, case when $8::text is null then 0 else 1 end,
+    case when $8::text is null then null else ${leaseEnd('$9')} end
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
     as u(id, owner_id, work_dir, status, created_at, updated_at, data)
   on conflict ("id") do update set "owner_id" = excluded."owner_id", "work_dir" = excluded."work_dir",
@@ -118,10 +131,49 @@ const LOCK_APPENDS = `select pg_advisory_xact_lock(${LOCK_NAMESPACE + LOCKS.even
  * @example
  * const store = await openPostgresStore({ url: 'postgres://aegis@db:5432/aegis', schema: 'aegis' });
  */
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<AegisStore> {
+export async function openPostgresStore(
+  options: PostgresStoreOptions,
+): Promise<AegisStore & { readonly cluster: ClusterStore }> {
   const { db, where } = await openPgDatabase(options);
   const pool = db.$client;
   let closed = false;
+  /** Ownership once the store joined a cluster: every write is fenced by it (see cluster.ts). */
+  const lostListeners = new Set<(sessionId: string) => void>();
+  const fencing: FenceState = {
+    node: null,
+    leaseMs: 30_000,
+    owned: new Map(),
+    onFenced: (id) => {
+      for (const l of lostListeners) l(id);
+    },
+  };
+  const schemaName = options.schema ?? DEFAULT_PG_SCHEMA;
+  const cluster = createPgCluster({
+    pool,
+    url: options.url,
+    schema: schemaName,
+    state: fencing,
+    isClosed: () => closed,
+    lostListeners,
+  });
+  /**
+   * Other nodes learn that events were stored through a NOTIFY hint (they then read the log). At
+   * most one per 20 ms: NOTIFY serialises committing transactions, so a busy node sends tens per
+   * second, not one per event. Only once the store joined a cluster.
+   */
+  let hintTimer: NodeJS.Timeout | undefined;
+  let lastHint = 0;
+  const sendHint = () => {
+    hintTimer = undefined;
+    lastHint = Date.now();
+    pool.query('select pg_notify($1, $2)', [eventsChannel(schemaName), '']).catch(() => {});
+  };
+  const hint = () => {
+    if (!fencing.node || hintTimer || closed) return;
+    const wait = lastHint + 20 - Date.now();
+    if (wait <= 0) sendHint();
+    else hintTimer = setTimeout(sendHint, wait);
+  };
   /** Set when close() gives held writes up: an attempt still in flight then rejects instead of retrying. */
   let gaveUp: unknown;
   const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 5000));
@@ -136,6 +188,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // One upsert per session id (the last write of it wins): an upsert cannot touch a row twice.
     const latest = new Map<string, Session>();
     for (const r of group) for (const s of r.sessions) latest.set(s.id, s);
+    if (fencing.node) {
+      const touched = new Set(latest.keys());
+      for (const r of group) {
+        for (const e of r.events) touched.add(e[0]);
+        for (const t of r.transcript) touched.add(t[0]);
+      }
+      await fence(client, fencing, touched);
+    }
     if (latest.size > 0) {
       const list = [...latest.values()];
       await client.query(UPSERT_SESSIONS, [
@@ -146,6 +206,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         list.map((s) => s.createdAt),
         list.map((s) => s.updatedAt),
         list.map((s) => JSON.stringify(s)),
+        fencing.node,
+        fencing.leaseMs,
       ]);
     }
     const events = group.flatMap((r) => r.events);
@@ -209,6 +271,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         ready.forEach((r, i) => {
           outcomes[r.index] = { ok: true, value: results[i] as StoreWriteResult };
         });
+        if (begin === BEGIN_APPENDS) hint();
         return outcomes;
       } catch (err) {
         await client.query('rollback').catch(() => {});
@@ -228,6 +291,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }
       await client.query('commit');
+      if (begin === BEGIN_APPENDS) hint();
       return outcomes;
     } catch (err) {
       await client.query('rollback').catch(() => {});
@@ -287,10 +351,30 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }) as TranscriptEntry;
 
   const isClosed = () => closed;
+  const conversations = createPgConversationStore(db, { where, isClosed });
   return {
+    cluster,
     apiKeys: createPgApiKeyStore(db, { where, isClosed }),
     audit: createPgAuditStore(db, { where, isClosed }),
-    conversations: createPgConversationStore(db, { where, isClosed }),
+    conversations: {
+      get: (sessionId) => conversations.get(sessionId),
+      // Fenced like every other write: a node that lost the session must not replace its snapshot.
+      async put(sessionId, snapshot) {
+        if (!fencing.node) return conversations.put(sessionId, snapshot);
+        const epoch = fencing.owned.get(sessionId);
+        const owner = await read(() =>
+          pool.query<{ owner_node: string | null; owner_epoch: number }>(
+            'select "owner_node", "owner_epoch" from "sessions" where "id" = $1',
+            [sessionId],
+          ),
+        );
+        const row = owner.rows[0];
+        if (epoch === undefined || (row && (row.owner_node !== fencing.node || row.owner_epoch !== epoch))) {
+          throw leaseLost(sessionId, row?.owner_node ?? null);
+        }
+        return conversations.put(sessionId, snapshot);
+      },
+    },
     ...createPgResourceStores(db, { where, isClosed }),
 
     write(batch, writeOptions) {
@@ -390,6 +474,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       if (closed) return;
       closed = true;
+      clearTimeout(hintTimer);
+      await cluster.closeListener();
       // Held writes get a last chance while the store still fails; then they are given up, loudly.
       const deadline = Date.now() + (options.closeWaitMs ?? 3000);
       const drained = batcher.drain().then(() => true);

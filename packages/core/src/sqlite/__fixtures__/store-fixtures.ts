@@ -37,6 +37,7 @@ export function makeSession(id: string, overrides: Partial<Session> = {}): Sessi
     availableCommands: [],
     agentSession: null,
     agentResident: false,
+    node: null,
     ...overrides,
   };
 }

@@ -1,0 +1,218 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createAegis } from '../engine.js';
+import { AegisError } from '../errors.js';
+import type { AegisEvent } from '../events.js';
+import { makeSession } from '../sqlite/__fixtures__/store-fixtures.js';
+import type { AegisStore } from '../store.js';
+import { createMemoryDriver, type MemoryStep } from '../testing/memory-driver.js';
+import { dropTestSchemas, PG_TEST_URL, pgQuery, testSchema } from './__fixtures__/pg-test-db.js';
+import { openPostgresStore } from './index.js';
+
+/** Nodes sharing one schema: ownership, fencing, routing errors, the shared feed and failover. */
+
+vi.setConfig({ testTimeout: 30_000 });
+
+const stores: AegisStore[] = [];
+const engines: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.allSettled(engines.splice(0).map((e) => e.close()));
+  await Promise.allSettled(stores.splice(0).map((s) => s.close()));
+});
+afterAll(dropTestSchemas);
+
+async function open(schema: string) {
+  const s = await openPostgresStore({ url: PG_TEST_URL, schema, poolMax: 4 });
+  stores.push(s);
+  return s;
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<AegisError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AegisError);
+  return err as AegisError;
+}
+
+const say = (text: string): MemoryStep => ({
+  update: { type: 'message.delta', data: { messageId: 'm', text } },
+});
+
+async function node(
+  schema: string,
+  id: string,
+  script: (text: string) => MemoryStep[] = (t) => [say(`echo ${t}`)],
+) {
+  const store = await open(schema);
+  const { driver } = createMemoryDriver(script);
+  const aegis = createAegis({
+    agent: driver,
+    store,
+    stallCheckIntervalMs: 20,
+    cluster: {
+      nodeId: id,
+      address: `http://${id}.invalid:9100`,
+      leaseMs: 800,
+      heartbeatMs: 100,
+      adoptIntervalMs: 100,
+      pollMs: 100,
+    },
+  });
+  engines.push(aegis);
+  await aegis.recover();
+  return { aegis, store };
+}
+
+describe('PostgreSQL cluster: fencing in the store', () => {
+  it('refuses every write of a node whose session another node took over, and tells it', async () => {
+    const schema = testSchema();
+    const a = await open(schema);
+    const b = await open(schema);
+    await a.cluster.join({ id: 'a', address: 'http://a', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    await b.cluster.join({ id: 'b', address: 'http://b', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    const s = makeSession('s1');
+    await a.write({ sessions: [s] });
+    expect(a.cluster.owns('s1')).toBe(true);
+    // Its lease is running: b cannot take it.
+    expect(await b.cluster.claim('s1')).toBeNull();
+    expect((await b.cluster.owner('s1'))?.node).toBe('a');
+
+    await pgQuery(`update "${schema}"."sessions" set "lease_until" = '2000-01-01T00:00:00.000Z'`);
+    const claimed = await b.cluster.claim('s1');
+    expect(claimed).toMatchObject({ fromNode: 'a', epoch: 2 });
+    // A second claimant finds it taken.
+    expect(await a.cluster.claim('s1')).toBeNull();
+
+    const lost: string[] = [];
+    a.cluster.onLost((id) => lost.push(id));
+    const at = new Date().toISOString();
+    const err = await rejection(
+      a.write({
+        events: [{ sessionId: 's1', seq: 1, at, type: 'session.info_updated', data: { title: 'late' } }],
+      }),
+    );
+    expect(err.code).toBe('LEASE_LOST');
+    expect(lost).toEqual(['s1']);
+    expect(await a.listEvents({ sessionId: 's1', limit: 10 })).toEqual([]);
+    // The snapshot of the conversation is fenced too.
+    await expect(
+      a.conversations.put('s1', { agentSessionId: 'x', bytes: 0, capturedAt: at, files: [] }),
+    ).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    // The new owner writes.
+    const ok = await b.write({
+      events: [{ sessionId: 's1', seq: 1, at, type: 'session.info_updated', data: { title: 'b' } }],
+    });
+    expect(ok.events[0]?.seq).toBe(1);
+  });
+
+  it('a heartbeat renews only the leases still held and reports the sessions taken away', async () => {
+    const schema = testSchema();
+    const a = await open(schema);
+    const b = await open(schema);
+    await a.cluster.join({ id: 'a', address: 'http://a', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    await b.cluster.join({ id: 'b', address: 'http://b', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    await a.write({ sessions: [makeSession('k1'), makeSession('k2')] });
+    await pgQuery(
+      `update "${schema}"."sessions" set "lease_until" = '2000-01-01T00:00:00.000Z' where id = 'k2'`,
+    );
+    expect(await b.cluster.adoptable(10)).toEqual([expect.objectContaining({ id: 'k2' })]);
+    await b.cluster.claim('k2');
+    const beat = await a.cluster.heartbeat({ state: 'active', capacity: 4, info: { resident: 1 } });
+    expect(beat.lost).toEqual(['k2']);
+    expect(a.cluster.owns('k1')).toBe(true);
+    const [owner] = await pgQuery<{ lease_until: string }>(
+      `select lease_until from "${schema}"."sessions" where id = 'k1'`,
+    );
+    expect(Date.parse(owner?.lease_until ?? '')).toBeGreaterThan(Date.now() + 30_000);
+    const nodes = await a.cluster.nodes();
+    expect(nodes.map((n) => [n.id, n.alive, n.info.resident ?? null])).toEqual([
+      ['a', true, 1],
+      ['b', true, null],
+    ]);
+  });
+});
+
+describe('PostgreSQL cluster: engines as nodes', () => {
+  it('sends a command for another node’s session there, and streams every node’s events in order', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a');
+    const b = await node(schema, 'node-b');
+    const seenOnB: AegisEvent[] = [];
+    b.aegis.subscribe((e) => seenOnB.push(e), { cluster: true });
+    const { session } = await a.aegis.sessions.create({ workDir: '/w', prompt: 'one' });
+    expect(session.node).toBe('node-a');
+    await until(async () => {
+      const seen = await b.aegis.sessions.get(session.id);
+      return seen.status === 'idle' && seen.turns === 1;
+    });
+    expect((await b.aegis.sessions.get(session.id)).node).toBe('node-a');
+
+    const err = await rejection(b.aegis.sessions.prompt(session.id, 'two'));
+    expect(err.code).toBe('SESSION_ELSEWHERE');
+    expect(err.status).toBe(421);
+    expect(err.details).toMatchObject({ node: 'node-a', address: 'http://node-a.invalid:9100' });
+
+    const stored = await a.store.listEvents({ sessionId: session.id, limit: 100 });
+    await until(() => seenOnB.filter((e) => e.sessionId === session.id).length === stored.length);
+    const fromFeed = seenOnB.filter((e) => e.sessionId === session.id);
+    expect(fromFeed.map((e) => e.seq)).toEqual(stored.map((e) => e.seq));
+    const ids = seenOnB.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect((await b.aegis.nodes()).map((n) => n.id)).toEqual(['node-a', 'node-b']);
+  });
+
+  it('adopts the sessions of a node that stopped heartbeating; the next prompt runs there', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a', (t) =>
+      t === 'hang' ? [say('working'), { waitForCancel: true }] : [say(t)],
+    );
+    const b = await node(schema, 'node-b');
+    const { session } = await a.aegis.sessions.create({ workDir: '/w', prompt: 'hang' });
+    await until(async () => (await b.aegis.sessions.get(session.id)).status === 'working');
+    // Node A "dies": its database connections go; its heartbeats stop renewing the lease.
+    await a.store.close();
+    await until(async () =>
+      (await b.store.listEvents({ sessionId: session.id, limit: 100 })).some(
+        (e) => e.type === 'agent.evicted',
+      ),
+    );
+    expect((await b.aegis.sessions.get(session.id)).node).toBe('node-b');
+    const events = await b.store.listEvents({ sessionId: session.id, limit: 100 });
+    const adopted = events.find((e) => e.type === 'session.adopted');
+    expect(adopted?.data).toMatchObject({ fromNode: 'node-a', node: 'node-b' });
+    expect(events.some((e) => e.type === 'turn.failed' && e.seq > (adopted?.seq ?? 0))).toBe(true);
+    await b.aegis.sessions.prompt(session.id, 'after');
+    await until(async () => {
+      const s = await b.aegis.sessions.get(session.id);
+      return s.status === 'idle' && s.turns >= 2;
+    });
+    const seqs = (await b.store.listEvents({ sessionId: session.id, limit: 1000 })).map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('a clean stop hands sessions over at once; a draining node places new sessions elsewhere', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a');
+    const b = await node(schema, 'node-b');
+    const { session } = await a.aegis.sessions.create({ workDir: '/w', prompt: 'x' });
+    await until(async () => (await a.aegis.sessions.get(session.id)).status === 'idle');
+    await a.aegis.drain({ waitMs: 1000 });
+    const err = await rejection(a.aegis.sessions.create({ workDir: '/other' }));
+    expect(err.code).toBe('SESSION_ELSEWHERE');
+    expect(err.details).toMatchObject({ node: 'node-b' });
+    const started = Date.now();
+    await a.aegis.close();
+    await b.aegis.sessions.prompt(session.id, 'y');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await b.aegis.sessions.get(session.id)).node).toBe('node-b');
+  });
+});

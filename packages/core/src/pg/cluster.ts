@@ -1,0 +1,361 @@
+import pg from 'pg';
+import type {
+  ClaimedSession,
+  ClusterNode,
+  ClusterNodeInput,
+  ClusterStore,
+  NodeReport,
+  SessionOwner,
+} from '../cluster-store.js';
+import { AegisError } from '../errors.js';
+import { type Session, TERMINAL_STATUSES } from '../schemas.js';
+
+/** A timestamp of the database's clock as ISO text (what `lease_until` and `heartbeat_at` hold). */
+const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const NOW = iso('clock_timestamp()');
+/** The lease end for `$1` milliseconds from now. */
+export const leaseEnd = (param: string) =>
+  iso(`clock_timestamp() + make_interval(secs => ${param}::float8 / 1000)`);
+const ENDED = [...TERMINAL_STATUSES];
+/** A session another node may take: not ended, and nobody holds a running lease on it. */
+const free = (t = '') => `${t}"status" <> all($1::text[])
+  and (${t}"owner_node" is null or ${t}"lease_until" is null or ${t}"lease_until"::timestamptz < clock_timestamp())`;
+
+/** What this node holds: its id, the lease length and the epoch of every session it owns. */
+export interface FenceState {
+  node: string | null;
+  leaseMs: number;
+  /** Session id → the epoch this node holds it under. */
+  owned: Map<string, number>;
+  /** Told when a write was refused for a session another node took over. */
+  onFenced?: ((sessionId: string) => void) | undefined;
+}
+
+export const leaseLost = (sessionId: string, node: string | null) =>
+  new AegisError(
+    'LEASE_LOST',
+    `Session ${sessionId} is owned by another node now${node ? ` (${node})` : ''}: this node's lease on it ran out and it was taken over, so this write was refused and nothing of it was stored.`,
+    { details: { sessionId, owner: node } },
+  );
+
+/**
+ * Checks, inside the write's transaction, that this node still owns every session the batch
+ * touches (locking their rows until commit, so a takeover waits for the write or the write sees
+ * the takeover). Returns the ids with no row yet: new sessions, inserted as owned by this node.
+ */
+export async function fence(
+  client: pg.PoolClient,
+  state: FenceState,
+  ids: Set<string>,
+): Promise<Set<string>> {
+  const fresh = new Set(ids);
+  if (!state.node || ids.size === 0) return fresh;
+  const { rows } = await client.query<{ id: string; owner_node: string | null; owner_epoch: number }>(
+    'select "id", "owner_node", "owner_epoch" from "sessions" where "id" = any($1::text[]) for update',
+    [[...ids]],
+  );
+  for (const r of rows) {
+    fresh.delete(r.id);
+    const mine = state.owned.get(r.id);
+    if (mine === undefined || r.owner_node !== state.node || r.owner_epoch !== mine) {
+      // Told once: a group retried batch by batch meets the same refusal again.
+      if (state.owned.delete(r.id)) state.onFenced?.(r.id);
+      throw leaseLost(r.id, r.owner_node);
+    }
+  }
+  // New sessions are inserted owned by this node, epoch 1 (a rolled-back insert is simply inserted again).
+  for (const id of fresh) state.owned.set(id, 1);
+  return fresh;
+}
+
+/** Channel of the "events stored" hints, one per schema (schemas of one database do not cross-talk). */
+export const eventsChannel = (schema: string) => `aegis_events_${schema}`;
+
+interface ClaimRow {
+  data: Session;
+  owner_epoch: number;
+  from_node: string | null;
+}
+
+/**
+ * The PostgreSQL side of {@link ClusterStore}. The `LISTEN` connection is a client of its own (never
+ * from the pool, never through a transaction-pooling proxy); when it breaks it is opened again, and
+ * the engine's poll covers what was missed meanwhile.
+ */
+export function createPgCluster(opts: {
+  pool: pg.Pool;
+  url: string;
+  schema: string;
+  state: FenceState;
+  isClosed: () => boolean;
+  lostListeners: Set<(sessionId: string) => void>;
+}): ClusterStore & { closeListener(): Promise<void> } {
+  const { pool, state } = opts;
+  const hintListeners = new Set<() => void>();
+  let listener: pg.Client | null = null;
+  let listening = false;
+  let reconnect: NodeJS.Timeout | undefined;
+
+  const me = () => {
+    if (!state.node) throw new AegisError('INTERNAL', 'This store has not joined a cluster (join first).');
+    return state.node;
+  };
+
+  async function listen(): Promise<void> {
+    if (listening || opts.isClosed()) return;
+    listening = true;
+    const client = new pg.Client({ connectionString: opts.url, application_name: 'aegis-listen' });
+    client.on('error', () => {});
+    client.on('notification', () => {
+      for (const l of hintListeners) l();
+    });
+    client.on('end', () => {
+      if (listener !== client) return;
+      listener = null;
+      listening = false;
+      if (!opts.isClosed() && hintListeners.size > 0) {
+        reconnect = setTimeout(() => void listen().catch(() => {}), 1_000);
+        reconnect.unref();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`listen "${eventsChannel(opts.schema)}"`);
+      listener = client;
+      // Whatever was stored while not listening is found by the reader now.
+      for (const l of hintListeners) l();
+    } catch {
+      listening = false;
+      await client.end().catch(() => {});
+      if (!opts.isClosed()) {
+        reconnect = setTimeout(() => void listen().catch(() => {}), 1_000);
+        reconnect.unref();
+      }
+    }
+  }
+
+  function toClaimed(r: ClaimRow): ClaimedSession {
+    state.owned.set(r.data.id, r.owner_epoch);
+    return { session: r.data, fromNode: r.from_node, epoch: r.owner_epoch };
+  }
+
+  return {
+    async join(node: ClusterNodeInput, joinOpts) {
+      state.node = node.id;
+      state.leaseMs = joinOpts.leaseMs;
+      await pool.query(
+        `insert into "nodes" ("id", "address", "capacity", "heartbeat_at", "state", "started_at", "info")
+         values ($1, $2, $3, ${NOW}, 'active', ${NOW}, $4::json)
+         on conflict ("id") do update set "address" = excluded."address", "capacity" = excluded."capacity",
+           "heartbeat_at" = excluded."heartbeat_at", "state" = 'active', "started_at" = excluded."started_at",
+           "info" = excluded."info"`,
+        [node.id, node.address, node.capacity, JSON.stringify(node.info)],
+      );
+    },
+
+    async reclaimOwn() {
+      const { rows } = await pool.query<ClaimRow>(
+        `update "sessions" set "owner_epoch" = "owner_epoch" + 1, "lease_until" = ${leaseEnd('$3')}
+         where "owner_node" = $2 and "status" <> all($1::text[])
+         returning "data", "owner_epoch", "owner_node" as "from_node"`,
+        [ENDED, me(), state.leaseMs],
+      );
+      return rows.map(toClaimed);
+    },
+
+    async heartbeat(report: NodeReport) {
+      const node = me();
+      await pool.query(
+        `update "nodes" set "heartbeat_at" = ${NOW}, "state" = $2, "capacity" = $3, "info" = $4::json where "id" = $1`,
+        [node, report.state, report.capacity, JSON.stringify(report.info)],
+      );
+      const { rows } = await pool.query<{ id: string; owner_epoch: number }>(
+        `update "sessions" set "lease_until" = ${leaseEnd('$3')}
+         where "owner_node" = $2 and "status" <> all($1::text[]) returning "id", "owner_epoch"`,
+        [ENDED, node, state.leaseMs],
+      );
+      const held = new Map(rows.map((r) => [r.id, r.owner_epoch]));
+      const lost: string[] = [];
+      const unsure = [...state.owned].filter(([id, epoch]) => held.get(id) !== epoch).map(([id]) => id);
+      if (unsure.length > 0) {
+        // Not renewed: ended (still ours), or taken over (lost).
+        const check = await pool.query<{
+          id: string;
+          owner_node: string | null;
+          owner_epoch: number;
+          status: string;
+        }>(
+          'select "id", "owner_node", "owner_epoch", "status" from "sessions" where "id" = any($1::text[])',
+          [unsure],
+        );
+        const rowsById = new Map(check.rows.map((r) => [r.id, r]));
+        for (const id of unsure) {
+          const r = rowsById.get(id);
+          if (!r) continue; // not stored yet (its first write is in flight)
+          if (r.owner_node === node && r.owner_epoch === state.owned.get(id)) {
+            // Ended: nothing more to hold (a late write for it is refused like any other).
+            if (ENDED.includes(r.status as Session['status'])) state.owned.delete(id);
+            continue;
+          }
+          state.owned.delete(id);
+          lost.push(id);
+        }
+      }
+      return { lost };
+    },
+
+    async adoptable(limit) {
+      const { rows } = await pool.query<{ data: Session }>(
+        `select "data" from "sessions" where ${free()} and ("owner_node" is distinct from $2)
+         order by "updated_at" asc limit $3`,
+        [ENDED, me(), limit],
+      );
+      return rows.map((r) => r.data);
+    },
+
+    async claim(sessionId) {
+      // A bound on the row lock: a node paused inside a write holds it, and adoption must not hang on it.
+      const client = await pool.connect();
+      let rows: ClaimRow[];
+      try {
+        await client.query('begin; set local lock_timeout = 2000');
+        rows = (
+          await client.query<ClaimRow>(
+            `with prev as (select "id", "owner_node" from "sessions" where "id" = $3)
+         update "sessions" s set "owner_node" = $2, "owner_epoch" = s."owner_epoch" + 1,
+           "lease_until" = ${leaseEnd('$4')}
+         from prev where s."id" = prev."id" and ${free('s.')}
+         returning s."data", s."owner_epoch", prev."owner_node" as "from_node"`,
+            [ENDED, me(), sessionId, state.leaseMs],
+          )
+        ).rows;
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        if ((err as { code?: string }).code === '55P03') return null; // locked: try again next round
+        throw err;
+      } finally {
+        client.release();
+      }
+      const row = rows[0];
+      return row ? toClaimed(row) : null;
+    },
+
+    async owner(sessionId): Promise<SessionOwner | undefined> {
+      const { rows } = await pool.query<{
+        owner_node: string | null;
+        owner_epoch: number;
+        status: Session['status'];
+        leased: boolean;
+        address: string | null;
+      }>(
+        `select s."owner_node", s."owner_epoch", s."status", n."address",
+           (s."lease_until" is not null and s."lease_until"::timestamptz >= clock_timestamp()) as "leased"
+         from "sessions" s left join "nodes" n on n."id" = s."owner_node" where s."id" = $1`,
+        [sessionId],
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      return {
+        node: r.owner_node,
+        address: r.address,
+        epoch: r.owner_epoch,
+        leased: r.owner_node !== null && r.leased,
+        status: r.status,
+      };
+    },
+
+    async release(sessionIds) {
+      const node = me();
+      const ids = sessionIds ? [...sessionIds] : [...state.owned.keys()];
+      for (const id of ids) state.owned.delete(id);
+      if (ids.length === 0) return;
+      await pool.query(
+        `update "sessions" set "owner_node" = null, "lease_until" = null
+         where "owner_node" = $1 and "id" = any($2::text[])`,
+        [node, ids],
+      );
+    },
+
+    owns(sessionId) {
+      return state.owned.has(sessionId);
+    },
+
+    onLost(l) {
+      opts.lostListeners.add(l);
+      return () => opts.lostListeners.delete(l);
+    },
+
+    onEventsHint(l) {
+      hintListeners.add(l);
+      void listen().catch(() => {});
+      return () => {
+        hintListeners.delete(l);
+      };
+    },
+
+    async headEventId() {
+      const { rows } = await pool.query<{ id: string | null }>('select max("id") as "id" from "events"');
+      return Number(rows[0]?.id ?? 0);
+    },
+
+    async nodes(): Promise<ClusterNode[]> {
+      const { rows } = await pool.query<{
+        id: string;
+        address: string;
+        capacity: number;
+        state: ClusterNode['state'];
+        started_at: string | null;
+        heartbeat_at: string;
+        info: Record<string, unknown> | null;
+        age_ms: number;
+      }>(
+        `select "id", "address", "capacity", "state", "started_at", "heartbeat_at", "info",
+           (extract(epoch from clock_timestamp() - "heartbeat_at"::timestamptz) * 1000)::float8 as "age_ms"
+         from "nodes" order by "id"`,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        address: r.address,
+        capacity: r.capacity,
+        state: r.state,
+        startedAt: r.started_at,
+        heartbeatAt: r.heartbeat_at,
+        heartbeatAgeMs: Math.max(0, Math.round(r.age_ms)),
+        alive: r.state !== 'gone' && r.age_ms <= state.leaseMs,
+        info: r.info ?? {},
+      }));
+    },
+
+    async sessionCounts() {
+      const { rows } = await pool.query<{ owner_node: string | null; n: number }>(
+        `select "owner_node", count(*)::int as "n" from "sessions" where "status" <> all($1::text[]) group by "owner_node"`,
+        [ENDED],
+      );
+      return Object.fromEntries(rows.map((r) => [r.owner_node ?? '', r.n]));
+    },
+
+    async leave() {
+      if (!state.node) return;
+      await pool.query(`update "nodes" set "state" = 'gone', "heartbeat_at" = ${NOW} where "id" = $1`, [
+        state.node,
+      ]);
+    },
+
+    async noteUnadoptable(sessionId, problem) {
+      await pool.query(
+        `update "sessions" set "data" = ("data"::jsonb || jsonb_build_object('problem', $2::jsonb))::json
+         where "id" = $1 and ("data"::jsonb -> 'problem') is distinct from $2::jsonb`,
+        [sessionId, JSON.stringify(problem)],
+      );
+    },
+
+    async closeListener() {
+      clearTimeout(reconnect);
+      hintListeners.clear();
+      const l = listener;
+      listener = null;
+      await l?.end().catch(() => {});
+    },
+  };
+}
