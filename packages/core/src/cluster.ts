@@ -8,8 +8,8 @@ import type { Session } from './schemas.js';
 export interface ClusterOptions {
   /** This node's id: stable across restarts, so a restarted node takes its own sessions back at once. */
   nodeId: string;
-  /** Where the other nodes reach this one (`http://host:port`). */
-  address: string;
+  /** Where the other nodes reach this one (`http://host:port`); read when the node joins. */
+  address: string | (() => string);
   /**
    * How long a node's hold on its sessions lasts without a heartbeat. When it runs out (the node
    * died, hangs or is cut off) another node adopts them. Default 30 000.
@@ -177,7 +177,8 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
      */
     async start(): Promise<{ dormant: string[]; crashed: string[] }> {
       const { capacity, info } = ctx.report();
-      await cluster.join({ id: nodeId, address: options.address, capacity, info }, { leaseMs });
+      const address = typeof options.address === 'function' ? options.address() : options.address;
+      await cluster.join({ id: nodeId, address, capacity, info }, { leaseMs });
       cursor = await cluster.headEventId();
       const dormant: string[] = [];
       const crashed: string[] = [];

@@ -764,6 +764,10 @@ export function createAegis(options: CreateAegisOptions) {
     async nodes() {
       return cluster ? cluster.nodes() : [];
     },
+    /** Sessions not ended per owner node (`''`: owned by none), on a cluster; `{}` otherwise. */
+    async nodeSessionCounts(): Promise<Record<string, number>> {
+      return cluster ? (options.store.cluster?.sessionCounts() ?? {}) : {};
+    },
     /**
      * For a graceful stop of a cluster node: new sessions go to other nodes from now on; running
      * turns get up to `waitMs` to finish (the rest are cut off by `close()`, which then hands every

@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
+import { forwardToOwner } from './cluster-forward.js';
 import { dashboardRoutes } from './dashboard.js';
 import { errorResponse, failureFields, toAegisError } from './http-errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -19,6 +20,7 @@ import { batchRoutes } from './routes/batch.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { memoryRoutes } from './routes/memory.js';
+import { nodeRoutes } from './routes/nodes.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { policyRoutes } from './routes/policies.js';
 import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
@@ -162,7 +164,10 @@ export function createApp(options: CreateAppOptions) {
     openApiPaths: () => openApi().paths as never,
   });
 
+  // On a cluster node: commands for sessions another node owns are answered by that node.
+  app.use('/v1/*', forwardToOwner({ aegis: options.aegis, logger }));
   app.route('/', healthRoutes(deps, options.diagnostics));
+  app.route('/', nodeRoutes(deps));
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
   app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));

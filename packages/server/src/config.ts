@@ -48,6 +48,37 @@ const SessionsConfig = z.object({
     .optional(),
 });
 
+/**
+ * Several nodes sharing one PostgreSQL database (on whenever the store is `postgres`). See
+ * docs/deployment.md, "Several nodes".
+ */
+const ClusterConfig = z.object({
+  /**
+   * This node's id (`AEGIS_NODE_ID`): stable across restarts, so a restarted node takes its own
+   * sessions back at once. Default: made once and kept in `<stateDir>/node-id`.
+   */
+  nodeId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a node id is 1–64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  /**
+   * Where the other nodes reach this one (`AEGIS_NODE_ADDRESS`), e.g. `http://10.0.0.5:9100`.
+   * Default: `http://<host>:<port>` of this server (the machine's hostname when it listens on all addresses).
+   */
+  address: z.string().url('must be a URL such as http://10.0.0.5:9100').optional(),
+  /**
+   * How long a node's hold on its sessions lasts without a heartbeat (`AEGIS_LEASE_MS`); when it
+   * runs out another node adopts them. Default 30 000.
+   */
+  leaseMs: z.coerce
+    .number({ error: 'must be a whole number of milliseconds' })
+    .int()
+    .min(500, 'must be at least 500 ms')
+    .default(30_000),
+  /** On SIGTERM, running turns get this long to finish before they are cut off (`AEGIS_DRAIN_MS`). Default 5 000. */
+  drainMs: z.coerce.number().int().min(0).default(5_000),
+});
+
 /** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
 const WEBHOOK_SECRET_MIN = 16;
 const WebhookConfig = z.object({
@@ -122,6 +153,8 @@ export const ServerConfig = z.object({
     .optional(),
   /** Connections this server keeps to PostgreSQL (`AEGIS_PG_POOL_MAX`). Default 10. */
   pgPoolMax: z.coerce.number().int().min(1).max(1000).optional(),
+  /** This server as one node of several sharing the PostgreSQL store. */
+  cluster: ClusterConfig.default({ leaseMs: 30_000, drainMs: 5_000 }),
   authToken: z.string().min(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   permissionMode: PermissionMode.default('default'),
@@ -208,6 +241,10 @@ const strictNumber = (v: string): number => (/^\s*-?\d+(\.\d+)?\s*$/.test(v) ? N
 const ENV_NAMES: Record<string, string> = {
   'sessions.idleEvictMs': 'AEGIS_IDLE_EVICT_MS',
   'sessions.maxResidentAgents': 'AEGIS_MAX_RESIDENT_AGENTS',
+  'cluster.nodeId': 'AEGIS_NODE_ID',
+  'cluster.address': 'AEGIS_NODE_ADDRESS',
+  'cluster.leaseMs': 'AEGIS_LEASE_MS',
+  'cluster.drainMs': 'AEGIS_DRAIN_MS',
   port: 'AEGIS_PORT',
   stallThresholdMs: 'AEGIS_STALL_THRESHOLD_MS',
   promptTimeoutMs: 'AEGIS_ACP_PROMPT_TIMEOUT_MS',
@@ -257,6 +294,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
         : {}),
     };
   }
+  const cluster = {
+    nodeId: env.AEGIS_NODE_ID,
+    address: env.AEGIS_NODE_ADDRESS,
+    leaseMs: env.AEGIS_LEASE_MS === undefined ? undefined : strictNumber(env.AEGIS_LEASE_MS),
+    drainMs: env.AEGIS_DRAIN_MS === undefined ? undefined : strictNumber(env.AEGIS_DRAIN_MS),
+  };
+  const setCluster = Object.entries(cluster).filter(([, v]) => v !== undefined && v !== '');
+  if (setCluster.length > 0) out.cluster = Object.fromEntries(setCluster) as ServerConfigInput['cluster'];
   const resume = bool(env.AEGIS_RESUME_ON_RESTART);
   if (resume !== undefined) out.resumeOnRestart = resume;
   if (env.AEGIS_WEBHOOKS) {

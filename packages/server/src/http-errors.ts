@@ -19,7 +19,7 @@ export const ErrorResponse = z
 export function errorResponse(c: Context, err: AegisError): Response {
   // A 429 that knows when to come back says so the standard way too.
   const retryAfter = err.details?.retryAfter;
-  if (err.status === 429 && typeof retryAfter === 'number' && retryAfter > 0)
+  if ((err.status === 429 || err.status === 503) && typeof retryAfter === 'number' && retryAfter > 0)
     c.header('Retry-After', String(Math.ceil(retryAfter)));
   return c.json(err.toJSON(), err.status as ContentfulStatusCode);
 }

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { totalmem } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAcpDriver } from '@aegis/acp-runtime';
@@ -22,6 +23,7 @@ import {
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
+import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
 
 export interface StartServerOptions {
@@ -56,6 +58,29 @@ export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
 /** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
 export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
   return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
+}
+
+/** This node's id: configured, or made once and kept in the state dir (so a restart keeps it). */
+export function nodeIdOf(config: ServerConfig): string {
+  if (config.cluster.nodeId) return config.cluster.nodeId;
+  const file = join(config.stateDir, 'node-id');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (/^[A-Za-z0-9._-]{1,64}$/.test(kept)) return kept;
+  } catch {}
+  const made = `${hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 40)}-${randomUUID().slice(0, 8)}`;
+  writeFileSync(file, `${made}\n`);
+  return made;
+}
+
+/** Where peers reach this node: configured, or this server's own URL (the hostname for 0.0.0.0 / ::). */
+function nodeAddressOf(config: ServerConfig): string {
+  if (config.cluster.address) return config.cluster.address.replace(/\/+$/, '');
+  const anyAddress = config.host === '0.0.0.0' || config.host === '::';
+  const host = anyAddress ? hostname() : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
 }
 
 /** The store the configuration selects, opened (and migrated), and where it lives for logs. */
@@ -133,6 +158,10 @@ async function startLocked(
     });
   const roots = workDirRoots(config.allowedWorkDirs, config.stateDir);
   const policies = createRulePolicy(config.policies);
+  // On the shared store every server is a node of a cluster (one alone is a cluster of one): it
+  // owns its sessions through leases and takes over those of nodes that stop.
+  const clustered = !!store.cluster && (!options.store || sessionStoreOf(config) === 'postgres');
+  const nodeId = clustered ? nodeIdOf(config) : null;
   const aegis = createAegis({
     agent: driver,
     store,
@@ -149,19 +178,36 @@ async function startLocked(
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
+    cluster: nodeId
+      ? {
+          nodeId,
+          // The port may be 0 (any): the node joins once listening, when its address is known.
+          address: () => nodeAddress,
+          leaseMs: config.cluster.leaseMs,
+          version: VERSION,
+        }
+      : undefined,
   });
-  const recovered = await aegis.recover({ resume: config.resumeOnRestart });
-  if (recovered.dormant.length > 0) {
-    logger.info('sessions of a previous run are kept dormant; each resumes its agent on its next prompt', {
-      count: recovered.dormant.length,
-    });
-  }
-  if (recovered.crashed.length > 0) {
-    logger.warn('marked sessions left live by a previous run as crashed', {
-      count: recovered.crashed.length,
-    });
-  }
-  const failedPipelines = await aegis.pipelines.recover();
+  let nodeAddress = nodeAddressOf(config);
+  const recover = async () => {
+    const recovered = await aegis.recover({ resume: config.resumeOnRestart });
+    if (recovered.dormant.length > 0) {
+      logger.info('sessions of a previous run are kept dormant; each resumes its agent on its next prompt', {
+        count: recovered.dormant.length,
+      });
+    }
+    if (recovered.crashed.length > 0) {
+      logger.warn('marked sessions left live by a previous run as crashed', {
+        count: recovered.crashed.length,
+      });
+    }
+  };
+  // A single server recovers before it serves. A cluster node joins once it listens (its address
+  // may depend on the port it got); until then it answers 503 so no request runs half-joined.
+  if (!nodeId) await recover();
+  // Pipelines are run by the process that started them; on a cluster another node's are not ours
+  // to mark failed (a pipeline of a node that died stays `running`: see docs/deployment.md).
+  const failedPipelines = nodeId ? [] : await aegis.pipelines.recover();
   if (failedPipelines.length > 0) {
     logger.warn('marked pipelines left running by a previous run as failed', {
       count: failedPipelines.length,
@@ -208,7 +254,21 @@ async function startLocked(
     onError: (msg, fields) => logger.warn(msg, fields),
   });
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  let joined = !nodeId;
+  const server = serve({
+    fetch: (req, env) =>
+      joined
+        ? app.fetch(req, env)
+        : Response.json(
+            new AegisError(
+              'NODE_UNAVAILABLE',
+              'This node is starting (joining the cluster); retry in a moment.',
+            ).toJSON(),
+            { status: 503, headers: { 'retry-after': '1' } },
+          ),
+    hostname: config.host,
+    port: config.port,
+  });
   // Requests Node rejects before any route sees them (oversized headers or URL, malformed HTTP) get
   // the same JSON error envelope as everything else instead of Node's bare status line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
@@ -254,6 +314,23 @@ async function startLocked(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   lock?.setUrl(url);
+  if (nodeId) {
+    if (!config.cluster.address) nodeAddress = nodeAddressOf({ ...config, port });
+    try {
+      await recover();
+    } catch (err) {
+      server.close();
+      webhooks.close();
+      await aegis.close().catch(() => {});
+      throw err;
+    }
+    joined = true;
+    logger.info('joined the cluster', {
+      node: nodeId,
+      address: nodeAddress,
+      leaseMs: config.cluster.leaseMs,
+    });
+  }
   logger.info('Aegis listening', {
     url,
     stateDir: config.stateDir,
@@ -276,6 +353,8 @@ async function startLocked(
         });
         webhooks.close();
         try {
+          // A cluster node drains first: new sessions go elsewhere, running turns get a bound to finish.
+          if (nodeId) await aegis.drain({ waitMs: config.cluster.drainMs }).catch(() => {});
           const { suspended } = await aegis.close();
           if (suspended > 0) {
             logger.info(

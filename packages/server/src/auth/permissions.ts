@@ -22,6 +22,7 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   handshake: ALL,
   getMetrics: ALL,
   getDiagnostics: ADMIN,
+  listNodes: ALL,
   // Sessions
   createSession: DRIVE,
   batchCreateSessions: DRIVE,

@@ -151,7 +151,8 @@ export function eventRoutes(deps: RouteDeps) {
     return streamEvents(c, deps, after, {
       cursor: 'seq',
       load: (from, limit) => aegis.sessions.events(id, { after: from, limit }, c.get('actor')),
-      subscribe: (fn) => aegis.subscribe(fn, { sessionId: id }),
+      // On a cluster node: every node's events of the session, from the shared log.
+      subscribe: (fn) => aegis.subscribe(fn, { sessionId: id, cluster: true }),
     });
   }) as never);
   app.openapi(globalEventsRoute, (async (c: Context<AppEnv>) => {
@@ -165,7 +166,7 @@ export function eventRoutes(deps: RouteDeps) {
     return streamEvents(c, deps, after, {
       cursor: 'id',
       load: (from, limit) => aegis.events({ after: from, limit }),
-      subscribe: (fn) => aegis.subscribe(fn),
+      subscribe: (fn) => aegis.subscribe(fn, { cluster: true }),
     });
   }) as never);
   return app;

@@ -1,0 +1,217 @@
+// Three real servers sharing one PostgreSQL schema, each with the scripted agent (a real child
+// process speaking ACP): any node serves any request, streams from any node are gap-free, a command
+// sent to every node at once is applied once, new sessions are placed on a node with room, and a
+// node that stops hands its sessions over. The SIGKILL / SIGSTOP cases run as separate processes in
+// tests/reliability/cluster-failover.test.ts. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
+import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { script, scriptedServerConfig } from '@aegis/testkit';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { type RunningServer, startServer } from './server.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schemas: string[] = [];
+const running: RunningServer[] = [];
+
+async function pgQuery<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+afterEach(async () => {
+  await Promise.allSettled(running.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  for (const s of schemas) await pgQuery(`drop schema if exists "${s}" cascade`);
+});
+
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-cluster-')));
+const work = join(base, 'work');
+mkdirSync(work, { recursive: true });
+
+async function cluster(n: number, extra: { maxResidentAgents?: number[] } = {}) {
+  const schema = `aegis_cl_${process.pid}_${Date.now().toString(36)}_${schemas.length}`;
+  schemas.push(schema);
+  const nodes: RunningServer[] = [];
+  for (let i = 0; i < n; i++) {
+    const stateDir = join(base, `${schema}-node${i}`);
+    mkdirSync(stateDir, { recursive: true });
+    const config = scriptedServerConfig(stateDir, {
+      sessionStore: 'postgres' as const,
+      postgresUrl: PG_URL,
+      pgSchema: schema,
+      pgPoolMax: 4,
+      port: 0,
+      allowedWorkDirs: [base],
+      cluster: { nodeId: `node-${'abc'[i]}`, leaseMs: 3_000, drainMs: 2_000 },
+      sessions: {
+        idleEvictMs: 0,
+        ...(extra.maxResidentAgents?.[i] ? { maxResidentAgents: extra.maxResidentAgents[i] } : {}),
+      },
+    });
+    const server = await startServer({ ignoreEnv: true, config });
+    running.push(server);
+    nodes.push(server);
+  }
+  return nodes;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+async function call(server: RunningServer, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    node: res.headers.get('x-aegis-node'),
+  };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const status = (server: RunningServer, id: string, want: string) =>
+  until(`${id} ${want}`, async () => {
+    const s = (await call(server, 'GET', `/v1/sessions/${id}`)).body;
+    return s.status === want ? s : undefined;
+  });
+
+/** SSE frames (`id`, `event`) from `url` until `enough`. */
+async function frames(url: string, enough: (f: { id: number; type: string }[]) => boolean) {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), 30_000);
+  const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: ac.signal });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const out: { id: number; type: string }[] = [];
+  let buf = '';
+  try {
+    while (!enough(out)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
+        const block = buf.slice(0, end);
+        buf = buf.slice(end + 2);
+        const id = /^id: (\d+)$/m.exec(block)?.[1];
+        const type = /^event: (.+)$/m.exec(block)?.[1];
+        if (id && type) out.push({ id: Number(id), type });
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+  return out;
+}
+
+const askTwice = () =>
+  script(
+    { tool: { title: 'Write a.txt', kind: 'edit', permission: true, output: 'ok' } },
+    { say: 'first done' },
+  );
+
+describe('a cluster of three servers on one PostgreSQL database', () => {
+  it('serves any request on any node: create on A, approve via B, stream via C, gap-free', async () => {
+    const [a, b, c] = (await cluster(3)) as [RunningServer, RunningServer, RunningServer];
+    const nodes = await call(c, 'GET', '/v1/nodes');
+    expect(nodes.body).toMatchObject({ clustered: true, self: 'node-c', unowned: 0 });
+    expect(nodes.body.nodes.map((n: { id: string; alive: boolean }) => [n.id, n.alive])).toEqual([
+      ['node-a', true],
+      ['node-b', true],
+      ['node-c', true],
+    ]);
+
+    const created = await call(a, 'POST', '/v1/sessions', { workDir: work, prompt: askTwice() });
+    expect(created.status).toBe(201);
+    const id = created.body.session.id;
+    expect(created.body.session.node).toBe('node-a');
+    const stream = frames(`${c.url}/v1/sessions/${id}/events`, (f) =>
+      f.some((x) => x.type === 'turn.completed'),
+    );
+    await status(b, id, 'permission_prompt');
+    const approved = await call(b, 'POST', `/v1/sessions/${id}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.node).toBe('node-a');
+    const seen = await stream;
+    expect(seen.map((f) => f.id)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen.filter((f) => f.type === 'permission.resolved')).toHaveLength(1);
+
+    // The same approval sent to every node at once is applied once.
+    await status(c, id, 'idle');
+    expect((await call(c, 'POST', `/v1/sessions/${id}/send`, { text: askTwice() })).status).toBe(202);
+    await status(a, id, 'permission_prompt');
+    const answers = await Promise.all(
+      [a, b, c].map((n) => call(n, 'POST', `/v1/sessions/${id}/approve`, {})),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(answers.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual([
+      'NOTHING_PENDING',
+      'NOTHING_PENDING',
+    ]);
+    const done = await status(b, id, 'idle');
+    expect(done).toMatchObject({ node: 'node-a', turns: 2 });
+
+    // The global stream on another node: ids rising, every event of the session once.
+    const global = await frames(`${b.url}/v1/events`, (f) => f.length >= done.lastSeq);
+    const ids = global.map((f) => f.id);
+    expect(ids).toEqual([...new Set(ids)].sort((x, y) => x - y));
+    expect(global).toHaveLength(done.lastSeq);
+  });
+
+  it('places a new session on a node with room when the one asked is full', async () => {
+    const [a] = (await cluster(2, { maxResidentAgents: [1, 4] })) as [RunningServer, RunningServer];
+    const busy = await call(a, 'POST', '/v1/sessions', { workDir: work, prompt: askTwice() });
+    expect(busy.body.session.node).toBe('node-a');
+    await status(a, busy.body.session.id, 'permission_prompt');
+    const placed = await call(a, 'POST', '/v1/sessions', { workDir: join(work), reuse: false });
+    expect(placed.status).toBe(201);
+    expect(placed.node).toBe('node-b');
+    expect(placed.body.session.node).toBe('node-b');
+  });
+
+  it('a node that stops hands its sessions over at once; the next prompt runs on another node', async () => {
+    const [a, b] = (await cluster(2)) as [RunningServer, RunningServer];
+    const created = await call(a, 'POST', '/v1/sessions', {
+      workDir: work,
+      prompt: script({ say: 'remember: heron' }),
+    });
+    const id = created.body.session.id;
+    await status(a, id, 'idle');
+    const stopped = Date.now();
+    await a.close();
+    const sent = await call(b, 'POST', `/v1/sessions/${id}/send`, { text: script({ say: 'again' }) });
+    expect(sent.status).toBe(202);
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    const after = await until('second turn', async () => {
+      const s = (await call(b, 'GET', `/v1/sessions/${id}`)).body;
+      return s.turns === 2 && s.status === 'idle' ? s : undefined;
+    });
+    expect(after.node).toBe('node-b');
+    const nodes = (await call(b, 'GET', '/v1/nodes')).body.nodes;
+    expect(nodes.find((n: { id: string }) => n.id === 'node-a')).toMatchObject({
+      state: 'gone',
+      alive: false,
+    });
+  });
+});
