@@ -1,5 +1,6 @@
 import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
 import type { Session, SessionStatus } from './schemas.js';
 import type { ApiKeyStore, AuditStore } from './security-store.js';
@@ -98,6 +99,8 @@ export interface AegisStore {
   readonly pipelines: PipelineStore;
   /** The agent's own conversation files of each session, captured at turn boundaries. */
   readonly conversations: ConversationStore;
+  /** Requests sent with an `Idempotency-Key` and their first responses, shared by every server on the store. */
+  readonly idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 

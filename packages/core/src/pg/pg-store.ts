@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { createPgIdempotencyStore } from './idempotency-store.js';
 import { LOCK_NAMESPACE, LOCKS, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
 import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
@@ -292,6 +293,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     audit: createPgAuditStore(db, { where, isClosed }),
     conversations: createPgConversationStore(db, { where, isClosed }),
     ...createPgResourceStores(db, { where, isClosed }),
+    idempotency: createPgIdempotencyStore(db, { where, isClosed }),
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));
