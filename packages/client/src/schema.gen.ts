@@ -927,7 +927,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -937,7 +937,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -2163,7 +2163,10 @@ export interface operations {
     batchCreateSessions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2209,8 +2212,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2345,7 +2366,10 @@ export interface operations {
     createSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2402,6 +2426,15 @@ export interface operations {
             };
             /** @description Conflicts with the session state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2548,7 +2581,10 @@ export interface operations {
     sendMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2605,6 +2641,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
                 headers: {
@@ -2619,7 +2664,10 @@ export interface operations {
     approvePermission: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2669,6 +2717,15 @@ export interface operations {
             };
             /** @description Conflicts with the session state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2690,7 +2747,10 @@ export interface operations {
     rejectPermission: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2740,6 +2800,15 @@ export interface operations {
             };
             /** @description Conflicts with the session state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3737,7 +3806,10 @@ export interface operations {
     createPipeline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3785,6 +3857,24 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { dashboardRoutes } from './dashboard.js';
 import { errorResponse, failureFields, toAegisError } from './http-errors.js';
+import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
@@ -51,6 +52,11 @@ export interface CreateAppOptions {
   policies?: RulePolicy | undefined;
   /** Prometheus metrics; default: a registry fed from `aegis` events. */
   metrics?: AegisMetrics | undefined;
+  /**
+   * `Idempotency-Key` records and their lifetimes; `startServer` passes the store's `idempotency`
+   * so servers sharing a database share keys. Default: in memory, 24 h.
+   */
+  idempotency?: IdempotencyOptions | undefined;
   /** State dir, db path, config summary and agent commands for GET /v1/diagnostics. */
   diagnostics?: DiagnosticsInfo | undefined;
 }
@@ -161,6 +167,13 @@ export function createApp(options: CreateAppOptions) {
     streams,
     openApiPaths: () => openApi().paths as never,
   });
+  // After authentication (keys are per caller), before the caps: a retry of a create that succeeded
+  // gets its first answer, not a 429 for the session it already started.
+  app.use(
+    '/v1/*',
+    idempotencyMiddleware({ onError: (msg, fields) => logger.error(msg, fields), ...options.idempotency }),
+  );
+  app.use('/v1/*', security.sessionCaps);
 
   app.route('/', healthRoutes(deps, options.diagnostics));
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
