@@ -45,6 +45,21 @@ describe('AegisClient', () => {
     expect(seen).toEqual({ auth: 'Bearer secret-token', body: '{"text":"hi"}' });
   });
 
+  it('sends an Idempotency-Key given per call, and none otherwise', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers['idempotency-key'] as string | undefined);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const aegis = new AegisClient({ baseUrl: url });
+    await aegis.sendMessage('s1', { text: 'hi' }, { idempotencyKey: 'k-1' });
+    await aegis.approvePermission('s1', {}, { idempotencyKey: 'k-2' });
+    await aegis.createSession({ workDir: '/w' }, { idempotencyKey: 'k-3' });
+    await aegis.createSession({ workDir: '/w' });
+    expect(seen).toEqual(['k-1', 'k-2', 'k-3', undefined]);
+  });
+
   it('resumes the event stream with Last-Event-ID after a dropped connection', async () => {
     const lastIds: string[] = [];
     const url = await serve((req, res) => {

@@ -100,6 +100,22 @@ export interface StreamOptions {
   sseToken?: string | (() => string | Promise<string>);
 }
 
+/**
+ * Per-call options of the operations that accept an `Idempotency-Key` (create, send, approve,
+ * reject, batch and pipeline create).
+ *
+ * @example
+ * const key = crypto.randomUUID(); // one key for the request and all its retries
+ * await aegis.sendMessage(id, { text: 'Run the tests' }, { idempotencyKey: key });
+ */
+export interface CallOptions {
+  /**
+   * Sent as `Idempotency-Key`: a retry with the same key and the same request gets the first
+   * response (the prompt is sent once, one session is created). 1–255 printable ASCII characters.
+   */
+  idempotencyKey?: string | undefined;
+}
+
 /** Where the client finds the server when neither `baseUrl` nor `AEGIS_BASE_URL` says otherwise. */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:9100';
 
@@ -125,7 +141,11 @@ export class AegisClient {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  async #request<T>(method: string, path: string, opts: { body?: unknown; query?: object } = {}): Promise<T> {
+  async #request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; query?: object; call?: CallOptions | undefined } = {},
+  ): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) {
       if (v !== undefined && v !== null) url.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
@@ -133,6 +153,7 @@ export class AegisClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.call?.idempotencyKey !== undefined) headers['idempotency-key'] = opts.call.idempotencyKey;
     const res = await this.#fetch(url, {
       method,
       headers,
@@ -155,8 +176,8 @@ export class AegisClient {
   getHealth(): Promise<HealthResponse> {
     return this.#request('GET', '/v1/health');
   }
-  createSession(body: CreateSessionRequest): Promise<CreateSessionResponse> {
-    return this.#request('POST', '/v1/sessions', { body });
+  createSession(body: CreateSessionRequest, call?: CallOptions): Promise<CreateSessionResponse> {
+    return this.#request('POST', '/v1/sessions', { body, call });
   }
   listSessions(query: Query<'listSessions'> = {}): Promise<SessionList> {
     return this.#request('GET', '/v1/sessions', { query });
@@ -167,14 +188,22 @@ export class AegisClient {
   killSession(id: string): Promise<Session> {
     return this.#request('DELETE', `/v1/sessions/${enc(id)}`);
   }
-  sendMessage(id: string, body: { text: string }): Promise<SendResponse> {
-    return this.#request('POST', `/v1/sessions/${enc(id)}/send`, { body });
+  sendMessage(id: string, body: { text: string }, call?: CallOptions): Promise<SendResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/send`, { body, call });
   }
-  approvePermission(id: string, body: PermissionAnswerRequest = {}): Promise<PermissionAnswerResponse> {
-    return this.#request('POST', `/v1/sessions/${enc(id)}/approve`, { body });
+  approvePermission(
+    id: string,
+    body: PermissionAnswerRequest = {},
+    call?: CallOptions,
+  ): Promise<PermissionAnswerResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/approve`, { body, call });
   }
-  rejectPermission(id: string, body: PermissionAnswerRequest = {}): Promise<PermissionAnswerResponse> {
-    return this.#request('POST', `/v1/sessions/${enc(id)}/reject`, { body });
+  rejectPermission(
+    id: string,
+    body: PermissionAnswerRequest = {},
+    call?: CallOptions,
+  ): Promise<PermissionAnswerResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/reject`, { body, call });
   }
   interruptSession(id: string): Promise<InterruptResponse> {
     return this.#request('POST', `/v1/sessions/${enc(id)}/interrupt`);
@@ -188,8 +217,8 @@ export class AegisClient {
   getTranscriptPage(id: string, query: Query<'getTranscriptPage'> = {}): Promise<TranscriptPage> {
     return this.#request('GET', `/v1/sessions/${enc(id)}/transcript/cursor`, { query });
   }
-  batchCreateSessions(body: BatchCreateRequest): Promise<BatchCreateResponse> {
-    return this.#request('POST', '/v1/sessions/batch', { body });
+  batchCreateSessions(body: BatchCreateRequest, call?: CallOptions): Promise<BatchCreateResponse> {
+    return this.#request('POST', '/v1/sessions/batch', { body, call });
   }
   batchDeleteSessions(body: { ids: string[] }): Promise<BatchDeleteResponse> {
     return this.#request('DELETE', '/v1/sessions/batch', { body });
@@ -221,8 +250,8 @@ export class AegisClient {
   deleteMemory(key: string): Promise<{ key: string; deleted: true }> {
     return this.#request('DELETE', `/v1/memory/${enc(key)}`);
   }
-  createPipeline(body: CreatePipelineRequest): Promise<Pipeline> {
-    return this.#request('POST', '/v1/pipelines', { body });
+  createPipeline(body: CreatePipelineRequest, call?: CallOptions): Promise<Pipeline> {
+    return this.#request('POST', '/v1/pipelines', { body, call });
   }
   listPipelines(query: Query<'listPipelines'> = {}): Promise<PipelineList> {
     return this.#request('GET', '/v1/pipelines', { query });

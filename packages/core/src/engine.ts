@@ -341,6 +341,8 @@ export function createAegis(options: CreateAegisOptions) {
 
   /** Creates that would reuse each other's session, keyed by owner and folder, while one starts. */
   const starts = new Map<string, Promise<void>>();
+  /** Keys of `starts` whose create brings no prompt: the session will be idle, and reused by the waiters. */
+  const quietStarts = new Set<string>();
   function reuseKey(workDir: string, input: CreateSessionInput, actor: Actor): string | null {
     if (input.env !== undefined || input.policies !== undefined || input.parentId !== undefined) return null;
     return JSON.stringify([
@@ -491,6 +493,7 @@ export function createAegis(options: CreateAegisOptions) {
       live.set(record.id, session);
       let started: () => void = () => {};
       if (key) {
+        if (!input.prompt) quietStarts.add(key);
         starts.set(
           key,
           new Promise<void>((r) => {
@@ -514,6 +517,7 @@ export function createAegis(options: CreateAegisOptions) {
         // Not recorded (e.g. the store is unavailable): no agent was started, so nothing is live.
         live.delete(record.id);
         if (key) starts.delete(key);
+        if (key) quietStarts.delete(key);
         started();
         throw err;
       }
@@ -530,6 +534,7 @@ export function createAegis(options: CreateAegisOptions) {
       } finally {
         if (isTerminal(session.session.status)) live.delete(record.id);
         if (key) starts.delete(key);
+        if (key) quietStarts.delete(key);
         started();
       }
       return {
@@ -553,6 +558,10 @@ export function createAegis(options: CreateAegisOptions) {
         return false;
       }
       if (input.reuse === false) return true;
+      // A create for the same owner and folder is starting a session that will be idle: this one
+      // waits for it and reuses it.
+      const key = reuseKey(workDir, input, actor);
+      if (key && quietStarts.has(key)) return false;
       for (const s of live.values()) {
         if (!claimed.has(s.session.id) && reusable(s.session, workDir, input, actor)) {
           claimed.add(s.session.id);

@@ -24,7 +24,9 @@ export const ERROR_STATUS = Object.freeze({
   LEASE_LOST: 409,
   /** The session (or a new session's placement) belongs to another node; the server forwards it there. */
   SESSION_ELSEWHERE: 421,
+  IDEMPOTENCY_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   CAPACITY_EXHAUSTED: 429,
   INTERNAL: 500,

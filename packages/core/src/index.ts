@@ -57,6 +57,15 @@ export {
   PlanEntry,
   StopReason,
 } from './events.js';
+export {
+  createMemoryIdempotencyStore,
+  type IdempotencyClaim,
+  type IdempotencyClaimResult,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type IdempotentResponse,
+  idempotencyRecordHolds,
+} from './idempotency-store.js';
 export { JSON_MAX_DEPTH, jsonTextDepthExceeds, valueDepthExceeds } from './json-depth.js';
 export { LinearRegex, linearRegexProblem, UnsupportedPatternError } from './linear-regex.js';
 export type { PermissionPolicy, PermissionVerdict, QuestionReply } from './live-session.js';

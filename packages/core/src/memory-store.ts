@@ -1,6 +1,7 @@
 import type { ConversationSnapshot } from './driver.js';
 import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
+import { createMemoryIdempotencyStore } from './idempotency-store.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
 import type { Session } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
@@ -37,6 +38,7 @@ export function createMemoryStore(): AegisStore {
     apiKeys: createMemoryApiKeyStore(),
     audit: createMemoryAuditStore(),
     ...createMemoryResourceStores(open),
+    idempotency: createMemoryIdempotencyStore(open),
     conversations: {
       async get(sessionId) {
         open();

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { IdempotencyClaim } from './idempotency-store.js';
 import { createMemoryStore } from './memory-store.js';
 import { dropTestSchemas, openTestPgStore } from './pg/__fixtures__/pg-test-db.js';
 import type { SessionStatus } from './schemas.js';
@@ -202,6 +203,79 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
     });
     expect((await store.listSessions({ limit: 1, offset: 0 })).total).toBe(50);
     expect(await store.listEvents({ limit: 1000 })).toEqual(results.flatMap((r) => r.events));
+  });
+
+  describe('idempotency keys', () => {
+    const T0 = '2025-01-01T00:00:00.000Z';
+    const claim = (over: Partial<IdempotencyClaim> = {}): IdempotencyClaim => ({
+      ownerId: 'k1',
+      key: 'retry-1',
+      claimId: 'c1',
+      method: 'POST',
+      path: '/v1/sessions',
+      fingerprint: 'f1',
+      createdAt: T0,
+      lockedUntil: '2025-01-01T00:05:00.000Z',
+      expiresAt: '2025-01-02T00:00:00.000Z',
+      ...over,
+    });
+    const response = { status: 201, contentType: 'application/json', body: '{"id":"s1"}' };
+
+    it('lets the first claim win, keeps its response, and scopes keys per caller', async () => {
+      const { idempotency } = await newStore();
+      const first = await idempotency.claim(claim());
+      expect(first).toEqual({ claimed: true, record: { ...claim(), state: 'running', response: null } });
+      const second = await idempotency.claim(claim({ claimId: 'c2', fingerprint: 'f2' }));
+      expect(second).toEqual({ claimed: false, record: first.record });
+      expect(await idempotency.complete('k1', 'retry-1', 'c2', response)).toBe(false);
+      expect(await idempotency.complete('k1', 'retry-1', 'c1', response)).toBe(true);
+      const done = { ...first.record, state: 'done', response };
+      expect(await idempotency.get('k1', 'retry-1', T0)).toEqual(done);
+      expect(await idempotency.claim(claim({ claimId: 'c3' }))).toEqual({ claimed: false, record: done });
+      // Another caller's key of the same name is its own.
+      expect((await idempotency.claim(claim({ ownerId: 'k2', claimId: 'c4' }))).claimed).toBe(true);
+      expect(await idempotency.get('k1', 'other', T0)).toBeUndefined();
+    });
+
+    it('gives exactly one of many concurrent claims the key', async () => {
+      const { idempotency } = await newStore();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => idempotency.claim(claim({ claimId: `c${i}` }))),
+      );
+      const winners = results.filter((r) => r.claimed);
+      expect(winners).toHaveLength(1);
+      for (const r of results) expect(r.record.claimId).toBe(winners[0]?.record.claimId);
+    });
+
+    it('frees a released key, and lets an expired or abandoned record be claimed afresh', async () => {
+      const { idempotency } = await newStore();
+      await idempotency.claim(claim());
+      expect(await idempotency.release('k1', 'retry-1', 'other')).toBe(false);
+      expect(await idempotency.release('k1', 'retry-1', 'c1')).toBe(true);
+      expect(await idempotency.get('k1', 'retry-1', T0)).toBeUndefined();
+      expect((await idempotency.claim(claim({ claimId: 'c2' }))).claimed).toBe(true);
+
+      // Running past lockedUntil: its server is taken as gone.
+      const later = '2025-01-01T00:06:00.000Z';
+      const takeover = await idempotency.claim(claim({ claimId: 'c3', createdAt: later }));
+      expect(takeover.claimed).toBe(true);
+      expect(await idempotency.complete('k1', 'retry-1', 'c2', response)).toBe(false);
+      expect(await idempotency.complete('k1', 'retry-1', 'c3', response)).toBe(true);
+      // Done records hold past lockedUntil, until they expire.
+      expect((await idempotency.claim(claim({ claimId: 'c4', createdAt: later }))).claimed).toBe(false);
+      const dayAfter = '2025-01-02T00:00:00.000Z';
+      expect(await idempotency.get('k1', 'retry-1', dayAfter)).toBeUndefined();
+      expect((await idempotency.claim(claim({ claimId: 'c5', createdAt: dayAfter }))).claimed).toBe(true);
+    });
+
+    it('deletes expired records', async () => {
+      const { idempotency } = await newStore();
+      await idempotency.claim(claim({ key: 'a', expiresAt: '2025-01-01T01:00:00.000Z' }));
+      await idempotency.claim(claim({ key: 'b' }));
+      expect(await idempotency.deleteExpired('2025-01-01T01:00:00.000Z')).toBe(1);
+      expect(await idempotency.get('k1', 'b', T0)).toMatchObject({ key: 'b' });
+      expect(await idempotency.get('k1', 'a', T0)).toBeUndefined();
+    });
   });
 
   it('rejects writes after close', async () => {

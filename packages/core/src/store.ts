@@ -1,6 +1,7 @@
 import type { ClusterStore } from './cluster-store.js';
 import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
 import type { Session, SessionStatus } from './schemas.js';
 import type { ApiKeyStore, AuditStore } from './security-store.js';
@@ -101,6 +102,8 @@ export interface AegisStore {
   readonly conversations: ConversationStore;
   /** Present when several Aegis nodes can share this store (PostgreSQL): ownership and fencing. */
   readonly cluster?: ClusterStore | undefined;
+  /** Requests sent with an `Idempotency-Key` and their first responses, shared by every server on the store. */
+  readonly idempotency: IdempotencyStore;
   close(): Promise<void>;
 }
 

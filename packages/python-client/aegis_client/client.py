@@ -256,9 +256,23 @@ class AegisClient:
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def list_nodes(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> NodesResponse:
+        """GET /v1/nodes — Nodes of the cluster, their health and load
+
+        Every Aegis server sharing this PostgreSQL database, with its heartbeat, state (`draining` on SIGTERM, `gone` after a clean stop) and load. A node that has not heartbeated within the lease is `alive: false`; its sessions are adopted by the others. On a single server (SQLite) the list is empty and `clustered` false.
+        """
+        path = "/v1/nodes"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def batch_create_sessions(
         self,
         *,
+        idempotency_key: Optional[str] = None,
         sessions: Optional[List[CreateSessionRequest]] = None,
         body: Optional[BatchCreateRequest] = None,
         timeout: Optional[float] = None,
@@ -268,13 +282,15 @@ class AegisClient:
         Starts every session concurrently, each exactly as `POST /v1/sessions` would (templates, reuse of idle sessions, prompt delivery). Always 200 once the request is valid: each item of `results` (in request order) says whether it succeeded, with the session, or failed, with the error a single create would have answered. A malformed body is a 400 for the whole batch.
 
         Args:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             sessions: body `sessions` (required)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions/batch"
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"sessions": sessions}, ("sessions",), "batch_create_sessions")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def batch_delete_sessions(
         self,
@@ -320,6 +336,7 @@ class AegisClient:
     def create_session(
         self,
         *,
+        idempotency_key: Optional[str] = None,
         work_dir: Optional[str] = None,
         name: Optional[str] = None,
         prompt: Optional[str] = None,
@@ -340,6 +357,7 @@ class AegisClient:
         Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.
 
         Args:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             work_dir: body `workDir` (required): Absolute path of an existing directory inside the allowed directories
             name: body `name`
             prompt: body `prompt`: First prompt; delivered as soon as the agent is ready
@@ -356,8 +374,9 @@ class AegisClient:
         """
         path = "/v1/sessions"
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "reuse": reuse}, ("workDir",), "create_session")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_session(
         self,
@@ -395,6 +414,7 @@ class AegisClient:
         self,
         id: str,
         *,
+        idempotency_key: Optional[str] = None,
         text: Optional[str] = None,
         body: Optional[SendRequest] = None,
         timeout: Optional[float] = None,
@@ -405,18 +425,21 @@ class AegisClient:
 
         Args:
             id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             text: body `text` (required)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions/{id}/send".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"text": text}, ("text",), "send_message")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def approve_permission(
         self,
         id: str,
         *,
+        idempotency_key: Optional[str] = None,
         option_id: Optional[str] = None,
         scope: Optional[Literal["once", "always"]] = None,
         body: Optional[PermissionAnswerRequest] = None,
@@ -428,19 +451,22 @@ class AegisClient:
 
         Args:
             id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             option_id: body `optionId`: Pick an offered option explicitly
             scope: body `scope`: always → the allow_always / reject_always option
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions/{id}/approve".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"optionId": option_id, "scope": scope}, (), "approve_permission")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def reject_permission(
         self,
         id: str,
         *,
+        idempotency_key: Optional[str] = None,
         option_id: Optional[str] = None,
         scope: Optional[Literal["once", "always"]] = None,
         body: Optional[PermissionAnswerRequest] = None,
@@ -452,14 +478,16 @@ class AegisClient:
 
         Args:
             id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             option_id: body `optionId`: Pick an offered option explicitly
             scope: body `scope`: always → the allow_always / reject_always option
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions/{id}/reject".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"optionId": option_id, "scope": scope}, (), "reject_permission")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def interrupt_session(
         self,
@@ -790,6 +818,7 @@ class AegisClient:
     def create_pipeline(
         self,
         *,
+        idempotency_key: Optional[str] = None,
         name: Optional[str] = None,
         stages: Optional[List[PipelineStageRequest]] = None,
         body: Optional[CreatePipelineRequest] = None,
@@ -800,14 +829,16 @@ class AegisClient:
         Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's), and its workDir must be one sessions may use (checked at create: 400 WORKDIR_DENIED naming the stage).
 
         Args:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
             name: body `name` (required)
             stages: body `stages` (required)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/pipelines"
         query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
         payload = _body(body, {"name": name, "stages": stages}, ("name", "stages"), "create_pipeline")
-        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_pipeline(
         self,
@@ -1156,6 +1187,7 @@ class AegisClient:
 #: operationId → method name, for every operation of openapi.json.
 OPERATIONS: Dict[str, str] = {
     "getHealth": "get_health",
+    "listNodes": "list_nodes",
     "batchCreateSessions": "batch_create_sessions",
     "batchDeleteSessions": "batch_delete_sessions",
     "listSessions": "list_sessions",

@@ -41,6 +41,7 @@ __all__ = [
     "BatchDeleteResponse",
     "BatchDeleteResult",
     "BatchItemError",
+    "ClusterNode",
     "CommandsUpdatedEvent",
     "CommandsUpdatedEventData",
     "CreateApiKeyRequest",
@@ -75,6 +76,7 @@ __all__ = [
     "ModeChangedEvent",
     "ModeChangedEventData",
     "ModeRequest",
+    "NodesResponse",
     "PendingPermission",
     "PendingQuestion",
     "PermissionAnswerRequest",
@@ -219,6 +221,57 @@ class HealthResponse(_HealthResponseRequired, total=False):
     agents: List[str]
     #: Whether each agent command resolves (null: unknown)
     agentAvailability: Dict[str, Optional[bool]]
+
+
+class NodesResponse(TypedDict):
+    #: Whether this server is a node of a cluster (the PostgreSQL store)
+    clustered: bool
+    #: This node's id
+    self: Optional[str]
+    leaseMs: Optional[int]
+    nodes: List[ClusterNode]
+    #: Sessions not ended that no node owns right now (waiting for adoption)
+    unowned: int
+
+
+class ClusterNode(TypedDict):
+    id: str
+    #: Where the other nodes reach it
+    address: str
+    state: Literal["active", "draining", "gone"]
+    #: It heartbeated within the lease
+    alive: bool
+    #: The node that answered this request
+    self: bool
+    startedAt: Optional[str]
+    heartbeatAt: str
+    heartbeatAgeMs: int
+    #: Agent processes it may run at once (maxResidentAgents)
+    capacity: int
+    #: Agent processes it runs
+    resident: int
+    #: Sessions it owns without an agent process
+    dormant: int
+    #: Sessions with a running turn
+    busy: int
+    #: Sessions it owns that have not ended
+    sessions: int
+    version: Optional[str]
+
+
+class _ErrorResponseErrorRequired(TypedDict):
+    #: Stable UPPER_SNAKE code to branch on
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
+    #: What happened and what to do
+    message: str
+
+
+class ErrorResponseError(_ErrorResponseErrorRequired, total=False):
+    details: Dict[str, Any]
+
+
+class ErrorResponse(TypedDict):
+    error: ErrorResponseError
 
 
 class BatchCreateResponse(TypedDict):
@@ -442,28 +495,13 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
 
 class BatchItemError(_BatchItemErrorRequired, total=False):
     details: Dict[str, Any]
-
-
-class _ErrorResponseErrorRequired(TypedDict):
-    #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE"], str]
-    #: What happened and what to do
-    message: str
-
-
-class ErrorResponseError(_ErrorResponseErrorRequired, total=False):
-    details: Dict[str, Any]
-
-
-class ErrorResponse(TypedDict):
-    error: ErrorResponseError
 
 
 class BatchCreateRequest(TypedDict):

@@ -122,6 +122,18 @@ export const ListSessionsQuery = z.object({
 
 export const IdParam = z.object({ id: str(100).min(1) });
 
+/**
+ * The optional `Idempotency-Key` request header of the operations that change something once
+ * (create, send, approve/reject, batch and pipeline create). Checked by `idempotency.ts`.
+ */
+export const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z.string().min(1).max(255).optional().meta({
+    description:
+      'Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.',
+    example: '5f0c6a9e-8d6b-4a59-9a53-1b8f0f2f9a11',
+  }),
+});
+
 export const SendRequest = z.object({ text: str(100_000).min(1) }).meta({ id: 'SendRequest' });
 export const SendResponse = z
   .object({ promptDelivery: PromptDelivery, session: Session })

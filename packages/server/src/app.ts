@@ -13,6 +13,7 @@ import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { forwardToOwner } from './cluster-forward.js';
 import { dashboardRoutes } from './dashboard.js';
 import { errorResponse, failureFields, toAegisError } from './http-errors.js';
+import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
@@ -53,6 +54,11 @@ export interface CreateAppOptions {
   policies?: RulePolicy | undefined;
   /** Prometheus metrics; default: a registry fed from `aegis` events. */
   metrics?: AegisMetrics | undefined;
+  /**
+   * `Idempotency-Key` records and their lifetimes; `startServer` passes the store's `idempotency`
+   * so servers sharing a database share keys. Default: in memory, 24 h.
+   */
+  idempotency?: IdempotencyOptions | undefined;
   /** State dir, db path, config summary and agent commands for GET /v1/diagnostics. */
   diagnostics?: DiagnosticsInfo | undefined;
 }
@@ -163,6 +169,13 @@ export function createApp(options: CreateAppOptions) {
     streams,
     openApiPaths: () => openApi().paths as never,
   });
+  // After authentication (keys are per caller), before the caps: a retry of a create that succeeded
+  // gets its first answer, not a 429 for the session it already started.
+  app.use(
+    '/v1/*',
+    idempotencyMiddleware({ onError: (msg, fields) => logger.error(msg, fields), ...options.idempotency }),
+  );
+  app.use('/v1/*', security.sessionCaps);
 
   // On a cluster node: commands for sessions another node owns are answered by that node.
   app.use('/v1/*', forwardToOwner({ aegis: options.aegis, logger }));

@@ -131,6 +131,19 @@ const EventStreamsConfig = z.object({
   blockedTimeoutMs: z.coerce.number().int().min(1000).default(DEFAULT_EVENT_STREAM_LIMITS.blockedTimeoutMs),
 });
 
+/** `Idempotency-Key` records (see docs/sessions.md). */
+const IdempotencyConfig = z.object({
+  /** How long a key and the first response are kept (`AEGIS_IDEMPOTENCY_TTL_SECONDS`). */
+  ttlSeconds: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+  /** How long a duplicate waits for the first request before 409 IDEMPOTENCY_IN_PROGRESS. */
+  waitMs: z.coerce.number().int().min(0).max(120_000).default(10_000),
+});
+
 /** Server configuration: file < environment < explicit options. */
 export const ServerConfig = z.object({
   host: z.string().default('127.0.0.1'),
@@ -205,6 +218,7 @@ export const ServerConfig = z.object({
     .default(1024 * 1024),
   limits: LimitsConfig.prefault({}),
   eventStreams: EventStreamsConfig.prefault({}),
+  idempotency: IdempotencyConfig.prefault({}),
   /**
    * Host names (optionally `name:port`) the server answers to besides loopback ones while it grants
    * credential-less loopback access: any other Host is refused (DNS-rebinding protection).
@@ -334,6 +348,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   const setStreams = Object.entries(streams).filter(([, v]) => v !== undefined && v !== '');
   if (setStreams.length > 0)
     out.eventStreams = Object.fromEntries(setStreams.map(([k, v]) => [k, Number(v)]));
+  if (env.AEGIS_IDEMPOTENCY_TTL_SECONDS)
+    out.idempotency = { ttlSeconds: Number(env.AEGIS_IDEMPOTENCY_TTL_SECONDS) };
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

@@ -99,6 +99,7 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with the session state',
   413: 'Body too large',
+  422: 'The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED)',
   429: 'Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED)',
   502: 'The agent failed',
   503: 'Unavailable',

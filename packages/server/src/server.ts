@@ -232,6 +232,11 @@ async function startLocked(
     },
     bodyLimitBytes: config.bodyLimitBytes,
     eventStreams: config.eventStreams,
+    idempotency: {
+      store: store.idempotency,
+      ttlMs: config.idempotency.ttlSeconds * 1000,
+      waitMs: config.idempotency.waitMs,
+    },
     logger,
     policies,
     diagnostics: {

@@ -4,7 +4,7 @@
 // nothing more and stops its agents; a node told SIGTERM drains and hands its sessions over.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCRIPTED_AGENT_BIN, SCRIPTED_CONVERSATION, script } from '@aegis/testkit';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -78,7 +78,7 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
                 SCRIPTED_AGENT_RESTORE: 'load',
               },
               // Captured into the database at turn boundaries: how the adopting node gets them.
-              conversation: SCRIPTED_CONVERSATION,
+              conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] },
             },
           },
           defaultAgent: 'scripted',

@@ -95,6 +95,7 @@ describe('openPostgresStore', () => {
       'audit_head',
       'audit_log',
       'events',
+      'idempotency_keys',
       'memory_entries',
       'nodes',
       'permission_requests',
@@ -250,6 +251,28 @@ describe('several nodes on one schema', () => {
     for (const r of results)
       if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT' });
     expect(await a.templates.list({ ownerId: 'alice' })).toHaveLength(1);
+  });
+  it('give an Idempotency-Key to exactly one of the nodes racing to claim it', async () => {
+    const schema = testSchema();
+    const nodes = await Promise.all([1, 2, 3].map(() => store({ schema, poolMax: 3 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        nodes[i % 3]!.idempotency.claim({
+          ownerId: 'alice',
+          key: 'create-once',
+          claimId: `c${i}`,
+          method: 'POST',
+          path: '/v1/sessions',
+          fingerprint: 'f',
+          createdAt: '2025-01-01T00:00:00.000Z',
+          lockedUntil: '2025-01-01T00:05:00.000Z',
+          expiresAt: '2025-01-02T00:00:00.000Z',
+        }),
+      ),
+    );
+    const winners = results.filter((r) => r.claimed).map((r) => r.record.claimId);
+    expect(winners).toHaveLength(1);
+    for (const r of results) expect(r.record.claimId).toBe(winners[0]);
   });
 });
 

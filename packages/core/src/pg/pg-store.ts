@@ -13,6 +13,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { createPgCluster, eventsChannel, type FenceState, fence, leaseEnd, leaseLost } from './cluster.js';
+import { createPgIdempotencyStore } from './idempotency-store.js';
 import {
   DEFAULT_PG_SCHEMA,
   LOCK_NAMESPACE,
@@ -376,6 +377,7 @@ export async function openPostgresStore(
       },
     },
     ...createPgResourceStores(db, { where, isClosed }),
+    idempotency: createPgIdempotencyStore(db, { where, isClosed }),
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));

@@ -17,7 +17,16 @@
  *
  * Change this file, then run `pnpm --filter @aegis/core db:generate:pg` and commit `drizzle-pg/`.
  */
-import { bigint, customType, index, integer, json, pgTable, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  json,
+  pgTable,
+  primaryKey,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { Session } from '../schemas.js';
 import type { TranscriptBody } from '../sqlite/schema.js';
 
@@ -219,3 +228,27 @@ export const agentConversations = pgTable('agent_conversations', {
   capturedAt: text('captured_at').notNull(),
   files: json('files').$type<unknown>().notNull(),
 });
+
+/** Requests sent with an `Idempotency-Key`: one row per (caller, key); see the SQLite twin. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    ownerId: text('owner_id').notNull(),
+    key: text('key').notNull(),
+    claimId: text('claim_id').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    state: text('state').notNull(),
+    responseStatus: integer('response_status'),
+    responseContentType: text('response_content_type'),
+    responseBody: text('response_body'),
+    createdAt: text('created_at').notNull(),
+    lockedUntil: text('locked_until').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.key] }),
+    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+  ],
+);

@@ -6,7 +6,7 @@
  *
  * Change this file, then run `pnpm --filter @aegis/core db:generate` and commit `drizzle/`.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Session } from '../schemas.js';
 import type { TranscriptEntry } from '../transcript.js';
 
@@ -195,3 +195,30 @@ export const agentConversations = sqliteTable('agent_conversations', {
   capturedAt: text('captured_at').notNull(),
   files: text('files', { mode: 'json' }).$type<unknown>().notNull(),
 });
+
+/**
+ * Requests sent with an `Idempotency-Key`: one row per (caller, key), claimed by the first request
+ * (`state` `running`) and then holding its response (`done`) until `expires_at`.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    ownerId: text('owner_id').notNull(),
+    key: text('key').notNull(),
+    claimId: text('claim_id').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    state: text('state').notNull(),
+    responseStatus: integer('response_status'),
+    responseContentType: text('response_content_type'),
+    responseBody: text('response_body'),
+    createdAt: text('created_at').notNull(),
+    lockedUntil: text('locked_until').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.key] }),
+    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+  ],
+);

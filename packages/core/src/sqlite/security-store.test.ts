@@ -165,9 +165,10 @@ describe('sqlite audit head migration', () => {
     const raw = new Database(path);
     raw.prepare('DROP TABLE audit_head').run();
     raw.prepare('DROP TABLE agent_conversations').run();
+    raw.prepare('DROP TABLE idempotency_keys').run();
     raw
       .prepare(
-        'DELETE FROM __drizzle_migrations WHERE created_at IN (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 2)',
+        'DELETE FROM __drizzle_migrations WHERE created_at IN (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 3)',
       )
       .run();
     raw.close();

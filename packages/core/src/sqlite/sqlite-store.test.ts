@@ -90,6 +90,7 @@ describe('createSqliteStore', () => {
       'audit_head',
       'audit_log',
       'events',
+      'idempotency_keys',
       'memory_entries',
       'permission_requests',
       'pipelines',

@@ -12,6 +12,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { createSqliteConversationStore } from './conversation-store.js';
+import { createSqliteIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
 import { sessions, transcriptEntries } from './schema.js';
@@ -235,6 +236,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     }),
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
     conversations: createSqliteConversationStore(db, { path: options.path, isClosed: () => closed }),
+    idempotency: createSqliteIdempotencyStore(db, { path: options.path, isClosed: () => closed }),
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);

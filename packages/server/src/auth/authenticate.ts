@@ -1,22 +1,12 @@
 import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
-import {
-  type Actor,
-  type Aegis,
-  AegisError,
-  type ApiKeyRecord,
-  isTerminal,
-  SessionStatus,
-} from '@aegis/core';
+import { type Actor, AegisError, type ApiKeyRecord } from '@aegis/core';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { CreateSessionRequest } from '../api-schemas.js';
 import type { AppEnv } from '../app-env.js';
 import { errorResponse } from '../http-errors.js';
-import { BatchCreateRequest } from '../routes/batch.js';
-import { CreatePipelineRequest } from '../routes/pipelines.js';
 import type { ApiKeyService } from './api-keys.js';
 import type { MatchedOperation } from './operations.js';
-import { isAllowed, PERMISSIONS, SESSION_STARTING_OPERATIONS, SSE_OPERATIONS } from './permissions.js';
+import { isAllowed, PERMISSIONS, SSE_OPERATIONS } from './permissions.js';
 import { windowLimiter } from './rate-limit.js';
 import type { SseTokenRegistry } from './sse-tokens.js';
 
@@ -35,7 +25,6 @@ export const DEFAULT_LIMITS: AuthLimits = Object.freeze({
 });
 
 export interface AuthOptions {
-  aegis: Aegis;
   keys: ApiKeyService;
   sseTokens: SseTokenRegistry;
   /** `AEGIS_AUTH_TOKEN`: an admin credential that needs no key. */
@@ -72,7 +61,6 @@ export const BOOTSTRAP_ACTOR: Actor = Object.freeze({ id: 'bootstrap', admin: tr
 export const ANONYMOUS_ACTOR: Actor = Object.freeze({ id: 'anonymous', admin: false, role: undefined });
 
 const keyActor = (k: ApiKeyRecord): Actor => ({ id: k.id, role: k.role, admin: k.role === 'admin' });
-const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s));
 /** Served without an operation rule: the API description itself. */
 const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
 
@@ -102,12 +90,12 @@ function rateLimited(c: Context, message: string, retryAfterSec: number): Respon
 /**
  * The one authentication and authorization gate in front of `/v1/*` and `/metrics`: resolves the
  * caller to an {@link Actor}, finds the operation, and checks the permission matrix (an operation
- * with no rule is denied). Also enforces the auth-failure, request-rate and session caps.
+ * with no rule is denied). Also enforces the auth-failure and request-rate limits; the session
+ * caps are `session-caps.ts`, mounted after it.
  */
 export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> {
   const failures = windowLimiter(options.limits.authFailuresPerMinute, 60_000);
   const requests = windowLimiter(options.limits.requestsPerMinute, 60_000);
-  const starting = new Map<string, number>();
 
   /** The actor for an `Authorization: Bearer` secret, or undefined when it is not a credential. */
   async function fromBearer(secret: string): Promise<Actor | undefined> {
@@ -121,48 +109,6 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     if (header === undefined) return undefined;
     return /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : '';
   };
-
-  /** Running pipelines started through this server, by id → owner: their unstarted stages are reserved. */
-  const pipelines = new Map<string, string>();
-  async function reservedStages(owner: string | undefined): Promise<number> {
-    let n = 0;
-    for (const [id, by] of pipelines) {
-      const p = await options.aegis.pipelines.get(id, LOCAL_ACTOR).catch(() => undefined);
-      if (p?.status !== 'running') {
-        pipelines.delete(id);
-        continue;
-      }
-      if (owner === undefined || by === owner) n += p.stages.filter((st) => st.status === 'pending').length;
-    }
-    return n;
-  }
-
-  /**
-   * How many sessions a request would start: a pipeline starts every stage (each a new session);
-   * a create or batch item that the engine would answer by reusing an idle session of the caller
-   * starts nothing (each idle session is reused by one item at most). A body its operation's
-   * schema rejects starts nothing: validation answers it with a 400.
-   */
-  async function sessionsToStart(c: Context, operationId: string, actor: Actor): Promise<number> {
-    const body: unknown = await c.req.json().catch(() => undefined);
-    if (operationId === 'createPipeline') {
-      const parsed = CreatePipelineRequest.safeParse(body);
-      return parsed.success ? parsed.data.stages.length : 0;
-    }
-    const parsed =
-      operationId === 'batchCreateSessions'
-        ? BatchCreateRequest.safeParse(body)
-        : CreateSessionRequest.transform((spec) => ({ sessions: [spec] })).safeParse(body);
-    if (!parsed.success) return 0;
-    const claimed = new Set<string>();
-    let n = 0;
-    for (const spec of parsed.data.sessions) {
-      // As the route will: a template's fields (model, mode, env…) decide reuse too.
-      const input = await options.aegis.templates.resolve(spec, actor).catch(() => null);
-      if (input && (await options.aegis.sessions.startsNew(input, actor, claimed))) n++;
-    }
-    return n;
-  }
 
   let lapsedSaid = false;
   /** Zero-config access: while no key was ever created, and after that only if configured. */
@@ -351,45 +297,6 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
       );
     }
 
-    if (!SESSION_STARTING_OPERATIONS.has(op.operationId)) return next();
-    const wanted = await sessionsToStart(c, op.operationId, actor);
-    if (wanted === 0) return next();
-    const inFlight = starting.get(owner) ?? 0;
-    const totalInFlight = [...starting.values()].reduce((a, b) => a + b, 0);
-    const reservedAll = await reservedStages(undefined);
-    if (options.aegis.liveCount + totalInFlight + reservedAll + wanted > options.limits.sessionsGlobal) {
-      return rateLimited(
-        c,
-        `The server runs its maximum of ${options.limits.sessionsGlobal} live sessions (this request would start ${wanted}); kill some or raise limits.sessionsGlobal.`,
-        5,
-      );
-    }
-    const owned = await options.aegis.sessions.list(
-      { status: LIVE_STATUSES as SessionStatus[], limit: 1 },
-      { id: actor.id, admin: false },
-    );
-    const reserved = await reservedStages(owner);
-    if (owned.total + inFlight + reserved + wanted > options.limits.sessionsPerKey) {
-      return rateLimited(
-        c,
-        `This key owns ${owned.total} live sessions${reserved ? ` and ${reserved} pipeline stages yet to start` : ''}; this request would start ${wanted} more, past its maximum of ${options.limits.sessionsPerKey}. Kill some or raise limits.sessionsPerKey.`,
-        5,
-      );
-    }
-    starting.set(owner, inFlight + wanted);
-    try {
-      await next();
-      if (op.operationId === 'createPipeline' && c.res.status === 201) {
-        const created = (await c.res
-          .clone()
-          .json()
-          .catch(() => undefined)) as { id?: unknown } | undefined;
-        if (typeof created?.id === 'string') pipelines.set(created.id, owner);
-      }
-    } finally {
-      const left = (starting.get(owner) ?? wanted) - wanted;
-      if (left <= 0) starting.delete(owner);
-      else starting.set(owner, left);
-    }
+    return next();
   };
 }

@@ -15,6 +15,7 @@ import { apiKeyService } from './api-keys.js';
 import { type AuthLimits, authMiddleware, DEFAULT_LIMITS } from './authenticate.js';
 import { hostOriginGuard } from './host-origin.js';
 import { operationMatcher } from './operations.js';
+import { sessionCapsMiddleware } from './session-caps.js';
 import { sseTokenRegistry } from './sse-tokens.js';
 
 export interface SecurityOptions {
@@ -80,7 +81,6 @@ export function installSecurity(
     }),
   );
   const auth = authMiddleware({
-    aegis: options.aegis as Aegis,
     keys,
     sseTokens,
     bootstrapToken: options.authToken,
@@ -96,9 +96,12 @@ export function installSecurity(
   app.use('/v1/*', auditIntentMiddleware({ audit, onError }));
   app.use('/metrics', auth);
   if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
+  const limits = { ...DEFAULT_LIMITS, ...s.limits };
   return {
     keys,
     audit,
+    /** The concurrent-session caps: mount on `/v1/*` after anything that may answer without starting sessions. */
+    sessionCaps: sessionCapsMiddleware({ aegis: options.aegis as Aegis, limits }),
     sseTokens,
     routes: () => [
       keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens, zeroConfig, streams: options.streams }),

@@ -1,7 +1,7 @@
 import { BATCH_MAX, Session } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateSessionRequest, PromptDelivery } from '../api-schemas.js';
+import { CreateSessionRequest, IdempotencyHeaders, PromptDelivery } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { ErrorResponse, errorResponses } from '../http-errors.js';
 
@@ -68,8 +68,11 @@ const batchCreateRoute = createRoute({
   description:
     'Starts every session concurrently, each exactly as `POST /v1/sessions` would (templates, reuse of idle sessions, prompt delivery). Always 200 once the request is valid: each item of `results` (in request order) says whether it succeeded, with the session, or failed, with the error a single create would have answered. A malformed body is a 400 for the whole batch.',
   tags,
-  request: body(BatchCreateRequest),
-  responses: { 200: json(BatchCreateResponse, 'Per-item outcomes'), ...errorResponses(400, 401, 403, 413) },
+  request: { headers: IdempotencyHeaders, ...body(BatchCreateRequest) },
+  responses: {
+    200: json(BatchCreateResponse, 'Per-item outcomes'),
+    ...errorResponses(400, 401, 403, 409, 413, 422),
+  },
 });
 
 const batchDeleteRoute = createRoute({

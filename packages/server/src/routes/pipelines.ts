@@ -1,7 +1,7 @@
 import { PIPELINE_MAX_STAGES, Pipeline, ResourceName } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateSessionRequest, intQuery } from '../api-schemas.js';
+import { CreateSessionRequest, IdempotencyHeaders, intQuery } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 
@@ -55,10 +55,13 @@ const createPipelineRoute = createRoute({
   description:
     "Each stage runs in a new session once every stage in its `dependsOn` has completed. A stage completes when its session's first turn ends normally; a failed or cancelled turn, or a session that ends first, fails the stage and skips every stage that depends on it. The pipeline is `completed` when all stages completed, `failed` when any failed. Stage names must be unique, `dependsOn` must name stages of the pipeline and must not form a cycle (400). Each stage needs a prompt (its own or its template's), and its workDir must be one sessions may use (checked at create: 400 WORKDIR_DENIED naming the stage).",
   tags,
-  request: { body: { content: { 'application/json': { schema: CreatePipelineRequest } }, required: true } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { content: { 'application/json': { schema: CreatePipelineRequest } }, required: true },
+  },
   responses: {
     201: json(Pipeline, 'Created; stages without dependencies are starting'),
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 409, 422),
   },
 });
 

@@ -3,6 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import {
   CreateSessionRequest,
   CreateSessionResponse,
+  IdempotencyHeaders,
   IdParam,
   InterruptResponse,
   ListSessionsQuery,
@@ -40,11 +41,11 @@ export const createSessionRoute = createRoute({
   description:
     'Starts an agent in `workDir` and answers once it is ready. If an idle session of the same owner already works in that directory it is reused (200, `reused: true`) and the prompt goes to it — unless the request says `reuse: false`, or the request names another `agent`, `model`, `permissionMode` or `parentId` than that session has, or brings its own `env` or `policies`; otherwise a new session is created (201). Working, waiting, stalled and ended sessions are never reused. `promptDelivery` says whether the prompt reached the agent or is queued.',
   tags,
-  request: body(CreateSessionRequest),
+  request: { headers: IdempotencyHeaders, ...body(CreateSessionRequest) },
   responses: {
     200: json(CreateSessionResponse, 'An idle session was reused'),
     201: json(CreateSessionResponse, 'A new session was created'),
-    ...errorResponses(400, 401, 403, 409, 502, 503),
+    ...errorResponses(400, 401, 403, 409, 422, 502, 503),
   },
 });
 
@@ -88,8 +89,11 @@ const sendRoute = createRoute({
   description:
     'When the session is idle the prompt starts a turn at once (`delivered: true`). While a turn runs (or the agent is starting) the prompt is queued and delivered in order when the running turn ends (`queued: true`, `position`). Nothing is dropped silently; `interrupt` drops queued prompts and says how many. A session that has ended answers 409 SESSION_TERMINATED.',
   tags,
-  request: { params: IdParam, ...body(SendRequest) },
-  responses: { 202: json(SendResponse, 'Delivered or queued'), ...errorResponses(400, 401, 404, 409) },
+  request: { params: IdParam, headers: IdempotencyHeaders, ...body(SendRequest) },
+  responses: {
+    202: json(SendResponse, 'Delivered or queued'),
+    ...errorResponses(400, 401, 404, 409, 422),
+  },
 });
 
 const answerRoute = (decision: 'approve' | 'reject') =>
@@ -104,8 +108,11 @@ const answerRoute = (decision: 'approve' | 'reject') =>
     description:
       'Answers the oldest pending permission request by choosing the option the agent offered of the matching kind (allow_once / allow_always with `scope: "always"` / reject_once), or the explicit `optionId`, which must be of the same direction (an allow option for approve, a reject option for reject; otherwise 400). 409 NOTHING_PENDING when no request is waiting.',
     tags: ['Permissions'],
-    request: { params: IdParam, ...body(PermissionAnswerRequest, false) },
-    responses: { 200: json(PermissionAnswerResponse, 'Answered'), ...errorResponses(400, 401, 404, 409) },
+    request: { params: IdParam, headers: IdempotencyHeaders, ...body(PermissionAnswerRequest, false) },
+    responses: {
+      200: json(PermissionAnswerResponse, 'Answered'),
+      ...errorResponses(400, 401, 404, 409, 422),
+    },
   });
 
 const interruptRoute = createRoute({
