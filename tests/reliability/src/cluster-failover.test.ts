@@ -114,7 +114,7 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
     const adoptedMs = Date.now() - killedAt;
     const adopted = stream.frames.find((f) => f.event.type === 'session.adopted')?.event;
     expect(adopted?.data).toMatchObject({ fromNode: 'node-a' });
-    const newOwner = (adopted?.data as { node: string }).node;
+    const newOwner = (adopted?.data as { node?: string } | undefined)?.node;
     expect(['node-b', 'node-c']).toContain(newOwner);
     await stream.until((f) => f.some((x) => x.event.type === 'turn.failed'));
 
