@@ -3,38 +3,33 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { type Body, fieldsOf, MODES, sessionId } from '../inputs.js';
 import { call } from '../tool-result.js';
+import { registerSessionIdTool } from './session-id-tool.js';
 
 /** Insight and control tools: summary, metrics, latency, commands, questions, escape, mode. */
 export function registerControlTools(server: McpServer, client: AegisClient): void {
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'get_session_summary',
-    {
-      description:
-        'What a session did: turns, tool calls by status, files touched, permission decisions, last assistant message, usage and cost.',
-      inputSchema: sessionId,
-    },
-    (args) => call(() => client.getSessionSummary(args.sessionId)),
+    'What a session did: turns, tool calls by status, files touched, permission decisions, last assistant message, usage and cost.',
+    (id) => client.getSessionSummary(id),
   );
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'get_session_metrics',
-    {
-      description: 'Event counts by type, tokens, cost and turn durations of a session.',
-      inputSchema: sessionId,
-    },
-    (args) => call(() => client.getSessionMetrics(args.sessionId)),
+    'Event counts by type, tokens, cost and turn durations of a session.',
+    (id) => client.getSessionMetrics(id),
   );
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'get_session_latency',
-    {
-      description: 'p50/p95/max of turn duration, time to first token and permission/question waits.',
-      inputSchema: sessionId,
-    },
-    (args) => call(() => client.getSessionLatency(args.sessionId)),
+    'p50/p95/max of turn duration, time to first token and permission/question waits.',
+    (id) => client.getSessionLatency(id),
   );
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'discover_commands',
-    { description: "The agent's slash commands (use send_command to run one).", inputSchema: sessionId },
-    (args) => call(() => client.discoverCommands(args.sessionId)),
+    "The agent's slash commands (use send_command to run one).",
+    (id) => client.discoverCommands(id),
   );
   server.registerTool(
     'answer_question',
@@ -57,14 +52,11 @@ export function registerControlTools(server: McpServer, client: AegisClient): vo
         }),
       ),
   );
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'escape_session',
-    {
-      description:
-        'Dismiss the pending question (declined) or permission request (rejected) without cancelling the turn.',
-      inputSchema: sessionId,
-    },
-    (args) => call(() => client.escapeSession(args.sessionId)),
+    'Dismiss the pending question (declined) or permission request (rejected) without cancelling the turn.',
+    (id) => client.escapeSession(id),
   );
   server.registerTool(
     'set_mode',

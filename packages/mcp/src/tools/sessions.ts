@@ -11,6 +11,7 @@ import {
   sessionId,
 } from '../inputs.js';
 import { call } from '../tool-result.js';
+import { registerSessionIdTool } from './session-id-tool.js';
 
 /** The core session tools: create, list, status, send, permission answers, transcript, interrupt, kill. */
 export function registerSessionTools(server: McpServer, client: AegisClient): void {
@@ -46,10 +47,11 @@ export function registerSessionTools(server: McpServer, client: AegisClient): vo
     },
     (args) => call(() => client.listSessions(args)),
   );
-  server.registerTool(
+  registerSessionIdTool(
+    server,
     'get_status',
-    { description: 'Get a session: state, pending permission request, usage.', inputSchema: sessionId },
-    (args) => call(() => client.getSession(args.sessionId)),
+    'Get a session: state, pending permission request, usage.',
+    (id) => client.getSession(id),
   );
   server.registerTool(
     'send_message',
@@ -88,14 +90,10 @@ export function registerSessionTools(server: McpServer, client: AegisClient): vo
     },
     (args) => call(() => client.readSession(args.sessionId, { cursor: args.cursor ?? 0 })),
   );
-  server.registerTool(
-    'interrupt_session',
-    { description: 'Cancel the running turn.', inputSchema: sessionId },
-    (args) => call(() => client.interruptSession(args.sessionId)),
+  registerSessionIdTool(server, 'interrupt_session', 'Cancel the running turn.', (id) =>
+    client.interruptSession(id),
   );
-  server.registerTool(
-    'kill_session',
-    { description: 'Stop a session for good (kept for audit).', inputSchema: sessionId },
-    (args) => call(() => client.killSession(args.sessionId)),
+  registerSessionIdTool(server, 'kill_session', 'Stop a session for good (kept for audit).', (id) =>
+    client.killSession(id),
   );
 }
