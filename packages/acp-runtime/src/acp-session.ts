@@ -2,7 +2,6 @@ import {
   AegisError,
   type AgentEventBody,
   type AgentHandle,
-  type AgentInfo,
   type AgentSink,
   type AgentStartOptions,
   type PermissionDecision,
@@ -13,18 +12,17 @@ import { client, methods } from '@agentclientprotocol/sdk';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
 import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
+import { createSessionHandle, type SessionLink } from './session-handle.js';
 import {
   AcpTranslator,
   fastUpdate,
   initializeParams,
-  promptParams,
   readInitialize,
   toAegisError,
   toElicitationResponse,
   toPermissionRequest,
   toPermissionResponse,
   toQuestionRequest,
-  toStopReason,
 } from './translate.js';
 import { ACP_RUNTIME_VERSION } from './version.js';
 
@@ -240,6 +238,25 @@ export async function connectAgent(
     ),
   );
 
+  const link: SessionLink = {
+    agentName,
+    proc,
+    init,
+    translator,
+    connection,
+    call,
+    emit,
+    get fatal() {
+      return fatal;
+    },
+    get turn() {
+      return turn;
+    },
+    set turn(next) {
+      turn = next;
+    },
+  };
+
   let opened = false;
   return {
     agentName,
@@ -319,93 +336,6 @@ export async function connectAgent(
   ): AgentHandle {
     started = true;
     if (proc.exited) deliver(() => sink.exited(proc.exited!));
-
-    const offered = (list: { id: string }[]) => list.map((m) => m.id).join(', ') || 'none';
-    const handle: AgentHandle & AsyncDisposable = {
-      get info(): AgentInfo {
-        return {
-          agentName,
-          agentVersion: init.agentVersion,
-          protocolVersion: init.protocolVersion,
-          pid: proc.pid,
-          modes: translator.modes,
-          currentMode: translator.currentMode,
-          models: translator.models,
-          currentModel: translator.currentModel,
-          commands: translator.commands,
-          agentSessionId: sessionId,
-          restore: init.restore,
-          ...(resumedVia ? { resumedVia } : {}),
-        };
-      },
-      async prompt(text) {
-        turn = new AbortController();
-        translator.endRun();
-        const res = await call(
-          'session/prompt',
-          connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
-        );
-        translator.endRun();
-        return { stopReason: toStopReason(res) };
-      },
-      async cancel() {
-        turn.abort();
-        if (fatal) return;
-        await connection.agent.notify(methods.agent.session.cancel, { sessionId }).catch(() => {});
-      },
-      async setMode(modeId) {
-        if (!translator.modes.some((m) => m.id === modeId)) {
-          throw new AegisError(
-            'UNSUPPORTED_MODE',
-            `Agent "${agentName}" does not offer mode "${modeId}"; offered modes: ${offered(translator.modes)}.`,
-            { details: { mode: modeId, offered: translator.modes.map((m) => m.id) } },
-          );
-        }
-        await call(
-          'session/set_mode',
-          connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }),
-        );
-        emit(translator.noteMode(modeId));
-      },
-      async setModel(modelId) {
-        const configId = translator.modelConfigId;
-        if (!configId || !translator.models.some((m) => m.id === modelId)) {
-          throw new AegisError(
-            'UNSUPPORTED_MODEL',
-            `Agent "${agentName}" does not offer model "${modelId}"; offered models: ${offered(translator.models)}.`,
-            { details: { model: modelId, offered: translator.models.map((m) => m.id) } },
-          );
-        }
-        const res = await call(
-          'session/set_config_option',
-          connection.agent.request(methods.agent.session.setConfigOption, {
-            sessionId,
-            configId,
-            value: modelId,
-          }),
-        );
-        const mode = translator.applyConfigOptions(res.configOptions);
-        if (mode) emit([{ type: 'mode.changed', data: { mode } }]);
-        translator.currentModel = modelId;
-      },
-      async close() {
-        turn.abort();
-        // `session/close` frees the agent's session (and its CLI) before the process is ended.
-        if (init.restore.close && !fatal && !proc.exited) {
-          let timer: NodeJS.Timeout | undefined;
-          await Promise.race([
-            call('session/close', connection.agent.request(methods.agent.session.close, { sessionId })),
-            new Promise((r) => (timer = setTimeout(r, 2000))),
-          ]).catch(() => {});
-          clearTimeout(timer);
-        }
-        await proc.close();
-        connection.close();
-      },
-      async [Symbol.asyncDispose]() {
-        await handle.close();
-      },
-    };
-    return handle;
+    return createSessionHandle(link, sessionId, resumedVia);
   }
 }

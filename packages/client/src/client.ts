@@ -1,76 +1,62 @@
 import { envDefaults } from './env.js';
-import type { components, operations } from './schema.gen.js';
-import { parseSse } from './sse.js';
+import { apiError, safeJson } from './errors.js';
+import { type Connection, type StreamOptions, streamEvents } from './event-stream.js';
+import type { operations } from './schema.gen.js';
+import type {
+  AegisEvent,
+  AnswerQuestionRequest,
+  AnswerQuestionResponse,
+  ApiKey,
+  ApiKeySecret,
+  AuditPage,
+  BatchCreateRequest,
+  BatchCreateResponse,
+  BatchDeleteResponse,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreatePipelineRequest,
+  CreateSessionRequest,
+  CreateSessionResponse,
+  DiagnosticsResponse,
+  DiscoverCommandsResponse,
+  EscapeResponse,
+  HandshakeRequest,
+  HandshakeResponse,
+  HealthResponse,
+  InterruptResponse,
+  MemoryEntry,
+  MemoryList,
+  PermissionAnswerRequest,
+  PermissionAnswerResponse,
+  PermissionMode,
+  Pipeline,
+  PipelineList,
+  PolicyList,
+  PolicyRule,
+  ReadResponse,
+  SendResponse,
+  Session,
+  SessionDetail,
+  SessionHealth,
+  SessionLatency,
+  SessionList,
+  SessionMetrics,
+  SessionSummary,
+  SetMemoryRequest,
+  SseToken,
+  Template,
+  TemplateInput,
+  TemplateList,
+  TranscriptPage,
+} from './types.js';
 
-type Schemas = components['schemas'];
-export type Session = Schemas['Session'];
-export type SessionDetail = Schemas['SessionDetail'];
-export type SessionAction = Schemas['SessionAction'];
-export type SessionStatus = Schemas['SessionStatus'];
-export type AegisEvent = Schemas['AegisEvent'];
-export type TranscriptEntry = Schemas['TranscriptEntry'];
-export type CreateSessionRequest = Schemas['CreateSessionRequest'];
-export type CreateSessionResponse = Schemas['CreateSessionResponse'];
-export type SessionList = Schemas['SessionList'];
-export type SendResponse = Schemas['SendResponse'];
-export type PermissionAnswerRequest = Schemas['PermissionAnswerRequest'];
-export type PermissionAnswerResponse = Schemas['PermissionAnswerResponse'];
-export type InterruptResponse = Schemas['InterruptResponse'];
-export type ReadResponse = Schemas['ReadResponse'];
-export type TranscriptPage = Schemas['TranscriptPage'];
-export type HealthResponse = Schemas['HealthResponse'];
-export type PermissionMode = Schemas['PermissionMode'];
-export type ErrorBody = Schemas['ErrorResponse'];
-export type BatchCreateRequest = Schemas['BatchCreateRequest'];
-export type BatchCreateResponse = Schemas['BatchCreateResponse'];
-export type BatchDeleteResponse = Schemas['BatchDeleteResponse'];
-export type Template = Schemas['Template'];
-export type TemplateInput = Schemas['TemplateInput'];
-export type TemplateList = Schemas['TemplateList'];
-export type MemoryEntry = Schemas['MemoryEntry'];
-export type MemoryList = Schemas['MemoryList'];
-export type SetMemoryRequest = Schemas['SetMemoryRequest'];
-export type Pipeline = Schemas['Pipeline'];
-export type PipelineList = Schemas['PipelineList'];
-export type CreatePipelineRequest = Schemas['CreatePipelineRequest'];
-export type ApiKey = Schemas['ApiKey'];
-export type ApiKeySecret = Schemas['ApiKeySecret'];
-export type CreatedApiKey = Schemas['CreatedApiKey'];
-export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest'];
-export type SseToken = Schemas['SseToken'];
-export type AuditRecord = Schemas['AuditRecord'];
-export type AuditPage = Schemas['AuditPage'];
-export type AuditVerification = Schemas['AuditVerification'];
-export type HandshakeRequest = Schemas['HandshakeRequest'];
-export type HandshakeResponse = Schemas['HandshakeResponse'];
-export type DiagnosticsResponse = Schemas['DiagnosticsResponse'];
-export type SessionHealth = Schemas['SessionHealth'];
-export type SessionSummary = Schemas['SessionSummary'];
-export type SessionMetrics = Schemas['SessionMetrics'];
-export type SessionLatency = Schemas['SessionLatency'];
-export type AnswerQuestionRequest = Schemas['AnswerQuestionRequest'];
-export type AnswerQuestionResponse = Schemas['AnswerQuestionResponse'];
-export type EscapeResponse = Schemas['EscapeResponse'];
-export type DiscoverCommandsResponse = Schemas['DiscoverCommandsResponse'];
-export type PolicyRule = Schemas['PolicyRule'];
-export type PolicyList = Schemas['PolicyList'];
+export { AegisApiError } from './errors.js';
+export type { StreamOptions } from './event-stream.js';
+export type * from './types.js';
 
 type Query<Op extends keyof operations> = operations[Op] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
   : never;
-
-/** An error answered by the API, carrying the envelope's `code` to branch on. */
-export class AegisApiError extends Error {
-  override readonly name = 'AegisApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
-}
 
 export interface AegisClientOptions {
   /** Default: `AEGIS_BASE_URL` from `process.env` where there is one (not in browsers), else http://127.0.0.1:9100 */
@@ -78,26 +64,6 @@ export interface AegisClientOptions {
   /** Sent as `Authorization: Bearer <token>`. Default: `AEGIS_AUTH_TOKEN` from `process.env` where there is one. */
   token?: string;
   fetch?: typeof fetch;
-}
-
-export interface StreamOptions {
-  /** Resume after this id (the SSE `id` of the last event you saw). */
-  after?: number;
-  signal?: AbortSignal;
-  /**
-   * Reconnect after a dropped connection, a 5xx (a restarting server, or the proxy in front of it) or
-   * a 429, resuming with Last-Event-ID (default true). Other errors (401, 403, 404, …) end the stream.
-   */
-  reconnect?: boolean;
-  /** Delay before reconnecting, doubled up to 5 s. Default 250 ms. */
-  retryMs?: number;
-  /**
-   * Authenticate the stream with an event-stream token (`?token=`, from `createSseToken`) instead of
-   * the `Authorization` header — for browsers, where an API key must never go in a URL. Tokens are
-   * single-use, so pass a function to mint a fresh one for every (re)connection, e.g.
-   * `() => aegis.createSseToken({ sessionId: id }).then((t) => t.token)`.
-   */
-  sseToken?: string | (() => string | Promise<string>);
 }
 
 /**
@@ -160,17 +126,8 @@ export class AegisClient {
       body: opts.body === undefined ? null : JSON.stringify(opts.body),
     });
     const text = await res.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const err = (parsed as ErrorBody | undefined)?.error;
-      throw new AegisApiError(
-        res.status,
-        err?.code ?? `HTTP_${res.status}`,
-        err?.message ?? (text.slice(0, 200) || res.statusText),
-        err?.details,
-      );
-    }
-    return parsed as T;
+    if (!res.ok) throw apiError(res, text, text.slice(0, 200) || res.statusText);
+    return (text ? safeJson(text) : undefined) as T;
   }
 
   getHealth(): Promise<HealthResponse> {
@@ -272,15 +229,7 @@ export class AegisClient {
       headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
     });
     const text = await res.text();
-    if (!res.ok) {
-      const err = (safeJson(text) as ErrorBody | undefined)?.error;
-      throw new AegisApiError(
-        res.status,
-        err?.code ?? `HTTP_${res.status}`,
-        err?.message ?? res.statusText,
-        err?.details,
-      );
-    }
+    if (!res.ok) throw apiError(res, text);
     return text;
   }
   getSessionHealth(id: string): Promise<SessionHealth> {
@@ -344,120 +293,23 @@ export class AegisClient {
       headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
     });
     const text = await res.text();
-    if (!res.ok) {
-      const err = (safeJson(text) as ErrorBody | undefined)?.error;
-      throw new AegisApiError(
-        res.status,
-        err?.code ?? `HTTP_${res.status}`,
-        err?.message ?? res.statusText,
-        err?.details,
-      );
-    }
+    if (!res.ok) throw apiError(res, text);
     return text;
   }
 
   /** A session's events: stored ones after `after`, then live ones; reconnects with Last-Event-ID. */
   streamSessionEvents(id: string, options: StreamOptions = {}): AsyncGenerator<AegisEvent> {
-    return this.#stream(`/v1/sessions/${enc(id)}/events`, (e) => e.seq, options);
+    return streamEvents(this.#connection, `/v1/sessions/${enc(id)}/events`, (e) => e.seq, options);
   }
 
   /** Every session's events (admin), by global id. */
   streamEvents(options: StreamOptions = {}): AsyncGenerator<AegisEvent> {
-    return this.#stream('/v1/events', (e) => e.id, options);
+    return streamEvents(this.#connection, '/v1/events', (e) => e.id, options);
   }
 
-  async *#stream(
-    path: string,
-    cursorOf: (e: AegisEvent) => number,
-    options: StreamOptions,
-  ): AsyncGenerator<AegisEvent> {
-    let last = options.after ?? 0;
-    let delay = options.retryMs ?? 250;
-    const signal = options.signal;
-    for (;;) {
-      if (signal?.aborted) return;
-      const headers: Record<string, string> = { accept: 'text/event-stream', 'last-event-id': String(last) };
-      let url = this.baseUrl + path;
-      let res: Response;
-      try {
-        if (options.sseToken !== undefined) {
-          const t = typeof options.sseToken === 'function' ? await options.sseToken() : options.sseToken;
-          url += `?token=${enc(t)}`;
-        } else if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-        res = await this.#fetch(url, { headers, ...(signal ? { signal } : {}) });
-      } catch (err) {
-        if (err instanceof AegisApiError) throw err;
-        if (signal?.aborted || options.reconnect === false) {
-          if (signal?.aborted) return;
-          throw err;
-        }
-        await sleep(delay, signal);
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
-      if (transient(res.status) && options.reconnect !== false && !signal?.aborted) {
-        // A restarting server or the proxy in front of it (5xx), or a rate limit (429): wait and
-        // resume like a drop, as the Python SDK does.
-        await res.body?.cancel().catch(() => {});
-        await sleep(delay, signal);
-        delay = Math.min(delay * 2, 5000);
-        continue;
-      }
-      if (!res.ok || !res.body) {
-        const text = await res.text();
-        const err = (safeJson(text) as ErrorBody | undefined)?.error;
-        throw new AegisApiError(
-          res.status,
-          err?.code ?? `HTTP_${res.status}`,
-          err?.message ?? res.statusText,
-          err?.details,
-        );
-      }
-      try {
-        for await (const frame of parseSse(res.body)) {
-          // Frames already read from the socket must not outlive an abort.
-          if (signal?.aborted) return;
-          const event = safeJson(frame.data) as AegisEvent | undefined;
-          if (!event) continue;
-          const cursor = cursorOf(event);
-          if (cursor <= last) continue;
-          last = cursor;
-          delay = options.retryMs ?? 250;
-          yield event;
-        }
-      } catch (err) {
-        if (signal?.aborted) return;
-        if (options.reconnect === false) throw err;
-      }
-      if (signal?.aborted || options.reconnect === false) return;
-      await sleep(delay, signal);
-      delay = Math.min(delay * 2, 5000);
-    }
+  get #connection(): Connection {
+    return { baseUrl: this.baseUrl, token: this.#token, fetch: this.#fetch };
   }
 }
 
 const enc = encodeURIComponent;
-/** Statuses an event stream rides out by reconnecting, as it does a dropped connection. */
-const transient = (status: number) => status >= 500 || status === 429;
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}

@@ -10,7 +10,7 @@ import {
   PROTOCOL_VERSION,
   RequestError,
 } from '@agentclientprotocol/sdk';
-import { runScript, type TurnContext } from './run-script.js';
+import { runScript, type ScriptedSession, type TurnContext } from './run-script.js';
 import { parseScript } from './steps.js';
 
 export const SCRIPTED_MODES: acp.SessionMode[] = [
@@ -27,16 +27,6 @@ const COMMANDS: acp.AvailableCommand[] = [
   { name: 'compact', description: 'Compact the conversation' },
   { name: 'review', description: 'Review the changes', input: { hint: 'what to review' } },
 ];
-
-export interface ScriptedSession {
-  id: string;
-  cwd: string;
-  mode: string;
-  model: string;
-  turn: AbortController | null;
-  /** What was said so far; kept in `sessionDir` (when set) so another process can load it. */
-  history: { role: 'user' | 'agent'; text: string }[];
-}
 
 export interface ScriptedAgentOptions {
   failAt?: 'initialize' | 'session_new' | undefined;

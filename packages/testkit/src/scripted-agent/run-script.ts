@@ -2,8 +2,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk';
 import { type AgentContext, methods, RequestError } from '@agentclientprotocol/sdk';
-import type { ScriptedSession } from './agent.js';
 import type { ScriptStep, ScriptToolStep } from './steps.js';
+
+/** One session of the scripted agent, as its turns see it. */
+export interface ScriptedSession {
+  id: string;
+  cwd: string;
+  mode: string;
+  model: string;
+  turn: AbortController | null;
+  /** What was said so far; kept in `sessionDir` (when set) so another process can load it. */
+  history: { role: 'user' | 'agent'; text: string }[];
+}
 
 export interface TurnContext {
   session: ScriptedSession;

@@ -1,0 +1,47 @@
+import type { StopReason } from '@aegis/core';
+import type * as acp from '@agentclientprotocol/sdk';
+import { PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
+
+/** What Aegis tells an agent about itself at `initialize`: fs access inside the workDir, no terminal. */
+export function initializeParams(clientVersion: string): acp.InitializeRequest {
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    clientInfo: { name: 'aegis', title: 'Aegis', version: clientVersion },
+    clientCapabilities: {
+      fs: { readTextFile: true, writeTextFile: true },
+      terminal: false,
+      // Claude Code asks AskUserQuestion through a form elicitation when this is offered.
+      elicitation: { form: {} },
+    },
+  };
+}
+
+/** What the agent said about itself at `initialize`. */
+export interface AgentInit {
+  agentVersion: string | null;
+  protocolVersion: number;
+  /** `session/load` (`loadSession`), `session/resume` and `session/close` (`sessionCapabilities`). */
+  restore: { load: boolean; resume: boolean; close: boolean };
+}
+
+export function readInitialize(res: acp.InitializeResponse): AgentInit {
+  const caps = res.agentCapabilities;
+  return {
+    agentVersion: res.agentInfo?.version ?? null,
+    protocolVersion: res.protocolVersion,
+    restore: {
+      load: caps?.loadSession === true,
+      resume: caps?.sessionCapabilities?.resume != null,
+      close: caps?.sessionCapabilities?.close != null,
+    },
+  };
+}
+
+export function promptParams(sessionId: string, text: string): acp.PromptRequest {
+  return { sessionId, prompt: [{ type: 'text', text }] };
+}
+
+export function toStopReason(res: acp.PromptResponse): StopReason {
+  return STOP_REASONS.has(res.stopReason) ? (res.stopReason as StopReason) : 'end_turn';
+}
+const STOP_REASONS = new Set<string>(['end_turn', 'max_tokens', 'max_turn_requests', 'refusal', 'cancelled']);

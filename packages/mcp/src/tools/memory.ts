@@ -1,0 +1,44 @@
+import type { AegisClient } from '@aegis/client';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { type Body, fieldsOf, memoryKey, type Query } from '../inputs.js';
+import { call } from '../tool-result.js';
+
+/** The key–value memory shared by every session on the server. */
+export function registerMemoryTools(server: McpServer, client: AegisClient): void {
+  server.registerTool(
+    'memory_set',
+    {
+      description: 'Store a JSON value under a key, shared with every session on this server; optional TTL.',
+      inputSchema: {
+        key: memoryKey,
+        ...fieldsOf<Body<'setMemory'>>()({
+          value: z.json().describe('Any JSON value (required; null is a value)'),
+          ttlSec: z.number().int().min(1).optional(),
+        }),
+      },
+    },
+    (args) => call(() => client.setMemory(args.key, { value: args.value, ttlSec: args.ttlSec })),
+  );
+  server.registerTool(
+    'memory_get',
+    { description: 'Read a memory entry.', inputSchema: { key: memoryKey } },
+    (args) => call(() => client.getMemory(args.key)),
+  );
+  server.registerTool(
+    'memory_list',
+    {
+      description: 'List memory entries whose key starts with a prefix, by key.',
+      inputSchema: fieldsOf<Query<'listMemory'>>()({
+        prefix: z.string().optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      }),
+    },
+    (args) => call(() => client.listMemory(args)),
+  );
+  server.registerTool(
+    'memory_delete',
+    { description: 'Delete a memory entry.', inputSchema: { key: memoryKey } },
+    (args) => call(() => client.deleteMemory(args.key)),
+  );
+}
