@@ -93,7 +93,8 @@ export function App() {
         <Page route={route} />
       </main>
       <footer className="foot muted small">
-        API <span className="mono">{apiBase}</span> · <a href={`${apiBase}/v1/openapi.json`}>OpenAPI</a>
+        API <span className="mono">{apiBase}</span> · <a href={`${apiBase}/v1/docs`}>API docs</a> ·{' '}
+        <a href={`${apiBase}/v1/openapi.json`}>OpenAPI</a>
       </footer>
       {help ? <Help onClose={() => setHelp(false)} /> : null}
     </ToastProvider>

@@ -64,6 +64,36 @@ describe('ag serve reads the same config as every command', () => {
     );
   });
 
+  it('the banner names the dashboard and the API docs, and both answer', async () => {
+    const port = await freePort();
+    const dir = project('banner', port);
+    const child = startAg(['serve'], { cwd: dir, env: { HOME: base } });
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    try {
+      await waitForText(() => out, /API docs/);
+      const url = `http://127.0.0.1:${port}`;
+      expect(out).toContain(`Dashboard  ${url}/dashboard/`);
+      expect(out).toContain(`API docs   ${url}/v1/docs  (OpenAPI: ${url}/v1/openapi.json)`);
+      const dashboard = await fetch(`${url}/dashboard/`);
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toContain('<div id="root">');
+      const docs = await fetch(`${url}/v1/docs`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('swagger-ui-bundle.js');
+    } finally {
+      child.kill('SIGTERM');
+      await child.result;
+    }
+  });
+
+  it('the banner says when the dashboard is off', async () => {
+    const r = await serveAndStop(project('nodash', await freePort()), [], {
+      AEGIS_DASHBOARD_ENABLED: 'false',
+    });
+    expect(r.out).toContain('Dashboard  off (dashboardEnabled: false)');
+  });
+
   it('--config points at another file', async () => {
     const port = await freePort();
     const dir = project('explicit', 1);

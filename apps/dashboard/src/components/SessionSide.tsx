@@ -2,9 +2,11 @@ import type { Session, SessionHealth, SessionLatency, SessionSummary } from '@ae
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime } from '../lib/format.js';
+import { healthSentence } from '../lib/health.js';
 import { href } from '../lib/router.js';
 import { fmtMs } from '../lib/transcript.js';
 import { ResidencyBadge, StatusBadge } from './bits.js';
+import { CommandList } from './CommandList.js';
 
 /** The session's side panel: status, agent, usage, health, summary, latency, exit, commands. */
 export function SidePanel({ s }: { s: Session }) {
@@ -80,18 +82,7 @@ export function SidePanel({ s }: { s: Session }) {
           {s.exit.stderrTail ? <pre className="pre small">{s.exit.stderrTail}</pre> : null}
         </>
       ) : null}
-      {s.availableCommands.length ? (
-        <>
-          <h3>Commands</h3>
-          <ul className="cmds small">
-            {s.availableCommands.map((c) => (
-              <li key={c.name}>
-                <code>/{c.name}</code> <span className="muted">{c.description}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
+      {s.availableCommands.length ? <CommandList commands={s.availableCommands} /> : null}
     </aside>
   );
 }
@@ -146,13 +137,9 @@ function Insights({ s }: { s: Session }) {
             </span>{' '}
             {h.idleMs !== null ? <span className="muted">idle {fmtMs(h.idleMs)}</span> : null}
           </p>
-          {h.hints.length ? (
-            <ul className="small hints">
-              {h.hints.map((x) => (
-                <li key={x}>{x}</li>
-              ))}
-            </ul>
-          ) : null}
+          <p className="small" data-testid="health-text">
+            {healthSentence(h)}
+          </p>
         </>
       ) : !d.error ? (
         <p className="muted small">Loading…</p>

@@ -2,7 +2,7 @@ import type { AuditRecord } from '@aegis/client';
 import { describe, expect, it } from 'vitest';
 import {
   auditCsv,
-  auditDetails,
+  auditDetailPairs,
   auditNdjson,
   auditQuery,
   EMPTY_AUDIT_FILTER,
@@ -76,9 +76,32 @@ describe('record helpers', () => {
     expect(outcomeTone('403')).toBe('bad');
     expect(outcomeTone('reject_once')).toBe('bad');
     expect(outcomeTone('other')).toBe('muted');
-    const r = { details: { a: 'x'.repeat(300) } } as never;
-    expect(auditDetails(r, 20)).toHaveLength(20);
-    expect(auditDetails({ details: null } as never)).toBe('');
+  });
+
+  it('shows details as key/value pairs, not raw JSON', () => {
+    expect(
+      auditDetailPairs({
+        details: {
+          name: 'ci-bot',
+          role: 'operator',
+          expiresInSeconds: 3600,
+          scopes: ['read', 'write'],
+          session: { id: 's1', workDir: '/w' },
+          note: null,
+          a: 'x'.repeat(300),
+        },
+      }),
+    ).toEqual([
+      ['name', 'ci-bot'],
+      ['role', 'operator'],
+      ['expiresInSeconds', '3600'],
+      ['scopes', 'read, write'],
+      ['session.id', 's1'],
+      ['session.workDir', '/w'],
+      ['note', '—'],
+      ['a', `${'x'.repeat(79)}…`],
+    ]);
+    expect(auditDetailPairs({ details: null } as never)).toEqual([]);
   });
 });
 

@@ -83,11 +83,32 @@ export function verificationText(v: AuditVerification): string {
     : 'Chain broken.';
 }
 
-/** A short description of a record's details for the table. */
-export function auditDetails(r: AuditRecord, max = 120): string {
-  if (!r.details || Object.keys(r.details).length === 0) return '';
-  const s = JSON.stringify(r.details);
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+/**
+ * A record's details as readable key/value pairs for the table: top-level keys, nested keys joined
+ * with dots (`session.id`), strings as they are, lists joined with commas; each value cut at `max`.
+ */
+export function auditDetailPairs(r: Pick<AuditRecord, 'details'>, max = 80): [string, string][] {
+  const out: [string, string][] = [];
+  const cut = (v: string) => (v.length > max ? `${v.slice(0, max - 1)}…` : v);
+  const walk = (prefix: string, v: unknown, depth: number) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < 2) {
+      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x, depth + 1);
+      return;
+    }
+    const text =
+      v === null || v === undefined
+        ? '—'
+        : typeof v === 'string'
+          ? v
+          : Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)
+            ? v.join(', ')
+            : typeof v === 'object'
+              ? JSON.stringify(v)
+              : String(v);
+    out.push([prefix, cut(text)]);
+  };
+  if (r.details && typeof r.details === 'object') walk('', r.details, 0);
+  return out;
 }
 
 /** Outcome tone: 2xx/allow → ok, 4xx/5xx/reject → bad. */

@@ -5,6 +5,7 @@ import {
   distinctWorkDirs,
   filterSessions,
   fmtCost,
+  fmtTime,
   needsHuman,
   sessionsCsv,
   shortPath,
@@ -144,5 +145,14 @@ describe('session list helpers', () => {
     expect(parseHash('#/sessions/')).toEqual({ page: 'sessions' });
     expect(parseHash('#/sessions/abc%2Fd')).toEqual({ page: 'session', id: 'abc/d' });
     expect(parseHash('#/nope')).toEqual({ page: 'notFound', path: '/nope' });
+  });
+});
+
+describe('fmtTime', () => {
+  it('is ISO-like local time, whatever the locale', () => {
+    const d = new Date(2026, 11, 4, 18, 42, 19);
+    expect(fmtTime(d.toISOString())).toBe('2026-12-04 18:42:19');
+    expect(fmtTime(new Date(2026, 0, 2, 3, 4, 5).toISOString())).toBe('2026-01-02 03:04:05');
+    expect(fmtTime('not a date')).toBe('not a date');
   });
 });

@@ -85,9 +85,15 @@ export function fmtAgo(iso: string, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d ago`;
 }
 
+/**
+ * A timestamp in local time as `2026-12-04 18:42:19`: the same in every browser locale (no 12/4
+ * vs 4/12 guessing), sortable, 24-hour. The ISO string with its zone goes in a title beside it.
+ */
 export function fmtTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 /** Last path segments of a directory, for narrow cells (the full path goes in a title). */

@@ -206,9 +206,8 @@ function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: 
       setName('');
       onCreated(s);
     } catch (error) {
-      const msg = errorMessage(error);
-      setErr(msg);
-      toast(`Could not create the key: ${msg}`, 'error');
+      // Said once, in the form (role=alert), not again in a toast.
+      setErr(errorMessage(error));
     } finally {
       setBusy(false);
     }

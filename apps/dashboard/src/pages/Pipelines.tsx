@@ -135,9 +135,8 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
       onCreated();
       navigate(href.pipeline(p.id));
     } catch (error) {
-      const msg = errorMessage(error);
-      setErr(msg);
-      toast(`Could not create the pipeline: ${msg}`, 'error');
+      // Said once, in the form (role=alert), not again in a toast.
+      setErr(errorMessage(error));
     } finally {
       setBusy(false);
     }

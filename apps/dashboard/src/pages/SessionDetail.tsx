@@ -1,5 +1,5 @@
-import type { AegisEvent, PermissionMode, Session } from '@aegis/client';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { AegisEvent, PermissionMode, Session, SessionAction } from '@aegis/client';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, streamAuth } from '../api.js';
 import { Empty, ErrorState, StatusBadge } from '../components/bits.js';
 import { PermissionPanel } from '../components/PermissionPanel.js';
@@ -9,6 +9,7 @@ import { useToast } from '../components/Toasts.js';
 import { ItemView } from '../components/TranscriptEntry.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { sessionName, TERMINAL } from '../lib/format.js';
+import { liveLabel, useServerReachable } from '../lib/reachability.js';
 import { href } from '../lib/router.js';
 import { TranscriptAssembler, type TranscriptItem } from '../lib/transcript.js';
 
@@ -39,13 +40,28 @@ const FALLBACK_MODES: PermissionMode[] = [
   'auto',
 ];
 
+/** States with a turn to interrupt, when the server did not say (`actions`) itself. */
+const RUNNING = new Set<Session['status']>([
+  'working',
+  'permission_prompt',
+  'asking',
+  'stalled',
+  'rate_limit',
+]);
+
+/** A session as `GET /v1/sessions/{id}` answers it (with `actions`), or as an action returned it. */
+type ShownSession = Session & { actions?: SessionAction[] };
+
 export function SessionDetail({ id }: { id: string }) {
   const toast = useToast();
-  const [session, setSession] = useState<Session | null>(null);
+  const serverUp = useServerReachable();
+  const [session, setSession] = useState<ShownSession | null>(null);
+  const [refocus, setRefocus] = useState(0);
+  const refocusSeen = useRef(0);
   const [loadErr, setLoadErr] = useState<unknown>(undefined);
   const [items, setItems] = useState<readonly TranscriptItem[]>([]);
   const [streamErr, setStreamErr] = useState<unknown>(undefined);
-  const [live, setLive] = useState(false);
+  const [streaming, setStreaming] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -62,7 +78,7 @@ export function SessionDetail({ id }: { id: string }) {
   useEffect(() => {
     setSession(null);
     setItems([]);
-    setLive(false);
+    setStreaming(false);
     setStreamErr(undefined);
     void refreshSession();
     const ctrl = new AbortController();
@@ -85,13 +101,13 @@ export function SessionDetail({ id }: { id: string }) {
         // Replays the durable log from the start, then follows live; the client reconnects with
         // Last-Event-ID after a dropped connection, and the assembler drops any replayed seq.
         for await (const e of api().streamSessionEvents(id, { signal: ctrl.signal, ...streamAuth(id) })) {
-          setLive(true);
+          setStreaming(true);
           if (asm.apply(e)) schedule();
           if (SESSION_EVENTS.has(e.type)) refreshSoon();
         }
       } catch (err) {
         if (!ctrl.signal.aborted) {
-          setLive(false); // the header must stop saying "live" once nothing more will arrive
+          setStreaming(false); // the header must stop saying "live" once nothing more will arrive
           setStreamErr(err);
         }
       }
@@ -105,7 +121,12 @@ export function SessionDetail({ id }: { id: string }) {
     };
   }, [id, refreshSession, attempt]);
 
-  const act = async (label: string, fn: () => Promise<{ session?: Session } | Session>, done: string) => {
+  const act = async (
+    label: string,
+    fn: () => Promise<{ session?: Session } | Session>,
+    done: string,
+    after?: () => void,
+  ) => {
     setBusy(label);
     try {
       const res = await fn();
@@ -116,8 +137,30 @@ export function SessionDetail({ id }: { id: string }) {
       toast(`${label} failed: ${errorMessage(err)}`, 'error');
     } finally {
       setBusy(null);
+      after?.();
     }
   };
+
+  // After Approve / Reject / Answer the panel (and the button that had focus) is disabled, then goes
+  // away when the request is answered — here or elsewhere — which drops focus to <body>. Move it to
+  // the next request, else to the composer; never away from somewhere the user put it.
+  const waitingOn = `${session?.pendingPermission?.requestId ?? ''}|${session?.pendingQuestion?.questionId ?? ''}`;
+  const lastWaitingOn = useRef(waitingOn);
+  useEffect(() => {
+    const answered = lastWaitingOn.current !== waitingOn && lastWaitingOn.current !== '|';
+    lastWaitingOn.current = waitingOn;
+    if (refocus === refocusSeen.current && !answered) return;
+    refocusSeen.current = refocus;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !(active as HTMLButtonElement).disabled)
+      return;
+    const next =
+      document.querySelector<HTMLElement>('.permission') ??
+      document.querySelector<HTMLTextAreaElement>('#send-text:not(:disabled)') ??
+      document.getElementById('main');
+    next?.focus();
+  });
+  const decided = () => setRefocus((n) => n + 1);
 
   if (loadErr && !session) {
     return (
@@ -138,6 +181,9 @@ export function SessionDetail({ id }: { id: string }) {
 
   const s = session;
   const ended = TERMINAL.has(s.status);
+  const can = (a: SessionAction, fallback: boolean) =>
+    !ended && (s.actions ? s.actions.includes(a) : fallback);
+  const live = liveLabel({ ended, streaming, failed: streamErr !== undefined, serverUp });
   const modes = s.availableModes.length
     ? s.availableModes.map((m) => ({ id: m.id, name: m.name }))
     : FALLBACK_MODES.map((m) => ({ id: m, name: m }));
@@ -149,12 +195,8 @@ export function SessionDetail({ id }: { id: string }) {
         <div className="page-head detail-head">
           <h1 className="detail-title">{sessionName(s)}</h1>
           <StatusBadge status={s.status} />
-          <span
-            className={`live ${live && !ended && !streamErr ? 'on' : ''}`}
-            title="Event stream"
-            data-testid="live"
-          >
-            {liveLabel(ended, live, streamErr !== undefined)}
+          <span className={`live ${live.tone}`} title="Event stream" data-testid="live" role="status">
+            {live.text}
           </span>
           <div className="toolbar" role="toolbar" aria-label="Session actions">
             <label className="field inline">
@@ -162,7 +204,7 @@ export function SessionDetail({ id }: { id: string }) {
               <select
                 aria-label="Permission mode"
                 value={s.permissionMode}
-                disabled={ended || busy !== null}
+                disabled={!can('mode', true) || busy !== null}
                 onChange={(e) => {
                   const mode = e.target.value as PermissionMode;
                   void act('Mode change', () => api().setMode(s.id, { mode }), `Mode set to ${mode}`);
@@ -178,7 +220,7 @@ export function SessionDetail({ id }: { id: string }) {
             <button
               type="button"
               className="btn"
-              disabled={ended || busy !== null}
+              disabled={!can('interrupt', RUNNING.has(s.status)) || busy !== null}
               onClick={() =>
                 act(
                   'Interrupt',
@@ -209,9 +251,10 @@ export function SessionDetail({ id }: { id: string }) {
                 always ? 'Always allow' : 'Approve',
                 () => api().approvePermission(s.id, always ? { scope: 'always' } : {}),
                 always ? 'Always allowed' : 'Approved',
+                decided,
               )
             }
-            onReject={() => act('Reject', () => api().rejectPermission(s.id), 'Rejected')}
+            onReject={() => act('Reject', () => api().rejectPermission(s.id), 'Rejected', decided)}
           />
         ) : null}
 
@@ -220,8 +263,8 @@ export function SessionDetail({ id }: { id: string }) {
             key={s.pendingQuestion.questionId}
             q={s.pendingQuestion}
             busy={busy !== null}
-            onAnswer={(body) => act('Answer', () => api().answerQuestion(s.id, body), 'Answer sent')}
-            onDismiss={() => act('Dismiss', () => api().escapeSession(s.id), 'Question dismissed')}
+            onAnswer={(body) => act('Answer', () => api().answerQuestion(s.id, body), 'Answer sent', decided)}
+            onDismiss={() => act('Dismiss', () => api().escapeSession(s.id), 'Question dismissed', decided)}
           />
         ) : null}
 
@@ -246,8 +289,8 @@ export function SessionDetail({ id }: { id: string }) {
 
         <section className="transcript" aria-label="Transcript">
           {items.length === 0 ? (
-            <Empty title={live ? 'No messages yet.' : 'Loading transcript…'}>
-              {live && !ended ? 'Send a prompt below to start a turn.' : null}
+            <Empty title={streaming ? 'No messages yet.' : 'Loading transcript…'}>
+              {streaming && !ended ? 'Send a prompt below to start a turn.' : null}
             </Empty>
           ) : (
             <VirtualList items={items} getKey={getKey} render={renderItem} label="Transcript entries" />
@@ -276,11 +319,6 @@ export function SessionDetail({ id }: { id: string }) {
       <SidePanel s={s} />
     </div>
   );
-}
-
-/** The event-stream indicator in the header. */
-function liveLabel(ended: boolean, live: boolean, failed: boolean): string {
-  return ended ? 'ended' : failed ? 'offline' : live ? 'live' : 'connecting…';
 }
 
 const getKey = (i: TranscriptItem) => i.key;

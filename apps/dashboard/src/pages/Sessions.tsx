@@ -280,9 +280,8 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
       onCreated();
       navigate(href.session(res.session.id));
     } catch (error) {
-      const msg = errorMessage(error);
-      setErr(msg);
-      toast(`Could not create the session: ${msg}`, 'error');
+      // Said once, in the form (role=alert), not again in a toast.
+      setErr(errorMessage(error));
     } finally {
       setBusy(false);
     }

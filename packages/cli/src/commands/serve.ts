@@ -43,7 +43,7 @@ export const serveCommand = defineCommand({
       // key, port taken, ...) is the operator's to fix: say what to do, without a stack trace.
       process.exit(reportError(err));
     });
-    consola.success(`Aegis is listening on ${server.url}  (API docs: ${server.url}/v1/openapi.json)`);
+    consola.success(banner(server.url, server.config.dashboardEnabled));
     // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a
     // wedged store or agent must not keep the port and the state dir busy forever. A second signal
     // stops at once.
@@ -77,3 +77,12 @@ export const serveCommand = defineCommand({
     await new Promise(() => {});
   },
 });
+
+/** What `ag serve` prints once it listens: where the dashboard and the API docs are. */
+export function banner(url: string, dashboardEnabled: boolean): string {
+  return [
+    `Aegis is listening on ${url}`,
+    `  Dashboard  ${dashboardEnabled ? `${url}/dashboard/` : 'off (dashboardEnabled: false)'}`,
+    `  API docs   ${url}/v1/docs  (OpenAPI: ${url}/v1/openapi.json)`,
+  ].join('\n');
+}

@@ -6,9 +6,9 @@ import { AegisError, SessionStatus } from '@aegis/core';
 import { describeUrl } from '@aegis/core/pg';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { apiDocsRoutes } from '../api-docs.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { type ServerConfig, sessionStoreOf } from '../config.js';
-import { docsPage } from '../docs-page.js';
 import { errorResponses } from '../http-errors.js';
 import { type AegisMetrics, sessionCounts } from '../metrics.js';
 
@@ -276,7 +276,7 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
     if (!opts.metrics) throw new AegisError('NOT_FOUND', 'Metrics are not enabled on this server.');
     return c.text(await opts.metrics.text(), 200, { 'content-type': opts.metrics.contentType });
   });
-  app.get('/v1/docs', (c) => c.html(docsPage()));
+  app.route('/', apiDocsRoutes());
   return app;
 }
 
