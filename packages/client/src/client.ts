@@ -26,6 +26,7 @@ import type {
   InterruptResponse,
   MemoryEntry,
   MemoryList,
+  NodesResponse,
   PermissionAnswerRequest,
   PermissionAnswerResponse,
   PermissionMode,
@@ -222,6 +223,10 @@ export class AegisClient {
   }
   getDiagnostics(): Promise<DiagnosticsResponse> {
     return this.#request('GET', '/v1/diagnostics');
+  }
+  /** The nodes sharing the server's PostgreSQL database: health, state and load (empty on a single server). */
+  listNodes(): Promise<NodesResponse> {
+    return this.#request('GET', '/v1/nodes');
   }
   /** Prometheus text exposition of the server's metrics. */
   async getMetrics(): Promise<string> {
