@@ -151,6 +151,7 @@ const EXPECTED: Record<string, Case> = {
   handshake: { body: () => ({ protocolVersion: PROTOCOL_VERSION }), expect: all('200') },
   getMetrics: { expect: all('200') },
   getDiagnostics: { expect: adminOnly('200') },
+  listNodes: { expect: all('200') },
   // Sessions
   createSession: { body: () => ({ workDir: freshDir() }), expect: drive('201') },
   batchCreateSessions: { body: () => ({ sessions: [{ workDir: freshDir() }] }), expect: drive('200') },
