@@ -136,8 +136,10 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
     // Context came either natively (the agent reopened its conversation from the snapshot the
     // adopting node put back: session/load) or as a bounded replay of the transcript in the prompt.
     await stream.until((f) => f.some((x) => x.event.type === 'agent.resumed'));
-    const via = (stream.frames.find((f) => f.event.type === 'agent.resumed')?.event.data as { via: string })
-      .via;
+    const resumed = stream.frames.find((f) => f.event.type === 'agent.resumed')?.event.data as
+      | { via?: string }
+      | undefined;
+    const via = resumed?.via ?? '';
     expect(['load', 'resume', 'replay']).toContain(via);
     if (via === 'replay') expect(reply).toContain('codeword heron');
     expect(reply).toContain('what was the codeword?');
