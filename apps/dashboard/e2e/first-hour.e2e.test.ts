@@ -7,26 +7,15 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentBin, appDir, CHROMIUM, CHROMIUM_FLAGS, quiet, repo, shots } from './harness.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const appDir = join(here, '..');
-const repo = join(appDir, '../..');
-const shots = join(repo, 'test-artifacts/dashboard');
-const agentBin = join(repo, 'packages/testkit/dist/scripted-agent/bin.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
+const FLAGS = ['--headless', ...CHROMIUM_FLAGS];
 
 interface RunningServer {
   url: string;
@@ -34,24 +23,6 @@ interface RunningServer {
 }
 type StartServer = (o: unknown) => Promise<RunningServer>;
 type DashboardRoutes = (o: { assetsDir: string }) => Hono;
-
-/** The upstream body, ending quietly instead of erroring when the browser goes away. */
-function quiet(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
-  if (!body) return null;
-  const reader = body.getReader();
-  return new ReadableStream({
-    async pull(ctrl) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) ctrl.close();
-        else ctrl.enqueue(value);
-      } catch {
-        ctrl.close();
-      }
-    },
-    cancel: () => reader.cancel().catch(() => {}),
-  });
-}
 
 let tmp: string;
 let api: RunningServer;

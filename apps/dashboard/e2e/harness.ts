@@ -17,10 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const appDir = join(here, '..');
 export const repo = join(appDir, '../..');
 export const shots = join(repo, 'test-artifacts/dashboard');
-const agentBin = join(repo, 'packages/testkit/dist/scripted-agent/bin.js');
+export const agentBin = join(repo, 'packages/testkit/dist/scripted-agent/bin.js');
 const manyCommands = join(here, 'fixtures/many-commands-agent.mjs');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -34,7 +34,7 @@ export const DESKTOP = { width: 1400, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 /** The upstream body, ending quietly instead of erroring when the upstream fetch is aborted. */
-function quiet(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
+export function quiet(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> | null {
   if (!body) return null;
   const reader = body.getReader();
   return new ReadableStream({
@@ -133,7 +133,7 @@ export async function startStack(): Promise<Stack> {
   const front = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => front.once('listening', () => r()));
   const base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(api.url + path, {

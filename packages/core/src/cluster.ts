@@ -33,9 +33,11 @@ export interface ClusterOptions {
 export interface ClusterContext extends RecoveryContext {
   cluster: ClusterStore;
   onError: (err: unknown, context: string) => void;
-  /** What this node reports in each heartbeat. */
-  report: () => { capacity: number; info: Record<string, unknown> };
+  /** This node's load, reported in each heartbeat. */
+  load: () => { capacity: number; resident: number; dormant: number; busy: number };
   resume: () => boolean;
+  /** The engine's workDir check: a session whose workDir it refuses is not adopted here. */
+  resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
 }
 
 /**
@@ -57,6 +59,21 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
   let stopped = false;
   let cursor = 0;
   const timers: NodeJS.Timeout[] = [];
+  const report = () => {
+    const { capacity, resident, dormant, busy } = ctx.load();
+    return { capacity, info: { resident, dormant, busy, version: options.version ?? null } };
+  };
+  const cannotAdopt =
+    options.cannotAdopt ??
+    (async (s: Session): Promise<string | null> => {
+      if (!ctx.resolveWorkDir) return null;
+      try {
+        await ctx.resolveWorkDir(s.workDir);
+        return null;
+      } catch (err) {
+        return `its workDir ${s.workDir} is not usable here (${(err as Error).message}); failover needs the workDir at the same path on every node (a shared volume or a checkout step)`;
+      }
+    });
   /** Sessions being taken on here, so two paths (the loop and a request) do not race for one. */
   const adopting = new Map<string, Promise<LiveSession | null>>();
 
@@ -68,7 +85,7 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
   }
 
   async function heartbeat(): Promise<void> {
-    const { capacity, info } = ctx.report();
+    const { capacity, info } = report();
     const { lost } = await cluster.heartbeat({ state, capacity, info });
     for (const id of lost) {
       lose(id, `another node took session ${id} over after this node's lease on it ran out`);
@@ -79,7 +96,7 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
     const running = adopting.get(stored.id);
     if (running) return running;
     const work = (async () => {
-      const refusal = await (options.cannotAdopt?.(stored) ?? Promise.resolve(null));
+      const refusal = await cannotAdopt(stored);
       if (refusal) {
         await cluster
           .noteUnadoptable(stored.id, {
@@ -176,7 +193,7 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
      * owned, starts the heartbeat, the adoption loop and the log tail.
      */
     async start(): Promise<{ dormant: string[]; crashed: string[] }> {
-      const { capacity, info } = ctx.report();
+      const { capacity, info } = report();
       const address = typeof options.address === 'function' ? options.address() : options.address;
       await cluster.join({ id: nodeId, address, capacity, info }, { leaseMs });
       cursor = await cluster.headEventId();
@@ -205,24 +222,20 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
      * forwards).
      */
     async locate(stored: Session): Promise<LiveSession> {
-      const here = live.get(stored.id);
+      const here = live.get(stored.id) ?? (await adopting.get(stored.id));
       if (here) return here;
-      const taking = adopting.get(stored.id);
-      if (taking) {
-        const adopted = await taking;
-        if (adopted) return adopted;
-      }
-      const owner = await cluster.owner(stored.id);
+      let owner = await cluster.owner(stored.id);
       if (owner && !owner.leased && state === 'active') {
         const adopted = await adoptOne(stored, 'stopped answering (its lease ran out)');
         if (adopted) return adopted;
+        // Another node got there first (or this one may not take it): ask again who holds it.
+        owner = await cluster.owner(stored.id);
       }
-      const now = owner ?? (await cluster.owner(stored.id));
-      if (now?.node === nodeId) {
+      if (owner?.node === nodeId) {
         const mine = live.get(stored.id) ?? (await adopting.get(stored.id));
         if (mine) return mine;
       }
-      throw elsewhere(stored.id, now?.node ?? null, now?.address ?? null, now?.leased ?? false);
+      throw elsewhere(stored.id, owner?.node ?? null, owner?.address ?? null, owner?.leased ?? false);
     },
 
     /** A live node with room for one more agent, other than this one (most room first). */

@@ -257,35 +257,14 @@ export function createAegis(options: CreateAegisOptions) {
             cluster: options.store.cluster,
             onError,
             resume: () => resumeOnStart,
-            report: () => {
-              const r = residency();
-              let busy = 0;
-              for (const s of live.values()) if (s.busy) busy += 1;
-              return {
-                capacity: Number.isFinite(maxResident) ? maxResident : 1_000_000,
-                info: {
-                  resident: r.resident,
-                  dormant: r.dormant,
-                  busy,
-                  version: options.cluster?.version ?? null,
-                },
-              };
-            },
+            resolveWorkDir: options.resolveWorkDir,
+            load: () => ({
+              ...residency(),
+              busy: busyCount(),
+              capacity: Number.isFinite(maxResident) ? maxResident : 1_000_000,
+            }),
           },
-          {
-            ...options.cluster,
-            cannotAdopt:
-              options.cluster.cannotAdopt ??
-              (async (s) => {
-                if (!options.resolveWorkDir) return null;
-                try {
-                  await options.resolveWorkDir(s.workDir);
-                  return null;
-                } catch (err) {
-                  return `its workDir ${s.workDir} is not usable here (${(err as Error).message}); failover needs the workDir at the same path on every node (a shared volume or a checkout step)`;
-                }
-              }),
-          },
+          options.cluster,
         )
       : null;
   let resumeOnStart = true;
@@ -367,6 +346,13 @@ export function createAegis(options: CreateAegisOptions) {
     return idle.find((s) => !live.has(s.id) && s.node && reusable(s, workDir, input, actor)) as
       | (Session & { node: string })
       | undefined;
+  }
+
+  /** Sessions with a running turn. */
+  function busyCount(): number {
+    let n = 0;
+    for (const s of live.values()) if (s.busy) n += 1;
+    return n;
   }
 
   function residency() {
@@ -785,9 +771,8 @@ export function createAegis(options: CreateAegisOptions) {
     async drain(opts: { waitMs?: number } = {}): Promise<{ running: number }> {
       await cluster?.drain();
       const deadline = Date.now() + (opts.waitMs ?? 30_000);
-      const running = () => [...live.values()].filter((s) => s.busy).length;
-      while (running() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      return { running: running() };
+      while (busyCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return { running: busyCount() };
     },
     /** Number of sessions with an agent process (starting, up, or being evicted). */
     get liveCount(): number {

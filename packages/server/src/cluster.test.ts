@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { script, scriptedServerConfig } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { type FrameId, readFrames } from './__fixtures__/sse-frames.js';
 import { type RunningServer, startServer } from './server.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -96,34 +97,7 @@ const status = (server: RunningServer, id: string, want: string) =>
     return s.status === want ? s : undefined;
   });
 
-/** SSE frames (`id`, `event`) from `url` until `enough`. */
-async function frames(url: string, enough: (f: { id: number; type: string }[]) => boolean) {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), 30_000);
-  const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: ac.signal });
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  const out: { id: number; type: string }[] = [];
-  let buf = '';
-  try {
-    while (!enough(out)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += decoder.decode(value, { stream: true });
-      for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        if (id && type) out.push({ id: Number(id), type });
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return out;
-}
+const frames = (url: string, enough: (f: FrameId[]) => boolean) => readFrames(url, enough, {}, 30_000);
 
 const askTwice = () =>
   script(

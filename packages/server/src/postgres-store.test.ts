@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { script, scriptedServerConfig } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { type FrameId, readFrames } from './__fixtures__/sse-frames.js';
 import { type RunningServer, startServer } from './server.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -71,37 +72,8 @@ async function waitFor(server: RunningServer, id: string, status: string) {
   throw new Error(`session ${id} never became ${status}`);
 }
 
-/** Reads SSE frames (`id`, `event`) until `enough` says so. */
-async function frames(url: string, enough: (f: { id: number; type: string }[]) => boolean) {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(), 20_000);
-  const res = await fetch(url, {
-    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    signal: ac.signal,
-  });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const out: { id: number; type: string }[] = [];
-  let buf = '';
-  try {
-    while (!enough(out)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += decoder.decode(value, { stream: true });
-      for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
-        const type = /^event: (.+)$/m.exec(block)?.[1];
-        if (id && type) out.push({ id: Number(id), type });
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-    ac.abort();
-  }
-  return out;
-}
+const frames = (url: string, enough: (f: FrameId[]) => boolean) =>
+  readFrames(url, enough, token ? { authorization: `Bearer ${token}` } : {});
 
 describe('a real server on PostgreSQL (scripted agent)', () => {
   it('creates, prompts, streams and reads a session, and finds it all again after a restart', async () => {

@@ -9,6 +9,7 @@ import type {
 } from '../cluster-store.js';
 import { AegisError } from '../errors.js';
 import { type Session, TERMINAL_STATUSES } from '../schemas.js';
+import type { ConversationStore } from '../store.js';
 
 /** A timestamp of the database's clock as ISO text (what `lease_until` and `heartbeat_at` hold). */
 const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -86,11 +87,31 @@ export function createPgCluster(opts: {
   pool: pg.Pool;
   url: string;
   schema: string;
-  state: FenceState;
   isClosed: () => boolean;
-  lostListeners: Set<(sessionId: string) => void>;
-}): ClusterStore & { closeListener(): Promise<void> } {
-  const { pool, state } = opts;
+}) {
+  const { pool } = opts;
+  const lostListeners = new Set<(sessionId: string) => void>();
+  /** Ownership once the store joined a cluster: every write is fenced by it. */
+  const state: FenceState = {
+    node: null,
+    leaseMs: 30_000,
+    owned: new Map(),
+    onFenced: (id) => {
+      for (const l of lostListeners) l(id);
+    },
+  };
+  /**
+   * Other nodes learn that events were stored through a NOTIFY hint (they then read the log). At
+   * most one per 20 ms: NOTIFY serialises committing transactions, so a busy node sends tens per
+   * second, not one per event. Only once the store joined a cluster.
+   */
+  let hintTimer: NodeJS.Timeout | undefined;
+  let lastHint = 0;
+  const sendHint = () => {
+    hintTimer = undefined;
+    lastHint = Date.now();
+    pool.query('select pg_notify($1, $2)', [eventsChannel(opts.schema), '']).catch(() => {});
+  };
   const hintListeners = new Set<() => void>();
   let listener: pg.Client | null = null;
   let listening = false;
@@ -139,7 +160,7 @@ export function createPgCluster(opts: {
     return { session: r.data, fromNode: r.from_node, epoch: r.owner_epoch };
   }
 
-  return {
+  const cluster: ClusterStore = {
     async join(node: ClusterNodeInput, joinOpts) {
       state.node = node.id;
       state.leaseMs = joinOpts.leaseMs;
@@ -282,8 +303,8 @@ export function createPgCluster(opts: {
     },
 
     onLost(l) {
-      opts.lostListeners.add(l);
-      return () => opts.lostListeners.delete(l);
+      lostListeners.add(l);
+      return () => lostListeners.delete(l);
     },
 
     onEventsHint(l) {
@@ -349,8 +370,44 @@ export function createPgCluster(opts: {
         [sessionId, JSON.stringify(problem)],
       );
     },
+  };
 
-    async closeListener() {
+  return {
+    cluster,
+    state,
+    /** After a commit that appended events: tell the other nodes (throttled). */
+    hint(): void {
+      if (!state.node || hintTimer || opts.isClosed()) return;
+      const wait = lastHint + 20 - Date.now();
+      if (wait <= 0) sendHint();
+      else hintTimer = setTimeout(sendHint, wait);
+    },
+    /** The conversation store, fenced like every other write: a node that lost a session must not replace its snapshot. */
+    fenceConversations(
+      store: ConversationStore,
+      read: <T>(fn: () => Promise<T>) => Promise<T>,
+    ): ConversationStore {
+      return {
+        get: (sessionId) => store.get(sessionId),
+        async put(sessionId, snapshot) {
+          if (!state.node) return store.put(sessionId, snapshot);
+          const epoch = state.owned.get(sessionId);
+          const { rows } = await read(() =>
+            pool.query<{ owner_node: string | null; owner_epoch: number }>(
+              'select "owner_node", "owner_epoch" from "sessions" where "id" = $1',
+              [sessionId],
+            ),
+          );
+          const row = rows[0];
+          if (epoch === undefined || (row && (row.owner_node !== state.node || row.owner_epoch !== epoch))) {
+            throw leaseLost(sessionId, row?.owner_node ?? null);
+          }
+          return store.put(sessionId, snapshot);
+        },
+      };
+    },
+    async close(): Promise<void> {
+      clearTimeout(hintTimer);
       clearTimeout(reconnect);
       hintListeners.clear();
       const l = listener;

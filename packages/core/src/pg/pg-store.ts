@@ -12,7 +12,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
-import { createPgCluster, eventsChannel, type FenceState, fence, leaseEnd, leaseLost } from './cluster.js';
+import { createPgCluster, fence, leaseEnd } from './cluster.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import {
   DEFAULT_PG_SCHEMA,
@@ -138,43 +138,19 @@ export async function openPostgresStore(
   const { db, where } = await openPgDatabase(options);
   const pool = db.$client;
   let closed = false;
-  /** Ownership once the store joined a cluster: every write is fenced by it (see cluster.ts). */
-  const lostListeners = new Set<(sessionId: string) => void>();
-  const fencing: FenceState = {
-    node: null,
-    leaseMs: 30_000,
-    owned: new Map(),
-    onFenced: (id) => {
-      for (const l of lostListeners) l(id);
-    },
-  };
-  const schemaName = options.schema ?? DEFAULT_PG_SCHEMA;
-  const cluster = createPgCluster({
+  // Ownership and fencing once the store joined a cluster, and the NOTIFY hints (see cluster.ts).
+  const {
+    cluster,
+    state: fencing,
+    hint,
+    fenceConversations,
+    close: closeCluster,
+  } = createPgCluster({
     pool,
     url: options.url,
-    schema: schemaName,
-    state: fencing,
+    schema: options.schema ?? DEFAULT_PG_SCHEMA,
     isClosed: () => closed,
-    lostListeners,
   });
-  /**
-   * Other nodes learn that events were stored through a NOTIFY hint (they then read the log). At
-   * most one per 20 ms: NOTIFY serialises committing transactions, so a busy node sends tens per
-   * second, not one per event. Only once the store joined a cluster.
-   */
-  let hintTimer: NodeJS.Timeout | undefined;
-  let lastHint = 0;
-  const sendHint = () => {
-    hintTimer = undefined;
-    lastHint = Date.now();
-    pool.query('select pg_notify($1, $2)', [eventsChannel(schemaName), '']).catch(() => {});
-  };
-  const hint = () => {
-    if (!fencing.node || hintTimer || closed) return;
-    const wait = lastHint + 20 - Date.now();
-    if (wait <= 0) sendHint();
-    else hintTimer = setTimeout(sendHint, wait);
-  };
   /** Set when close() gives held writes up: an attempt still in flight then rejects instead of retrying. */
   let gaveUp: unknown;
   const lockTimeoutMs = Math.max(1, Math.round(options.lockTimeoutMs ?? 5000));
@@ -352,30 +328,11 @@ export async function openPostgresStore(
     }) as TranscriptEntry;
 
   const isClosed = () => closed;
-  const conversations = createPgConversationStore(db, { where, isClosed });
   return {
     cluster,
     apiKeys: createPgApiKeyStore(db, { where, isClosed }),
     audit: createPgAuditStore(db, { where, isClosed }),
-    conversations: {
-      get: (sessionId) => conversations.get(sessionId),
-      // Fenced like every other write: a node that lost the session must not replace its snapshot.
-      async put(sessionId, snapshot) {
-        if (!fencing.node) return conversations.put(sessionId, snapshot);
-        const epoch = fencing.owned.get(sessionId);
-        const owner = await read(() =>
-          pool.query<{ owner_node: string | null; owner_epoch: number }>(
-            'select "owner_node", "owner_epoch" from "sessions" where "id" = $1',
-            [sessionId],
-          ),
-        );
-        const row = owner.rows[0];
-        if (epoch === undefined || (row && (row.owner_node !== fencing.node || row.owner_epoch !== epoch))) {
-          throw leaseLost(sessionId, row?.owner_node ?? null);
-        }
-        return conversations.put(sessionId, snapshot);
-      },
-    },
+    conversations: fenceConversations(createPgConversationStore(db, { where, isClosed }), read),
     ...createPgResourceStores(db, { where, isClosed }),
     idempotency: createPgIdempotencyStore(db, { where, isClosed }),
 
@@ -476,8 +433,7 @@ export async function openPostgresStore(
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(hintTimer);
-      await cluster.closeListener();
+      await closeCluster();
       // Held writes get a last chance while the store still fails; then they are given up, loudly.
       const deadline = Date.now() + (options.closeWaitMs ?? 3000);
       const drained = batcher.drain().then(() => true);
