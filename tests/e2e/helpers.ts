@@ -14,7 +14,9 @@ export function tempRoot(prefix: string): { dir: string; sub(name: string): stri
       return path;
     },
     remove() {
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      // A real adapter still exiting can write into its HOME for a moment after the server closed
+      // (ENOTEMPTY mid-removal): retried for up to ~5 s.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
     },
   };
 }
