@@ -11,6 +11,8 @@ import { isConnectionError } from './store-errors.js';
 export const DEFAULT_PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle-pg', import.meta.url));
 export const DEFAULT_PG_SCHEMA = 'public';
 export const DEFAULT_PG_POOL_MAX = 10;
+/** How long a connection may sit idle inside an open transaction before PostgreSQL ends it. */
+export const IDLE_IN_TRANSACTION_MS = 5_000;
 /** The migrations' bookkeeping table, in the store's own schema. */
 export const MIGRATIONS_TABLE = '__aegis_migrations';
 
@@ -73,7 +75,10 @@ export async function openPgDatabase(options: PgOpenOptions): Promise<{ db: PgDa
     connectionString: options.url,
     max: poolMax,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    options: `-c search_path="${schemaName}"`,
+    // A transaction left open by a process that stopped mid-write (paused, hung, cut off) would
+    // hold its row locks and the append lock, blocking every other node's writes and the takeover
+    // of its sessions: PostgreSQL ends such a session after this long idle inside a transaction.
+    options: `-c search_path="${schemaName}" -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
     application_name: 'aegis',
   });
   // An idle connection that breaks (server restart) must not crash the process; the next query
