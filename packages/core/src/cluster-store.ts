@@ -1,3 +1,4 @@
+import type { PipelineRecord } from './orchestration/resource-store.js';
 import type { Session } from './schemas.js';
 
 /**
@@ -13,6 +14,8 @@ import type { Session } from './schemas.js';
  * - A node adopts sessions whose lease ran out (their node died or was cut off) with a conditional
  *   update, so two nodes racing for one session get one winner.
  * - Lease times come from the database's clock, so nodes with skewed clocks agree on them.
+ * - Pipelines are run (their stages started) by one node at a time, under the same kind of lease,
+ *   renewed by the heartbeat; a pipeline's writes from a node that lost it are refused.
  */
 export interface ClusterStore {
   /** Registers this node (or re-registers it after a restart) and turns fencing on. */
@@ -56,6 +59,20 @@ export interface ClusterStore {
   leave(): Promise<void>;
   /** Records why a session cannot be adopted here (its workDir is missing), without taking it. */
   noteUnadoptable(sessionId: string, problem: { code: string; message: string }): Promise<void>;
+  /**
+   * Running pipelines whose runner's hold ran out (or that have none) — with `own`, also those
+   * this node id ran before it restarted — taken over by this node, up to `limit`.
+   */
+  claimPipelines(limit: number, opts?: { own?: boolean }): Promise<PipelineRecord[]>;
+  /** Gives up the pipelines this node runs (a clean stop): another node takes them on at once. */
+  releasePipelines(): Promise<void>;
+  /**
+   * Counts one request of `key` in the current fixed window of `windowMs`, across every node:
+   * the count so far (this one included) and the milliseconds until the window ends.
+   */
+  countRequest(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /** A secret every node of the cluster shares, to sign the requests they forward to each other. */
+  forwardingSecret(): Promise<string>;
 }
 
 export interface ClusterNodeInput {

@@ -2,6 +2,7 @@ import type { ClusterNode, ClusterStore } from './cluster-store.js';
 import { AegisError } from './errors.js';
 import { EventHub } from './event-hub.js';
 import type { LiveSession } from './live-session.js';
+import type { PipelineRecord } from './orchestration/resource-store.js';
 import { type RecoveryContext, takeOn } from './recovery.js';
 import type { Session } from './schemas.js';
 
@@ -74,6 +75,13 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
         return `its workDir ${s.workDir} is not usable here (${(err as Error).message}); failover needs the workDir at the same path on every node (a shared volume or a checkout step)`;
       }
     });
+  /** Goes on with pipelines this node took over (set by the engine once its pipeline service exists). */
+  let pipelines: { adopt(records: PipelineRecord[]): void } | null = null;
+  async function claimPipelines(own: boolean): Promise<void> {
+    if (!pipelines || state !== 'active' || stopped) return;
+    const records = await cluster.claimPipelines(own ? 1_000 : 20, { own });
+    if (records.length > 0) pipelines.adopt(records);
+  }
   /** Sessions being taken on here, so two paths (the loop and a request) do not race for one. */
   const adopting = new Map<string, Promise<LiveSession | null>>();
 
@@ -136,6 +144,7 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
         onError(err, `adopting session ${s.id}`),
       );
     }
+    await claimPipelines(false);
   }
 
   let reading: Promise<void> | null = null;
@@ -213,6 +222,7 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
       every(adoptMs, adoptLoop, 'adopting sessions of nodes that stopped');
       every(pollMs, readLog, 'reading the shared event log');
       await adoptLoop().catch((err) => onError(err, 'adopting sessions of nodes that stopped'));
+      await claimPipelines(true).catch((err) => onError(err, 'taking back this node’s pipelines'));
       return { dormant, crashed };
     },
 
@@ -256,13 +266,22 @@ export function createClusterNode(ctx: ClusterContext, options: ClusterOptions) 
     async drain(): Promise<void> {
       state = 'draining';
       await heartbeat().catch((err) => onError(err, 'cluster heartbeat'));
+      // Its pipelines go on elsewhere at once (their next write from here is refused, so this node
+      // starts no more of their stages).
+      await cluster.releasePipelines().catch((err) => onError(err, 'releasing pipelines'));
     },
 
-    /** Stops the loops, gives every session up for adoption and marks the node gone. */
+    /** The engine's pipeline service: pipelines of nodes that stopped go on here. */
+    runPipelines(service: { adopt(records: PipelineRecord[]): void }): void {
+      pipelines = service;
+    },
+
+    /** Stops the loops, gives every session and pipeline up for adoption and marks the node gone. */
     async stop(): Promise<void> {
       stopped = true;
       for (const t of timers) clearInterval(t);
       await cluster.release().catch((err) => onError(err, 'releasing sessions'));
+      await cluster.releasePipelines().catch((err) => onError(err, 'releasing pipelines'));
       await cluster.leave().catch((err) => onError(err, 'leaving the cluster'));
     },
   };

@@ -712,10 +712,13 @@ export function createAegis(options: CreateAegisOptions) {
     store: options.store,
     sessions,
     resolveWorkDir: options.resolveWorkDir,
-    subscribe: (listener) => hub.subscribe(listener),
+    // On a cluster a pipeline follows its stages' sessions wherever they run (failover moves them).
+    subscribe: (listener) => (cluster ? cluster.feed.subscribe(listener) : hub.subscribe(listener)),
+    fenced: cluster !== null,
     now,
     onError,
   });
+  cluster?.runPipelines(orchestration.pipelines);
 
   return {
     sessions,

@@ -22,6 +22,8 @@ export interface AppEnv {
      * expired or past its rotation grace); long-lived event streams re-check it. Set by the auth gate.
      */
     credentialValid: (() => Promise<boolean>) | undefined;
+    /** The node that forwarded this request, when its signature checks out (cluster). */
+    peer: string | undefined;
   };
 }
 

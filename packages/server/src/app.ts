@@ -178,7 +178,7 @@ export function createApp(options: CreateAppOptions) {
   app.use('/v1/*', security.sessionCaps);
 
   // On a cluster node: commands for sessions another node owns are answered by that node.
-  app.use('/v1/*', forwardToOwner({ aegis: options.aegis, logger }));
+  app.use('/v1/*', forwardToOwner({ aegis: options.aegis, logger, trust: options.security?.cluster }));
   app.route('/', healthRoutes(deps, options.diagnostics));
   app.route('/', nodeRoutes(deps));
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.

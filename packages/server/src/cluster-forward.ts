@@ -1,3 +1,4 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type Aegis, AegisError } from '@aegis/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
@@ -6,8 +7,67 @@ import type { Logger } from './logger.js';
 
 /** Set on a request one node forwards to another; such a request is never forwarded again. */
 export const FORWARDED_BY = 'x-aegis-forwarded-by';
+/** `<unix ms>.<HMAC>`: proves a forwarded request comes from a node of the cluster. */
+export const FORWARD_SIGNATURE = 'x-aegis-forward-signature';
 /** Set on the answer: the node that handled the request. */
 export const HANDLED_BY = 'x-aegis-node';
+/** How far a signature's time may be from this node's clock. */
+const SIGNATURE_WINDOW_MS = 60_000;
+
+/** What nodes share to trust each other's forwarded requests (the cluster store). */
+export interface PeerTrust {
+  forwardingSecret(): Promise<string>;
+}
+
+const signatureOf = async (
+  trust: PeerTrust,
+  parts: { node: string; method: string; path: string; at: string; body: ArrayBuffer | undefined },
+) =>
+  createHmac('sha256', await trust.forwardingSecret())
+    .update(
+      [
+        parts.node,
+        parts.method,
+        parts.path,
+        parts.at,
+        createHash('sha256')
+          .update(new Uint8Array(parts.body ?? new ArrayBuffer(0)))
+          .digest('hex'),
+      ].join('\n'),
+    )
+    .digest('hex');
+
+/**
+ * Recognises a request another node forwarded (`X-Aegis-Forwarded-By` with a valid signature made
+ * with the cluster's shared secret) and sets `peer` to that node. Such a request was counted
+ * against the caller's rate where it arrived, so it is not counted again. A forged or stale header
+ * is ignored: the request is treated as the client's own.
+ */
+export function verifyPeers(trust: PeerTrust): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const node = c.req.header(FORWARDED_BY);
+    const signature = c.req.header(FORWARD_SIGNATURE);
+    if (node && signature) {
+      const [at = '', mac = ''] = signature.split('.', 2);
+      const fresh = Math.abs(Date.now() - Number(at)) <= SIGNATURE_WINDOW_MS;
+      if (fresh) {
+        const url = new URL(c.req.url);
+        const body = c.req.raw.body ? await c.req.arrayBuffer() : undefined;
+        const expected = await signatureOf(trust, {
+          node,
+          method: c.req.method,
+          path: url.pathname + url.search,
+          at,
+          body,
+        }).catch(() => '');
+        const a = Buffer.from(mac, 'utf8');
+        const b = Buffer.from(expected, 'utf8');
+        if (expected && a.length === b.length && timingSafeEqual(a, b)) c.set('peer', node);
+      }
+    }
+    return next();
+  };
+}
 
 /** Request headers that travel with a forwarded request (the caller's credentials among them). */
 const PASSED = ['authorization', 'content-type', 'accept', 'idempotency-key', 'x-request-id', 'user-agent'];
@@ -24,12 +84,16 @@ const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-l
  * When the owner does not answer (it just died), 503 `NODE_UNAVAILABLE` with `Retry-After` = the
  * lease: by then another node has adopted the session.
  */
-export function forwardToOwner(opts: { aegis: Aegis; logger: Logger }): MiddlewareHandler<AppEnv> {
-  const { aegis, logger } = opts;
+export function forwardToOwner(opts: {
+  aegis: Aegis;
+  logger: Logger;
+  trust: PeerTrust | undefined;
+}): MiddlewareHandler<AppEnv> {
+  const { aegis, logger, trust } = opts;
   return async (c, next) => {
     const node = aegis?.node;
-    if (!node || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const forwarded = c.req.header(FORWARDED_BY);
+    if (!node || !trust || c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const forwarded = c.get('peer');
     if (forwarded) {
       const actor = c.get('actor');
       if (actor) c.set('actor', { ...actor, forwarded: true });
@@ -63,6 +127,15 @@ export function forwardToOwner(opts: { aegis: Aegis; logger: Logger }): Middlewa
     }
     headers.set(FORWARDED_BY, node.id);
     try {
+      const at = String(Date.now());
+      const mac = await signatureOf(trust, {
+        node: node.id,
+        method: c.req.method,
+        path: url.pathname + url.search,
+        at,
+        body,
+      });
+      headers.set(FORWARD_SIGNATURE, `${at}.${mac}`);
       const answer = await fetch(`${address}${url.pathname}${url.search}`, {
         method: c.req.method,
         headers,

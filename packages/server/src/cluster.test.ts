@@ -18,11 +18,11 @@ const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0
 const schemas: string[] = [];
 const running: RunningServer[] = [];
 
-async function pgQuery<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
+async function pgQuery<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    return (await client.query<T>(text)).rows;
+    return (await client.query<T>(text, params)).rows;
   } finally {
     await client.end();
   }
@@ -39,7 +39,7 @@ const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-cluster-')));
 const work = join(base, 'work');
 mkdirSync(work, { recursive: true });
 
-async function cluster(n: number, extra: { maxResidentAgents?: number[] } = {}) {
+async function cluster(n: number, extra: { maxResidentAgents?: number[]; requestsPerMinute?: number } = {}) {
   const schema = `aegis_cl_${process.pid}_${Date.now().toString(36)}_${schemas.length}`;
   schemas.push(schema);
   const nodes: RunningServer[] = [];
@@ -54,6 +54,7 @@ async function cluster(n: number, extra: { maxResidentAgents?: number[] } = {}) 
       port: 0,
       allowedWorkDirs: [base],
       cluster: { nodeId: `node-${'abc'[i]}`, leaseMs: 3_000, drainMs: 2_000 },
+      ...(extra.requestsPerMinute ? { limits: { requestsPerMinute: extra.requestsPerMinute } } : {}),
       sessions: {
         idleEvictMs: 0,
         ...(extra.maxResidentAgents?.[i] ? { maxResidentAgents: extra.maxResidentAgents[i] } : {}),
@@ -187,5 +188,48 @@ describe('a cluster of three servers on one PostgreSQL database', () => {
       state: 'gone',
       alive: false,
     });
+  });
+});
+
+describe('request rate limits on a cluster', () => {
+  /** Not within the last seconds of a minute: the counting window is the clock's minute. */
+  const freshMinute = async () => {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 8_000) await new Promise((r) => setTimeout(r, left + 50));
+  };
+  const counted = async (schema: string) =>
+    (
+      await pgQuery<{ count: number }>(`select "count" from "${schema}"."rate_windows" where "key" = $1`, [
+        'requests:local:60000',
+      ])
+    )[0]?.count ?? 0;
+
+  it('counts requests in the database, so the per-minute rate holds across nodes', async () => {
+    const [a, b] = (await cluster(2, { requestsPerMinute: 6 })) as [RunningServer, RunningServer];
+    await freshMinute();
+    const answers: number[] = [];
+    for (let i = 0; i < 8; i++) answers.push((await call(i % 2 ? b : a, 'GET', '/v1/nodes')).status);
+    expect(answers).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    const refused = await fetch(`${a.url}/v1/nodes`);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('a command forwarded to the owner counts once; a forged forwarding header is counted like any request', async () => {
+    const [a, b] = (await cluster(2, { requestsPerMinute: 1000 })) as [RunningServer, RunningServer];
+    const schema = schemas.at(-1) as string;
+    const created = await call(a, 'POST', '/v1/sessions', { workDir: work, prompt: script({ say: 'hi' }) });
+    const id = created.body.session.id;
+    await status(a, id, 'idle');
+    await freshMinute();
+    const before = await counted(schema);
+    const sent = await call(b, 'POST', `/v1/sessions/${id}/send`, { text: script({ say: 'again' }) });
+    expect(sent.status).toBe(202);
+    expect(sent.node).toBe('node-a');
+    expect(await counted(schema)).toBe(before + 1);
+    const forged = await fetch(`${b.url}/v1/nodes`, {
+      headers: { 'x-aegis-forwarded-by': 'node-a', 'x-aegis-forward-signature': `${Date.now()}.00` },
+    });
+    expect(forged.status).toBe(200);
+    expect(await counted(schema)).toBe(before + 2);
   });
 });

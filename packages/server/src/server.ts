@@ -205,8 +205,9 @@ async function startLocked(
   // A single server recovers before it serves. A cluster node joins once it listens (its address
   // may depend on the port it got); until then it answers 503 so no request runs half-joined.
   if (!nodeId) await recover();
-  // Pipelines are run by the process that started them; on a cluster another node's are not ours
-  // to mark failed (a pipeline of a node that died stays `running`: see docs/deployment.md).
+  // Pipelines are run by the process that started them. On a cluster they are held under a lease
+  // like sessions: a node takes its own back when it rejoins and goes on with those of a node that
+  // stopped (see cluster.ts), so none is marked failed here.
   const failedPipelines = nodeId ? [] : await aegis.pipelines.recover();
   if (failedPipelines.length > 0) {
     logger.warn('marked pipelines left running by a previous run as failed', {
@@ -229,6 +230,7 @@ async function startLocked(
       allowedOrigins: config.allowedOrigins,
       sseTokenTtlSeconds: config.sseTokenTtlSeconds,
       onError: (msg, fields) => logger.error(msg, fields),
+      cluster: nodeId ? store.cluster : undefined,
     },
     bodyLimitBytes: config.bodyLimitBytes,
     eventStreams: config.eventStreams,

@@ -18,6 +18,8 @@ export interface OrchestrationDeps {
   /** The engine's workDir check (allowed directories), applied to pipeline stages at create. */
   resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
   subscribe(listener: EventListener): () => void;
+  /** A cluster node (see the pipeline service). */
+  fenced?: boolean | undefined;
   now: () => Date;
   onError: (err: unknown, context: string) => void;
 }
@@ -33,6 +35,7 @@ export function createOrchestration(deps: OrchestrationDeps) {
     sessions: deps.sessions,
     resolveWorkDir: deps.resolveWorkDir,
     subscribe: deps.subscribe,
+    fenced: deps.fenced,
     now: deps.now,
     onError: deps.onError,
   });

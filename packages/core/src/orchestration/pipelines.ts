@@ -2,7 +2,6 @@ import type { Actor, CreateSessionInput, CreateSessionResult } from '../engine.j
 import { AegisError } from '../errors.js';
 import type { EventListener } from '../event-hub.js';
 import type { AegisEvent } from '../events.js';
-import type { Session } from '../schemas.js';
 import { validateStageGraph } from './pipeline-graph.js';
 import type { PipelineRecord, PipelineSpec, PipelineStore } from './resource-store.js';
 import type { Pipeline, PipelineStage } from './schemas.js';
@@ -22,8 +21,10 @@ export interface PipelineDeps {
   };
   /** Refuses a workDir sessions may not use (WORKDIR_DENIED); checked for every stage at create. */
   resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
-  /** Every durable event, as the engine publishes it. */
+  /** Every durable event, as the engine publishes it (on a cluster: every node's). */
   subscribe(listener: EventListener): () => void;
+  /** A cluster node: pipeline writes are fenced (see `adopt`), stages start on this node. */
+  fenced?: boolean | undefined;
   now: () => Date;
   onError: (err: unknown, context: string) => void;
 }
@@ -33,10 +34,14 @@ interface Run {
   spec: PipelineSpec;
   actor: Actor;
   writing: Promise<void>;
+  /** Another node took this pipeline over (cluster): this node writes and starts nothing more of it. */
+  lost?: boolean;
 }
 
 const DONE = new Set(['completed', 'failed', 'skipped']);
 const RESTARTED = 'Aegis restarted while this pipeline was running; create it again to rerun it';
+const RUNNER_GONE =
+  'The node running this pipeline stopped while it was starting this stage, so whether its session started is unknown; create the pipeline again to rerun it';
 const CATCH_UP_PAGE = 500;
 
 /**
@@ -52,13 +57,27 @@ export function createPipelineService(deps: PipelineDeps) {
   const visible = (p: Pipeline, actor: Actor) => actor.admin === true || p.ownerId === actor.id;
   const unsubscribe = deps.subscribe(onEvent);
 
-  /** Writes the current snapshot; writes of one pipeline are chained so they land in order. */
+  /**
+   * Writes the current snapshot; writes of one pipeline are chained so they land in order. On a
+   * cluster a write is refused (`LEASE_LOST`) once another node took the pipeline over: this node
+   * then forgets it and starts none of its stages.
+   */
   function persist(run: Run): void {
+    if (run.lost) return;
     run.pipeline.updatedAt = stamp();
     const record: PipelineRecord = structuredClone({ pipeline: run.pipeline, spec: run.spec });
     run.writing = run.writing
       .then(() => deps.store.put(record))
-      .catch((err) => deps.onError(err, `saving pipeline ${run.pipeline.id}`));
+      .catch((err) => {
+        if (err instanceof AegisError && err.code === 'LEASE_LOST') forget(run);
+        else deps.onError(err, `saving pipeline ${run.pipeline.id}`);
+      });
+  }
+
+  function forget(run: Run): void {
+    run.lost = true;
+    if (runs.get(run.pipeline.id) === run) runs.delete(run.pipeline.id);
+    for (const [sessionId, t] of bySession) if (t.run === run) bySession.delete(sessionId);
   }
 
   function finishStage(run: Run, stage: PipelineStage, status: 'completed' | 'failed', error: string | null) {
@@ -134,6 +153,12 @@ export function createPipelineService(deps: PipelineDeps) {
     stage.startedAt = stamp();
     void (async () => {
       try {
+        if (deps.fenced) {
+          // Written before the session starts: a node that lost the pipeline learns it here.
+          persist(run);
+          await run.writing;
+          if (run.lost) return;
+        }
         if (!spec) throw new AegisError('INTERNAL', `Stage ${stage.name} has no stored spec.`);
         const { session } = await deps.sessions.create(
           { ...spec, name: spec.name ?? `${run.pipeline.name}/${stage.name}`, reuse: false },
@@ -142,7 +167,7 @@ export function createPipelineService(deps: PipelineDeps) {
         stage.sessionId = session.id;
         bySession.set(session.id, { run, stage });
         persist(run);
-        await catchUp(session, run.actor);
+        await catchUp(session.id, run.actor);
       } catch (err) {
         const message = AegisError.fromUnknown(err).message;
         if (stage.sessionId)
@@ -153,13 +178,47 @@ export function createPipelineService(deps: PipelineDeps) {
   }
 
   /** Replays what the session did before it was tracked: its first turn may already have ended. */
-  async function catchUp(session: Session, actor: Actor): Promise<void> {
+  async function catchUp(sessionId: string, actor: Actor): Promise<void> {
     let after = 0;
-    while (bySession.has(session.id)) {
-      const page = await deps.sessions.events(session.id, { after, limit: CATCH_UP_PAGE }, actor);
+    while (bySession.has(sessionId)) {
+      const page = await deps.sessions.events(sessionId, { after, limit: CATCH_UP_PAGE }, actor);
       for (const e of page) onEvent(e);
       if (page.length < CATCH_UP_PAGE) return;
       after = page.at(-1)?.seq ?? after;
+    }
+  }
+
+  /** Goes on with a pipeline another node (or a previous process of this one) ran (cluster). */
+  function adoptRun(record: PipelineRecord): void {
+    const p = record.pipeline;
+    if (runs.has(p.id) || p.status !== 'running') return;
+    const run: Run = {
+      pipeline: p,
+      spec: record.spec,
+      actor: { id: p.ownerId, forwarded: deps.fenced },
+      writing: Promise.resolve(),
+    };
+    runs.set(p.id, run);
+    const at = stamp();
+    const follow: { stage: PipelineStage; sessionId: string }[] = [];
+    for (const s of p.stages) {
+      if (s.status !== 'running') continue;
+      if (s.sessionId) follow.push({ stage: s, sessionId: s.sessionId });
+      else Object.assign(s, { status: 'failed', endedAt: at, error: RUNNER_GONE });
+    }
+    for (const f of follow) bySession.set(f.sessionId, { run, stage: f.stage });
+    advance(run);
+    // The stages' sessions went on while nobody followed them: their first turns may have ended.
+    for (const f of follow) {
+      void catchUp(f.sessionId, run.actor).catch((err) => {
+        if (bySession.get(f.sessionId)?.stage === f.stage)
+          finishStage(
+            run,
+            f.stage,
+            'failed',
+            `Lost track of the stage's session: ${AegisError.fromUnknown(err).message}`,
+          );
+      });
     }
   }
 
@@ -227,7 +286,7 @@ export function createPipelineService(deps: PipelineDeps) {
       const run: Run = {
         pipeline,
         spec: { name: input.name, stages },
-        actor: { id: actor.id },
+        actor: { id: actor.id, forwarded: deps.fenced },
         writing: Promise.resolve(),
       };
       await deps.store.put(structuredClone({ pipeline, spec: run.spec }));
@@ -274,6 +333,15 @@ export function createPipelineService(deps: PipelineDeps) {
         ids.push(p.id);
       }
       return ids;
+    },
+
+    /**
+     * On a cluster: goes on with running pipelines this node took over from a node that stopped.
+     * Stages whose sessions run are followed again (what they did meanwhile is read back); a stage
+     * that was being started when its node stopped fails (whether its session exists is unknown).
+     */
+    adopt(records: PipelineRecord[]): void {
+      for (const r of records) adoptRun(r);
     },
 
     /**

@@ -216,3 +216,130 @@ describe('PostgreSQL cluster: engines as nodes', () => {
     expect((await b.aegis.sessions.get(session.id)).node).toBe('node-b');
   });
 });
+
+describe('PostgreSQL cluster: pipelines', () => {
+  const admin = { id: null, admin: true };
+  const pipelineRow = async (schema: string, id: string) =>
+    (
+      await pgQuery<{ runner_node: string | null; state: string; status: { stages: { status: string }[] } }>(
+        `select "runner_node", "state", "status" from "${schema}"."pipelines" where "id" = $1`,
+        [id],
+      )
+    )[0];
+
+  it('goes on with a pipeline whose node stopped: a stage that ended meanwhile counts, the next stage starts here', async () => {
+    const schema = testSchema();
+    const b = await node(schema, 'node-b');
+    // The first stage's session ran (and finished its turn) while nobody followed it.
+    const { session } = await b.aegis.sessions.create({ workDir: '/w', prompt: 'first', reuse: false });
+    await until(async () => (await b.aegis.sessions.get(session.id)).status === 'idle');
+    const at = new Date().toISOString();
+    const stage = (name: string, status: string, sessionId: string | null, dependsOn: string[] = []) => ({
+      name,
+      status,
+      dependsOn,
+      sessionId,
+      startedAt: status === 'running' ? at : null,
+      endedAt: null,
+      error: null,
+    });
+    const pipeline = {
+      id: 'p-dead-node',
+      name: 'nightly',
+      status: 'running',
+      ownerId: null,
+      createdAt: at,
+      updatedAt: at,
+      endedAt: null,
+      error: null,
+      stages: [stage('build', 'running', session.id), stage('test', 'pending', null, ['build'])],
+    };
+    const spec = {
+      name: 'nightly',
+      stages: [
+        { name: 'build', dependsOn: [], spec: { workDir: '/w', prompt: 'first' } },
+        { name: 'test', dependsOn: ['build'], spec: { workDir: '/w', prompt: 'second' } },
+      ],
+    };
+    // …run by a node whose hold ran out a while ago.
+    await pgQuery(
+      `insert into "${schema}"."pipelines" ("id", "owner_id", "state", "spec", "status", "created_at", "updated_at", "runner_node", "runner_until")
+       values ($1, null, 'running', $2::json, $3::json, $4, $4, 'node-dead', '2000-01-01T00:00:00.000Z')`,
+      [pipeline.id, JSON.stringify(spec), JSON.stringify(pipeline), at],
+    );
+    await until(async () => (await pipelineRow(schema, pipeline.id))?.state === 'completed');
+    const done = await b.aegis.pipelines.get(pipeline.id, admin);
+    expect(done.stages.map((s) => [s.name, s.status])).toEqual([
+      ['build', 'completed'],
+      ['test', 'completed'],
+    ]);
+    const testSession = done.stages[1]?.sessionId;
+    expect(testSession).toBeTruthy();
+    expect((await b.aegis.sessions.get(testSession as string)).node).toBe('node-b');
+    expect((await pipelineRow(schema, pipeline.id))?.runner_node).toBe('node-b');
+  });
+
+  it('a node whose pipeline another node took over writes nothing more of it and starts none of its stages', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a', (t) =>
+      t === 'gate' ? [{ permission: { title: 'go on?' } }, say('done')] : [say(t)],
+    );
+    const p = await a.aegis.pipelines.create(
+      {
+        name: 'two',
+        stages: [
+          { name: 'one', spec: { workDir: '/w', prompt: 'gate' } },
+          { name: 'two', spec: { workDir: '/w', prompt: 'x' }, dependsOn: ['one'] },
+        ],
+      },
+      admin,
+    );
+    await until(async () => (await pipelineRow(schema, p.id))?.status.stages[0]?.status === 'running');
+    let first = '';
+    await until(async () => {
+      const s = (await a.aegis.sessions.list({}, admin)).sessions[0];
+      first = s?.id ?? '';
+      return s?.status === 'permission_prompt';
+    });
+    // Another node takes the pipeline over (as if node A had been paused past its hold).
+    await pgQuery(
+      `update "${schema}"."pipelines" set "runner_node" = 'node-x', "runner_until" = '2999-01-01T00:00:00.000Z' where "id" = $1`,
+      [p.id],
+    );
+    await a.aegis.sessions.respondPermission(first, { approve: true }, admin);
+    await until(async () => (await a.aegis.sessions.get(first)).status === 'idle');
+    await new Promise((r) => setTimeout(r, 300));
+    // The stage's end was not written by node A, and no session was started for stage "two".
+    const row = await pipelineRow(schema, p.id);
+    expect(row?.runner_node).toBe('node-x');
+    expect(row?.status.stages.map((s) => s.status)).toEqual(['running', 'pending']);
+    expect((await a.aegis.sessions.list({}, admin)).sessions).toHaveLength(1);
+  });
+
+  it('a draining node hands its pipelines over at once', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a', (t) =>
+      t === 'gate' ? [{ permission: { title: 'go on?' } }, say('done')] : [say(t)],
+    );
+    const b = await node(schema, 'node-b');
+    const p = await a.aegis.pipelines.create(
+      {
+        name: 'handed-over',
+        stages: [
+          { name: 'one', spec: { workDir: '/w', prompt: 'gate' } },
+          { name: 'two', spec: { workDir: '/w', prompt: 'x' }, dependsOn: ['one'] },
+        ],
+      },
+      admin,
+    );
+    await until(async () => (await pipelineRow(schema, p.id))?.status.stages[0]?.status === 'running');
+    await a.aegis.drain({ waitMs: 0 });
+    await until(async () => (await pipelineRow(schema, p.id))?.runner_node === 'node-b', 5_000);
+    await a.aegis.close();
+    // Node B adopts the stage's session: its turn (waiting on a person on node A) ended with A's
+    // agent, so the stage fails and the pipeline settles instead of staying `running` for ever.
+    await until(async () => (await pipelineRow(schema, p.id))?.state === 'failed');
+    const settled = await b.aegis.pipelines.get(p.id, admin);
+    expect(settled.stages.map((s) => s.status)).toEqual(['failed', 'skipped']);
+  });
+});

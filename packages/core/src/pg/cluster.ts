@@ -8,8 +8,10 @@ import type {
   SessionOwner,
 } from '../cluster-store.js';
 import { AegisError } from '../errors.js';
+import type { PipelineStore } from '../orchestration/resource-store.js';
 import { type Session, TERMINAL_STATUSES } from '../schemas.js';
 import type { ConversationStore } from '../store.js';
+import { createPgClusterShared } from './cluster-shared.js';
 
 /** A timestamp of the database's clock as ISO text (what `lease_until` and `heartbeat_at` hold). */
 const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -113,6 +115,7 @@ export function createPgCluster(opts: {
     pool.query('select pg_notify($1, $2)', [eventsChannel(opts.schema), '']).catch(() => {});
   };
   const hintListeners = new Set<() => void>();
+  const shared = createPgClusterShared(pool, state);
   let listener: pg.Client | null = null;
   let listening = false;
   let reconnect: NodeJS.Timeout | undefined;
@@ -195,6 +198,7 @@ export function createPgCluster(opts: {
          where "owner_node" = $2 and "status" <> all($1::text[]) returning "id", "owner_epoch"`,
         [ENDED, node, state.leaseMs],
       );
+      await shared.renewPipelines();
       const held = new Map(rows.map((r) => [r.id, r.owner_epoch]));
       const lost: string[] = [];
       const unsure = [...state.owned].filter(([id, epoch]) => held.get(id) !== epoch).map(([id]) => id);
@@ -363,6 +367,11 @@ export function createPgCluster(opts: {
       ]);
     },
 
+    claimPipelines: shared.claimPipelines,
+    releasePipelines: shared.releasePipelines,
+    countRequest: shared.countRequest,
+    forwardingSecret: shared.forwardingSecret,
+
     async noteUnadoptable(sessionId, problem) {
       await pool.query(
         `update "sessions" set "data" = ("data"::jsonb || jsonb_build_object('problem', $2::jsonb))::json
@@ -404,6 +413,13 @@ export function createPgCluster(opts: {
           }
           return store.put(sessionId, snapshot);
         },
+      };
+    },
+    /** The pipeline store, fenced once joined: a pipeline another node took over is not written. */
+    fencePipelines(store: PipelineStore, write: <T>(fn: () => Promise<T>) => Promise<T>): PipelineStore {
+      return {
+        ...store,
+        put: (record) => (state.node ? write(() => shared.putPipeline(record)) : store.put(record)),
       };
     },
     async close(): Promise<void> {

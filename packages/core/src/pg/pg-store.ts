@@ -13,6 +13,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { createPgCluster, fence, leaseEnd } from './cluster.js';
+import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import {
   DEFAULT_PG_SCHEMA,
@@ -144,6 +145,7 @@ export async function openPostgresStore(
     state: fencing,
     hint,
     fenceConversations,
+    fencePipelines,
     close: closeCluster,
   } = createPgCluster({
     pool,
@@ -328,12 +330,14 @@ export async function openPostgresStore(
     }) as TranscriptEntry;
 
   const isClosed = () => closed;
+  const resources = createPgResourceStores(db, { where, isClosed });
   return {
     cluster,
     apiKeys: createPgApiKeyStore(db, { where, isClosed }),
     audit: createPgAuditStore(db, { where, isClosed }),
     conversations: fenceConversations(createPgConversationStore(db, { where, isClosed }), read),
-    ...createPgResourceStores(db, { where, isClosed }),
+    ...resources,
+    pipelines: fencePipelines(resources.pipelines, (fn) => guarded({ where, isClosed }, 'write to', fn)),
     idempotency: createPgIdempotencyStore(db, { where, isClosed }),
 
     write(batch, writeOptions) {

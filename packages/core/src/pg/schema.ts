@@ -8,7 +8,10 @@
  *   contains `\u0000` (which `jsonb` refuses) is stored exactly as SQLite stores it.
  * - Global ids are `bigint` identity columns; see `pg-store.ts` for how event ids commit in order.
  * - `sessions` carries `owner_node`, `lease_until` and `owner_epoch`, and a `nodes` table exists, for
- *   the multi-node ownership (leases with a fencing epoch, see `cluster.ts`). The session upsert sets
+ *   the multi-node ownership (leases with a fencing epoch, see `cluster.ts`); `pipelines` carries
+ *   `runner_node` and `runner_until` (the node running it, under a lease); `rate_windows` counts
+ *   requests per key across nodes and `cluster_secrets` holds the key nodes sign forwarded requests
+ *   with. The session upsert sets
  *   them only when it inserts; the cluster code moves them. Times in them come from the database's
  *   clock, as ISO text, so nodes with skewed clocks agree on when a lease ran out.
  *
@@ -204,6 +207,9 @@ export const pipelines = pgTable(
     status: json('status').$type<unknown>().notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** Cluster: the node running it (starting its stages), and until when its hold lasts. */
+    runnerNode: text('runner_node'),
+    runnerUntil: text('runner_until'),
   },
   (t) => [
     index('pipelines_created_at_idx').on(t.createdAt),
@@ -252,3 +258,18 @@ export const idempotencyKeys = pgTable(
     index('idempotency_keys_expires_at_idx').on(t.expiresAt),
   ],
 );
+
+/** Cluster: requests per caller in the current fixed window, shared by every node (rate limits). */
+export const rateWindows = pgTable('rate_windows', {
+  key: text('key').primaryKey(),
+  /** Start of the window, milliseconds since the epoch. */
+  windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+  count: integer('count').notNull(),
+});
+
+/** Cluster: secrets shared by the nodes (one row, `forwarding`: signs requests one node sends another). */
+export const clusterSecrets = pgTable('cluster_secrets', {
+  name: text('name').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: text('created_at').notNull(),
+});

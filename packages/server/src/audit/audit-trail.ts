@@ -140,7 +140,12 @@ export function auditIntentMiddleware(options: AuditTrailOptions): MiddlewareHan
         action: actionOf(c),
         target: op?.params.id ?? c.req.path.slice(0, 200),
         outcome: 'started',
-        details: { requestId: c.get('requestId') ?? null, ...digestOf(c) },
+        // A request another node forwarded is recorded there too, under the same request id.
+        details: {
+          requestId: c.get('requestId') ?? null,
+          ...(c.get('peer') ? { forwardedBy: c.get('peer') } : {}),
+          ...digestOf(c),
+        },
       });
       id = record.id;
     } catch (err) {

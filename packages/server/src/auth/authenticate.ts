@@ -42,6 +42,16 @@ export interface AuthOptions {
   /** Told (once per change) when every key has lapsed, and whether local access came back. */
   onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits: AuthLimits;
+  /**
+   * A cluster's request counter in the shared database: the per-minute rate then holds across
+   * nodes. When the database does not answer, the request is counted on this node instead.
+   */
+  sharedRate?:
+    | {
+        count(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+        onError(err: unknown): void;
+      }
+    | undefined;
   /** Finds the operation a request is for (built lazily from the OpenAPI document). */
   matchOperation: (method: string, path: string) => MatchedOperation | undefined;
 }
@@ -96,6 +106,22 @@ function rateLimited(c: Context, message: string, retryAfterSec: number): Respon
 export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> {
   const failures = windowLimiter(options.limits.authFailuresPerMinute, 60_000);
   const requests = windowLimiter(options.limits.requestsPerMinute, 60_000);
+
+  /** Counts a request of `owner` against the per-minute rate: across the cluster when there is one. */
+  const countRequest = async (owner: string): Promise<{ ok: boolean; retryAfterSec: number }> => {
+    if (options.sharedRate) {
+      try {
+        const { count, resetInMs } = await options.sharedRate.count(`requests:${owner}`, 60_000);
+        return {
+          ok: count <= options.limits.requestsPerMinute,
+          retryAfterSec: Math.max(1, Math.ceil(resetInMs / 1000)),
+        };
+      } catch (err) {
+        options.sharedRate.onError(err);
+      }
+    }
+    return requests.hit(owner);
+  };
 
   /** The actor for an `Authorization: Bearer` secret, or undefined when it is not a credential. */
   async function fromBearer(secret: string): Promise<Actor | undefined> {
@@ -260,8 +286,8 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
 
     // Before anything can refuse the request (404, 403): denied and unknown requests count against
     // the caller's rate like the rest, so they cannot be sent (and audited) without bound.
-    const owner = actor.id ?? 'local';
-    const rate = requests.hit(owner);
+    // A request another node forwarded was counted where it arrived.
+    const rate = c.get('peer') ? { ok: true, retryAfterSec: 0 } : await countRequest(actor.id ?? 'local');
     if (!rate.ok) {
       return rateLimited(
         c,

@@ -8,6 +8,7 @@ import {
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { auditIntentMiddleware, auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import { type PeerTrust, verifyPeers } from '../cluster-forward.js';
 import type { OpenStreams } from '../open-streams.js';
 import { auditRoutes } from '../routes/audit.js';
 import { keyRoutes } from '../routes/keys.js';
@@ -42,6 +43,16 @@ export interface SecurityOptions {
   allowedOrigins?: readonly string[] | undefined;
   sseTokenTtlSeconds?: number | undefined;
   onError?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
+  /**
+   * On a cluster node (the shared store): request rates are counted in the database, across
+   * nodes, and requests other nodes forward are recognised by their signature (not counted twice).
+   */
+  cluster?: ClusterLimits | undefined;
+}
+
+/** What the cluster store offers the security layer. */
+export interface ClusterLimits extends PeerTrust {
+  countRequest(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
 }
 
 /** Routes served outside the OpenAPI document that still need a rule. */
@@ -88,9 +99,19 @@ export function installSecurity(
     zeroConfigAfterKeys: s.zeroConfigAfterKeys,
     onWarning: s.onWarning,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
+    sharedRate: s.cluster
+      ? {
+          count: (key, windowMs) => (s.cluster as ClusterLimits).countRequest(key, windowMs),
+          onError: (err) =>
+            s.onError?.('counting a request in the shared database failed; counted on this node', {
+              error: err instanceof Error ? err.message : String(err),
+            }),
+        }
+      : undefined,
     matchOperation: (method, path) => buildMatcher()(method, path),
   });
   app.use('/v1/*', auditMiddleware({ audit, onError }));
+  if (s.cluster) app.use('/v1/*', verifyPeers(s.cluster));
   app.use('/v1/*', auth);
   // After auth, before every route: the record of an authorized change is stored before it runs.
   app.use('/v1/*', auditIntentMiddleware({ audit, onError }));

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { AegisError } from '../errors.js';
+import type { PipelineRecord, PipelineSpec } from '../orchestration/resource-store.js';
+import type { Pipeline } from '../orchestration/schemas.js';
+
+/**
+ * The parts of a cluster beyond session ownership, all in the shared database: which node runs
+ * each pipeline (under a lease, like sessions), request counts per caller across nodes (rate
+ * limits), and the secret nodes sign forwarded requests with.
+ */
+
+/** A timestamp of the database's clock as ISO text. */
+const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const leaseEnd = (param: string) => iso(`clock_timestamp() + make_interval(secs => ${param}::float8 / 1000)`);
+
+/** The node a pipeline's writes are fenced by; `null` until the store joined a cluster. */
+export interface PipelineRunner {
+  node: string | null;
+  leaseMs: number;
+}
+
+export const pipelineLost = (pipelineId: string, node: string | null) =>
+  new AegisError(
+    'LEASE_LOST',
+    `Pipeline ${pipelineId} is run by another node now${node ? ` (${node})` : ''}: this node's hold on it ran out and it was taken over, so this write was refused.`,
+    { details: { pipelineId, owner: node } },
+  );
+
+interface PipelineRow {
+  spec: PipelineSpec;
+  status: Pipeline;
+}
+
+export function createPgClusterShared(pool: pg.Pool, runner: PipelineRunner) {
+  const me = () => {
+    if (!runner.node) throw new AegisError('INTERNAL', 'This store has not joined a cluster (join first).');
+    return runner.node;
+  };
+  let secret: Promise<string> | undefined;
+
+  return {
+    /**
+     * Inserts or replaces a pipeline as run by this node: a pipeline another node took over is
+     * refused with `LEASE_LOST` and left as it is.
+     */
+    async putPipeline({ pipeline, spec }: PipelineRecord): Promise<void> {
+      const node = me();
+      const { rowCount } = await pool.query(
+        `insert into "pipelines" ("id", "owner_id", "state", "spec", "status", "created_at", "updated_at", "runner_node", "runner_until")
+         values ($1, $2, $3, $4::json, $5::json, $6, $7, $8, ${leaseEnd('$9')})
+         on conflict ("id") do update set "state" = excluded."state", "status" = excluded."status",
+           "spec" = excluded."spec", "updated_at" = excluded."updated_at"
+         where "pipelines"."runner_node" = excluded."runner_node"`,
+        [
+          pipeline.id,
+          pipeline.ownerId,
+          pipeline.status,
+          JSON.stringify(spec),
+          JSON.stringify(pipeline),
+          pipeline.createdAt,
+          pipeline.updatedAt,
+          node,
+          runner.leaseMs,
+        ],
+      );
+      if (rowCount === 0) {
+        const { rows } = await pool.query<{ runner_node: string | null }>(
+          'select "runner_node" from "pipelines" where "id" = $1',
+          [pipeline.id],
+        );
+        throw pipelineLost(pipeline.id, rows[0]?.runner_node ?? null);
+      }
+    },
+
+    /** Renews this node's hold on the pipelines it runs (with each heartbeat). */
+    async renewPipelines(): Promise<void> {
+      await pool.query(
+        `update "pipelines" set "runner_until" = ${leaseEnd('$2')} where "runner_node" = $1 and "state" = 'running'`,
+        [me(), runner.leaseMs],
+      );
+    },
+
+    /**
+     * Running pipelines whose runner's hold ran out (or that have none) — with `own`, also those
+     * this node id ran before it restarted — taken over by this node, up to `limit`. Two nodes
+     * racing for one get one winner (rows are locked and skipped).
+     */
+    async claimPipelines(limit: number, opts: { own?: boolean } = {}): Promise<PipelineRecord[]> {
+      const { rows } = await pool.query<PipelineRow>(
+        `update "pipelines" p set "runner_node" = $1, "runner_until" = ${leaseEnd('$2')}
+         where p."id" in (
+           select "id" from "pipelines" where "state" = 'running' and (
+             "runner_node" is null or "runner_until" is null
+             or "runner_until"::timestamptz < clock_timestamp() or ($4 and "runner_node" = $1))
+           order by "created_at" limit $3 for update skip locked)
+         returning p."spec", p."status"`,
+        [me(), runner.leaseMs, limit, opts.own === true],
+      );
+      return rows.map((r) => ({ pipeline: r.status, spec: r.spec }));
+    },
+
+    /** Gives up the pipelines this node runs: another node takes them on at once. */
+    async releasePipelines(): Promise<void> {
+      if (!runner.node) return;
+      await pool.query(
+        `update "pipelines" set "runner_node" = null, "runner_until" = null where "runner_node" = $1 and "state" = 'running'`,
+        [runner.node],
+      );
+    },
+
+    /**
+     * Counts one request of `key` in the current fixed window of `windowMs` (by the database's
+     * clock, so every node agrees on the window). Resolves with the count so far and the
+     * milliseconds until the window ends.
+     */
+    async countRequest(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
+      const { rows } = await pool.query<{ count: number; reset_ms: number }>(
+        `with t as (select (extract(epoch from clock_timestamp()) * 1000)::float8 as "ms")
+         insert into "rate_windows" as w ("key", "window_start", "count")
+         select $1, (floor(t."ms" / $2) * $2)::bigint, 1 from t
+         on conflict ("key") do update set
+           "count" = case when w."window_start" = excluded."window_start" then w."count" + 1 else 1 end,
+           "window_start" = excluded."window_start"
+         returning "count", ("window_start" + $2 - (extract(epoch from clock_timestamp()) * 1000))::float8 as "reset_ms"`,
+        [`${key}:${windowMs}`, windowMs],
+      );
+      const r = rows[0];
+      return { count: r?.count ?? 1, resetInMs: Math.max(0, r?.reset_ms ?? windowMs) };
+    },
+
+    /** The secret nodes sign forwarded requests with: made by the first node that asks, then shared. */
+    forwardingSecret(): Promise<string> {
+      secret ??= (async () => {
+        await pool.query(
+          `insert into "cluster_secrets" ("name", "secret", "created_at") values ('forwarding', $1, ${iso('clock_timestamp()')})
+           on conflict ("name") do nothing`,
+          [randomBytes(32).toString('base64url')],
+        );
+        const { rows } = await pool.query<{ secret: string }>(
+          `select "secret" from "cluster_secrets" where "name" = 'forwarding'`,
+        );
+        const s = rows[0]?.secret;
+        if (!s) throw new AegisError('INTERNAL', 'The cluster has no forwarding secret.');
+        return s;
+      })().catch((err) => {
+        secret = undefined;
+        throw err;
+      });
+      return secret;
+    },
+  };
+}
+
+export type PgClusterShared = ReturnType<typeof createPgClusterShared>;
