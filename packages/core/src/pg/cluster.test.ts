@@ -170,6 +170,34 @@ describe('PostgreSQL cluster: engines as nodes', () => {
     expect((await b.aegis.nodes()).map((n) => n.id)).toEqual(['node-a', 'node-b']);
   });
 
+  it('a dropped LISTEN connection loses no event: the poll reads the log, and the listener comes back', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a');
+    const b = await node(schema, 'node-b');
+    const seenOnB: AegisEvent[] = [];
+    b.aegis.subscribe((e) => seenOnB.push(e), { cluster: true });
+    const listeners = () =>
+      pgQuery<{ pid: number }>(
+        `select pid from pg_stat_activity where application_name = 'aegis-listen' and query like $1`,
+        [`%aegis_events_${schema}%`],
+      );
+    await until(async () => (await listeners()).length === 2);
+    // Every node's LISTEN connection is cut (a database restart, a proxy timeout): hints stop.
+    await pgQuery(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'aegis-listen' and query like $1`,
+      [`%aegis_events_${schema}%`],
+    );
+    const { session } = await a.aegis.sessions.create({ workDir: '/w', prompt: 'while deaf' });
+    await until(async () => (await a.aegis.sessions.get(session.id)).status === 'idle');
+    const stored = await a.store.listEvents({ sessionId: session.id, limit: 100 });
+    await until(() => seenOnB.filter((e) => e.sessionId === session.id).length >= stored.length);
+    expect(seenOnB.filter((e) => e.sessionId === session.id).map((e) => e.id)).toEqual(
+      stored.map((e) => e.id),
+    );
+    // The listeners reconnect by themselves.
+    await until(async () => (await listeners()).length === 2, 5_000);
+  });
+
   it('adopts the sessions of a node that stopped heartbeating; the next prompt runs there', async () => {
     const schema = testSchema();
     const a = await node(schema, 'node-a', (t) =>
