@@ -51,12 +51,14 @@ async function node(
   schema: string,
   id: string,
   script: (text: string) => MemoryStep[] = (t) => [say(`echo ${t}`)],
+  resolveWorkDir?: (workDir: string) => Promise<string>,
 ) {
   const store = await open(schema);
   const { driver } = createMemoryDriver(script);
   const aegis = createAegis({
     agent: driver,
     store,
+    resolveWorkDir,
     stallCheckIntervalMs: 20,
     cluster: {
       nodeId: id,
@@ -225,6 +227,24 @@ describe('PostgreSQL cluster: engines as nodes', () => {
     });
     const seqs = (await b.store.listEvents({ sessionId: session.id, limit: 1000 })).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('a node without the session’s workDir does not adopt it and says why; a node with it does', async () => {
+    const schema = testSchema();
+    const a = await node(schema, 'node-a');
+    const { session } = await a.aegis.sessions.create({ workDir: '/only-on-a', prompt: 'x' });
+    await until(async () => (await a.aegis.sessions.get(session.id)).status === 'idle');
+    const b = await node(schema, 'node-b', undefined, async (w) => {
+      if (w === '/only-on-a') throw new AegisError('WORKDIR_DENIED', `${w} does not exist`);
+      return w;
+    });
+    await a.store.close();
+    await until(async () => (await b.aegis.sessions.get(session.id)).problem?.code === 'NOT_ADOPTABLE');
+    const waiting = await b.aegis.sessions.get(session.id);
+    expect(waiting.problem?.message).toMatch(/node-b cannot adopt it: .*\/only-on-a.*same path on every node/);
+    expect((await b.aegis.nodeSessionCounts())['node-b'] ?? 0).toBe(0);
+    const c = await node(schema, 'node-c');
+    await until(async () => (await c.aegis.sessions.get(session.id)).node === 'node-c');
   });
 
   it('a clean stop hands sessions over at once; a draining node places new sessions elsewhere', async () => {
