@@ -81,9 +81,6 @@ export async function startStack(): Promise<Stack> {
   const { startServer } = (await import(pathToFileURL(join(repo, 'packages/server/dist/index.js')).href)) as {
     startServer: (o: unknown) => Promise<RunningServer>;
   };
-  const { dashboardRoutes } = (await import(
-    pathToFileURL(join(repo, 'packages/server/dist/dashboard.js')).href
-  )) as { dashboardRoutes: (o: { assetsDir: string }) => Hono };
   const api = await startServer({
     ignoreEnv: true,
     config: {
@@ -99,41 +96,9 @@ export async function startStack(): Promise<Stack> {
     },
   });
 
-  let down = false;
-  const streams = new Set<AbortController>();
-  const app = new Hono();
-  app.all('/v1/*', async (c) => {
-    if (down) return new Response('upstream down', { status: 502 });
-    const url = new URL(c.req.url);
-    const headers = new Headers(c.req.raw.headers);
-    headers.delete('host');
-    if (headers.has('origin')) headers.set('origin', new URL(api.url).origin);
-    const upstream = new AbortController();
-    c.req.raw.signal.addEventListener('abort', () => upstream.abort());
-    const isStream = url.pathname.endsWith('/events');
-    if (isStream) streams.add(upstream);
-    upstream.signal.addEventListener('abort', () => streams.delete(upstream));
-    let res: Response;
-    try {
-      res = await fetch(api.url + url.pathname + url.search, {
-        method: c.req.method,
-        headers,
-        body: ['GET', 'HEAD'].includes(c.req.method) ? null : await c.req.arrayBuffer(),
-        signal: upstream.signal,
-      });
-    } catch {
-      return new Response(null, { status: 502 });
-    }
-    const out = new Headers(res.headers);
-    out.delete('content-encoding');
-    out.delete('content-length');
-    return new Response(quiet(res.body), { status: res.status, headers: out });
-  });
-  app.route('/', dashboardRoutes({ assetsDir: join(appDir, 'dist') }));
-  const front = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((r) => front.once('listening', () => r()));
-  const base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const front = await startFront(api.url);
+  const { base } = front;
+  const browser = await launchBrowser();
 
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(api.url + path, {
@@ -164,17 +129,78 @@ export async function startStack(): Promise<Stack> {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    setDown(d) {
-      down = d;
-      if (d) for (const s of streams) s.abort();
-    },
+    setDown: front.setDown,
     async close() {
       await browser.close().catch(() => {});
-      await new Promise<void>((r) => front.close(() => r()));
+      await front.close();
       await api.close().catch(() => {});
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+export interface Front {
+  /** The dashboard is at `${base}/dashboard/`; /v1/* goes to the API. */
+  base: string;
+  /** While true every /v1 request answers 502 and the open event streams are cut. */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A front origin serving the built dashboard and forwarding /v1/* to the server at `apiUrl` — one
+ * origin, as when the server serves /dashboard/ itself.
+ */
+export async function startFront(apiUrl: string): Promise<Front> {
+  const { dashboardRoutes } = (await import(
+    pathToFileURL(join(repo, 'packages/server/dist/dashboard.js')).href
+  )) as { dashboardRoutes: (o: { assetsDir: string }) => Hono };
+  let down = false;
+  const streams = new Set<AbortController>();
+  const app = new Hono();
+  app.all('/v1/*', async (c) => {
+    if (down) return new Response('upstream down', { status: 502 });
+    const url = new URL(c.req.url);
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete('host');
+    if (headers.has('origin')) headers.set('origin', new URL(apiUrl).origin);
+    const upstream = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => upstream.abort());
+    const isStream = url.pathname.endsWith('/events');
+    if (isStream) streams.add(upstream);
+    upstream.signal.addEventListener('abort', () => streams.delete(upstream));
+    let res: Response;
+    try {
+      res = await fetch(apiUrl + url.pathname + url.search, {
+        method: c.req.method,
+        headers,
+        body: ['GET', 'HEAD'].includes(c.req.method) ? null : await c.req.arrayBuffer(),
+        signal: upstream.signal,
+      });
+    } catch {
+      return new Response(null, { status: 502 });
+    }
+    const out = new Headers(res.headers);
+    out.delete('content-encoding');
+    out.delete('content-length');
+    return new Response(quiet(res.body), { status: res.status, headers: out });
+  });
+  app.route('/', dashboardRoutes({ assetsDir: join(appDir, 'dist') }));
+  const front = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => front.once('listening', () => r()));
+  return {
+    base: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    setDown(d) {
+      down = d;
+      if (d) for (const s of streams) s.abort();
+    },
+    close: () => new Promise<void>((r) => front.close(() => r())),
+  };
+}
+
+/** Debian's Chromium, headless, with the flags this machine needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
 export const script = (...steps: unknown[]) => `script:${JSON.stringify(steps)}`;

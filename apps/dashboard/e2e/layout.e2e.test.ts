@@ -126,7 +126,16 @@ describe.each([
   });
 
   it('no page is wider than the viewport', async () => {
-    for (const route of ['', 'sessions', `sessions/${id}`, 'pipelines', 'audit', 'keys', 'no-such-page']) {
+    for (const route of [
+      '',
+      'sessions',
+      `sessions/${id}`,
+      'pipelines',
+      'audit',
+      'keys',
+      'nodes',
+      'no-such-page',
+    ]) {
       await page.goto(`${stack.base}/dashboard/#/${route}`);
       if (route === 'no-such-page') await page.getByText('Page not found').waitFor();
       else await page.getByRole('heading', { level: 1 }).first().waitFor();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { type Access, apiBase, hasApiKey, setApiKey, useAccess } from './api.js';
+import { type Access, apiBase, hasApiKey, setApiKey, useAccess, useCluster } from './api.js';
 import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
 import { isEditable, requestSearchFocus } from './lib/focus.js';
@@ -7,6 +7,7 @@ import { href, navigate, type Route, useRoute } from './lib/router.js';
 import { applyTheme, nextTheme, storedTheme, type Theme, themeLabel } from './lib/theme.js';
 import { Audit } from './pages/Audit.js';
 import { Keys } from './pages/Keys.js';
+import { Nodes } from './pages/Nodes.js';
 import { Overview } from './pages/Overview.js';
 import { PipelineDetail, Pipelines } from './pages/Pipelines.js';
 import { SessionDetail } from './pages/SessionDetail.js';
@@ -19,6 +20,7 @@ const SHORTCUTS: [string[], string][] = [
   [['g', 'p'], 'Go to Pipelines'],
   [['g', 'a'], 'Go to the Audit log'],
   [['g', 'k'], 'Go to API keys'],
+  [['g', 'n'], 'Go to Nodes (servers in a cluster)'],
   [['/'], 'Search sessions (also Ctrl+K)'],
   [['Enter'], 'Send the follow-up (Shift+Enter: new line)'],
   [['Esc'], 'Close this dialog'],
@@ -28,6 +30,7 @@ export function App() {
   const route = useRoute();
   const [help, setHelp] = useState(false);
   const access = useAccess();
+  const cluster = useCluster();
   useShortcuts(setHelp);
   useEffect(() => {
     document.title = `${titleOf(route)} · Aegis`;
@@ -63,6 +66,12 @@ export function App() {
             <NavLink to={href.keys} current={route.page === 'keys'} adminOnly access={access}>
               API keys
             </NavLink>
+            {/* Only a node of a cluster has nodes to list; opened on a single server, the page says so. */}
+            {cluster.clustered ? (
+              <NavLink to={href.nodes} current={route.page === 'nodes'}>
+                Nodes
+              </NavLink>
+            ) : null}
           </ul>
         </nav>
         <div className="topbar-end">
@@ -138,6 +147,8 @@ function titleOf(route: Route): string {
       return 'Audit log';
     case 'keys':
       return 'API keys';
+    case 'nodes':
+      return 'Nodes';
     default:
       return 'Not found';
   }
@@ -159,6 +170,8 @@ function Page({ route }: { route: Route }) {
       return <Audit search={route.search} />;
     case 'keys':
       return <Keys />;
+    case 'nodes':
+      return <Nodes />;
     default:
       return (
         <Empty title="Page not found">
@@ -231,6 +244,7 @@ function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
         else if (e.key === 'p') navigate(href.pipelines);
         else if (e.key === 'a') navigate(href.audit());
         else if (e.key === 'k') navigate(href.keys);
+        else if (e.key === 'n') navigate(href.nodes);
       }
     };
     window.addEventListener('keydown', onKey);

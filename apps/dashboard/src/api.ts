@@ -40,6 +40,7 @@ export function setApiKey(key: string | null): void {
   }
   client = makeClient();
   access = undefined;
+  cluster = undefined;
   globalThis.dispatchEvent?.(new Event('aegis:auth'));
 }
 
@@ -91,6 +92,44 @@ export function useAccess(): Access {
     };
   }, []);
   return a;
+}
+
+/** Whether the server is a node of a cluster (several servers on one PostgreSQL database), and which. */
+export interface ClusterInfo {
+  clustered: boolean;
+  self: string | null;
+}
+const SINGLE: ClusterInfo = { clustered: false, self: null };
+let cluster: Promise<ClusterInfo> | undefined;
+
+/**
+ * Asks `GET /v1/nodes` once per key. A failed probe counts as "not clustered" for now and is not
+ * kept, so the next page that asks tries again.
+ */
+export function probeCluster(): Promise<ClusterInfo> {
+  cluster ??= client.listNodes().then(
+    (r) => ({ clustered: r.clustered, self: r.self }),
+    () => {
+      cluster = undefined;
+      return SINGLE;
+    },
+  );
+  return cluster;
+}
+
+export function useCluster(): ClusterInfo {
+  const [c, setC] = useState<ClusterInfo>(SINGLE);
+  useEffect(() => {
+    let live = true;
+    const load = () => void probeCluster().then((x) => live && setC(x));
+    load();
+    window.addEventListener('aegis:auth', load);
+    return () => {
+      live = false;
+      window.removeEventListener('aegis:auth', load);
+    };
+  }, []);
+  return c;
 }
 
 /**

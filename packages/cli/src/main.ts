@@ -24,6 +24,7 @@ export const main = defineCommand({
     reject: () => import('./commands/answer.js').then((m) => m.rejectCommand),
     logs: () => import('./commands/logs.js').then((m) => m.logsCommand),
     kill: () => import('./commands/kill.js').then((m) => m.killCommand),
+    nodes: () => import('./commands/nodes.js').then((m) => m.nodesCommand),
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
     audit: () => import('./commands/audit.js').then((m) => m.auditCommand),

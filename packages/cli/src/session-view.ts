@@ -49,17 +49,25 @@ const TERMINAL: ReadonlySet<SessionStatus> = new Set(['completed', 'killed', 'cr
 export const agentText = (s: Session): string =>
   TERMINAL.has(s.status) ? '-' : s.agentResident ? 'resident' : 'dormant';
 
-/** One table row per session: id, status, agent residency, name, work folder, last activity. */
+/** The node that owns a session; `unowned` while a live one waits for a node to adopt it. */
+const nodeText = (s: Session): string => (s.node ? plain(s.node) : TERMINAL.has(s.status) ? '-' : 'unowned');
+
+/**
+ * One table row per session: id, status, agent residency, owner node (only when a session has one:
+ * servers sharing a PostgreSQL database), name, work folder, last activity.
+ */
 export function sessionRows(sessions: Session[]): string {
+  const withNode = sessions.some((s) => s.node !== null);
   const rows = sessions.map((s) => [
     s.id,
     s.status,
     agentText(s),
+    ...(withNode ? [nodeText(s)] : []),
     plain(s.name ?? s.title ?? '-'),
     plain(s.workDir),
     s.lastActivityAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
   ]);
-  const head = ['ID', 'STATUS', 'AGENT', 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
+  const head = ['ID', 'STATUS', 'AGENT', ...(withNode ? ['NODE'] : []), 'NAME', 'WORKDIR', 'LAST ACTIVITY'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], color = false) =>
     cells

@@ -35,6 +35,7 @@ const TOOLS = [
   'memory_list',
   'memory_delete',
   'server_health',
+  'list_nodes',
   'get_session_metrics',
   'get_session_latency',
   'discover_commands',

@@ -195,6 +195,13 @@ describe('control tools', () => {
     expect(health).toMatchObject({ status: 'ok' });
     expect(typeof health.version).toBe('string');
   });
+
+  it('list_nodes answers what GET /v1/nodes does: a single server is no cluster and lists no node', async () => {
+    const nodes = await tool('list_nodes', {});
+    expect(nodes).toEqual({ clustered: false, self: null, leaseMs: null, nodes: [], unowned: 0 });
+    const api = await (await fetch(`${server.url}/v1/nodes`)).json();
+    expect(nodes).toEqual(api);
+  });
 });
 
 describe('wait_for_state', () => {

@@ -25,6 +25,15 @@ export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION)
     { description: 'Check that the Aegis server is up.', inputSchema: {} },
     () => call(() => client.getHealth()),
   );
+  server.registerTool(
+    'list_nodes',
+    {
+      description:
+        "List the Aegis servers (nodes) sharing this server's PostgreSQL database: each node's state (active, draining, gone), whether it heartbeated within the lease (alive), and its load (agent processes against its limit, busy, dormant, sessions it owns); unowned counts sessions waiting for a node to adopt them. A session's `node` field names its owner. On a single server: clustered false and no nodes.",
+      inputSchema: {},
+    },
+    () => call(() => client.listNodes()),
+  );
   registerOrchestrationTools(server, client);
   registerMemoryTools(server, client);
   registerControlTools(server, client);

@@ -1,6 +1,6 @@
 import type { Session, SessionHealth, SessionLatency, SessionSummary } from '@aegis/client';
 import { useEffect, useState } from 'react';
-import { api, errorMessage } from '../api.js';
+import { api, errorMessage, useCluster } from '../api.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime } from '../lib/format.js';
 import { healthSentence } from '../lib/health.js';
 import { href } from '../lib/router.js';
@@ -8,8 +8,9 @@ import { fmtMs } from '../lib/transcript.js';
 import { ResidencyBadge, StatusBadge } from './bits.js';
 import { CommandList } from './CommandList.js';
 
-/** The session's side panel: status, agent, usage, health, summary, latency, exit, commands. */
+/** The session's side panel: status, agent, owner node, usage, health, summary, latency, exit, commands. */
 export function SidePanel({ s }: { s: Session }) {
+  const { self } = useCluster();
   const u = s.usage;
   const ctx = u.contextUsed !== null && u.contextSize ? u.contextUsed / u.contextSize : null;
   return (
@@ -29,6 +30,21 @@ export function SidePanel({ s }: { s: Session }) {
         <dd>{s.permissionMode}</dd>
         <dt>workDir</dt>
         <dd className="mono break">{s.workDir}</dd>
+        {s.node ? (
+          <>
+            <dt>Node</dt>
+            <dd data-testid="session-node">
+              <a
+                href={href.nodes}
+                className="mono"
+                title="The server (node) that owns this session and runs its agent"
+              >
+                {s.node}
+              </a>
+              {s.node === self ? <span className="muted"> · this node</span> : null}
+            </dd>
+          </>
+        ) : null}
         <dt>Turns</dt>
         <dd>
           {s.turns}

@@ -11,4 +11,10 @@ describe('routes for the new pages', () => {
     expect(parseHash(href.keys)).toEqual({ page: 'keys' });
     expect(parseHash('#/keys/x')).toEqual({ page: 'notFound', path: '/keys/x' });
   });
+
+  it('parses the nodes page', () => {
+    expect(parseHash(href.nodes)).toEqual({ page: 'nodes' });
+    expect(parseHash('#/nodes/')).toEqual({ page: 'nodes' });
+    expect(parseHash('#/nodes/node-a')).toEqual({ page: 'notFound', path: '/nodes/node-a' });
+  });
 });

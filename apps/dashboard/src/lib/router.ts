@@ -8,6 +8,7 @@ export type Route =
   | { page: 'pipeline'; id: string }
   | { page: 'audit'; search: string }
   | { page: 'keys' }
+  | { page: 'nodes' }
   | { page: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -20,6 +21,7 @@ export function parseHash(hash: string): Route {
   if (path === '/pipelines') return { page: 'pipelines' };
   if (path === '/audit') return { page: 'audit', search };
   if (path === '/keys') return { page: 'keys' };
+  if (path === '/nodes') return { page: 'nodes' };
   const m = /^\/(sessions|pipelines)\/([^/]+)$/.exec(path);
   if (m) return { page: m[1] === 'sessions' ? 'session' : 'pipeline', id: decodeURIComponent(m[2]!) };
   return { page: 'notFound', path };
@@ -33,6 +35,7 @@ export const href = {
   pipeline: (id: string) => `#/pipelines/${encodeURIComponent(id)}`,
   audit: (search = '') => `#/audit${search}`,
   keys: '#/keys',
+  nodes: '#/nodes',
 };
 
 export function navigate(to: string): void {

@@ -1,6 +1,6 @@
 import type { PermissionMode, Session, SessionStatus, Template } from '@aegis/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, listAllSessions } from '../api.js';
+import { api, errorMessage, listAllSessions, useCluster } from '../api.js';
 import { Empty, ErrorState, ResidencyBadge, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
 import { takeSearchFocusRequest } from '../lib/focus.js';
@@ -17,6 +17,7 @@ import {
   shortPath,
   statusLabel,
 } from '../lib/format.js';
+import { ownerText, showsNodes } from '../lib/nodes.js';
 import { href, navigate } from '../lib/router.js';
 import { usePoll } from '../lib/usePoll.js';
 
@@ -30,6 +31,7 @@ export function Sessions() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const search = useRef<HTMLInputElement>(null);
+  const cluster = useCluster();
 
   useEffect(() => {
     const focus = () => {
@@ -51,6 +53,7 @@ export function Sessions() {
     return filterSessions(data?.sessions ?? [], filter);
   }, [data, state, text, workDir, from, to]);
   const workDirs = useMemo(() => distinctWorkDirs(data?.sessions ?? []), [data]);
+  const withNode = showsNodes(cluster.clustered, data?.sessions ?? []);
 
   const exportCsv = () => {
     const blob = new Blob([sessionsCsv(rows)], { type: 'text/csv;charset=utf-8' });
@@ -153,6 +156,11 @@ export function Sessions() {
                   <th scope="col" className="hide-sm">
                     workDir
                   </th>
+                  {withNode ? (
+                    <th scope="col" className="hide-sm" title="The server (node) that owns the session">
+                      Node
+                    </th>
+                  ) : null}
                   <th scope="col" className="hide-md">
                     Agent / mode
                   </th>
@@ -170,7 +178,7 @@ export function Sessions() {
               </thead>
               <tbody>
                 {rows.map((s) => (
-                  <Row key={s.id} s={s} />
+                  <Row key={s.id} s={s} withNode={withNode} self={cluster.self} />
                 ))}
               </tbody>
             </table>
@@ -184,7 +192,7 @@ export function Sessions() {
   );
 }
 
-function Row({ s }: { s: Session }) {
+function Row({ s, withNode, self }: { s: Session; withNode: boolean; self: string | null }) {
   return (
     <tr>
       <td>
@@ -199,6 +207,14 @@ function Row({ s }: { s: Session }) {
       <td className="mono small hide-sm" title={s.workDir}>
         {shortPath(s.workDir, 3)}
       </td>
+      {withNode ? (
+        <td className="mono small hide-sm">
+          <span className={s.node ? undefined : 'muted'} data-testid="session-node">
+            {ownerText(s)}
+          </span>
+          {s.node && s.node === self ? <div className="muted">this node</div> : null}
+        </td>
+      ) : null}
       <td className="small hide-md">
         {s.agent}
         <div className="muted">{s.permissionMode}</div>
