@@ -1,11 +1,13 @@
 import { tmpdir } from 'node:os';
-import type {
-  AgentDriver,
-  AgentHandle,
-  AgentResumeOptions,
-  AgentSink,
-  AgentStartOptions,
-  ConversationRef,
+import {
+  AegisError,
+  type AgentDriver,
+  type AgentHandle,
+  type AgentResumeOptions,
+  type AgentSink,
+  type AgentStartOptions,
+  type ConversationRef,
+  type SandboxSpec,
 } from '@aegis/core';
 import { connectAgent } from './acp-session.js';
 import { buildAgentEnv, checkedSessionEnv } from './agent-env.js';
@@ -13,6 +15,7 @@ import { AgentProcess } from './agent-process.js';
 import { captureConversationFiles, restoreConversationFiles } from './conversation-files.js';
 import { readRuntimeEnv } from './env.js';
 import { type AgentSpec, createRegistry } from './registry.js';
+import { prepareSandbox, type SandboxHostOptions, sandboxHome } from './sandbox/sandbox.js';
 import { type PoolOptions, WarmPool } from './warm-pool.js';
 
 export interface AcpDriverOptions {
@@ -42,6 +45,12 @@ export interface AcpDriverOptions {
   poolCwd?: string | undefined;
   /** Reports background failures (a pooled process that could not start). Default: console.error. */
   onError?: ((err: unknown, context: string) => void) | undefined;
+  /**
+   * How sessions started with `sandbox` are confined (bubblewrap on Linux), where their private
+   * homes and egress sockets live, and who hears of their connection attempts. Without it a
+   * sandboxed start fails with `SANDBOX_UNAVAILABLE`.
+   */
+  sandbox?: SandboxHostOptions | undefined;
 }
 
 /** The ACP driver: an {@link AgentDriver} whose `close()` stops its warm pools. */
@@ -74,25 +83,58 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     cwd: string,
     env?: Record<string, string>,
     signal?: AbortSignal,
+    confined?: { sessionId: string; sandbox: SandboxSpec },
   ) {
-    const proc = await AgentProcess.spawn({
-      agentName: name,
-      command: spec.command,
-      args: spec.args ?? [],
-      // A session's own env (request or template) may not redirect loading or credentials.
-      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(env)),
-      cwd,
-      stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
-      shutdownGraceMs: options.shutdownGraceMs ?? 2000,
-    });
+    // A session's own env (request or template) may not redirect loading or credentials.
+    const agentEnv = buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(env));
+    let command = spec.command;
+    let args = spec.args ?? [];
+    let finalEnv = agentEnv;
+    let release: (() => Promise<void>) | undefined;
+    if (confined) {
+      if (!options.sandbox) {
+        throw new AegisError(
+          'SANDBOX_UNAVAILABLE',
+          'This session must run sandboxed, but the server has no sandbox runtime configured (sandbox.mode).',
+        );
+      }
+      const prepared = await prepareSandbox(
+        options.sandbox,
+        { sessionId: confined.sessionId, command, args, env: agentEnv, workDir: cwd },
+        confined.sandbox,
+      );
+      command = prepared.command;
+      args = prepared.args;
+      finalEnv = prepared.env;
+      release = prepared.close;
+    }
+    let proc: AgentProcess;
+    try {
+      proc = await AgentProcess.spawn({
+        agentName: name,
+        command,
+        args,
+        env: finalEnv,
+        cwd,
+        stderrTailBytes: options.stderrTailBytes ?? 8 * 1024,
+        shutdownGraceMs: options.shutdownGraceMs ?? 2000,
+      });
+    } catch (err) {
+      await release?.();
+      throw err;
+    }
+    if (release) void proc.closed.then(release);
     return connectAgent(name, proc, startTimeoutMs, signal);
   }
 
   async function open(start: AgentStartOptions, sink: AgentSink, reopen?: { agentSessionId: string }) {
     const { name, spec } = registry.resolve(start.agent);
     const ownEnv = start.env !== undefined && Object.keys(start.env).length > 0;
-    const pool = ownEnv ? undefined : pools.get(name);
-    const agent = pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal));
+    // A pooled process was spawned unconfined and without the session's env.
+    const pool = ownEnv || start.sandbox ? undefined : pools.get(name);
+    const confined = start.sandbox ? { sessionId: start.sessionId, sandbox: start.sandbox } : undefined;
+    const agent =
+      pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal, confined));
     try {
       return await agent.open(start, sink, startTimeoutMs, reopen);
     } finally {
@@ -142,9 +184,10 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
   /** The spec and the environment an agent of `ref` runs with (where its files are). */
   function agentEnvFor(ref: ConversationRef) {
     const { spec } = registry.resolve(ref.agent);
-    return {
-      spec,
-      env: buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(ref.env)),
-    };
+    const env = buildAgentEnv(serverEnv, options.extraEnv, spec.env, checkedSessionEnv(ref.env));
+    // A sandboxed agent's files are in its session's private HOME.
+    if (ref.sandbox && ref.sessionId && options.sandbox)
+      env.HOME = sandboxHome(options.sandbox.dir, ref.sessionId);
+    return { spec, env };
   }
 }

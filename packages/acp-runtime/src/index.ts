@@ -2,4 +2,14 @@ export { buildAgentEnv, isPassedThrough } from './agent-env.js';
 export { CLAUDE_CODE_CONVERSATION, type ConversationSpec } from './conversation-files.js';
 export { type AcpDriver, type AcpDriverOptions, createAcpDriver } from './driver.js';
 export { type AgentSpec, CLAUDE_CODE, claudeCodeSpec } from './registry.js';
+export { bubblewrapRuntime } from './sandbox/bubblewrap.js';
+export { type EgressAttempt, hostAllowed } from './sandbox/egress-proxy.js';
+export {
+  prepareSandbox,
+  removeSandbox,
+  SANDBOX_EGRESS_PORT,
+  type SandboxHostOptions,
+  sandboxHome,
+} from './sandbox/sandbox.js';
+export type { SandboxLaunch, SandboxPolicy, SandboxRuntime } from './sandbox/types.js';
 export { type PoolOptions, WarmPool } from './warm-pool.js';

@@ -47,6 +47,26 @@ export interface ConversationRef {
   agentSessionId: string;
   workDir: string;
   env?: Record<string, string> | undefined;
+  /** The Aegis session (a sandboxed agent keeps its files in the session's private HOME). */
+  sessionId?: string | undefined;
+  sandbox?: SandboxSpec | undefined;
+}
+
+/**
+ * Confinement of a session's agent (see docs/security.md, "Sandboxed sessions"): only its workDir
+ * (and `writablePaths`) writable, a private HOME and /tmp, nothing of the host's HOME, the server's
+ * state or other sessions visible; network only to the model endpoint and `allowedHosts`, through
+ * the server's egress proxy, which adds the model credentials on the way out.
+ */
+export interface SandboxSpec {
+  /** `model` (default): the model endpoint and `allowedHosts`; `none`: no network at all. */
+  network?: 'model' | 'none' | undefined;
+  /** Hosts besides the model: `host`, `host:port` or `*.domain`. */
+  allowedHosts?: string[] | undefined;
+  /** Extra host paths visible read-only. */
+  readOnlyPaths?: string[] | undefined;
+  /** Extra host paths visible read-write. */
+  writablePaths?: string[] | undefined;
 }
 
 /**
@@ -70,6 +90,8 @@ export interface AgentStartOptions {
   /** Extra environment for the child, already filtered by the caller. */
   env?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
+  /** Run the agent confined (the driver refuses with `SANDBOX_UNAVAILABLE` when it cannot). */
+  sandbox?: SandboxSpec | undefined;
 }
 
 export interface AgentResumeOptions extends AgentStartOptions {

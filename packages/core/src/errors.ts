@@ -39,6 +39,7 @@ export const ERROR_STATUS = Object.freeze({
   SHUTTING_DOWN: 503,
   /** The node that owns the session does not answer; another node adopts it once its lease runs out. */
   NODE_UNAVAILABLE: 503,
+  SANDBOX_UNAVAILABLE: 503,
 } as const);
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -21,6 +21,7 @@ export type {
   PermissionRequest,
   QuestionAnswer,
   QuestionRequest,
+  SandboxSpec,
   TurnResult,
 } from './driver.js';
 export {
