@@ -70,7 +70,13 @@ export class AgentSlot {
 
   #options(): AgentStartOptions {
     const s = this.#session;
-    return { sessionId: s.id, workDir: s.workDir, agent: s.agent, env: this.#env };
+    return {
+      sessionId: s.id,
+      workDir: s.workDir,
+      agent: s.agent,
+      env: this.#env,
+      ...(s.sandbox ? { sandbox: s.sandbox } : {}),
+    };
   }
 
   #guard(sink: AgentSink, gen: number): AgentSink {
@@ -144,7 +150,14 @@ export class AgentSlot {
       const snapshot = await store.conversations.get(this.#session.id);
       if (!snapshot || snapshot.agentSessionId !== agentSessionId) return;
       await driver.restoreConversation(
-        { agent: this.#session.agent, agentSessionId, workDir: this.#session.workDir, env: this.#env },
+        {
+          agent: this.#session.agent,
+          agentSessionId,
+          workDir: this.#session.workDir,
+          env: this.#env,
+          sessionId: this.#session.id,
+          sandbox: this.#session.sandbox ?? undefined,
+        },
         snapshot,
       );
     } catch (err) {
@@ -172,6 +185,8 @@ export class AgentSlot {
         agentSessionId,
         workDir: this.#session.workDir,
         env: this.#env,
+        sessionId: this.#session.id,
+        sandbox: this.#session.sandbox ?? undefined,
       });
       if (!snapshot) return null;
       await store.conversations.put(this.#session.id, snapshot);

@@ -139,6 +139,7 @@ export {
   QuestionOption,
   Session,
   SessionProblem,
+  SessionSandbox,
   SessionStatus,
   TERMINAL_STATUSES,
   ToolContent,

@@ -221,6 +221,36 @@ export const AgentSession = z
   .meta({ id: 'AgentSession' });
 export type AgentSession = z.infer<typeof AgentSession>;
 
+/** How a session's agent is confined; see docs/security.md, "Sandboxed sessions". */
+export const SessionSandbox = z
+  .object({
+    network: z
+      .enum(['model', 'none'])
+      .default('model')
+      .describe(
+        '`model`: only the model endpoint and `allowedHosts`, through the server’s egress proxy (which adds the model credentials outside the sandbox); `none`: no network at all',
+      ),
+    allowedHosts: z
+      .array(z.string().min(1).max(260))
+      .max(100)
+      .default([])
+      .describe('Hosts besides the model the agent may reach: `host`, `host:port` or `*.domain`'),
+    readOnlyPaths: z
+      .array(z.string().min(1).max(4096))
+      .max(50)
+      .default([])
+      .describe('Absolute host paths visible read-only inside'),
+    writablePaths: z
+      .array(z.string().min(1).max(4096))
+      .max(50)
+      .default([])
+      .describe(
+        'Absolute host paths visible read-write inside, besides the workDir (within the allowed workDirs)',
+      ),
+  })
+  .meta({ id: 'SessionSandbox' });
+export type SessionSandbox = z.infer<typeof SessionSandbox>;
+
 export const Session = z
   .object({
     id: z.string(),
@@ -269,6 +299,12 @@ export const Session = z
       .default(null)
       .describe(
         'The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server',
+      ),
+    sandbox: z
+      .union([SessionSandbox, z.null()])
+      .default(null)
+      .describe(
+        'How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed',
       ),
   })
   .meta({ id: 'Session' });

@@ -14,6 +14,8 @@ export interface NewSessionInput {
   /** The node that owns it (cluster); omitted on a single server. */
   node?: string | null | undefined;
   policies?: Session['policies'] | undefined;
+  /** Confinement of its agent (see `SessionSandbox`); omitted: not sandboxed. */
+  sandbox?: Session['sandbox'] | undefined;
 }
 
 export function newSession(input: NewSessionInput): Session {
@@ -46,6 +48,7 @@ export function newSession(input: NewSessionInput): Session {
     agentSession: null,
     agentResident: false,
     node: input.node ?? null,
+    sandbox: input.sandbox ?? null,
   };
 }
 

@@ -38,6 +38,7 @@ export function makeSession(id: string, overrides: Partial<Session> = {}): Sessi
     agentSession: null,
     agentResident: false,
     node: null,
+    sandbox: null,
     ...overrides,
   };
 }
