@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { totalmem } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { bubblewrapRuntime, type SandboxRuntime } from '@aegis/acp-runtime';
 import {
   AGENT_PEAK_BYTES,
   allowedRoots,
@@ -19,7 +20,17 @@ import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'workDir' | 'capacity' | 'stateLock';
+  id:
+    | 'node'
+    | 'config'
+    | 'agent'
+    | 'auth'
+    | 'port'
+    | 'stateDir'
+    | 'workDir'
+    | 'capacity'
+    | 'stateLock'
+    | 'sandbox';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -330,4 +341,39 @@ export function checkStateLock(server: ServerConfig): Check {
         fix: `if that server is gone for good, delete ${lock.path}; otherwise use it with --url, or set AEGIS_STATE_DIR to another folder`,
       };
   }
+}
+
+/**
+ * Whether sessions can run sandboxed here (bubblewrap and user namespaces). Required when the
+ * server's `sandbox.mode` is `required` (sessions are refused without it); informational otherwise.
+ */
+export async function checkSandbox(
+  server: ServerConfig,
+  runtime: SandboxRuntime = bubblewrapRuntime(),
+): Promise<Check> {
+  const mode = server.sandbox.mode;
+  const problem = await runtime.check();
+  const modeText =
+    mode === 'off'
+      ? 'sessions are sandboxed when they ask'
+      : mode === 'on'
+        ? 'sessions are sandboxed by default'
+        : 'every session must be sandboxed';
+  if (!problem) {
+    return {
+      id: 'sandbox',
+      title: 'Sandbox',
+      ok: true,
+      required: false,
+      detail: `${runtime.name} works (sandbox.mode ${mode}: ${modeText})`,
+    };
+  }
+  return {
+    id: 'sandbox',
+    title: 'Sandbox',
+    ok: false,
+    required: mode === 'required',
+    detail: `sessions cannot run sandboxed: ${problem}${mode === 'required' ? ' — with sandbox.mode required, every session is refused' : ''}`,
+    fix: 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or set sandbox.mode (AEGIS_SANDBOX) to off',
+  };
 }

@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '@aegis/server';
+import { resolveConfig, startServer } from '@aegis/server';
 import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
-import type { Check } from './doctor-checks.js';
+import { type Check, checkSandbox } from './doctor-checks.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-doctor-')));
 let busy: Server;
@@ -66,7 +66,9 @@ describe('ag doctor', () => {
       'workDir',
       'capacity',
       'stateLock',
+      'sandbox',
     ]);
+    expect(r.byId.sandbox).toMatchObject({ ok: true, required: false });
     expect(r.byId.stateLock).toMatchObject({ ok: true, detail: 'free: no server uses this state dir' });
     expect(r.byId.capacity.detail).toMatch(
       /^at most \d+ agent processes at once \(from [\d.]+ GiB of memory at ~450 MiB per agent\); idle agents are closed after 10 min and resumed on the next prompt$/,
@@ -283,5 +285,28 @@ describe('ag doctor capacity', () => {
     expect(negative.byId.config.detail).toMatch(
       /sessions\.idleEvictMs .*0 \(never evict\) or a positive number/,
     );
+  });
+});
+
+describe('the sandbox check', () => {
+  const server = (mode: 'off' | 'on' | 'required') =>
+    resolveConfig({ stateDir: join(tmpdir(), 'aegis-doctor-sandbox'), sandbox: { mode } });
+  it('passes with this machine’s bubblewrap', async () => {
+    const check = await checkSandbox(server('on'));
+    expect(check).toMatchObject({ id: 'sandbox', ok: true });
+    expect(check.detail).toMatch(/bubblewrap works \(sandbox\.mode on/);
+  });
+  it('fails, and is required only when the server requires sandboxes', async () => {
+    const missing = {
+      name: 'bubblewrap',
+      check: async () => 'bwrap is not installed',
+      wrap: () => ({ command: '', args: [] }),
+    };
+    const off = await checkSandbox(server('off'), missing);
+    expect(off).toMatchObject({ ok: false, required: false });
+    const required = await checkSandbox(server('required'), missing);
+    expect(required).toMatchObject({ ok: false, required: true });
+    expect(required.detail).toMatch(/every session is refused/);
+    expect(required.fix).toMatch(/apt-get install bubblewrap/);
   });
 });

@@ -137,6 +137,7 @@ export {
   PolicyRule,
   QuestionField,
   QuestionOption,
+  SandboxRequest,
   Session,
   SessionProblem,
   SessionSandbox,

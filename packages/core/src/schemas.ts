@@ -251,6 +251,24 @@ export const SessionSandbox = z
   .meta({ id: 'SessionSandbox' });
 export type SessionSandbox = z.infer<typeof SessionSandbox>;
 
+/** What a create request (or a template) asks for; the server's `sandbox.mode` decides with it. */
+export const SandboxRequest = z
+  .object({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes',
+      ),
+    network: z.enum(['model', 'none']).optional(),
+    allowedHosts: z.array(z.string().min(1).max(260)).max(100).optional(),
+    readOnlyPaths: z.array(z.string().min(1).max(4096)).max(50).optional(),
+    writablePaths: z.array(z.string().min(1).max(4096)).max(50).optional(),
+  })
+  .strict()
+  .meta({ id: 'SandboxRequest' });
+export type SandboxRequest = z.infer<typeof SandboxRequest>;
+
 export const Session = z
   .object({
     id: z.string(),

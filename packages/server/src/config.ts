@@ -79,6 +79,18 @@ const ClusterConfig = z.object({
   drainMs: z.coerce.number().int().min(0).default(5_000),
 });
 
+/** Sandboxed sessions (see docs/security.md, "Sandboxed sessions"). */
+const SandboxConfig = z.object({
+  /**
+   * `off` (default): a session is sandboxed when it (or its template) asks; `on`: every session is,
+   * unless it asks not to be; `required`: every session is, and one that cannot be is refused
+   * (`AEGIS_SANDBOX`).
+   */
+  mode: z.enum(['off', 'on', 'required']).default('off'),
+  /** Hosts besides the model every sandbox may reach: `host`, `host:port`, `*.domain` (`AEGIS_SANDBOX_ALLOWED_HOSTS`, comma-separated). */
+  allowedHosts: z.array(z.string().min(1).max(260)).max(100).default([]),
+});
+
 /** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
 const WEBHOOK_SECRET_MIN = 16;
 const WebhookConfig = z.object({
@@ -168,6 +180,7 @@ export const ServerConfig = z.object({
   pgPoolMax: z.coerce.number().int().min(1).max(1000).optional(),
   /** This server as one node of several sharing the PostgreSQL store. */
   cluster: ClusterConfig.default({ leaseMs: 30_000, drainMs: 5_000 }),
+  sandbox: SandboxConfig.prefault({}),
   authToken: z.string().min(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   permissionMode: PermissionMode.default('default'),
@@ -259,6 +272,8 @@ const ENV_NAMES: Record<string, string> = {
   'cluster.address': 'AEGIS_NODE_ADDRESS',
   'cluster.leaseMs': 'AEGIS_LEASE_MS',
   'cluster.drainMs': 'AEGIS_DRAIN_MS',
+  'sandbox.mode': 'AEGIS_SANDBOX',
+  'sandbox.allowedHosts': 'AEGIS_SANDBOX_ALLOWED_HOSTS',
   port: 'AEGIS_PORT',
   stallThresholdMs: 'AEGIS_STALL_THRESHOLD_MS',
   promptTimeoutMs: 'AEGIS_ACP_PROMPT_TIMEOUT_MS',
@@ -316,6 +331,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   };
   const setCluster = Object.entries(cluster).filter(([, v]) => v !== undefined && v !== '');
   if (setCluster.length > 0) out.cluster = Object.fromEntries(setCluster) as ServerConfigInput['cluster'];
+  if (env.AEGIS_SANDBOX !== undefined || env.AEGIS_SANDBOX_ALLOWED_HOSTS !== undefined) {
+    out.sandbox = {
+      ...(env.AEGIS_SANDBOX !== undefined
+        ? { mode: env.AEGIS_SANDBOX.trim().toLowerCase() as 'off' | 'on' | 'required' }
+        : {}),
+      ...(env.AEGIS_SANDBOX_ALLOWED_HOSTS !== undefined
+        ? {
+            allowedHosts: env.AEGIS_SANDBOX_ALLOWED_HOSTS.split(',')
+              .map((h) => h.trim())
+              .filter(Boolean),
+          }
+        : {}),
+    };
+  }
   const resume = bool(env.AEGIS_RESUME_ON_RESTART);
   if (resume !== undefined) out.resumeOnRestart = resume;
   if (env.AEGIS_WEBHOOKS) {

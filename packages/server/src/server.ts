@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAcpDriver } from '@aegis/acp-runtime';
+import { bubblewrapRuntime, createAcpDriver } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { describeUrl, openPostgresStore } from '@aegis/core/pg';
 import { createSqliteStore } from '@aegis/core/sqlite';
@@ -155,6 +155,27 @@ async function startLocked(
       poolCwd: config.stateDir,
       onError: (err, context) =>
         logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
+      sandbox: {
+        runtime: bubblewrapRuntime(),
+        dir: join(config.stateDir, 'sandboxes'),
+        // Every connection attempt out of a sandbox, allowed or refused, is audited.
+        onEgress: (sessionId, attempt) =>
+          void store.audit
+            .append({
+              at: new Date().toISOString(),
+              actorId: null,
+              actorRole: null,
+              action: 'sandbox.egress',
+              target: sessionId,
+              outcome: attempt.allowed ? (attempt.reason ? 'failed' : 'allowed') : 'refused',
+              details: { ...attempt },
+            })
+            .catch((err) =>
+              logger.error('audit append failed', {
+                error: err instanceof Error ? err.message : String(err),
+              }),
+            ),
+      },
     });
   const roots = workDirRoots(config.allowedWorkDirs, config.stateDir);
   const policies = createRulePolicy(config.policies);

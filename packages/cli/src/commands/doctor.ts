@@ -7,6 +7,7 @@ import {
   checkConfig,
   checkNode,
   checkPort,
+  checkSandbox,
   checkStateDir,
   checkStateLock,
   checkWorkHere,
@@ -32,6 +33,7 @@ export async function runChecks(args: {
     checkWorkHere(server, loaded.path),
     checkCapacity(server),
     checkStateLock(server),
+    await checkSandbox(server),
   ];
 }
 
