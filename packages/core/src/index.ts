@@ -23,17 +23,7 @@ export type {
   QuestionRequest,
   TurnResult,
 } from './driver.js';
-export {
-  type Actor,
-  type Aegis,
-  type CreateAegisOptions,
-  type CreateSessionInput,
-  type CreateSessionResult,
-  createAegis,
-  type ListSessionsInput,
-  type PromptDelivery,
-  type TranscriptPage,
-} from './engine.js';
+export { type Aegis, type CreateAegisOptions, createAegis } from './engine.js';
 export {
   AegisError,
   ERROR_CODES,
@@ -181,6 +171,14 @@ export {
   sessionMetrics,
   summarizeSession,
 } from './session-metrics.js';
+export type {
+  Actor,
+  CreateSessionInput,
+  CreateSessionResult,
+  ListSessionsInput,
+  PromptDelivery,
+  TranscriptPage,
+} from './sessions-api-types.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,

@@ -1,6 +1,11 @@
-import type { Actor, CreateSessionInput, CreateSessionResult, PromptDelivery } from '../engine.js';
 import { AegisError } from '../errors.js';
 import type { Session } from '../schemas.js';
+import type {
+  Actor,
+  CreateSessionInput,
+  CreateSessionResult,
+  PromptDelivery,
+} from '../sessions-api-types.js';
 import type { SessionSpecInput, TemplateService } from './templates.js';
 
 /** Most sessions one batch may create or delete. */
