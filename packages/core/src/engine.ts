@@ -1,16 +1,21 @@
 import { type ClusterNodeRuntime, type ClusterOptions, createClusterNode } from './cluster.js';
+import type { ClusterNode } from './cluster-store.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import type { AegisEvent } from './events.js';
 import type { LiveSession, LiveSessionDeps, PermissionPolicy } from './live-session.js';
+import type { BatchService } from './orchestration/batch.js';
 import { createOrchestration } from './orchestration/index.js';
+import type { MemoryService } from './orchestration/memory.js';
+import type { PipelineService } from './orchestration/pipelines.js';
+import type { TemplateService } from './orchestration/templates.js';
 import { recoverSessions } from './recovery.js';
 import type { PermissionMode } from './schemas.js';
-import { createCapacity } from './session-placement.js';
+import { type AgentResidency, createCapacity } from './session-placement.js';
 import { startSessionSweep } from './session-sweep.js';
 import { createSessionsApi } from './sessions-api.js';
-import type { Actor } from './sessions-api-types.js';
+import type { Actor, SessionsApi } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
 
@@ -68,6 +73,60 @@ export interface CreateAegisOptions {
 }
 
 /**
+ * An Aegis engine, made by {@link createAegis}: sessions and what is built on them (templates,
+ * memory, batches, pipelines), the event log and its live feed, recovery after a restart, the
+ * cluster node, and shutdown.
+ */
+export interface Aegis {
+  /** Create, prompt, answer, interrupt, read and kill sessions. */
+  sessions: SessionsApi;
+  /** Session templates (four built-ins plus your own); `resolve` turns `templateId` into session input. */
+  templates: TemplateService;
+  /** Key/value memory shared between sessions. */
+  memory: MemoryService;
+  /** Create or kill many sessions at once, with per-item results. */
+  batch: BatchService;
+  /** Stages of sessions run in dependency order. */
+  pipelines: PipelineService;
+  /** Global stored events after a global `id`. */
+  events(opts?: { after?: number; limit?: number }): Promise<AegisEvent[]>;
+  /**
+   * Listens to events as they become durable. Returns an unsubscribe function. By default only
+   * the events this process records; with `cluster: true`, on a cluster node, every node's
+   * events, in the log's global id order (what streams to clients want).
+   */
+  subscribe(listener: EventListener, filter?: { sessionId?: string; cluster?: boolean }): () => void;
+  /**
+   * Deals with sessions a previous process left live (see {@link recoverSessions}): each one is
+   * taken on dormant — no agent starts until its next prompt — or marked `crashed` saying why.
+   * Call once at start-up, before serving requests.
+   */
+  recover(opts?: { resume?: boolean }): Promise<{ crashed: string[]; dormant: string[] }>;
+  /** This node in a cluster (`null` on a single server). */
+  readonly node: { id: string; state: 'active' | 'draining'; leaseMs: number } | null;
+  /** The nodes sharing the store, with their health and load (`[]` on a single server). */
+  nodes(): Promise<ClusterNode[]>;
+  /** Sessions not ended per owner node (`''`: owned by none), on a cluster; `{}` otherwise. */
+  nodeSessionCounts(): Promise<Record<string, number>>;
+  /**
+   * For a graceful stop of a cluster node: new sessions go to other nodes from now on; running
+   * turns get up to `waitMs` to finish (the rest are cut off by `close()`, which then hands every
+   * session over for adoption). Resolves with how many turns were still running at the bound.
+   */
+  drain(opts?: { waitMs?: number }): Promise<{ running: number }>;
+  /** Number of sessions with an agent process (starting, up, or being evicted). */
+  readonly liveCount: number;
+  /** Agent processes against the limit, and sessions kept without one. */
+  residency(): AgentResidency;
+  /**
+   * Stops every agent and closes the store. Sessions never end here: a running turn fails saying
+   * the server shut down, waits are cancelled, and each session is left dormant — the next start
+   * finds it and its next prompt resumes the conversation. Resolves with how many were suspended.
+   */
+  close(): Promise<{ suspended: number }>;
+}
+
+/**
  * Creates an Aegis engine: sessions, prompts, permissions and events, with the agent driver and the
  * store injected. Embeddable in any Node service; no HTTP involved.
  *
@@ -76,7 +135,7 @@ export interface CreateAegisOptions {
  * const { session } = await aegis.sessions.create({ workDir: process.cwd(), prompt: 'hi' });
  * aegis.subscribe((e) => console.log(e.type), { sessionId: session.id });
  */
-export function createAegis(options: CreateAegisOptions) {
+export function createAegis(options: CreateAegisOptions): Aegis {
   const now = options.now ?? (() => new Date());
   const hub = new EventHub();
   const live = new Map<string, LiveSession>();
@@ -110,13 +169,6 @@ export function createAegis(options: CreateAegisOptions) {
   const idleTimeoutMs = options.idleTimeoutMs ?? 0;
   const storeHoldMs = options.storeHoldMs ?? 60_000;
   const storeHoldBytes = options.storeHoldBytes ?? 64 * 1024 * 1024;
-  const shortest = Math.min(
-    stallThresholdMs,
-    (options.promptTimeoutMs ?? 0) || Number.POSITIVE_INFINITY,
-    idleTimeoutMs || Number.POSITIVE_INFINITY,
-    (options.idleEvictMs ?? 600_000) || Number.POSITIVE_INFINITY,
-    storeHoldMs,
-  );
 
   const storeGuard = createStoreGuard({
     store: options.store,
@@ -157,6 +209,14 @@ export function createAegis(options: CreateAegisOptions) {
       : null;
   let resumeOnStart = true;
 
+  // Sweep period (unless stallCheckIntervalMs): a quarter of the shortest bound it checks, 10 ms to 5 s.
+  const shortest = Math.min(
+    stallThresholdMs,
+    (options.promptTimeoutMs ?? 0) || Number.POSITIVE_INFINITY,
+    idleTimeoutMs || Number.POSITIVE_INFINITY,
+    idleEvictMs || Number.POSITIVE_INFINITY,
+    storeHoldMs,
+  );
   const stallTimer = startSessionSweep({
     live,
     storeGuard,
@@ -191,72 +251,42 @@ export function createAegis(options: CreateAegisOptions) {
 
   return {
     sessions,
-    /** Session templates (four built-ins plus your own); `resolve` turns `templateId` into session input. */
     templates: orchestration.templates,
-    /** Key/value memory shared between sessions. */
     memory: orchestration.memory,
-    /** Create or kill many sessions at once, with per-item results. */
     batch: orchestration.batch,
-    /** Stages of sessions run in dependency order. */
     pipelines: orchestration.pipelines,
-    /** Global stored events after a global `id`. */
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
     },
-    /**
-     * Listens to events as they become durable. Returns an unsubscribe function. By default only
-     * the events this process records; with `cluster: true`, on a cluster node, every node's
-     * events, in the log's global id order (what streams to clients want).
-     */
     subscribe(listener: EventListener, filter: { sessionId?: string; cluster?: boolean } = {}): () => void {
       if (filter.cluster && cluster) return cluster.feed.subscribe(listener, filter.sessionId);
       return hub.subscribe(listener, filter.sessionId);
     },
-    /**
-     * Deals with sessions a previous process left live (see {@link recoverSessions}): each one is
-     * taken on dormant — no agent starts until its next prompt — or marked `crashed` saying why.
-     * Call once at start-up, before serving requests.
-     */
     recover(opts: { resume?: boolean } = {}): Promise<{ crashed: string[]; dormant: string[] }> {
       resumeOnStart = opts.resume !== false;
       // A cluster node takes back only its own sessions (others' are adopted once their lease runs out).
       if (cluster) return cluster.start();
       return recoverSessions({ store: options.store, driver: options.agent, live, deps, now }, opts);
     },
-    /** This node in a cluster (`null` on a single server). */
     get node(): { id: string; state: 'active' | 'draining'; leaseMs: number } | null {
       return cluster ? { id: cluster.nodeId, state: cluster.state, leaseMs: cluster.leaseMs } : null;
     },
-    /** The nodes sharing the store, with their health and load (`[]` on a single server). */
-    async nodes() {
+    async nodes(): Promise<ClusterNode[]> {
       return cluster ? cluster.nodes() : [];
     },
-    /** Sessions not ended per owner node (`''`: owned by none), on a cluster; `{}` otherwise. */
     async nodeSessionCounts(): Promise<Record<string, number>> {
       return cluster ? (options.store.cluster?.sessionCounts() ?? {}) : {};
     },
-    /**
-     * For a graceful stop of a cluster node: new sessions go to other nodes from now on; running
-     * turns get up to `waitMs` to finish (the rest are cut off by `close()`, which then hands every
-     * session over for adoption). Resolves with how many turns were still running at the bound.
-     */
     async drain(opts: { waitMs?: number } = {}): Promise<{ running: number }> {
       await cluster?.drain();
       const deadline = Date.now() + (opts.waitMs ?? 30_000);
       while (busyCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       return { running: busyCount() };
     },
-    /** Number of sessions with an agent process (starting, up, or being evicted). */
     get liveCount(): number {
       return residentCount();
     },
-    /** Agent processes against the limit, and sessions kept without one. */
     residency,
-    /**
-     * Stops every agent and closes the store. Sessions never end here: a running turn fails saying
-     * the server shut down, waits are cancelled, and each session is left dormant — the next start
-     * finds it and its next prompt resumes the conversation. Resolves with how many were suspended.
-     */
     async close(): Promise<{ suspended: number }> {
       if (closing) return { suspended: 0 };
       closing = true;
@@ -273,5 +303,3 @@ export function createAegis(options: CreateAegisOptions) {
     },
   };
 }
-
-export type Aegis = ReturnType<typeof createAegis>;

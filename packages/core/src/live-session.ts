@@ -11,21 +11,18 @@ import type { QuestionReply } from './question-answers.js';
 import { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
 import { SessionRecorder } from './session-recorder.js';
+import type { PromptDelivery } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
-import { TurnRunner } from './turn-runner.js';
+import { TurnRunner, type TurnRunnerDeps } from './turn-runner.js';
 
 export type { PermissionPolicy, PermissionVerdict } from './permission-policy.js';
 export type { QuestionReply } from './question-answers.js';
 
-export interface LiveSessionDeps {
+export interface LiveSessionDeps extends TurnRunnerDeps {
   store: AegisStore;
   hub: EventHub;
   now: () => Date;
   policy: PermissionPolicy | undefined;
-  onError: (err: unknown, context: string) => void;
-  stallThresholdMs: number;
-  /** A turn with no agent update for this long is cancelled and fails `AGENT_TIMEOUT`; 0 = off. */
-  promptTimeoutMs?: number | undefined;
   driver: AgentDriver;
   /** Frees room for one more agent process before this session takes one (may evict another); throws `CAPACITY_EXHAUSTED`. */
   makeRoom?: ((requester: LiveSession) => Promise<void>) | undefined;
@@ -35,8 +32,10 @@ export interface LiveSessionDeps {
 const EVICTABLE: ReadonlySet<SessionStatus> = new Set(['idle', 'error', 'rate_limit']);
 
 /**
- * The running side of one session: its agent process, the running turn and the prompt queue.
- * Recording events is the {@link SessionRecorder}'s job; waiting on people, {@link HumanWaits}'.
+ * The running side of one session: the lifecycle of its agent process (start, wake, evict,
+ * suspend, end, abandon). Recording events is the {@link SessionRecorder}'s job; waiting on people,
+ * {@link HumanWaits}'; holding the process, the {@link AgentSlot}'s; the prompt queue and the
+ * running turn, the {@link TurnRunner}'s.
  */
 export class LiveSession {
   readonly session: Session;
@@ -358,12 +357,7 @@ export class LiveSession {
   // ---- turns ---------------------------------------------------------------------------------
 
   /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
-  enqueuePrompt(text: string): {
-    delivered: boolean;
-    queued: boolean;
-    position: number | null;
-    attempts: number;
-  } {
+  enqueuePrompt(text: string): PromptDelivery {
     return this.#turns.enqueuePrompt(text);
   }
 

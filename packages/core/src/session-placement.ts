@@ -14,6 +14,17 @@ export interface CapacityOptions {
   idleEvictMs: number;
 }
 
+/** Agent processes against `maxResidentAgents`, and sessions kept without one (`aegis.residency()`). */
+export interface AgentResidency {
+  /** Sessions with an agent process (starting, up, or being evicted). */
+  resident: number;
+  /** Sessions kept without one: the next prompt starts it again. */
+  dormant: number;
+  /** `null`: no limit. */
+  maxResidentAgents: number | null;
+  idleEvictMs: number;
+}
+
 /**
  * The agent processes this node runs, against `maxResidentAgents`: room for one more is made by
  * evicting the least recently used idle session, or refused with `CAPACITY_EXHAUSTED`.
@@ -72,7 +83,7 @@ export function createCapacity({ live, maxResident, idleEvictMs }: CapacityOptio
     return n;
   }
 
-  function residency() {
+  function residency(): AgentResidency {
     let dormant = 0;
     for (const s of live.values()) if (s.dormant) dormant += 1;
     return {

@@ -14,6 +14,7 @@ import type {
   CreateSessionResult,
   ListSessionsInput,
   PromptDelivery,
+  SessionsApi,
   TranscriptPage,
 } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
@@ -42,8 +43,8 @@ export interface SessionsApiContext {
   closing: () => boolean;
 }
 
-/** `aegis.sessions`: create, prompt, answer, interrupt, read and kill sessions, as an actor. */
-export function createSessionsApi(ctx: SessionsApiContext) {
+/** Builds `aegis.sessions` (see {@link SessionsApi}) over the engine's live sessions and store. */
+export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
   const { options, live, deps, now, cluster, refuseWhileStoreFails, closing } = ctx;
   const { checkRoom, makeRoom } = ctx.capacity;
 
@@ -91,11 +92,7 @@ export function createSessionsApi(ctx: SessionsApiContext) {
     );
   }
 
-  const sessions = {
-    /**
-     * Creates a session (or reuses an idle one of the same owner in the same workDir) and resolves
-     * once its agent is ready. A given `prompt` is delivered (or queued) right away.
-     */
+  const sessions: SessionsApi = {
     async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
       if (closing())
         throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
@@ -214,12 +211,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       };
     },
 
-    /**
-     * Whether `create(input)` would start a new session (an agent process) rather than reuse an
-     * idle one — what session caps count. `claimed` holds idle sessions earlier items of the same
-     * request would reuse; a reuse found here is added to it. A workDir that does not resolve
-     * starts nothing (create answers with the error).
-     */
     async startsNew(input: CreateSessionInput, actor: Actor = LOCAL, claimed = new Set<string>()) {
       let workDir: string;
       try {
@@ -257,7 +248,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       return { sessions, total: result.total, page, limit };
     },
 
-    /** Sends a prompt: delivered now when idle, otherwise queued in order behind the running turn. */
     async prompt(id: string, text: string, actor: Actor = LOCAL): Promise<PromptDelivery> {
       const session = await requireLive(id, actor);
       refuseWhileStoreFails();
@@ -265,7 +255,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       return { ...session.enqueuePrompt(text) };
     },
 
-    /** Answers the oldest pending permission request. 409 `NOTHING_PENDING` when none is. */
     async respondPermission(
       id: string,
       answer: PermissionAnswer,
@@ -275,27 +264,20 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       return (await requireLive(id, actor)).answerPermission(answer, decidedBy);
     },
 
-    /** Cancels the running turn (answering open permission requests `cancelled`) and drops queued prompts. */
     async interrupt(id: string, actor: Actor = LOCAL) {
       return (await requireLive(id, actor)).interrupt();
     },
 
-    /** Answers the pending question (state `asking`). 409 `NOTHING_PENDING` when none is. */
     async answerQuestion(id: string, reply: QuestionReply, actor: Actor = LOCAL) {
       const decidedBy: Decider = { type: 'human', actor: actor.id ?? 'local' };
       return (await requireLive(id, actor)).answerQuestion(reply, decidedBy);
     },
 
-    /** Dismisses a pending question (declined) or permission (rejected) without cancelling the turn. */
     async escape(id: string, actor: Actor = LOCAL) {
       const decidedBy: Decider = { type: 'human', actor: actor.id ?? 'local', rule: 'escape' };
       return (await requireLive(id, actor)).escape(decidedBy);
     },
 
-    /**
-     * The agent's slash commands (from `available_commands_update`). Waits up to `waitMs` for a live
-     * agent that has not announced them yet.
-     */
     async discoverCommands(id: string, opts: { waitMs?: number } = {}, actor: Actor = LOCAL) {
       const deadline = Date.now() + (opts.waitMs ?? 3_000);
       for (;;) {
@@ -308,7 +290,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       }
     },
 
-    /** Whether the session's agent process is up, and how long it has been without an event. */
     async liveness(id: string, actor: Actor = LOCAL): Promise<{ alive: boolean; inactiveMs: number | null }> {
       await getSession(id, actor);
       const running = live.get(id);
@@ -325,7 +306,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       return s.snapshot();
     },
 
-    /** Stops the agent and marks the session `killed`; it stays in the store for audit. */
     async kill(id: string, actor: Actor = LOCAL): Promise<Session> {
       let running = live.get(id);
       if (!running) {
@@ -340,7 +320,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       return running.snapshot();
     },
 
-    /** Transcript entries after a client-held cursor, oldest first. */
     async read(id: string, opts: { after?: number; limit?: number } = {}, actor: Actor = LOCAL) {
       const session = await getSession(id, actor);
       const limit = opts.limit ?? 200;
@@ -361,7 +340,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       };
     },
 
-    /** Pages the transcript backwards from `before` (newest first within a page, returned oldest first). */
     async transcriptPage(
       id: string,
       opts: { before?: number; limit?: number; role?: TranscriptRole[] } = {},
@@ -385,7 +363,6 @@ export function createSessionsApi(ctx: SessionsApiContext) {
       };
     },
 
-    /** Stored events of one session after `after` (by seq). */
     async events(id: string, opts: { after?: number; limit?: number } = {}, actor: Actor = LOCAL) {
       await getSession(id, actor);
       return options.store.listEvents({ sessionId: id, after: opts.after ?? 0, limit: opts.limit ?? 1000 });

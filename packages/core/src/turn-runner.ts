@@ -3,6 +3,7 @@ import { AegisError } from './errors.js';
 import type { HumanWaits } from './human-waits.js';
 import { isTerminal, type Session } from './schemas.js';
 import type { SessionRecorder } from './session-recorder.js';
+import type { PromptDelivery } from './sessions-api-types.js';
 
 export interface TurnRunnerDeps {
   stallThresholdMs: number;
@@ -14,7 +15,7 @@ export interface TurnRunnerDeps {
 interface QueuedPrompt {
   text: string;
   enqueuedAt: number;
-  delivery: { delivered: boolean; queued: boolean; position: number | null; attempts: number };
+  delivery: PromptDelivery;
 }
 
 /**
@@ -61,6 +62,13 @@ export class TurnRunner {
     return this.#queue.length;
   }
 
+  /** Empties the queue (the session shows none queued) and returns what was in it. */
+  #takeQueue(): QueuedPrompt[] {
+    const taken = this.#queue.splice(0);
+    this.session.queuedPrompts = 0;
+    return taken;
+  }
+
   /** The agent did something: the running turn is not silent. */
   touch(): void {
     if (this.#turn) this.#turn.lastActivity = Date.now();
@@ -68,8 +76,7 @@ export class TurnRunner {
 
   /** No process could take the session on: the first waiting prompt fails saying why, the rest are dropped. */
   failQueued(e: AegisError): void {
-    const [first, ...rest] = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
+    const [first, ...rest] = this.#takeQueue();
     if (!first) return;
     for (const q of [first, ...rest]) Object.assign(q.delivery, { queued: false, position: null });
     const turnId = globalThis.crypto.randomUUID();
@@ -114,8 +121,7 @@ export class TurnRunner {
    * saying so (its output so far is kept) and is cancelled at the agent.
    */
   async suspend(reason: string): Promise<void> {
-    const dropped = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
+    const dropped = this.#takeQueue();
     this.#recordDropped(dropped, reason);
     this.#waits.cancelAll(reason);
     const turn = this.#turn;
@@ -140,8 +146,7 @@ export class TurnRunner {
 
   /** Drops the queued prompts without recording them (the session is ending). */
   discardQueue(): void {
-    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
-    this.session.queuedPrompts = 0;
+    for (const q of this.#takeQueue()) q.delivery.queued = false;
   }
 
   /** Forgets the queue and the running turn; nothing is recorded (another node owns the session). */
@@ -155,8 +160,7 @@ export class TurnRunner {
    * at the agent) and drops queued prompts. Returns whether a turn was stopped.
    */
   stopForStore(problem: { code: string; message: string; hint?: string }): boolean {
-    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
-    this.session.queuedPrompts = 0;
+    this.discardQueue();
     const turn = this.#turn;
     if (!turn || isTerminal(this.session.status)) return false;
     this.#turn = null;
@@ -172,13 +176,13 @@ export class TurnRunner {
   }
 
   /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
-  enqueuePrompt(text: string): {
-    delivered: boolean;
-    queued: boolean;
-    position: number | null;
-    attempts: number;
-  } {
-    const delivery = { delivered: false, queued: true, position: this.#queue.length + 1, attempts: 0 };
+  enqueuePrompt(text: string): PromptDelivery {
+    const delivery: PromptDelivery = {
+      delivered: false,
+      queued: true,
+      position: this.#queue.length + 1,
+      attempts: 0,
+    };
     this.#queue.push({ text, enqueuedAt: Date.now(), delivery });
     this.session.queuedPrompts = this.#queue.length;
     this.drain();
@@ -299,8 +303,7 @@ export class TurnRunner {
   }
 
   async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
-    const dropped = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
+    const dropped = this.#takeQueue();
     const count = dropped.length;
     this.#recordDropped(
       dropped,

@@ -86,3 +86,6 @@ export function createBatchService(deps: { sessions: SessionsApi; templates: Tem
     },
   };
 }
+
+/** `aegis.batch`: create or kill many sessions in one call. */
+export type BatchService = ReturnType<typeof createBatchService>;
