@@ -1,3 +1,4 @@
+import { exitFromDetails, recordAgentReady } from './agent-events.js';
 import { AgentSlot, type Restored } from './agent-slot.js';
 import type { AgentDriver, AgentHandle, AgentSink } from './driver.js';
 import { AegisError } from './errors.js';
@@ -8,7 +9,6 @@ import { type Interrupted, recordInterrupted } from './interrupted.js';
 import type { PermissionPolicy } from './permission-policy.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
-import { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
 import { SessionRecorder } from './session-recorder.js';
 import type { PromptDelivery } from './sessions-api-types.js';
@@ -142,41 +142,7 @@ export class LiveSession {
     const info = handle.info;
     const agentSessionId = info.agentSessionId ?? null;
     this.session.agentSession = agentSessionId ? { id: agentSessionId, resumable: this.restorable } : null;
-    const via = restored?.via;
-    const note = !restored
-      ? undefined
-      : via === 'replay'
-        ? `The agent was brought back in a new process but could not reopen its conversation (${restored.reason}); it was started fresh and given the newest ${restored.seed?.entries} transcript entries (${restored.seed?.chars} characters; at most ${REPLAY_MAX_ENTRIES} entries / ${REPLAY_MAX_CHARS} characters) with the next prompt.`
-        : via === 'fresh'
-          ? 'The agent was started in a new process; there was no earlier conversation to bring back.'
-          : `The agent was brought back in a new process and reopened its conversation (session/${via}).`;
-    await this.#rec.recorded(
-      this.#rec.emit(
-        {
-          type: 'agent.ready',
-          data: {
-            agentName: info.agentName,
-            agentVersion: info.agentVersion,
-            protocolVersion: info.protocolVersion,
-            pid: info.pid,
-            modes: info.modes,
-            currentMode: info.currentMode,
-            models: info.models,
-            currentModel: info.currentModel,
-          },
-        },
-        restored ? { reason: `agent resumed (${via})`, ...(note ? { note } : {}) } : undefined,
-      ),
-    );
-    if (restored && via) {
-      this.#rec.emitSafe({
-        type: 'agent.resumed',
-        data: { via, durationMs: Date.now() - restored.startedAt, reason: restored.reason },
-      });
-    }
-    if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
-      this.#rec.emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
-    }
+    await recordAgentReady(this.#rec, this.session, info, restored);
   }
 
   /** Brings a dormant session's agent back for the prompts waiting in its queue. */
@@ -399,15 +365,4 @@ export class LiveSession {
   escape(decidedBy: Decider) {
     return this.#waits.escape(decidedBy);
   }
-}
-
-function exitFromDetails(details: Record<string, unknown> | undefined) {
-  if (!details) return null;
-  const { exitCode, signal, stderrTail } = details;
-  if (exitCode === undefined && stderrTail === undefined) return null;
-  return {
-    exitCode: typeof exitCode === 'number' ? exitCode : null,
-    signal: typeof signal === 'string' ? signal : null,
-    stderrTail: typeof stderrTail === 'string' ? stderrTail : '',
-  };
 }
