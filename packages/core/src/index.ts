@@ -157,16 +157,18 @@ export {
   verifyAuditChain,
 } from './security-store.js';
 export {
-  LatencyStats,
-  latencyStats,
   SessionAction,
   SessionHealth,
-  SessionLatency,
-  SessionMetrics,
-  SessionSummary,
   sessionActions,
   sessionHealth,
   sessionHints,
+} from './session-health.js';
+export {
+  LatencyStats,
+  latencyStats,
+  SessionLatency,
+  SessionMetrics,
+  SessionSummary,
   sessionLatency,
   sessionMetrics,
   summarizeSession,
