@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
-import { type FenceState, fence, leaseEnd } from './cluster.js';
+import { type FenceState, fence, leaseEnd } from './fence.js';
 import { LOCK_NAMESPACE, LOCKS } from './open-database.js';
 
 /** One batch turned into statement parameters (serialised before anything is sent). */
