@@ -24,17 +24,7 @@ export type {
   SandboxSpec,
   TurnResult,
 } from './driver.js';
-export {
-  type Actor,
-  type Aegis,
-  type CreateAegisOptions,
-  type CreateSessionInput,
-  type CreateSessionResult,
-  createAegis,
-  type ListSessionsInput,
-  type PromptDelivery,
-  type TranscriptPage,
-} from './engine.js';
+export { type Aegis, type CreateAegisOptions, createAegis } from './engine.js';
 export {
   AegisError,
   ERROR_CODES,
@@ -170,20 +160,30 @@ export {
   verifyAuditChain,
 } from './security-store.js';
 export {
-  LatencyStats,
-  latencyStats,
   SessionAction,
   SessionHealth,
-  SessionLatency,
-  SessionMetrics,
-  SessionSummary,
   sessionActions,
   sessionHealth,
   sessionHints,
+} from './session-health.js';
+export {
+  LatencyStats,
+  latencyStats,
+  SessionLatency,
+  SessionMetrics,
+  SessionSummary,
   sessionLatency,
   sessionMetrics,
   summarizeSession,
 } from './session-metrics.js';
+export type {
+  Actor,
+  CreateSessionInput,
+  CreateSessionResult,
+  ListSessionsInput,
+  PromptDelivery,
+  TranscriptPage,
+} from './sessions-api-types.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,

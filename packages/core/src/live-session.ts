@@ -1,3 +1,4 @@
+import { exitFromDetails, recordAgentReady } from './agent-events.js';
 import { AgentSlot, type Restored } from './agent-slot.js';
 import type { AgentDriver, AgentHandle, AgentSink } from './driver.js';
 import { AegisError } from './errors.js';
@@ -8,23 +9,20 @@ import { type Interrupted, recordInterrupted } from './interrupted.js';
 import type { PermissionPolicy } from './permission-policy.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
-import { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
 import { SessionRecorder } from './session-recorder.js';
+import type { PromptDelivery } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
+import { TurnRunner, type TurnRunnerDeps } from './turn-runner.js';
 
 export type { PermissionPolicy, PermissionVerdict } from './permission-policy.js';
 export type { QuestionReply } from './question-answers.js';
 
-export interface LiveSessionDeps {
+export interface LiveSessionDeps extends TurnRunnerDeps {
   store: AegisStore;
   hub: EventHub;
   now: () => Date;
   policy: PermissionPolicy | undefined;
-  onError: (err: unknown, context: string) => void;
-  stallThresholdMs: number;
-  /** A turn with no agent update for this long is cancelled and fails `AGENT_TIMEOUT`; 0 = off. */
-  promptTimeoutMs?: number | undefined;
   driver: AgentDriver;
   /** Frees room for one more agent process before this session takes one (may evict another); throws `CAPACITY_EXHAUSTED`. */
   makeRoom?: ((requester: LiveSession) => Promise<void>) | undefined;
@@ -33,26 +31,19 @@ export interface LiveSessionDeps {
 /** States an agent process may be evicted in: nothing is running. */
 const EVICTABLE: ReadonlySet<SessionStatus> = new Set(['idle', 'error', 'rate_limit']);
 
-interface QueuedPrompt {
-  text: string;
-  enqueuedAt: number;
-  delivery: { delivered: boolean; queued: boolean; position: number | null; attempts: number };
-}
-
 /**
- * The running side of one session: its agent process, the running turn and the prompt queue.
- * Recording events is the {@link SessionRecorder}'s job; waiting on people, {@link HumanWaits}'.
+ * The running side of one session: the lifecycle of its agent process (start, wake, evict,
+ * suspend, end, abandon). Recording events is the {@link SessionRecorder}'s job; waiting on people,
+ * {@link HumanWaits}'; holding the process, the {@link AgentSlot}'s; the prompt queue and the
+ * running turn, the {@link TurnRunner}'s.
  */
 export class LiveSession {
   readonly session: Session;
   readonly #slot: AgentSlot;
-  /** The earlier conversation to put before the next prompt, after a replay resume. */
-  #seed: string | null = null;
-  #queue: QueuedPrompt[] = [];
-  #turn: { id: string; startedAt: number; lastActivity: number } | null = null;
   readonly #rec: SessionRecorder;
   readonly #waits: HumanWaits;
   readonly #deps: LiveSessionDeps;
+  readonly #turns: TurnRunner;
 
   constructor(
     session: Session,
@@ -68,8 +59,16 @@ export class LiveSession {
       policy: deps.policy,
       onError: deps.onError,
       onActivity: () => {
-        if (this.#turn) this.#turn.lastActivity = Date.now();
+        this.#turns.touch();
       },
+    });
+    this.#turns = new TurnRunner({
+      session,
+      slot: this.#slot,
+      recorder: this.#rec,
+      waits: this.#waits,
+      deps,
+      wake: () => this.#wake(),
     });
   }
 
@@ -128,7 +127,7 @@ export class LiveSession {
       throw err;
     }
     this.#slot.residency = 'resident';
-    this.#drain();
+    this.#turns.drain();
   }
 
   /** Records `agent.ready` for a process that came up (and `agent.resumed` when it took the session on). */
@@ -143,41 +142,7 @@ export class LiveSession {
     const info = handle.info;
     const agentSessionId = info.agentSessionId ?? null;
     this.session.agentSession = agentSessionId ? { id: agentSessionId, resumable: this.restorable } : null;
-    const via = restored?.via;
-    const note = !restored
-      ? undefined
-      : via === 'replay'
-        ? `The agent was brought back in a new process but could not reopen its conversation (${restored.reason}); it was started fresh and given the newest ${restored.seed?.entries} transcript entries (${restored.seed?.chars} characters; at most ${REPLAY_MAX_ENTRIES} entries / ${REPLAY_MAX_CHARS} characters) with the next prompt.`
-        : via === 'fresh'
-          ? 'The agent was started in a new process; there was no earlier conversation to bring back.'
-          : `The agent was brought back in a new process and reopened its conversation (session/${via}).`;
-    await this.#rec.recorded(
-      this.#rec.emit(
-        {
-          type: 'agent.ready',
-          data: {
-            agentName: info.agentName,
-            agentVersion: info.agentVersion,
-            protocolVersion: info.protocolVersion,
-            pid: info.pid,
-            modes: info.modes,
-            currentMode: info.currentMode,
-            models: info.models,
-            currentModel: info.currentModel,
-          },
-        },
-        restored ? { reason: `agent resumed (${via})`, ...(note ? { note } : {}) } : undefined,
-      ),
-    );
-    if (restored && via) {
-      this.#rec.emitSafe({
-        type: 'agent.resumed',
-        data: { via, durationMs: Date.now() - restored.startedAt, reason: restored.reason },
-      });
-    }
-    if (info.commands.length > 0 && this.session.availableCommands.length === 0) {
-      this.#rec.emitSafe({ type: 'commands.updated', data: { commands: info.commands } });
-    }
+    await recordAgentReady(this.#rec, this.session, info, restored);
   }
 
   /** Brings a dormant session's agent back for the prompts waiting in its queue. */
@@ -187,7 +152,7 @@ export class LiveSession {
     try {
       await this.#deps.makeRoom?.(this);
       const restored = await this.#slot.restore(this.#sink());
-      this.#seed = restored.seed?.text ?? null;
+      this.#turns.seed = restored.seed?.text ?? null;
       await this.#ready(restored.handle, { ...restored, startedAt });
       const { info } = restored.handle;
       // The session's mode and model are the truth; a new process starts with the agent's defaults.
@@ -196,63 +161,20 @@ export class LiveSession {
       if (this.session.model && this.session.model !== info.currentModel)
         await restored.handle.setModel(this.session.model).catch(() => {});
       this.#slot.residency = 'resident';
-      this.#drain();
+      this.#turns.drain();
     } catch (err) {
       await this.#slot.release();
       if (isTerminal(this.session.status)) return;
-      this.#failQueued(AegisError.fromUnknown(err, 'AGENT_START_FAILED'));
+      this.#turns.failQueued(AegisError.fromUnknown(err, 'AGENT_START_FAILED'));
     }
-  }
-
-  /** No process could take the session on: the first waiting prompt fails saying why, the rest are dropped. */
-  #failQueued(e: AegisError): void {
-    const [first, ...rest] = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
-    if (!first) return;
-    for (const q of [first, ...rest]) Object.assign(q.delivery, { queued: false, position: null });
-    const turnId = globalThis.crypto.randomUUID();
-    this.#rec.emitSafe({
-      type: 'turn.started',
-      data: { turnId, text: first.text, queuedMs: Date.now() - first.enqueuedAt },
-    });
-    const capacity = e.code === 'CAPACITY_EXHAUSTED';
-    this.#rec.emitSafe({
-      type: 'turn.failed',
-      data: {
-        turnId,
-        problem: {
-          code: e.code,
-          message: `No agent process could take this session on: ${e.message}`,
-          hint: capacity
-            ? 'Send the prompt again when a running session finishes its turn.'
-            : 'Send the prompt again; if it keeps failing, check the agent with `ag doctor`.',
-        },
-        rateLimited: false,
-        durationMs: 0,
-      },
-    });
-    this.#recordDropped(rest, 'agent start failed');
-  }
-
-  /** Records queued prompts that will never run, so whoever queued them can tell. */
-  #recordDropped(dropped: QueuedPrompt[], reason: string, note?: string): void {
-    for (const q of dropped) q.delivery.queued = false;
-    if (dropped.length === 0) return;
-    this.#rec.emitSafe(
-      {
-        type: 'prompts.dropped',
-        data: { count: dropped.length, texts: dropped.map((q) => q.text.slice(0, 200)), reason },
-      },
-      note,
-    );
   }
 
   /** Whether the agent process could be closed now: up, and nothing running, queued or waiting. */
   get evictable(): boolean {
     return (
       this.#slot.residency === 'resident' &&
-      !this.#turn &&
-      this.#queue.length === 0 &&
+      !this.#turns.busy &&
+      this.#turns.queued === 0 &&
       !this.#waits.pending &&
       EVICTABLE.has(this.session.status)
     );
@@ -268,14 +190,14 @@ export class LiveSession {
     if (!this.evictable) return false;
     this.#slot.residency = 'evicting';
     const snapshotBytes = await this.#slot.capture();
-    if (this.#queue.length > 0 || isTerminal(this.session.status)) {
+    if (this.#turns.queued > 0 || isTerminal(this.session.status)) {
       if (!isTerminal(this.session.status)) this.#slot.residency = 'resident';
-      this.#drain();
+      this.#turns.drain();
       return false;
     }
     await this.#slot.release();
     await this.#rec.recorded(this.#rec.emit({ type: 'agent.evicted', data: { reason, snapshotBytes } }));
-    if (this.#queue.length > 0) this.#drain();
+    if (this.#turns.queued > 0) this.#turns.drain();
     return true;
   }
 
@@ -286,28 +208,7 @@ export class LiveSession {
    */
   async suspend(reason: string): Promise<void> {
     if (isTerminal(this.session.status)) return;
-    const dropped = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
-    this.#recordDropped(dropped, reason);
-    this.#waits.cancelAll(reason);
-    const turn = this.#turn;
-    if (turn) {
-      this.#turn = null;
-      this.#rec.emitSafe({
-        type: 'turn.failed',
-        data: {
-          turnId: turn.id,
-          problem: {
-            code: 'SHUTTING_DOWN',
-            message: `${reason}: this turn was cut off; its output so far is in the transcript.`,
-            hint: 'Send the prompt again to continue.',
-          },
-          rateLimited: false,
-          durationMs: Date.now() - turn.startedAt,
-        },
-      });
-      await this.#slot.handle?.cancel().catch(() => {});
-    }
+    await this.#turns.suspend(reason);
     const hadProcess = this.#slot.handle !== undefined;
     if (hadProcess) await this.#slot.capture();
     await this.#slot.release();
@@ -340,7 +241,7 @@ export class LiveSession {
   #sink(): AgentSink {
     return {
       update: (body) => {
-        if (this.#turn) this.#turn.lastActivity = Date.now();
+        this.#turns.touch();
         this.#rec.emitSafe(body);
       },
       requestPermission: (request, signal) => this.#waits.requestPermission(request, signal),
@@ -370,8 +271,7 @@ export class LiveSession {
    */
   async abandon(reason: string): Promise<void> {
     this.#rec.silence();
-    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
-    this.#turn = null;
+    this.#turns.abandon();
     this.#waits.cancelAll(reason);
     await this.#slot.release();
   }
@@ -380,8 +280,7 @@ export class LiveSession {
   async end(status: 'completed' | 'killed', reason: string): Promise<void> {
     if (isTerminal(this.session.status)) return;
     this.#waits.cancelAll(reason);
-    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
-    this.session.queuedPrompts = 0;
+    this.#turns.discardQueue();
     await this.#rec.recorded(this.#rec.emit({ type: 'session.ended', data: { status, reason, exit: null } }));
     await this.#slot.release();
     await this.#rec.settled();
@@ -392,25 +291,12 @@ export class LiveSession {
    * at the agent) and drops queued prompts. Returns whether a turn was stopped.
    */
   stopForStore(problem: { code: string; message: string; hint?: string }): boolean {
-    for (const q of this.#queue.splice(0)) q.delivery.queued = false;
-    this.session.queuedPrompts = 0;
-    const turn = this.#turn;
-    if (!turn || isTerminal(this.session.status)) return false;
-    this.#turn = null;
-    this.#rec.emitSafe({
-      type: 'turn.failed',
-      data: { turnId: turn.id, problem, rateLimited: false, durationMs: Date.now() - turn.startedAt },
-    });
-    this.#waits.cancelAll('store unavailable');
-    void this.#slot.handle
-      ?.cancel()
-      .catch((err) => this.#deps.onError(err, 'cancelling a turn (store unavailable)'));
-    return true;
+    return this.#turns.stopForStore(problem);
   }
 
   /** Whether a turn is running. */
   get busy(): boolean {
-    return this.#turn !== null;
+    return this.#turns.busy;
   }
 
   async setMode(mode: PermissionMode): Promise<void> {
@@ -437,135 +323,22 @@ export class LiveSession {
   // ---- turns ---------------------------------------------------------------------------------
 
   /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
-  enqueuePrompt(text: string): {
-    delivered: boolean;
-    queued: boolean;
-    position: number | null;
-    attempts: number;
-  } {
-    const delivery = { delivered: false, queued: true, position: this.#queue.length + 1, attempts: 0 };
-    this.#queue.push({ text, enqueuedAt: Date.now(), delivery });
-    this.session.queuedPrompts = this.#queue.length;
-    this.#drain();
-    return delivery;
-  }
-
-  #drain(): void {
-    if (isTerminal(this.session.status) || this.#turn) return;
-    if (this.#slot.residency === 'dormant') {
-      if (this.#queue.length > 0) void this.#wake();
-      return;
-    }
-    if (this.#slot.residency !== 'resident' || !this.#slot.handle) return;
-    const next = this.#queue.shift();
-    if (!next) return;
-    this.#queue.forEach((q, i) => {
-      q.delivery.position = i + 1;
-    });
-    this.session.queuedPrompts = this.#queue.length;
-    Object.assign(next.delivery, { delivered: true, queued: false, position: null, attempts: 1 });
-    void this.#runTurn(next);
-  }
-
-  async #runTurn(item: QueuedPrompt): Promise<void> {
-    const handle = this.#slot.handle;
-    if (!handle) return;
-    // After a replay resume the first prompt carries the earlier conversation (not in the transcript).
-    const seed = this.#seed;
-    this.#seed = null;
-    const turnId = globalThis.crypto.randomUUID();
-    const startedAt = Date.now();
-    const turn = { id: turnId, startedAt, lastActivity: startedAt };
-    this.#turn = turn;
-    this.#rec.emitSafe({
-      type: 'turn.started',
-      data: { turnId, text: item.text, queuedMs: startedAt - item.enqueuedAt },
-    });
-    try {
-      const result = await handle.prompt(seed ? `${seed}${item.text}` : item.text);
-      if (this.#turn !== turn) return; // timed out: already failed and cancelled
-      this.#rec.emitSafe({
-        type: 'turn.completed',
-        data: { turnId, stopReason: result.stopReason, durationMs: Date.now() - startedAt },
-      });
-    } catch (err) {
-      if (this.#turn !== turn) return;
-      const e = AegisError.fromUnknown(err, 'AGENT_PROTOCOL_ERROR');
-      const retryAfterMs = typeof e.details?.retryAfterMs === 'number' ? e.details.retryAfterMs : undefined;
-      const hint = typeof e.details?.hint === 'string' ? e.details.hint : undefined;
-      this.#rec.emitSafe({
-        type: 'turn.failed',
-        data: {
-          turnId,
-          problem: {
-            code: e.code,
-            message: e.message,
-            ...(hint ? { hint } : {}),
-            ...(retryAfterMs !== undefined
-              ? { retryAt: new Date(Date.now() + retryAfterMs).toISOString() }
-              : {}),
-          },
-          rateLimited: e.code === 'RATE_LIMITED',
-          durationMs: Date.now() - startedAt,
-        },
-      });
-    } finally {
-      if (this.#turn === turn) {
-        this.#turn = null;
-        this.#waits.cancelAll('turn ended');
-        // A turn boundary: the agent's conversation files are copied into the store.
-        void this.#slot.capture();
-        this.#drain();
-      }
-    }
+  enqueuePrompt(text: string): PromptDelivery {
+    return this.#turns.enqueuePrompt(text);
   }
 
   checkStall(): void {
-    const turn = this.#turn;
-    if (!turn || this.session.status !== 'working') return;
-    const silentMs = Date.now() - turn.lastActivity;
-    const timeoutMs = this.#deps.promptTimeoutMs ?? 0;
-    if (timeoutMs > 0 && silentMs >= timeoutMs) {
-      this.#timeOut(turn, silentMs, timeoutMs);
-      return;
-    }
-    if (silentMs >= this.#deps.stallThresholdMs)
-      this.#rec.emitSafe({ type: 'turn.stalled', data: { turnId: turn.id, silentMs } });
+    this.#turns.checkStall();
   }
 
   /** Checks a stalled turn against the prompt timeout (stalled turns are not re-checked for stall). */
   checkTimeout(): void {
-    const turn = this.#turn;
-    const timeoutMs = this.#deps.promptTimeoutMs ?? 0;
-    if (!turn || timeoutMs <= 0 || this.session.status !== 'stalled') return;
-    const silentMs = Date.now() - turn.lastActivity;
-    if (silentMs >= timeoutMs) this.#timeOut(turn, silentMs, timeoutMs);
-  }
-
-  /** Gives up on a silent turn: fails it with AGENT_TIMEOUT, cancels it at the agent, moves on. */
-  #timeOut(turn: { id: string; startedAt: number }, silentMs: number, timeoutMs: number): void {
-    this.#turn = null;
-    this.#rec.emitSafe({
-      type: 'turn.failed',
-      data: {
-        turnId: turn.id,
-        problem: {
-          code: 'AGENT_TIMEOUT',
-          message: `The agent sent no update for ${Math.round(silentMs / 1000)} s (prompt timeout ${timeoutMs} ms); the turn was cancelled.`,
-          hint: 'Send the prompt again, or raise AEGIS_ACP_PROMPT_TIMEOUT_MS (promptTimeoutMs) for long silent commands.',
-        },
-        rateLimited: false,
-        durationMs: Date.now() - turn.startedAt,
-      },
-    });
-    this.#waits.cancelAll('prompt timeout');
-    void this.#slot.handle?.cancel().catch((err) => this.#deps.onError(err, 'cancelling a timed-out turn'));
-    this.#drain();
+    this.#turns.checkTimeout();
   }
 
   /** Milliseconds since the last recorded event, when the session could be reaped (idle or error). */
   inactiveMs(): number | null {
-    if (this.#turn || this.#queue.length > 0) return null;
+    if (this.#turns.busy || this.#turns.queued > 0) return null;
     if (this.session.status !== 'idle' && this.session.status !== 'error') return null;
     return Date.now() - this.#rec.lastEventAt;
   }
@@ -576,18 +349,7 @@ export class LiveSession {
   }
 
   async interrupt(): Promise<{ interrupted: boolean; droppedPrompts: number }> {
-    const dropped = this.#queue.splice(0);
-    this.session.queuedPrompts = 0;
-    const count = dropped.length;
-    this.#recordDropped(
-      dropped,
-      'interrupted',
-      `${count} queued prompt${count === 1 ? ' was' : 's were'} dropped by an interrupt and will not run.`,
-    );
-    if (!this.#turn || !this.#slot.handle) return { interrupted: false, droppedPrompts: dropped.length };
-    this.#waits.cancelAll('interrupted');
-    await this.#slot.handle.cancel();
-    return { interrupted: true, droppedPrompts: dropped.length };
+    return this.#turns.interrupt();
   }
 
   // ---- people ------------------------------------------------------------------------------
@@ -603,15 +365,4 @@ export class LiveSession {
   escape(decidedBy: Decider) {
     return this.#waits.escape(decidedBy);
   }
-}
-
-function exitFromDetails(details: Record<string, unknown> | undefined) {
-  if (!details) return null;
-  const { exitCode, signal, stderrTail } = details;
-  if (exitCode === undefined && stderrTail === undefined) return null;
-  return {
-    exitCode: typeof exitCode === 'number' ? exitCode : null,
-    signal: typeof signal === 'string' ? signal : null,
-    stderrTail: typeof stderrTail === 'string' ? stderrTail : '',
-  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session, type SessionStatus } from './schemas.js';
-import { latencyStats, sessionActions, sessionHealth, sessionHints } from './session-metrics.js';
+import { sessionActions, sessionHealth, sessionHints } from './session-health.js';
+import { latencyStats } from './session-metrics.js';
 
 describe('latencyStats', () => {
   it('uses nearest-rank percentiles', () => {

@@ -1,6 +1,11 @@
-import type { Actor, CreateSessionInput, CreateSessionResult, PromptDelivery } from '../engine.js';
 import { AegisError } from '../errors.js';
 import type { Session } from '../schemas.js';
+import type {
+  Actor,
+  CreateSessionInput,
+  CreateSessionResult,
+  PromptDelivery,
+} from '../sessions-api-types.js';
 import type { SessionSpecInput, TemplateService } from './templates.js';
 
 /** Most sessions one batch may create or delete. */
@@ -81,3 +86,6 @@ export function createBatchService(deps: { sessions: SessionsApi; templates: Tem
     },
   };
 }
+
+/** `aegis.batch`: create or kill many sessions in one call. */
+export type BatchService = ReturnType<typeof createBatchService>;

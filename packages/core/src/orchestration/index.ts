@@ -1,7 +1,7 @@
-import type { Actor, CreateSessionInput, CreateSessionResult } from '../engine.js';
 import type { EventListener } from '../event-hub.js';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
+import type { Actor, CreateSessionInput, CreateSessionResult } from '../sessions-api-types.js';
 import type { AegisStore } from '../store.js';
 import { createBatchService } from './batch.js';
 import { createMemoryService } from './memory.js';

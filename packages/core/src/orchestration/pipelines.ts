@@ -1,7 +1,7 @@
-import type { Actor, CreateSessionInput, CreateSessionResult } from '../engine.js';
 import { AegisError } from '../errors.js';
 import type { EventListener } from '../event-hub.js';
 import type { AegisEvent } from '../events.js';
+import type { Actor, CreateSessionInput, CreateSessionResult } from '../sessions-api-types.js';
 import { validateStageGraph } from './pipeline-graph.js';
 import type { PipelineRecord, PipelineSpec, PipelineStore } from './resource-store.js';
 import type { Pipeline, PipelineStage } from './schemas.js';

@@ -1,4 +1,4 @@
-import type { CreateSessionInput } from '../engine.js';
+import type { CreateSessionInput } from '../sessions-api-types.js';
 import type { MemoryEntry, Pipeline, Template } from './schemas.js';
 
 /** Session templates. Built-ins are not stored; they live in code. */

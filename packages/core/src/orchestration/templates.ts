@@ -1,6 +1,6 @@
 import { assertSessionEnv } from '../agent-env-rules.js';
-import type { Actor, CreateSessionInput } from '../engine.js';
 import { AegisError } from '../errors.js';
+import type { Actor, CreateSessionInput } from '../sessions-api-types.js';
 import type { TemplateStore } from './resource-store.js';
 import type { Template, TemplateInput } from './schemas.js';
 

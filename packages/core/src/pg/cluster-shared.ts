@@ -3,16 +3,13 @@ import type pg from 'pg';
 import { AegisError } from '../errors.js';
 import type { PipelineRecord, PipelineSpec } from '../orchestration/resource-store.js';
 import type { Pipeline } from '../orchestration/schemas.js';
+import { iso, leaseEnd } from './fence.js';
 
 /**
  * The parts of a cluster beyond session ownership, all in the shared database: which node runs
  * each pipeline (under a lease, like sessions), request counts per caller across nodes (rate
  * limits), and the secret nodes sign forwarded requests with.
  */
-
-/** A timestamp of the database's clock as ISO text. */
-const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const leaseEnd = (param: string) => iso(`clock_timestamp() + make_interval(secs => ${param}::float8 / 1000)`);
 
 /** The node a pipeline's writes are fenced by; `null` until the store joined a cluster. */
 export interface PipelineRunner {

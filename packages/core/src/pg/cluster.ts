@@ -12,64 +12,13 @@ import type { PipelineStore } from '../orchestration/resource-store.js';
 import { type Session, TERMINAL_STATUSES } from '../schemas.js';
 import type { ConversationStore } from '../store.js';
 import { createPgClusterShared } from './cluster-shared.js';
+import { type FenceState, iso, leaseEnd, leaseLost } from './fence.js';
 
-/** A timestamp of the database's clock as ISO text (what `lease_until` and `heartbeat_at` hold). */
-const iso = (expr: string) => `to_char((${expr}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const NOW = iso('clock_timestamp()');
-/** The lease end for `$1` milliseconds from now. */
-export const leaseEnd = (param: string) =>
-  iso(`clock_timestamp() + make_interval(secs => ${param}::float8 / 1000)`);
 const ENDED = [...TERMINAL_STATUSES];
 /** A session another node may take: not ended, and nobody holds a running lease on it. */
 const free = (t = '') => `${t}"status" <> all($1::text[])
   and (${t}"owner_node" is null or ${t}"lease_until" is null or ${t}"lease_until"::timestamptz < clock_timestamp())`;
-
-/** What this node holds: its id, the lease length and the epoch of every session it owns. */
-export interface FenceState {
-  node: string | null;
-  leaseMs: number;
-  /** Session id → the epoch this node holds it under. */
-  owned: Map<string, number>;
-  /** Told when a write was refused for a session another node took over. */
-  onFenced?: ((sessionId: string) => void) | undefined;
-}
-
-export const leaseLost = (sessionId: string, node: string | null) =>
-  new AegisError(
-    'LEASE_LOST',
-    `Session ${sessionId} is owned by another node now${node ? ` (${node})` : ''}: this node's lease on it ran out and it was taken over, so this write was refused and nothing of it was stored.`,
-    { details: { sessionId, owner: node } },
-  );
-
-/**
- * Checks, inside the write's transaction, that this node still owns every session the batch
- * touches (locking their rows until commit, so a takeover waits for the write or the write sees
- * the takeover). Returns the ids with no row yet: new sessions, inserted as owned by this node.
- */
-export async function fence(
-  client: pg.PoolClient,
-  state: FenceState,
-  ids: Set<string>,
-): Promise<Set<string>> {
-  const fresh = new Set(ids);
-  if (!state.node || ids.size === 0) return fresh;
-  const { rows } = await client.query<{ id: string; owner_node: string | null; owner_epoch: number }>(
-    'select "id", "owner_node", "owner_epoch" from "sessions" where "id" = any($1::text[]) for update',
-    [[...ids]],
-  );
-  for (const r of rows) {
-    fresh.delete(r.id);
-    const mine = state.owned.get(r.id);
-    if (mine === undefined || r.owner_node !== state.node || r.owner_epoch !== mine) {
-      // Told once: a group retried batch by batch meets the same refusal again.
-      if (state.owned.delete(r.id)) state.onFenced?.(r.id);
-      throw leaseLost(r.id, r.owner_node);
-    }
-  }
-  // New sessions are inserted owned by this node, epoch 1 (a rolled-back insert is simply inserted again).
-  for (const id of fresh) state.owned.set(id, 1);
-  return fresh;
-}
 
 /** Channel of the "events stored" hints, one per schema (schemas of one database do not cross-talk). */
 export const eventsChannel = (schema: string) => `aegis_events_${schema}`;

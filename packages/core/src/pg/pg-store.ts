@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { ClusterStore } from '../cluster-store.js';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
@@ -12,16 +11,10 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
-import { createPgCluster, fence, leaseEnd } from './cluster.js';
+import { createPgCluster } from './cluster.js';
 import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
-import {
-  DEFAULT_PG_SCHEMA,
-  LOCK_NAMESPACE,
-  LOCKS,
-  openPgDatabase,
-  type PgOpenOptions,
-} from './open-database.js';
+import { DEFAULT_PG_SCHEMA, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
 import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
 import {
@@ -32,6 +25,7 @@ import {
   isTransientError,
   unavailable,
 } from './store-errors.js';
+import { LOCK_APPENDS, type Rows, toRows, writeRows } from './write-rows.js';
 
 export interface PostgresStoreOptions extends PgOpenOptions {
   /**
@@ -49,26 +43,6 @@ export interface PostgresStoreOptions extends PgOpenOptions {
   closeWaitMs?: number | undefined;
 }
 
-/** One batch turned into statement parameters (serialised before anything is sent). */
-interface Rows {
-  sessions: Session[];
-  events: [sessionId: string, seq: number, at: string, type: string, data: string][];
-  transcript: [sessionId: string, seq: number, at: string, role: string, body: string][];
-  batch: StoreWrite;
-}
-
-function toRows(batch: StoreWrite): Rows {
-  return {
-    batch,
-    sessions: batch.sessions ?? [],
-    events: (batch.events ?? []).map((d) => [d.sessionId, d.seq, d.at, d.type, JSON.stringify(d.data)]),
-    transcript: (batch.transcript ?? []).map((draft) => {
-      const { sessionId, seq, at, role, ...body } = draft;
-      return [sessionId, seq, at, role, JSON.stringify(body)];
-    }),
-  };
-}
-
 /** Rough bytes a write holds in memory while it waits (only computed while the store fails). */
 function approximateSize(batch: StoreWrite): number {
   let bytes = 0;
@@ -76,53 +50,6 @@ function approximateSize(batch: StoreWrite): number {
   for (const t of batch.transcript ?? []) bytes += 120 + JSON.stringify(t).length;
   return bytes + (batch.sessions?.length ?? 0) * 2048;
 }
-
-const column = <T extends unknown[], K extends number>(rows: T[], k: K): T[K][] => rows.map((r) => r[k]);
-
-// A row it inserts belongs to this node (`$8`, epoch 1, leased for `$9` ms) once the store joined
-// a cluster; an update leaves ownership alone (the cluster code moves it).
-const UPSERT_SESSIONS = `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data",
-    "owner_node", "owner_epoch", "lease_until")
-  select u.id, u.owner_id, u.work_dir, u.status, u.created_at, u.updated_at, u.data::json,
-    $8::text, case when $8::text is null then 0 else 1 end,
-    case when $8::text is null then null else ${leaseEnd('$9')} end
-  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-    as u(id, owner_id, work_dir, status, created_at, updated_at, data)
-  on conflict ("id") do update set "owner_id" = excluded."owner_id", "work_dir" = excluded."work_dir",
-    "status" = excluded."status", "created_at" = excluded."created_at",
-    "updated_at" = excluded."updated_at", "data" = excluded."data"`;
-
-// RETURNING yields the rows in the order the SELECT produced them, i.e. array order, so the i-th id
-// belongs to the i-th draft.
-const INSERT_EVENTS = `insert into "events" ("session_id", "seq", "at", "type", "data")
-  select u.session_id, u.seq, u.at, u.type, u.data::json
-  from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) as u(session_id, seq, at, type, data)
-  returning "id"`;
-
-const INSERT_TRANSCRIPT = `insert into "transcript_entries" ("session_id", "seq", "at", "role", "body")
-  select u.session_id, u.seq, u.at, u.role, u.body::json
-  from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) as u(session_id, seq, at, role, body)
-  returning "id"`;
-
-/**
- * Global ids commit in id order. The event log's `id` is the cursor of the global stream
- * (`listEvents` without `sessionId`, `/v1/events`). A plain identity column is not a safe cursor
- * once several connections (or nodes) write: transaction A takes id 103, B takes 104 and commits
- * first; a reader paging `id > cursor` sees 104, moves its cursor past 103, and never sees A's row.
- *
- * So every transaction that appends events or transcript entries first takes a transaction-level
- * advisory lock (`pg_advisory_xact_lock`, one per schema) and only then draws ids. The lock is held
- * until the transaction ends, and PostgreSQL makes a commit visible before it releases the
- * transaction's locks; so the next writer draws larger ids and its commit becomes visible after the
- * previous one. Ids therefore become visible in increasing order: a reader that has seen id N has
- * already been able to see every committed id below N, and a cursor can never skip a row. Ids may
- * have gaps (a rolled-back transaction) but are never filled in later.
- *
- * The price is that appends are serialised across the whole database: one short transaction at a
- * time (a group of batches per store, several statements each). The write batcher groups a node's
- * concurrent writes, so this is one lock hand-off per group, not per event.
- */
-const LOCK_APPENDS = `select pg_advisory_xact_lock(${LOCK_NAMESPACE + LOCKS.events}, hashtext(current_schema()))`;
 
 /**
  * A durable {@link AegisStore} in PostgreSQL (drizzle-orm + node-postgres), migrated on open. Same
@@ -162,65 +89,6 @@ export async function openPostgresStore(
   /** The same, then the append lock (before any id is drawn), still one round trip. */
   const BEGIN_APPENDS = `${BEGIN}; ${LOCK_APPENDS}`;
 
-  /** Runs inside a transaction begun with {@link BEGIN_APPENDS} when the group appends anything. */
-  async function writeRows(client: pg.PoolClient, group: Rows[]): Promise<StoreWriteResult[]> {
-    // One upsert per session id (the last write of it wins): an upsert cannot touch a row twice.
-    const latest = new Map<string, Session>();
-    for (const r of group) for (const s of r.sessions) latest.set(s.id, s);
-    if (fencing.node) {
-      const touched = new Set(latest.keys());
-      for (const r of group) {
-        for (const e of r.events) touched.add(e[0]);
-        for (const t of r.transcript) touched.add(t[0]);
-      }
-      await fence(client, fencing, touched);
-    }
-    if (latest.size > 0) {
-      const list = [...latest.values()];
-      await client.query(UPSERT_SESSIONS, [
-        list.map((s) => s.id),
-        list.map((s) => s.ownerId ?? null),
-        list.map((s) => s.workDir),
-        list.map((s) => s.status),
-        list.map((s) => s.createdAt),
-        list.map((s) => s.updatedAt),
-        list.map((s) => JSON.stringify(s)),
-        fencing.node,
-        fencing.leaseMs,
-      ]);
-    }
-    const events = group.flatMap((r) => r.events);
-    const eventIds = events.length
-      ? (
-          await client.query<{ id: string }>(INSERT_EVENTS, [
-            column(events, 0),
-            column(events, 1),
-            column(events, 2),
-            column(events, 3),
-            column(events, 4),
-          ])
-        ).rows.map((r) => Number(r.id))
-      : [];
-    const entries = group.flatMap((r) => r.transcript);
-    const entryIds = entries.length
-      ? (
-          await client.query<{ id: string }>(INSERT_TRANSCRIPT, [
-            column(entries, 0),
-            column(entries, 1),
-            column(entries, 2),
-            column(entries, 3),
-            column(entries, 4),
-          ])
-        ).rows.map((r) => Number(r.id))
-      : [];
-    let e = 0;
-    let t = 0;
-    return group.map(({ batch }) => ({
-      events: (batch.events ?? []).map((draft) => ({ ...draft, id: eventIds[e++] }) as AegisEvent),
-      transcript: (batch.transcript ?? []).map((draft) => ({ ...draft, id: entryIds[t++] as number })),
-    }));
-  }
-
   /** One transaction for the group; if one batch breaks a constraint, again with a savepoint per batch. */
   async function commit(batches: StoreWrite[]): Promise<ItemOutcome<StoreWriteResult>[]> {
     if (gaveUp) return batches.map(() => ({ ok: false, error: gaveUp }));
@@ -244,6 +112,7 @@ export async function openPostgresStore(
         await client.query(begin);
         const results = await writeRows(
           client,
+          fencing,
           ready.map((r) => r.rows),
         );
         await client.query('commit');
@@ -260,7 +129,7 @@ export async function openPostgresStore(
       for (const r of ready) {
         await client.query('savepoint batch');
         try {
-          const [value] = await writeRows(client, [r.rows]);
+          const [value] = await writeRows(client, fencing, [r.rows]);
           await client.query('release savepoint batch');
           outcomes[r.index] = { ok: true, value: value as StoreWriteResult };
         } catch (err) {

@@ -17,8 +17,9 @@ import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
 import { sessions, transcriptEntries } from './schema.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
-import { callerError, closedError, isCallerError, isLockError, unavailable } from './store-errors.js';
-import { createWriteBatcher, type ItemOutcome } from './write-batcher.js';
+import { closedError, isLockError, unavailable } from './store-errors.js';
+import { createWriteBatcher } from './write-batcher.js';
+import { createRowWriter } from './write-rows.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its directory is created if missing. `':memory:'` for a throwaway store. */
@@ -74,15 +75,6 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   const client = db.$client;
   let closed = false;
 
-  // Raw statements on the write path: drizzle's per-call parameter mapping cost more than the upsert.
-  const upsertSession = client.prepare(
-    `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data")
-     values (?, ?, ?, ?, ?, ?, ?)
-     on conflict ("id") do update set "owner_id" = excluded."owner_id", "work_dir" = excluded."work_dir",
-       "status" = excluded."status", "created_at" = excluded."created_at",
-       "updated_at" = excluded."updated_at", "data" = excluded."data"`,
-  );
-
   // Hot reads (SSE replay, transcript pages, every request's session lookup) go to better-sqlite3
   // directly in raw (array) mode, building objects in drizzle's key order: its per-row mapping, and
   // better-sqlite3's own row objects, cost more than the query.
@@ -124,73 +116,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   const indexedValues = (prefix: string, list: readonly string[] = []) =>
     Object.fromEntries(list.map((v, i) => [`${prefix}${i}`, v]));
 
-  function writeOne(batch: StoreWrite): StoreWriteResult {
-    for (const s of batch.sessions ?? []) {
-      upsertSession.run(
-        s.id,
-        s.ownerId ?? null,
-        s.workDir,
-        s.status,
-        s.createdAt,
-        s.updatedAt,
-        JSON.stringify(s),
-      );
-    }
-    // The hot path (one row per streamed chunk) goes to better-sqlite3 directly: drizzle's mapping
-    // per row cost more than the insert. Results are shallow copies; drafts are not reused by callers.
-    const written: AegisEvent[] = [];
-    for (const draft of batch.events ?? []) {
-      const { lastInsertRowid } = insertEventRaw.run(
-        draft.sessionId,
-        draft.seq,
-        draft.at,
-        draft.type,
-        JSON.stringify(draft.data),
-      );
-      written.push({ ...draft, id: Number(lastInsertRowid) } as AegisEvent);
-    }
-    const entries: TranscriptEntry[] = [];
-    for (const draft of batch.transcript ?? []) {
-      const { sessionId, seq, at, role, ...body } = draft;
-      const { lastInsertRowid } = insertTranscriptRaw.run(sessionId, seq, at, role, JSON.stringify(body));
-      entries.push({ ...draft, id: Number(lastInsertRowid) });
-    }
-    return { events: written, transcript: entries };
-  }
-  const insertEventRaw = client.prepare(
-    'insert into "events" ("session_id", "seq", "at", "type", "data") values (?, ?, ?, ?, ?)',
-  );
-  const insertTranscriptRaw = client.prepare(
-    'insert into "transcript_entries" ("session_id", "seq", "at", "role", "body") values (?, ?, ?, ?, ?)',
-  );
-
-  // Nested better-sqlite3 transactions are savepoints: one caller's bad batch (say a duplicate seq)
-  // is rolled back and rejected alone, while the others in the group still commit.
-  const writeSavepoint = client.transaction(writeOne);
-  const commitGroup = client.transaction((batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] =>
-    batches.map((batch) => {
-      try {
-        return { ok: true, value: writeSavepoint(batch) };
-      } catch (err) {
-        if (!isCallerError(err) || !client.inTransaction) throw err;
-        return { ok: false, error: callerError(err) };
-      }
-    }),
-  );
-
-  // The usual group has no bad batch, so it is written without a savepoint per batch (two extra
-  // statements per streamed event); a caller error rolls that back and the group is redone above.
-  const commitPlain = client.transaction((batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] =>
-    batches.map((batch) => ({ ok: true, value: writeOne(batch) })),
-  );
-  const commitAll = (batches: StoreWrite[]): ItemOutcome<StoreWriteResult>[] => {
-    try {
-      return commitPlain.immediate(batches);
-    } catch (err) {
-      if (!isCallerError(err)) throw err;
-      return commitGroup.immediate(batches);
-    }
-  };
+  const commitAll = createRowWriter(client);
 
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(

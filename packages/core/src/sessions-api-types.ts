@@ -1,0 +1,144 @@
+import type { AegisEvent } from './events.js';
+import type { PermissionAnswer } from './permission-queue.js';
+import type { QuestionReply } from './question-answers.js';
+import type { AgentCommand, PermissionMode, PolicyRule, Session, SessionStatus } from './schemas.js';
+import type { TranscriptEntry, TranscriptRole } from './transcript.js';
+
+export interface CreateSessionInput {
+  workDir: string;
+  name?: string | undefined;
+  prompt?: string | undefined;
+  permissionMode?: PermissionMode | undefined;
+  model?: string | undefined;
+  agent?: string | undefined;
+  env?: Record<string, string> | undefined;
+  parentId?: string | undefined;
+  /** `false`: always start a new session, even when an idle one works in `workDir`. Default true. */
+  reuse?: boolean | undefined;
+  /** Per-session permission rules; the server's policy is a ceiling (the stricter verdict wins). */
+  policies?: PolicyRule[] | undefined;
+}
+
+export interface Actor {
+  /** Owner identity (an API key id); `null` for the unauthenticated local user. */
+  id: string | null;
+  /** Admins see every owner's sessions. */
+  admin?: boolean;
+  /** The caller's role when authenticated by an API key (`admin`, `operator`, `viewer`). */
+  role?: string | undefined;
+  /**
+   * Another node forwarded this request here (cluster): it is handled on this node or refused,
+   * never sent on again.
+   */
+  forwarded?: boolean | undefined;
+}
+
+export interface PromptDelivery {
+  /** The prompt has been handed to the agent (its turn started). */
+  delivered: boolean;
+  /** The prompt waits behind a running turn or agent start-up, in order. */
+  queued: boolean;
+  /** Position in the queue (1 = next), when queued. */
+  position: number | null;
+  attempts: number;
+}
+
+export interface CreateSessionResult {
+  session: Session;
+  reused: boolean;
+  promptDelivery: PromptDelivery | null;
+}
+
+export interface ListSessionsInput {
+  status?: SessionStatus[] | undefined;
+  workDir?: string | undefined;
+  page?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface TranscriptPage {
+  messages: TranscriptEntry[];
+  has_more: boolean;
+  oldest_id: number | null;
+  newest_id: number | null;
+}
+
+/**
+ * `aegis.sessions`: what can be done with sessions. Every method takes the calling `actor` last
+ * (default: the local user, an admin); a session the actor may not see is `SESSION_NOT_FOUND`.
+ * On a cluster node, a session another node owns throws `SESSION_ELSEWHERE`.
+ */
+export interface SessionsApi {
+  /**
+   * Creates a session (or reuses an idle one of the same owner in the same workDir) and resolves
+   * once its agent is ready. A given `prompt` is delivered (or queued) right away.
+   */
+  create(input: CreateSessionInput, actor?: Actor): Promise<CreateSessionResult>;
+  /**
+   * Whether `create(input)` would start a new session (an agent process) rather than reuse an
+   * idle one — what session caps count. `claimed` holds idle sessions earlier items of the same
+   * request would reuse; a reuse found here is added to it. A workDir that does not resolve
+   * starts nothing (create answers with the error).
+   */
+  startsNew(input: CreateSessionInput, actor?: Actor, claimed?: Set<string>): Promise<boolean>;
+  /** One session: its live state when it runs in this process, else as stored. */
+  get(id: string, actor?: Actor): Promise<Session>;
+  /** A page of the sessions the actor may see (`page` from 1, `limit` default 20). */
+  list(
+    input?: ListSessionsInput,
+    actor?: Actor,
+  ): Promise<{ sessions: Session[]; total: number; page: number; limit: number }>;
+  /** Sends a prompt: delivered now when idle, otherwise queued in order behind the running turn. */
+  prompt(id: string, text: string, actor?: Actor): Promise<PromptDelivery>;
+  /** Answers the oldest pending permission request. 409 `NOTHING_PENDING` when none is. */
+  respondPermission(
+    id: string,
+    answer: PermissionAnswer,
+    actor?: Actor,
+  ): Promise<{ requestId: string; optionId: string; optionKind: string }>;
+  /** Cancels the running turn (answering open permission requests `cancelled`) and drops queued prompts. */
+  interrupt(id: string, actor?: Actor): Promise<{ interrupted: boolean; droppedPrompts: number }>;
+  /** Answers the pending question (state `asking`). 409 `NOTHING_PENDING` when none is. */
+  answerQuestion(
+    id: string,
+    reply: QuestionReply,
+    actor?: Actor,
+  ): Promise<{ questionId: string; answers: Record<string, string | string[]> }>;
+  /** Dismisses a pending question (declined) or permission (rejected) without cancelling the turn. */
+  escape(id: string, actor?: Actor): Promise<{ dismissed: 'permission' | 'question'; requestId: string }>;
+  /**
+   * The agent's slash commands (from `available_commands_update`). Waits up to `waitMs` for a live
+   * agent that has not announced them yet.
+   */
+  discoverCommands(
+    id: string,
+    opts?: { waitMs?: number },
+    actor?: Actor,
+  ): Promise<{ commands: AgentCommand[]; session: Session }>;
+  /** Whether the session's agent process is up, and how long it has been without an event. */
+  liveness(id: string, actor?: Actor): Promise<{ alive: boolean; inactiveMs: number | null }>;
+  /** Changes the permission mode (`FORBIDDEN` when the actor may not choose it). */
+  setMode(id: string, mode: PermissionMode, actor?: Actor): Promise<Session>;
+  /** Stops the agent and marks the session `killed`; it stays in the store for audit. */
+  kill(id: string, actor?: Actor): Promise<Session>;
+  /** Transcript entries after a client-held cursor, oldest first. */
+  read(
+    id: string,
+    opts?: { after?: number; limit?: number },
+    actor?: Actor,
+  ): Promise<{
+    status: SessionStatus;
+    session: Session;
+    entries: TranscriptEntry[];
+    cursor: number;
+    has_more: boolean;
+  }>;
+  /** Pages the transcript backwards from `before` (newest first within a page, returned oldest first). */
+  transcriptPage(
+    id: string,
+    opts?: { before?: number; limit?: number; role?: TranscriptRole[] },
+    actor?: Actor,
+  ): Promise<TranscriptPage>;
+  /** Stored events of one session after `after` (by seq). */
+  events(id: string, opts?: { after?: number; limit?: number }, actor?: Actor): Promise<AegisEvent[]>;
+}
