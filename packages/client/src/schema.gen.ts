@@ -1059,6 +1059,16 @@ export interface components {
             variables?: {
                 [key: string]: string;
             };
+            /** @description Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it */
+            sandbox?: {
+                /** @description Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes */
+                enabled?: boolean;
+                /** @enum {string} */
+                network?: "model" | "none";
+                allowedHosts?: string[];
+                readOnlyPaths?: string[];
+                writablePaths?: string[];
+            };
             /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
             reuse?: boolean;
         };
@@ -1817,6 +1827,8 @@ export interface components {
             env: {
                 [key: string]: string;
             } | null;
+            /** @default null */
+            sandbox: components["schemas"]["SandboxRequest"] | null;
             /** @description Placeholder names found in the prompt */
             variables: string[];
             /** @description Built-in templates cannot be edited or deleted */
@@ -1824,6 +1836,15 @@ export interface components {
             ownerId: string | null;
             createdAt: string;
             updatedAt: string;
+        };
+        SandboxRequest: {
+            /** @description Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes */
+            enabled?: boolean;
+            /** @enum {string} */
+            network?: "model" | "none";
+            allowedHosts?: string[];
+            readOnlyPaths?: string[];
+            writablePaths?: string[];
         };
         TemplateInput: {
             name: string;
@@ -1836,6 +1857,16 @@ export interface components {
             /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
             env?: {
                 [key: string]: string;
+            };
+            /** @description Sessions from this template run sandboxed (see the session `sandbox`) */
+            sandbox?: {
+                /** @description Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes */
+                enabled?: boolean;
+                /** @enum {string} */
+                network?: "model" | "none";
+                allowedHosts?: string[];
+                readOnlyPaths?: string[];
+                writablePaths?: string[];
             };
         };
         MemoryEntry: {
@@ -1916,6 +1947,16 @@ export interface components {
                 /** @description Values for the `{{name}}` placeholders of the template prompt */
                 variables?: {
                     [key: string]: string;
+                };
+                /** @description Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it */
+                sandbox?: {
+                    /** @description Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes */
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    network?: "model" | "none";
+                    allowedHosts?: string[];
+                    readOnlyPaths?: string[];
+                    writablePaths?: string[];
                 };
                 /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
                 reuse?: boolean;

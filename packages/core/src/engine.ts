@@ -11,7 +11,7 @@ import type { MemoryService } from './orchestration/memory.js';
 import type { PipelineService } from './orchestration/pipelines.js';
 import type { TemplateService } from './orchestration/templates.js';
 import { recoverSessions } from './recovery.js';
-import type { PermissionMode } from './schemas.js';
+import type { PermissionMode, SandboxRequest, Session } from './schemas.js';
 import { type AgentResidency, createCapacity } from './session-placement.js';
 import { startSessionSweep } from './session-sweep.js';
 import { createSessionsApi } from './sessions-api.js';
@@ -26,6 +26,11 @@ export interface CreateAegisOptions {
   policy?: PermissionPolicy | undefined;
   /** Resolves and checks a requested workDir; throws `WORKDIR_DENIED`. Default: accepts as given. */
   resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
+  /**
+   * Decides a new session's sandbox from what it asked (`null`: unconfined); throws to refuse.
+   * Default: sandboxed exactly when the request says so. The server applies its `sandbox.mode`.
+   */
+  resolveSandbox?: ((requested: SandboxRequest | undefined) => Promise<Session['sandbox']>) | undefined;
   /** Permission mode for sessions that do not ask for one. Default `default`. */
   defaultPermissionMode?: PermissionMode | undefined;
   /**

@@ -101,8 +101,17 @@ export function createCapacity({ live, maxResident, idleEvictMs }: CapacityOptio
  * An idle session of the same owner in the same folder is reused, unless the request asks for
  * something it does not have: another agent, model or permission mode, its own env or policies.
  */
-export function reusable(s: Session, workDir: string, input: CreateSessionInput, actor: Actor): boolean {
+export function reusable(
+  s: Session,
+  workDir: string,
+  input: CreateSessionInput,
+  actor: Actor,
+  /** The sandbox a create without its own `sandbox` gets: the session must have the same. */
+  sandbox: Session['sandbox'] = null,
+): boolean {
   if (s.workDir !== workDir || s.ownerId !== actor.id || s.status !== 'idle') return false;
+  if (input.sandbox !== undefined || JSON.stringify(s.sandbox ?? null) !== JSON.stringify(sandbox))
+    return false;
   if (input.agent !== undefined && input.agent !== s.agent) return false;
   if (input.model !== undefined && input.model !== s.model) return false;
   if (input.permissionMode !== undefined && input.permissionMode !== s.permissionMode) return false;
@@ -111,7 +120,13 @@ export function reusable(s: Session, workDir: string, input: CreateSessionInput,
 }
 
 export function reuseKey(workDir: string, input: CreateSessionInput, actor: Actor): string | null {
-  if (input.env !== undefined || input.policies !== undefined || input.parentId !== undefined) return null;
+  if (
+    input.env !== undefined ||
+    input.policies !== undefined ||
+    input.parentId !== undefined ||
+    input.sandbox !== undefined
+  )
+    return null;
   return JSON.stringify([
     actor.id,
     workDir,
@@ -128,6 +143,7 @@ export async function reusableElsewhere(
   workDir: string,
   input: CreateSessionInput,
   actor: Actor,
+  sandbox: Session['sandbox'] = null,
 ) {
   if (reuseKey(workDir, input, actor) === null) return undefined;
   const { sessions: idle } = await store.listSessions({
@@ -137,7 +153,7 @@ export async function reusableElsewhere(
     limit: 20,
     offset: 0,
   });
-  return idle.find((s) => !live.has(s.id) && s.node && reusable(s, workDir, input, actor)) as
+  return idle.find((s) => !live.has(s.id) && s.node && reusable(s, workDir, input, actor, sandbox)) as
     | (Session & { node: string })
     | undefined;
 }

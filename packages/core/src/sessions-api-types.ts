@@ -1,7 +1,14 @@
 import type { AegisEvent } from './events.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
-import type { AgentCommand, PermissionMode, PolicyRule, Session, SessionStatus } from './schemas.js';
+import type {
+  AgentCommand,
+  PermissionMode,
+  PolicyRule,
+  SandboxRequest,
+  Session,
+  SessionStatus,
+} from './schemas.js';
 import type { TranscriptEntry, TranscriptRole } from './transcript.js';
 
 export interface CreateSessionInput {
@@ -17,6 +24,8 @@ export interface CreateSessionInput {
   reuse?: boolean | undefined;
   /** Per-session permission rules; the server's policy is a ceiling (the stricter verdict wins). */
   policies?: PolicyRule[] | undefined;
+  /** Run the agent sandboxed (see `SessionSandbox`); the engine's `resolveSandbox` decides with it. */
+  sandbox?: SandboxRequest | undefined;
 }
 
 export interface Actor {

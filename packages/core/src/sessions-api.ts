@@ -5,7 +5,13 @@ import { AegisError } from './errors.js';
 import type { Decider } from './events.js';
 import { LiveSession, type LiveSessionDeps, type QuestionReply } from './live-session.js';
 import type { PermissionAnswer } from './permission-queue.js';
-import { isTerminal, type PermissionMode, type Session } from './schemas.js';
+import {
+  isTerminal,
+  type PermissionMode,
+  type SandboxRequest,
+  type Session,
+  SessionSandbox,
+} from './schemas.js';
 import { placeElsewhere, reusable, reusableElsewhere, reuseKey } from './session-placement.js';
 import { newSession } from './session-record.js';
 import type {
@@ -28,6 +34,7 @@ export interface SessionsApiContext {
     agent: AgentDriver;
     store: AegisStore;
     resolveWorkDir?: ((workDir: string) => Promise<string>) | undefined;
+    resolveSandbox?: ((requested: SandboxRequest | undefined) => Promise<Session['sandbox']>) | undefined;
     defaultPermissionMode?: PermissionMode | undefined;
     permissionModesFor?: ((actor: Actor) => readonly PermissionMode[] | undefined) | undefined;
   };
@@ -47,6 +54,17 @@ export interface SessionsApiContext {
 export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
   const { options, live, deps, now, cluster, refuseWhileStoreFails, closing } = ctx;
   const { checkRoom, makeRoom } = ctx.capacity;
+
+  /**
+   * The sandbox a new session gets: the engine's `resolveSandbox` (the server's policy) decides;
+   * without one, a session is sandboxed when it asks.
+   */
+  async function sandboxOf(requested: SandboxRequest | undefined): Promise<Session['sandbox']> {
+    if (options.resolveSandbox) return options.resolveSandbox(requested);
+    if (!requested || requested.enabled === false) return null;
+    const { enabled: _enabled, ...spec } = requested;
+    return SessionSandbox.parse(spec);
+  }
 
   function visible(session: Session | undefined, actor: Actor): session is Session {
     return !!session && (actor.admin === true || session.ownerId === actor.id);
@@ -106,6 +124,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       assertSessionEnv(input.env);
       if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+      const sandbox = await sandboxOf(input.sandbox);
       // A create for the same owner and folder still starting its agent: wait for it, then reuse it
       // (two concurrent creates in a new folder would otherwise start two sessions).
       const key = input.reuse === false ? null : reuseKey(workDir, input, actor);
@@ -115,7 +134,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
         return sessions.create(input, actor);
       }
       for (const s of input.reuse === false ? [] : live.values()) {
-        if (reusable(s.session, workDir, input, actor)) {
+        if (reusable(s.session, workDir, input, actor, sandbox)) {
           if (input.prompt) refuseWhileStoreFails();
           if (input.prompt && s.dormant) checkRoom(s);
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
@@ -124,7 +143,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       }
       if (cluster && !actor.forwarded && input.reuse !== false) {
         // An idle session to reuse may live on another node: the create goes there.
-        const other = await reusableElsewhere(options.store, live, workDir, input, actor);
+        const other = await reusableElsewhere(options.store, live, workDir, input, actor, sandbox);
         if (other) throw elsewhere(other.id, other.node, null);
       }
       // A parent the caller cannot see is SESSION_NOT_FOUND, as reading it would be.
@@ -147,6 +166,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
         ownerId: actor.id,
         parentId: input.parentId ?? null,
         policies: input.policies,
+        sandbox,
         now: now().toISOString(),
         node: cluster?.nodeId ?? null,
       });
@@ -213,8 +233,10 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
 
     async startsNew(input: CreateSessionInput, actor: Actor = LOCAL, claimed = new Set<string>()) {
       let workDir: string;
+      let sandbox: Session['sandbox'];
       try {
         workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+        sandbox = await sandboxOf(input.sandbox);
       } catch {
         return false;
       }
@@ -224,7 +246,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       const key = reuseKey(workDir, input, actor);
       if (key && quietStarts.has(key)) return false;
       for (const s of live.values()) {
-        if (!claimed.has(s.session.id) && reusable(s.session, workDir, input, actor)) {
+        if (!claimed.has(s.session.id) && reusable(s.session, workDir, input, actor, sandbox)) {
           claimed.add(s.session.id);
           return false;
         }

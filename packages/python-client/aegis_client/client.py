@@ -348,6 +348,7 @@ class AegisClient:
         policies: Optional[List[PolicyRule]] = None,
         template_id: Optional[str] = None,
         variables: Optional[Dict[str, str]] = None,
+        sandbox: Optional[CreateSessionSandbox] = None,
         reuse: Optional[bool] = None,
         body: Optional[CreateSessionRequest] = None,
         timeout: Optional[float] = None,
@@ -369,13 +370,14 @@ class AegisClient:
             policies: body `policies`: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
             variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
+            sandbox: body `sandbox`: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
             reuse: body `reuse`: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions"
         query: Dict[str, Any] = {}
         headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
-        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "reuse": reuse}, ("workDir",), "create_session")
+        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "sandbox": sandbox, "reuse": reuse}, ("workDir",), "create_session")
         return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_session(
@@ -637,6 +639,7 @@ class AegisClient:
         model: Optional[str] = None,
         agent: Optional[str] = None,
         env: Optional[Dict[str, str]] = None,
+        sandbox: Optional[CreateTemplateSandbox] = None,
         body: Optional[TemplateInput] = None,
         timeout: Optional[float] = None,
     ) -> Template:
@@ -652,11 +655,12 @@ class AegisClient:
             model: body `model`
             agent: body `agent`
             env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
+            sandbox: body `sandbox`: Sessions from this template run sandboxed (see the session `sandbox`)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env}, ("name",), "create_template")
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox}, ("name",), "create_template")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_template(
@@ -687,6 +691,7 @@ class AegisClient:
         model: Optional[str] = None,
         agent: Optional[str] = None,
         env: Optional[Dict[str, str]] = None,
+        sandbox: Optional[UpdateTemplateSandbox] = None,
         body: Optional[TemplateInput] = None,
         timeout: Optional[float] = None,
     ) -> Template:
@@ -703,11 +708,12 @@ class AegisClient:
             model: body `model`
             agent: body `agent`
             env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
+            sandbox: body `sandbox`: Sessions from this template run sandboxed (see the session `sandbox`)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates/{id}".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env}, ("name",), "update_template")
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox}, ("name",), "update_template")
         return self._request("PUT", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def delete_template(

@@ -47,7 +47,10 @@ __all__ = [
     "CreateApiKeyRequest",
     "CreatePipelineRequest",
     "CreateSessionRequest",
+    "CreateSessionRequestSandbox",
     "CreateSessionResponse",
+    "CreateSessionSandbox",
+    "CreateTemplateSandbox",
     "CreatedApiKey",
     "Decider",
     "DiagnosticsResponse",
@@ -93,6 +96,7 @@ __all__ = [
     "PipelineStage",
     "PipelineStageRequest",
     "PipelineStageRequestSpec",
+    "PipelineStageRequestSpecSandbox",
     "PipelineStageStatus",
     "PipelineStatus",
     "PlanEntry",
@@ -111,6 +115,7 @@ __all__ = [
     "QuestionOption",
     "ReadResponse",
     "RotateApiKeyRequest",
+    "SandboxRequest",
     "SendRequest",
     "SendResponse",
     "Session",
@@ -151,6 +156,7 @@ __all__ = [
     "StopReason",
     "Template",
     "TemplateInput",
+    "TemplateInputSandbox",
     "TemplateList",
     "ThoughtDeltaEvent",
     "ThoughtDeltaEventData",
@@ -180,10 +186,41 @@ __all__ = [
     "TurnStalledEventData",
     "TurnStartedEvent",
     "TurnStartedEventData",
+    "UpdateTemplateSandbox",
     "Usage",
     "UsageUpdatedEvent",
     "UsageUpdatedEventData",
 ]
+
+
+class CreateSessionSandbox(TypedDict, total=False):
+    """Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
+class CreateTemplateSandbox(TypedDict, total=False):
+    """Sessions from this template run sandboxed (see the session `sandbox`)"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
+class UpdateTemplateSandbox(TypedDict, total=False):
+    """Sessions from this template run sandboxed (see the session `sandbox`)"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
 
 
 class HealthResponseSessionsByState(TypedDict, total=False):
@@ -522,6 +559,16 @@ class BatchCreateRequest(TypedDict):
     sessions: List[CreateSessionRequest]
 
 
+class CreateSessionRequestSandbox(TypedDict, total=False):
+    """Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
 class _CreateSessionRequestRequired(TypedDict):
     #: Absolute path of an existing directory inside the allowed directories
     workDir: str
@@ -544,6 +591,8 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
+    sandbox: CreateSessionRequestSandbox
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -1312,7 +1361,7 @@ class TemplateList(TypedDict):
     templates: List[Template]
 
 
-class Template(TypedDict):
+class _TemplateRequired(TypedDict):
     id: str
     name: str
     description: Optional[str]
@@ -1330,6 +1379,29 @@ class Template(TypedDict):
     updatedAt: str
 
 
+class Template(_TemplateRequired, total=False):
+    sandbox: Optional[SandboxRequest]
+
+
+class SandboxRequest(TypedDict, total=False):
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
+class TemplateInputSandbox(TypedDict, total=False):
+    """Sessions from this template run sandboxed (see the session `sandbox`)"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
 class _TemplateInputRequired(TypedDict):
     name: str
 
@@ -1343,6 +1415,8 @@ class TemplateInput(_TemplateInputRequired, total=False):
     agent: str
     #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
     env: Dict[str, str]
+    #: Sessions from this template run sandboxed (see the session `sandbox`)
+    sandbox: TemplateInputSandbox
 
 
 class _MemoryEntryRequired(TypedDict):
@@ -1409,6 +1483,16 @@ class CreatePipelineRequest(TypedDict):
     stages: List[PipelineStageRequest]
 
 
+class PipelineStageRequestSpecSandbox(TypedDict, total=False):
+    """Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
 class _PipelineStageRequestSpecRequired(TypedDict):
     #: Absolute path of an existing directory inside the allowed directories
     workDir: str
@@ -1432,6 +1516,8 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     templateId: str
     #: Values for the `{{name}}` placeholders of the template prompt
     variables: Dict[str, str]
+    #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
+    sandbox: PipelineStageRequestSpecSandbox
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 

@@ -1,6 +1,7 @@
 import {
   PermissionMode,
   PolicyRule,
+  SandboxRequest,
   Session,
   SessionAction,
   SessionEnv,
@@ -63,6 +64,9 @@ export const CreateSessionRequest = z
         'Start from a template (id, or the name of a template you can see); fields given here override the template',
       ),
     variables: TemplateVariables.optional(),
+    sandbox: SandboxRequest.optional().describe(
+      'Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it',
+    ),
     reuse: z
       .boolean()
       .optional()

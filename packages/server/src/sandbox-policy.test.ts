@@ -72,3 +72,13 @@ describe('which sessions run sandboxed', () => {
     );
   });
 });
+
+describe('a machine without a working sandbox', () => {
+  it('refuses sandboxed sessions with SANDBOX_UNAVAILABLE and lets the others run', async () => {
+    const broken = opts('on', { available: async () => 'bwrap is not installed' });
+    const err = await refusal(resolveSandbox(undefined, broken));
+    expect(err.code).toBe('SANDBOX_UNAVAILABLE');
+    expect(err.message).toMatch(/sandbox\.mode: on\), but bwrap is not installed/);
+    expect(await resolveSandbox({ enabled: false }, broken)).toBeNull();
+  });
+});

@@ -17,6 +17,8 @@ export interface SandboxPolicyOptions {
   stateDir: string;
   /** The workDir check (allowed roots); writable paths must pass it. */
   checkWritable: (path: string) => Promise<string>;
+  /** Whether sandboxes work on this machine (`null`) or why not: a sandboxed session is refused then. */
+  available?: (() => Promise<string | null>) | undefined;
 }
 
 /**
@@ -69,6 +71,14 @@ export async function resolveSandbox(
         { field: 'sandbox.allowedHosts' },
       );
     }
+  }
+  const problem = await opts.available?.();
+  if (problem) {
+    throw new AegisError(
+      'SANDBOX_UNAVAILABLE',
+      `This session must run sandboxed (${requested === undefined ? `sandbox.mode: ${opts.mode}` : 'it asked'}), but ${problem}`,
+      { details: { mode: opts.mode } },
+    );
   }
   return {
     network: requested?.network ?? 'model',

@@ -22,6 +22,7 @@ import {
 } from './config.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
+import { resolveSandbox } from './sandbox-policy.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
@@ -142,6 +143,7 @@ async function startLocked(
       zeroConfig: config.zeroConfigAfterKeys,
     });
   }
+  const sandboxRuntime = bubblewrapRuntime();
   const driver =
     options.driver ??
     createAcpDriver({
@@ -156,7 +158,7 @@ async function startLocked(
       onError: (err, context) =>
         logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
       sandbox: {
-        runtime: bubblewrapRuntime(),
+        runtime: sandboxRuntime,
         dir: join(config.stateDir, 'sandboxes'),
         // Every connection attempt out of a sandbox, allowed or refused, is audited.
         onEgress: (sessionId, attempt) =>
@@ -197,6 +199,14 @@ async function startLocked(
     defaultPermissionMode: config.permissionMode,
     permissionModesFor: (actor) => (actor.role === 'operator' ? config.operatorPermissionModes : undefined),
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
+    resolveSandbox: (requested) =>
+      resolveSandbox(requested, {
+        mode: config.sandbox.mode,
+        allowedHosts: config.sandbox.allowedHosts,
+        stateDir: config.stateDir,
+        checkWritable: async (p) => checkWorkDir(p, roots),
+        available: () => sandboxRuntime.check(),
+      }),
     onError: (err, context) =>
       logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
     cluster: nodeId

@@ -31,13 +31,19 @@ const SYSTEM_READ_ONLY = [
 ];
 
 /**
- * The outermost `node_modules` above `path` (where an agent's package and its dependencies live),
- * or the directory holding `path` when it is not inside one.
+ * What to show read-only for an agent installed at `path`: the outermost `node_modules` above it
+ * (an npm or pnpm install: the package and its dependencies), else the workspace it belongs to (a
+ * source checkout: its packages link to each other and to the workspace's `node_modules`), else the
+ * directory holding it.
  */
 export function installRootOf(path: string): string {
   const parts = path.split(sep);
   const at = parts.indexOf('node_modules');
-  return at > 0 ? parts.slice(0, at + 1).join(sep) : dirname(path);
+  if (at > 0) return parts.slice(0, at + 1).join(sep);
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+  }
+  return dirname(path);
 }
 
 /** Where a command lives on the host (a bare name is looked up on `PATH`), or null. */

@@ -25,6 +25,7 @@ const template = (id: string, name: string, ownerId: string | null, prompt = 'Do
   model: null,
   agent: null,
   env: { A: '1' },
+  sandbox: null,
   variables: ['x'],
   builtIn: false,
   ownerId,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sessionEnvProblems } from '../agent-env-rules.js';
-import { PermissionMode } from '../schemas.js';
+import { PermissionMode, SandboxRequest } from '../schemas.js';
 
 /**
  * Shapes of the orchestration resources (templates, memory entries, pipelines). Defined once here;
@@ -52,6 +52,9 @@ export const TemplateInput = z
     model: z.string().max(200).optional(),
     agent: z.string().max(100).optional(),
     env: SessionEnv.optional(),
+    sandbox: SandboxRequest.optional().describe(
+      'Sessions from this template run sandboxed (see the session `sandbox`)',
+    ),
   })
   .meta({ id: 'TemplateInput' });
 export type TemplateInput = z.infer<typeof TemplateInput>;
@@ -66,6 +69,7 @@ export const Template = z
     model: z.string().nullable(),
     agent: z.string().nullable(),
     env: z.record(z.string(), z.string()).nullable(),
+    sandbox: z.union([SandboxRequest, z.null()]).default(null),
     variables: z.array(z.string()).describe('Placeholder names found in the prompt'),
     builtIn: z.boolean().describe('Built-in templates cannot be edited or deleted'),
     ownerId: z.string().nullable(),

@@ -26,6 +26,7 @@ const builtIn = (t: Omit<TemplateInput, 'name'> & { name: string }): Template =>
   model: t.model ?? null,
   agent: t.agent ?? null,
   env: t.env ?? null,
+  sandbox: t.sandbox ?? null,
   variables: placeholders(t.prompt ?? ''),
   builtIn: true,
   ownerId: null,
@@ -136,6 +137,7 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
       model: input.model ?? null,
       agent: input.agent ?? null,
       env: input.env ?? null,
+      sandbox: input.sandbox ?? null,
       variables: placeholders(input.prompt ?? ''),
       builtIn: false,
       updatedAt: deps.now().toISOString(),
@@ -209,6 +211,7 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
       if (template.model !== null) base.model = template.model;
       if (template.agent !== null) base.agent = template.agent;
       if (template.env !== null) base.env = template.env;
+      if (template.sandbox) base.sandbox = template.sandbox;
       const defined = Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined));
       const merged: CreateSessionInput = { ...base, ...defined };
       if (template.env !== null && explicit.env) merged.env = { ...template.env, ...explicit.env };

@@ -240,6 +240,7 @@ describe('several nodes on one schema', () => {
       model: null,
       agent: null,
       env: {},
+      sandbox: null,
       variables: [],
       builtIn: false,
       ownerId: 'alice',

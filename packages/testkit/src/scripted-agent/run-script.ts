@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk';
@@ -255,6 +256,21 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
   } else if ('echoEnv' in step) {
     const env = Object.fromEntries(step.echoEnv.map((k) => [k, process.env[k] ?? null]));
     await say(ctx, JSON.stringify(env), 1, 'agent_message_chunk');
+  } else if ('probeFiles' in step) {
+    const seen: Record<string, string> = {};
+    for (const target of step.probeFiles) {
+      try {
+        if (target.startsWith('write:')) {
+          writeFileSync(target.slice(6), 'written by the agent');
+          seen[target] = 'OK';
+        } else {
+          seen[target] = readFileSync(target, 'utf8').slice(0, 200);
+        }
+      } catch (err) {
+        seen[target] = `ERR:${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      }
+    }
+    await say(ctx, JSON.stringify(seen), 1, 'agent_message_chunk');
   } else if ('recall' in step) {
     const prompts = ctx.earlierPrompts;
     const cut = (t: string | undefined) => (t === undefined ? null : t.slice(0, 80));

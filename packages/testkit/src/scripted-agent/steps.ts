@@ -41,6 +41,11 @@ export type ScriptStep =
   /** Tool calls started together, like a model's parallel tool use: their permission requests overlap. */
   | { parallel: ScriptToolStep[] }
   | { echoEnv: string[] }
+  /**
+   * Tries what a file tool would (read each path; `write:` prefix writes there) and says
+   * `{"<path>": "<content>" | "ERR:<code>"}`: what the agent can see (sandbox tests).
+   */
+  | { probeFiles: string[] }
   /** Says `{"prompts": n, "first": …, "last": …}`: the session's earlier prompts (80 chars each). */
   | { recall: true }
   | { ask: { question: string; header?: string; options?: string[]; multiSelect?: boolean } }
