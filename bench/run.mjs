@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The Aegis benchmark suite. `pnpm bench` runs every scenario at full size, prints a table and
 // writes results.json; `--smoke` runs each at a tiny size (part of `pnpm test`, so the suite cannot
-// rot) and prints `N passed, N failed`. `--only a,b` picks scenarios; `--skip real` leaves some out.
-import { writeFileSync } from 'node:fs';
+// rot) and prints `N passed, N failed`. `--only a,b` picks scenarios; `--skip real` leaves some out;
+// such a partial run merges its rows into results.json instead of replacing the file.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadAverage, round } from './lib/proc.mjs';
@@ -139,10 +140,28 @@ console.log(
 );
 if (!smoke) {
   const out = join(import.meta.dirname, 'results.json');
-  writeFileSync(
-    out,
-    `${JSON.stringify({ at: new Date().toISOString(), machine, size, rows, failures }, null, 2)}\n`,
-  );
+  const at = new Date().toISOString();
+  let doc = { at, machine, size, rows, failures };
+  if ((only || skip.length > 0) && existsSync(out)) {
+    // A partial run (--only / --skip) updates the rows it measured and keeps the others; the run
+    // that produced them is listed under `partialRuns`.
+    const prev = JSON.parse(readFileSync(out, 'utf8'));
+    const ran = Object.keys(SCENARIOS).filter((n) => (!only || only.includes(n)) && !skip.includes(n));
+    const key = (r) => `${r.scenario}\n${r.metric}`;
+    const fresh = new Map(rows.map((r) => [key(r), r]));
+    const merged = prev.rows.map((r) => fresh.get(key(r)) ?? r);
+    const kept = new Set(prev.rows.map(key));
+    merged.push(...rows.filter((r) => !kept.has(key(r))));
+    doc = {
+      ...prev,
+      rows: merged,
+      partialRuns: [
+        ...(prev.partialRuns ?? []).filter((p) => !p.scenarios.every((n) => ran.includes(n))),
+        { at, machine, scenarios: ran, size, failures },
+      ],
+    };
+  }
+  writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }
 const passed =
