@@ -8,6 +8,7 @@ import { createSqliteStore } from '@aegis/core/sqlite';
 import { claudeAgentEnv, SCRIPTED_AGENT_BIN, script, startFakeMessagesApi } from '@aegis/testkit';
 import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
+import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
 import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
@@ -498,5 +499,6 @@ export const SCENARIOS = {
   realAgent,
   evictionMemory,
   coldResume,
+  cluster,
 };
 export { AGENTS };
