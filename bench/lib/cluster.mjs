@@ -10,7 +10,7 @@ import { tempRoot } from './aegis.mjs';
 import { failover, RETRY_CAP_MS } from './cluster-failover.mjs';
 import { pgQuery, spread, startNodes, TURN_LIMIT_MS, within } from './cluster-nodes.mjs';
 import { api } from './http.mjs';
-import { commandCpuSeconds, cpuSeconds, median, percentile, rssMiB } from './proc.mjs';
+import { cpuSeconds, median, percentile, rssMiB } from './proc.mjs';
 import { subscribe } from './sse.mjs';
 import { streamingLoad } from './streaming-load.mjs';
 
@@ -56,7 +56,6 @@ async function eventsPerSecond(nodes, sessions, size) {
       }
       await Promise.all(subs.map((s) => s.opened));
       const cpu0 = sum(pids.map(cpuSeconds));
-      const pg0 = commandCpuSeconds('postgres');
       const t0 = performance.now();
       const wall0 = Date.now();
       await Promise.all(
@@ -73,7 +72,6 @@ async function eventsPerSecond(nodes, sessions, size) {
         p50LatencyMs: percentile(latencies, 50),
         p99LatencyMs: percentile(latencies, 99),
         serverCpuS: sum(pids.map(cpuSeconds)) - cpu0,
-        postgresCpuS: commandCpuSeconds('postgres') - pg0,
       };
     } finally {
       for (const s of subs) s.close();
@@ -159,10 +157,7 @@ async function apiUnderLoad(nodes, sessions, size, schema) {
       size,
       turns: 1,
       bursts: size.concurrencyBursts * 5,
-      cpu: {
-        servers: () => sum(nodes.map((n) => cpuSeconds(n.pid))),
-        postgres: () => commandCpuSeconds('postgres'),
-      },
+      cpu: { servers: () => sum(nodes.map((n) => cpuSeconds(n.pid))) },
       rss: { servers: () => sum(nodes.map((n) => rssMiB(n.pid))) },
       count: {
         events: async () =>
@@ -182,7 +177,6 @@ async function apiUnderLoad(nodes, sessions, size, schema) {
       eventsPerSec: measured.perSec.events,
       sendsMs: measured.queueMs,
       serversCpuPct: measured.cpuPct.servers,
-      postgresCpuPct: measured.cpuPct.postgres,
       serversRssMiB: measured.rssMiB.servers,
     };
   };
@@ -288,7 +282,6 @@ function rowsOf(size, m) {
       p50LatencyMs: r.p50LatencyMs,
       p99LatencyMs: r.p99LatencyMs,
       serverCpuS: r.serverCpuS,
-      postgresCpuS: r.postgresCpuS,
       runs: r.runs,
     });
   const steadyRow = (label, l, baseline) =>

@@ -19,26 +19,6 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/**
- * CPU seconds used so far by every process whose command name is `comm` (e.g. `postgres`: the
- * database server's backends, whoever they serve). Processes that exit in between drop out, so
- * use it for differences over a window in which they live.
- */
-export function commandCpuSeconds(comm) {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm)
-        total += cpuSeconds(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
-}
-
 export function percentile(values, p) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
