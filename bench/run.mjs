@@ -174,7 +174,12 @@ if (!smoke) {
       ],
     };
   }
-  writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+  // Non-ASCII escaped (\u2192), as the committed file has it, so a merge changes only its own rows.
+  const json = JSON.stringify(doc, null, 2).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  writeFileSync(out, `${json}\n`);
   console.log(`wrote ${out}`);
 }
 const passed =
