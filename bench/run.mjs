@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The Aegis benchmark suite. `pnpm bench` runs every scenario at full size, prints a table and
 // writes results.json; `--smoke` runs each at a tiny size (part of `pnpm test`, so the suite cannot
-// rot) and prints `N passed, N failed`. `--only a,b` picks scenarios; `--skip real` leaves some out.
-import { writeFileSync } from 'node:fs';
+// rot) and prints `N passed, N failed`. `--only a,b` picks scenarios; `--skip real` leaves some out;
+// such a partial run merges its rows into results.json instead of replacing the file.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadAverage, round } from './lib/proc.mjs';
@@ -34,6 +35,11 @@ const FULL = {
   poolSize: 2,
   realRuns: 3,
   evictSessions: 50,
+  clusterSessions: 3,
+  clusterBursts: 60,
+  clusterLoadSessions: 50,
+  clusterLeaseMs: 30_000,
+  leaseMs: 3_000,
 };
 const SMOKE = {
   chunks: 50,
@@ -55,10 +61,17 @@ const SMOKE = {
   poolSize: 1,
   realRuns: 1,
   evictSessions: 3,
+  clusterSessions: 3,
+  clusterBursts: 3,
+  clusterLoadSessions: 3,
+  clusterLeaseMs: 1_000,
+  leaseMs: 1_000,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */
 const LIMIT_S = 300;
+/** Longer bounds: `cluster` measures three configurations (five servers) one after another. */
+const LIMITS_S = { cluster: 600 };
 // The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
 if (smoke) skip.push('realAgent', 'coldResume');
 
@@ -73,8 +86,9 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
   process.stdout.write(`• ${name} … `);
   try {
     let timer;
+    const limitS = LIMITS_S[name] ?? LIMIT_S;
     const limit = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${name} took longer than ${LIMIT_S} s`)), LIMIT_S * 1000);
+      timer = setTimeout(() => reject(new Error(`${name} took longer than ${limitS} s`)), limitS * 1000);
     });
     const got = await Promise.race([scenario(size), limit]).finally(() => clearTimeout(timer));
     rows.push(...got);
@@ -139,10 +153,33 @@ console.log(
 );
 if (!smoke) {
   const out = join(import.meta.dirname, 'results.json');
-  writeFileSync(
-    out,
-    `${JSON.stringify({ at: new Date().toISOString(), machine, size, rows, failures }, null, 2)}\n`,
+  const at = new Date().toISOString();
+  let doc = { at, machine, size, rows, failures };
+  if ((only || skip.length > 0) && existsSync(out)) {
+    // A partial run (--only / --skip) updates the rows it measured and keeps the others; the run
+    // that produced them is listed under `partialRuns`.
+    const prev = JSON.parse(readFileSync(out, 'utf8'));
+    const ran = Object.keys(SCENARIOS).filter((n) => (!only || only.includes(n)) && !skip.includes(n));
+    const key = (r) => `${r.scenario}\n${r.metric}`;
+    const fresh = new Map(rows.map((r) => [key(r), r]));
+    const merged = prev.rows.map((r) => fresh.get(key(r)) ?? r);
+    const kept = new Set(prev.rows.map(key));
+    merged.push(...rows.filter((r) => !kept.has(key(r))));
+    doc = {
+      ...prev,
+      rows: merged,
+      partialRuns: [
+        ...(prev.partialRuns ?? []).filter((p) => !p.scenarios.every((n) => ran.includes(n))),
+        { at, machine, scenarios: ran, size, failures },
+      ],
+    };
+  }
+  // Non-ASCII escaped (\u2192), as the committed file has it, so a merge changes only its own rows.
+  const json = JSON.stringify(doc, null, 2).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+  writeFileSync(out, `${json}\n`);
   console.log(`wrote ${out}`);
 }
 const passed =

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { api } from './http.mjs';
-import { percentile, spawnReady, stopChild } from './proc.mjs';
+import { percentile, sleep, spawnReady, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,4 +93,14 @@ export async function timedTurn(url, id, text, subscribers = 1) {
     p50LatencyMs: percentile(latencies, 50),
     p99LatencyMs: percentile(latencies, 99),
   };
+}
+
+/** Polls session `id` until it has finished `turns` turns and is idle (at most 2 minutes). */
+export async function waitIdle(url, id, turns) {
+  for (let i = 0; i < 2400; i++) {
+    const s = await api(url, 'GET', `/v1/sessions/${id}`);
+    if (s.turns >= turns && s.status === 'idle') return s;
+    await sleep(50);
+  }
+  throw new Error(`session ${id} did not finish turn ${turns}`);
 }

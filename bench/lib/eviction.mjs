@@ -1,21 +1,12 @@
 // Sessions outlive their agent process: memory of idle sessions with and without eviction, and
 // the latency of a cold resume against a fresh create (real adapter).
 import { claudeAgentEnv, startFakeMessagesApi } from '@aegis/testkit';
-import { createSession, startAegis, tempRoot } from './aegis.mjs';
+import { createSession, startAegis, tempRoot, waitIdle } from './aegis.mjs';
 import { api } from './http.mjs';
 import { median, sleep, treeRssMiB } from './proc.mjs';
 import { subscribe } from './sse.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
-
-async function waitIdle(url, id, turns) {
-  for (let i = 0; i < 2400; i++) {
-    const s = await api(url, 'GET', `/v1/sessions/${id}`);
-    if (s.turns >= turns && s.status === 'idle') return s;
-    await sleep(50);
-  }
-  throw new Error(`session ${id} did not finish turn ${turns}`);
-}
 
 /** N sessions (scripted agents), one turn each, then idle: server + agents RSS without and with eviction. */
 export async function evictionMemory(size) {

@@ -1,18 +1,21 @@
 // The API load generator, run as its own process: `concurrency` loops issue GET /v1/sessions and
-// GET /v1/sessions/{id}/read for `durationMs`, then print the latencies as JSON on stdout.
-// Usage: node load.mjs '<{"url","ids","durationMs","concurrency"}>'
+// GET /v1/sessions/{id}/read for `durationMs`, then print the latencies as JSON on stdout. With
+// `urls` (several nodes of a cluster) the requests go to them in turn.
+// Usage: node load.mjs '<{"url" or "urls","ids","durationMs","concurrency"}>'
 import { percentile } from './proc.mjs';
 
-const { url, ids, durationMs, concurrency = 4 } = JSON.parse(process.argv[2]);
+const { url, urls = [url], ids, durationMs, concurrency = 4 } = JSON.parse(process.argv[2]);
 const lat = { list: [], read: [] };
 const errors = [];
 const deadline = Date.now() + durationMs;
+let next = 0;
 
 async function timed(kind, path) {
+  const base = urls[next++ % urls.length];
   const t0 = performance.now();
-  const res = await fetch(url + path);
+  const res = await fetch(base + path);
   await res.arrayBuffer();
-  if (!res.ok) errors.push(`${path}: ${res.status}`);
+  if (!res.ok) errors.push(`${base}${path}: ${res.status}`);
   lat[kind].push(performance.now() - t0);
 }
 

@@ -8,10 +8,12 @@ import { createSqliteStore } from '@aegis/core/sqlite';
 import { claudeAgentEnv, SCRIPTED_AGENT_BIN, script, startFakeMessagesApi } from '@aegis/testkit';
 import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
+import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
-import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, spawnReady, stopChild } from './proc.mjs';
+import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
+import { streamingLoad } from './streaming-load.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
 const floorRow = (scenario, metric, value, unit, floor, met, extra = {}) =>
@@ -105,32 +107,14 @@ export async function concurrency(size) {
         );
         ids.push(...created.map((c) => c.id));
       }
-      // Each session streams like a busy real agent (~100 chunks/s), not flat out: 100 agents spinning
-      // on 2 cores would measure the agents, not the server.
-      const text = script(
-        ...Array.from({ length: size.concurrencyBursts }, () => [{ chunksBulk: 10 }, { sleep: 100 }]).flat(),
-      );
-      // Enough queued turns to keep every session streaming through the load window (interrupted after).
-      for (let k = 0; k < 5; k++)
-        await Promise.all(ids.map((id) => api(server.url, 'POST', `/v1/sessions/${id}/send`, { text })));
-      await sleep(300);
-      const cpu0 = cpuSeconds(server.pid);
-      const w0 = performance.now();
-      const events0 = (await api(server.url, 'GET', '/v1/sessions?limit=1')).sessions[0]?.lastSeq ?? 0;
-      const load = await spawnReady(
-        [
-          join(import.meta.dirname, 'load.mjs'),
-          JSON.stringify({ url: server.url, ids, durationMs: size.loadMs, concurrency: 4 }),
-        ],
-        { ready: /(\{.*\})\n/, timeoutMs: size.loadMs + 60_000 },
-      );
-      const result = JSON.parse(load.match[1]);
-      const seconds = (performance.now() - w0) / 1000;
-      const cpu = ((cpuSeconds(server.pid) - cpu0) / seconds) * 100;
-      const rss = rssMiB(server.pid);
-      void events0;
-      await Promise.all(ids.map((id) => api(server.url, 'POST', `/v1/sessions/${id}/interrupt`)));
-      await sleep(500);
+      const measured = await streamingLoad({
+        targets: ids.map((id) => ({ id, url: server.url })),
+        urls: [server.url],
+        size,
+        cpu: { server: () => cpuSeconds(server.pid) },
+        rss: { server: () => rssMiB(server.pid) },
+      });
+      const { result } = measured;
       const floor = n === 50 ? { floor: 'p99 <= 20 ms' } : {};
       const extra = {
         p50ListMs: result.list.p50,
@@ -139,8 +123,8 @@ export async function concurrency(size) {
         p99ReadMs: result.read.p99,
         requests: result.list.n + result.read.n,
         errors: result.errorCount,
-        serverCpuPct: cpu,
-        serverRssMiB: rss,
+        serverCpuPct: measured.cpuPct.server,
+        serverRssMiB: measured.rssMiB.server,
       };
       const p99 = Math.max(result.list.p99, result.read.p99);
       rows.push(
@@ -515,5 +499,6 @@ export const SCENARIOS = {
   realAgent,
   evictionMemory,
   coldResume,
+  cluster,
 };
 export { AGENTS };
