@@ -191,6 +191,38 @@ describe('a cluster of three servers on one PostgreSQL database', () => {
   });
 });
 
+describe('Idempotency-Key across nodes', () => {
+  it('a send forwarded to the owner is applied once, and a retry on any node gets the first answer', async () => {
+    const [a, b] = (await cluster(2)) as [RunningServer, RunningServer];
+    const created = await call(a, 'POST', '/v1/sessions', { workDir: work, prompt: script({ say: 'one' }) });
+    const id = created.body.session.id;
+    await status(a, id, 'idle');
+    const send = (n: RunningServer) =>
+      fetch(`${n.url}/v1/sessions/${id}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'k-forwarded' },
+        body: JSON.stringify({ text: script({ say: 'two' }) }),
+      });
+    const first = await send(b);
+    expect(first.status).toBe(202);
+    expect(first.headers.get('x-aegis-node')).toBe('node-a');
+    const body = await first.text();
+    for (const n of [b, a]) {
+      const again = await send(n);
+      expect(again.status).toBe(202);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await again.text()).toBe(body);
+    }
+    const done = await until('second turn', async () => {
+      const s = (await call(a, 'GET', `/v1/sessions/${id}`)).body;
+      return s.status === 'idle' && s.turns >= 2 ? s : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await call(b, 'GET', `/v1/sessions/${id}`)).body.turns).toBe(done.turns);
+    expect(done.turns).toBe(2);
+  });
+});
+
 describe('request rate limits on a cluster', () => {
   /** Not within the last seconds of a minute: the counting window is the clock's minute. */
   const freshMinute = async () => {

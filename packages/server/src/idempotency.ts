@@ -87,8 +87,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * - A duplicate that arrives while the first is still being served waits for it (up to `waitMs`)
  *   and gets its response; past that, 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`.
  * - 2xx and 4xx answers are kept for `ttlMs`; 5xx and 429 are not (a retry runs again).
- * - Records live in the store, so servers sharing a database share keys; a request forwarded by
- *   another node (`X-Aegis-Forwarded-By`) is treated like any other.
+ * - Records live in the store, so servers sharing a database share keys. A request another node
+ *   forwarded (`X-Aegis-Forwarded-By`, signed) is not claimed again: the node it arrived at holds
+ *   the claim and stores the owner's answer.
  */
 export function idempotencyMiddleware(options: IdempotencyOptions = {}): MiddlewareHandler<AppEnv> {
   const store = options.store ?? createMemoryIdempotencyStore();
@@ -111,6 +112,9 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
     const key = c.req.header(IDEMPOTENCY_KEY_HEADER);
     const op = c.get('operation');
     if (key === undefined || !op || !IDEMPOTENT_OPERATIONS.has(op.operationId)) return next();
+    // Forwarded by another node (signature checked): that node holds the key's claim and stores
+    // this answer; claiming it here too would find it taken and answer 409.
+    if (c.get('peer')) return next();
     if (!KEY_PATTERN.test(key)) {
       return errorResponse(
         c,

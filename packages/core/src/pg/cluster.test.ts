@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAegis } from '../engine.js';
 import { AegisError } from '../errors.js';
@@ -114,6 +115,27 @@ describe('PostgreSQL cluster: fencing in the store', () => {
       events: [{ sessionId: 's1', seq: 1, at, type: 'session.info_updated', data: { title: 'b' } }],
     });
     expect(ok.events[0]?.seq).toBe(1);
+
+    // Node A's later writes for the session it lost are refused at once, without waiting for the
+    // database: here the sessions table is locked by someone else, and the refusal still comes
+    // before A's lock timeout (5 s) — a node losing a busy session must not hold the append lock.
+    const locker = new pg.Client({ connectionString: PG_TEST_URL });
+    await locker.connect();
+    try {
+      await locker.query(`begin; lock table "${schema}"."sessions" in access exclusive mode`);
+      const started = Date.now();
+      const again = await rejection(
+        a.write({
+          events: [{ sessionId: 's1', seq: 2, at, type: 'session.info_updated', data: { title: 'later' } }],
+        }),
+      );
+      expect(again.code).toBe('LEASE_LOST');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(lost).toEqual(['s1']);
+    } finally {
+      await locker.query('rollback').catch(() => {});
+      await locker.end();
+    }
   });
 
   it('a heartbeat renews only the leases still held and reports the sessions taken away', async () => {

@@ -12,7 +12,7 @@ import type { PipelineStore } from '../orchestration/resource-store.js';
 import { type Session, TERMINAL_STATUSES } from '../schemas.js';
 import type { ConversationStore } from '../store.js';
 import { createPgClusterShared } from './cluster-shared.js';
-import { type FenceState, iso, leaseEnd, leaseLost } from './fence.js';
+import { type FenceState, iso, leaseEnd, leaseLost, markLost } from './fence.js';
 
 const NOW = iso('clock_timestamp()');
 const ENDED = [...TERMINAL_STATUSES];
@@ -47,6 +47,7 @@ export function createPgCluster(opts: {
     node: null,
     leaseMs: 30_000,
     owned: new Map(),
+    lost: new Set(),
     onFenced: (id) => {
       for (const l of lostListeners) l(id);
     },
@@ -109,6 +110,7 @@ export function createPgCluster(opts: {
 
   function toClaimed(r: ClaimRow): ClaimedSession {
     state.owned.set(r.data.id, r.owner_epoch);
+    state.lost.delete(r.data.id);
     return { session: r.data, fromNode: r.from_node, epoch: r.owner_epoch };
   }
 
@@ -172,6 +174,7 @@ export function createPgCluster(opts: {
             continue;
           }
           state.owned.delete(id);
+          markLost(state, id);
           lost.push(id);
         }
       }
@@ -242,7 +245,10 @@ export function createPgCluster(opts: {
     async release(sessionIds) {
       const node = me();
       const ids = sessionIds ? [...sessionIds] : [...state.owned.keys()];
-      for (const id of ids) state.owned.delete(id);
+      for (const id of ids) {
+        state.owned.delete(id);
+        markLost(state, id);
+      }
       if (ids.length === 0) return;
       await pool.query(
         `update "sessions" set "owner_node" = null, "lease_until" = null

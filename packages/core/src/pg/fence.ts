@@ -16,6 +16,12 @@ export interface FenceState {
   leaseMs: number;
   /** Session id → the epoch this node holds it under. */
   owned: Map<string, number>;
+  /**
+   * Sessions this node held and lost (taken over, or given up): their later writes are refused at
+   * once, without a round trip — a node that lost a busy session must not hold the append lock
+   * re-checking each of its batches. Cleared when the node takes the session (back) on.
+   */
+  lost: Set<string>;
   /** Told when a write was refused for a session another node took over. */
   onFenced?: ((sessionId: string) => void) | undefined;
 }
@@ -48,6 +54,7 @@ export async function fence(
     const mine = state.owned.get(r.id);
     if (mine === undefined || r.owner_node !== state.node || r.owner_epoch !== mine) {
       // Told once: a group retried batch by batch meets the same refusal again.
+      markLost(state, r.id);
       if (state.owned.delete(r.id)) state.onFenced?.(r.id);
       throw leaseLost(r.id, r.owner_node);
     }
@@ -55,4 +62,17 @@ export async function fence(
   // New sessions are inserted owned by this node, epoch 1 (a rolled-back insert is simply inserted again).
   for (const id of fresh) state.owned.set(id, 1);
   return fresh;
+}
+
+/** The first session of `ids` this node is known to have lost (its write is refused at once), if any. */
+export function knownLost(state: FenceState, ids: Iterable<string>): string | undefined {
+  if (!state.node || state.lost.size === 0) return undefined;
+  for (const id of ids) if (state.lost.has(id)) return id;
+  return undefined;
+}
+
+/** Remembers a lost session (the oldest are forgotten past 10 000: their writes then meet the fence in the database). */
+export function markLost(state: FenceState, id: string): void {
+  state.lost.add(id);
+  if (state.lost.size > 10_000) state.lost.delete(state.lost.values().next().value as string);
 }

@@ -12,6 +12,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { createPgCluster } from './cluster.js';
+import { knownLost, leaseLost } from './fence.js';
 import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_PG_SCHEMA, openPgDatabase, type PgOpenOptions } from './open-database.js';
@@ -25,7 +26,7 @@ import {
   isTransientError,
   unavailable,
 } from './store-errors.js';
-import { LOCK_APPENDS, type Rows, toRows, writeRows } from './write-rows.js';
+import { LOCK_APPENDS, type Rows, toRows, touchedIds, writeRows } from './write-rows.js';
 
 export interface PostgresStoreOptions extends PgOpenOptions {
   /**
@@ -96,7 +97,11 @@ export async function openPostgresStore(
     const ready: { index: number; rows: Rows }[] = [];
     batches.forEach((batch, index) => {
       try {
-        ready.push({ index, rows: toRows(batch) });
+        const rows = toRows(batch);
+        // A session this node lost is refused here, before the transaction and its append lock.
+        const lost = knownLost(fencing, touchedIds(rows));
+        if (lost) outcomes[index] = { ok: false, error: leaseLost(lost, null) };
+        else ready.push({ index, rows });
       } catch (err) {
         outcomes[index] = { ok: false, error: callerError(err) };
       }

@@ -13,6 +13,13 @@ export interface Rows {
   batch: StoreWrite;
 }
 
+/** Every session a batch writes for. */
+export function* touchedIds(rows: Rows): Iterable<string> {
+  for (const s of rows.sessions) yield s.id;
+  for (const e of rows.events) yield e[0];
+  for (const t of rows.transcript) yield t[0];
+}
+
 export function toRows(batch: StoreWrite): Rows {
   return {
     batch,
