@@ -2262,7 +2262,7 @@ export interface components {
             /** @description API key id, `local`, `bootstrap` or `policy`; null when unauthenticated */
             actorId: string | null;
             actorRole: string | null;
-            /** @description The operationId, or `permission.policy` */
+            /** @description The operationId, `permission.policy`, or `sandbox.egress` (a connection attempt out of a sandboxed session: outcome `allowed`, `refused` or `failed`) */
             action: string;
             /** @description Session id, key id or path */
             target: string | null;

@@ -1872,7 +1872,7 @@ class AuditRecord(TypedDict):
     #: API key id, `local`, `bootstrap` or `policy`; null when unauthenticated
     actorId: Optional[str]
     actorRole: Optional[str]
-    #: The operationId, or `permission.policy`
+    #: The operationId, `permission.policy`, or `sandbox.egress` (a connection attempt out of a sandboxed session: outcome `allowed`, `refused` or `failed`)
     action: str
     #: Session id, key id or path
     target: Optional[str]

@@ -20,7 +20,11 @@ export const AuditRecord = z
       .nullable()
       .describe('API key id, `local`, `bootstrap` or `policy`; null when unauthenticated'),
     actorRole: z.string().nullable(),
-    action: z.string().describe('The operationId, or `permission.policy`'),
+    action: z
+      .string()
+      .describe(
+        'The operationId, `permission.policy`, or `sandbox.egress` (a connection attempt out of a sandboxed session: outcome `allowed`, `refused` or `failed`)',
+      ),
     target: z.string().nullable().describe('Session id, key id or path'),
     outcome: z.string().describe('HTTP status, or the option kind a policy chose'),
     details: z.record(z.string(), z.unknown()).nullable(),

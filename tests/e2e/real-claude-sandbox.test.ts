@@ -1,0 +1,114 @@
+/**
+ * The sandbox tier with the REAL Claude Code adapter (issue 16): a session confined by bubblewrap
+ * still does its work — writes a file, runs a command, the model answers through the egress proxy
+ * — while its own Bash tool finds nothing of the host's HOME, the state dir or another session's
+ * folder, and its environment holds no model key. Needs bubblewrap.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AegisClient } from '@aegis/client';
+import { type RunningServer, startServer } from '@aegis/server';
+import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventLog, hideClaudeEnv, killAll, tempRoot } from './helpers.js';
+
+const restoreEnv = hideClaudeEnv();
+const root = tempRoot('sandbox');
+const home = root.sub('home');
+const work = root.sub('work');
+let api: FakeMessagesApi;
+let server: RunningServer;
+let client: AegisClient;
+const ids = new Set<string>();
+
+beforeAll(async () => {
+  api = await startFakeMessagesApi();
+  server = await startServer({
+    ignoreEnv: true,
+    config: {
+      port: 0,
+      stateDir: root.sub('state'),
+      allowedWorkDirs: [work],
+      agentEnv: claudeAgentEnv({ baseUrl: api.url, home, apiKey: 'real-secret-key' }),
+      logLevel: 'warn',
+    },
+  });
+  client = new AegisClient({ baseUrl: server.url });
+});
+
+afterAll(async () => {
+  try {
+    if (client) await killAll(client, ids);
+  } finally {
+    await server?.close();
+    await api?.close();
+    root.remove();
+    restoreEnv();
+  }
+});
+
+async function turn(log: EventLog, id: string, text: string) {
+  const from = log.events.length;
+  await client.sendMessage(id, { text });
+  const end = await log.waitForTurnEnd({ from, timeoutMs: 90_000 });
+  await log.waitFor((e) => e.type === 'session.state_changed' && e.data.to === 'idle', {
+    from,
+    timeoutMs: 30_000,
+  });
+  const { entries } = await client.readSession(id);
+  return { end, said: entries.filter((e) => e.role === 'assistant').at(-1)?.text ?? '' };
+}
+
+describe('real Claude Code in a sandbox', () => {
+  it('works in its folder and sees nothing else of the host', async () => {
+    const canary = join(home, '.ssh', 'id_ed25519');
+    mkdirSync(join(home, '.ssh'), { recursive: true });
+    writeFileSync(canary, 'HOST-SSH-KEY');
+    const other = root.sub('work/other');
+    writeFileSync(join(other, 'secret.txt'), 'OTHER-SESSION');
+    const dir = root.sub('work/confined');
+    const { session } = await client.createSession({
+      workDir: dir,
+      permissionMode: 'bypassPermissions',
+      sandbox: {},
+    });
+    ids.add(session.id);
+    expect(session.sandbox).toMatchObject({ network: 'model' });
+    const log = new EventLog(client, session.id);
+    try {
+      // The normal workflow: a file written, a command run, the model reached through the proxy.
+      const wrote = await turn(
+        log,
+        session.id,
+        'create a file named hello.txt containing Hello from a sandbox',
+      );
+      expect(wrote.end.type).toBe('turn.completed');
+      expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('Hello from a sandbox');
+      const listed = await turn(log, session.id, 'run `cat hello.txt`');
+      expect(listed.said).toContain('Hello from a sandbox');
+      // What a compromised agent would try, through its own Bash tool.
+      const key = await turn(log, session.id, `run \`cat ${canary}\``);
+      expect(key.said).not.toContain('HOST-SSH-KEY');
+      expect(key.said).toMatch(/No such file/);
+      // Only the mount point of its own HOME shows under the state dir: no database, no keys.
+      const state = await turn(log, session.id, `run \`ls -a ${join(root.dir, 'state')}\``);
+      expect(state.said).not.toMatch(/aegis\.db|node-id|\.lock/);
+      expect(existsSync(join(root.dir, 'state', 'aegis.db'))).toBe(true);
+      const theirs = await turn(log, session.id, `run \`cat ${join(other, 'secret.txt')}\``);
+      expect(theirs.said).not.toContain('OTHER-SESSION');
+      const env = await turn(log, session.id, 'run `printenv ANTHROPIC_API_KEY`');
+      expect(env.said).not.toContain('real-secret-key');
+      expect(env.said).toContain('sandboxed');
+      const escape = await turn(log, session.id, `run \`echo escaped > ${join(root.dir, 'escaped.txt')}\``);
+      expect(escape.end.type).toBe('turn.completed');
+      expect(existsSync(join(root.dir, 'escaped.txt'))).toBe(false);
+      // Every connection out was audited: the model calls, allowed, through the proxy.
+      const audit = await client.queryAudit({ action: 'sandbox.egress', limit: 500 });
+      const mine = audit.records.filter((r) => r.target === session.id);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((r) => r.outcome === 'allowed' && r.details?.kind === 'model')).toBe(true);
+    } finally {
+      await log.close();
+    }
+  });
+});
