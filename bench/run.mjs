@@ -73,7 +73,7 @@ const LIMIT_S = 300;
 /** Longer bounds: `cluster` measures three configurations (five servers) one after another. */
 const LIMITS_S = { cluster: 600 };
 // The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
-if (smoke) skip.push('realAgent', 'coldResume');
+if (smoke) skip.push('realAgent', 'coldResume', 'sandbox');
 
 const started = Date.now();
 const load0 = loadAverage();

@@ -489,6 +489,60 @@ export async function realAgent(size) {
   return rows;
 }
 
+/**
+ * Sandboxed sessions (issue 16): the real adapter confined by bubblewrap vs unconfined, same
+ * server, alternating runs. Goal: ≤ 150 ms added to create → idle, ≤ 10 % on a Write and a Bash turn.
+ */
+export async function sandbox(size) {
+  const fake = await startFakeMessagesApi();
+  const t = tempRoot('sandbox');
+  const env = claudeAgentEnv({ baseUrl: fake.url, home: t.dir('home') });
+  const turns = [
+    ['Write', 'create a file named bench.txt containing hello'],
+    ['Bash', 'run `echo hi`'],
+  ];
+  const server = await startAegis(t.root, { defaultAgent: 'claude-code', agentEnv: env });
+  const runs = { open: { ready: [], Write: [], Bash: [] }, confined: { ready: [], Write: [], Bash: [] } };
+  try {
+    for (let i = 0; i < size.realRuns; i++) {
+      for (const kind of ['open', 'confined']) {
+        const s = await createSession(server.url, {
+          workDir: t.dir(`${kind}-${i}`),
+          permissionMode: 'bypassPermissions',
+          ...(kind === 'confined' ? { sandbox: {} } : {}),
+        });
+        runs[kind].ready.push(s.ms);
+        for (const [label, text] of turns)
+          runs[kind][label].push((await timedTurn(server.url, s.id, text)).ms);
+        await api(server.url, 'DELETE', `/v1/sessions/${s.id}`);
+      }
+    }
+  } finally {
+    await server.stop();
+    await fake.close();
+  }
+  const rows = [];
+  const open = median(runs.open.ready);
+  const confined = median(runs.confined.ready);
+  rows.push(
+    row('sandbox', 'real agent create → idle, sandboxed', confined, 'ms', {
+      baseline: open,
+      ratio: confined / open,
+      added: confined - open,
+      goal: '≤ 150 ms added',
+      runs: runs.confined.ready,
+    }),
+  );
+  for (const [label] of turns) {
+    const o = median(runs.open[label]);
+    const c = median(runs.confined[label]);
+    rows.push(
+      row('sandbox', `${label} turn, sandboxed`, c, 'ms', { baseline: o, ratio: c / o, goal: '≤ 1.10×' }),
+    );
+  }
+  return rows;
+}
+
 export const SCENARIOS = {
   turnOverhead,
   fanOut,
@@ -500,5 +554,6 @@ export const SCENARIOS = {
   evictionMemory,
   coldResume,
   cluster,
+  sandbox,
 };
 export { AGENTS };
