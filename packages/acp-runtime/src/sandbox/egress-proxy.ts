@@ -78,6 +78,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<{ c
     }
   };
   const portOf = (u: URL) => Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  // Upstream connections are kept alive: a turn makes several model calls in a row.
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
+  };
   const modelHost = upstream.hostname;
   const modelPort = portOf(upstream);
 
@@ -98,8 +103,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<{ c
     if (addCredentials && options.credentials?.apiKey) headers['x-api-key'] = options.credentials.apiKey;
     if (addCredentials && options.credentials?.authToken)
       headers.authorization = `Bearer ${options.credentials.authToken}`;
-    const send = target.protocol === 'https:' ? https.request : http.request;
-    const out = send(target, { method: req.method, headers }, (answer) => {
+    const https_ = target.protocol === 'https:';
+    const send = https_ ? https.request : http.request;
+    const agent = https_ ? agents['https:'] : agents['http:'];
+    const out = send(target, { method: req.method, headers, agent }, (answer) => {
       const back: http.OutgoingHttpHeaders = {};
       for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && !HOP.has(k)) back[k] = v;
       res.writeHead(answer.statusCode ?? 502, back);
@@ -206,6 +213,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<{ c
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        agents['http:'].destroy();
+        agents['https:'].destroy();
       }).then(() => rm(options.socketPath, { force: true })),
   };
 }
