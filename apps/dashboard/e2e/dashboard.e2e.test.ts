@@ -637,7 +637,35 @@ describe('dashboard in chromium against a real server', () => {
     await side.getByTestId('health').waitFor();
     await expect.poll(() => side.getByTestId('insights').textContent()).toMatch(/1\/1 answered/);
     await side.getByRole('rowheader', { name: 'Question wait' }).waitFor();
+    expect(await side.getByTestId('session-sandbox').textContent()).toBe('not sandboxed');
     await shot('15-session-answered');
+  });
+
+  it('a sandboxed session says so in its side panel', async () => {
+    const dir = join(tmp, 'work', 'confined');
+    mkdirSync(dir, { recursive: true });
+    const res = await fetch(`${api.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        workDir: dir,
+        sandbox: { allowedHosts: ['registry.example.org'] },
+        prompt: script({ say: 'inside' }),
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { session } = await res.json();
+    await page.goto(`${base}/dashboard/#/sessions/${encodeURIComponent(session.id)}`);
+    const side = page.getByRole('complementary', { name: 'Session details' });
+    await expect
+      .poll(() => side.getByTestId('session-sandbox').textContent())
+      .toBe('sandboxed · network model + 1 hosts');
+    // Ended again, so it does not count against the session cap of the tests that follow.
+    await fetch(`${api.url}/v1/sessions/${encodeURIComponent(session.id)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    await page.locator('.detail-head .badge[data-status="killed"]').waitFor();
   });
 
   it('runs a 2-stage pipeline from the form and shows both stages complete, linked to their sessions', async () => {

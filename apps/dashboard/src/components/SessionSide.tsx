@@ -30,6 +30,25 @@ export function SidePanel({ s }: { s: Session }) {
         <dd>{s.permissionMode}</dd>
         <dt>workDir</dt>
         <dd className="mono break">{s.workDir}</dd>
+        <dt>Sandbox</dt>
+        <dd data-testid="session-sandbox">
+          {s.sandbox ? (
+            <span
+              title={`Confined to its workDir with a private HOME; network: ${
+                s.sandbox.network === 'none' ? 'none' : ['the model', ...s.sandbox.allowedHosts].join(', ')
+              }`}
+            >
+              sandboxed
+              <span className="muted">
+                {' '}
+                · network {s.sandbox.network === 'none' ? 'none' : 'model'}
+                {s.sandbox.allowedHosts.length > 0 ? ` + ${s.sandbox.allowedHosts.length} hosts` : ''}
+              </span>
+            </span>
+          ) : (
+            <span className="muted">not sandboxed</span>
+          )}
+        </dd>
         {s.node ? (
           <>
             <dt>Node</dt>
