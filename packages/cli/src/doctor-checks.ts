@@ -13,13 +13,24 @@ import {
   readStateLock,
   resolveConfig,
   type ServerConfig,
+  startupWarnings,
 } from '@aegis/server';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
 
 export interface Check {
-  id: 'node' | 'config' | 'agent' | 'auth' | 'port' | 'stateDir' | 'workDir' | 'capacity' | 'stateLock';
+  id:
+    | 'node'
+    | 'config'
+    | 'agent'
+    | 'auth'
+    | 'port'
+    | 'stateDir'
+    | 'workDir'
+    | 'capacity'
+    | 'stateLock'
+    | 'startup';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -330,4 +341,25 @@ export function checkStateLock(server: ServerConfig): Check {
         fix: `if that server is gone for good, delete ${lock.path}; otherwise use it with --url, or set AEGIS_STATE_DIR to another folder`,
       };
   }
+}
+
+/**
+ * What a server started here would warn about in its log (unsigned webhooks, an `IS_SANDBOX` value
+ * the agent would misread, documented settings this server does not support). Informational.
+ */
+export function checkStartupWarnings(server: ServerConfig, env: NodeJS.ProcessEnv = process.env): Check {
+  const warnings = startupWarnings(server, env);
+  const base = { id: 'startup' as const, title: 'Start-up', required: false };
+  if (warnings.length === 0) return { ...base, ok: true, detail: 'nothing to warn about' };
+  return {
+    ...base,
+    ok: false,
+    detail: warnings
+      .map((w) => {
+        const urls = w.fields?.webhooks;
+        return Array.isArray(urls) ? `${w.message} (${urls.join(', ')})` : w.message;
+      })
+      .join('; '),
+    fix: 'see docs/compatibility.md and docs/security.md for each item above',
+  };
 }

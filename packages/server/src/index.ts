@@ -17,6 +17,7 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type StartupWarning, startupWarnings } from './startup-warnings.js';
 export {
   describeHolder,
   readStateLock,

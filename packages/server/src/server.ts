@@ -22,6 +22,7 @@ import {
 } from './config.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
+import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
@@ -338,6 +339,7 @@ async function startLocked(
       leaseMs: config.cluster.leaseMs,
     });
   }
+  for (const w of startupWarnings(config)) logger.warn(w.message, w.fields);
   logger.info('Aegis listening', {
     url,
     stateDir: config.stateDir,

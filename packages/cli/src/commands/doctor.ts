@@ -7,6 +7,7 @@ import {
   checkConfig,
   checkNode,
   checkPort,
+  checkStartupWarnings,
   checkStateDir,
   checkStateLock,
   checkWorkHere,
@@ -32,6 +33,7 @@ export async function runChecks(args: {
     checkWorkHere(server, loaded.path),
     checkCapacity(server),
     checkStateLock(server),
+    checkStartupWarnings(server),
   ];
 }
 
@@ -45,7 +47,7 @@ export const doctorCommand = defineCommand({
   meta: {
     name: 'doctor',
     description:
-      'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it, and whether a session may work in this folder',
+      'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it, whether a session may work in this folder, and what the server would warn about at start-up',
   },
   args: {
     config: { type: 'string', description: 'Config file to check (default: the one `ag serve` would use)' },
