@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
@@ -43,6 +43,11 @@ export const runCommand = defineCommand({
       alias: ['y', 'accept-permissions'],
       description: 'Approve every permission request',
     },
+    keep: {
+      type: 'boolean',
+      description:
+        'Keep the session live when the run ends (by default a session this run created is ended, so runs do not pile up against the session limit)',
+    },
   },
   async run({ args }) {
     let local: Awaited<ReturnType<typeof ensureServer>>;
@@ -50,7 +55,7 @@ export const runCommand = defineCommand({
     try {
       const found = connect(args);
       client = found.client;
-      local = await ensureServer(client, found.conn, found.config);
+      local = await ensureServer(client, found.conn, found.config, resolve(args.cwd ?? process.cwd()));
     } catch (err) {
       // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
       process.exit(reportError(err));
@@ -67,8 +72,12 @@ export const runCommand = defineCommand({
   },
 });
 
-/** Uses the server at `baseUrl`, or starts one there (with the config file's server settings). */
-async function ensureServer(client: AegisClient, conn: Connection, config: LoadedConfig) {
+/**
+ * Uses the server at `baseUrl`, or starts one there (with the config file's server settings). A
+ * server started here also allows `workDir`, the folder this run was asked to work in, even where
+ * the defaults would not (a folder under the system temp directory).
+ */
+async function ensureServer(client: AegisClient, conn: Connection, config: LoadedConfig, workDir: string) {
   try {
     await client.getHealth();
     return undefined;
@@ -76,7 +85,9 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { createLogger, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
+  const { allowedRoots, createLogger, readStateLock, resolveConfig, startServer } = await import(
+    '@aegis/server'
+  );
   const { serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
@@ -113,6 +124,7 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
       logger: createLogger(resolved.logLevel, logStream as unknown as NodeJS.WriteStream),
       config: {
         ...settings,
+        allowedWorkDirs: withRunFolder(allowedRoots(resolved.allowedWorkDirs), workDir),
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 9100),
       },
@@ -132,6 +144,21 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   };
 }
 
+/**
+ * The allowed folders of the server `ag run` starts: the configured (or default) ones plus the folder
+ * of this run, resolved. The filesystem root is never added (the server's state dir is excluded
+ * whatever the list says).
+ */
+function withRunFolder(roots: string[], workDir: string): string[] {
+  let real: string;
+  try {
+    real = realpathSync(workDir);
+  } catch {
+    return roots; // a folder that does not exist: the server says so when the session is created
+  }
+  return real === '/' || roots.includes(real) ? roots : [...roots, real];
+}
+
 /** A server bound to every address is reached on loopback. */
 function reachable(url: string): string {
   const u = new URL(url);
@@ -148,6 +175,7 @@ interface RunArgs {
   stream?: boolean | undefined;
   yes?: boolean | undefined;
   new?: boolean | undefined;
+  keep?: boolean | undefined;
 }
 
 async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
@@ -168,6 +196,21 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
     consola.info(
       `Created session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
     );
+  try {
+    return await runTurn(client, id, before, args);
+  } finally {
+    // A session this run created ends with it (a reused one was someone else's and stays).
+    if (!created.reused && !args.keep) {
+      await client.killSession(id).then(
+        () => consola.info(`Ended session ${id} (--keep keeps it live for \`ag send\`).`),
+        () => {},
+      );
+    } else if (!created.reused) consola.info(`Session ${id} stays live (--keep): \`ag send ${id} "…"\`.`);
+  }
+}
+
+/** Sends the prompt and follows the session's events until this turn ends; returns the exit code. */
+async function runTurn(client: AegisClient, id: string, before: number, args: RunArgs): Promise<number> {
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
   // Ctrl-C (a SIGINT, or the key itself while a terminal is read key by key) interrupts the turn
