@@ -17,7 +17,7 @@ import {
 } from '@aegis/server';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
-import { serverSettings } from './server-settings.js';
+import { configFileWarnings, serverSettings } from './server-settings.js';
 
 export interface Check {
   id:
@@ -347,8 +347,15 @@ export function checkStateLock(server: ServerConfig): Check {
  * What a server started here would warn about in its log (unsigned webhooks, an `IS_SANDBOX` value
  * the agent would misread, documented settings this server does not support). Informational.
  */
-export function checkStartupWarnings(server: ServerConfig, env: NodeJS.ProcessEnv = process.env): Check {
-  const warnings = startupWarnings(server, env);
+export function checkStartupWarnings(
+  server: ServerConfig,
+  config: LoadedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Check {
+  const warnings = [
+    ...startupWarnings(server, env),
+    ...configFileWarnings(config).map((message) => ({ message, fields: undefined })),
+  ];
   const base = { id: 'startup' as const, title: 'Start-up', required: false };
   if (warnings.length === 0) return { ...base, ok: true, detail: 'nothing to warn about' };
   return {

@@ -326,7 +326,7 @@ class AegisClient:
         Args:
             page: query `page`
             limit: query `limit`
-            status: query `status`: Comma-separated states
+            status: query `status`: Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt)
             work_dir: query `workDir`
         """
         path = "/v1/sessions"
@@ -1011,7 +1011,7 @@ class AegisClient:
     def handshake(
         self,
         *,
-        protocol_version: Optional[int] = None,
+        protocol_version: Optional[Union[int, str]] = None,
         client_capabilities: Optional[List[str]] = None,
         body: Optional[HandshakeRequest] = None,
         timeout: Optional[float] = None,
@@ -1021,7 +1021,7 @@ class AegisClient:
         Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know (and one when the client speaks a newer protocol than the server). 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
 
         Args:
-            protocol_version: body `protocolVersion` (required)
+            protocol_version: body `protocolVersion` (required): A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too
             client_capabilities: body `clientCapabilities`
             body: the JSON body as a dict; keyword arguments override its keys
         """
@@ -1052,6 +1052,103 @@ class AegisClient:
         path = "/metrics"
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def send_input(
+        self,
+        id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+        text: Optional[str] = None,
+        body: Optional[SendRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> SendResponse:
+        """POST /v1/sessions/{id}/input — Send a follow-up prompt (documented alias of /send)
+
+        The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/input`. Prefer `/send`.
+
+        Args:
+            id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
+            text: body `text` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}/input".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
+        payload = _body(body, {"text": text}, ("text",), "send_input")
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
+
+    def send_prompt(
+        self,
+        id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+        text: Optional[str] = None,
+        body: Optional[SendRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> SendResponse:
+        """POST /v1/sessions/{id}/prompt — Send a follow-up prompt (documented alias of /send)
+
+        The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/prompt`. Prefer `/send`.
+
+        Args:
+            id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
+            text: body `text` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}/prompt".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
+        payload = _body(body, {"text": text}, ("text",), "send_prompt")
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_metrics_v1(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> str:
+        """GET /v1/metrics — Prometheus metrics (the same as GET /metrics)
+
+        Serves exactly what `GET /metrics` serves; the earlier Aegis documents name this path. Scrape either.
+        """
+        path = "/v1/metrics"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def capture_pane(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> None:
+        """GET /v1/sessions/{id}/pane — Raw terminal capture (tmux era): not supported, always 501
+
+        There is no terminal pane: this server runs the agent over the Agent Client Protocol (JSON-RPC on stdio), not in tmux, so there is nothing to capture. Read the parsed transcript with GET /v1/sessions/{id}/read (or …/transcript/cursor), follow live output on GET /v1/sessions/{id}/events, and see the state and next steps on GET /v1/sessions/{id}.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/pane".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def take_screenshot(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> None:
+        """POST /v1/sessions/{id}/screenshot — Screenshot a URL (tmux era): not supported, always 501
+
+        Screenshots are not supported by this server: they belonged to the tmux-era Aegis (Playwright beside the terminal). Ask the agent to take one with its own tools (e.g. a Playwright MCP server) through POST /v1/sessions/{id}/send.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/screenshot".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def list_api_keys(
         self,
@@ -1227,6 +1324,11 @@ OPERATIONS: Dict[str, str] = {
     "handshake": "handshake",
     "getDiagnostics": "get_diagnostics",
     "getMetrics": "get_metrics",
+    "sendInput": "send_input",
+    "sendPrompt": "send_prompt",
+    "getMetricsV1": "get_metrics_v1",
+    "capturePane": "capture_pane",
+    "takeScreenshot": "take_screenshot",
     "listApiKeys": "list_api_keys",
     "createApiKey": "create_api_key",
     "revokeApiKey": "revoke_api_key",

@@ -36,6 +36,8 @@ export interface StartServerOptions {
   driver?: AgentDriver;
   store?: AegisStore;
   logger?: Logger;
+  /** More start-up warnings to log beside the server's own (e.g. config-file keys the CLI ignored). */
+  warnings?: string[];
 }
 
 export interface RunningServer {
@@ -340,6 +342,7 @@ async function startLocked(
     });
   }
   for (const w of startupWarnings(config)) logger.warn(w.message, w.fields);
+  for (const message of options.warnings ?? []) logger.warn(message);
   logger.info('Aegis listening', {
     url,
     stateDir: config.stateDir,

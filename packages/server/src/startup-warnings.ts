@@ -1,4 +1,5 @@
 import { describeSandboxFlag } from '@aegis/acp-runtime';
+import { unsupportedEnvWarnings } from './compat/documented-settings.js';
 import type { ServerConfig } from './config.js';
 
 /** One line the server logs at start-up (level `warn`): something works, but not as one may think. */
@@ -8,8 +9,9 @@ export interface StartupWarning {
 }
 
 /**
- * What a starting server warns about: webhooks delivered unsigned, and an `IS_SANDBOX` value the
- * agent would misread (it is normalised before it reaches the agent). `ag doctor` shows the same.
+ * What a starting server warns about: webhooks delivered unsigned, an `IS_SANDBOX` value the agent
+ * would misread (it is normalised before it reaches the agent), and environment variables of the
+ * earlier Aegis documents that this server does not support. `ag doctor` shows the same.
  */
 export function startupWarnings(
   config: Pick<ServerConfig, 'webhooks' | 'agentEnv'>,
@@ -25,5 +27,6 @@ export function startupWarnings(
   }
   const sandbox = describeSandboxFlag(config.agentEnv.IS_SANDBOX ?? env.IS_SANDBOX);
   if (sandbox) out.push({ message: sandbox });
+  for (const message of unsupportedEnvWarnings(env)) out.push({ message });
   return out;
 }

@@ -33,7 +33,7 @@ export async function runChecks(args: {
     checkWorkHere(server, loaded.path),
     checkCapacity(server),
     checkStateLock(server),
-    checkStartupWarnings(server),
+    checkStartupWarnings(server, loaded),
   ];
 }
 

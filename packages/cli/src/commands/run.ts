@@ -88,7 +88,7 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   const { allowedRoots, createLogger, readStateLock, resolveConfig, startServer } = await import(
     '@aegis/server'
   );
-  const { serverSettings } = await import('../server-settings.js');
+  const { configFileWarnings, serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
   // a second server on the same state dir would be refused.
@@ -121,6 +121,7 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   try {
     server = await startServer({
       ignoreEnv: true,
+      warnings: configFileWarnings(config),
       logger: createLogger(resolved.logLevel, logStream as unknown as NodeJS.WriteStream),
       config: {
         ...settings,
