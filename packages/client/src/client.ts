@@ -229,6 +229,10 @@ export class AegisClient {
   setMemory(key: string, body: SetMemoryRequest): Promise<MemoryEntry> {
     return this.#request('PUT', `/v1/memory/${enc(key)}`, { body });
   }
+  /** @deprecated The earlier documents' `POST /v1/memory { key, value }`; prefer {@link setMemory}. */
+  setMemoryEntry(body: SetMemoryRequest & { key: string }): Promise<MemoryEntry> {
+    return this.#request('POST', '/v1/memory', { body });
+  }
   getMemory(key: string): Promise<MemoryEntry> {
     return this.#request('GET', `/v1/memory/${enc(key)}`);
   }

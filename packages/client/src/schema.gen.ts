@@ -364,7 +364,12 @@ export interface paths {
         /** List memory entries by key prefix */
         get: operations["listMemory"];
         put?: never;
-        post?: never;
+        /**
+         * Set a memory entry, the key in the body (documented alias of PUT /v1/memory/{key})
+         * @deprecated
+         * @description The same as `PUT /v1/memory/{key}` with `{ "value", "ttlSec"? }`, for the earlier Aegis documents' `POST /v1/memory { "key", "value" }`. Prefer the PUT.
+         */
+        post: operations["setMemoryEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4080,6 +4085,81 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    setMemoryEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON value, at most 65536 bytes serialized */
+                    value?: unknown;
+                    /** @description Seconds until the entry expires; omit to keep it until deleted */
+                    ttlSec?: number;
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

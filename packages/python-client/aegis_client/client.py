@@ -798,6 +798,30 @@ class AegisClient:
         query: Dict[str, Any] = {"prefix": prefix, "limit": limit}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def set_memory_entry(
+        self,
+        *,
+        value: Any = None,
+        ttl_sec: Optional[int] = None,
+        key: Optional[str] = None,
+        body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+    ) -> MemoryEntry:
+        """POST /v1/memory — Set a memory entry, the key in the body (documented alias of PUT /v1/memory/{key})
+
+        The same as `PUT /v1/memory/{key}` with `{ "value", "ttlSec"? }`, for the earlier Aegis documents' `POST /v1/memory { "key", "value" }`. Prefer the PUT.
+
+        Args:
+            value: body `value`: Any JSON value, at most 65536 bytes serialized
+            ttl_sec: body `ttlSec`: Seconds until the entry expires; omit to keep it until deleted
+            key: body `key` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/memory"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"value": value, "ttlSec": ttl_sec, "key": key}, ("key",), "set_memory_entry")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def list_pipelines(
         self,
         *,
@@ -1309,6 +1333,7 @@ OPERATIONS: Dict[str, str] = {
     "setMemory": "set_memory",
     "deleteMemory": "delete_memory",
     "listMemory": "list_memory",
+    "setMemoryEntry": "set_memory_entry",
     "listPipelines": "list_pipelines",
     "createPipeline": "create_pipeline",
     "getPipeline": "get_pipeline",

@@ -201,6 +201,7 @@ const EXPECTED: Record<string, Case> = {
   listMemory: { expect: all('200') },
   getMemory: { params: () => ({ key: fx.memoryKey }), expect: all('200') },
   setMemory: { params: () => ({ key: `m-${++dirs}` }), body: () => ({ value: 1 }), expect: drive('200') },
+  setMemoryEntry: { body: () => ({ key: `m-${++dirs}`, value: 1 }), expect: drive('200') },
   deleteMemory: { params: () => ({ key: MISSING }), expect: drive(NOT_FOUND) },
   createPipeline: {
     body: () => ({

@@ -64,6 +64,7 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   listMemory: ALL,
   getMemory: ALL,
   setMemory: DRIVE,
+  setMemoryEntry: DRIVE,
   deleteMemory: DRIVE,
   createPipeline: DRIVE,
   listPipelines: ALL,

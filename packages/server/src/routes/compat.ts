@@ -1,10 +1,11 @@
-import { AegisError } from '@aegis/core';
+import { AegisError, MemoryEntry, MemoryKey } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { IdempotencyHeaders, IdParam, SendRequest, SendResponse } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { errorResponses } from '../http-errors.js';
 import type { AegisMetrics } from '../metrics.js';
+import { SetMemoryRequest } from './memory.js';
 
 /**
  * Routes that exist because the earlier Aegis documents name them (docs/compatibility.md): `/input`
@@ -51,6 +52,24 @@ const metricsV1Route = createRoute({
   },
 });
 
+const setMemoryEntryRoute = createRoute({
+  method: 'post',
+  path: '/v1/memory',
+  operationId: 'setMemoryEntry',
+  summary: 'Set a memory entry, the key in the body (documented alias of PUT /v1/memory/{key})',
+  description:
+    'The same as `PUT /v1/memory/{key}` with `{ "value", "ttlSec"? }`, for the earlier Aegis documents\' `POST /v1/memory { "key", "value" }`. Prefer the PUT.',
+  deprecated: true,
+  tags: ['Memory'],
+  request: {
+    body: {
+      content: { 'application/json': { schema: SetMemoryRequest.extend({ key: MemoryKey }) } },
+      required: true,
+    },
+  },
+  responses: { 200: json(MemoryEntry, 'The stored entry'), ...errorResponses(400, 401, 403, 413) },
+});
+
 export const PANE_NOT_SUPPORTED =
   'There is no terminal pane: this server runs the agent over the Agent Client Protocol (JSON-RPC on stdio), not in tmux, so there is nothing to capture. Read the parsed transcript with GET /v1/sessions/{id}/read (or …/transcript/cursor), follow live output on GET /v1/sessions/{id}/events, and see the state and next steps on GET /v1/sessions/{id}.';
 export const SCREENSHOT_NOT_SUPPORTED =
@@ -92,6 +111,10 @@ export function compatRoutes({ aegis }: RouteDeps, opts: { metrics?: AegisMetric
   app.openapi(metricsV1Route, async (c) => {
     if (!opts.metrics) throw new AegisError('NOT_FOUND', 'Metrics are not enabled on this server.');
     return c.text(await opts.metrics.text(), 200, { 'content-type': opts.metrics.contentType });
+  });
+  app.openapi(setMemoryEntryRoute, async (c) => {
+    const { key, value, ttlSec } = c.req.valid('json');
+    return c.json(await aegis.memory.set(key, { value, ttlSec }), 200);
   });
   app.openapi(paneRoute, () => {
     throw new AegisError('NOT_IMPLEMENTED', PANE_NOT_SUPPORTED);
