@@ -38,10 +38,15 @@ export const runCommand = defineCommand({
       default: true,
       description: 'Stream text as it arrives (--no-stream prints it at the end)',
     },
+    'accept-permissions': {
+      type: 'boolean',
+      alias: ['y'],
+      description: 'Approve every permission request without asking',
+    },
     yes: {
       type: 'boolean',
-      alias: ['y', 'accept-permissions'],
-      description: 'Approve every permission request',
+      description:
+        'Quiet: no status lines on stderr (for CI). It does NOT approve anything — permission requests are still asked; -y/--accept-permissions approves them',
     },
     keep: {
       type: 'boolean',
@@ -50,6 +55,15 @@ export const runCommand = defineCommand({
     },
   },
   async run({ args }) {
+    const approveAll = args['accept-permissions'] === true;
+    if (args.yes) {
+      // The earlier documents' --yes meant "quiet"; approving everything on it would be unsafe.
+      consola.level = 1;
+      if (!approveAll)
+        consola.warn(
+          '--yes only quiets status lines: permission requests are still asked (-y/--accept-permissions approves them).',
+        );
+    }
     let local: Awaited<ReturnType<typeof ensureServer>>;
     let client: AegisClient;
     try {
@@ -62,7 +76,7 @@ export const runCommand = defineCommand({
     }
     let exitCode = 0;
     try {
-      exitCode = await runPrompt(local?.client ?? client, args);
+      exitCode = await runPrompt(local?.client ?? client, { ...args, approveAll });
     } catch (err) {
       exitCode = reportError(err);
     } finally {
@@ -174,7 +188,7 @@ interface RunArgs {
   model?: string | undefined;
   name?: string | undefined;
   stream?: boolean | undefined;
-  yes?: boolean | undefined;
+  approveAll?: boolean | undefined;
   new?: boolean | undefined;
   keep?: boolean | undefined;
 }
@@ -226,7 +240,7 @@ async function runTurn(client: AegisClient, id: string, before: number, args: Ru
   const answerer = new Answerer({ onInterrupt: interrupt });
   process.on('SIGINT', interrupt);
   // Keys typed from now on are read (and dropped) so that none is taken as an answer later.
-  if (!args.yes) answerer.listen();
+  if (!args.approveAll) answerer.listen();
   let ourTurn: string | null = null;
   let lastText = '';
   let midLine = false;
@@ -270,8 +284,8 @@ async function runTurn(client: AegisClient, id: string, before: number, args: Ru
         case 'permission.requested': {
           line();
           consola.warn(`The agent wants to: ${describePermission(e.data)}`);
-          const answer = args.yes ? 'yes' : await answerer.ask('Allow?');
-          if (args.yes) consola.info('Approved (--yes).');
+          const answer = args.approveAll ? 'yes' : await answerer.ask('Allow?');
+          if (args.approveAll) consola.info('Approved (-y/--accept-permissions).');
           // The turn is being cancelled: nothing to answer, nothing more to wait for.
           if (answer === 'interrupt') {
             await interrupting;
