@@ -135,7 +135,8 @@ describe('MCP resources and prompts', () => {
     expect(templates).toContain('aegis://sessions/{id}/transcript');
     expect(templates).not.toContain('aegis://sessions/{id}/pane');
     const health = await mcp.readResource({ uri: 'aegis://health' });
-    expect(JSON.parse(String(health.contents[0]?.text)).status).toBe('ok');
+    const [first] = health.contents;
+    expect(JSON.parse(first && 'text' in first ? first.text : '{}').status).toBe('ok');
   });
 
   it('the prompts implement_issue, review_pr and debug_session exist', async () => {
