@@ -466,10 +466,18 @@ function clientMethod(models, doc, o) {
 
   const sig = ['self'];
   for (const p of pathParams) sig.push(`${p.py}: ${p.type === 'Any' ? 'Any' : `${p.type}`}`);
+  // A body with exactly one required field takes it positionally too, after the path parameters:
+  // `send_message(id, "Fix the tests")` as well as `send_message(id, text="Fix the tests")`.
+  const requiredBody = bodyFields.filter((f) => f.required);
+  const positional =
+    pathParams.length > 0 && kw.every((k) => !k.required) && requiredBody.length === 1
+      ? requiredBody[0]
+      : undefined;
+  if (positional) sig.push(`${positional.py}: ${optional(positional.type)} = None`);
   const kwargs = [];
   for (const k of kw.filter((k) => k.required)) kwargs.push(`${k.py}: ${k.type}`);
   for (const k of kw.filter((k) => !k.required)) kwargs.push(`${k.py}: ${optional(k.type)} = None`);
-  for (const f of bodyFields) kwargs.push(`${f.py}: ${optional(f.type)} = None`);
+  for (const f of bodyFields) if (f !== positional) kwargs.push(`${f.py}: ${optional(f.type)} = None`);
   if (hasBody) kwargs.push(`body: Optional[${bodyType}] = None`);
   if (stream) {
     kwargs.push(
@@ -629,8 +637,14 @@ class AegisClient:
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
+        auth_token: Optional[str] = None,
     ) -> None:
-        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN.
+
+        auth_token= is another name for token= (the earlier Aegis documents use it).
+        """
+        if token is None:
+            token = auth_token
         self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
@@ -1103,7 +1117,9 @@ except AegisApiError as err:
 \`\`\`
 
 Path parameters are positional; query parameters and JSON body fields are keyword arguments
-(snake_case, e.g. \`work_dir\` → \`workDir\`); \`body={...}\` passes a raw JSON body. Responses are plain
+(snake_case, e.g. \`work_dir\` → \`workDir\`), and a body's only required field may also follow the
+path parameters positionally (\`send_message(session_id, "Fix the tests")\`); \`body={...}\` passes a
+raw JSON body. \`AegisClient(base_url=..., auth_token=...)\` is the same as \`token=\`. Responses are plain
 dicts typed by the TypedDicts in \`aegis_client.models\`.
 
 | method | operation |

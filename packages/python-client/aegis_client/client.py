@@ -84,8 +84,14 @@ class AegisClient:
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
+        auth_token: Optional[str] = None,
     ) -> None:
-        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN.
+
+        auth_token= is another name for token= (the earlier Aegis documents use it).
+        """
+        if token is None:
+            token = auth_token
         self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
@@ -413,9 +419,9 @@ class AegisClient:
     def send_message(
         self,
         id: str,
+        text: Optional[str] = None,
         *,
         idempotency_key: Optional[str] = None,
-        text: Optional[str] = None,
         body: Optional[SendRequest] = None,
         timeout: Optional[float] = None,
     ) -> SendResponse:
@@ -509,8 +515,8 @@ class AegisClient:
     def set_mode(
         self,
         id: str,
-        *,
         mode: Optional[PermissionMode] = None,
+        *,
         body: Optional[ModeRequest] = None,
         timeout: Optional[float] = None,
     ) -> Session:
@@ -679,8 +685,8 @@ class AegisClient:
     def update_template(
         self,
         id: str,
-        *,
         name: Optional[str] = None,
+        *,
         description: Optional[str] = None,
         prompt: Optional[str] = None,
         permission_mode: Optional[PermissionMode] = None,
@@ -1080,9 +1086,9 @@ class AegisClient:
     def send_input(
         self,
         id: str,
+        text: Optional[str] = None,
         *,
         idempotency_key: Optional[str] = None,
-        text: Optional[str] = None,
         body: Optional[SendRequest] = None,
         timeout: Optional[float] = None,
     ) -> SendResponse:
@@ -1105,9 +1111,9 @@ class AegisClient:
     def send_prompt(
         self,
         id: str,
+        text: Optional[str] = None,
         *,
         idempotency_key: Optional[str] = None,
-        text: Optional[str] = None,
         body: Optional[SendRequest] = None,
         timeout: Optional[float] = None,
     ) -> SendResponse:
