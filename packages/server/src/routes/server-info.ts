@@ -64,7 +64,10 @@ export const HandshakeRequest = z
     protocolVersion: z
       .union([
         z.number().int().min(0).max(1_000_000),
-        z.string().regex(/^\d{1,7}$/, 'a whole number such as "1"'),
+        z
+          .string()
+          .max(7)
+          .regex(/^\d{1,7}$/, 'a whole number such as "1"'),
       ])
       .transform((v) => Number(v))
       .describe('A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too'),
