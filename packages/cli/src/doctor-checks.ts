@@ -257,7 +257,8 @@ export async function checkStateDir(server: ServerConfig): Promise<Check> {
 /**
  * Can a session run here: is `cwd` inside the directories a server started here with this config
  * lets sessions work in (`allowedWorkDirs`, else $HOME and the server's folder, temp dirs excluded;
- * never the state dir). This is the check `ag run` in this folder meets first.
+ * never the state dir). `ag serve` + `ag create` meet this check; the server `ag run` starts for
+ * itself also allows the folder of the run.
  */
 export function checkWorkHere(server: ServerConfig, configPath: string | null, cwd = process.cwd()): Check {
   const base = { id: 'workDir' as const, title: 'Work here', required: true };
@@ -270,7 +271,8 @@ export function checkWorkHere(server: ServerConfig, configPath: string | null, c
     return {
       ...base,
       ok: false,
-      detail: `\`ag run\` here would be refused: ${(err as Error).message.split('; add it')[0]}`,
+      // `ag run` allows the folder of a server it starts itself; `ag serve` + `ag create` would not.
+      detail: `a server started with \`ag serve\` would refuse a session here (\`ag run\` allows the folder of the server it starts): ${(err as Error).message.split('; add it')[0]}`,
       fix: `add ${cwd} to server.allowedWorkDirs in ${file} (\`ag init\` asks for it) or to AEGIS_ALLOWED_WORKDIRS, or work in a folder inside ${roots.join(', ') || 'an allowed directory'}`,
     };
   }

@@ -215,7 +215,7 @@ describe('ag doctor', () => {
     expect(r.code).toBe(1);
     expect(r.byId.workDir).toMatchObject({ ok: false, required: true });
     expect(r.byId.workDir.detail).toBe(
-      `\`ag run\` here would be refused: workDir ${r.home} is outside the allowed directories (${elsewhere})`,
+      `a server started with \`ag serve\` would refuse a session here (\`ag run\` allows the folder of the server it starts): workDir ${r.home} is outside the allowed directories (${elsewhere})`,
     );
     expect(r.byId.workDir.fix).toContain(
       `add ${r.home} to server.allowedWorkDirs in ${join(r.home, '.aegis', 'config.yaml')}`,
