@@ -916,6 +916,8 @@ import os
 import zipfile
 
 NAME = "aegis_client"
+# The module name of the earlier Aegis documents (from aegis_python_client import AegisClient).
+ALIAS = "aegis_python_client"
 DIST = "aegis_client"
 PROJECT = "aegis-client"
 VERSION = ${pyStr(version)}
@@ -982,11 +984,12 @@ def _write_wheel(wheel_directory, files):
 
 def _package_files():
     files = {}
-    root = os.path.join(HERE, NAME)
-    for name in sorted(os.listdir(root)):
-        if name.endswith(".py") or name == "py.typed":
-            with open(os.path.join(root, name), "rb") as f:
-                files["%s/%s" % (NAME, name)] = f.read()
+    for package in (NAME, ALIAS):
+        root = os.path.join(HERE, package)
+        for name in sorted(os.listdir(root)):
+            if name.endswith(".py") or name == "py.typed":
+                with open(os.path.join(root, name), "rb") as f:
+                    files["%s/%s" % (package, name)] = f.read()
     return files
 
 
@@ -1072,7 +1075,7 @@ classifiers = [
 ]
 
 [tool.setuptools]
-packages = ["aegis_client"]
+packages = ["aegis_client", "aegis_python_client"]
 
 [tool.setuptools.package-data]
 aegis_client = ["py.typed"]
@@ -1130,6 +1133,16 @@ Tests: \`node packages/python-client/run-tests.mjs\` starts a live server and ru
 `;
 }
 
+/** The earlier documents' module name, the same objects as `aegis_client`. */
+const ALIAS_INIT_PY = `${HEADER}"""The module name of the earlier Aegis documents: the same objects as aegis_client.
+
+    from aegis_python_client import AegisClient
+"""
+
+from aegis_client import *  # noqa: F401,F403
+from aegis_client import __all__, __version__  # noqa: F401
+`;
+
 export function generatePython(doc) {
   const models = new Models(doc);
   // Operations first: their inline schemas become models too, named after the operation.
@@ -1141,6 +1154,7 @@ export function generatePython(doc) {
     [`${PKG}/client.py`, clientPy(doc, methods)],
     [`${PKG}/models.py`, models.render()],
     [`${PKG}/py.typed`, HEADER],
+    [`${OUT}/aegis_python_client/__init__.py`, ALIAS_INIT_PY],
     [`${OUT}/pyproject.toml`, pyproject(doc)],
     [`${OUT}/aegis_build_backend.py`, buildBackend(doc)],
     [`${OUT}/README.md`, readme(doc, methods)],

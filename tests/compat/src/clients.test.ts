@@ -47,7 +47,7 @@ describe('Python SDK (README, getting started)', () => {
   it('AegisClient(base_url=…, auth_token=…), list_sessions, create_session(work_dir=…, prompt=…), send_message(id, "…")', async () => {
     const code = `
 import json, sys
-from aegis_client import AegisClient
+from aegis_python_client import AegisClient
 client = AegisClient(base_url=sys.argv[1], auth_token=sys.argv[2])
 sessions = client.list_sessions()
 session = client.create_session(work_dir=sys.argv[3], prompt="Hello!")
