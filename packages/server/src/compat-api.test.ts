@@ -149,6 +149,18 @@ describe('documented aliases', () => {
     expect((await call('GET', '/sessions/nope')).status).toBe(404);
   });
 
+  it('GET /sessions/{id}/events (unversioned) streams like its /v1 route', async () => {
+    const created = await call('POST', '/v1/sessions', { workDir: folder() });
+    const res = await fetch(`${server.url}/sessions/${created.json.id}/events`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('session.created')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toMatch(/^id: 1$/m);
+  });
+
   it('GET /v1/metrics serves what /metrics serves', async () => {
     const v1 = await call('GET', '/v1/metrics');
     expect(v1.status).toBe(200);

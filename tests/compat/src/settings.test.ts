@@ -93,6 +93,10 @@ describe('documented environment variables', () => {
     expect((await fetch(`${s.url}/v1/sessions`)).status).toBe(401);
     const auth = { authorization: 'Bearer compat-token-0123456789' };
     expect((await fetch(`${s.url}/v1/sessions`, { headers: auth })).status).toBe(200);
+    // The unversioned paths go through the same authentication.
+    expect((await fetch(`${s.url}/sessions`)).status).toBe(401);
+    expect((await fetch(`${s.url}/sessions`, { headers: auth })).status).toBe(200);
+    expect(await (await fetch(`${s.url}/health`)).json()).toEqual({ status: 'ok' });
     // AEGIS_DASHBOARD_ENABLED=false: no dashboard.
     expect((await fetch(`${s.url}/dashboard/`)).status).toBe(404);
     // AEGIS_PERMISSION_MODE and AEGIS_ACP_PROMPT_TIMEOUT_MS reach the configuration.
