@@ -466,10 +466,18 @@ function clientMethod(models, doc, o) {
 
   const sig = ['self'];
   for (const p of pathParams) sig.push(`${p.py}: ${p.type === 'Any' ? 'Any' : `${p.type}`}`);
+  // A body with exactly one required field takes it positionally too, after the path parameters:
+  // `send_message(id, "Fix the tests")` as well as `send_message(id, text="Fix the tests")`.
+  const requiredBody = bodyFields.filter((f) => f.required);
+  const positional =
+    pathParams.length > 0 && kw.every((k) => !k.required) && requiredBody.length === 1
+      ? requiredBody[0]
+      : undefined;
+  if (positional) sig.push(`${positional.py}: ${optional(positional.type)} = None`);
   const kwargs = [];
   for (const k of kw.filter((k) => k.required)) kwargs.push(`${k.py}: ${k.type}`);
   for (const k of kw.filter((k) => !k.required)) kwargs.push(`${k.py}: ${optional(k.type)} = None`);
-  for (const f of bodyFields) kwargs.push(`${f.py}: ${optional(f.type)} = None`);
+  for (const f of bodyFields) if (f !== positional) kwargs.push(`${f.py}: ${optional(f.type)} = None`);
   if (hasBody) kwargs.push(`body: Optional[${bodyType}] = None`);
   if (stream) {
     kwargs.push(
@@ -629,8 +637,14 @@ class AegisClient:
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
+        auth_token: Optional[str] = None,
     ) -> None:
-        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN.
+
+        auth_token= is another name for token= (the earlier Aegis documents use it).
+        """
+        if token is None:
+            token = auth_token
         self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
@@ -902,6 +916,8 @@ import os
 import zipfile
 
 NAME = "aegis_client"
+# The module name of the earlier Aegis documents (from aegis_python_client import AegisClient).
+ALIAS = "aegis_python_client"
 DIST = "aegis_client"
 PROJECT = "aegis-client"
 VERSION = ${pyStr(version)}
@@ -968,11 +984,12 @@ def _write_wheel(wheel_directory, files):
 
 def _package_files():
     files = {}
-    root = os.path.join(HERE, NAME)
-    for name in sorted(os.listdir(root)):
-        if name.endswith(".py") or name == "py.typed":
-            with open(os.path.join(root, name), "rb") as f:
-                files["%s/%s" % (NAME, name)] = f.read()
+    for package in (NAME, ALIAS):
+        root = os.path.join(HERE, package)
+        for name in sorted(os.listdir(root)):
+            if name.endswith(".py") or name == "py.typed":
+                with open(os.path.join(root, name), "rb") as f:
+                    files["%s/%s" % (package, name)] = f.read()
     return files
 
 
@@ -1058,7 +1075,7 @@ classifiers = [
 ]
 
 [tool.setuptools]
-packages = ["aegis_client"]
+packages = ["aegis_client", "aegis_python_client"]
 
 [tool.setuptools.package-data]
 aegis_client = ["py.typed"]
@@ -1103,7 +1120,9 @@ except AegisApiError as err:
 \`\`\`
 
 Path parameters are positional; query parameters and JSON body fields are keyword arguments
-(snake_case, e.g. \`work_dir\` → \`workDir\`); \`body={...}\` passes a raw JSON body. Responses are plain
+(snake_case, e.g. \`work_dir\` → \`workDir\`), and a body's only required field may also follow the
+path parameters positionally (\`send_message(session_id, "Fix the tests")\`); \`body={...}\` passes a
+raw JSON body. \`AegisClient(base_url=..., auth_token=...)\` is the same as \`token=\`. Responses are plain
 dicts typed by the TypedDicts in \`aegis_client.models\`.
 
 | method | operation |
@@ -1113,6 +1132,16 @@ ${rows.join('\n')}
 Tests: \`node packages/python-client/run-tests.mjs\` starts a live server and runs \`python3 -m unittest\`.
 `;
 }
+
+/** The earlier documents' module name, the same objects as `aegis_client`. */
+const ALIAS_INIT_PY = `${HEADER}"""The module name of the earlier Aegis documents: the same objects as aegis_client.
+
+    from aegis_python_client import AegisClient
+"""
+
+from aegis_client import *  # noqa: F401,F403
+from aegis_client import __all__, __version__  # noqa: F401
+`;
 
 export function generatePython(doc) {
   const models = new Models(doc);
@@ -1125,6 +1154,7 @@ export function generatePython(doc) {
     [`${PKG}/client.py`, clientPy(doc, methods)],
     [`${PKG}/models.py`, models.render()],
     [`${PKG}/py.typed`, HEADER],
+    [`${OUT}/aegis_python_client/__init__.py`, ALIAS_INIT_PY],
     [`${OUT}/pyproject.toml`, pyproject(doc)],
     [`${OUT}/aegis_build_backend.py`, buildBackend(doc)],
     [`${OUT}/README.md`, readme(doc, methods)],

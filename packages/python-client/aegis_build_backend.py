@@ -13,6 +13,8 @@ import os
 import zipfile
 
 NAME = "aegis_client"
+# The module name of the earlier Aegis documents (from aegis_python_client import AegisClient).
+ALIAS = "aegis_python_client"
 DIST = "aegis_client"
 PROJECT = "aegis-client"
 VERSION = "0.1.0"
@@ -79,11 +81,12 @@ def _write_wheel(wheel_directory, files):
 
 def _package_files():
     files = {}
-    root = os.path.join(HERE, NAME)
-    for name in sorted(os.listdir(root)):
-        if name.endswith(".py") or name == "py.typed":
-            with open(os.path.join(root, name), "rb") as f:
-                files["%s/%s" % (NAME, name)] = f.read()
+    for package in (NAME, ALIAS):
+        root = os.path.join(HERE, package)
+        for name in sorted(os.listdir(root)):
+            if name.endswith(".py") or name == "py.typed":
+                with open(os.path.join(root, name), "rb") as f:
+                    files["%s/%s" % (package, name)] = f.read()
     return files
 
 

@@ -99,8 +99,8 @@ describe('real Claude Code in a sandbox', () => {
       const env = await turn(log, session.id, 'run `printenv ANTHROPIC_API_KEY`');
       expect(env.said).not.toContain('real-secret-key');
       expect(env.said).toContain('sandboxed');
-      const escape = await turn(log, session.id, `run \`echo escaped > ${join(root.dir, 'escaped.txt')}\``);
-      expect(escape.end.type).toBe('turn.completed');
+      const outside = await turn(log, session.id, `run \`echo escaped > ${join(root.dir, 'escaped.txt')}\``);
+      expect(outside.end.type).toBe('turn.completed');
       expect(existsSync(join(root.dir, 'escaped.txt'))).toBe(false);
       // Every connection out was audited: the model calls, allowed, through the proxy.
       const audit = await client.queryAudit({ action: 'sandbox.egress', limit: 500 });

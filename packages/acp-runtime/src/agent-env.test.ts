@@ -95,3 +95,23 @@ describe('checkedSessionEnv', () => {
     expect(message).not.toContain('secret-value');
   });
 });
+
+describe('IS_SANDBOX reaching the agent', () => {
+  it.each([
+    ['1', '1'],
+    ['yes', '1'],
+    ['true', '1'],
+    [' ON ', '1'],
+  ])('a server value %j is passed as IS_SANDBOX=%s', (value, passed) => {
+    expect(buildAgentEnv({ IS_SANDBOX: value }).IS_SANDBOX).toBe(passed);
+  });
+
+  it.each(['0', 'false', 'no', '', 'sandbox'])('a server value %j is not passed at all', (value) => {
+    expect(buildAgentEnv({ IS_SANDBOX: value })).not.toHaveProperty('IS_SANDBOX');
+  });
+
+  it('normalises a value set by a later layer (agentEnv, a session env) too', () => {
+    expect(buildAgentEnv({ IS_SANDBOX: '1' }, { IS_SANDBOX: 'no' })).not.toHaveProperty('IS_SANDBOX');
+    expect(buildAgentEnv({}, {}, { IS_SANDBOX: 'yes' }).IS_SANDBOX).toBe('1');
+  });
+});

@@ -1,4 +1,5 @@
 import { assertSessionEnv, isForbiddenAgentEnv } from '@aegis/core';
+import { agentSandboxFlag } from './sandbox-flag.js';
 
 const EXACT = new Set([
   'PATH',
@@ -38,7 +39,8 @@ export function isPassedThrough(key: string): boolean {
  * (locale, PATH/HOME, `ANTHROPIC_*`, `CLAUDE_CODE_*`, `DISABLE_*`, ...), then configured extras, then
  * per-session variables. Malformed names, `AEGIS_*`, `LD_*`, `DYLD_*`, `NODE_OPTIONS`, `NODE_PATH`,
  * `BASH_ENV`, `ENV` and `PROMPT_COMMAND` (any case) never pass, from any layer, and neither does a
- * value with a NUL byte.
+ * value with a NUL byte. `IS_SANDBOX`, from whichever layer, ends up `1` or absent (see
+ * {@link agentSandboxFlag}).
  *
  * @example
  * buildAgentEnv(process.env, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8080' })
@@ -57,5 +59,8 @@ export function buildAgentEnv(
       if (typeof value === 'string' && passes(key, value)) env[key] = value;
     }
   }
+  const sandbox = agentSandboxFlag(env.IS_SANDBOX);
+  if (sandbox) env.IS_SANDBOX = sandbox;
+  else delete env.IS_SANDBOX;
   return env;
 }

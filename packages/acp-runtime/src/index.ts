@@ -12,4 +12,5 @@ export {
   sandboxHome,
 } from './sandbox/sandbox.js';
 export type { SandboxLaunch, SandboxPolicy, SandboxRuntime } from './sandbox/types.js';
+export { agentSandboxFlag, describeSandboxFlag } from './sandbox-flag.js';
 export { type PoolOptions, WarmPool } from './warm-pool.js';

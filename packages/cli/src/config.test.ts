@@ -69,7 +69,7 @@ describe('which config file is read', () => {
 describe('invalid files get an error naming the file and the field', () => {
   it.each([
     ['server:\n  port: 99999\n', /config\.yaml: field server\.port: .*65535/],
-    ['port: 9100\n', /config\.yaml: unknown field port; the top level has `server:`/],
+    ['server: {}\nport: 9100\n', /config\.yaml: unknown field port; the top level has `server:`/],
     ['client:\n  baseUrl: not a url\n', /field client\.baseUrl/],
     ['client:\n  tokn: x\n', /unknown field client\.tokn/],
     ['server: [1, 2\n', /config\.yaml is not valid YAML/],
@@ -92,6 +92,31 @@ describe('invalid files get an error naming the file and the field', () => {
   it('malformed JSON', () => {
     const path = write(join(cwd, 'aegis.config.json'), '{"server": ');
     expect(() => readConfig(path)).toThrow(/aegis\.config\.json is not valid JSON/);
+  });
+});
+
+describe('the flat file of the earlier Aegis documents (no server: / client:)', () => {
+  const documented =
+    'baseUrl: http://127.0.0.1:9100\ndashboardEnabled: true\nauthToken: a-token-of-16-chars-or-more\nmemoryBridge:\n  enabled: true\n';
+
+  it('is read: baseUrl for the clients, the server keys for the server, the rest ignored with a warning', async () => {
+    const { configFileWarnings } = await import('./server-settings.js');
+    const path = write(join(home, '.aegis', 'config.yaml'), documented);
+    const cfg = loadConfig(undefined, { cwd, home });
+    expect(cfg).toMatchObject({ path, flat: true, client: { baseUrl: 'http://127.0.0.1:9100' } });
+    expect(connection(cfg).token).toBe('a-token-of-16-chars-or-more');
+    const settings = resolveConfig(serverSettings(cfg));
+    expect(settings).toMatchObject({ dashboardEnabled: true, authToken: 'a-token-of-16-chars-or-more' });
+    expect(configFileWarnings(cfg)).toEqual([
+      expect.stringMatching(
+        /config\.yaml: the key `memoryBridge` is not supported by this server and is ignored: shared memory is always on/,
+      ),
+    ]);
+  });
+
+  it('a bad value of a known key still names the key', () => {
+    const cfg = readConfig(write(join(cwd, '.aegis', 'config.yaml'), 'port: 99999\n'));
+    expect(() => serverSettings(cfg)).toThrow(/config\.yaml: field port: .*65535/);
   });
 });
 

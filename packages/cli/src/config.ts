@@ -49,6 +49,13 @@ const ConfigFile = z.strictObject({
 export interface LoadedConfig {
   /** The file read, or null when none exists (defaults). */
   path: string | null;
+  /**
+   * The file is in the flat form of the earlier Aegis documents (`baseUrl:`, `authToken:`,
+   * `dashboardEnabled:` … at the top level, no `server:` / `client:`): its keys were sorted into
+   * `server` and `client`, and keys the server does not know are ignored with a warning
+   * (see server-settings.ts).
+   */
+  flat?: boolean;
   /** The `server:` section exactly as written (defaults are applied later, after env and flags). */
   server: Partial<ServerConfigInput>;
   client: z.infer<typeof ClientSection>;
@@ -78,10 +85,25 @@ export function readConfig(path: string): LoadedConfig {
     );
   }
   data ??= {};
+  if (isFlat(data)) {
+    const { baseUrl, ...server } = data;
+    const client = typeof baseUrl === 'string' ? { baseUrl } : {};
+    const checked = ClientSection.safeParse(client);
+    if (!checked.success)
+      throw new ConfigError(`Config file ${path}: ${describeIssue(checked.error.issues[0])}`);
+    return { path, flat: true, server: server as Partial<ServerConfigInput>, client: checked.data };
+  }
   const parsed = ConfigFile.safeParse(data);
   if (!parsed.success) throw new ConfigError(`Config file ${path}: ${describeIssue(parsed.error.issues[0])}`);
   const raw = data as { server?: Partial<ServerConfigInput>; client?: z.infer<typeof ClientSection> };
   return { path, server: raw.server ?? {}, client: parsed.data.client ?? {} };
+}
+
+/** A mapping with neither `server:` nor `client:` but other keys: the earlier documents' flat file. */
+function isFlat(data: unknown): data is Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  const keys = Object.keys(data);
+  return keys.length > 0 && !keys.includes('server') && !keys.includes('client');
 }
 
 /** One issue of a zod error as "field a.b: message" (or the unknown fields). */

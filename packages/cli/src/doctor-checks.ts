@@ -14,10 +14,11 @@ import {
   readStateLock,
   resolveConfig,
   type ServerConfig,
+  startupWarnings,
 } from '@aegis/server';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
-import { serverSettings } from './server-settings.js';
+import { configFileWarnings, serverSettings } from './server-settings.js';
 
 export interface Check {
   id:
@@ -30,7 +31,8 @@ export interface Check {
     | 'workDir'
     | 'capacity'
     | 'stateLock'
-    | 'sandbox';
+    | 'sandbox'
+    | 'startup';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */
@@ -257,7 +259,8 @@ export async function checkStateDir(server: ServerConfig): Promise<Check> {
 /**
  * Can a session run here: is `cwd` inside the directories a server started here with this config
  * lets sessions work in (`allowedWorkDirs`, else $HOME and the server's folder, temp dirs excluded;
- * never the state dir). This is the check `ag run` in this folder meets first.
+ * never the state dir). `ag serve` + `ag create` meet this check; the server `ag run` starts for
+ * itself also allows the folder of the run.
  */
 export function checkWorkHere(server: ServerConfig, configPath: string | null, cwd = process.cwd()): Check {
   const base = { id: 'workDir' as const, title: 'Work here', required: true };
@@ -270,7 +273,8 @@ export function checkWorkHere(server: ServerConfig, configPath: string | null, c
     return {
       ...base,
       ok: false,
-      detail: `\`ag run\` here would be refused: ${(err as Error).message.split('; add it')[0]}`,
+      // `ag run` allows the folder of a server it starts itself; `ag serve` + `ag create` would not.
+      detail: `a server started with \`ag serve\` would refuse a session here (\`ag run\` allows the folder of the server it starts): ${(err as Error).message.split('; add it')[0]}`,
       fix: `add ${cwd} to server.allowedWorkDirs in ${file} (\`ag init\` asks for it) or to AEGIS_ALLOWED_WORKDIRS, or work in a folder inside ${roots.join(', ') || 'an allowed directory'}`,
     };
   }
@@ -375,5 +379,33 @@ export async function checkSandbox(
     required: mode === 'required',
     detail: `sessions cannot run sandboxed: ${problem}${mode === 'required' ? ' — with sandbox.mode required, every session is refused' : ''}`,
     fix: 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or set sandbox.mode (AEGIS_SANDBOX) to off',
+  };
+}
+
+/**
+ * What a server started here would warn about in its log (unsigned webhooks, an `IS_SANDBOX` value
+ * the agent would misread, documented settings this server does not support). Informational.
+ */
+export function checkStartupWarnings(
+  server: ServerConfig,
+  config: LoadedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Check {
+  const warnings = [
+    ...startupWarnings(server, env),
+    ...configFileWarnings(config).map((message) => ({ message, fields: undefined })),
+  ];
+  const base = { id: 'startup' as const, title: 'Start-up', required: false };
+  if (warnings.length === 0) return { ...base, ok: true, detail: 'nothing to warn about' };
+  return {
+    ...base,
+    ok: false,
+    detail: warnings
+      .map((w) => {
+        const urls = w.fields?.webhooks;
+        return Array.isArray(urls) ? `${w.message} (${urls.join(', ')})` : w.message;
+      })
+      .join('; '),
+    fix: 'see docs/compatibility.md and docs/security.md for each item above',
   };
 }

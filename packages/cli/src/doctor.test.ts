@@ -67,8 +67,10 @@ describe('ag doctor', () => {
       'capacity',
       'stateLock',
       'sandbox',
+      'startup',
     ]);
     expect(r.byId.sandbox).toMatchObject({ ok: true, required: false });
+    expect(r.byId.startup).toMatchObject({ ok: true, detail: 'nothing to warn about' });
     expect(r.byId.stateLock).toMatchObject({ ok: true, detail: 'free: no server uses this state dir' });
     expect(r.byId.capacity.detail).toMatch(
       /^at most \d+ agent processes at once \(from [\d.]+ GiB of memory at ~450 MiB per agent\); idle agents are closed after 10 min and resumed on the next prompt$/,
@@ -80,6 +82,26 @@ describe('ag doctor', () => {
     expect(r.byId.auth.detail).toBe('ANTHROPIC_API_KEY (environment)');
     expect(r.byId.stateDir.detail).toContain('(will be created)');
     expect(r.out).not.toContain('sk-test');
+  });
+
+  it('flags an IS_SANDBOX value other than 1 and says what the agent receives (not required)', async () => {
+    const yes = await doctor({ ...scripted, IS_SANDBOX: 'yes' });
+    expect(yes.code).toBe(0);
+    expect(yes.byId.startup).toMatchObject({ ok: false, required: false });
+    expect(yes.byId.startup.detail).toContain('IS_SANDBOX="yes" is passed to agents as IS_SANDBOX=1');
+    const zero = await doctor({ ...scripted, IS_SANDBOX: '0' });
+    expect(zero.byId.startup.detail).toContain('IS_SANDBOX="0" is not passed to agents');
+    const one = await doctor({ ...scripted, IS_SANDBOX: '1' });
+    expect(one.byId.startup.ok).toBe(true);
+  });
+
+  it('flags AEGIS_WEBHOOKS without a secret as unsigned deliveries, and the config check passes', async () => {
+    const r = await doctor({ ...scripted, AEGIS_WEBHOOKS: 'https://hooks.example.com/aegis' });
+    expect(r.code).toBe(0);
+    expect(r.byId.config.ok).toBe(true);
+    expect(r.byId.startup.detail).toMatch(
+      /webhook deliveries are unsigned.*\(https:\/\/hooks\.example\.com\/aegis\)/,
+    );
   });
 
   it('fails on missing Claude credentials with a fix, and exits non-zero', async () => {
@@ -195,7 +217,7 @@ describe('ag doctor', () => {
     expect(r.code).toBe(1);
     expect(r.byId.workDir).toMatchObject({ ok: false, required: true });
     expect(r.byId.workDir.detail).toBe(
-      `\`ag run\` here would be refused: workDir ${r.home} is outside the allowed directories (${elsewhere})`,
+      `a server started with \`ag serve\` would refuse a session here (\`ag run\` allows the folder of the server it starts): workDir ${r.home} is outside the allowed directories (${elsewhere})`,
     );
     expect(r.byId.workDir.fix).toContain(
       `add ${r.home} to server.allowedWorkDirs in ${join(r.home, '.aegis', 'config.yaml')}`,

@@ -29,7 +29,8 @@ describe('ag run against a running server', () => {
     const dir = folder();
     // The agent answers with how many prompts the session had before this one, so each reply differs.
     const prompt = script({ recall: true });
-    const first = await ag(['run', prompt, '--cwd', dir], { env });
+    // --keep: by default a run ends the session it created, and there would be nothing to reuse.
+    const first = await ag(['run', prompt, '--cwd', dir, '--keep'], { env });
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain('"prompts":0');
 
@@ -63,6 +64,7 @@ describe('ag run against a running server', () => {
     expect(r.out + r.err).toContain('scripted-large');
     const { sessions } = await server.aegis.sessions.list({ workDir: dir });
     expect(sessions).toHaveLength(1);
-    expect(sessions[0]).toMatchObject({ name: 'quiet-run', model: 'scripted-large', status: 'idle' });
+    // Ended with the run (no --keep).
+    expect(sessions[0]).toMatchObject({ name: 'quiet-run', model: 'scripted-large', status: 'killed' });
   });
 });

@@ -1,12 +1,14 @@
-import { configFromEnv, ServerConfig, type ServerConfigInput } from '@aegis/server';
+import { configFromEnv, ignoredConfigKeyWarnings, ServerConfig, type ServerConfigInput } from '@aegis/server';
 import { describeIssue, type LoadedConfig } from './config.js';
 import { ConfigError } from './output.js';
 
 /** Checks the whole `server:` section against the server's schema; the error names file and field. */
 export function checkServerSection(config: LoadedConfig): void {
-  const parsed = ServerConfig.strict().safeParse(config.server);
+  const parsed = ServerConfig.strict().safeParse(knownServerKeys(config));
   if (!parsed.success)
-    throw new ConfigError(`Config file ${config.path}: ${describeIssue(parsed.error.issues[0], ['server'])}`);
+    throw new ConfigError(
+      `Config file ${config.path}: ${describeIssue(parsed.error.issues[0], config.flat ? [] : ['server'])}`,
+    );
 }
 
 /**
@@ -19,5 +21,25 @@ export function serverSettings(
 ): Partial<ServerConfigInput> {
   checkServerSection(config);
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  return { ...config.server, ...configFromEnv(), ...defined };
+  return { ...knownServerKeys(config), ...configFromEnv(), ...defined };
+}
+
+/** The server settings of the file: all of `server:`, or of a flat file only the keys the server knows. */
+function knownServerKeys(config: LoadedConfig): Partial<ServerConfigInput> {
+  if (!config.flat) return config.server;
+  const known = new Set(Object.keys(ServerConfig.shape));
+  return Object.fromEntries(Object.entries(config.server).filter(([k]) => known.has(k)));
+}
+
+/**
+ * What a server started with this file should warn about: keys of a flat file (the earlier
+ * documents' form) that the server does not know and ignores. A `server:` section is strict instead.
+ */
+export function configFileWarnings(config: LoadedConfig): string[] {
+  if (!config.flat || !config.path) return [];
+  const known = new Set(Object.keys(ServerConfig.shape));
+  return ignoredConfigKeyWarnings(
+    config.path,
+    Object.keys(config.server).filter((k) => !known.has(k)),
+  );
 }

@@ -136,14 +136,15 @@ describe('session commands against a live server', () => {
   it('run says it reuses an idle session in the folder; run --new starts a fresh one', async () => {
     const dir = folder();
     const say = (text: string) => script({ say: text });
-    const first = await ag(['run', say('one'), '--cwd', dir], { env });
+    // --keep: by default a run ends the session it created, leaving nothing to reuse.
+    const first = await ag(['run', say('one'), '--cwd', dir, '--keep'], { env });
     expect(first.code).toBe(0);
     expect(first.err).not.toContain('Reusing');
     const second = await ag(['run', say('two'), '--cwd', dir], { env });
     expect(second.code).toBe(0);
     expect(second.out).toContain('two');
     expect(second.err).toMatch(/Reusing session \S+ \(1 turn\); --new for a fresh one/);
-    const third = await ag(['run', say('three'), '--cwd', dir, '--new'], { env });
+    const third = await ag(['run', say('three'), '--cwd', dir, '--new', '--keep'], { env });
     expect(third.code).toBe(0);
     expect(third.err).not.toContain('Reusing');
     const { sessions } = await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true });

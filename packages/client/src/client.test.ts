@@ -125,3 +125,41 @@ describe('AegisClient', () => {
     expect(await first(false)).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
   });
 });
+
+describe('the calling styles of the earlier Aegis documents', () => {
+  it("new AegisClient(url, token) and sendMessage(id, 'text') send the same request as the options form", async () => {
+    const seen: { auth?: string; body: string; path?: string }[] = [];
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, body, path: req.url });
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new AegisClient(url, 'secret-token').sendMessage('s1', 'Hello, Claude!');
+    await new AegisClient({ baseUrl: url, token: 'secret-token' }).sendMessage('s1', {
+      text: 'Hello, Claude!',
+    });
+    expect(seen[0]).toEqual({
+      auth: 'Bearer secret-token',
+      body: '{"text":"Hello, Claude!"}',
+      path: '/v1/sessions/s1/send',
+    });
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
+  it('new AegisClient(url) without a token sends no Authorization header', async () => {
+    let auth: string | undefined = 'unset';
+    const url = await serve((req, res) => {
+      auth = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+    });
+    const client = new AegisClient(url);
+    expect(client.baseUrl).toBe(url);
+    await client.getHealth();
+    expect(auth).toBeUndefined();
+  });
+});

@@ -101,7 +101,19 @@ export class AegisClient {
   readonly #token: string | undefined;
   readonly #fetch: typeof fetch;
 
-  constructor(options: AegisClientOptions = {}) {
+  /**
+   * `new AegisClient({ baseUrl, token })`, or the earlier documents' `new AegisClient(url, token)`.
+   *
+   * @example
+   * const aegis = new AegisClient('http://localhost:9100', process.env.AEGIS_AUTH_TOKEN);
+   */
+  constructor(options?: AegisClientOptions);
+  constructor(baseUrl: string, token?: string);
+  constructor(optionsOrUrl: AegisClientOptions | string = {}, positionalToken?: string) {
+    const options: AegisClientOptions =
+      typeof optionsOrUrl === 'string'
+        ? { baseUrl: optionsOrUrl, ...(positionalToken ? { token: positionalToken } : {}) }
+        : optionsOrUrl;
     const env = envDefaults();
     this.baseUrl = (options.baseUrl ?? env.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.#token = options.token ?? env.token;
@@ -146,8 +158,26 @@ export class AegisClient {
   killSession(id: string): Promise<Session> {
     return this.#request('DELETE', `/v1/sessions/${enc(id)}`);
   }
-  sendMessage(id: string, body: { text: string }, call?: CallOptions): Promise<SendResponse> {
-    return this.#request('POST', `/v1/sessions/${enc(id)}/send`, { body, call });
+  /** A follow-up prompt: `sendMessage(id, { text })`, or `sendMessage(id, 'text')` as the earlier documents show. */
+  sendMessage(id: string, body: { text: string } | string, call?: CallOptions): Promise<SendResponse> {
+    const text = typeof body === 'string' ? { text: body } : body;
+    return this.#request('POST', `/v1/sessions/${enc(id)}/send`, { body: text, call });
+  }
+  /** @deprecated The earlier documents' alias of {@link sendMessage} (`POST …/input`). */
+  sendInput(id: string, body: { text: string }, call?: CallOptions): Promise<SendResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/input`, { body, call });
+  }
+  /** @deprecated The earlier documents' alias of {@link sendMessage} (`POST …/prompt`). */
+  sendPrompt(id: string, body: { text: string }, call?: CallOptions): Promise<SendResponse> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/prompt`, { body, call });
+  }
+  /** @deprecated Tmux-era pane capture: the server always answers 501 NOT_IMPLEMENTED (read the transcript instead). */
+  capturePane(id: string): Promise<never> {
+    return this.#request('GET', `/v1/sessions/${enc(id)}/pane`);
+  }
+  /** @deprecated Tmux-era screenshots: the server always answers 501 NOT_IMPLEMENTED. */
+  takeScreenshot(id: string): Promise<never> {
+    return this.#request('POST', `/v1/sessions/${enc(id)}/screenshot`);
   }
   approvePermission(
     id: string,
@@ -199,6 +229,10 @@ export class AegisClient {
   setMemory(key: string, body: SetMemoryRequest): Promise<MemoryEntry> {
     return this.#request('PUT', `/v1/memory/${enc(key)}`, { body });
   }
+  /** @deprecated The earlier documents' `POST /v1/memory { key, value }`; prefer {@link setMemory}. */
+  setMemoryEntry(body: SetMemoryRequest & { key: string }): Promise<MemoryEntry> {
+    return this.#request('POST', '/v1/memory', { body });
+  }
   getMemory(key: string): Promise<MemoryEntry> {
     return this.#request('GET', `/v1/memory/${enc(key)}`);
   }
@@ -228,9 +262,16 @@ export class AegisClient {
   listNodes(): Promise<NodesResponse> {
     return this.#request('GET', '/v1/nodes');
   }
+  /** The same text as {@link getMetrics}, from `GET /v1/metrics`. */
+  getMetricsV1(): Promise<string> {
+    return this.#metrics('/v1/metrics');
+  }
   /** Prometheus text exposition of the server's metrics. */
-  async getMetrics(): Promise<string> {
-    const res = await this.#fetch(new URL(`${this.baseUrl}/metrics`), {
+  getMetrics(): Promise<string> {
+    return this.#metrics('/metrics');
+  }
+  async #metrics(path: string): Promise<string> {
+    const res = await this.#fetch(new URL(`${this.baseUrl}${path}`), {
       headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
     });
     const text = await res.text();

@@ -364,7 +364,12 @@ export interface paths {
         /** List memory entries by key prefix */
         get: operations["listMemory"];
         put?: never;
-        post?: never;
+        /**
+         * Set a memory entry, the key in the body (documented alias of PUT /v1/memory/{key})
+         * @deprecated
+         * @description The same as `PUT /v1/memory/{key}` with `{ "value", "ttlSec"? }`, for the earlier Aegis documents' `POST /v1/memory { "key", "value" }`. Prefer the PUT.
+         */
+        post: operations["setMemoryEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -621,6 +626,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{id}/input": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a follow-up prompt (documented alias of /send)
+         * @deprecated
+         * @description The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/input`. Prefer `/send`.
+         */
+        post: operations["sendInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a follow-up prompt (documented alias of /send)
+         * @deprecated
+         * @description The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/prompt`. Prefer `/send`.
+         */
+        post: operations["sendPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (the same as GET /metrics)
+         * @description Serves exactly what `GET /metrics` serves; the earlier Aegis documents name this path. Scrape either.
+         */
+        get: operations["getMetricsV1"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/pane": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Raw terminal capture (tmux era): not supported, always 501
+         * @deprecated
+         * @description There is no terminal pane: this server runs the agent over the Agent Client Protocol (JSON-RPC on stdio), not in tmux, so there is nothing to capture. Read the parsed transcript with GET /v1/sessions/{id}/read (or …/transcript/cursor), follow live output on GET /v1/sessions/{id}/events, and see the state and next steps on GET /v1/sessions/{id}.
+         */
+        get: operations["capturePane"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/screenshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Screenshot a URL (tmux era): not supported, always 501
+         * @deprecated
+         * @description Screenshots are not supported by this server: they belonged to the tmux-era Aegis (Playwright beside the terminal). Ask the agent to take one with its own tools (e.g. a Playwright MCP server) through POST /v1/sessions/{id}/send.
+         */
+        post: operations["takeScreenshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/keys": {
         parameters: {
             query?: never;
@@ -793,7 +902,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -1026,7 +1135,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -1087,8 +1196,111 @@ export interface components {
         BatchDeleteRequest: {
             ids: string[];
         };
+        /** @description The session's fields at the top level (so `jq -r '.id'` works, as the earlier Aegis documents show), plus `session` (the same object), `reused` and `promptDelivery`. */
         CreateSessionResponse: {
-            session: components["schemas"]["Session"];
+            id: string;
+            name: string | null;
+            title: string | null;
+            workDir: string;
+            status: components["schemas"]["SessionStatus"];
+            permissionMode: components["schemas"]["PermissionMode"];
+            agent: string;
+            model: string | null;
+            ownerId: string | null;
+            parentId: string | null;
+            createdAt: string;
+            updatedAt: string;
+            lastActivityAt: string;
+            turns: number;
+            queuedPrompts: number;
+            lastSeq: number;
+            usage: components["schemas"]["Usage"];
+            pendingPermission: components["schemas"]["PendingPermission"] | null;
+            pendingPermissionCount: number;
+            /** @default null */
+            pendingQuestion: components["schemas"]["PendingQuestion"] | null;
+            /**
+             * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
+             * @default []
+             */
+            policies: components["schemas"]["PolicyRule"][];
+            problem: components["schemas"]["SessionProblem"] | null;
+            exit: components["schemas"]["AgentExit"] | null;
+            availableModes: components["schemas"]["AgentMode"][];
+            availableCommands: components["schemas"]["AgentCommand"][];
+            /**
+             * @description The agent-side session behind this one; null until the agent is ready
+             * @default null
+             */
+            agentSession: components["schemas"]["AgentSession"] | null;
+            /**
+             * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+             * @default false
+             */
+            agentResident: boolean;
+            /**
+             * @description The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+             * @default null
+             */
+            node: string | null;
+            /**
+             * @description How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
+             * @default null
+             */
+            sandbox: components["schemas"]["SessionSandbox"] | null;
+            /** @description The session (the same fields are also at the top level) */
+            session: {
+                id: string;
+                name: string | null;
+                title: string | null;
+                workDir: string;
+                status: components["schemas"]["SessionStatus"];
+                permissionMode: components["schemas"]["PermissionMode"];
+                agent: string;
+                model: string | null;
+                ownerId: string | null;
+                parentId: string | null;
+                createdAt: string;
+                updatedAt: string;
+                lastActivityAt: string;
+                turns: number;
+                queuedPrompts: number;
+                lastSeq: number;
+                usage: components["schemas"]["Usage"];
+                pendingPermission: components["schemas"]["PendingPermission"] | null;
+                pendingPermissionCount: number;
+                /** @default null */
+                pendingQuestion: components["schemas"]["PendingQuestion"] | null;
+                /**
+                 * @description Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
+                 * @default []
+                 */
+                policies: components["schemas"]["PolicyRule"][];
+                problem: components["schemas"]["SessionProblem"] | null;
+                exit: components["schemas"]["AgentExit"] | null;
+                availableModes: components["schemas"]["AgentMode"][];
+                availableCommands: components["schemas"]["AgentCommand"][];
+                /**
+                 * @description The agent-side session behind this one; null until the agent is ready
+                 * @default null
+                 */
+                agentSession: components["schemas"]["AgentSession"] | null;
+                /**
+                 * @description Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+                 * @default false
+                 */
+                agentResident: boolean;
+                /**
+                 * @description The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+                 * @default null
+                 */
+                node: string | null;
+                /**
+                 * @description How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
+                 * @default null
+                 */
+                sandbox: components["schemas"]["SessionSandbox"] | null;
+            };
             reused: boolean;
             promptDelivery: components["schemas"]["PromptDelivery"] | null;
         };
@@ -1191,8 +1403,12 @@ export interface components {
         };
         ReadResponse: {
             status: components["schemas"]["SessionStatus"];
+            /** @description The state in words, with what to do next */
+            statusText: string;
             session: components["schemas"]["Session"];
             entries: components["schemas"]["TranscriptEntry"][];
+            /** @description The same entries as `entries`, in the earlier Aegis documents' shape */
+            messages: components["schemas"]["ReadMessage"][];
             /** @description Pass back as ?cursor= to get only newer entries */
             cursor: number;
             has_more: boolean;
@@ -1249,6 +1465,17 @@ export interface components {
             priority: "high" | "medium" | "low";
             /** @enum {string} */
             status: "pending" | "in_progress" | "completed";
+        };
+        ReadMessage: {
+            /** @enum {string} */
+            role: "user" | "assistant" | "system";
+            /**
+             * @description thought → thinking, tool → tool_use, permission → permission_request, plan → plan
+             * @enum {string}
+             */
+            contentType: "text" | "thinking" | "tool_use" | "permission_request" | "plan";
+            text: string;
+            timestamp: string;
         };
         TranscriptPage: {
             messages: components["schemas"]["TranscriptEntry"][];
@@ -2127,15 +2354,17 @@ export interface components {
         HandshakeResponse: {
             protocolVersion: number;
             minProtocolVersion: number;
+            /** @description This server's capabilities, then the names of the earlier Aegis documents it supports */
             serverCapabilities: string[];
             /** @description Capabilities both sides have */
             negotiatedCapabilities: string[];
-            /** @description One per client capability this server does not know */
+            /** @description One per client capability this server does not support (saying why, for documented ones) */
             warnings: string[];
             compatible: boolean;
         };
         HandshakeRequest: {
-            protocolVersion: number;
+            /** @description A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too */
+            protocolVersion: number | string;
             /** @default [] */
             clientCapabilities: string[];
         };
@@ -2520,7 +2749,7 @@ export interface operations {
             query?: {
                 page?: number;
                 limit?: number;
-                /** @description Comma-separated states */
+                /** @description Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt) */
                 status?: string;
                 workDir?: string;
             };
@@ -3958,6 +4187,81 @@ export interface operations {
             };
         };
     };
+    setMemoryEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON value, at most 65536 bytes serialized */
+                    value?: unknown;
+                    /** @description Seconds until the entry expires; omit to keep it until deleted */
+                    ttlSec?: number;
+                    key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listPipelines: {
         parameters: {
             query?: {
@@ -4836,6 +5140,299 @@ export interface operations {
             };
             /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sendInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendRequest"];
+            };
+        };
+        responses: {
+            /** @description Delivered or queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sendPrompt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendRequest"];
+            };
+        };
+        responses: {
+            /** @description Delivered or queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMetricsV1: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    capturePane: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not supported by this server (the message says what to use instead) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    takeScreenshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not supported by this server (the message says what to use instead) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };

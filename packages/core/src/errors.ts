@@ -30,6 +30,8 @@ export const ERROR_STATUS = Object.freeze({
   RATE_LIMITED: 429,
   CAPACITY_EXHAUSTED: 429,
   INTERNAL: 500,
+  /** A documented feature this server does not have (tmux-era pane capture, screenshots); the message says what to use. */
+  NOT_IMPLEMENTED: 501,
   AGENT_PROTOCOL_ERROR: 502,
   AGENT_CRASHED: 502,
   AGENT_AUTH_REQUIRED: 502,

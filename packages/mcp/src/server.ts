@@ -5,6 +5,7 @@ import { registerResources } from './resources.js';
 import { call } from './tool-result.js';
 import { registerAuditTool } from './tools/audit.js';
 import { registerControlTools } from './tools/control.js';
+import { registerDocumentedNames } from './tools/documented-names.js';
 import { registerMemoryTools } from './tools/memory.js';
 import { registerOrchestrationTools } from './tools/orchestration.js';
 import { registerSessionTools } from './tools/sessions.js';
@@ -38,6 +39,8 @@ export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION)
   registerMemoryTools(server, client);
   registerControlTools(server, client);
   registerAuditTool(server, client);
+  // Last, so tools/list shows ours first: the earlier documents' names (docs/compatibility.md).
+  registerDocumentedNames(server, client);
   registerResources(server, client);
   registerPrompts(server);
   return server;

@@ -84,8 +84,14 @@ class AegisClient:
         token: Optional[str] = None,
         timeout: float = 30,
         headers: Optional[Mapping[str, str]] = None,
+        auth_token: Optional[str] = None,
     ) -> None:
-        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN."""
+        """base_url defaults to $AEGIS_BASE_URL, else DEFAULT_BASE_URL; token to $AEGIS_AUTH_TOKEN.
+
+        auth_token= is another name for token= (the earlier Aegis documents use it).
+        """
+        if token is None:
+            token = auth_token
         self.base_url = (base_url or os.environ.get("AEGIS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.token = token if token is not None else (os.environ.get("AEGIS_AUTH_TOKEN") or None)
         self.timeout = timeout
@@ -326,7 +332,7 @@ class AegisClient:
         Args:
             page: query `page`
             limit: query `limit`
-            status: query `status`: Comma-separated states
+            status: query `status`: Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt)
             work_dir: query `workDir`
         """
         path = "/v1/sessions"
@@ -415,9 +421,9 @@ class AegisClient:
     def send_message(
         self,
         id: str,
+        text: Optional[str] = None,
         *,
         idempotency_key: Optional[str] = None,
-        text: Optional[str] = None,
         body: Optional[SendRequest] = None,
         timeout: Optional[float] = None,
     ) -> SendResponse:
@@ -511,8 +517,8 @@ class AegisClient:
     def set_mode(
         self,
         id: str,
-        *,
         mode: Optional[PermissionMode] = None,
+        *,
         body: Optional[ModeRequest] = None,
         timeout: Optional[float] = None,
     ) -> Session:
@@ -683,8 +689,8 @@ class AegisClient:
     def update_template(
         self,
         id: str,
-        *,
         name: Optional[str] = None,
+        *,
         description: Optional[str] = None,
         prompt: Optional[str] = None,
         permission_mode: Optional[PermissionMode] = None,
@@ -803,6 +809,30 @@ class AegisClient:
         path = "/v1/memory"
         query: Dict[str, Any] = {"prefix": prefix, "limit": limit}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def set_memory_entry(
+        self,
+        *,
+        value: Any = None,
+        ttl_sec: Optional[int] = None,
+        key: Optional[str] = None,
+        body: Optional[Mapping[str, Any]] = None,
+        timeout: Optional[float] = None,
+    ) -> MemoryEntry:
+        """POST /v1/memory — Set a memory entry, the key in the body (documented alias of PUT /v1/memory/{key})
+
+        The same as `PUT /v1/memory/{key}` with `{ "value", "ttlSec"? }`, for the earlier Aegis documents' `POST /v1/memory { "key", "value" }`. Prefer the PUT.
+
+        Args:
+            value: body `value`: Any JSON value, at most 65536 bytes serialized
+            ttl_sec: body `ttlSec`: Seconds until the entry expires; omit to keep it until deleted
+            key: body `key` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/memory"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"value": value, "ttlSec": ttl_sec, "key": key}, ("key",), "set_memory_entry")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def list_pipelines(
         self,
@@ -1017,7 +1047,7 @@ class AegisClient:
     def handshake(
         self,
         *,
-        protocol_version: Optional[int] = None,
+        protocol_version: Optional[Union[int, str]] = None,
         client_capabilities: Optional[List[str]] = None,
         body: Optional[HandshakeRequest] = None,
         timeout: Optional[float] = None,
@@ -1027,7 +1057,7 @@ class AegisClient:
         Send your protocol version and the capabilities you use. The answer lists the intersection and a warning for each capability the server does not know (and one when the client speaks a newer protocol than the server). 409 CONFLICT when `protocolVersion` is below 1; upgrade the client.
 
         Args:
-            protocol_version: body `protocolVersion` (required)
+            protocol_version: body `protocolVersion` (required): A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too
             client_capabilities: body `clientCapabilities`
             body: the JSON body as a dict; keyword arguments override its keys
         """
@@ -1058,6 +1088,103 @@ class AegisClient:
         path = "/metrics"
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def send_input(
+        self,
+        id: str,
+        text: Optional[str] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+        body: Optional[SendRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> SendResponse:
+        """POST /v1/sessions/{id}/input — Send a follow-up prompt (documented alias of /send)
+
+        The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/input`. Prefer `/send`.
+
+        Args:
+            id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
+            text: body `text` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}/input".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
+        payload = _body(body, {"text": text}, ("text",), "send_input")
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
+
+    def send_prompt(
+        self,
+        id: str,
+        text: Optional[str] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+        body: Optional[SendRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> SendResponse:
+        """POST /v1/sessions/{id}/prompt — Send a follow-up prompt (documented alias of /send)
+
+        The same as `POST /v1/sessions/{id}/send` (body `{ "text" }`, same answer), kept because the earlier Aegis documents name `/prompt`. Prefer `/send`.
+
+        Args:
+            id:
+            idempotency_key: header `Idempotency-Key`: Any unique string (a UUID) of 1–255 printable ASCII characters. A retry with the same key, method, path and body gets the first response again (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another request is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running a retry waits for it, then 409 IDEMPOTENCY_IN_PROGRESS with `Retry-After`. Keys are per caller and kept 24 h; 5xx and 429 answers are not kept.
+            text: body `text` (required)
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}/prompt".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
+        payload = _body(body, {"text": text}, ("text",), "send_prompt")
+        return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_metrics_v1(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> str:
+        """GET /v1/metrics — Prometheus metrics (the same as GET /metrics)
+
+        Serves exactly what `GET /metrics` serves; the earlier Aegis documents name this path. Scrape either.
+        """
+        path = "/v1/metrics"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def capture_pane(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> None:
+        """GET /v1/sessions/{id}/pane — Raw terminal capture (tmux era): not supported, always 501
+
+        There is no terminal pane: this server runs the agent over the Agent Client Protocol (JSON-RPC on stdio), not in tmux, so there is nothing to capture. Read the parsed transcript with GET /v1/sessions/{id}/read (or …/transcript/cursor), follow live output on GET /v1/sessions/{id}/events, and see the state and next steps on GET /v1/sessions/{id}.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/pane".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def take_screenshot(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> None:
+        """POST /v1/sessions/{id}/screenshot — Screenshot a URL (tmux era): not supported, always 501
+
+        Screenshots are not supported by this server: they belonged to the tmux-era Aegis (Playwright beside the terminal). Ask the agent to take one with its own tools (e.g. a Playwright MCP server) through POST /v1/sessions/{id}/send.
+
+        Args:
+            id:
+        """
+        path = "/v1/sessions/{id}/screenshot".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def list_api_keys(
         self,
@@ -1218,6 +1345,7 @@ OPERATIONS: Dict[str, str] = {
     "setMemory": "set_memory",
     "deleteMemory": "delete_memory",
     "listMemory": "list_memory",
+    "setMemoryEntry": "set_memory_entry",
     "listPipelines": "list_pipelines",
     "createPipeline": "create_pipeline",
     "getPipeline": "get_pipeline",
@@ -1233,6 +1361,11 @@ OPERATIONS: Dict[str, str] = {
     "handshake": "handshake",
     "getDiagnostics": "get_diagnostics",
     "getMetrics": "get_metrics",
+    "sendInput": "send_input",
+    "sendPrompt": "send_prompt",
+    "getMetricsV1": "get_metrics_v1",
+    "capturePane": "capture_pane",
+    "takeScreenshot": "take_screenshot",
     "listApiKeys": "list_api_keys",
     "createApiKey": "create_api_key",
     "revokeApiKey": "revoke_api_key",

@@ -49,6 +49,7 @@ __all__ = [
     "CreateSessionRequest",
     "CreateSessionRequestSandbox",
     "CreateSessionResponse",
+    "CreateSessionResponseSession",
     "CreateSessionSandbox",
     "CreateTemplateSandbox",
     "CreatedApiKey",
@@ -113,6 +114,7 @@ __all__ = [
     "QuestionAskedEventData",
     "QuestionField",
     "QuestionOption",
+    "ReadMessage",
     "ReadResponse",
     "RotateApiKeyRequest",
     "SandboxRequest",
@@ -299,7 +301,7 @@ class ClusterNode(TypedDict):
 
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -546,7 +548,7 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -618,10 +620,90 @@ class BatchDeleteRequest(TypedDict):
     ids: List[str]
 
 
-class CreateSessionResponse(TypedDict):
-    session: Session
+class _CreateSessionResponseSessionRequired(TypedDict):
+    id: str
+    name: Optional[str]
+    title: Optional[str]
+    workDir: str
+    status: SessionStatus
+    permissionMode: PermissionMode
+    agent: str
+    model: Optional[str]
+    ownerId: Optional[str]
+    parentId: Optional[str]
+    createdAt: str
+    updatedAt: str
+    lastActivityAt: str
+    turns: int
+    queuedPrompts: int
+    lastSeq: int
+    usage: Usage
+    pendingPermission: Optional[PendingPermission]
+    pendingPermissionCount: int
+    problem: Optional[SessionProblem]
+    exit: Optional[AgentExit]
+    availableModes: List[AgentMode]
+    availableCommands: List[AgentCommand]
+
+
+class CreateSessionResponseSession(_CreateSessionResponseSessionRequired, total=False):
+    """The session (the same fields are also at the top level)"""
+    pendingQuestion: Optional[PendingQuestion]
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
+    policies: List[PolicyRule]
+    #: The agent-side session behind this one; null until the agent is ready
+    agentSession: Optional[AgentSession]
+    #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+    agentResident: bool
+    #: The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+    node: Optional[str]
+    #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
+    sandbox: Optional[SessionSandbox]
+
+
+class _CreateSessionResponseRequired(TypedDict):
+    id: str
+    name: Optional[str]
+    title: Optional[str]
+    workDir: str
+    status: SessionStatus
+    permissionMode: PermissionMode
+    agent: str
+    model: Optional[str]
+    ownerId: Optional[str]
+    parentId: Optional[str]
+    createdAt: str
+    updatedAt: str
+    lastActivityAt: str
+    turns: int
+    queuedPrompts: int
+    lastSeq: int
+    usage: Usage
+    pendingPermission: Optional[PendingPermission]
+    pendingPermissionCount: int
+    problem: Optional[SessionProblem]
+    exit: Optional[AgentExit]
+    availableModes: List[AgentMode]
+    availableCommands: List[AgentCommand]
+    #: The session (the same fields are also at the top level)
+    session: CreateSessionResponseSession
     reused: bool
     promptDelivery: Optional[PromptDelivery]
+
+
+class CreateSessionResponse(_CreateSessionResponseRequired, total=False):
+    """The session's fields at the top level (so `jq -r '.id'` works, as the earlier Aegis documents show), plus `session` (the same object), `reused` and `promptDelivery`."""
+    pendingQuestion: Optional[PendingQuestion]
+    #: Per-session permission rules. The server's rules are a ceiling: the stricter verdict wins (deny over ask over allow), so a session rule can narrow but never lift a server deny or ask
+    policies: List[PolicyRule]
+    #: The agent-side session behind this one; null until the agent is ready
+    agentSession: Optional[AgentSession]
+    #: Whether an agent process is up for this session. `false` for a dormant session (evicted when idle, or after a restart): the next prompt starts one and resumes the conversation
+    agentResident: bool
+    #: The node that owns this session when several Aegis servers share one PostgreSQL database (it runs the agent); `null` on a single server
+    node: Optional[str]
+    #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
+    sandbox: Optional[SessionSandbox]
 
 
 class SessionList(TypedDict):
@@ -714,8 +796,12 @@ class ModeRequest(TypedDict):
 
 class ReadResponse(TypedDict):
     status: SessionStatus
+    #: The state in words, with what to do next
+    statusText: str
     session: Session
     entries: List[TranscriptEntry]
+    #: The same entries as `entries`, in the earlier Aegis documents' shape
+    messages: List[ReadMessage]
     #: Pass back as ?cursor= to get only newer entries
     cursor: int
     has_more: bool
@@ -786,6 +872,14 @@ class PlanEntry(TypedDict):
     content: str
     priority: Literal["high", "medium", "low"]
     status: Literal["pending", "in_progress", "completed"]
+
+
+class ReadMessage(TypedDict):
+    role: Literal["user", "assistant", "system"]
+    #: thought → thinking, tool → tool_use, permission → permission_request, plan → plan
+    contentType: Literal["text", "thinking", "tool_use", "permission_request", "plan"]
+    text: str
+    timestamp: str
 
 
 class TranscriptPage(TypedDict):
@@ -1715,16 +1809,18 @@ class SetPoliciesRequest(TypedDict):
 class HandshakeResponse(TypedDict):
     protocolVersion: int
     minProtocolVersion: int
+    #: This server's capabilities, then the names of the earlier Aegis documents it supports
     serverCapabilities: List[str]
     #: Capabilities both sides have
     negotiatedCapabilities: List[str]
-    #: One per client capability this server does not know
+    #: One per client capability this server does not support (saying why, for documented ones)
     warnings: List[str]
     compatible: bool
 
 
 class _HandshakeRequestRequired(TypedDict):
-    protocolVersion: int
+    #: A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too
+    protocolVersion: Union[int, str]
 
 
 class HandshakeRequest(_HandshakeRequestRequired, total=False):

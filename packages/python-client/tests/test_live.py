@@ -384,6 +384,7 @@ class TestInstall(unittest.TestCase):
                     "-c",
                     "import aegis_client, os; from aegis_client import AegisClient, AegisApiError; "
                     "assert os.path.exists(os.path.join(os.path.dirname(aegis_client.__file__), 'py.typed')); "
+                    "import aegis_python_client; assert aegis_python_client.AegisClient is AegisClient; "
                     "c = AegisClient(); print(aegis_client.__version__, c.base_url, aegis_client.__file__)",
                 ],
                 capture_output=True,

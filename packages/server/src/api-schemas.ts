@@ -11,6 +11,7 @@ import {
   TranscriptRole,
 } from '@aegis/core';
 import { z } from 'zod';
+import { DOCUMENTED_STATUS_ALIASES, STATUS_WITHOUT_EQUIVALENT } from './compat/status-aliases.js';
 
 const str = (max: number) => z.string().max(max);
 
@@ -76,8 +77,14 @@ export const CreateSessionRequest = z
   })
   .meta({ id: 'CreateSessionRequest' });
 
-export const CreateSessionResponse = z
-  .object({ session: Session, reused: z.boolean(), promptDelivery: z.union([PromptDelivery, z.null()]) })
+export const CreateSessionResponse = Session.extend({
+  session: Session.describe('The session (the same fields are also at the top level)'),
+  reused: z.boolean(),
+  promptDelivery: z.union([PromptDelivery, z.null()]),
+})
+  .describe(
+    "The session's fields at the top level (so `jq -r '.id'` works, as the earlier Aegis documents show), plus `session` (the same object), `reused` and `promptDelivery`.",
+  )
   .meta({ id: 'CreateSessionResponse' });
 
 export const SessionDetail = Session.extend({
@@ -104,23 +111,30 @@ const statusList = z
   .string()
   .max(500)
   .transform((v, ctx) => {
-    const parts = v.split(',').filter(Boolean);
-    for (const p of parts) {
-      if (!SessionStatus.safeParse(p).success) {
+    const out = new Set<SessionStatus>();
+    for (const p of v.split(',').filter(Boolean)) {
+      const documented = DOCUMENTED_STATUS_ALIASES[p];
+      if (SessionStatus.safeParse(p).success) out.add(p as SessionStatus);
+      else if (documented) for (const s of documented) out.add(s);
+      else {
         ctx.addIssue({
           code: 'custom',
-          message: `unknown status "${p}"; one of ${SessionStatus.options.join(', ')}`,
+          message: `${STATUS_WITHOUT_EQUIVALENT[p] ? `"${p}": ${STATUS_WITHOUT_EQUIVALENT[p]}` : `unknown status "${p}"`}; one of ${SessionStatus.options.join(', ')} (or ${Object.keys(DOCUMENTED_STATUS_ALIASES).join(', ')})`,
         });
         return z.NEVER;
       }
     }
-    return parts as SessionStatus[];
+    return [...out];
   });
 
 export const ListSessionsQuery = z.object({
   page: intQuery(1, 1_000_000).optional(),
   limit: intQuery(1, 100).optional(),
-  status: statusList.optional().describe('Comma-separated states'),
+  status: statusList
+    .optional()
+    .describe(
+      'Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt)',
+    ),
   workDir: str(4096).optional(),
 });
 
@@ -163,11 +177,27 @@ export const ReadQuery = z.object({
   cursor: intQuery(0).optional().describe('The `cursor` of the previous read; 0 = from the start'),
   limit: intQuery(1, 1000).optional(),
 });
+/** A transcript entry in the shape the earlier Aegis documents give `/read`. */
+export const ReadMessage = z
+  .object({
+    role: z.enum(['user', 'assistant', 'system']),
+    contentType: z
+      .enum(['text', 'thinking', 'tool_use', 'permission_request', 'plan'])
+      .describe('thought → thinking, tool → tool_use, permission → permission_request, plan → plan'),
+    text: z.string(),
+    timestamp: z.string(),
+  })
+  .meta({ id: 'ReadMessage' });
+
 export const ReadResponse = z
   .object({
     status: SessionStatus,
+    statusText: z.string().describe('The state in words, with what to do next'),
     session: Session,
     entries: z.array(TranscriptEntry),
+    messages: z
+      .array(ReadMessage)
+      .describe("The same entries as `entries`, in the earlier Aegis documents' shape"),
     cursor: z.number().int().describe('Pass back as ?cursor= to get only newer entries'),
     has_more: z.boolean(),
   })

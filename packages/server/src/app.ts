@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import { forwardToOwner } from './cluster-forward.js';
+import { mountUnversionedAliases } from './compat/unversioned.js';
 import { dashboardRoutes } from './dashboard.js';
 import { errorResponse, failureFields, toAegisError } from './http-errors.js';
 import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js';
@@ -18,6 +19,7 @@ import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
 import { batchRoutes } from './routes/batch.js';
+import { compatRoutes } from './routes/compat.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { memoryRoutes } from './routes/memory.js';
@@ -93,6 +95,8 @@ export function createApp(options: CreateAppOptions) {
   };
   // `aegis` is absent when only the OpenAPI document is generated.
   const metrics = options.metrics ?? (options.aegis ? createMetrics(options.aegis) : undefined);
+  // First: `/sessions…` and `/health` are dispatched again as `/v1/…` (docs/compatibility.md).
+  mountUnversionedAliases(app);
 
   app.use('*', async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || globalThis.crypto.randomUUID();
@@ -191,6 +195,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', sessionInsightRoutes(deps));
   app.route('/', policyRoutes(options.policies ?? createRulePolicy()));
   app.route('/', serverInfoRoutes(deps, { metrics, diagnostics: options.diagnostics }));
+  app.route('/', compatRoutes(deps, { metrics }));
   for (const routes of security.routes()) app.route('/', routes);
   if (options.dashboardDir) app.route('/', dashboardRoutes({ assetsDir: options.dashboardDir }));
 
@@ -208,7 +213,9 @@ export function createApp(options: CreateAppOptions) {
   );
   app.onError((err, c) => {
     const e = toAegisError(err);
-    if (e.status >= 500) logger.error('request failed', { ...failureFields(c, err, e), status: e.status });
+    // 501 is an answer (a documented feature this server does not have), not a failure.
+    if (e.status >= 500 && e.code !== 'NOT_IMPLEMENTED')
+      logger.error('request failed', { ...failureFields(c, err, e), status: e.status });
     return errorResponse(c, e);
   });
   return app;

@@ -91,16 +91,21 @@ const SandboxConfig = z.object({
   allowedHosts: z.array(z.string().min(1).max(260)).max(100).default([]),
 });
 
-/** An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. */
-const WEBHOOK_SECRET_MIN = 16;
+/**
+ * An outbound webhook: durable events POSTed as JSON, signed with HMAC-SHA256 using `secret`. Without
+ * a secret deliveries are unsigned (the documented `AEGIS_WEBHOOKS` alone works) and the server says
+ * so at start-up; a secret that is given must be long enough to be worth checking.
+ */
+export const WEBHOOK_SECRET_MIN = 16;
 const WebhookConfig = z.object({
   url: z.string().url(),
   secret: z
-    .string({ error: 'each webhook needs a `secret` (the HMAC-SHA256 signing key)' })
+    .string()
     .min(
       WEBHOOK_SECRET_MIN,
       `the signing secret must be at least ${WEBHOOK_SECRET_MIN} characters (e.g. \`openssl rand -hex 32\`)`,
-    ),
+    )
+    .optional(),
   /** Event types to send (`*` = all); default every type except `message.delta` / `thought.delta`. */
   events: z.array(z.string().max(100)).optional(),
 });
@@ -348,17 +353,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   const resume = bool(env.AEGIS_RESUME_ON_RESTART);
   if (resume !== undefined) out.resumeOnRestart = resume;
   if (env.AEGIS_WEBHOOKS) {
-    const secret = env.AEGIS_WEBHOOK_SECRET ?? '';
-    if (secret.length < WEBHOOK_SECRET_MIN) {
+    const secret = env.AEGIS_WEBHOOK_SECRET;
+    if (secret !== undefined && secret.length < WEBHOOK_SECRET_MIN) {
       throw new AegisError(
         'BAD_REQUEST',
-        `AEGIS_WEBHOOKS is set, so deliveries must be signed, but AEGIS_WEBHOOK_SECRET is ${secret ? `only ${secret.length} characters` : 'not set'}. Set AEGIS_WEBHOOK_SECRET to a random string of at least ${WEBHOOK_SECRET_MIN} characters (e.g. \`export AEGIS_WEBHOOK_SECRET=$(openssl rand -hex 32)\`) and give the same secret to your receivers (see docs/security.md, "Webhooks"), or unset AEGIS_WEBHOOKS.`,
+        `AEGIS_WEBHOOK_SECRET is ${secret ? `only ${secret.length} characters` : 'empty'}: a signing secret must be a random string of at least ${WEBHOOK_SECRET_MIN} characters (e.g. \`export AEGIS_WEBHOOK_SECRET=$(openssl rand -hex 32)\`), given to your receivers too (see docs/security.md, "Webhooks"). Unset it to send unsigned deliveries.`,
       );
     }
     out.webhooks = env.AEGIS_WEBHOOKS.split(',')
       .map((u) => u.trim())
       .filter(Boolean)
-      .map((url) => ({ url, secret }));
+      .map((url) => (secret ? { url, secret } : { url }));
   }
   const list = (v: string) =>
     v

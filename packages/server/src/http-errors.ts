@@ -101,6 +101,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   422: 'The Idempotency-Key was already used for another request (IDEMPOTENCY_KEY_REUSED)',
   429: 'Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED)',
+  501: 'Not supported by this server (the message says what to use instead)',
   502: 'The agent failed',
   503: 'Unavailable',
 };

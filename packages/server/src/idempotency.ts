@@ -13,6 +13,8 @@ import { errorResponse } from './http-errors.js';
 export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'createSession',
   'sendMessage',
+  'sendInput',
+  'sendPrompt',
   'approvePermission',
   'rejectPermission',
   'batchCreateSessions',

@@ -2,6 +2,11 @@
 export { type AgentSpec, claudeCodeSpec } from '@aegis/acp-runtime';
 export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
 export {
+  ignoredConfigKeyWarnings,
+  UNSUPPORTED_DOCUMENTED_CONFIG,
+  UNSUPPORTED_DOCUMENTED_ENV,
+} from './compat/documented-settings.js';
+export {
   configFromEnv,
   readConfigFile,
   resolveConfig,
@@ -17,6 +22,7 @@ export {
   type StartServerOptions,
   startServer,
 } from './server.js';
+export { type StartupWarning, startupWarnings } from './startup-warnings.js';
 export {
   describeHolder,
   readStateLock,

@@ -23,6 +23,7 @@ import {
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { resolveSandbox } from './sandbox-policy.js';
+import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
@@ -36,6 +37,8 @@ export interface StartServerOptions {
   driver?: AgentDriver;
   store?: AegisStore;
   logger?: Logger;
+  /** More start-up warnings to log beside the server's own (e.g. config-file keys the CLI ignored). */
+  warnings?: string[];
 }
 
 export interface RunningServer {
@@ -369,6 +372,8 @@ async function startLocked(
       leaseMs: config.cluster.leaseMs,
     });
   }
+  for (const w of startupWarnings(config)) logger.warn(w.message, w.fields);
+  for (const message of options.warnings ?? []) logger.warn(message);
   logger.info('Aegis listening', {
     url,
     stateDir: config.stateDir,

@@ -37,6 +37,18 @@ describe('allowed directories', () => {
 });
 
 describe('checkWorkDir', () => {
+  it('says why a folder under the system temp directory is refused by default, and how to allow it', () => {
+    const err = denied(inside, allowedRoots(undefined));
+    expect(err.code).toBe('WORKDIR_DENIED');
+    expect(err.message).toContain(`Folders under the system temp directory (${realpathSync(tmpdir())})`);
+    expect(err.message).toMatch(/any user of this machine can create or replace files there/);
+    expect(err.message).toMatch(/list the folder in allowedWorkDirs/);
+  });
+
+  it('does not talk about temp folders for a folder elsewhere', () => {
+    expect(denied('/', [inside]).message).not.toContain('temp directory');
+  });
+
   it('resolves an allowed directory', () => {
     expect(checkWorkDir(`${inside}/./`, [inside])).toBe(inside);
   });

@@ -79,9 +79,14 @@ export function checkWorkDir(workDir: string, allowed: string[] | WorkDirRoots):
     });
   }
   if (!roots.some((root) => isInside(real, root))) {
+    const tmp = safeRealpath(tmpdir());
+    const whyTemp =
+      tmp && isInside(real, tmp)
+        ? ` Folders under the system temp directory (${tmp}) are left out of the default allowed directories: any user of this machine can create or replace files there, e.g. a .claude/settings.json or a symlink the agent would follow; list the folder in allowedWorkDirs to work there anyway (\`ag run\` does this for the folder of the server it starts).`
+        : '';
     throw new AegisError(
       'WORKDIR_DENIED',
-      `workDir ${real} is outside the allowed directories (${roots.join(', ') || 'none'}); add it to allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.`,
+      `workDir ${real} is outside the allowed directories (${roots.join(', ') || 'none'}); add it to allowedWorkDirs in .aegis/config.yaml or AEGIS_ALLOWED_WORKDIRS.${whyTemp}`,
       { details: { workDir: real, allowedWorkDirs: roots } },
     );
   }

@@ -14,6 +14,11 @@ export const createCommand = defineCommand({
       'Start a session in a folder (an idle session already working there is reused, and it says so; --new for a fresh one)',
   },
   args: {
+    brief: {
+      type: 'positional',
+      required: false,
+      description: 'First prompt, as in `ag create "Fix the tests" --cwd ./repo` (the same as --prompt)',
+    },
     cwd: {
       type: 'string',
       alias: ['work-dir', 'workDir'],
@@ -28,7 +33,7 @@ export const createCommand = defineCommand({
     template: { type: 'string', description: 'Start from a template (id or name)' },
     model: { type: 'string', description: 'Model for the agent' },
     agent: { type: 'string', description: 'A configured agent (default: the server default)' },
-    wait: { type: 'boolean', description: 'With --prompt: wait until the turn finishes or needs an answer' },
+    wait: { type: 'boolean', description: 'With a prompt: wait until the turn finishes or needs an answer' },
     new: {
       type: 'boolean',
       description: 'Always start a fresh session (by default an idle session in the folder is reused)',
@@ -37,10 +42,13 @@ export const createCommand = defineCommand({
     ...connectionArgs,
   },
   run: guarded(async ({ args }) => {
+    if (args.brief && args.prompt && args.brief !== args.prompt)
+      throw new Error('Give the first prompt once: as the argument or with --prompt, not both.');
+    const prompt = args.brief || args.prompt;
     const { client } = connect(args);
     const created = await client.createSession({
       workDir: resolve(args.cwd ?? process.cwd()),
-      ...(args.prompt ? { prompt: args.prompt } : {}),
+      ...(prompt ? { prompt } : {}),
       ...(args.mode ? { permissionMode: args.mode as PermissionMode } : {}),
       ...(args.name ? { name: args.name } : {}),
       ...(args.template ? { templateId: args.template } : {}),
@@ -51,7 +59,7 @@ export const createCommand = defineCommand({
     const s = created.session;
     // The snapshot is taken after a delivered prompt started its turn: that one is not an old turn.
     if (created.reused) sayReused(s, s.turns - (created.promptDelivery?.delivered ? 1 : 0));
-    if (!args.wait || !args.prompt) {
+    if (!args.wait || !prompt) {
       if (args.json) printJson(created);
       else {
         consola.success(
@@ -61,7 +69,7 @@ export const createCommand = defineCommand({
       }
       return 0;
     }
-    const outcome = await waitForTurn(client, s.id, args.prompt, {
+    const outcome = await waitForTurn(client, s.id, prompt, {
       after: 0,
       snapshotSeq: created.reused ? s.lastSeq : 0,
     });

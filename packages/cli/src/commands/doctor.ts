@@ -8,6 +8,7 @@ import {
   checkNode,
   checkPort,
   checkSandbox,
+  checkStartupWarnings,
   checkStateDir,
   checkStateLock,
   checkWorkHere,
@@ -34,6 +35,7 @@ export async function runChecks(args: {
     checkCapacity(server),
     checkStateLock(server),
     await checkSandbox(server),
+    checkStartupWarnings(server, loaded),
   ];
 }
 
@@ -47,7 +49,7 @@ export const doctorCommand = defineCommand({
   meta: {
     name: 'doctor',
     description:
-      'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it, and whether a session may work in this folder',
+      'Check Node, the agent binary, Claude credentials, the port, the state dir and who holds it, whether a session may work in this folder, and what the server would warn about at start-up',
   },
   args: {
     config: { type: 'string', description: 'Config file to check (default: the one `ag serve` would use)' },

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
@@ -38,26 +38,45 @@ export const runCommand = defineCommand({
       default: true,
       description: 'Stream text as it arrives (--no-stream prints it at the end)',
     },
+    'accept-permissions': {
+      type: 'boolean',
+      alias: ['y'],
+      description: 'Approve every permission request without asking',
+    },
     yes: {
       type: 'boolean',
-      alias: ['y', 'accept-permissions'],
-      description: 'Approve every permission request',
+      description:
+        'Quiet: no status lines on stderr (for CI). It does NOT approve anything — permission requests are still asked; -y/--accept-permissions approves them',
+    },
+    keep: {
+      type: 'boolean',
+      description:
+        'Keep the session live when the run ends (by default a session this run created is ended, so runs do not pile up against the session limit)',
     },
   },
   async run({ args }) {
+    const approveAll = args['accept-permissions'] === true;
+    if (args.yes) {
+      // The earlier documents' --yes meant "quiet"; approving everything on it would be unsafe.
+      consola.level = 1;
+      if (!approveAll)
+        consola.warn(
+          '--yes only quiets status lines: permission requests are still asked (-y/--accept-permissions approves them).',
+        );
+    }
     let local: Awaited<ReturnType<typeof ensureServer>>;
     let client: AegisClient;
     try {
       const found = connect(args);
       client = found.client;
-      local = await ensureServer(client, found.conn, found.config);
+      local = await ensureServer(client, found.conn, found.config, resolve(args.cwd ?? process.cwd()));
     } catch (err) {
       // A server that cannot start (bad configuration, port taken) gets its message, not a stack trace.
       process.exit(reportError(err));
     }
     let exitCode = 0;
     try {
-      exitCode = await runPrompt(local?.client ?? client, args);
+      exitCode = await runPrompt(local?.client ?? client, { ...args, approveAll });
     } catch (err) {
       exitCode = reportError(err);
     } finally {
@@ -67,8 +86,12 @@ export const runCommand = defineCommand({
   },
 });
 
-/** Uses the server at `baseUrl`, or starts one there (with the config file's server settings). */
-async function ensureServer(client: AegisClient, conn: Connection, config: LoadedConfig) {
+/**
+ * Uses the server at `baseUrl`, or starts one there (with the config file's server settings). A
+ * server started here also allows `workDir`, the folder this run was asked to work in, even where
+ * the defaults would not (a folder under the system temp directory).
+ */
+async function ensureServer(client: AegisClient, conn: Connection, config: LoadedConfig, workDir: string) {
   try {
     await client.getHealth();
     return undefined;
@@ -76,8 +99,10 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
     if (!(err instanceof UnreachableError)) throw err;
   }
   const url = new URL(conn.baseUrl);
-  const { createLogger, readStateLock, resolveConfig, startServer } = await import('@aegis/server');
-  const { serverSettings } = await import('../server-settings.js');
+  const { allowedRoots, createLogger, readStateLock, resolveConfig, startServer } = await import(
+    '@aegis/server'
+  );
+  const { configFileWarnings, serverSettings } = await import('../server-settings.js');
   const settings = serverSettings(config);
   // A server that holds this state dir but answers elsewhere (another port) is the one to use:
   // a second server on the same state dir would be refused.
@@ -110,9 +135,11 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   try {
     server = await startServer({
       ignoreEnv: true,
+      warnings: configFileWarnings(config),
       logger: createLogger(resolved.logLevel, logStream as unknown as NodeJS.WriteStream),
       config: {
         ...settings,
+        allowedWorkDirs: withRunFolder(allowedRoots(resolved.allowedWorkDirs), workDir),
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 9100),
       },
@@ -132,6 +159,21 @@ async function ensureServer(client: AegisClient, conn: Connection, config: Loade
   };
 }
 
+/**
+ * The allowed folders of the server `ag run` starts: the configured (or default) ones plus the folder
+ * of this run, resolved. The filesystem root is never added (the server's state dir is excluded
+ * whatever the list says).
+ */
+function withRunFolder(roots: string[], workDir: string): string[] {
+  let real: string;
+  try {
+    real = realpathSync(workDir);
+  } catch {
+    return roots; // a folder that does not exist: the server says so when the session is created
+  }
+  return real === '/' || roots.includes(real) ? roots : [...roots, real];
+}
+
 /** A server bound to every address is reached on loopback. */
 function reachable(url: string): string {
   const u = new URL(url);
@@ -146,8 +188,9 @@ interface RunArgs {
   model?: string | undefined;
   name?: string | undefined;
   stream?: boolean | undefined;
-  yes?: boolean | undefined;
+  approveAll?: boolean | undefined;
   new?: boolean | undefined;
+  keep?: boolean | undefined;
 }
 
 async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
@@ -168,6 +211,21 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
     consola.info(
       `Created session ${id} (${created.session.agent}${created.session.model ? `, ${created.session.model}` : ''})`,
     );
+  try {
+    return await runTurn(client, id, before, args);
+  } finally {
+    // A session this run created ends with it (a reused one was someone else's and stays).
+    if (!created.reused && !args.keep) {
+      await client.killSession(id).then(
+        () => consola.info(`Ended session ${id} (--keep keeps it live for \`ag send\`).`),
+        () => {},
+      );
+    } else if (!created.reused) consola.info(`Session ${id} stays live (--keep): \`ag send ${id} "…"\`.`);
+  }
+}
+
+/** Sends the prompt and follows the session's events until this turn ends; returns the exit code. */
+async function runTurn(client: AegisClient, id: string, before: number, args: RunArgs): Promise<number> {
   await client.sendMessage(id, { text: args.prompt });
   const abort = new AbortController();
   // Ctrl-C (a SIGINT, or the key itself while a terminal is read key by key) interrupts the turn
@@ -182,7 +240,7 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
   const answerer = new Answerer({ onInterrupt: interrupt });
   process.on('SIGINT', interrupt);
   // Keys typed from now on are read (and dropped) so that none is taken as an answer later.
-  if (!args.yes) answerer.listen();
+  if (!args.approveAll) answerer.listen();
   let ourTurn: string | null = null;
   let lastText = '';
   let midLine = false;
@@ -226,8 +284,8 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
         case 'permission.requested': {
           line();
           consola.warn(`The agent wants to: ${describePermission(e.data)}`);
-          const answer = args.yes ? 'yes' : await answerer.ask('Allow?');
-          if (args.yes) consola.info('Approved (--yes).');
+          const answer = args.approveAll ? 'yes' : await answerer.ask('Allow?');
+          if (args.approveAll) consola.info('Approved (-y/--accept-permissions).');
           // The turn is being cancelled: nothing to answer, nothing more to wait for.
           if (answer === 'interrupt') {
             await interrupting;

@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { loadConfig } from '../config.js';
 import { reportError } from '../output.js';
-import { serverSettings } from '../server-settings.js';
+import { configFileWarnings, serverSettings } from '../server-settings.js';
 
 export const serveCommand = defineCommand({
   meta: { name: 'serve', description: 'Start the Aegis server (default 127.0.0.1:9100)' },
@@ -37,7 +37,7 @@ export const serveCommand = defineCommand({
         pgPoolMax: args['pg-pool-max'] ? Number(args['pg-pool-max']) : undefined,
       });
       if (config.path) consola.info(`Using config ${config.path}`);
-      return startServer({ ignoreEnv: true, config: settings });
+      return startServer({ ignoreEnv: true, config: settings, warnings: configFileWarnings(config) });
     })().catch((err: unknown) => {
       // A configuration problem (invalid file, missing webhook secret, public address without a
       // key, port taken, ...) is the operator's to fix: say what to do, without a stack trace.

@@ -28,12 +28,17 @@ function verify(secret: string, req: IncomingMessage, body: string, toleranceSec
 }
 
 async function receiver(statuses: number[]) {
-  const received: { body: string; ok: boolean; type: string }[] = [];
+  const received: { body: string; ok: boolean; type: string; signed: boolean }[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ body, ok: verify(SECRET, req, body), type: String(req.headers['x-aegis-event']) });
+      received.push({
+        body,
+        ok: verify(SECRET, req, body),
+        type: String(req.headers['x-aegis-event']),
+        signed: 'x-aegis-signature' in req.headers,
+      });
       res.statusCode = statuses.shift() ?? 200;
       res.end();
     });
@@ -167,5 +172,17 @@ describe('webhook retries', () => {
 
   it.each([400, 401, 404, 410])('does not retry a %i', async (status) => {
     expect(await run(status)).toEqual({ attempts: 1, waits: [] });
+  });
+
+  it('without a secret, delivers the same events unsigned (no signature headers)', async () => {
+    const rx = await receiver([]);
+    cleanups.push(rx.close);
+    const aegis = createAegis({ agent: createFakeDriver(), store: createMemoryStore() });
+    cleanups.push(() => aegis.close());
+    const hooks = startWebhooks(aegis, [{ url: rx.url, events: ['session.created'] }]);
+    cleanups.push(() => hooks.close());
+    await aegis.sessions.create({ workDir: work });
+    await until(() => rx.received.length === 1 && hooks.pending()[0] === 0);
+    expect(rx.received[0]).toMatchObject({ type: 'session.created', signed: false });
   });
 });

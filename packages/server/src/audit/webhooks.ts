@@ -3,7 +3,8 @@ import type { Aegis, AegisEvent } from '@aegis/core';
 
 export interface WebhookTarget {
   url: string;
-  secret: string;
+  /** Signs each delivery; without one, deliveries are unsigned. */
+  secret?: string | undefined;
   /** Event types to send; `*` = all. Default: all but the token-by-token deltas. */
   events?: string[] | undefined;
 }
@@ -82,7 +83,7 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
             'user-agent': 'aegis-webhooks',
             'x-aegis-event': event.type,
             'x-aegis-delivery': `${event.id}`,
-            ...signWebhook(target.secret, body, Math.floor(now() / 1000)),
+            ...(target.secret ? signWebhook(target.secret, body, Math.floor(now() / 1000)) : {}),
           },
           body,
           signal: AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]),

@@ -150,6 +150,7 @@ const EXPECTED: Record<string, Case> = {
   getHealth: { expect: all('200') },
   handshake: { body: () => ({ protocolVersion: PROTOCOL_VERSION }), expect: all('200') },
   getMetrics: { expect: all('200') },
+  getMetricsV1: { expect: all('200') },
   getDiagnostics: { expect: adminOnly('200') },
   listNodes: { expect: all('200') },
   // Sessions
@@ -160,6 +161,8 @@ const EXPECTED: Record<string, Case> = {
   getSession: { params: own, expect: ownerRead('200') },
   killSession: { params: missing, expect: drive(NO_SESSION) },
   sendMessage: { params: missing, body: () => ({ text: 'hi' }), expect: drive(NO_SESSION) },
+  sendInput: { params: missing, body: () => ({ text: 'hi' }), expect: drive(NO_SESSION) },
+  sendPrompt: { params: missing, body: () => ({ text: 'hi' }), expect: drive(NO_SESSION) },
   interruptSession: { params: missing, expect: drive(NO_SESSION) },
   escapeSession: { params: missing, expect: drive(NO_SESSION) },
   setMode: { params: missing, body: () => ({ mode: 'default' }), expect: drive(NO_SESSION) },
@@ -169,6 +172,8 @@ const EXPECTED: Record<string, Case> = {
   getSessionSummary: { params: own, expect: ownerRead('200') },
   getSessionMetrics: { params: own, expect: ownerRead('200') },
   getSessionLatency: { params: own, expect: ownerRead('200') },
+  capturePane: { params: own, expect: all('501 NOT_IMPLEMENTED') },
+  takeScreenshot: { params: own, expect: drive('501 NOT_IMPLEMENTED') },
   // Permissions
   approvePermission: { params: own, expect: drive('409 NOTHING_PENDING') },
   rejectPermission: { params: own, expect: drive('409 NOTHING_PENDING') },
@@ -196,6 +201,7 @@ const EXPECTED: Record<string, Case> = {
   listMemory: { expect: all('200') },
   getMemory: { params: () => ({ key: fx.memoryKey }), expect: all('200') },
   setMemory: { params: () => ({ key: `m-${++dirs}` }), body: () => ({ value: 1 }), expect: drive('200') },
+  setMemoryEntry: { body: () => ({ key: `m-${++dirs}`, value: 1 }), expect: drive('200') },
   deleteMemory: { params: () => ({ key: MISSING }), expect: drive(NOT_FOUND) },
   createPipeline: {
     body: () => ({

@@ -21,6 +21,7 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   getHealth: 'public',
   handshake: ALL,
   getMetrics: ALL,
+  getMetricsV1: ALL,
   getDiagnostics: ADMIN,
   listNodes: ALL,
   // Sessions
@@ -31,6 +32,8 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   getSession: ALL,
   killSession: DRIVE,
   sendMessage: DRIVE,
+  sendInput: DRIVE,
+  sendPrompt: DRIVE,
   interruptSession: DRIVE,
   escapeSession: DRIVE,
   setMode: DRIVE,
@@ -40,6 +43,8 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   getSessionSummary: ALL,
   getSessionMetrics: ALL,
   getSessionLatency: ALL,
+  capturePane: ALL,
+  takeScreenshot: DRIVE,
   // Permissions
   approvePermission: DRIVE,
   rejectPermission: DRIVE,
@@ -59,6 +64,7 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   listMemory: ALL,
   getMemory: ALL,
   setMemory: DRIVE,
+  setMemoryEntry: DRIVE,
   deleteMemory: DRIVE,
   createPipeline: DRIVE,
   listPipelines: ALL,

@@ -8,6 +8,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { apiDocsRoutes } from '../api-docs.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
+import { DOCUMENTED_CAPABILITIES, SUPPORTED_DOCUMENTED_CAPABILITIES } from '../compat/capabilities.js';
 import { type ServerConfig, sessionStoreOf } from '../config.js';
 import { errorResponses } from '../http-errors.js';
 import { type AegisMetrics, sessionCounts } from '../metrics.js';
@@ -22,6 +23,7 @@ export const SERVER_CAPABILITIES = [
   'prompt.queue',
   'events.sse',
   'events.resume',
+  'transcript',
   'transcript.cursor',
   'permissions',
   'permissions.policies',
@@ -59,7 +61,16 @@ export interface DiagnosticsInfo {
 
 export const HandshakeRequest = z
   .object({
-    protocolVersion: z.number().int().min(0).max(1_000_000),
+    protocolVersion: z
+      .union([
+        z.number().int().min(0).max(1_000_000),
+        z
+          .string()
+          .max(7)
+          .regex(/^\d{1,7}$/, 'a whole number such as "1"'),
+      ])
+      .transform((v) => Number(v))
+      .describe('A whole number; `"1"` (a string, as the earlier Aegis documents send it) works too'),
     clientCapabilities: z.array(z.string().max(100)).max(200).default([]),
   })
   .meta({ id: 'HandshakeRequest' });
@@ -67,9 +78,13 @@ export const HandshakeResponse = z
   .object({
     protocolVersion: z.number().int(),
     minProtocolVersion: z.number().int(),
-    serverCapabilities: z.array(z.string()),
+    serverCapabilities: z
+      .array(z.string())
+      .describe("This server's capabilities, then the names of the earlier Aegis documents it supports"),
     negotiatedCapabilities: z.array(z.string()).describe('Capabilities both sides have'),
-    warnings: z.array(z.string()).describe('One per client capability this server does not know'),
+    warnings: z
+      .array(z.string())
+      .describe('One per client capability this server does not support (saying why, for documented ones)'),
     compatible: z.boolean(),
   })
   .meta({ id: 'HandshakeResponse' });
@@ -223,13 +238,19 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
         { details: { protocolVersion: PROTOCOL_VERSION, minProtocolVersion: MIN_CLIENT_PROTOCOL_VERSION } },
       );
     }
-    const known = new Set<string>(SERVER_CAPABILITIES);
+    const known = new Set<string>([...SERVER_CAPABILITIES, ...SUPPORTED_DOCUMENTED_CAPABILITIES]);
     const requested = [...new Set(clientCapabilities)];
+    const unsupported = (cap: string) => {
+      const documented = DOCUMENTED_CAPABILITIES[cap];
+      return documented && 'unsupported' in documented
+        ? `Capability "${cap}" is not supported by this server: ${documented.unsupported}.`
+        : `Unknown capability "${cap}"; this server does not support it and will ignore it.`;
+    };
     return c.json(
       {
         protocolVersion: PROTOCOL_VERSION,
         minProtocolVersion: MIN_CLIENT_PROTOCOL_VERSION,
-        serverCapabilities: [...SERVER_CAPABILITIES],
+        serverCapabilities: [...SERVER_CAPABILITIES, ...SUPPORTED_DOCUMENTED_CAPABILITIES],
         negotiatedCapabilities: requested.filter((cap) => known.has(cap)),
         warnings: [
           ...(protocolVersion > PROTOCOL_VERSION
@@ -237,9 +258,7 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
                 `Client protocol version ${protocolVersion} is newer than this server's (${PROTOCOL_VERSION}); speak version ${PROTOCOL_VERSION}, or upgrade the server for what came after it.`,
               ]
             : []),
-          ...requested
-            .filter((cap) => !known.has(cap))
-            .map((cap) => `Unknown capability "${cap}"; this server does not support it and will ignore it.`),
+          ...requested.filter((cap) => !known.has(cap)).map(unsupported),
         ],
         compatible: true,
       },

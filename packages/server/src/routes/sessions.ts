@@ -21,6 +21,7 @@ import {
 } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { allowedActions } from '../auth/permissions.js';
+import { documentedMessage, STATUS_TEXT } from '../compat/read-messages.js';
 import { errorResponses } from '../http-errors.js';
 
 const json = <T>(schema: T, description: string) => ({
@@ -173,7 +174,8 @@ export function sessionRoutes({ aegis }: RouteDeps) {
       await aegis.templates.resolve(c.req.valid('json'), actor),
       actor,
     );
-    return c.json(result, result.reused ? 200 : 201);
+    // The session's fields at the top level too: `jq -r '.id'` of the earlier documents works.
+    return c.json({ ...result.session, ...result }, result.reused ? 200 : 201);
   });
   app.openapi(listSessionsRoute, async (c) => {
     const q = c.req.valid('query');
@@ -229,7 +231,11 @@ export function sessionRoutes({ aegis }: RouteDeps) {
   app.openapi(readRoute, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    return c.json(await aegis.sessions.read(id, { after: q.cursor, limit: q.limit }, c.get('actor')), 200);
+    const read = await aegis.sessions.read(id, { after: q.cursor, limit: q.limit }, c.get('actor'));
+    return c.json(
+      { ...read, statusText: STATUS_TEXT[read.status], messages: read.entries.map(documentedMessage) },
+      200,
+    );
   });
   app.openapi(transcriptCursorRoute, async (c) => {
     const { id } = c.req.valid('param');
