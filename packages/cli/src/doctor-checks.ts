@@ -3,16 +3,17 @@ import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { totalmem } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { bubblewrapRuntime, type SandboxRuntime } from '@aegis/acp-runtime';
 import {
   AGENT_PEAK_BYTES,
   allowedRoots,
+  bubblewrapRuntime,
   checkWorkDir,
   claudeCodeSpec,
   defaultMaxResidentAgents,
   describeHolder,
   readStateLock,
   resolveConfig,
+  type SandboxRuntime,
   type ServerConfig,
   startupWarnings,
 } from '@aegis/server';

@@ -1,5 +1,10 @@
 /** The bundled Claude Code adapter's command, as the server starts it (for `ag doctor`). */
-export { type AgentSpec, claudeCodeSpec } from '@aegis/acp-runtime';
+export {
+  type AgentSpec,
+  bubblewrapRuntime,
+  claudeCodeSpec,
+  type SandboxRuntime,
+} from '@aegis/acp-runtime';
 export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
 export {
   ignoredConfigKeyWarnings,
