@@ -287,7 +287,10 @@ function send(
 
 function checkAnswer(op: Operation, res: { status: number; text: string; url: string }) {
   const where = `${op.method} ${res.url.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`;
-  expect(res.status, where).toBeLessThan(500);
+  // A documented 501 NOT_IMPLEMENTED (tmux-only features: pane capture, screenshots) is the answer
+  // those operations always give, not a server failure; every other 5xx is.
+  const notImplemented = res.status === 501 && /"code":"NOT_IMPLEMENTED"/.test(res.text);
+  if (!notImplemented) expect(res.status, where).toBeLessThan(500);
   if (res.status >= 400) {
     let parsed: { error?: { code?: unknown; message?: unknown } } | undefined;
     try {
