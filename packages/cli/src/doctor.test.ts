@@ -7,7 +7,8 @@ import { resolveConfig, startServer } from '@aegis/server';
 import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
-import { type Check, checkSandbox } from './doctor-checks.js';
+import type { Check } from './doctor-checks.js';
+import { checkSandbox } from './doctor-feature-checks.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-doctor-')));
 let busy: Server;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, resolveConfig, sessionStoreOf } from './config.js';
+import { resolveConfig, sessionStoreOf } from './config.js';
+import { configFromEnv } from './config-env.js';
 
 describe('webhook configuration', () => {
   const url = 'https://hooks.example.com/aegis';

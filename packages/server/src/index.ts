@@ -12,12 +12,12 @@ export {
   UNSUPPORTED_DOCUMENTED_ENV,
 } from './compat/documented-settings.js';
 export {
-  configFromEnv,
   readConfigFile,
   resolveConfig,
   ServerConfig,
   type ServerConfigInput,
 } from './config.js';
+export { configFromEnv } from './config-env.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { openApiDocument } from './openapi.js';
 export {

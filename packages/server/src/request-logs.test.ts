@@ -8,7 +8,8 @@ import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
-import { configFromEnv, resolveConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import { configFromEnv } from './config-env.js';
 import { createLogger, type LogLevel } from './logger.js';
 
 // An agent whose command does not exist: creating a session with it is a real 502 AGENT_START_FAILED.

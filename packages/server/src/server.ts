@@ -1,26 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { hostname, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bubblewrapRuntime, createAcpDriver } from '@aegis/acp-runtime';
+import { bubblewrapRuntime } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { describeUrl, openPostgresStore } from '@aegis/core/pg';
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
+import { createAgentDriver } from './agent-driver.js';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
-import {
-  configFromEnv,
-  resolveConfig,
-  type ServerConfig,
-  type ServerConfigInput,
-  sessionStoreOf,
-} from './config.js';
+import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
+import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
+import { answerMalformedRequests } from './malformed-requests.js';
+import { nodeAddressOf, nodeIdOf } from './node-identity.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { resolveSandbox } from './sandbox-policy.js';
 import { startupWarnings } from './startup-warnings.js';
@@ -62,29 +59,6 @@ export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
 /** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
 export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
   return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
-}
-
-/** This node's id: configured, or made once and kept in the state dir (so a restart keeps it). */
-export function nodeIdOf(config: ServerConfig): string {
-  if (config.cluster.nodeId) return config.cluster.nodeId;
-  const file = join(config.stateDir, 'node-id');
-  try {
-    const kept = readFileSync(file, 'utf8').trim();
-    if (/^[A-Za-z0-9._-]{1,64}$/.test(kept)) return kept;
-  } catch {}
-  const made = `${hostname()
-    .replace(/[^A-Za-z0-9._-]/g, '-')
-    .slice(0, 40)}-${randomUUID().slice(0, 8)}`;
-  writeFileSync(file, `${made}\n`);
-  return made;
-}
-
-/** Where peers reach this node: configured, or this server's own URL (the hostname for 0.0.0.0 / ::). */
-function nodeAddressOf(config: ServerConfig): string {
-  if (config.cluster.address) return config.cluster.address.replace(/\/+$/, '');
-  const anyAddress = config.host === '0.0.0.0' || config.host === '::';
-  const host = anyAddress ? hostname() : config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${config.port}`;
 }
 
 /** The store the configuration selects, opened (and migrated), and where it lives for logs. */
@@ -147,41 +121,7 @@ async function startLocked(
     });
   }
   const sandboxRuntime = bubblewrapRuntime();
-  const driver =
-    options.driver ??
-    createAcpDriver({
-      agents: config.agents,
-      defaultAgent: config.defaultAgent,
-      extraEnv: config.agentEnv,
-      pool: config.pool,
-      pools: Object.fromEntries(
-        Object.entries(config.agents).flatMap(([name, a]) => (a.pool ? [[name, a.pool]] : [])),
-      ),
-      poolCwd: config.stateDir,
-      onError: (err, context) =>
-        logger.error(context, { error: err instanceof Error ? err.message : String(err) }),
-      sandbox: {
-        runtime: sandboxRuntime,
-        dir: join(config.stateDir, 'sandboxes'),
-        // Every connection attempt out of a sandbox, allowed or refused, is audited.
-        onEgress: (sessionId, attempt) =>
-          void store.audit
-            .append({
-              at: new Date().toISOString(),
-              actorId: null,
-              actorRole: null,
-              action: 'sandbox.egress',
-              target: sessionId,
-              outcome: attempt.allowed ? (attempt.reason ? 'failed' : 'allowed') : 'refused',
-              details: { ...attempt },
-            })
-            .catch((err) =>
-              logger.error('audit append failed', {
-                error: err instanceof Error ? err.message : String(err),
-              }),
-            ),
-      },
-    });
+  const driver = options.driver ?? createAgentDriver(config, store, logger, sandboxRuntime);
   const roots = workDirRoots(config.allowedWorkDirs, config.stateDir);
   const policies = createRulePolicy(config.policies);
   // On the shared store every server is a node of a cluster (one alone is a cluster of one): it
@@ -291,9 +231,13 @@ async function startLocked(
     },
   });
 
-  const webhooks = startWebhooks(aegis, config.webhooks, {
-    onError: (msg, fields) => logger.warn(msg, fields),
-  });
+  // What runs beside the API for as long as the server does (deliveries, schedulers): each is
+  // stopped before the engine closes.
+  const background: { close(): void | Promise<void> }[] = [
+    startWebhooks(aegis, config.webhooks, { onError: (msg, fields) => logger.warn(msg, fields) }),
+  ];
+  const stopBackground = () =>
+    Promise.allSettled(background.map(async (b) => b.close())).then(() => undefined);
 
   let joined = !nodeId;
   const server = serve({
@@ -310,27 +254,7 @@ async function startLocked(
     hostname: config.host,
     port: config.port,
   });
-  // Requests Node rejects before any route sees them (oversized headers or URL, malformed HTTP) get
-  // the same JSON error envelope as everything else instead of Node's bare status line.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex) => {
-    if (!socket.writable || err.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({
-      error: tooLarge
-        ? {
-            code: 'PAYLOAD_TOO_LARGE',
-            message: 'The request line or headers are too large (16 KiB at most).',
-          }
-        : { code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1.' },
-    });
-    socket.end(
-      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  });
+  answerMalformedRequests(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', () => resolve());
@@ -346,8 +270,8 @@ async function startLocked(
       });
     });
   } catch (err) {
-    // Nothing was served: stop what recovery and the webhooks set up (sessions stay resumable).
-    webhooks.close();
+    // Nothing was served: stop what recovery and the background set up (sessions stay resumable).
+    await stopBackground();
     await aegis.close().catch(() => {});
     throw err;
   }
@@ -361,7 +285,7 @@ async function startLocked(
       await recover();
     } catch (err) {
       server.close();
-      webhooks.close();
+      await stopBackground();
       await aegis.close().catch(() => {});
       throw err;
     }
@@ -394,7 +318,7 @@ async function startLocked(
           server.close(() => resolve());
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
-        webhooks.close();
+        await stopBackground();
         try {
           // A cluster node drains first: new sessions go elsewhere, running turns get a bound to finish.
           if (nodeId) await aegis.drain({ waitMs: config.cluster.drainMs }).catch(() => {});

@@ -7,12 +7,11 @@ import {
   checkConfig,
   checkNode,
   checkPort,
-  checkSandbox,
-  checkStartupWarnings,
   checkStateDir,
   checkStateLock,
   checkWorkHere,
 } from '../doctor-checks.js';
+import { checkSandbox, checkStartupWarnings } from '../doctor-feature-checks.js';
 import { guarded, paint, printJson } from '../output.js';
 
 /** Runs every check; none of them changes anything on disk. */

@@ -1,0 +1,68 @@
+// `ag doctor` checks of optional features: the sandbox and what a server would warn about at start-up.
+import { bubblewrapRuntime, type SandboxRuntime, type ServerConfig, startupWarnings } from '@aegis/server';
+import type { LoadedConfig } from './config.js';
+import type { Check } from './doctor-checks.js';
+import { configFileWarnings } from './server-settings.js';
+
+/**
+ * Whether sessions can run sandboxed here (bubblewrap and user namespaces). Required when the
+ * server's `sandbox.mode` is `required` (sessions are refused without it); informational otherwise.
+ */
+export async function checkSandbox(
+  server: ServerConfig,
+  runtime: SandboxRuntime = bubblewrapRuntime(),
+): Promise<Check> {
+  const mode = server.sandbox.mode;
+  const problem = await runtime.check();
+  const modeText =
+    mode === 'off'
+      ? 'sessions are sandboxed when they ask'
+      : mode === 'on'
+        ? 'sessions are sandboxed by default'
+        : 'every session must be sandboxed';
+  if (!problem) {
+    return {
+      id: 'sandbox',
+      title: 'Sandbox',
+      ok: true,
+      required: false,
+      detail: `${runtime.name} works (sandbox.mode ${mode}: ${modeText})`,
+    };
+  }
+  return {
+    id: 'sandbox',
+    title: 'Sandbox',
+    ok: false,
+    required: mode === 'required',
+    detail: `sessions cannot run sandboxed: ${problem}${mode === 'required' ? ' — with sandbox.mode required, every session is refused' : ''}`,
+    fix: 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or set sandbox.mode (AEGIS_SANDBOX) to off',
+  };
+}
+
+/**
+ * What a server started here would warn about in its log (unsigned webhooks, an `IS_SANDBOX` value
+ * the agent would misread, documented settings this server does not support). Informational.
+ */
+export function checkStartupWarnings(
+  server: ServerConfig,
+  config: LoadedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Check {
+  const warnings = [
+    ...startupWarnings(server, env),
+    ...configFileWarnings(config).map((message) => ({ message, fields: undefined })),
+  ];
+  const base = { id: 'startup' as const, title: 'Start-up', required: false };
+  if (warnings.length === 0) return { ...base, ok: true, detail: 'nothing to warn about' };
+  return {
+    ...base,
+    ok: false,
+    detail: warnings
+      .map((w) => {
+        const urls = w.fields?.webhooks;
+        return Array.isArray(urls) ? `${w.message} (${urls.join(', ')})` : w.message;
+      })
+      .join('; '),
+    fix: 'see docs/compatibility.md and docs/security.md for each item above',
+  };
+}
