@@ -5,8 +5,14 @@
 // allowed host) only through that proxy.
 //
 //   node sandbox-launcher.mjs --port 8199 --socket /path/egress.sock -- <command> [args...]
+//
+// When the agent is a script for this same Node binary (the Claude Code adapter is), it runs in this
+// process instead of a child: one Node start less on every sandboxed create. The forwarder then holds
+// no reference on the event loop, so the process ends when the agent's own work does.
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import net from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 const argv = process.argv.slice(2);
 const split = argv.indexOf('--');
@@ -23,7 +29,29 @@ if (command.length === 0) {
   process.exit(2);
 }
 
+const realpath = (p) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+const inProcess =
+  command.length >= 2 &&
+  realpath(command[0]) === realpath(process.execPath) &&
+  /\.(mjs|cjs|js)$/.test(command[1]) &&
+  !command[1].startsWith('-');
+
 function run() {
+  if (inProcess) {
+    const script = realpath(command[1]);
+    process.argv = [process.execPath, script, ...command.slice(2)];
+    import(pathToFileURL(script).href).catch((err) => {
+      process.stderr.write(`sandbox-launcher: cannot run ${script}: ${err?.stack ?? err}\n`);
+      process.exit(127);
+    });
+    return;
+  }
   const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
   child.on('error', (err) => {
     process.stderr.write(`sandbox-launcher: cannot run ${command[0]}: ${err.message}\n`);
@@ -36,6 +64,10 @@ function run() {
 if (socketPath && Number.isInteger(port) && port > 0) {
   const server = net.createServer((inbound) => {
     const outbound = net.connect(socketPath);
+    if (inProcess) {
+      inbound.unref();
+      outbound.unref();
+    }
     inbound.pipe(outbound);
     outbound.pipe(inbound);
     inbound.on('error', () => outbound.destroy());
@@ -46,6 +78,7 @@ if (socketPath && Number.isInteger(port) && port > 0) {
     process.exit(126);
   });
   server.listen(port, '127.0.0.1', run);
+  if (inProcess) server.unref();
 } else {
   run();
 }

@@ -4,7 +4,10 @@
  * — while its own Bash tool finds nothing of the host's HOME, the state dir or another session's
  * folder, and its environment holds no model key. Needs bubblewrap.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AegisClient } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
@@ -20,6 +23,10 @@ let api: FakeMessagesApi;
 let server: RunningServer;
 let client: AegisClient;
 const ids = new Set<string>();
+/** A service on the host's loopback, and a host process with a mark to look for from inside. */
+let hostService: Server;
+const MARK = String(900_000 + Math.floor(Math.random() * 99_999));
+const marked = spawn('sleep', [MARK], { stdio: 'ignore' });
 
 beforeAll(async () => {
   api = await startFakeMessagesApi();
@@ -34,12 +41,16 @@ beforeAll(async () => {
     },
   });
   client = new AegisClient({ baseUrl: server.url });
+  hostService = createServer((_req, res) => res.end('HOST-LOOPBACK-SECRET'));
+  await new Promise<void>((resolve) => hostService.listen(0, '127.0.0.1', resolve));
 });
 
 afterAll(async () => {
   try {
     if (client) await killAll(client, ids);
   } finally {
+    marked.kill();
+    hostService?.close();
     await server?.close();
     await api?.close();
     root.remove();
@@ -99,6 +110,30 @@ describe('real Claude Code in a sandbox', () => {
       const env = await turn(log, session.id, 'run `printenv ANTHROPIC_API_KEY`');
       expect(env.said).not.toContain('real-secret-key');
       expect(env.said).toContain('sandboxed');
+      // A symlink planted in its own folder that points out of it leads nowhere.
+      symlinkSync(canary, join(dir, 'key-link'));
+      const link = await turn(log, session.id, 'run `cat key-link`');
+      expect(link.said).not.toContain('HOST-SSH-KEY');
+      // No network but the model: neither a loopback service of the host nor the server's own API.
+      const hostPort = (hostService.address() as AddressInfo).port;
+      const loop = await turn(log, session.id, `run \`curl -sS --max-time 5 http://127.0.0.1:${hostPort}/\``);
+      expect(loop.said).not.toContain('HOST-LOOPBACK-SECRET');
+      expect(loop.said).toMatch(/curl: \(7\)/); // could not connect: nothing listens there
+      const self = await turn(log, session.id, `run \`curl -sS --max-time 5 ${server.url}/v1/health\``);
+      expect(self.said).not.toMatch(/"status"/);
+      expect(self.said).toMatch(/curl: \(7\)/);
+      // Any other host (here the cloud metadata address, where credentials live) only through the
+      // egress proxy, which refuses what is not allowed — on record.
+      const meta = await turn(
+        log,
+        session.id,
+        'run `curl -sS --max-time 5 http://169.254.169.254/latest/meta-data/`',
+      );
+      expect(meta.end.type).toBe('turn.completed');
+      // Other processes of the host are not there to list.
+      const ps = await turn(log, session.id, 'run `ps -eo pid,args`');
+      expect(ps.said).toMatch(/PID/);
+      expect(ps.said).not.toContain(`sleep ${MARK}`);
       const outside = await turn(log, session.id, `run \`echo escaped > ${join(root.dir, 'escaped.txt')}\``);
       expect(outside.end.type).toBe('turn.completed');
       expect(existsSync(join(root.dir, 'escaped.txt'))).toBe(false);
@@ -106,7 +141,12 @@ describe('real Claude Code in a sandbox', () => {
       const audit = await client.queryAudit({ action: 'sandbox.egress', limit: 500 });
       const mine = audit.records.filter((r) => r.target === session.id);
       expect(mine.length).toBeGreaterThan(0);
-      expect(mine.every((r) => r.outcome === 'allowed' && r.details?.kind === 'model')).toBe(true);
+      expect(mine.some((r) => r.outcome === 'allowed' && r.details?.kind === 'model')).toBe(true);
+      // curl honours the proxy variables: its attempt reached the proxy and was refused, on record.
+      // (Loopback attempts never leave the sandbox's own network namespace, where nothing listens.)
+      const refused = mine.filter((r) => r.outcome === 'refused');
+      expect(refused.map((r) => String(r.details?.host))).toContain('169.254.169.254');
+      expect(mine.every((r) => r.outcome === 'refused' || r.details?.kind === 'model')).toBe(true);
     } finally {
       await log.close();
     }
