@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AegisApiError, type AegisClient, type AegisEvent } from '@aegis/client';
+import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
+import { type RunningServer, type ServerConfigInput, startServer } from '@aegis/server';
+import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
 
 /** A fresh, realpath-resolved temp directory and a way to remove it. */
 export function tempRoot(prefix: string): { dir: string; sub(name: string): string; remove(): void } {
@@ -176,5 +178,64 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms =
     if (Date.now() > deadline)
       throw new Error(`condition not met in ${ms} ms: ${JSON.stringify(v).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A real server driving the real Claude Code adapter against a fresh local Messages stand-in. */
+export interface RealStack {
+  api: FakeMessagesApi;
+  server: RunningServer;
+  client: AegisClient;
+  /** Closes the server, then the stand-in. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the Messages stand-in and a server (port 0, state in `<root>/state`, the adapter's HOME
+ * `home`) whose agents reach the stand-in. `config` is merged over those defaults.
+ */
+export async function startRealStack(opts: {
+  root: { sub(name: string): string };
+  home: string;
+  allowedWorkDirs: string[];
+  apiKey?: string;
+  agentEnv?: Record<string, string>;
+  config?: Partial<ServerConfigInput>;
+}): Promise<RealStack> {
+  const api = await startFakeMessagesApi();
+  try {
+    const server = await startServer({
+      ignoreEnv: true,
+      config: {
+        port: 0,
+        stateDir: opts.root.sub('state'),
+        allowedWorkDirs: opts.allowedWorkDirs,
+        agentEnv: {
+          ...claudeAgentEnv({
+            baseUrl: api.url,
+            home: opts.home,
+            ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+          }),
+          ...opts.agentEnv,
+        },
+        logLevel: 'warn',
+        ...opts.config,
+      },
+    });
+    return {
+      api,
+      server,
+      client: new AegisClient({ baseUrl: server.url }),
+      async close() {
+        try {
+          await server.close();
+        } finally {
+          await api.close();
+        }
+      },
+    };
+  } catch (err) {
+    await api.close();
+    throw err;
   }
 }

@@ -6,19 +6,24 @@
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AegisClient } from '@aegis/client';
-import { type RunningServer, startServer } from '@aegis/server';
-import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
+import type { AegisClient } from '@aegis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hideClaudeEnv, killAll, processesIn, tempRoot, until } from './helpers.js';
+import {
+  hideClaudeEnv,
+  killAll,
+  processesIn,
+  type RealStack,
+  startRealStack,
+  tempRoot,
+  until,
+} from './helpers.js';
 
 const restoreEnv = hideClaudeEnv();
 
 const root = tempRoot('evict');
 const home = root.sub('home');
 const work = root.sub('work');
-let api: FakeMessagesApi;
-let server: RunningServer;
+let stack: RealStack;
 let client: AegisClient;
 const ids = new Set<string>();
 
@@ -28,7 +33,7 @@ const turnsDone = (id: string, turns: number) =>
     () => session(id),
     (s) => s.turns === turns && s.status !== 'working' && s.status !== 'pending',
   );
-const mainRequests = () => api.requests.filter((r) => r.kind === 'main');
+const mainRequests = () => stack.api.requests.filter((r) => r.kind === 'main');
 /** The system notes of a session's transcript. */
 const notes = async (id: string) =>
   (await client.readSession(id, { limit: 500 })).entries
@@ -36,27 +41,20 @@ const notes = async (id: string) =>
     .map((e) => e.text);
 
 beforeAll(async () => {
-  api = await startFakeMessagesApi();
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: root.sub('state'),
-      allowedWorkDirs: [work],
-      agentEnv: claudeAgentEnv({ baseUrl: api.url, home }),
-      logLevel: 'warn',
-      sessions: { idleEvictMs: 1_500, maxResidentAgents: 1 },
-    },
+  stack = await startRealStack({
+    root,
+    home,
+    allowedWorkDirs: [work],
+    config: { sessions: { idleEvictMs: 1_500, maxResidentAgents: 1 } },
   });
-  client = new AegisClient({ baseUrl: server.url });
+  client = stack.client;
 });
 
 afterAll(async () => {
   try {
     if (client) await killAll(client, ids);
   } finally {
-    await server?.close();
-    await api?.close();
+    await stack?.close();
     root.remove();
     restoreEnv();
   }

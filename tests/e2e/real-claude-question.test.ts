@@ -4,37 +4,28 @@
  * answer reaches the model as the tool result. A 429 from the provider puts the session in
  * `rate_limit`.
  */
-import { AegisClient, type Session } from '@aegis/client';
-import { type RunningServer, startServer } from '@aegis/server';
-import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
+import type { AegisClient, Session } from '@aegis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hideClaudeEnv, tempRoot } from './helpers.js';
+import { hideClaudeEnv, type RealStack, startRealStack, tempRoot } from './helpers.js';
 
 const restoreEnv = hideClaudeEnv();
 
 const root = tempRoot('claude-question');
-let api: FakeMessagesApi;
-let server: RunningServer;
+let stack: RealStack;
 let client: AegisClient;
 
 beforeAll(async () => {
-  api = await startFakeMessagesApi();
-  const env = claudeAgentEnv({ baseUrl: api.url, home: root.sub('home') });
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: root.sub('state'),
-      allowedWorkDirs: [root.dir],
-      logLevel: 'silent',
-      agentEnv: { ...env, PATH: process.env.PATH ?? '' },
-    },
+  stack = await startRealStack({
+    root,
+    home: root.sub('home'),
+    allowedWorkDirs: [root.dir],
+    agentEnv: { PATH: process.env.PATH ?? '' },
+    config: { logLevel: 'silent' },
   });
-  client = new AegisClient({ baseUrl: server.url });
+  client = stack.client;
 });
 afterAll(async () => {
-  await server?.close();
-  await api?.close();
+  await stack?.close();
   root.remove();
   restoreEnv();
 });

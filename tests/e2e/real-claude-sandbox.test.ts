@@ -9,18 +9,15 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AegisClient } from '@aegis/client';
-import { type RunningServer, startServer } from '@aegis/server';
-import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
+import type { AegisClient } from '@aegis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLog, hideClaudeEnv, killAll, tempRoot } from './helpers.js';
+import { EventLog, hideClaudeEnv, killAll, type RealStack, startRealStack, tempRoot } from './helpers.js';
 
 const restoreEnv = hideClaudeEnv();
 const root = tempRoot('sandbox');
 const home = root.sub('home');
 const work = root.sub('work');
-let api: FakeMessagesApi;
-let server: RunningServer;
+let stack: RealStack;
 let client: AegisClient;
 const ids = new Set<string>();
 /** A service on the host's loopback, and a host process with a mark to look for from inside. */
@@ -29,18 +26,8 @@ const MARK = String(900_000 + Math.floor(Math.random() * 99_999));
 const marked = spawn('sleep', [MARK], { stdio: 'ignore' });
 
 beforeAll(async () => {
-  api = await startFakeMessagesApi();
-  server = await startServer({
-    ignoreEnv: true,
-    config: {
-      port: 0,
-      stateDir: root.sub('state'),
-      allowedWorkDirs: [work],
-      agentEnv: claudeAgentEnv({ baseUrl: api.url, home, apiKey: 'real-secret-key' }),
-      logLevel: 'warn',
-    },
-  });
-  client = new AegisClient({ baseUrl: server.url });
+  stack = await startRealStack({ root, home, allowedWorkDirs: [work], apiKey: 'real-secret-key' });
+  client = stack.client;
   hostService = createServer((_req, res) => res.end('HOST-LOOPBACK-SECRET'));
   await new Promise<void>((resolve) => hostService.listen(0, '127.0.0.1', resolve));
 });
@@ -51,8 +38,7 @@ afterAll(async () => {
   } finally {
     marked.kill();
     hostService?.close();
-    await server?.close();
-    await api?.close();
+    await stack?.close();
     root.remove();
     restoreEnv();
   }
@@ -119,7 +105,7 @@ describe('real Claude Code in a sandbox', () => {
       const loop = await turn(log, session.id, `run \`curl -sS --max-time 5 http://127.0.0.1:${hostPort}/\``);
       expect(loop.said).not.toContain('HOST-LOOPBACK-SECRET');
       expect(loop.said).toMatch(/curl: \(7\)/); // could not connect: nothing listens there
-      const self = await turn(log, session.id, `run \`curl -sS --max-time 5 ${server.url}/v1/health\``);
+      const self = await turn(log, session.id, `run \`curl -sS --max-time 5 ${stack.server.url}/v1/health\``);
       expect(self.said).not.toMatch(/"status"/);
       expect(self.said).toMatch(/curl: \(7\)/);
       // Any other host (here the cloud metadata address, where credentials live) only through the
