@@ -3,7 +3,8 @@ export { CLAUDE_CODE_CONVERSATION, type ConversationSpec } from './conversation-
 export { type AcpDriver, type AcpDriverOptions, createAcpDriver } from './driver.js';
 export { type AgentSpec, CLAUDE_CODE, claudeCodeSpec } from './registry.js';
 export { bubblewrapRuntime } from './sandbox/bubblewrap.js';
-export { type EgressAttempt, hostAllowed } from './sandbox/egress-proxy.js';
+export type { EgressAttempt } from './sandbox/egress-proxy.js';
+export { type HostPattern, hostAllowed, parseHostPattern } from './sandbox/host-pattern.js';
 export {
   prepareSandbox,
   removeSandbox,

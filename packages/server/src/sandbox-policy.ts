@@ -1,8 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import { parseHostPattern } from '@aegis/acp-runtime';
 import { AegisError, type SandboxRequest, type SessionSandbox } from '@aegis/core';
-
-/** `host`, `host:port`, `*.domain` or `[v6]:port`. */
-const HOST = /^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
 const within = (parent: string, child: string) => {
   const r = relative(parent, child);
@@ -65,7 +63,7 @@ export async function resolveSandbox(
   for (const p of paths('writablePaths')) writablePaths.push(await opts.checkWritable(p));
   const allowedHosts = [...new Set([...opts.allowedHosts, ...(requested?.allowedHosts ?? [])])];
   for (const h of allowedHosts) {
-    if (!HOST.test(h)) {
+    if (!parseHostPattern(h)) {
       throw AegisError.validation(
         `sandbox.allowedHosts: ${JSON.stringify(h)} is not a host (use host, host:port or *.domain).`,
         { field: 'sandbox.allowedHosts' },

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { hostAllowed } from './host-pattern.js';
 
 /** One connection attempt out of a sandbox, allowed or refused. */
 export interface EgressAttempt {
@@ -44,22 +45,6 @@ const HOP = new Set([
   'upgrade',
   'host',
 ]);
-
-/** Whether `host:port` matches an allow-list entry (`host`, `host:port`, `*.domain`). */
-export function hostAllowed(allowed: readonly string[], host: string, port: number): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return allowed.some((entry) => {
-    const e = entry.toLowerCase().trim();
-    const colon = e.lastIndexOf(':');
-    const [name, p] =
-      colon > 0 && /^\d+$/.test(e.slice(colon + 1))
-        ? [e.slice(0, colon), Number(e.slice(colon + 1))]
-        : [e, null];
-    if (p !== null && p !== port) return false;
-    if (name.startsWith('*.')) return h.endsWith(name.slice(1)) && h.length > name.length - 1;
-    return h === name;
-  });
-}
 
 /**
  * The one way out of a sandbox: an HTTP proxy on a unix socket. Requests in origin form

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bubblewrapRuntime } from './bubblewrap.js';
 import type { EgressAttempt } from './egress-proxy.js';
-import { hostAllowed } from './egress-proxy.js';
+import { hostAllowed, parseHostPattern } from './host-pattern.js';
 import { prepareSandbox, SANDBOX_EGRESS_PORT } from './sandbox.js';
 
 const PROBE = fileURLToPath(new URL('./__fixtures__/probe.mjs', import.meta.url));
@@ -203,5 +203,30 @@ describe('the egress allow-list', () => {
     expect(hostAllowed(list, 'pypi.example', 443)).toBe(false);
     expect(hostAllowed(list, 'evil-registry.example.org', 443)).toBe(false);
     expect(hostAllowed([], '127.0.0.1', 9100)).toBe(false);
+    expect(hostAllowed(['[::1]:8080'], '[::1]', 8080)).toBe(true);
+    expect(hostAllowed(['[::1]:8080'], '::1', 8081)).toBe(false);
+    // A malformed entry allows nothing (the server refuses it at create).
+    expect(hostAllowed(['*'], 'anything.example', 443)).toBe(false);
+  });
+
+  it('parses entries once, the same way for the server and the proxy', () => {
+    expect(parseHostPattern('Git.Example.com:8443')).toEqual({
+      name: 'git.example.com',
+      port: 8443,
+      wildcard: false,
+    });
+    expect(parseHostPattern('*.pypi.example')).toEqual({ name: 'pypi.example', port: null, wildcard: true });
+    expect(parseHostPattern('[fd00::1]')).toEqual({ name: 'fd00::1', port: null, wildcard: false });
+    for (const bad of [
+      '',
+      '*',
+      'http://x.example',
+      'a b',
+      'x.example:0',
+      'x.example:70000',
+      '*.',
+      '-x.example/',
+    ])
+      expect(parseHostPattern(bad), bad).toBeNull();
   });
 });
