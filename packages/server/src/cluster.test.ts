@@ -203,10 +203,11 @@ describe('Idempotency-Key across nodes', () => {
         headers: { 'content-type': 'application/json', 'idempotency-key': 'k-forwarded' },
         body: JSON.stringify({ text: script({ say: 'two' }) }),
       });
-    const first = await send(b);
-    expect(first.status).toBe(202);
-    expect(first.headers.get('x-aegis-node')).toBe('node-a');
-    const body = await first.text();
+    const sentFirst = await send(b);
+    expect(sentFirst.status).toBe(202);
+    const requestId = sentFirst.headers.get('x-request-id');
+    expect(sentFirst.headers.get('x-aegis-node')).toBe('node-a');
+    const body = await sentFirst.text();
     for (const n of [b, a]) {
       const again = await send(n);
       expect(again.status).toBe(202);
@@ -220,6 +221,21 @@ describe('Idempotency-Key across nodes', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await call(b, 'GET', `/v1/sessions/${id}`)).body.turns).toBe(done.turns);
     expect(done.turns).toBe(2);
+    // Audited once, by the node each request arrived at, not again by the owner it was forwarded to:
+    // three requests (the send and two replays), each an intent and an outcome.
+    const audit = (await call(a, 'GET', '/v1/audit?action=sendMessage&limit=50')).body.records.filter(
+      (r: { target: string }) => r.target === id,
+    );
+    expect(audit.map((r: { outcome: string }) => r.outcome).sort()).toEqual([
+      '202',
+      '202',
+      '202',
+      'started',
+      'started',
+      'started',
+    ]);
+    const first = audit.filter((r: { details: { requestId?: string } }) => r.details.requestId === requestId);
+    expect(first).toHaveLength(2);
   });
 });
 

@@ -130,7 +130,8 @@ function digestOf(c: Context<AppEnv>) {
 export function auditIntentMiddleware(options: AuditTrailOptions): MiddlewareHandler<AppEnv> {
   const now = options.now ?? (() => new Date());
   return async (c, next) => {
-    if (!MUTATING.has(c.req.method)) return next();
+    // A request another node forwarded was recorded there, before it was sent on: once is enough.
+    if (!MUTATING.has(c.req.method) || c.get('peer')) return next();
     const op = c.get('operation');
     let id: number;
     try {
@@ -140,12 +141,7 @@ export function auditIntentMiddleware(options: AuditTrailOptions): MiddlewareHan
         action: actionOf(c),
         target: op?.params.id ?? c.req.path.slice(0, 200),
         outcome: 'started',
-        // A request another node forwarded is recorded there too, under the same request id.
-        details: {
-          requestId: c.get('requestId') ?? null,
-          ...(c.get('peer') ? { forwardedBy: c.get('peer') } : {}),
-          ...digestOf(c),
-        },
+        details: { requestId: c.get('requestId') ?? null, ...digestOf(c) },
       });
       id = record.id;
     } catch (err) {
@@ -205,6 +201,8 @@ export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<A
     // Read first, so the digest hashes the exact bytes sent (later readers get a parsed copy).
     c.set('auditBody', await c.req.arrayBuffer().catch(() => undefined));
     await next();
+    // Forwarded by a peer (signed): the node it arrived at records it, with the answer it got from here.
+    if (c.get('peer')) return;
     const at = now();
     const actor = c.get('actor');
     const status = c.res.status;
