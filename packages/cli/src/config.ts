@@ -27,6 +27,12 @@ const ClientSection = z.strictObject({
   baseUrl: z.string().url().optional(),
   /** Bearer token (an API key secret) the CLI sends. */
   token: z.string().min(1).optional(),
+  /** Model for sessions `ag run` / `ag create` start when they name none (`ag init --model`). */
+  model: z.string().min(1).optional(),
+  /** Name for sessions `ag run` / `ag create` start when they give none (`ag init --name`). */
+  name: z.string().min(1).max(200).optional(),
+  /** Session template `ag run` / `ag create` start from when they name none (`ag init --from-template code-reviewer`). */
+  template: z.string().min(1).optional(),
 });
 
 /**
@@ -113,7 +119,7 @@ export function describeIssue(issue: z.core.$ZodIssue | undefined, prefix: Prope
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (at ? `${at}.${k}` : k));
     if (!at)
-      return `unknown field ${keys.join(', ')}; the top level has \`server:\` (settings of ag serve) and \`client:\` (baseUrl, token).`;
+      return `unknown field ${keys.join(', ')}; the top level has \`server:\` (settings of ag serve) and \`client:\` (baseUrl, token, model, name, template).`;
     return `unknown field ${keys.join(', ')} (see \`ag init --list-templates\` for examples).`;
   }
   return `field ${at || '(root)'}: ${issue.message}`;

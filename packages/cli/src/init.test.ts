@@ -143,7 +143,11 @@ describe('ag init', () => {
     const dir = freshDir();
     const r = await init(dir, ['--from-template', 'ci', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({ path: join(dir, '.aegis', 'config.yaml'), template: 'ci' });
+    expect(JSON.parse(r.out)).toEqual({
+      path: join(dir, '.aegis', 'config.yaml'),
+      template: 'ci',
+      tokenCreated: false,
+    });
     const cfg = readConfig(join(dir, '.aegis', 'config.yaml'));
     expect(cfg.server.permissionMode).toBe('acceptEdits');
     expect(cfg.server.policies?.at(-1)).toEqual({ name: 'deny-the-rest', decision: 'deny' });
@@ -159,11 +163,24 @@ describe('ag init', () => {
     expect(readConfig(path).server).toMatchObject({ host: '0.0.0.0', authToken: expect.any(String) });
   });
 
-  it('an unknown template is a clear error listing the names, and writes nothing', async () => {
+  it('a name that is no config template is the session template of `ag run` / `ag create` here', async () => {
     const dir = freshDir();
-    const r = await init(dir, ['--from-template', 'nope']);
+    const r = await init(dir, ['--from-template', 'pr-reviewer', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({
+      template: 'default',
+      sessionDefaults: { template: 'pr-reviewer' },
+    });
+    expect(readConfig(join(dir, '.aegis', 'config.yaml')).client).toMatchObject({ template: 'pr-reviewer' });
+  });
+
+  it('a template name that cannot be one is a clear error listing the config templates, and writes nothing', async () => {
+    const dir = freshDir();
+    const r = await init(dir, ['--from-template', 'no such/thing']);
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe('✖ Unknown template "nope"; available: default, strict, ci, team.');
+    expect(r.err).toContain(
+      'Unknown template "no such/thing": config templates are default, strict, ci, team',
+    );
     expect(() => statSync(join(dir, '.aegis', 'config.yaml'))).toThrow();
   });
 });

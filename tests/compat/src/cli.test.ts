@@ -1,5 +1,5 @@
 // The `ag` commands and flags of the documents, run as a user would.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningServer } from '@aegis/server';
 import { script } from '@aegis/testkit';
@@ -145,7 +145,7 @@ describe('ag create "<prompt>" --cwd DIR (getting started)', () => {
 });
 
 describe('ag init', () => {
-  it('--list-templates, --defaults and --force work; --from-template with a session template name says which exist', async () => {
+  it('--list-templates, --defaults and --force work', async () => {
     const home = ws.folder();
     const local = { HOME: home };
     expect((await ag(['init', '--list-templates'], local, { cwd: home })).code).toBe(0);
@@ -155,8 +155,77 @@ describe('ag init', () => {
     const again = await ag(['init', '--defaults'], local, { cwd: home });
     expect(again.code).not.toBe(0);
     expect((await ag(['init', '--defaults', '--force'], local, { cwd: home })).code).toBe(0);
-    const tpl = await ag(['init', '--from-template', 'code-reviewer', '--force'], local, { cwd: home });
-    expect(tpl.err).toMatch(/Unknown template "code-reviewer"; available: default, strict, ci, team/);
+  });
+
+  it('--force creates a token even on localhost, a new one each time; `ag` here sends it', async () => {
+    const home = ws.folder();
+    const file = join(home, '.aegis', 'config.yaml');
+    const tokenIn = () => /\n {2}authToken: ([0-9a-f]{64})\n/.exec(readFileSync(file, 'utf8'))?.[1];
+    const r = await ag(['init', '--defaults', '--force', '--json'], { HOME: home }, { cwd: home });
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ tokenCreated: true });
+    const token = tokenIn();
+    expect(token).toBeDefined();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await ag(['init', '--defaults', '--force'], { HOME: home }, { cwd: home })).code).toBe(0);
+    expect(tokenIn()).not.toBe(token);
+    // A loopback server with that file requires the token; `ag` in the folder sends it.
+    const guarded = await startScripted(ws.folder(), { authToken: tokenIn() as string });
+    try {
+      expect((await fetch(`${guarded.url}/v1/sessions`)).status).toBe(401);
+      const listed = await ag(['list', '--json'], { HOME: home, AEGIS_BASE_URL: guarded.url }, { cwd: home });
+      expect(listed.code, listed.err).toBe(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('--model, --name and --from-template <session template> set what `ag create` starts here', async () => {
+    const home = ws.folder();
+    const r = await ag(
+      [
+        'init',
+        '--defaults',
+        '--model',
+        'scripted-large',
+        '--name',
+        'reviewer',
+        '--from-template',
+        'code-reviewer',
+      ],
+      { HOME: home },
+      { cwd: home },
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/session template "code-reviewer"/);
+    const created = await ag(['create', '--json', '--cwd', home], { ...env, HOME: home }, { cwd: home });
+    expect(created.code, created.err).toBe(0);
+    const s = JSON.parse(created.out) as {
+      session?: { model: string; name: string; templateId?: string };
+      model?: string;
+      name?: string;
+    };
+    const session = s.session ?? (s as { model: string; name: string });
+    expect(session).toMatchObject({ model: 'scripted-large', name: 'reviewer' });
+    // A flag still wins over the folder's default.
+    const named = await ag(
+      ['create', '--json', '--cwd', home, '--name', 'other', '--new'],
+      { ...env, HOME: home },
+      { cwd: home },
+    );
+    expect(named.code, named.err).toBe(0);
+    expect(JSON.parse(named.out).name ?? JSON.parse(named.out).session.name).toBe('other');
+  });
+
+  it('--from-template with a name that is no template is refused at create, naming it', async () => {
+    const home = ws.folder();
+    expect(
+      (await ag(['init', '--defaults', '--from-template', 'no-such-template'], { HOME: home }, { cwd: home }))
+        .code,
+    ).toBe(0);
+    const created = await ag(['create', '--json', '--cwd', home], { ...env, HOME: home }, { cwd: home });
+    expect(created.code).not.toBe(0);
+    expect(created.err).toMatch(/no-such-template/);
   });
 });
 

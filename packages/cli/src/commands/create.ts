@@ -45,14 +45,18 @@ export const createCommand = defineCommand({
     if (args.brief && args.prompt && args.brief !== args.prompt)
       throw new Error('Give the first prompt once: as the argument or with --prompt, not both.');
     const prompt = args.brief || args.prompt;
-    const { client } = connect(args);
+    const { client, config } = connect(args);
+    // Defaults of this folder's config file (`ag init --model/--name/--from-template`).
+    const model = args.model ?? config.client.model;
+    const name = args.name ?? config.client.name;
+    const template = args.template ?? config.client.template;
     const created = await client.createSession({
       workDir: resolve(args.cwd ?? process.cwd()),
       ...(prompt ? { prompt } : {}),
       ...(args.mode ? { permissionMode: args.mode as PermissionMode } : {}),
-      ...(args.name ? { name: args.name } : {}),
-      ...(args.template ? { templateId: args.template } : {}),
-      ...(args.model ? { model: args.model } : {}),
+      ...(name ? { name } : {}),
+      ...(template ? { templateId: template } : {}),
+      ...(model ? { model } : {}),
       ...(args.agent ? { agent: args.agent } : {}),
       ...(args.new ? { reuse: false } : {}),
     });

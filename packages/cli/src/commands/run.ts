@@ -66,8 +66,10 @@ export const runCommand = defineCommand({
     }
     let local: Awaited<ReturnType<typeof ensureServer>>;
     let client: AegisClient;
+    let defaults: LoadedConfig['client'] = {};
     try {
       const found = connect(args);
+      defaults = found.config.client;
       client = found.client;
       local = await ensureServer(client, found.conn, found.config, resolve(args.cwd ?? process.cwd()));
     } catch (err) {
@@ -76,7 +78,13 @@ export const runCommand = defineCommand({
     }
     let exitCode = 0;
     try {
-      exitCode = await runPrompt(local?.client ?? client, { ...args, approveAll });
+      exitCode = await runPrompt(local?.client ?? client, {
+        ...args,
+        model: args.model ?? defaults.model,
+        name: args.name ?? defaults.name,
+        template: defaults.template,
+        approveAll,
+      });
     } catch (err) {
       exitCode = reportError(err);
     } finally {
@@ -187,6 +195,8 @@ interface RunArgs {
   cwd?: string | undefined;
   model?: string | undefined;
   name?: string | undefined;
+  /** A session template (the config file's `client.template`). */
+  template?: string | undefined;
   stream?: boolean | undefined;
   approveAll?: boolean | undefined;
   new?: boolean | undefined;
@@ -202,6 +212,7 @@ async function runPrompt(client: AegisClient, args: RunArgs): Promise<number> {
     workDir,
     ...(args.model ? { model: args.model } : {}),
     ...(args.name ? { name: args.name } : {}),
+    ...(args.template ? { templateId: args.template } : {}),
     ...(args.new ? { reuse: false } : {}),
   });
   const id = created.session.id;
