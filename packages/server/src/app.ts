@@ -71,7 +71,7 @@ export const OPENAPI_INFO = {
     title: 'Aegis API',
     version: VERSION,
     description:
-      'Run Claude Code and other ACP agents as managed sessions. Every error response is `{ "error": { "code", "message", "details"? } }`.',
+      'Run Claude Code and other ACP agents as managed sessions. Every error response is `{ "error": { "code", "message", "details"? } }`. For clients written against the earlier Aegis documents, `/sessions…` and `/health` without `/v1` are served by the `/v1` operation of the same path (same authentication, limits, audit and answer); they are aliases, not separate operations (see docs/compatibility.md).',
   },
 };
 
