@@ -23,9 +23,27 @@ files.set('openapi.json', `${JSON.stringify(doc, null, 2)}\n`);
 const ast = await openapiTS(doc);
 files.set(
   'packages/client/src/schema.gen.ts',
-  `// Generated from openapi.json by scripts/gen.mjs — do not edit.\n${astToString(ast)}`,
+  `// Generated from openapi.json by scripts/gen.mjs — do not edit.\n${astToString(ast)}${enumLists(doc)}`,
 );
 for (const [path, text] of generatePython(doc)) files.set(path, text);
+
+/**
+ * Each component schema that is a string enum (SessionStatus, PermissionMode, …) also as a const
+ * array, `<camelName>Values`, so MCP and the dashboard import the lists instead of copying them.
+ */
+function enumLists(document) {
+  const out = [];
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if (schema.type !== 'string' || !Array.isArray(schema.enum)) continue;
+    const values = schema.enum.map((v) => JSON.stringify(v)).join(', ');
+    const id = `${name[0].toLowerCase()}${name.slice(1)}Values`;
+    out.push(
+      `/** Every value of \`${name}\`, in the spec's order. */`,
+      `export const ${id} = [${values}] as const satisfies readonly components['schemas']['${name}'][];`,
+    );
+  }
+  return out.length > 0 ? `\n${out.join('\n')}\n` : '';
+}
 
 const stale = [];
 for (const [rel, text] of files) {

@@ -5845,3 +5845,26 @@ export interface operations {
         };
     };
 }
+
+/** Every value of `SessionStatus`, in the spec's order. */
+export const sessionStatusValues = ["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"] as const satisfies readonly components['schemas']['SessionStatus'][];
+/** Every value of `PermissionMode`, in the spec's order. */
+export const permissionModeValues = ["default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto"] as const satisfies readonly components['schemas']['PermissionMode'][];
+/** Every value of `ToolKind`, in the spec's order. */
+export const toolKindValues = ["read", "edit", "delete", "move", "search", "execute", "think", "fetch", "switch_mode", "other"] as const satisfies readonly components['schemas']['ToolKind'][];
+/** Every value of `PermissionOptionKind`, in the spec's order. */
+export const permissionOptionKindValues = ["allow_once", "allow_always", "reject_once", "reject_always"] as const satisfies readonly components['schemas']['PermissionOptionKind'][];
+/** Every value of `SessionAction`, in the spec's order. */
+export const sessionActionValues = ["send", "interrupt", "approve", "reject", "answer", "escape", "mode", "kill"] as const satisfies readonly components['schemas']['SessionAction'][];
+/** Every value of `TranscriptRole`, in the spec's order. */
+export const transcriptRoleValues = ["user", "assistant", "thought", "tool", "permission", "plan", "system"] as const satisfies readonly components['schemas']['TranscriptRole'][];
+/** Every value of `StopReason`, in the spec's order. */
+export const stopReasonValues = ["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"] as const satisfies readonly components['schemas']['StopReason'][];
+/** Every value of `ToolStatus`, in the spec's order. */
+export const toolStatusValues = ["pending", "in_progress", "completed", "failed"] as const satisfies readonly components['schemas']['ToolStatus'][];
+/** Every value of `PipelineStatus`, in the spec's order. */
+export const pipelineStatusValues = ["running", "completed", "failed"] as const satisfies readonly components['schemas']['PipelineStatus'][];
+/** Every value of `PipelineStageStatus`, in the spec's order. */
+export const pipelineStageStatusValues = ["pending", "running", "completed", "failed", "skipped"] as const satisfies readonly components['schemas']['PipelineStageStatus'][];
+/** Every value of `ApiKeyRole`, in the spec's order. */
+export const apiKeyRoleValues = ["admin", "operator", "viewer"] as const satisfies readonly components['schemas']['ApiKeyRole'][];

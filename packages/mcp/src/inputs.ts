@@ -1,4 +1,4 @@
-import type { operations, PermissionMode } from '@aegis/client';
+import { type operations, PERMISSION_MODES } from '@aegis/client';
 import { z } from 'zod';
 
 /** The JSON body of an API operation, from the client's types generated from openapi.json. */
@@ -21,19 +21,8 @@ export const fieldsOf =
   <S extends z.ZodRawShape & { [K in keyof S]: K extends keyof T ? z.ZodType<T[K]> : never }>(shape: S): S =>
     shape;
 
-/**
- * Every permission mode the API accepts. Keyed by the spec's `PermissionMode` union, so a mode the
- * API adds or drops fails the build until this list follows.
- */
-const MODE_SET: Record<PermissionMode, true> = {
-  default: true,
-  acceptEdits: true,
-  plan: true,
-  bypassPermissions: true,
-  dontAsk: true,
-  auto: true,
-};
-export const MODES = Object.keys(MODE_SET) as [PermissionMode, ...PermissionMode[]];
+/** Every permission mode the API accepts (the spec's list, generated into the client). */
+export const MODES = PERMISSION_MODES;
 
 /** The `sessionId` every per-session tool takes (the API's path parameter). */
 export const sessionId = {

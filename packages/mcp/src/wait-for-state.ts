@@ -1,20 +1,9 @@
-import type { AegisClient, SessionDetail, SessionStatus } from '@aegis/client';
+import { type AegisClient, SESSION_STATUSES, type SessionDetail, type SessionStatus } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 
-export const STATES = [
-  'pending',
-  'idle',
-  'working',
-  'permission_prompt',
-  'asking',
-  'stalled',
-  'rate_limit',
-  'error',
-  'completed',
-  'killed',
-  'crashed',
-] as const;
+/** Every session state (the spec's list, generated into the client). */
+export const STATES = SESSION_STATUSES;
 
 /** States a session never leaves: waiting past one of them can only end in a timeout. */
 const TERMINAL: readonly SessionStatus[] = ['completed', 'killed', 'crashed'];

@@ -1,18 +1,6 @@
-import type { Session, SessionStatus } from '@aegis/client';
+import { SESSION_STATUSES, type Session, type SessionStatus } from '@aegis/client';
 
-export const ALL_STATES: SessionStatus[] = [
-  'pending',
-  'idle',
-  'working',
-  'permission_prompt',
-  'asking',
-  'stalled',
-  'rate_limit',
-  'error',
-  'completed',
-  'killed',
-  'crashed',
-];
+export const ALL_STATES: readonly SessionStatus[] = SESSION_STATUSES;
 
 /** States where a person has to act. */
 export const NEEDS_HUMAN: ReadonlySet<SessionStatus> = new Set([
