@@ -23,6 +23,7 @@ export type {
   QuestionRequest,
   SandboxSpec,
   TurnResult,
+  TurnTokens,
 } from './driver.js';
 export { type Aegis, type CreateAegisOptions, createAegis } from './engine.js';
 export {
@@ -197,3 +198,24 @@ export type {
   TranscriptQuery,
 } from './store.js';
 export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+export {
+  Budget,
+  BudgetLimit,
+  type BudgetReading,
+  BudgetStatus,
+  type BudgetUse,
+  readBudget,
+} from './budget.js';
+export {
+  aggregateUsage,
+  costFromPrice,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+  TurnUsage,
+  UsageDimension,
+  UsageGroup,
+  type UsageQuery,
+  type UsageRecord,
+  type UsageStore,
+} from './usage.js';

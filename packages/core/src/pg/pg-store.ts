@@ -26,6 +26,7 @@ import {
   isTransientError,
   unavailable,
 } from './store-errors.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { LOCK_APPENDS, type Rows, toRows, touchedIds, writeRows } from './write-rows.js';
 
 export interface PostgresStoreOptions extends PgOpenOptions {
@@ -213,6 +214,14 @@ export async function openPostgresStore(
     ...resources,
     pipelines: fencePipelines(resources.pipelines, (fn) => guarded({ where, isClosed }, 'write to', fn)),
     idempotency: createPgIdempotencyStore(db, { where, isClosed }),
+    usage: {
+      query: (q) =>
+        read(async () => {
+          const { text, values } = usageSql(q, (i) => `$${i}`);
+          const { rows } = await pool.query<Record<string, unknown>>(text, values);
+          return usageGroups(rows, q);
+        }),
+    },
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));

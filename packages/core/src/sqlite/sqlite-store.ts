@@ -18,6 +18,7 @@ import { createSqliteResourceStores } from './resource-stores.js';
 import { sessions, transcriptEntries } from './schema.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { closedError, isLockError, unavailable } from './store-errors.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { createWriteBatcher } from './write-batcher.js';
 import { createRowWriter } from './write-rows.js';
 
@@ -143,6 +144,8 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   );
   const location = isFileStore(options.path) ? dirname(resolve(options.path)) : null;
 
+  const usageStatements = new Map<string, ReturnType<typeof client.prepare>>();
+
   function read<T>(fn: () => T): Promise<T> {
     if (closed) return Promise.reject(closedError(options.path));
     try {
@@ -163,6 +166,15 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
     conversations: createSqliteConversationStore(db, { path: options.path, isClosed: () => closed }),
     idempotency: createSqliteIdempotencyStore(db, { path: options.path, isClosed: () => closed }),
+    usage: {
+      query: (q) =>
+        read(() => {
+          const { text, values } = usageSql(q, () => '?');
+          let stmt = usageStatements.get(text);
+          if (!stmt) usageStatements.set(text, (stmt = client.prepare(text)));
+          return usageGroups(stmt.all(values) as Record<string, unknown>[], q);
+        }),
+    },
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);
