@@ -18,7 +18,7 @@ import { createSessionsApi } from './sessions-api.js';
 import type { Actor, SessionsApi } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
-import type { Budget } from './budget.js';
+import type { Budget, BudgetUse } from './budget.js';
 import { KeyBudgets } from './key-budgets.js';
 import type { PriceTable, UsageGroup, UsageQuery } from './usage.js';
 
@@ -104,7 +104,11 @@ export interface Aegis {
   /** Stages of sessions run in dependency order. */
   pipelines: PipelineService;
   /** The usage ledger, grouped: an actor that is not an admin sees only its own sessions' turns. */
-  usage: { query(query: UsageQuery, actor?: Actor): Promise<UsageGroup[]> };
+  usage: {
+    query(query: UsageQuery, actor?: Actor): Promise<UsageGroup[]>;
+    /** An owner's daily budget and today's use (`null`: it has no daily budget). */
+    keyStanding(ownerId: string | null): Promise<{ budget: Budget; use: BudgetUse } | null>;
+  };
   /** Global stored events after a global `id`. */
   events(opts?: { after?: number; limit?: number }): Promise<AegisEvent[]>;
   /**
@@ -280,6 +284,10 @@ export function createAegis(options: CreateAegisOptions): Aegis {
     usage: {
       query(query, actor = { id: null, admin: true }) {
         return options.store.usage.query(actor.admin ? query : { ...query, ownerId: actor.id });
+      },
+      async keyStanding(ownerId) {
+        await keyBudgets.prime(ownerId);
+        return keyBudgets.readingFor(ownerId);
       },
     },
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {

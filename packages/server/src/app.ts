@@ -28,7 +28,10 @@ import { pipelineRoutes } from './routes/pipelines.js';
 import { policyRoutes } from './routes/policies.js';
 import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
 import { sessionInsightRoutes } from './routes/session-insights.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { sessionBudgetRoutes } from './routes/session-budget.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { usageRoutes } from './routes/usage.js';
 import { templateRoutes } from './routes/templates.js';
 import { VERSION } from './version.js';
 
@@ -188,6 +191,9 @@ export function createApp(options: CreateAppOptions) {
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
   app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));
+  app.route('/', sessionBudgetRoutes(deps));
+  app.route('/', usageRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', memoryRoutes(deps));

@@ -13,6 +13,7 @@ import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
+import { keyBudgetOf } from './usage-config.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
@@ -139,6 +140,8 @@ async function startLocked(
     maxResidentAgents: config.sessions.maxResidentAgents ?? defaultMaxResidentAgents(),
     storeHoldMs: config.storeHoldMs,
     storeHoldBytes: config.storeHoldBytes,
+    prices: config.usage.prices,
+    keyBudget: (ownerId) => keyBudgetOf(config.usage, ownerId),
     defaultPermissionMode: config.permissionMode,
     permissionModesFor: (actor) => (actor.role === 'operator' ? config.operatorPermissionModes : undefined),
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),
