@@ -7,9 +7,7 @@ import { errorResponses } from '../http-errors.js';
 
 export const UpdateSessionRequest = z
   .object({
-    budget: z
-      .union([Budget, z.null()])
-      .describe('The new budget, replacing the old one (`null`: no limits). Limits may not be negative'),
+    budget: Budget.nullable().describe('The new budget, replacing the old one (`null`: no limits). Limits may not be negative'),
   })
   .strict()
   .meta({ id: 'UpdateSessionRequest' });
