@@ -14,7 +14,10 @@ describe('ag usage', () => {
   beforeAll(async () => {
     server = await startServer({
       ignoreEnv: true,
-      config: { ...scriptedServerConfig(base), usage: { prices: { '*': { inputPerMTok: 1, outputPerMTok: 2 } } } },
+      config: {
+        ...scriptedServerConfig(base),
+        usage: { prices: { '*': { inputPerMTok: 1, outputPerMTok: 2 } } },
+      },
     });
     env = { HOME: base, AEGIS_BASE_URL: server.url };
     const dir = join(base, 'w');
@@ -22,11 +25,17 @@ describe('ag usage', () => {
     const res = await fetch(`${server.url}/v1/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workDir: dir, prompt: script({ tokens: { input: 1_000_000, output: 500_000 } }) }),
+      body: JSON.stringify({
+        workDir: dir,
+        prompt: script({ tokens: { input: 1_000_000, output: 500_000 } }),
+      }),
     });
     const { id } = (await res.json()) as { id: string };
     for (let i = 0; i < 200; i++) {
-      const s = (await (await fetch(`${server.url}/v1/sessions/${id}`)).json()) as { turns: number; status: string };
+      const s = (await (await fetch(`${server.url}/v1/sessions/${id}`)).json()) as {
+        turns: number;
+        status: string;
+      };
       if (s.turns === 1 && s.status === 'idle') break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -4,6 +4,10 @@ import { type Connection, type StreamOptions, streamEvents } from './event-strea
 import type { operations } from './schema.gen.js';
 import type {
   AegisEvent,
+  AnalyticsCosts,
+  AnalyticsRateLimits,
+  AnalyticsSummary,
+  AnalyticsTokens,
   AnswerQuestionRequest,
   AnswerQuestionResponse,
   ApiKey,
@@ -49,10 +53,6 @@ import type {
   TemplateInput,
   TemplateList,
   TranscriptPage,
-  AnalyticsCosts,
-  AnalyticsRateLimits,
-  AnalyticsSummary,
-  AnalyticsTokens,
   UpdateSessionRequest,
   UsageReport,
 } from './types.js';

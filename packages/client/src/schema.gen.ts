@@ -1669,7 +1669,16 @@ export interface components {
         };
         UpdateSessionRequest: {
             /** @description The new budget, replacing the old one (`null`: no limits). Limits may not be negative */
-            budget: components["schemas"]["Budget"] | null;
+            budget: {
+                /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                maxCostUsd?: number;
+                /** @description Most tokens (input + output + cache) the session may use */
+                maxTokens?: number;
+                /** @description Most turns (prompts run) */
+                maxTurns?: number;
+                /** @description Most milliseconds the agent may spend working in turns, summed */
+                maxDurationMs?: number;
+            } | null;
         };
         UsageReport: {
             from: string;

@@ -69,7 +69,11 @@ export class BudgetGuard {
       if (s.budgetStatus.warned.includes(w.limit)) continue;
       this.#rec.emitSafe({
         type: 'budget.warning',
-        data: { ...w, scope: 'session', message: `This session has used ${describeReading(w)} of its budget.` },
+        data: {
+          ...w,
+          scope: 'session',
+          message: `This session has used ${describeReading(w)} of its budget.`,
+        },
       });
     }
     const key = this.#keyReading();
@@ -79,7 +83,11 @@ export class BudgetGuard {
       this.#keyWarned.add(id);
       this.#rec.emitSafe({
         type: 'budget.warning',
-        data: { ...w, scope: 'key', message: `The key of this session has used ${describeReading(w)} of its daily budget.` },
+        data: {
+          ...w,
+          scope: 'key',
+          message: `The key of this session has used ${describeReading(w)} of its daily budget.`,
+        },
       });
     }
     if (exceeded && s.budgetStatus.exceeded === null) this.#stop(exceeded, 'session');

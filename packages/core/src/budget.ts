@@ -19,7 +19,10 @@ const limit = (what: string, int: boolean) =>
  */
 export const Budget = z
   .object({
-    maxCostUsd: limit('Most US dollars the session may spend (agent-reported cost, else the price table)', false),
+    maxCostUsd: limit(
+      'Most US dollars the session may spend (agent-reported cost, else the price table)',
+      false,
+    ),
     maxTokens: limit('Most tokens (input + output + cache) the session may use', true),
     maxTurns: limit('Most turns (prompts run)', true),
     maxDurationMs: limit('Most milliseconds the agent may spend working in turns, summed', true),

@@ -1,9 +1,11 @@
+import type { Budget, BudgetUse } from './budget.js';
 import { type ClusterNodeRuntime, type ClusterOptions, createClusterNode } from './cluster.js';
 import type { ClusterNode } from './cluster-store.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import type { AegisEvent } from './events.js';
+import { KeyBudgets } from './key-budgets.js';
 import type { LiveSession, LiveSessionDeps, PermissionPolicy } from './live-session.js';
 import type { BatchService } from './orchestration/batch.js';
 import { createOrchestration } from './orchestration/index.js';
@@ -18,8 +20,6 @@ import { createSessionsApi } from './sessions-api.js';
 import type { Actor, SessionsApi } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
-import type { Budget, BudgetUse } from './budget.js';
-import { KeyBudgets } from './key-budgets.js';
 import type { PriceTable, UsageGroup, UsageQuery } from './usage.js';
 
 export interface CreateAegisOptions {

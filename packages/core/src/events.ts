@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Budget, BudgetLimit } from './budget.js';
 import {
   AgentCommand,
   AgentExit,
@@ -14,7 +15,6 @@ import {
   ToolLocation,
   ToolStatus,
 } from './schemas.js';
-import { Budget, BudgetLimit } from './budget.js';
 import { TurnUsage } from './usage.js';
 
 /** Who answered a permission request. */

@@ -7,6 +7,14 @@ export {
   sessionEnvDenial,
   sessionEnvProblems,
 } from './agent-env-rules.js';
+export {
+  Budget,
+  BudgetLimit,
+  type BudgetReading,
+  BudgetStatus,
+  type BudgetUse,
+  readBudget,
+} from './budget.js';
 export type {
   AgentDriver,
   AgentHandle,
@@ -198,14 +206,6 @@ export type {
   TranscriptQuery,
 } from './store.js';
 export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';
-export {
-  Budget,
-  BudgetLimit,
-  type BudgetReading,
-  BudgetStatus,
-  type BudgetUse,
-  readBudget,
-} from './budget.js';
 export {
   aggregateUsage,
   costFromPrice,

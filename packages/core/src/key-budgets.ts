@@ -14,11 +14,7 @@ export class KeyBudgets implements KeyBudgetView {
   readonly #now: () => Date;
   readonly #today = new Map<string, { day: string; use: BudgetUse }>();
 
-  constructor(
-    store: AegisStore,
-    budgetFor: (ownerId: string | null) => Budget | undefined,
-    now: () => Date,
-  ) {
+  constructor(store: AegisStore, budgetFor: (ownerId: string | null) => Budget | undefined, now: () => Date) {
     this.#store = store;
     this.#budgetFor = budgetFor;
     this.#now = now;

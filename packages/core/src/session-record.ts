@@ -177,7 +177,10 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
 /** A finished turn's time, tool calls and (priced, when the agent reported no cost) cost. */
 function addTurnUsage(
   session: Session,
-  data: { durationMs: number; usage?: { costUsd: number | null; costSource: string; toolCalls: number } | undefined },
+  data: {
+    durationMs: number;
+    usage?: { costUsd: number | null; costSource: string; toolCalls: number } | undefined;
+  },
 ): void {
   const u = session.usage;
   u.durationMs = (u.durationMs ?? 0) + data.durationMs;

@@ -116,7 +116,10 @@ export class SessionRecorder {
     );
     if (usage.length && this.#deps.onUsage) {
       const onUsage = this.#deps.onUsage;
-      written.then(() => usage.forEach(onUsage), () => {});
+      written.then(
+        () => usage.forEach(onUsage),
+        () => {},
+      );
     }
     // Published straight from the write's own settlement: the store commits and settles writes in
     // one FIFO, so subscribers see events in global id order across sessions (a per-session

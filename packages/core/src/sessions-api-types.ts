@@ -1,3 +1,4 @@
+import type { Budget } from './budget.js';
 import type { AegisEvent } from './events.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
@@ -10,7 +11,6 @@ import type {
   SessionStatus,
 } from './schemas.js';
 import type { TranscriptEntry, TranscriptRole } from './transcript.js';
-import type { Budget } from './budget.js';
 
 export interface CreateSessionInput {
   workDir: string;

@@ -1,8 +1,10 @@
 import { assertSessionEnv } from './agent-env-rules.js';
+import { Budget } from './budget.js';
 import { type ClusterNodeRuntime, elsewhere } from './cluster.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import type { Decider } from './events.js';
+import type { KeyBudgets } from './key-budgets.js';
 import { LiveSession, type LiveSessionDeps, type QuestionReply } from './live-session.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import {
@@ -14,8 +16,6 @@ import {
 } from './schemas.js';
 import { placeElsewhere, reusable, reusableElsewhere, reuseKey } from './session-placement.js';
 import { newSession } from './session-record.js';
-import { Budget } from './budget.js';
-import type { KeyBudgets } from './key-budgets.js';
 import type {
   Actor,
   CreateSessionInput,

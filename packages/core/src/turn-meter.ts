@@ -1,6 +1,13 @@
 import type { EventBody } from './events.js';
 import type { Session } from './schemas.js';
-import { costFromPrice, type PriceTable, priceFor, type TurnUsage, type UsageRecord, utcDay } from './usage.js';
+import {
+  costFromPrice,
+  type PriceTable,
+  priceFor,
+  type TurnUsage,
+  type UsageRecord,
+  utcDay,
+} from './usage.js';
 
 interface Running {
   turnId: string;

@@ -1,4 +1,10 @@
-import { sortGroups, type UsageDimension, type UsageGroup, type UsageQuery, type UsageRecord } from './usage.js';
+import {
+  sortGroups,
+  type UsageDimension,
+  type UsageGroup,
+  type UsageQuery,
+  type UsageRecord,
+} from './usage.js';
 
 const COLUMN: Record<UsageDimension, string> = {
   day: '"day"',

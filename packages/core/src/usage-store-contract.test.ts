@@ -49,7 +49,14 @@ function row(over: Partial<UsageRecord>): UsageRecord {
 const ROWS: UsageRecord[] = [
   row({}),
   row({ inputTokens: 7, costUsd: 0.125 }),
-  row({ sessionId: 's2', ownerId: 'bob', model: 'm-b', templateId: 'tpl', costUsd: null, costSource: 'none' }),
+  row({
+    sessionId: 's2',
+    ownerId: 'bob',
+    model: 'm-b',
+    templateId: 'tpl',
+    costUsd: null,
+    costSource: 'none',
+  }),
   row({ sessionId: 's3', ownerId: null, day: '2026-03-02', at: '2026-03-02T01:00:00.000Z', workDir: '/w/2' }),
   row({ sessionId: 's1', day: '2026-03-05', at: '2026-03-05T23:59:59.000Z', outputTokens: 999 }),
 ];

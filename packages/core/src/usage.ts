@@ -7,10 +7,15 @@ export const TurnUsage = z
     outputTokens: z.number().int(),
     cachedReadTokens: z.number().int(),
     cachedWriteTokens: z.number().int(),
-    costUsd: z.number().nullable().describe('`null` when the agent reported no cost and the price table has no price for the model'),
+    costUsd: z
+      .number()
+      .nullable()
+      .describe('`null` when the agent reported no cost and the price table has no price for the model'),
     costSource: z
       .enum(['agent', 'price_table', 'none'])
-      .describe('`agent`: from the cost the agent reported; `price_table`: tokens × the configured price of the model'),
+      .describe(
+        '`agent`: from the cost the agent reported; `price_table`: tokens × the configured price of the model',
+      ),
     toolCalls: z.number().int(),
     model: z.string().nullable(),
   })

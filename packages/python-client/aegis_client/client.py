@@ -423,7 +423,7 @@ class AegisClient:
     def update_session(
         self,
         id: str,
-        budget: Optional[Budget] = None,
+        budget: Optional[UpdateSessionBudget] = None,
         *,
         body: Optional[UpdateSessionRequest] = None,
         timeout: Optional[float] = None,

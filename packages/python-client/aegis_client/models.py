@@ -210,7 +210,9 @@ __all__ = [
     "TurnStartedEvent",
     "TurnStartedEventData",
     "TurnUsage",
+    "UpdateSessionBudget",
     "UpdateSessionRequest",
+    "UpdateSessionRequestBudget",
     "UpdateTemplateBudget",
     "UpdateTemplateSandbox",
     "Usage",
@@ -234,6 +236,18 @@ class CreateSessionSandbox(TypedDict, total=False):
 
 class CreateSessionBudget(TypedDict, total=False):
     """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
+class UpdateSessionBudget(TypedDict, total=False):
+    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
     #: Most US dollars the session may spend (agent-reported cost, else the price table)
     maxCostUsd: float
     #: Most tokens (input + output + cache) the session may use
@@ -1010,9 +1024,21 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
+class UpdateSessionRequestBudget(TypedDict, total=False):
+    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class UpdateSessionRequest(TypedDict):
     #: The new budget, replacing the old one (`null`: no limits). Limits may not be negative
-    budget: Optional[Budget]
+    budget: Optional[UpdateSessionRequestBudget]
 
 
 class _UsageReportTotalsRequired(TypedDict):

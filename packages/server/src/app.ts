@@ -18,6 +18,7 @@ import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { batchRoutes } from './routes/batch.js';
 import { compatRoutes } from './routes/compat.js';
 import { eventRoutes } from './routes/events.js';
@@ -27,12 +28,11 @@ import { nodeRoutes } from './routes/nodes.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { policyRoutes } from './routes/policies.js';
 import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
-import { sessionInsightRoutes } from './routes/session-insights.js';
-import { analyticsRoutes } from './routes/analytics.js';
 import { sessionBudgetRoutes } from './routes/session-budget.js';
+import { sessionInsightRoutes } from './routes/session-insights.js';
 import { sessionRoutes } from './routes/sessions.js';
-import { usageRoutes } from './routes/usage.js';
 import { templateRoutes } from './routes/templates.js';
+import { usageRoutes } from './routes/usage.js';
 import { VERSION } from './version.js';
 
 export interface CreateAppOptions {

@@ -13,7 +13,6 @@ import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
-import { keyBudgetOf } from './usage-config.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
@@ -23,6 +22,7 @@ import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { resolveSandbox } from './sandbox-policy.js';
 import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
+import { keyBudgetOf } from './usage-config.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
 

@@ -116,7 +116,13 @@ describe('the usage ledger', () => {
 
     const done = (await f.events(id)).filter((e) => e.type === 'turn.completed');
     expect(done.map((e) => e.data.usage?.costSource)).toEqual(['agent', 'price_table']);
-    expect(done[0].data.usage).toMatchObject({ inputTokens: 1000, outputTokens: 200, cachedReadTokens: 50, toolCalls: 1, model: 'scripted-small' });
+    expect(done[0].data.usage).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 200,
+      cachedReadTokens: 50,
+      toolCalls: 1,
+      model: 'scripted-small',
+    });
 
     await f.ctx.server.close();
     await f.start();
@@ -146,7 +152,9 @@ describe('the usage ledger', () => {
     expect(a.status).toBe(200);
     expect(a.headers.get('content-type')).toContain('text/csv');
     const [header, first] = a.text.trim().split('\n');
-    expect(header).toBe('model,turns,inputTokens,outputTokens,cachedReadTokens,cachedWriteTokens,totalTokens,costUsd,durationMs,toolCalls');
+    expect(header).toBe(
+      'model,turns,inputTokens,outputTokens,cachedReadTokens,cachedWriteTokens,totalTokens,costUsd,durationMs,toolCalls',
+    );
     expect(first?.startsWith('scripted-small,')).toBe(true);
     const b = await f.call('GET', '/v1/usage?groupBy=day', undefined, { accept: 'text/csv' });
     expect(b.text.split('\n')[0]?.startsWith('day,turns,')).toBe(true);
@@ -245,7 +253,10 @@ describe('budgets', () => {
       prompt: script({ tokens: { input: 700, output: 150 } }, { say: 'ok' }),
     });
     const id = created.body.id as string;
-    const s = await f.waitFor(id, (x) => x.status === 'idle' && x.turns === 1 && x.budgetStatus.warned.length > 0);
+    const s = await f.waitFor(
+      id,
+      (x) => x.status === 'idle' && x.turns === 1 && x.budgetStatus.warned.length > 0,
+    );
     expect(s.budgetStatus).toEqual({ warned: ['maxTokens'], exceeded: null });
     await f.call('POST', `/v1/sessions/${id}/send`, { text: script({ tokens: { input: 10, output: 10 } }) });
     await f.waitFor(id, (x) => x.status === 'idle' && x.turns === 2);
@@ -295,7 +306,10 @@ describe('budgets', () => {
     expect(created.body.templateId).toBe(t.body.id);
     await f.waitFor(created.body.id, (x) => x.status === 'idle' && x.turns === 1);
     const byTemplate = (await f.call('GET', '/v1/usage?groupBy=template')).body.groups;
-    expect(byTemplate.find((g: any) => g.template === t.body.id)).toMatchObject({ turns: 1, inputTokens: 10 });
+    expect(byTemplate.find((g: any) => g.template === t.body.id)).toMatchObject({
+      turns: 1,
+      inputTokens: 10,
+    });
   });
 });
 
@@ -312,7 +326,10 @@ describe('a daily key budget', () => {
     await f.waitFor(a.body.id, (x) => x.status === 'idle' && x.turns === 1);
     const b = await f.call('POST', '/v1/sessions', { workDir: f.workDir('b'), prompt: 'hello' });
     expect(b.status).toBe(429);
-    expect(b.body.error).toMatchObject({ code: 'BUDGET_EXCEEDED', details: { scope: 'key', limit: 'maxTokens' } });
+    expect(b.body.error).toMatchObject({
+      code: 'BUDGET_EXCEEDED',
+      details: { scope: 'key', limit: 'maxTokens' },
+    });
     const limits = (await f.call('GET', '/v1/analytics/rate-limits')).body;
     expect(limits.budget).toEqual({ maxTokens: 100 });
     expect(limits.used.tokens).toBe(110);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Budget } from '../budget.js';
 import { sessionEnvProblems } from '../agent-env-rules.js';
+import { Budget } from '../budget.js';
 import { PermissionMode, SandboxRequest } from '../schemas.js';
 
 /**

@@ -243,6 +243,7 @@ describe('several nodes on one schema', () => {
       agent: null,
       env: {},
       sandbox: null,
+      budget: null,
       variables: [],
       builtIn: false,
       ownerId: 'alice',

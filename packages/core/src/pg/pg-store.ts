@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { createPgCluster } from './cluster.js';
 import { knownLost, leaseLost } from './fence.js';
 import { guarded } from './guard.js';
@@ -26,7 +27,6 @@ import {
   isTransientError,
   unavailable,
 } from './store-errors.js';
-import { usageGroups, usageSql } from '../usage-sql.js';
 import { LOCK_APPENDS, type Rows, toRows, touchedIds, writeRows } from './write-rows.js';
 
 export interface PostgresStoreOptions extends PgOpenOptions {

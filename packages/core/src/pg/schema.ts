@@ -23,9 +23,9 @@
 import {
   bigint,
   customType,
+  doublePrecision,
   index,
   integer,
-  doublePrecision,
   json,
   pgTable,
   primaryKey,

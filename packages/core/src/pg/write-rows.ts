@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
+import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
 import { type FenceState, fence, leaseEnd } from './fence.js';
 import { LOCK_NAMESPACE, LOCKS } from './open-database.js';
-import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
 
 const INSERT_USAGE_TURN = `insert into "usage_turns" (${USAGE_TURN_COLUMNS}) values (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`;
 const UPSERT_USAGE_DAILY = usageDailyUpsert((i) => `$${i}`);

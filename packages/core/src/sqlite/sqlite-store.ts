@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { createSqliteConversationStore } from './conversation-store.js';
 import { createSqliteIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
@@ -18,7 +19,6 @@ import { createSqliteResourceStores } from './resource-stores.js';
 import { sessions, transcriptEntries } from './schema.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { closedError, isLockError, unavailable } from './store-errors.js';
-import { usageGroups, usageSql } from '../usage-sql.js';
 import { createWriteBatcher } from './write-batcher.js';
 import { createRowWriter } from './write-rows.js';
 

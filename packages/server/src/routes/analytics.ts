@@ -7,15 +7,30 @@ import { dayRange } from './usage.js';
 
 const tags = ['Usage'];
 const Range = z.object({
-  from: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'from must be YYYY-MM-DD' }).optional(),
-  to: z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'to must be YYYY-MM-DD' }).optional(),
+  from: z
+    .string()
+    .max(10)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'from must be YYYY-MM-DD' })
+    .optional(),
+  to: z
+    .string()
+    .max(10)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'to must be YYYY-MM-DD' })
+    .optional(),
 });
 const ok = <T>(schema: T, description: string) => ({
   200: { description, content: { 'application/json': { schema } } },
   ...errorResponses(400, 401),
 });
 
-const Sums = UsageGroup.omit({ day: true, key: true, template: true, model: true, session: true, workDir: true });
+const Sums = UsageGroup.omit({
+  day: true,
+  key: true,
+  template: true,
+  model: true,
+  session: true,
+  workDir: true,
+});
 
 export const AnalyticsSummary = z
   .object({
@@ -66,7 +81,10 @@ export const AnalyticsRateLimits = z
     forecastExceeds: z
       .array(z.string())
       .describe('Limits the forecast passes: the key is expected to be stopped today'),
-    rateLimitedSessions: z.number().int().describe('Your sessions now in `rate_limit` (the model provider refused)'),
+    rateLimitedSessions: z
+      .number()
+      .int()
+      .describe('Your sessions now in `rate_limit` (the model provider refused)'),
   })
   .meta({ id: 'AnalyticsRateLimits' });
 
@@ -164,14 +182,22 @@ export function analyticsRoutes({ aegis }: RouteDeps) {
     const budget = standing?.budget ?? null;
     const fraction: Record<string, number> = {};
     const forecastExceeds: string[] = [];
-    const of = { maxCostUsd: 'costUsd', maxTokens: 'tokens', maxTurns: 'turns', maxDurationMs: 'durationMs' } as const;
+    const of = {
+      maxCostUsd: 'costUsd',
+      maxTokens: 'tokens',
+      maxTurns: 'turns',
+      maxDurationMs: 'durationMs',
+    } as const;
     for (const [limit, field] of Object.entries(of)) {
       const max = budget?.[limit as keyof typeof of];
       if (max === undefined) continue;
       fraction[limit] = max === 0 ? (used[field] > 0 ? 1 : 0) : used[field] / max;
       if (forecast[field] > max) forecastExceeds.push(limit);
     }
-    const { total: rateLimitedSessions } = await aegis.sessions.list({ status: ['rate_limit'], limit: 1 }, actor);
+    const { total: rateLimitedSessions } = await aegis.sessions.list(
+      { status: ['rate_limit'], limit: 1 },
+      actor,
+    );
     return c.json(
       { key: actor.id, day, budget, used, forecast, fraction, forecastExceeds, rateLimitedSessions },
       200,

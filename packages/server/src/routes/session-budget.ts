@@ -7,7 +7,9 @@ import { errorResponses } from '../http-errors.js';
 
 export const UpdateSessionRequest = z
   .object({
-    budget: Budget.nullable().describe('The new budget, replacing the old one (`null`: no limits). Limits may not be negative'),
+    budget: Budget.nullable().describe(
+      'The new budget, replacing the old one (`null`: no limits). Limits may not be negative',
+    ),
   })
   .strict()
   .meta({ id: 'UpdateSessionRequest' });
@@ -18,14 +20,17 @@ const updateSessionRoute = createRoute({
   operationId: 'updateSession',
   summary: "Change a session's budget",
   description:
-    'Replaces the session\'s `budget` (recorded as `budget.updated`, and audited). A session stopped by its budget (`budgetStatus.exceeded`, prompts refused with 429 `BUDGET_EXCEEDED`) takes prompts again once the new budget allows what it has used.',
+    "Replaces the session's `budget` (recorded as `budget.updated`, and audited). A session stopped by its budget (`budgetStatus.exceeded`, prompts refused with 429 `BUDGET_EXCEEDED`) takes prompts again once the new budget allows what it has used.",
   tags: ['Sessions'],
   request: {
     params: IdParam,
     body: { content: { 'application/json': { schema: UpdateSessionRequest } }, required: true },
   },
   responses: {
-    200: { description: 'The session with its new budget', content: { 'application/json': { schema: Session } } },
+    200: {
+      description: 'The session with its new budget',
+      content: { 'application/json': { schema: Session } },
+    },
     ...errorResponses(400, 401, 403, 404, 409),
   },
 });

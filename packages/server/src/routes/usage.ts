@@ -34,17 +34,20 @@ const groupByList = z
     }
     return [...new Set(parts)] as UsageDimension[];
   })
-  .meta({ type: 'string', example: 'day,model' });
+  .meta({ type: 'string', maxLength: 100, example: 'day,model' });
 
 export const UsageQueryParams = z.object({
   from: day('from').describe('First UTC day, YYYY-MM-DD (default: 29 days before `to`)'),
   to: day('to').describe('Last UTC day, inclusive (default: today)'),
   groupBy: groupByList
     .optional()
-    .describe(`Comma-separated: ${DIMENSIONS.join(', ')} (\`key\` is the API key id that owns the session). Default \`day\``),
+    .describe(
+      `Comma-separated: ${DIMENSIONS.join(', ')} (\`key\` is the API key id that owns the session). Default \`day\``,
+    ),
   format: z.enum(['json', 'csv']).optional().describe('`csv` (or `Accept: text/csv`): one row per group'),
   limit: z
     .string()
+    .max(5)
     .regex(/^\d{1,5}$/, { error: 'limit must be a whole number from 1 to 10000' })
     .optional()
     .describe('Most groups (the costliest first when grouped by session); default 1000'),
@@ -85,11 +88,14 @@ const usageRoute = createRoute({
 export function dayRange(q: { from?: string | undefined; to?: string | undefined }, defaultDays = 30) {
   const to = q.to ?? new Date().toISOString().slice(0, 10);
   const from =
-    q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * 86_400_000).toISOString().slice(0, 10);
+    q.from ??
+    new Date(Date.parse(`${to}T00:00:00Z`) - (defaultDays - 1) * 86_400_000).toISOString().slice(0, 10);
   if (from > to) throw AegisError.validation(`from (${from}) is after to (${to}); give from <= to.`);
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
   if (days > MAX_DAYS)
-    throw AegisError.validation(`The range ${from}..${to} is ${days} days; ask for at most ${MAX_DAYS} at a time.`);
+    throw AegisError.validation(
+      `The range ${from}..${to} is ${days} days; ask for at most ${MAX_DAYS} at a time.`,
+    );
   return { from, to };
 }
 
@@ -108,7 +114,17 @@ export function usageRoutes({ aegis }: RouteDeps) {
       aegis.usage.query({ from, to, groupBy, limit }, actor),
       aegis.usage.query({ from, to, groupBy: [] }, actor),
     ]);
-    const empty = { turns: 0, inputTokens: 0, outputTokens: 0, cachedReadTokens: 0, cachedWriteTokens: 0, totalTokens: 0, costUsd: 0, durationMs: 0, toolCalls: 0 };
+    const empty = {
+      turns: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedReadTokens: 0,
+      cachedWriteTokens: 0,
+      totalTokens: 0,
+      costUsd: 0,
+      durationMs: 0,
+      toolCalls: 0,
+    };
     if (wantsCsv(c, q.format)) {
       return c.body(usageCsv(groupBy, groups), 200, {
         'content-type': 'text/csv; charset=utf-8',
