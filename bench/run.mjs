@@ -41,7 +41,7 @@ const FULL = {
   clusterLeaseMs: 30_000,
   leaseMs: 3_000,
   ledgerRows: 1_000_000,
-  usageReads: 200,
+  usageReads: 50,
 };
 const SMOKE = {
   chunks: 50,
