@@ -40,6 +40,8 @@ const FULL = {
   clusterLoadSessions: 50,
   clusterLeaseMs: 30_000,
   leaseMs: 3_000,
+  ledgerRows: 1_000_000,
+  usageReads: 50,
 };
 const SMOKE = {
   chunks: 50,
@@ -66,6 +68,8 @@ const SMOKE = {
   clusterLoadSessions: 3,
   clusterLeaseMs: 1_000,
   leaseMs: 1_000,
+  ledgerRows: 500,
+  usageReads: 5,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */

@@ -13,6 +13,7 @@ import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
 import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
+import { usageLedger } from './usage-ledger.mjs';
 import { streamingLoad } from './streaming-load.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
@@ -567,5 +568,6 @@ export const SCENARIOS = {
   coldResume,
   cluster,
   sandbox,
+  usageLedger,
 };
 export { AGENTS };

@@ -2,7 +2,7 @@ import { AegisError, type AgentEventBody, type AgentHandle, type AgentInfo } fro
 import type * as acp from '@agentclientprotocol/sdk';
 import { methods } from '@agentclientprotocol/sdk';
 import type { AgentProcess } from './agent-process.js';
-import { type AcpTranslator, type AgentInit, promptParams, toStopReason } from './translate.js';
+import { type AcpTranslator, type AgentInit, promptParams, toStopReason, toTurnTokens } from './translate.js';
 
 /** What a session handle shares with the connection that opened its session (see `connectAgent`). */
 export interface SessionLink {
@@ -53,7 +53,8 @@ export function createSessionHandle(
         link.connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
       );
       link.translator.endRun();
-      return { stopReason: toStopReason(res) };
+      const usage = toTurnTokens(res);
+      return usage ? { stopReason: toStopReason(res), usage } : { stopReason: toStopReason(res) };
     },
     async cancel() {
       link.turn.abort();

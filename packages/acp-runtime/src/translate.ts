@@ -21,6 +21,7 @@ export {
   promptParams,
   readInitialize,
   toStopReason,
+  toTurnTokens,
 } from './translate/calls.js';
 export { AUTH_HINT, toAegisError } from './translate/errors.js';
 export { fastUpdate } from './translate/fast-update.js';

@@ -28,5 +28,6 @@ export const main = defineCommand({
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
     audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
+    usage: () => import('./commands/usage.js').then((m) => m.usageCommand),
   },
 });

@@ -4,6 +4,10 @@ import { type Connection, type StreamOptions, streamEvents } from './event-strea
 import type { operations } from './schema.gen.js';
 import type {
   AegisEvent,
+  AnalyticsCosts,
+  AnalyticsRateLimits,
+  AnalyticsSummary,
+  AnalyticsTokens,
   AnswerQuestionRequest,
   AnswerQuestionResponse,
   ApiKey,
@@ -49,6 +53,8 @@ import type {
   TemplateInput,
   TemplateList,
   TranscriptPage,
+  UpdateSessionRequest,
+  UsageReport,
 } from './types.js';
 
 export { AegisApiError } from './errors.js';
@@ -196,6 +202,10 @@ export class AegisClient {
   interruptSession(id: string): Promise<InterruptResponse> {
     return this.#request('POST', `/v1/sessions/${enc(id)}/interrupt`);
   }
+  /** Changes the session's budget (operator or admin); a session stopped by its budget goes on once it allows. */
+  updateSession(id: string, body: UpdateSessionRequest): Promise<Session> {
+    return this.#request('PATCH', `/v1/sessions/${enc(id)}`, { body });
+  }
   setMode(id: string, body: { mode: PermissionMode }): Promise<Session> {
     return this.#request('POST', `/v1/sessions/${enc(id)}/mode`, { body });
   }
@@ -250,6 +260,35 @@ export class AegisClient {
   }
   getPipeline(id: string): Promise<Pipeline> {
     return this.#request('GET', `/v1/pipelines/${enc(id)}`);
+  }
+
+  /** Usage and cost from the ledger, grouped (`groupBy`: day, key, template, model, session, workDir). */
+  getUsage(query: Omit<Query<'getUsage'>, 'format'> = {}): Promise<UsageReport> {
+    return this.#request('GET', '/v1/usage', { query });
+  }
+  /** The same groups as CSV text. */
+  async exportUsage(query: Omit<Query<'getUsage'>, 'format'> = {}): Promise<string> {
+    const url = new URL(`${this.baseUrl}/v1/usage`);
+    for (const [k, v] of Object.entries({ ...query, format: 'csv' }))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const res = await this.#fetch(url, {
+      headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {},
+    });
+    const text = await res.text();
+    if (!res.ok) throw apiError(res, text);
+    return text;
+  }
+  getAnalyticsSummary(query: Query<'getAnalyticsSummary'> = {}): Promise<AnalyticsSummary> {
+    return this.#request('GET', '/v1/analytics/summary', { query });
+  }
+  getAnalyticsCosts(query: Query<'getAnalyticsCosts'> = {}): Promise<AnalyticsCosts> {
+    return this.#request('GET', '/v1/analytics/costs', { query });
+  }
+  getAnalyticsTokens(query: Query<'getAnalyticsTokens'> = {}): Promise<AnalyticsTokens> {
+    return this.#request('GET', '/v1/analytics/tokens', { query });
+  }
+  getAnalyticsRateLimits(): Promise<AnalyticsRateLimits> {
+    return this.#request('GET', '/v1/analytics/rate-limits');
   }
 
   handshake(body: HandshakeRequest): Promise<HandshakeResponse> {

@@ -103,7 +103,11 @@ export interface paths {
         delete: operations["killSession"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a session's budget
+         * @description Replaces the session's `budget` (recorded as `budget.updated`, and audited). A session stopped by its budget (`budgetStatus.exceeded`, prompts refused with 429 `BUDGET_EXCEEDED`) takes prompts again once the new budget allows what it has used.
+         */
+        patch: operations["updateSession"];
         trace?: never;
     };
     "/v1/sessions/{id}/send": {
@@ -232,6 +236,100 @@ export interface paths {
         };
         /** Page the transcript backwards with stable ids */
         get: operations["getTranscriptPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage and cost from the ledger, grouped
+         * @description One ledger row is kept per finished turn: input, output and cache tokens, cost (the agent's own figure when it reports one, else tokens × the model's price in the server's `usage.prices`; `null` cost counts as 0), time and tool calls, with the session's key, template, model and workDir. This sums them over UTC days `from`..`to` (at most 366 days), grouped by `groupBy`. Admins see every key; other roles see their own sessions' turns. `format=csv` (or `Accept: text/csv`) answers CSV.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sessions, tokens and costs over a range, with daily trends
+         * @description From the usage ledger: how many sessions ran turns, the summed tokens, cost, time and tool calls, and the same per UTC day. Default range: the last 30 days. Non-admins see their own sessions.
+         */
+        get: operations["getAnalyticsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Costs per model and per day */
+        get: operations["getAnalyticsCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tokens per model */
+        get: operations["getAnalyticsTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/rate-limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your key's daily quota use and a forecast for today
+         * @description Today's use of the calling key against its daily budget (`usage.keyBudgets` / `usage.keyBudget` in the server config), the fraction of each limit used, a linear forecast to the end of the UTC day, and how many of your sessions are rate-limited by the model provider now.
+         */
+        get: operations["getAnalyticsRateLimits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -902,7 +1000,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -975,6 +1073,17 @@ export interface components {
              * @default null
              */
             sandbox: components["schemas"]["SessionSandbox"] | null;
+            /**
+             * @description The template the session was created from
+             * @default null
+             */
+            templateId: string | null;
+            /**
+             * @description Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+             * @default null
+             */
+            budget: components["schemas"]["Budget"] | null;
+            budgetStatus?: components["schemas"]["BudgetStatus"];
         };
         /** @enum {string} */
         SessionStatus: "pending" | "idle" | "working" | "permission_prompt" | "asking" | "stalled" | "rate_limit" | "error" | "completed" | "killed" | "crashed";
@@ -997,6 +1106,13 @@ export interface components {
             contextUsed: number | null;
             /** @default null */
             contextSize: number | null;
+            /**
+             * @description Time the agent spent working in turns, summed
+             * @default 0
+             */
+            durationMs: number;
+            /** @default 0 */
+            toolCalls: number;
         };
         PendingPermission: {
             requestId: string;
@@ -1124,6 +1240,30 @@ export interface components {
              */
             writablePaths: string[];
         };
+        Budget: {
+            /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+            maxCostUsd?: number;
+            /** @description Most tokens (input + output + cache) the session may use */
+            maxTokens?: number;
+            /** @description Most turns (prompts run) */
+            maxTurns?: number;
+            /** @description Most milliseconds the agent may spend working in turns, summed */
+            maxDurationMs?: number;
+        };
+        /**
+         * @default {
+         *       "warned": [],
+         *       "exceeded": null
+         *     }
+         */
+        BudgetStatus: {
+            /** @description Limits past 80 % (a `budget.warning` was recorded for each) */
+            warned: components["schemas"]["BudgetLimit"][];
+            /** @description The limit that stopped the session; `null` while within budget */
+            exceeded: components["schemas"]["BudgetLimit"] | null;
+        };
+        /** @enum {string} */
+        BudgetLimit: "maxCostUsd" | "maxTokens" | "maxTurns" | "maxDurationMs";
         PromptDelivery: {
             /** @description The prompt reached the agent (its turn started) */
             delivered: boolean;
@@ -1135,7 +1275,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -1177,6 +1317,17 @@ export interface components {
                 allowedHosts?: string[];
                 readOnlyPaths?: string[];
                 writablePaths?: string[];
+            };
+            /** @description Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s */
+            budget?: {
+                /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                maxCostUsd?: number;
+                /** @description Most tokens (input + output + cache) the session may use */
+                maxTokens?: number;
+                /** @description Most turns (prompts run) */
+                maxTurns?: number;
+                /** @description Most milliseconds the agent may spend working in turns, summed */
+                maxDurationMs?: number;
             };
             /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
             reuse?: boolean;
@@ -1248,6 +1399,17 @@ export interface components {
              * @default null
              */
             sandbox: components["schemas"]["SessionSandbox"] | null;
+            /**
+             * @description The template the session was created from
+             * @default null
+             */
+            templateId: string | null;
+            /**
+             * @description Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+             * @default null
+             */
+            budget: components["schemas"]["Budget"] | null;
+            budgetStatus?: components["schemas"]["BudgetStatus"];
             /** @description The session (the same fields are also at the top level) */
             session: {
                 id: string;
@@ -1300,6 +1462,17 @@ export interface components {
                  * @default null
                  */
                 sandbox: components["schemas"]["SessionSandbox"] | null;
+                /**
+                 * @description The template the session was created from
+                 * @default null
+                 */
+                templateId: string | null;
+                /**
+                 * @description Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+                 * @default null
+                 */
+                budget: components["schemas"]["Budget"] | null;
+                budgetStatus?: components["schemas"]["BudgetStatus"];
             };
             reused: boolean;
             promptDelivery: components["schemas"]["PromptDelivery"] | null;
@@ -1361,6 +1534,17 @@ export interface components {
              * @default null
              */
             sandbox: components["schemas"]["SessionSandbox"] | null;
+            /**
+             * @description The template the session was created from
+             * @default null
+             */
+            templateId: string | null;
+            /**
+             * @description Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+             * @default null
+             */
+            budget: components["schemas"]["Budget"] | null;
+            budgetStatus?: components["schemas"]["BudgetStatus"];
             /** @description What you can do next in this state, limited to what your role may call: e.g. approve/reject/escape while `permission_prompt`, answer while `asking`, interrupt while a turn runs; empty once the session has ended */
             actions: components["schemas"]["SessionAction"][];
             /** @description The same next steps in words, as API calls (as GET /v1/sessions/{id}/health gives them) */
@@ -1483,7 +1667,128 @@ export interface components {
             oldest_id: number | null;
             newest_id: number | null;
         };
-        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["AgentEvictedEvent"] | components["schemas"]["AgentResumedEvent"] | components["schemas"]["SessionAdoptedEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
+        UpdateSessionRequest: {
+            /** @description The new budget, replacing the old one (`null`: no limits). Limits may not be negative */
+            budget: {
+                /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                maxCostUsd?: number;
+                /** @description Most tokens (input + output + cache) the session may use */
+                maxTokens?: number;
+                /** @description Most turns (prompts run) */
+                maxTurns?: number;
+                /** @description Most milliseconds the agent may spend working in turns, summed */
+                maxDurationMs?: number;
+            } | null;
+        };
+        UsageReport: {
+            from: string;
+            to: string;
+            groupBy: ("day" | "key" | "template" | "model" | "session" | "workDir")[];
+            groups: components["schemas"]["UsageGroup"][];
+            /** @description Sums over the whole range (all groups) */
+            totals: {
+                day?: string;
+                /** @description Owner (API key id); `null` for the local user */
+                key?: string | null;
+                template?: string | null;
+                model?: string | null;
+                session?: string;
+                workDir?: string;
+                turns: number;
+                inputTokens: number;
+                outputTokens: number;
+                cachedReadTokens: number;
+                cachedWriteTokens: number;
+                totalTokens: number;
+                costUsd: number;
+                durationMs: number;
+                toolCalls: number;
+            };
+        };
+        UsageGroup: {
+            day?: string;
+            /** @description Owner (API key id); `null` for the local user */
+            key?: string | null;
+            template?: string | null;
+            model?: string | null;
+            session?: string;
+            workDir?: string;
+            turns: number;
+            inputTokens: number;
+            outputTokens: number;
+            cachedReadTokens: number;
+            cachedWriteTokens: number;
+            totalTokens: number;
+            costUsd: number;
+            durationMs: number;
+            toolCalls: number;
+        };
+        AnalyticsSummary: {
+            from: string;
+            to: string;
+            /** @description Sessions that ran at least one turn in the range */
+            sessions: number;
+            totals: {
+                turns: number;
+                inputTokens: number;
+                outputTokens: number;
+                cachedReadTokens: number;
+                cachedWriteTokens: number;
+                totalTokens: number;
+                costUsd: number;
+                durationMs: number;
+                toolCalls: number;
+            };
+            /** @description One entry per day with turns, oldest first (`day` set) */
+            daily: components["schemas"]["UsageGroup"][];
+        };
+        AnalyticsCosts: {
+            from: string;
+            to: string;
+            totalCostUsd: number;
+            /** @description Per model (`model` set), costliest first */
+            byModel: components["schemas"]["UsageGroup"][];
+            /** @description Per day (`day` set), oldest first */
+            daily: components["schemas"]["UsageGroup"][];
+        };
+        AnalyticsTokens: {
+            from: string;
+            to: string;
+            totalTokens: number;
+            /** @description Per model (`model` set): input, output and cache tokens */
+            byModel: components["schemas"]["UsageGroup"][];
+        };
+        AnalyticsRateLimits: {
+            /** @description The API key asked about (yours); `null`: the local user */
+            key: string | null;
+            /** @description Today (UTC) */
+            day: string;
+            /** @description The key’s daily budget; `null`: none is configured */
+            budget: components["schemas"]["Budget"] | null;
+            /** @description Today's use so far */
+            used: {
+                costUsd: number;
+                tokens: number;
+                turns: number;
+                durationMs: number;
+            };
+            /** @description Today's use at the end of the UTC day if the pace so far holds */
+            forecast: {
+                costUsd: number;
+                tokens: number;
+                turns: number;
+                durationMs: number;
+            };
+            /** @description Per budget limit: today’s use as a fraction of it (1 = at the limit) */
+            fraction: {
+                [key: string]: number;
+            };
+            /** @description Limits the forecast passes: the key is expected to be stopped today */
+            forecastExceeds: string[];
+            /** @description Your sessions now in `rate_limit` (the model provider refused) */
+            rateLimitedSessions: number;
+        };
+        AegisEvent: components["schemas"]["SessionCreatedEvent"] | components["schemas"]["AgentReadyEvent"] | components["schemas"]["AgentEvictedEvent"] | components["schemas"]["AgentResumedEvent"] | components["schemas"]["SessionAdoptedEvent"] | components["schemas"]["SessionStateChangedEvent"] | components["schemas"]["SessionInfoUpdatedEvent"] | components["schemas"]["TurnStartedEvent"] | components["schemas"]["TurnCompletedEvent"] | components["schemas"]["TurnFailedEvent"] | components["schemas"]["TurnStalledEvent"] | components["schemas"]["PromptsDroppedEvent"] | components["schemas"]["MessageDeltaEvent"] | components["schemas"]["MessageCompletedEvent"] | components["schemas"]["ThoughtDeltaEvent"] | components["schemas"]["ToolStartedEvent"] | components["schemas"]["ToolUpdatedEvent"] | components["schemas"]["ToolCompletedEvent"] | components["schemas"]["PermissionRequestedEvent"] | components["schemas"]["PermissionResolvedEvent"] | components["schemas"]["QuestionAskedEvent"] | components["schemas"]["QuestionAnsweredEvent"] | components["schemas"]["PlanUpdatedEvent"] | components["schemas"]["UsageUpdatedEvent"] | components["schemas"]["BudgetWarningEvent"] | components["schemas"]["BudgetExceededEvent"] | components["schemas"]["BudgetUpdatedEvent"] | components["schemas"]["CommandsUpdatedEvent"] | components["schemas"]["ModeChangedEvent"] | components["schemas"]["SessionEndedEvent"];
         SessionCreatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -1665,10 +1970,26 @@ export interface components {
                 turnId: string;
                 stopReason: components["schemas"]["StopReason"];
                 durationMs: number;
+                usage?: components["schemas"]["TurnUsage"];
             };
         };
         /** @enum {string} */
         StopReason: "end_turn" | "max_tokens" | "max_turn_requests" | "refusal" | "cancelled";
+        TurnUsage: {
+            inputTokens: number;
+            outputTokens: number;
+            cachedReadTokens: number;
+            cachedWriteTokens: number;
+            /** @description `null` when the agent reported no cost and the price table has no price for the model */
+            costUsd: number | null;
+            /**
+             * @description `agent`: from the cost the agent reported; `price_table`: tokens × the configured price of the model
+             * @enum {string}
+             */
+            costSource: "agent" | "price_table" | "none";
+            toolCalls: number;
+            model: string | null;
+        };
         TurnFailedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -1687,6 +2008,7 @@ export interface components {
                 problem: components["schemas"]["SessionProblem"];
                 rateLimited: boolean;
                 durationMs: number;
+                usage?: components["schemas"]["TurnUsage"];
             };
         };
         TurnStalledEvent: {
@@ -1986,6 +2308,73 @@ export interface components {
                 cachedWriteTokens?: number;
             };
         };
+        BudgetWarningEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "budget.warning";
+            data: {
+                limit: components["schemas"]["BudgetLimit"];
+                used: number;
+                max: number;
+                /**
+                 * @description `key`: the owner's daily budget, not the session's
+                 * @enum {string}
+                 */
+                scope: "session" | "key";
+                message: string;
+            };
+        };
+        BudgetExceededEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "budget.exceeded";
+            data: {
+                limit: components["schemas"]["BudgetLimit"];
+                used: number;
+                max: number;
+                /** @enum {string} */
+                scope: "session" | "key";
+                message: string;
+                hint: string;
+            };
+        };
+        BudgetUpdatedEvent: {
+            /** @description Global position in the event log, increasing across all sessions */
+            id: number;
+            sessionId: string;
+            /** @description Per-session sequence number, strictly increasing; the SSE event id */
+            seq: number;
+            /** @description ISO-8601 time the event was recorded */
+            at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "budget.updated";
+            data: {
+                budget: components["schemas"]["Budget"] | null;
+                /** @description Who changed it (API key id); `null`: the local user */
+                by: string | null;
+            };
+        };
         CommandsUpdatedEvent: {
             /** @description Global position in the event log, increasing across all sessions */
             id: number;
@@ -2056,6 +2445,8 @@ export interface components {
             } | null;
             /** @default null */
             sandbox: components["schemas"]["SandboxRequest"] | null;
+            /** @default null */
+            budget: components["schemas"]["Budget"] | null;
             /** @description Placeholder names found in the prompt */
             variables: string[];
             /** @description Built-in templates cannot be edited or deleted */
@@ -2094,6 +2485,17 @@ export interface components {
                 allowedHosts?: string[];
                 readOnlyPaths?: string[];
                 writablePaths?: string[];
+            };
+            /** @description Spending limits of sessions from this template (a create request may give its own) */
+            budget?: {
+                /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                maxCostUsd?: number;
+                /** @description Most tokens (input + output + cache) the session may use */
+                maxTokens?: number;
+                /** @description Most turns (prompts run) */
+                maxTurns?: number;
+                /** @description Most milliseconds the agent may spend working in turns, summed */
+                maxDurationMs?: number;
             };
         };
         MemoryEntry: {
@@ -2184,6 +2586,17 @@ export interface components {
                     allowedHosts?: string[];
                     readOnlyPaths?: string[];
                     writablePaths?: string[];
+                };
+                /** @description Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s */
+                budget?: {
+                    /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                    maxCostUsd?: number;
+                    /** @description Most tokens (input + output + cache) the session may use */
+                    maxTokens?: number;
+                    /** @description Most turns (prompts run) */
+                    maxTurns?: number;
+                    /** @description Most milliseconds the agent may spend working in turns, summed */
+                    maxDurationMs?: number;
                 };
                 /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
                 reuse?: boolean;
@@ -3012,6 +3425,86 @@ export interface operations {
             };
         };
     };
+    updateSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session with its new budget */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     sendMessage: {
         parameters: {
             query?: never;
@@ -3505,6 +3998,253 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description First UTC day, YYYY-MM-DD (default: 29 days before `to`) */
+                from?: string;
+                /** @description Last UTC day, inclusive (default: today) */
+                to?: string;
+                /** @description Comma-separated: day, key, template, model, session, workDir (`key` is the API key id that owns the session). Default `day` */
+                groupBy?: string;
+                /** @description `csv` (or `Accept: text/csv`): one row per group */
+                format?: "json" | "csv";
+                /** @description Most groups (the costliest first when grouped by session); default 1000 */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAnalyticsSummary: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAnalyticsCosts: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Costs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsCosts"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAnalyticsTokens: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsTokens"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getAnalyticsRateLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Quota use */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsRateLimits"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -163,6 +163,16 @@ export interface AgentInfo {
 
 export interface TurnResult {
   stopReason: StopReason;
+  /** Tokens the turn used, when the agent reports them (ACP's `PromptResponse.usage`, per turn). */
+  usage?: TurnTokens | undefined;
+}
+
+/** Tokens of one turn. */
+export interface TurnTokens {
+  inputTokens: number;
+  outputTokens: number;
+  cachedReadTokens?: number | undefined;
+  cachedWriteTokens?: number | undefined;
 }
 
 /** A running agent session. */

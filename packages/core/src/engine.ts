@@ -1,9 +1,11 @@
+import type { Budget, BudgetUse } from './budget.js';
 import { type ClusterNodeRuntime, type ClusterOptions, createClusterNode } from './cluster.js';
 import type { ClusterNode } from './cluster-store.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import { EventHub, type EventListener } from './event-hub.js';
 import type { AegisEvent } from './events.js';
+import { KeyBudgets } from './key-budgets.js';
 import type { LiveSession, LiveSessionDeps, PermissionPolicy } from './live-session.js';
 import type { BatchService } from './orchestration/batch.js';
 import { createOrchestration } from './orchestration/index.js';
@@ -18,6 +20,7 @@ import { createSessionsApi } from './sessions-api.js';
 import type { Actor, SessionsApi } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
+import type { PriceTable, UsageGroup, UsageQuery } from './usage.js';
 
 export interface CreateAegisOptions {
   agent: AgentDriver;
@@ -75,6 +78,13 @@ export interface CreateAegisOptions {
    * (the server forwards them). See `cluster.ts`.
    */
   cluster?: ClusterOptions | undefined;
+  /**
+   * Prices per model (US dollars per million tokens) for turns whose agent reports no cost; a `*`
+   * entry prices any other model. Without a price such turns are recorded with cost `null`.
+   */
+  prices?: PriceTable | undefined;
+  /** The daily budget of an owner (API key id; `null`: the local user), if it has one. */
+  keyBudget?: ((ownerId: string | null) => Budget | undefined) | undefined;
 }
 
 /**
@@ -93,6 +103,12 @@ export interface Aegis {
   batch: BatchService;
   /** Stages of sessions run in dependency order. */
   pipelines: PipelineService;
+  /** The usage ledger, grouped: an actor that is not an admin sees only its own sessions' turns. */
+  usage: {
+    query(query: UsageQuery, actor?: Actor): Promise<UsageGroup[]>;
+    /** An owner's daily budget and today's use (`null`: it has no daily budget). */
+    keyStanding(ownerId: string | null): Promise<{ budget: Budget; use: BudgetUse } | null>;
+  };
   /** Global stored events after a global `id`. */
   events(opts?: { after?: number; limit?: number }): Promise<AegisEvent[]>;
   /**
@@ -152,7 +168,11 @@ export function createAegis(options: CreateAegisOptions): Aegis {
   const stallThresholdMs = options.stallThresholdMs ?? 120_000;
   let closing = false;
 
+  const keyBudgets = new KeyBudgets(options.store, options.keyBudget ?? (() => undefined), now);
   const deps: LiveSessionDeps = {
+    prices: options.prices,
+    keyBudgets,
+    onUsage: (row) => keyBudgets.add(row),
     store: options.store,
     hub,
     now,
@@ -240,6 +260,7 @@ export function createAegis(options: CreateAegisOptions): Aegis {
     capacity: { checkRoom, makeRoom },
     refuseWhileStoreFails,
     closing: () => closing,
+    keyBudgets,
   });
 
   const orchestration = createOrchestration({
@@ -260,6 +281,15 @@ export function createAegis(options: CreateAegisOptions): Aegis {
     memory: orchestration.memory,
     batch: orchestration.batch,
     pipelines: orchestration.pipelines,
+    usage: {
+      query(query, actor = { id: null, admin: true }) {
+        return options.store.usage.query(actor.admin ? query : { ...query, ownerId: actor.id });
+      },
+      async keyStanding(ownerId) {
+        await keyBudgets.prime(ownerId);
+        return keyBudgets.readingFor(ownerId);
+      },
+    },
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
     },

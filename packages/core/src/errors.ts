@@ -29,6 +29,8 @@ export const ERROR_STATUS = Object.freeze({
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   CAPACITY_EXHAUSTED: 429,
+  /** A session (or its API key, per day) is past its budget; the message says which limit to raise. */
+  BUDGET_EXCEEDED: 429,
   INTERNAL: 500,
   /** A documented feature this server does not have (tmux-era pane capture, screenshots); the message says what to use. */
   NOT_IMPLEMENTED: 501,

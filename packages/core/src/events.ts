@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Budget, BudgetLimit } from './budget.js';
 import {
   AgentCommand,
   AgentExit,
@@ -14,6 +15,7 @@ import {
   ToolLocation,
   ToolStatus,
 } from './schemas.js';
+import { TurnUsage } from './usage.js';
 
 /** Who answered a permission request. */
 export const Decider = z
@@ -119,12 +121,15 @@ export const EVENT_DATA = {
     turnId: z.string(),
     stopReason: StopReason,
     durationMs: z.number(),
+    /** What the turn used (its usage-ledger row); absent on events recorded before the ledger. */
+    usage: TurnUsage.optional(),
   }),
   'turn.failed': z.object({
     turnId: z.string(),
     problem: SessionProblem,
     rateLimited: z.boolean(),
     durationMs: z.number(),
+    usage: TurnUsage.optional(),
   }),
   'turn.stalled': z.object({ turnId: z.string(), silentMs: z.number() }),
   /** Queued prompts that will never run (an interrupt drops them), so whoever queued them can tell. */
@@ -179,6 +184,31 @@ export const EVENT_DATA = {
     outputTokens: z.number().optional(),
     cachedReadTokens: z.number().optional(),
     cachedWriteTokens: z.number().optional(),
+  }),
+  /** The session has used 80 % or more of one budget limit (recorded once per limit). */
+  'budget.warning': z.object({
+    limit: BudgetLimit,
+    used: z.number(),
+    max: z.number(),
+    scope: z.enum(['session', 'key']).describe("`key`: the owner's daily budget, not the session's"),
+    message: z.string(),
+  }),
+  /**
+   * A budget limit was passed: the running turn was cancelled (it fails `BUDGET_EXCEEDED`) and
+   * prompts are refused with 429 until the budget is raised.
+   */
+  'budget.exceeded': z.object({
+    limit: BudgetLimit,
+    used: z.number(),
+    max: z.number(),
+    scope: z.enum(['session', 'key']),
+    message: z.string(),
+    hint: z.string(),
+  }),
+  /** The session's budget was changed (PATCH); a stop it caused is lifted when the new one allows it. */
+  'budget.updated': z.object({
+    budget: z.union([Budget, z.null()]),
+    by: z.string().nullable().describe('Who changed it (API key id); `null`: the local user'),
   }),
   'commands.updated': z.object({ commands: z.array(AgentCommand) }),
   'mode.changed': z.object({ mode: z.string() }),

@@ -7,6 +7,14 @@ export {
   sessionEnvDenial,
   sessionEnvProblems,
 } from './agent-env-rules.js';
+export {
+  Budget,
+  BudgetLimit,
+  type BudgetReading,
+  BudgetStatus,
+  type BudgetUse,
+  readBudget,
+} from './budget.js';
 export type {
   AgentDriver,
   AgentHandle,
@@ -23,6 +31,7 @@ export type {
   QuestionRequest,
   SandboxSpec,
   TurnResult,
+  TurnTokens,
 } from './driver.js';
 export { type Aegis, type CreateAegisOptions, createAegis } from './engine.js';
 export {
@@ -197,3 +206,16 @@ export type {
   TranscriptQuery,
 } from './store.js';
 export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+export {
+  aggregateUsage,
+  costFromPrice,
+  type ModelPrice,
+  type PriceTable,
+  priceFor,
+  TurnUsage,
+  UsageDimension,
+  UsageGroup,
+  type UsageQuery,
+  type UsageRecord,
+  type UsageStore,
+} from './usage.js';

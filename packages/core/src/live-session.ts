@@ -1,5 +1,7 @@
 import { exitFromDetails, recordAgentReady } from './agent-events.js';
 import { AgentSlot, type Restored } from './agent-slot.js';
+import type { Budget } from './budget.js';
+import { BudgetGuard, type KeyBudgetView } from './budget-guard.js';
 import type { AgentDriver, AgentHandle, AgentSink } from './driver.js';
 import { AegisError } from './errors.js';
 import type { EventHub } from './event-hub.js';
@@ -14,6 +16,7 @@ import { SessionRecorder } from './session-recorder.js';
 import type { PromptDelivery } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { TurnRunner, type TurnRunnerDeps } from './turn-runner.js';
+import type { PriceTable, UsageRecord } from './usage.js';
 
 export type { PermissionPolicy, PermissionVerdict } from './permission-policy.js';
 export type { QuestionReply } from './question-answers.js';
@@ -26,6 +29,12 @@ export interface LiveSessionDeps extends TurnRunnerDeps {
   driver: AgentDriver;
   /** Frees room for one more agent process before this session takes one (may evict another); throws `CAPACITY_EXHAUSTED`. */
   makeRoom?: ((requester: LiveSession) => Promise<void>) | undefined;
+  /** Owners' daily budgets and today's use. */
+  keyBudgets?: KeyBudgetView | undefined;
+  /** Prices per model, for turns whose agent reports no cost. */
+  prices?: PriceTable | undefined;
+  /** Called with each ledger row once it is stored. */
+  onUsage?: ((record: UsageRecord) => void) | undefined;
 }
 
 /** States an agent process may be evicted in: nothing is running. */
@@ -44,6 +53,7 @@ export class LiveSession {
   readonly #waits: HumanWaits;
   readonly #deps: LiveSessionDeps;
   readonly #turns: TurnRunner;
+  readonly #budget: BudgetGuard;
 
   constructor(
     session: Session,
@@ -54,6 +64,8 @@ export class LiveSession {
     this.#deps = deps;
     this.#slot = new AgentSlot(session, deps, opts);
     this.#rec = new SessionRecorder(session, deps);
+    this.#budget = new BudgetGuard(session, this.#rec, () => this.#turns, deps.keyBudgets);
+    this.#rec.onRecorded = (body) => this.#budget.recorded(body);
     this.#waits = new HumanWaits({
       recorder: this.#rec,
       policy: deps.policy,
@@ -69,6 +81,14 @@ export class LiveSession {
       waits: this.#waits,
       deps,
       wake: () => this.#wake(),
+      mayStart: () => {
+        try {
+          this.#budget.assertPromptAllowed();
+          return null;
+        } catch (err) {
+          return err as AegisError;
+        }
+      },
     });
   }
 
@@ -327,8 +347,20 @@ export class LiveSession {
     return this.#turns.enqueuePrompt(text);
   }
 
+  /** Throws 429 `BUDGET_EXCEEDED` when the session (or its key today) is past its budget. */
+  assertPromptAllowed(): void {
+    this.#budget.assertPromptAllowed();
+  }
+
+  /** Changes the budget (`null`: none); a stop the old one caused is lifted when the new one allows it. */
+  async setBudget(budget: Budget | null, by: string | null): Promise<void> {
+    await this.#rec.recorded(this.#rec.emit({ type: 'budget.updated', data: { budget, by } }));
+    this.#budget.check();
+  }
+
   checkStall(): void {
     this.#turns.checkStall();
+    this.#budget.check();
   }
 
   /** Checks a stalled turn against the prompt timeout (stalled turns are not re-checked for stall). */

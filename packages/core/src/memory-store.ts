@@ -14,6 +14,7 @@ import type {
   TranscriptQuery,
 } from './store.js';
 import type { TranscriptEntry } from './transcript.js';
+import { aggregateUsage, type UsageRecord } from './usage.js';
 
 /** An in-memory {@link AegisStore} for tests and throwaway embedding. Same semantics as SQLite. */
 export function createMemoryStore(): AegisStore {
@@ -23,6 +24,7 @@ export function createMemoryStore(): AegisStore {
   const transcript = new Map<string, TranscriptEntry[]>();
   let transcriptId = 0;
   const conversations = new Map<string, ConversationSnapshot>();
+  const ledger: UsageRecord[] = [];
   let closed = false;
   const open = () => {
     if (closed)
@@ -50,8 +52,15 @@ export function createMemoryStore(): AegisStore {
         conversations.set(sessionId, clone(snapshot));
       },
     },
+    usage: {
+      async query(q) {
+        open();
+        return aggregateUsage(ledger, q);
+      },
+    },
     async write(batch: StoreWrite): Promise<StoreWriteResult> {
       open();
+      for (const u of batch.usage ?? []) ledger.push(clone(u));
       for (const s of batch.sessions ?? []) sessions.set(s.id, clone(s));
       const written: AegisEvent[] = [];
       for (const draft of batch.events ?? []) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Budget, BudgetStatus } from './budget.js';
 import { linearRegexProblem } from './linear-regex.js';
 
 /** Every state a session can be in. Names are public API (see ARCHITECTURE.md). */
@@ -95,6 +96,8 @@ export const Usage = z
     costUsd: z.number().nullable().default(null),
     contextUsed: z.number().nullable().default(null),
     contextSize: z.number().nullable().default(null),
+    durationMs: z.number().default(0).describe('Time the agent spent working in turns, summed'),
+    toolCalls: z.number().int().default(0),
   })
   .meta({ id: 'Usage' });
 export type Usage = z.infer<typeof Usage>;
@@ -108,6 +111,8 @@ export const emptyUsage = (): Usage => ({
   costUsd: null,
   contextUsed: null,
   contextSize: null,
+  durationMs: 0,
+  toolCalls: 0,
 });
 
 export const SessionProblem = z
@@ -324,6 +329,12 @@ export const Session = z
       .describe(
         'How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed',
       ),
+    templateId: z.string().nullable().default(null).describe('The template the session was created from'),
+    budget: z
+      .union([Budget, z.null()])
+      .default(null)
+      .describe('Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}'),
+    budgetStatus: BudgetStatus.default({ warned: [], exceeded: null }),
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;

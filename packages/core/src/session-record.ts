@@ -16,6 +16,8 @@ export interface NewSessionInput {
   policies?: Session['policies'] | undefined;
   /** Confinement of its agent (see `SessionSandbox`); omitted: not sandboxed. */
   sandbox?: Session['sandbox'] | undefined;
+  templateId?: string | null | undefined;
+  budget?: Session['budget'] | undefined;
 }
 
 export function newSession(input: NewSessionInput): Session {
@@ -49,6 +51,9 @@ export function newSession(input: NewSessionInput): Session {
     agentResident: false,
     node: input.node ?? null,
     sandbox: input.sandbox ?? null,
+    templateId: input.templateId ?? null,
+    budget: input.budget ?? null,
+    budgetStatus: { warned: [], exceeded: null },
   };
 }
 
@@ -74,6 +79,23 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
       break;
     case 'turn.failed':
       session.problem = event.data.problem;
+      addTurnUsage(session, event.data);
+      break;
+    case 'turn.completed':
+      addTurnUsage(session, event.data);
+      break;
+    case 'budget.warning':
+      if (event.data.scope === 'session' && !session.budgetStatus.warned.includes(event.data.limit))
+        session.budgetStatus.warned.push(event.data.limit);
+      break;
+    case 'budget.exceeded':
+      if (event.data.scope === 'session') session.budgetStatus.exceeded = event.data.limit;
+      session.problem = { code: 'BUDGET_EXCEEDED', message: event.data.message, hint: event.data.hint };
+      break;
+    case 'budget.updated':
+      session.budget = event.data.budget;
+      session.budgetStatus = { warned: [], exceeded: null };
+      if (session.problem?.code === 'BUDGET_EXCEEDED') session.problem = null;
       break;
     case 'permission.requested':
       session.pendingPermission = {
@@ -150,6 +172,22 @@ export function applyToSession(session: Session, event: EventBody, at: string): 
     default:
       break;
   }
+}
+
+/** A finished turn's time, tool calls and (priced, when the agent reported no cost) cost. */
+function addTurnUsage(
+  session: Session,
+  data: {
+    durationMs: number;
+    usage?: { costUsd: number | null; costSource: string; toolCalls: number } | undefined;
+  },
+): void {
+  const u = session.usage;
+  u.durationMs = (u.durationMs ?? 0) + data.durationMs;
+  if (!data.usage) return;
+  u.toolCalls = (u.toolCalls ?? 0) + data.usage.toolCalls;
+  if (data.usage.costSource === 'price_table' && data.usage.costUsd !== null)
+    u.costUsd = (u.costUsd ?? 0) + data.usage.costUsd;
 }
 
 const MODES = new Set(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk', 'auto']);

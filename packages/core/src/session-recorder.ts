@@ -6,12 +6,18 @@ import { applyToSession } from './session-record.js';
 import { reduceStatus } from './state-machine.js';
 import type { AegisStore } from './store.js';
 import type { TranscriptEntryDraft } from './transcript.js';
+import { TurnMeter } from './turn-meter.js';
+import type { PriceTable, UsageRecord } from './usage.js';
 
 export interface RecorderDeps {
   store: AegisStore;
   hub: EventHub;
   now: () => Date;
   onError: (err: unknown, context: string) => void;
+  /** Prices per model, for turns whose agent reports no cost. */
+  prices?: PriceTable | undefined;
+  /** Called with each ledger row once it is stored (key budgets, counters). */
+  onUsage?: ((record: UsageRecord) => void) | undefined;
 }
 
 interface ToolState {
@@ -45,10 +51,15 @@ export class SessionRecorder {
   #announced: Promise<void> = Promise.resolve();
   #silenced = false;
   readonly #deps: RecorderDeps;
+  /** What the running turn has used so far. */
+  readonly meter: TurnMeter;
+  /** Told of each event once the session record has taken it in (before it is stored). */
+  onRecorded: ((body: EventBody) => void) | null = null;
 
   constructor(session: Session, deps: RecorderDeps) {
     this.session = session;
     this.#deps = deps;
+    this.meter = new TurnMeter(session, deps.prices);
   }
 
   /**
@@ -79,6 +90,15 @@ export class SessionRecorder {
         this.#open.id === body.data.messageId);
     if (this.#open && !isDeltaOfOpen) this.#closeOpen(push, transcript, at);
 
+    // A turn's end carries what it used, and its ledger row is written with it.
+    const usage: UsageRecord[] = [];
+    if (body.type === 'turn.completed' || body.type === 'turn.failed') {
+      const record = this.meter.finish(body, at);
+      if (record) {
+        body = { ...body, data: { ...body.data, usage: record.usage } } as typeof body;
+        usage.push(record.row);
+      }
+    } else this.meter.note(body);
     const seq = push(body);
     this.#track(body, seq, at, transcript);
     if (extra?.note) transcript.push(this.#entry(seq, at, 'system', extra.note));
@@ -86,13 +106,21 @@ export class SessionRecorder {
       this.session.status = to;
       push({ type: 'session.state_changed', data: { from, to, reason: extra?.reason ?? reasonFor(body) } });
     }
+    this.onRecorded?.(body);
     const sessions = QUIET.has(body.type) && to === from ? [] : [structuredClone(this.session)];
     // Everything but the first event is held in order while the store fails (disk full, lock), so
     // the log gets no gap; `session.created` fails at once so that creating a session answers.
     const written = this.#deps.store.write(
-      { sessions, events, transcript },
+      usage.length ? { sessions, events, transcript, usage } : { sessions, events, transcript },
       body.type === 'session.created' ? undefined : HOLD,
     );
+    if (usage.length && this.#deps.onUsage) {
+      const onUsage = this.#deps.onUsage;
+      written.then(
+        () => usage.forEach(onUsage),
+        () => {},
+      );
+    }
     // Published straight from the write's own settlement: the store commits and settles writes in
     // one FIFO, so subscribers see events in global id order across sessions (a per-session
     // promise chain took a different number of hops per session and reordered them).

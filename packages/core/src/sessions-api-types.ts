@@ -1,3 +1,4 @@
+import type { Budget } from './budget.js';
 import type { AegisEvent } from './events.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
@@ -26,6 +27,10 @@ export interface CreateSessionInput {
   policies?: PolicyRule[] | undefined;
   /** Run the agent sandboxed (see `SessionSandbox`); the engine's `resolveSandbox` decides with it. */
   sandbox?: SandboxRequest | undefined;
+  /** Spending limits (see `Budget`); a negative limit is `VALIDATION_FAILED`. */
+  budget?: Budget | undefined;
+  /** The template the session is made from (set by `templates.resolve`): what the usage ledger groups by. */
+  templateId?: string | undefined;
 }
 
 export interface Actor {
@@ -126,6 +131,11 @@ export interface SessionsApi {
   ): Promise<{ commands: AgentCommand[]; session: Session }>;
   /** Whether the session's agent process is up, and how long it has been without an event. */
   liveness(id: string, actor?: Actor): Promise<{ alive: boolean; inactiveMs: number | null }>;
+  /**
+   * Replaces the session's budget (`null`: none). A stop the old budget caused is lifted when the
+   * new one allows the use so far, and the session takes prompts again.
+   */
+  setBudget(id: string, budget: Budget | null, actor?: Actor): Promise<Session>;
   /** Changes the permission mode (`FORBIDDEN` when the actor may not choose it). */
   setMode(id: string, mode: PermissionMode, actor?: Actor): Promise<Session>;
   /** Stops the agent and marks the session `killed`; it stays in the store for audit. */

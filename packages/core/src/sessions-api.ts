@@ -1,8 +1,10 @@
 import { assertSessionEnv } from './agent-env-rules.js';
+import { Budget } from './budget.js';
 import { type ClusterNodeRuntime, elsewhere } from './cluster.js';
 import type { AgentDriver } from './driver.js';
 import { AegisError } from './errors.js';
 import type { Decider } from './events.js';
+import type { KeyBudgets } from './key-budgets.js';
 import { LiveSession, type LiveSessionDeps, type QuestionReply } from './live-session.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import {
@@ -48,6 +50,8 @@ export interface SessionsApiContext {
   refuseWhileStoreFails: () => void;
   /** Whether the engine is closing: creates are refused. */
   closing: () => boolean;
+  /** Owners' daily budgets (checked before a prompt is taken). */
+  keyBudgets?: KeyBudgets | undefined;
 }
 
 /** Builds `aegis.sessions` (see {@link SessionsApi}) over the engine's live sessions and store. */
@@ -64,6 +68,15 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
     if (!requested || requested.enabled === false) return null;
     const { enabled: _enabled, ...spec } = requested;
     return SessionSandbox.parse(spec);
+  }
+
+  /** A budget given by an embedding caller is checked as the API checks it (a negative limit is refused). */
+  function budgetOf(budget: Budget | null | undefined): Budget | null {
+    if (budget === undefined || budget === null) return null;
+    const parsed = Budget.safeParse(budget);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw AegisError.validation(`budget.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
 
   function visible(session: Session | undefined, actor: Actor): session is Session {
@@ -122,6 +135,8 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
         );
       }
       assertSessionEnv(input.env);
+      const budget = budgetOf(input.budget);
+      if (input.prompt) await ctx.keyBudgets?.assertWithin(actor.id);
       if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
       const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
       const sandbox = await sandboxOf(input.sandbox);
@@ -136,6 +151,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       for (const s of input.reuse === false ? [] : live.values()) {
         if (reusable(s.session, workDir, input, actor, sandbox)) {
           if (input.prompt) refuseWhileStoreFails();
+          if (input.prompt) s.assertPromptAllowed();
           if (input.prompt && s.dormant) checkRoom(s);
           const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
           return { session: s.snapshot(), reused: true, promptDelivery };
@@ -167,6 +183,8 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
         parentId: input.parentId ?? null,
         policies: input.policies,
         sandbox,
+        templateId: input.templateId ?? null,
+        budget,
         now: now().toISOString(),
         node: cluster?.nodeId ?? null,
       });
@@ -273,6 +291,8 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
     async prompt(id: string, text: string, actor: Actor = LOCAL): Promise<PromptDelivery> {
       const session = await requireLive(id, actor);
       refuseWhileStoreFails();
+      await ctx.keyBudgets?.prime(session.session.ownerId);
+      session.assertPromptAllowed();
       if (session.dormant) checkRoom(session);
       return { ...session.enqueuePrompt(text) };
     },
@@ -319,6 +339,12 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
         alive: running?.alive ?? false,
         inactiveMs: running ? Date.now() - running.lastEventAt : null,
       };
+    },
+
+    async setBudget(id: string, budget: Budget | null, actor: Actor = LOCAL): Promise<Session> {
+      const s = await requireLive(id, actor);
+      await s.setBudget(budgetOf(budget), actor.id);
+      return s.snapshot();
     },
 
     async setMode(id: string, mode: PermissionMode, actor: Actor = LOCAL): Promise<Session> {

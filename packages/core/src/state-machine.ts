@@ -20,6 +20,9 @@ const NEUTRAL: readonly EventType[] = [
   'agent.evicted',
   'agent.resumed',
   'session.adopted',
+  'budget.warning',
+  'budget.exceeded',
+  'budget.updated',
 ];
 
 /** Agent activity: keeps a turn going, wakes a stalled one. */

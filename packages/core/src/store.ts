@@ -6,6 +6,7 @@ import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestra
 import type { Session, SessionStatus } from './schemas.js';
 import type { ApiKeyStore, AuditStore } from './security-store.js';
 import type { TranscriptEntry, TranscriptEntryDraft } from './transcript.js';
+import type { UsageRecord, UsageStore } from './usage.js';
 
 export interface SessionQuery {
   status?: SessionStatus[] | undefined;
@@ -38,6 +39,8 @@ export interface StoreWrite {
   sessions?: Session[];
   events?: EventDraft[];
   transcript?: TranscriptEntryDraft[];
+  /** Usage-ledger rows (one per finished turn), written with the event that ends the turn. */
+  usage?: UsageRecord[];
 }
 
 export interface StoreWriteResult {
@@ -104,6 +107,8 @@ export interface AegisStore {
   readonly cluster?: ClusterStore | undefined;
   /** Requests sent with an `Idempotency-Key` and their first responses, shared by every server on the store. */
   readonly idempotency: IdempotencyStore;
+  /** The usage ledger: a row per turn (written through {@link StoreWrite.usage}), read grouped. */
+  readonly usage: UsageStore;
   close(): Promise<void>;
 }
 

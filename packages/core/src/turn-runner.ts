@@ -34,6 +34,7 @@ export class TurnRunner {
   readonly #waits: HumanWaits;
   readonly #deps: TurnRunnerDeps;
   readonly #wake: () => Promise<void>;
+  readonly #mayStart: () => AegisError | null;
 
   constructor(parts: {
     session: Session;
@@ -43,7 +44,10 @@ export class TurnRunner {
     deps: TurnRunnerDeps;
     /** Brings a dormant session's agent back for the prompts waiting in the queue. */
     wake: () => Promise<void>;
+    /** Why the next prompt may not start (a budget); `null`: it may. */
+    mayStart?: () => AegisError | null;
   }) {
+    this.#mayStart = parts.mayStart ?? (() => null);
     this.session = parts.session;
     this.#slot = parts.slot;
     this.#rec = parts.recorder;
@@ -175,6 +179,31 @@ export class TurnRunner {
     return true;
   }
 
+  /**
+   * A budget was exceeded: the running turn fails with `problem` at once and is cancelled at the
+   * agent; queued prompts are dropped. Returns whether a turn was stopped.
+   */
+  stopForBudget(problem: { code: string; message: string; hint?: string }): boolean {
+    this.#recordDropped(this.#takeQueue(), 'budget exceeded');
+    const turn = this.#turn;
+    if (!turn || isTerminal(this.session.status)) return false;
+    this.#turn = null;
+    this.#rec.emitSafe({
+      type: 'turn.failed',
+      data: { turnId: turn.id, problem, rateLimited: false, durationMs: Date.now() - turn.startedAt },
+    });
+    this.#waits.cancelAll('budget exceeded');
+    void this.#slot.handle
+      ?.cancel()
+      .catch((err) => this.#deps.onError(err, 'cancelling a turn (budget exceeded)'));
+    return true;
+  }
+
+  /** How long the running turn has run, in ms (0 when none runs). */
+  get runningMs(): number {
+    return this.#turn ? Date.now() - this.#turn.startedAt : 0;
+  }
+
   /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
   enqueuePrompt(text: string): PromptDelivery {
     const delivery: PromptDelivery = {
@@ -196,6 +225,12 @@ export class TurnRunner {
       return;
     }
     if (this.#slot.residency !== 'resident' || !this.#slot.handle) return;
+    if (this.#queue.length === 0) return;
+    const refused = this.#mayStart();
+    if (refused) {
+      this.#recordDropped(this.#takeQueue(), 'budget exceeded', refused.message);
+      return;
+    }
     const next = this.#queue.shift();
     if (!next) return;
     this.#queue.forEach((q, i) => {
@@ -223,6 +258,18 @@ export class TurnRunner {
     try {
       const result = await handle.prompt(seed ? `${seed}${item.text}` : item.text);
       if (this.#turn !== turn) return; // timed out: already failed and cancelled
+      const tokens = result.usage;
+      if (tokens) {
+        this.#rec.emitSafe({
+          type: 'usage.updated',
+          data: {
+            inputTokens: tokens.inputTokens,
+            outputTokens: tokens.outputTokens,
+            cachedReadTokens: tokens.cachedReadTokens ?? 0,
+            cachedWriteTokens: tokens.cachedWriteTokens ?? 0,
+          },
+        });
+      }
       this.#rec.emitSafe({
         type: 'turn.completed',
         data: { turnId, stopReason: result.stopReason, durationMs: Date.now() - startedAt },

@@ -355,6 +355,7 @@ class AegisClient:
         template_id: Optional[str] = None,
         variables: Optional[Dict[str, str]] = None,
         sandbox: Optional[CreateSessionSandbox] = None,
+        budget: Optional[CreateSessionBudget] = None,
         reuse: Optional[bool] = None,
         body: Optional[CreateSessionRequest] = None,
         timeout: Optional[float] = None,
@@ -377,13 +378,14 @@ class AegisClient:
             template_id: body `templateId`: Start from a template (id, or the name of a template you can see); fields given here override the template
             variables: body `variables`: Values for the `{{name}}` placeholders of the template prompt
             sandbox: body `sandbox`: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
+            budget: body `budget`: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
             reuse: body `reuse`: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/sessions"
         query: Dict[str, Any] = {}
         headers: Dict[str, Any] = {"Idempotency-Key": idempotency_key}
-        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "sandbox": sandbox, "reuse": reuse}, ("workDir",), "create_session")
+        payload = _body(body, {"workDir": work_dir, "name": name, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "parentId": parent_id, "policies": policies, "templateId": template_id, "variables": variables, "sandbox": sandbox, "budget": budget, "reuse": reuse}, ("workDir",), "create_session")
         return self._request("POST", path, query, payload, headers, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_session(
@@ -417,6 +419,28 @@ class AegisClient:
         path = "/v1/sessions/{id}".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
         return self._request("DELETE", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def update_session(
+        self,
+        id: str,
+        budget: Optional[UpdateSessionBudget] = None,
+        *,
+        body: Optional[UpdateSessionRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> Session:
+        """PATCH /v1/sessions/{id} — Change a session's budget
+
+        Replaces the session's `budget` (recorded as `budget.updated`, and audited). A session stopped by its budget (`budgetStatus.exceeded`, prompts refused with 429 `BUDGET_EXCEEDED`) takes prompts again once the new budget allows what it has used.
+
+        Args:
+            id:
+            budget: body `budget` (required): The new budget, replacing the old one (`null`: no limits). Limits may not be negative
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/sessions/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"budget": budget}, ("budget",), "update_session")
+        return self._request("PATCH", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def send_message(
         self,
@@ -576,6 +600,97 @@ class AegisClient:
         query: Dict[str, Any] = {"before_id": before_id, "limit": limit, "role": role}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def get_usage(
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        group_by: Optional[str] = None,
+        format: Optional[Literal["json", "csv"]] = None,
+        limit: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> UsageReport:
+        """GET /v1/usage — Usage and cost from the ledger, grouped
+
+        One ledger row is kept per finished turn: input, output and cache tokens, cost (the agent's own figure when it reports one, else tokens × the model's price in the server's `usage.prices`; `null` cost counts as 0), time and tool calls, with the session's key, template, model and workDir. This sums them over UTC days `from`..`to` (at most 366 days), grouped by `groupBy`. Admins see every key; other roles see their own sessions' turns. `format=csv` (or `Accept: text/csv`) answers CSV.
+
+        Args:
+            from_: query `from`: First UTC day, YYYY-MM-DD (default: 29 days before `to`)
+            to: query `to`: Last UTC day, inclusive (default: today)
+            group_by: query `groupBy`: Comma-separated: day, key, template, model, session, workDir (`key` is the API key id that owns the session). Default `day`
+            format: query `format`: `csv` (or `Accept: text/csv`): one row per group
+            limit: query `limit`: Most groups (the costliest first when grouped by session); default 1000
+        """
+        path = "/v1/usage"
+        query: Dict[str, Any] = {"from": from_, "to": to, "groupBy": group_by, "format": format, "limit": limit}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_analytics_summary(
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> AnalyticsSummary:
+        """GET /v1/analytics/summary — Sessions, tokens and costs over a range, with daily trends
+
+        From the usage ledger: how many sessions ran turns, the summed tokens, cost, time and tool calls, and the same per UTC day. Default range: the last 30 days. Non-admins see their own sessions.
+
+        Args:
+            from_: query `from`
+            to: query `to`
+        """
+        path = "/v1/analytics/summary"
+        query: Dict[str, Any] = {"from": from_, "to": to}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_analytics_costs(
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> AnalyticsCosts:
+        """GET /v1/analytics/costs — Costs per model and per day
+
+        Args:
+            from_: query `from`
+            to: query `to`
+        """
+        path = "/v1/analytics/costs"
+        query: Dict[str, Any] = {"from": from_, "to": to}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_analytics_tokens(
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> AnalyticsTokens:
+        """GET /v1/analytics/tokens — Tokens per model
+
+        Args:
+            from_: query `from`
+            to: query `to`
+        """
+        path = "/v1/analytics/tokens"
+        query: Dict[str, Any] = {"from": from_, "to": to}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_analytics_rate_limits(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> AnalyticsRateLimits:
+        """GET /v1/analytics/rate-limits — Your key's daily quota use and a forecast for today
+
+        Today's use of the calling key against its daily budget (`usage.keyBudgets` / `usage.keyBudget` in the server config), the fraction of each limit used, a linear forecast to the end of the UTC day, and how many of your sessions are rate-limited by the model provider now.
+        """
+        path = "/v1/analytics/rate-limits"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def stream_session_events(
         self,
         id: str,
@@ -646,6 +761,7 @@ class AegisClient:
         agent: Optional[str] = None,
         env: Optional[Dict[str, str]] = None,
         sandbox: Optional[CreateTemplateSandbox] = None,
+        budget: Optional[CreateTemplateBudget] = None,
         body: Optional[TemplateInput] = None,
         timeout: Optional[float] = None,
     ) -> Template:
@@ -662,11 +778,12 @@ class AegisClient:
             agent: body `agent`
             env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             sandbox: body `sandbox`: Sessions from this template run sandboxed (see the session `sandbox`)
+            budget: body `budget`: Spending limits of sessions from this template (a create request may give its own)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates"
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox}, ("name",), "create_template")
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox, "budget": budget}, ("name",), "create_template")
         return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def get_template(
@@ -698,6 +815,7 @@ class AegisClient:
         agent: Optional[str] = None,
         env: Optional[Dict[str, str]] = None,
         sandbox: Optional[UpdateTemplateSandbox] = None,
+        budget: Optional[UpdateTemplateBudget] = None,
         body: Optional[TemplateInput] = None,
         timeout: Optional[float] = None,
     ) -> Template:
@@ -715,11 +833,12 @@ class AegisClient:
             agent: body `agent`
             env: body `env`: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
             sandbox: body `sandbox`: Sessions from this template run sandboxed (see the session `sandbox`)
+            budget: body `budget`: Spending limits of sessions from this template (a create request may give its own)
             body: the JSON body as a dict; keyword arguments override its keys
         """
         path = "/v1/templates/{id}".replace("{id}", _path(id))
         query: Dict[str, Any] = {}
-        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox}, ("name",), "update_template")
+        payload = _body(body, {"name": name, "description": description, "prompt": prompt, "permissionMode": permission_mode, "model": model, "agent": agent, "env": env, "sandbox": sandbox, "budget": budget}, ("name",), "update_template")
         return self._request("PUT", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
 
     def delete_template(
@@ -1327,6 +1446,7 @@ OPERATIONS: Dict[str, str] = {
     "createSession": "create_session",
     "getSession": "get_session",
     "killSession": "kill_session",
+    "updateSession": "update_session",
     "sendMessage": "send_message",
     "approvePermission": "approve_permission",
     "rejectPermission": "reject_permission",
@@ -1334,6 +1454,11 @@ OPERATIONS: Dict[str, str] = {
     "setMode": "set_mode",
     "readSession": "read_session",
     "getTranscriptPage": "get_transcript_page",
+    "getUsage": "get_usage",
+    "getAnalyticsSummary": "get_analytics_summary",
+    "getAnalyticsCosts": "get_analytics_costs",
+    "getAnalyticsTokens": "get_analytics_tokens",
+    "getAnalyticsRateLimits": "get_analytics_rate_limits",
     "streamSessionEvents": "stream_session_events",
     "streamEvents": "stream_events",
     "listTemplates": "list_templates",

@@ -1,4 +1,5 @@
 import {
+  Budget,
   PermissionMode,
   PolicyRule,
   SandboxRequest,
@@ -67,6 +68,9 @@ export const CreateSessionRequest = z
     variables: TemplateVariables.optional(),
     sandbox: SandboxRequest.optional().describe(
       'Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it',
+    ),
+    budget: Budget.optional().describe(
+      'Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s',
     ),
     reuse: z
       .boolean()

@@ -18,6 +18,7 @@ import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { batchRoutes } from './routes/batch.js';
 import { compatRoutes } from './routes/compat.js';
 import { eventRoutes } from './routes/events.js';
@@ -27,9 +28,11 @@ import { nodeRoutes } from './routes/nodes.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { policyRoutes } from './routes/policies.js';
 import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
+import { sessionBudgetRoutes } from './routes/session-budget.js';
 import { sessionInsightRoutes } from './routes/session-insights.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { templateRoutes } from './routes/templates.js';
+import { usageRoutes } from './routes/usage.js';
 import { VERSION } from './version.js';
 
 export interface CreateAppOptions {
@@ -188,6 +191,9 @@ export function createApp(options: CreateAppOptions) {
   // Before the session routes: DELETE /v1/sessions/batch must not match DELETE /v1/sessions/{id}.
   app.route('/', batchRoutes(deps));
   app.route('/', sessionRoutes(deps));
+  app.route('/', sessionBudgetRoutes(deps));
+  app.route('/', usageRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', templateRoutes(deps));
   app.route('/', memoryRoutes(deps));

@@ -5,6 +5,7 @@ import { AegisError, PermissionMode, PolicyRule } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_EVENT_STREAM_LIMITS } from './open-streams.js';
+import { UsageConfig } from './usage-config.js';
 
 /** A warm pool: agent processes started and initialized ahead of sessions (see docs/benchmarks.md). */
 const PoolConfig = z.object({
@@ -186,6 +187,8 @@ export const ServerConfig = z.object({
   /** This server as one node of several sharing the PostgreSQL store. */
   cluster: ClusterConfig.default({ leaseMs: 30_000, drainMs: 5_000 }),
   sandbox: SandboxConfig.prefault({}),
+  /** Prices per model and daily budgets per API key (see docs/usage.md). */
+  usage: UsageConfig.prefault({}),
   authToken: z.string().min(16).optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   permissionMode: PermissionMode.default('default'),

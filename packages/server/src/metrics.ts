@@ -1,4 +1,4 @@
-import { type Aegis, SessionStatus } from '@aegis/core';
+import { type Aegis, SessionStatus, type TurnUsage } from '@aegis/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Session counts per state, across all owners (one store count per state). */
@@ -125,16 +125,50 @@ export function createMetrics(aegis: Aegis) {
     registers: [registry],
   });
 
+  const usageTokens = new Counter({
+    name: `${prefix}usage_tokens_total`,
+    help: 'Tokens used by finished turns (the usage ledger), by kind and model',
+    labelNames: ['kind', 'model'],
+    registers: [registry],
+  });
+  const usageCost = new Counter({
+    name: `${prefix}usage_cost_usd_total`,
+    help: 'US dollars spent by finished turns (agent-reported, else priced), by model and where the figure came from',
+    labelNames: ['model', 'source'],
+    registers: [registry],
+  });
+  const budgetEvents = new Counter({
+    name: `${prefix}budget_events_total`,
+    help: 'Budget warnings and stops, by event and limit',
+    labelNames: ['event', 'limit'],
+    registers: [registry],
+  });
+  const countUsage = (u: TurnUsage | undefined) => {
+    if (!u) return;
+    const model = u.model ?? 'unknown';
+    usageTokens.inc({ kind: 'input', model }, u.inputTokens);
+    usageTokens.inc({ kind: 'output', model }, u.outputTokens);
+    usageTokens.inc({ kind: 'cache_read', model }, u.cachedReadTokens);
+    usageTokens.inc({ kind: 'cache_write', model }, u.cachedWriteTokens);
+    if (u.costUsd !== null) usageCost.inc({ model, source: u.costSource }, u.costUsd);
+  };
+
   const unsubscribe = aegis.subscribe((event) => {
     events.inc({ type: event.type });
     switch (event.type) {
       case 'turn.completed':
         turns.inc({ outcome: event.data.stopReason === 'cancelled' ? 'cancelled' : 'completed' });
         turnDuration.observe(event.data.durationMs / 1000);
+        countUsage(event.data.usage);
         break;
       case 'turn.failed':
         turns.inc({ outcome: event.data.rateLimited ? 'rate_limited' : 'failed' });
         turnDuration.observe(event.data.durationMs / 1000);
+        countUsage(event.data.usage);
+        break;
+      case 'budget.warning':
+      case 'budget.exceeded':
+        budgetEvents.inc({ event: event.type.slice(7), limit: event.data.limit });
         break;
       case 'permission.resolved':
         permissionWait.observe({ decided_by: event.data.decidedBy.type }, event.data.waitedMs / 1000);

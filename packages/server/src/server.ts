@@ -22,6 +22,7 @@ import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { resolveSandbox } from './sandbox-policy.js';
 import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
+import { keyBudgetOf } from './usage-config.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
 
@@ -139,6 +140,8 @@ async function startLocked(
     maxResidentAgents: config.sessions.maxResidentAgents ?? defaultMaxResidentAgents(),
     storeHoldMs: config.storeHoldMs,
     storeHoldBytes: config.storeHoldBytes,
+    prices: config.usage.prices,
+    keyBudget: (ownerId) => keyBudgetOf(config.usage, ownerId),
     defaultPermissionMode: config.permissionMode,
     permissionModesFor: (actor) => (actor.role === 'operator' ? config.operatorPermissionModes : undefined),
     resolveWorkDir: async (dir) => checkWorkDir(dir, roots),

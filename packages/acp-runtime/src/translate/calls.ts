@@ -1,4 +1,4 @@
-import type { StopReason } from '@aegis/core';
+import type { StopReason, TurnTokens } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
 import { PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 
@@ -43,5 +43,21 @@ export function promptParams(sessionId: string, text: string): acp.PromptRequest
 
 export function toStopReason(res: acp.PromptResponse): StopReason {
   return STOP_REASONS.has(res.stopReason) ? (res.stopReason as StopReason) : 'end_turn';
+}
+/**
+ * The tokens of the turn from the response's `usage` (unstable in ACP; Claude Code's adapter
+ * reports the turn's own tokens there); `undefined` when absent or malformed.
+ */
+export function toTurnTokens(res: acp.PromptResponse): TurnTokens | undefined {
+  const u = (res as { usage?: unknown }).usage;
+  if (typeof u !== 'object' || u === null) return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : 0);
+  const r = u as Record<string, unknown>;
+  return {
+    inputTokens: n(r.inputTokens),
+    outputTokens: n(r.outputTokens),
+    cachedReadTokens: n(r.cachedReadTokens),
+    cachedWriteTokens: n(r.cachedWriteTokens),
+  };
 }
 const STOP_REASONS = new Set<string>(['end_turn', 'max_tokens', 'max_turn_requests', 'refusal', 'cancelled']);

@@ -26,6 +26,7 @@ const template = (id: string, name: string, ownerId: string | null, prompt = 'Do
   agent: null,
   env: { A: '1' },
   sandbox: null,
+  budget: null,
   variables: ['x'],
   builtIn: false,
   ownerId,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sessionEnvProblems } from '../agent-env-rules.js';
+import { Budget } from '../budget.js';
 import { PermissionMode, SandboxRequest } from '../schemas.js';
 
 /**
@@ -55,6 +56,9 @@ export const TemplateInput = z
     sandbox: SandboxRequest.optional().describe(
       'Sessions from this template run sandboxed (see the session `sandbox`)',
     ),
+    budget: Budget.optional().describe(
+      'Spending limits of sessions from this template (a create request may give its own)',
+    ),
   })
   .meta({ id: 'TemplateInput' });
 export type TemplateInput = z.infer<typeof TemplateInput>;
@@ -70,6 +74,7 @@ export const Template = z
     agent: z.string().nullable(),
     env: z.record(z.string(), z.string()).nullable(),
     sandbox: z.union([SandboxRequest, z.null()]).default(null),
+    budget: z.union([Budget, z.null()]).default(null),
     variables: z.array(z.string()).describe('Placeholder names found in the prompt'),
     builtIn: z.boolean().describe('Built-in templates cannot be edited or deleted'),
     ownerId: z.string().nullable(),

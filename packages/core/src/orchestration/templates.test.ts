@@ -47,6 +47,7 @@ describe('template service', () => {
       permissionMode: 'plan',
       model: 'm2',
       env: { A: '1', B: '2' },
+      templateId: t.id,
     });
     // by name, and an explicit prompt needs no variables
     expect(await s.resolve({ workDir: '/w', templateId: 'mine', prompt: 'own' }, alice)).toMatchObject({

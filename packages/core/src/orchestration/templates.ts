@@ -27,6 +27,7 @@ const builtIn = (t: Omit<TemplateInput, 'name'> & { name: string }): Template =>
   agent: t.agent ?? null,
   env: t.env ?? null,
   sandbox: t.sandbox ?? null,
+  budget: t.budget ?? null,
   variables: placeholders(t.prompt ?? ''),
   builtIn: true,
   ownerId: null,
@@ -138,6 +139,7 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
       agent: input.agent ?? null,
       env: input.env ?? null,
       sandbox: input.sandbox ?? null,
+      budget: input.budget ?? null,
       variables: placeholders(input.prompt ?? ''),
       builtIn: false,
       updatedAt: deps.now().toISOString(),
@@ -203,7 +205,12 @@ export function createTemplateService(deps: { store: TemplateStore; now: () => D
       const template = await findTemplate(templateId, actor);
       // A template stored before its env was checked at create is refused here, not dropped.
       assertSessionEnv(template.env, `Template ${template.name} cannot be used (edit its env)`);
-      const base: CreateSessionInput = { workDir: explicit.workDir, name: template.name };
+      const base: CreateSessionInput = {
+        workDir: explicit.workDir,
+        name: template.name,
+        templateId: template.id,
+      };
+      if (template.budget) base.budget = template.budget;
       if (template.prompt !== null && explicit.prompt === undefined) {
         base.prompt = renderPrompt(template.prompt, variables, template.name);
       }

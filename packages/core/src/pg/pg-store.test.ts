@@ -105,6 +105,8 @@ describe('openPostgresStore', () => {
       'sessions',
       'templates',
       'transcript_entries',
+      'usage_daily',
+      'usage_turns',
     ]);
     const columns = await pgQuery<{ column_name: string; data_type: string; column_default: string | null }>(
       "select column_name, data_type, column_default from information_schema.columns where table_schema = $1 and table_name = 'sessions' and column_name in ('owner_node', 'lease_until', 'owner_epoch') order by column_name",
@@ -241,6 +243,7 @@ describe('several nodes on one schema', () => {
       agent: null,
       env: {},
       sandbox: null,
+      budget: null,
       variables: [],
       builtIn: false,
       ownerId: 'alice',

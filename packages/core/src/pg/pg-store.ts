@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { createPgCluster } from './cluster.js';
 import { knownLost, leaseLost } from './fence.js';
 import { guarded } from './guard.js';
@@ -213,6 +214,14 @@ export async function openPostgresStore(
     ...resources,
     pipelines: fencePipelines(resources.pipelines, (fn) => guarded({ where, isClosed }, 'write to', fn)),
     idempotency: createPgIdempotencyStore(db, { where, isClosed }),
+    usage: {
+      query: (q) =>
+        read(async () => {
+          const { text, values } = usageSql(q, (i) => `$${i}`);
+          const { rows } = await pool.query<Record<string, unknown>>(text, values);
+          return usageGroups(rows, q);
+        }),
+    },
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));

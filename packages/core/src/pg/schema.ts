@@ -23,6 +23,7 @@
 import {
   bigint,
   customType,
+  doublePrecision,
   index,
   integer,
   json,
@@ -273,3 +274,53 @@ export const clusterSecrets = pgTable('cluster_secrets', {
   secret: text('secret').notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/** The usage ledger: one row per finished turn (see the SQLite schema). */
+export const usageTurns = pgTable(
+  'usage_turns',
+  {
+    id: id('id'),
+    sessionId: text('session_id').notNull(),
+    turnId: text('turn_id').notNull(),
+    at: text('at').notNull(),
+    day: text('day').notNull(),
+    ownerId: text('owner_id'),
+    templateId: text('template_id'),
+    model: text('model'),
+    workDir: text('work_dir').notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    cachedReadTokens: bigint('cached_read_tokens', { mode: 'number' }).notNull(),
+    cachedWriteTokens: bigint('cached_write_tokens', { mode: 'number' }).notNull(),
+    costUsd: doublePrecision('cost_usd'),
+    costSource: text('cost_source').notNull(),
+    durationMs: bigint('duration_ms', { mode: 'number' }).notNull(),
+    toolCalls: integer('tool_calls').notNull(),
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [
+    index('usage_turns_day_session_idx').on(t.day, t.sessionId),
+    index('usage_turns_session_idx').on(t.sessionId),
+  ],
+);
+
+/** Day rollups of the ledger by owner × template × model × workDir ('' for absent values). */
+export const usageDaily = pgTable(
+  'usage_daily',
+  {
+    day: text('day').notNull(),
+    ownerId: text('owner_id').notNull(),
+    templateId: text('template_id').notNull(),
+    model: text('model').notNull(),
+    workDir: text('work_dir').notNull(),
+    turns: bigint('turns', { mode: 'number' }).notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    cachedReadTokens: bigint('cached_read_tokens', { mode: 'number' }).notNull(),
+    cachedWriteTokens: bigint('cached_write_tokens', { mode: 'number' }).notNull(),
+    costUsd: doublePrecision('cost_usd').notNull(),
+    durationMs: bigint('duration_ms', { mode: 'number' }).notNull(),
+    toolCalls: bigint('tool_calls', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
+);

@@ -2,8 +2,12 @@ import type pg from 'pg';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
+import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
 import { type FenceState, fence, leaseEnd } from './fence.js';
 import { LOCK_NAMESPACE, LOCKS } from './open-database.js';
+
+const INSERT_USAGE_TURN = `insert into "usage_turns" (${USAGE_TURN_COLUMNS}) values (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`;
+const UPSERT_USAGE_DAILY = usageDailyUpsert((i) => `$${i}`);
 
 /** One batch turned into statement parameters (serialised before anything is sent). */
 export interface Rows {
@@ -137,6 +141,13 @@ export async function writeRows(
         ])
       ).rows.map((r) => Number(r.id))
     : [];
+  // A ledger row per finished turn (rare next to events): one insert and one rollup upsert each.
+  for (const r of group) {
+    for (const u of r.batch.usage ?? []) {
+      await client.query(INSERT_USAGE_TURN, usageTurnValues(u));
+      await client.query(UPSERT_USAGE_DAILY, usageDailyValues(u));
+    }
+  }
   let e = 0;
   let t = 0;
   return group.map(({ batch }) => ({

@@ -6,7 +6,7 @@
  *
  * Change this file, then run `pnpm --filter @aegis/core db:generate` and commit `drizzle/`.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Session } from '../schemas.js';
 import type { TranscriptEntry } from '../transcript.js';
 
@@ -221,4 +221,60 @@ export const idempotencyKeys = sqliteTable(
     primaryKey({ columns: [t.ownerId, t.key] }),
     index('idempotency_keys_expires_at_idx').on(t.expiresAt),
   ],
+);
+
+/**
+ * The usage ledger: one row per finished turn (tokens, cost, time, tool calls) with who ran it
+ * and where. Written in the same transaction as the event that ends the turn.
+ */
+export const usageTurns = sqliteTable(
+  'usage_turns',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id').notNull(),
+    turnId: text('turn_id').notNull(),
+    at: text('at').notNull(),
+    day: text('day').notNull(),
+    ownerId: text('owner_id'),
+    templateId: text('template_id'),
+    model: text('model'),
+    workDir: text('work_dir').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cachedReadTokens: integer('cached_read_tokens').notNull(),
+    cachedWriteTokens: integer('cached_write_tokens').notNull(),
+    costUsd: real('cost_usd'),
+    costSource: text('cost_source').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    toolCalls: integer('tool_calls').notNull(),
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [
+    index('usage_turns_day_session_idx').on(t.day, t.sessionId),
+    index('usage_turns_session_idx').on(t.sessionId),
+  ],
+);
+
+/**
+ * Day rollups of the ledger by owner × template × model × workDir, kept up to date with each row
+ * so grouped reads scan days, not turns. Absent values are stored as '' (a key column).
+ */
+export const usageDaily = sqliteTable(
+  'usage_daily',
+  {
+    day: text('day').notNull(),
+    ownerId: text('owner_id').notNull(),
+    templateId: text('template_id').notNull(),
+    model: text('model').notNull(),
+    workDir: text('work_dir').notNull(),
+    turns: integer('turns').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cachedReadTokens: integer('cached_read_tokens').notNull(),
+    cachedWriteTokens: integer('cached_write_tokens').notNull(),
+    costUsd: real('cost_usd').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    toolCalls: integer('tool_calls').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
 );

@@ -97,6 +97,8 @@ describe('createSqliteStore', () => {
       'sessions',
       'templates',
       'transcript_entries',
+      'usage_daily',
+      'usage_turns',
     ]);
   });
 

@@ -11,6 +11,7 @@ import type {
   TranscriptQuery,
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
+import { usageGroups, usageSql } from '../usage-sql.js';
 import { createSqliteConversationStore } from './conversation-store.js';
 import { createSqliteIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
@@ -143,6 +144,8 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   );
   const location = isFileStore(options.path) ? dirname(resolve(options.path)) : null;
 
+  const usageStatements = new Map<string, ReturnType<typeof client.prepare>>();
+
   function read<T>(fn: () => T): Promise<T> {
     if (closed) return Promise.reject(closedError(options.path));
     try {
@@ -163,6 +166,15 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     ...createSqliteResourceStores(db, { path: options.path, isClosed: () => closed }),
     conversations: createSqliteConversationStore(db, { path: options.path, isClosed: () => closed }),
     idempotency: createSqliteIdempotencyStore(db, { path: options.path, isClosed: () => closed }),
+    usage: {
+      query: (q) =>
+        read(() => {
+          const { text, values } = usageSql(q, () => '?');
+          let stmt = usageStatements.get(text);
+          if (!stmt) usageStatements.set(text, (stmt = client.prepare(text)));
+          return usageGroups(stmt.all(values) as Record<string, unknown>[], q);
+        }),
+    },
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);

@@ -1,6 +1,7 @@
 import type { AegisEvent } from '../events.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
 import type { TranscriptEntry } from '../transcript.js';
+import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
 import type { AegisDatabase } from './open-database.js';
 import { callerError, isCallerError } from './store-errors.js';
 import type { ItemOutcome } from './write-batcher.js';
@@ -53,8 +54,16 @@ export function createRowWriter(
       const { lastInsertRowid } = insertTranscriptRaw.run(sessionId, seq, at, role, JSON.stringify(body));
       entries.push({ ...draft, id: Number(lastInsertRowid) });
     }
+    for (const u of batch.usage ?? []) {
+      insertUsageTurn.run(...usageTurnValues(u));
+      upsertUsageDaily.run(...usageDailyValues(u));
+    }
     return { events: written, transcript: entries };
   }
+  const insertUsageTurn = client.prepare(
+    `insert into "usage_turns" (${USAGE_TURN_COLUMNS}) values (${Array(17).fill('?').join(', ')})`,
+  );
+  const upsertUsageDaily = client.prepare(usageDailyUpsert(() => '?'));
   const insertEventRaw = client.prepare(
     'insert into "events" ("session_id", "seq", "at", "type", "data") values (?, ?, ?, ?, ?)',
   );

@@ -268,3 +268,22 @@ export function auditPolicyDecisions(aegis: Aegis, options: AuditTrailOptions): 
       .catch((err) => options.onError?.(err));
   });
 }
+
+/** Audits budget stops and warnings (a change of budget is audited as its PATCH request). */
+export function auditBudgetEvents(aegis: Aegis, options: AuditTrailOptions): () => void {
+  const now = options.now ?? (() => new Date());
+  return aegis.subscribe((e) => {
+    if (e.type !== 'budget.exceeded' && e.type !== 'budget.warning') return;
+    options.audit
+      .append({
+        at: now().toISOString(),
+        actorId: 'budget',
+        actorRole: 'system',
+        action: e.type,
+        target: e.sessionId,
+        outcome: e.data.limit,
+        details: { scope: e.data.scope, used: e.data.used, max: e.data.max, eventId: e.id },
+      })
+      .catch((err) => options.onError?.(err));
+  });
+}

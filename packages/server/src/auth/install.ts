@@ -7,7 +7,12 @@ import {
 } from '@aegis/core';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
-import { auditIntentMiddleware, auditMiddleware, auditPolicyDecisions } from '../audit/audit-trail.js';
+import {
+  auditBudgetEvents,
+  auditIntentMiddleware,
+  auditMiddleware,
+  auditPolicyDecisions,
+} from '../audit/audit-trail.js';
 import { type PeerTrust, verifyPeers } from '../cluster-forward.js';
 import type { OpenStreams } from '../open-streams.js';
 import { auditRoutes } from '../routes/audit.js';
@@ -117,6 +122,7 @@ export function installSecurity(
   app.use('/v1/*', auditIntentMiddleware({ audit, onError }));
   app.use('/metrics', auth);
   if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
+  if (options.aegis) auditBudgetEvents(options.aegis, { audit, onError });
   const limits = { ...DEFAULT_LIMITS, ...s.limits };
   return {
     keys,

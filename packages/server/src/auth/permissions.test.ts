@@ -166,6 +166,7 @@ const EXPECTED: Record<string, Case> = {
   interruptSession: { params: missing, expect: drive(NO_SESSION) },
   escapeSession: { params: missing, expect: drive(NO_SESSION) },
   setMode: { params: missing, body: () => ({ mode: 'default' }), expect: drive(NO_SESSION) },
+  updateSession: { params: missing, body: () => ({ budget: null }), expect: drive(NO_SESSION) },
   answerQuestion: { params: own, body: () => ({ answer: 'yes' }), expect: drive('409 NOTHING_PENDING') },
   discoverCommands: { params: own, expect: ownerRead('200') },
   getSessionHealth: { params: own, expect: ownerRead('200') },
@@ -212,6 +213,12 @@ const EXPECTED: Record<string, Case> = {
   },
   listPipelines: { expect: all('200') },
   getPipeline: { params: missing, expect: all(NOT_FOUND) },
+  // Usage
+  getUsage: { expect: all('200') },
+  getAnalyticsSummary: { expect: all('200') },
+  getAnalyticsCosts: { expect: all('200') },
+  getAnalyticsTokens: { expect: all('200') },
+  getAnalyticsRateLimits: { expect: all('200') },
   // Security
   createApiKey: { body: () => ({ name: 'walk', role: 'viewer' }), expect: adminOnly('201') },
   listApiKeys: { expect: adminOnly('200') },

@@ -37,6 +37,7 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   interruptSession: DRIVE,
   escapeSession: DRIVE,
   setMode: DRIVE,
+  updateSession: DRIVE,
   answerQuestion: DRIVE,
   discoverCommands: ALL,
   getSessionHealth: ALL,
@@ -69,6 +70,12 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   createPipeline: DRIVE,
   listPipelines: ALL,
   getPipeline: ALL,
+  // Usage
+  getUsage: ALL,
+  getAnalyticsSummary: ALL,
+  getAnalyticsCosts: ALL,
+  getAnalyticsTokens: ALL,
+  getAnalyticsRateLimits: ALL,
   // Security
   createApiKey: ADMIN,
   listApiKeys: ADMIN,

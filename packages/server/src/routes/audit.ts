@@ -130,7 +130,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 /** One CSV cell: quoted when needed, and defused against spreadsheet formula injection. */
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   let s =
     value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

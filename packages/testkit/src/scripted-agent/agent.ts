@@ -250,7 +250,16 @@ export function createScriptedAgent(options: ScriptedAgentOptions = {}): AgentAp
       try {
         const steps = parseScript(text) ?? [{ say: `You said: ${text}`, chunks: 3 }];
         const stopReason = await runScript(ctx, steps);
-        return { stopReason };
+        const t = ctx.tokens;
+        if (!t) return { stopReason };
+        const usage = {
+          inputTokens: t.input,
+          outputTokens: t.output,
+          cachedReadTokens: t.cacheRead,
+          cachedWriteTokens: t.cacheWrite,
+          totalTokens: t.input + t.output + t.cacheRead + t.cacheWrite,
+        };
+        return { stopReason, usage };
       } catch (err) {
         if (err instanceof SyntaxError)
           throw RequestError.invalidParams(undefined, `Bad script: ${err.message}`);

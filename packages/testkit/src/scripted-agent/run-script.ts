@@ -24,6 +24,8 @@ export interface TurnContext {
   /** The session's prompts before this one (after a `session/load`, those of the earlier process too). */
   earlierPrompts: string[];
   notify(update: acp.SessionUpdate): Promise<void>;
+  /** Tokens the `tokens` steps reported so far (the prompt response's `usage`). */
+  tokens?: { input: number; output: number; cacheRead: number; cacheWrite: number };
 }
 
 type Stop = acp.StopReason;
@@ -217,6 +219,12 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
       size,
       ...(cost !== undefined ? { cost: { amount: cost, currency: 'USD' } } : {}),
     });
+  } else if ('tokens' in step) {
+    const t = (ctx.tokens ??= { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+    t.input += step.tokens.input;
+    t.output += step.tokens.output;
+    t.cacheRead += step.tokens.cacheRead ?? 0;
+    t.cacheWrite += step.tokens.cacheWrite ?? 0;
   } else if ('title' in step) {
     await ctx.notify({
       sessionUpdate: 'session_info_update',

@@ -29,6 +29,8 @@ export type ScriptStep =
       }[];
     }
   | { usage: { used: number; size: number; cost?: number } }
+  /** Tokens this turn used: added up and reported in the `session/prompt` response's `usage`. */
+  | { tokens: { input: number; output: number; cacheRead?: number; cacheWrite?: number } }
   | { title: string }
   | { sleep: number }
   | { waitForCancel: true }

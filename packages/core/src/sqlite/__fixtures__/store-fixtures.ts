@@ -39,6 +39,9 @@ export function makeSession(id: string, overrides: Partial<Session> = {}): Sessi
     agentResident: false,
     node: null,
     sandbox: null,
+    templateId: null,
+    budget: null,
+    budgetStatus: { warned: [], exceeded: null },
     ...overrides,
   };
 }

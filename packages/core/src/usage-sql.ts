@@ -1,0 +1,146 @@
+import {
+  sortGroups,
+  type UsageDimension,
+  type UsageGroup,
+  type UsageQuery,
+  type UsageRecord,
+} from './usage.js';
+
+const COLUMN: Record<UsageDimension, string> = {
+  day: '"day"',
+  key: '"owner_id"',
+  template: '"template_id"',
+  model: '"model"',
+  session: '"session_id"',
+  workDir: '"work_dir"',
+};
+
+/**
+ * The grouped read of the usage ledger, for both SQL stores. Without a `session` grouping or
+ * filter it reads the day rollups (`usage_daily`, where '' stands for an absent value), else the
+ * turns themselves (`usage_turns`). `param(i)` writes the i-th placeholder (`?` or `$i`).
+ */
+export function usageSql(q: UsageQuery, param: (i: number) => string): { text: string; values: unknown[] } {
+  const perTurn = q.groupBy.includes('session') || q.sessionId !== undefined;
+  const table = perTurn ? '"usage_turns"' : '"usage_daily"';
+  const values: unknown[] = [q.from, q.to];
+  const where = [`"day" >= ${param(1)}`, `"day" <= ${param(2)}`];
+  if (perTurn && q.ownerId === null) where.push('"owner_id" is null');
+  else if (q.ownerId !== undefined) {
+    values.push(q.ownerId ?? '');
+    where.push(`"owner_id" = ${param(values.length)}`);
+  }
+  if (q.sessionId !== undefined) {
+    values.push(q.sessionId);
+    where.push(`"session_id" = ${param(values.length)}`);
+  }
+  const dims = q.groupBy.map((d) => `${COLUMN[d]} as "${d}"`);
+  const sums = [
+    perTurn ? 'count(*) as "turns"' : 'sum("turns") as "turns"',
+    ...[
+      ['input_tokens', 'inputTokens'],
+      ['output_tokens', 'outputTokens'],
+      ['cached_read_tokens', 'cachedReadTokens'],
+      ['cached_write_tokens', 'cachedWriteTokens'],
+      ['duration_ms', 'durationMs'],
+      ['tool_calls', 'toolCalls'],
+    ].map(([c, a]) => `sum("${c}") as "${a}"`),
+    'coalesce(sum("cost_usd"), 0) as "costUsd"',
+  ];
+  const group = q.groupBy.length ? ` group by ${q.groupBy.map((d) => COLUMN[d]).join(', ')}` : '';
+  const order = q.groupBy.includes('session') ? ' order by "costUsd" desc' : '';
+  const limit = q.limit !== undefined && q.groupBy.includes('session') ? ` limit ${Math.floor(q.limit)}` : '';
+  return {
+    text: `select ${[...dims, ...sums].join(', ')} from ${table} where ${where.join(' and ')}${group}${order}${limit}`,
+    values,
+  };
+}
+
+/** Turns result rows (numbers may come back as strings from PostgreSQL) into sorted groups. */
+export function usageGroups(rows: Record<string, unknown>[], q: UsageQuery): UsageGroup[] {
+  const perTurn = q.groupBy.includes('session') || q.sessionId !== undefined;
+  const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+  const groups = rows
+    .filter((r) => num(r.turns) > 0)
+    .map((r) => {
+      const g: UsageGroup = {
+        turns: num(r.turns),
+        inputTokens: num(r.inputTokens),
+        outputTokens: num(r.outputTokens),
+        cachedReadTokens: num(r.cachedReadTokens),
+        cachedWriteTokens: num(r.cachedWriteTokens),
+        totalTokens: 0,
+        costUsd: num(r.costUsd),
+        durationMs: num(r.durationMs),
+        toolCalls: num(r.toolCalls),
+      };
+      g.totalTokens = g.inputTokens + g.outputTokens + g.cachedReadTokens + g.cachedWriteTokens;
+      for (const d of q.groupBy) {
+        const v = r[d] as string | null;
+        (g as Record<string, unknown>)[d] = !perTurn && v === '' && d !== 'day' ? null : v;
+      }
+      return g;
+    });
+  return sortGroups(groups, { ...q, limit: q.groupBy.includes('session') ? undefined : q.limit });
+}
+
+/** A ledger row's parameters for `usage_turns`, in column order. */
+export function usageTurnValues(u: UsageRecord): unknown[] {
+  return [
+    u.sessionId,
+    u.turnId,
+    u.at,
+    u.day,
+    u.ownerId,
+    u.templateId,
+    u.model,
+    u.workDir,
+    u.inputTokens,
+    u.outputTokens,
+    u.cachedReadTokens,
+    u.cachedWriteTokens,
+    u.costUsd,
+    u.costSource,
+    Math.round(u.durationMs),
+    u.toolCalls,
+    u.outcome,
+  ];
+}
+
+export const USAGE_TURN_COLUMNS =
+  '"session_id", "turn_id", "at", "day", "owner_id", "template_id", "model", "work_dir", "input_tokens", "output_tokens", "cached_read_tokens", "cached_write_tokens", "cost_usd", "cost_source", "duration_ms", "tool_calls", "outcome"';
+
+/** A ledger row's parameters for the `usage_daily` upsert: the key ('' for absent), then the sums. */
+export function usageDailyValues(u: UsageRecord): unknown[] {
+  return [
+    u.day,
+    u.ownerId ?? '',
+    u.templateId ?? '',
+    u.model ?? '',
+    u.workDir,
+    u.inputTokens,
+    u.outputTokens,
+    u.cachedReadTokens,
+    u.cachedWriteTokens,
+    u.costUsd ?? 0,
+    Math.round(u.durationMs),
+    u.toolCalls,
+  ];
+}
+
+/** The `usage_daily` upsert (one turn added to its day's rollup); `param(i)` as in {@link usageSql}. */
+export function usageDailyUpsert(param: (i: number) => string): string {
+  const p = Array.from({ length: 12 }, (_, i) => param(i + 1));
+  return `insert into "usage_daily" ("day", "owner_id", "template_id", "model", "work_dir", "turns", "input_tokens",
+      "output_tokens", "cached_read_tokens", "cached_write_tokens", "cost_usd", "duration_ms", "tool_calls")
+    values (${p.slice(0, 5).join(', ')}, 1, ${p.slice(5).join(', ')})
+    on conflict ("day", "owner_id", "template_id", "model", "work_dir") do update set
+      "turns" = "usage_daily"."turns" + 1,
+      "input_tokens" = "usage_daily"."input_tokens" + excluded."input_tokens",
+      "output_tokens" = "usage_daily"."output_tokens" + excluded."output_tokens",
+      "cached_read_tokens" = "usage_daily"."cached_read_tokens" + excluded."cached_read_tokens",
+      "cached_write_tokens" = "usage_daily"."cached_write_tokens" + excluded."cached_write_tokens",
+      "cost_usd" = "usage_daily"."cost_usd" + excluded."cost_usd",
+      "duration_ms" = "usage_daily"."duration_ms" + excluded."duration_ms",
+      "tool_calls" = "usage_daily"."tool_calls" + excluded."tool_calls"`;
+}
