@@ -70,6 +70,7 @@ __all__ = [
     "HealthResponseSessionsByState",
     "InterruptResponse",
     "LatencyStats",
+    "ListPeopleResponse200",
     "MemoryDeleted",
     "MemoryEntry",
     "MemoryList",
@@ -81,6 +82,7 @@ __all__ = [
     "ModeChangedEventData",
     "ModeRequest",
     "NodesResponse",
+    "OidcSettings",
     "PendingPermission",
     "PendingQuestion",
     "PermissionAnswerRequest",
@@ -92,6 +94,7 @@ __all__ = [
     "PermissionRequestedEventData",
     "PermissionResolvedEvent",
     "PermissionResolvedEventData",
+    "Person",
     "Pipeline",
     "PipelineList",
     "PipelineStage",
@@ -192,6 +195,7 @@ __all__ = [
     "Usage",
     "UsageUpdatedEvent",
     "UsageUpdatedEventData",
+    "Whoami",
 ]
 
 
@@ -223,6 +227,10 @@ class UpdateTemplateSandbox(TypedDict, total=False):
     allowedHosts: List[str]
     readOnlyPaths: List[str]
     writablePaths: List[str]
+
+
+class ListPeopleResponse200(TypedDict):
+    people: List[Person]
 
 
 class HealthResponseSessionsByState(TypedDict, total=False):
@@ -1992,3 +2000,41 @@ class AuditVerification(TypedDict):
     #: Records verified before the first broken one (or all)
     checked: int
     firstBroken: Optional[AuditVerificationFirstBroken]
+
+
+class OidcSettings(TypedDict):
+    #: Whether people can sign in with the identity provider
+    enabled: bool
+    issuer: Optional[str]
+    #: The public client `ag login` uses (device flow)
+    cliClientId: Optional[str]
+    scopes: Optional[str]
+    audience: Optional[str]
+    #: Whether the dashboard offers "Sign in with SSO"
+    sso: bool
+
+
+class Whoami(TypedDict):
+    #: The owner id of what this caller creates (`oidc:<subject>` for a person)
+    id: str
+    kind: Literal["person", "key", "bootstrap", "local"]
+    role: Optional[str]
+    #: The person's name, or the key's name
+    name: Optional[str]
+    email: Optional[str]
+    #: The identity provider's subject (`sub`)
+    subject: Optional[str]
+    #: When this credential stops working by itself
+    expiresAt: Optional[str]
+    via: Literal["token", "cookie", "none"]
+    #: For a dashboard sign-in (cookie): send it as `x-aegis-csrf` on every POST/PUT/PATCH/DELETE
+    csrfToken: Optional[str]
+
+
+class Person(TypedDict):
+    id: str
+    subject: str
+    email: Optional[str]
+    name: Optional[str]
+    role: Optional[str]
+    lastSeenAt: str
