@@ -28,5 +28,8 @@ export const main = defineCommand({
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
     audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
+    login: () => import('./commands/login.js').then((m) => m.loginCommand),
+    logout: () => import('./commands/login.js').then((m) => m.logoutCommand),
+    whoami: () => import('./commands/login.js').then((m) => m.whoamiCommand),
   },
 });
