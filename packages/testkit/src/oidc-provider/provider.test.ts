@@ -45,7 +45,7 @@ describe('the test IdP', () => {
     const config = await discover(idp.webClient.clientId, idp.webClient.clientSecret);
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
-    const redirect = 'http://127.0.0.1:4567/v1/auth/oidc/callback';
+    const redirect = 'http://127.0.0.1:4567/auth/oidc/callback';
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirect,
       scope: 'openid email profile groups',

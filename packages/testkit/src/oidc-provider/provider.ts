@@ -37,7 +37,7 @@ export function buildProvider(setup: ProviderSetup): Provider {
         // A native client may redirect to any port of a loopback address (RFC 8252): the test
         // servers listen on port 0.
         application_type: 'native',
-        redirect_uris: ['http://127.0.0.1/v1/auth/oidc/callback'],
+        redirect_uris: ['http://127.0.0.1/auth/oidc/callback'],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
