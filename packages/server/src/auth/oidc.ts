@@ -42,6 +42,20 @@ export interface OidcAuth {
   publicInfo(): OidcPublicInfo;
 }
 
+/** Public-key signatures only: never `none`, never a shared secret (HS*). */
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 const RANK: Record<ApiKeyRole, number> = { admin: 3, operator: 2, viewer: 1 };
 /** A JWS in compact form: three base64url parts. */
 export const looksLikeJwt = (token: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
@@ -222,6 +236,7 @@ export function createOidcAuth(
           audience: audiences,
           clockTolerance: config.clockSkewSeconds,
           requiredClaims: ['sub', 'exp'],
+          algorithms: ASYMMETRIC,
           currentDate: new Date(now()),
         }));
       } catch (err) {
