@@ -122,6 +122,12 @@ describe('dashboard SSO', () => {
     expect((await s.call('GET', '/v1/sessions', { headers: { cookie } })).status).toBe(401);
   });
 
+  it('diagnostics say SSO is on, never the client secret', async () => {
+    const diag = await s.call('GET', '/v1/diagnostics', { token: 'bootstrap-admin-token-for-sso-tests' });
+    expect(diag.body.config.oidc).toMatchObject({ issuer: idp.issuer, sso: true });
+    expect(diag.text).not.toContain(idp.webClient.clientSecret);
+  });
+
   it('a person without a role is not signed in', async () => {
     const { cb, cookies } = await signIn('carol');
     expect(cb.status).toBe(403);
