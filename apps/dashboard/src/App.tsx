@@ -1,5 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import { type Access, apiBase, hasApiKey, setApiKey, useAccess, useCluster } from './api.js';
+import {
+  type Access,
+  apiBase,
+  hasApiKey,
+  setApiKey,
+  ssoSignOut,
+  useAccess,
+  useCluster,
+  useMe,
+} from './api.js';
 import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
 import { isEditable, requestSearchFocus } from './lib/focus.js';
@@ -31,6 +40,7 @@ export function App() {
   const [help, setHelp] = useState(false);
   const access = useAccess();
   const cluster = useCluster();
+  const me = useMe();
   useShortcuts(setHelp);
   useEffect(() => {
     document.title = `${titleOf(route)} · Aegis`;
@@ -75,6 +85,20 @@ export function App() {
           </ul>
         </nav>
         <div className="topbar-end">
+          {!hasApiKey() && me?.via === 'cookie' ? (
+            <>
+              <span className="small" data-testid="signed-in-as" title={me.id}>
+                {me.name ?? me.email ?? me.id}
+              </span>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => void ssoSignOut().finally(() => location.reload())}
+              >
+                Sign out
+              </button>
+            </>
+          ) : null}
           {hasApiKey() ? (
             <button
               type="button"

@@ -1,4 +1,11 @@
-import { AegisApiError, AegisClient, type Session, type StreamOptions } from '@aegis/client';
+import {
+  AegisApiError,
+  AegisClient,
+  type Person,
+  type Session,
+  type StreamOptions,
+  type Whoami,
+} from '@aegis/client';
 import { useEffect, useState } from 'react';
 import { allNumberedPages } from './lib/paging.js';
 
@@ -19,9 +26,26 @@ function readToken(): string | undefined {
   }
 }
 
+/** The CSRF token of a dashboard SSO sign-in (an HTTP-only cookie), from `GET /v1/auth/whoami`. */
+let csrf: string | undefined;
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Same-origin requests carry the SSO cookie by themselves; mutating ones also need the CSRF header. */
+const csrfFetch: typeof fetch = async (input, init) => {
+  if (!readToken() && MUTATING.has((init?.method ?? 'GET').toUpperCase())) {
+    if (csrf === undefined) await probeMe();
+    if (csrf) {
+      const headers = new Headers(init?.headers);
+      headers.set('x-aegis-csrf', csrf);
+      return fetch(input, { ...init, headers });
+    }
+  }
+  return fetch(input, init);
+};
+
 function makeClient(): AegisClient {
   const token = readToken();
-  return new AegisClient({ baseUrl: apiBase, ...(token ? { token } : {}) });
+  return new AegisClient({ baseUrl: apiBase, fetch: csrfFetch, ...(token ? { token } : {}) });
 }
 
 let client = makeClient();
@@ -41,6 +65,8 @@ export function setApiKey(key: string | null): void {
   client = makeClient();
   access = undefined;
   cluster = undefined;
+  me = undefined;
+  people = undefined;
   globalThis.dispatchEvent?.(new Event('aegis:auth'));
 }
 
@@ -55,6 +81,94 @@ export function streamAuth(sessionId?: string): Pick<StreamOptions, 'sseToken'> 
   return {
     sseToken: () => c.createSseToken(sessionId ? { sessionId } : {}).then((t) => t.token),
   };
+}
+
+/** Who the dashboard is signed in as (`undefined` while unknown or signed out). */
+let me: Promise<Whoami | undefined> | undefined;
+export function probeMe(): Promise<Whoami | undefined> {
+  me ??= client.getWhoami().then(
+    (w) => {
+      csrf = w.via === 'cookie' ? (w.csrfToken ?? undefined) : undefined;
+      return w;
+    },
+    () => undefined,
+  );
+  return me;
+}
+
+export function useMe(): Whoami | undefined {
+  return useProbe(probeMe, undefined);
+}
+
+/** Whether the server offers "Sign in with SSO" (OIDC with a client secret). */
+let sso: Promise<boolean> | undefined;
+export function probeSso(): Promise<boolean> {
+  sso ??= client.getOidcSettings().then(
+    (s) => s.sso,
+    () => false,
+  );
+  return sso;
+}
+export function useSso(): boolean {
+  return useProbe(probeSso, false);
+}
+
+/** Where "Sign in with SSO" goes: the server runs the sign-in and comes back to this page. */
+export function ssoLoginUrl(): string {
+  const here = `${globalThis.location?.pathname ?? '/dashboard/'}${globalThis.location?.search ?? ''}`;
+  return `${apiBase}/auth/oidc/login?returnTo=${encodeURIComponent(here)}`;
+}
+
+/** Ends the SSO sign-in (the server forgets it and clears the cookie). */
+export async function ssoSignOut(): Promise<void> {
+  await probeMe();
+  await fetch(`${apiBase}/auth/oidc/logout`, {
+    method: 'POST',
+    headers: csrf ? { 'x-aegis-csrf': csrf } : {},
+  });
+  csrf = undefined;
+}
+
+/** Owner ids of people (`oidc:<subject>`) → "Name <email>"; admins learn everyone seen, others themselves. */
+let people: Promise<Map<string, Person>> | undefined;
+function probePeople(): Promise<Map<string, Person>> {
+  people ??= Promise.all([client.listPeople().catch(() => ({ people: [] as Person[] })), probeMe()]).then(
+    ([list, self]) => {
+      const map = new Map(list.people.map((p) => [p.id, p]));
+      if (self?.kind === 'person' && !map.has(self.id)) {
+        map.set(self.id, {
+          id: self.id,
+          subject: self.subject ?? '',
+          email: self.email,
+          name: self.name,
+          role: self.role,
+          lastSeenAt: '',
+        });
+      }
+      return map;
+    },
+  );
+  return people;
+}
+export function usePeople(): Map<string, Person> {
+  return useProbe(probePeople, EMPTY_PEOPLE);
+}
+const EMPTY_PEOPLE = new Map<string, Person>();
+
+/** A probe's answer, asked again when the credential changes (`aegis:auth`). */
+function useProbe<T>(probe: () => Promise<T>, initial: T): T {
+  const [v, setV] = useState<T>(initial);
+  useEffect(() => {
+    let live = true;
+    const load = () => void probe().then((x) => live && setV(x));
+    load();
+    window.addEventListener('aegis:auth', load);
+    return () => {
+      live = false;
+      window.removeEventListener('aegis:auth', load);
+    };
+  }, [probe]);
+  return v;
 }
 
 export type Access = 'admin' | 'notAdmin' | 'signedOut' | 'unknown';

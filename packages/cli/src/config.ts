@@ -4,6 +4,7 @@ import type { ServerConfigInput } from '@aegis/server';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { cliEnv, home } from './env.js';
+import { storedLogin } from './login-store.js';
 import { ConfigError } from './output.js';
 
 export { ConfigError };
@@ -128,6 +129,8 @@ export function describeIssue(issue: z.core.$ZodIssue | undefined, prefix: Prope
 export interface Connection {
   baseUrl: string;
   token: string | undefined;
+  /** No token given, and `ag login` signed in to this server: requests carry that (refreshed) token. */
+  login?: boolean | undefined;
 }
 
 const LISTEN_ANY = new Set(['0.0.0.0', '::', '[::]']);
@@ -141,7 +144,8 @@ function urlFor(host: string, port: number | string): string {
  * Where the CLI finds the server, and with which token.
  * URL: `--url` > `--port` (with AEGIS_HOST) > AEGIS_BASE_URL > AEGIS_HOST/AEGIS_PORT > `client.baseUrl` >
  * `server.host`/`server.port` of the file > http://127.0.0.1:9100.
- * Token: `--token` > AEGIS_AUTH_TOKEN > `client.token` > `server.authToken` of the file.
+ * Token: `--token` > AEGIS_AUTH_TOKEN > the sign-in of `ag login` for this URL > `client.token` >
+ * `server.authToken` of the file.
  */
 export function connection(
   config: LoadedConfig,
@@ -158,6 +162,9 @@ export function connection(
     baseUrl = urlFor(env.AEGIS_HOST ?? fileHost, env.AEGIS_PORT ?? filePort);
   else if (config.client.baseUrl) baseUrl = config.client.baseUrl;
   else baseUrl = urlFor(fileHost, filePort);
-  const token = flags.token || env.AEGIS_AUTH_TOKEN || config.client.token || config.server.authToken;
-  return { baseUrl: baseUrl.replace(/\/+$/, ''), token };
+  const url = baseUrl.replace(/\/+$/, '');
+  const explicit = flags.token || env.AEGIS_AUTH_TOKEN;
+  if (!explicit && storedLogin(url)) return { baseUrl: url, token: undefined, login: true };
+  const token = explicit || config.client.token || config.server.authToken;
+  return { baseUrl: url, token };
 }

@@ -1,12 +1,16 @@
 import { AegisClient } from '@aegis/client';
 import { type Connection, connection, type LoadedConfig, loadConfig } from './config.js';
+import { freshAccessToken } from './login-store.js';
 import { UnreachableError } from './output.js';
 
 /** Flags every command that talks to a server accepts. */
 export const connectionArgs = {
   url: { type: 'string', description: 'Server URL (default AEGIS_BASE_URL or http://127.0.0.1:9100)' },
   port: { type: 'string', description: 'Port of a server on AEGIS_HOST / 127.0.0.1 (shortcut for --url)' },
-  token: { type: 'string', description: 'API key secret (default AEGIS_AUTH_TOKEN)' },
+  token: {
+    type: 'string',
+    description: 'API key secret (default AEGIS_AUTH_TOKEN, then the `ag login` sign-in)',
+  },
   config: { type: 'string', description: 'Config file (default ./.aegis/config.yaml, then ~/.aegis/…)' },
 } as const;
 
@@ -21,11 +25,21 @@ export interface ConnectArgs {
   config?: string | undefined;
 }
 
-/** A fetch that turns "nothing answers" into {@link UnreachableError} (aborts pass through). */
-function reachingFetch(baseUrl: string): typeof fetch {
+/**
+ * A fetch that turns "nothing answers" into {@link UnreachableError} (aborts pass through); with
+ * `login`, each request carries the stored sign-in's access token, refreshed when it is about to expire.
+ */
+export function reachingFetch(baseUrl: string, login = false): typeof fetch {
   return async (input, init) => {
+    let request = init;
+    if (login) {
+      const token = await freshAccessToken(baseUrl);
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      request = { ...init, headers };
+    }
     try {
-      return await fetch(input, init);
+      return await fetch(input, request);
     } catch (err) {
       if (init?.signal?.aborted || (err as Error).name === 'AbortError') throw err;
       throw new UnreachableError(baseUrl, err);
@@ -43,7 +57,7 @@ export function connect(args: ConnectArgs): {
   const conn = connection(config, args);
   const client = new AegisClient({
     baseUrl: conn.baseUrl,
-    fetch: reachingFetch(conn.baseUrl),
+    fetch: reachingFetch(conn.baseUrl, conn.login),
     ...(conn.token ? { token: conn.token } : {}),
   });
   return { client, conn, config };

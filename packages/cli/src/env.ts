@@ -8,6 +8,11 @@ const CliEnv = z.object({
   AEGIS_AUTH_TOKEN: z.string().min(1).optional(),
   AEGIS_ACP_BIN: z.string().trim().min(1).optional(),
   CLAUDE_CONFIG_DIR: z.string().min(1).optional(),
+  /** Where `ag login` keeps its tokens: `$XDG_CONFIG_HOME/aegis` (else ~/.config/aegis; %APPDATA%\\aegis on Windows). */
+  XDG_CONFIG_HOME: z.string().min(1).optional(),
+  APPDATA: z.string().min(1).optional(),
+  /** Set in CI: `ag login` never opens a browser there. */
+  CI: z.string().optional(),
   PATH: z.string().default(''),
 });
 export type CliEnv = z.infer<typeof CliEnv>;

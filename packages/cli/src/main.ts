@@ -29,5 +29,8 @@ export const main = defineCommand({
     keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
     audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
     usage: () => import('./commands/usage.js').then((m) => m.usageCommand),
+    login: () => import('./commands/login.js').then((m) => m.loginCommand),
+    logout: () => import('./commands/login.js').then((m) => m.logoutCommand),
+    whoami: () => import('./commands/login.js').then((m) => m.whoamiCommand),
   },
 });

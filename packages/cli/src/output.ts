@@ -60,7 +60,7 @@ export class UnreachableError extends Error {
 
 const HINTS: Record<string, string> = {
   UNAUTHORIZED:
-    'pass --token or set AEGIS_AUTH_TOKEN to an API key secret. The server has keys, so access without one is off; lost the admin key? restart the server with AEGIS_AUTH_TOKEN=<16+ random characters> (a bootstrap admin token) and create a key with it: ag keys create --name admin --role admin --token <it>',
+    'sign in with `ag login` (when the server offers OIDC), or pass --token / set AEGIS_AUTH_TOKEN to an API key secret. The server has keys, so access without one is off; lost the admin key? restart the server with AEGIS_AUTH_TOKEN=<16+ random characters> (a bootstrap admin token) and create a key with it: ag keys create --name admin --role admin --token <it>',
   FORBIDDEN:
     'this key’s role may not do that; use an admin key, or ask an admin for a key with the role it needs',
   SESSION_NOT_FOUND: 'list sessions with `ag list`',

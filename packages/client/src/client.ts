@@ -31,9 +31,11 @@ import type {
   MemoryEntry,
   MemoryList,
   NodesResponse,
+  OidcSettings,
   PermissionAnswerRequest,
   PermissionAnswerResponse,
   PermissionMode,
+  Person,
   Pipeline,
   PipelineList,
   PolicyList,
@@ -55,6 +57,7 @@ import type {
   TranscriptPage,
   UpdateSessionRequest,
   UsageReport,
+  Whoami,
 } from './types.js';
 
 export { AegisApiError } from './errors.js';
@@ -362,6 +365,18 @@ export class AegisClient {
   /** A single-use, short-lived token for `EventSource` (`?token=` on the event streams only). */
   createSseToken(body: { sessionId?: string } = {}): Promise<SseToken> {
     return this.#request('POST', '/v1/auth/sse-token', { body });
+  }
+  /** How to sign in with the identity provider (public; `enabled: false` without OIDC). */
+  getOidcSettings(): Promise<OidcSettings> {
+    return this.#request('GET', '/v1/auth/oidc');
+  }
+  /** Who this client is to the server: identity, role and when its credential expires. */
+  getWhoami(): Promise<Whoami> {
+    return this.#request('GET', '/v1/auth/whoami');
+  }
+  /** People who signed in through the identity provider (admin): owner ids to names. */
+  listPeople(): Promise<{ people: Person[] }> {
+    return this.#request('GET', '/v1/auth/people');
   }
   queryAudit(query: Omit<Query<'queryAudit'>, 'format'> = {}): Promise<AuditPage> {
     return this.#request('GET', '/v1/audit', { query });

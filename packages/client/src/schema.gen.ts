@@ -929,6 +929,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How to sign in with the identity provider (OIDC)
+         * @description Public: what `ag login` and the dashboard need to start a sign-in. `enabled: false` when OIDC is not configured.
+         */
+        get: operations["getOidcSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is: identity, role and when the credential expires */
+        get: operations["getWhoami"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People who signed in through the identity provider since the server started
+         * @description Maps owner ids (`oidc:<subject>`) of sessions, keys and audit records to names and emails.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2930,6 +2987,43 @@ export interface components {
                  */
                 reason: "hash_mismatch" | "prev_hash_mismatch" | "id_gap" | "head_mismatch";
             } | null;
+        };
+        OidcSettings: {
+            /** @description Whether people can sign in with the identity provider */
+            enabled: boolean;
+            issuer: string | null;
+            /** @description The public client `ag login` uses (device flow) */
+            cliClientId: string | null;
+            scopes: string | null;
+            audience: string | null;
+            /** @description Whether the dashboard offers "Sign in with SSO" */
+            sso: boolean;
+        };
+        Whoami: {
+            /** @description The owner id of what this caller creates (`oidc:<subject>` for a person) */
+            id: string;
+            /** @enum {string} */
+            kind: "person" | "key" | "bootstrap" | "local";
+            role: string | null;
+            /** @description The person's name, or the key's name */
+            name: string | null;
+            email: string | null;
+            /** @description The identity provider's subject (`sub`) */
+            subject: string | null;
+            /** @description When this credential stops working by itself */
+            expiresAt: string | null;
+            /** @enum {string} */
+            via: "token" | "cookie" | "none";
+            /** @description For a dashboard sign-in (cookie): send it as `x-aegis-csrf` on every POST/PUT/PATCH/DELETE */
+            csrfToken: string | null;
+        };
+        Person: {
+            id: string;
+            subject: string;
+            email: string | null;
+            name: string | null;
+            role: string | null;
+            lastSeenAt: string;
         };
     };
     responses: never;
@@ -6553,6 +6647,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getOidcSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcSettings"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getWhoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Whoami"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The people, most recently seen first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        people: components["schemas"]["Person"][];
+                    };
                 };
             };
             /** @description Missing or invalid credentials */

@@ -45,6 +45,11 @@ export interface Actor {
    * never sent on again.
    */
   forwarded?: boolean | undefined;
+  /**
+   * A person signed in through the identity provider (OIDC): the id is then `oidc:<subject>`, and
+   * this says who they are (shown in the audit log and the dashboard).
+   */
+  person?: { subject: string; email?: string | undefined; name?: string | undefined } | undefined;
 }
 
 export interface PromptDelivery {

@@ -1435,6 +1435,42 @@ class AegisClient:
         query: Dict[str, Any] = {"actor": actor, "action": action, "sessionId": session_id, "from": from_, "to": to, "after": after, "limit": limit, "maxBytes": max_bytes, "format": format, "verify": verify}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def get_oidc_settings(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> OidcSettings:
+        """GET /v1/auth/oidc — How to sign in with the identity provider (OIDC)
+
+        Public: what `ag login` and the dashboard need to start a sign-in. `enabled: false` when OIDC is not configured.
+        """
+        path = "/v1/auth/oidc"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_whoami(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Whoami:
+        """GET /v1/auth/whoami — Who the caller is: identity, role and when the credential expires"""
+        path = "/v1/auth/whoami"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def list_people(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ListPeopleResponse200:
+        """GET /v1/auth/people — People who signed in through the identity provider since the server started
+
+        Maps owner ids (`oidc:<subject>`) of sessions, keys and audit records to names and emails.
+        """
+        path = "/v1/auth/people"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
 
 #: operationId → method name, for every operation of openapi.json.
 OPERATIONS: Dict[str, str] = {
@@ -1497,4 +1533,7 @@ OPERATIONS: Dict[str, str] = {
     "rotateApiKey": "rotate_api_key",
     "createSseToken": "create_sse_token",
     "queryAudit": "query_audit",
+    "getOidcSettings": "get_oidc_settings",
+    "getWhoami": "get_whoami",
+    "listPeople": "list_people",
 }

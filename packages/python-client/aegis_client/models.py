@@ -24,13 +24,6 @@ __all__ = [
     "AgentResumedEvent",
     "AgentResumedEventData",
     "AgentSession",
-    "AnalyticsCosts",
-    "AnalyticsRateLimits",
-    "AnalyticsRateLimitsForecast",
-    "AnalyticsRateLimitsUsed",
-    "AnalyticsSummary",
-    "AnalyticsSummaryTotals",
-    "AnalyticsTokens",
     "AnswerQuestionRequest",
     "AnswerQuestionResponse",
     "ApiKey",
@@ -48,28 +41,16 @@ __all__ = [
     "BatchDeleteResponse",
     "BatchDeleteResult",
     "BatchItemError",
-    "Budget",
-    "BudgetExceededEvent",
-    "BudgetExceededEventData",
-    "BudgetLimit",
-    "BudgetStatus",
-    "BudgetUpdatedEvent",
-    "BudgetUpdatedEventData",
-    "BudgetWarningEvent",
-    "BudgetWarningEventData",
     "ClusterNode",
     "CommandsUpdatedEvent",
     "CommandsUpdatedEventData",
     "CreateApiKeyRequest",
     "CreatePipelineRequest",
-    "CreateSessionBudget",
     "CreateSessionRequest",
-    "CreateSessionRequestBudget",
     "CreateSessionRequestSandbox",
     "CreateSessionResponse",
     "CreateSessionResponseSession",
     "CreateSessionSandbox",
-    "CreateTemplateBudget",
     "CreateTemplateSandbox",
     "CreatedApiKey",
     "Decider",
@@ -89,6 +70,7 @@ __all__ = [
     "HealthResponseSessionsByState",
     "InterruptResponse",
     "LatencyStats",
+    "ListPeopleResponse200",
     "MemoryDeleted",
     "MemoryEntry",
     "MemoryList",
@@ -100,6 +82,7 @@ __all__ = [
     "ModeChangedEventData",
     "ModeRequest",
     "NodesResponse",
+    "OidcSettings",
     "PendingPermission",
     "PendingQuestion",
     "PermissionAnswerRequest",
@@ -111,12 +94,12 @@ __all__ = [
     "PermissionRequestedEventData",
     "PermissionResolvedEvent",
     "PermissionResolvedEventData",
+    "Person",
     "Pipeline",
     "PipelineList",
     "PipelineStage",
     "PipelineStageRequest",
     "PipelineStageRequestSpec",
-    "PipelineStageRequestSpecBudget",
     "PipelineStageRequestSpecSandbox",
     "PipelineStageStatus",
     "PipelineStatus",
@@ -178,7 +161,6 @@ __all__ = [
     "StopReason",
     "Template",
     "TemplateInput",
-    "TemplateInputBudget",
     "TemplateInputSandbox",
     "TemplateList",
     "ThoughtDeltaEvent",
@@ -209,18 +191,11 @@ __all__ = [
     "TurnStalledEventData",
     "TurnStartedEvent",
     "TurnStartedEventData",
-    "TurnUsage",
-    "UpdateSessionBudget",
-    "UpdateSessionRequest",
-    "UpdateSessionRequestBudget",
-    "UpdateTemplateBudget",
     "UpdateTemplateSandbox",
     "Usage",
-    "UsageGroup",
-    "UsageReport",
-    "UsageReportTotals",
     "UsageUpdatedEvent",
     "UsageUpdatedEventData",
+    "Whoami",
 ]
 
 
@@ -234,30 +209,6 @@ class CreateSessionSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
-class CreateSessionBudget(TypedDict, total=False):
-    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
-class UpdateSessionBudget(TypedDict, total=False):
-    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
 class CreateTemplateSandbox(TypedDict, total=False):
     """Sessions from this template run sandboxed (see the session `sandbox`)"""
     #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
@@ -266,18 +217,6 @@ class CreateTemplateSandbox(TypedDict, total=False):
     allowedHosts: List[str]
     readOnlyPaths: List[str]
     writablePaths: List[str]
-
-
-class CreateTemplateBudget(TypedDict, total=False):
-    """Spending limits of sessions from this template (a create request may give its own)"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
 
 
 class UpdateTemplateSandbox(TypedDict, total=False):
@@ -290,16 +229,8 @@ class UpdateTemplateSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
-class UpdateTemplateBudget(TypedDict, total=False):
-    """Spending limits of sessions from this template (a create request may give its own)"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
+class ListPeopleResponse200(TypedDict):
+    people: List[Person]
 
 
 class HealthResponseSessionsByState(TypedDict, total=False):
@@ -378,7 +309,7 @@ class ClusterNode(TypedDict):
 
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "BUDGET_EXCEEDED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -448,11 +379,6 @@ class Session(_SessionRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
-    #: The template the session was created from
-    templateId: Optional[str]
-    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
-    budget: Optional[Budget]
-    budgetStatus: BudgetStatus
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -470,9 +396,6 @@ class Usage(TypedDict, total=False):
     costUsd: Optional[float]
     contextUsed: Optional[float]
     contextSize: Optional[float]
-    #: Time the agent spent working in turns, summed
-    durationMs: float
-    toolCalls: int
 
 
 class _PendingPermissionRequired(TypedDict):
@@ -621,27 +544,6 @@ class SessionSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
-class Budget(TypedDict, total=False):
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
-class BudgetStatus(TypedDict):
-    #: Limits past 80 % (a `budget.warning` was recorded for each)
-    warned: List[BudgetLimit]
-    #: The limit that stopped the session; `null` while within budget
-    exceeded: Optional[BudgetLimit]
-
-
-BudgetLimit = Literal["maxCostUsd", "maxTokens", "maxTurns", "maxDurationMs"]
-
-
 class PromptDelivery(TypedDict):
     #: The prompt reached the agent (its turn started)
     delivered: bool
@@ -654,7 +556,7 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "BUDGET_EXCEEDED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -675,18 +577,6 @@ class CreateSessionRequestSandbox(TypedDict, total=False):
     allowedHosts: List[str]
     readOnlyPaths: List[str]
     writablePaths: List[str]
-
-
-class CreateSessionRequestBudget(TypedDict, total=False):
-    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
 
 
 class _CreateSessionRequestRequired(TypedDict):
@@ -713,8 +603,6 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     variables: Dict[str, str]
     #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
     sandbox: CreateSessionRequestSandbox
-    #: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
-    budget: CreateSessionRequestBudget
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -779,11 +667,6 @@ class CreateSessionResponseSession(_CreateSessionResponseSessionRequired, total=
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
-    #: The template the session was created from
-    templateId: Optional[str]
-    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
-    budget: Optional[Budget]
-    budgetStatus: BudgetStatus
 
 
 class _CreateSessionResponseRequired(TypedDict):
@@ -829,11 +712,6 @@ class CreateSessionResponse(_CreateSessionResponseRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
-    #: The template the session was created from
-    templateId: Optional[str]
-    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
-    budget: Optional[Budget]
-    budgetStatus: BudgetStatus
 
 
 class SessionList(TypedDict):
@@ -885,11 +763,6 @@ class SessionDetail(_SessionDetailRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
-    #: The template the session was created from
-    templateId: Optional[str]
-    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
-    budget: Optional[Budget]
-    budgetStatus: BudgetStatus
 
 
 #: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
@@ -1024,128 +897,7 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-class UpdateSessionRequestBudget(TypedDict, total=False):
-    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
-class UpdateSessionRequest(TypedDict):
-    #: The new budget, replacing the old one (`null`: no limits). Limits may not be negative
-    budget: Optional[UpdateSessionRequestBudget]
-
-
-class _UsageReportTotalsRequired(TypedDict):
-    turns: int
-    inputTokens: int
-    outputTokens: int
-    cachedReadTokens: int
-    cachedWriteTokens: int
-    totalTokens: int
-    costUsd: float
-    durationMs: int
-    toolCalls: int
-
-
-class UsageReportTotals(_UsageReportTotalsRequired, total=False):
-    """Sums over the whole range (all groups)"""
-    day: str
-    #: Owner (API key id); `null` for the local user
-    key: Optional[str]
-    template: Optional[str]
-    model: Optional[str]
-    session: str
-    workDir: str
-
-
-UsageReport = TypedDict("UsageReport", {"from": str, "to": str, "groupBy": List[Literal["day", "key", "template", "model", "session", "workDir"]], "groups": List["UsageGroup"], "totals": "UsageReportTotals"})
-
-
-class _UsageGroupRequired(TypedDict):
-    turns: int
-    inputTokens: int
-    outputTokens: int
-    cachedReadTokens: int
-    cachedWriteTokens: int
-    totalTokens: int
-    costUsd: float
-    durationMs: int
-    toolCalls: int
-
-
-class UsageGroup(_UsageGroupRequired, total=False):
-    day: str
-    #: Owner (API key id); `null` for the local user
-    key: Optional[str]
-    template: Optional[str]
-    model: Optional[str]
-    session: str
-    workDir: str
-
-
-class AnalyticsSummaryTotals(TypedDict):
-    turns: int
-    inputTokens: int
-    outputTokens: int
-    cachedReadTokens: int
-    cachedWriteTokens: int
-    totalTokens: int
-    costUsd: float
-    durationMs: int
-    toolCalls: int
-
-
-AnalyticsSummary = TypedDict("AnalyticsSummary", {"from": str, "to": str, "sessions": int, "totals": "AnalyticsSummaryTotals", "daily": List["UsageGroup"]})
-
-
-AnalyticsCosts = TypedDict("AnalyticsCosts", {"from": str, "to": str, "totalCostUsd": float, "byModel": List["UsageGroup"], "daily": List["UsageGroup"]})
-
-
-AnalyticsTokens = TypedDict("AnalyticsTokens", {"from": str, "to": str, "totalTokens": int, "byModel": List["UsageGroup"]})
-
-
-class AnalyticsRateLimitsUsed(TypedDict):
-    """Today's use so far"""
-    costUsd: float
-    tokens: float
-    turns: float
-    durationMs: float
-
-
-class AnalyticsRateLimitsForecast(TypedDict):
-    """Today's use at the end of the UTC day if the pace so far holds"""
-    costUsd: float
-    tokens: float
-    turns: float
-    durationMs: float
-
-
-class AnalyticsRateLimits(TypedDict):
-    #: The API key asked about (yours); `null`: the local user
-    key: Optional[str]
-    #: Today (UTC)
-    day: str
-    #: The key’s daily budget; `null`: none is configured
-    budget: Optional[Budget]
-    #: Today's use so far
-    used: AnalyticsRateLimitsUsed
-    #: Today's use at the end of the UTC day if the pace so far holds
-    forecast: AnalyticsRateLimitsForecast
-    #: Per budget limit: today’s use as a fraction of it (1 = at the limit)
-    fraction: Dict[str, float]
-    #: Limits the forecast passes: the key is expected to be stopped today
-    forecastExceeds: List[str]
-    #: Your sessions now in `rate_limit` (the model provider refused)
-    rateLimitedSessions: int
-
-
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "BudgetWarningEvent", "BudgetExceededEvent", "BudgetUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -1308,14 +1060,10 @@ class TurnStartedEvent(TypedDict):
     data: TurnStartedEventData
 
 
-class _TurnCompletedEventDataRequired(TypedDict):
+class TurnCompletedEventData(TypedDict):
     turnId: str
     stopReason: StopReason
     durationMs: float
-
-
-class TurnCompletedEventData(_TurnCompletedEventDataRequired, total=False):
-    usage: TurnUsage
 
 
 class TurnCompletedEvent(TypedDict):
@@ -1334,28 +1082,11 @@ class TurnCompletedEvent(TypedDict):
 StopReason = Literal["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"]
 
 
-class TurnUsage(TypedDict):
-    inputTokens: int
-    outputTokens: int
-    cachedReadTokens: int
-    cachedWriteTokens: int
-    #: `null` when the agent reported no cost and the price table has no price for the model
-    costUsd: Optional[float]
-    #: `agent`: from the cost the agent reported; `price_table`: tokens × the configured price of the model
-    costSource: Literal["agent", "price_table", "none"]
-    toolCalls: int
-    model: Optional[str]
-
-
-class _TurnFailedEventDataRequired(TypedDict):
+class TurnFailedEventData(TypedDict):
     turnId: str
     problem: SessionProblem
     rateLimited: bool
     durationMs: float
-
-
-class TurnFailedEventData(_TurnFailedEventDataRequired, total=False):
-    usage: TurnUsage
 
 
 class TurnFailedEvent(TypedDict):
@@ -1675,69 +1406,6 @@ class UsageUpdatedEvent(TypedDict):
     data: UsageUpdatedEventData
 
 
-class BudgetWarningEventData(TypedDict):
-    limit: BudgetLimit
-    used: float
-    max: float
-    #: `key`: the owner's daily budget, not the session's
-    scope: Literal["session", "key"]
-    message: str
-
-
-class BudgetWarningEvent(TypedDict):
-    #: Global position in the event log, increasing across all sessions
-    id: int
-    sessionId: str
-    #: Per-session sequence number, strictly increasing; the SSE event id
-    seq: int
-    #: ISO-8601 time the event was recorded
-    at: str
-    #: discriminator enum property added by openapi-typescript
-    type: Literal["budget.warning"]
-    data: BudgetWarningEventData
-
-
-class BudgetExceededEventData(TypedDict):
-    limit: BudgetLimit
-    used: float
-    max: float
-    scope: Literal["session", "key"]
-    message: str
-    hint: str
-
-
-class BudgetExceededEvent(TypedDict):
-    #: Global position in the event log, increasing across all sessions
-    id: int
-    sessionId: str
-    #: Per-session sequence number, strictly increasing; the SSE event id
-    seq: int
-    #: ISO-8601 time the event was recorded
-    at: str
-    #: discriminator enum property added by openapi-typescript
-    type: Literal["budget.exceeded"]
-    data: BudgetExceededEventData
-
-
-class BudgetUpdatedEventData(TypedDict):
-    budget: Optional[Budget]
-    #: Who changed it (API key id); `null`: the local user
-    by: Optional[str]
-
-
-class BudgetUpdatedEvent(TypedDict):
-    #: Global position in the event log, increasing across all sessions
-    id: int
-    sessionId: str
-    #: Per-session sequence number, strictly increasing; the SSE event id
-    seq: int
-    #: ISO-8601 time the event was recorded
-    at: str
-    #: discriminator enum property added by openapi-typescript
-    type: Literal["budget.updated"]
-    data: BudgetUpdatedEventData
-
-
 class CommandsUpdatedEventData(TypedDict):
     commands: List[AgentCommand]
 
@@ -1815,7 +1483,6 @@ class _TemplateRequired(TypedDict):
 
 class Template(_TemplateRequired, total=False):
     sandbox: Optional[SandboxRequest]
-    budget: Optional[Budget]
 
 
 class SandboxRequest(TypedDict, total=False):
@@ -1837,18 +1504,6 @@ class TemplateInputSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
-class TemplateInputBudget(TypedDict, total=False):
-    """Spending limits of sessions from this template (a create request may give its own)"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
 class _TemplateInputRequired(TypedDict):
     name: str
 
@@ -1864,8 +1519,6 @@ class TemplateInput(_TemplateInputRequired, total=False):
     env: Dict[str, str]
     #: Sessions from this template run sandboxed (see the session `sandbox`)
     sandbox: TemplateInputSandbox
-    #: Spending limits of sessions from this template (a create request may give its own)
-    budget: TemplateInputBudget
 
 
 class _MemoryEntryRequired(TypedDict):
@@ -1942,18 +1595,6 @@ class PipelineStageRequestSpecSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
-class PipelineStageRequestSpecBudget(TypedDict, total=False):
-    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
-    #: Most US dollars the session may spend (agent-reported cost, else the price table)
-    maxCostUsd: float
-    #: Most tokens (input + output + cache) the session may use
-    maxTokens: int
-    #: Most turns (prompts run)
-    maxTurns: int
-    #: Most milliseconds the agent may spend working in turns, summed
-    maxDurationMs: int
-
-
 class _PipelineStageRequestSpecRequired(TypedDict):
     #: Absolute path of an existing directory inside the allowed directories
     workDir: str
@@ -1979,8 +1620,6 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     variables: Dict[str, str]
     #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
     sandbox: PipelineStageRequestSpecSandbox
-    #: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
-    budget: PipelineStageRequestSpecBudget
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -2361,3 +2000,41 @@ class AuditVerification(TypedDict):
     #: Records verified before the first broken one (or all)
     checked: int
     firstBroken: Optional[AuditVerificationFirstBroken]
+
+
+class OidcSettings(TypedDict):
+    #: Whether people can sign in with the identity provider
+    enabled: bool
+    issuer: Optional[str]
+    #: The public client `ag login` uses (device flow)
+    cliClientId: Optional[str]
+    scopes: Optional[str]
+    audience: Optional[str]
+    #: Whether the dashboard offers "Sign in with SSO"
+    sso: bool
+
+
+class Whoami(TypedDict):
+    #: The owner id of what this caller creates (`oidc:<subject>` for a person)
+    id: str
+    kind: Literal["person", "key", "bootstrap", "local"]
+    role: Optional[str]
+    #: The person's name, or the key's name
+    name: Optional[str]
+    email: Optional[str]
+    #: The identity provider's subject (`sub`)
+    subject: Optional[str]
+    #: When this credential stops working by itself
+    expiresAt: Optional[str]
+    via: Literal["token", "cookie", "none"]
+    #: For a dashboard sign-in (cookie): send it as `x-aegis-csrf` on every POST/PUT/PATCH/DELETE
+    csrfToken: Optional[str]
+
+
+class Person(TypedDict):
+    id: str
+    subject: str
+    email: Optional[str]
+    name: Optional[str]
+    role: Optional[str]
+    lastSeenAt: str

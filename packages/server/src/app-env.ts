@@ -22,6 +22,8 @@ export interface AppEnv {
      * expired or past its rotation grace); long-lived event streams re-check it. Set by the auth gate.
      */
     credentialValid: (() => Promise<boolean>) | undefined;
+    /** When the credential stops working by itself (a sign-in token's `exp`), epoch ms; set by the auth gate. */
+    credentialExpiresAt: number | undefined;
     /** The node that forwarded this request, when its signature checks out (cluster). */
     peer: string | undefined;
   };

@@ -1,6 +1,7 @@
 // The server's environment variables (`AEGIS_*`), read into a config layer. They are read here and
 // nowhere else; config.ts validates the merged layers.
 import { AegisError, type PermissionMode } from '@aegis/core';
+import { oidcFromEnv } from './auth/oidc-config.js';
 import {
   type ServerConfig,
   type ServerConfigInput,
@@ -110,6 +111,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
     out.eventStreams = Object.fromEntries(setStreams.map(([k, v]) => [k, Number(v)]));
   if (env.AEGIS_IDEMPOTENCY_TTL_SECONDS)
     out.idempotency = { ttlSeconds: Number(env.AEGIS_IDEMPOTENCY_TTL_SECONDS) };
+  const strict = bool(env.AEGIS_STRICT_RBAC);
+  if (strict !== undefined) out.strictRbac = strict;
+  const oidc = oidcFromEnv(env);
+  if (oidc) out.oidc = oidc as ServerConfigInput['oidc'];
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

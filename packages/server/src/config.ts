@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AegisError, PermissionMode, PolicyRule } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { OidcConfig } from './auth/oidc-config.js';
 import { DEFAULT_EVENT_STREAM_LIMITS } from './open-streams.js';
 import { UsageConfig } from './usage-config.js';
 
@@ -253,6 +254,13 @@ export const ServerConfig = z.object({
    * off unless this is true (`AEGIS_ZERO_CONFIG_AFTER_KEYS`); either way it is logged loudly.
    */
   zeroConfigAfterKeys: z.boolean().default(false),
+  /**
+   * `AEGIS_STRICT_RBAC`: every request needs a credential (an API key, `AEGIS_AUTH_TOKEN` or a
+   * sign-in token), loopback included — no credential-less local admin, ever.
+   */
+  strictRbac: z.boolean().default(false),
+  /** Sign-in with the company's identity provider (`AEGIS_OIDC_*`, docs/oidc.md). */
+  oidc: OidcConfig.optional(),
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
@@ -283,6 +291,14 @@ const ENV_NAMES: Record<string, string> = {
   stallThresholdMs: 'AEGIS_STALL_THRESHOLD_MS',
   promptTimeoutMs: 'AEGIS_ACP_PROMPT_TIMEOUT_MS',
   idleTimeoutMs: 'AEGIS_IDLE_TIMEOUT_MS',
+  'oidc.issuer': 'AEGIS_OIDC_ISSUER',
+  'oidc.clientId': 'AEGIS_OIDC_CLIENT_ID',
+  'oidc.clientSecret': 'AEGIS_OIDC_CLIENT_SECRET',
+  'oidc.cliClientId': 'AEGIS_OIDC_CLI_CLIENT_ID',
+  'oidc.audience': 'AEGIS_OIDC_AUDIENCE',
+  'oidc.tokenType': 'AEGIS_OIDC_TOKEN_TYPE',
+  'oidc.roleClaim': 'AEGIS_OIDC_ROLE_CLAIM',
+  'oidc.clockSkewSeconds': 'AEGIS_OIDC_CLOCK_SKEW_SECONDS',
 };
 
 /** Reads a YAML or JSON config file; a missing file is not an error, a malformed one is. */
@@ -307,11 +323,14 @@ export function readConfigFile(path: string): Partial<ServerConfigInput> | undef
 /** Resolves the final configuration, with a clear error naming the bad field. */
 export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined)[]): ServerConfig {
   const merged = Object.assign({}, ...layers.filter(Boolean));
+  // The environment's AEGIS_OIDC_* complete the file's `oidc` rather than replace it.
+  const oidcLayers = layers.map((l) => l?.oidc).filter(Boolean);
+  if (oidcLayers.length > 0) merged.oidc = Object.assign({}, ...oidcLayers);
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.join('.') || '(root)';
-    const env = ENV_NAMES[at];
+    const env = ENV_NAMES[at] ?? (at.startsWith('oidc.roles') ? 'AEGIS_OIDC_ROLES' : undefined);
     const source =
       at === 'sessionStore' ? ' (AEGIS_SESSION_STORE, --store)' : env ? ` (environment variable ${env})` : '';
     throw new AegisError('BAD_REQUEST', `Invalid configuration at ${at}${source}: ${issue?.message}`);

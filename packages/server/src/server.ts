@@ -13,6 +13,7 @@ import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
+import { createOidcAuth } from './auth/oidc.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
@@ -109,11 +110,16 @@ async function startLocked(
   const opened = options.store ? undefined : await openConfiguredStore(config);
   const store = options.store ?? (opened?.store as AegisStore);
   const loopback = LOOPBACK.has(config.host);
-  if (!loopback && !config.authToken && !(await apiKeyService(store.apiKeys).hasActiveKeys())) {
+  if (
+    !loopback &&
+    !config.authToken &&
+    !config.oidc &&
+    !(await apiKeyService(store.apiKeys).hasActiveKeys())
+  ) {
     if (!options.store) await store.close();
     throw new AegisError(
       'FORBIDDEN',
-      `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Create an admin key first (start \`ag serve\` on 127.0.0.1, run \`ag keys create --name admin --role admin\`, restart with --host), or set AEGIS_AUTH_TOKEN to a bootstrap admin token (at least 16 characters, e.g. \`openssl rand -hex 32\`).`,
+      `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Create an admin key first (start \`ag serve\` on 127.0.0.1, run \`ag keys create --name admin --role admin\`, restart with --host), or set AEGIS_AUTH_TOKEN to a bootstrap admin token (at least 16 characters, e.g. \`openssl rand -hex 32\`), or let people sign in with your identity provider (AEGIS_OIDC_ISSUER, AEGIS_OIDC_CLIENT_ID; docs/oidc.md).`,
     );
   }
   if (loopback && !config.authToken && (await apiKeyService(store.apiKeys).keyState()) === 'lapsed') {
@@ -191,6 +197,15 @@ async function startLocked(
       count: failedPipelines.length,
     });
   }
+  const oidc = config.oidc
+    ? createOidcAuth(config.oidc, { onWarning: (msg, fields) => logger.warn(msg, fields) })
+    : undefined;
+  if (oidc && (await oidc.start())) {
+    logger.info('people can sign in with the identity provider (OIDC)', {
+      issuer: config.oidc?.issuer,
+      sso: config.oidc?.clientSecret !== undefined,
+    });
+  }
   const app = createApp({
     aegis,
     agents: driver.agents,
@@ -200,6 +215,8 @@ async function startLocked(
       apiKeys: store.apiKeys,
       audit: store.audit,
       zeroConfig: loopback && !config.authToken,
+      strictRbac: config.strictRbac,
+      oidc,
       zeroConfigAfterKeys: config.zeroConfigAfterKeys,
       onWarning: (msg, fields) => logger.warn(msg, fields),
       limits: config.limits,

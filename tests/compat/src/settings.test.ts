@@ -125,9 +125,6 @@ describe('documented environment variables', () => {
       AEGIS_PG_TABLE: 'aegis_sessions',
       AEGIS_REDIS_URL: 'redis://localhost:6379',
       AEGIS_REDIS_KEY_PREFIX: 'aegis',
-      AEGIS_STRICT_RBAC: 'true',
-      AEGIS_OIDC_ISSUER: 'https://your-idp.example.com',
-      AEGIS_OIDC_CLIENT_ID: 'your-client-id',
     };
     const s = await serve(unsupported);
     expect(s.code, s.log).toBeNull();

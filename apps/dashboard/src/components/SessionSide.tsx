@@ -7,6 +7,7 @@ import { href } from '../lib/router.js';
 import { fmtMs } from '../lib/transcript.js';
 import { ResidencyBadge, StatusBadge } from './bits.js';
 import { CommandList } from './CommandList.js';
+import { Who } from './Who.js';
 
 /** The session's side panel: status, agent, owner node, usage, health, summary, latency, exit, commands. */
 export function SidePanel({ s }: { s: Session }) {
@@ -30,6 +31,14 @@ export function SidePanel({ s }: { s: Session }) {
         <dd>{s.permissionMode}</dd>
         <dt>workDir</dt>
         <dd className="mono break">{s.workDir}</dd>
+        {s.ownerId ? (
+          <>
+            <dt>Owner</dt>
+            <dd data-testid="session-owner">
+              <Who id={s.ownerId} />
+            </dd>
+          </>
+        ) : null}
         <dt>Sandbox</dt>
         <dd data-testid="session-sandbox">
           {s.sandbox ? (

@@ -1,6 +1,14 @@
 import type { SessionStatus } from '@aegis/client';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { apiBase, checkApiKey, errorMessage, isUnauthorized, setApiKey } from '../api.js';
+import {
+  apiBase,
+  checkApiKey,
+  errorMessage,
+  isUnauthorized,
+  setApiKey,
+  ssoLoginUrl,
+  useSso,
+} from '../api.js';
 import { statusLabel, statusTone } from '../lib/format.js';
 
 export function StatusBadge({ status }: { status: SessionStatus }) {
@@ -63,6 +71,7 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
   const [key, setKey] = useState('');
   const [err, setErr] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
+  const sso = useSso();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const k = key.trim();
@@ -80,6 +89,14 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
   return (
     <form className="card login" onSubmit={submit} aria-labelledby="login-title">
       <h2 id="login-title">API key required</h2>
+      {sso ? (
+        <p>
+          <a className="btn btn-primary" href={ssoLoginUrl()} data-testid="sso-login">
+            Sign in with SSO
+          </a>{' '}
+          <span className="muted small">with your company account, or with an API key below.</span>
+        </p>
+      ) : null}
       <p className="muted" data-testid="login-why">
         The server at <span className="mono">{apiBase}</span> needs an API key: it has keys (access without a
         key ends once the first key is created), or it runs with a bootstrap token. Sign in with a key; it is

@@ -4,6 +4,7 @@ import { api, errorMessage, isForbidden } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
 import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
+import { Who } from '../components/Who.js';
 import {
   type AuditFilter,
   auditCsv,
@@ -241,7 +242,7 @@ export function Audit({ search }: { search: string }) {
                       {fmtTime(r.at)}
                     </td>
                     <td className="small">
-                      <span className="mono">{r.actorId ?? '—'}</span>
+                      <Who id={r.actorId} />
                       {r.actorRole ? <div className="muted">{r.actorRole}</div> : null}
                     </td>
                     <td className="mono small">{r.action}</td>

@@ -4,6 +4,7 @@ import { api, errorMessage, isForbidden, setApiKey } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
 import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
+import { Who } from '../components/Who.js';
 import { fmtAgo } from '../lib/format.js';
 import { EXPIRY_CHOICES, keyNote, sortKeys } from '../lib/keys.js';
 import { usePoll } from '../lib/usePoll.js';
@@ -157,7 +158,11 @@ function KeyRow({
       <td className="small hide-sm">{k.lastUsedAt ? fmtAgo(k.lastUsedAt) : 'never'}</td>
       <td className="small hide-md" title={k.createdAt}>
         {fmtAgo(k.createdAt)}
-        {k.createdBy ? <div className="muted">by {k.createdBy}</div> : null}
+        {k.createdBy ? (
+          <div className="muted">
+            by <Who id={k.createdBy} />
+          </div>
+        ) : null}
       </td>
       <td className="actions">
         <button

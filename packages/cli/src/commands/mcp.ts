@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { connect, connectionArgs } from '../connect.js';
+import { connect, connectionArgs, reachingFetch } from '../connect.js';
 import { guarded } from '../output.js';
 
 export const mcpCommand = defineCommand({
@@ -11,7 +11,12 @@ export const mcpCommand = defineCommand({
   run: guarded(async ({ args }) => {
     const { conn } = connect(args);
     const { runStdioMcpServer } = await import('@aegis/mcp');
-    await runStdioMcpServer({ baseUrl: conn.baseUrl, ...(conn.token ? { token: conn.token } : {}) });
+    await runStdioMcpServer({
+      baseUrl: conn.baseUrl,
+      ...(conn.token ? { token: conn.token } : {}),
+      // Signed in with `ag login`: every call carries the stored token, refreshed as it expires.
+      ...(conn.login ? { fetch: reachingFetch(conn.baseUrl, true) } : {}),
+    });
     return undefined;
   }),
 });

@@ -104,6 +104,12 @@ function actorFields(c: Context<AppEnv>) {
   return { actorId: actor ? (actor.id ?? 'local') : null, actorRole: actor?.role ?? null };
 }
 
+/** A person signed in through the identity provider: their subject and email, in the record's details. */
+function personOf(c: Context<AppEnv>) {
+  const person = c.get('actor')?.person;
+  return person ? { person: { subject: person.subject, email: person.email ?? null } } : {};
+}
+
 function actionOf(c: Context<AppEnv>): string {
   return c.get('operation')?.operationId ?? `${c.req.method} ${c.req.path.slice(0, 200)}`;
 }
@@ -141,7 +147,7 @@ export function auditIntentMiddleware(options: AuditTrailOptions): MiddlewareHan
         action: actionOf(c),
         target: op?.params.id ?? c.req.path.slice(0, 200),
         outcome: 'started',
-        details: { requestId: c.get('requestId') ?? null, ...digestOf(c) },
+        details: { requestId: c.get('requestId') ?? null, ...personOf(c), ...digestOf(c) },
       });
       id = record.id;
     } catch (err) {
@@ -232,14 +238,14 @@ export function auditMiddleware(options: AuditTrailOptions): MiddlewareHandler<A
       await append({
         ...base,
         target: targetOf(params, status < 300 ? response : undefined, c.req.path.slice(0, 200)),
-        details: { requestId, intent, ...(ids ? { sessionIds: ids } : {}), ...errorField },
+        details: { requestId, intent, ...personOf(c), ...(ids ? { sessionIds: ids } : {}), ...errorField },
       });
       return;
     }
     await append({
       ...base,
       target: params.id ?? c.req.path.slice(0, 200),
-      details: { requestId, ...digestOf(c), ...errorField },
+      details: { requestId, ...personOf(c), ...digestOf(c), ...errorField },
     });
   };
 }

@@ -5,6 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { errorResponse } from '../http-errors.js';
 import type { ApiKeyService } from './api-keys.js';
+import { looksLikeJwt, type OidcAuth } from './oidc.js';
 import type { MatchedOperation } from './operations.js';
 import { isAllowed, PERMISSIONS, SSE_OPERATIONS } from './permissions.js';
 import { windowLimiter } from './rate-limit.js';
@@ -52,9 +53,24 @@ export interface AuthOptions {
         onError(err: unknown): void;
       }
     | undefined;
+  /** People's sign-in tokens from the configured identity provider, accepted beside keys. */
+  oidc?: OidcAuth | undefined;
+  /**
+   * Dashboard sign-ins (an HTTP-only cookie): the actor of a cookie, or a refusal (a mutating
+   * request without its CSRF token). Consulted only when the request has no Authorization header.
+   */
+  cookieSession?: ((c: Context) => Promise<CookieCheck | undefined>) | undefined;
+  /** Told of every person a sign-in token was accepted for (the people directory). */
+  onPerson?: ((actor: Actor) => void) | undefined;
   /** Finds the operation a request is for (built lazily from the OpenAPI document). */
   matchOperation: (method: string, path: string) => MatchedOperation | undefined;
 }
+
+/** What a credential resolved to: who, and until when it stays valid; or why it is refused. */
+export type CookieCheck =
+  | { actor: Actor; valid: () => Promise<boolean>; expiresAt?: number | undefined }
+  | { refused: { status: 401 | 403; message: string; details?: Record<string, unknown> } };
+type BearerCheck = CookieCheck;
 
 /** Said at start-up and when the last active key lapses (zero-config access stays off). */
 export const LAPSED_KEYS_MESSAGE =
@@ -130,6 +146,36 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
     return key && keyActor(key);
   }
 
+  /** A bearer secret: a sign-in token (a JWT, when OIDC is configured) or a key / the bootstrap token. */
+  async function checkBearer(secret: string): Promise<BearerCheck> {
+    const oidc = options.oidc;
+    if (
+      oidc &&
+      looksLikeJwt(secret) &&
+      !(options.bootstrapToken && tokenMatches(secret, options.bootstrapToken))
+    ) {
+      const check = await oidc.verify(secret);
+      if (!check.ok) {
+        return {
+          refused: {
+            status: check.status,
+            message: check.message,
+            details: { reason: check.reason, ...check.details },
+          },
+        };
+      }
+      options.onPerson?.(check.actor);
+      return {
+        actor: check.actor,
+        valid: async () => Date.now() < check.expiresAt,
+        expiresAt: check.expiresAt,
+      };
+    }
+    const found = await fromBearer(secret);
+    if (!found) return { refused: { status: 401, message: 'Invalid, expired or revoked API key.' } };
+    return { actor: found, valid: async () => (await fromBearer(secret))?.id === found.id };
+  }
+
   const bearerOf = (c: Context) => {
     const header = c.req.header('authorization');
     if (header === undefined) return undefined;
@@ -173,7 +219,13 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
   };
 
   /** 401 with `message`, or 429 once this credential or client has failed too often. */
-  const refuse = (c: Context, ip: string, credential: string | undefined, message: string): Response => {
+  const refuse = (
+    c: Context,
+    ip: string,
+    credential: string | undefined,
+    message: string,
+    details?: Record<string, unknown>,
+  ): Response => {
     const retryAfterSec = countFailure(ip, credential);
     if (retryAfterSec > 0) {
       return rateLimited(
@@ -182,8 +234,18 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         retryAfterSec,
       );
     }
-    return errorResponse(c, new AegisError('UNAUTHORIZED', message));
+    return errorResponse(c, new AegisError('UNAUTHORIZED', message, details ? { details } : {}));
   };
+  /** A refused credential: 403 (a person without a role) as it is, 401 counted as a failure. */
+  const refused = (
+    c: Context,
+    ip: string,
+    credential: string | undefined,
+    r: Extract<BearerCheck, { refused: unknown }>['refused'],
+  ) =>
+    r.status === 403
+      ? errorResponse(c, new AegisError('FORBIDDEN', r.message, r.details ? { details: r.details } : {}))
+      : refuse(c, ip, credential, r.message, r.details);
 
   return async (c, next) => {
     const ip = clientIp(c);
@@ -198,11 +260,13 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
       let actor = ANONYMOUS_ACTOR;
       const bearer = bearerOf(c);
       if (bearer !== undefined) {
-        const found = await fromBearer(bearer);
-        if (found) actor = found;
-        else countFailure(ip, bearer);
-      } else if (await localAllowed()) {
-        actor = LOCAL_ACTOR;
+        const found = await checkBearer(bearer);
+        if ('actor' in found) actor = found.actor;
+        else if (found.refused.status === 401) countFailure(ip, bearer);
+      } else {
+        const cookie = await options.cookieSession?.(c);
+        if (cookie && 'actor' in cookie) actor = cookie.actor;
+        else if (await localAllowed()) actor = LOCAL_ACTOR;
       }
       c.set('actor', actor);
       await next();
@@ -237,11 +301,9 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
               : '?token= must be an unused, unexpired token from POST /v1/auth/sse-token (API keys are not accepted in URLs).',
         );
       }
-      if (
-        check.actor.id &&
-        check.actor.id !== 'bootstrap' &&
-        !(await options.keys.isActive(check.actor.id))
-      ) {
+      // A person's token (oidc:…) was checked when it minted this one; keys can be revoked since.
+      const keyMinted = check.actor.id && check.actor.id !== 'bootstrap' && !check.actor.person;
+      if (keyMinted && !(await options.keys.isActive(check.actor.id as string))) {
         return refuse(
           c,
           ip,
@@ -255,17 +317,24 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<AppEnv> 
         'credentialValid',
         keyId === null
           ? localAllowed
-          : keyId === 'bootstrap'
+          : keyId === 'bootstrap' || actor.person
             ? async () => true
             : () => options.keys.isActive(keyId),
       );
     } else {
       const bearer = bearerOf(c);
+      const cookie = bearer === undefined ? await options.cookieSession?.(c) : undefined;
       if (bearer !== undefined) {
-        const found = await fromBearer(bearer);
-        if (!found) return refuse(c, ip, bearer, 'Invalid, expired or revoked API key.');
-        actor = found;
-        c.set('credentialValid', async () => (await fromBearer(bearer))?.id === found.id);
+        const found = await checkBearer(bearer);
+        if ('refused' in found) return refused(c, ip, bearer, found.refused);
+        actor = found.actor;
+        c.set('credentialValid', found.valid);
+        c.set('credentialExpiresAt', found.expiresAt);
+      } else if (cookie) {
+        if ('refused' in cookie) return refused(c, ip, undefined, cookie.refused);
+        actor = cookie.actor;
+        c.set('credentialValid', cookie.valid);
+        c.set('credentialExpiresAt', cookie.expiresAt);
       } else if (await localAllowed()) {
         actor = LOCAL_ACTOR;
         c.set('credentialValid', localAllowed);

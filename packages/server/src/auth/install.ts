@@ -16,13 +16,17 @@ import {
 import { type PeerTrust, verifyPeers } from '../cluster-forward.js';
 import type { OpenStreams } from '../open-streams.js';
 import { auditRoutes } from '../routes/audit.js';
+import { identityRoutes } from '../routes/identity.js';
 import { keyRoutes } from '../routes/keys.js';
 import { apiKeyService } from './api-keys.js';
 import { type AuthLimits, authMiddleware, DEFAULT_LIMITS } from './authenticate.js';
 import { hostOriginGuard } from './host-origin.js';
+import type { OidcAuth } from './oidc.js';
 import { operationMatcher } from './operations.js';
+import { peopleDirectory } from './people.js';
 import { sessionCapsMiddleware } from './session-caps.js';
 import { sseTokenRegistry } from './sse-tokens.js';
+import { ssoSessions } from './sso.js';
 
 export interface SecurityOptions {
   /** Where keys live; default in memory. `startServer` passes the SQLite store's. */
@@ -39,6 +43,12 @@ export interface SecurityOptions {
    * once keys have existed, credentials are needed (recover with `AEGIS_AUTH_TOKEN`).
    */
   zeroConfigAfterKeys?: boolean | undefined;
+  /**
+   * `AEGIS_STRICT_RBAC`: no credential-less access at all, whatever the bind address or keys.
+   */
+  strictRbac?: boolean | undefined;
+  /** People's sign-in with the identity provider (`AEGIS_OIDC_*`); `startServer` builds it from `oidc`. */
+  oidc?: OidcAuth | undefined;
   /** Security warnings (every key lapsed) go here; `startServer` passes the logger's warn. */
   onWarning?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   limits?: Partial<AuthLimits> | undefined;
@@ -87,7 +97,9 @@ export function installSecurity(
   let matcher: ReturnType<typeof operationMatcher> | undefined;
   /** Building the matcher renders the whole OpenAPI document (~200 ms): done once, up front. */
   const buildMatcher = () => (matcher ??= operationMatcher(options.openApiPaths(), UNDOCUMENTED_OPERATIONS));
-  const zeroConfig = s.zeroConfig ?? !options.authToken;
+  const zeroConfig = !s.strictRbac && (s.zeroConfig ?? !options.authToken);
+  const people = peopleDirectory();
+  const sso = s.oidc ? ssoSessions(s.oidc, { onPerson: people.seen }) : undefined;
   app.use(
     '*',
     hostOriginGuard({
@@ -103,6 +115,9 @@ export function installSecurity(
     zeroConfig,
     zeroConfigAfterKeys: s.zeroConfigAfterKeys,
     onWarning: s.onWarning,
+    oidc: s.oidc,
+    cookieSession: sso?.check,
+    onPerson: people.seen,
     limits: { ...DEFAULT_LIMITS, ...s.limits },
     sharedRate: s.cluster
       ? {
@@ -121,6 +136,8 @@ export function installSecurity(
   // After auth, before every route: the record of an authorized change is stored before it runs.
   app.use('/v1/*', auditIntentMiddleware({ audit, onError }));
   app.use('/metrics', auth);
+  // The dashboard's SSO sign-in pages (browser redirects, outside the API description).
+  if (sso) app.route('/', sso.routes);
   if (options.aegis) auditPolicyDecisions(options.aegis, { audit, onError });
   if (options.aegis) auditBudgetEvents(options.aegis, { audit, onError });
   const limits = { ...DEFAULT_LIMITS, ...s.limits };
@@ -130,9 +147,11 @@ export function installSecurity(
     /** The concurrent-session caps: mount on `/v1/*` after anything that may answer without starting sessions. */
     sessionCaps: sessionCapsMiddleware({ aegis: options.aegis as Aegis, limits }),
     sseTokens,
+    people,
     routes: () => [
       keyRoutes({ aegis: options.aegis as Aegis, keys, sseTokens, zeroConfig, streams: options.streams }),
       auditRoutes({ audit }),
+      identityRoutes({ oidc: s.oidc, keys, people, csrfOf: (h) => sso?.csrfOf(h) }),
     ],
     /** Call once every route is registered, so the first request does not pay for the matcher. */
     warm: () => void buildMatcher(),

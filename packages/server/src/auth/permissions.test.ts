@@ -225,6 +225,9 @@ const EXPECTED: Record<string, Case> = {
   revokeApiKey: { params: missing, expect: adminOnly(NOT_FOUND) },
   rotateApiKey: { params: missing, expect: adminOnly(NOT_FOUND) },
   createSseToken: { expect: all('201') },
+  getOidcSettings: { expect: all('200') },
+  getWhoami: { expect: all('200') },
+  listPeople: { expect: adminOnly('200') },
   queryAudit: { expect: adminOnly('200') },
 };
 

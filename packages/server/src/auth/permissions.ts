@@ -82,6 +82,9 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   revokeApiKey: ADMIN,
   rotateApiKey: ADMIN,
   createSseToken: ALL,
+  getOidcSettings: 'public',
+  getWhoami: ALL,
+  listPeople: ADMIN,
   queryAudit: ADMIN,
 });
 

@@ -15,11 +15,6 @@ export const UNSUPPORTED_DOCUMENTED_ENV: Readonly<Record<string, string>> = Obje
     'the PostgreSQL store uses its own set of tables (choose their schema with AEGIS_PG_SCHEMA)',
   AEGIS_REDIS_URL: 'there is no Redis store; use sqlite (one machine) or postgres (several nodes)',
   AEGIS_REDIS_KEY_PREFIX: 'there is no Redis store; use sqlite (one machine) or postgres (several nodes)',
-  AEGIS_STRICT_RBAC:
-    'roles are always enforced once an API key or AEGIS_AUTH_TOKEN exists; without either, only the local user on loopback is served',
-  AEGIS_OIDC_ISSUER: 'OIDC sign-in is not supported; use API keys (ag keys create)',
-  AEGIS_OIDC_CLIENT_ID: 'OIDC sign-in is not supported; use API keys (ag keys create)',
-  AEGIS_OIDC_CLIENT_SECRET: 'OIDC sign-in is not supported; use API keys (ag keys create)',
 });
 
 /** Keys of the documented flat config file (`~/.aegis/config.yaml`) this server does not support. */

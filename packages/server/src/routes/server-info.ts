@@ -348,6 +348,18 @@ export function configSummary(config: ServerConfig): Record<string, unknown> {
     bodyLimitBytes: config.bodyLimitBytes,
     eventStreams: config.eventStreams,
     authTokenConfigured: config.authToken !== undefined,
+    strictRbac: config.strictRbac,
+    // Sign-in with the identity provider: where and how, never the client secret.
+    oidc: config.oidc
+      ? {
+          issuer: config.oidc.issuer,
+          clientId: config.oidc.clientId,
+          audience: config.oidc.audience ?? config.oidc.clientId,
+          tokenType: config.oidc.tokenType,
+          roleClaim: config.oidc.roleClaim,
+          sso: config.oidc.clientSecret !== undefined,
+        }
+      : null,
     sessionStore: sessionStoreOf(config),
     // Where the shared database is, never its password.
     postgres: config.postgresUrl
