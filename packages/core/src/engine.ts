@@ -9,6 +9,7 @@ import type { BatchService } from './orchestration/batch.js';
 import { createOrchestration } from './orchestration/index.js';
 import type { MemoryService } from './orchestration/memory.js';
 import type { PipelineService } from './orchestration/pipelines.js';
+import type { RoutineService } from './routines/service.js';
 import type { TemplateService } from './orchestration/templates.js';
 import { recoverSessions } from './recovery.js';
 import type { PermissionMode, SandboxRequest, Session } from './schemas.js';
@@ -93,6 +94,8 @@ export interface Aegis {
   batch: BatchService;
   /** Stages of sessions run in dependency order. */
   pipelines: PipelineService;
+  /** Sessions and pipelines started on a schedule; the server starts `routines.startScheduler()`. */
+  routines: RoutineService;
   /** Global stored events after a global `id`. */
   events(opts?: { after?: number; limit?: number }): Promise<AegisEvent[]>;
   /**
@@ -260,6 +263,7 @@ export function createAegis(options: CreateAegisOptions): Aegis {
     memory: orchestration.memory,
     batch: orchestration.batch,
     pipelines: orchestration.pipelines,
+    routines: orchestration.routines,
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
     },

@@ -100,6 +100,7 @@ export {
   type TemplateService,
 } from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
+export * from './routines/index.js';
 export {
   createRulePolicy,
   evaluateRules,

@@ -2,6 +2,7 @@ import type { ConversationSnapshot } from './driver.js';
 import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
+import { createMemoryRoutineStore } from './routines/store.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
 import type { Session } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
@@ -38,6 +39,7 @@ export function createMemoryStore(): AegisStore {
     apiKeys: createMemoryApiKeyStore(),
     audit: createMemoryAuditStore(),
     ...createMemoryResourceStores(open),
+    routines: createMemoryRoutineStore(open),
     idempotency: createMemoryIdempotencyStore(open),
     conversations: {
       async get(sessionId) {

@@ -7,6 +7,8 @@ import { createBatchService } from './batch.js';
 import { createMemoryService } from './memory.js';
 import { createPipelineService } from './pipelines.js';
 import { createTemplateService } from './templates.js';
+import { createRoutineService } from '../routines/service.js';
+import { engineTargets } from '../routines/targets.js';
 
 export interface OrchestrationDeps {
   store: AegisStore;
@@ -39,5 +41,19 @@ export function createOrchestration(deps: OrchestrationDeps) {
     now: deps.now,
     onError: deps.onError,
   });
-  return { templates, memory, batch, pipelines };
+  const routines = createRoutineService({
+    store: deps.store.routines,
+    templates,
+    targets: engineTargets({
+      templates,
+      sessions: deps.sessions,
+      pipelines,
+      getSession: (id) => deps.store.getSession(id),
+      pipelineStore: deps.store.pipelines,
+    }),
+    resolveWorkDir: deps.resolveWorkDir,
+    now: deps.now,
+    onError: deps.onError,
+  });
+  return { templates, memory, batch, pipelines, routines };
 }

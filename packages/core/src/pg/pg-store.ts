@@ -17,6 +17,7 @@ import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_PG_SCHEMA, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
+import { createPgRoutineStore } from './routine-store.js';
 import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
 import {
   callerError,
@@ -213,6 +214,7 @@ export async function openPostgresStore(
     ...resources,
     pipelines: fencePipelines(resources.pipelines, (fn) => guarded({ where, isClosed }, 'write to', fn)),
     idempotency: createPgIdempotencyStore(db, { where, isClosed }),
+    routines: createPgRoutineStore(db, { where, isClosed }),
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));
