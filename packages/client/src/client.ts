@@ -15,6 +15,7 @@ import type {
   CreateApiKeyRequest,
   CreatedApiKey,
   CreatePipelineRequest,
+  CreateRoutineRequest,
   CreateSessionRequest,
   CreateSessionResponse,
   DiagnosticsResponse,
@@ -35,6 +36,11 @@ import type {
   PolicyList,
   PolicyRule,
   ReadResponse,
+  Routine,
+  RoutineList,
+  RoutinePreview,
+  RoutineRun,
+  RoutineRunList,
   SendResponse,
   Session,
   SessionDetail,
@@ -49,6 +55,7 @@ import type {
   TemplateInput,
   TemplateList,
   TranscriptPage,
+  UpdateRoutineRequest,
 } from './types.js';
 
 export { AegisApiError } from './errors.js';
@@ -250,6 +257,41 @@ export class AegisClient {
   }
   getPipeline(id: string): Promise<Pipeline> {
     return this.#request('GET', `/v1/pipelines/${enc(id)}`);
+  }
+
+  /** A session, template session or pipeline started on a schedule (cron, interval or one-off). */
+  createRoutine(body: CreateRoutineRequest): Promise<Routine> {
+    return this.#request('POST', '/v1/routines', { body });
+  }
+  listRoutines(query: Query<'listRoutines'> = {}): Promise<RoutineList> {
+    return this.#request('GET', '/v1/routines', { query });
+  }
+  getRoutine(id: string): Promise<Routine> {
+    return this.#request('GET', `/v1/routines/${enc(id)}`);
+  }
+  /** Changes the given fields; a new schedule, time zone or `enabled` recomputes the next due time. */
+  updateRoutine(id: string, body: UpdateRoutineRequest): Promise<Routine> {
+    return this.#request('PATCH', `/v1/routines/${enc(id)}`, { body });
+  }
+  deleteRoutine(id: string): Promise<Routine> {
+    return this.#request('DELETE', `/v1/routines/${enc(id)}`);
+  }
+  pauseRoutine(id: string): Promise<Routine> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/pause`);
+  }
+  resumeRoutine(id: string): Promise<Routine> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/resume`);
+  }
+  /** Starts the routine's target now; the run says what it started or why it failed. */
+  runRoutine(id: string): Promise<RoutineRun> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/run`);
+  }
+  listRoutineRuns(id: string, query: Query<'listRoutineRuns'> = {}): Promise<RoutineRunList> {
+    return this.#request('GET', `/v1/routines/${enc(id)}/runs`, { query });
+  }
+  /** The next due times of a schedule (default 10), e.g. to check a cron expression. */
+  previewRoutineSchedule(query: Query<'previewRoutineSchedule'>): Promise<RoutinePreview> {
+    return this.#request('GET', '/v1/routines/preview', { query });
   }
 
   handshake(body: HandshakeRequest): Promise<HandshakeResponse> {

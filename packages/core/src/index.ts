@@ -100,7 +100,6 @@ export {
   type TemplateService,
 } from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
-export * from './routines/index.js';
 export {
   createRulePolicy,
   evaluateRules,
@@ -113,6 +112,7 @@ export {
   ruleMatches,
 } from './policy.js';
 export { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
+export * from './routines/index.js';
 export {
   AgentCommand,
   AgentExit,

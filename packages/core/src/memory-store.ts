@@ -2,8 +2,8 @@ import type { ConversationSnapshot } from './driver.js';
 import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
-import { createMemoryRoutineStore } from './routines/store.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
+import { createMemoryRoutineStore } from './routines/store.js';
 import type { Session } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {

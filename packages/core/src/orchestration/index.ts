@@ -1,5 +1,7 @@
 import type { EventListener } from '../event-hub.js';
 import type { AegisEvent } from '../events.js';
+import { createRoutineService } from '../routines/service.js';
+import { engineTargets } from '../routines/targets.js';
 import type { Session } from '../schemas.js';
 import type { Actor, CreateSessionInput, CreateSessionResult } from '../sessions-api-types.js';
 import type { AegisStore } from '../store.js';
@@ -7,8 +9,6 @@ import { createBatchService } from './batch.js';
 import { createMemoryService } from './memory.js';
 import { createPipelineService } from './pipelines.js';
 import { createTemplateService } from './templates.js';
-import { createRoutineService } from '../routines/service.js';
-import { engineTargets } from '../routines/targets.js';
 
 export interface OrchestrationDeps {
   store: AegisStore;

@@ -69,6 +69,17 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   createPipeline: DRIVE,
   listPipelines: ALL,
   getPipeline: ALL,
+  // Routines
+  createRoutine: DRIVE,
+  listRoutines: ALL,
+  previewRoutineSchedule: ALL,
+  getRoutine: ALL,
+  updateRoutine: DRIVE,
+  deleteRoutine: DRIVE,
+  pauseRoutine: DRIVE,
+  resumeRoutine: DRIVE,
+  runRoutine: DRIVE,
+  listRoutineRuns: ALL,
   // Security
   createApiKey: ADMIN,
   listApiKeys: ADMIN,
