@@ -22,6 +22,8 @@ export interface RoutineSchedulerDeps {
   bootstrapToken: boolean;
   logger: Logger;
   tickMs?: number | undefined;
+  /** No other server shares the store (not a cluster node). */
+  exclusive?: boolean | undefined;
   clock?: SchedulerClock | undefined;
 }
 
@@ -70,6 +72,7 @@ export function startRoutineScheduler(deps: RoutineSchedulerDeps): RoutineSchedu
   return deps.aegis.routines.startScheduler({
     actorFor,
     tickMs: deps.tickMs,
+    exclusive: deps.exclusive,
     clock: deps.clock,
     onRun(run, routine) {
       deps.audit

@@ -306,6 +306,7 @@ async function startLocked(
       audit: store.audit,
       admission: app.sessionAdmission,
       bootstrapToken: !!config.authToken,
+      exclusive: !nodeId,
       logger,
     }),
   );

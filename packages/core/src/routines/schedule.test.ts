@@ -80,3 +80,17 @@ describe('parseSchedule', () => {
     );
   });
 });
+
+describe('interval steps', () => {
+  it('keep to the grid of a previous due time when one is given', () => {
+    const s = parseSchedule('every 2s', 'UTC');
+    const anchor = new Date('2026-01-01T00:00:00.000Z');
+    expect(s.next(new Date('2026-01-01T00:00:07.300Z'), anchor)?.toISOString()).toBe(
+      '2026-01-01T00:00:08.000Z',
+    );
+    expect(s.next(new Date('2026-01-01T00:00:08.000Z'), anchor)?.toISOString()).toBe(
+      '2026-01-01T00:00:10.000Z',
+    );
+    expect(s.next(new Date('2026-01-01T00:00:07.300Z'))?.toISOString()).toBe('2026-01-01T00:00:09.300Z');
+  });
+});

@@ -9,8 +9,11 @@ import { AegisError } from '../errors.js';
  */
 export interface Schedule {
   kind: 'cron' | 'interval' | 'once';
-  /** The first due time strictly after `after`, or null when there is none. */
-  next(after: Date): Date | null;
+  /**
+   * The first due time strictly after `after`, or null when there is none. An interval counts in
+   * steps from `anchor` (a previous due time) when given, else from `after`.
+   */
+  next(after: Date, anchor?: Date): Date | null;
   /** The most recent due times in `[from, to]`, at most `limit`, oldest first. */
   recent(from: Date, to: Date, limit: number): Date[];
 }
@@ -82,8 +85,11 @@ export function parseSchedule(schedule: string, timezone: string, path = 'schedu
 function intervalSchedule(step: number): Schedule {
   return {
     kind: 'interval',
-    // An interval counts from the routine's previous due time; with none, from `after`.
-    next: (after) => new Date(after.getTime() + step),
+    next(after, anchor) {
+      if (!anchor || anchor > after) return new Date(after.getTime() + step);
+      const steps = Math.floor((after.getTime() - anchor.getTime()) / step) + 1;
+      return new Date(anchor.getTime() + steps * step);
+    },
     recent(from, to, limit) {
       if (from > to) return [];
       const last = Math.floor((to.getTime() - from.getTime()) / step);

@@ -258,3 +258,48 @@ describe('routine scheduler (fake clock)', () => {
     expect(resumed.nextFireAt).toBe('2026-01-06T09:00:00.000Z');
   });
 });
+
+describe('a stop between claiming a run and starting it', () => {
+  it('fails that run when the next (sole) scheduler starts, so overlap skip is not blocked by it', async () => {
+    const clock = fakeClock('2026-01-01T00:00:00Z');
+    const store = createMemoryStore();
+    const aegis = engine(clock, store);
+    const r = await aegis.routines.create(every('every 1m'), admin);
+    // What a killed server leaves: the due time claimed, its run recorded, nothing started.
+    const dueAt = '2026-01-01T00:01:00.000Z';
+    await store.routines.claim({
+      routineId: r.id,
+      dueAt,
+      nextFireAt: '2026-01-01T00:02:00.000Z',
+      lastFiredAt: dueAt,
+      runs: [
+        {
+          id: 'cut',
+          routineId: r.id,
+          trigger: 'schedule',
+          dueAt,
+          firedAt: dueAt,
+          endedAt: null,
+          outcome: 'running',
+          sessionId: null,
+          pipelineId: null,
+          costUsd: null,
+          error: null,
+        },
+      ],
+    });
+    clock.set('2026-01-01T00:01:30Z');
+    const shared = aegis.routines.createScheduler({ clock });
+    await tick(shared);
+    expect((await store.routines.getRun('cut'))?.outcome).toBe('running'); // another node may be starting it
+    const sole = aegis.routines.createScheduler({ clock, exclusive: true });
+    await tick(sole);
+    expect(await store.routines.getRun('cut')).toMatchObject({
+      outcome: 'failed',
+      error: 'The server stopped while starting this run, so whether its target started is unknown.',
+    });
+    clock.set('2026-01-01T00:02:00Z');
+    await tick(sole);
+    expect((await runs(aegis, r.id)).map((x) => x.outcome)).toEqual(['failed', 'running']);
+  });
+});

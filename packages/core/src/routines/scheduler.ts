@@ -38,8 +38,13 @@ export interface RoutineSchedulerOptions {
   tickMs?: number | undefined;
   /** The most due times one catch-up fires (`catchUp: all`) and the most runs that wait queued. Default 10. */
   catchUpLimit?: number | undefined;
-  /** A run that started nothing after this long (its scheduler stopped while starting it) fails. Default 10 min. */
+  /** A run that started nothing after this long (its scheduler stopped while starting it) fails. Default 2 min. */
   startTimeoutMs?: number | undefined;
+  /**
+   * No other scheduler shares the store (a single server): a run claimed before this scheduler
+   * started that never recorded what it started was cut off by a stop, and fails at once.
+   */
+  exclusive?: boolean | undefined;
   /** A run was just started, failed to start, or was skipped (for the audit log). */
   onRun?: ((run: RoutineRun, routine: Routine) => void) | undefined;
   onError(err: unknown, context: string): void;
@@ -71,9 +76,11 @@ export function createRoutineScheduler(options: RoutineSchedulerOptions): Routin
   const clock = options.clock ?? realClock;
   const tickMs = options.tickMs ?? 1000;
   const limit = options.catchUpLimit ?? 10;
-  const startTimeoutMs = options.startTimeoutMs ?? 10 * 60_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 2 * 60_000;
   const startedAt = clock.now();
   const inflight = new Set<Promise<unknown>>();
+  /** Runs this scheduler is starting now. */
+  const starting = new Set<string>();
   let cancelTimer: (() => void) | undefined;
   let ticking: Promise<void> | undefined;
   let closed = false;
@@ -102,6 +109,15 @@ export function createRoutineScheduler(options: RoutineSchedulerOptions): Routin
 
   /** Starts a claimed run's target and records what it started, or why it failed. */
   async function launch(routine: Routine, run: RoutineRun): Promise<RoutineRun> {
+    starting.add(run.id);
+    try {
+      return await launchOnce(routine, run);
+    } finally {
+      starting.delete(run.id);
+    }
+  }
+
+  async function launchOnce(routine: Routine, run: RoutineRun): Promise<RoutineRun> {
     let done: RoutineRun;
     try {
       const actor = await options.actorFor(routine);
@@ -122,7 +138,8 @@ export function createRoutineScheduler(options: RoutineSchedulerOptions): Routin
       try {
         if (!run.sessionId && !run.pipelineId) {
           const since = Date.parse(run.firedAt ?? run.dueAt);
-          if (now.getTime() - since > startTimeoutMs) {
+          const cutOff = options.exclusive === true && since < startedAt.getTime() && !starting.has(run.id);
+          if (cutOff || now.getTime() - since > startTimeoutMs) {
             await store.updateRun(
               {
                 ...run,
@@ -195,7 +212,7 @@ export function createRoutineScheduler(options: RoutineSchedulerOptions): Routin
       ...catchUp.map((at) => ({ at, trigger: 'catch_up' as const })),
       ...current.map((at) => ({ at, trigger: 'schedule' as const })),
     ];
-    const next = schedule.next(now);
+    const next = schedule.next(now, new Date(dueAt));
     const runs: RoutineRun[] = [];
     let busy = running;
     let waiting = queued;
