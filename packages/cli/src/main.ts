@@ -28,5 +28,6 @@ export const main = defineCommand({
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     keys: () => import('./commands/keys.js').then((m) => m.keysCommand),
     audit: () => import('./commands/audit.js').then((m) => m.auditCommand),
+    routine: () => import('./commands/routine.js').then((m) => m.routineCommand),
   },
 });
