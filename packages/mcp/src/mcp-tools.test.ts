@@ -85,7 +85,10 @@ describe('orchestration tools', () => {
   });
 
   it('create_routine, preview, run_routine, list_routine_runs, pause, resume and delete', async () => {
-    const preview = await tool('preview_routine_schedule', { schedule: '0 9 * * 1-5', timezone: 'Europe/Rome' });
+    const preview = await tool('preview_routine_schedule', {
+      schedule: '0 9 * * 1-5',
+      timezone: 'Europe/Rome',
+    });
     expect(preview.times).toHaveLength(10);
     const created = await tool('create_routine', {
       name: 'mcp-routine',
@@ -103,7 +106,9 @@ describe('orchestration tools', () => {
     const listed = await tool('list_routines', {});
     expect(listed.routines.map((r: { id: string }) => r.id)).toContain(created.id);
     await tool('delete_routine', { routineId: created.id });
-    expect((await tool('list_routines', {})).routines.map((r: { id: string }) => r.id)).not.toContain(created.id);
+    expect((await tool('list_routines', {})).routines.map((r: { id: string }) => r.id)).not.toContain(
+      created.id,
+    );
   });
 
   it('list_templates lists the built-ins; create_session_from_template fills the variables', async () => {
