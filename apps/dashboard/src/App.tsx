@@ -19,6 +19,7 @@ import { Keys } from './pages/Keys.js';
 import { Nodes } from './pages/Nodes.js';
 import { Overview } from './pages/Overview.js';
 import { PipelineDetail, Pipelines } from './pages/Pipelines.js';
+import { Routines } from './pages/Routines.js';
 import { SessionDetail } from './pages/SessionDetail.js';
 import { Sessions } from './pages/Sessions.js';
 
@@ -27,6 +28,7 @@ const SHORTCUTS: [string[], string][] = [
   [['g', 'o'], 'Go to Overview'],
   [['g', 's'], 'Go to Sessions'],
   [['g', 'p'], 'Go to Pipelines'],
+  [['g', 'r'], 'Go to Routines'],
   [['g', 'a'], 'Go to the Audit log'],
   [['g', 'k'], 'Go to API keys'],
   [['g', 'n'], 'Go to Nodes (servers in a cluster)'],
@@ -69,6 +71,9 @@ export function App() {
             </NavLink>
             <NavLink to={href.pipelines} current={route.page === 'pipelines' || route.page === 'pipeline'}>
               Pipelines
+            </NavLink>
+            <NavLink to={href.routines} current={route.page === 'routines'}>
+              Routines
             </NavLink>
             <NavLink to={href.audit()} current={route.page === 'audit'} adminOnly access={access}>
               Audit
@@ -173,6 +178,8 @@ function titleOf(route: Route): string {
       return 'API keys';
     case 'nodes':
       return 'Nodes';
+    case 'routines':
+      return 'Routines';
     default:
       return 'Not found';
   }
@@ -196,6 +203,8 @@ function Page({ route }: { route: Route }) {
       return <Keys />;
     case 'nodes':
       return <Nodes />;
+    case 'routines':
+      return <Routines />;
     default:
       return (
         <Empty title="Page not found">
@@ -269,6 +278,7 @@ function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
         else if (e.key === 'a') navigate(href.audit());
         else if (e.key === 'k') navigate(href.keys);
         else if (e.key === 'n') navigate(href.nodes);
+        else if (e.key === 'r') navigate(href.routines);
       }
     };
     window.addEventListener('keydown', onKey);

@@ -32,5 +32,6 @@ export const main = defineCommand({
     login: () => import('./commands/login.js').then((m) => m.loginCommand),
     logout: () => import('./commands/login.js').then((m) => m.logoutCommand),
     whoami: () => import('./commands/login.js').then((m) => m.whoamiCommand),
+    routine: () => import('./commands/routine.js').then((m) => m.routineCommand),
   },
 });

@@ -19,6 +19,7 @@ import type {
   CreateApiKeyRequest,
   CreatedApiKey,
   CreatePipelineRequest,
+  CreateRoutineRequest,
   CreateSessionRequest,
   CreateSessionResponse,
   DiagnosticsResponse,
@@ -41,6 +42,11 @@ import type {
   PolicyList,
   PolicyRule,
   ReadResponse,
+  Routine,
+  RoutineList,
+  RoutinePreview,
+  RoutineRun,
+  RoutineRunList,
   SendResponse,
   Session,
   SessionDetail,
@@ -58,6 +64,7 @@ import type {
   UpdateSessionRequest,
   UsageReport,
   Whoami,
+  UpdateRoutineRequest,
 } from './types.js';
 
 export { AegisApiError } from './errors.js';
@@ -292,6 +299,39 @@ export class AegisClient {
   }
   getAnalyticsRateLimits(): Promise<AnalyticsRateLimits> {
     return this.#request('GET', '/v1/analytics/rate-limits');
+  /** A session, template session or pipeline started on a schedule (cron, interval or one-off). */
+  createRoutine(body: CreateRoutineRequest): Promise<Routine> {
+    return this.#request('POST', '/v1/routines', { body });
+  }
+  listRoutines(query: Query<'listRoutines'> = {}): Promise<RoutineList> {
+    return this.#request('GET', '/v1/routines', { query });
+  }
+  getRoutine(id: string): Promise<Routine> {
+    return this.#request('GET', `/v1/routines/${enc(id)}`);
+  }
+  /** Changes the given fields; a new schedule, time zone or `enabled` recomputes the next due time. */
+  updateRoutine(id: string, body: UpdateRoutineRequest): Promise<Routine> {
+    return this.#request('PATCH', `/v1/routines/${enc(id)}`, { body });
+  }
+  deleteRoutine(id: string): Promise<Routine> {
+    return this.#request('DELETE', `/v1/routines/${enc(id)}`);
+  }
+  pauseRoutine(id: string): Promise<Routine> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/pause`);
+  }
+  resumeRoutine(id: string): Promise<Routine> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/resume`);
+  }
+  /** Starts the routine's target now; the run says what it started or why it failed. */
+  runRoutine(id: string): Promise<RoutineRun> {
+    return this.#request('POST', `/v1/routines/${enc(id)}/run`);
+  }
+  listRoutineRuns(id: string, query: Query<'listRoutineRuns'> = {}): Promise<RoutineRunList> {
+    return this.#request('GET', `/v1/routines/${enc(id)}/runs`, { query });
+  }
+  /** The next due times of a schedule (default 10), e.g. to check a cron expression. */
+  previewRoutineSchedule(query: Query<'previewRoutineSchedule'>): Promise<RoutinePreview> {
+    return this.#request('GET', '/v1/routines/preview', { query });
   }
 
   handshake(body: HandshakeRequest): Promise<HandshakeResponse> {

@@ -512,6 +512,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/routines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your routines by name (admins: every owner's) */
+        get: operations["listRoutines"];
+        put?: never;
+        /**
+         * Create a routine: a session, template session or pipeline started on a schedule
+         * @description Fires once per due time, across restarts and across servers sharing a database. 400 (naming the field) for an invalid cron expression, an unknown time zone, a schedule with no future due time, or a target template that does not exist. Runs act as the routine's owner: a revoked key's routines fail their runs, and the session caps apply at each fire.
+         */
+        post: operations["createRoutine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routines/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The next due times of a schedule (default 10) */
+        get: operations["previewRoutineSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a routine */
+        get: operations["getRoutine"];
+        put?: never;
+        post?: never;
+        /** Delete a routine and its run history (sessions it started are kept) */
+        delete: operations["deleteRoutine"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of a routine
+         * @description Fields left out keep their value. A new schedule, time zone or `enabled` recomputes the next due time from now (nothing is caught up).
+         */
+        patch: operations["updateRoutine"];
+        trace?: never;
+    };
+    "/v1/routines/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a routine (runs already going go on) */
+        post: operations["pauseRoutine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routines/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a routine from its next due time after now (nothing missed while paused is fired) */
+        post: operations["resumeRoutine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routines/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a routine now, outside its schedule (paused or not)
+         * @description Answers once the target has started, or failed to: the run says which session or pipeline it started, or why it failed.
+         */
+        post: operations["runRoutine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/routines/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A routine's runs, newest due time first */
+        get: operations["listRoutineRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/{id}/health": {
         parameters: {
             query?: never;
@@ -2663,6 +2794,168 @@ export interface components {
         };
         PipelineList: {
             pipelines: components["schemas"]["Pipeline"][];
+            total: number;
+            page: number;
+            limit: number;
+        };
+        Routine: {
+            id: string;
+            name: string;
+            /** @description As given: a cron expression, an interval (`every 5m`) or a one-off time */
+            schedule: string;
+            /** @enum {string} */
+            scheduleKind: "cron" | "interval" | "once";
+            /** @description IANA time zone the schedule is read in */
+            timezone: string;
+            overlap: components["schemas"]["RoutineOverlap"];
+            catchUp: components["schemas"]["RoutineCatchUp"];
+            /** @description False while paused */
+            enabled: boolean;
+            /** @description The next due time (ISO-8601, UTC); null when paused or when a one-off has fired */
+            nextFireAt: string | null;
+            lastFiredAt: string | null;
+            ownerId: string | null;
+            /** @description The role of the key that created it; fires act with it */
+            ownerRole: string | null;
+            createdAt: string;
+            updatedAt: string;
+            target: components["schemas"]["RoutineTarget"];
+        };
+        /**
+         * @description When a due time comes while the previous run is still going: `skip` it (recorded as a skipped run), `queue` it (starts when the previous run ends; at most 10 wait), or `allow` it to run beside
+         * @enum {string}
+         */
+        RoutineOverlap: "skip" | "queue" | "allow";
+        /**
+         * @description Due times missed while no server ran: `none` fires none of them, `latest` fires the most recent one once, `all` fires each of them (the 10 most recent at most), oldest first
+         * @enum {string}
+         */
+        RoutineCatchUp: "none" | "latest" | "all";
+        /** @description What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true` */
+        RoutineTarget: {
+            /** @description A createSession body */
+            session: {
+                /** @description Absolute path of an existing directory inside the allowed directories */
+                workDir: string;
+                name?: string;
+                /** @description First prompt; delivered as soon as the agent is ready */
+                prompt?: string;
+                permissionMode?: components["schemas"]["PermissionMode"];
+                model?: string;
+                /** @description A configured ACP agent; default claude-code */
+                agent?: string;
+                /** @description Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400 */
+                env?: {
+                    [key: string]: string;
+                };
+                parentId?: string;
+                /** @description Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask */
+                policies?: components["schemas"]["PolicyRule"][];
+                /** @description Start from a template (id, or the name of a template you can see); fields given here override the template */
+                templateId?: string;
+                /** @description Values for the `{{name}}` placeholders of the template prompt */
+                variables?: {
+                    [key: string]: string;
+                };
+                /** @description Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it */
+                sandbox?: {
+                    /** @description Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes */
+                    enabled?: boolean;
+                    /** @enum {string} */
+                    network?: "model" | "none";
+                    allowedHosts?: string[];
+                    readOnlyPaths?: string[];
+                    writablePaths?: string[];
+                };
+                /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
+                reuse?: boolean;
+            };
+        } | {
+            /** @description A template id, or the name of a template you can see */
+            template: string;
+            /** @description Where the session works */
+            workDir: string;
+            /** @description Overrides the template prompt */
+            prompt?: string;
+            /** @description Values for the `{{name}}` placeholders of the template prompt */
+            variables?: {
+                [key: string]: string;
+            };
+        } | {
+            /** @description A createPipeline body */
+            pipeline: {
+                name: string;
+                stages: components["schemas"]["PipelineStageRequest"][];
+            };
+        };
+        CreateRoutineRequest: {
+            name: string;
+            /** @description A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset) */
+            schedule: string;
+            /** @description IANA time zone the schedule is read in; default UTC */
+            timezone?: string;
+            target: components["schemas"]["RoutineTarget"];
+            /**
+             * @description Default `skip`
+             * @enum {string}
+             */
+            overlap?: "skip" | "queue" | "allow";
+            /**
+             * @description Default `latest`
+             * @enum {string}
+             */
+            catchUp?: "none" | "latest" | "all";
+            /** @description Default true; false creates it paused */
+            enabled?: boolean;
+        };
+        RoutineList: {
+            routines: components["schemas"]["Routine"][];
+            total: number;
+            page: number;
+            limit: number;
+        };
+        RoutinePreview: {
+            schedule: string;
+            timezone: string;
+            /** @description The next due times, ISO-8601 UTC, earliest first */
+            times: string[];
+        };
+        UpdateRoutineRequest: {
+            name?: string;
+            /** @description A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset) */
+            schedule?: string;
+            /** @description IANA time zone the schedule is read in; default UTC */
+            timezone?: string;
+            target?: components["schemas"]["RoutineTarget"];
+            overlap?: components["schemas"]["RoutineOverlap"];
+            catchUp?: components["schemas"]["RoutineCatchUp"];
+            enabled?: boolean;
+        };
+        RoutineRun: {
+            id: string;
+            routineId: string;
+            /** @enum {string} */
+            trigger: "schedule" | "catch_up" | "manual";
+            /** @description The due time this run is for (ISO-8601, UTC); for `manual`, when asked */
+            dueAt: string;
+            /** @description When its target was started; null while queued or when skipped */
+            firedAt: string | null;
+            endedAt: string | null;
+            outcome: components["schemas"]["RoutineRunOutcome"];
+            sessionId: string | null;
+            pipelineId: string | null;
+            /** @description The session’s cost when known (session targets) */
+            costUsd: number | null;
+            /** @description Why the run failed or was skipped */
+            error: string | null;
+        };
+        /**
+         * @description `running` until the session’s first turn (or the pipeline) ends; `queued` waits for the previous run (overlap `queue`); `completed`/`failed` at the end; `skipped` when overlap `skip` passed it over
+         * @enum {string}
+         */
+        RoutineRunOutcome: "running" | "queued" | "completed" | "failed" | "skipped";
+        RoutineRunList: {
+            runs: components["schemas"]["RoutineRun"][];
             total: number;
             page: number;
             limit: number;
@@ -5254,6 +5547,580 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Pipeline"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRoutines: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of routines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutineList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoutineRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    previewRoutineSchedule: {
+        parameters: {
+            query: {
+                schedule: string;
+                timezone?: string;
+                count?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Due times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutinePreview"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted routine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoutineRequest"];
+            };
+        };
+        responses: {
+            /** @description The routine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    pauseRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resumeRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The routine */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Routine"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    runRoutine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutineRun"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRoutineRuns: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutineRunList"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid credentials */

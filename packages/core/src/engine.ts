@@ -13,6 +13,7 @@ import type { MemoryService } from './orchestration/memory.js';
 import type { PipelineService } from './orchestration/pipelines.js';
 import type { TemplateService } from './orchestration/templates.js';
 import { recoverSessions } from './recovery.js';
+import type { RoutineService } from './routines/service.js';
 import type { PermissionMode, SandboxRequest, Session } from './schemas.js';
 import { type AgentResidency, createCapacity } from './session-placement.js';
 import { startSessionSweep } from './session-sweep.js';
@@ -109,6 +110,8 @@ export interface Aegis {
     /** An owner's daily budget and today's use (`null`: it has no daily budget). */
     keyStanding(ownerId: string | null): Promise<{ budget: Budget; use: BudgetUse } | null>;
   };
+  /** Sessions and pipelines started on a schedule; the server starts `routines.startScheduler()`. */
+  routines: RoutineService;
   /** Global stored events after a global `id`. */
   events(opts?: { after?: number; limit?: number }): Promise<AegisEvent[]>;
   /**
@@ -290,6 +293,7 @@ export function createAegis(options: CreateAegisOptions): Aegis {
         return keyBudgets.readingFor(ownerId);
       },
     },
+    routines: orchestration.routines,
     async events(opts: { after?: number; limit?: number } = {}): Promise<AegisEvent[]> {
       return options.store.listEvents({ after: opts.after ?? 0, limit: opts.limit ?? 1000 });
     },

@@ -121,6 +121,7 @@ export {
   ruleMatches,
 } from './policy.js';
 export { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
+export * from './routines/index.js';
 export {
   AgentCommand,
   AgentExit,

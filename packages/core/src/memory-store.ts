@@ -3,6 +3,7 @@ import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
+import { createMemoryRoutineStore } from './routines/store.js';
 import type { Session } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {
@@ -40,6 +41,7 @@ export function createMemoryStore(): AegisStore {
     apiKeys: createMemoryApiKeyStore(),
     audit: createMemoryAuditStore(),
     ...createMemoryResourceStores(open),
+    routines: createMemoryRoutineStore(open),
     idempotency: createMemoryIdempotencyStore(open),
     conversations: {
       async get(sessionId) {

@@ -3,6 +3,7 @@ import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import type { MemoryEntryStore, PipelineStore, TemplateStore } from './orchestration/resource-store.js';
+import type { RoutineStore } from './routines/store.js';
 import type { Session, SessionStatus } from './schemas.js';
 import type { ApiKeyStore, AuditStore } from './security-store.js';
 import type { TranscriptEntry, TranscriptEntryDraft } from './transcript.js';
@@ -101,6 +102,8 @@ export interface AegisStore {
   readonly memoryEntries: MemoryEntryStore;
   /** Pipelines: spec and status snapshot. */
   readonly pipelines: PipelineStore;
+  /** Routines (scheduled sessions and pipelines) and their runs. */
+  readonly routines: RoutineStore;
   /** The agent's own conversation files of each session, captured at turn boundaries. */
   readonly conversations: ConversationStore;
   /** Present when several Aegis nodes can share this store (PostgreSQL): ownership and fencing. */

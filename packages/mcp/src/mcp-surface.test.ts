@@ -40,6 +40,14 @@ const TOOLS = [
   'get_session_latency',
   'discover_commands',
   'audit_query',
+  'create_routine',
+  'list_routines',
+  'list_routine_runs',
+  'run_routine',
+  'pause_routine',
+  'resume_routine',
+  'delete_routine',
+  'preview_routine_schedule',
 ];
 const RESOURCES = ['aegis://sessions', 'aegis://health'];
 const RESOURCE_TEMPLATES = ['aegis://sessions/{id}/transcript'];

@@ -84,6 +84,33 @@ describe('orchestration tools', () => {
     expect(listed.pipelines.map((p: { id: string }) => p.id)).toContain(created.id);
   });
 
+  it('create_routine, preview, run_routine, list_routine_runs, pause, resume and delete', async () => {
+    const preview = await tool('preview_routine_schedule', {
+      schedule: '0 9 * * 1-5',
+      timezone: 'Europe/Rome',
+    });
+    expect(preview.times).toHaveLength(10);
+    const created = await tool('create_routine', {
+      name: 'mcp-routine',
+      schedule: 'every 1h',
+      workDir: folder(),
+      prompt: 'hello',
+    });
+    expect(created).toMatchObject({ name: 'mcp-routine', scheduleKind: 'interval', enabled: true });
+    const run = await tool('run_routine', { routineId: created.id });
+    expect(run).toMatchObject({ trigger: 'manual', outcome: 'running' });
+    const { runs } = await tool('list_routine_runs', { routineId: created.id });
+    expect(runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    expect((await tool('pause_routine', { routineId: created.id })).enabled).toBe(false);
+    expect((await tool('resume_routine', { routineId: created.id })).enabled).toBe(true);
+    const listed = await tool('list_routines', {});
+    expect(listed.routines.map((r: { id: string }) => r.id)).toContain(created.id);
+    await tool('delete_routine', { routineId: created.id });
+    expect((await tool('list_routines', {})).routines.map((r: { id: string }) => r.id)).not.toContain(
+      created.id,
+    );
+  });
+
   it('list_templates lists the built-ins; create_session_from_template fills the variables', async () => {
     const { templates } = await tool('list_templates', {});
     expect(templates.map((t: { name: string }) => t.name)).toEqual(

@@ -8,6 +8,7 @@ import { registerControlTools } from './tools/control.js';
 import { registerDocumentedNames } from './tools/documented-names.js';
 import { registerMemoryTools } from './tools/memory.js';
 import { registerOrchestrationTools } from './tools/orchestration.js';
+import { registerRoutineTools } from './tools/routines.js';
 import { registerSessionTools } from './tools/sessions.js';
 import { MCP_VERSION } from './version.js';
 import { registerWaitForState } from './wait-for-state.js';
@@ -36,6 +37,7 @@ export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION)
     () => call(() => client.listNodes()),
   );
   registerOrchestrationTools(server, client);
+  registerRoutineTools(server, client);
   registerMemoryTools(server, client);
   registerControlTools(server, client);
   registerAuditTool(server, client);

@@ -1010,6 +1010,204 @@ class AegisClient:
         query: Dict[str, Any] = {}
         return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def list_routines(
+        self,
+        *,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> RoutineList:
+        """GET /v1/routines — List your routines by name (admins: every owner's)
+
+        Args:
+            page: query `page`
+            limit: query `limit`
+        """
+        path = "/v1/routines"
+        query: Dict[str, Any] = {"page": page, "limit": limit}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def create_routine(
+        self,
+        *,
+        name: Optional[str] = None,
+        schedule: Optional[str] = None,
+        timezone: Optional[str] = None,
+        target: Optional[RoutineTarget] = None,
+        overlap: Optional[Literal["skip", "queue", "allow"]] = None,
+        catch_up: Optional[Literal["none", "latest", "all"]] = None,
+        enabled: Optional[bool] = None,
+        body: Optional[CreateRoutineRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """POST /v1/routines — Create a routine: a session, template session or pipeline started on a schedule
+
+        Fires once per due time, across restarts and across servers sharing a database. 400 (naming the field) for an invalid cron expression, an unknown time zone, a schedule with no future due time, or a target template that does not exist. Runs act as the routine's owner: a revoked key's routines fail their runs, and the session caps apply at each fire.
+
+        Args:
+            name: body `name` (required)
+            schedule: body `schedule` (required): A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset)
+            timezone: body `timezone`: IANA time zone the schedule is read in; default UTC
+            target: body `target` (required): What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+            overlap: body `overlap`: Default `skip`
+            catch_up: body `catchUp`: Default `latest`
+            enabled: body `enabled`: Default true; false creates it paused
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/routines"
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "schedule": schedule, "timezone": timezone, "target": target, "overlap": overlap, "catchUp": catch_up, "enabled": enabled}, ("name", "schedule", "target"), "create_routine")
+        return self._request("POST", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def preview_routine_schedule(
+        self,
+        *,
+        schedule: str,
+        timezone: Optional[str] = None,
+        count: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> RoutinePreview:
+        """GET /v1/routines/preview — The next due times of a schedule (default 10)
+
+        Args:
+            schedule: query `schedule` (required)
+            timezone: query `timezone`
+            count: query `count`
+        """
+        path = "/v1/routines/preview"
+        query: Dict[str, Any] = {"schedule": schedule, "timezone": timezone, "count": count}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_routine(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """GET /v1/routines/{id} — Get a routine
+
+        Args:
+            id:
+        """
+        path = "/v1/routines/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def delete_routine(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """DELETE /v1/routines/{id} — Delete a routine and its run history (sessions it started are kept)
+
+        Args:
+            id:
+        """
+        path = "/v1/routines/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("DELETE", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def update_routine(
+        self,
+        id: str,
+        *,
+        name: Optional[str] = None,
+        schedule: Optional[str] = None,
+        timezone: Optional[str] = None,
+        target: Optional[RoutineTarget] = None,
+        overlap: Optional[RoutineOverlap] = None,
+        catch_up: Optional[RoutineCatchUp] = None,
+        enabled: Optional[bool] = None,
+        body: Optional[UpdateRoutineRequest] = None,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """PATCH /v1/routines/{id} — Change some fields of a routine
+
+        Fields left out keep their value. A new schedule, time zone or `enabled` recomputes the next due time from now (nothing is caught up).
+
+        Args:
+            id:
+            name: body `name`
+            schedule: body `schedule`: A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset)
+            timezone: body `timezone`: IANA time zone the schedule is read in; default UTC
+            target: body `target`: What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+            overlap: body `overlap`: When a due time comes while the previous run is still going: `skip` it (recorded as a skipped run), `queue` it (starts when the previous run ends; at most 10 wait), or `allow` it to run beside
+            catch_up: body `catchUp`: Due times missed while no server ran: `none` fires none of them, `latest` fires the most recent one once, `all` fires each of them (the 10 most recent at most), oldest first
+            enabled: body `enabled`
+            body: the JSON body as a dict; keyword arguments override its keys
+        """
+        path = "/v1/routines/{id}".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        payload = _body(body, {"name": name, "schedule": schedule, "timezone": timezone, "target": target, "overlap": overlap, "catchUp": catch_up, "enabled": enabled}, (), "update_routine")
+        return self._request("PATCH", path, query, payload, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def pause_routine(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """POST /v1/routines/{id}/pause — Pause a routine (runs already going go on)
+
+        Args:
+            id:
+        """
+        path = "/v1/routines/{id}/pause".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def resume_routine(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> Routine:
+        """POST /v1/routines/{id}/resume — Resume a routine from its next due time after now (nothing missed while paused is fired)
+
+        Args:
+            id:
+        """
+        path = "/v1/routines/{id}/resume".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def run_routine(
+        self,
+        id: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> RoutineRun:
+        """POST /v1/routines/{id}/run — Run a routine now, outside its schedule (paused or not)
+
+        Answers once the target has started, or failed to: the run says which session or pipeline it started, or why it failed.
+
+        Args:
+            id:
+        """
+        path = "/v1/routines/{id}/run".replace("{id}", _path(id))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def list_routine_runs(
+        self,
+        id: str,
+        *,
+        page: Optional[int] = None,
+        limit: Optional[int] = None,
+        timeout: Optional[float] = None,
+    ) -> RoutineRunList:
+        """GET /v1/routines/{id}/runs — A routine's runs, newest due time first
+
+        Args:
+            id:
+            page: query `page`
+            limit: query `limit`
+        """
+        path = "/v1/routines/{id}/runs".replace("{id}", _path(id))
+        query: Dict[str, Any] = {"page": page, "limit": limit}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def get_session_health(
         self,
         id: str,
@@ -1510,6 +1708,16 @@ OPERATIONS: Dict[str, str] = {
     "listPipelines": "list_pipelines",
     "createPipeline": "create_pipeline",
     "getPipeline": "get_pipeline",
+    "listRoutines": "list_routines",
+    "createRoutine": "create_routine",
+    "previewRoutineSchedule": "preview_routine_schedule",
+    "getRoutine": "get_routine",
+    "deleteRoutine": "delete_routine",
+    "updateRoutine": "update_routine",
+    "pauseRoutine": "pause_routine",
+    "resumeRoutine": "resume_routine",
+    "runRoutine": "run_routine",
+    "listRoutineRuns": "list_routine_runs",
     "getSessionHealth": "get_session_health",
     "getSessionSummary": "get_session_summary",
     "getSessionMetrics": "get_session_metrics",

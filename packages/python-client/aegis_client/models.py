@@ -46,6 +46,7 @@ __all__ = [
     "CommandsUpdatedEventData",
     "CreateApiKeyRequest",
     "CreatePipelineRequest",
+    "CreateRoutineRequest",
     "CreateSessionRequest",
     "CreateSessionRequestSandbox",
     "CreateSessionResponse",
@@ -120,6 +121,21 @@ __all__ = [
     "ReadMessage",
     "ReadResponse",
     "RotateApiKeyRequest",
+    "Routine",
+    "RoutineCatchUp",
+    "RoutineList",
+    "RoutineOverlap",
+    "RoutinePreview",
+    "RoutineRun",
+    "RoutineRunList",
+    "RoutineRunOutcome",
+    "RoutineTarget",
+    "RoutineTargetVariant1",
+    "RoutineTargetVariant1Session",
+    "RoutineTargetVariant1SessionSandbox",
+    "RoutineTargetVariant2",
+    "RoutineTargetVariant3",
+    "RoutineTargetVariant3Pipeline",
     "SandboxRequest",
     "SendRequest",
     "SendResponse",
@@ -191,6 +207,7 @@ __all__ = [
     "TurnStalledEventData",
     "TurnStartedEvent",
     "TurnStartedEventData",
+    "UpdateRoutineRequest",
     "UpdateTemplateSandbox",
     "Usage",
     "UsageUpdatedEvent",
@@ -1637,6 +1654,194 @@ class PipelineStageRequest(_PipelineStageRequestRequired, total=False):
 
 class PipelineList(TypedDict):
     pipelines: List[Pipeline]
+    total: int
+    page: int
+    limit: int
+
+
+class Routine(TypedDict):
+    id: str
+    name: str
+    #: As given: a cron expression, an interval (`every 5m`) or a one-off time
+    schedule: str
+    scheduleKind: Literal["cron", "interval", "once"]
+    #: IANA time zone the schedule is read in
+    timezone: str
+    #: When a due time comes while the previous run is still going: `skip` it (recorded as a skipped run), `queue` it (starts when the previous run ends; at most 10 wait), or `allow` it to run beside
+    overlap: RoutineOverlap
+    #: Due times missed while no server ran: `none` fires none of them, `latest` fires the most recent one once, `all` fires each of them (the 10 most recent at most), oldest first
+    catchUp: RoutineCatchUp
+    #: False while paused
+    enabled: bool
+    #: The next due time (ISO-8601, UTC); null when paused or when a one-off has fired
+    nextFireAt: Optional[str]
+    lastFiredAt: Optional[str]
+    ownerId: Optional[str]
+    #: The role of the key that created it; fires act with it
+    ownerRole: Optional[str]
+    createdAt: str
+    updatedAt: str
+    #: What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+    target: RoutineTarget
+
+
+#: When a due time comes while the previous run is still going: `skip` it (recorded as a skipped run), `queue` it (starts when the previous run ends; at most 10 wait), or `allow` it to run beside
+RoutineOverlap = Literal["skip", "queue", "allow"]
+
+
+#: Due times missed while no server ran: `none` fires none of them, `latest` fires the most recent one once, `all` fires each of them (the 10 most recent at most), oldest first
+RoutineCatchUp = Literal["none", "latest", "all"]
+
+
+class RoutineTargetVariant1SessionSandbox(TypedDict, total=False):
+    """Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it"""
+    #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
+    enabled: bool
+    network: Literal["model", "none"]
+    allowedHosts: List[str]
+    readOnlyPaths: List[str]
+    writablePaths: List[str]
+
+
+class _RoutineTargetVariant1SessionRequired(TypedDict):
+    #: Absolute path of an existing directory inside the allowed directories
+    workDir: str
+
+
+class RoutineTargetVariant1Session(_RoutineTargetVariant1SessionRequired, total=False):
+    """A createSession body"""
+    name: str
+    #: First prompt; delivered as soon as the agent is ready
+    prompt: str
+    permissionMode: PermissionMode
+    model: str
+    #: A configured ACP agent; default claude-code
+    agent: str
+    #: Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400
+    env: Dict[str, str]
+    parentId: str
+    #: Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask
+    policies: List[PolicyRule]
+    #: Start from a template (id, or the name of a template you can see); fields given here override the template
+    templateId: str
+    #: Values for the `{{name}}` placeholders of the template prompt
+    variables: Dict[str, str]
+    #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
+    sandbox: RoutineTargetVariant1SessionSandbox
+    #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
+    reuse: bool
+
+
+class RoutineTargetVariant1(TypedDict):
+    """Start a session"""
+    #: A createSession body
+    session: RoutineTargetVariant1Session
+
+
+class _RoutineTargetVariant2Required(TypedDict):
+    #: A template id, or the name of a template you can see
+    template: str
+    #: Where the session works
+    workDir: str
+
+
+class RoutineTargetVariant2(_RoutineTargetVariant2Required, total=False):
+    """Start a session from a template (400 at create when it does not exist; a failed run if it is deleted later)"""
+    #: Overrides the template prompt
+    prompt: str
+    #: Values for the `{{name}}` placeholders of the template prompt
+    variables: Dict[str, str]
+
+
+class RoutineTargetVariant3Pipeline(TypedDict):
+    """A createPipeline body"""
+    name: str
+    stages: List[PipelineStageRequest]
+
+
+class RoutineTargetVariant3(TypedDict):
+    """Start a pipeline"""
+    #: A createPipeline body
+    pipeline: RoutineTargetVariant3Pipeline
+
+
+#: What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+RoutineTarget = Union["RoutineTargetVariant1", "RoutineTargetVariant2", "RoutineTargetVariant3"]
+
+
+class _CreateRoutineRequestRequired(TypedDict):
+    name: str
+    #: A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset)
+    schedule: str
+    #: What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+    target: RoutineTarget
+
+
+class CreateRoutineRequest(_CreateRoutineRequestRequired, total=False):
+    #: IANA time zone the schedule is read in; default UTC
+    timezone: str
+    #: Default `skip`
+    overlap: Literal["skip", "queue", "allow"]
+    #: Default `latest`
+    catchUp: Literal["none", "latest", "all"]
+    #: Default true; false creates it paused
+    enabled: bool
+
+
+class RoutineList(TypedDict):
+    routines: List[Routine]
+    total: int
+    page: int
+    limit: int
+
+
+class RoutinePreview(TypedDict):
+    schedule: str
+    timezone: str
+    #: The next due times, ISO-8601 UTC, earliest first
+    times: List[str]
+
+
+class UpdateRoutineRequest(TypedDict, total=False):
+    name: str
+    #: A cron expression (5 fields "minute hour day month weekday", or 6 with a leading seconds field; `@daily` and the like), an interval (`every 30s`, `every 5m`, `every 2h`, `every 1d`), or a one-off ISO-8601 time (read in `timezone` when it has no offset)
+    schedule: str
+    #: IANA time zone the schedule is read in; default UTC
+    timezone: str
+    #: What each due time starts: exactly one of `session`, `template` or `pipeline`. Sessions start new (not reusing an idle one) unless the body says `reuse: true`
+    target: RoutineTarget
+    #: When a due time comes while the previous run is still going: `skip` it (recorded as a skipped run), `queue` it (starts when the previous run ends; at most 10 wait), or `allow` it to run beside
+    overlap: RoutineOverlap
+    #: Due times missed while no server ran: `none` fires none of them, `latest` fires the most recent one once, `all` fires each of them (the 10 most recent at most), oldest first
+    catchUp: RoutineCatchUp
+    enabled: bool
+
+
+class RoutineRun(TypedDict):
+    id: str
+    routineId: str
+    trigger: Literal["schedule", "catch_up", "manual"]
+    #: The due time this run is for (ISO-8601, UTC); for `manual`, when asked
+    dueAt: str
+    #: When its target was started; null while queued or when skipped
+    firedAt: Optional[str]
+    endedAt: Optional[str]
+    #: `running` until the session’s first turn (or the pipeline) ends; `queued` waits for the previous run (overlap `queue`); `completed`/`failed` at the end; `skipped` when overlap `skip` passed it over
+    outcome: RoutineRunOutcome
+    sessionId: Optional[str]
+    pipelineId: Optional[str]
+    #: The session’s cost when known (session targets)
+    costUsd: Optional[float]
+    #: Why the run failed or was skipped
+    error: Optional[str]
+
+
+#: `running` until the session’s first turn (or the pipeline) ends; `queued` waits for the previous run (overlap `queue`); `completed`/`failed` at the end; `skipped` when overlap `skip` passed it over
+RoutineRunOutcome = Literal["running", "queued", "completed", "failed", "skipped"]
+
+
+class RoutineRunList(TypedDict):
+    runs: List[RoutineRun]
     total: int
     page: int
     limit: int

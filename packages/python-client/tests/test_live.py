@@ -178,6 +178,36 @@ class TestSessions(LiveTestCase):
         self.wait_for(session_id, "killed")
 
 
+class TestRoutines(LiveTestCase):
+    def test_routine_lifecycle(self):
+        preview = self.client.preview_routine_schedule(schedule="0 9 * * 1-5", timezone="Europe/Rome")
+        self.assertEqual(len(preview["times"]), 10)
+        routine = self.client.create_routine(
+            name="py-routine",
+            schedule="every 1h",
+            target={"session": {"workDir": self.workdir(), "prompt": "hello"}},
+        )
+        self.assertEqual(routine["scheduleKind"], "interval")
+        run = self.client.run_routine(routine["id"])
+        self.assertEqual(run["trigger"], "manual")
+        self.assertIsNotNone(run["sessionId"])
+        runs = self.client.list_routine_runs(routine["id"])
+        self.assertEqual([r["id"] for r in runs["runs"]], [run["id"]])
+        self.assertFalse(self.client.pause_routine(routine["id"])["enabled"])
+        self.assertTrue(self.client.resume_routine(routine["id"])["enabled"])
+        self.client.delete_routine(routine["id"])
+        # The suite shares one key's live-session cap: end the session the run started.
+        self.client.kill_session(run["sessionId"])
+
+    def test_bad_schedule_is_a_400_naming_the_field(self):
+        with self.assertRaises(AegisApiError) as caught:
+            self.client.create_routine(
+                name="bad", schedule="0 25 * * *", target={"session": {"workDir": self.workdir()}}
+            )
+        self.assertEqual(caught.exception.status, 400)
+        self.assertEqual(caught.exception.details["issues"][0]["path"], "schedule")
+
+
 class TestServer(LiveTestCase):
     def test_handshake_negotiates_capabilities(self):
         first = self.client.handshake(protocol_version=1)

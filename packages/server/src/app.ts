@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
+import type { SessionAdmission } from './auth/session-caps.js';
 import { forwardToOwner } from './cluster-forward.js';
 import { mountUnversionedAliases } from './compat/unversioned.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -27,6 +28,7 @@ import { memoryRoutes } from './routes/memory.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { policyRoutes } from './routes/policies.js';
+import { routineRoutes } from './routes/routines.js';
 import { type DiagnosticsInfo, serverInfoRoutes } from './routes/server-info.js';
 import { sessionBudgetRoutes } from './routes/session-budget.js';
 import { sessionInsightRoutes } from './routes/session-insights.js';
@@ -198,6 +200,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', templateRoutes(deps));
   app.route('/', memoryRoutes(deps));
   app.route('/', pipelineRoutes(deps));
+  app.route('/', routineRoutes(deps));
   app.route('/', sessionInsightRoutes(deps));
   app.route('/', policyRoutes(options.policies ?? createRulePolicy()));
   app.route('/', serverInfoRoutes(deps, { metrics, diagnostics: options.diagnostics }));
@@ -224,7 +227,8 @@ export function createApp(options: CreateAppOptions) {
       logger.error('request failed', { ...failureFields(c, err, e), status: e.status });
     return errorResponse(c, e);
   });
-  return app;
+  // The session caps, for what starts sessions outside a request (routines; see server.ts).
+  return Object.assign(app, { sessionAdmission: security.sessionCaps as SessionAdmission });
 }
 
 export type AegisApp = ReturnType<typeof createApp>;

@@ -20,6 +20,7 @@ import { createLogger, type Logger, redactArgs } from './logger.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 import { nodeAddressOf, nodeIdOf } from './node-identity.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
+import { startRoutineScheduler } from './routine-scheduler.js';
 import { resolveSandbox } from './sandbox-policy.js';
 import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
@@ -316,6 +317,19 @@ async function startLocked(
       leaseMs: config.cluster.leaseMs,
     });
   }
+  // Routines fire only once the node serves (on a cluster: has joined); every node runs a
+  // scheduler, and the store makes sure each due time fires on one of them.
+  background.push(
+    startRoutineScheduler({
+      aegis,
+      apiKeys: store.apiKeys,
+      audit: store.audit,
+      admission: app.sessionAdmission,
+      bootstrapToken: !!config.authToken,
+      exclusive: !nodeId,
+      logger,
+    }),
+  );
   for (const w of startupWarnings(config)) logger.warn(w.message, w.fields);
   for (const message of options.warnings ?? []) logger.warn(message);
   logger.info('Aegis listening', {

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'audit'; search: string }
   | { page: 'keys' }
   | { page: 'nodes' }
+  | { page: 'routines' }
   | { page: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -22,6 +23,7 @@ export function parseHash(hash: string): Route {
   if (path === '/audit') return { page: 'audit', search };
   if (path === '/keys') return { page: 'keys' };
   if (path === '/nodes') return { page: 'nodes' };
+  if (path === '/routines') return { page: 'routines' };
   const m = /^\/(sessions|pipelines)\/([^/]+)$/.exec(path);
   if (m) return { page: m[1] === 'sessions' ? 'session' : 'pipeline', id: decodeURIComponent(m[2]!) };
   return { page: 'notFound', path };
@@ -36,6 +38,7 @@ export const href = {
   audit: (search = '') => `#/audit${search}`,
   keys: '#/keys',
   nodes: '#/nodes',
+  routines: '#/routines',
 };
 
 export function navigate(to: string): void {

@@ -1,5 +1,7 @@
 import type { EventListener } from '../event-hub.js';
 import type { AegisEvent } from '../events.js';
+import { createRoutineService } from '../routines/service.js';
+import { engineTargets } from '../routines/targets.js';
 import type { Session } from '../schemas.js';
 import type { Actor, CreateSessionInput, CreateSessionResult } from '../sessions-api-types.js';
 import type { AegisStore } from '../store.js';
@@ -39,5 +41,19 @@ export function createOrchestration(deps: OrchestrationDeps) {
     now: deps.now,
     onError: deps.onError,
   });
-  return { templates, memory, batch, pipelines };
+  const routines = createRoutineService({
+    store: deps.store.routines,
+    templates,
+    targets: engineTargets({
+      templates,
+      sessions: deps.sessions,
+      pipelines,
+      getSession: (id) => deps.store.getSession(id),
+      pipelineStore: deps.store.pipelines,
+    }),
+    resolveWorkDir: deps.resolveWorkDir,
+    now: deps.now,
+    onError: deps.onError,
+  });
+  return { templates, memory, batch, pipelines, routines };
 }

@@ -102,6 +102,8 @@ describe('openPostgresStore', () => {
       'permission_requests',
       'pipelines',
       'rate_windows',
+      'routine_runs',
+      'routines',
       'sessions',
       'templates',
       'transcript_entries',

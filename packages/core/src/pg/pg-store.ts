@@ -18,6 +18,7 @@ import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_PG_SCHEMA, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
+import { createPgRoutineStore } from './routine-store.js';
 import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
 import {
   callerError,
@@ -222,6 +223,7 @@ export async function openPostgresStore(
           return usageGroups(rows, q);
         }),
     },
+    routines: createPgRoutineStore(db, { where, isClosed }),
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));

@@ -22,6 +22,7 @@
  */
 import {
   bigint,
+  boolean,
   customType,
   doublePrecision,
   index,
@@ -323,4 +324,41 @@ export const usageDaily = pgTable(
     toolCalls: bigint('tool_calls', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
+);
+
+/** Routines: the twin of the SQLite table (see `../sqlite/schema.ts`). */
+export const routines = pgTable(
+  'routines',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull(),
+    nextFireAt: text('next_fire_at'),
+    lastFiredAt: text('last_fired_at'),
+    spec: json('spec').$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('routines_due_idx').on(t.enabled, t.nextFireAt),
+    index('routines_owner_name_idx').on(t.ownerId, t.name),
+  ],
+);
+
+/** Runs of routines; unique per routine, trigger and due time (see the SQLite twin). */
+export const routineRuns = pgTable(
+  'routine_runs',
+  {
+    id: text('id').primaryKey(),
+    routineId: text('routine_id').notNull(),
+    trigger: text('trigger').notNull(),
+    dueAt: text('due_at').notNull(),
+    outcome: text('outcome').notNull(),
+    run: json('run').$type<unknown>().notNull(),
+  },
+  (t) => [
+    uniqueIndex('routine_runs_due_uq').on(t.routineId, t.trigger, t.dueAt),
+    index('routine_runs_outcome_idx').on(t.outcome),
+  ],
 );

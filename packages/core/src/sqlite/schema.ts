@@ -278,3 +278,43 @@ export const usageDaily = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
 );
+
+/**
+ * Routines: the whole routine as JSON, plus the columns the scheduler claims with (`enabled`,
+ * `next_fire_at`, `last_fired_at`), which are the truth over the copy in `spec`.
+ */
+export const routines = sqliteTable(
+  'routines',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id'),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    nextFireAt: text('next_fire_at'),
+    lastFiredAt: text('last_fired_at'),
+    spec: text('spec', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('routines_due_idx').on(t.enabled, t.nextFireAt),
+    index('routines_owner_name_idx').on(t.ownerId, t.name),
+  ],
+);
+
+/** Runs of routines; one per routine, trigger and due time, so a due time cannot be recorded (fired) twice. */
+export const routineRuns = sqliteTable(
+  'routine_runs',
+  {
+    id: text('id').primaryKey(),
+    routineId: text('routine_id').notNull(),
+    trigger: text('trigger').notNull(),
+    dueAt: text('due_at').notNull(),
+    outcome: text('outcome').notNull(),
+    run: text('run', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [
+    uniqueIndex('routine_runs_due_uq').on(t.routineId, t.trigger, t.dueAt),
+    index('routine_runs_outcome_idx').on(t.outcome),
+  ],
+);

@@ -168,6 +168,8 @@ describe('sqlite audit head migration', () => {
     raw.prepare('DROP TABLE idempotency_keys').run();
     raw.prepare('DROP TABLE usage_turns').run();
     raw.prepare('DROP TABLE usage_daily').run();
+    raw.prepare('DROP TABLE routine_runs').run();
+    raw.prepare('DROP TABLE routines').run();
     raw
       .prepare(
         'DELETE FROM __drizzle_migrations WHERE created_at IN (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 4)',

@@ -94,6 +94,8 @@ describe('createSqliteStore', () => {
       'memory_entries',
       'permission_requests',
       'pipelines',
+      'routine_runs',
+      'routines',
       'sessions',
       'templates',
       'transcript_entries',

@@ -16,6 +16,7 @@ import { createSqliteConversationStore } from './conversation-store.js';
 import { createSqliteIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
 import { createSqliteResourceStores } from './resource-stores.js';
+import { createSqliteRoutineStore } from './routine-store.js';
 import { sessions, transcriptEntries } from './schema.js';
 import { createSqliteApiKeyStore, createSqliteAuditStore } from './security-store.js';
 import { closedError, isLockError, unavailable } from './store-errors.js';
@@ -175,6 +176,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
           return usageGroups(stmt.all(values) as Record<string, unknown>[], q);
         }),
     },
+    routines: createSqliteRoutineStore(db, { path: options.path, isClosed: () => closed }),
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);

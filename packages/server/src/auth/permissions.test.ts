@@ -219,6 +219,25 @@ const EXPECTED: Record<string, Case> = {
   getAnalyticsCosts: { expect: all('200') },
   getAnalyticsTokens: { expect: all('200') },
   getAnalyticsRateLimits: { expect: all('200') },
+  // Routines
+  createRoutine: {
+    body: () => ({
+      name: `r-${++dirs}`,
+      schedule: '0 3 * * *',
+      target: { session: { workDir: freshDir(), prompt: 'hi' } },
+    }),
+    expect: drive('201'),
+  },
+  listRoutines: { expect: all('200') },
+  // Without `schedule` the answer is a 400 naming it: past authorization, so the role may call it.
+  previewRoutineSchedule: { expect: all('400 VALIDATION_FAILED') },
+  getRoutine: { params: missing, expect: all(NOT_FOUND) },
+  updateRoutine: { params: missing, body: () => ({ name: 'x' }), expect: drive(NOT_FOUND) },
+  deleteRoutine: { params: missing, expect: drive(NOT_FOUND) },
+  pauseRoutine: { params: missing, expect: drive(NOT_FOUND) },
+  resumeRoutine: { params: missing, expect: drive(NOT_FOUND) },
+  runRoutine: { params: missing, expect: drive(NOT_FOUND) },
+  listRoutineRuns: { params: missing, expect: all(NOT_FOUND) },
   // Security
   createApiKey: { body: () => ({ name: 'walk', role: 'viewer' }), expect: adminOnly('201') },
   listApiKeys: { expect: adminOnly('200') },

@@ -76,6 +76,17 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   getAnalyticsCosts: ALL,
   getAnalyticsTokens: ALL,
   getAnalyticsRateLimits: ALL,
+  // Routines
+  createRoutine: DRIVE,
+  listRoutines: ALL,
+  previewRoutineSchedule: ALL,
+  getRoutine: ALL,
+  updateRoutine: DRIVE,
+  deleteRoutine: DRIVE,
+  pauseRoutine: DRIVE,
+  resumeRoutine: DRIVE,
+  runRoutine: DRIVE,
+  listRoutineRuns: ALL,
   // Security
   createApiKey: ADMIN,
   listApiKeys: ADMIN,

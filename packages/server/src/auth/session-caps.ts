@@ -15,6 +15,12 @@ export interface SessionCapLimits {
   sessionsGlobal: number;
 }
 
+/** The caps, for sessions started outside a request (a routine's fire). */
+export interface SessionAdmission {
+  /** Why `wanted` more sessions of `actor` would pass a cap, or undefined when they fit. */
+  admit(actor: Actor, wanted: number): Promise<string | undefined>;
+}
+
 const LIVE_STATUSES = SessionStatus.options.filter((s) => !isTerminal(s)) as SessionStatus[];
 /** Sees every owner's sessions, for counting. */
 const EVERYONE: Actor = Object.freeze({ id: null, admin: true, role: 'admin' });
@@ -56,7 +62,7 @@ function mutex() {
 export function sessionCapsMiddleware(options: {
   aegis: Aegis;
   limits: SessionCapLimits;
-}): MiddlewareHandler<AppEnv> {
+}): MiddlewareHandler<AppEnv> & SessionAdmission {
   const { aegis, limits } = options;
   const reservations = new Set<Reservation>();
   const inRequest = new AsyncLocalStorage<Reservation>();
@@ -139,7 +145,7 @@ export function sessionCapsMiddleware(options: {
     }
   }
 
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const op = c.get('operation');
     if (!op || !SESSION_STARTING_OPERATIONS.has(op.operationId)) return next();
     const actor = c.get('actor');
@@ -169,4 +175,7 @@ export function sessionCapsMiddleware(options: {
       reservations.delete(reservation);
     }
   };
+  return Object.assign(middleware, {
+    admit: (actor: Actor, wanted: number) => exclusive(() => refusal(actor, actor.id ?? 'local', wanted)),
+  });
 }
