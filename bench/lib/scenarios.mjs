@@ -13,8 +13,8 @@ import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
 import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
-import { usageLedger } from './usage-ledger.mjs';
 import { streamingLoad } from './streaming-load.mjs';
+import { usageLedger } from './usage-ledger.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
 const floorRow = (scenario, metric, value, unit, floor, met, extra = {}) =>

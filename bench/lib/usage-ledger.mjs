@@ -71,7 +71,12 @@ export async function usageLedger(size) {
       unit: 'ms',
       p50Ms: s.p50,
     });
-    rows.push({ scenario: 'usageLedger', metric: `  writing ${size.ledgerRows} ledger rows`, value: seedMs, unit: 'ms' });
+    rows.push({
+      scenario: 'usageLedger',
+      metric: `  writing ${size.ledgerRows} ledger rows`,
+      value: seedMs,
+      unit: 'ms',
+    });
   } finally {
     await server.stop();
   }

@@ -30,7 +30,8 @@ export interface Check {
     | 'capacity'
     | 'stateLock'
     | 'sandbox'
-    | 'startup';
+    | 'startup'
+    | 'channels';
   title: string;
   ok: boolean;
   /** A failed required check makes `ag doctor` exit non-zero. */

@@ -1,5 +1,11 @@
 // `ag doctor` checks of optional features: the sandbox and what a server would warn about at start-up.
-import { bubblewrapRuntime, type SandboxRuntime, type ServerConfig, startupWarnings } from '@aegis/server';
+import {
+  bubblewrapRuntime,
+  probeChannels,
+  type SandboxRuntime,
+  type ServerConfig,
+  startupWarnings,
+} from '@aegis/server';
 import type { LoadedConfig } from './config.js';
 import type { Check } from './doctor-checks.js';
 import { configFileWarnings } from './server-settings.js';
@@ -64,5 +70,28 @@ export function checkStartupWarnings(
       })
       .join('; '),
     fix: 'see docs/compatibility.md and docs/security.md for each item above',
+  };
+}
+
+/**
+ * Each configured channel against its service (Telegram: the token, the group's topics and the
+ * bot's right to manage them; Slack: the token; email: the SMTP handshake). A configured channel
+ * that does not work fails the check; none configured passes.
+ */
+export async function checkChannels(server: ServerConfig): Promise<Check> {
+  const base = { id: 'channels' as const, title: 'Channels' };
+  const results = await probeChannels(server.channels);
+  if (results.length === 0) {
+    return { ...base, ok: true, required: false, detail: 'none configured (ag setup telegram|slack|email)' };
+  }
+  const failed = results.filter((r) => !r.ok);
+  return {
+    ...base,
+    ok: failed.length === 0,
+    required: true,
+    detail: results.map((r) => `${r.name}: ${r.ok ? r.detail : `✗ ${r.detail}`}`).join('; '),
+    ...(failed.length > 0
+      ? { fix: `fix the settings, or run \`ag setup ${failed[0]?.name}\` again (see docs/channels.md)` }
+      : {}),
   };
 }

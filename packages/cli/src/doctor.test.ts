@@ -69,6 +69,7 @@ describe('ag doctor', () => {
       'stateLock',
       'sandbox',
       'startup',
+      'channels',
     ]);
     expect(r.byId.sandbox).toMatchObject({ ok: true, required: false });
     expect(r.byId.startup).toMatchObject({ ok: true, detail: 'nothing to warn about' });

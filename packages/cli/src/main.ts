@@ -33,5 +33,6 @@ export const main = defineCommand({
     logout: () => import('./commands/login.js').then((m) => m.logoutCommand),
     whoami: () => import('./commands/login.js').then((m) => m.whoamiCommand),
     routine: () => import('./commands/routine.js').then((m) => m.routineCommand),
+    setup: () => import('./commands/setup.js').then((m) => m.setupCommand),
   },
 });

@@ -16,6 +16,8 @@ import type {
   BatchCreateRequest,
   BatchCreateResponse,
   BatchDeleteResponse,
+  ChannelList,
+  ChannelTestResult,
   CreateApiKeyRequest,
   CreatedApiKey,
   CreatePipelineRequest,
@@ -61,10 +63,10 @@ import type {
   TemplateInput,
   TemplateList,
   TranscriptPage,
+  UpdateRoutineRequest,
   UpdateSessionRequest,
   UsageReport,
   Whoami,
-  UpdateRoutineRequest,
 } from './types.js';
 
 export { AegisApiError } from './errors.js';
@@ -139,7 +141,12 @@ export class AegisClient {
   async #request<T>(
     method: string,
     path: string,
-    opts: { body?: unknown; query?: object; call?: CallOptions | undefined } = {},
+    opts: {
+      body?: unknown;
+      query?: object;
+      call?: CallOptions | undefined;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) {
@@ -149,6 +156,7 @@ export class AegisClient {
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.call?.idempotencyKey !== undefined) headers['idempotency-key'] = opts.call.idempotencyKey;
+    Object.assign(headers, opts.headers);
     const res = await this.#fetch(url, {
       method,
       headers,
@@ -299,6 +307,7 @@ export class AegisClient {
   }
   getAnalyticsRateLimits(): Promise<AnalyticsRateLimits> {
     return this.#request('GET', '/v1/analytics/rate-limits');
+  }
   /** A session, template session or pipeline started on a schedule (cron, interval or one-off). */
   createRoutine(body: CreateRoutineRequest): Promise<Routine> {
     return this.#request('POST', '/v1/routines', { body });
@@ -343,6 +352,28 @@ export class AegisClient {
   /** The nodes sharing the server's PostgreSQL database: health, state and load (empty on a single server). */
   listNodes(): Promise<NodesResponse> {
     return this.#request('GET', '/v1/nodes');
+  }
+  /** Telegram, Slack and email: configured or not, state, last error, queue depth. */
+  listChannels(): Promise<ChannelList> {
+    return this.#request('GET', '/v1/channels');
+  }
+  /** Sends a test message through one channel (`telegram`, `slack`, `email`) now. */
+  testChannel(name: string): Promise<ChannelTestResult> {
+    return this.#request('POST', `/v1/channels/${enc(name)}/test`);
+  }
+  /** Telegram webhook mode's endpoint (Telegram calls it, with its secret token header). */
+  telegramWebhook(update: Record<string, unknown>, secretToken: string): Promise<{ ok: boolean }> {
+    return this.#request('POST', '/v1/channels/telegram/webhook', {
+      body: update,
+      headers: { 'x-telegram-bot-api-secret-token': secretToken },
+    });
+  }
+  /**
+   * Slack's interactivity endpoint (Slack calls it with a signed form body); not useful to call
+   * yourself: the request must carry Slack's signature. Here for completeness.
+   */
+  slackInteractivity(): Promise<{ ok: boolean }> {
+    return this.#request('POST', '/v1/channels/slack/interactivity');
   }
   /** The same text as {@link getMetrics}, from `GET /v1/metrics`. */
   getMetricsV1(): Promise<string> {

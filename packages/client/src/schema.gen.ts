@@ -774,6 +774,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification channels and their health
+         * @description Telegram, Slack and email: whether each is configured, its state, the last error, and its outbox (messages waiting, sent, failed, unconfirmed). See docs/channels.md.
+         */
+        get: operations["listChannels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message through a channel
+         * @description Sends one message now (not through the outbox) and says whether it was delivered. 404 `CHANNEL_NOT_FOUND` for an unknown name, 409 `CHANNEL_NOT_CONFIGURED` for a channel that is not set up.
+         */
+        post: operations["testChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/telegram/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram updates (webhook mode)
+         * @description Where Telegram posts updates when `channels.telegram.mode` is `webhook`. Public, but every request must carry the configured secret in `X-Telegram-Bot-Api-Secret-Token` (401 otherwise).
+         */
+        post: operations["telegramWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/slack/interactivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Slack button presses (interactivity)
+         * @description The Request URL of the Slack app's interactivity. Public, but every request must carry Slack's signature (`X-Slack-Signature`, HMAC-SHA256 with the app's signing secret) and a timestamp (`X-Slack-Request-Timestamp`) within 5 minutes: anything else is 401.
+         */
+        post: operations["slackInteractivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/policies": {
         parameters: {
             query?: never;
@@ -1188,7 +1268,7 @@ export interface components {
         ErrorResponse: {
             error: {
                 /** @description Stable UPPER_SNAKE code to branch on */
-                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+                code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "CHANNEL_NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "CHANNEL_NOT_CONFIGURED" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
                 /** @description What happened and what to do */
                 message: string;
                 details?: {
@@ -1463,7 +1543,7 @@ export interface components {
         };
         BatchItemError: {
             /** @description Stable UPPER_SNAKE code to branch on */
-            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
+            code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "CHANNEL_NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "CHANNEL_NOT_CONFIGURED" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
             /** @description What happened and what to do */
             message: string;
             details?: {
@@ -2867,6 +2947,17 @@ export interface components {
                     readOnlyPaths?: string[];
                     writablePaths?: string[];
                 };
+                /** @description Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s */
+                budget?: {
+                    /** @description Most US dollars the session may spend (agent-reported cost, else the price table) */
+                    maxCostUsd?: number;
+                    /** @description Most tokens (input + output + cache) the session may use */
+                    maxTokens?: number;
+                    /** @description Most turns (prompts run) */
+                    maxTurns?: number;
+                    /** @description Most milliseconds the agent may spend working in turns, summed */
+                    maxDurationMs?: number;
+                };
                 /** @description Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session. */
                 reuse?: boolean;
             };
@@ -3106,6 +3197,42 @@ export interface components {
         DiscoverCommandsResponse: {
             commands: components["schemas"]["AgentCommand"][];
             session: components["schemas"]["Session"];
+        };
+        ChannelList: {
+            channels: components["schemas"]["Channel"][];
+        };
+        Channel: {
+            /** @enum {string} */
+            name: "telegram" | "slack" | "email";
+            configured: boolean;
+            /**
+             * @description `retrying`: sends fail and are retried with backoff; `error`: the channel cannot work (e.g. its token was refused)
+             * @enum {string}
+             */
+            state: "disabled" | "starting" | "ok" | "retrying" | "error" | "stopped";
+            lastError: string | null;
+            lastErrorAt: string | null;
+            lastSentAt: string | null;
+            /** @description Paused by a rate limit of the channel until then */
+            pausedUntil: string | null;
+            /** @description Messages waiting to be sent */
+            queueDepth: number;
+            outbox: components["schemas"]["ChannelOutboxStats"] | null;
+            /** @description What the channel's own check found, e.g. the bot's @name */
+            detail: string | null;
+        };
+        ChannelOutboxStats: {
+            pending: number;
+            sending: number;
+            sent: number;
+            failed: number;
+            /** @description Sends a crash interrupted: not sent again, since the channel cannot say whether they arrived */
+            unconfirmed: number;
+            oldestPendingAt: string | null;
+        };
+        ChannelTestResult: {
+            delivered: boolean;
+            detail: string;
         };
         PolicyList: {
             /** @description Server-wide rules, in order; the first match decides */
@@ -6589,6 +6716,236 @@ export interface operations {
             };
         };
     };
+    listChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    testChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What happened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResult"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for this role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    telegramWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    slackInteractivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the session state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limited, or no room for another agent process (CAPACITY_EXHAUSTED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getPermissionPolicies: {
         parameters: {
             query?: never;
@@ -7680,6 +8037,8 @@ export const permissionModeValues = ["default", "acceptEdits", "plan", "bypassPe
 export const toolKindValues = ["read", "edit", "delete", "move", "search", "execute", "think", "fetch", "switch_mode", "other"] as const satisfies readonly components['schemas']['ToolKind'][];
 /** Every value of `PermissionOptionKind`, in the spec's order. */
 export const permissionOptionKindValues = ["allow_once", "allow_always", "reject_once", "reject_always"] as const satisfies readonly components['schemas']['PermissionOptionKind'][];
+/** Every value of `BudgetLimit`, in the spec's order. */
+export const budgetLimitValues = ["maxCostUsd", "maxTokens", "maxTurns", "maxDurationMs"] as const satisfies readonly components['schemas']['BudgetLimit'][];
 /** Every value of `SessionAction`, in the spec's order. */
 export const sessionActionValues = ["send", "interrupt", "approve", "reject", "answer", "escape", "mode", "kill"] as const satisfies readonly components['schemas']['SessionAction'][];
 /** Every value of `TranscriptRole`, in the spec's order. */
@@ -7692,5 +8051,11 @@ export const toolStatusValues = ["pending", "in_progress", "completed", "failed"
 export const pipelineStatusValues = ["running", "completed", "failed"] as const satisfies readonly components['schemas']['PipelineStatus'][];
 /** Every value of `PipelineStageStatus`, in the spec's order. */
 export const pipelineStageStatusValues = ["pending", "running", "completed", "failed", "skipped"] as const satisfies readonly components['schemas']['PipelineStageStatus'][];
+/** Every value of `RoutineOverlap`, in the spec's order. */
+export const routineOverlapValues = ["skip", "queue", "allow"] as const satisfies readonly components['schemas']['RoutineOverlap'][];
+/** Every value of `RoutineCatchUp`, in the spec's order. */
+export const routineCatchUpValues = ["none", "latest", "all"] as const satisfies readonly components['schemas']['RoutineCatchUp'][];
+/** Every value of `RoutineRunOutcome`, in the spec's order. */
+export const routineRunOutcomeValues = ["running", "queued", "completed", "failed", "skipped"] as const satisfies readonly components['schemas']['RoutineRunOutcome'][];
 /** Every value of `ApiKeyRole`, in the spec's order. */
 export const apiKeyRoleValues = ["admin", "operator", "viewer"] as const satisfies readonly components['schemas']['ApiKeyRole'][];

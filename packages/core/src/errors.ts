@@ -16,10 +16,12 @@ export const ERROR_STATUS = Object.freeze({
   FORBIDDEN: 403,
   SESSION_NOT_FOUND: 404,
   NOT_FOUND: 404,
+  CHANNEL_NOT_FOUND: 404,
   NOTHING_PENDING: 409,
   INVALID_TRANSITION: 409,
   SESSION_TERMINATED: 409,
   CONFLICT: 409,
+  CHANNEL_NOT_CONFIGURED: 409,
   /** A node's write for a session another node has taken over (cluster); nothing was written. */
   LEASE_LOST: 409,
   /** The session (or a new session's placement) belongs to another node; the server forwards it there. */

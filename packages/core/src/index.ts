@@ -15,6 +15,23 @@ export {
   type BudgetUse,
   readBudget,
 } from './budget.js';
+export {
+  type ChannelDispatcher,
+  type ChannelDispatcherOptions,
+  type ChannelHealth,
+  ChannelSendError,
+  type ChannelStatus,
+  type OutboxChannel,
+  startChannelDispatcher,
+} from './channel-dispatcher.js';
+export {
+  type ChannelOutboxStore,
+  createMemoryChannelOutbox,
+  type OutboxItem,
+  type OutboxOutcome,
+  type OutboxState,
+  type OutboxStats,
+} from './channel-outbox.js';
 export type {
   AgentDriver,
   AgentHandle,

@@ -1,3 +1,4 @@
+import { createMemoryChannelOutbox } from './channel-outbox.js';
 import type { ConversationSnapshot } from './driver.js';
 import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
@@ -43,6 +44,7 @@ export function createMemoryStore(): AegisStore {
     ...createMemoryResourceStores(open),
     routines: createMemoryRoutineStore(open),
     idempotency: createMemoryIdempotencyStore(open),
+    channelOutbox: createMemoryChannelOutbox(() => events.length, open),
     conversations: {
       async get(sessionId) {
         open();

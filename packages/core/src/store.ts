@@ -1,3 +1,4 @@
+import type { ChannelOutboxStore } from './channel-outbox.js';
 import type { ClusterStore } from './cluster-store.js';
 import type { ConversationSnapshot } from './driver.js';
 import type { AegisEvent, EventDraft } from './events.js';
@@ -112,6 +113,8 @@ export interface AegisStore {
   readonly idempotency: IdempotencyStore;
   /** The usage ledger: a row per turn (written through {@link StoreWrite.usage}), read grouped. */
   readonly usage: UsageStore;
+  /** Notification channels' deliveries (Telegram, Slack, email); absent in stores that keep none. */
+  readonly channelOutbox?: ChannelOutboxStore | undefined;
   close(): Promise<void>;
 }
 

@@ -36,6 +36,7 @@ const TOOLS = [
   'memory_delete',
   'server_health',
   'list_nodes',
+  'list_channels',
   'get_session_metrics',
   'get_session_latency',
   'discover_commands',

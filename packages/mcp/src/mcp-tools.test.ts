@@ -229,6 +229,16 @@ describe('control tools', () => {
     const api = await (await fetch(`${server.url}/v1/nodes`)).json();
     expect(nodes).toEqual(api);
   });
+
+  it('list_channels answers what GET /v1/channels does: no channel configured', async () => {
+    const channels = await tool('list_channels', {});
+    expect(channels.channels.map((c: { name: string; state: string }) => [c.name, c.state])).toEqual([
+      ['telegram', 'disabled'],
+      ['slack', 'disabled'],
+      ['email', 'disabled'],
+    ]);
+    expect(channels).toEqual(await (await fetch(`${server.url}/v1/channels`)).json());
+  });
 });
 
 describe('wait_for_state', () => {

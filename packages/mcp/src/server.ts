@@ -36,6 +36,15 @@ export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION)
     },
     () => call(() => client.listNodes()),
   );
+  server.registerTool(
+    'list_channels',
+    {
+      description:
+        'List the notification channels (telegram, slack, email): whether each is configured, its state (ok, retrying, error, disabled), the last error, and how many messages wait to be sent (queueDepth).',
+      inputSchema: {},
+    },
+    () => call(() => client.listChannels()),
+  );
   registerOrchestrationTools(server, client);
   registerRoutineTools(server, client);
   registerMemoryTools(server, client);

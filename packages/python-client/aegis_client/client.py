@@ -1328,6 +1328,62 @@ class AegisClient:
         query: Dict[str, Any] = {}
         return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
 
+    def list_channels(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ChannelList:
+        """GET /v1/channels — Notification channels and their health
+
+        Telegram, Slack and email: whether each is configured, its state, the last error, and its outbox (messages waiting, sent, failed, unconfirmed). See docs/channels.md.
+        """
+        path = "/v1/channels"
+        query: Dict[str, Any] = {}
+        return self._request("GET", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def test_channel(
+        self,
+        name: str,
+        *,
+        timeout: Optional[float] = None,
+    ) -> ChannelTestResult:
+        """POST /v1/channels/{name}/test — Send a test message through a channel
+
+        Sends one message now (not through the outbox) and says whether it was delivered. 404 `CHANNEL_NOT_FOUND` for an unknown name, 409 `CHANNEL_NOT_CONFIGURED` for a channel that is not set up.
+
+        Args:
+            name:
+        """
+        path = "/v1/channels/{name}/test".replace("{name}", _path(name))
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def telegram_webhook(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> TelegramWebhookResponse200:
+        """POST /v1/channels/telegram/webhook — Telegram updates (webhook mode)
+
+        Where Telegram posts updates when `channels.telegram.mode` is `webhook`. Public, but every request must carry the configured secret in `X-Telegram-Bot-Api-Secret-Token` (401 otherwise).
+        """
+        path = "/v1/channels/telegram/webhook"
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
+    def slack_interactivity(
+        self,
+        *,
+        timeout: Optional[float] = None,
+    ) -> SlackInteractivityResponse200:
+        """POST /v1/channels/slack/interactivity — Slack button presses (interactivity)
+
+        The Request URL of the Slack app's interactivity. Public, but every request must carry Slack's signature (`X-Slack-Signature`, HMAC-SHA256 with the app's signing secret) and a timestamp (`X-Slack-Request-Timestamp`) within 5 minutes: anything else is 401.
+        """
+        path = "/v1/channels/slack/interactivity"
+        query: Dict[str, Any] = {}
+        return self._request("POST", path, query, _NO_BODY, None, timeout=timeout)  # type: ignore[no-any-return]
+
     def get_permission_policies(
         self,
         *,
@@ -1725,6 +1781,10 @@ OPERATIONS: Dict[str, str] = {
     "answerQuestion": "answer_question",
     "escapeSession": "escape_session",
     "discoverCommands": "discover_commands",
+    "listChannels": "list_channels",
+    "testChannel": "test_channel",
+    "telegramWebhook": "telegram_webhook",
+    "slackInteractivity": "slack_interactivity",
     "getPermissionPolicies": "get_permission_policies",
     "setPermissionPolicies": "set_permission_policies",
     "handshake": "handshake",

@@ -24,6 +24,13 @@ __all__ = [
     "AgentResumedEvent",
     "AgentResumedEventData",
     "AgentSession",
+    "AnalyticsCosts",
+    "AnalyticsRateLimits",
+    "AnalyticsRateLimitsForecast",
+    "AnalyticsRateLimitsUsed",
+    "AnalyticsSummary",
+    "AnalyticsSummaryTotals",
+    "AnalyticsTokens",
     "AnswerQuestionRequest",
     "AnswerQuestionResponse",
     "ApiKey",
@@ -41,17 +48,33 @@ __all__ = [
     "BatchDeleteResponse",
     "BatchDeleteResult",
     "BatchItemError",
+    "Budget",
+    "BudgetExceededEvent",
+    "BudgetExceededEventData",
+    "BudgetLimit",
+    "BudgetStatus",
+    "BudgetUpdatedEvent",
+    "BudgetUpdatedEventData",
+    "BudgetWarningEvent",
+    "BudgetWarningEventData",
+    "Channel",
+    "ChannelList",
+    "ChannelOutboxStats",
+    "ChannelTestResult",
     "ClusterNode",
     "CommandsUpdatedEvent",
     "CommandsUpdatedEventData",
     "CreateApiKeyRequest",
     "CreatePipelineRequest",
     "CreateRoutineRequest",
+    "CreateSessionBudget",
     "CreateSessionRequest",
+    "CreateSessionRequestBudget",
     "CreateSessionRequestSandbox",
     "CreateSessionResponse",
     "CreateSessionResponseSession",
     "CreateSessionSandbox",
+    "CreateTemplateBudget",
     "CreateTemplateSandbox",
     "CreatedApiKey",
     "Decider",
@@ -101,6 +124,7 @@ __all__ = [
     "PipelineStage",
     "PipelineStageRequest",
     "PipelineStageRequestSpec",
+    "PipelineStageRequestSpecBudget",
     "PipelineStageRequestSpecSandbox",
     "PipelineStageStatus",
     "PipelineStatus",
@@ -132,6 +156,7 @@ __all__ = [
     "RoutineTarget",
     "RoutineTargetVariant1",
     "RoutineTargetVariant1Session",
+    "RoutineTargetVariant1SessionBudget",
     "RoutineTargetVariant1SessionSandbox",
     "RoutineTargetVariant2",
     "RoutineTargetVariant3",
@@ -172,11 +197,14 @@ __all__ = [
     "SessionSummaryTurns",
     "SetMemoryRequest",
     "SetPoliciesRequest",
+    "SlackInteractivityResponse200",
     "SseToken",
     "SseTokenRequest",
     "StopReason",
+    "TelegramWebhookResponse200",
     "Template",
     "TemplateInput",
+    "TemplateInputBudget",
     "TemplateInputSandbox",
     "TemplateList",
     "ThoughtDeltaEvent",
@@ -207,9 +235,17 @@ __all__ = [
     "TurnStalledEventData",
     "TurnStartedEvent",
     "TurnStartedEventData",
+    "TurnUsage",
     "UpdateRoutineRequest",
+    "UpdateSessionBudget",
+    "UpdateSessionRequest",
+    "UpdateSessionRequestBudget",
+    "UpdateTemplateBudget",
     "UpdateTemplateSandbox",
     "Usage",
+    "UsageGroup",
+    "UsageReport",
+    "UsageReportTotals",
     "UsageUpdatedEvent",
     "UsageUpdatedEventData",
     "Whoami",
@@ -226,6 +262,30 @@ class CreateSessionSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class CreateSessionBudget(TypedDict, total=False):
+    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
+class UpdateSessionBudget(TypedDict, total=False):
+    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class CreateTemplateSandbox(TypedDict, total=False):
     """Sessions from this template run sandboxed (see the session `sandbox`)"""
     #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
@@ -236,6 +296,18 @@ class CreateTemplateSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class CreateTemplateBudget(TypedDict, total=False):
+    """Spending limits of sessions from this template (a create request may give its own)"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class UpdateTemplateSandbox(TypedDict, total=False):
     """Sessions from this template run sandboxed (see the session `sandbox`)"""
     #: Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes
@@ -244,6 +316,26 @@ class UpdateTemplateSandbox(TypedDict, total=False):
     allowedHosts: List[str]
     readOnlyPaths: List[str]
     writablePaths: List[str]
+
+
+class UpdateTemplateBudget(TypedDict, total=False):
+    """Spending limits of sessions from this template (a create request may give its own)"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
+class TelegramWebhookResponse200(TypedDict):
+    ok: bool
+
+
+class SlackInteractivityResponse200(TypedDict):
+    ok: bool
 
 
 class ListPeopleResponse200(TypedDict):
@@ -326,7 +418,7 @@ class ClusterNode(TypedDict):
 
 class _ErrorResponseErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "CHANNEL_NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "CHANNEL_NOT_CONFIGURED", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "BUDGET_EXCEEDED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -396,6 +488,11 @@ class Session(_SessionRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
+    #: The template the session was created from
+    templateId: Optional[str]
+    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+    budget: Optional[Budget]
+    budgetStatus: BudgetStatus
 
 
 SessionStatus = Literal["pending", "idle", "working", "permission_prompt", "asking", "stalled", "rate_limit", "error", "completed", "killed", "crashed"]
@@ -413,6 +510,9 @@ class Usage(TypedDict, total=False):
     costUsd: Optional[float]
     contextUsed: Optional[float]
     contextSize: Optional[float]
+    #: Time the agent spent working in turns, summed
+    durationMs: float
+    toolCalls: int
 
 
 class _PendingPermissionRequired(TypedDict):
@@ -561,6 +661,27 @@ class SessionSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class Budget(TypedDict, total=False):
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
+class BudgetStatus(TypedDict):
+    #: Limits past 80 % (a `budget.warning` was recorded for each)
+    warned: List[BudgetLimit]
+    #: The limit that stopped the session; `null` while within budget
+    exceeded: Optional[BudgetLimit]
+
+
+BudgetLimit = Literal["maxCostUsd", "maxTokens", "maxTurns", "maxDurationMs"]
+
+
 class PromptDelivery(TypedDict):
     #: The prompt reached the agent (its turn started)
     delivered: bool
@@ -573,7 +694,7 @@ class PromptDelivery(TypedDict):
 
 class _BatchItemErrorRequired(TypedDict):
     #: Stable UPPER_SNAKE code to branch on
-    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
+    code: Union[Literal["BAD_REQUEST", "VALIDATION_FAILED", "WORKDIR_DENIED", "UNSUPPORTED_MODE", "UNSUPPORTED_MODEL", "UNKNOWN_AGENT", "UNAUTHORIZED", "FORBIDDEN", "SESSION_NOT_FOUND", "NOT_FOUND", "CHANNEL_NOT_FOUND", "NOTHING_PENDING", "INVALID_TRANSITION", "SESSION_TERMINATED", "CONFLICT", "CHANNEL_NOT_CONFIGURED", "LEASE_LOST", "SESSION_ELSEWHERE", "IDEMPOTENCY_IN_PROGRESS", "PAYLOAD_TOO_LARGE", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CAPACITY_EXHAUSTED", "BUDGET_EXCEEDED", "INTERNAL", "NOT_IMPLEMENTED", "AGENT_PROTOCOL_ERROR", "AGENT_CRASHED", "AGENT_AUTH_REQUIRED", "AGENT_START_FAILED", "AGENT_TIMEOUT", "STORE_UNAVAILABLE", "SHUTTING_DOWN", "NODE_UNAVAILABLE", "SANDBOX_UNAVAILABLE"], str]
     #: What happened and what to do
     message: str
 
@@ -594,6 +715,18 @@ class CreateSessionRequestSandbox(TypedDict, total=False):
     allowedHosts: List[str]
     readOnlyPaths: List[str]
     writablePaths: List[str]
+
+
+class CreateSessionRequestBudget(TypedDict, total=False):
+    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
 
 
 class _CreateSessionRequestRequired(TypedDict):
@@ -620,6 +753,8 @@ class CreateSessionRequest(_CreateSessionRequestRequired, total=False):
     variables: Dict[str, str]
     #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
     sandbox: CreateSessionRequestSandbox
+    #: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
+    budget: CreateSessionRequestBudget
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -684,6 +819,11 @@ class CreateSessionResponseSession(_CreateSessionResponseSessionRequired, total=
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
+    #: The template the session was created from
+    templateId: Optional[str]
+    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+    budget: Optional[Budget]
+    budgetStatus: BudgetStatus
 
 
 class _CreateSessionResponseRequired(TypedDict):
@@ -729,6 +869,11 @@ class CreateSessionResponse(_CreateSessionResponseRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
+    #: The template the session was created from
+    templateId: Optional[str]
+    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+    budget: Optional[Budget]
+    budgetStatus: BudgetStatus
 
 
 class SessionList(TypedDict):
@@ -780,6 +925,11 @@ class SessionDetail(_SessionDetailRequired, total=False):
     node: Optional[str]
     #: How the agent is confined (workDir and a private HOME writable, nothing else of the host visible, network only as given); `null`: not sandboxed
     sandbox: Optional[SessionSandbox]
+    #: The template the session was created from
+    templateId: Optional[str]
+    #: Spending limits of this session (`null`: none); raise them with PATCH /v1/sessions/{id}
+    budget: Optional[Budget]
+    budgetStatus: BudgetStatus
 
 
 #: send → POST …/send, interrupt → POST …/interrupt, approve/reject → POST …/approve|reject, answer → POST …/answer, escape → POST …/escape, mode → POST …/mode, kill → DELETE /v1/sessions/{id}
@@ -914,7 +1064,128 @@ class TranscriptPage(TypedDict):
     newest_id: Optional[int]
 
 
-AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
+class UpdateSessionRequestBudget(TypedDict, total=False):
+    """The new budget, replacing the old one (`null`: no limits). Limits may not be negative"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
+class UpdateSessionRequest(TypedDict):
+    #: The new budget, replacing the old one (`null`: no limits). Limits may not be negative
+    budget: Optional[UpdateSessionRequestBudget]
+
+
+class _UsageReportTotalsRequired(TypedDict):
+    turns: int
+    inputTokens: int
+    outputTokens: int
+    cachedReadTokens: int
+    cachedWriteTokens: int
+    totalTokens: int
+    costUsd: float
+    durationMs: int
+    toolCalls: int
+
+
+class UsageReportTotals(_UsageReportTotalsRequired, total=False):
+    """Sums over the whole range (all groups)"""
+    day: str
+    #: Owner (API key id); `null` for the local user
+    key: Optional[str]
+    template: Optional[str]
+    model: Optional[str]
+    session: str
+    workDir: str
+
+
+UsageReport = TypedDict("UsageReport", {"from": str, "to": str, "groupBy": List[Literal["day", "key", "template", "model", "session", "workDir"]], "groups": List["UsageGroup"], "totals": "UsageReportTotals"})
+
+
+class _UsageGroupRequired(TypedDict):
+    turns: int
+    inputTokens: int
+    outputTokens: int
+    cachedReadTokens: int
+    cachedWriteTokens: int
+    totalTokens: int
+    costUsd: float
+    durationMs: int
+    toolCalls: int
+
+
+class UsageGroup(_UsageGroupRequired, total=False):
+    day: str
+    #: Owner (API key id); `null` for the local user
+    key: Optional[str]
+    template: Optional[str]
+    model: Optional[str]
+    session: str
+    workDir: str
+
+
+class AnalyticsSummaryTotals(TypedDict):
+    turns: int
+    inputTokens: int
+    outputTokens: int
+    cachedReadTokens: int
+    cachedWriteTokens: int
+    totalTokens: int
+    costUsd: float
+    durationMs: int
+    toolCalls: int
+
+
+AnalyticsSummary = TypedDict("AnalyticsSummary", {"from": str, "to": str, "sessions": int, "totals": "AnalyticsSummaryTotals", "daily": List["UsageGroup"]})
+
+
+AnalyticsCosts = TypedDict("AnalyticsCosts", {"from": str, "to": str, "totalCostUsd": float, "byModel": List["UsageGroup"], "daily": List["UsageGroup"]})
+
+
+AnalyticsTokens = TypedDict("AnalyticsTokens", {"from": str, "to": str, "totalTokens": int, "byModel": List["UsageGroup"]})
+
+
+class AnalyticsRateLimitsUsed(TypedDict):
+    """Today's use so far"""
+    costUsd: float
+    tokens: float
+    turns: float
+    durationMs: float
+
+
+class AnalyticsRateLimitsForecast(TypedDict):
+    """Today's use at the end of the UTC day if the pace so far holds"""
+    costUsd: float
+    tokens: float
+    turns: float
+    durationMs: float
+
+
+class AnalyticsRateLimits(TypedDict):
+    #: The API key asked about (yours); `null`: the local user
+    key: Optional[str]
+    #: Today (UTC)
+    day: str
+    #: The key’s daily budget; `null`: none is configured
+    budget: Optional[Budget]
+    #: Today's use so far
+    used: AnalyticsRateLimitsUsed
+    #: Today's use at the end of the UTC day if the pace so far holds
+    forecast: AnalyticsRateLimitsForecast
+    #: Per budget limit: today’s use as a fraction of it (1 = at the limit)
+    fraction: Dict[str, float]
+    #: Limits the forecast passes: the key is expected to be stopped today
+    forecastExceeds: List[str]
+    #: Your sessions now in `rate_limit` (the model provider refused)
+    rateLimitedSessions: int
+
+
+AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "BudgetWarningEvent", "BudgetExceededEvent", "BudgetUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
 class SessionCreatedEventData(TypedDict):
@@ -1077,10 +1348,14 @@ class TurnStartedEvent(TypedDict):
     data: TurnStartedEventData
 
 
-class TurnCompletedEventData(TypedDict):
+class _TurnCompletedEventDataRequired(TypedDict):
     turnId: str
     stopReason: StopReason
     durationMs: float
+
+
+class TurnCompletedEventData(_TurnCompletedEventDataRequired, total=False):
+    usage: TurnUsage
 
 
 class TurnCompletedEvent(TypedDict):
@@ -1099,11 +1374,28 @@ class TurnCompletedEvent(TypedDict):
 StopReason = Literal["end_turn", "max_tokens", "max_turn_requests", "refusal", "cancelled"]
 
 
-class TurnFailedEventData(TypedDict):
+class TurnUsage(TypedDict):
+    inputTokens: int
+    outputTokens: int
+    cachedReadTokens: int
+    cachedWriteTokens: int
+    #: `null` when the agent reported no cost and the price table has no price for the model
+    costUsd: Optional[float]
+    #: `agent`: from the cost the agent reported; `price_table`: tokens × the configured price of the model
+    costSource: Literal["agent", "price_table", "none"]
+    toolCalls: int
+    model: Optional[str]
+
+
+class _TurnFailedEventDataRequired(TypedDict):
     turnId: str
     problem: SessionProblem
     rateLimited: bool
     durationMs: float
+
+
+class TurnFailedEventData(_TurnFailedEventDataRequired, total=False):
+    usage: TurnUsage
 
 
 class TurnFailedEvent(TypedDict):
@@ -1423,6 +1715,69 @@ class UsageUpdatedEvent(TypedDict):
     data: UsageUpdatedEventData
 
 
+class BudgetWarningEventData(TypedDict):
+    limit: BudgetLimit
+    used: float
+    max: float
+    #: `key`: the owner's daily budget, not the session's
+    scope: Literal["session", "key"]
+    message: str
+
+
+class BudgetWarningEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["budget.warning"]
+    data: BudgetWarningEventData
+
+
+class BudgetExceededEventData(TypedDict):
+    limit: BudgetLimit
+    used: float
+    max: float
+    scope: Literal["session", "key"]
+    message: str
+    hint: str
+
+
+class BudgetExceededEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["budget.exceeded"]
+    data: BudgetExceededEventData
+
+
+class BudgetUpdatedEventData(TypedDict):
+    budget: Optional[Budget]
+    #: Who changed it (API key id); `null`: the local user
+    by: Optional[str]
+
+
+class BudgetUpdatedEvent(TypedDict):
+    #: Global position in the event log, increasing across all sessions
+    id: int
+    sessionId: str
+    #: Per-session sequence number, strictly increasing; the SSE event id
+    seq: int
+    #: ISO-8601 time the event was recorded
+    at: str
+    #: discriminator enum property added by openapi-typescript
+    type: Literal["budget.updated"]
+    data: BudgetUpdatedEventData
+
+
 class CommandsUpdatedEventData(TypedDict):
     commands: List[AgentCommand]
 
@@ -1500,6 +1855,7 @@ class _TemplateRequired(TypedDict):
 
 class Template(_TemplateRequired, total=False):
     sandbox: Optional[SandboxRequest]
+    budget: Optional[Budget]
 
 
 class SandboxRequest(TypedDict, total=False):
@@ -1521,6 +1877,18 @@ class TemplateInputSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class TemplateInputBudget(TypedDict, total=False):
+    """Spending limits of sessions from this template (a create request may give its own)"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class _TemplateInputRequired(TypedDict):
     name: str
 
@@ -1536,6 +1904,8 @@ class TemplateInput(_TemplateInputRequired, total=False):
     env: Dict[str, str]
     #: Sessions from this template run sandboxed (see the session `sandbox`)
     sandbox: TemplateInputSandbox
+    #: Spending limits of sessions from this template (a create request may give its own)
+    budget: TemplateInputBudget
 
 
 class _MemoryEntryRequired(TypedDict):
@@ -1612,6 +1982,18 @@ class PipelineStageRequestSpecSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class PipelineStageRequestSpecBudget(TypedDict, total=False):
+    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class _PipelineStageRequestSpecRequired(TypedDict):
     #: Absolute path of an existing directory inside the allowed directories
     workDir: str
@@ -1637,6 +2019,8 @@ class PipelineStageRequestSpec(_PipelineStageRequestSpecRequired, total=False):
     variables: Dict[str, str]
     #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
     sandbox: PipelineStageRequestSpecSandbox
+    #: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
+    budget: PipelineStageRequestSpecBudget
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -1703,6 +2087,18 @@ class RoutineTargetVariant1SessionSandbox(TypedDict, total=False):
     writablePaths: List[str]
 
 
+class RoutineTargetVariant1SessionBudget(TypedDict, total=False):
+    """Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s"""
+    #: Most US dollars the session may spend (agent-reported cost, else the price table)
+    maxCostUsd: float
+    #: Most tokens (input + output + cache) the session may use
+    maxTokens: int
+    #: Most turns (prompts run)
+    maxTurns: int
+    #: Most milliseconds the agent may spend working in turns, summed
+    maxDurationMs: int
+
+
 class _RoutineTargetVariant1SessionRequired(TypedDict):
     #: Absolute path of an existing directory inside the allowed directories
     workDir: str
@@ -1728,6 +2124,8 @@ class RoutineTargetVariant1Session(_RoutineTargetVariant1SessionRequired, total=
     variables: Dict[str, str]
     #: Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it
     sandbox: RoutineTargetVariant1SessionSandbox
+    #: Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s
+    budget: RoutineTargetVariant1SessionBudget
     #: Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.
     reuse: bool
 
@@ -2008,6 +2406,42 @@ class EscapeResponse(TypedDict):
 class DiscoverCommandsResponse(TypedDict):
     commands: List[AgentCommand]
     session: Session
+
+
+class ChannelList(TypedDict):
+    channels: List[Channel]
+
+
+class Channel(TypedDict):
+    name: Literal["telegram", "slack", "email"]
+    configured: bool
+    #: `retrying`: sends fail and are retried with backoff; `error`: the channel cannot work (e.g. its token was refused)
+    state: Literal["disabled", "starting", "ok", "retrying", "error", "stopped"]
+    lastError: Optional[str]
+    lastErrorAt: Optional[str]
+    lastSentAt: Optional[str]
+    #: Paused by a rate limit of the channel until then
+    pausedUntil: Optional[str]
+    #: Messages waiting to be sent
+    queueDepth: int
+    outbox: Optional[ChannelOutboxStats]
+    #: What the channel's own check found, e.g. the bot's @name
+    detail: Optional[str]
+
+
+class ChannelOutboxStats(TypedDict):
+    pending: int
+    sending: int
+    sent: int
+    failed: int
+    #: Sends a crash interrupted: not sent again, since the channel cannot say whether they arrived
+    unconfirmed: int
+    oldestPendingAt: Optional[str]
+
+
+class ChannelTestResult(TypedDict):
+    delivered: bool
+    detail: str
 
 
 class PolicyList(TypedDict):

@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import type { SessionAdmission } from './auth/session-caps.js';
+import type { ChannelsService } from './channels/service.js';
 import { forwardToOwner } from './cluster-forward.js';
 import { mountUnversionedAliases } from './compat/unversioned.js';
 import { dashboardRoutes } from './dashboard.js';
@@ -21,6 +22,7 @@ import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { batchRoutes } from './routes/batch.js';
+import { channelRoutes } from './routes/channels.js';
 import { compatRoutes } from './routes/compat.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -68,6 +70,10 @@ export interface CreateAppOptions {
   idempotency?: IdempotencyOptions | undefined;
   /** State dir, db path, config summary and agent commands for GET /v1/diagnostics. */
   diagnostics?: DiagnosticsInfo | undefined;
+  /** Telegram, Slack and email (GET /v1/channels and the channels' callbacks). */
+  channels?: ChannelsService | undefined;
+  /** Telegram webhook mode's secret token, and Slack's signing secret (interactivity). */
+  channelSecrets?: { telegramWebhook?: string | undefined; slackSigning?: string | undefined } | undefined;
 }
 
 export const OPENAPI_INFO = {
@@ -202,6 +208,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/', pipelineRoutes(deps));
   app.route('/', routineRoutes(deps));
   app.route('/', sessionInsightRoutes(deps));
+  app.route('/', channelRoutes(options.channels, options.channelSecrets));
   app.route('/', policyRoutes(options.policies ?? createRulePolicy()));
   app.route('/', serverInfoRoutes(deps, { metrics, diagnostics: options.diagnostics }));
   app.route('/', compatRoutes(deps, { metrics }));

@@ -115,6 +115,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (strict !== undefined) out.strictRbac = strict;
   const oidc = oidcFromEnv(env);
   if (oidc) out.oidc = oidc as ServerConfigInput['oidc'];
+  const telegram: Record<string, unknown> = {};
+  if (env.AEGIS_TG_TOKEN !== undefined) telegram.token = env.AEGIS_TG_TOKEN.trim();
+  if (env.AEGIS_TG_GROUP !== undefined) telegram.group = strictNumber(env.AEGIS_TG_GROUP);
+  if (env.AEGIS_TG_ALLOWED_USERS !== undefined)
+    telegram.allowedUserIds = list(env.AEGIS_TG_ALLOWED_USERS).map(strictNumber);
+  if (env.AEGIS_TG_API_ROOT) telegram.apiRoot = env.AEGIS_TG_API_ROOT.trim().replace(/\/+$/, '');
+  if (Object.keys(telegram).length > 0) out.channels = { telegram } as ServerConfigInput['channels'];
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;

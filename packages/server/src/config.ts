@@ -5,6 +5,7 @@ import { AegisError, PermissionMode, PolicyRule } from '@aegis/core';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { OidcConfig } from './auth/oidc-config.js';
+import { ChannelsConfig, mergeChannels } from './channels/config.js';
 import { DEFAULT_EVENT_STREAM_LIMITS } from './open-streams.js';
 import { UsageConfig } from './usage-config.js';
 
@@ -264,6 +265,8 @@ export const ServerConfig = z.object({
   /** Lifetime of the single-use tokens minted by POST /v1/auth/sse-token. */
   sseTokenTtlSeconds: z.number().int().min(5).max(3600).default(60),
   webhooks: z.array(WebhookConfig).default([]),
+  /** Telegram, Slack and email notifications (docs/channels.md). */
+  channels: ChannelsConfig.default({}),
   /** Warm pool of the default agent (`AEGIS_POOL_SIZE`, `AEGIS_POOL_MAX_IDLE_MS`); size 0 = off. */
   pool: PoolConfig.prefault({}),
   sessions: SessionsConfig.prefault({}),
@@ -299,6 +302,10 @@ const ENV_NAMES: Record<string, string> = {
   'oidc.tokenType': 'AEGIS_OIDC_TOKEN_TYPE',
   'oidc.roleClaim': 'AEGIS_OIDC_ROLE_CLAIM',
   'oidc.clockSkewSeconds': 'AEGIS_OIDC_CLOCK_SKEW_SECONDS',
+  'channels.telegram.token': 'AEGIS_TG_TOKEN',
+  'channels.telegram.group': 'AEGIS_TG_GROUP',
+  'channels.telegram.allowedUserIds': 'AEGIS_TG_ALLOWED_USERS',
+  'channels.telegram.apiRoot': 'AEGIS_TG_API_ROOT',
 };
 
 /** Reads a YAML or JSON config file; a missing file is not an error, a malformed one is. */
@@ -326,11 +333,16 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   // The environment's AEGIS_OIDC_* complete the file's `oidc` rather than replace it.
   const oidcLayers = layers.map((l) => l?.oidc).filter(Boolean);
   if (oidcLayers.length > 0) merged.oidc = Object.assign({}, ...oidcLayers);
+  const channels = mergeChannels(...layers.map((l) => l?.channels));
+  if (channels) merged.channels = channels;
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.join('.') || '(root)';
-    const env = ENV_NAMES[at] ?? (at.startsWith('oidc.roles') ? 'AEGIS_OIDC_ROLES' : undefined);
+    const env =
+      ENV_NAMES[at] ??
+      ENV_NAMES[at.replace(/\.\d+$/, '')] ??
+      (at.startsWith('oidc.roles') ? 'AEGIS_OIDC_ROLES' : undefined);
     const source =
       at === 'sessionStore' ? ' (AEGIS_SESSION_STORE, --store)' : env ? ` (environment variable ${env})` : '';
     throw new AegisError('BAD_REQUEST', `Invalid configuration at ${at}${source}: ${issue?.message}`);

@@ -7,6 +7,24 @@ export {
 } from '@aegis/acp-runtime';
 export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
 export {
+  type ChannelName,
+  ChannelsConfig,
+  EmailConfig,
+  SlackConfig,
+  TelegramConfig,
+} from './channels/config.js';
+export {
+  type ChannelCheck,
+  checkSlack,
+  checkSmtp,
+  checkTelegramGroup,
+  checkTelegramToken,
+  findTelegramGroup,
+  probeChannels,
+  type TelegramBotInfo,
+  type TelegramGroupInfo,
+} from './channels/setup-checks.js';
+export {
   ignoredConfigKeyWarnings,
   UNSUPPORTED_DOCUMENTED_CONFIG,
   UNSUPPORTED_DOCUMENTED_ENV,

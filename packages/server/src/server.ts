@@ -14,6 +14,7 @@ import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
 import { createOidcAuth } from './auth/oidc.js';
+import { startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
@@ -207,7 +208,15 @@ async function startLocked(
       sso: config.oidc?.clientSecret !== undefined,
     });
   }
+  // Channels start before the app (their routes need them) and stop with the background services.
+  const channels = startChannels(config.channels, { aegis, store, logger });
   const app = createApp({
+    channels,
+    channelSecrets: {
+      telegramWebhook:
+        config.channels.telegram?.mode === 'webhook' ? config.channels.telegram.webhookSecret : undefined,
+      slackSigning: config.channels.slack?.signingSecret,
+    },
     aegis,
     agents: driver.agents,
     dashboardDir: config.dashboardEnabled ? (config.dashboardDir ?? BUNDLED_DASHBOARD) : undefined,
@@ -256,6 +265,7 @@ async function startLocked(
   // stopped before the engine closes.
   const background: { close(): void | Promise<void> }[] = [
     startWebhooks(aegis, config.webhooks, { onError: (msg, fields) => logger.warn(msg, fields) }),
+    channels,
   ];
   const stopBackground = () =>
     Promise.allSettled(background.map(async (b) => b.close())).then(() => undefined);

@@ -7,3 +7,20 @@ export {
   scriptedServerConfig,
 } from './scripted-agent/server-config.js';
 export { type ScriptStep, type ScriptToolStep, script } from './scripted-agent/steps.js';
+export {
+  type FakeSlackApi,
+  type SlackFault,
+  type SlackMessage,
+  signInteraction,
+  startFakeSlackApi,
+} from './slack-api/server.js';
+export { type ReceivedMail, SMTP_SINK_BIN, type SmtpSink, startSmtpSink } from './smtp-sink/index.js';
+export {
+  type FakeTelegramApi,
+  type FakeTelegramOptions,
+  type SentMessage,
+  startFakeTelegramApi,
+  type TelegramCall,
+  type TelegramFault,
+  type TelegramUser,
+} from './telegram-api/server.js';

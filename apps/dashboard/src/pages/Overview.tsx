@@ -2,6 +2,7 @@ import type { Session } from '@aegis/client';
 import { useEffect, useRef, useState } from 'react';
 import { api, listAllSessions } from '../api.js';
 import { Empty, ErrorState, Sparkline, StatusBadge, TruncatedChip } from '../components/bits.js';
+import { ChannelHealth } from '../components/ChannelHealth.js';
 import {
   ALL_STATES,
   createdPerDay,
@@ -149,6 +150,7 @@ export function Overview() {
           </ul>
         )}
       </section>
+      <ChannelHealth />
     </>
   );
 }

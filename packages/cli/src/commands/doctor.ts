@@ -11,7 +11,7 @@ import {
   checkStateLock,
   checkWorkHere,
 } from '../doctor-checks.js';
-import { checkSandbox, checkStartupWarnings } from '../doctor-feature-checks.js';
+import { checkChannels, checkSandbox, checkStartupWarnings } from '../doctor-feature-checks.js';
 import { guarded, paint, printJson } from '../output.js';
 
 /** Runs every check; none of them changes anything on disk. */
@@ -35,6 +35,7 @@ export async function runChecks(args: {
     checkStateLock(server),
     await checkSandbox(server),
     checkStartupWarnings(server, loaded),
+    await checkChannels(server),
   ];
 }
 

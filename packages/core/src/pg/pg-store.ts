@@ -12,6 +12,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { usageGroups, usageSql } from '../usage-sql.js';
+import { createPgChannelOutbox } from './channel-outbox-store.js';
 import { createPgCluster } from './cluster.js';
 import { knownLost, leaseLost } from './fence.js';
 import { guarded } from './guard.js';
@@ -224,6 +225,7 @@ export async function openPostgresStore(
         }),
     },
     routines: createPgRoutineStore(db, { where, isClosed }),
+    channelOutbox: createPgChannelOutbox(db, { where, isClosed }),
 
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(where));

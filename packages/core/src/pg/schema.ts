@@ -362,3 +362,47 @@ export const routineRuns = pgTable(
     index('routine_runs_outcome_idx').on(t.outcome),
   ],
 );
+
+/** Channel deliveries: one row per (channel, event); see the SQLite twin and `channel-outbox.ts`. */
+export const channelOutbox = pgTable(
+  'channel_outbox',
+  {
+    id: id('id'),
+    channel: text('channel').notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    ref: text('ref'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    event: text('event').notNull(),
+  },
+  (t) => [
+    uniqueIndex('channel_outbox_channel_event_uq').on(t.channel, t.eventId),
+    index('channel_outbox_channel_session_seq_idx').on(t.channel, t.sessionId, t.seq),
+    index('channel_outbox_channel_state_next_idx').on(t.channel, t.state, t.nextAttemptAt),
+  ],
+);
+
+/** Each channel's position in the global event log. */
+export const channelCursors = pgTable('channel_cursors', {
+  channel: text('channel').primaryKey(),
+  through: bigint('through', { mode: 'number' }).notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Small values a channel keeps across restarts. */
+export const channelValues = pgTable(
+  'channel_values',
+  {
+    channel: text('channel').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.key] })],
+);

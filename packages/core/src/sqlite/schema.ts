@@ -318,3 +318,50 @@ export const routineRuns = sqliteTable(
     index('routine_runs_outcome_idx').on(t.outcome),
   ],
 );
+
+/**
+ * Channel deliveries (Telegram, Slack, email): one row per (channel, event), see `channel-outbox.ts`.
+ * `event` is the event as JSON text, so sending needs no second read.
+ */
+export const channelOutbox = sqliteTable(
+  'channel_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel').notNull(),
+    eventId: integer('event_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    ref: text('ref'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    event: text('event').notNull(),
+  },
+  (t) => [
+    uniqueIndex('channel_outbox_channel_event_uq').on(t.channel, t.eventId),
+    index('channel_outbox_channel_session_seq_idx').on(t.channel, t.sessionId, t.seq),
+    index('channel_outbox_channel_state_next_idx').on(t.channel, t.state, t.nextAttemptAt),
+  ],
+);
+
+/** Each channel's position in the global event log (events after `through` are not queued yet). */
+export const channelCursors = sqliteTable('channel_cursors', {
+  channel: text('channel').primaryKey(),
+  through: integer('through').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Small values a channel keeps across restarts (e.g. the Telegram topic of each session). */
+export const channelValues = sqliteTable(
+  'channel_values',
+  {
+    channel: text('channel').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.key] })],
+);

@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../memory-store.js';
@@ -154,6 +155,21 @@ describe('sqlite audit deletions', () => {
   });
 });
 
+// Every table created from migration 0003 on, and when 0003 was made, read from the migrations
+// themselves so that a new migration needs no change here.
+const migrations = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+const journal = JSON.parse(readFileSync(join(migrations, 'meta/_journal.json'), 'utf8')) as {
+  entries: { idx: number; when: number; tag: string }[];
+};
+const later = journal.entries.filter((e) => e.idx >= 3);
+const auditHeadWhen = later[0]?.when ?? 0;
+const laterTables = later
+  .flatMap((e) => [
+    ...readFileSync(join(migrations, `${e.tag}.sql`), 'utf8').matchAll(/CREATE TABLE `(\w+)`/g),
+  ])
+  .map((m) => m[1])
+  .reverse();
+
 describe('sqlite audit head migration', () => {
   it('anchors a log written before the head table existed at its current end', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'aegis-sec-')), 'a.db');
@@ -163,18 +179,8 @@ describe('sqlite audit head migration', () => {
     // As a database from before migration 0003: no head table (nor the later tables), no record of
     // those migrations.
     const raw = new Database(path);
-    raw.prepare('DROP TABLE audit_head').run();
-    raw.prepare('DROP TABLE agent_conversations').run();
-    raw.prepare('DROP TABLE idempotency_keys').run();
-    raw.prepare('DROP TABLE usage_turns').run();
-    raw.prepare('DROP TABLE usage_daily').run();
-    raw.prepare('DROP TABLE routine_runs').run();
-    raw.prepare('DROP TABLE routines').run();
-    raw
-      .prepare(
-        'DELETE FROM __drizzle_migrations WHERE created_at IN (SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 4)',
-      )
-      .run();
+    for (const table of laterTables) raw.prepare(`DROP TABLE ${table}`).run();
+    raw.prepare('DELETE FROM __drizzle_migrations WHERE created_at >= ?').run(auditHeadWhen);
     raw.close();
     const reopened = createSqliteStore({ path });
     open.push(reopened);

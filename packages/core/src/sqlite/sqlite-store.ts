@@ -12,6 +12,7 @@ import type {
 } from '../store.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { usageGroups, usageSql } from '../usage-sql.js';
+import { createSqliteChannelOutbox } from './channel-outbox-store.js';
 import { createSqliteConversationStore } from './conversation-store.js';
 import { createSqliteIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './open-database.js';
@@ -177,6 +178,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         }),
     },
     routines: createSqliteRoutineStore(db, { path: options.path, isClosed: () => closed }),
+    channelOutbox: createSqliteChannelOutbox(db, { path: options.path, isClosed: () => closed }),
     write(batch, writeOptions) {
       if (closed) return Promise.reject(closedError(options.path));
       return batcher.push(batch, writeOptions);

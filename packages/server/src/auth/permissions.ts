@@ -97,6 +97,11 @@ export const PERMISSIONS: Readonly<Record<string, PermissionRule>> = Object.free
   getWhoami: ALL,
   listPeople: ADMIN,
   queryAudit: ADMIN,
+  // Channels (the callbacks check the channel's own secret or signature)
+  listChannels: ALL,
+  testChannel: ADMIN,
+  telegramWebhook: 'public',
+  slackInteractivity: 'public',
 });
 
 /** The two routes that accept a `?token=` minted by `createSseToken` (and only that kind of token). */

@@ -5,10 +5,6 @@
  */
 export const UNSUPPORTED_DOCUMENTED_ENV: Readonly<Record<string, string>> = Object.freeze({
   AEGIS_TMUX_SESSION: 'sessions run agents over ACP (JSON-RPC on stdio), not in tmux windows',
-  AEGIS_TG_TOKEN: 'the Telegram channel is not part of this server; use AEGIS_WEBHOOKS or the SSE events',
-  AEGIS_TG_GROUP: 'the Telegram channel is not part of this server; use AEGIS_WEBHOOKS or the SSE events',
-  AEGIS_TG_API_ROOT: 'the Telegram channel is not part of this server',
-  AEGIS_TG_ALLOWED_USERS: 'the Telegram channel is not part of this server',
   AEGIS_HOOK_SECRET_HEADER_ONLY:
     'this server receives no Claude Code HTTP hooks (the agent speaks ACP), so there is no hook secret',
   AEGIS_PG_TABLE:

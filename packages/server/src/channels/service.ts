@@ -1,0 +1,165 @@
+import {
+  AegisError,
+  type ChannelDispatcher,
+  type ChannelOutboxStore,
+  createMemoryChannelOutbox,
+  type OutboxChannel,
+  type OutboxStats,
+  startChannelDispatcher,
+} from '@aegis/core';
+import { CHANNEL_NAMES, type ChannelName, type ChannelsConfig } from './config.js';
+import { startEmail } from './email.js';
+import { startSlack } from './slack.js';
+import { startTelegram } from './telegram/telegram.js';
+import type { ChannelContext, ChannelProbe } from './types.js';
+
+/** One channel as `GET /v1/channels` shows it. */
+export interface ChannelInfo {
+  name: ChannelName;
+  configured: boolean;
+  /** `disabled` (not configured), `starting`, `ok`, `retrying` (sends failing, retried), `error`, `stopped`. */
+  state: 'disabled' | 'starting' | 'ok' | 'retrying' | 'error' | 'stopped';
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSentAt: string | null;
+  pausedUntil: string | null;
+  /** Items waiting to be sent. */
+  queueDepth: number;
+  outbox: OutboxStats | null;
+  /** What the channel's own check found (e.g. the bot's @name, or why its token was refused). */
+  detail: string | null;
+}
+
+interface RunningChannel {
+  channel: OutboxChannel;
+  probe: ChannelProbe;
+  test(): Promise<string>;
+  close(): Promise<void>;
+  handleUpdate?(update: unknown): Promise<void>;
+  interact?(payload: Record<string, unknown>): Promise<string>;
+}
+
+export interface ChannelsService {
+  list(): Promise<ChannelInfo[]>;
+  /** Sends a test message through `name`; `CHANNEL_NOT_CONFIGURED` (404) when it is not set up. */
+  test(name: string): Promise<{ delivered: boolean; detail: string }>;
+  /** The running channel `name`, for routes that receive its callbacks (webhooks, interactivity). */
+  running(name: ChannelName): RunningChannel | undefined;
+  close(): Promise<void>;
+}
+
+export type ChannelStarters = Partial<
+  Record<
+    ChannelName,
+    (config: NonNullable<ChannelsConfig[ChannelName]>, ctx: ChannelContext) => RunningChannel
+  >
+>;
+
+const DEFAULT_STARTERS: ChannelStarters = {
+  telegram: (c, ctx) => startTelegram(c as NonNullable<ChannelsConfig['telegram']>, ctx),
+  email: (c, ctx) => startEmail(c as NonNullable<ChannelsConfig['email']>, ctx),
+  slack: (c, ctx) => startSlack(c as NonNullable<ChannelsConfig['slack']>, ctx),
+};
+
+/**
+ * Starts the configured channels and the outbox dispatcher beside the engine. Nothing here is on
+ * the engine's event path: the dispatcher reads the stored log and sends from its own loops.
+ */
+export function startChannels(
+  config: ChannelsConfig,
+  ctx: Omit<ChannelContext, 'outbox'>,
+  options: { starters?: ChannelStarters; pollMs?: number } = {},
+): ChannelsService {
+  const starters = { ...DEFAULT_STARTERS, ...options.starters };
+  const configured = CHANNEL_NAMES.filter((n) => config[n] && starters[n]);
+  let outbox: ChannelOutboxStore | undefined = ctx.store.channelOutbox;
+  if (!outbox && configured.length > 0) {
+    ctx.logger.warn(
+      'this store keeps no channel outbox: channel deliveries are kept in memory and lost on restart',
+      {},
+    );
+    outbox = createMemoryChannelOutbox(() => 0);
+  }
+  const full: ChannelContext = { ...ctx, outbox: outbox as ChannelOutboxStore };
+  const running = new Map<ChannelName, RunningChannel>();
+  for (const name of configured) {
+    try {
+      running.set(
+        name,
+        (starters[name] as NonNullable<ChannelStarters[ChannelName]>)(config[name] as never, full),
+      );
+    } catch (err) {
+      ctx.logger.warn(`the ${name} channel could not start; Aegis keeps serving without it`, {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  const dispatcher: ChannelDispatcher | null =
+    running.size > 0
+      ? startChannelDispatcher({
+          store: full.outbox,
+          events: (q) => ctx.aegis.events(q),
+          subscribe: (l) => ctx.aegis.subscribe(l),
+          channels: [...running.values()].map((r) => r.channel),
+          pollMs: options.pollMs,
+          log: (level, message, fields) => ctx.logger[level](message, fields),
+        })
+      : null;
+
+  // Finished items are kept a week for inspection, then pruned (checked every hour).
+  const prune = () =>
+    full.outbox
+      .prune(new Date(Date.now() - 7 * 24 * 3600_000).toISOString())
+      .catch((err) => ctx.logger.warn('could not prune the channel outbox', { error: String(err) }));
+  const pruner = dispatcher ? setInterval(prune, 3600_000) : null;
+  pruner?.unref();
+
+  async function info(name: ChannelName): Promise<ChannelInfo> {
+    const r = running.get(name);
+    const status = dispatcher?.status(name);
+    const stats = r ? await full.outbox.stats(name).catch(() => null) : null;
+    const probeError = r?.probe.ok === false ? r.probe.error : null;
+    return {
+      name,
+      configured: !!config[name],
+      state: !r ? 'disabled' : probeError ? 'error' : (status?.state ?? 'starting'),
+      lastError: probeError ?? status?.lastError ?? r?.probe.error ?? null,
+      lastErrorAt: status?.lastErrorAt ?? null,
+      lastSentAt: status?.lastSentAt ?? null,
+      pausedUntil: status?.pausedUntil ?? null,
+      queueDepth: stats ? stats.pending + stats.sending : 0,
+      outbox: stats,
+      detail: r?.probe.detail ?? null,
+    };
+  }
+
+  return {
+    list: () => Promise.all(CHANNEL_NAMES.map(info)),
+    async test(name) {
+      if (!(CHANNEL_NAMES as readonly string[]).includes(name)) {
+        throw new AegisError(
+          'CHANNEL_NOT_FOUND',
+          `There is no channel "${name}"; channels are ${CHANNEL_NAMES.join(', ')}.`,
+        );
+      }
+      const r = running.get(name as ChannelName);
+      if (!r) {
+        throw new AegisError(
+          'CHANNEL_NOT_CONFIGURED',
+          `The ${name} channel is not configured; run \`ag setup ${name}\` or see docs/channels.md.`,
+        );
+      }
+      try {
+        return { delivered: true, detail: await r.test() };
+      } catch (err) {
+        return { delivered: false, detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    running: (name) => running.get(name),
+    async close() {
+      if (pruner) clearInterval(pruner);
+      await dispatcher?.close();
+      await Promise.allSettled([...running.values()].map((r) => r.close()));
+    },
+  };
+}

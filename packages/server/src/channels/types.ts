@@ -1,0 +1,20 @@
+import type { Aegis, AegisStore, ChannelOutboxStore } from '@aegis/core';
+import type { Logger } from '../logger.js';
+
+/** What every channel gets from the server. */
+export interface ChannelContext {
+  aegis: Aegis;
+  store: AegisStore;
+  outbox: ChannelOutboxStore;
+  logger: Logger;
+}
+
+/** A channel's own view of its health, beside the outbox's. */
+export interface ChannelProbe {
+  /** Whether the channel's credentials work (e.g. Telegram getMe); null when never checked. */
+  ok: boolean | null;
+  /** What the last check or inbound connection said went wrong. */
+  error: string | null;
+  /** E.g. the bot's @username. */
+  detail: string | null;
+}
