@@ -53,21 +53,46 @@ describe('the command names', () => {
       'mcp',
       'keys',
       'audit',
+      'usage',
+      'login',
+      'logout',
+      'whoami',
+      'routine',
+      'setup',
     ])
       expect(r.out + r.err).toContain(cmd);
   });
 
-  it.each([[['setup', 'telegram']], [['login']], [['logout']], [['whoami']], [['routine', 'list']]])(
-    '`ag %s` (not supported here) is refused naming the commands, never taken as a session brief',
-    async (args) => {
-      const r = await ag(args, env);
-      expect(r.code).toBe(2);
-      expect(r.err).toMatch(/Unknown command `ag \w+`\. The commands: serve, run/);
-      expect(
-        (await server.aegis.sessions.list({}, { id: null, admin: true })).sessions.map((s) => s.name),
-      ).not.toContain(args.join(' '));
-    },
-  );
+  it('`ag whoami`, `ag routine list`, `ag login`, `ag logout` and `ag setup telegram` answer as documented', async () => {
+    const who = await ag(['whoami'], env);
+    expect(who.code, who.err).toBe(0);
+    expect(who.out + who.err).toMatch(/admin/);
+    const routines = await ag(['routine', 'list', '--json'], env);
+    expect(routines.code, routines.err).toBe(0);
+    expect(JSON.parse(routines.out)).toMatchObject({ routines: [], total: 0 });
+    // This server has no identity provider: login says what the operator sets, and what to use instead.
+    const login = await ag(['login', '--no-browser'], env);
+    expect(login.code).toBe(1);
+    expect(login.err).toMatch(/does not offer sign-in.*AEGIS_OIDC_ISSUER.*--token/s);
+    const logout = await ag(['logout'], env);
+    expect(logout.code, logout.err).toBe(0);
+    expect(logout.out + logout.err).toContain('nothing to forget');
+    const setup = await ag(
+      ['setup', 'telegram', '--non-interactive', '--config', join(ws.folder(), 'c.yaml')],
+      env,
+    );
+    expect(setup.code).toBe(1);
+    expect(setup.err).toContain('--token is required with --non-interactive');
+  });
+
+  it('an unknown command is refused naming the commands, never taken as a session brief', async () => {
+    const r = await ag(['frobnicate'], env);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Unknown command `ag frobnicate`\. The commands: serve, run/);
+    expect(
+      (await server.aegis.sessions.list({}, { id: null, admin: true })).sessions.map((s) => s.name),
+    ).not.toContain('frobnicate');
+  });
 });
 
 describe('ag run "<prompt>" --cwd DIR and its flags', () => {
