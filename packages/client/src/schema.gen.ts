@@ -1535,9 +1535,9 @@ export interface components {
         PromptDelivery: {
             /** @description The prompt reached the agent (its turn started) */
             delivered: boolean;
-            /** @description The prompt waits, in order, behind the running turn */
+            /** @description The prompt waits, in order, behind the running turn or the agent start-up */
             queued: boolean;
-            /** @description 1 = next in the queue */
+            /** @description 1 = next in the queue, when queued */
             position: number | null;
             attempts: number;
         };

@@ -152,6 +152,7 @@ export {
   PermissionOption,
   PermissionOptionKind,
   PolicyRule,
+  PromptDelivery,
   QuestionField,
   QuestionOption,
   SandboxRequest,
@@ -208,8 +209,6 @@ export type {
   CreateSessionInput,
   CreateSessionResult,
   ListSessionsInput,
-  PromptDelivery,
-  TranscriptPage,
 } from './sessions-api-types.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
@@ -223,7 +222,7 @@ export type {
   StoreWriteResult,
   TranscriptQuery,
 } from './store.js';
-export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';
+export { TranscriptEntry, type TranscriptEntryDraft, TranscriptPage, TranscriptRole } from './transcript.js';
 export {
   aggregateUsage,
   costFromPrice,

@@ -338,3 +338,14 @@ export const Session = z
   })
   .meta({ id: 'Session' });
 export type Session = z.infer<typeof Session>;
+
+/** What became of a prompt: handed to the agent, or waiting in order behind a running turn. */
+export const PromptDelivery = z
+  .object({
+    delivered: z.boolean().describe('The prompt reached the agent (its turn started)'),
+    queued: z.boolean().describe('The prompt waits, in order, behind the running turn or the agent start-up'),
+    position: z.number().int().nullable().describe('1 = next in the queue, when queued'),
+    attempts: z.number().int(),
+  })
+  .meta({ id: 'PromptDelivery' });
+export type PromptDelivery = z.infer<typeof PromptDelivery>;

@@ -6,11 +6,15 @@ import type {
   AgentCommand,
   PermissionMode,
   PolicyRule,
+  PromptDelivery,
   SandboxRequest,
   Session,
   SessionStatus,
 } from './schemas.js';
-import type { TranscriptEntry, TranscriptRole } from './transcript.js';
+import type { TranscriptEntry, TranscriptPage, TranscriptRole } from './transcript.js';
+
+export type { PromptDelivery } from './schemas.js';
+export type { TranscriptPage } from './transcript.js';
 
 export interface CreateSessionInput {
   workDir: string;
@@ -52,16 +56,6 @@ export interface Actor {
   person?: { subject: string; email?: string | undefined; name?: string | undefined } | undefined;
 }
 
-export interface PromptDelivery {
-  /** The prompt has been handed to the agent (its turn started). */
-  delivered: boolean;
-  /** The prompt waits behind a running turn or agent start-up, in order. */
-  queued: boolean;
-  /** Position in the queue (1 = next), when queued. */
-  position: number | null;
-  attempts: number;
-}
-
 export interface CreateSessionResult {
   session: Session;
   reused: boolean;
@@ -73,13 +67,6 @@ export interface ListSessionsInput {
   workDir?: string | undefined;
   page?: number | undefined;
   limit?: number | undefined;
-}
-
-export interface TranscriptPage {
-  messages: TranscriptEntry[];
-  has_more: boolean;
-  oldest_id: number | null;
-  newest_id: number | null;
 }
 
 /**

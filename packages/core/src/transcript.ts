@@ -46,3 +46,14 @@ export const TranscriptEntry = z
   .meta({ id: 'TranscriptEntry' });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 export type TranscriptEntryDraft = Omit<TranscriptEntry, 'id'>;
+
+/** A page of the transcript by cursor: `messages` in order, and where to go on from. */
+export const TranscriptPage = z
+  .object({
+    messages: z.array(TranscriptEntry),
+    has_more: z.boolean(),
+    oldest_id: z.number().int().nullable(),
+    newest_id: z.number().int().nullable(),
+  })
+  .meta({ id: 'TranscriptPage' });
+export type TranscriptPage = z.infer<typeof TranscriptPage>;

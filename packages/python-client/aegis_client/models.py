@@ -685,9 +685,9 @@ BudgetLimit = Literal["maxCostUsd", "maxTokens", "maxTurns", "maxDurationMs"]
 class PromptDelivery(TypedDict):
     #: The prompt reached the agent (its turn started)
     delivered: bool
-    #: The prompt waits, in order, behind the running turn
+    #: The prompt waits, in order, behind the running turn or the agent start-up
     queued: bool
-    #: 1 = next in the queue
+    #: 1 = next in the queue, when queued
     position: Optional[int]
     attempts: int
 

@@ -2,6 +2,7 @@ import {
   Budget,
   PermissionMode,
   PolicyRule,
+  PromptDelivery,
   SandboxRequest,
   Session,
   SessionAction,
@@ -31,15 +32,6 @@ export const intQuery = (min: number, max?: number) => {
     max === undefined ? n : n.max(max, { error: message }),
   );
 };
-
-export const PromptDelivery = z
-  .object({
-    delivered: z.boolean().describe('The prompt reached the agent (its turn started)'),
-    queued: z.boolean().describe('The prompt waits, in order, behind the running turn'),
-    position: z.number().int().nullable().describe('1 = next in the queue'),
-    attempts: z.number().int(),
-  })
-  .meta({ id: 'PromptDelivery' });
 
 export const CreateSessionRequest = z
   .object({
@@ -228,15 +220,6 @@ export const TranscriptCursorQuery = z.object({
     })
     .optional(),
 });
-export const TranscriptPage = z
-  .object({
-    messages: z.array(TranscriptEntry),
-    has_more: z.boolean(),
-    oldest_id: z.number().int().nullable(),
-    newest_id: z.number().int().nullable(),
-  })
-  .meta({ id: 'TranscriptPage' });
-
 export const EventsQuery = z.object({
   after: intQuery(0).optional().describe('Resume after this id (same as Last-Event-ID)'),
 });

@@ -1,7 +1,7 @@
-import { BATCH_MAX, Session } from '@aegis/core';
+import { BATCH_MAX, PromptDelivery, Session } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { CreateSessionRequest, IdempotencyHeaders, PromptDelivery } from '../api-schemas.js';
+import { CreateSessionRequest, IdempotencyHeaders } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { ErrorResponse, errorResponses } from '../http-errors.js';
 

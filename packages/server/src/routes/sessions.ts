@@ -1,4 +1,4 @@
-import { Session, sessionActions, sessionHints } from '@aegis/core';
+import { Session, sessionActions, sessionHints, TranscriptPage } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import {
   CreateSessionRequest,
@@ -17,7 +17,6 @@ import {
   SessionDetail,
   SessionList,
   TranscriptCursorQuery,
-  TranscriptPage,
 } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { allowedActions } from '../auth/permissions.js';
