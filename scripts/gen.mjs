@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const { openApiDocument } = await import(join(root, 'packages/server/dist/index.js'));
 const { generatePython } = await import(join(root, 'scripts/gen-python.mjs'));
+const { generateClientOperations } = await import(join(root, 'scripts/gen-client.mjs'));
 // openapi-typescript is a dev dependency of the client package, so resolve it from there.
 const fromClient = createRequire(join(root, 'packages/client/package.json'));
 const otsPath = pathToFileURL(fromClient.resolve('openapi-typescript'));
@@ -25,6 +26,7 @@ files.set(
   'packages/client/src/schema.gen.ts',
   `// Generated from openapi.json by scripts/gen.mjs — do not edit.\n${astToString(ast)}${enumLists(doc)}`,
 );
+files.set('packages/client/src/operations.gen.ts', generateClientOperations(doc));
 for (const [path, text] of generatePython(doc)) files.set(path, text);
 
 /**
