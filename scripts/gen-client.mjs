@@ -19,7 +19,7 @@ export function generateClientOperations(doc) {
     for (const verb of METHOD_ORDER) {
       const op = item[verb];
       if (!op?.operationId || HAND_WRITTEN.has(op.operationId)) continue;
-      const method = operationMethod(doc, path, verb, op);
+      const method = operationMethod(path, verb, op);
       if (method) methods.push(method);
     }
   }
@@ -47,7 +47,7 @@ ${methods.join('\n')}
 `;
 }
 
-function operationMethod(doc, path, verb, op) {
+function operationMethod(path, verb, op) {
   const id = op.operationId;
   const success = Object.entries(op.responses ?? {}).filter(([code]) => code.startsWith('2'));
   const jsonCodes = success.filter(([, r]) => r.content?.['application/json']).map(([code]) => code);
@@ -89,14 +89,16 @@ function operationMethod(doc, path, verb, op) {
     options.push('call');
   }
   const result = jsonCodes.length > 0 ? jsonCodes.map((c) => `Ok<'${id}', ${c}>`).join(' | ') : 'never';
-  const url = pathNames.length > 0 ? `\`${path.replace(/\{(\w+)\}/g, '${enc($1)}')}\`` : `'${path}'`;
+  // Path parameters become `${enc(name)}` inside a template literal of the generated code.
+  const url =
+    pathNames.length > 0 ? `\`${path.replace(/\{(\w+)\}/g, (_, name) => `\${enc(${name})}`)}\`` : `'${path}'`;
   const opts = options.length > 0 ? `, { ${options.join(', ')} }` : '';
-  return `${doc_(op)}  ${id}(${args.join(', ')}): Promise<${result}> {
+  return `${jsDoc(op)}  ${id}(${args.join(', ')}): Promise<${result}> {
     return this.request('${verb.toUpperCase()}', ${url}${opts});
   }`;
 }
 
-function doc_(op) {
+function jsDoc(op) {
   const lines = [];
   if (op.summary) lines.push(op.summary.endsWith('.') ? op.summary : `${op.summary}.`);
   if (op.description && op.description !== op.summary) lines.push('', ...op.description.split('\n'));
