@@ -223,6 +223,7 @@ export type {
   StoreWriteResult,
   TranscriptQuery,
 } from './store.js';
+export { CORE_TRACER_NAME, coreTracer, TraceAttr } from './tracing.js';
 export { TranscriptEntry, type TranscriptEntryDraft, TranscriptRole } from './transcript.js';
 export {
   aggregateUsage,
