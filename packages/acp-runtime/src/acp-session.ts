@@ -8,8 +8,8 @@ import {
   type QuestionAnswer,
 } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
-import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { client, methods } from '@agentclientprotocol/sdk';
+import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
 import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
