@@ -96,7 +96,7 @@ describe('tracing an embedded engine', () => {
     const aegis = createAegis({ agent: driver, store: createMemoryStore(), tracerProvider: provider });
     const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
     await until(async () => (await aegis.sessions.get(session.id)).status === 'permission_prompt');
-    await aegis.sessions.respondPermission(session.id, { decision: 'approve' }, { id: 'key-7', admin: true });
+    await aegis.sessions.respondPermission(session.id, { approve: true }, { id: 'key-7', admin: true });
     await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
     await aegis.close();
 
@@ -116,6 +116,7 @@ describe('tracing an embedded engine', () => {
       'aegis.decided_by.type': 'human',
       'aegis.decided_by.actor': 'key-7',
       'aegis.wait.outcome': 'selected',
+      'aegis.permission.option_kind': 'allow_once',
     });
     expect(provider.spans.every((s) => s.ended)).toBe(true);
   });
