@@ -42,6 +42,7 @@ const FULL = {
   leaseMs: 3_000,
   ledgerRows: 1_000_000,
   usageReads: 50,
+  tracingRepeats: 20,
 };
 const SMOKE = {
   chunks: 50,
@@ -70,6 +71,7 @@ const SMOKE = {
   leaseMs: 1_000,
   ledgerRows: 500,
   usageReads: 5,
+  tracingRepeats: 2,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */

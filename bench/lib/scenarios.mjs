@@ -14,6 +14,7 @@ import { api, timedGet } from './http.mjs';
 import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
 import { subscribe } from './sse.mjs';
 import { streamingLoad } from './streaming-load.mjs';
+import { tracingOverhead } from './tracing-overhead.mjs';
 import { usageLedger } from './usage-ledger.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
@@ -569,5 +570,6 @@ export const SCENARIOS = {
   cluster,
   sandbox,
   usageLedger,
+  tracingOverhead,
 };
 export { AGENTS };

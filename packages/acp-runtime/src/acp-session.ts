@@ -9,6 +9,7 @@ import {
 } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
 import { client, methods } from '@agentclientprotocol/sdk';
+import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
 import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
@@ -25,6 +26,9 @@ import {
   toQuestionRequest,
 } from './translate.js';
 import { ACP_RUNTIME_VERSION } from './version.js';
+
+/** The instrumentation scope of the ACP request spans. */
+export const ACP_TRACER_NAME = '@aegis/acp-runtime';
 
 const isRpcError = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'number';
 
@@ -85,6 +89,7 @@ export async function connectAgent(
   proc: AgentProcess,
   startTimeoutMs: number,
   signal?: AbortSignal,
+  tracer: Tracer = trace.getTracer(ACP_TRACER_NAME),
 ): Promise<ConnectedAgent> {
   const translator = new AcpTranslator();
   let fatal: AegisError | null = null;
@@ -186,8 +191,26 @@ export async function connectAgent(
     if (started && to) deliver(() => to.exited(exit));
   });
 
-  /** Runs one request, mapping agent errors and failing fast when the process dies. */
-  const call = async <T>(method: string, request: Promise<T>): Promise<T> => {
+  /** Runs one request (in an `acp <method>` client span), mapping agent errors and failing fast when the process dies. */
+  const call = <T>(method: string, request: Promise<T>): Promise<T> =>
+    tracer.startActiveSpan(
+      `acp ${method}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'jsonrpc', 'rpc.method': method, 'aegis.agent': agentName },
+      },
+      async (span) => {
+        try {
+          return await awaitCall(method, request);
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  const awaitCall = async <T>(method: string, request: Promise<T>): Promise<T> => {
     try {
       return await Promise.race([request, fatalPromise]);
     } catch (err) {

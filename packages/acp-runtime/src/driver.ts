@@ -9,7 +9,8 @@ import {
   type ConversationRef,
   type SandboxSpec,
 } from '@aegis/core';
-import { connectAgent } from './acp-session.js';
+import { type TracerProvider, trace } from '@opentelemetry/api';
+import { ACP_TRACER_NAME, connectAgent } from './acp-session.js';
 import { buildAgentEnv, checkedSessionEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
 import { captureConversationFiles, restoreConversationFiles } from './conversation-files.js';
@@ -51,6 +52,11 @@ export interface AcpDriverOptions {
    * sandboxed start fails with `SANDBOX_UNAVAILABLE`.
    */
   sandbox?: SandboxHostOptions | undefined;
+  /**
+   * Where the `acp <method>` spans of requests to agents go. Default: the global OpenTelemetry
+   * provider (a no-op unless an SDK was registered).
+   */
+  tracerProvider?: TracerProvider | undefined;
 }
 
 /** The ACP driver: an {@link AgentDriver} whose `close()` stops its warm pools. */
@@ -75,6 +81,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
   const serverEnv = options.env ?? runtime.inherited;
   const registry = createRegistry(options.agents, options.defaultAgent, runtime.AEGIS_ACP_BIN);
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(ACP_TRACER_NAME);
   const onError = options.onError ?? ((err, context) => console.error(`[aegis] ${context}:`, err));
 
   async function launch(
@@ -124,7 +131,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
       throw err;
     }
     if (release) void proc.closed.then(release);
-    return connectAgent(name, proc, startTimeoutMs, signal);
+    return connectAgent(name, proc, startTimeoutMs, signal, tracer);
   }
 
   async function open(start: AgentStartOptions, sink: AgentSink, reopen?: { agentSessionId: string }) {

@@ -1,5 +1,7 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { ChannelOutboxStore, OutboxItem, OutboxStats } from './channel-outbox.js';
 import type { AegisEvent } from './events.js';
+import { coreTracer, TraceAttr } from './tracing.js';
 
 /**
  * A send that failed, saying how to go on. Anything else thrown by {@link OutboxChannel.send} is
@@ -67,6 +69,8 @@ export interface ChannelDispatcherOptions {
   now?: () => number;
   random?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  /** Records an `aegis.channel.deliver` span per send. Default: the global OpenTelemetry tracer. */
+  tracer?: Tracer | undefined;
 }
 
 export interface ChannelDispatcher {
@@ -95,6 +99,7 @@ export function startChannelDispatcher(options: ChannelDispatcherOptions): Chann
   const maxDelayMs = options.maxDelayMs ?? 60_000;
   const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3600_000;
   const now = options.now ?? Date.now;
+  const tracer = options.tracer ?? coreTracer();
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
   const iso = (ms = now()) => new Date(ms).toISOString();
@@ -145,10 +150,36 @@ export function startChannelDispatcher(options: ChannelDispatcherOptions): Chann
       }
     }
 
+    /** One send, in its own span (deliveries run off the engine's path, so each is a root span). */
+    const send = (item: OutboxItem) =>
+      tracer.startActiveSpan(
+        'aegis.channel.deliver',
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'aegis.channel': channel.name,
+            [TraceAttr.sessionId]: item.sessionId,
+            'aegis.event.id': item.eventId,
+            'aegis.event.type': item.event.type,
+          },
+        },
+        ROOT_CONTEXT,
+        async (span) => {
+          try {
+            return await channel.send(item);
+          } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      );
+
     async function attempt(item: OutboxItem): Promise<void> {
       if (!(await store.begin(item.id, iso()))) return;
       try {
-        const result = await channel.send(item);
+        const result = await send(item);
         await store.finish(item.id, { state: 'sent', ref: result?.ref ?? null }, iso());
         status.state = 'ok';
         status.lastSentAt = iso();

@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Budget, BudgetUse } from './budget.js';
 import { type ClusterNodeRuntime, type ClusterOptions, createClusterNode } from './cluster.js';
 import type { ClusterNode } from './cluster-store.js';
@@ -21,6 +22,7 @@ import { createSessionsApi } from './sessions-api.js';
 import type { Actor, SessionsApi } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
 import { createStoreGuard } from './store-guard.js';
+import { coreTracer } from './tracing.js';
 import type { PriceTable, UsageGroup, UsageQuery } from './usage.js';
 
 export interface CreateAegisOptions {
@@ -86,6 +88,12 @@ export interface CreateAegisOptions {
   prices?: PriceTable | undefined;
   /** The daily budget of an owner (API key id; `null`: the local user), if it has one. */
   keyBudget?: ((ownerId: string | null) => Budget | undefined) | undefined;
+  /**
+   * Where the engine's spans go (session create, turns, tool calls, waits on people). Default: the
+   * global OpenTelemetry provider, a no-op unless an SDK was registered. A turn's span is a child
+   * of the active context its prompt was sent in (`context.with(...)` around `sessions.prompt`).
+   */
+  tracerProvider?: TracerProvider | undefined;
 }
 
 /**
@@ -173,6 +181,7 @@ export function createAegis(options: CreateAegisOptions): Aegis {
 
   const keyBudgets = new KeyBudgets(options.store, options.keyBudget ?? (() => undefined), now);
   const deps: LiveSessionDeps = {
+    tracer: coreTracer(options.tracerProvider),
     prices: options.prices,
     keyBudgets,
     onUsage: (row) => keyBudgets.add(row),

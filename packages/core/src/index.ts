@@ -222,6 +222,7 @@ export type {
   StoreWriteResult,
   TranscriptQuery,
 } from './store.js';
+export { CORE_TRACER_NAME, coreTracer, TraceAttr } from './tracing.js';
 export { TranscriptEntry, type TranscriptEntryDraft, TranscriptPage, TranscriptRole } from './transcript.js';
 export {
   aggregateUsage,

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { exitFromDetails, recordAgentReady } from './agent-events.js';
 import { AgentSlot, type Restored } from './agent-slot.js';
 import type { Budget } from './budget.js';
@@ -13,8 +14,10 @@ import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
 import { SessionRecorder } from './session-recorder.js';
+import { SessionTracing } from './session-tracing.js';
 import type { PromptDelivery } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
+import { coreTracer } from './tracing.js';
 import { TurnRunner, type TurnRunnerDeps } from './turn-runner.js';
 import type { PriceTable, UsageRecord } from './usage.js';
 
@@ -35,6 +38,8 @@ export interface LiveSessionDeps extends TurnRunnerDeps {
   prices?: PriceTable | undefined;
   /** Called with each ledger row once it is stored. */
   onUsage?: ((record: UsageRecord) => void) | undefined;
+  /** Records the turn, tool and wait spans (default: the global OpenTelemetry tracer). */
+  tracer?: Tracer | undefined;
 }
 
 /** States an agent process may be evicted in: nothing is running. */
@@ -65,7 +70,11 @@ export class LiveSession {
     this.#slot = new AgentSlot(session, deps, opts);
     this.#rec = new SessionRecorder(session, deps);
     this.#budget = new BudgetGuard(session, this.#rec, () => this.#turns, deps.keyBudgets);
-    this.#rec.onRecorded = (body) => this.#budget.recorded(body);
+    const tracing = new SessionTracing(deps.tracer ?? coreTracer(), session.id);
+    this.#rec.onRecorded = (body) => {
+      tracing.observe(body);
+      this.#budget.recorded(body);
+    };
     this.#waits = new HumanWaits({
       recorder: this.#rec,
       policy: deps.policy,
@@ -81,6 +90,7 @@ export class LiveSession {
       waits: this.#waits,
       deps,
       wake: () => this.#wake(),
+      tracing,
       mayStart: () => {
         try {
           this.#budget.assertPromptAllowed();

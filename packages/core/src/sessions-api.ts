@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import { assertSessionEnv } from './agent-env-rules.js';
 import { Budget } from './budget.js';
 import { type ClusterNodeRuntime, elsewhere } from './cluster.js';
@@ -26,6 +27,7 @@ import type {
   TranscriptPage,
 } from './sessions-api-types.js';
 import type { AegisStore } from './store.js';
+import { coreTracer, TraceAttr } from './tracing.js';
 import type { TranscriptRole } from './transcript.js';
 
 const LOCAL: Actor = { id: null, admin: true };
@@ -123,130 +125,153 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
     );
   }
 
-  const sessions: SessionsApi = {
-    async create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
-      if (closing())
-        throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
-      if (cluster?.state === 'draining') {
-        await placeElsewhere(cluster, actor, 'draining');
-        throw new AegisError(
-          'SHUTTING_DOWN',
-          `Node ${cluster.nodeId} is draining and takes no new sessions, and no other node has room; retry shortly.`,
-        );
+  /** Creates (or reuses) a session; see `SessionsApi.create`. */
+  async function createSession(input: CreateSessionInput, actor: Actor): Promise<CreateSessionResult> {
+    if (closing()) throw new AegisError('SHUTTING_DOWN', 'Aegis is shutting down; retry on the next start.');
+    if (cluster?.state === 'draining') {
+      await placeElsewhere(cluster, actor, 'draining');
+      throw new AegisError(
+        'SHUTTING_DOWN',
+        `Node ${cluster.nodeId} is draining and takes no new sessions, and no other node has room; retry shortly.`,
+      );
+    }
+    assertSessionEnv(input.env);
+    const budget = budgetOf(input.budget);
+    if (input.prompt) await ctx.keyBudgets?.assertWithin(actor.id);
+    if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
+    const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
+    const sandbox = await sandboxOf(input.sandbox);
+    // A create for the same owner and folder still starting its agent: wait for it, then reuse it
+    // (two concurrent creates in a new folder would otherwise start two sessions).
+    const key = input.reuse === false ? null : reuseKey(workDir, input, actor);
+    const starting = key ? starts.get(key) : undefined;
+    if (starting) {
+      await starting.catch(() => {});
+      return createSession(input, actor);
+    }
+    for (const s of input.reuse === false ? [] : live.values()) {
+      if (reusable(s.session, workDir, input, actor, sandbox)) {
+        if (input.prompt) refuseWhileStoreFails();
+        if (input.prompt) s.assertPromptAllowed();
+        if (input.prompt && s.dormant) checkRoom(s);
+        const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
+        return { session: s.snapshot(), reused: true, promptDelivery };
       }
-      assertSessionEnv(input.env);
-      const budget = budgetOf(input.budget);
-      if (input.prompt) await ctx.keyBudgets?.assertWithin(actor.id);
-      if (input.permissionMode !== undefined) assertModeAllowed(input.permissionMode, actor);
-      const workDir = options.resolveWorkDir ? await options.resolveWorkDir(input.workDir) : input.workDir;
-      const sandbox = await sandboxOf(input.sandbox);
-      // A create for the same owner and folder still starting its agent: wait for it, then reuse it
-      // (two concurrent creates in a new folder would otherwise start two sessions).
-      const key = input.reuse === false ? null : reuseKey(workDir, input, actor);
-      const starting = key ? starts.get(key) : undefined;
-      if (starting) {
-        await starting.catch(() => {});
-        return sessions.create(input, actor);
-      }
-      for (const s of input.reuse === false ? [] : live.values()) {
-        if (reusable(s.session, workDir, input, actor, sandbox)) {
-          if (input.prompt) refuseWhileStoreFails();
-          if (input.prompt) s.assertPromptAllowed();
-          if (input.prompt && s.dormant) checkRoom(s);
-          const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
-          return { session: s.snapshot(), reused: true, promptDelivery };
-        }
-      }
-      if (cluster && !actor.forwarded && input.reuse !== false) {
-        // An idle session to reuse may live on another node: the create goes there.
-        const other = await reusableElsewhere(options.store, live, workDir, input, actor, sandbox);
-        if (other) throw elsewhere(other.id, other.node, null);
-      }
-      // A parent the caller cannot see is SESSION_NOT_FOUND, as reading it would be.
-      if (input.parentId) await getSession(input.parentId, actor);
-      const agentName = input.agent ?? options.agent.agents[0];
-      if (!agentName || !options.agent.agents.includes(agentName)) {
-        throw new AegisError(
-          'UNKNOWN_AGENT',
-          `Unknown agent "${input.agent}". Configured agents: ${options.agent.agents.join(', ') || '(none)'}.`,
-          { details: { agents: [...options.agent.agents] } },
-        );
-      }
-      const record = newSession({
-        id: globalThis.crypto.randomUUID(),
-        name: input.name ?? null,
-        workDir,
-        agent: agentName,
-        permissionMode: input.permissionMode ?? options.defaultPermissionMode ?? 'default',
-        model: input.model ?? null,
-        ownerId: actor.id,
-        parentId: input.parentId ?? null,
-        policies: input.policies,
-        sandbox,
-        templateId: input.templateId ?? null,
-        budget,
-        now: now().toISOString(),
-        node: cluster?.nodeId ?? null,
+    }
+    if (cluster && !actor.forwarded && input.reuse !== false) {
+      // An idle session to reuse may live on another node: the create goes there.
+      const other = await reusableElsewhere(options.store, live, workDir, input, actor, sandbox);
+      if (other) throw elsewhere(other.id, other.node, null);
+    }
+    // A parent the caller cannot see is SESSION_NOT_FOUND, as reading it would be.
+    if (input.parentId) await getSession(input.parentId, actor);
+    const agentName = input.agent ?? options.agent.agents[0];
+    if (!agentName || !options.agent.agents.includes(agentName)) {
+      throw new AegisError(
+        'UNKNOWN_AGENT',
+        `Unknown agent "${input.agent}". Configured agents: ${options.agent.agents.join(', ') || '(none)'}.`,
+        { details: { agents: [...options.agent.agents] } },
+      );
+    }
+    const record = newSession({
+      id: globalThis.crypto.randomUUID(),
+      name: input.name ?? null,
+      workDir,
+      agent: agentName,
+      permissionMode: input.permissionMode ?? options.defaultPermissionMode ?? 'default',
+      model: input.model ?? null,
+      ownerId: actor.id,
+      parentId: input.parentId ?? null,
+      policies: input.policies,
+      sandbox,
+      templateId: input.templateId ?? null,
+      budget,
+      now: now().toISOString(),
+      node: cluster?.nodeId ?? null,
+    });
+    try {
+      checkRoom();
+    } catch (err) {
+      if ((err as AegisError).code === 'CAPACITY_EXHAUSTED') await placeElsewhere(cluster, actor, 'full');
+      throw err;
+    }
+    const session = new LiveSession(record, deps, { env: input.env });
+    live.set(record.id, session);
+    let started: () => void = () => {};
+    if (key) {
+      if (!input.prompt) quietStarts.add(key);
+      starts.set(
+        key,
+        new Promise<void>((r) => {
+          started = r;
+        }),
+      );
+    }
+    try {
+      await session.emit({
+        type: 'session.created',
+        data: {
+          name: record.name,
+          workDir,
+          agent: agentName,
+          permissionMode: record.permissionMode,
+          model: record.model,
+          parentId: record.parentId,
+        },
       });
-      try {
-        checkRoom();
-      } catch (err) {
-        if ((err as AegisError).code === 'CAPACITY_EXHAUSTED') await placeElsewhere(cluster, actor, 'full');
+    } catch (err) {
+      // Not recorded (e.g. the store is unavailable): no agent was started, so nothing is live.
+      live.delete(record.id);
+      if (key) starts.delete(key);
+      if (key) quietStarts.delete(key);
+      started();
+      throw err;
+    }
+    const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
+    try {
+      await makeRoom(session).catch(async (err) => {
+        await session.end('killed', `no room for its agent: ${(err as Error).message}`);
         throw err;
-      }
-      const session = new LiveSession(record, deps, { env: input.env });
-      live.set(record.id, session);
-      let started: () => void = () => {};
-      if (key) {
-        if (!input.prompt) quietStarts.add(key);
-        starts.set(
-          key,
-          new Promise<void>((r) => {
-            started = r;
-          }),
-        );
-      }
-      try {
-        await session.emit({
-          type: 'session.created',
-          data: {
-            name: record.name,
-            workDir,
-            agent: agentName,
-            permissionMode: record.permissionMode,
-            model: record.model,
-            parentId: record.parentId,
-          },
-        });
-      } catch (err) {
-        // Not recorded (e.g. the store is unavailable): no agent was started, so nothing is live.
-        live.delete(record.id);
-        if (key) starts.delete(key);
-        if (key) quietStarts.delete(key);
-        started();
-        throw err;
-      }
-      const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
-      try {
-        await makeRoom(session).catch(async (err) => {
-          await session.end('killed', `no room for its agent: ${(err as Error).message}`);
+      });
+      await session.start({
+        permissionMode: input.permissionMode ?? options.defaultPermissionMode,
+        model: input.model,
+      });
+    } finally {
+      if (isTerminal(session.session.status)) live.delete(record.id);
+      if (key) starts.delete(key);
+      if (key) quietStarts.delete(key);
+      started();
+    }
+    return {
+      session: session.snapshot(),
+      reused: false,
+      promptDelivery: promptDelivery ? { ...promptDelivery } : null,
+    };
+  }
+
+  const tracer = deps.tracer ?? coreTracer();
+
+  const sessions: SessionsApi = {
+    /** {@link createSession} inside an `aegis.session.create` span (the parent of its first turn). */
+    create(input: CreateSessionInput, actor: Actor = LOCAL): Promise<CreateSessionResult> {
+      return tracer.startActiveSpan('aegis.session.create', async (span) => {
+        try {
+          const result = await createSession(input, actor);
+          span.setAttributes({
+            [TraceAttr.sessionId]: result.session.id,
+            [TraceAttr.agent]: result.session.agent,
+            [TraceAttr.reused]: result.reused,
+          });
+          return result;
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
           throw err;
-        });
-        await session.start({
-          permissionMode: input.permissionMode ?? options.defaultPermissionMode,
-          model: input.model,
-        });
-      } finally {
-        if (isTerminal(session.session.status)) live.delete(record.id);
-        if (key) starts.delete(key);
-        if (key) quietStarts.delete(key);
-        started();
-      }
-      return {
-        session: session.snapshot(),
-        reused: false,
-        promptDelivery: promptDelivery ? { ...promptDelivery } : null,
-      };
+        } finally {
+          span.end();
+        }
+      });
     },
 
     async startsNew(input: CreateSessionInput, actor: Actor = LOCAL, claimed = new Set<string>()) {

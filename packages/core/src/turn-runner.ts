@@ -1,8 +1,10 @@
+import { type Context, context } from '@opentelemetry/api';
 import type { AgentSlot } from './agent-slot.js';
 import { AegisError } from './errors.js';
 import type { HumanWaits } from './human-waits.js';
 import { isTerminal, type Session } from './schemas.js';
 import type { SessionRecorder } from './session-recorder.js';
+import type { SessionTracing } from './session-tracing.js';
 import type { PromptDelivery } from './sessions-api-types.js';
 
 export interface TurnRunnerDeps {
@@ -16,6 +18,8 @@ interface QueuedPrompt {
   text: string;
   enqueuedAt: number;
   delivery: PromptDelivery;
+  /** The trace context the prompt was sent in: the parent of its turn's span. */
+  trace: Context;
 }
 
 /**
@@ -35,6 +39,7 @@ export class TurnRunner {
   readonly #deps: TurnRunnerDeps;
   readonly #wake: () => Promise<void>;
   readonly #mayStart: () => AegisError | null;
+  readonly #tracing: SessionTracing;
 
   constructor(parts: {
     session: Session;
@@ -46,7 +51,9 @@ export class TurnRunner {
     wake: () => Promise<void>;
     /** Why the next prompt may not start (a budget); `null`: it may. */
     mayStart?: () => AegisError | null;
+    tracing: SessionTracing;
   }) {
+    this.#tracing = parts.tracing;
     this.#mayStart = parts.mayStart ?? (() => null);
     this.session = parts.session;
     this.#slot = parts.slot;
@@ -212,7 +219,7 @@ export class TurnRunner {
       position: this.#queue.length + 1,
       attempts: 0,
     };
-    this.#queue.push({ text, enqueuedAt: Date.now(), delivery });
+    this.#queue.push({ text, enqueuedAt: Date.now(), delivery, trace: context.active() });
     this.session.queuedPrompts = this.#queue.length;
     this.drain();
     return delivery;
@@ -251,12 +258,14 @@ export class TurnRunner {
     const startedAt = Date.now();
     const turn = { id: turnId, startedAt, lastActivity: startedAt };
     this.#turn = turn;
+    const traced = this.#tracing.beginTurn(turnId, item.trace);
     this.#rec.emitSafe({
       type: 'turn.started',
       data: { turnId, text: item.text, queuedMs: startedAt - item.enqueuedAt },
     });
     try {
-      const result = await handle.prompt(seed ? `${seed}${item.text}` : item.text);
+      const text = seed ? `${seed}${item.text}` : item.text;
+      const result = await context.with(traced, () => handle.prompt(text));
       if (this.#turn !== turn) return; // timed out: already failed and cancelled
       const tokens = result.usage;
       if (tokens) {

@@ -9,6 +9,7 @@ import { connectMcp } from './__fixtures__/connect-mcp.js';
 
 /** The MCP surface PRODUCT.md promises, by name. */
 const TOOLS = [
+  'get_usage',
   'create_session',
   'list_sessions',
   'get_status',

@@ -339,3 +339,36 @@ describe('input schemas mirror the HTTP API', () => {
     expect(JSON.stringify(read.entries)).toContain('from-mcp');
   });
 });
+
+describe('get_usage', () => {
+  it('sums the tokens the agent reported, grouped as asked', async () => {
+    const dir = folder();
+    const id = (
+      await tool('create_session', {
+        workDir: dir,
+        prompt: script({ tokens: { input: 1234, output: 56 } }, { tools: 2 }, { say: 'ok' }),
+      })
+    ).session.id;
+    await waitFor(id, ['idle']);
+    const report = await tool('get_usage', { groupBy: ['session', 'model'] });
+    expect(report.groupBy).toEqual(['session', 'model']);
+    const mine = report.groups.find((g: { session: string }) => g.session === id);
+    expect(mine).toMatchObject({
+      model: 'scripted-small',
+      turns: 1,
+      inputTokens: 1234,
+      outputTokens: 56,
+      toolCalls: 2,
+    });
+  });
+
+  it.each([
+    [{ groupBy: ['colour'] }, /day.*key.*template.*model.*session.*workDir/],
+    [{ from: '05/12/2026' }, /YYYY-MM-DD/],
+    [{ limit: 0 }, /limit/],
+  ])('refuses bad input with a clear error: %o', async (args, message) => {
+    const r = await raw('get_usage', args);
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(message);
+  });
+});

@@ -10,6 +10,7 @@ import { registerMemoryTools } from './tools/memory.js';
 import { registerOrchestrationTools } from './tools/orchestration.js';
 import { registerRoutineTools } from './tools/routines.js';
 import { registerSessionTools } from './tools/sessions.js';
+import { registerUsageTool } from './tools/usage.js';
 import { MCP_VERSION } from './version.js';
 import { registerWaitForState } from './wait-for-state.js';
 
@@ -50,6 +51,7 @@ export function createAegisMcpServer(client: AegisClient, version = MCP_VERSION)
   registerMemoryTools(server, client);
   registerControlTools(server, client);
   registerAuditTool(server, client);
+  registerUsageTool(server, client);
   // Last, so tools/list shows ours first: the earlier documents' names (docs/compatibility.md).
   registerDocumentedNames(server, client);
   registerResources(server, client);

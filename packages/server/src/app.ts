@@ -6,6 +6,7 @@ import {
   jsonTextDepthExceeds,
   type RulePolicy,
 } from '@aegis/core';
+import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
@@ -20,6 +21,7 @@ import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
 import { DEFAULT_EVENT_STREAM_LIMITS, type EventStreamLimits, openStreams } from './open-streams.js';
+import { type RequestTrace, traceRequest } from './request-tracing.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { batchRoutes } from './routes/batch.js';
 import { channelRoutes } from './routes/channels.js';
@@ -74,6 +76,11 @@ export interface CreateAppOptions {
   channels?: ChannelsService | undefined;
   /** Telegram webhook mode's secret token, and Slack's signing secret (interactivity). */
   channelSecrets?: { telegramWebhook?: string | undefined; slackSigning?: string | undefined } | undefined;
+  /**
+   * Records a span per request (parented by the caller's `traceparent`), and the engine calls made
+   * while handling it run inside that span. Omit for none (tracing off costs nothing here).
+   */
+  tracer?: Tracer | undefined;
 }
 
 export const OPENAPI_INFO = {
@@ -113,7 +120,11 @@ export function createApp(options: CreateAppOptions) {
     const requestId = c.req.header('x-request-id')?.slice(0, 100) || globalThis.crypto.randomUUID();
     c.set('requestId', requestId);
     const started = performance.now();
-    await next();
+    let span: RequestTrace | undefined;
+    if (options.tracer) {
+      span = traceRequest(options.tracer, c.req.raw, requestId);
+      await span.run(next);
+    } else await next();
     // An event stream writes to Node's response itself (headers included) and returns hono's
     // "already sent" marker; setting a header here would replace that marker with a real response.
     if (!(c.env as { outgoing?: { headersSent?: boolean } } | undefined)?.outgoing?.headersSent) {
@@ -128,8 +139,10 @@ export function createApp(options: CreateAppOptions) {
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.matchedRoutes.filter((r) => r.method !== 'ALL').at(-1)?.path ?? 'unmatched';
     metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
+    const traceId = span?.end(route, c.res.status);
     logRequest({
       requestId,
+      ...(traceId ? { traceId } : {}),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

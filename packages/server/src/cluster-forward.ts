@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { type Aegis, AegisError } from '@aegis/core';
+import { context, propagation } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { errorResponse } from './http-errors.js';
@@ -70,7 +71,16 @@ export function verifyPeers(trust: PeerTrust): MiddlewareHandler<AppEnv> {
 }
 
 /** Request headers that travel with a forwarded request (the caller's credentials among them). */
-const PASSED = ['authorization', 'content-type', 'accept', 'idempotency-key', 'x-request-id', 'user-agent'];
+const PASSED = [
+  'authorization',
+  'content-type',
+  'accept',
+  'idempotency-key',
+  'x-request-id',
+  'user-agent',
+  'traceparent',
+  'tracestate',
+];
 /** Answer headers not copied back (the connection's own). */
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);
 
@@ -125,6 +135,8 @@ export function forwardToOwner(opts: {
       const v = c.req.header(name);
       if (v !== undefined) headers.set(name, v);
     }
+    // Traced here: the owner's spans are children of this request's span (else the caller's pass on).
+    propagation.inject(context.active(), headers, { set: (h, k, v) => h.set(k, v) });
     headers.set(FORWARDED_BY, node.id);
     try {
       const at = String(Date.now());

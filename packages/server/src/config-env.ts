@@ -122,7 +122,26 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
     telegram.allowedUserIds = list(env.AEGIS_TG_ALLOWED_USERS).map(strictNumber);
   if (env.AEGIS_TG_API_ROOT) telegram.apiRoot = env.AEGIS_TG_API_ROOT.trim().replace(/\/+$/, '');
   if (Object.keys(telegram).length > 0) out.channels = { telegram } as ServerConfigInput['channels'];
+  const tracing = tracingFromEnv(env);
+  if (tracing) out.tracing = tracing;
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
   return out;
+}
+
+/** The standard OpenTelemetry variables this server honours (docs/deployment.md, "Tracing"). */
+function tracingFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput['tracing'] | undefined {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: string | undefined) => {
+    if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  };
+  set('endpoint', env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  set('tracesEndpoint', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  set('serviceName', env.OTEL_SERVICE_NAME);
+  set('sampler', env.OTEL_TRACES_SAMPLER?.toLowerCase());
+  if (env.OTEL_TRACES_SAMPLER_ARG !== undefined && env.OTEL_TRACES_SAMPLER_ARG.trim() !== '')
+    out.samplerArg = strictNumber(env.OTEL_TRACES_SAMPLER_ARG);
+  if (bool(env.OTEL_SDK_DISABLED) === true || env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none')
+    out.enabled = false;
+  return Object.keys(out).length > 0 ? (out as ServerConfigInput['tracing']) : undefined;
 }

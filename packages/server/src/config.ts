@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OidcConfig } from './auth/oidc-config.js';
 import { ChannelsConfig, mergeChannels } from './channels/config.js';
 import { DEFAULT_EVENT_STREAM_LIMITS } from './open-streams.js';
+import { TracingConfig, tracesUrlOf } from './tracing-config.js';
 import { UsageConfig } from './usage-config.js';
 
 /** A warm pool: agent processes started and initialized ahead of sessions (see docs/benchmarks.md). */
@@ -270,6 +271,8 @@ export const ServerConfig = z.object({
   /** Warm pool of the default agent (`AEGIS_POOL_SIZE`, `AEGIS_POOL_MAX_IDLE_MS`); size 0 = off. */
   pool: PoolConfig.prefault({}),
   sessions: SessionsConfig.prefault({}),
+  /** OpenTelemetry tracing (the standard `OTEL_*` variables; docs/deployment.md, "Tracing"). Off by default. */
+  tracing: TracingConfig.prefault({}),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -306,6 +309,11 @@ const ENV_NAMES: Record<string, string> = {
   'channels.telegram.group': 'AEGIS_TG_GROUP',
   'channels.telegram.allowedUserIds': 'AEGIS_TG_ALLOWED_USERS',
   'channels.telegram.apiRoot': 'AEGIS_TG_API_ROOT',
+  'tracing.endpoint': 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'tracing.tracesEndpoint': 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'tracing.serviceName': 'OTEL_SERVICE_NAME',
+  'tracing.sampler': 'OTEL_TRACES_SAMPLER',
+  'tracing.samplerArg': 'OTEL_TRACES_SAMPLER_ARG',
 };
 
 /** Reads a YAML or JSON config file; a missing file is not an error, a malformed one is. */
@@ -335,6 +343,9 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   if (oidcLayers.length > 0) merged.oidc = Object.assign({}, ...oidcLayers);
   const channels = mergeChannels(...layers.map((l) => l?.channels));
   if (channels) merged.channels = channels;
+  // OTEL_* variables complete the file's `tracing` rather than replace it.
+  const tracingLayers = layers.map((l) => l?.tracing).filter(Boolean);
+  if (tracingLayers.length > 0) merged.tracing = Object.assign({}, ...tracingLayers);
   const parsed = ServerConfig.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -351,6 +362,12 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
     throw new AegisError(
       'BAD_REQUEST',
       'The session store is `postgres` but no database URL is set: set AEGIS_POSTGRES_URL (or `postgresUrl` in the config file, or --postgres-url) to postgres://user:password@host:port/database.',
+    );
+  }
+  if (parsed.data.tracing.enabled === true && tracesUrlOf(parsed.data.tracing) === null) {
+    throw new AegisError(
+      'BAD_REQUEST',
+      'Tracing is enabled (tracing.enabled: true) but no OTLP endpoint is set: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://127.0.0.1:4318) or tracing.endpoint in the config file, or remove tracing.enabled.',
     );
   }
   return parsed.data;

@@ -1,3 +1,5 @@
+import { activeTraceIds } from './request-tracing.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const SECRET_KEYS = /token|secret|password|api[_-]?key|authorization/i;
@@ -14,7 +16,9 @@ export function createLogger(level: LogLevel, stream: NodeJS.WriteStream = proce
   const json = !stream.isTTY;
   const write = (lvl: LogLevel, msg: string, fields: Record<string, unknown> = {}) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    const clean = redact(fields);
+    // Inside a traced request (or turn), the line names its trace.
+    const ids = fields.traceId === undefined ? activeTraceIds() : undefined;
+    const clean = redact(ids ? { ...fields, ...ids } : fields);
     if (json)
       stream.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...clean })}\n`);
     else {

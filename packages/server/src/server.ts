@@ -20,11 +20,13 @@ import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 import { nodeAddressOf, nodeIdOf } from './node-identity.js';
+import { SERVER_TRACER_NAME } from './request-tracing.js';
 import { agentCommandsFor, configSummary } from './routes/server-info.js';
 import { startRoutineScheduler } from './routine-scheduler.js';
 import { resolveSandbox } from './sandbox-policy.js';
 import { startupWarnings } from './startup-warnings.js';
 import { acquireStateLock, describeHolder, type StateLock } from './state-lock.js';
+import { type RunningTracing, startTracing } from './tracing.js';
 import { keyBudgetOf } from './usage-config.js';
 import { VERSION } from './version.js';
 import { checkWorkDir, workDirRoots } from './workdir.js';
@@ -48,6 +50,8 @@ export interface RunningServer {
   config: ServerConfig;
   app: ReturnType<typeof createApp>;
   aegis: ReturnType<typeof createAegis>;
+  /** The OpenTelemetry SDK exporting this server's spans; `null` while tracing is off. */
+  tracing: RunningTracing | null;
   /** Stops the server and every agent; live sessions stay resumable. Resolves with how many. */
   close(): Promise<{ suspended: number }>;
 }
@@ -95,9 +99,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       why: lock.tookOver.why,
     });
   }
+  let tracing: RunningTracing | null = null;
   try {
-    return await startLocked(options, config, logger, lock);
+    tracing = await startTracing(config.tracing, { version: VERSION, instanceId: config.cluster.nodeId });
+    if (tracing) logger.info('tracing: spans are exported over OTLP/HTTP', { url: tracing.url });
+    return await startLocked(options, config, logger, lock, tracing);
   } catch (err) {
+    await tracing?.shutdown().catch(() => {});
     lock?.release();
     throw err;
   }
@@ -108,6 +116,7 @@ async function startLocked(
   config: ServerConfig,
   logger: Logger,
   lock: StateLock | null,
+  tracing: RunningTracing | null,
 ): Promise<RunningServer> {
   const opened = options.store ? undefined : await openConfiguredStore(config);
   const store = options.store ?? (opened?.store as AegisStore);
@@ -140,6 +149,7 @@ async function startLocked(
   const aegis = createAegis({
     agent: driver,
     store,
+    tracerProvider: tracing?.tracerProvider,
     policy: policies.policy,
     stallThresholdMs: config.stallThresholdMs,
     promptTimeoutMs: config.promptTimeoutMs,
@@ -211,6 +221,7 @@ async function startLocked(
   // Channels start before the app (their routes need them) and stop with the background services.
   const channels = startChannels(config.channels, { aegis, store, logger });
   const app = createApp({
+    tracer: tracing?.tracerProvider.getTracer(SERVER_TRACER_NAME, VERSION),
     channels,
     channelSecrets: {
       telegramWebhook:
@@ -264,7 +275,10 @@ async function startLocked(
   // What runs beside the API for as long as the server does (deliveries, schedulers): each is
   // stopped before the engine closes.
   const background: { close(): void | Promise<void> }[] = [
-    startWebhooks(aegis, config.webhooks, { onError: (msg, fields) => logger.warn(msg, fields) }),
+    startWebhooks(aegis, config.webhooks, {
+      onError: (msg, fields) => logger.warn(msg, fields),
+      tracer: tracing?.tracerProvider.getTracer(SERVER_TRACER_NAME, VERSION),
+    }),
     channels,
   ];
   const stopBackground = () =>
@@ -356,6 +370,7 @@ async function startLocked(
     config,
     app,
     aegis,
+    tracing,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -375,6 +390,11 @@ async function startLocked(
           }
           return { suspended };
         } finally {
+          await tracing
+            ?.shutdown()
+            .catch((err) =>
+              logger.warn('tracing: could not export the last spans', { error: (err as Error).message }),
+            );
           lock?.release();
         }
       })();

@@ -1,4 +1,10 @@
 export * from './fake-messages/index.js';
+export {
+  decodeOtlpJson,
+  type OtlpReceiver,
+  type ReceivedSpan,
+  startOtlpReceiver,
+} from './otlp-receiver/index.js';
 export { SCRIPTED_AGENT_BIN } from './scripted-agent/bin-path.js';
 export {
   type ScriptedAgentSpec,

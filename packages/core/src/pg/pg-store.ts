@@ -1,3 +1,4 @@
+import type { TracerProvider } from '@opentelemetry/api';
 import type { ClusterStore } from '../cluster-store.js';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
@@ -10,6 +11,7 @@ import type {
   StoreWriteResult,
   TranscriptQuery,
 } from '../store.js';
+import { coreTracer } from '../tracing.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { usageGroups, usageSql } from '../usage-sql.js';
 import { createPgChannelOutbox } from './channel-outbox-store.js';
@@ -44,7 +46,10 @@ export interface PostgresStoreOptions extends PgOpenOptions {
    */
   lockTimeoutMs?: number | undefined;
   /** How long `close()` waits for held writes while the store still fails. Default 3000. */
-  closeWaitMs?: number | undefined;
+  closeWaitMs?:
+    | number
+    | undefined /** Where the `aegis.store.write_batch` spans go. Default: the global OpenTelemetry provider. */;
+  tracerProvider?: TracerProvider | undefined;
 }
 
 /** Rough bytes a write holds in memory while it waits (only computed while the store fails). */
@@ -174,6 +179,7 @@ export async function openPostgresStore(
       ),
     { isRetryable: isTransientError, forMs: options.retryMs ?? 10_000 },
     approximateSize,
+    { tracer: coreTracer(options.tracerProvider), system: 'postgresql' },
   );
 
   async function read<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import type { TracerProvider } from '@opentelemetry/api';
 import { and, asc, count, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
@@ -10,6 +11,7 @@ import type {
   StoreWriteResult,
   TranscriptQuery,
 } from '../store.js';
+import { coreTracer } from '../tracing.js';
 import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { usageGroups, usageSql } from '../usage-sql.js';
 import { createSqliteChannelOutbox } from './channel-outbox-store.js';
@@ -42,7 +44,10 @@ export interface SqliteStoreOptions {
    * How long `close()` waits for held writes (see `StoreWriteOptions.hold`) while the store still
    * fails, before giving them up. Default 3000.
    */
-  closeWaitMs?: number | undefined;
+  closeWaitMs?:
+    | number
+    | undefined /** Where the `aegis.store.write_batch` spans go. Default: the global OpenTelemetry provider. */;
+  tracerProvider?: TracerProvider | undefined;
 }
 
 const p = sql.placeholder;
@@ -143,6 +148,7 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
       ),
     { isRetryable: isLockError, forMs: options.lockWaitMs ?? options.busyTimeoutMs ?? 30_000 },
     approximateSize,
+    { tracer: coreTracer(options.tracerProvider), system: 'sqlite' },
   );
   const location = isFileStore(options.path) ? dirname(resolve(options.path)) : null;
 

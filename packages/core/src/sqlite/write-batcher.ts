@@ -1,3 +1,14 @@
+import {
+  context,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+
 /** What {@link WriteBatcher}'s commit function reports for one caller's item. */
 export type ItemOutcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -43,7 +54,19 @@ interface Pending<I, O> {
   hold: boolean;
   at: number;
   bytes: number;
+  /** The span the item was pushed in, linked from the batch's span. */
+  origin: SpanContext | undefined;
 }
+
+/** How a batcher traces its groups: one `aegis.store.write_batch` span per commit attempt. */
+export interface BatchTracing {
+  tracer: Tracer;
+  /** `db.system` of the store: `sqlite` or `postgresql`. */
+  system: string;
+}
+
+/** A batch's span links to at most this many of the spans that pushed its items. */
+const MAX_LINKS = 32;
 
 /** Which failures of a whole group are transient (a lock held elsewhere), and for how long to retry them. */
 export interface RetryPolicy {
@@ -71,6 +94,7 @@ export function createWriteBatcher<I, O>(
   toError: (thrown: unknown) => unknown,
   retry?: RetryPolicy,
   sizeOf: (item: I) => number = () => 0,
+  tracing?: BatchTracing,
 ): WriteBatcher<I, O> {
   let queue: Pending<I, O>[] = [];
   let scheduled: Promise<void> | undefined;
@@ -92,21 +116,57 @@ export function createWriteBatcher<I, O>(
     });
   };
 
+  /**
+   * A root span for one commit attempt (a group mixes many sessions' writes), linked to the spans
+   * its items were pushed in.
+   */
+  const startBatchSpan = (group: Pending<I, O>[]): Span | undefined => {
+    if (!tracing) return undefined;
+    const links: Link[] = [];
+    const seen = new Set<string>();
+    for (const p of group) {
+      if (links.length >= MAX_LINKS) break;
+      if (!p.origin || seen.has(p.origin.spanId)) continue;
+      seen.add(p.origin.spanId);
+      links.push({ context: p.origin });
+    }
+    return tracing.tracer.startSpan(
+      'aegis.store.write_batch',
+      {
+        attributes: {
+          'db.system': tracing.system,
+          'aegis.store.batch_items': group.length,
+          'aegis.store.attempt': attempt + 1,
+        },
+        links,
+      },
+      ROOT_CONTEXT,
+    );
+  };
+  const endBatchSpan = (span: Span | undefined, thrown?: unknown): void => {
+    if (!span) return;
+    if (thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: String(thrown) });
+    span.end();
+  };
+
   /** Runs one group; returns a promise only when `commit` is asynchronous. */
   const flush = (): void | Promise<void> => {
     retryTimer = undefined;
     wakeRetry = undefined;
     const group = failure ? queue.slice(0, RECOVERY_GROUP) : queue;
     queue = failure ? queue.slice(group.length) : [];
+    const span = startBatchSpan(group);
     let result: ItemOutcome<O>[] | Promise<ItemOutcome<O>[]>;
     try {
       result = commit(group.map((p) => p.item));
     } catch (thrown) {
+      endBatchSpan(span, thrown);
       scheduled = undefined;
       failed(group, thrown);
       return;
     }
     if (!(result instanceof Promise)) {
+      endBatchSpan(span);
       scheduled = undefined;
       committed(group, result);
       return;
@@ -115,12 +175,14 @@ export function createWriteBatcher<I, O>(
     inFlight = group.length;
     return result.then(
       (outcomes) => {
+        endBatchSpan(span);
         inFlight = 0;
         scheduled = undefined;
         committed(group, outcomes);
         if (queue.length > 0 && !scheduled) void schedule();
       },
       (thrown: unknown) => {
+        endBatchSpan(span, thrown);
         inFlight = 0;
         scheduled = undefined;
         failed(group, thrown);
@@ -212,7 +274,15 @@ export function createWriteBatcher<I, O>(
           return;
         }
         // `at` only matters for items pushed while the store fails (earlier ones wait from `since`).
-        const p: Pending<I, O> = { item, resolve, reject, hold, at: failure ? Date.now() : 0, bytes: 0 };
+        const p: Pending<I, O> = {
+          item,
+          resolve,
+          reject,
+          hold,
+          at: failure ? Date.now() : 0,
+          bytes: 0,
+          origin: tracing ? trace.getSpanContext(context.active()) : undefined,
+        };
         if (failure) heldBytes += p.bytes = sizeOf(item);
         queue.push(p);
         void schedule();

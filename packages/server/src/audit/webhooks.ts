@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { Aegis, AegisEvent } from '@aegis/core';
+import { type Aegis, type AegisEvent, TraceAttr } from '@aegis/core';
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 
 export interface WebhookTarget {
   url: string;
@@ -25,6 +26,8 @@ export interface WebhookOptions {
   random?: () => number;
   /** Waits between attempts; default a timer that stops on close (tests record the delays). */
   wait?: (ms: number) => Promise<void>;
+  /** Records an `aegis.webhook.deliver` span per delivery (all its attempts). Omit for none. */
+  tracer?: Tracer | undefined;
 }
 
 const DEFAULT_SKIP = new Set(['message.delta', 'thought.delta']);
@@ -72,7 +75,33 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
     });
   const sleep = options.wait ?? timerSleep;
 
-  async function deliver(target: WebhookTarget, event: AegisEvent): Promise<void> {
+  /** A delivery in its own root span (deliveries run off the request and turn that made the event). */
+  function deliver(target: WebhookTarget, event: AegisEvent): Promise<void> {
+    const tracer = options.tracer;
+    if (!tracer) return attempts(target, event);
+    return tracer.startActiveSpan(
+      'aegis.webhook.deliver',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'server.address': new URL(target.url).host,
+          [TraceAttr.sessionId]: event.sessionId,
+          'aegis.event.id': event.id,
+          'aegis.event.type': event.type,
+        },
+      },
+      ROOT_CONTEXT,
+      async (span) => {
+        try {
+          await attempts(target, event, span);
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async function attempts(target: WebhookTarget, event: AegisEvent, span?: Span): Promise<void> {
     const body = JSON.stringify(event);
     for (let attempt = 1; attempt <= maxAttempts && !stop.signal.aborted; attempt++) {
       try {
@@ -89,8 +118,10 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
           signal: AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]),
         });
         await res.body?.cancel().catch(() => {});
+        span?.setAttributes({ 'http.response.status_code': res.status, 'aegis.delivery.attempts': attempt });
         if (res.ok) return;
         if (res.status < 500 && res.status !== 408 && res.status !== 429) {
+          span?.setStatus({ code: SpanStatusCode.ERROR, message: `rejected with ${res.status}` });
           options.onError?.('webhook rejected the event; not retrying', {
             url: target.url,
             status: res.status,
@@ -105,6 +136,7 @@ export function startWebhooks(aegis: Aegis, targets: WebhookTarget[], options: W
         await sleep(delay);
       }
     }
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: 'delivery failed' });
     if (!stop.signal.aborted) {
       options.onError?.('webhook delivery failed after retries', { url: target.url, eventId: event.id });
     }
