@@ -244,12 +244,15 @@ function Page({ route }: { route: Route }) {
       return <Routines />;
     default:
       return (
-        <Empty title={t('notFound.title')}>
-          {tr('notFound.body', {
-            path: <code>{route.path}</code>,
-            overview: <a href={href.overview}>{t('nav.overview')}</a>,
-          })}
-        </Empty>
+        <>
+          <h1>{t('notFound.title')}</h1>
+          <p className="muted">
+            {tr('notFound.body', {
+              path: <code>{route.path}</code>,
+              overview: <a href={href.overview}>{t('nav.overview')}</a>,
+            })}
+          </p>
+        </>
       );
   }
 }
