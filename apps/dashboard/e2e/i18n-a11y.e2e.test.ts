@@ -131,6 +131,7 @@ describe('accessibility (axe-core)', () => {
         await page.waitForTimeout(600);
         expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
         const result = await new AxeBuilder({ page }).analyze();
+        expect(result.passes.length, name).toBeGreaterThan(10); // axe really ran on this page
         for (const v of result.violations)
           if (v.impact === 'serious' || v.impact === 'critical')
             report.push(
@@ -142,6 +143,10 @@ describe('accessibility (axe-core)', () => {
         expect(await page.locator('main#main').count(), name).toBe(1);
       }
       expect(report).toEqual([]);
+      // The check can fail: an unlabelled field on the last page is reported as critical.
+      await page.evaluate(() => document.querySelector('main')?.append(document.createElement('input')));
+      const broken = await new AxeBuilder({ page }).analyze();
+      expect(broken.violations.find((v) => v.id === 'label')?.impact).toBe('critical');
     },
     180_000,
   );
