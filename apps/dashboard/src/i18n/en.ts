@@ -297,6 +297,7 @@ export const en = {
   'tool.terminal': 'terminal {ids}',
   'tool.running': 'Running…',
   'tool.noOutput': 'No output.',
+  'tool.cut': '{n} earlier characters not shown',
   'cmds.title': 'Slash commands',
   'cmds.toggle': 'Slash commands ({n})',
   'cmds.filter': 'Filter commands',

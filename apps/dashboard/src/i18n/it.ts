@@ -289,6 +289,7 @@ export const it: Catalog = {
   'tool.terminal': 'terminale {ids}',
   'tool.running': 'In esecuzione…',
   'tool.noOutput': 'Nessun output.',
+  'tool.cut': '{n} caratteri precedenti non mostrati',
   'cmds.title': 'Comandi slash',
   'cmds.toggle': 'Comandi slash ({n})',
   'cmds.filter': 'Filtra i comandi',
