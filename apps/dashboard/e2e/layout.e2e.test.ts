@@ -156,11 +156,12 @@ describe.each([
     await page.goto(`${stack.base}/dashboard/#/`);
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = nav.getByRole('link');
-    expect(await links.count()).toBe(5);
+    expect(await links.count()).toBe(6);
     for (const [name, hash, h1] of [
       ['Overview', '#/', 'Overview'],
       ['Sessions', '#/sessions', 'Sessions'],
       ['Pipelines', '#/pipelines', 'Pipelines'],
+      ['Routines', '#/routines', 'Routines'],
       ['Audit', '#/audit', 'Audit log'],
       ['API keys', '#/keys', 'API keys'],
     ] as const) {
