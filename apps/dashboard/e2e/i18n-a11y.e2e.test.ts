@@ -60,7 +60,6 @@ async function open(opts: { locale?: string; colorScheme?: 'light' | 'dark' } = 
   return page;
 }
 
-const h1 = (p: Page) => p.locator('main h1').first().textContent();
 const navTexts = (p: Page) => p.locator('header nav a').allTextContents();
 
 describe('language', () => {

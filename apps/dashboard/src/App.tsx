@@ -9,7 +9,6 @@ import {
   useCluster,
   useMe,
 } from './api.js';
-import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
 import {
   LOCALE_NAMES,
