@@ -315,6 +315,7 @@ describe('a single server (SQLite)', () => {
       'Overview',
       'Sessions',
       'Pipelines',
+      'Routines',
       'Audit',
       'API keys',
     ]);
