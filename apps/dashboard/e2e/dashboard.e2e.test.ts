@@ -659,7 +659,7 @@ describe('dashboard in chromium against a real server', () => {
     const side = page.getByRole('complementary', { name: 'Session details' });
     await expect
       .poll(() => side.getByTestId('session-sandbox').textContent())
-      .toBe('sandboxed · network model + 1 hosts');
+      .toBe('sandboxed · network model + 1 host'); // singular since the catalog's plurals
     // Ended again, so it does not count against the session cap of the tests that follow.
     await fetch(`${api.url}/v1/sessions/${encodeURIComponent(session.id)}`, {
       method: 'DELETE',

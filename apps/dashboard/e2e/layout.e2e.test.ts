@@ -37,7 +37,7 @@ async function newPage(viewport: {
   width: number;
   height: number;
 }): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await stack.browser.newContext({ viewport, colorScheme: 'light' });
+  const ctx = await stack.browser.newContext({ viewport, colorScheme: 'light', locale: 'en-US' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   return { ctx, page };
@@ -288,13 +288,13 @@ describe('the session page at 1400×900', () => {
     expect(await page.getByText(text, { exact: true }).count()).toBe(1);
   });
 
-  it('audit log: timestamps as 2026-12-04 18:42:19, details as key/value lines', async () => {
+  it('audit log: timestamps as 12/04/2026, 18:42:19 (en-US, 24-hour), details as key/value lines', async () => {
     await page.goto(`${stack.base}/dashboard/#/audit`);
     const rows = page.getByTestId('audit-row');
     await rows.first().waitFor();
     const times = await rows.locator('td:nth-child(2)').allTextContents();
     expect(times.length).toBeGreaterThan(0);
-    for (const t of times) expect(t).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    for (const t of times) expect(t).toMatch(/^\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d$/);
     const details = page.getByTestId('audit-details').first();
     await details.waitFor();
     expect(await details.locator('dt').count()).toBeGreaterThan(0);

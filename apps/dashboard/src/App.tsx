@@ -9,8 +9,17 @@ import {
   useCluster,
   useMe,
 } from './api.js';
-import { Empty } from './components/bits.js';
 import { ToastProvider } from './components/Toasts.js';
+import {
+  LOCALE_NAMES,
+  LOCALES,
+  type Locale,
+  type MessageKey,
+  setLocale,
+  t,
+  useLocale,
+} from './i18n/index.js';
+import { tr } from './i18n/rich.js';
 import { isEditable, requestSearchFocus } from './lib/focus.js';
 import { href, navigate, type Route, useRoute } from './lib/router.js';
 import { applyTheme, nextTheme, storedTheme, type Theme, themeLabel } from './lib/theme.js';
@@ -23,18 +32,18 @@ import { Routines } from './pages/Routines.js';
 import { SessionDetail } from './pages/SessionDetail.js';
 import { Sessions } from './pages/Sessions.js';
 
-const SHORTCUTS: [string[], string][] = [
-  [['?'], 'Show or hide this help'],
-  [['g', 'o'], 'Go to Overview'],
-  [['g', 's'], 'Go to Sessions'],
-  [['g', 'p'], 'Go to Pipelines'],
-  [['g', 'r'], 'Go to Routines'],
-  [['g', 'a'], 'Go to the Audit log'],
-  [['g', 'k'], 'Go to API keys'],
-  [['g', 'n'], 'Go to Nodes (servers in a cluster)'],
-  [['/'], 'Search sessions (also Ctrl+K)'],
-  [['Enter'], 'Send the follow-up (Shift+Enter: new line)'],
-  [['Esc'], 'Close this dialog'],
+const SHORTCUTS: [string[], MessageKey][] = [
+  [['?'], 'help.toggle'],
+  [['g', 'o'], 'help.goOverview'],
+  [['g', 's'], 'help.goSessions'],
+  [['g', 'p'], 'help.goPipelines'],
+  [['g', 'r'], 'help.goRoutines'],
+  [['g', 'a'], 'help.goAudit'],
+  [['g', 'k'], 'help.goKeys'],
+  [['g', 'n'], 'help.goNodes'],
+  [['/'], 'help.search'],
+  [['Enter'], 'help.send'],
+  [['Esc'], 'help.close'],
 ];
 
 export function App() {
@@ -43,48 +52,51 @@ export function App() {
   const access = useAccess();
   const cluster = useCluster();
   const me = useMe();
+  // Subscribes the whole tree to the language: a switch re-renders every page in place.
+  const locale = useLocale();
   useShortcuts(setHelp);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the title is re-worded on a language switch
   useEffect(() => {
     document.title = `${titleOf(route)} · Aegis`;
-  }, [route]);
+  }, [route, locale]);
 
   return (
     <ToastProvider>
       {/* A button, not a link to "#main": the hash belongs to the router. */}
       <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
-        Skip to content
+        {t('app.skip')}
       </button>
       <header className="topbar">
-        <a className="brand" href={href.overview} aria-label="Aegis home">
+        <a className="brand" href={href.overview} aria-label={t('app.home')}>
           <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
             <path d="M8 1l6 2.5v4C14 11 11.5 14 8 15 4.5 14 2 11 2 7.5v-4z" fill="currentColor" />
           </svg>
           Aegis
         </a>
-        <nav aria-label="Main">
+        <nav aria-label={t('nav.label')}>
           <ul>
             <NavLink to={href.overview} current={route.page === 'overview'}>
-              Overview
+              {t('nav.overview')}
             </NavLink>
             <NavLink to={href.sessions} current={route.page === 'sessions' || route.page === 'session'}>
-              Sessions
+              {t('nav.sessions')}
             </NavLink>
             <NavLink to={href.pipelines} current={route.page === 'pipelines' || route.page === 'pipeline'}>
-              Pipelines
+              {t('nav.pipelines')}
             </NavLink>
             <NavLink to={href.routines} current={route.page === 'routines'}>
-              Routines
+              {t('nav.routines')}
             </NavLink>
             <NavLink to={href.audit()} current={route.page === 'audit'} adminOnly access={access}>
-              Audit
+              {t('nav.audit')}
             </NavLink>
             <NavLink to={href.keys} current={route.page === 'keys'} adminOnly access={access}>
-              API keys
+              {t('nav.keys')}
             </NavLink>
             {/* Only a node of a cluster has nodes to list; opened on a single server, the page says so. */}
             {cluster.clustered ? (
               <NavLink to={href.nodes} current={route.page === 'nodes'}>
-                Nodes
+                {t('nav.nodes')}
               </NavLink>
             ) : null}
           </ul>
@@ -100,7 +112,7 @@ export function App() {
                 className="btn btn-small"
                 onClick={() => void ssoSignOut().finally(() => location.reload())}
               >
-                Sign out
+                {t('app.signOut')}
               </button>
             </>
           ) : null}
@@ -113,14 +125,15 @@ export function App() {
                 location.reload();
               }}
             >
-              Sign out
+              {t('app.signOut')}
             </button>
           ) : null}
+          <LanguageSelect />
           <ThemeButton />
           <button
             type="button"
             className="icon-btn"
-            aria-label="Keyboard shortcuts"
+            aria-label={t('help.title')}
             onClick={() => setHelp(true)}
           >
             ?
@@ -131,8 +144,9 @@ export function App() {
         <Page route={route} />
       </main>
       <footer className="foot muted small">
-        API <span className="mono">{apiBase}</span> · <a href={`${apiBase}/v1/docs`}>API docs</a> ·{' '}
-        <a href={`${apiBase}/v1/openapi.json`}>OpenAPI</a>
+        {t('app.api')} <span className="mono">{apiBase}</span> ·{' '}
+        <a href={`${apiBase}/v1/docs`}>{t('app.apiDocs')}</a> ·{' '}
+        <a href={`${apiBase}/v1/openapi.json`}>{t('app.openapi')}</a>
       </footer>
       {help ? <Help onClose={() => setHelp(false)} /> : null}
     </ToastProvider>
@@ -147,41 +161,63 @@ function ThemeButton() {
     <button
       type="button"
       className="btn btn-small"
-      aria-label={`Theme: ${themeLabel[theme]}. Switch to ${themeLabel[next]}`}
-      title={`Theme: ${themeLabel[theme]} (click for ${themeLabel[next]})`}
+      aria-label={t('theme.aria', { theme: themeLabel(theme), next: themeLabel(next) })}
+      title={t('theme.title', { theme: themeLabel(theme), next: themeLabel(next) })}
       onClick={() => {
         applyTheme(next);
         setTheme(next);
       }}
     >
       <span aria-hidden="true">{theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}</span>{' '}
-      {themeLabel[theme]}
+      {themeLabel(theme)}
     </button>
+  );
+}
+
+/** The language switcher: the browser's language until one is picked here (then remembered). */
+function LanguageSelect() {
+  const locale = useLocale();
+  return (
+    <label className="lang">
+      <span className="sr-only">{t('app.language')}</span>
+      <select
+        className="btn btn-small"
+        value={locale}
+        data-testid="language"
+        onChange={(e) => void setLocale(e.target.value as Locale)}
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
 function titleOf(route: Route): string {
   switch (route.page) {
     case 'overview':
-      return 'Overview';
+      return t('nav.overview');
     case 'sessions':
-      return 'Sessions';
+      return t('nav.sessions');
     case 'session':
-      return `Session ${route.id.slice(0, 8)}`;
+      return t('title.session', { id: route.id.slice(0, 8) });
     case 'pipelines':
-      return 'Pipelines';
+      return t('nav.pipelines');
     case 'pipeline':
-      return `Pipeline ${route.id.slice(0, 8)}`;
+      return t('title.pipeline', { id: route.id.slice(0, 8) });
     case 'audit':
-      return 'Audit log';
+      return t('audit.title');
     case 'keys':
-      return 'API keys';
+      return t('nav.keys');
     case 'nodes':
-      return 'Nodes';
+      return t('nav.nodes');
     case 'routines':
-      return 'Routines';
+      return t('nav.routines');
     default:
-      return 'Not found';
+      return t('title.notFound');
   }
 }
 
@@ -207,9 +243,15 @@ function Page({ route }: { route: Route }) {
       return <Routines />;
     default:
       return (
-        <Empty title="Page not found">
-          Nothing lives at <code>{route.path}</code>. Go to the <a href={href.overview}>Overview</a>.
-        </Empty>
+        <>
+          <h1>{t('notFound.title')}</h1>
+          <p className="muted">
+            {tr('notFound.body', {
+              path: <code>{route.path}</code>,
+              overview: <a href={href.overview}>{t('nav.overview')}</a>,
+            })}
+          </p>
+        </>
       );
   }
 }
@@ -235,10 +277,10 @@ function NavLink({
         href={to}
         aria-current={current ? 'page' : undefined}
         className={restricted ? 'restricted' : undefined}
-        title={restricted ? `${children}: admins only` : undefined}
+        title={restricted ? t('nav.adminsOnlyTitle', { page: children }) : undefined}
       >
         {children}
-        {restricted ? <span className="sr-only"> (admins only)</span> : null}
+        {restricted ? <span className="sr-only"> {t('nav.adminsOnly')}</span> : null}
       </a>
     </li>
   );
@@ -295,7 +337,7 @@ function Help({ onClose }: { onClose: () => void }) {
   }, []);
   return (
     <dialog ref={ref} className="help" aria-labelledby="help-title" onClose={onClose}>
-      <h2 id="help-title">Keyboard shortcuts</h2>
+      <h2 id="help-title">{t('help.title')}</h2>
       <table>
         <tbody>
           {SHORTCUTS.map(([k, d]) => (
@@ -305,14 +347,14 @@ function Help({ onClose }: { onClose: () => void }) {
                   <kbd key={part}>{part}</kbd>
                 ))}
               </th>
-              <td>{d}</td>
+              <td>{t(d)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <form method="dialog">
         <button type="submit" className="btn" onClick={onClose}>
-          Close
+          {t('help.closeButton')}
         </button>
       </form>
     </dialog>

@@ -7,6 +7,7 @@ import {
   type Whoami,
 } from '@aegis/client';
 import { useEffect, useState } from 'react';
+import { t } from './i18n/index.js';
 import { allNumberedPages } from './lib/paging.js';
 
 const params = new URLSearchParams(globalThis.location?.search ?? '');
@@ -256,8 +257,7 @@ export async function checkApiKey(key: string): Promise<string | null> {
     return null;
   } catch (err) {
     if (isForbidden(err)) return null;
-    if (isUnauthorized(err))
-      return 'Key rejected: the server did not accept this API key. Check that it was copied whole and has not been revoked or expired.';
+    if (isUnauthorized(err)) return t('login.rejected');
     return errorMessage(err);
   }
 }
@@ -276,7 +276,7 @@ export function isUnauthorized(err: unknown): boolean {
 
 export function errorMessage(err: unknown): string {
   if (err instanceof AegisApiError) return `${err.message} (${err.code})`;
-  if (err instanceof TypeError) return `Cannot reach the API at ${apiBase}: ${err.message}`;
+  if (err instanceof TypeError) return t('error.unreachable', { api: apiBase, why: err.message });
   if (err instanceof Error) return err.message;
   return String(err);
 }

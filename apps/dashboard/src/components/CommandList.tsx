@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { t } from '../i18n/index.js';
 
 export interface AgentCommand {
   name: string;
@@ -18,7 +19,7 @@ export function CommandList({ commands }: { commands: readonly AgentCommand[] })
     ? commands.filter((c) => `${c.name} ${c.description ?? ''}`.toLowerCase().includes(needle))
     : commands;
   return (
-    <section className="cmds-box" aria-label="Slash commands">
+    <section className="cmds-box" aria-label={t('cmds.title')}>
       <button
         type="button"
         className="btn btn-small cmds-toggle"
@@ -26,15 +27,15 @@ export function CommandList({ commands }: { commands: readonly AgentCommand[] })
         aria-controls={id}
         onClick={() => setOpen((o) => !o)}
       >
-        {open ? '▾' : '▸'} Slash commands ({commands.length})
+        {open ? '▾' : '▸'} {t('cmds.toggle', { n: commands.length })}
       </button>
       {open ? (
         <div id={id}>
           <label className="field cmds-filter">
-            <span className="sr-only">Filter commands</span>
+            <span className="sr-only">{t('cmds.filter')}</span>
             <input
               type="search"
-              placeholder="Filter commands…"
+              placeholder={t('cmds.filterPlaceholder')}
               value={q}
               onChange={(e) => setQ(e.target.value)}
             />
@@ -48,7 +49,7 @@ export function CommandList({ commands }: { commands: readonly AgentCommand[] })
               ))}
             </ul>
           ) : (
-            <p className="muted small">No command matches “{q}”.</p>
+            <p className="muted small">{t('cmds.none', { q })}</p>
           )}
         </div>
       ) : null}

@@ -38,6 +38,6 @@ describe('DiffView', () => {
   it('shows the first 400 lines of a big diff and offers the rest', () => {
     const html = render(null, Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n'));
     expect(count(html, 'class="diff-line diff-add"')).toBe(400);
-    expect(html).toContain('Show all 1000 lines');
+    expect(html).toContain('Show all 1,000 lines'); // the count formatted for the language
   });
 });

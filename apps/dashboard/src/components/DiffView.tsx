@@ -1,4 +1,5 @@
 import { memo, useMemo, useState } from 'react';
+import { t, useLocale } from '../i18n/index.js';
 import { diffTexts } from '../lib/diff.js';
 
 const MAX_LINES = 400;
@@ -12,28 +13,29 @@ export const DiffView = memo(function DiffView({
   oldText: string | null;
   newText: string;
 }) {
+  useLocale();
   const result = useMemo(() => diffTexts(oldText, newText), [oldText, newText]);
   const [all, setAll] = useState(false);
   let budget = all ? Number.POSITIVE_INFINITY : MAX_LINES;
   const total = result.hunks.reduce((n, h) => n + h.lines.length, 0);
   return (
-    <figure className="diff" aria-label={`Diff of ${path}`}>
+    <figure className="diff" aria-label={t('diff.of', { path })}>
       <figcaption className="diff-head">
         <span className="mono diff-path" title={path}>
           {path}
         </span>
-        {oldText === null ? <span className="chip">new file</span> : null}
+        {oldText === null ? <span className="chip">{t('diff.newFile')}</span> : null}
         <span className="diff-stat">
           <span className="add">+{result.added}</span> <span className="del">−{result.removed}</span>
         </span>
       </figcaption>
       {result.hunks.length === 0 ? (
-        <p className="muted diff-none">No changes.</p>
+        <p className="muted diff-none">{t('diff.none')}</p>
       ) : (
         <div className="diff-body">
           <table className="diff-table">
             <caption className="sr-only">
-              {result.added} lines added, {result.removed} removed
+              {t('diff.stat', { added: result.added, removed: result.removed })}
             </caption>
             {result.hunks.map((h) => {
               if (budget <= 0) return null;
@@ -54,8 +56,8 @@ export const DiffView = memo(function DiffView({
                         {l.op === 'add' ? '+' : l.op === 'del' ? '−' : ' '}
                       </td>
                       <td className="code">
-                        {l.op === 'add' ? <span className="sr-only">added: </span> : null}
-                        {l.op === 'del' ? <span className="sr-only">removed: </span> : null}
+                        {l.op === 'add' ? <span className="sr-only">{t('diff.added')} </span> : null}
+                        {l.op === 'del' ? <span className="sr-only">{t('diff.removed')} </span> : null}
                         {l.text || ' '}
                       </td>
                     </tr>
@@ -66,7 +68,7 @@ export const DiffView = memo(function DiffView({
           </table>
           {!all && total > MAX_LINES ? (
             <button type="button" className="btn btn-small diff-more" onClick={() => setAll(true)}>
-              Show all {total} lines
+              {t('diff.showAll', { n: total })}
             </button>
           ) : null}
         </div>

@@ -1,5 +1,6 @@
 import type { Session } from '@aegis/client';
 import { useEffect, useRef } from 'react';
+import { t } from '../i18n/index.js';
 import { focusUnlessTyping } from '../lib/focus.js';
 import { fmtAgo } from '../lib/format.js';
 import { ContentView, isEmptyObject, JsonBlock } from './ToolContent.js';
@@ -31,26 +32,31 @@ export function PermissionPanel({
       aria-labelledby="perm-title"
       role="alertdialog"
     >
-      <h2 id="perm-title">Permission requested{p.kind ? <span className="chip">{p.kind}</span> : null}</h2>
+      <h2 id="perm-title">
+        {t('perm.requested')}
+        {p.kind ? <span className="chip">{p.kind}</span> : null}
+      </h2>
       <p className="perm-what">{p.title}</p>
       {session.pendingPermissionCount > 1 ? (
-        <p className="muted small">{session.pendingPermissionCount - 1} more waiting after this one.</p>
+        <p className="muted small">{t('perm.moreWaiting', { n: session.pendingPermissionCount - 1 })}</p>
       ) : null}
       <ContentView content={p.content} />
-      {p.input !== undefined && !isEmptyObject(p.input) ? <JsonBlock label="Input" value={p.input} /> : null}
+      {p.input !== undefined && !isEmptyObject(p.input) ? (
+        <JsonBlock label={t('tool.input')} value={p.input} />
+      ) : null}
       <div className="perm-actions">
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => onApprove(false)}>
-          Approve
+          {t('perm.approve')}
         </button>
         {kinds.has('allow_always') ? (
           <button type="button" className="btn" disabled={busy} onClick={() => onApprove(true)}>
-            Always allow
+            {t('perm.alwaysAllow')}
           </button>
         ) : null}
         <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={onReject}>
-          Reject
+          {t('perm.reject')}
         </button>
-        <span className="muted small">asked {fmtAgo(p.requestedAt)}</span>
+        <span className="muted small">{t('perm.asked', { ago: fmtAgo(p.requestedAt) })}</span>
       </div>
     </section>
   );

@@ -1,5 +1,6 @@
 import type { AnswerQuestionRequest } from '@aegis/client';
 import { useEffect, useRef, useState } from 'react';
+import { t } from '../i18n/index.js';
 import { focusUnlessTyping } from '../lib/focus.js';
 import { fmtAgo } from '../lib/format.js';
 import { type Answers, answerBody, choose, isChosen, type PendingQuestion } from '../lib/question.js';
@@ -42,7 +43,7 @@ export function QuestionPanel({
       role="alertdialog"
       data-testid="question"
     >
-      <h2 id="q-title">The agent asks</h2>
+      <h2 id="q-title">{t('question.title')}</h2>
       {q.message && !q.questions.some((f) => f.question === q.message) ? (
         <p className="perm-what">{q.message}</p>
       ) : null}
@@ -51,13 +52,13 @@ export function QuestionPanel({
           e.preventDefault();
           submit(answers);
         }}
-        aria-label="Answer the question"
+        aria-label={t('question.form')}
       >
         {q.questions.map((f) => (
           <fieldset key={f.id} className="q-field">
             <legend>
               {f.header ? <span className="chip">{f.header}</span> : null} {f.question}
-              {f.multiSelect ? <span className="muted small"> (choose any)</span> : null}
+              {f.multiSelect ? <span className="muted small"> {t('question.chooseAny')}</span> : null}
             </legend>
             {f.options.length ? (
               <div className="q-options">
@@ -83,7 +84,7 @@ export function QuestionPanel({
             ) : null}
             {f.allowCustom ? (
               <label className="field">
-                <span>{f.options.length ? 'Or your own answer' : 'Your answer'}</span>
+                <span>{f.options.length ? t('question.own') : t('question.yours')}</span>
                 <input
                   value={
                     typeof answers[f.id] === 'string' && !f.options.some((o) => o.value === answers[f.id])
@@ -99,7 +100,7 @@ export function QuestionPanel({
         ))}
         {q.questions.length === 0 ? (
           <label className="field">
-            <span>Your answer</span>
+            <span>{t('question.yours')}</span>
             <input value={free} disabled={busy} onChange={(e) => setFree(e.target.value)} />
           </label>
         ) : null}
@@ -111,13 +112,13 @@ export function QuestionPanel({
         <div className="perm-actions">
           {!single || q.questions[0]!.allowCustom ? (
             <button type="submit" className="btn btn-primary" disabled={busy}>
-              Answer
+              {t('question.answer')}
             </button>
           ) : null}
           <button type="button" className="btn btn-danger-outline" disabled={busy} onClick={onDismiss}>
-            Dismiss
+            {t('question.dismiss')}
           </button>
-          <span className="muted small">asked {fmtAgo(q.askedAt)}</span>
+          <span className="muted small">{t('perm.asked', { ago: fmtAgo(q.askedAt) })}</span>
         </div>
       </form>
     </section>

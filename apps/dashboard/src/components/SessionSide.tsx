@@ -1,6 +1,7 @@
 import type { Session, SessionHealth, SessionLatency, SessionSummary } from '@aegis/client';
 import { useEffect, useState } from 'react';
 import { api, errorMessage, useCluster } from '../api.js';
+import { intlLocale, t, tp } from '../i18n/index.js';
 import { fmtAgo, fmtCost, fmtNumber, fmtTime } from '../lib/format.js';
 import { healthSentence } from '../lib/health.js';
 import { href } from '../lib/router.js';
@@ -15,78 +16,84 @@ export function SidePanel({ s }: { s: Session }) {
   const u = s.usage;
   const ctx = u.contextUsed !== null && u.contextSize ? u.contextUsed / u.contextSize : null;
   return (
-    <aside className="side card" aria-label="Session details">
-      <h2>Details</h2>
+    <aside className="side card" aria-label={t('side.label')}>
+      <h2>{t('side.details')}</h2>
       <dl className="kv">
-        <dt>Status</dt>
+        <dt>{t('side.status')}</dt>
         <dd>
           <StatusBadge status={s.status} /> <ResidencyBadge status={s.status} resident={s.agentResident} />
         </dd>
-        <dt>Agent</dt>
+        <dt>{t('sessions.agent')}</dt>
         <dd>
           {s.agent}
           {s.model ? <span className="muted"> · {s.model}</span> : null}
         </dd>
-        <dt>Mode</dt>
+        <dt>{t('side.mode')}</dt>
         <dd>{s.permissionMode}</dd>
-        <dt>workDir</dt>
+        <dt>{t('sessions.workDir')}</dt>
         <dd className="mono break">{s.workDir}</dd>
         {s.ownerId ? (
           <>
-            <dt>Owner</dt>
+            <dt>{t('side.owner')}</dt>
             <dd data-testid="session-owner">
               <Who id={s.ownerId} />
             </dd>
           </>
         ) : null}
-        <dt>Sandbox</dt>
+        <dt>{t('side.sandbox')}</dt>
         <dd data-testid="session-sandbox">
           {s.sandbox ? (
             <span
-              title={`Confined to its workDir with a private HOME; network: ${
-                s.sandbox.network === 'none' ? 'none' : ['the model', ...s.sandbox.allowedHosts].join(', ')
-              }`}
+              title={t('side.sandboxTitle', {
+                network:
+                  s.sandbox.network === 'none'
+                    ? t('side.networkNone')
+                    : [t('side.theModel'), ...s.sandbox.allowedHosts].join(', '),
+              })}
             >
-              sandboxed
+              {t('side.sandboxed')}
               <span className="muted">
                 {' '}
-                · network {s.sandbox.network === 'none' ? 'none' : 'model'}
-                {s.sandbox.allowedHosts.length > 0 ? ` + ${s.sandbox.allowedHosts.length} hosts` : ''}
+                ·{' '}
+                {t('side.network', {
+                  network: s.sandbox.network === 'none' ? t('side.networkNone') : t('side.networkModel'),
+                })}
+                {s.sandbox.allowedHosts.length > 0
+                  ? ` ${tp('side.hosts', s.sandbox.allowedHosts.length)}`
+                  : ''}
               </span>
             </span>
           ) : (
-            <span className="muted">not sandboxed</span>
+            <span className="muted">{t('side.notSandboxed')}</span>
           )}
         </dd>
         {s.node ? (
           <>
-            <dt>Node</dt>
+            <dt>{t('sessions.col.node')}</dt>
             <dd data-testid="session-node">
-              <a
-                href={href.nodes}
-                className="mono"
-                title="The server (node) that owns this session and runs its agent"
-              >
+              <a href={href.nodes} className="mono" title={t('side.nodeTitle')}>
                 {s.node}
               </a>
-              {s.node === self ? <span className="muted"> · this node</span> : null}
+              {s.node === self ? <span className="muted"> · {t('common.thisNode')}</span> : null}
             </dd>
           </>
         ) : null}
-        <dt>Turns</dt>
+        <dt>{t('sessions.col.turns')}</dt>
         <dd>
-          {s.turns}
-          {s.queuedPrompts ? <span className="muted"> · {s.queuedPrompts} queued</span> : null}
+          {fmtNumber(s.turns)}
+          {s.queuedPrompts ? (
+            <span className="muted"> · {t('side.queued', { n: s.queuedPrompts })}</span>
+          ) : null}
         </dd>
-        <dt>Created</dt>
+        <dt>{t('side.created')}</dt>
         <dd title={s.createdAt}>{fmtTime(s.createdAt)}</dd>
-        <dt>Last activity</dt>
+        <dt>{t('side.lastActivity')}</dt>
         <dd title={s.lastActivityAt}>{fmtAgo(s.lastActivityAt)}</dd>
-        <dt>Id</dt>
+        <dt>{t('side.id')}</dt>
         <dd className="mono break small">{s.id}</dd>
         {s.parentId ? (
           <>
-            <dt>Parent</dt>
+            <dt>{t('side.parent')}</dt>
             <dd>
               <a href={href.session(s.parentId)} className="mono small">
                 {s.parentId.slice(0, 8)}
@@ -95,23 +102,24 @@ export function SidePanel({ s }: { s: Session }) {
           </>
         ) : null}
       </dl>
-      <h3>Usage</h3>
+      <h3>{t('side.usage')}</h3>
       <dl className="kv">
-        <dt>Tokens in / out</dt>
+        <dt>{t('side.tokensInOut')}</dt>
         <dd>
           {fmtNumber(u.inputTokens)} / {fmtNumber(u.outputTokens)}
         </dd>
-        <dt>Cached r / w</dt>
+        <dt>{t('side.cached')}</dt>
         <dd>
           {fmtNumber(u.cachedReadTokens)} / {fmtNumber(u.cachedWriteTokens)}
         </dd>
-        <dt>Cost</dt>
+        <dt>{t('overview.cost')}</dt>
         <dd>{fmtCost(u.costUsd)}</dd>
         {ctx !== null ? (
           <>
-            <dt>Context</dt>
+            <dt>{t('side.context')}</dt>
             <dd>
-              <meter min={0} max={1} value={ctx} aria-label="Context window used" /> {Math.round(ctx * 100)}%
+              <meter min={0} max={1} value={ctx} aria-label={t('side.contextUsed')} />{' '}
+              {new Intl.NumberFormat(intlLocale(), { style: 'percent' }).format(ctx)}
             </dd>
           </>
         ) : null}
@@ -119,9 +127,9 @@ export function SidePanel({ s }: { s: Session }) {
       <Insights s={s} />
       {s.exit ? (
         <>
-          <h3>Agent exit</h3>
+          <h3>{t('side.exit')}</h3>
           <p className="small">
-            code {s.exit.exitCode ?? '—'} {s.exit.signal ? `· ${s.exit.signal}` : ''}
+            {t('side.exitCode', { code: s.exit.exitCode ?? '—' })} {s.exit.signal ? `· ${s.exit.signal}` : ''}
           </p>
           {s.exit.stderrTail ? <pre className="pre small">{s.exit.stderrTail}</pre> : null}
         </>
@@ -168,7 +176,7 @@ function Insights({ s }: { s: Session }) {
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : fmtMs(v));
   return (
     <section aria-labelledby="insights-title" data-testid="insights">
-      <h3 id="insights-title">Health</h3>
+      <h3 id="insights-title">{t('side.health')}</h3>
       {d.error && !h ? <p className="small tone-text-bad">{d.error}</p> : null}
       {h ? (
         <>
@@ -177,28 +185,30 @@ function Insights({ s }: { s: Session }) {
               className={`chip tone-${h.healthy ? 'ok' : h.alive ? 'warn' : 'muted'}`}
               data-testid="health"
             >
-              {h.healthy ? 'healthy' : h.alive ? 'needs attention' : 'agent not running'}
+              {h.healthy ? t('side.healthy') : h.alive ? t('side.needsAttention') : t('side.notRunning')}
             </span>{' '}
-            {h.idleMs !== null ? <span className="muted">idle {fmtMs(h.idleMs)}</span> : null}
+            {h.idleMs !== null ? (
+              <span className="muted">{t('side.idle', { time: fmtMs(h.idleMs) })}</span>
+            ) : null}
           </p>
           <p className="small" data-testid="health-text">
             {healthSentence(h)}
           </p>
         </>
       ) : !d.error ? (
-        <p className="muted small">Loading…</p>
+        <p className="muted small">{t('common.loading')}</p>
       ) : null}
       {sum ? (
         <>
-          <h3>Summary</h3>
+          <h3>{t('side.summary')}</h3>
           <dl className="kv">
-            <dt>Turns</dt>
+            <dt>{t('sessions.col.turns')}</dt>
             <dd>
-              {sum.turns.completed}/{sum.turns.total} ok
-              {sum.turns.failed ? `, ${sum.turns.failed} failed` : ''}
-              {sum.turns.cancelled ? `, ${sum.turns.cancelled} cancelled` : ''}
+              {t('side.turnsOk', { done: sum.turns.completed, total: sum.turns.total })}
+              {sum.turns.failed ? `, ${t('side.turnsFailed', { n: sum.turns.failed })}` : ''}
+              {sum.turns.cancelled ? `, ${t('side.turnsCancelled', { n: sum.turns.cancelled })}` : ''}
             </dd>
-            <dt>Tool calls</dt>
+            <dt>{t('side.toolCalls')}</dt>
             <dd>
               {sum.toolCalls.total}
               {Object.keys(sum.toolCalls.byKind).length ? (
@@ -211,17 +221,20 @@ function Insights({ s }: { s: Session }) {
                 </span>
               ) : null}
             </dd>
-            <dt>Permissions</dt>
+            <dt>{t('side.permissions')}</dt>
             <dd>
-              {sum.permissions.approved} allowed · {sum.permissions.rejected} rejected
+              {t('side.permissionsText', {
+                allowed: sum.permissions.approved,
+                rejected: sum.permissions.rejected,
+              })}
             </dd>
-            <dt>Questions</dt>
+            <dt>{t('side.questions')}</dt>
             <dd>
-              {sum.questions.answered}/{sum.questions.asked} answered
+              {t('side.questionsText', { answered: sum.questions.answered, asked: sum.questions.asked })}
             </dd>
             {sum.filesTouched.length ? (
               <>
-                <dt>Files</dt>
+                <dt>{t('side.files')}</dt>
                 <dd className="mono small break">{sum.filesTouched.slice(0, 8).join(', ')}</dd>
               </>
             ) : null}
@@ -230,12 +243,12 @@ function Insights({ s }: { s: Session }) {
       ) : null}
       {lat ? (
         <>
-          <h3>Latency</h3>
+          <h3>{t('side.latency')}</h3>
           <table className="lat small">
             <thead>
               <tr>
                 <th scope="col">
-                  <span className="sr-only">Measure</span>
+                  <span className="sr-only">{t('side.measure')}</span>
                 </th>
                 <th scope="col">p50</th>
                 <th scope="col">p95</th>
@@ -245,10 +258,10 @@ function Insights({ s }: { s: Session }) {
             <tbody>
               {(
                 [
-                  ['Turn', lat.turnDurationMs],
-                  ['First token', lat.timeToFirstTokenMs],
-                  ['Permission wait', lat.permissionWaitMs],
-                  ['Question wait', lat.questionWaitMs],
+                  [t('side.latTurn'), lat.turnDurationMs],
+                  [t('side.latFirstToken'), lat.timeToFirstTokenMs],
+                  [t('side.latPermission'), lat.permissionWaitMs],
+                  [t('side.latQuestion'), lat.questionWaitMs],
                 ] as const
               ).map(([label, st]) => (
                 <tr key={label}>

@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { t } from '../i18n/index.js';
 
 export type ToastTone = 'ok' | 'error' | 'info';
 interface Toast {
@@ -76,13 +77,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <Ctx.Provider value={value}>
       {children}
       <div className="toasts" role="status" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`} data-testid="toast">
+        {toasts.map((toast) => (
+          <div key={toast.id} className={`toast toast-${toast.tone}`} data-testid="toast">
             <span>
-              {t.text}
-              {t.count > 1 ? <span className="muted"> ×{t.count}</span> : null}
+              {toast.text}
+              {toast.count > 1 ? <span className="muted"> ×{toast.count}</span> : null}
             </span>
-            <button type="button" className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label={t('question.dismiss')}
+              onClick={() => dismiss(toast.id)}
+            >
               ×
             </button>
           </div>

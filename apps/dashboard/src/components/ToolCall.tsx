@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import { commandView, isCommandTool } from '../lib/command-output.js';
 import type { TranscriptItem } from '../lib/transcript.js';
 import { ContentView, isEmptyObject, JsonBlock, toolTone } from './ToolContent.js';
@@ -14,10 +15,10 @@ export function ToolCall({ item }: { item: ToolItem }) {
       data-status={item.status}
     >
       <div className="tool-head">
-        <span className="tool-kind">{item.toolKind ?? 'tool'}</span>
+        <span className="tool-kind">{item.toolKind ?? t('tool.tool')}</span>
         <span className="tool-title">{item.title}</span>
         <span className={`chip tool-status tone-${toolTone(item.status)}`}>
-          {item.status.replace('_', ' ')}
+          {t(`tool.status.${item.status}`)}
         </span>
       </div>
       {item.locations.length ? (
@@ -28,10 +29,10 @@ export function ToolCall({ item }: { item: ToolItem }) {
       {command ? <CommandOutput item={item} /> : null}
       <ContentView content={item.content} commandShown={command} />
       {item.input !== undefined && !isEmptyObject(item.input) ? (
-        <JsonBlock label="Input" value={item.input} />
+        <JsonBlock label={t('tool.input')} value={item.input} />
       ) : null}
       {!command && item.output !== undefined && !item.content.some((c) => c.type === 'text') ? (
-        <JsonBlock label="Output" value={item.output} />
+        <JsonBlock label={t('tool.output')} value={item.output} />
       ) : null}
     </div>
   );
@@ -44,15 +45,15 @@ function CommandOutput({ item }: { item: ToolItem }) {
     <details className="terminal" open data-testid="command-output">
       <summary className="mono">
         <span aria-hidden="true">$ </span>
-        {v.command ?? 'Output'}
+        {v.command ?? t('tool.output')}
         {v.terminalIds.length ? (
-          <span className="muted small"> · terminal {v.terminalIds.join(', ')}</span>
+          <span className="muted small"> · {t('tool.terminal', { ids: v.terminalIds.join(', ') })}</span>
         ) : null}
       </summary>
       {v.output !== null ? (
         <pre className="term-out">{v.output}</pre>
       ) : (
-        <p className="muted small term-none">{running ? 'Running…' : 'No output.'}</p>
+        <p className="muted small term-none">{running ? t('tool.running') : t('tool.noOutput')}</p>
       )}
     </details>
   );

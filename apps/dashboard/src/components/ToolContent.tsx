@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import type { ToolContent } from '../lib/transcript.js';
 import { DiffView } from './DiffView.js';
 
@@ -25,7 +26,7 @@ export function ContentView({
           </pre>
         ) : (
           <div key={k} className="muted small">
-            Terminal {c.terminalId}
+            {t('tool.terminalOne', { id: c.terminalId })}
           </div>
         ),
       )}
@@ -43,7 +44,9 @@ export function JsonBlock({ label, value }: { label: string; value: unknown }) {
   return (
     <details className="json">
       <summary>{label}</summary>
-      <pre className="pre">{text.length > 20_000 ? `${text.slice(0, 20_000)}\n… (truncated)` : text}</pre>
+      <pre className="pre">
+        {text.length > 20_000 ? `${text.slice(0, 20_000)}\n… ${t('tool.truncated')}` : text}
+      </pre>
     </details>
   );
 }

@@ -1,21 +1,24 @@
 import { memo } from 'react';
+import { t, useLocale } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
 import { fmtMs, questionAnswerLines, type TranscriptItem } from '../lib/transcript.js';
 import { ToolCall } from './ToolCall.js';
 
 /** One transcript row. Memoized: the assembler replaces an item object only when it changes. */
 export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem }) {
+  useLocale(); // memoized: re-worded on a language switch all the same
   switch (item.kind) {
     case 'user':
       return (
         <div className="entry entry-user">
-          <div className="who">You</div>
+          <div className="who">{t('entry.you')}</div>
           <div className="text">{item.text}</div>
         </div>
       );
     case 'assistant':
       return (
         <div className="entry entry-assistant" data-testid="assistant-text">
-          <div className="who">Agent</div>
+          <div className="who">{t('entry.agent')}</div>
           <div className="text">
             {item.text}
             {item.streaming ? <span className="cursor" aria-hidden="true" /> : null}
@@ -25,7 +28,7 @@ export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem 
     case 'thought':
       return (
         <details className="entry entry-thought">
-          <summary>Thinking</summary>
+          <summary>{t('entry.thinking')}</summary>
           <div className="text muted">{item.text}</div>
         </details>
       );
@@ -36,31 +39,41 @@ export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem 
     case 'permission': {
       const r = item.resolution;
       const verdict = !r
-        ? 'waiting for an answer'
+        ? 'waiting'
         : r.outcome === 'cancelled'
           ? 'cancelled'
           : r.optionKind?.startsWith('allow')
             ? r.optionKind === 'allow_always'
-              ? 'always allowed'
+              ? 'alwaysAllowed'
               : 'allowed'
             : 'rejected';
       return (
         <div
           className={`entry entry-permission ${r ? '' : 'open'}`}
           data-testid="permission-entry"
-          data-verdict={verdict}
+          data-verdict={
+            verdict === 'alwaysAllowed'
+              ? 'always allowed'
+              : verdict === 'waiting'
+                ? 'waiting for an answer'
+                : verdict
+          }
         >
           <span className="perm-icon" aria-hidden="true">
             ⚑
           </span>
           <span>
-            Permission <strong>{item.title}</strong>: <span className="verdict">{verdict}</span>
+            {tr('entry.permission', {
+              title: <strong>{item.title}</strong>,
+              verdict: <span className="verdict">{t(`entry.verdict.${verdict}`)}</span>,
+            })}
             {r ? (
               <span className="muted small">
                 {' '}
-                by {r.decidedBy.type}
+                {t('entry.by', { who: r.decidedBy.type })}
                 {r.decidedBy.actor ? ` (${r.decidedBy.actor})` : ''}
-                {r.decidedBy.rule ? `, rule ${r.decidedBy.rule}` : ''} after {fmtMs(r.waitedMs)}
+                {r.decidedBy.rule ? `, ${t('entry.rule', { rule: r.decidedBy.rule })}` : ''}{' '}
+                {t('entry.after', { time: fmtMs(r.waitedMs) })}
               </span>
             ) : null}
           </span>
@@ -70,7 +83,7 @@ export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem 
     case 'plan':
       return (
         <div className="entry entry-plan">
-          <div className="who">Plan</div>
+          <div className="who">{t('entry.plan')}</div>
           <ol className="plan">
             {item.entries.map((p, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a plan is replaced as a whole; position is its identity
@@ -79,8 +92,8 @@ export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem 
                   {p.status === 'completed' ? '✓' : p.status === 'in_progress' ? '◐' : '○'}
                 </span>
                 <span>{p.content}</span>
-                <span className="sr-only">({p.status.replace('_', ' ')})</span>
-                {p.priority === 'high' ? <span className="chip tone-attn">high</span> : null}
+                <span className="sr-only">({t(`tool.status.${p.status}`)})</span>
+                {p.priority === 'high' ? <span className="chip tone-attn">{t('entry.high')}</span> : null}
               </li>
             ))}
           </ol>
@@ -98,7 +111,13 @@ export const ItemView = memo(function ItemView({ item }: { item: TranscriptItem 
 
 function QuestionEntry({ item }: { item: Extract<TranscriptItem, { kind: 'question' }> }) {
   const r = item.resolution;
-  const state = !r ? 'waiting for an answer' : r.outcome === 'answered' ? 'answered' : r.outcome;
+  const state = !r
+    ? t('entry.verdict.waiting')
+    : r.outcome === 'answered'
+      ? t('entry.answered')
+      : r.outcome === 'cancelled'
+        ? t('entry.verdict.cancelled')
+        : r.outcome;
   const asked = item.questions.length ? item.questions.map((f) => f.question) : [item.message];
   return (
     <div
@@ -110,12 +129,16 @@ function QuestionEntry({ item }: { item: Extract<TranscriptItem, { kind: 'questi
         ?
       </span>
       <span>
-        Question: <strong>{asked.join(' · ')}</strong> <span className="verdict">{state}</span>
+        {tr('entry.question', {
+          q: <strong>{asked.join(' · ')}</strong>,
+          state: <span className="verdict">{state}</span>,
+        })}
         {r ? (
           <span className="muted small">
             {' '}
-            by {r.decidedBy.type}
-            {r.decidedBy.actor ? ` (${r.decidedBy.actor})` : ''} after {fmtMs(r.waitedMs)}
+            {t('entry.by', { who: r.decidedBy.type })}
+            {r.decidedBy.actor ? ` (${r.decidedBy.actor})` : ''}{' '}
+            {t('entry.after', { time: fmtMs(r.waitedMs) })}
           </span>
         ) : null}
         {r?.outcome === 'answered' ? (

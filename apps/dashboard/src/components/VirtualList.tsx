@@ -1,4 +1,5 @@
 import { type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { t } from '../i18n/index.js';
 
 /**
  * A hand-rolled windowed list for variable-height rows: only the rows near the viewport are in the
@@ -136,7 +137,7 @@ export function VirtualList<T>({
       </section>
       {!following && items.length > 0 ? (
         <button type="button" className="btn btn-small jump" onClick={jumpToEnd}>
-          ↓ Latest
+          ↓ {t('list.latest')}
         </button>
       ) : null}
     </div>

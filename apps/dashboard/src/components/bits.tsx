@@ -9,6 +9,8 @@ import {
   ssoLoginUrl,
   useSso,
 } from '../api.js';
+import { t } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
 import { statusLabel, statusTone } from '../lib/format.js';
 
 export function StatusBadge({ status }: { status: SessionStatus }) {
@@ -31,13 +33,9 @@ export function ResidencyBadge({ status, resident }: { status: SessionStatus; re
     <span
       className={`badge tone-${resident ? 'ok' : 'muted'} residency`}
       data-residency={resident ? 'resident' : 'dormant'}
-      title={
-        resident
-          ? 'An agent process is up for this session'
-          : 'No agent process: the next prompt starts one and resumes the conversation'
-      }
+      title={resident ? t('residency.residentTitle') : t('residency.dormantTitle')}
     >
-      {resident ? 'resident' : 'dormant'}
+      {resident ? t('residency.resident') : t('residency.dormant')}
     </span>
   );
 }
@@ -56,11 +54,11 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   if (isUnauthorized(error)) return <Login onDone={onRetry} />;
   return (
     <div className="error-state" role="alert">
-      <p className="empty-title">Something went wrong</p>
+      <p className="empty-title">{t('error.title')}</p>
       <p className="mono">{errorMessage(error)}</p>
       {onRetry ? (
         <button type="button" className="btn" onClick={onRetry}>
-          Retry
+          {t('common.retry')}
         </button>
       ) : null}
     </div>
@@ -88,27 +86,26 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
   };
   return (
     <form className="card login" onSubmit={submit} aria-labelledby="login-title">
-      <h2 id="login-title">API key required</h2>
+      <h2 id="login-title">{t('login.title')}</h2>
       {sso ? (
         <p>
           <a className="btn btn-primary" href={ssoLoginUrl()} data-testid="sso-login">
-            Sign in with SSO
+            {t('login.sso')}
           </a>{' '}
-          <span className="muted small">with your company account, or with an API key below.</span>
+          <span className="muted small">{t('login.ssoHelp')}</span>
         </p>
       ) : null}
       <p className="muted" data-testid="login-why">
-        The server at <span className="mono">{apiBase}</span> needs an API key: it has keys (access without a
-        key ends once the first key is created), or it runs with a bootstrap token. Sign in with a key; it is
-        kept for this browser tab only (sessionStorage).
+        {tr('login.why', { api: <span className="mono">{apiBase}</span> })}
       </p>
       <p className="muted small" data-testid="login-recover">
-        No admin key at hand? Restart the server with <span className="mono">AEGIS_AUTH_TOKEN</span> set to a
-        random secret of 16+ characters (e.g. <span className="mono">openssl rand -hex 32</span>): that is a
-        bootstrap admin token. Sign in with it here and create a new admin key under API keys.
+        {tr('login.recover', {
+          env: <span className="mono">AEGIS_AUTH_TOKEN</span>,
+          cmd: <span className="mono">openssl rand -hex 32</span>,
+        })}
       </p>
       <label className="field">
-        <span>API key</span>
+        <span>{t('login.key')}</span>
         <input
           type="password"
           autoComplete="off"
@@ -128,7 +125,7 @@ export function Login({ onDone }: { onDone?: (() => void) | undefined }) {
         </p>
       ) : null}
       <button type="submit" className="btn btn-primary" disabled={checking}>
-        {checking ? 'Checking…' : 'Sign in'}
+        {checking ? t('login.checking') : t('login.signIn')}
       </button>
     </form>
   );
@@ -159,7 +156,7 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
 export function TruncatedChip({ shown, total }: { shown: number; total: number }) {
   return (
     <span className="chip tone-warn" role="status" data-testid="truncated">
-      Showing {shown.toLocaleString()} of {total.toLocaleString()} sessions
+      {t('truncated', { shown, total })}
     </span>
   );
 }

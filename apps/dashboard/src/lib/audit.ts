@@ -1,4 +1,5 @@
 import type { AuditRecord, AuditVerification } from '@aegis/client';
+import { t, tp } from '../i18n/index.js';
 
 export interface AuditFilter {
   actor: string;
@@ -34,13 +35,13 @@ export function auditQuery(f: AuditFilter): AuditQuery {
   if (sessionId) q.sessionId = sessionId;
   if (f.from) q.from = toIso(f.from, false);
   if (f.to) q.to = toIso(f.to, true);
-  if (q.from && q.to && q.from > q.to) throw new Error('"From" is after "To".');
+  if (q.from && q.to && q.from > q.to) throw new Error(t('audit.err.order'));
   return q;
 }
 
 function toIso(local: string, endOfMinute: boolean): string {
   const d = new Date(local);
-  if (Number.isNaN(d.getTime())) throw new Error(`Not a date: ${local}`);
+  if (Number.isNaN(d.getTime())) throw new Error(t('audit.err.date', { value: local }));
   // datetime-local has minute precision unless seconds were typed.
   if (endOfMinute && /T\d\d:\d\d$/.test(local)) d.setSeconds(59, 999);
   return d.toISOString();
@@ -65,22 +66,19 @@ export function filterFromSearch(search: string): AuditFilter {
   };
 }
 
-const BREAK_REASONS: Record<NonNullable<AuditVerification['firstBroken']>['reason'], string> = {
-  hash_mismatch: 'its hash does not match its contents',
-  prev_hash_mismatch: 'its link to the previous record does not hold',
-  id_gap: 'this record is missing (deleted)',
-  head_mismatch: 'the log does not end where the last write left it (newest records deleted)',
-};
+type BreakReason = NonNullable<AuditVerification['firstBroken']>['reason'];
 
 /** One line for the result of a chain check. */
 export function verificationText(v: AuditVerification): string {
-  if (v.ok)
-    return `Chain intact: ${v.checked.toLocaleString('en-US')} record${v.checked === 1 ? '' : 's'} verified.`;
+  if (v.ok) return tp('audit.intact', v.checked);
   const b = v.firstBroken;
-  const why = b ? BREAK_REASONS[b.reason] : '';
   return b
-    ? `Chain broken at record #${b.id}: ${why} (${v.checked.toLocaleString('en-US')} verified before it).`
-    : 'Chain broken.';
+    ? t('audit.broken', {
+        id: String(b.id),
+        why: t(`audit.reason.${b.reason satisfies BreakReason}`),
+        n: v.checked,
+      })
+    : t('audit.brokenPlain');
 }
 
 /**

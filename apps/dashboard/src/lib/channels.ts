@@ -1,21 +1,15 @@
 import type { Channel } from '@aegis/client';
+import { t } from '../i18n/index.js';
 
-/** The words of the channel health card, in one place (translations go here). */
+/** The words of the channel health card, from the message catalog. */
 export const text = {
-  title: 'Channels',
-  none: 'No channel configured. Set one up with ag setup telegram | slack | email.',
-  waiting: (n: number) => `${n} waiting`,
-  lastError: 'Last error',
-  paused: (until: string) => `paused until ${until}`,
-  unconfirmed: (n: number) => `${n} unconfirmed`,
-  state: {
-    ok: 'OK',
-    starting: 'Starting',
-    retrying: 'Retrying',
-    error: 'Error',
-    stopped: 'Stopped',
-    disabled: 'Off',
-  } as Record<Channel['state'], string>,
+  title: () => t('channels.title'),
+  none: () => t('channels.none'),
+  waiting: (n: number) => t('channels.waiting', { n }),
+  lastError: () => t('channels.lastError'),
+  paused: (until: string) => t('channels.paused', { until }),
+  unconfirmed: (n: number) => t('channels.unconfirmed', { n }),
+  state: (s: Channel['state']) => t(`channels.state.${s}`),
 };
 
 /** The configured channels and the tone of each: bad on error, attention while retrying or queued. */

@@ -3,6 +3,8 @@
  * command line and its output, taken from what the agent sent — `rawInput.command`, then
  * `rawOutput` (a string, or stdout/stderr fields), then the tool's text content.
  */
+
+import { t } from '../i18n/index.js';
 import type { ToolContent } from './transcript.js';
 
 export interface CommandView {
@@ -54,5 +56,5 @@ function rawOutputText(out: unknown): string | null {
 function tail(text: string): string {
   if (text.length <= MAX_OUTPUT_CHARS) return text;
   const cut = text.length - MAX_OUTPUT_CHARS;
-  return `… (${cut.toLocaleString('en-US')} earlier characters not shown)\n${text.slice(cut)}`;
+  return `… (${t('tool.cut', { n: cut })})\n${text.slice(cut)}`;
 }

@@ -1,14 +1,18 @@
 import type { Session } from '@aegis/client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../i18n/index.js';
 import {
   createdPerDay,
   distinctWorkDirs,
   filterSessions,
+  fmtAgo,
   fmtCost,
+  fmtNumber,
   fmtTime,
   needsHuman,
   sessionsCsv,
   shortPath,
+  statusLabel,
 } from './format.js';
 import { parseHash } from './router.js';
 
@@ -148,11 +152,32 @@ describe('session list helpers', () => {
   });
 });
 
-describe('fmtTime', () => {
-  it('is ISO-like local time, whatever the locale', () => {
-    const d = new Date(2026, 11, 4, 18, 42, 19);
-    expect(fmtTime(d.toISOString())).toBe('2026-12-04 18:42:19');
-    expect(fmtTime(new Date(2026, 0, 2, 3, 4, 5).toISOString())).toBe('2026-01-02 03:04:05');
+describe('dates and numbers in the dashboard language', () => {
+  afterEach(() => setLocale('en', false));
+
+  it('formats local time, 24-hour with seconds, in the order of the language', async () => {
+    const d = new Date(2026, 11, 4, 18, 42, 19).toISOString();
+    expect(fmtTime(d)).toBe('12/04/2026, 18:42:19');
+    expect(fmtTime(new Date(2026, 0, 2, 3, 4, 5).toISOString())).toBe('01/02/2026, 03:04:05');
     expect(fmtTime('not a date')).toBe('not a date');
+    await setLocale('it', false);
+    expect(fmtTime(d)).toBe('04/12/2026, 18:42:19');
+  });
+
+  it('formats counts, costs and ages for the language', async () => {
+    const now = Date.parse('2026-12-04T12:00:00Z');
+    expect([fmtNumber(12_345), fmtCost(0.0123), fmtAgo('2026-12-04T11:57:00Z', now)]).toEqual([
+      '12.3K',
+      '$0.0123',
+      '3m ago',
+    ]);
+    await setLocale('it', false);
+    const plain = (s: string) => s.replace(/\u00a0/g, ' '); // Intl puts no-break spaces in
+    expect([fmtNumber(12_345), fmtCost(0.0123), fmtAgo('2026-12-04T11:57:00Z', now)].map(plain)).toEqual([
+      '12,3K',
+      '0,0123 USD',
+      '3 min fa',
+    ]);
+    expect(statusLabel('permission_prompt')).toBe('chiede un permesso');
   });
 });

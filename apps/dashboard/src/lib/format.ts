@@ -1,4 +1,5 @@
 import { SESSION_STATUSES, type Session, type SessionStatus } from '@aegis/client';
+import { intlLocale, t } from '../i18n/index.js';
 
 export const ALL_STATES: readonly SessionStatus[] = SESSION_STATUSES;
 
@@ -42,46 +43,87 @@ export function statusTone(s: SessionStatus): 'attn' | 'bad' | 'busy' | 'ok' | '
   }
 }
 
+/** A session state in words, in the current language. */
 export function statusLabel(s: SessionStatus): string {
-  return s === 'permission_prompt' ? 'needs permission' : s.replace(/_/g, ' ');
+  return t(`status.${s}`);
 }
 
 export function sessionName(s: Session): string {
   return s.name || s.title || s.id.slice(0, 8);
 }
 
+/** A count, compact past a thousand (`12.3K`, `12,3K`), in the dashboard's language. */
 export function fmtNumber(n: number): string {
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1)}M`;
-  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
-  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
-  return String(n);
+  return fmt(
+    'compact',
+    () => new Intl.NumberFormat(intlLocale(), { notation: 'compact', maximumFractionDigits: 1 }),
+  ).format(n);
 }
 
+/** US dollars: four decimals under a dollar (agents' costs are small), two above. */
 export function fmtCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined) return '—';
-  return usd > 0 && usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  const digits = usd > 0 && usd < 1 ? 4 : 2;
+  return fmt(
+    `usd${digits}`,
+    () =>
+      new Intl.NumberFormat(intlLocale(), {
+        style: 'currency',
+        currency: 'USD',
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }),
+  ).format(usd);
 }
 
+/** How long ago, in the largest whole unit (`5s ago`, `3 min fa`). */
 export function fmtAgo(iso: string, now = Date.now()): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const s = Math.round((now - t) / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86400)}d ago`;
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const s = Math.round((now - at) / 1000);
+  if (s < 5) return t('time.justNow');
+  const rtf = fmt(
+    'ago',
+    () => new Intl.RelativeTimeFormat(intlLocale(), { numeric: 'always', style: 'narrow' }),
+  );
+  if (s < 60) return rtf.format(-s, 'second');
+  if (s < 3600) return rtf.format(-Math.floor(s / 60), 'minute');
+  if (s < 86400) return rtf.format(-Math.floor(s / 3600), 'hour');
+  return rtf.format(-Math.floor(s / 86400), 'day');
 }
 
 /**
- * A timestamp in local time as `2026-12-04 18:42:19`: the same in every browser locale (no 12/4
- * vs 4/12 guessing), sortable, 24-hour. The ISO string with its zone goes in a title beside it.
+ * A timestamp in local time, 24-hour with seconds, in the order of the dashboard's language (and
+ * the browser's region for it: `en-GB` is day first). The ISO string with its zone goes in a title.
  */
 export function fmtTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return fmt(
+    'time',
+    () =>
+      new Intl.DateTimeFormat(intlLocale(), {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  ).format(d);
+}
+
+/** Intl formatters are costly to build: one per kind and locale. */
+const formatters = new Map<string, { format(...args: never[]): string }>();
+function fmt<F extends { format(...args: never[]): string }>(kind: string, make: () => F): F {
+  const key = `${kind}|${intlLocale()}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as F;
 }
 
 /** Last path segments of a directory, for narrow cells (the full path goes in a title). */

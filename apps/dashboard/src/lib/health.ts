@@ -1,4 +1,5 @@
 import type { SessionHealth } from '@aegis/client';
+import { t, tp } from '../i18n/index.js';
 import { fmtMs } from './transcript.js';
 
 /**
@@ -10,24 +11,20 @@ export function healthSentence(h: SessionHealth): string {
     case 'completed':
     case 'killed':
     case 'crashed':
-      return `This session has ended (${h.status}). Start a new session to continue the work.`;
+      return t('health.ended', { status: h.status });
     default:
       break;
   }
-  if (h.pendingPermission) return 'Waiting for you to approve or reject the request above.';
-  if (h.pendingQuestion) return 'The agent asked a question: answer it above.';
-  if (h.status === 'stalled')
-    return `No output from the agent for ${fmtMs(h.stalledMs ?? 0)}. Wait, or interrupt the turn.`;
-  if (h.status === 'rate_limit')
-    return 'The model provider is limiting requests; the turn goes on by itself.';
+  if (h.pendingPermission) return t('health.permission');
+  if (h.pendingQuestion) return t('health.question');
+  if (h.status === 'stalled') return t('health.stalled', { time: fmtMs(h.stalledMs ?? 0) });
+  if (h.status === 'rate_limit') return t('health.rateLimit');
   if (h.status === 'error')
-    return `${h.problem?.message ?? 'The last turn failed.'} Send a prompt to try again.`;
+    return t('health.error', { problem: h.problem?.message ?? t('health.lastFailed') });
   if (h.status === 'working' || h.status === 'pending') {
-    const queued = h.queuedPrompts
-      ? ` ${h.queuedPrompts} more prompt${h.queuedPrompts === 1 ? '' : 's'} queued.`
-      : '';
-    return `Working on a turn.${queued}`;
+    const queued = h.queuedPrompts ? ` ${tp('health.queued', h.queuedPrompts)}` : '';
+    return `${t('health.working')}${queued}`;
   }
-  if (!h.alive) return 'The agent is not running now; it starts again when you send a prompt.';
-  return 'Ready for the next prompt.';
+  if (!h.alive) return t('health.notRunning');
+  return t('health.ready');
 }

@@ -3,6 +3,7 @@
  * and `Session.node`.
  */
 import type { ClusterNode, NodesResponse, Session } from '@aegis/client';
+import { t } from '../i18n/index.js';
 import { TERMINAL } from './format.js';
 
 export type NodeTone = 'ok' | 'warn' | 'bad' | 'muted';
@@ -41,7 +42,7 @@ export function heartbeat(n: Pick<ClusterNode, 'alive' | 'state' | 'heartbeatAge
   tone: NodeTone;
   age: string;
 } {
-  const age = `${fmtAge(Math.max(0, n.heartbeatAgeMs))} ago`;
+  const age = t('nodes.ago', { age: fmtAge(Math.max(0, n.heartbeatAgeMs)) });
   if (n.alive) return { label: 'alive', tone: 'ok', age };
   if (n.state === 'gone') return { label: 'stopped', tone: 'muted', age };
   return { label: 'silent', tone: 'bad', age };
@@ -88,7 +89,7 @@ export function clusterSummary(r: Pick<NodesResponse, 'nodes' | 'unowned'>): {
  */
 export function ownerText(s: Pick<Session, 'node' | 'status'>): string {
   if (s.node) return s.node;
-  return TERMINAL.has(s.status) ? '—' : 'unowned';
+  return TERMINAL.has(s.status) ? '—' : t('nodes.unownedOne');
 }
 
 /** Whether the sessions list has a Node column: on a cluster, or when any session names a node. */

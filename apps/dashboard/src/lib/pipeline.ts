@@ -1,4 +1,5 @@
 import type { CreatePipelineRequest, Pipeline, PipelineList } from '@aegis/client';
+import { t } from '../i18n/index.js';
 
 export type PipelineStage = Pipeline['stages'][number];
 export type StageStatus = PipelineStage['status'];
@@ -81,51 +82,50 @@ export function parsePipelineForm(
   stagesJson: string,
 ): { ok: true; request: CreatePipelineRequest } | { ok: false; error: string } {
   const n = name.trim();
-  if (!n) return { ok: false, error: 'Give the pipeline a name.' };
+  if (!n) return { ok: false, error: t('pipeline.err.name') };
   if (!NAME.test(n) || n.length > 100)
     return {
       ok: false,
-      error: 'The name takes letters, digits, ".", "_" and "-" (starting with a letter or digit).',
+      error: t('pipeline.err.nameChars'),
     };
   let parsed: unknown;
   try {
     parsed = JSON.parse(stagesJson);
   } catch (err) {
-    return { ok: false, error: `Stages are not valid JSON: ${(err as Error).message}` };
+    return { ok: false, error: t('pipeline.err.json', { why: (err as Error).message }) };
   }
   const list =
     parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'stages' in parsed
       ? (parsed as { stages: unknown }).stages
       : parsed;
-  if (!Array.isArray(list) || list.length === 0)
-    return { ok: false, error: 'Stages must be a non-empty JSON array.' };
+  if (!Array.isArray(list) || list.length === 0) return { ok: false, error: t('pipeline.err.array') };
   const names = new Set<string>();
   for (const [i, raw] of list.entries()) {
-    const where = `Stage ${i + 1}`;
+    const n = i + 1;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-      return { ok: false, error: `${where} is not an object.` };
+      return { ok: false, error: t('pipeline.err.object', { n }) };
     const st = raw as { name?: unknown; spec?: unknown; dependsOn?: unknown };
     if (typeof st.name !== 'string' || !NAME.test(st.name))
-      return { ok: false, error: `${where} needs a "name" (letters, digits, ".", "_", "-").` };
-    if (names.has(st.name)) return { ok: false, error: `Two stages are named "${st.name}".` };
+      return { ok: false, error: t('pipeline.err.stageName', { n }) };
+    if (names.has(st.name)) return { ok: false, error: t('pipeline.err.twice', { stage: st.name }) };
     names.add(st.name);
     const spec = st.spec as { workDir?: unknown } | undefined;
     if (!spec || typeof spec !== 'object' || typeof spec.workDir !== 'string' || !spec.workDir)
       return {
         ok: false,
-        error: `Stage "${st.name}" needs "spec": { "workDir": "/abs/path", "prompt": "…" }.`,
+        error: t('pipeline.err.spec', { stage: st.name }),
       };
     if (
       st.dependsOn !== undefined &&
       (!Array.isArray(st.dependsOn) || st.dependsOn.some((d) => typeof d !== 'string'))
     )
-      return { ok: false, error: `Stage "${st.name}": "dependsOn" must be an array of stage names.` };
+      return { ok: false, error: t('pipeline.err.dependsOn', { stage: st.name }) };
   }
   for (const st of list as { name: string; dependsOn?: string[] }[]) {
     for (const d of st.dependsOn ?? []) {
       if (!names.has(d))
-        return { ok: false, error: `Stage "${st.name}" depends on "${d}", which is not a stage.` };
-      if (d === st.name) return { ok: false, error: `Stage "${st.name}" depends on itself.` };
+        return { ok: false, error: t('pipeline.err.unknownDep', { stage: st.name, dep: d }) };
+      if (d === st.name) return { ok: false, error: t('pipeline.err.self', { stage: st.name }) };
     }
   }
   return { ok: true, request: { name: n, stages: list as CreatePipelineRequest['stages'] } };

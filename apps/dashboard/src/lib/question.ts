@@ -1,4 +1,5 @@
 import type { AnswerQuestionRequest, Session } from '@aegis/client';
+import { t } from '../i18n/index.js';
 
 export type PendingQuestion = NonNullable<Session['pendingQuestion']>;
 export type QuestionField = PendingQuestion['questions'][number];
@@ -31,13 +32,13 @@ export function answerBody(
   freeText = '',
 ): { ok: true; body: AnswerQuestionRequest } | { ok: false; error: string } {
   if (q.questions.length === 0) {
-    if (!freeText.trim()) return { ok: false, error: 'Type an answer.' };
+    if (!freeText.trim()) return { ok: false, error: t('question.typeAnswer') };
     return { ok: true, body: { answer: freeText.trim() } };
   }
   const out: Answers = {};
   for (const f of q.questions) {
     const a = answers[f.id];
-    if (!filled(a)) return { ok: false, error: `Answer “${f.header || f.question}”.` };
+    if (!filled(a)) return { ok: false, error: t('question.answerThis', { q: f.header || f.question }) };
     out[f.id] = typeof a === 'string' ? a.trim() : a!;
   }
   return { ok: true, body: { answers: out } };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { apiBase } from '../api.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Whether the server answers: `GET /v1/health` every `intervalMs` (and at once when the tab comes
@@ -60,9 +61,9 @@ export function liveLabel(o: {
   text: string;
   tone: 'on' | 'off' | 'idle';
 } {
-  if (o.ended) return { text: 'ended', tone: 'idle' };
-  if (o.failed) return { text: 'offline', tone: 'off' };
-  if (o.serverUp === false) return { text: 'offline: server unreachable, retrying', tone: 'off' };
-  if (o.streaming) return { text: 'live', tone: 'on' };
-  return { text: 'connecting…', tone: 'idle' };
+  if (o.ended) return { text: t('live.ended'), tone: 'idle' };
+  if (o.failed) return { text: t('live.offline'), tone: 'off' };
+  if (o.serverUp === false) return { text: t('live.unreachable'), tone: 'off' };
+  if (o.streaming) return { text: t('live.live'), tone: 'on' };
+  return { text: t('live.connecting'), tone: 'idle' };
 }

@@ -3,12 +3,17 @@
  * Kept in localStorage and applied as `data-theme` on <html> (absent for `system`); styles.css keys
  * its dark palette on both.
  */
+import { t } from '../i18n/index.js';
+
 export type Theme = 'system' | 'light' | 'dark';
 
 export const THEMES: readonly Theme[] = ['system', 'light', 'dark'];
 const KEY = 'aegis.theme';
 
-export const themeLabel: Record<Theme, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+/** The theme's name in the current language. */
+export function themeLabel(theme: Theme): string {
+  return t(theme === 'system' ? 'theme.system' : theme === 'light' ? 'theme.light' : 'theme.dark');
+}
 
 export function nextTheme(t: Theme): Theme {
   return THEMES[(THEMES.indexOf(t) + 1) % THEMES.length] ?? 'system';

@@ -4,6 +4,7 @@
  * (never mutated) when it changes, so React can skip unchanged rows.
  */
 import type { AegisEvent, components } from '@aegis/client';
+import { t } from '../i18n/index.js';
 
 type S = components['schemas'];
 export type ToolContent = S['ToolContent'];
@@ -186,7 +187,7 @@ export class TranscriptAssembler {
           key,
           kind: 'tool',
           toolCallId: d.toolCallId,
-          title: d.title ?? prev?.title ?? 'Tool',
+          title: d.title ?? prev?.title ?? t('entry.tool'),
           toolKind: d.kind ?? prev?.toolKind ?? null,
           status: d.status ?? prev?.status ?? 'pending',
           ...('input' in d && d.input !== undefined
@@ -238,7 +239,7 @@ export class TranscriptAssembler {
             kind: 'permission',
             requestId: d.requestId,
             toolCallId: null,
-            title: 'Permission request',
+            title: t('entry.permissionRequest'),
             options: [],
             content: [],
             resolution,
@@ -276,7 +277,7 @@ export class TranscriptAssembler {
                 key,
                 kind: 'question',
                 questionId: d.questionId,
-                message: 'Question',
+                message: t('entry.questionFallback'),
                 questions: [],
                 resolution,
               },
@@ -295,8 +296,14 @@ export class TranscriptAssembler {
         this.#turnId = null;
         const r = e.data.stopReason;
         if (r === 'cancelled')
-          this.#system(e, 'warn', 'Turn interrupted', `after ${fmtMs(e.data.durationMs)}`);
-        else if (r !== 'end_turn') this.#system(e, 'warn', `Turn ended: ${r.replace(/_/g, ' ')}`);
+          this.#system(
+            e,
+            'warn',
+            t('detail.interrupted'),
+            t('entry.after', { time: fmtMs(e.data.durationMs) }),
+          );
+        else if (r !== 'end_turn')
+          this.#system(e, 'warn', t('entry.turnEnded', { reason: r.replace(/_/g, ' ') }));
         return true;
       }
       case 'turn.failed': {
@@ -307,10 +314,10 @@ export class TranscriptAssembler {
         return true;
       }
       case 'turn.stalled':
-        this.#system(e, 'warn', `No output for ${fmtMs(e.data.silentMs)}`, 'The turn may be stuck.');
+        this.#system(e, 'warn', t('entry.noOutput', { time: fmtMs(e.data.silentMs) }), t('entry.mayBeStuck'));
         return true;
       case 'mode.changed':
-        this.#system(e, 'info', `Mode changed to ${e.data.mode}`);
+        this.#system(e, 'info', t('entry.modeChanged', { mode: e.data.mode }));
         return true;
       case 'session.ended': {
         this.#closeStreaming();
@@ -319,7 +326,7 @@ export class TranscriptAssembler {
         const detail = d.exit?.stderrTail
           ? d.exit.stderrTail.trim().split('\n').slice(-5).join('\n')
           : undefined;
-        this.#system(e, tone, `Session ${d.status}: ${d.reason}`, detail);
+        this.#system(e, tone, t('entry.sessionEnded', { status: d.status, reason: d.reason }), detail);
         return true;
       }
       case 'session.created':
@@ -380,9 +387,9 @@ export function questionAnswerLines(item: Extract<TranscriptItem, { kind: 'quest
 
 /** Convenience: fold a whole list of events. */
 export function foldEvents(events: Iterable<AegisEvent>): readonly TranscriptItem[] {
-  const t = new TranscriptAssembler();
-  for (const e of events) t.apply(e);
-  return t.items();
+  const asm = new TranscriptAssembler();
+  for (const e of events) asm.apply(e);
+  return asm.items();
 }
 
 export function fmtMs(ms: number): string {

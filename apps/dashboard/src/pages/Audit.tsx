@@ -5,6 +5,7 @@ import { Empty, ErrorState } from '../components/bits.js';
 import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
 import { Who } from '../components/Who.js';
+import { t, tp } from '../i18n/index.js';
 import {
   type AuditFilter,
   auditCsv,
@@ -81,7 +82,7 @@ export function Audit({ search }: { search: string }) {
       setRecords((r) => [...(r ?? []), ...res.records]);
       setNextAfter(res.nextAfter);
     } catch (err) {
-      toast(`Loading more failed: ${errorMessage(err)}`, 'error');
+      toast(t('audit.moreFailed', { why: errorMessage(err) }), 'error');
     }
   };
 
@@ -94,7 +95,7 @@ export function Audit({ search }: { search: string }) {
       // The result is said once, in the banner under the buttons.
     } catch (err) {
       setVerify(null);
-      toast(`Verification failed: ${errorMessage(err)}`, 'error');
+      toast(t('audit.verifyFailed', { why: errorMessage(err) }), 'error');
     }
   };
 
@@ -116,9 +117,9 @@ export function Audit({ search }: { search: string }) {
           exportFileName(format),
           format === 'csv' ? 'text/csv;charset=utf-8' : 'application/x-ndjson',
         );
-        toast(`Exported ${records.length.toLocaleString()} records as ${format.toUpperCase()}`, 'ok');
+        toast(t('audit.exported', { n: records.length, format: format.toUpperCase() }), 'ok');
       } catch (err) {
-        toast(`Export failed: ${errorMessage(err)}`, 'error');
+        toast(t('audit.exportFailed', { why: errorMessage(err) }), 'error');
       }
     },
     [applied, toast],
@@ -127,8 +128,8 @@ export function Audit({ search }: { search: string }) {
   if (isForbidden(error))
     return (
       <>
-        <h1>Audit log</h1>
-        <Restricted what="The audit log" />
+        <h1>{t('audit.title')}</h1>
+        <Restricted what={t('audit.restricted')} />
       </>
     );
 
@@ -148,16 +149,16 @@ export function Audit({ search }: { search: string }) {
   return (
     <>
       <div className="page-head">
-        <h1>Audit log</h1>
-        <div className="toolbar" role="toolbar" aria-label="Audit actions">
+        <h1>{t('audit.title')}</h1>
+        <div className="toolbar" role="toolbar" aria-label={t('audit.actions')}>
           <button type="button" className="btn" onClick={runVerify} disabled={verify === 'checking'}>
-            {verify === 'checking' ? 'Verifying…' : 'Verify chain'}
+            {verify === 'checking' ? t('audit.verifying') : t('audit.verify')}
           </button>
           <button type="button" className="btn" onClick={() => exportAs('csv')}>
-            Export CSV
+            {t('sessions.exportCsv')}
           </button>
           <button type="button" className="btn" onClick={() => exportAs('ndjson')}>
-            Export NDJSON
+            {t('audit.exportNdjson')}
           </button>
         </div>
       </div>
@@ -174,16 +175,16 @@ export function Audit({ search }: { search: string }) {
       ) : null}
       <section className="card" aria-labelledby="audit-list-title">
         <h2 id="audit-list-title" className="sr-only">
-          Audit records
+          {t('audit.records')}
         </h2>
-        <form className="filters" aria-label="Filter audit records" onSubmit={apply}>
-          {field('actor', 'Actor', 'text', 'key id, local, policy…')}
-          {field('action', 'Action', 'text', 'createSession…')}
-          {field('sessionId', 'Session', 'text', 'session id')}
-          {field('from', 'From', 'datetime-local')}
-          {field('to', 'To', 'datetime-local')}
+        <form className="filters" aria-label={t('audit.filter')} onSubmit={apply}>
+          {field('actor', t('audit.actor'), 'text', t('audit.actorPlaceholder'))}
+          {field('action', t('audit.action'), 'text', 'createSession…')}
+          {field('sessionId', t('sessions.col.session'), 'text', t('audit.sessionPlaceholder'))}
+          {field('from', t('audit.from'), 'datetime-local')}
+          {field('to', t('audit.to'), 'datetime-local')}
           <button type="submit" className="btn btn-primary">
-            Apply
+            {t('audit.apply')}
           </button>
           <button
             type="button"
@@ -193,7 +194,7 @@ export function Audit({ search }: { search: string }) {
               navigate(href.audit());
             }}
           >
-            Clear
+            {t('audit.clear')}
           </button>
         </form>
         {error && !records ? (
@@ -205,37 +206,37 @@ export function Audit({ search }: { search: string }) {
         ) : null}
         {!records ? (
           loading ? (
-            <p className="muted">Loading…</p>
+            <p className="muted">{t('common.loading')}</p>
           ) : null
         ) : records.length === 0 ? (
-          <Empty title={search ? 'No record matches these filters.' : 'No audit records yet.'}>
-            {search ? null : 'Every authenticated API call and policy decision is recorded here.'}
+          <Empty title={search ? t('audit.noMatch') : t('audit.none')}>
+            {search ? null : t('audit.noneHelp')}
           </Empty>
         ) : (
           <div className="table-wrap">
             <table className="table audit-table">
-              <caption className="sr-only">{records.length} audit records, oldest first</caption>
+              <caption className="sr-only">{t('audit.caption', { n: records.length })}</caption>
               <thead>
                 <tr>
                   <th scope="col" className="num">
                     #
                   </th>
-                  <th scope="col">At</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
+                  <th scope="col">{t('audit.at')}</th>
+                  <th scope="col">{t('audit.actor')}</th>
+                  <th scope="col">{t('audit.action')}</th>
                   <th scope="col" className="hide-sm">
-                    Target
+                    {t('audit.target')}
                   </th>
-                  <th scope="col">Outcome</th>
+                  <th scope="col">{t('audit.outcome')}</th>
                   <th scope="col" className="hide-md">
-                    Details
+                    {t('side.details')}
                   </th>
                 </tr>
               </thead>
               <tbody>
                 {records.map((r) => (
                   <tr key={r.id} data-testid="audit-row">
-                    <td className="num mono small" title={`hash ${r.hash}`}>
+                    <td className="num mono small" title={t('audit.hash', { hash: r.hash })}>
                       {r.id}
                     </td>
                     <td className="small" title={r.at}>
@@ -258,13 +259,13 @@ export function Audit({ search }: { search: string }) {
               </tbody>
             </table>
             <p className="muted small">
-              {records.length} record{records.length === 1 ? '' : 's'}
+              {tp('audit.count', records.length)}
               {nextAfter !== null ? (
                 <>
                   {' '}
                   ·{' '}
                   <button type="button" className="btn btn-small" onClick={more}>
-                    Load more
+                    {t('audit.more')}
                   </button>
                 </>
               ) : null}

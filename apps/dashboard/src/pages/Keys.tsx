@@ -5,16 +5,14 @@ import { Empty, ErrorState } from '../components/bits.js';
 import { Restricted } from '../components/Restricted.js';
 import { useToast } from '../components/Toasts.js';
 import { Who } from '../components/Who.js';
+import { t, tp } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
 import { fmtAgo } from '../lib/format.js';
-import { EXPIRY_CHOICES, keyNote, sortKeys } from '../lib/keys.js';
+import { EXPIRY_CHOICES, expiryLabel, keyNote, sortKeys } from '../lib/keys.js';
 import { usePoll } from '../lib/usePoll.js';
 
 type Role = NonNullable<CreateApiKeyRequest['role']>;
-const ROLES: { role: Role; what: string }[] = [
-  { role: 'viewer', what: 'reads its own sessions' },
-  { role: 'operator', what: 'creates and drives its own sessions' },
-  { role: 'admin', what: 'everything, including keys and the audit log' },
-];
+const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
 export function Keys() {
   const toast = useToast();
@@ -27,8 +25,8 @@ export function Keys() {
   if (isForbidden(error))
     return (
       <>
-        <h1>API keys</h1>
-        <Restricted what="Managing API keys" />
+        <h1>{t('nav.keys')}</h1>
+        <Restricted what={t('keys.restricted')} />
       </>
     );
 
@@ -45,38 +43,36 @@ export function Keys() {
   return (
     <>
       <div className="page-head">
-        <h1>API keys</h1>
-        <span className="chip">admin</span>
+        <h1>{t('nav.keys')}</h1>
+        <span className="chip">{t('keys.role.admin')}</span>
       </div>
       {secret ? <SecretReveal {...secret} onDone={() => setSecret(null)} /> : null}
       <CreateKey firstKey={firstKey} onCreated={(s) => onSecret(s, 'created')} />
       <section className="card" aria-labelledby="keys-title">
-        <h2 id="keys-title">Keys</h2>
+        <h2 id="keys-title">{t('keys.keys')}</h2>
         {error && !data ? (
           <ErrorState error={error} onRetry={refresh} />
         ) : loading && !data ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         ) : keys.length === 0 ? (
-          <Empty title="No API keys yet.">
-            Without keys the server only answers on loopback (or to its bootstrap token). Create one above.
-          </Empty>
+          <Empty title={t('keys.none')}>{t('keys.noneHelp')}</Empty>
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="sr-only">{keys.length} API keys</caption>
+              <caption className="sr-only">{tp('keys.count', keys.length)}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('routines.name')}</th>
+                  <th scope="col">{t('keys.role')}</th>
+                  <th scope="col">{t('side.status')}</th>
                   <th scope="col" className="hide-sm">
-                    Last used
+                    {t('keys.lastUsed')}
                   </th>
                   <th scope="col" className="hide-md">
-                    Created
+                    {t('side.created')}
                   </th>
                   <th scope="col">
-                    <span className="sr-only">Actions</span>
+                    <span className="sr-only">{t('routines.col.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -86,11 +82,11 @@ export function Keys() {
                     key={k.id}
                     k={k}
                     onRotated={(s) => {
-                      toast(`Rotated ${k.name}`, 'ok');
+                      toast(t('keys.rotated', { name: k.name }), 'ok');
                       onSecret(s, 'rotated');
                     }}
                     onRevoked={() => {
-                      toast(`Revoked ${k.name}`, 'ok');
+                      toast(t('keys.revoked', { name: k.name }), 'ok');
                       refresh();
                     }}
                   />
@@ -135,7 +131,13 @@ function KeyRow({
         onRevoked();
       }
     } catch (err) {
-      toast(`${what === 'rotate' ? 'Rotate' : 'Revoke'} failed: ${errorMessage(err)}`, 'error');
+      toast(
+        t('detail.failed', {
+          what: what === 'rotate' ? t('keys.rotate') : t('keys.revoke'),
+          why: errorMessage(err),
+        }),
+        'error',
+      );
     } finally {
       setBusy(false);
     }
@@ -149,39 +151,43 @@ function KeyRow({
         <div className="mono muted small">{k.id}</div>
         {note ? <div className="muted small">{note}</div> : null}
       </td>
-      <td>{k.role}</td>
+      <td>{t(`keys.role.${k.role}`)}</td>
       <td>
         <span className={`chip tone-${active ? 'ok' : k.status === 'revoked' ? 'bad' : 'muted'}`}>
-          {k.status}
+          {t(`keys.status.${k.status}`)}
         </span>
       </td>
-      <td className="small hide-sm">{k.lastUsedAt ? fmtAgo(k.lastUsedAt) : 'never'}</td>
+      <td className="small hide-sm">{k.lastUsedAt ? fmtAgo(k.lastUsedAt) : t('keys.never')}</td>
       <td className="small hide-md" title={k.createdAt}>
         {fmtAgo(k.createdAt)}
-        {k.createdBy ? (
-          <div className="muted">
-            by <Who id={k.createdBy} />
-          </div>
-        ) : null}
+        {k.createdBy ? <div className="muted">{tr('keys.by', { who: <Who id={k.createdBy} /> })}</div> : null}
       </td>
       <td className="actions">
         <button
           type="button"
           className="btn btn-small"
           disabled={!active || busy}
-          aria-label={confirm === 'rotate' ? `Confirm rotate ${k.name}` : `Rotate ${k.name}`}
+          aria-label={
+            confirm === 'rotate'
+              ? t('keys.confirmRotateName', { name: k.name })
+              : t('keys.rotateName', { name: k.name })
+          }
           onClick={() => run('rotate')}
         >
-          {confirm === 'rotate' ? 'Confirm rotate' : 'Rotate'}
+          {confirm === 'rotate' ? t('keys.confirmRotate') : t('keys.rotate')}
         </button>
         <button
           type="button"
           className={`btn btn-small ${confirm === 'revoke' ? 'btn-danger' : 'btn-danger-outline'}`}
           disabled={k.status === 'revoked' || busy}
-          aria-label={confirm === 'revoke' ? `Confirm revoke ${k.name}` : `Revoke ${k.name}`}
+          aria-label={
+            confirm === 'revoke'
+              ? t('keys.confirmRevokeName', { name: k.name })
+              : t('keys.revokeName', { name: k.name })
+          }
           onClick={() => run('revoke')}
         >
-          {confirm === 'revoke' ? 'Confirm revoke' : 'Revoke'}
+          {confirm === 'revoke' ? t('keys.confirmRevoke') : t('keys.revoke')}
         </button>
       </td>
     </tr>
@@ -207,7 +213,7 @@ function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: 
         role,
         ...(seconds ? { expiresInSeconds: seconds } : {}),
       });
-      toast(`Key ${s.key.name} created`, 'ok');
+      toast(t('keys.created', { name: s.key.name }), 'ok');
       setName('');
       onCreated(s);
     } catch (error) {
@@ -219,10 +225,10 @@ function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: 
   };
   return (
     <section className="card" aria-labelledby="newkey-title">
-      <h2 id="newkey-title">New key</h2>
-      <form onSubmit={submit} aria-label="Create an API key" className="create-form">
+      <h2 id="newkey-title">{t('keys.new')}</h2>
+      <form onSubmit={submit} aria-label={t('keys.createForm')} className="create-form">
         <label className="field">
-          <span>Key name</span>
+          <span>{t('keys.name')}</span>
           <input
             name="name"
             required
@@ -232,30 +238,28 @@ function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: 
           />
         </label>
         <label className="field">
-          <span>Role</span>
+          <span>{t('keys.role')}</span>
           <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {ROLES.map((r) => (
-              <option key={r.role} value={r.role}>
-                {r.role} — {r.what}
+              <option key={r} value={r}>
+                {t(`keys.role.${r}`)} — {t(`keys.roleWhat.${r}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="field">
-          <span>Expires</span>
+          <span>{t('keys.expires')}</span>
           <select name="expiry" value={expiry} onChange={(e) => setExpiry(Number(e.target.value))}>
             {EXPIRY_CHOICES.map((c, i) => (
-              <option key={c.label} value={i}>
-                {c.label}
+              <option key={c.seconds ?? 'never'} value={i}>
+                {expiryLabel(c.seconds)}
               </option>
             ))}
           </select>
         </label>
         {firstKey ? (
           <p className="muted small span-all" data-testid="first-key-note">
-            This is the first key. If this server lets requests in without one (loopback, no
-            AEGIS_AUTH_TOKEN), creating it turns that off — every request will then need a key — so it must be
-            admin, and this tab signs in with it.
+            {t('keys.firstKey')}
           </p>
         ) : null}
         {err ? (
@@ -265,7 +269,7 @@ function CreateKey({ firstKey, onCreated }: { firstKey: boolean; onCreated: (s: 
         ) : null}
         <div className="span-all">
           <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
-            {busy ? 'Creating…' : 'Create key'}
+            {busy ? t('keys.creating') : t('keys.create')}
           </button>
         </div>
       </form>
@@ -292,11 +296,11 @@ function SecretReveal({
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret.secret);
-      toast('Copied to the clipboard', 'ok');
+      toast(t('keys.copied'), 'ok');
     } catch {
       input.current?.select();
       const ok = document.execCommand?.('copy');
-      toast(ok ? 'Copied to the clipboard' : 'Select the key and copy it by hand', ok ? 'ok' : 'info');
+      toast(ok ? t('keys.copied') : t('keys.copyByHand'), ok ? 'ok' : 'info');
     }
   };
   return (
@@ -308,20 +312,20 @@ function SecretReveal({
       data-testid="secret"
     >
       <h2 id="secret-title">
-        {why === 'created' ? 'New key' : 'Rotated key'} “{secret.key.name}” — copy it now
+        {t(why === 'created' ? 'keys.secretNew' : 'keys.secretRotated', { name: secret.key.name })}
       </h2>
       <p className="muted small">
-        This is the only time the plaintext key is shown; Aegis stores only its hash.
-        {why === 'rotated' ? ' The old secret keeps working for 5 minutes.' : ''}
+        {t('keys.onlyTime')}
+        {why === 'rotated' ? ` ${t('keys.grace')}` : ''}
       </p>
       {'notice' in secret && secret.notice ? (
         <p className="small" role="status" data-testid="first-key-notice">
-          {secret.notice} This tab is now signed in with it.
+          {secret.notice} {t('keys.signedIn')}
         </p>
       ) : null}
       <div className="secret-row">
         <label className="sr-only" htmlFor="secret-value">
-          Plaintext API key
+          {t('keys.plaintext')}
         </label>
         <input
           id="secret-value"
@@ -332,10 +336,10 @@ function SecretReveal({
           onFocus={(e) => e.currentTarget.select()}
         />
         <button type="button" className="btn btn-primary" onClick={copy}>
-          Copy
+          {t('keys.copy')}
         </button>
         <button type="button" className="btn" onClick={onDone}>
-          Done
+          {t('keys.done')}
         </button>
       </div>
     </section>

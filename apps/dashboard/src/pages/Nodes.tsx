@@ -1,6 +1,8 @@
 import type { ClusterNode, NodesResponse } from '@aegis/client';
 import { api, apiBase } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
+import { t, tp } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
 import { fmtAgo, fmtTime } from '../lib/format.js';
 import { clusterSummary, heartbeat, leaseText, residentLoad, stateTone } from '../lib/nodes.js';
 import { usePoll } from '../lib/usePoll.js';
@@ -12,15 +14,15 @@ export function Nodes() {
   if (error && !data)
     return (
       <>
-        <h1>Nodes</h1>
+        <h1>{t('nav.nodes')}</h1>
         <ErrorState error={error} onRetry={refresh} />
       </>
     );
   if (loading && !data)
     return (
       <>
-        <h1>Nodes</h1>
-        <p className="muted">Loading…</p>
+        <h1>{t('nav.nodes')}</h1>
+        <p className="muted">{t('common.loading')}</p>
       </>
     );
   if (!data?.clustered) return <NotClustered />;
@@ -29,50 +31,43 @@ export function Nodes() {
   return (
     <>
       <div className="page-head">
-        <h1>Nodes</h1>
+        <h1>{t('nav.nodes')}</h1>
         {error ? (
           <span className="chip tone-bad" role="status">
-            Refresh failed — showing the last data
+            {t('common.refreshFailed')}
           </span>
         ) : null}
         {sum.silent ? (
           <span className="chip tone-bad" role="status" data-testid="silent-nodes">
-            {sum.silent} node{sum.silent === 1 ? '' : 's'} not heartbeating
+            {tp('nodes.silent', sum.silent)}
           </span>
         ) : null}
       </div>
 
-      <section aria-label="Cluster" className="metrics node-facts">
-        <Fact label="Nodes alive" value={`${sum.alive} / ${sum.nodes}`} testId="fact-alive">
-          {data.self ? (
-            <>
-              this node: <span className="mono">{data.self}</span>
-            </>
-          ) : null}
+      <section aria-label={t('nodes.cluster')} className="metrics node-facts">
+        <Fact label={t('nodes.alive')} value={`${sum.alive} / ${sum.nodes}`} testId="fact-alive">
+          {data.self ? tr('nodes.thisNode', { id: <span className="mono">{data.self}</span> }) : null}
         </Fact>
-        <Fact label="Live sessions" value={String(sum.sessions)} testId="fact-sessions">
-          owned by a node, or waiting for one
+        <Fact label={t('overview.live')} value={String(sum.sessions)} testId="fact-sessions">
+          {t('nodes.liveHelp')}
         </Fact>
         <Fact
-          label="Unowned sessions"
+          label={t('nodes.unowned')}
           value={String(data.unowned)}
           testId="fact-unowned"
           tone={data.unowned ? 'attn' : undefined}
         >
-          a live node adopts them
+          {t('nodes.unownedHelp')}
         </Fact>
-        <Fact label="Lease" value={leaseText(data.leaseMs)} testId="fact-lease">
-          a silent node keeps its sessions this long
+        <Fact label={t('nodes.lease')} value={leaseText(data.leaseMs)} testId="fact-lease">
+          {t('nodes.leaseHelp')}
         </Fact>
       </section>
 
       <section className="card" aria-labelledby="nodes-title">
-        <h2 id="nodes-title">Nodes</h2>
-        {data.nodes.length === 0 ? <Empty title="No node has joined yet." /> : <NodeTable data={data} />}
-        <p className="muted small">
-          Any node serves any request; a command for a session goes to the node that owns it. A node that
-          stops heartbeating loses its sessions to the others once the lease runs out.
-        </p>
+        <h2 id="nodes-title">{t('nav.nodes')}</h2>
+        {data.nodes.length === 0 ? <Empty title={t('nodes.none')} /> : <NodeTable data={data} />}
+        <p className="muted small">{t('nodes.help')}</p>
       </section>
     </>
   );
@@ -82,27 +77,25 @@ function NodeTable({ data }: { data: NodesResponse }) {
   return (
     <div className="table-wrap">
       <table className="table nodes-table">
-        <caption className="sr-only">
-          {data.nodes.length} node{data.nodes.length === 1 ? '' : 's'} sharing this server’s database
-        </caption>
+        <caption className="sr-only">{tp('nodes.caption', data.nodes.length)}</caption>
         <thead>
           <tr>
-            <th scope="col">Node</th>
-            <th scope="col">State</th>
+            <th scope="col">{t('sessions.col.node')}</th>
+            <th scope="col">{t('sessions.state')}</th>
             <th scope="col">
-              Agents <span className="muted">(busy)</span>
+              {t('nodes.agents')} <span className="muted">{t('nodes.busyParen')}</span>
             </th>
             <th scope="col" className="num hide-sm">
-              Dormant
+              {t('nodes.dormant')}
             </th>
             <th scope="col" className="num">
-              Sessions
+              {t('nav.sessions')}
             </th>
             <th scope="col" className="hide-md">
-              Version
+              {t('nodes.version')}
             </th>
             <th scope="col" className="hide-md">
-              Started
+              {t('nodes.started')}
             </th>
           </tr>
         </thead>
@@ -127,38 +120,42 @@ function NodeRow({ n }: { n: ClusterNode }) {
           <>
             {' '}
             <span className="badge tone-busy" data-testid="self-node">
-              this node
+              {t('common.thisNode')}
             </span>
           </>
         ) : null}
-        <div className="mono muted small break-soft" title="Where the other nodes reach it">
+        <div className="mono muted small break-soft" title={t('nodes.addressTitle')}>
           {n.address}
         </div>
       </th>
       <td>
         <span className={`badge tone-${stateTone(n.state)}`} data-state={n.state}>
-          {n.state}
+          {t(`nodes.state.${n.state}`)}
         </span>
-        <div className="small" title={`Last heartbeat ${n.heartbeatAt}`} data-testid="heartbeat">
-          <span className={`dot tone-${beat.tone}`} aria-hidden="true" /> {beat.label}
-          <span className="sr-only">, last heartbeat</span>
+        <div
+          className="small"
+          title={t('nodes.lastBeatTitle', { at: n.heartbeatAt })}
+          data-testid="heartbeat"
+        >
+          <span className={`dot tone-${beat.tone}`} aria-hidden="true" /> {t(`nodes.beat.${beat.label}`)}
+          <span className="sr-only">, {t('nodes.lastBeat')}</span>
           <div className="muted">{beat.age}</div>
         </div>
       </td>
       <td className="small">
-        <span title="Agent processes it runs / may run at once">{load.text}</span>
+        <span title={t('nodes.loadTitle')}>{load.text}</span>
         {load.share !== null ? (
           <div>
             <meter
               min={0}
               max={1}
               value={load.share}
-              aria-label={`Agent processes on ${n.id}: ${n.resident} of ${n.capacity}`}
+              aria-label={t('nodes.meter', { id: n.id, n: n.resident, of: n.capacity })}
             />
           </div>
         ) : null}
-        <div className="muted" data-testid="busy" title="Sessions with a running turn">
-          {n.busy} busy
+        <div className="muted" data-testid="busy" title={t('nodes.busyTitle')}>
+          {t('nodes.busy', { n: n.busy })}
         </div>
       </td>
       <td className="num hide-sm">{n.dormant}</td>
@@ -181,19 +178,20 @@ function NodeRow({ n }: { n: ClusterNode }) {
 function NotClustered() {
   return (
     <>
-      <h1>Nodes</h1>
+      <h1>{t('nav.nodes')}</h1>
       <section className="card" data-testid="not-clustered">
-        <Empty title="This server is not part of a cluster.">
+        <Empty title={t('nodes.notClustered')}>
           <p>
-            It keeps its sessions in its own database file. Several Aegis servers form a cluster when they
-            share one PostgreSQL database (<code>AEGIS_SESSION_STORE=postgres</code> and{' '}
-            <code>AEGIS_POSTGRES_URL</code> on each); each is then a node, and this page lists them with their
-            health and load.
+            {tr('nodes.notClusteredWhy', {
+              store: <code>AEGIS_SESSION_STORE=postgres</code>,
+              url: <code>AEGIS_POSTGRES_URL</code>,
+            })}
           </p>
           <p>
-            How to set one up: <code>docs/deployment.md</code>, section “Several nodes”, in the Aegis
-            repository. The list itself is <a href={`${apiBase}/v1/docs#/Server/listNodes`}>GET /v1/nodes</a>{' '}
-            in the API docs.
+            {tr('nodes.howTo', {
+              doc: <code>docs/deployment.md</code>,
+              api: <a href={`${apiBase}/v1/docs#/Server/listNodes`}>GET /v1/nodes</a>,
+            })}
           </p>
         </Empty>
       </section>

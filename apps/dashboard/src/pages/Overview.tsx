@@ -3,6 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 import { api, listAllSessions } from '../api.js';
 import { Empty, ErrorState, Sparkline, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { ChannelHealth } from '../components/ChannelHealth.js';
+import { t } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
 import {
   ALL_STATES,
   createdPerDay,
@@ -47,10 +49,10 @@ export function Overview() {
   return (
     <>
       <div className="page-head">
-        <h1>Overview</h1>
+        <h1>{t('nav.overview')}</h1>
         {error ? (
           <span className="chip tone-bad" role="status">
-            Refresh failed — showing the last data
+            {t('common.refreshFailed')}
           </span>
         ) : null}
         {data?.truncated ? <TruncatedChip shown={sessions.length} total={data.total} /> : null}
@@ -58,14 +60,12 @@ export function Overview() {
 
       <section aria-labelledby="attn-title" className="card attn">
         <h2 id="attn-title">
-          Needs you <span className="count">{needHuman.length}</span>
+          {t('overview.needsYou')} <span className="count">{needHuman.length}</span>
         </h2>
         {loading && !data ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         ) : needHuman.length === 0 ? (
-          <Empty title="Nothing is waiting for you.">
-            Sessions asking for permission or stuck show up here.
-          </Empty>
+          <Empty title={t('overview.nothingWaiting')}>{t('overview.nothingWaitingHelp')}</Empty>
         ) : (
           <ul className="attn-list">
             {needHuman.map((s) => (
@@ -75,59 +75,62 @@ export function Overview() {
         )}
       </section>
 
-      <section aria-label="Metrics" className="metrics">
+      <section aria-label={t('overview.metrics')} className="metrics">
         <Metric
-          label="Live sessions"
-          value={String(live)}
-          sub={`${sessions.length} total`}
+          label={t('overview.live')}
+          value={fmtNumber(live)}
+          sub={t('overview.total', { n: sessions.length })}
           testId="metric-live"
         >
-          <Sparkline values={perDay} label={`Sessions created per day, last 14 days: ${perDay.join(', ')}`} />
-          <span className="muted small">created / day, 14 d</span>
+          <Sparkline values={perDay} label={t('overview.createdSpark', { values: perDay.join(', ') })} />
+          <span className="muted small">{t('overview.createdPerDay')}</span>
         </Metric>
         <Metric
-          label="Permission requests waiting"
+          label={t('overview.waiting')}
           testId="metric-waiting"
-          value={String(waiting)}
+          value={fmtNumber(waiting)}
           tone={waiting ? 'attn' : undefined}
         />
         <Metric
-          label="Turns today"
+          label={t('overview.turnsToday')}
           value={today.count === null ? '—' : fmtNumber(today.count)}
-          sub={today.failed ? 'could not be read' : `${fmtNumber(turns)} in all`}
+          sub={today.failed ? t('overview.unreadable') : t('overview.inAll', { n: fmtNumber(turns) })}
           testId="metric-turns-today"
         />
         <Metric
-          label="Tokens"
+          label={t('overview.tokens')}
           value={fmtNumber(tokens)}
-          sub={`${fmtNumber(turns)} turns`}
+          sub={t('overview.turns', { n: fmtNumber(turns) })}
           testId="metric-tokens"
         >
           <Sparkline
             values={tokensPerDay}
-            label={`Tokens by day of last activity, last 14 days: ${tokensPerDay.join(', ')}`}
+            label={t('overview.tokensSpark', { values: tokensPerDay.join(', ') })}
           />
-          <span className="muted small">by last-active day, 14 d</span>
+          <span className="muted small">{t('overview.byActiveDay')}</span>
         </Metric>
         <Metric
-          label="Cost"
+          label={t('overview.cost')}
           value={costKnown ? fmtCost(cost) : '—'}
-          sub={costKnown ? 'reported by agents' : 'not reported'}
+          sub={costKnown ? t('overview.costReported') : t('overview.costNotReported')}
           testId="metric-cost"
         >
           <Sparkline
             values={costPerDay}
-            label={`Cost in USD by day of last activity, last 14 days: ${costPerDay.map((c) => c.toFixed(4)).join(', ')}`}
+            label={t('overview.costSpark', { values: costPerDay.map((c) => c.toFixed(4)).join(', ') })}
           />
-          <span className="muted small">by last-active day, 14 d</span>
+          <span className="muted small">{t('overview.byActiveDay')}</span>
         </Metric>
       </section>
 
       <section aria-labelledby="states-title" className="card">
-        <h2 id="states-title">Sessions by state</h2>
+        <h2 id="states-title">{t('overview.byState')}</h2>
         {sessions.length === 0 && !loading ? (
-          <Empty title="No sessions yet.">
-            <a href={href.sessions}>Create one</a> from the Sessions page, or with <code>ag run "…"</code>.
+          <Empty title={t('common.noSessionsYet')}>
+            {tr('overview.createOne', {
+              link: <a href={href.sessions}>{t('overview.createOneLink')}</a>,
+              cmd: <code>ag run "…"</code>,
+            })}
           </Empty>
         ) : (
           <ul className="state-bars">
@@ -162,7 +165,9 @@ function AttnRow({ s }: { s: Session }) {
         <StatusBadge status={s.status} />
         <span className="attn-name">{sessionName(s)}</span>
         <span className="attn-what">
-          {s.pendingPermission ? `wants to: ${s.pendingPermission.title}` : (s.problem?.message ?? '')}
+          {s.pendingPermission
+            ? t('overview.wantsTo', { what: s.pendingPermission.title })
+            : (s.problem?.message ?? '')}
         </span>
         <span className="mono muted small" title={s.workDir}>
           {shortPath(s.workDir)}

@@ -3,7 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { api, errorMessage } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
-import { fmtAgo, fmtTime } from '../lib/format.js';
+import { intlLocale, t, tp } from '../i18n/index.js';
+import { tr } from '../i18n/rich.js';
+import { fmtAgo, fmtNumber, fmtTime } from '../lib/format.js';
 import {
   exampleStages,
   layoutStages,
@@ -19,7 +21,7 @@ import { usePoll } from '../lib/usePoll.js';
 export function PipelineBadge({ status }: { status: Pipeline['status'] | PipelineStage['status'] }) {
   return (
     <span className={`badge tone-${stageTone(status)}`} data-status={status}>
-      {status}
+      {t(`pipeline.status.${status}`)}
     </span>
   );
 }
@@ -33,36 +35,33 @@ export function Pipelines() {
   return (
     <>
       <div className="page-head">
-        <h1>Pipelines</h1>
+        <h1>{t('nav.pipelines')}</h1>
         {error && data ? (
           <span className="chip tone-bad" role="status">
-            Refresh failed — showing the last data
+            {t('common.refreshFailed')}
           </span>
         ) : null}
       </div>
       <CreatePipeline onCreated={refresh} />
       <section className="card" aria-labelledby="pl-title">
-        <h2 id="pl-title">All pipelines</h2>
+        <h2 id="pl-title">{t('pipeline.all')}</h2>
         {error && !data ? (
           <ErrorState error={error} onRetry={refresh} />
         ) : loading && !data ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         ) : rows.length === 0 ? (
-          <Empty title="No pipelines yet.">
-            A pipeline runs named stages, each a session, once the stages it depends on complete. Create one
-            above.
-          </Empty>
+          <Empty title={t('pipeline.none')}>{t('pipeline.noneHelp')}</Empty>
         ) : (
           <div className="table-wrap">
             <table className="table">
-              <caption className="sr-only">{rows.length} pipelines</caption>
+              <caption className="sr-only">{tp('pipeline.count', rows.length)}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Pipeline</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Stages</th>
+                  <th scope="col">{t('pipeline.col.pipeline')}</th>
+                  <th scope="col">{t('side.status')}</th>
+                  <th scope="col">{t('pipeline.stages')}</th>
                   <th scope="col" className="hide-sm">
-                    Created
+                    {t('side.created')}
                   </th>
                 </tr>
               </thead>
@@ -79,22 +78,22 @@ export function Pipelines() {
                       <PipelineBadge status={p.status} />
                     </td>
                     <td>
-                      <ul className="stage-chips" aria-label={`Stages of ${p.name}`}>
+                      <ul className="stage-chips" aria-label={t('pipeline.stagesOf', { name: p.name })}>
                         {p.stages.map((s) => (
                           <li
                             key={s.name}
                             className={`chip tone-${stageTone(s.status)}`}
-                            title={`${s.name}: ${s.status}`}
+                            title={`${s.name}: ${t(`pipeline.status.${s.status}`)}`}
                             data-status={s.status}
                           >
                             {s.name}
-                            <span className="sr-only">: {s.status}</span>
+                            <span className="sr-only">: {t(`pipeline.status.${s.status}`)}</span>
                           </li>
                         ))}
                       </ul>
                       <div className="muted small">
                         {stageCounts(p.stages)
-                          .map(([st, n]) => `${n} ${st}`)
+                          .map(([st, n]) => `${fmtNumber(n)} ${t(`pipeline.status.${st}`)}`)
                           .join(' · ')}
                       </div>
                     </td>
@@ -129,7 +128,7 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
     setErr(null);
     try {
       const p = await api().createPipeline(parsed.request);
-      toast(`Pipeline ${p.name} started`, 'ok');
+      toast(t('pipeline.started', { name: p.name }), 'ok');
       setName('');
       setStages('');
       onCreated();
@@ -144,21 +143,21 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
   return (
     <details className="card create">
       <summary>
-        <h2>New pipeline</h2>
+        <h2>{t('pipeline.new')}</h2>
       </summary>
-      <form onSubmit={submit} aria-label="Create a pipeline" className="create-form">
+      <form onSubmit={submit} aria-label={t('pipeline.createForm')} className="create-form">
         <label className="field span-all">
-          <span>Pipeline name</span>
+          <span>{t('pipeline.name')}</span>
           <input
             name="name"
             required
-            placeholder="build-and-test"
+            placeholder={t('pipeline.namePlaceholder')}
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
         </label>
         <label className="field span-all">
-          <span>Stages (JSON)</span>
+          <span>{t('pipeline.stagesJson')}</span>
           <textarea
             name="stages"
             className="mono"
@@ -172,15 +171,17 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
           />
         </label>
         <p id="stages-help" className="muted small span-all">
-          An array of{' '}
-          <code>{'{ "name", "spec": { "workDir", "prompt", "templateId"?, … }, "dependsOn"? }'}</code>. A
-          stage completes when its session's first turn ends.{' '}
+          {tr('pipeline.stagesHelp', {
+            shape: (
+              <code>{'{ "name", "spec": { "workDir", "prompt", "templateId"?, … }, "dependsOn"? }'}</code>
+            ),
+          })}{' '}
           <button
             type="button"
             className="btn btn-small"
             onClick={() => setStages(exampleStages(localStorage.getItem('aegis.lastWorkDir') ?? ''))}
           >
-            Insert example
+            {t('pipeline.insertExample')}
           </button>
         </p>
         {err ? (
@@ -190,7 +191,7 @@ function CreatePipeline({ onCreated }: { onCreated: () => void }) {
         ) : null}
         <div className="span-all">
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Starting…' : 'Start pipeline'}
+            {busy ? t('common.starting') : t('pipeline.start')}
           </button>
         </div>
       </form>
@@ -202,7 +203,7 @@ export function PipelineDetail({ id }: { id: string }) {
   const { data: p, error, loading, refresh } = usePoll(() => api().getPipeline(id), 1500);
   const back = (
     <a className="back" href={href.pipelines}>
-      ← Pipelines
+      ← {t('nav.pipelines')}
     </a>
   );
   if (error && !p)
@@ -216,7 +217,7 @@ export function PipelineDetail({ id }: { id: string }) {
     return (
       <>
         {back}
-        <p className="muted">Loading pipeline…</p>
+        <p className="muted">{t('pipeline.loading')}</p>
       </>
     );
   const layout = layoutStages(p.stages);
@@ -227,8 +228,8 @@ export function PipelineDetail({ id }: { id: string }) {
         <h1>{p.name}</h1>
         <PipelineBadge status={p.status} />
         <span className="muted small">
-          created {fmtTime(p.createdAt)}
-          {p.endedAt ? ` · ended ${fmtAgo(p.endedAt)}` : ''}
+          {t('pipeline.created', { at: fmtTime(p.createdAt) })}
+          {p.endedAt ? ` · ${t('pipeline.ended', { ago: fmtAgo(p.endedAt) })}` : ''}
         </span>
       </div>
       {p.error ? (
@@ -237,12 +238,12 @@ export function PipelineDetail({ id }: { id: string }) {
         </div>
       ) : null}
       <section className="card" aria-labelledby="graph-title">
-        <h2 id="graph-title">Stages</h2>
-        <ol className="stage-graph" aria-label="Stage graph, in dependency order">
+        <h2 id="graph-title">{t('pipeline.stages')}</h2>
+        <ol className="stage-graph" aria-label={t('pipeline.graph')}>
           {layout.columns.map((col, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a column is identified by its depth
             <li key={i} className="stage-col">
-              <span className="sr-only">Step {i + 1}</span>
+              <span className="sr-only">{t('pipeline.step', { n: i + 1 })}</span>
               <ul>
                 {col.map((s) => (
                   <StageCard key={s.name} s={s} />
@@ -253,7 +254,9 @@ export function PipelineDetail({ id }: { id: string }) {
         </ol>
         {layout.missing.length ? (
           <p className="muted small">
-            Unknown dependencies: {layout.missing.map((m) => `${m.stage} → ${m.dependsOn}`).join(', ')}
+            {t('pipeline.unknownDeps', {
+              list: layout.missing.map((m) => `${m.stage} → ${m.dependsOn}`).join(', '),
+            })}
           </p>
         ) : null}
       </section>
@@ -268,20 +271,22 @@ function StageCard({ s }: { s: PipelineStage }) {
         <strong>{s.name}</strong>
         <PipelineBadge status={s.status} />
       </div>
-      {s.dependsOn.length ? <div className="muted small">after {s.dependsOn.join(', ')}</div> : null}
+      {s.dependsOn.length ? (
+        <div className="muted small">{t('entry.after', { time: s.dependsOn.join(', ') })}</div>
+      ) : null}
       <div className="small">
         {s.sessionId ? (
-          <a href={href.session(s.sessionId)} aria-label={`Open the session of stage ${s.name}`}>
-            Session {s.sessionId.slice(0, 8)}
+          <a href={href.session(s.sessionId)} aria-label={t('pipeline.openStage', { name: s.name })}>
+            {t('title.session', { id: s.sessionId.slice(0, 8) })}
           </a>
         ) : (
-          <span className="muted">not started</span>
+          <span className="muted">{t('pipeline.notStarted')}</span>
         )}
       </div>
       {s.startedAt ? (
         <div className="muted small" title={s.startedAt}>
-          started {fmtAgo(s.startedAt)}
-          {s.endedAt ? ` · took ${durationText(s.startedAt, s.endedAt)}` : ''}
+          {t('pipeline.startedAgo', { ago: fmtAgo(s.startedAt) })}
+          {s.endedAt ? ` · ${t('pipeline.took', { time: durationText(s.startedAt, s.endedAt) })}` : ''}
         </div>
       ) : null}
       {s.error ? <div className="small tone-text-bad">{s.error}</div> : null}
@@ -292,9 +297,13 @@ function StageCard({ s }: { s: PipelineStage }) {
 function durationText(from: string, to: string): string {
   const ms = Date.parse(to) - Date.parse(from);
   if (!Number.isFinite(ms) || ms < 0) return '—';
+  const unit = (value: number, u: 'millisecond' | 'second' | 'minute', digits = 0) =>
+    new Intl.NumberFormat(intlLocale(), { style: 'unit', unit: u, maximumFractionDigits: digits }).format(
+      value,
+    );
   return ms < 1000
-    ? `${ms} ms`
+    ? unit(ms, 'millisecond')
     : ms < 60_000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${Math.round(ms / 60_000)} min`;
+      ? unit(ms / 1000, 'second', 1)
+      : unit(Math.round(ms / 60_000), 'minute');
 }

@@ -2,32 +2,75 @@ import type { CreateRoutineRequest, Routine } from '@aegis/client';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api.js';
 import { useToast } from '../components/Toasts.js';
+import { t } from '../i18n/index.js';
 import { fmtTime } from '../lib/format.js';
 
-/** Every user-visible string of this file (to move into the message catalog). */
+/** The words of this form, from the message catalog. */
 const text = {
-  newTitle: 'New routine',
-  editTitle: (name: string) => `Edit ${name}`,
-  formLabel: 'Routine',
-  name: 'Name',
-  schedule: 'Schedule',
-  scheduleHelp: 'Cron ("0 9 * * 1-5"; 6 fields = leading seconds), an interval ("every 15m") or an ISO time.',
-  timezone: 'Time zone',
-  workDir: 'Work directory',
-  prompt: 'Prompt',
-  template: 'Template (optional: id or name)',
-  overlap: 'While the previous run still goes',
-  overlapOptions: { skip: 'skip', queue: 'queue', allow: 'allow' },
-  catchUp: 'Missed while the server was down',
-  catchUpOptions: { none: 'none', latest: 'latest', all: 'all' },
-  preview: 'Next fire times',
-  previewNone: 'No future fire time.',
-  create: 'Create routine',
-  save: 'Save',
-  cancel: 'Cancel',
-  busy: 'Saving…',
-  created: (name: string) => `Routine ${name} created`,
-  saved: (name: string) => `Routine ${name} saved`,
+  get formLabel() {
+    return t('routines.form');
+  },
+  get name() {
+    return t('routines.name');
+  },
+  get schedule() {
+    return t('routines.col.schedule');
+  },
+  get scheduleHelp() {
+    return t('routines.scheduleHelp');
+  },
+  get timezone() {
+    return t('routines.timezone');
+  },
+  get workDir() {
+    return t('routines.workDir');
+  },
+  get prompt() {
+    return t('routines.prompt');
+  },
+  get template() {
+    return t('routines.template');
+  },
+  get overlap() {
+    return t('routines.overlap');
+  },
+  get overlapOptions() {
+    return {
+      skip: t('routines.overlap.skip'),
+      queue: t('routines.overlap.queue'),
+      allow: t('routines.overlap.allow'),
+    };
+  },
+  get catchUp() {
+    return t('routines.catchUp');
+  },
+  get catchUpOptions() {
+    return {
+      none: t('routines.catchUp.none'),
+      latest: t('routines.catchUp.latest'),
+      all: t('routines.catchUp.all'),
+    };
+  },
+  get preview() {
+    return t('routines.preview');
+  },
+  get previewNone() {
+    return t('routines.previewNone');
+  },
+  get create() {
+    return t('routines.create');
+  },
+  get save() {
+    return t('routines.save');
+  },
+  get cancel() {
+    return t('routines.cancel');
+  },
+  get busy() {
+    return t('routines.saving');
+  },
+  created: (name: string) => t('routines.created', { name }),
+  saved: (name: string) => t('routines.saved', { name }),
 };
 
 type Overlap = NonNullable<CreateRoutineRequest['overlap']>;

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, errorMessage } from '../api.js';
 import { Empty, ErrorState } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
+import { intlLocale, t } from '../i18n/index.js';
 import { fmtTime } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import {
@@ -17,34 +18,88 @@ import {
 import { usePoll } from '../lib/usePoll.js';
 import { RoutineForm } from './RoutineForm.js';
 
-/** Every user-visible string of this file (to move into the message catalog). */
+/** The words of this page, from the message catalog. */
 const text = {
-  title: 'Routines',
-  refreshFailed: 'Refresh failed — showing the last data',
-  newRoutine: 'New routine',
-  calendar: 'Calendar',
-  month: 'Month',
-  week: 'Week',
-  previous: 'Previous',
-  next: 'Next',
-  today: 'Today',
-  weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-  upcoming: 'upcoming',
-  list: 'All routines',
-  empty: 'No routines yet.',
-  emptyHelp: 'A routine starts a session or a pipeline on a schedule. Create one above.',
-  loading: 'Loading…',
-  columns: { name: 'Routine', schedule: 'Schedule', next: 'Next run', state: 'State', actions: 'Actions' },
-  active: 'active',
-  paused: 'paused',
-  pause: 'Pause',
-  resume: 'Resume',
-  runNow: 'Run now',
-  edit: 'Edit',
-  delete: 'Delete',
-  confirmDelete: (name: string) => `Delete routine ${name} and its run history?`,
-  ran: (name: string) => `Routine ${name} started`,
-  runFailed: (why: string) => `The run failed: ${why}`,
+  get title() {
+    return t('nav.routines');
+  },
+  get refreshFailed() {
+    return t('common.refreshFailed');
+  },
+  get newRoutine() {
+    return t('routines.new');
+  },
+  get calendar() {
+    return t('routines.calendar');
+  },
+  get month() {
+    return t('routines.month');
+  },
+  get week() {
+    return t('routines.week');
+  },
+  get previous() {
+    return t('routines.previous');
+  },
+  get next() {
+    return t('routines.next');
+  },
+  get today() {
+    return t('routines.today');
+  },
+  get weekdays() {
+    // Monday first; 2024-01-01 was a Monday.
+    const f = new Intl.DateTimeFormat(intlLocale(), { weekday: 'short' });
+    return [1, 2, 3, 4, 5, 6, 7].map((d) => f.format(new Date(2024, 0, d)));
+  },
+  get upcoming() {
+    return t('routines.upcoming');
+  },
+  get list() {
+    return t('routines.list');
+  },
+  get empty() {
+    return t('routines.empty');
+  },
+  get emptyHelp() {
+    return t('routines.emptyHelp');
+  },
+  get loading() {
+    return t('common.loading');
+  },
+  get columns() {
+    return {
+      name: t('routines.col.name'),
+      schedule: t('routines.col.schedule'),
+      next: t('routines.col.next'),
+      state: t('sessions.state'),
+      actions: t('routines.col.actions'),
+    };
+  },
+  get active() {
+    return t('routines.active');
+  },
+  get paused() {
+    return t('routines.paused');
+  },
+  get pause() {
+    return t('routines.pause');
+  },
+  get resume() {
+    return t('routines.resume');
+  },
+  get runNow() {
+    return t('routines.runNow');
+  },
+  get edit() {
+    return t('routines.edit');
+  },
+  get delete() {
+    return t('routines.delete');
+  },
+  confirmDelete: (name: string) => t('routines.confirmDelete', { name }),
+  ran: (name: string) => t('routines.ran', { name }),
+  runFailed: (why: string) => t('routines.runFailed', { why }),
   runTitle: (r: CalendarItem) => `${r.label}: ${r.outcome ?? ''} (${fmtTime(r.at)})`,
 };
 
@@ -125,7 +180,7 @@ function Calendar({ items }: { items: CalendarItem[] }) {
   const days = calendarDays(anchor, mode);
   const grouped = byDay(items.filter((i) => inRange(i.at, days)));
   const today = dayKey(new Date());
-  const heading = anchor.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+  const heading = anchor.toLocaleDateString(intlLocale(), { month: 'long', year: 'numeric' });
   return (
     <section className="card" aria-labelledby="rt-cal" data-testid="routine-calendar">
       <div className="page-head">
@@ -226,7 +281,7 @@ function Calendar({ items }: { items: CalendarItem[] }) {
 }
 
 const timeOf = (iso: string) =>
-  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  new Date(iso).toLocaleTimeString(intlLocale(), { hour: '2-digit', minute: '2-digit' });
 
 function RoutineTable({
   routines,

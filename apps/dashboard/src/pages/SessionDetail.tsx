@@ -8,6 +8,7 @@ import { SidePanel } from '../components/SessionSide.js';
 import { useToast } from '../components/Toasts.js';
 import { ItemView } from '../components/TranscriptEntry.js';
 import { VirtualList } from '../components/VirtualList.js';
+import { t } from '../i18n/index.js';
 import { sessionName, TERMINAL } from '../lib/format.js';
 import { liveLabel, useServerReachable } from '../lib/reachability.js';
 import { href } from '../lib/router.js';
@@ -134,7 +135,7 @@ export function SessionDetail({ id }: { id: string }) {
       if (s && 'status' in s) setSession(s);
       toast(done, 'ok');
     } catch (err) {
-      toast(`${label} failed: ${errorMessage(err)}`, 'error');
+      toast(t('detail.failed', { what: label, why: errorMessage(err) }), 'error');
     } finally {
       setBusy(null);
       after?.();
@@ -174,7 +175,7 @@ export function SessionDetail({ id }: { id: string }) {
     return (
       <>
         <Back />
-        <p className="muted">Loading session…</p>
+        <p className="muted">{t('detail.loading')}</p>
       </>
     );
   }
@@ -195,19 +196,28 @@ export function SessionDetail({ id }: { id: string }) {
         <div className="page-head detail-head">
           <h1 className="detail-title">{sessionName(s)}</h1>
           <StatusBadge status={s.status} />
-          <span className={`live ${live.tone}`} title="Event stream" data-testid="live" role="status">
+          <span
+            className={`live ${live.tone}`}
+            title={t('detail.eventStream')}
+            data-testid="live"
+            role="status"
+          >
             {live.text}
           </span>
-          <div className="toolbar" role="toolbar" aria-label="Session actions">
+          <div className="toolbar" role="toolbar" aria-label={t('detail.actions')}>
             <label className="field inline">
-              <span className="sr-only">Permission mode</span>
+              <span className="sr-only">{t('sessions.permissionMode')}</span>
               <select
-                aria-label="Permission mode"
+                aria-label={t('sessions.permissionMode')}
                 value={s.permissionMode}
                 disabled={!can('mode', true) || busy !== null}
                 onChange={(e) => {
                   const mode = e.target.value as PermissionMode;
-                  void act('Mode change', () => api().setMode(s.id, { mode }), `Mode set to ${mode}`);
+                  void act(
+                    t('detail.modeChange'),
+                    () => api().setMode(s.id, { mode }),
+                    t('detail.modeSet', { mode }),
+                  );
                 }}
               >
                 {modes.map((m) => (
@@ -223,21 +233,21 @@ export function SessionDetail({ id }: { id: string }) {
               disabled={!can('interrupt', RUNNING.has(s.status)) || busy !== null}
               onClick={() =>
                 act(
-                  'Interrupt',
+                  t('detail.interrupt'),
                   async () => {
                     const r = await api().interruptSession(s.id);
-                    if (!r.interrupted) throw new Error('nothing was running');
+                    if (!r.interrupted) throw new Error(t('detail.nothingRunning'));
                     return r;
                   },
-                  'Turn interrupted',
+                  t('detail.interrupted'),
                 )
               }
             >
-              Interrupt
+              {t('detail.interrupt')}
             </button>
             <KillButton
               disabled={ended || busy !== null}
-              onKill={() => act('Kill', () => api().killSession(s.id), 'Session killed')}
+              onKill={() => act(t('detail.kill'), () => api().killSession(s.id), t('detail.killed'))}
             />
           </div>
         </div>
@@ -248,13 +258,15 @@ export function SessionDetail({ id }: { id: string }) {
             busy={busy !== null}
             onApprove={(always) =>
               act(
-                always ? 'Always allow' : 'Approve',
+                always ? t('perm.alwaysAllow') : t('perm.approve'),
                 () => api().approvePermission(s.id, always ? { scope: 'always' } : {}),
-                always ? 'Always allowed' : 'Approved',
+                always ? t('perm.alwaysAllowed') : t('perm.approved'),
                 decided,
               )
             }
-            onReject={() => act('Reject', () => api().rejectPermission(s.id), 'Rejected', decided)}
+            onReject={() =>
+              act(t('perm.reject'), () => api().rejectPermission(s.id), t('perm.rejected'), decided)
+            }
           />
         ) : null}
 
@@ -263,8 +275,12 @@ export function SessionDetail({ id }: { id: string }) {
             key={s.pendingQuestion.questionId}
             q={s.pendingQuestion}
             busy={busy !== null}
-            onAnswer={(body) => act('Answer', () => api().answerQuestion(s.id, body), 'Answer sent', decided)}
-            onDismiss={() => act('Dismiss', () => api().escapeSession(s.id), 'Question dismissed', decided)}
+            onAnswer={(body) =>
+              act(t('question.answer'), () => api().answerQuestion(s.id, body), t('question.sent'), decided)
+            }
+            onDismiss={() =>
+              act(t('question.dismiss'), () => api().escapeSession(s.id), t('question.dismissed'), decided)
+            }
           />
         ) : null}
 
@@ -280,20 +296,20 @@ export function SessionDetail({ id }: { id: string }) {
 
         {streamErr ? (
           <div className="banner tone-bad" role="alert">
-            Live updates stopped: {errorMessage(streamErr)}{' '}
+            {t('detail.streamStopped', { why: errorMessage(streamErr) })}{' '}
             <button type="button" className="btn btn-small" onClick={() => setAttempt((a) => a + 1)}>
-              Reconnect
+              {t('detail.reconnect')}
             </button>
           </div>
         ) : null}
 
-        <section className="transcript" aria-label="Transcript">
+        <section className="transcript" aria-label={t('detail.transcript')}>
           {items.length === 0 ? (
-            <Empty title={streaming ? 'No messages yet.' : 'Loading transcript…'}>
-              {streaming && !ended ? 'Send a prompt below to start a turn.' : null}
+            <Empty title={streaming ? t('detail.noMessages') : t('detail.loadingTranscript')}>
+              {streaming && !ended ? t('detail.sendToStart') : null}
             </Empty>
           ) : (
-            <VirtualList items={items} getKey={getKey} render={renderItem} label="Transcript entries" />
+            <VirtualList items={items} getKey={getKey} render={renderItem} label={t('detail.entries')} />
           )}
         </section>
 
@@ -305,12 +321,14 @@ export function SessionDetail({ id }: { id: string }) {
               const r = await api().sendMessage(s.id, { text });
               setSession(r.session);
               toast(
-                r.promptDelivery.queued ? `Queued (position ${r.promptDelivery.position ?? '?'})` : 'Sent',
+                r.promptDelivery.queued
+                  ? t('detail.queued', { position: r.promptDelivery.position ?? '?' })
+                  : t('detail.sent'),
                 'ok',
               );
               return true;
             } catch (err) {
-              toast(`Send failed: ${errorMessage(err)}`, 'error');
+              toast(t('detail.failed', { what: t('detail.send'), why: errorMessage(err) }), 'error');
               return false;
             }
           }}
@@ -327,7 +345,7 @@ const renderItem = (i: TranscriptItem) => <ItemView item={i} />;
 function Back() {
   return (
     <a className="back" href={href.sessions}>
-      ← Sessions
+      ← {t('nav.sessions')}
     </a>
   );
 }
@@ -351,7 +369,7 @@ function KillButton({ disabled, onKill }: { disabled: boolean; onKill: () => voi
         } else setConfirming(true);
       }}
     >
-      {confirming ? 'Confirm kill' : 'Kill'}
+      {confirming ? t('detail.confirmKill') : t('detail.kill')}
     </button>
   );
 }
@@ -375,9 +393,9 @@ function SendBox({
     setSending(false);
   };
   return (
-    <form className="sendbox" onSubmit={submit} aria-label="Send a follow-up">
+    <form className="sendbox" onSubmit={submit} aria-label={t('detail.sendForm')}>
       <label className="sr-only" htmlFor="send-text">
-        Message
+        {t('detail.message')}
       </label>
       <textarea
         id="send-text"
@@ -385,11 +403,7 @@ function SendBox({
         value={text}
         disabled={disabled}
         placeholder={
-          disabled
-            ? 'The session has ended.'
-            : working
-              ? 'Queued after the running turn… (Enter to send)'
-              : 'Send a follow-up (Enter to send, Shift+Enter for a new line)'
+          disabled ? t('detail.ended') : working ? t('detail.queuedPlaceholder') : t('detail.sendPlaceholder')
         }
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
@@ -400,7 +414,7 @@ function SendBox({
         }}
       />
       <button type="submit" className="btn btn-primary" disabled={disabled || sending || !text.trim()}>
-        Send
+        {t('detail.send')}
       </button>
     </form>
   );

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions, useCluster } from '../api.js';
 import { Empty, ErrorState, ResidencyBadge, StatusBadge, TruncatedChip } from '../components/bits.js';
 import { useToast } from '../components/Toasts.js';
+import { t, tp } from '../i18n/index.js';
 import { takeSearchFocusRequest } from '../lib/focus.js';
 import {
   ALL_STATES,
@@ -68,10 +69,10 @@ export function Sessions() {
   return (
     <>
       <div className="page-head">
-        <h1>Sessions</h1>
+        <h1>{t('nav.sessions')}</h1>
         {error && data ? (
           <span className="chip tone-bad" role="status">
-            Refresh failed — showing the last data
+            {t('common.refreshFailed')}
           </span>
         ) : null}
         {data?.truncated ? <TruncatedChip shown={data.sessions.length} total={data.total} /> : null}
@@ -81,24 +82,24 @@ export function Sessions() {
 
       <section className="card" aria-labelledby="list-title">
         <h2 id="list-title" className="sr-only">
-          Session list
+          {t('sessions.list')}
         </h2>
-        <form className="filters" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
+        <form className="filters" aria-label={t('sessions.filter')} onSubmit={(e) => e.preventDefault()}>
           <label className="field grow">
-            <span>Search</span>
+            <span>{t('sessions.search')}</span>
             <input
               ref={search}
               type="search"
-              placeholder="workDir, name or id   ( / )"
+              placeholder={t('sessions.searchPlaceholder')}
               value={text}
               onChange={(e) => setText(e.target.value)}
             />
           </label>
           <label className="field">
-            <span>State</span>
+            <span>{t('sessions.state')}</span>
             <select value={state} onChange={(e) => setState(e.target.value)}>
-              <option value="all">All states</option>
-              <option value="needsHuman">Needs a human</option>
+              <option value="all">{t('sessions.allStates')}</option>
+              <option value="needsHuman">{t('sessions.needsHuman')}</option>
               {ALL_STATES.map((s) => (
                 <option key={s} value={s}>
                   {statusLabel(s)}
@@ -107,9 +108,9 @@ export function Sessions() {
             </select>
           </label>
           <label className="field">
-            <span>workDir</span>
+            <span>{t('sessions.workDir')}</span>
             <select name="workDir" value={workDir} onChange={(e) => setWorkDir(e.target.value)}>
-              <option value="">All workDirs</option>
+              <option value="">{t('sessions.allWorkDirs')}</option>
               {workDir && !workDirs.includes(workDir) ? (
                 <option value={workDir}>{shortPath(workDir, 3)}</option>
               ) : null}
@@ -121,59 +122,71 @@ export function Sessions() {
             </select>
           </label>
           <label className="field">
-            <span>Created from</span>
-            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <span>{t('sessions.createdFrom')}</span>
+            <input
+              type="date"
+              name="from"
+              value={from}
+              max={to || undefined}
+              onChange={(e) => setFrom(e.target.value)}
+            />
           </label>
           <label className="field">
-            <span>to</span>
-            <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            <span>{t('sessions.createdTo')}</span>
+            <input
+              type="date"
+              name="to"
+              value={to}
+              min={from || undefined}
+              onChange={(e) => setTo(e.target.value)}
+            />
           </label>
           <button type="button" className="btn" onClick={exportCsv} disabled={rows.length === 0}>
-            Export CSV
+            {t('sessions.exportCsv')}
           </button>
         </form>
 
         {error && !data ? (
           <ErrorState error={error} onRetry={refresh} />
         ) : loading && !data ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         ) : rows.length === 0 ? (
           (data?.sessions.length ?? 0) === 0 ? (
-            <Empty title="No sessions yet.">Start one with the form above.</Empty>
+            <Empty title={t('common.noSessionsYet')}>{t('sessions.startOne')}</Empty>
           ) : (
-            <Empty title="No session matches these filters." />
+            <Empty title={t('sessions.noMatch')} />
           )
         ) : (
           <div className="table-wrap">
             <table className="table">
               <caption className="sr-only">
-                {rows.length} of {data?.total ?? rows.length} sessions
+                {t('sessions.shown', { n: rows.length, total: data?.total ?? rows.length })}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Session</th>
-                  <th scope="col">State</th>
+                  <th scope="col">{t('sessions.col.session')}</th>
+                  <th scope="col">{t('sessions.state')}</th>
                   <th scope="col" className="hide-sm">
-                    workDir
+                    {t('sessions.workDir')}
                   </th>
                   {withNode ? (
-                    <th scope="col" className="hide-sm" title="The server (node) that owns the session">
-                      Node
+                    <th scope="col" className="hide-sm" title={t('sessions.col.nodeTitle')}>
+                      {t('sessions.col.node')}
                     </th>
                   ) : null}
                   <th scope="col" className="hide-md">
-                    Agent / mode
+                    {t('sessions.col.agentMode')}
                   </th>
                   <th scope="col" className="num hide-sm">
-                    Turns
+                    {t('sessions.col.turns')}
                   </th>
                   <th scope="col" className="num hide-md">
-                    Tokens
+                    {t('overview.tokens')}
                   </th>
                   <th scope="col" className="num hide-md">
-                    Cost
+                    {t('overview.cost')}
                   </th>
-                  <th scope="col">Activity</th>
+                  <th scope="col">{t('sessions.col.activity')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -182,8 +195,8 @@ export function Sessions() {
                 ))}
               </tbody>
             </table>
-            <p className="muted small">
-              {rows.length} of {data?.total ?? rows.length} sessions
+            <p className="muted small" data-testid="sessions-shown">
+              {t('sessions.shown', { n: rows.length, total: data?.total ?? rows.length })}
             </p>
           </div>
         )}
@@ -212,14 +225,14 @@ function Row({ s, withNode, self }: { s: Session; withNode: boolean; self: strin
           <span className={s.node ? undefined : 'muted'} data-testid="session-node">
             {ownerText(s)}
           </span>
-          {s.node && s.node === self ? <div className="muted">this node</div> : null}
+          {s.node && s.node === self ? <div className="muted">{t('common.thisNode')}</div> : null}
         </td>
       ) : null}
       <td className="small hide-md">
         {s.agent}
         <div className="muted">{s.permissionMode}</div>
       </td>
-      <td className="num hide-sm">{s.turns}</td>
+      <td className="num hide-sm">{fmtNumber(s.turns)}</td>
       <td className="num hide-md">{fmtNumber(s.usage.totalTokens)}</td>
       <td className="num hide-md">{fmtCost(s.usage.costUsd)}</td>
       <td className="small" title={s.lastActivityAt}>
@@ -254,10 +267,10 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
       .catch(() => {});
     api()
       .listTemplates()
-      .then((t) => setTemplates(t.templates))
+      .then((r) => setTemplates(r.templates))
       .catch(() => {});
   }, []);
-  const template = templates.find((t) => t.id === templateId);
+  const template = templates.find((x) => x.id === templateId);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -286,11 +299,8 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
       if (res.reused) {
         // The agent keeps that session's earlier conversation as context: say so, and the way out.
         const turns = res.session.turns - (res.promptDelivery?.delivered ? 1 : 0);
-        toast(
-          `Reused idle session ${sessionName(res.session)} (${turns} earlier turn${turns === 1 ? '' : 's'}) in this folder; tick “Fresh session” for a new one.`,
-          'info',
-        );
-      } else toast(`Session ${sessionName(res.session)} created`, 'ok');
+        toast(tp('sessions.reused', turns, { name: sessionName(res.session) }), 'info');
+      } else toast(t('sessions.created', { name: sessionName(res.session) }), 'ok');
       setPrompt('');
       setName('');
       onCreated();
@@ -306,26 +316,26 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
   return (
     <details className="card create" open>
       <summary>
-        <h2>New session</h2>
+        <h2>{t('sessions.new')}</h2>
       </summary>
-      <form onSubmit={submit} aria-label="Create a session" className="create-form">
+      <form onSubmit={submit} aria-label={t('sessions.createForm')} className="create-form">
         <label className="field">
-          <span>Working directory</span>
+          <span>{t('sessions.workingDirectory')}</span>
           <input
             name="workDir"
             required
             className="mono"
-            placeholder="/abs/path/to/repo"
+            placeholder={t('sessions.workDirPlaceholder')}
             value={workDir}
             onChange={(e) => setWorkDir(e.target.value)}
           />
         </label>
         <label className="field">
-          <span>Name (optional)</span>
+          <span>{t('sessions.nameOptional')}</span>
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <label className="field">
-          <span>Permission mode</span>
+          <span>{t('sessions.permissionMode')}</span>
           <select
             name="permissionMode"
             value={mode}
@@ -343,9 +353,9 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         </label>
         {agents.length > 1 ? (
           <label className="field">
-            <span>Agent</span>
+            <span>{t('sessions.agent')}</span>
             <select name="agent" value={agent} onChange={(e) => setAgent(e.target.value)}>
-              <option value="">server default</option>
+              <option value="">{t('sessions.serverDefault')}</option>
               {agents.map((a) => (
                 <option key={a} value={a}>
                   {a}
@@ -356,22 +366,22 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         ) : null}
         {templates.length ? (
           <label className="field">
-            <span>Template</span>
+            <span>{t('sessions.template')}</span>
             <select
               name="template"
               value={templateId}
               onChange={(e) => {
                 setTemplateId(e.target.value);
                 setVars({});
-                const t = templates.find((x) => x.id === e.target.value);
-                if (t?.permissionMode && !modeTouched) setMode(t.permissionMode);
+                const picked = templates.find((x) => x.id === e.target.value);
+                if (picked?.permissionMode && !modeTouched) setMode(picked.permissionMode);
               }}
             >
-              <option value="">none</option>
-              {templates.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                  {t.builtIn ? ' (built-in)' : ''}
+              <option value="">{t('sessions.noTemplate')}</option>
+              {templates.map((tpl) => (
+                <option key={tpl.id} value={tpl.id}>
+                  {tpl.name}
+                  {tpl.builtIn ? ` ${t('sessions.builtIn')}` : ''}
                 </option>
               ))}
             </select>
@@ -380,8 +390,8 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         {template ? (
           <div className="span-all template-info" data-testid="template-info">
             <p className="muted small">
-              {template.description ?? 'No description.'}
-              {template.prompt ? ' Its prompt is used when you leave the prompt below empty.' : ''}
+              {template.description ?? t('sessions.noDescription')}
+              {template.prompt ? ` ${t('sessions.templatePrompt')}` : ''}
             </p>
             {template.variables.map((v) => (
               <label key={v} className="field">
@@ -400,12 +410,11 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         <label className="check span-all">
           <input type="checkbox" name="fresh" checked={fresh} onChange={(e) => setFresh(e.target.checked)} />
           <span>
-            Fresh session{' '}
-            <span className="muted small">— otherwise an idle session in this folder is reused</span>
+            {t('sessions.fresh')} <span className="muted small">{t('sessions.freshHelp')}</span>
           </span>
         </label>
         <label className="field span-all">
-          <span>Prompt (optional)</span>
+          <span>{t('sessions.promptOptional')}</span>
           <textarea name="prompt" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
         </label>
         {err ? (
@@ -415,7 +424,7 @@ function CreateSession({ onCreated }: { onCreated: () => void }) {
         ) : null}
         <div className="span-all">
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Starting…' : 'Start session'}
+            {busy ? t('common.starting') : t('sessions.start')}
           </button>
         </div>
       </form>
