@@ -172,8 +172,16 @@ describe('PostgreSQL cluster: cluster-wide leases', () => {
     const b = await open(schema);
     await a.cluster.join({ id: 'a', address: 'http://a', capacity: 4, info: {} }, { leaseMs: 60_000 });
     await b.cluster.join({ id: 'b', address: 'http://b', capacity: 4, info: {} }, { leaseMs: 60_000 });
-    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: true, holder: 'a', epoch: 1 });
-    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'a', epoch: 1 });
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'a',
+      epoch: 1,
+    });
+    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: false,
+      holder: 'a',
+      epoch: 1,
+    });
     // Renewing keeps the epoch; another name is a lease of its own.
     expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: true, epoch: 1 });
     expect(await b.cluster.holdLease('other', 60_000)).toMatchObject({ held: true, holder: 'b' });
@@ -182,14 +190,26 @@ describe('PostgreSQL cluster: cluster-wide leases', () => {
     await a.cluster.holdLease('channels', 150);
     expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'a' });
     await new Promise((r) => setTimeout(r, 250));
-    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({ held: true, holder: 'b', epoch: 2 });
-    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'b', epoch: 2 });
+    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'b',
+      epoch: 2,
+    });
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: false,
+      holder: 'b',
+      epoch: 2,
+    });
 
     // Given up on a clean stop: the other node takes it at once. Releasing a lease held by another does nothing.
     await a.cluster.releaseLease('channels');
     expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'b' });
     await b.cluster.releaseLease('channels');
-    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: true, holder: 'a', epoch: 3 });
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'a',
+      epoch: 3,
+    });
   });
 
   it('two nodes racing for a free lease get one winner', async () => {

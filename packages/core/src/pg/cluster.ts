@@ -345,12 +345,18 @@ export function createPgCluster(opts: {
       );
       const won = rows[0];
       if (won) return { held: true, holder: won.holder_node, epoch: won.epoch, until: won.lease_until };
-      const held = await pool.query<{ holder_node: string | null; epoch: number; lease_until: string | null }>(
-        'select "holder_node", "epoch", "lease_until" from "cluster_leases" where "name" = $1',
-        [name],
-      );
+      const held = await pool.query<{
+        holder_node: string | null;
+        epoch: number;
+        lease_until: string | null;
+      }>('select "holder_node", "epoch", "lease_until" from "cluster_leases" where "name" = $1', [name]);
       const r = held.rows[0];
-      return { held: false, holder: r?.holder_node ?? null, epoch: r?.epoch ?? 0, until: r?.lease_until ?? null };
+      return {
+        held: false,
+        holder: r?.holder_node ?? null,
+        epoch: r?.epoch ?? 0,
+        until: r?.lease_until ?? null,
+      };
     },
 
     async releaseLease(name) {
