@@ -138,8 +138,7 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
       flushing = false;
     }
   }
-  const timer = config.digestMinutes > 0 ? setInterval(flushDigest, config.digestMinutes * 60_000) : null;
-  timer?.unref();
+  let timer: NodeJS.Timeout | null = null;
 
   return {
     probe,
@@ -148,6 +147,17 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
     async test() {
       await mail({ subject: '[Aegis] test message', text: 'The email channel works.' });
       return `sent a test mail to ${config.to.join(', ')}`;
+    },
+    /** Digests are flushed by the one node that runs the channels. */
+    run() {
+      if (config.digestMinutes > 0) {
+        timer = setInterval(flushDigest, config.digestMinutes * 60_000);
+        timer.unref();
+      }
+      return async () => {
+        if (timer) clearInterval(timer);
+        timer = null;
+      };
     },
     async close() {
       if (timer) clearInterval(timer);
