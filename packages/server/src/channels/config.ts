@@ -15,6 +15,15 @@ const EventKind = z.enum(EVENT_TYPES, {
   error: `must be an event type (${EVENT_TYPES.slice(0, 4).join(', ')}, …; see docs/channels.md)`,
 });
 
+/**
+ * The role chat users act with (as an API key of that role would): `operator` drives the sessions
+ * it started from the chat, `admin` every session, `viewer` only reads (`/status`).
+ */
+export const ChannelRole = z.enum(['admin', 'operator', 'viewer'], {
+  error: 'must be admin, operator or viewer (the role chat users act with; see docs/channels.md)',
+});
+export type ChannelRole = z.infer<typeof ChannelRole>;
+
 const filterFields = {
   /** Event kinds to send; default: the channel's own set (see docs/channels.md). */
   events: z.array(EventKind).optional(),
@@ -31,6 +40,8 @@ export const TelegramConfig = z
       .int(),
     /** Telegram user ids that may act (`AEGIS_TG_ALLOWED_USERS`, comma-separated). */
     allowedUserIds: z.array(z.coerce.number().int()).default([]),
+    /** The role allowlisted users act with (default `operator`). */
+    role: ChannelRole.default('operator'),
     /** The Bot API root (`AEGIS_TG_API_ROOT`); default the official one. */
     apiRoot: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** `polling` (default, no public URL needed) or `webhook` (Telegram calls POST /v1/channels/telegram/webhook). */
@@ -58,6 +69,8 @@ export const SlackConfig = z.object({
   apiUrl: z.url().optional(),
   /** Slack user ids that may press buttons; empty: anyone in the channel. */
   allowedUserIds: z.array(z.string()).default([]),
+  /** The role users pressing buttons act with (default `operator`). */
+  role: ChannelRole.default('operator'),
   ...filterFields,
 });
 

@@ -25,6 +25,8 @@ export interface FakeSlackApi {
   token: string;
   calls: { method: string; params: Record<string, unknown> }[];
   messages: SlackMessage[];
+  /** `chat.postEphemeral`: messages only one user sees. */
+  ephemeral: { user: string; text: string; ts: string }[];
   setFault(fault: SlackFault): void;
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startFakeSlackApi(
   const channel = options.channel ?? 'C0123456789';
   const calls: FakeSlackApi['calls'] = [];
   const messages: SlackMessage[] = [];
+  const ephemeral: FakeSlackApi['ephemeral'] = [];
   let fault: SlackFault = null;
   let clock = 1_700_000_000;
 
@@ -112,6 +115,14 @@ export async function startFakeSlackApi(
         messages.push(m);
         return answer(200, { ok: true, channel, ts: m.ts, message: { text: m.text, ts: m.ts } });
       }
+      case 'chat.postEphemeral': {
+        if (params.channel !== channel) return answer(200, { ok: false, error: 'channel_not_found' });
+        if (typeof params.user !== 'string' || !params.user)
+          return answer(200, { ok: false, error: 'user_not_in_channel' });
+        const ts = `${clock++}.000200`;
+        ephemeral.push({ user: params.user, text: String(params.text ?? ''), ts });
+        return answer(200, { ok: true, message_ts: ts });
+      }
       case 'chat.update': {
         const m = messages.find((x) => x.ts === params.ts && x.channel === params.channel);
         if (!m) return answer(200, { ok: false, error: 'message_not_found' });
@@ -131,6 +142,7 @@ export async function startFakeSlackApi(
     token,
     calls,
     messages,
+    ephemeral,
     setFault: (f) => {
       fault = f;
     },

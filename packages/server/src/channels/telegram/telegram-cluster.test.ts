@@ -66,7 +66,14 @@ async function twoNodes() {
         cluster: { nodeId: id, leaseMs: 1_500, drainMs: 1_000 },
         sessions: { idleEvictMs: 0 },
         channels: {
-          telegram: { token: tg.token, group: GROUP, allowedUserIds: [ALICE.id], apiRoot: tg.url },
+          telegram: {
+            token: tg.token,
+            group: GROUP,
+            allowedUserIds: [ALICE.id],
+            apiRoot: tg.url,
+            // The sessions here are the local user's: an admin may drive them from the chat.
+            role: 'admin',
+          },
         },
       }),
     });
