@@ -9,6 +9,11 @@ const SessionFilter = z.object({
   names: z.array(z.string().min(1)).optional(),
   /** Working directories, globs, e.g. `/srv/repos/**`. */
   workDirs: z.array(z.string().min(1)).optional(),
+  /**
+   * Templates the session was made from: a template's id or its name, globs (`code-reviewer`,
+   * `ci-*`). A session made from no template never matches.
+   */
+  templates: z.array(z.string().min(1)).optional(),
 });
 
 const EventKind = z.enum(EVENT_TYPES, {

@@ -43,7 +43,12 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
     ...(config.failures ? ['turn.failed', 'session.ended'] : []),
     ...(config.completions ? ['turn.completed'] : []),
   ];
-  const filter = channelFilter(config, kinds, (id) => ctx.store.getSession(id));
+  const filter = channelFilter(
+    config,
+    kinds,
+    (id) => ctx.store.getSession(id),
+    async (id) => (await ctx.store.templates.get(id))?.name,
+  );
   const accepts = async (e: AegisEvent) =>
     (await filter(e)) && (e.type !== 'session.ended' || e.data.status === 'crashed');
 

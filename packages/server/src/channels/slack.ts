@@ -78,7 +78,12 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
   const probe: ChannelProbe = { ok: null, error: null, detail: null };
   const { outbox } = ctx;
   const now = () => new Date().toISOString();
-  const accepts = channelFilter(config, CHAT_DEFAULT_EVENTS, (id) => ctx.store.getSession(id));
+  const accepts = channelFilter(
+    config,
+    CHAT_DEFAULT_EVENTS,
+    (id) => ctx.store.getSession(id),
+    async (id) => (await ctx.store.templates.get(id))?.name,
+  );
 
   void client.auth
     .test()

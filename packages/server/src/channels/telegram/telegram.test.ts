@@ -35,7 +35,9 @@ function memoryLogger() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-async function setup(opts: { token?: string; role?: 'admin' | 'operator' | 'viewer' } = {}) {
+async function setup(
+  opts: { token?: string; role?: 'admin' | 'operator' | 'viewer'; sessions?: Record<string, string[]> } = {},
+) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const base = join(root, 'work');
@@ -55,6 +57,7 @@ async function setup(opts: { token?: string; role?: 'admin' | 'operator' | 'view
           apiRoot: tg.url,
           // Sessions made through the API here are the local user's: an admin may drive them.
           role: opts.role ?? 'admin',
+          ...(opts.sessions ? { sessions: opts.sessions } : {}),
         },
       },
     }),
@@ -294,5 +297,36 @@ describe('Telegram channel (scripted agent, Bot API stand-in)', () => {
     expect(audit).toMatch(
       /"actorRole":"operator","action":"channels.telegram.prompt"[^}]*"outcome":"SESSION_NOT_FOUND"/,
     );
+  });
+
+  it('with a templates filter, follows only the sessions made from those templates (by name or id)', async () => {
+    const { base, tg, server } = await setup({ sessions: { templates: ['ci-*'] } });
+    const made = await api(server, '/v1/templates', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'ci-build', prompt: 'from the template' }),
+    });
+    const template = (await made.json()) as { id: string };
+    expect(made.status, JSON.stringify(template)).toBe(201);
+    expect(template.id).not.toMatch(/^ci-/);
+    const plain = await createSession(server, base, 'not from a template');
+    // The plain session's turn ends first: its events come before the other's in the log, which
+    // the channel reads in order, so had they been taken they would be in Telegram by the end.
+    await until('the plain turn', async () => {
+      const s = await (await api(server, `/v1/sessions/${plain.id}`)).json();
+      return s.status === 'idle' && s.turns >= 1;
+    });
+    const res = await api(server, '/v1/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ workDir: base, templateId: template.id, reuse: false }),
+    });
+    const fromTemplate = (await res.json()) as { id: string };
+    expect(res.status, JSON.stringify(fromTemplate)).toBe(201);
+    const topic = await until('the topic', () => tg.topics[0]);
+    expect(topic.name).toContain(fromTemplate.id.slice(0, 8));
+    await until('its reply', () =>
+      inTopic(tg, topic.message_thread_id).find((m) => m.text === 'You said: from the template'),
+    );
+    expect(tg.topics).toHaveLength(1);
+    expect(tg.messages.some((m) => m.text.includes('not from a template'))).toBe(false);
   });
 });
