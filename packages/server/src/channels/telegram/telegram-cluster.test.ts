@@ -72,7 +72,7 @@ async function twoNodes() {
             allowedUserIds: [ALICE.id],
             apiRoot: tg.url,
             // The sessions here are the local user's: an admin may drive them from the chat.
-            role: 'admin',
+            role: 'admin' as const,
           },
         },
       }),
