@@ -46,6 +46,11 @@ describe('channel settings', () => {
     expect(() =>
       resolveConfig(JSON.parse('{"channels":{"telegram":{"token":"t","group":-1,"role":"owner"}}}')),
     ).toThrow(/channels\.telegram\.role: must be admin, operator or viewer/);
+    expect(() =>
+      resolveConfig({
+        channels: { slack: { token: 't', channel: 'C1', appToken: 'xoxb-not-an-app-token' } },
+      }),
+    ).toThrow(/channels\.slack\.appToken: must be an app-level token \(xapp-…\)/);
   });
 
   it('matches workDir globs: * within a segment, ** at any depth', () => {

@@ -68,6 +68,14 @@ export const SlackConfig = z.object({
   token: z.string().min(1),
   /** The channel id to post to (e.g. C0123456789). */
   channel: z.string().min(1),
+  /**
+   * Socket Mode: an app-level token (`xapp-…`, scope `connections:write`). Given, clicks arrive
+   * over a websocket Aegis opens; no public URL is needed.
+   */
+  appToken: z
+    .string()
+    .startsWith('xapp-', 'must be an app-level token (xapp-…), from Basic Information → App-Level Tokens')
+    .optional(),
   /** Verifies interactivity requests (POST /v1/channels/slack/interactivity). */
   signingSecret: z.string().min(1).optional(),
   /** The Web API base URL; default Slack's own. */

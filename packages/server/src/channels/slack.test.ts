@@ -21,7 +21,7 @@ async function until<T>(what: string, get: () => T | undefined | false, ms = 15_
   }
 }
 
-async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin') {
+async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin', socketMode = false) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-slack-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const work = join(root, 'work');
@@ -39,6 +39,7 @@ async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin') {
           apiUrl: slack.url,
           allowedUserIds: ['U1'],
           role,
+          ...(socketMode ? { appToken: slack.appToken } : {}),
         },
       },
     }),
@@ -201,4 +202,41 @@ describe('Slack channel (Web API stand-in)', () => {
       expect(existsSync(join(work, 'b.txt'))).toBe(false);
     },
   );
+
+  it('takes a click over Socket Mode: connects with the app-level token, acknowledges, writes the file', async () => {
+    const { work, slack, server } = await setup('admin', true);
+    await until('the Socket Mode connection', () => slack.socketConnections() === 1);
+    const open = slack.calls.find((c) => c.method === 'apps.connections.open');
+    expect(open).toBeDefined();
+    await fetch(`${server.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workDir: work,
+        prompt: script({
+          tool: {
+            title: 'Write s.txt',
+            kind: 'edit',
+            permission: true,
+            write: { path: 's.txt', content: 'z' },
+          },
+        }),
+      }),
+    });
+    const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
+    const actions = (ask.blocks as { type: string; elements?: { value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
+    const value = actions?.elements?.[0]?.value as string;
+    // An unlisted user's click is acknowledged (Slack needs that) but does nothing.
+    await slack.sendInteractive({ ...press('aegis_approve', value, 'U666'), message: { ts: ask.ts } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(work, 's.txt'))).toBe(false);
+    await slack.sendInteractive({ ...press('aegis_approve', value), message: { ts: ask.ts } });
+    await until('the file', () => existsSync(join(work, 's.txt')));
+    await until('the message says who', () => ask.updates.some((u) => u.text.includes('Approved by <@U1>')));
+    // Stopping the server closes the connection.
+    await server.close();
+    await until('the connection closed', () => slack.socketConnections() === 0);
+  });
 });

@@ -6,6 +6,7 @@ import type { SlackConfig } from './config.js';
 import { channelFilter } from './filter.js';
 import { CHAT_DEFAULT_EVENTS, eventText, permissionText, splitText, turnReply } from './format.js';
 import { channelActor, explainForChat, roleRefusal } from './roles.js';
+import { startSlackSocketMode } from './slack-socket.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
 /** Slack's own limit on an interactivity request's age (replays older than this are refused). */
@@ -267,6 +268,16 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
         text: '✅ Aegis test message: the Slack channel works.',
       });
       return `posted ${r.ts} to ${config.channel}`;
+    },
+    /** Socket Mode (with an `appToken`): the node that runs the channels takes the clicks. */
+    run() {
+      if (!config.appToken) return async () => {};
+      return startSlackSocketMode({
+        appToken: config.appToken,
+        apiUrl: config.apiUrl,
+        handle: interact,
+        logger: ctx.logger,
+      });
     },
     async close() {},
   };
