@@ -3220,6 +3220,8 @@ export interface components {
             outbox: components["schemas"]["ChannelOutboxStats"] | null;
             /** @description What the channel's own check found, e.g. the bot's @name */
             detail: string | null;
+            /** @description On a cluster: the node that polls Telegram and delivers the outbox now (one at a time); null when not a cluster */
+            runner: string | null;
         };
         ChannelOutboxStats: {
             pending: number;

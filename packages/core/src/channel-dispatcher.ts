@@ -66,6 +66,11 @@ export interface ChannelDispatcherOptions {
   maxDelayMs?: number;
   /** An item still failing this long after it was queued is given up (`failed`). Default 24 h. */
   giveUpAfterMs?: number;
+  /**
+   * Checked before each send: false stops sending until it is true again (a cluster node whose
+   * hold on the channels may have run out sends nothing more). Default always true.
+   */
+  active?: () => boolean;
   now?: () => number;
   random?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -102,6 +107,7 @@ export function startChannelDispatcher(options: ChannelDispatcherOptions): Chann
   const tracer = options.tracer ?? coreTracer();
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
+  const active = options.active ?? (() => true);
   const iso = (ms = now()) => new Date(ms).toISOString();
   let stopped = false;
 
@@ -249,7 +255,7 @@ export function startChannelDispatcher(options: ChannelDispatcherOptions): Chann
             status.pausedUntil = null;
             const due = await store.due(channel.name, iso(), 20);
             for (const item of due) {
-              if (stopped || status.pausedUntil) break;
+              if (stopped || status.pausedUntil || !active()) break;
               await attempt(item);
             }
             if (status.state === 'starting') status.state = 'ok';

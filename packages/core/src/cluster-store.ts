@@ -73,6 +73,26 @@ export interface ClusterStore {
   countRequest(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
   /** A secret every node of the cluster shares, to sign the requests they forward to each other. */
   forwardingSecret(): Promise<string>;
+  /**
+   * Takes or renews the cluster-wide lease `name` for `ms` (the database's clock): work one node at
+   * a time does for the whole cluster, such as `channels` (the Telegram poller and the outbox's
+   * delivery). It is taken when nobody holds it or its holder's lease ran out (`epoch` + 1); the
+   * holder renews it by calling again well within `ms`. Resolves with who holds it now.
+   */
+  holdLease(name: string, ms: number): Promise<ClusterLease>;
+  /** Gives the lease up if this node holds it (a clean stop): another node may take it at once. */
+  releaseLease(name: string): Promise<void>;
+}
+
+/** Who holds a cluster-wide lease (see {@link ClusterStore.holdLease}). */
+export interface ClusterLease {
+  /** This node holds it now. */
+  held: boolean;
+  holder: string | null;
+  /** Bumped each time another node takes the lease. */
+  epoch: number;
+  /** ISO time the holder's lease runs out (the database's clock). */
+  until: string | null;
 }
 
 export interface ClusterNodeInput {

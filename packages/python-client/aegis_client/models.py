@@ -2427,6 +2427,8 @@ class Channel(TypedDict):
     outbox: Optional[ChannelOutboxStats]
     #: What the channel's own check found, e.g. the bot's @name
     detail: Optional[str]
+    #: On a cluster: the node that polls Telegram and delivers the outbox now (one at a time); null when not a cluster
+    runner: Optional[str]
 
 
 class ChannelOutboxStats(TypedDict):

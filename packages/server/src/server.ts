@@ -219,7 +219,15 @@ async function startLocked(
     });
   }
   // Channels start before the app (their routes need them) and stop with the background services.
-  const channels = startChannels(config.channels, { aegis, store, logger });
+  // On a cluster one node at a time polls Telegram and delivers the outbox (the `channels` lease).
+  const channels = startChannels(
+    config.channels,
+    { aegis, store, logger },
+    {
+      cluster:
+        nodeId && store.cluster ? { store: store.cluster, leaseMs: config.cluster.leaseMs } : undefined,
+    },
+  );
   const app = createApp({
     tracer: tracing?.tracerProvider.getTracer(SERVER_TRACER_NAME, VERSION),
     channels,

@@ -36,6 +36,9 @@ async function waitFor<T>(
   }
 }
 
+/** How long the Telegram API stays unreachable (issue 13 asks for 30 s). */
+const OUTAGE_MS = Number(process.env.AEGIS_CHANNEL_OUTAGE_MS ?? 30_000);
+
 const replies = (tg: FakeTelegramApi, thread: number) =>
   tg.messages
     .filter((m) => m.message_thread_id === thread && m.text.startsWith('You said: '))
@@ -69,37 +72,43 @@ describe('channel delivery under faults', () => {
     return s;
   };
 
-  it('delivers everything once each, in order, after the Telegram API was unreachable', async () => {
-    const server = await start(root.sub('state-outage'));
-    const { session } = await server.client.createSession({ workDir: work, prompt: 'before' });
-    const topic = await waitFor(() => tg.topics.at(-1), 10_000);
-    const thread = topic!.message_thread_id;
-    await waitFor(() => replies(tg, thread).includes('You said: before'), 10_000);
+  it(
+    `delivers everything once each, in order, after the Telegram API was unreachable for ${OUTAGE_MS / 1000} s`,
+    async () => {
+      const server = await start(root.sub('state-outage'));
+      const { session } = await server.client.createSession({ workDir: work, prompt: 'before' });
+      const topic = await waitFor(() => tg.topics.at(-1), 10_000);
+      const thread = topic!.message_thread_id;
+      await waitFor(() => replies(tg, thread).includes('You said: before'), 10_000);
 
-    tg.setFault('unreachable');
-    for (const n of [1, 2, 3, 4, 5]) {
-      await server.client.sendMessage(session.id, { text: `during outage ${n}` });
-      await waitForTurns(server.client, session.id, n + 1);
-    }
-    // Sessions are not slowed by the dead channel: every turn finished while it was down.
-    const during = await waitFor(async () => {
-      const c = await telegramChannel(server);
-      return c.queueDepth >= 5 && c.lastError ? c : undefined;
-    }, 10_000);
-    expect(during).toMatchObject({ state: 'retrying' });
-    expect(during!.lastError).toMatch(/unreachable/);
-    await new Promise((r) => setTimeout(r, 5000));
-    expect(replies(tg, thread)).toEqual(['You said: before']);
+      tg.setFault('unreachable');
+      const outageStarted = Date.now();
+      for (const n of [1, 2, 3, 4, 5]) {
+        await server.client.sendMessage(session.id, { text: `during outage ${n}` });
+        await waitForTurns(server.client, session.id, n + 1);
+      }
+      // Sessions are not slowed by the dead channel: every turn finished while it was down.
+      const during = await waitFor(async () => {
+        const c = await telegramChannel(server);
+        return c.queueDepth >= 5 && c.lastError ? c : undefined;
+      }, 10_000);
+      expect(during).toMatchObject({ state: 'retrying' });
+      expect(during!.lastError).toMatch(/unreachable/);
+      await new Promise((r) => setTimeout(r, Math.max(0, outageStarted + OUTAGE_MS - Date.now())));
+      expect(replies(tg, thread)).toEqual(['You said: before']);
 
-    tg.setFault(null);
-    const expected = ['before', 1, 2, 3, 4, 5].map((n) =>
-      n === 'before' ? 'You said: before' : `You said: during outage ${n}`,
-    );
-    await waitFor(() => replies(tg, thread).length >= expected.length, 90_000);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(replies(tg, thread)).toEqual(expected);
-    expect(await telegramChannel(server)).toMatchObject({ queueDepth: 0, state: 'ok' });
-  }, 150_000);
+      tg.setFault(null);
+      const expected = ['before', 1, 2, 3, 4, 5].map((n) =>
+        n === 'before' ? 'You said: before' : `You said: during outage ${n}`,
+      );
+      // Backoff doubles to at most 60 s (±20 %): the last retry may come up to ~72 s after the outage.
+      await waitFor(() => replies(tg, thread).length >= expected.length, 90_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(replies(tg, thread)).toEqual(expected);
+      expect(await telegramChannel(server)).toMatchObject({ queueDepth: 0, state: 'ok' });
+    },
+    60_000 + OUTAGE_MS + 90_000,
+  );
 
   it('after a SIGKILL with messages queued, delivers them after the restart, none twice', async () => {
     const stateDir = root.sub('state-kill');

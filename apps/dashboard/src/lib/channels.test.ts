@@ -13,6 +13,7 @@ const channel = (over: Partial<Channel>): Channel => ({
   queueDepth: 0,
   outbox: null,
   detail: null,
+  runner: null,
   ...over,
 });
 

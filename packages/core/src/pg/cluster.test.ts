@@ -165,6 +165,67 @@ describe('PostgreSQL cluster: fencing in the store', () => {
   });
 });
 
+describe('PostgreSQL cluster: cluster-wide leases', () => {
+  it('one node holds a named lease; another takes it only once it ran out or was given up', async () => {
+    const schema = testSchema();
+    const a = await open(schema);
+    const b = await open(schema);
+    await a.cluster.join({ id: 'a', address: 'http://a', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    await b.cluster.join({ id: 'b', address: 'http://b', capacity: 4, info: {} }, { leaseMs: 60_000 });
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'a',
+      epoch: 1,
+    });
+    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: false,
+      holder: 'a',
+      epoch: 1,
+    });
+    // Renewing keeps the epoch; another name is a lease of its own.
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: true, epoch: 1 });
+    expect(await b.cluster.holdLease('other', 60_000)).toMatchObject({ held: true, holder: 'b' });
+
+    // a stops renewing (it died): once its lease ran out, b takes over with a new epoch, and a is out.
+    await a.cluster.holdLease('channels', 150);
+    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'a' });
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await b.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'b',
+      epoch: 2,
+    });
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: false,
+      holder: 'b',
+      epoch: 2,
+    });
+
+    // Given up on a clean stop: the other node takes it at once. Releasing a lease held by another does nothing.
+    await a.cluster.releaseLease('channels');
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({ held: false, holder: 'b' });
+    await b.cluster.releaseLease('channels');
+    expect(await a.cluster.holdLease('channels', 60_000)).toMatchObject({
+      held: true,
+      holder: 'a',
+      epoch: 3,
+    });
+  });
+
+  it('two nodes racing for a free lease get one winner', async () => {
+    const schema = testSchema();
+    const nodes = await Promise.all(['n1', 'n2', 'n3', 'n4'].map(() => open(schema)));
+    await Promise.all(
+      nodes.map((n, i) =>
+        n.cluster.join({ id: `n${i}`, address: `http://n${i}`, capacity: 1, info: {} }, { leaseMs: 60_000 }),
+      ),
+    );
+    const results = await Promise.all(nodes.map((n) => n.cluster.holdLease('channels', 60_000)));
+    expect(results.filter((r) => r.held)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.holder)).size).toBe(1);
+  });
+});
+
 describe('PostgreSQL cluster: engines as nodes', () => {
   it('sends a command for another node’s session there, and streams every node’s events in order', async () => {
     const schema = testSchema();

@@ -97,6 +97,7 @@ describe('openPostgresStore', () => {
       'channel_cursors',
       'channel_outbox',
       'channel_values',
+      'cluster_leases',
       'cluster_secrets',
       'events',
       'idempotency_keys',

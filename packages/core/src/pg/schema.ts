@@ -10,8 +10,8 @@
  * - `sessions` carries `owner_node`, `lease_until` and `owner_epoch`, and a `nodes` table exists, for
  *   the multi-node ownership (leases with a fencing epoch, see `cluster.ts`); `pipelines` carries
  *   `runner_node` and `runner_until` (the node running it, under a lease); `rate_windows` counts
- *   requests per key across nodes and `cluster_secrets` holds the key nodes sign forwarded requests
- *   with. The session upsert sets
+ *   requests per key across nodes, `cluster_secrets` holds the key nodes sign forwarded requests
+ *   with and `cluster_leases` names the node doing cluster-wide work (the channels). The session upsert sets
  *   them only when it inserts; the cluster code moves them. Times in them come from the database's
  *   clock, as ISO text, so nodes with skewed clocks agree on when a lease ran out.
  *
@@ -274,6 +274,22 @@ export const clusterSecrets = pgTable('cluster_secrets', {
   name: text('name').primaryKey(),
   secret: text('secret').notNull(),
   createdAt: text('created_at').notNull(),
+});
+
+/**
+ * Cluster: work that one node at a time does for the whole cluster (e.g. `channels`: the Telegram
+ * poller and the channel outbox's delivery), each under a named lease. The holder renews it; when
+ * its lease runs out (the node died or was cut off) another node takes it with `epoch` + 1.
+ */
+export const clusterLeases = pgTable('cluster_leases', {
+  name: text('name').primaryKey(),
+  holderNode: text('holder_node'),
+  /** Bumped whenever another node takes the lease. */
+  epoch: integer('epoch').notNull().default(0),
+  /** ISO time (the database's clock) the holder's lease runs out. */
+  leaseUntil: text('lease_until'),
+  /** ISO time the current holder took it. */
+  acquiredAt: text('acquired_at'),
 });
 
 /** The usage ledger: one row per finished turn (see the SQLite schema). */

@@ -18,6 +18,7 @@ describe('channel settings', () => {
       allowedUserIds: [7, 8],
       apiRoot: 'http://127.0.0.1:8081',
       mode: 'polling',
+      role: 'operator',
     });
     expect(
       resolveConfig(configFromEnv({ AEGIS_TG_ALLOWED_USERS: '1, 2' }), {
@@ -42,6 +43,14 @@ describe('channel settings', () => {
       // As read from a config file: the event name is not checked by the type system there.
       resolveConfig(JSON.parse('{"channels":{"slack":{"token":"t","channel":"C1","events":["nope"]}}}')),
     ).toThrow(/channels\.slack\.events\.0: must be an event type/);
+    expect(() =>
+      resolveConfig(JSON.parse('{"channels":{"telegram":{"token":"t","group":-1,"role":"owner"}}}')),
+    ).toThrow(/channels\.telegram\.role: must be admin, operator or viewer/);
+    expect(() =>
+      resolveConfig({
+        channels: { slack: { token: 't', channel: 'C1', appToken: 'xoxb-not-an-app-token' } },
+      }),
+    ).toThrow(/channels\.slack\.appToken: must be an app-level token \(xapp-…\)/);
   });
 
   it('matches workDir globs: * within a segment, ** at any depth', () => {

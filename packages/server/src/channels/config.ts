@@ -9,11 +9,25 @@ const SessionFilter = z.object({
   names: z.array(z.string().min(1)).optional(),
   /** Working directories, globs, e.g. `/srv/repos/**`. */
   workDirs: z.array(z.string().min(1)).optional(),
+  /**
+   * Templates the session was made from: a template's id or its name, globs (`code-reviewer`,
+   * `ci-*`). A session made from no template never matches.
+   */
+  templates: z.array(z.string().min(1)).optional(),
 });
 
 const EventKind = z.enum(EVENT_TYPES, {
   error: `must be an event type (${EVENT_TYPES.slice(0, 4).join(', ')}, …; see docs/channels.md)`,
 });
+
+/**
+ * The role chat users act with (as an API key of that role would): `operator` drives the sessions
+ * it started from the chat, `admin` every session, `viewer` only reads (`/status`).
+ */
+export const ChannelRole = z.enum(['admin', 'operator', 'viewer'], {
+  error: 'must be admin, operator or viewer (the role chat users act with; see docs/channels.md)',
+});
+export type ChannelRole = z.infer<typeof ChannelRole>;
 
 const filterFields = {
   /** Event kinds to send; default: the channel's own set (see docs/channels.md). */
@@ -31,6 +45,8 @@ export const TelegramConfig = z
       .int(),
     /** Telegram user ids that may act (`AEGIS_TG_ALLOWED_USERS`, comma-separated). */
     allowedUserIds: z.array(z.coerce.number().int()).default([]),
+    /** The role allowlisted users act with (default `operator`). */
+    role: ChannelRole.default('operator'),
     /** The Bot API root (`AEGIS_TG_API_ROOT`); default the official one. */
     apiRoot: z.url({ error: 'must be an http(s) URL' }).optional(),
     /** `polling` (default, no public URL needed) or `webhook` (Telegram calls POST /v1/channels/telegram/webhook). */
@@ -52,12 +68,22 @@ export const SlackConfig = z.object({
   token: z.string().min(1),
   /** The channel id to post to (e.g. C0123456789). */
   channel: z.string().min(1),
+  /**
+   * Socket Mode: an app-level token (`xapp-…`, scope `connections:write`). Given, clicks arrive
+   * over a websocket Aegis opens; no public URL is needed.
+   */
+  appToken: z
+    .string()
+    .startsWith('xapp-', 'must be an app-level token (xapp-…), from Basic Information → App-Level Tokens')
+    .optional(),
   /** Verifies interactivity requests (POST /v1/channels/slack/interactivity). */
   signingSecret: z.string().min(1).optional(),
   /** The Web API base URL; default Slack's own. */
   apiUrl: z.url().optional(),
   /** Slack user ids that may press buttons; empty: anyone in the channel. */
   allowedUserIds: z.array(z.string()).default([]),
+  /** The role users pressing buttons act with (default `operator`). */
+  role: ChannelRole.default('operator'),
   ...filterFields,
 });
 

@@ -43,7 +43,12 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
     ...(config.failures ? ['turn.failed', 'session.ended'] : []),
     ...(config.completions ? ['turn.completed'] : []),
   ];
-  const filter = channelFilter(config, kinds, (id) => ctx.store.getSession(id));
+  const filter = channelFilter(
+    config,
+    kinds,
+    (id) => ctx.store.getSession(id),
+    async (id) => (await ctx.store.templates.get(id))?.name,
+  );
   const accepts = async (e: AegisEvent) =>
     (await filter(e)) && (e.type !== 'session.ended' || e.data.status === 'crashed');
 
@@ -138,8 +143,7 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
       flushing = false;
     }
   }
-  const timer = config.digestMinutes > 0 ? setInterval(flushDigest, config.digestMinutes * 60_000) : null;
-  timer?.unref();
+  let timer: NodeJS.Timeout | null = null;
 
   return {
     probe,
@@ -148,6 +152,17 @@ export function startEmail(config: EmailConfig, ctx: ChannelContext) {
     async test() {
       await mail({ subject: '[Aegis] test message', text: 'The email channel works.' });
       return `sent a test mail to ${config.to.join(', ')}`;
+    },
+    /** Digests are flushed by the one node that runs the channels. */
+    run() {
+      if (config.digestMinutes > 0) {
+        timer = setInterval(flushDigest, config.digestMinutes * 60_000);
+        timer.unref();
+      }
+      return async () => {
+        if (timer) clearInterval(timer);
+        timer = null;
+      };
     },
     async close() {
       if (timer) clearInterval(timer);

@@ -20,17 +20,27 @@ export function globToRegExp(glob: string): RegExp {
 
 /**
  * Decides which events a channel takes: by kind (its own default set unless `events` is given),
- * then by the session (owner, name, workDir). Sessions are looked up once and cached.
+ * then by the session (owner, name, workDir, template). Each session is decided once and cached.
+ * `templateName` finds a stored template's name (built-in templates' ids are their names).
  */
 export function channelFilter(
   config: ChannelFilterConfig,
   defaults: readonly string[],
   getSession: (id: string) => Promise<Session | undefined>,
+  templateName: (id: string) => Promise<string | undefined> = async () => undefined,
 ): (event: AegisEvent) => Promise<boolean> {
   const kinds = new Set(config.events ?? defaults);
   const s = config.sessions;
   const names = s?.names?.map(globToRegExp);
   const dirs = s?.workDirs?.map(globToRegExp);
+  const templates = s?.templates?.map(globToRegExp);
+  const fromTemplate = async (session: Session) => {
+    if (!templates) return true;
+    if (!session.templateId) return false;
+    if (templates.some((r) => r.test(session.templateId as string))) return true;
+    const name = await templateName(session.templateId).catch(() => undefined);
+    return name !== undefined && templates.some((r) => r.test(name));
+  };
   const cache = new Map<string, boolean>();
   return async (event) => {
     if (!kinds.has(event.type)) return false;
@@ -42,7 +52,8 @@ export function channelFilter(
       !!session &&
       (!s.owners || s.owners.includes(session.ownerId ?? 'local')) &&
       (!names || names.some((r) => r.test(session.name ?? ''))) &&
-      (!dirs || dirs.some((r) => r.test(session.workDir)));
+      (!dirs || dirs.some((r) => r.test(session.workDir))) &&
+      (await fromTemplate(session));
     if (cache.size > 10_000) cache.clear();
     cache.set(event.sessionId, ok);
     return ok;

@@ -1,5 +1,6 @@
 import {
   AegisError,
+  type AegisStore,
   type ChannelDispatcher,
   type ChannelOutboxStore,
   createMemoryChannelOutbox,
@@ -9,6 +10,7 @@ import {
 } from '@aegis/core';
 import { CHANNEL_NAMES, type ChannelName, type ChannelsConfig } from './config.js';
 import { startEmail } from './email.js';
+import { holdRunnerLease, type RunnerLease } from './runner-lease.js';
 import { startSlack } from './slack.js';
 import { startTelegram } from './telegram/telegram.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
@@ -28,12 +30,22 @@ export interface ChannelInfo {
   outbox: OutboxStats | null;
   /** What the channel's own check found (e.g. the bot's @name, or why its token was refused). */
   detail: string | null;
+  /**
+   * On a cluster, the node that polls Telegram and delivers the outbox now (the holder of the
+   * `channels` lease); `null` when not a cluster or nobody holds it yet.
+   */
+  runner: string | null;
 }
 
 interface RunningChannel {
   channel: OutboxChannel;
   probe: ChannelProbe;
   test(): Promise<string>;
+  /**
+   * Starts what only the node running the channels does (Telegram's long polling, email digests)
+   * and returns how to stop it. Every node can still take webhook updates and button clicks.
+   */
+  run?(): () => Promise<void>;
   close(): Promise<void>;
   handleUpdate?(update: unknown): Promise<void>;
   interact?(payload: Record<string, unknown>): Promise<string>;
@@ -68,7 +80,15 @@ const DEFAULT_STARTERS: ChannelStarters = {
 export function startChannels(
   config: ChannelsConfig,
   ctx: Omit<ChannelContext, 'outbox'>,
-  options: { starters?: ChannelStarters; pollMs?: number } = {},
+  options: {
+    starters?: ChannelStarters;
+    pollMs?: number;
+    /**
+     * A cluster node: the channels run (Telegram polling, outbox delivery) on whichever node holds
+     * the `channels` lease, one at a time. Every node still answers webhooks and button clicks.
+     */
+    cluster?: { store: NonNullable<AegisStore['cluster']>; leaseMs: number } | undefined;
+  } = {},
 ): ChannelsService {
   const starters = { ...DEFAULT_STARTERS, ...options.starters };
   const configured = CHANNEL_NAMES.filter((n) => config[n] && starters[n]);
@@ -94,35 +114,70 @@ export function startChannels(
       });
     }
   }
-  const dispatcher: ChannelDispatcher | null =
-    running.size > 0
-      ? startChannelDispatcher({
-          store: full.outbox,
-          events: (q) => ctx.aegis.events(q),
-          subscribe: (l) => ctx.aegis.subscribe(l),
-          channels: [...running.values()].map((r) => r.channel),
-          pollMs: options.pollMs,
-          log: (level, message, fields) => ctx.logger[level](message, fields),
-        })
-      : null;
-
+  // What only the runner does: deliver the outbox, poll, send digests. A single server runs them at
+  // once; a cluster node while it holds the `channels` lease.
+  let dispatcher: ChannelDispatcher | null = null;
+  let stops: (() => Promise<void>)[] = [];
+  let pruner: NodeJS.Timeout | null = null;
+  let lease: RunnerLease | null = null;
+  const active = () => lease?.holding() ?? true;
   // Finished items are kept a week for inspection, then pruned (checked every hour).
   const prune = () =>
     full.outbox
       .prune(new Date(Date.now() - 7 * 24 * 3600_000).toISOString())
       .catch((err) => ctx.logger.warn('could not prune the channel outbox', { error: String(err) }));
-  const pruner = dispatcher ? setInterval(prune, 3600_000) : null;
-  pruner?.unref();
+
+  function runChannels(): void {
+    if (dispatcher || running.size === 0) return;
+    dispatcher = startChannelDispatcher({
+      store: full.outbox,
+      events: (q) => ctx.aegis.events(q),
+      subscribe: (l) => ctx.aegis.subscribe(l),
+      channels: [...running.values()].map((r) => r.channel),
+      pollMs: options.pollMs,
+      active,
+      log: (level, message, fields) => ctx.logger[level](message, fields),
+    });
+    stops = [...running.values()].flatMap((r) => (r.run ? [r.run()] : []));
+    pruner = setInterval(prune, 3600_000);
+    pruner.unref();
+  }
+
+  async function stopChannels(): Promise<void> {
+    const d = dispatcher;
+    dispatcher = null;
+    if (pruner) clearInterval(pruner);
+    pruner = null;
+    const s = stops;
+    stops = [];
+    await Promise.allSettled([d?.close(), ...s.map((stop) => stop())]);
+  }
+
+  if (running.size > 0) {
+    if (options.cluster) {
+      lease = holdRunnerLease({
+        cluster: options.cluster.store,
+        leaseMs: options.cluster.leaseMs,
+        onAcquired: runChannels,
+        onLost: stopChannels,
+        logger: ctx.logger,
+      });
+    } else {
+      runChannels();
+    }
+  }
 
   async function info(name: ChannelName): Promise<ChannelInfo> {
     const r = running.get(name);
     const status = dispatcher?.status(name);
     const stats = r ? await full.outbox.stats(name).catch(() => null) : null;
     const probeError = r?.probe.ok === false ? r.probe.error : null;
+    // A node that does not run the channels (another holds the lease) is fine once its own check is.
+    const standby = !status && !!lease?.holder() && r?.probe.ok === true;
     return {
       name,
       configured: !!config[name],
-      state: !r ? 'disabled' : probeError ? 'error' : (status?.state ?? 'starting'),
+      state: !r ? 'disabled' : probeError ? 'error' : (status?.state ?? (standby ? 'ok' : 'starting')),
       lastError: probeError ?? status?.lastError ?? r?.probe.error ?? null,
       lastErrorAt: status?.lastErrorAt ?? null,
       lastSentAt: status?.lastSentAt ?? null,
@@ -130,6 +185,7 @@ export function startChannels(
       queueDepth: stats ? stats.pending + stats.sending : 0,
       outbox: stats,
       detail: r?.probe.detail ?? null,
+      runner: lease?.holder() ?? null,
     };
   }
 
@@ -157,8 +213,8 @@ export function startChannels(
     },
     running: (name) => running.get(name),
     async close() {
-      if (pruner) clearInterval(pruner);
-      await dispatcher?.close();
+      if (lease) await lease.close();
+      else await stopChannels();
       await Promise.allSettled([...running.values()].map((r) => r.close()));
     },
   };

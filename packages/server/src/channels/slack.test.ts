@@ -21,7 +21,7 @@ async function until<T>(what: string, get: () => T | undefined | false, ms = 15_
   }
 }
 
-async function setup() {
+async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin', socketMode = false) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-slack-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const work = join(root, 'work');
@@ -38,6 +38,8 @@ async function setup() {
           signingSecret: SIGNING,
           apiUrl: slack.url,
           allowedUserIds: ['U1'],
+          role,
+          ...(socketMode ? { appToken: slack.appToken } : {}),
         },
       },
     }),
@@ -153,5 +155,88 @@ describe('Slack channel (Web API stand-in)', () => {
     slack.setFault(null);
     await until('the reply', () => slack.messages.find((m) => m.text === 'You said: rate limited'));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
+  });
+
+  it.each([
+    ['viewer', /act as viewers \(channels\.slack\.role: viewer\)/],
+    ['operator', /acts as operator \(channels\.slack\.role\) and may only act on the sessions it started/],
+  ] as const)(
+    'refuses a %s clicking Approve on a session it may not drive, tells them why, and audits it',
+    async (role, why) => {
+      const { work, slack, server } = await setup(role);
+      const created = await fetch(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          workDir: work,
+          prompt: script({
+            tool: {
+              title: 'Write b.txt',
+              kind: 'edit',
+              permission: true,
+              write: { path: 'b.txt', content: 'y' },
+            },
+          }),
+        }),
+      });
+      const session = (await created.json()) as { id: string };
+      const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
+      const actions = (ask.blocks as { type: string; elements?: { value: string }[] }[]).find(
+        (b) => b.type === 'actions',
+      );
+      const value = actions?.elements?.[0]?.value as string;
+      expect((await interact(server, signInteraction(SIGNING, press('aegis_approve', value)))).status).toBe(
+        200,
+      );
+      const told = await until('the ephemeral refusal', () => slack.ephemeral[0]);
+      expect(told).toMatchObject({ user: 'U1', text: expect.stringMatching(why) });
+      const audit = (await (await fetch(`${server.url}/v1/audit?actorId=slack:U1`)).json()) as {
+        records?: unknown[];
+      };
+      expect(JSON.stringify(audit)).toContain(`"actorRole":"${role}"`);
+      expect(JSON.stringify(audit)).toContain('"outcome":"refused"');
+      const now = (await (await fetch(`${server.url}/v1/sessions/${session.id}`)).json()) as {
+        pendingPermission: unknown;
+      };
+      expect(now.pendingPermission).not.toBeNull();
+      expect(existsSync(join(work, 'b.txt'))).toBe(false);
+    },
+  );
+
+  it('takes a click over Socket Mode: connects with the app-level token, acknowledges, writes the file', async () => {
+    const { work, slack, server } = await setup('admin', true);
+    await until('the Socket Mode connection', () => slack.socketConnections() === 1);
+    const open = slack.calls.find((c) => c.method === 'apps.connections.open');
+    expect(open).toBeDefined();
+    await fetch(`${server.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        workDir: work,
+        prompt: script({
+          tool: {
+            title: 'Write s.txt',
+            kind: 'edit',
+            permission: true,
+            write: { path: 's.txt', content: 'z' },
+          },
+        }),
+      }),
+    });
+    const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
+    const actions = (ask.blocks as { type: string; elements?: { value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    );
+    const value = actions?.elements?.[0]?.value as string;
+    // An unlisted user's click is acknowledged (Slack needs that) but does nothing.
+    await slack.sendInteractive({ ...press('aegis_approve', value, 'U666'), message: { ts: ask.ts } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(existsSync(join(work, 's.txt'))).toBe(false);
+    await slack.sendInteractive({ ...press('aegis_approve', value), message: { ts: ask.ts } });
+    await until('the file', () => existsSync(join(work, 's.txt')));
+    await until('the message says who', () => ask.updates.some((u) => u.text.includes('Approved by <@U1>')));
+    // Stopping the server closes the connection.
+    await server.close();
+    await until('the connection closed', () => slack.socketConnections() === 0);
   });
 });

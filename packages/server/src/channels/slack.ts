@@ -5,6 +5,8 @@ import { ErrorCode, WebClient } from '@slack/web-api';
 import type { SlackConfig } from './config.js';
 import { channelFilter } from './filter.js';
 import { CHAT_DEFAULT_EVENTS, eventText, permissionText, splitText, turnReply } from './format.js';
+import { channelActor, explainForChat, roleRefusal } from './roles.js';
+import { startSlackSocketMode } from './slack-socket.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
 /** Slack's own limit on an interactivity request's age (replays older than this are refused). */
@@ -77,7 +79,12 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
   const probe: ChannelProbe = { ok: null, error: null, detail: null };
   const { outbox } = ctx;
   const now = () => new Date().toISOString();
-  const accepts = channelFilter(config, CHAT_DEFAULT_EVENTS, (id) => ctx.store.getSession(id));
+  const accepts = channelFilter(
+    config,
+    CHAT_DEFAULT_EVENTS,
+    (id) => ctx.store.getSession(id),
+    async (id) => (await ctx.store.templates.get(id))?.name,
+  );
 
   void client.auth
     .test()
@@ -157,6 +164,18 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
     }
   }
 
+  /** Says why a click was refused, to the one user who clicked (an ephemeral message). */
+  async function tellUser(payload: Record<string, unknown>, text: string): Promise<void> {
+    const user = (payload.user as { id?: string } | undefined)?.id;
+    if (!user) return;
+    const thread = (payload.message as { thread_ts?: string } | undefined)?.thread_ts;
+    await client.chat
+      .postEphemeral({ channel: config.channel, user, text, ...(thread ? { thread_ts: thread } : {}) })
+      .catch((err) =>
+        ctx.logger.warn('could not tell a Slack user why a click was refused', { error: String(err) }),
+      );
+  }
+
   /** One verified interactivity payload (a button press). Returns what to log. */
   async function interact(payload: Record<string, unknown>): Promise<string> {
     const user = (payload.user as { id?: string; username?: string } | undefined) ?? {};
@@ -165,7 +184,7 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
       ctx.store.audit.append({
         at: now(),
         actorId: user.id ? `slack:${user.id}` : null,
-        actorRole: 'slack',
+        actorRole: config.role,
         action: `channels.slack.${action?.action_id ? (ACTIONS[action.action_id as ActionId] ?? 'unknown') : 'unknown'}`,
         target,
         outcome,
@@ -177,11 +196,27 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
       await audit('refused', null, { reason: 'not in allowedUserIds' });
       return 'refused';
     }
+    const actor = channelActor(`slack:${user.id}`, config.role);
+    const refusal = roleRefusal('slack', config.role, ACTIONS[action.action_id as ActionId]);
+    if (refusal) {
+      await audit('refused', null, { reason: `role ${config.role}` });
+      await tellUser(payload, refusal);
+      return 'refused';
+    }
     const item = await outbox.get(Number(action.value));
     const event = item?.channel === 'slack' ? item.event : undefined;
     if (event?.type !== 'permission.requested') return 'unknown';
     const code = ACTIONS[action.action_id as ActionId];
-    const session = await ctx.aegis.sessions.get(event.sessionId).catch(() => undefined);
+    let session: Awaited<ReturnType<typeof ctx.aegis.sessions.get>> | undefined;
+    try {
+      session = await ctx.aegis.sessions.get(event.sessionId, actor);
+    } catch (err) {
+      if (err instanceof AegisError && err.code === 'SESSION_NOT_FOUND' && !actor.admin) {
+        await audit('refused', event.sessionId, { reason: `role ${config.role}` });
+        await tellUser(payload, explainForChat(err, 'slack', actor));
+        return 'refused';
+      }
+    }
     if (session?.pendingPermission?.requestId !== event.data.requestId) {
       await audit('stale', event.sessionId, { requestId: event.data.requestId });
       return 'stale';
@@ -190,7 +225,7 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
       await ctx.aegis.sessions.respondPermission(
         event.sessionId,
         { approve: code !== 'reject', scope: code === 'always' ? 'always' : 'once' },
-        { id: `slack:${user.id}`, admin: true },
+        actor,
       );
     } catch (err) {
       await audit(err instanceof AegisError ? err.code : 'ERROR', event.sessionId);
@@ -233,6 +268,16 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
         text: '✅ Aegis test message: the Slack channel works.',
       });
       return `posted ${r.ts} to ${config.channel}`;
+    },
+    /** Socket Mode (with an `appToken`): the node that runs the channels takes the clicks. */
+    run() {
+      if (!config.appToken) return async () => {};
+      return startSlackSocketMode({
+        appToken: config.appToken,
+        apiUrl: config.apiUrl,
+        handle: interact,
+        logger: ctx.logger,
+      });
     },
     async close() {},
   };

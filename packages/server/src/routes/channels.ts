@@ -40,6 +40,12 @@ const Channel = z
     queueDepth: z.number().int().describe('Messages waiting to be sent'),
     outbox: z.union([OutboxStats, z.null()]),
     detail: z.string().nullable().describe("What the channel's own check found, e.g. the bot's @name"),
+    runner: z
+      .string()
+      .nullable()
+      .describe(
+        'On a cluster: the node that polls Telegram and delivers the outbox now (one at a time); null when not a cluster',
+      ),
   })
   .meta({ id: 'Channel' });
 

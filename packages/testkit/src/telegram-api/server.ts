@@ -57,6 +57,11 @@ export interface FakeTelegramApi {
   setFault(fault: TelegramFault): void;
   /** Updates not yet confirmed by a later `getUpdates` offset. */
   pendingUpdates(): number;
+  /**
+   * Long polls cut off by another `getUpdates` (two bot instances polling at once): like Telegram,
+   * the earlier request is answered 409 "Conflict: terminated by other getUpdates request".
+   */
+  conflicts: number;
   close(): Promise<void>;
 }
 
@@ -198,21 +203,46 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
     },
   };
 
+  let poll: { terminated: boolean; done: () => void } | null = null;
+  let conflicts = 0;
   async function getUpdates(p: Record<string, unknown>, res: ServerResponse): Promise<unknown> {
+    if (poll) {
+      poll.terminated = true;
+      poll.done();
+    }
     const offset = Number(p.offset ?? 0);
     if (offset > 0) while (updates.length > 0 && Number(updates[0]?.update_id) < offset) updates.shift();
     const timeoutMs = Math.min(Number(p.timeout ?? 0), 50) * 1000;
     if (updates.length === 0 && timeoutMs > 0) {
+      const mine = { terminated: false, done: () => {} };
+      poll = mine;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
           waiters.delete(done);
+          if (poll === mine) poll = null;
           resolve();
         };
+        mine.done = done;
         const timer = setTimeout(done, timeoutMs);
         waiters.add(done);
         res.once('close', done);
       });
+      if (mine.terminated) {
+        // A client that gave its poll up (grammY's stop aborts it, then confirms with one more
+        // getUpdates) may be seen closing a moment after its next request: that is no conflict.
+        let closed = res.destroyed;
+        res.once('close', () => {
+          closed = true;
+        });
+        await new Promise((r) => setTimeout(r, 100));
+        if (closed) return [];
+        conflicts++;
+        return fail(
+          409,
+          'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+        );
+      }
     }
     return updates.slice(0, Number(p.limit ?? 100));
   }
@@ -295,6 +325,9 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
       fault = f;
     },
     pendingUpdates: () => updates.length,
+    get conflicts() {
+      return conflicts;
+    },
     async close() {
       for (const w of waiters) w();
       server.closeAllConnections();

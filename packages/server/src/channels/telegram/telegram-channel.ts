@@ -55,7 +55,12 @@ export function createTelegramOutbound(config: TelegramConfig, bot: Bot, ctx: Ch
   const { outbox } = ctx;
   const group = config.group;
   const now = () => new Date().toISOString();
-  const accepts = channelFilter(config, CHAT_DEFAULT_EVENTS, (id) => ctx.store.getSession(id));
+  const accepts = channelFilter(
+    config,
+    CHAT_DEFAULT_EVENTS,
+    (id) => ctx.store.getSession(id),
+    async (id) => (await ctx.store.templates.get(id))?.name,
+  );
 
   async function topicFor(sessionId: string): Promise<number> {
     const known = await outbox.getValue('telegram', tgKeys.topic(sessionId));

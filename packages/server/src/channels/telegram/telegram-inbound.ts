@@ -2,6 +2,7 @@ import { type Actor, AegisError, type EventOf } from '@aegis/core';
 import type { Bot, Context } from 'grammy';
 import type { TelegramConfig } from '../config.js';
 import { permissionText } from '../format.js';
+import { channelActor, explainForChat, roleRefusal } from '../roles.js';
 import type { ChannelContext } from '../types.js';
 import { PERMISSION_ACTIONS, tgKeys } from './telegram-channel.js';
 
@@ -10,14 +11,16 @@ const HELP =
 
 /**
  * What people do in the group: press buttons, type prompts and commands. Only the allowlisted
- * user ids act; everyone else is refused. Every action, refused or not, is audited with the
- * Telegram user (`telegram:<id>`) as the actor. Updates that are not understood are logged and
- * ignored.
+ * user ids act, with the configured role (`channels.telegram.role`): a viewer only reads, an
+ * operator drives the sessions it started, an admin every session; everyone else is refused.
+ * Every action, refused or not, is audited with the Telegram user (`telegram:<id>`, the role) as
+ * the actor. Updates that are not understood are logged and ignored.
  */
 export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: ChannelContext): void {
   const { aegis, outbox, logger } = ctx;
   const allowed = new Set(config.allowedUserIds);
-  const actorOf = (userId: number): Actor => ({ id: `telegram:${userId}`, admin: true });
+  const role = config.role;
+  const actorOf = (userId: number): Actor => channelActor(`telegram:${userId}`, role);
 
   const audit = (
     c: Context,
@@ -30,7 +33,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
       .append({
         at: new Date().toISOString(),
         actorId: c.from ? `telegram:${c.from.id}` : null,
-        actorRole: 'telegram',
+        actorRole: role,
         action: `channels.telegram.${action}`,
         target,
         outcome,
@@ -40,16 +43,25 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
 
   const outcomeOf = (err: unknown) => (err instanceof AegisError ? err.code : 'ERROR');
   const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  const explain = (err: unknown, c: Context) => explainForChat(err, 'telegram', actorOf(c.from?.id ?? 0));
   const who = (c: Context) =>
     c.from?.username ? `@${c.from.username}` : `${c.from?.first_name ?? 'user'} (${c.from?.id})`;
 
-  /** Refuses (and audits) anyone not allowlisted; true when the user may act. */
-  async function mayAct(c: Context, action: string): Promise<boolean> {
-    if (c.from && allowed.has(c.from.id)) return true;
-    await audit(c, action, null, 'refused', { reason: 'not in allowedUserIds' });
-    logger.warn('refused a Telegram user who is not allowlisted', { userId: c.from?.id, action });
-    const text = `Sorry, you may not control Aegis sessions here (user id ${c.from?.id} is not in allowedUserIds).`;
-    if (c.callbackQuery) await c.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
+  /** Refuses (and audits) anyone not allowlisted, and viewers trying to act; true when the user may. */
+  async function mayAct(c: Context, action: string, target: string | null = null): Promise<boolean> {
+    let text: string;
+    if (c.from && allowed.has(c.from.id)) {
+      const refusal = roleRefusal('telegram', role, action);
+      if (!refusal) return true;
+      await audit(c, action, target, 'refused', { reason: `role ${role}` });
+      text = refusal;
+    } else {
+      await audit(c, action, target, 'refused', { reason: 'not in allowedUserIds' });
+      logger.warn('refused a Telegram user who is not allowlisted', { userId: c.from?.id, action });
+      text = `Sorry, you may not control Aegis sessions here (user id ${c.from?.id} is not in allowedUserIds).`;
+    }
+    if (c.callbackQuery)
+      await c.answerCallbackQuery({ text: text.slice(0, 200), show_alert: true }).catch(() => {});
     else await c.reply(text, replyTo(c)).catch(() => {});
     return false;
   }
@@ -67,7 +79,8 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
       await c.answerCallbackQuery({ text: 'Unknown button.' }).catch(() => {});
       return;
     }
-    if (!(await mayAct(c, m[1] === 'p' ? 'permission' : 'answer'))) return;
+    const pressed = m[1] === 'p' ? (PERMISSION_ACTIONS[m[3] as 'a' | 'A' | 'r'] ?? 'permission') : 'answer';
+    if (!(await mayAct(c, pressed))) return;
     const item = await outbox.get(Number(m[2]));
     const event = item?.channel === 'telegram' ? item.event : undefined;
     if (m[1] === 'p' && event?.type === 'permission.requested')
@@ -85,9 +98,22 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
       await c.answerCallbackQuery({ text: why }).catch(() => {});
       await audit(c, action, sessionId, 'stale', { requestId });
     };
-    const session = await aegis.sessions.get(sessionId, actorOf(c.from?.id ?? 0)).catch(() => undefined);
+    let session: Awaited<ReturnType<typeof aegis.sessions.get>> | undefined;
+    try {
+      session = await aegis.sessions.get(sessionId, actorOf(c.from?.id ?? 0));
+    } catch (err) {
+      if (err instanceof AegisError && err.code === 'SESSION_NOT_FOUND' && role !== 'admin') {
+        // The session is in the group, but this role may not act on it (someone else started it).
+        await audit(c, action, sessionId, 'refused', { requestId, reason: `role ${role}` });
+        await c
+          .answerCallbackQuery({ text: explain(err, c).slice(0, 200), show_alert: true })
+          .catch(() => {});
+        return;
+      }
+      session = undefined;
+    }
     const pending = session?.pendingPermission;
-    if (!pending || (pending.requestId !== requestId && session.pendingPermissionCount <= 1)) {
+    if (!pending || (pending.requestId !== requestId && (session?.pendingPermissionCount ?? 0) <= 1)) {
       await stale('Already decided.');
       await c.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => {});
       return;
@@ -151,7 +177,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
           text:
             err instanceof AegisError && err.code === 'NOTHING_PENDING'
               ? 'Already answered.'
-              : messageOf(err).slice(0, 190),
+              : explain(err, c).slice(0, 190),
         })
         .catch(() => {});
     }
@@ -167,7 +193,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
     const command = head.startsWith('/') ? head.slice(1).split('@')[0]?.toLowerCase() : undefined;
     const thread = c.msg.message_thread_id;
     const sessionId = thread ? await outbox.getValue('telegram', tgKeys.sessionOf(thread)) : undefined;
-    if (!(await mayAct(c, command ?? 'prompt'))) return;
+    if (!(await mayAct(c, command ?? 'prompt', sessionId ?? null))) return;
     const actor = actorOf(c.from.id);
     const say = (t: string) => c.reply(t, replyTo(c)).catch(() => {});
 
@@ -200,7 +226,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
         if (reply) await say(reply);
       } catch (err) {
         await audit(c, action, sessionId, outcomeOf(err), { error: messageOf(err) });
-        await say(`Could not ${action}: ${messageOf(err)}`);
+        await say(`Could not ${action}: ${explain(err, c)}`);
       }
     };
     switch (command) {

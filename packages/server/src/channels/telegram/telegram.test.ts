@@ -35,7 +35,9 @@ function memoryLogger() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-async function setup(opts: { token?: string } = {}) {
+async function setup(
+  opts: { token?: string; role?: 'admin' | 'operator' | 'viewer'; sessions?: Record<string, string[]> } = {},
+) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const base = join(root, 'work');
@@ -53,6 +55,9 @@ async function setup(opts: { token?: string } = {}) {
           group: -1001234567890,
           allowedUserIds: [ALICE.id],
           apiRoot: tg.url,
+          // Sessions made through the API here are the local user's: an admin may drive them.
+          role: opts.role ?? 'admin',
+          ...(opts.sessions ? { sessions: opts.sessions } : {}),
         },
       },
     }),
@@ -214,5 +219,114 @@ describe('Telegram channel (scripted agent, Bot API stand-in)', () => {
     };
     expect(channels.find((c) => c.name === 'telegram')).toMatchObject({ state: 'error' });
     expect((await api(server, '/v1/health')).status).toBe(200);
+  });
+
+  it('a viewer is refused approve, prompt and kill with a reply that says why, and audited', async () => {
+    const { base, tg, server } = await setup({ role: 'viewer' });
+    const session = await createSession(
+      server,
+      base,
+      script({
+        tool: {
+          title: 'Write v.txt',
+          kind: 'edit',
+          permission: true,
+          write: { path: 'v.txt', content: 'v' },
+        },
+      }),
+    );
+    const topic = await until('the topic', () => tg.topics[0]);
+    const ask = await until('the permission message', () =>
+      inTopic(tg, topic.message_thread_id).find((m) => m.text.startsWith('🔐')),
+    );
+    const buttons = (
+      ask.reply_markup as { inline_keyboard: { callback_data: string }[][] }
+    ).inline_keyboard.flat();
+    tg.pressButton(ALICE, ask.message_id, buttons[0]?.callback_data as string);
+    const alert = await until('the refusal', () => tg.calls.find((c) => c.method === 'answerCallbackQuery'));
+    expect(alert.params).toMatchObject({ show_alert: true, text: expect.stringContaining('act as viewers') });
+    for (const typed of ['please go on', '/kill']) {
+      tg.userMessage(ALICE, typed, topic.message_thread_id);
+    }
+    await until(
+      'two refusals in the topic',
+      () =>
+        inTopic(tg, topic.message_thread_id).filter((m) => m.text.includes('channels.telegram.role: viewer'))
+          .length === 2,
+    );
+    const s = await (await api(server, `/v1/sessions/${session.id}`)).json();
+    expect(s.status).not.toBe('killed');
+    expect(s.pendingPermission).not.toBeNull();
+    expect(existsSync(join(base, 'v.txt'))).toBe(false);
+    const audit = JSON.stringify(await (await api(server, '/v1/audit?actorId=telegram:1001')).json());
+    for (const action of ['approve', 'prompt', 'kill']) {
+      expect(audit).toMatch(
+        new RegExp(`"actorRole":"viewer","action":"channels.telegram.${action}"[^}]*"outcome":"refused"`),
+      );
+    }
+  });
+
+  it('an operator (the default) drives the sessions it started from the chat, not the others', async () => {
+    const { base, tg, server } = await setup({ role: 'operator' });
+    tg.userMessage(ALICE, `/new ${base} mine`);
+    const own = await until('its topic', () => tg.topics[0]);
+    await until('the reply', () =>
+      inTopic(tg, own.message_thread_id).find((m) => m.text === 'You said: mine'),
+    );
+    tg.userMessage(ALICE, 'and more', own.message_thread_id);
+    await until('the reply to the typed prompt', () =>
+      inTopic(tg, own.message_thread_id).find((m) => m.text === 'You said: and more'),
+    );
+    const list = await (await api(server, '/v1/sessions')).json();
+    expect(list.sessions.map((x: { ownerId: string | null }) => x.ownerId)).toEqual(['telegram:1001']);
+
+    // A session someone else started (here the local user) shows in the group but is not its to drive.
+    await createSession(server, base, 'not hers');
+    const other = await until('the other topic', () => tg.topics[1]);
+    await until('its reply', () =>
+      inTopic(tg, other.message_thread_id).find((m) => m.text === 'You said: not hers'),
+    );
+    tg.userMessage(ALICE, 'hijack', other.message_thread_id);
+    const refusal = await until('the refusal', () =>
+      inTopic(tg, other.message_thread_id).find((m) => m.text.startsWith('Could not prompt')),
+    );
+    expect(refusal.text).toContain('acts as operator (channels.telegram.role)');
+    expect(refusal.text).toContain('channels.telegram.role: admin');
+    const audit = JSON.stringify(await (await api(server, '/v1/audit?actorId=telegram:1001')).json());
+    expect(audit).toMatch(/"actorRole":"operator","action":"channels.telegram.prompt"[^}]*"outcome":"ok"/);
+    expect(audit).toMatch(
+      /"actorRole":"operator","action":"channels.telegram.prompt"[^}]*"outcome":"SESSION_NOT_FOUND"/,
+    );
+  });
+
+  it('with a templates filter, follows only the sessions made from those templates (by name or id)', async () => {
+    const { base, tg, server } = await setup({ sessions: { templates: ['ci-*'] } });
+    const made = await api(server, '/v1/templates', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'ci-build', prompt: 'from the template' }),
+    });
+    const template = (await made.json()) as { id: string };
+    expect(made.status, JSON.stringify(template)).toBe(201);
+    expect(template.id).not.toMatch(/^ci-/);
+    const plain = await createSession(server, base, 'not from a template');
+    // The plain session's turn ends first: its events come before the other's in the log, which
+    // the channel reads in order, so had they been taken they would be in Telegram by the end.
+    await until('the plain turn', async () => {
+      const s = await (await api(server, `/v1/sessions/${plain.id}`)).json();
+      return s.status === 'idle' && s.turns >= 1;
+    });
+    const res = await api(server, '/v1/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ workDir: base, templateId: template.id, reuse: false }),
+    });
+    const fromTemplate = (await res.json()) as { id: string };
+    expect(res.status, JSON.stringify(fromTemplate)).toBe(201);
+    const topic = await until('the topic', () => tg.topics[0]);
+    expect(topic.name).toContain(fromTemplate.id.slice(0, 8));
+    await until('its reply', () =>
+      inTopic(tg, topic.message_thread_id).find((m) => m.text === 'You said: from the template'),
+    );
+    expect(tg.topics).toHaveLength(1);
+    expect(tg.messages.some((m) => m.text.includes('not from a template'))).toBe(false);
   });
 });

@@ -36,7 +36,7 @@ export function startTelegram(config: TelegramConfig, ctx: ChannelContext) {
       error: err.error instanceof Error ? err.error.message : String(err.error),
     });
   });
-  let stopped = false;
+  let stopped = true;
 
   const ready = (async () => {
     try {
@@ -61,8 +61,8 @@ export function startTelegram(config: TelegramConfig, ctx: ChannelContext) {
     return true;
   })();
 
-  async function poll() {
-    if (!(await ready) || config.mode !== 'polling') return;
+  async function poll(): Promise<void> {
+    if (!(await ready) || config.mode !== 'polling' || stopped) return;
     while (!stopped) {
       try {
         await bot.start({ allowed_updates: ['message', 'callback_query'], drop_pending_updates: false });
@@ -74,7 +74,15 @@ export function startTelegram(config: TelegramConfig, ctx: ChannelContext) {
       }
     }
   }
-  const polling = poll();
+  let polling: Promise<void> = Promise.resolve();
+  async function stopPolling() {
+    stopped = true;
+    // `stop` confirms the last update with one more getUpdates; bounded if the API is down.
+    if (bot.isRunning()) {
+      await Promise.race([bot.stop().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+    await Promise.race([polling, new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
 
   return {
     bot,
@@ -90,13 +98,12 @@ export function startTelegram(config: TelegramConfig, ctx: ChannelContext) {
       const m = await bot.api.sendMessage(config.group, '✅ Aegis test message: the Telegram channel works.');
       return `sent message ${m.message_id} to ${config.group}`;
     },
-    async close() {
-      stopped = true;
-      // `stop` confirms the last update with one more getUpdates; bounded if the API is down.
-      if (bot.isRunning()) {
-        await Promise.race([bot.stop().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
-      }
-      await Promise.race([polling, new Promise((r) => setTimeout(r, 2000).unref())]);
+    /** Long polling (in `polling` mode), by the one node that runs the channels. */
+    run() {
+      stopped = false;
+      polling = poll();
+      return stopPolling;
     },
+    close: stopPolling,
   };
 }

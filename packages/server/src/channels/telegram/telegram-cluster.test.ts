@@ -1,0 +1,194 @@
+// Two real servers sharing one PostgreSQL schema and one Telegram bot (the Bot API stand-in, which
+// answers 409 to a long poll cut off by another poller, as Telegram does): one node at a time polls
+// and delivers the outbox, every session's messages reach Telegram once each whichever node runs
+// it, and when the runner stops the other node takes over. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FakeTelegramApi, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { type RunningServer, startServer } from '../../server.js';
+
+vi.setConfig({ testTimeout: 90_000 });
+
+const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ALICE = { id: 1001, first_name: 'Alice', username: 'alice' };
+const GROUP = -1001234567890;
+const schemas: string[] = [];
+const cleanups: (() => unknown)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  for (const s of schemas) await client.query(`drop schema if exists "${s}" cascade`);
+  await client.end();
+});
+
+async function until<T>(
+  what: string,
+  get: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 20_000,
+) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function twoNodes() {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-cluster-')));
+  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+  const work = join(root, 'work');
+  mkdirSync(work);
+  const tg = await startFakeTelegramApi();
+  cleanups.push(() => tg.close());
+  const schema = `aegis_tgcl_${process.pid}_${Date.now().toString(36)}`;
+  schemas.push(schema);
+  const nodes: Record<string, RunningServer> = {};
+  for (const id of ['node-a', 'node-b']) {
+    const stateDir = join(root, id);
+    mkdirSync(stateDir);
+    const server = await startServer({
+      ignoreEnv: true,
+      config: scriptedServerConfig(stateDir, {
+        sessionStore: 'postgres' as const,
+        postgresUrl: PG_URL,
+        pgSchema: schema,
+        pgPoolMax: 4,
+        allowedWorkDirs: [root],
+        cluster: { nodeId: id, leaseMs: 1_500, drainMs: 1_000 },
+        sessions: { idleEvictMs: 0 },
+        channels: {
+          telegram: {
+            token: tg.token,
+            group: GROUP,
+            allowedUserIds: [ALICE.id],
+            apiRoot: tg.url,
+            // The sessions here are the local user's: an admin may drive them from the chat.
+            role: 'admin' as const,
+          },
+        },
+      }),
+    });
+    cleanups.push(() => server.close());
+    nodes[id] = server;
+  }
+  return { tg, work, nodes: nodes as { 'node-a': RunningServer; 'node-b': RunningServer } };
+}
+
+const api = async (server: RunningServer, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: bodies are asserted field by field
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+const telegramOf = async (server: RunningServer) =>
+  (await api(server, 'GET', '/v1/channels')).body.channels.find(
+    (c: { name: string }) => c.name === 'telegram',
+  );
+
+const inTopic = (tg: FakeTelegramApi, thread: number) =>
+  tg.messages.filter((m) => m.message_thread_id === thread);
+
+/** A session's topic (found by the id in its name) once its reply is in it. */
+async function delivered(tg: FakeTelegramApi, sessionId: string, reply: string) {
+  const topic = await until(`the topic of ${sessionId}`, () =>
+    tg.topics.find((t) => t.name.includes(sessionId.slice(0, 8))),
+  );
+  await until(`"${reply}"`, () => inTopic(tg, topic.message_thread_id).some((m) => m.text === reply));
+  return topic;
+}
+
+describe('Telegram on a cluster of two nodes', () => {
+  it('one node polls and delivers at a time, each message once; when it stops the other takes over', async () => {
+    const { tg, work, nodes } = await twoNodes();
+    const runner = await until(
+      'a runner',
+      async () => (await telegramOf(nodes['node-a'])).runner as string | null,
+    );
+    // The other node sees the same runner once it has looked (it tries for the lease every 500 ms).
+    await until('both nodes name it', async () => (await telegramOf(nodes['node-b'])).runner === runner);
+    const runnerNode = nodes[runner as 'node-a' | 'node-b'];
+    const other = runner === 'node-a' ? 'node-b' : 'node-a';
+    const otherNode = nodes[other];
+    expect(await telegramOf(runnerNode)).toMatchObject({ state: 'ok', runner });
+
+    // Sessions on both nodes: every one's messages reach Telegram, from the runner, once each.
+    const sessions: { id: string; on: string; prompt: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const on = i % 2 === 0 ? 'node-a' : 'node-b';
+      const prompt = `hello ${i}`;
+      const created = await api(nodes[on as 'node-a'], 'POST', '/v1/sessions', {
+        workDir: work,
+        prompt,
+        reuse: false,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      // Placement may run it on either node: what counts is where it runs.
+      sessions.push({ id: created.body.id, on: created.body.node, prompt });
+    }
+    for (const s of sessions) await delivered(tg, s.id, `You said: ${s.prompt}`);
+
+    // A prompt typed in the topic of a session the runner owns goes to it once; its reply comes back once.
+    const mine = sessions.find((s) => s.on === runner) as (typeof sessions)[number];
+    expect(new Set(sessions.map((s) => s.on))).toEqual(new Set(['node-a', 'node-b']));
+    const topic = await delivered(tg, mine.id, `You said: ${mine.prompt}`);
+    tg.userMessage(ALICE, 'typed on the phone', topic.message_thread_id);
+    await until('the typed reply', () =>
+      inTopic(tg, topic.message_thread_id).some((m) => m.text === 'You said: typed on the phone'),
+    );
+
+    // The runner stops: the other node takes the channels over, and its sessions (and the stopped
+    // node's, which it adopts) keep reaching Telegram; typed prompts are now read by it.
+    await runnerNode.close();
+    await until('the takeover', async () => (await telegramOf(otherNode)).runner === other);
+    const later = await api(otherNode, 'POST', '/v1/sessions', {
+      workDir: work,
+      prompt: 'after the takeover',
+      reuse: false,
+    });
+    expect(later.status).toBe(201);
+    const laterTopic = await delivered(tg, later.body.id, 'You said: after the takeover');
+    tg.userMessage(ALICE, 'typed after the takeover', laterTopic.message_thread_id);
+    await until('the reply to the typed prompt', () =>
+      inTopic(tg, laterTopic.message_thread_id).some((m) => m.text === 'You said: typed after the takeover'),
+    );
+
+    // Never two pollers at once (Telegram would have cut one off with a 409), and nothing twice:
+    // one topic per session, and no message text twice in a topic.
+    expect(tg.conflicts).toBe(0);
+    expect(tg.topics).toHaveLength(sessions.length + 1);
+    for (const t of tg.topics) {
+      const texts = inTopic(tg, t.message_thread_id).map((m) => m.text);
+      expect(texts.length, t.name).toBeGreaterThanOrEqual(2);
+      expect(new Set(texts).size, `${t.name}: ${JSON.stringify(texts)}`).toBe(texts.length);
+    }
+    const sendsByEvent = await outboxRows(schemas.at(-1) as string);
+    expect(sendsByEvent.every((r) => r.n === 1 && r.state === 'sent')).toBe(true);
+  });
+});
+
+/** Each Telegram outbox item: how many rows its event has (one) and its state. */
+async function outboxRows(schema: string): Promise<{ n: number; state: string }[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number; state: string }>(
+      `select count(*)::int as n, min(state) as state from "${schema}"."channel_outbox" where channel = 'telegram' group by event_id`,
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
