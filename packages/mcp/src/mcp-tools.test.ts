@@ -84,6 +84,24 @@ describe('orchestration tools', () => {
     expect(listed.pipelines.map((p: { id: string }) => p.id)).toContain(created.id);
   });
 
+  it('create_routine with a pipeline target starts the pipeline when run; a target that is neither is refused', async () => {
+    const created = await tool('create_routine', {
+      name: 'mcp-pipeline-routine',
+      schedule: 'every 1h',
+      pipeline: { name: 'nightly', stages: [{ name: 'one', spec: { workDir: folder(), prompt: 'hello' } }] },
+    });
+    expect(created.target).toMatchObject({ pipeline: { name: 'nightly' } });
+    const run = await tool('run_routine', { routineId: created.id });
+    expect(run.pipelineId).toEqual(expect.any(String));
+    await tool('delete_routine', { routineId: created.id });
+    const neither = await client.callTool({
+      name: 'create_routine',
+      arguments: { name: 'x', schedule: 'every 1h' },
+    });
+    expect(neither.isError).toBe(true);
+    expect(JSON.stringify(neither.content)).toContain('VALIDATION_FAILED: Give workDir');
+  });
+
   it('create_routine, preview, run_routine, list_routine_runs, pause, resume and delete', async () => {
     const preview = await tool('preview_routine_schedule', {
       schedule: '0 9 * * 1-5',

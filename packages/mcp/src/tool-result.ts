@@ -49,3 +49,9 @@ export async function call(fn: () => Promise<unknown>): Promise<ToolResult> {
     return { content: [{ type: 'text', text: errorText(err) }], isError: true };
   }
 }
+
+/** A tool input the tool itself refuses (before any request), coded as the API codes bad input. */
+export const invalidInput = (message: string): ToolResult => ({
+  content: [{ type: 'text', text: `VALIDATION_FAILED: ${message}` }],
+  isError: true,
+});

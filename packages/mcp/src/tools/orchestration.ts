@@ -4,6 +4,23 @@ import { z } from 'zod';
 import { type Body, fieldsOf, sessionFields, sessionSpec } from '../inputs.js';
 import { call } from '../tool-result.js';
 
+/** A pipeline's body (create_pipeline, and create_routine's pipeline target). */
+export const pipelineFields = fieldsOf<Body<'createPipeline'>>()({
+  name: z.string(),
+  stages: z
+    .array(
+      z.object(
+        fieldsOf<components['schemas']['PipelineStageRequest']>()({
+          name: z.string(),
+          spec: sessionSpec,
+          dependsOn: z.array(z.string()).optional(),
+        }),
+      ),
+    )
+    .min(1)
+    .max(50),
+});
+
 /** Many sessions at once: batches, templates and pipelines. */
 export function registerOrchestrationTools(server: McpServer, client: AegisClient): void {
   server.registerTool(
@@ -46,21 +63,7 @@ export function registerOrchestrationTools(server: McpServer, client: AegisClien
     {
       description:
         "Run sessions as stages: a stage starts when every stage in its dependsOn has completed (its session's first turn ended). A failed stage skips its dependents. Poll get_pipeline for progress.",
-      inputSchema: fieldsOf<Body<'createPipeline'>>()({
-        name: z.string(),
-        stages: z
-          .array(
-            z.object(
-              fieldsOf<components['schemas']['PipelineStageRequest']>()({
-                name: z.string(),
-                spec: sessionSpec,
-                dependsOn: z.array(z.string()).optional(),
-              }),
-            ),
-          )
-          .min(1)
-          .max(50),
-      }),
+      inputSchema: pipelineFields,
     },
     (args) => call(() => client.createPipeline(args)),
   );

@@ -2,7 +2,8 @@ import type { AegisClient, CreateRoutineRequest } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { sessionFields } from '../inputs.js';
-import { call } from '../tool-result.js';
+import { call, invalidInput } from '../tool-result.js';
+import { pipelineFields } from './orchestration.js';
 
 const routineId = { routineId: z.string().describe('Routine id') };
 
@@ -12,14 +13,18 @@ export function registerRoutineTools(server: McpServer, client: AegisClient): vo
     'create_routine',
     {
       description:
-        'Start a session on a schedule: a cron expression ("0 9 * * 1-5"; 6 fields = leading seconds), an interval ("every 15m") or a one-off ISO time, in an IANA time zone. Give a prompt for a plain session, or a template (id or name). Each due time fires once, even across restarts.',
+        'Start a session or a pipeline on a schedule: a cron expression ("0 9 * * 1-5"; 6 fields = leading seconds), an interval ("every 15m") or a one-off ISO time, in an IANA time zone. Give workDir and a prompt for a plain session, workDir and a template (id or name), or a pipeline (as create_pipeline takes it) instead. Each due time fires once, even across restarts.',
       inputSchema: {
         name: z.string().describe('Routine name (letters, digits, . _ -)'),
         schedule: z.string(),
         timezone: z.string().optional().describe('IANA time zone, default UTC'),
-        workDir: sessionFields.workDir,
+        workDir: sessionFields.workDir.optional().describe('Folder of the session (not with pipeline)'),
         prompt: sessionFields.prompt,
         template: z.string().optional().describe('Start from this template instead (id or name)'),
+        pipeline: z
+          .object(pipelineFields)
+          .optional()
+          .describe('Start this pipeline each time instead of one session'),
         overlap: z
           .enum(['skip', 'queue', 'allow'])
           .optional()
@@ -31,13 +36,25 @@ export function registerRoutineTools(server: McpServer, client: AegisClient): vo
         enabled: z.boolean().optional().describe('false creates it paused'),
       },
     },
-    ({ workDir, prompt, template, ...rest }) =>
-      call(() => {
-        const target: CreateRoutineRequest['target'] = template
-          ? { template, workDir, ...(prompt ? { prompt } : {}) }
-          : { session: { workDir, ...(prompt ? { prompt } : {}) } };
+    ({ workDir, prompt, template, pipeline, ...rest }) => {
+      if (pipeline ? workDir || template || prompt : !workDir)
+        return Promise.resolve(
+          invalidInput(
+            pipeline
+              ? 'Give either a pipeline, or workDir with a prompt or template — not both.'
+              : 'Give workDir (with a prompt or a template), or a pipeline.',
+          ),
+        );
+      return call(() => {
+        const dir = workDir as string;
+        const target: CreateRoutineRequest['target'] = pipeline
+          ? { pipeline }
+          : template
+            ? { template, workDir: dir, ...(prompt ? { prompt } : {}) }
+            : { session: { workDir: dir, ...(prompt ? { prompt } : {}) } };
         return client.createRoutine({ ...rest, target });
-      }),
+      });
+    },
   );
   server.registerTool(
     'list_routines',
