@@ -56,38 +56,40 @@ function step(name, cmd, args) {
   return r.status === 0;
 }
 
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return true;
+/**
+ * Installs a Debian package a suite needs when `ready()` says it is missing and this is root (a fresh
+ * machine, CI); otherwise says what to run.
+ */
+function ensureDebian(pkg, why, ready) {
+  if (ready()) return true;
   if (process.getuid?.() !== 0) {
     console.error(
-      'chromium is missing and this is not root: install it with `sudo apt-get install -y chromium`.',
+      `${pkg} is missing and this is not root: install it with \`sudo apt-get install -y ${pkg}\` (${why}).`,
     );
     return false;
   }
-  console.log('Installing Debian chromium for the browser tests…');
+  console.log(`Installing Debian ${pkg} for ${why}…`);
   run('apt-get', ['update', '-qq']);
-  return (
-    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } })
-      .status === 0
-  );
+  run('apt-get', ['install', '-y', '-qq', pkg], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  return ready();
 }
 
+const ensureChromium = () =>
+  ensureDebian('chromium', 'the browser tests', () => existsSync('/usr/bin/chromium'));
 /** The Python SDK's install test needs `python3 -m venv` with pip (Debian ships it as python3-venv). */
-function ensurePythonVenv() {
-  const probe = () =>
-    spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0;
-  if (probe()) return true;
-  if (process.getuid?.() !== 0) {
-    console.error(
-      `python3 has no working venv/ensurepip: install it with \`sudo apt-get install -y python3-venv\`.`,
-    );
-    return false;
-  }
-  console.log('Installing Debian python3-venv for the Python SDK install test…');
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'python3-venv'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  return probe();
-}
+const ensurePythonVenv = () =>
+  ensureDebian(
+    'python3-venv',
+    'the Python SDK install test',
+    () => spawnSync('python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' }).status === 0,
+  );
+/** The sandbox tests confine real processes with bubblewrap. */
+const ensureBubblewrap = () =>
+  ensureDebian(
+    'bubblewrap',
+    'the sandbox tests',
+    () => spawnSync('bwrap', ['--version'], { stdio: 'ignore' }).status === 0,
+  );
 
 function workspacePackages() {
   const dirs = [];
@@ -152,6 +154,7 @@ if (okBuild) {
   }
   const browsersReady = fast || ensureChromium();
   if (!fast) ensurePythonVenv();
+  ensureBubblewrap();
   for (const { dir, pkg } of workspacePackages()) {
     if (only && !relative(root, dir).includes(only)) continue;
     if (fast && SLOW_SUITES.includes(relative(root, dir))) continue;
