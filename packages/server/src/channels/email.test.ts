@@ -3,26 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { script, scriptedServerConfig, startSmtpSink } from '@aegis/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../__fixtures__/until.js';
 import { type RunningServer, startServer } from '../server.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until<T>(
-  what: string,
-  get: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function setup(email: Record<string, unknown>, sinkOptions: { reject?: boolean } = {}) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-mail-')));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { script, scriptedServerConfig, signInteraction, startFakeSlackApi } from '@aegis/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../__fixtures__/until.js';
 import { type RunningServer, startServer } from '../server.js';
 
 const SIGNING = 'slack-signing-secret-0123456789';
@@ -10,16 +11,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until<T>(what: string, get: () => T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin', socketMode = false) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-slack-')));

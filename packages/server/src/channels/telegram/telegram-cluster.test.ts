@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type FakeTelegramApi, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { until as waitUntil } from '../../__fixtures__/until.js';
 import { type RunningServer, startServer } from '../../server.js';
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -28,19 +29,11 @@ afterAll(async () => {
   await client.end();
 });
 
-async function until<T>(
+const until = <T>(
   what: string,
   get: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 20_000,
-) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+) => waitUntil(what, get, ms, 50);
 
 async function twoNodes() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-cluster-')));

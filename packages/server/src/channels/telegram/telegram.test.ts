@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeTelegramApi, script, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until as waitUntil } from '../../__fixtures__/until.js';
 import type { LogLevel } from '../../logger.js';
 import { type RunningServer, startServer } from '../../server.js';
 
@@ -14,19 +15,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until<T>(
+const until = <T>(
   what: string,
   get: () => T | undefined | false | Promise<T | undefined | false>,
   ms = 10_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+) => waitUntil(what, get, ms, 20);
 
 function memoryLogger() {
   const lines: { level: LogLevel; msg: string; fields?: Record<string, unknown> }[] = [];
