@@ -52,24 +52,23 @@ const press = (actionId: string, value: string, user = 'U1') => ({
   actions: [{ action_id: actionId, value }],
 });
 
+/** Starts a session whose agent asks permission to write `file` in `work`. */
+const writeSession = (server: RunningServer, work: string, file: string, content: string) =>
+  fetch(`${server.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      workDir: work,
+      prompt: script({
+        tool: { title: `Write ${file}`, kind: 'edit', permission: true, write: { path: file, content } },
+      }),
+    }),
+  });
+
 describe('Slack channel (Web API stand-in)', () => {
   it('threads a session, and an Approve click with a valid signature writes the file', async () => {
     const { work, slack, server } = await setup();
-    await fetch(`${server.url}/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        workDir: work,
-        prompt: script({
-          tool: {
-            title: 'Write a.txt',
-            kind: 'edit',
-            permission: true,
-            write: { path: 'a.txt', content: 'x' },
-          },
-        }),
-      }),
-    });
+    await writeSession(server, work, 'a.txt', 'x');
     const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
     const first = slack.messages[0];
     expect(first?.text).toMatch(/^🆕 Session/);
@@ -155,21 +154,7 @@ describe('Slack channel (Web API stand-in)', () => {
     'refuses a %s clicking Approve on a session it may not drive, tells them why, and audits it',
     async (role, why) => {
       const { work, slack, server } = await setup(role);
-      const created = await fetch(`${server.url}/v1/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          workDir: work,
-          prompt: script({
-            tool: {
-              title: 'Write b.txt',
-              kind: 'edit',
-              permission: true,
-              write: { path: 'b.txt', content: 'y' },
-            },
-          }),
-        }),
-      });
+      const created = await writeSession(server, work, 'b.txt', 'y');
       const session = (await created.json()) as { id: string };
       const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
       const actions = (ask.blocks as { type: string; elements?: { value: string }[] }[]).find(
@@ -199,21 +184,7 @@ describe('Slack channel (Web API stand-in)', () => {
     await until('the Socket Mode connection', () => slack.socketConnections() === 1);
     const open = slack.calls.find((c) => c.method === 'apps.connections.open');
     expect(open).toBeDefined();
-    await fetch(`${server.url}/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        workDir: work,
-        prompt: script({
-          tool: {
-            title: 'Write s.txt',
-            kind: 'edit',
-            permission: true,
-            write: { path: 's.txt', content: 'z' },
-          },
-        }),
-      }),
-    });
+    await writeSession(server, work, 's.txt', 'z');
     const ask = await until('the permission message', () => slack.messages.find((m) => m.blocks));
     const actions = (ask.blocks as { type: string; elements?: { value: string }[] }[]).find(
       (b) => b.type === 'actions',
