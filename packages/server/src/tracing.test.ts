@@ -15,6 +15,7 @@ import {
   startOtlpReceiver,
 } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jsonCaller, sessionWaiter } from './__fixtures__/json-calls.js';
 import { resolveConfig, type ServerConfigInput } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger } from './logger.js';
@@ -39,24 +40,8 @@ function fixture(tracing: () => ServerConfigInput['tracing']) {
     },
   } as unknown as NodeJS.WriteStream;
   const ctx = { server: undefined as unknown as RunningServer };
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(ctx.server.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
-  const waitFor = async (id: string, ok: (s: any) => boolean) => {
-    let s: any;
-    for (let i = 0; i < 400; i++) {
-      s = (await call('GET', `/v1/sessions/${id}`)).body;
-      if (ok(s)) return s;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`session ${id} stayed ${s?.status}`);
-  };
+  const call = jsonCaller(() => ctx.server);
+  const waitFor = sessionWaiter(call);
   return {
     root,
     lines,

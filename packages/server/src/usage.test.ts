@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jsonCaller, sessionWaiter } from './__fixtures__/json-calls.js';
 import type { ServerConfigInput } from './config.js';
 import { createLogger } from './logger.js';
 import { type RunningServer, startServer } from './server.js';
@@ -34,38 +35,12 @@ function serverAt(root: string, extra: Partial<ServerConfigInput> = {}) {
   });
 }
 
-function client(server: () => RunningServer) {
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(server().url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, body: json, text, headers: res.headers };
-  };
-}
-
 function fixture(extra: Partial<ServerConfigInput> = {}) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-usage-')));
   mkdirSync(join(root, 'work'));
   const ctx = { root, server: undefined as unknown as RunningServer };
-  const call = client(() => ctx.server);
-  const waitFor = async (id: string, ok: (s: any) => boolean) => {
-    let s: any;
-    for (let i = 0; i < 400; i++) {
-      s = (await call('GET', `/v1/sessions/${id}`)).body;
-      if (ok(s)) return s;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`session ${id} stayed ${s?.status}`);
-  };
+  const call = jsonCaller(() => ctx.server);
+  const waitFor = sessionWaiter(call);
   const events = async (id: string) =>
     (await ctx.server.aegis.sessions.events(id, { limit: 10_000 })).map((e) => e as any);
   const workDir = (name: string) => {
