@@ -8,7 +8,8 @@ import { iso, leaseEnd } from './fence.js';
 /**
  * The parts of a cluster beyond session ownership, all in the shared database: which node runs
  * each pipeline (under a lease, like sessions), request counts per caller across nodes (rate
- * limits), and the secret nodes sign forwarded requests with.
+ * limits), the secret nodes sign forwarded requests with, and named leases for work one node does
+ * for the cluster.
  */
 
 /** The node a pipeline's writes are fenced by; `null` until the store joined a cluster. */
@@ -145,6 +146,51 @@ export function createPgClusterShared(pool: pg.Pool, runner: PipelineRunner) {
         throw err;
       });
       return secret;
+    },
+
+    /**
+     * Takes or renews the named cluster-wide lease for this node (for work one node does for the
+     * whole cluster, e.g. the channels): by the database clock, the epoch bumped on each takeover.
+     */
+    async holdLease(name: string, ms: number) {
+      const node = me();
+      const { rows } = await pool.query<{ holder_node: string; epoch: number; lease_until: string }>(
+        `insert into "cluster_leases" ("name", "holder_node", "epoch", "lease_until", "acquired_at")
+         values ($1, $2, 1, ${leaseEnd('$3')}, ${iso('clock_timestamp()')})
+         on conflict ("name") do update set "holder_node" = excluded."holder_node",
+           "epoch" = case when "cluster_leases"."holder_node" = excluded."holder_node"
+             then "cluster_leases"."epoch" else "cluster_leases"."epoch" + 1 end,
+           "acquired_at" = case when "cluster_leases"."holder_node" = excluded."holder_node"
+             then "cluster_leases"."acquired_at" else excluded."acquired_at" end,
+           "lease_until" = excluded."lease_until"
+         where "cluster_leases"."holder_node" = excluded."holder_node" or "cluster_leases"."holder_node" is null
+           or "cluster_leases"."lease_until" is null or "cluster_leases"."lease_until"::timestamptz < clock_timestamp()
+         returning "holder_node", "epoch", "lease_until"`,
+        [name, node, ms],
+      );
+      const won = rows[0];
+      if (won) return { held: true, holder: won.holder_node, epoch: won.epoch, until: won.lease_until };
+      const held = await pool.query<{
+        holder_node: string | null;
+        epoch: number;
+        lease_until: string | null;
+      }>('select "holder_node", "epoch", "lease_until" from "cluster_leases" where "name" = $1', [name]);
+      const r = held.rows[0];
+      return {
+        held: false,
+        holder: r?.holder_node ?? null,
+        epoch: r?.epoch ?? 0,
+        until: r?.lease_until ?? null,
+      };
+    },
+
+    /** Gives the named lease up at once, if this node holds it. */
+    async releaseLease(name: string) {
+      if (!runner.node) return;
+      await pool.query(
+        `update "cluster_leases" set "holder_node" = null, "lease_until" = null where "name" = $1 and "holder_node" = $2`,
+        [name, runner.node],
+      );
     },
   };
 }
