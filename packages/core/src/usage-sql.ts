@@ -24,16 +24,21 @@ const COLUMN: Record<UsageDimension, string> = {
 export function usageSql(q: UsageQuery, param: (i: number) => string): { text: string; values: unknown[] } {
   const perSession = q.groupBy.includes('session') || q.sessionId !== undefined;
   const table = perSession ? '"usage_session_daily"' : '"usage_daily"';
-  const values: unknown[] = [q.from, q.to];
-  const where = [`"day" >= ${param(1)}`, `"day" <= ${param(2)}`];
-  if (q.ownerId !== undefined) {
-    values.push(q.ownerId ?? '');
-    where.push(`"owner_id" = ${param(values.length)}`);
-  }
-  if (q.sessionId !== undefined) {
-    values.push(q.sessionId);
-    where.push(`"session_id" = ${param(values.length)}`);
-  }
+  const values: unknown[] = [];
+  /** The range, owner and session conditions, with their values appended (written once per use). */
+  const conditions = () => {
+    values.push(q.from, q.to);
+    const where = [`"day" >= ${param(values.length - 1)}`, `"day" <= ${param(values.length)}`];
+    if (q.ownerId !== undefined) {
+      values.push(q.ownerId ?? '');
+      where.push(`"owner_id" = ${param(values.length)}`);
+    }
+    if (q.sessionId !== undefined) {
+      values.push(q.sessionId);
+      where.push(`"session_id" = ${param(values.length)}`);
+    }
+    return where.join(' and ');
+  };
   const dims = q.groupBy.map((d) => `${COLUMN[d]} as "${d}"`);
   const sums = [
     'sum("turns") as "turns"',
@@ -47,13 +52,21 @@ export function usageSql(q: UsageQuery, param: (i: number) => string): { text: s
     ].map(([c, a]) => `sum("${c}") as "${a}"`),
     'coalesce(sum("cost_usd"), 0) as "costUsd"',
   ];
+  const select = `select ${[...dims, ...sums].join(', ')} from ${table}`;
   const group = q.groupBy.length ? ` group by ${q.groupBy.map((d) => COLUMN[d]).join(', ')}` : '';
-  const order = q.groupBy.includes('session') ? ' order by "costUsd" desc' : '';
-  const limit = q.limit !== undefined && q.groupBy.includes('session') ? ` limit ${Math.floor(q.limit)}` : '';
-  return {
-    text: `select ${[...dims, ...sums].join(', ')} from ${table} where ${where.join(' and ')}${group}${order}${limit}`,
-    values,
-  };
+  const bySession = q.groupBy.includes('session');
+  if (bySession && q.groupBy.length === 1 && q.limit !== undefined && q.sessionId === undefined) {
+    // The costliest sessions: picked summing only the cost, then only they summed in full.
+    const outer = conditions();
+    const top = `select "session_id" from ${table} where ${conditions()} group by "session_id" order by coalesce(sum("cost_usd"), 0) desc limit ${Math.floor(q.limit)}`;
+    return {
+      text: `${select} where ${outer} and "session_id" in (${top})${group} order by "costUsd" desc`,
+      values,
+    };
+  }
+  const order = bySession ? ' order by "costUsd" desc' : '';
+  const limit = q.limit !== undefined && bySession ? ` limit ${Math.floor(q.limit)}` : '';
+  return { text: `${select} where ${conditions()}${group}${order}${limit}`, values };
 }
 
 /** Turns result rows (numbers may come back as strings from PostgreSQL) into sorted groups. */
