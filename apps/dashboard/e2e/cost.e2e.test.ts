@@ -3,7 +3,7 @@
  * reports known tokens and costs, the usage ledger records one row per turn, and the page shows
  * exactly those figures — totals, today's bar, the tables by key, model and template, the top
  * sessions with their budget state — exports them as CSV, and answers an empty or invalid range.
- * The session page shows the budget used of each limit; the Overview sparklines put the usage on
+ * The session page shows the budget used of each limit, the sessions list each budget's state; the Overview sparklines put the usage on
  * the day it was spent.
  */
 import { readFileSync } from 'node:fs';
@@ -110,7 +110,7 @@ describe('Cost page', () => {
     );
   });
 
-  it('shows the budget of a session within it, each limit set', async () => {
+  it('shows the budget of a session within it, each limit set, and each budget in the sessions list', async () => {
     await page.goto(`${stack.base}/dashboard/#/sessions/${ids.cheap}`);
     const budget = page.getByTestId('budget-state');
     await budget.waitFor();
@@ -119,6 +119,12 @@ describe('Cost page', () => {
       '$0.0125 of $0.1000',
       '1 of 10',
     ]);
+    // The sessions list says it too, beside each session's cost.
+    await page.goto(`${stack.base}/dashboard/#/sessions`);
+    const row = (name: string) => page.locator('tbody tr').filter({ hasText: name });
+    await row('cost-dear').waitFor();
+    expect(await row('cost-dear').getByTestId('budget-badge').textContent()).toBe('over 80 %');
+    expect(await row('cost-cheap').getByTestId('budget-badge').textContent()).toBe('within budget');
   });
 
   it('exports the range as the server’s CSV', async () => {

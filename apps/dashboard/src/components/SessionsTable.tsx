@@ -1,11 +1,16 @@
 import type { Session } from '@aegis/client';
 import { t } from '../i18n/index.js';
+import { budgetState } from '../lib/cost.js';
 import { fmtAgo, fmtCost, fmtNumber, sessionName, shortPath } from '../lib/format.js';
 import { ownerText } from '../lib/nodes.js';
 import { href } from '../lib/router.js';
+import { BudgetBadge } from './BudgetState.js';
 import { ResidencyBadge, StatusBadge } from './bits.js';
 
-/** The Sessions page's table: one row per session, linking to it; the Node column on a cluster. */
+/**
+ * The Sessions page's table: one row per session, linking to it, its cost with its budget state
+ * when it has a budget; the Node column on a cluster.
+ */
 export function SessionsTable({
   rows,
   total,
@@ -90,7 +95,14 @@ function Row({ s, withNode, self }: { s: Session; withNode: boolean; self: strin
       </td>
       <td className="num hide-sm">{fmtNumber(s.turns)}</td>
       <td className="num hide-md">{fmtNumber(s.usage.totalTokens)}</td>
-      <td className="num hide-md">{fmtCost(s.usage.costUsd)}</td>
+      <td className="num hide-md">
+        {fmtCost(s.usage.costUsd)}
+        {budgetState(s) ? (
+          <div>
+            <BudgetBadge s={s} />
+          </div>
+        ) : null}
+      </td>
       <td className="small" title={s.lastActivityAt}>
         {fmtAgo(s.lastActivityAt)}
       </td>
