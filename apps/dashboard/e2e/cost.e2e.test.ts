@@ -169,4 +169,33 @@ describe('Cost page', () => {
       /: (0\.0000, ){13}0\.0625$/,
     );
   });
+
+  // Last: this session's turn changes the totals the tests above assert.
+  it('marks a session stopped by its budget as exceeded, in the top sessions and on its page', async () => {
+    const r = await stack.call<{ session: { id: string } }>('POST', '/v1/sessions', {
+      workDir: stack.workDir('cost-over'),
+      name: 'cost-over',
+      budget: { maxCostUsd: 0.05 },
+      prompt: script(
+        { say: 'working' },
+        { usage: { used: 10, size: 100, cost: 0.06 } },
+        { say: 'never said', chunks: 1 },
+        { waitForCancel: true },
+      ),
+      reuse: false,
+    });
+    await stack.waitStatus(r.session.id, 'error');
+    await page.goto(`${stack.base}/dashboard/#/cost`);
+    const top = page.getByTestId('top-sessions');
+    await top.getByRole('link', { name: 'cost-over' }).waitFor();
+    expect((await rowsOf('top-sessions'))[0]).toEqual(['cost-over', '1', '0', '$0.0600', 'exceeded']);
+    expect(await page.getByTestId('cost-spend').getByTestId('metric-value').textContent()).toBe('$0.1225');
+
+    await top.getByRole('link', { name: 'cost-over' }).click();
+    const budget = page.getByTestId('budget-state');
+    await budget.waitFor();
+    expect(await budget.getByTestId('budget-badge').textContent()).toBe('exceeded');
+    expect(await budget.getByTestId('budget-maxCostUsd').getAttribute('data-state')).toBe('exceeded');
+    await budget.getByText('Stopped by its budget').waitFor();
+  });
 });
