@@ -314,7 +314,7 @@ function UsageTable({
           <thead>
             <tr>
               <th scope="col">{column}</th>
-              <th scope="col" className="num">
+              <th scope="col" className="num hide-sm">
                 {t('cost.col.turns')}
               </th>
               <th scope="col" className="num">
@@ -330,7 +330,7 @@ function UsageTable({
             {rows.map((g, i) => (
               <tr key={String(g.key ?? g.template ?? g.model ?? g.session ?? null)}>
                 <td>{name(g, i)}</td>
-                <td className="num">{exact(g.turns)}</td>
+                <td className="num hide-sm">{exact(g.turns)}</td>
                 <td className="num">{exact(g.totalTokens)}</td>
                 <td className="num">{fmtCost(g.costUsd)}</td>
                 {budget ? <td>{budget(i)}</td> : null}
