@@ -109,6 +109,7 @@ const PAGES = () => [
   ['pipelines', '#/pipelines'],
   ['pipeline', `#/pipelines/${pipelineId}`],
   ['routines', '#/routines'],
+  ['cost', '#/cost'],
   ['audit', '#/audit'],
   ['keys', '#/keys'],
   ['nodes', '#/nodes'],
@@ -187,7 +188,7 @@ describe('keyboard', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
     const rows = await help.locator('tr').allTextContents();
-    for (const k of ['go', 'gs', 'gp', 'ga', 'gk', 'gr', 'Ctrl+K'])
+    for (const k of ['go', 'gs', 'gp', 'ga', 'gk', 'gr', 'gc', 'Ctrl+K'])
       expect(rows.some((r) => r.replace(/\s/g, '').includes(k))).toBe(true);
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
@@ -198,6 +199,7 @@ describe('keyboard', () => {
       ['a', '#/audit', 'Audit log'],
       ['k', '#/keys', 'API keys'],
       ['r', '#/routines', 'Routines'],
+      ['c', '#/cost', 'Cost'],
       ['o', '#/', 'Overview'],
     ] as const) {
       await page.keyboard.press('g');

@@ -131,6 +131,7 @@ describe.each([
       'sessions',
       `sessions/${id}`,
       'pipelines',
+      'cost',
       'audit',
       'keys',
       'nodes',
@@ -156,12 +157,13 @@ describe.each([
     await page.goto(`${stack.base}/dashboard/#/`);
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = nav.getByRole('link');
-    expect(await links.count()).toBe(6);
+    expect(await links.count()).toBe(7);
     for (const [name, hash, h1] of [
       ['Overview', '#/', 'Overview'],
       ['Sessions', '#/sessions', 'Sessions'],
       ['Pipelines', '#/pipelines', 'Pipelines'],
       ['Routines', '#/routines', 'Routines'],
+      ['Cost', '#/cost', 'Cost'],
       ['Audit', '#/audit', 'Audit log'],
       ['API keys', '#/keys', 'API keys'],
     ] as const) {

@@ -316,6 +316,7 @@ describe('a single server (SQLite)', () => {
       'Sessions',
       'Pipelines',
       'Routines',
+      'Cost',
       'Audit',
       'API keys',
     ]);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import {
   type Access,
   apiBase,
@@ -32,12 +32,16 @@ import { Routines } from './pages/Routines.js';
 import { SessionDetail } from './pages/SessionDetail.js';
 import { Sessions } from './pages/Sessions.js';
 
+/** Loaded when first opened: the charts and tables stay out of the initial bundle. */
+const Cost = lazy(() => import('./pages/Cost.js'));
+
 const SHORTCUTS: [string[], MessageKey][] = [
   [['?'], 'help.toggle'],
   [['g', 'o'], 'help.goOverview'],
   [['g', 's'], 'help.goSessions'],
   [['g', 'p'], 'help.goPipelines'],
   [['g', 'r'], 'help.goRoutines'],
+  [['g', 'c'], 'help.goCost'],
   [['g', 'a'], 'help.goAudit'],
   [['g', 'k'], 'help.goKeys'],
   [['g', 'n'], 'help.goNodes'],
@@ -86,6 +90,9 @@ export function App() {
             </NavLink>
             <NavLink to={href.routines} current={route.page === 'routines'}>
               {t('nav.routines')}
+            </NavLink>
+            <NavLink to={href.cost} current={route.page === 'cost'}>
+              {t('nav.cost')}
             </NavLink>
             <NavLink to={href.audit()} current={route.page === 'audit'} adminOnly access={access}>
               {t('nav.audit')}
@@ -216,6 +223,8 @@ function titleOf(route: Route): string {
       return t('nav.nodes');
     case 'routines':
       return t('nav.routines');
+    case 'cost':
+      return t('nav.cost');
     default:
       return t('title.notFound');
   }
@@ -241,6 +250,12 @@ function Page({ route }: { route: Route }) {
       return <Nodes />;
     case 'routines':
       return <Routines />;
+    case 'cost':
+      return (
+        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+          <Cost />
+        </Suspense>
+      );
     default:
       return (
         <>
@@ -321,6 +336,7 @@ function useShortcuts(setHelp: (f: (open: boolean) => boolean) => void) {
         else if (e.key === 'k') navigate(href.keys);
         else if (e.key === 'n') navigate(href.nodes);
         else if (e.key === 'r') navigate(href.routines);
+        else if (e.key === 'c') navigate(href.cost);
       }
     };
     window.addEventListener('keydown', onKey);

@@ -6,6 +6,7 @@ import { fmtAgo, fmtCost, fmtNumber, fmtTime } from '../lib/format.js';
 import { healthSentence } from '../lib/health.js';
 import { href } from '../lib/router.js';
 import { fmtMs } from '../lib/transcript.js';
+import { BudgetState } from './BudgetState.js';
 import { ResidencyBadge, StatusBadge } from './bits.js';
 import { CommandList } from './CommandList.js';
 import { Who } from './Who.js';
@@ -124,6 +125,7 @@ export function SidePanel({ s }: { s: Session }) {
           </>
         ) : null}
       </dl>
+      <BudgetState s={s} />
       <Insights s={s} />
       {s.exit ? (
         <>

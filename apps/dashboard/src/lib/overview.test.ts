@@ -1,6 +1,6 @@
 import type { Session } from '@aegis/client';
 import { describe, expect, it } from 'vitest';
-import { perActivityDay, type TurnsTodayCache, turnsToday, type UserEntriesPage } from './overview.js';
+import { type TurnsTodayCache, turnsToday, type UserEntriesPage } from './overview.js';
 
 const now = new Date(2026, 0, 10, 15, 0, 0); // local time
 const at = (d: number, h: number) => new Date(2026, 0, d, h).toISOString();
@@ -58,30 +58,5 @@ describe('turns today', () => {
     byId.a.push(at(10, 14));
     expect(await turnsToday([session('a', { turns: 2 })], t.fetchPage, cache, now)).toBe(2);
     expect(t.calls).toHaveLength(2);
-  });
-});
-
-describe('per activity day', () => {
-  it('sums tokens and cost on the day each session was last active', () => {
-    const sessions = [
-      session('a', {
-        lastActivityAt: at(10, 9),
-        usage: { totalTokens: 100, costUsd: 0.5 } as Session['usage'],
-      }),
-      session('b', {
-        lastActivityAt: at(10, 1),
-        usage: { totalTokens: 50, costUsd: null } as Session['usage'],
-      }),
-      session('c', {
-        lastActivityAt: at(8, 9),
-        usage: { totalTokens: 7, costUsd: 0.25 } as Session['usage'],
-      }),
-      session('d', {
-        lastActivityAt: at(1, 9),
-        usage: { totalTokens: 1000, costUsd: 9 } as Session['usage'],
-      }),
-    ];
-    expect(perActivityDay(sessions, (s) => s.usage.totalTokens, 3, now)).toEqual([7, 0, 150]);
-    expect(perActivityDay(sessions, (s) => s.usage.costUsd ?? 0, 3, now)).toEqual([0.25, 0, 0.5]);
   });
 });

@@ -1,35 +1,14 @@
 /**
  * Figures for the Overview cards, from what the API already serves: the session list (usage per
  * session) and each session's transcript, whose `user` entries are its turns — one is recorded at
- * every `turn.started`, at the time the turn started.
+ * every `turn.started`, at the time the turn started. Tokens and cost per day come from the usage
+ * ledger (`lastDaysSeries` in cost.ts).
  */
 import type { Session, TranscriptEntry } from '@aegis/client';
-
-const DAY = 86_400_000;
 
 /** Local midnight of `now`'s day. */
 export function startOfDay(now: Date): number {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-}
-
-/**
- * `value(s)` summed per local day of `s.lastActivityAt` over the last `days` days (oldest first):
- * where a session's tokens and cost were last spent. The API keeps usage per session, not per day,
- * so a session active over several days counts on its latest one.
- */
-export function perActivityDay(
-  sessions: readonly Session[],
-  value: (s: Session) => number,
-  days = 14,
-  now = new Date(),
-): number[] {
-  const out = new Array<number>(days).fill(0);
-  const end = startOfDay(now) + DAY;
-  for (const s of sessions) {
-    const idx = days - 1 - Math.floor((end - 1 - Date.parse(s.lastActivityAt)) / DAY);
-    if (idx >= 0 && idx < days) out[idx]! += value(s);
-  }
-  return out;
 }
 
 /** One page of a session's `user` transcript entries, oldest first (`getTranscriptPage`). */

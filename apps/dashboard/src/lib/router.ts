@@ -10,6 +10,7 @@ export type Route =
   | { page: 'keys' }
   | { page: 'nodes' }
   | { page: 'routines' }
+  | { page: 'cost' }
   | { page: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseHash(hash: string): Route {
   if (path === '/keys') return { page: 'keys' };
   if (path === '/nodes') return { page: 'nodes' };
   if (path === '/routines') return { page: 'routines' };
+  if (path === '/cost') return { page: 'cost' };
   const m = /^\/(sessions|pipelines)\/([^/]+)$/.exec(path);
   if (m) return { page: m[1] === 'sessions' ? 'session' : 'pipeline', id: decodeURIComponent(m[2]!) };
   return { page: 'notFound', path };
@@ -39,6 +41,7 @@ export const href = {
   keys: '#/keys',
   nodes: '#/nodes',
   routines: '#/routines',
+  cost: '#/cost',
 };
 
 export function navigate(to: string): void {

@@ -5,6 +5,7 @@ import { Empty, ErrorState, Sparkline, StatusBadge, TruncatedChip } from '../com
 import { ChannelHealth } from '../components/ChannelHealth.js';
 import { t } from '../i18n/index.js';
 import { tr } from '../i18n/rich.js';
+import { lastDays, lastDaysSeries } from '../lib/cost.js';
 import {
   ALL_STATES,
   createdPerDay,
@@ -17,7 +18,7 @@ import {
   statusLabel,
   statusTone,
 } from '../lib/format.js';
-import { perActivityDay, type TurnsTodayCache, turnsToday } from '../lib/overview.js';
+import { type TurnsTodayCache, turnsToday } from '../lib/overview.js';
 import { href } from '../lib/router.js';
 import { usePoll } from '../lib/usePoll.js';
 
@@ -25,6 +26,7 @@ export function Overview() {
   const { data, error, loading, refresh } = usePoll(listAllSessions, 3000);
   const sessions = data?.sessions ?? [];
   const today = useTurnsToday(sessions);
+  const usage = usePoll(loadUsage, 15_000);
 
   if (error && !data) return <ErrorState error={error} onRetry={refresh} />;
 
@@ -43,8 +45,7 @@ export function Overview() {
     .filter(needsHuman)
     .sort((a, b) => a.lastActivityAt.localeCompare(b.lastActivityAt));
   const perDay = createdPerDay(sessions, 14);
-  const tokensPerDay = perActivityDay(sessions, (s) => s.usage.totalTokens);
-  const costPerDay = perActivityDay(sessions, (s) => s.usage.costUsd ?? 0);
+  const { tokens: tokensPerDay, cost: costPerDay } = lastDaysSeries(usage.data?.groups ?? []);
 
   return (
     <>
@@ -107,7 +108,7 @@ export function Overview() {
             values={tokensPerDay}
             label={t('overview.tokensSpark', { values: tokensPerDay.join(', ') })}
           />
-          <span className="muted small">{t('overview.byActiveDay')}</span>
+          <span className="muted small">{t('overview.perUtcDay')}</span>
         </Metric>
         <Metric
           label={t('overview.cost')}
@@ -119,7 +120,7 @@ export function Overview() {
             values={costPerDay}
             label={t('overview.costSpark', { values: costPerDay.map((c) => c.toFixed(4)).join(', ') })}
           />
-          <span className="muted small">{t('overview.byActiveDay')}</span>
+          <span className="muted small">{t('overview.perUtcDay')}</span>
         </Metric>
       </section>
 
@@ -157,6 +158,9 @@ export function Overview() {
     </>
   );
 }
+
+/** Tokens and cost per UTC day over the last 14 days, from the usage ledger. */
+const loadUsage = () => api().getUsage({ ...lastDays(14), groupBy: 'day' });
 
 function AttnRow({ s }: { s: Session }) {
   return (

@@ -1,7 +1,8 @@
-import type { PermissionMode, Session, SessionStatus, Template } from '@aegis/client';
+import type { PermissionMode, SessionStatus, Template } from '@aegis/client';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { api, errorMessage, listAllSessions, useCluster } from '../api.js';
-import { Empty, ErrorState, ResidencyBadge, StatusBadge, TruncatedChip } from '../components/bits.js';
+import { Empty, ErrorState, TruncatedChip } from '../components/bits.js';
+import { SessionsTable } from '../components/SessionsTable.js';
 import { useToast } from '../components/Toasts.js';
 import { t, tp } from '../i18n/index.js';
 import { takeSearchFocusRequest } from '../lib/focus.js';
@@ -9,16 +10,13 @@ import {
   ALL_STATES,
   distinctWorkDirs,
   filterSessions,
-  fmtAgo,
-  fmtCost,
-  fmtNumber,
   type SessionFilter,
   sessionName,
   sessionsCsv,
   shortPath,
   statusLabel,
 } from '../lib/format.js';
-import { ownerText, showsNodes } from '../lib/nodes.js';
+import { showsNodes } from '../lib/nodes.js';
 import { href, navigate } from '../lib/router.js';
 import { usePoll } from '../lib/usePoll.js';
 
@@ -157,88 +155,15 @@ export function Sessions() {
             <Empty title={t('sessions.noMatch')} />
           )
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">
-                {t('sessions.shown', { n: rows.length, total: data?.total ?? rows.length })}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('sessions.col.session')}</th>
-                  <th scope="col">{t('sessions.state')}</th>
-                  <th scope="col" className="hide-sm">
-                    {t('sessions.workDir')}
-                  </th>
-                  {withNode ? (
-                    <th scope="col" className="hide-sm" title={t('sessions.col.nodeTitle')}>
-                      {t('sessions.col.node')}
-                    </th>
-                  ) : null}
-                  <th scope="col" className="hide-md">
-                    {t('sessions.col.agentMode')}
-                  </th>
-                  <th scope="col" className="num hide-sm">
-                    {t('sessions.col.turns')}
-                  </th>
-                  <th scope="col" className="num hide-md">
-                    {t('overview.tokens')}
-                  </th>
-                  <th scope="col" className="num hide-md">
-                    {t('overview.cost')}
-                  </th>
-                  <th scope="col">{t('sessions.col.activity')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((s) => (
-                  <Row key={s.id} s={s} withNode={withNode} self={cluster.self} />
-                ))}
-              </tbody>
-            </table>
-            <p className="muted small" data-testid="sessions-shown">
-              {t('sessions.shown', { n: rows.length, total: data?.total ?? rows.length })}
-            </p>
-          </div>
+          <SessionsTable
+            rows={rows}
+            total={data?.total ?? rows.length}
+            withNode={withNode}
+            self={cluster.self}
+          />
         )}
       </section>
     </>
-  );
-}
-
-function Row({ s, withNode, self }: { s: Session; withNode: boolean; self: string | null }) {
-  return (
-    <tr>
-      <td>
-        <a href={href.session(s.id)} className="row-link">
-          {sessionName(s)}
-        </a>
-        <div className="mono muted small">{s.id.slice(0, 8)}</div>
-      </td>
-      <td>
-        <StatusBadge status={s.status} /> <ResidencyBadge status={s.status} resident={s.agentResident} />
-      </td>
-      <td className="mono small hide-sm" title={s.workDir}>
-        {shortPath(s.workDir, 3)}
-      </td>
-      {withNode ? (
-        <td className="mono small hide-sm">
-          <span className={s.node ? undefined : 'muted'} data-testid="session-node">
-            {ownerText(s)}
-          </span>
-          {s.node && s.node === self ? <div className="muted">{t('common.thisNode')}</div> : null}
-        </td>
-      ) : null}
-      <td className="small hide-md">
-        {s.agent}
-        <div className="muted">{s.permissionMode}</div>
-      </td>
-      <td className="num hide-sm">{fmtNumber(s.turns)}</td>
-      <td className="num hide-md">{fmtNumber(s.usage.totalTokens)}</td>
-      <td className="num hide-md">{fmtCost(s.usage.costUsd)}</td>
-      <td className="small" title={s.lastActivityAt}>
-        {fmtAgo(s.lastActivityAt)}
-      </td>
-    </tr>
   );
 }
 

@@ -112,6 +112,7 @@ describe('openPostgresStore', () => {
       'templates',
       'transcript_entries',
       'usage_daily',
+      'usage_session_daily',
       'usage_turns',
     ]);
     const columns = await pgQuery<{ column_name: string; data_type: string; column_default: string | null }>(

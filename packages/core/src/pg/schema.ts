@@ -342,6 +342,28 @@ export const usageDaily = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
 );
 
+/** Day rollups of the ledger per session (see the SQLite schema; '' for absent values). */
+export const usageSessionDaily = pgTable(
+  'usage_session_daily',
+  {
+    sessionId: text('session_id').notNull(),
+    day: text('day').notNull(),
+    ownerId: text('owner_id').notNull(),
+    templateId: text('template_id').notNull(),
+    model: text('model').notNull(),
+    workDir: text('work_dir').notNull(),
+    turns: bigint('turns', { mode: 'number' }).notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    cachedReadTokens: bigint('cached_read_tokens', { mode: 'number' }).notNull(),
+    cachedWriteTokens: bigint('cached_write_tokens', { mode: 'number' }).notNull(),
+    costUsd: doublePrecision('cost_usd').notNull(),
+    durationMs: bigint('duration_ms', { mode: 'number' }).notNull(),
+    toolCalls: bigint('tool_calls', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
+);
+
 /** Routines: the twin of the SQLite table (see `../sqlite/schema.ts`). */
 export const routines = pgTable(
   'routines',

@@ -2,12 +2,20 @@ import type pg from 'pg';
 import type { AegisEvent } from '../events.js';
 import type { Session } from '../schemas.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
-import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
+import {
+  USAGE_TURN_COLUMNS,
+  usageDailyUpsert,
+  usageDailyValues,
+  usageSessionDailyUpsert,
+  usageSessionDailyValues,
+  usageTurnValues,
+} from '../usage-sql.js';
 import { type FenceState, fence, leaseEnd } from './fence.js';
 import { LOCK_NAMESPACE, LOCKS } from './open-database.js';
 
 const INSERT_USAGE_TURN = `insert into "usage_turns" (${USAGE_TURN_COLUMNS}) values (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`;
 const UPSERT_USAGE_DAILY = usageDailyUpsert((i) => `$${i}`);
+const UPSERT_USAGE_SESSION_DAILY = usageSessionDailyUpsert((i) => `$${i}`);
 
 /** One batch turned into statement parameters (serialised before anything is sent). */
 export interface Rows {
@@ -141,11 +149,12 @@ export async function writeRows(
         ])
       ).rows.map((r) => Number(r.id))
     : [];
-  // A ledger row per finished turn (rare next to events): one insert and one rollup upsert each.
+  // A ledger row per finished turn (rare next to events): one insert and two rollup upserts each.
   for (const r of group) {
     for (const u of r.batch.usage ?? []) {
       await client.query(INSERT_USAGE_TURN, usageTurnValues(u));
       await client.query(UPSERT_USAGE_DAILY, usageDailyValues(u));
+      await client.query(UPSERT_USAGE_SESSION_DAILY, usageSessionDailyValues(u));
     }
   }
   let e = 0;

@@ -280,6 +280,33 @@ export const usageDaily = sqliteTable(
 );
 
 /**
+ * Day rollups of the ledger per session (with its owner, template, model and workDir; '' for
+ * absent values), kept up to date with each row like `usage_daily`: grouped-by-session reads sum
+ * a session's days, not its turns. Keyed session first (the migration makes it WITHOUT ROWID, the
+ * key being the table), so a read grouped by session walks the key in order, with no sort per group.
+ */
+export const usageSessionDaily = sqliteTable(
+  'usage_session_daily',
+  {
+    sessionId: text('session_id').notNull(),
+    day: text('day').notNull(),
+    ownerId: text('owner_id').notNull(),
+    templateId: text('template_id').notNull(),
+    model: text('model').notNull(),
+    workDir: text('work_dir').notNull(),
+    turns: integer('turns').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cachedReadTokens: integer('cached_read_tokens').notNull(),
+    cachedWriteTokens: integer('cached_write_tokens').notNull(),
+    costUsd: real('cost_usd').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    toolCalls: integer('tool_calls').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.day, t.ownerId, t.templateId, t.model, t.workDir] })],
+);
+
+/**
  * Routines: the whole routine as JSON, plus the columns the scheduler claims with (`enabled`,
  * `next_fire_at`, `last_fired_at`), which are the truth over the copy in `spec`.
  */

@@ -103,6 +103,7 @@ describe('createSqliteStore', () => {
       'templates',
       'transcript_entries',
       'usage_daily',
+      'usage_session_daily',
       'usage_turns',
     ]);
   });

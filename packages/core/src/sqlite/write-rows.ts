@@ -1,7 +1,14 @@
 import type { AegisEvent } from '../events.js';
 import type { StoreWrite, StoreWriteResult } from '../store.js';
 import type { TranscriptEntry } from '../transcript.js';
-import { USAGE_TURN_COLUMNS, usageDailyUpsert, usageDailyValues, usageTurnValues } from '../usage-sql.js';
+import {
+  USAGE_TURN_COLUMNS,
+  usageDailyUpsert,
+  usageDailyValues,
+  usageSessionDailyUpsert,
+  usageSessionDailyValues,
+  usageTurnValues,
+} from '../usage-sql.js';
 import type { AegisDatabase } from './open-database.js';
 import { callerError, isCallerError } from './store-errors.js';
 import type { ItemOutcome } from './write-batcher.js';
@@ -57,6 +64,7 @@ export function createRowWriter(
     for (const u of batch.usage ?? []) {
       insertUsageTurn.run(...usageTurnValues(u));
       upsertUsageDaily.run(...usageDailyValues(u));
+      upsertUsageSessionDaily.run(...usageSessionDailyValues(u));
     }
     return { events: written, transcript: entries };
   }
@@ -64,6 +72,7 @@ export function createRowWriter(
     `insert into "usage_turns" (${USAGE_TURN_COLUMNS}) values (${Array(17).fill('?').join(', ')})`,
   );
   const upsertUsageDaily = client.prepare(usageDailyUpsert(() => '?'));
+  const upsertUsageSessionDaily = client.prepare(usageSessionDailyUpsert(() => '?'));
   const insertEventRaw = client.prepare(
     'insert into "events" ("session_id", "seq", "at", "type", "data") values (?, ?, ?, ?, ?)',
   );
