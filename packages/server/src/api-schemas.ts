@@ -83,8 +83,8 @@ const statusList = z
   });
 
 export const ListSessionsQuery = z.object({
-  page: intQuery(1, 1_000_000).optional(),
-  limit: intQuery(1, 100).optional(),
+  page: intQuery(1, 1_000_000).optional().describe('Page number, from 1'),
+  limit: intQuery(1, 100).optional().describe('Sessions per page (1–100, default 20)'),
   status: statusList
     .optional()
     .describe(
