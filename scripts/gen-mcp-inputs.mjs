@@ -8,13 +8,21 @@ const METHOD_ORDER = ['get', 'post', 'put', 'patch', 'delete'];
 
 export function generateMcpInputs(doc) {
   const consts = [];
+  /** Bodies that are the same component (createTemplate and updateTemplate): one shape, named twice. */
+  const byRef = new Map();
   for (const [, item] of Object.entries(doc.paths)) {
     for (const verb of METHOD_ORDER) {
       const op = item[verb];
       if (!op?.operationId) continue;
       const body = op.requestBody?.content?.['application/json']?.schema;
       const resolved = body && deref(doc, body);
-      if (resolved?.type === 'object' && resolved.properties) {
+      const same = body?.$ref && byRef.get(body.$ref);
+      if (same) {
+        consts.push(
+          `\n/** The JSON body of \`${op.operationId}\` (the same as \`${same}\`). */\nexport const ${op.operationId}Body = ${same};\n`,
+        );
+      } else if (resolved?.type === 'object' && resolved.properties) {
+        if (body.$ref) byRef.set(body.$ref, `${op.operationId}Body`);
         const fields = Object.entries(resolved.properties).map(([name, s]) =>
           field(name, zodOf(doc, s), (resolved.required ?? []).includes(name)),
         );

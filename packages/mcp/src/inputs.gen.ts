@@ -53,11 +53,8 @@ export const approvePermissionBody = {
   scope: z.enum(["once","always"]).optional().describe("always → the allow_always / reject_always option"),
 };
 
-/** The JSON body of `rejectPermission`, field by field (pick from it for a tool's input). */
-export const rejectPermissionBody = {
-  optionId: z.string().max(200).optional().describe("Pick an offered option explicitly"),
-  scope: z.enum(["once","always"]).optional().describe("always → the allow_always / reject_always option"),
-};
+/** The JSON body of `rejectPermission` (the same as `approvePermissionBody`). */
+export const rejectPermissionBody = approvePermissionBody;
 
 /** The JSON body of `setMode`, field by field (pick from it for a tool's input). */
 export const setModeBody = {
@@ -127,18 +124,8 @@ export const createTemplateBody = {
   budget: z.strictObject({ maxCostUsd: z.number().min(0).optional().describe("Most US dollars the session may spend (agent-reported cost, else the price table)"), maxTokens: z.number().int().min(0).optional().describe("Most tokens (input + output + cache) the session may use"), maxTurns: z.number().int().min(0).optional().describe("Most turns (prompts run)"), maxDurationMs: z.number().int().min(0).optional().describe("Most milliseconds the agent may spend working in turns, summed") }).optional().describe("Spending limits of sessions from this template (a create request may give its own)"),
 };
 
-/** The JSON body of `updateTemplate`, field by field (pick from it for a tool's input). */
-export const updateTemplateBody = {
-  name: z.string().min(1).max(100).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$")),
-  description: z.string().max(2000).optional(),
-  prompt: z.string().max(100000).optional().describe("First prompt; `{{name}}` placeholders are filled from `variables`, `{{name|default}}` has a fallback"),
-  permissionMode: z.enum(["default","acceptEdits","plan","bypassPermissions","dontAsk","auto"]).optional(),
-  model: z.string().max(200).optional(),
-  agent: z.string().max(100).optional(),
-  env: z.record(z.string(), z.string().max(10000)).optional().describe("Extra environment for the agent process. Names must match `^[A-Za-z_][A-Za-z0-9_]*$`, values may not contain NUL. Variables that change which binaries, libraries or configuration load, or where credentials are sent (PATH, LD_*, NODE_OPTIONS, PYTHONPATH, GIT_CONFIG_*, *_PROXY, CLAUDE_CONFIG_DIR, AEGIS_*, …; case-insensitive) are refused with 400"),
-  sandbox: z.strictObject({ enabled: z.boolean().optional().describe("Run this session sandboxed. Default: true when `sandbox` is given, else the server’s `sandbox.mode` (`on`/`required`: sandboxed). `false` is refused when the server requires sandboxes"), network: z.enum(["model","none"]).optional(), allowedHosts: z.array(z.string().min(1).max(260)).max(100).optional(), readOnlyPaths: z.array(z.string().min(1).max(4096)).max(50).optional(), writablePaths: z.array(z.string().min(1).max(4096)).max(50).optional() }).optional().describe("Sessions from this template run sandboxed (see the session `sandbox`)"),
-  budget: z.strictObject({ maxCostUsd: z.number().min(0).optional().describe("Most US dollars the session may spend (agent-reported cost, else the price table)"), maxTokens: z.number().int().min(0).optional().describe("Most tokens (input + output + cache) the session may use"), maxTurns: z.number().int().min(0).optional().describe("Most turns (prompts run)"), maxDurationMs: z.number().int().min(0).optional().describe("Most milliseconds the agent may spend working in turns, summed") }).optional().describe("Spending limits of sessions from this template (a create request may give its own)"),
-};
+/** The JSON body of `updateTemplate` (the same as `createTemplateBody`). */
+export const updateTemplateBody = createTemplateBody;
 
 /** The JSON body of `setMemory`, field by field (pick from it for a tool's input). */
 export const setMemoryBody = {
@@ -229,15 +216,11 @@ export const handshakeBody = {
   clientCapabilities: z.array(z.string().max(100)).max(200).optional(),
 };
 
-/** The JSON body of `sendInput`, field by field (pick from it for a tool's input). */
-export const sendInputBody = {
-  text: z.string().min(1).max(100000),
-};
+/** The JSON body of `sendInput` (the same as `sendMessageBody`). */
+export const sendInputBody = sendMessageBody;
 
-/** The JSON body of `sendPrompt`, field by field (pick from it for a tool's input). */
-export const sendPromptBody = {
-  text: z.string().min(1).max(100000),
-};
+/** The JSON body of `sendPrompt` (the same as `sendMessageBody`). */
+export const sendPromptBody = sendMessageBody;
 
 /** The JSON body of `createApiKey`, field by field (pick from it for a tool's input). */
 export const createApiKeyBody = {
