@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates openapi.json, the TypeScript client types and the Python SDK from the route
+// Regenerates openapi.json, the TypeScript client types, the MCP tool inputs and the Python SDK from the route
 // definitions. `--check` regenerates in memory and fails if any committed file differs.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +11,7 @@ const check = process.argv.includes('--check');
 const { openApiDocument } = await import(join(root, 'packages/server/dist/index.js'));
 const { generatePython } = await import(join(root, 'scripts/gen-python.mjs'));
 const { generateClientOperations } = await import(join(root, 'scripts/gen-client.mjs'));
+const { generateMcpInputs } = await import(join(root, 'scripts/gen-mcp-inputs.mjs'));
 // openapi-typescript is a dev dependency of the client package, so resolve it from there.
 const fromClient = createRequire(join(root, 'packages/client/package.json'));
 const otsPath = pathToFileURL(fromClient.resolve('openapi-typescript'));
@@ -27,6 +28,7 @@ files.set(
   `// Generated from openapi.json by scripts/gen.mjs — do not edit.\n${astToString(ast)}${enumLists(doc)}`,
 );
 files.set('packages/client/src/operations.gen.ts', generateClientOperations(doc));
+files.set('packages/mcp/src/inputs.gen.ts', generateMcpInputs(doc));
 for (const [path, text] of generatePython(doc)) files.set(path, text);
 
 /**

@@ -3676,7 +3676,9 @@ export interface operations {
     listSessions: {
         parameters: {
             query?: {
+                /** @description Page number, from 1 */
                 page?: number;
+                /** @description Sessions per page (1–100, default 20) */
                 limit?: number;
                 /** @description Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt) */
                 status?: string;

@@ -122,7 +122,6 @@ export {
   BUILT_IN_TEMPLATES,
   placeholders,
   renderPrompt,
-  type SessionSpecInput,
   type TemplateService,
 } from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
@@ -194,6 +193,7 @@ export {
   sessionHealth,
   sessionHints,
 } from './session-health.js';
+export { Actor, CreateSessionInput, SessionSpecInput } from './session-input.js';
 export {
   LatencyStats,
   latencyStats,
@@ -204,12 +204,7 @@ export {
   sessionMetrics,
   summarizeSession,
 } from './session-metrics.js';
-export type {
-  Actor,
-  CreateSessionInput,
-  CreateSessionResult,
-  ListSessionsInput,
-} from './sessions-api-types.js';
+export type { CreateSessionResult, ListSessionsInput } from './sessions-api-types.js';
 export { canApply, reduceStatus, TRANSITIONS } from './state-machine.js';
 export type {
   AegisStore,

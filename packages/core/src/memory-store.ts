@@ -86,10 +86,12 @@ export function createMemoryStore(): AegisStore {
       return { events: written, transcript: entries };
     },
     async getSession(id) {
+      open();
       const s = sessions.get(id);
       return s && clone(s);
     },
     async listSessions(q: SessionQuery) {
+      open();
       const all = [...sessions.values()]
         .filter((s) => !q.status || q.status.includes(s.status))
         .filter((s) => q.workDir === undefined || s.workDir === q.workDir)
@@ -98,6 +100,7 @@ export function createMemoryStore(): AegisStore {
       return { sessions: all.slice(q.offset, q.offset + q.limit).map(clone), total: all.length };
     },
     async listEvents(q: EventQuery) {
+      open();
       const after = q.after ?? 0;
       if (q.sessionId !== undefined) {
         const list = bySession.get(q.sessionId) ?? [];
@@ -109,6 +112,7 @@ export function createMemoryStore(): AegisStore {
       return events.slice(after, after + q.limit).map(clone);
     },
     async listTranscript(q: TranscriptQuery) {
+      open();
       let list = transcript.get(q.sessionId) ?? [];
       if (q.roles) list = list.filter((e) => q.roles?.includes(e.role));
       if (q.before !== undefined) {

@@ -2,59 +2,13 @@ import type { Budget } from './budget.js';
 import type { AegisEvent } from './events.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
-import type {
-  AgentCommand,
-  PermissionMode,
-  PolicyRule,
-  PromptDelivery,
-  SandboxRequest,
-  Session,
-  SessionStatus,
-} from './schemas.js';
+import type { AgentCommand, PermissionMode, PromptDelivery, Session, SessionStatus } from './schemas.js';
+import type { Actor, CreateSessionInput } from './session-input.js';
 import type { TranscriptEntry, TranscriptPage, TranscriptRole } from './transcript.js';
 
 export type { PromptDelivery } from './schemas.js';
+export { Actor, CreateSessionInput, SessionSpecInput } from './session-input.js';
 export type { TranscriptPage } from './transcript.js';
-
-export interface CreateSessionInput {
-  workDir: string;
-  name?: string | undefined;
-  prompt?: string | undefined;
-  permissionMode?: PermissionMode | undefined;
-  model?: string | undefined;
-  agent?: string | undefined;
-  env?: Record<string, string> | undefined;
-  parentId?: string | undefined;
-  /** `false`: always start a new session, even when an idle one works in `workDir`. Default true. */
-  reuse?: boolean | undefined;
-  /** Per-session permission rules; the server's policy is a ceiling (the stricter verdict wins). */
-  policies?: PolicyRule[] | undefined;
-  /** Run the agent sandboxed (see `SessionSandbox`); the engine's `resolveSandbox` decides with it. */
-  sandbox?: SandboxRequest | undefined;
-  /** Spending limits (see `Budget`); a negative limit is `VALIDATION_FAILED`. */
-  budget?: Budget | undefined;
-  /** The template the session is made from (set by `templates.resolve`): what the usage ledger groups by. */
-  templateId?: string | undefined;
-}
-
-export interface Actor {
-  /** Owner identity (an API key id); `null` for the unauthenticated local user. */
-  id: string | null;
-  /** Admins see every owner's sessions. */
-  admin?: boolean;
-  /** The caller's role when authenticated by an API key (`admin`, `operator`, `viewer`). */
-  role?: string | undefined;
-  /**
-   * Another node forwarded this request here (cluster): it is handled on this node or refused,
-   * never sent on again.
-   */
-  forwarded?: boolean | undefined;
-  /**
-   * A person signed in through the identity provider (OIDC): the id is then `oidc:<subject>`, and
-   * this says who they are (shown in the audit log and the dashboard).
-   */
-  person?: { subject: string; email?: string | undefined; name?: string | undefined } | undefined;
-}
 
 export interface CreateSessionResult {
   session: Session;

@@ -278,9 +278,11 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
     });
   });
 
-  it('rejects writes after close', async () => {
+  it('rejects writes and reads after close with STORE_UNAVAILABLE (503), not a plain error (500)', async () => {
     const store = await create();
     await store.close();
-    await expect(store.write({ sessions: [makeSession('late')] })).rejects.toThrow(/closed/);
+    const unavailable = { code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/closed/) };
+    await expect(store.write({ sessions: [makeSession('late')] })).rejects.toMatchObject(unavailable);
+    await expect(store.getSession('late')).rejects.toMatchObject(unavailable);
   });
 });

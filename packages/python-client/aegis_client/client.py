@@ -330,8 +330,8 @@ class AegisClient:
         """GET /v1/sessions — List sessions, newest first
 
         Args:
-            page: query `page`
-            limit: query `limit`
+            page: query `page`: Page number, from 1
+            limit: query `limit`: Sessions per page (1–100, default 20)
             status: query `status`: Comma-separated states. The names of the earlier Aegis documents work too: `active` (every state of a live session), `ask_question` (asking), `bash_approval` and `plan_mode` (permission_prompt)
             work_dir: query `workDir`
         """

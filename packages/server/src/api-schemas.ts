@@ -1,14 +1,10 @@
 import {
-  Budget,
   PermissionMode,
-  PolicyRule,
   PromptDelivery,
-  SandboxRequest,
   Session,
   SessionAction,
-  SessionEnv,
+  SessionSpecInput,
   SessionStatus,
-  TemplateVariables,
   TranscriptEntry,
   TranscriptRole,
 } from '@aegis/core';
@@ -33,45 +29,8 @@ export const intQuery = (min: number, max?: number) => {
   );
 };
 
-export const CreateSessionRequest = z
-  .object({
-    workDir: str(4096)
-      .min(1)
-      .describe('Absolute path of an existing directory inside the allowed directories'),
-    name: str(200).optional(),
-    prompt: str(100_000).optional().describe('First prompt; delivered as soon as the agent is ready'),
-    permissionMode: PermissionMode.optional(),
-    model: str(200).optional(),
-    agent: str(100).optional().describe('A configured ACP agent; default claude-code'),
-    env: SessionEnv.optional(),
-    parentId: str(100).optional(),
-    policies: z
-      .array(PolicyRule)
-      .max(100)
-      .optional()
-      .describe(
-        "Permission rules for this session (first match wins). The server's rules are a ceiling: the stricter of the two verdicts applies (deny over ask over allow), so these can narrow but never lift a server deny or ask",
-      ),
-    templateId: str(100)
-      .optional()
-      .describe(
-        'Start from a template (id, or the name of a template you can see); fields given here override the template',
-      ),
-    variables: TemplateVariables.optional(),
-    sandbox: SandboxRequest.optional().describe(
-      'Run the agent sandboxed: only its workDir (and `writablePaths`) writable, a private HOME, nothing else of the host visible, network only to the model and `allowedHosts` (see docs/security.md, "Sandboxed sessions"). The server’s `sandbox.mode` may sandbox sessions that do not ask, or require it',
-    ),
-    budget: Budget.optional().describe(
-      'Spending limits: at 80 % of one a `budget.warning` event; past it the running turn is cancelled (`budget.exceeded`) and prompts get 429 `BUDGET_EXCEEDED` until the budget is raised (PATCH /v1/sessions/{id}). Overrides the template’s',
-    ),
-    reuse: z
-      .boolean()
-      .optional()
-      .describe(
-        'Whether an idle session of yours already working in `workDir` may answer this request (default true; the response says `reused: true`). `false` always starts a new session.',
-      ),
-  })
-  .meta({ id: 'CreateSessionRequest' });
+/** The create body is core's session spec (one definition for the engine, templates, batches and pipelines). */
+export const CreateSessionRequest = SessionSpecInput.meta({ id: 'CreateSessionRequest' });
 
 export const CreateSessionResponse = Session.extend({
   session: Session.describe('The session (the same fields are also at the top level)'),
@@ -124,8 +83,8 @@ const statusList = z
   });
 
 export const ListSessionsQuery = z.object({
-  page: intQuery(1, 1_000_000).optional(),
-  limit: intQuery(1, 100).optional(),
+  page: intQuery(1, 1_000_000).optional().describe('Page number, from 1'),
+  limit: intQuery(1, 100).optional().describe('Sessions per page (1–100, default 20)'),
   status: statusList
     .optional()
     .describe(

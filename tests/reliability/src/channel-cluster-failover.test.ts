@@ -4,12 +4,11 @@
 // sessions reach Telegram and typed prompts are read again, with no two pollers at once.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FakeTelegramApi, SCRIPTED_AGENT_BIN, startFakeTelegramApi } from '@aegis/testkit';
-import pg from 'pg';
+import { type FakeTelegramApi, startFakeTelegramApi } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess, tempDir } from './harness.js';
+import { pgQuery, startClusterNode } from './cluster-node.js';
+import { type ServerProcess, tempDir } from './harness.js';
 
-const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LEASE_MS = 3_000;
 const ALICE = { id: 1001, first_name: 'Alice', username: 'alice' };
 
@@ -45,29 +44,21 @@ describe('channels on a cluster when the runner is SIGKILLed', () => {
   afterAll(async () => {
     for (const s of servers) await s.stop();
     await tg.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists "${schema}" cascade`);
-    await client.end();
+    await pgQuery(`drop schema if exists "${schema}" cascade`);
     root.remove();
   });
 
   const node = async (id: string) => {
     const disk = root.sub(`${id}`);
     mkdirSync(join(disk, 'state'), { recursive: true });
-    const server = await startServerProcess({
+    const server = await startClusterNode({
+      id,
       stateDir: join(disk, 'state'),
-      allowedWorkDirs: [work],
-      mode: 'launcher',
+      work,
+      schema,
+      leaseMs: LEASE_MS,
+      drainMs: 1_000,
       config: {
-        sessionStore: 'postgres',
-        postgresUrl: PG_URL,
-        pgSchema: schema,
-        pgPoolMax: 4,
-        cluster: { nodeId: id, leaseMs: LEASE_MS, drainMs: 1_000 },
-        sessions: { idleEvictMs: 0 },
-        agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN] } },
-        defaultAgent: 'scripted',
         channels: {
           telegram: {
             token: tg.token,

@@ -4,9 +4,9 @@
 // nothing more and stops its agents; a node told SIGTERM drains and hands its sessions over.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
-import pg from 'pg';
+import { script } from '@aegis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pgQuery, startClusterNode } from './cluster-node.js';
 import {
   eventually,
   gapProblem,
@@ -14,24 +14,12 @@ import {
   RawSse,
   type ServerProcess,
   slowChunks,
-  startServerProcess,
   tempDir,
   waitForStatus,
   waitForTurns,
 } from './harness.js';
 
-const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const LEASE_MS = 3_000;
-
-async function pgQuery<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('a cluster of server processes on one PostgreSQL database', () => {
   const root = tempDir('cluster');
@@ -58,30 +46,17 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
       const id = `node-${'abc'[i]}`;
       const disk = root.sub(`${schema}-${id}`);
       mkdirSync(join(disk, 'agent-sessions'), { recursive: true });
-      const server = await startServerProcess({
+      const server = await startClusterNode({
+        id,
         stateDir: join(disk, 'state'),
-        allowedWorkDirs: [work],
-        mode: 'launcher',
-        config: {
-          sessionStore: 'postgres',
-          postgresUrl: PG_URL,
-          pgSchema: schema,
-          pgPoolMax: 4,
-          cluster: { nodeId: id, leaseMs: LEASE_MS, drainMs: 3_000 },
-          sessions: { idleEvictMs: 0 },
-          agents: {
-            scripted: {
-              command: process.execPath,
-              args: [SCRIPTED_AGENT_BIN],
-              env: {
-                SCRIPTED_AGENT_SESSION_DIR: join(disk, 'agent-sessions'),
-                SCRIPTED_AGENT_RESTORE: 'load',
-              },
-              // Captured into the database at turn boundaries: how the adopting node gets them.
-              conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] },
-            },
-          },
-          defaultAgent: 'scripted',
+        work,
+        schema,
+        leaseMs: LEASE_MS,
+        drainMs: 3_000,
+        agent: {
+          env: { SCRIPTED_AGENT_SESSION_DIR: join(disk, 'agent-sessions'), SCRIPTED_AGENT_RESTORE: 'load' },
+          // Captured into the database at turn boundaries: how the adopting node gets them.
+          conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] },
         },
       });
       servers.push(server);

@@ -1,16 +1,10 @@
 import { assertSessionEnv } from '../agent-env-rules.js';
 import { AegisError } from '../errors.js';
-import type { Actor, CreateSessionInput } from '../sessions-api-types.js';
+import type { Actor, CreateSessionInput, SessionSpecInput } from '../session-input.js';
 import type { TemplateStore } from './resource-store.js';
 import type { Template, TemplateInput } from './schemas.js';
 
-/** A session spec that may name a template; explicit fields override the template's. */
-export interface SessionSpecInput extends CreateSessionInput {
-  /** A template id (or the name of a template the caller can see). */
-  templateId?: string | undefined;
-  /** Values for the template prompt's `{{name}}` placeholders. */
-  variables?: Record<string, string> | undefined;
-}
+export type { SessionSpecInput } from '../session-input.js';
 
 const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';
 

@@ -30,11 +30,14 @@ interface PipelineRow {
   status: Pipeline;
 }
 
+/** This node's id, for a store that has joined a cluster (`INTERNAL` before it has). */
+export function joinedNode(runner: { node: string | null }): string {
+  if (!runner.node) throw new AegisError('INTERNAL', 'This store has not joined a cluster (join first).');
+  return runner.node;
+}
+
 export function createPgClusterShared(pool: pg.Pool, runner: PipelineRunner) {
-  const me = () => {
-    if (!runner.node) throw new AegisError('INTERNAL', 'This store has not joined a cluster (join first).');
-    return runner.node;
-  };
+  const me = () => joinedNode(runner);
   let secret: Promise<string> | undefined;
 
   return {

@@ -7,11 +7,10 @@ import type {
   NodeReport,
   SessionOwner,
 } from '../cluster-store.js';
-import { AegisError } from '../errors.js';
 import type { PipelineStore } from '../orchestration/resource-store.js';
 import { type Session, TERMINAL_STATUSES } from '../schemas.js';
 import type { ConversationStore } from '../store.js';
-import { createPgClusterShared } from './cluster-shared.js';
+import { createPgClusterShared, joinedNode } from './cluster-shared.js';
 import { type FenceState, iso, leaseEnd, leaseLost, markLost } from './fence.js';
 
 const NOW = iso('clock_timestamp()');
@@ -70,10 +69,7 @@ export function createPgCluster(opts: {
   let listening = false;
   let reconnect: NodeJS.Timeout | undefined;
 
-  const me = () => {
-    if (!state.node) throw new AegisError('INTERNAL', 'This store has not joined a cluster (join first).');
-    return state.node;
-  };
+  const me = () => joinedNode(state);
 
   async function listen(): Promise<void> {
     if (listening || opts.isClosed()) return;

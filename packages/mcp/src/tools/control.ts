@@ -1,7 +1,8 @@
 import type { AegisClient } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { type Body, fieldsOf, MODES, sessionId } from '../inputs.js';
+import { answerQuestionBody, setModeBody } from '../inputs.gen.js';
+import { sessionId } from '../inputs.js';
 import { call } from '../tool-result.js';
 import { registerSessionIdTool } from './session-id-tool.js';
 
@@ -38,10 +39,7 @@ export function registerControlTools(server: McpServer, client: AegisClient): vo
         'Answer the question the agent asked (session state "asking"): an option label/value or free text for the first question, or answers keyed by question id.',
       inputSchema: {
         ...sessionId,
-        ...fieldsOf<Body<'answerQuestion'>>()({
-          answer: z.string().optional(),
-          answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
-        }),
+        ...answerQuestionBody,
       },
     },
     (args) =>
@@ -62,7 +60,7 @@ export function registerControlTools(server: McpServer, client: AegisClient): vo
     'set_mode',
     {
       description: "Switch the agent's permission mode (e.g. acceptEdits: edits need no approval).",
-      inputSchema: { ...sessionId, ...fieldsOf<Body<'setMode'>>()({ mode: z.enum(MODES) }) },
+      inputSchema: { ...sessionId, mode: setModeBody.mode },
     },
     (args) => call(() => client.setMode(args.sessionId, { mode: args.mode })),
   );

@@ -1,7 +1,8 @@
 import type { AegisClient } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { type Body, fieldsOf, memoryKey, type Query } from '../inputs.js';
+import { listMemoryQuery, setMemoryBody } from '../inputs.gen.js';
+import { memoryKey } from '../inputs.js';
 import { call } from '../tool-result.js';
 
 /** The key–value memory shared by every session on the server. */
@@ -12,10 +13,11 @@ export function registerMemoryTools(server: McpServer, client: AegisClient): voi
       description: 'Store a JSON value under a key, shared with every session on this server; optional TTL.',
       inputSchema: {
         key: memoryKey,
-        ...fieldsOf<Body<'setMemory'>>()({
-          value: z.json().describe('Any JSON value (required; null is a value)'),
-          ttlSec: z.number().int().min(1).optional(),
-        }),
+        // Required here (the API takes a missing value as null): a tool call that forgets it is refused.
+        value: z
+          .json()
+          .describe('Any JSON value, at most 65536 bytes serialized (required; null is a value)'),
+        ttlSec: setMemoryBody.ttlSec,
       },
     },
     (args) => call(() => client.setMemory(args.key, { value: args.value, ttlSec: args.ttlSec })),
@@ -29,10 +31,7 @@ export function registerMemoryTools(server: McpServer, client: AegisClient): voi
     'memory_list',
     {
       description: 'List memory entries whose key starts with a prefix, by key.',
-      inputSchema: fieldsOf<Query<'listMemory'>>()({
-        prefix: z.string().optional(),
-        limit: z.number().int().min(1).max(1000).optional(),
-      }),
+      inputSchema: listMemoryQuery,
     },
     (args) => call(() => client.listMemory(args)),
   );

@@ -1,25 +1,12 @@
-import type { AegisClient, components } from '@aegis/client';
+import type { AegisClient } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { type Body, fieldsOf, sessionFields, sessionSpec } from '../inputs.js';
+import { batchCreateSessionsBody, createPipelineBody } from '../inputs.gen.js';
+import { sessionFields } from '../inputs.js';
 import { call } from '../tool-result.js';
 
 /** A pipeline's body (create_pipeline, and create_routine's pipeline target). */
-export const pipelineFields = fieldsOf<Body<'createPipeline'>>()({
-  name: z.string(),
-  stages: z
-    .array(
-      z.object(
-        fieldsOf<components['schemas']['PipelineStageRequest']>()({
-          name: z.string(),
-          spec: sessionSpec,
-          dependsOn: z.array(z.string()).optional(),
-        }),
-      ),
-    )
-    .min(1)
-    .max(50),
-});
+export const pipelineFields = createPipelineBody;
 
 /** Many sessions at once: batches, templates and pipelines. */
 export function registerOrchestrationTools(server: McpServer, client: AegisClient): void {
@@ -28,9 +15,7 @@ export function registerOrchestrationTools(server: McpServer, client: AegisClien
     {
       description:
         'Start up to 50 sessions at once. Each item succeeds or fails on its own; the result lists them in order.',
-      inputSchema: fieldsOf<Body<'batchCreateSessions'>>()({
-        sessions: z.array(sessionSpec).min(1).max(50),
-      }),
+      inputSchema: batchCreateSessionsBody,
     },
     (args) => call(() => client.batchCreateSessions(args)),
   );
@@ -49,7 +34,7 @@ export function registerOrchestrationTools(server: McpServer, client: AegisClien
       description:
         'Start a session from a template, filling its {{variables}}. Fields given here override the template.',
       inputSchema: {
-        templateId: z.string().describe('Template id or name, e.g. "code-reviewer"'),
+        templateId: sessionFields.templateId.unwrap().describe('Template id or name, e.g. "code-reviewer"'),
         workDir: sessionFields.workDir,
         variables: sessionFields.variables,
         prompt: sessionFields.prompt.describe("Replaces the template's prompt"),

@@ -1,6 +1,7 @@
 import type { AegisClient, CreateRoutineRequest } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { createRoutineBody, previewRoutineScheduleQuery } from '../inputs.gen.js';
 import { sessionFields } from '../inputs.js';
 import { call, invalidInput } from '../tool-result.js';
 import { pipelineFields } from './orchestration.js';
@@ -15,9 +16,9 @@ export function registerRoutineTools(server: McpServer, client: AegisClient): vo
       description:
         'Start a session or a pipeline on a schedule: a cron expression ("0 9 * * 1-5"; 6 fields = leading seconds), an interval ("every 15m") or a one-off ISO time, in an IANA time zone. Give workDir and a prompt for a plain session, workDir and a template (id or name), or a pipeline (as create_pipeline takes it) instead. Each due time fires once, even across restarts.',
       inputSchema: {
-        name: z.string().describe('Routine name (letters, digits, . _ -)'),
-        schedule: z.string(),
-        timezone: z.string().optional().describe('IANA time zone, default UTC'),
+        name: createRoutineBody.name.describe('Routine name (letters, digits, . _ -)'),
+        schedule: createRoutineBody.schedule,
+        timezone: createRoutineBody.timezone,
         workDir: sessionFields.workDir.optional().describe('Folder of the session (not with pipeline)'),
         prompt: sessionFields.prompt,
         template: z.string().optional().describe('Start from this template instead (id or name)'),
@@ -25,15 +26,9 @@ export function registerRoutineTools(server: McpServer, client: AegisClient): vo
           .object(pipelineFields)
           .optional()
           .describe('Start this pipeline each time instead of one session'),
-        overlap: z
-          .enum(['skip', 'queue', 'allow'])
-          .optional()
-          .describe('When the previous run still goes; default skip'),
-        catchUp: z
-          .enum(['none', 'latest', 'all'])
-          .optional()
-          .describe('Due times missed while down; default latest'),
-        enabled: z.boolean().optional().describe('false creates it paused'),
+        overlap: createRoutineBody.overlap.describe('When the previous run still goes; default skip'),
+        catchUp: createRoutineBody.catchUp.describe('Due times missed while down; default latest'),
+        enabled: createRoutineBody.enabled,
       },
     },
     ({ workDir, prompt, template, pipeline, ...rest }) => {
@@ -94,11 +89,7 @@ export function registerRoutineTools(server: McpServer, client: AegisClient): vo
     {
       description:
         'The next due times of a schedule in a time zone: check a cron expression before using it.',
-      inputSchema: {
-        schedule: z.string(),
-        timezone: z.string().optional(),
-        count: z.number().int().min(1).max(50).optional(),
-      },
+      inputSchema: previewRoutineScheduleQuery,
     },
     (args) => call(() => client.previewRoutineSchedule(args)),
   );

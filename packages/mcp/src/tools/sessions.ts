@@ -1,15 +1,7 @@
 import type { AegisClient } from '@aegis/client';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
-import {
-  type Body,
-  fieldsOf,
-  permissionAnswer,
-  permissionAnswerBody,
-  type Query,
-  sessionFields,
-  sessionId,
-} from '../inputs.js';
+import { listSessionsQuery, readSessionQuery, sendMessageBody } from '../inputs.gen.js';
+import { permissionAnswer, permissionAnswerBody, sessionFields, sessionId } from '../inputs.js';
 import { call } from '../tool-result.js';
 import { registerSessionIdTool } from './session-id-tool.js';
 
@@ -38,12 +30,10 @@ export function registerSessionTools(server: McpServer, client: AegisClient): vo
     {
       description:
         'List sessions, newest first, optionally filtered by state and folder; page through with page and limit (the result carries total).',
-      inputSchema: fieldsOf<Query<'listSessions'>>()({
-        status: z.string().optional().describe('Comma-separated states, e.g. "permission_prompt,idle"'),
-        workDir: z.string().optional().describe('Only sessions in this folder (absolute path)'),
-        page: z.number().int().min(1).optional().describe('Page number, from 1'),
-        limit: z.number().int().min(1).max(100).optional().describe('Sessions per page (1–100, default 20)'),
-      }),
+      inputSchema: {
+        ...listSessionsQuery,
+        workDir: listSessionsQuery.workDir.describe('Only sessions in this folder (absolute path)'),
+      },
     },
     (args) => call(() => client.listSessions(args)),
   );
@@ -57,7 +47,7 @@ export function registerSessionTools(server: McpServer, client: AegisClient): vo
     'send_message',
     {
       description: 'Send a follow-up prompt. Queued in order if a turn is running.',
-      inputSchema: { ...sessionId, ...fieldsOf<Body<'sendMessage'>>()({ text: z.string() }) },
+      inputSchema: { ...sessionId, text: sendMessageBody.text },
     },
     (args) => call(() => client.sendMessage(args.sessionId, { text: args.text })),
   );
@@ -85,7 +75,7 @@ export function registerSessionTools(server: McpServer, client: AegisClient): vo
       description: 'Read transcript entries after a cursor you hold (0 = from the start).',
       inputSchema: {
         ...sessionId,
-        ...fieldsOf<Query<'readSession'>>()({ cursor: z.number().int().min(0).optional() }),
+        cursor: readSessionQuery.cursor,
       },
     },
     (args) => call(() => client.readSession(args.sessionId, { cursor: args.cursor ?? 0 })),
