@@ -4,8 +4,14 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bubblewrapRuntime } from '@aegis/acp-runtime';
-import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
-import { describeUrl, openPostgresStore } from '@aegis/core/pg';
+import {
+  AegisError,
+  type AegisStore,
+  type AgentDriver,
+  createAegis,
+  createRulePolicy,
+  describeUrl,
+} from '@aegis/core';
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { createAgentDriver } from './agent-driver.js';
@@ -13,8 +19,7 @@ import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
-import { createOidcAuth } from './auth/oidc.js';
-import { startChannels } from './channels/service.js';
+import { loadChannelStarters, startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
@@ -73,6 +78,8 @@ export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
 async function openConfiguredStore(config: ServerConfig): Promise<{ store: AegisStore; location: string }> {
   if (sessionStoreOf(config) === 'postgres') {
     const url = config.postgresUrl as string; // resolveConfig requires it for `postgres`
+    // The driver and drizzle's PostgreSQL code load only for this store.
+    const { openPostgresStore } = await import('@aegis/core/pg');
     const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax });
     const { where } = describeUrl(url);
     return { store, location: `postgres://${where}${config.pgSchema ? ` (schema ${config.pgSchema})` : ''}` };
@@ -209,8 +216,11 @@ async function startLocked(
       count: failedPipelines.length,
     });
   }
+  // jose and openid-client load only when OIDC is configured.
   const oidc = config.oidc
-    ? createOidcAuth(config.oidc, { onWarning: (msg, fields) => logger.warn(msg, fields) })
+    ? (await import('./auth/oidc.js')).createOidcAuth(config.oidc, {
+        onWarning: (msg, fields) => logger.warn(msg, fields),
+      })
     : undefined;
   if (oidc && (await oidc.start())) {
     logger.info('people can sign in with the identity provider (OIDC)', {
@@ -224,6 +234,7 @@ async function startLocked(
     config.channels,
     { aegis, store, logger },
     {
+      starters: await loadChannelStarters(config.channels),
       cluster:
         nodeId && store.cluster ? { store: store.cluster, leaseMs: config.cluster.leaseMs } : undefined,
     },
