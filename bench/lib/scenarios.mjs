@@ -71,21 +71,34 @@ export async function fanOut(size) {
     const { id } = await createSession(server.url, { workDir: t.dir() });
     const text = script({ chunksBulk: size.chunks });
     await timedTurn(server.url, id, text);
+    // Baseline, in the same run: a bare ACP client taking the same turn from the same agent binary
+    // (what the agent itself can produce; no store, no subscribers).
+    const direct = await openDirect({ command: process.execPath, args: [SCRIPTED_AGENT_BIN], cwd: t.dir() });
+    await direct.prompt(text);
+    const bareMs = [];
+    for (let i = 0; i < 3; i++) bareMs.push((await direct.prompt(text)).ms);
+    await direct.close();
+    const bare = (size.chunks / median(bareMs)) * 1000;
     for (const n of size.subscribers) {
       const r = await timedTurn(server.url, id, text, n);
-      const perSec = (r.events / r.ms) * 1000;
+      // The agent's chunks, each stored and delivered to every subscriber: consecutive deltas of one
+      // message that arrive together are stored and sent as one event (its text is all of them),
+      // so the figure counts chunks; `events` is how many SSE events carried them.
+      const perSec = (size.chunks / r.ms) * 1000;
       const extra = {
+        baseline: bare,
+        ratio: perSec / bare,
         events: r.events,
-        eventsPerSec: perSec,
-        deliveredPerSec: (r.delivered / r.ms) * 1000,
+        turnMs: r.ms,
+        deliveredEventsPerSec: (r.delivered / r.ms) * 1000,
         p50LatencyMs: r.p50LatencyMs,
         p99LatencyMs: r.p99LatencyMs,
       };
-      const metric = `${n} subscriber(s): events/s persisted+delivered`;
+      const metric = `${n} subscriber(s): chunks/s persisted+delivered`;
       rows.push(
         n === 10
-          ? floorRow('fan-out', metric, perSec, 'ev/s', '>= 20000', perSec >= 20_000, extra)
-          : row('fan-out', metric, perSec, 'ev/s', extra),
+          ? floorRow('fan-out', metric, perSec, 'chunks/s', '>= 50000', perSec >= 50_000, extra)
+          : row('fan-out', metric, perSec, 'chunks/s', extra),
       );
     }
   } finally {
@@ -397,7 +410,8 @@ export async function startup(size) {
           () => false,
         );
         if (ok) return performance.now() - t0;
-        if (performance.now() - t0 > 30_000) throw new Error(`${args.join(' ')} did not become healthy in 30 s`);
+        if (performance.now() - t0 > 30_000)
+          throw new Error(`${args.join(' ')} did not become healthy in 30 s`);
         await sleep(5);
       }
     } finally {
@@ -410,11 +424,19 @@ export async function startup(size) {
   }
   const serveMedian = median(serveMs);
   rows.push(
-    floorRow('start-up', '`ag serve` → healthy /v1/health', serveMedian, 'ms', '<= 400 ms', serveMedian <= 400, {
-      baseline: median(bareMs),
-      ratio: serveMedian / median(bareMs),
-      runs: serveMs,
-    }),
+    floorRow(
+      'start-up',
+      '`ag serve` → healthy /v1/health',
+      serveMedian,
+      'ms',
+      '<= 400 ms',
+      serveMedian <= 400,
+      {
+        baseline: median(bareMs),
+        ratio: serveMedian / median(bareMs),
+        runs: serveMs,
+      },
+    ),
   );
   for (const pool of [0, size.poolSize]) {
     const t = tempRoot('pool');
