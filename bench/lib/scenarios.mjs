@@ -174,7 +174,7 @@ export async function memoryPerSession(size) {
     const warm = await createSession(server.url, { workDir: t.dir() });
     await api(server.url, 'DELETE', `/v1/sessions/${warm.id}`);
     const base = await gcRss(server.pid);
-    rows.push(row('memory', 'server RSS, 0 idle sessions', base, 'MiB'));
+    rows.push(floorRow('memory', 'server RSS, 0 idle sessions', base, 'MiB', '<= 80 MiB', base <= 80));
     let live = [];
     for (const n of size.idle) {
       while (live.length < n) {
