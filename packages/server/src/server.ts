@@ -4,15 +4,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bubblewrapRuntime } from '@aegis/acp-runtime';
-import {
-  AegisError,
-  type AegisStore,
-  type AgentDriver,
-  createAegis,
-  createRulePolicy,
-  describeUrl,
-} from '@aegis/core';
-import { createSqliteStore } from '@aegis/core/sqlite';
+import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { serve } from '@hono/node-server';
 import { createAgentDriver } from './agent-driver.js';
 import { createApp } from './app.js';
@@ -22,6 +14,7 @@ import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authentica
 import { loadChannelStarters, startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
+import { openConfiguredStore } from './configured-store.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 import { nodeAddressOf, nodeIdOf } from './node-identity.js';
@@ -72,20 +65,6 @@ export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
 /** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
 export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
   return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
-}
-
-/** The store the configuration selects, opened (and migrated), and where it lives for logs. */
-async function openConfiguredStore(config: ServerConfig): Promise<{ store: AegisStore; location: string }> {
-  if (sessionStoreOf(config) === 'postgres') {
-    const url = config.postgresUrl as string; // resolveConfig requires it for `postgres`
-    // The driver and drizzle's PostgreSQL code load only for this store.
-    const { openPostgresStore } = await import('@aegis/core/pg');
-    const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax });
-    const { where } = describeUrl(url);
-    return { store, location: `postgres://${where}${config.pgSchema ? ` (schema ${config.pgSchema})` : ''}` };
-  }
-  const path = config.dbPath ?? join(config.stateDir, 'aegis.db');
-  return { store: createSqliteStore({ path }), location: path };
 }
 
 /**
