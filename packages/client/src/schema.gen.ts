@@ -2329,8 +2329,10 @@ export interface components {
              * @enum {string}
              */
             type: "message.delta";
+            /** @description Text streamed into a message; join the deltas of one `messageId` in `seq` order. */
             data: {
                 messageId: string;
+                /** @description The message's next text. A delta may carry several of the agent's chunks: consecutive chunks of one message that arrive together are stored and sent as one delta (the same text, in the same order; the transcript is unchanged). */
                 text: string;
             };
         };

@@ -139,7 +139,16 @@ export const EVENT_DATA = {
     texts: z.array(z.string()),
     reason: z.string(),
   }),
-  'message.delta': z.object({ messageId: z.string(), text: z.string() }),
+  'message.delta': z
+    .object({
+      messageId: z.string(),
+      text: z
+        .string()
+        .describe(
+          "The message's next text. A delta may carry several of the agent's chunks: consecutive chunks of one message that arrive together are stored and sent as one delta (the same text, in the same order; the transcript is unchanged).",
+        ),
+    })
+    .describe('Text streamed into a message; join the deltas of one `messageId` in `seq` order.'),
   'message.completed': z.object({ messageId: z.string(), text: z.string() }),
   'thought.delta': z.object({ messageId: z.string(), text: z.string() }),
   'tool.started': z.object(toolFields),

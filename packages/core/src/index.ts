@@ -125,6 +125,8 @@ export {
   type TemplateService,
 } from './orchestration/templates.js';
 export { chooseOption, type PermissionAnswer } from './permission-queue.js';
+/** `host:port/database` of a PostgreSQL URL (also in `@aegis/core/pg`), without loading the driver. */
+export { describeUrl } from './pg/describe-url.js';
 export {
   createRulePolicy,
   evaluateRules,

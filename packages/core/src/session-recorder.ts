@@ -50,6 +50,9 @@ export class SessionRecorder {
   #askedText = new Map<string, string>();
   #announced: Promise<void> = Promise.resolve();
   #silenced = false;
+  /** An agent's `message.delta` held until the end of this tick: see {@link emitSafe}. */
+  #heldDelta: { messageId: string; text: string } | null = null;
+  #releaseScheduled = false;
   readonly #deps: RecorderDeps;
   /** What the running turn has used so far. */
   readonly meter: TurnMeter;
@@ -67,6 +70,11 @@ export class SessionRecorder {
    * written), appends it durably, and announces it to subscribers only after the write resolves.
    */
   emit(body: EventBody, extra?: { reason?: string; note?: string }): Promise<void> {
+    this.#releaseDelta();
+    return this.#record(body, extra);
+  }
+
+  #record(body: EventBody, extra?: { reason?: string; note?: string }): Promise<void> {
     // Another node owns the session now: nothing more is recorded (or announced) from here.
     if (this.#silenced) return Promise.resolve();
     const from = this.session.status;
@@ -136,10 +144,46 @@ export class SessionRecorder {
     this.#silenced = true;
   }
 
-  /** Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown. */
+  /**
+   * Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown.
+   * Consecutive `message.delta`s of one message that arrive together (in one tick: an agent writes
+   * many chunks at once) are recorded as one event with their texts joined — same text, same order,
+   * one store row and one announcement instead of hundreds. Any other event first records the held
+   * delta, so the order of the log is the order things arrived in.
+   */
   emitSafe(body: EventBody, note?: string): void {
+    if (body.type === 'message.delta' && note === undefined && !this.#silenced) {
+      const held = this.#heldDelta;
+      if (held && held.messageId === body.data.messageId) {
+        held.text += body.data.text;
+        return;
+      }
+      this.#releaseDelta();
+      this.#heldDelta = { messageId: body.data.messageId, text: body.data.text };
+      if (!this.#releaseScheduled) {
+        this.#releaseScheduled = true;
+        setImmediate(() => {
+          this.#releaseScheduled = false;
+          this.#releaseDelta();
+        });
+      }
+      return;
+    }
+    this.#releaseDelta();
+    this.#recordSafe(body, note);
+  }
+
+  /** Records the held `message.delta`, if any. */
+  #releaseDelta(): void {
+    const held = this.#heldDelta;
+    if (!held) return;
+    this.#heldDelta = null;
+    this.#recordSafe({ type: 'message.delta', data: held });
+  }
+
+  #recordSafe(body: EventBody, note?: string): void {
     try {
-      this.emit(body, note ? { note } : undefined).catch((err) =>
+      this.#record(body, note ? { note } : undefined).catch((err) =>
         this.#deps.onError(err, `recording ${body.type}`),
       );
     } catch (err) {
@@ -149,6 +193,7 @@ export class SessionRecorder {
 
   /** Resolves once everything emitted so far is stored and announced (see {@link recorded}). */
   settled(): Promise<void> {
+    this.#releaseDelta();
     return this.recorded(this.#announced);
   }
 

@@ -1449,7 +1449,9 @@ class PromptsDroppedEvent(TypedDict):
 
 
 class MessageDeltaEventData(TypedDict):
+    """Text streamed into a message; join the deltas of one `messageId` in `seq` order."""
     messageId: str
+    #: The message's next text. A delta may carry several of the agent's chunks: consecutive chunks of one message that arrive together are stored and sent as one delta (the same text, in the same order; the transcript is unchanged).
     text: str
 
 
@@ -1463,6 +1465,7 @@ class MessageDeltaEvent(TypedDict):
     at: str
     #: discriminator enum property added by openapi-typescript
     type: Literal["message.delta"]
+    #: Text streamed into a message; join the deltas of one `messageId` in `seq` order.
     data: MessageDeltaEventData
 
 

@@ -45,3 +45,19 @@ export interface RouteDeps {
 export function newRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
 }
+
+/**
+ * `method → operationId` per OpenAPI path, as the rendered document's `paths` has them, read from
+ * the route registry without rendering any schema (what the auth matcher needs at start-up).
+ */
+export function registeredPaths(
+  app: OpenAPIHono<AppEnv>,
+): Record<string, Record<string, { operationId?: string }>> {
+  const paths: Record<string, Record<string, { operationId?: string }>> = {};
+  for (const d of app.openAPIRegistry.definitions) {
+    if (d.type !== 'route') continue;
+    const ops = (paths[d.route.path] ??= {});
+    ops[d.route.method] = d.route.operationId === undefined ? {} : { operationId: d.route.operationId };
+  }
+  return paths;
+}

@@ -9,7 +9,7 @@ import {
 import type { Tracer } from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type AppEnv, newRouter, type RouteDeps } from './app-env.js';
+import { type AppEnv, newRouter, type RouteDeps, registeredPaths } from './app-env.js';
 import { installSecurity, type SecurityOptions } from './auth/install.js';
 import type { SessionAdmission } from './auth/session-caps.js';
 import type { ChannelsService } from './channels/service.js';
@@ -182,8 +182,9 @@ export function createApp(options: CreateAppOptions) {
     }
     return next();
   });
-  // Rendering the document converts every zod schema (35–100 ms of CPU): done once, after every
-  // route is registered, for both the auth matcher and GET /v1/openapi.json.
+  // Rendering the document converts every zod schema (35–100 ms of CPU): done once, on the first
+  // GET /v1/openapi.json. The auth matcher needs only each route's method, path and operationId,
+  // which the registry holds as registered (the same paths the document gets), so start-up skips it.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   let documentJson: string | undefined;
   const openApi = () => {
@@ -195,7 +196,7 @@ export function createApp(options: CreateAppOptions) {
     authToken: options.authToken,
     security: options.security,
     streams,
-    openApiPaths: () => openApi().paths as never,
+    openApiPaths: () => registeredPaths(app),
   });
   // After authentication (keys are per caller), before the caps: a retry of a create that succeeded
   // gets its first answer, not a 429 for the session it already started.

@@ -5,18 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bubblewrapRuntime } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
-import { describeUrl, openPostgresStore } from '@aegis/core/pg';
-import { createSqliteStore } from '@aegis/core/sqlite';
 import { serve } from '@hono/node-server';
 import { createAgentDriver } from './agent-driver.js';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
 import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
-import { createOidcAuth } from './auth/oidc.js';
-import { startChannels } from './channels/service.js';
+import { loadChannelStarters, startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
+import { openConfiguredStore } from './configured-store.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 import { nodeAddressOf, nodeIdOf } from './node-identity.js';
@@ -67,18 +65,6 @@ export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
 /** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
 export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
   return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
-}
-
-/** The store the configuration selects, opened (and migrated), and where it lives for logs. */
-async function openConfiguredStore(config: ServerConfig): Promise<{ store: AegisStore; location: string }> {
-  if (sessionStoreOf(config) === 'postgres') {
-    const url = config.postgresUrl as string; // resolveConfig requires it for `postgres`
-    const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax });
-    const { where } = describeUrl(url);
-    return { store, location: `postgres://${where}${config.pgSchema ? ` (schema ${config.pgSchema})` : ''}` };
-  }
-  const path = config.dbPath ?? join(config.stateDir, 'aegis.db');
-  return { store: createSqliteStore({ path }), location: path };
 }
 
 /**
@@ -209,8 +195,11 @@ async function startLocked(
       count: failedPipelines.length,
     });
   }
+  // jose and openid-client load only when OIDC is configured.
   const oidc = config.oidc
-    ? createOidcAuth(config.oidc, { onWarning: (msg, fields) => logger.warn(msg, fields) })
+    ? (await import('./auth/oidc.js')).createOidcAuth(config.oidc, {
+        onWarning: (msg, fields) => logger.warn(msg, fields),
+      })
     : undefined;
   if (oidc && (await oidc.start())) {
     logger.info('people can sign in with the identity provider (OIDC)', {
@@ -224,6 +213,7 @@ async function startLocked(
     config.channels,
     { aegis, store, logger },
     {
+      starters: await loadChannelStarters(config.channels),
       cluster:
         nodeId && store.cluster ? { store: store.cluster, leaseMs: config.cluster.leaseMs } : undefined,
     },

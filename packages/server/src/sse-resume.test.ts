@@ -62,7 +62,7 @@ describe('SSE resume after 10,000 events (real server, SQLite)', () => {
     const dir = join(s.work, 'bulk');
     mkdirSync(dir);
     const created = await s.call('POST', '/v1/sessions', {
-      body: { workDir: dir, prompt: script({ chunksBulk: 10_000 }, { say: 'done' }) },
+      body: { workDir: dir, prompt: script({ thoughtsBulk: 10_000 }, { say: 'done' }) },
     });
     expect(created.status).toBe(201);
     const id = created.body.session.id as string;
@@ -89,7 +89,7 @@ describe('SSE resume after 10,000 events (real server, SQLite)', () => {
     expect(ids.at(-1)).toBe(session.lastSeq);
     expect(ids).toEqual(ids.map((_, i) => i + 1));
     expect(rest.frames[0]!.id).toBe(lastSeen + 1);
-    expect(rest.frames.filter((f) => f.type === 'message.delta').length).toBeGreaterThan(9_000);
+    expect(rest.frames.filter((f) => f.type === 'thought.delta').length).toBeGreaterThan(9_000);
 
     // The global stream resumes the same way, by global id.
     const global = await readFrames(`${s.server.url}/v1/events`, { 'last-event-id': '5000' }, (f) =>
@@ -117,7 +117,7 @@ describe('the global event stream, live, with sessions streaming at once (real s
       (f) => f.filter((e) => e.id <= total).length >= total,
     );
     await new Promise((r) => setTimeout(r, 200));
-    const burst = Array.from({ length: 10 }, () => [{ chunksBulk: 150 }, { sleep: 5 }]).flat();
+    const burst = Array.from({ length: 10 }, () => [{ thoughtsBulk: 150 }, { sleep: 5 }]).flat();
     const ids = await Promise.all(
       ['a', 'b', 'c'].map(async (name) => {
         const dir = join(s.work, `global-${name}`);

@@ -4,6 +4,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { AegisError } from '../errors.js';
+import { describeUrl } from './describe-url.js';
 import * as schema from './schema.js';
 import { isConnectionError } from './store-errors.js';
 
@@ -34,19 +35,7 @@ export type PgDatabase = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export const LOCK_NAMESPACE = 0x41454753;
 export const LOCKS = { migrate: 1, events: 2, audit: 3, templates: 4 } as const;
 
-/** `host:port/database` of a URL, never its password: what error messages and `pressure()` name. */
-export function describeUrl(url: string): { host: string; port: number; database: string; where: string } {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  const host = parsed?.hostname || 'localhost';
-  const port = Number(parsed?.port || 5432);
-  const database = decodeURIComponent(parsed?.pathname.replace(/^\//, '') || '') || '(default)';
-  return { host, port, database, where: `${host}:${port}/${database}` };
-}
+export { describeUrl };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

@@ -57,8 +57,8 @@ const ASYMMETRIC = [
   'Ed25519',
 ];
 const RANK: Record<ApiKeyRole, number> = { admin: 3, operator: 2, viewer: 1 };
-/** A JWS in compact form: three base64url parts. */
-export const looksLikeJwt = (token: string) => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+
+export { looksLikeJwt } from './jwt-shape.js';
 
 const insecure = (issuer: string) => issuer.startsWith('http:');
 

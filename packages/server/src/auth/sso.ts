@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Actor, AegisError } from '@aegis/core';
 import { type Context, Hono } from 'hono';
-import * as client from 'openid-client';
+import type * as OpenId from 'openid-client';
 import { errorResponse } from '../http-errors.js';
 import type { CookieCheck } from './authenticate.js';
 import type { OidcAuth } from './oidc.js';
@@ -35,6 +35,8 @@ interface Pending {
   at: number;
 }
 
+/** openid-client loads with the first sign-in: a server without OIDC never needs it. */
+const openIdClient = () => import('openid-client');
 const random = () => randomBytes(32).toString('base64url');
 const digest = (v: string) => createHash('sha256').update(v).digest();
 const sameSecret = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
@@ -89,7 +91,7 @@ export function ssoSessions(
   const refresh = async (s: SsoSession): Promise<boolean> => {
     if (!s.refreshToken) return false;
     try {
-      const tokens = await client.refreshTokenGrant(await oidc.webClient(), s.refreshToken);
+      const tokens = await (await openIdClient()).refreshTokenGrant(await oidc.webClient(), s.refreshToken);
       const token = tokenOf(tokens);
       const check = token ? await oidc.verify(token) : undefined;
       if (!check?.ok) return false;
@@ -150,7 +152,7 @@ export function ssoSessions(
         ),
       );
     }
-    let config: client.Configuration;
+    let config: OpenId.Configuration;
     try {
       config = await oidc.webClient();
     } catch (err) {
@@ -163,6 +165,7 @@ export function ssoSessions(
       );
     }
     prune();
+    const client = await openIdClient();
     const state = random();
     const p: Pending = {
       verifier: client.randomPKCECodeVerifier(),
@@ -201,12 +204,12 @@ export function ssoSessions(
     pending.delete(state);
     if (c.req.query('error'))
       return fail(`The identity provider refused the sign-in: ${c.req.query('error')}.`);
-    let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    let tokens: Awaited<ReturnType<typeof OpenId.authorizationCodeGrant>>;
     try {
       const current = new URL(c.req.url);
       const callback = new URL(p.redirectUri);
       callback.search = current.search;
-      tokens = await client.authorizationCodeGrant(await oidc.webClient(), callback, {
+      tokens = await (await openIdClient()).authorizationCodeGrant(await oidc.webClient(), callback, {
         pkceCodeVerifier: p.verifier,
         expectedState: state,
         expectedNonce: p.nonce,

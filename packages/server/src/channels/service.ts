@@ -9,10 +9,7 @@ import {
   startChannelDispatcher,
 } from '@aegis/core';
 import { CHANNEL_NAMES, type ChannelName, type ChannelsConfig } from './config.js';
-import { startEmail } from './email.js';
 import { holdRunnerLease, type RunnerLease } from './runner-lease.js';
-import { startSlack } from './slack.js';
-import { startTelegram } from './telegram/telegram.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
 /** One channel as `GET /v1/channels` shows it. */
@@ -67,11 +64,26 @@ export type ChannelStarters = Partial<
   >
 >;
 
-const DEFAULT_STARTERS: ChannelStarters = {
-  telegram: (c, ctx) => startTelegram(c as NonNullable<ChannelsConfig['telegram']>, ctx),
-  email: (c, ctx) => startEmail(c as NonNullable<ChannelsConfig['email']>, ctx),
-  slack: (c, ctx) => startSlack(c as NonNullable<ChannelsConfig['slack']>, ctx),
-};
+/**
+ * The starters of the configured channels only: each channel's client library (grammY, the Slack
+ * SDK, nodemailer) loads here, so a server without channels never loads them.
+ */
+export async function loadChannelStarters(config: ChannelsConfig): Promise<ChannelStarters> {
+  const starters: ChannelStarters = {};
+  if (config.telegram) {
+    const { startTelegram } = await import('./telegram/telegram.js');
+    starters.telegram = (c, ctx) => startTelegram(c as NonNullable<ChannelsConfig['telegram']>, ctx);
+  }
+  if (config.email) {
+    const { startEmail } = await import('./email.js');
+    starters.email = (c, ctx) => startEmail(c as NonNullable<ChannelsConfig['email']>, ctx);
+  }
+  if (config.slack) {
+    const { startSlack } = await import('./slack.js');
+    starters.slack = (c, ctx) => startSlack(c as NonNullable<ChannelsConfig['slack']>, ctx);
+  }
+  return starters;
+}
 
 /**
  * Starts the configured channels and the outbox dispatcher beside the engine. Nothing here is on
@@ -81,6 +93,7 @@ export function startChannels(
   config: ChannelsConfig,
   ctx: Omit<ChannelContext, 'outbox'>,
   options: {
+    /** What starts each channel: `loadChannelStarters(config)`, or stand-ins; a channel without one stays off. */
     starters?: ChannelStarters;
     pollMs?: number;
     /**
@@ -90,7 +103,7 @@ export function startChannels(
     cluster?: { store: NonNullable<AegisStore['cluster']>; leaseMs: number } | undefined;
   } = {},
 ): ChannelsService {
-  const starters = { ...DEFAULT_STARTERS, ...options.starters };
+  const starters = options.starters ?? {};
   const configured = CHANNEL_NAMES.filter((n) => config[n] && starters[n]);
   let outbox: ChannelOutboxStore | undefined = ctx.store.channelOutbox;
   if (!outbox && configured.length > 0) {

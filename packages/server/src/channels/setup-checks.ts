@@ -1,17 +1,19 @@
 import { AegisError } from '@aegis/core';
-import { WebClient } from '@slack/web-api';
-import { Api } from 'grammy';
-import { createTransport } from 'nodemailer';
 import type { ChannelsConfig, EmailConfig, SlackConfig } from './config.js';
-import { describeTelegramError, TELEGRAM_DEFAULT_API_ROOT } from './telegram/telegram.js';
 
 /*
  * Checks of channel settings, for `ag setup` and `ag doctor`: each talks to the real service
  * (Telegram getMe/getChat/getChatMember, Slack auth.test, an SMTP handshake) and says what to fix.
+ * The client libraries load on first use: `@aegis/server` is what `ag serve` imports, and a server
+ * without channels should not pay for grammY, the Slack SDK or nodemailer at start.
  */
 
-const telegramApi = (token: string, apiRoot?: string) =>
-  new Api(token, { apiRoot: apiRoot ?? TELEGRAM_DEFAULT_API_ROOT, timeoutSeconds: 20 });
+const telegram = () => import('./telegram/telegram.js');
+
+const telegramApi = async (token: string, apiRoot?: string) => {
+  const [{ Api }, { TELEGRAM_DEFAULT_API_ROOT }] = await Promise.all([import('grammy'), telegram()]);
+  return new Api(token, { apiRoot: apiRoot ?? TELEGRAM_DEFAULT_API_ROOT, timeoutSeconds: 20 });
+};
 
 export interface TelegramBotInfo {
   id: number;
@@ -21,10 +23,10 @@ export interface TelegramBotInfo {
 /** The bot behind `token` (getMe); `BAD_REQUEST` saying why when the token is refused. */
 export async function checkTelegramToken(token: string, apiRoot?: string): Promise<TelegramBotInfo> {
   try {
-    const me = await telegramApi(token, apiRoot).getMe();
+    const me = await (await telegramApi(token, apiRoot)).getMe();
     return { id: me.id, username: me.username };
   } catch (err) {
-    throw new AegisError('BAD_REQUEST', describeTelegramError(err));
+    throw new AegisError('BAD_REQUEST', (await telegram()).describeTelegramError(err));
   }
 }
 
@@ -44,7 +46,7 @@ export async function findTelegramGroup(
   apiRoot?: string,
   waitSeconds = 30,
 ): Promise<TelegramGroupInfo | null> {
-  const api = telegramApi(token, apiRoot);
+  const api = await telegramApi(token, apiRoot);
   const deadline = Date.now() + waitSeconds * 1000;
   let offset = 0;
   while (Date.now() <= deadline) {
@@ -68,7 +70,7 @@ export async function checkTelegramGroup(
   group: number,
   apiRoot?: string,
 ): Promise<{ title: string }> {
-  const api = telegramApi(token, apiRoot);
+  const api = await telegramApi(token, apiRoot);
   try {
     const me = await api.getMe();
     const chat = await api.getChat(group);
@@ -89,12 +91,13 @@ export async function checkTelegramGroup(
     return { title: chat.title };
   } catch (err) {
     if (err instanceof AegisError) throw err;
-    throw new AegisError('BAD_REQUEST', describeTelegramError(err));
+    throw new AegisError('BAD_REQUEST', (await telegram()).describeTelegramError(err));
   }
 }
 
 /** Slack: the token works (auth.test). */
 export async function checkSlack(config: Pick<SlackConfig, 'token' | 'apiUrl'>): Promise<string> {
+  const { WebClient } = await import('@slack/web-api');
   const client = new WebClient(config.token, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: { retries: 0 },
@@ -114,6 +117,7 @@ export async function checkSlack(config: Pick<SlackConfig, 'token' | 'apiUrl'>):
 
 /** Email: the SMTP server answers and accepts the login (no mail is sent). */
 export async function checkSmtp(smtp: EmailConfig['smtp']): Promise<string> {
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AegisEvent, OutboxItem } from '@aegis/core';
 import { AegisError, ChannelSendError } from '@aegis/core';
 import { ErrorCode, WebClient } from '@slack/web-api';
@@ -9,8 +8,7 @@ import { channelActor, explainForChat, roleRefusal } from './roles.js';
 import { startSlackSocketMode } from './slack-socket.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
-/** Slack's own limit on an interactivity request's age (replays older than this are refused). */
-export const SLACK_TIMESTAMP_WINDOW_SEC = 300;
+export { SLACK_TIMESTAMP_WINDOW_SEC, verifySlackSignature } from './slack-signature.js';
 
 const keys = {
   thread: (sessionId: string) => `thread:${sessionId}`,
@@ -36,31 +34,6 @@ function sendErrorOf(err: unknown): Error {
   }
   if (e.code === ErrorCode.HTTPError) return new ChannelSendError(`Slack answered HTTP ${e.statusCode}`);
   return new ChannelSendError(`Slack unreachable: ${err instanceof Error ? err.message : String(err)}`);
-}
-
-/**
- * Checks an interactivity request as Slack signs it: `X-Slack-Signature` = `v0=` + HMAC-SHA256 of
- * `v0:<X-Slack-Request-Timestamp>:<raw body>` with the signing secret, and the timestamp within
- * {@link SLACK_TIMESTAMP_WINDOW_SEC} of now. Throws `UNAUTHORIZED` saying which check failed.
- */
-export function verifySlackSignature(
-  secret: string,
-  headers: { timestamp?: string | undefined; signature?: string | undefined },
-  body: string,
-  nowSec = Math.floor(Date.now() / 1000),
-): void {
-  const ts = Number(headers.timestamp);
-  if (!headers.timestamp || !Number.isFinite(ts) || Math.abs(nowSec - ts) > SLACK_TIMESTAMP_WINDOW_SEC) {
-    throw new AegisError(
-      'UNAUTHORIZED',
-      'The Slack request timestamp is missing or outside the 5-minute window.',
-    );
-  }
-  const expected = `v0=${createHmac('sha256', secret).update(`v0:${headers.timestamp}:${body}`).digest('hex')}`;
-  const given = Buffer.from(headers.signature ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-    throw new AegisError('UNAUTHORIZED', 'The Slack request signature does not match.');
-  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { newRouter } from '../app-env.js';
 import { CHANNEL_NAMES } from '../channels/config.js';
 import type { ChannelsService } from '../channels/service.js';
-import { verifySlackSignature } from '../channels/slack.js';
+import { verifySlackSignature } from '../channels/slack-signature.js';
 import { errorResponse, errorResponses } from '../http-errors.js';
 
 const OutboxStats = z

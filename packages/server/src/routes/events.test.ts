@@ -55,7 +55,7 @@ async function frames(url: string, headers: Record<string, string>, until: (f: F
 interface Frame {
   id: number;
   type: string;
-  data: { seq: number; type: string };
+  data: { seq: number; type: string; data: { messageId?: string; text?: string } };
 }
 
 describe('GET /v1/sessions/{id}/events on a real server', () => {
@@ -74,7 +74,10 @@ describe('GET /v1/sessions/{id}/events on a real server', () => {
     expect(res.headers.get('x-request-id')).toBe('sse-test-1');
     expect(got.map((f) => f.id)).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
     expect(got.every((f) => f.id === f.data.seq && f.type === f.data.type)).toBe(true);
-    expect(got.filter((f) => f.type === 'message.delta')).toHaveLength(2000);
+    // Chunks that arrive together are stored and sent as one delta: the same text, in fewer events.
+    const deltas = got.filter((f) => f.type === 'message.delta');
+    expect(deltas.map((f) => f.data.data.text).join('')).toBe('x'.repeat(2000));
+    expect(deltas.length).toBeLessThan(2000);
     expect(got.at(-1)?.id).toBeGreaterThan(lastSeq);
   });
 
@@ -86,6 +89,54 @@ describe('GET /v1/sessions/{id}/events on a real server', () => {
       (f) => f.id === lastSeq,
     );
     expect(got.map((f) => f.id)).toEqual([1, 2, 3, 4, 5].map((k) => lastSeq - 5 + k));
+  });
+
+  it('joins message chunks that arrive together: same text, same order, transcript unchanged, resume gap-free', async () => {
+    const { lastSeq } = (await s.call('GET', `/v1/sessions/${id}`)).body;
+    const url = `${s.server.url}/v1/sessions/${id}/events`;
+    const live = frames(url, { 'last-event-id': String(lastSeq) }, (f) => f.type === 'turn.completed');
+    await new Promise((r) => setTimeout(r, 100));
+    const sent = await s.call('POST', `/v1/sessions/${id}/send`, {
+      body: {
+        text: script(
+          { chunksBulk: 1500 },
+          { tool: { title: 'Read a', kind: 'read', output: 'ok' } },
+          { say: 'after the tool', chunks: 4 },
+          { think: 'hm' },
+          { chunksBulk: 500 },
+        ),
+      },
+    });
+    expect(sent.status).toBe(202);
+    const { got } = await live;
+    // Every seq once, in order, starting right after where the subscriber was.
+    expect(got.map((f) => f.id)).toEqual(Array.from({ length: got.length }, (_, i) => lastSeq + 1 + i));
+    // Per message, the deltas' texts in order are what the agent sent; messages do not mix.
+    const texts = new Map<string, string>();
+    const order: string[] = [];
+    for (const f of got.filter((g) => g.type === 'message.delta')) {
+      const m = f.data.data.messageId as string;
+      if (!texts.has(m)) order.push(m);
+      texts.set(m, (texts.get(m) ?? '') + f.data.data.text);
+    }
+    expect(order.map((m) => texts.get(m))).toEqual(['x'.repeat(1500), 'after the tool', 'x'.repeat(500)]);
+    // No delta of a message comes after the tool that followed it in the script.
+    const toolAt = got.findIndex((f) => f.type.startsWith('tool.'));
+    const lastOfFirst = got.findLastIndex(
+      (f) => f.type === 'message.delta' && f.data.data.messageId === order[0],
+    );
+    expect(lastOfFirst).toBeLessThan(toolAt);
+    // The transcript has each message whole, as it had before deltas were joined.
+    const page = await s.call('GET', `/v1/sessions/${id}/transcript/cursor?limit=10`);
+    const assistant = (page.body.messages as { role: string; text: string }[])
+      .filter((m) => m.role === 'assistant')
+      .map((m) => m.text);
+    expect(assistant.slice(-3)).toEqual(['x'.repeat(1500), 'after the tool', 'x'.repeat(500)]);
+    // A subscriber resuming from the middle of the joined deltas gets the rest, no gap, no repeat.
+    const from = got[Math.floor(got.length / 2)]!.id;
+    const end = got.at(-1)!.id;
+    const resumed = await frames(url, { 'last-event-id': String(from) }, (f) => f.id === end);
+    expect(resumed.got.map((f) => f.id)).toEqual(Array.from({ length: end - from }, (_, i) => from + 1 + i));
   });
 
   it('stops writing to a subscriber that went away, and keeps serving the others', async () => {

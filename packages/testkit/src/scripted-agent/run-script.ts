@@ -245,13 +245,15 @@ async function runStep(ctx: TurnContext, step: ScriptStep): Promise<Stop | null>
     await new Promise<void>((done) => process.stdout.write(`${step.garbage}\n`, () => done()));
   } else if ('fail' in step) {
     throw new RequestError(step.fail.code, step.fail.message, step.fail.data);
-  } else if ('chunksBulk' in step) {
+  } else if ('chunksBulk' in step || 'thoughtsBulk' in step) {
     const messageId = crypto.randomUUID();
+    const [n, sessionUpdate] =
+      'chunksBulk' in step
+        ? [step.chunksBulk, 'agent_message_chunk' as const]
+        : [step.thoughtsBulk, 'agent_thought_chunk' as const];
     const sends: Promise<void>[] = [];
-    for (let i = 0; i < step.chunksBulk; i++) {
-      sends.push(
-        ctx.notify({ sessionUpdate: 'agent_message_chunk', messageId, content: { type: 'text', text: 'x' } }),
-      );
+    for (let i = 0; i < n; i++) {
+      sends.push(ctx.notify({ sessionUpdate, messageId, content: { type: 'text', text: 'x' } }));
     }
     await Promise.all(sends);
   } else if ('tools' in step) {

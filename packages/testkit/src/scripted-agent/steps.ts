@@ -39,6 +39,8 @@ export type ScriptStep =
   | { garbage: string }
   | { fail: { code: number; message: string; data?: unknown } }
   | { chunksBulk: number }
+  /** `n` one-character thought chunks sent as fast as possible: one event each (thoughts are not joined). */
+  | { thoughtsBulk: number }
   | { tools: number }
   /** Tool calls started together, like a model's parallel tool use: their permission requests overlap. */
   | { parallel: ScriptToolStep[] }
