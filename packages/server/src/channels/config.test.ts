@@ -27,7 +27,7 @@ describe('channel settings', () => {
     ).toEqual([1, 2]);
   });
 
-  it('takes the chat users\' role from AEGIS_TG_ROLE over the config file, and names it when unknown', () => {
+  it("takes the chat users' role from AEGIS_TG_ROLE over the config file, and names it when unknown", () => {
     const file = { channels: { telegram: { token: 't', group: -1, role: 'viewer' as const } } };
     expect(resolveConfig(file, configFromEnv({ AEGIS_TG_ROLE: ' Admin ' })).channels.telegram?.role).toBe(
       'admin',
@@ -56,7 +56,9 @@ describe('channel settings', () => {
     ).toThrow(/channels\.slack\.events\.0: must be an event type/);
     expect(() =>
       resolveConfig(JSON.parse('{"channels":{"telegram":{"token":"t","group":-1,"role":"owner"}}}')),
-    ).toThrow(/channels\.telegram\.role \(environment variable AEGIS_TG_ROLE\): must be admin, operator or viewer/);
+    ).toThrow(
+      /channels\.telegram\.role \(environment variable AEGIS_TG_ROLE\): must be admin, operator or viewer/,
+    );
     expect(() =>
       resolveConfig({
         channels: { slack: { token: 't', channel: 'C1', appToken: 'xoxb-not-an-app-token' } },
