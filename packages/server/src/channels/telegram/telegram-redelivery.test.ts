@@ -35,7 +35,7 @@ async function start(root: string, tg: FakeTelegramApi): Promise<RunningServer> 
           group: GROUP,
           allowedUserIds: [ALICE.id],
           apiRoot: tg.url,
-          role: 'admin',
+          role: 'admin' as const,
         },
       },
     }),
