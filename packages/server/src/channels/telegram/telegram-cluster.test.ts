@@ -2,6 +2,7 @@
 // answers 409 to a long poll cut off by another poller, as Telegram does): one node at a time polls
 // and delivers the outbox, every session's messages reach Telegram once each whichever node runs
 // it, and when the runner stops the other node takes over. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,6 +281,33 @@ describe('Telegram actions on a session another node runs', () => {
       body: JSON.stringify({ text: 'forged' }),
     });
     expect(forged.status).toBe(401);
+    // Signed with the nodes' secret, the header is taken only for a chat user: no node can pass
+    // for an API key (or anyone else) this way.
+    const [{ secret }] = (await query<{ secret: string }>(
+      `select "secret" from "${schemas.at(-1)}"."cluster_secrets" where "name" = 'forwarding'`,
+    )) as [{ secret: string }];
+    const signed = (actor: object) => {
+      const path = `/v1/sessions/${id}/interrupt`;
+      const at = String(Date.now());
+      const onBehalf = JSON.stringify(actor);
+      const mac = createHmac('sha256', secret)
+        .update([runner, 'POST', path, at, createHash('sha256').digest('hex'), onBehalf].join('\n'))
+        .digest('hex');
+      return fetch(`${nodes[other].url}${path}`, {
+        method: 'POST',
+        headers: {
+          'x-aegis-forwarded-by': runner as string,
+          'x-aegis-forward-signature': `${at}.${mac}`,
+          'x-aegis-forward-actor': onBehalf,
+        },
+      });
+    };
+    expect((await signed({ id: 'bootstrap', role: 'admin' })).status).toBe(401);
+    expect((await signed({ id: 'telegram:1001', role: 'root' })).status).toBe(401);
+    // The session was killed above: the chat user is let in, and told so.
+    const chat = await signed({ id: 'telegram:1001', role: 'admin' });
+    expect(chat.status).toBe(409);
+    expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('SESSION_TERMINATED');
   });
 });
 
