@@ -58,7 +58,13 @@ describe('ag setup telegram --non-interactive', () => {
       server: {
         port: 9200,
         channels: {
-          telegram: { token: tg.token, group: -1001234567890, allowedUserIds: [1001], apiRoot: tg.url },
+          telegram: {
+            token: tg.token,
+            group: -1001234567890,
+            allowedUserIds: [1001],
+            role: 'operator',
+            apiRoot: tg.url,
+          },
         },
       },
     });
@@ -112,6 +118,45 @@ describe('ag setup telegram --non-interactive', () => {
       env: { HOME: cwd },
     });
     expect(missing.err).toContain('--token is required with --non-interactive');
+  });
+
+  it('writes the role chat users act with (--role), and refuses an unknown one before trying the token', async () => {
+    const tg = await telegramApi();
+    const cwd = home();
+    const config = join(cwd, 'aegis.yaml');
+    const flags = [
+      '--token',
+      tg.token,
+      '--api-root',
+      tg.url,
+      '--group',
+      '-1001234567890',
+      '--allowed-users',
+      '7',
+    ];
+    const r = await ag(
+      ['setup', 'telegram', '--non-interactive', '--json', '--config', config, ...flags, '--role', 'Admin'],
+      { cwd, env: { HOME: cwd } },
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, role: 'admin' });
+    expect(parse(readFileSync(config, 'utf8')).server.channels.telegram).toMatchObject({
+      allowedUserIds: [7],
+      role: 'admin',
+    });
+
+    const calls = tg.calls.length;
+    const bad = await ag(
+      ['setup', 'telegram', '--non-interactive', '--config', config, ...flags, '--role', 'owner'],
+      { cwd, env: { HOME: cwd } },
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain(
+      '"owner" is not a role chat users can act with; choose viewer (reads only), operator (drives the sessions it started from the chat; the default) or admin (drives every session) (--role).',
+    );
+    // Nothing was sent to Telegram, and the file kept the earlier setup.
+    expect(tg.calls.length).toBe(calls);
+    expect(parse(readFileSync(config, 'utf8')).server.channels.telegram.role).toBe('admin');
   });
 });
 

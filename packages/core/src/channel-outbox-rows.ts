@@ -2,7 +2,7 @@ import type { OutboxItem, OutboxState, OutboxStats } from './channel-outbox.js';
 import type { AegisEvent } from './events.js';
 
 /*
- * The `channel_outbox`, `channel_cursors` and `channel_values` tables as both SQL stores use them:
+ * The `channel_outbox`, `channel_cursors`, `channel_values` and `channel_updates` tables as both SQL stores use them:
  * the same statements run on SQLite and PostgreSQL (`$n` placeholders; SQLite's store rewrites
  * them to `?`, so each placeholder appears once and in order). No driver imports here.
  */
@@ -88,6 +88,9 @@ export const OUTBOX_SQL = {
   getValue: 'select "value" from "channel_values" where "channel" = $1 and "key" = $2',
   setValue: `insert into "channel_values" ("channel", "key", "value", "updated_at") values ($1, $2, $3, $4)
     on conflict ("channel", "key") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"`,
+  claimUpdate: `insert into "channel_updates" ("channel", "update_id", "at") values ($1, $2, $3)
+    on conflict ("channel", "update_id") do nothing`,
+  pruneUpdates: 'delete from "channel_updates" where "at" < $1',
   latestEvent: 'select coalesce(max("id"), 0) as "id" from "events"',
 } as const;
 

@@ -138,4 +138,16 @@ describe.each(implementations)('channel outbox: %s', (_name, create) => {
     expect(await outbox.getValue('tg', 'topic:a')).toBe('18');
     expect(await outbox.getValue('slack', 'topic:a')).toBe('x');
   });
+
+  it('records each update once per channel, and prunes old records', async () => {
+    const { outbox } = await setup();
+    expect(await outbox.claimUpdate('telegram', '501', T0)).toBe(true);
+    expect(await outbox.claimUpdate('telegram', '501', at(1))).toBe(false);
+    expect(await outbox.claimUpdate('slack', '501', at(1))).toBe(true);
+    expect(await outbox.claimUpdate('telegram', '502', at(5))).toBe(true);
+    await outbox.prune(at(2));
+    // The record from before `at(2)` is gone; the later one stays.
+    expect(await outbox.claimUpdate('telegram', '501', at(6))).toBe(true);
+    expect(await outbox.claimUpdate('telegram', '502', at(6))).toBe(false);
+  });
 });

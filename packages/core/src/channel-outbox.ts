@@ -75,8 +75,16 @@ export interface ChannelOutboxStore {
   settleInterrupted(channel: string, now: string): Promise<OutboxItem[]>;
   get(id: number): Promise<OutboxItem | undefined>;
   stats(channel: string): Promise<OutboxStats>;
-  /** Deletes final items updated before `before`. Returns how many. */
+  /**
+   * Deletes final items updated before `before` (and the updates recorded by `claimUpdate` before
+   * it). Returns how many items.
+   */
   prune(before: string): Promise<number>;
+  /**
+   * Records that the channel took update `updateId` from its service (Telegram's `update_id`), before
+   * it acts on it. False when it was recorded already (the service delivered it again): skip it.
+   */
+  claimUpdate(channel: string, updateId: string, now: string): Promise<boolean>;
   /** Small per-channel values the channel keeps (e.g. the Telegram topic of each session). */
   getValue(channel: string, key: string): Promise<string | undefined>;
   setValue(channel: string, key: string, value: string, now: string): Promise<void>;
@@ -95,6 +103,7 @@ export function createMemoryChannelOutbox(
   const items: OutboxItem[] = [];
   const cursors = new Map<string, number>();
   const values = new Map<string, string>();
+  const updates = new Map<string, string>();
   let nextId = 0;
   const clone = <T>(v: T): T => structuredClone(v);
   const byId = (id: number) => items.find((i) => i.id === id);
@@ -195,7 +204,15 @@ export function createMemoryChannelOutbox(
       const keep = items.filter((i) => !(FINAL.has(i.state) && i.updatedAt < before));
       const removed = items.length - keep.length;
       items.splice(0, items.length, ...keep);
+      for (const [key, at] of updates) if (at < before) updates.delete(key);
       return removed;
+    },
+    async claimUpdate(channel, updateId, now) {
+      assertOpen();
+      const key = JSON.stringify([channel, updateId]);
+      if (updates.has(key)) return false;
+      updates.set(key, now);
+      return true;
     },
     async getValue(channel, key) {
       assertOpen();

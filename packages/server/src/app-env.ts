@@ -26,6 +26,8 @@ export interface AppEnv {
     credentialExpiresAt: number | undefined;
     /** The node that forwarded this request, when its signature checks out (cluster). */
     peer: string | undefined;
+    /** The chat user a peer's signed request acts for (a Telegram or Slack action; cluster). */
+    peerActor: Actor | undefined;
   };
 }
 

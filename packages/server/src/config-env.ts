@@ -120,6 +120,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (env.AEGIS_TG_GROUP !== undefined) telegram.group = strictNumber(env.AEGIS_TG_GROUP);
   if (env.AEGIS_TG_ALLOWED_USERS !== undefined)
     telegram.allowedUserIds = list(env.AEGIS_TG_ALLOWED_USERS).map(strictNumber);
+  // Checked with the config (one of admin, operator, viewer; the error names this variable).
+  if (env.AEGIS_TG_ROLE !== undefined) telegram.role = env.AEGIS_TG_ROLE.trim().toLowerCase();
   if (env.AEGIS_TG_API_ROOT) telegram.apiRoot = env.AEGIS_TG_API_ROOT.trim().replace(/\/+$/, '');
   if (Object.keys(telegram).length > 0) out.channels = { telegram } as ServerConfigInput['channels'];
   const tracing = tracingFromEnv(env);

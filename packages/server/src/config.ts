@@ -309,6 +309,7 @@ const ENV_NAMES: Record<string, string> = {
   'channels.telegram.group': 'AEGIS_TG_GROUP',
   'channels.telegram.allowedUserIds': 'AEGIS_TG_ALLOWED_USERS',
   'channels.telegram.apiRoot': 'AEGIS_TG_API_ROOT',
+  'channels.telegram.role': 'AEGIS_TG_ROLE',
   'tracing.endpoint': 'OTEL_EXPORTER_OTLP_ENDPOINT',
   'tracing.tracesEndpoint': 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'tracing.serviceName': 'OTEL_SERVICE_NAME',

@@ -59,6 +59,26 @@ const numbers = (list: string) =>
       return n;
     });
 
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+type ChatRole = (typeof ROLES)[number];
+const ROLE_HELP =
+  'viewer (reads only), operator (drives the sessions it started from the chat; the default) or admin (drives every session)';
+
+/** A `--role` value (or answer) checked: the role chat users act with. */
+function chatRole(given: string): ChatRole {
+  const role = given.trim().toLowerCase();
+  if ((ROLES as readonly string[]).includes(role)) return role as ChatRole;
+  throw new ConfigError(`"${given}" is not a role chat users can act with; choose ${ROLE_HELP} (--role).`);
+}
+
+/** The role from `--role` (checked before anything is asked or sent), else asked, else operator. */
+async function roleFor(given: string | undefined, interactive: boolean, channel: string): Promise<ChatRole> {
+  if (given !== undefined && given !== '') return chatRole(given);
+  return chatRole(
+    await value(undefined, interactive, `Role ${channel} users act with: ${ROLE_HELP}?`, 'role', 'operator'),
+  );
+}
+
 function finish(args: { json?: boolean }, path: string, name: string, detail: Record<string, unknown>) {
   if (args.json) printJson({ ok: true, channel: name, configFile: path, ...detail });
   else {
@@ -82,6 +102,10 @@ const telegram = defineCommand({
         'The forum group chat id (e.g. -1001234567890); default: found from a message sent to the bot',
     },
     'allowed-users': { type: 'string', description: 'Telegram user ids that may act, comma-separated' },
+    role: {
+      type: 'string',
+      description: 'The role chat users act with: viewer, operator (default) or admin',
+    },
     'api-root': {
       type: 'string',
       description: 'Bot API root (default the official one; for local Bot API servers and tests)',
@@ -94,6 +118,8 @@ const telegram = defineCommand({
   run: guarded(async ({ args }) => {
     const { checkTelegramGroup, checkTelegramToken, findTelegramGroup } = await import('@aegis/server');
     const interactive = isInteractive(args);
+    // A wrong --role is said before the token is tried.
+    if (args.role) chatRole(args.role);
     const apiRoot = args['api-root'] || undefined;
     const token = await value(args.token, interactive, 'Bot token (from @BotFather)?', 'token');
     const bot = await checkTelegramToken(token, apiRoot);
@@ -131,14 +157,16 @@ const telegram = defineCommand({
     );
     if (allowed.length === 0)
       throw new ConfigError('Give at least one allowed Telegram user id (--allowed-users).');
+    const role = await roleFor(args.role, interactive, 'Telegram');
     const path = setupConfigPath(args.config);
     writeChannelConfig(path, 'telegram', {
       token,
       group,
       allowedUserIds: allowed,
+      role,
       ...(apiRoot ? { apiRoot } : {}),
     });
-    return finish(args, path, 'telegram', { bot: `@${bot.username}`, group, allowedUserIds: allowed });
+    return finish(args, path, 'telegram', { bot: `@${bot.username}`, group, allowedUserIds: allowed, role });
   }),
 });
 
@@ -153,10 +181,15 @@ const slack = defineCommand({
       description: "The app's signing secret (for the Approve/Reject buttons)",
     },
     'api-url': { type: 'string', description: "Web API URL (default Slack's; for tests)" },
+    role: {
+      type: 'string',
+      description: 'The role users pressing the buttons act with: viewer, operator (default) or admin',
+    },
   },
   run: guarded(async ({ args }) => {
     const { checkSlack } = await import('@aegis/server');
     const interactive = isInteractive(args);
+    if (args.role) chatRole(args.role);
     const token = await value(args.token, interactive, 'Bot token (xoxb-…)?', 'token');
     const apiUrl = args['api-url'] || undefined;
     const who = await checkSlack({ token, apiUrl });
@@ -169,16 +202,18 @@ const slack = defineCommand({
       'signing-secret',
       '',
     );
+    const role = await roleFor(args.role, interactive, 'Slack');
     const path = setupConfigPath(args.config);
     writeChannelConfig(path, 'slack', {
       token,
       channel,
+      role,
       ...(signingSecret ? { signingSecret } : {}),
       ...(apiUrl ? { apiUrl } : {}),
     });
     if (!signingSecret)
       say(paint.yellow('! Without a signing secret the buttons cannot be answered from Slack.'));
-    return finish(args, path, 'slack', { channel });
+    return finish(args, path, 'slack', { channel, role });
   }),
 });
 

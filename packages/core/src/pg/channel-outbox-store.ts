@@ -83,7 +83,17 @@ export function createPgChannelOutbox(db: PgDatabase, ctx: GuardContext): Channe
       );
     },
     prune(before) {
-      return guarded(ctx, 'write to', async () => (await q(OUTBOX_SQL.prune, [before])).rowCount ?? 0);
+      return guarded(ctx, 'write to', async () => {
+        await q(OUTBOX_SQL.pruneUpdates, [before]);
+        return (await q(OUTBOX_SQL.prune, [before])).rowCount ?? 0;
+      });
+    },
+    claimUpdate(channel, updateId, now) {
+      return guarded(
+        ctx,
+        'write to',
+        async () => ((await q(OUTBOX_SQL.claimUpdate, [channel, updateId, now])).rowCount ?? 0) > 0,
+      );
     },
     getValue(channel, key) {
       return guarded(

@@ -96,6 +96,7 @@ describe('openPostgresStore', () => {
       'audit_log',
       'channel_cursors',
       'channel_outbox',
+      'channel_updates',
       'channel_values',
       'cluster_leases',
       'cluster_secrets',

@@ -444,3 +444,14 @@ export const channelValues = pgTable(
   },
   (t) => [primaryKey({ columns: [t.channel, t.key] })],
 );
+
+/** Updates a channel has taken from its service, recorded before it acts on one (see SQLite's twin). */
+export const channelUpdates = pgTable(
+  'channel_updates',
+  {
+    channel: text('channel').notNull(),
+    updateId: text('update_id').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.updateId] }), index('channel_updates_at_idx').on(t.at)],
+);

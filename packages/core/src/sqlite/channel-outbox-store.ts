@@ -79,7 +79,13 @@ export function createSqliteChannelOutbox(
       );
     },
     prune(before) {
-      return guard('write to', () => s.prune.run(before).changes);
+      return guard('write to', () => {
+        s.pruneUpdates.run(before);
+        return s.prune.run(before).changes;
+      });
+    },
+    claimUpdate(channel, updateId, now) {
+      return guard('write to', () => s.claimUpdate.run(channel, updateId, now).changes > 0);
     },
     getValue(channel, key) {
       return guard('read from', () => (s.getValue.get(channel, key) as { value: string } | undefined)?.value);

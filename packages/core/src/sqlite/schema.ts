@@ -392,3 +392,18 @@ export const channelValues = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.channel, t.key] })],
 );
+
+/**
+ * Updates a channel has taken from its service (Telegram's `update_id`), recorded before the
+ * channel acts on one: an update delivered again (a runner died before Telegram was told it had it)
+ * is skipped. Pruned with the outbox.
+ */
+export const channelUpdates = sqliteTable(
+  'channel_updates',
+  {
+    channel: text('channel').notNull(),
+    updateId: text('update_id').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.updateId] }), index('channel_updates_at_idx').on(t.at)],
+);

@@ -91,6 +91,7 @@ describe('createSqliteStore', () => {
       'audit_log',
       'channel_cursors',
       'channel_outbox',
+      'channel_updates',
       'channel_values',
       'events',
       'idempotency_keys',

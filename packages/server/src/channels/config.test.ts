@@ -27,6 +27,17 @@ describe('channel settings', () => {
     ).toEqual([1, 2]);
   });
 
+  it("takes the chat users' role from AEGIS_TG_ROLE over the config file, and names it when unknown", () => {
+    const file = { channels: { telegram: { token: 't', group: -1, role: 'viewer' as const } } };
+    expect(resolveConfig(file, configFromEnv({ AEGIS_TG_ROLE: ' Admin ' })).channels.telegram?.role).toBe(
+      'admin',
+    );
+    expect(resolveConfig(file, configFromEnv({})).channels.telegram?.role).toBe('viewer');
+    expect(() => resolveConfig(file, configFromEnv({ AEGIS_TG_ROLE: 'owner' }))).toThrow(
+      /channels\.telegram\.role \(environment variable AEGIS_TG_ROLE\): must be admin, operator or viewer/,
+    );
+  });
+
   it('names the variable or key that is wrong', () => {
     expect(() => resolveConfig(configFromEnv({ AEGIS_TG_TOKEN: 't', AEGIS_TG_GROUP: 'my-group' }))).toThrow(
       /channels\.telegram\.group \(environment variable AEGIS_TG_GROUP\)/,
@@ -45,7 +56,9 @@ describe('channel settings', () => {
     ).toThrow(/channels\.slack\.events\.0: must be an event type/);
     expect(() =>
       resolveConfig(JSON.parse('{"channels":{"telegram":{"token":"t","group":-1,"role":"owner"}}}')),
-    ).toThrow(/channels\.telegram\.role: must be admin, operator or viewer/);
+    ).toThrow(
+      /channels\.telegram\.role \(environment variable AEGIS_TG_ROLE\): must be admin, operator or viewer/,
+    );
     expect(() =>
       resolveConfig({
         channels: { slack: { token: 't', channel: 'C1', appToken: 'xoxb-not-an-app-token' } },

@@ -45,7 +45,7 @@ export const TelegramConfig = z
       .int(),
     /** Telegram user ids that may act (`AEGIS_TG_ALLOWED_USERS`, comma-separated). */
     allowedUserIds: z.array(z.coerce.number().int()).default([]),
-    /** The role allowlisted users act with (default `operator`). */
+    /** The role allowlisted users act with (`AEGIS_TG_ROLE`; default `operator`). */
     role: ChannelRole.default('operator'),
     /** The Bot API root (`AEGIS_TG_API_ROOT`); default the official one. */
     apiRoot: z.url({ error: 'must be an http(s) URL' }).optional(),

@@ -8,6 +8,7 @@ import {
   type OutboxStats,
   startChannelDispatcher,
 } from '@aegis/core';
+import { chatSessions } from './chat-sessions.js';
 import { CHANNEL_NAMES, type ChannelName, type ChannelsConfig } from './config.js';
 import { holdRunnerLease, type RunnerLease } from './runner-lease.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
@@ -91,7 +92,7 @@ export async function loadChannelStarters(config: ChannelsConfig): Promise<Chann
  */
 export function startChannels(
   config: ChannelsConfig,
-  ctx: Omit<ChannelContext, 'outbox'>,
+  ctx: Omit<ChannelContext, 'outbox' | 'sessions'>,
   options: {
     /** What starts each channel: `loadChannelStarters(config)`, or stand-ins; a channel without one stays off. */
     starters?: ChannelStarters;
@@ -113,7 +114,13 @@ export function startChannels(
     );
     outbox = createMemoryChannelOutbox(() => 0);
   }
-  const full: ChannelContext = { ...ctx, outbox: outbox as ChannelOutboxStore };
+  // A chat user's action on a session another node owns is sent to that node (signed with the
+  // cluster's forwarding secret, as forwarded API requests are).
+  const full: ChannelContext = {
+    ...ctx,
+    outbox: outbox as ChannelOutboxStore,
+    sessions: chatSessions(ctx.aegis, options.cluster?.store),
+  };
   const running = new Map<ChannelName, RunningChannel>();
   for (const name of configured) {
     try {

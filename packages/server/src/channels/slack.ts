@@ -180,9 +180,9 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
     const event = item?.channel === 'slack' ? item.event : undefined;
     if (event?.type !== 'permission.requested') return 'unknown';
     const code = ACTIONS[action.action_id as ActionId];
-    let session: Awaited<ReturnType<typeof ctx.aegis.sessions.get>> | undefined;
+    let session: Awaited<ReturnType<typeof ctx.sessions.get>> | undefined;
     try {
-      session = await ctx.aegis.sessions.get(event.sessionId, actor);
+      session = await ctx.sessions.get(event.sessionId, actor);
     } catch (err) {
       if (err instanceof AegisError && err.code === 'SESSION_NOT_FOUND' && !actor.admin) {
         await audit('refused', event.sessionId, { reason: `role ${config.role}` });
@@ -195,7 +195,7 @@ export function startSlack(config: SlackConfig, ctx: ChannelContext) {
       return 'stale';
     }
     try {
-      await ctx.aegis.sessions.respondPermission(
+      await ctx.sessions.respondPermission(
         event.sessionId,
         { approve: code !== 'reject', scope: code === 'always' ? 'always' : 'once' },
         actor,

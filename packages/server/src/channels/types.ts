@@ -1,5 +1,6 @@
 import type { Aegis, AegisStore, ChannelOutboxStore } from '@aegis/core';
 import type { Logger } from '../logger.js';
+import type { ChatSessions } from './chat-sessions.js';
 
 /** What every channel gets from the server. */
 export interface ChannelContext {
@@ -7,6 +8,8 @@ export interface ChannelContext {
   store: AegisStore;
   outbox: ChannelOutboxStore;
   logger: Logger;
+  /** What chat users do to sessions: the engine, or on a cluster the node that owns the session. */
+  sessions: ChatSessions;
 }
 
 /** A channel's own view of its health, beside the outbox's. */

@@ -54,6 +54,12 @@ export interface FakeTelegramApi {
   userMessage(from: TelegramUser, text: string, threadId?: number): Record<string, unknown>;
   /** A user presses an inline button with `data` under the bot's message `messageId`. */
   pressButton(from: TelegramUser, messageId: number, data: string): Record<string, unknown>;
+  /**
+   * Delivers `update` (one returned by `pushUpdate`, same `update_id`) again, as Telegram does when
+   * its poller died before confirming it with the next `getUpdates` offset. A poller whose offset
+   * is already past it does not get it: start a new bot (a restarted runner, offset 0) to be sent it.
+   */
+  redeliver(update: Record<string, unknown>): void;
   setFault(fault: TelegramFault): void;
   /** Updates not yet confirmed by a later `getUpdates` offset. */
   pendingUpdates(): number;
@@ -320,6 +326,12 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
           ...(m ? { message: messageOf(m) } : {}),
         },
       });
+    },
+    redeliver(update) {
+      const id = Number(update.update_id);
+      const at = updates.findIndex((u) => Number(u.update_id) > id);
+      updates.splice(at < 0 ? updates.length : at, 0, structuredClone(update));
+      for (const w of waiters) w();
     },
     setFault(f) {
       fault = f;

@@ -2,10 +2,11 @@
 // answers 409 to a long poll cut off by another poller, as Telegram does): one node at a time polls
 // and delivers the outbox, every session's messages reach Telegram once each whichever node runs
 // it, and when the runner stops the other node takes over. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeTelegramApi, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
+import { type FakeTelegramApi, script, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { until as waitUntil } from '../../__fixtures__/until.js';
@@ -35,7 +36,10 @@ const until = <T>(
   ms = 20_000,
 ) => waitUntil(what, get, ms, 50);
 
-async function twoNodes() {
+/** The bootstrap admin token of the nodes started with `{ auth: true }`. */
+const ADMIN = 'cluster-admin-token-0123456789';
+
+async function twoNodes(opts: { auth?: boolean } = {}) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-cluster-')));
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
   const work = join(root, 'work');
@@ -56,6 +60,9 @@ async function twoNodes() {
         pgSchema: schema,
         pgPoolMax: 4,
         allowedWorkDirs: [root],
+        // With a token, a request without credentials is refused: a chat user's forwarded action
+        // carries none, only the nodes' signature.
+        ...(opts.auth ? { authToken: ADMIN } : {}),
         cluster: { nodeId: id, leaseMs: 1_500, drainMs: 1_000 },
         sessions: { idleEvictMs: 0 },
         channels: {
@@ -71,15 +78,22 @@ async function twoNodes() {
       }),
     });
     cleanups.push(() => server.close());
+    if (opts.auth) withToken.add(server);
     nodes[id] = server;
   }
   return { tg, work, nodes: nodes as { 'node-a': RunningServer; 'node-b': RunningServer } };
 }
 
+/** The nodes started with a token, which the test's own requests then carry. */
+const withToken = new WeakSet<RunningServer>();
+
 const api = async (server: RunningServer, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(withToken.has(server) ? { authorization: `Bearer ${ADMIN}` } : {}),
+    },
     body: body === undefined ? null : JSON.stringify(body),
   });
   // biome-ignore lint/suspicious/noExplicitAny: bodies are asserted field by field
@@ -172,15 +186,142 @@ describe('Telegram on a cluster of two nodes', () => {
   });
 });
 
+describe('Telegram actions on a session another node runs', () => {
+  it('a button press and typed commands on the runner act on the owner node, as the Telegram user', async () => {
+    const { tg, work, nodes } = await twoNodes({ auth: true });
+    const runner = await until(
+      'a runner',
+      async () => (await telegramOf(nodes['node-a'])).runner as string | null,
+    );
+    const other = runner === 'node-a' ? 'node-b' : 'node-a';
+    await until('both nodes name it', async () => (await telegramOf(nodes[other])).runner === runner);
+
+    // A session on the node that does not poll Telegram asks to write a file.
+    const created = await api(nodes[other], 'POST', '/v1/sessions', {
+      workDir: work,
+      reuse: false,
+      prompt: script(
+        {
+          tool: {
+            title: 'Write remote.txt',
+            kind: 'edit',
+            diff: { path: 'remote.txt', oldText: null, newText: 'from the phone\n' },
+            permission: true,
+            write: { path: 'remote.txt', content: 'from the phone\n' },
+          },
+        },
+        { say: 'Wrote it over there.' },
+      ),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.node).toBe(other);
+    const id = created.body.id as string;
+    const topic = await until('the topic', () => tg.topics.find((t) => t.name.includes(id.slice(0, 8))));
+    const ask = await until('the permission message', () =>
+      inTopic(tg, topic.message_thread_id).find((m) => m.text.startsWith('🔐')),
+    );
+    const approve = (
+      ask.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }
+    ).inline_keyboard.flat()[0];
+    expect(approve?.text).toBe('Approve');
+
+    // The runner takes the press; the owner approves it and the agent writes the file.
+    tg.pressButton(ALICE, ask.message_id, approve?.callback_data as string);
+    const file = join(work, 'remote.txt');
+    await until('the file', () => existsSync(file) && readFileSync(file, 'utf8') === 'from the phone\n');
+    await until('the edit', () => ask.edits.length > 0);
+    expect(ask.text).toMatch(/✅ Approved by @alice$/);
+    await until('the reply', () =>
+      inTopic(tg, topic.message_thread_id).some((m) => m.text === 'Wrote it over there.'),
+    );
+    const pressed = tg.calls.filter((c) => c.method === 'answerCallbackQuery');
+    expect(pressed.map((c) => c.params.text)).toEqual(['✅ Approved']);
+
+    // The decision was made on the owner, by the Telegram user; the audit names them.
+    const session = await api(nodes[other], 'GET', `/v1/sessions/${id}`);
+    expect(session.body.node).toBe(other);
+    const [resolved] = await query<{ data: { decidedBy: unknown } }>(
+      `select data from "${schemas.at(-1)}"."events" where session_id = $1 and type = 'permission.resolved'`,
+      [id],
+    );
+    expect(resolved?.data.decidedBy).toMatchObject({ actor: 'telegram:1001' });
+    const audit = await api(nodes[runner as 'node-a'], 'GET', '/v1/audit?action=channels.telegram.approve');
+    expect(audit.body.records ?? audit.body.entries).toEqual([
+      expect.objectContaining({ actorId: 'telegram:1001', actorRole: 'admin', outcome: 'ok', target: id }),
+    ]);
+
+    // A prompt typed in the topic, /status and /kill go the same way.
+    tg.userMessage(ALICE, 'typed for the other node', topic.message_thread_id);
+    await until('the typed reply', () =>
+      inTopic(tg, topic.message_thread_id).some((m) => m.text === 'You said: typed for the other node'),
+    );
+    tg.userMessage(ALICE, '/kill', topic.message_thread_id);
+    await until(
+      'killed',
+      async () => (await api(nodes[other], 'GET', `/v1/sessions/${id}`)).body.status === 'killed',
+    );
+    // Audited once it is done, with the Telegram user.
+    for (const action of ['channels.telegram.prompt', 'channels.telegram.kill']) {
+      await until(`the ${action} record`, async () => {
+        const all = await api(nodes[other], 'GET', `/v1/audit?action=${action}`);
+        return ((all.body.records ?? all.body.entries) as { actorId: string; outcome: string }[]).some(
+          (r) => r.actorId === 'telegram:1001' && r.outcome === 'ok',
+        );
+      });
+    }
+    // Nobody could say "I am a Telegram user" without the nodes' signature.
+    const forged = await fetch(`${nodes[other].url}/v1/sessions/${id}/send`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-aegis-forwarded-by': runner as string,
+        'x-aegis-forward-signature': `${Date.now()}.${'0'.repeat(64)}`,
+        'x-aegis-forward-actor': JSON.stringify({ id: 'telegram:1001', role: 'admin' }),
+      },
+      body: JSON.stringify({ text: 'forged' }),
+    });
+    expect(forged.status).toBe(401);
+    // Signed with the nodes' secret, the header is taken only for a chat user: no node can pass
+    // for an API key (or anyone else) this way.
+    const [{ secret }] = (await query<{ secret: string }>(
+      `select "secret" from "${schemas.at(-1)}"."cluster_secrets" where "name" = 'forwarding'`,
+    )) as [{ secret: string }];
+    const signed = (actor: object) => {
+      const path = `/v1/sessions/${id}/interrupt`;
+      const at = String(Date.now());
+      const onBehalf = JSON.stringify(actor);
+      const mac = createHmac('sha256', secret)
+        .update([runner, 'POST', path, at, createHash('sha256').digest('hex'), onBehalf].join('\n'))
+        .digest('hex');
+      return fetch(`${nodes[other].url}${path}`, {
+        method: 'POST',
+        headers: {
+          'x-aegis-forwarded-by': runner as string,
+          'x-aegis-forward-signature': `${at}.${mac}`,
+          'x-aegis-forward-actor': onBehalf,
+        },
+      });
+    };
+    expect((await signed({ id: 'bootstrap', role: 'admin' })).status).toBe(401);
+    expect((await signed({ id: 'telegram:1001', role: 'root' })).status).toBe(401);
+    // The session was killed above: the chat user is let in, and told so.
+    const chat = await signed({ id: 'telegram:1001', role: 'admin' });
+    expect(chat.status).toBe(409);
+    expect(((await chat.json()) as { error: { code: string } }).error.code).toBe('SESSION_TERMINATED');
+  });
+});
+
 /** Each Telegram outbox item: how many rows its event has (one) and its state. */
-async function outboxRows(schema: string): Promise<{ n: number; state: string }[]> {
+const outboxRows = (schema: string) =>
+  query<{ n: number; state: string }>(
+    `select count(*)::int as n, min(state) as state from "${schema}"."channel_outbox" where channel = 'telegram' group by event_id`,
+  );
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number; state: string }>(
-      `select count(*)::int as n, min(state) as state from "${schema}"."channel_outbox" where channel = 'telegram' group by event_id`,
-    );
-    return rows;
+    return (await client.query<T>(sql, params)).rows;
   } finally {
     await client.end();
   }

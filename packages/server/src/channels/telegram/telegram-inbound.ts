@@ -17,7 +17,7 @@ const HELP =
  * the actor. Updates that are not understood are logged and ignored.
  */
 export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: ChannelContext): void {
-  const { aegis, outbox, logger } = ctx;
+  const { sessions, outbox, logger } = ctx;
   const allowed = new Set(config.allowedUserIds);
   const role = config.role;
   const actorOf = (userId: number): Actor => channelActor(`telegram:${userId}`, role);
@@ -98,9 +98,9 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
       await c.answerCallbackQuery({ text: why }).catch(() => {});
       await audit(c, action, sessionId, 'stale', { requestId });
     };
-    let session: Awaited<ReturnType<typeof aegis.sessions.get>> | undefined;
+    let session: Awaited<ReturnType<typeof sessions.get>> | undefined;
     try {
-      session = await aegis.sessions.get(sessionId, actorOf(c.from?.id ?? 0));
+      session = await sessions.get(sessionId, actorOf(c.from?.id ?? 0));
     } catch (err) {
       if (err instanceof AegisError && err.code === 'SESSION_NOT_FOUND' && role !== 'admin') {
         // The session is in the group, but this role may not act on it (someone else started it).
@@ -121,7 +121,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
     if (pending.requestId !== requestId)
       return stale('An earlier request waits in this session: answer that one first.');
     try {
-      await aegis.sessions.respondPermission(
+      await sessions.respondPermission(
         sessionId,
         { approve: code !== 'r', scope: code === 'A' ? 'always' : 'once' },
         actorOf(c.from?.id ?? 0),
@@ -158,7 +158,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
     const option = event.data.questions[0]?.options[index];
     if (!option) return void (await c.answerCallbackQuery({ text: 'Unknown option.' }).catch(() => {}));
     try {
-      await aegis.sessions.answerQuestion(
+      await sessions.answerQuestion(
         event.sessionId,
         { answer: option.value ?? option.label },
         actorOf(c.from?.id ?? 0),
@@ -203,7 +203,7 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
       const prompt = words.join(' ') || undefined;
       await audit(c, 'create', workDir, 'started', { prompt: prompt?.slice(0, 200) ?? null });
       // Creating waits for the agent to start: done beside the update loop, which keeps serving.
-      void aegis.sessions
+      void sessions
         .create({ workDir, prompt, reuse: false }, actor)
         .then(async ({ session }) => {
           await audit(c, 'create', session.id, 'ok', { workDir });
@@ -232,30 +232,30 @@ export function handleTelegramUpdates(bot: Bot, config: TelegramConfig, ctx: Cha
     switch (command) {
       case 'status':
         return act('status', async () => {
-          const s = await aegis.sessions.get(sessionId, actor);
+          const s = await sessions.get(sessionId, actor);
           const waiting = s.pendingPermission ? `\nWaiting for: ${s.pendingPermission.title}` : '';
           return `Status: ${s.status}\nWorkDir: ${s.workDir}\nTurns: ${s.turns}${waiting}`;
         });
       case 'interrupt':
         return act('interrupt', async () => {
-          const r = await aegis.sessions.interrupt(sessionId, actor);
+          const r = await sessions.interrupt(sessionId, actor);
           return r.interrupted
             ? `Interrupted${r.droppedPrompts ? ` (${r.droppedPrompts} queued prompts dropped)` : ''}.`
             : 'Nothing was running.';
         });
       case 'kill':
         return act('kill', async () => {
-          await aegis.sessions.kill(sessionId, actor);
+          await sessions.kill(sessionId, actor);
           return '';
         });
       case undefined:
         return act('prompt', async () => {
-          const s = await aegis.sessions.get(sessionId, actor);
+          const s = await sessions.get(sessionId, actor);
           if (s.status === 'asking') {
-            await aegis.sessions.answerQuestion(sessionId, { answer: text }, actor);
+            await sessions.answerQuestion(sessionId, { answer: text }, actor);
             return '';
           }
-          const d = await aegis.sessions.prompt(sessionId, text, actor);
+          const d = await sessions.prompt(sessionId, text, actor);
           return d.queued ? `Queued (position ${d.position}).` : '';
         });
       default:

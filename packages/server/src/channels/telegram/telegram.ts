@@ -29,6 +29,17 @@ export function describeTelegramError(err: unknown): string {
 export function startTelegram(config: TelegramConfig, ctx: ChannelContext) {
   const bot = telegramBot(config);
   const probe: ChannelProbe = { ok: null, error: null, detail: null };
+  // Each update is acted on at most once: recorded in the store before anything is done with it.
+  // Telegram delivers an update again when it was not confirmed (a runner that died before its
+  // next getUpdates, a webhook answer that never arrived); such an update is skipped.
+  bot.use(async (c, next) => {
+    const id = c.update.update_id;
+    if (!(await ctx.outbox.claimUpdate('telegram', String(id), new Date().toISOString()))) {
+      ctx.logger.info('skipped a Telegram update already taken (delivered again)', { updateId: id });
+      return;
+    }
+    await next();
+  });
   handleTelegramUpdates(bot, config, ctx);
   bot.catch((err) => {
     ctx.logger.error('a Telegram update failed; ignored', {
