@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { dropTestSchemas, openTestPgStore, pgQuery, testSchema } from './pg/__fixtures__/pg-test-db.js';
-import { MIGRATIONS_TABLE } from './pg/open-database.js';
+import { DEFAULT_PG_MIGRATIONS_FOLDER, MIGRATIONS_TABLE } from './pg/open-database.js';
 import { makeSession, removeTmpDirs, tmpDbPath } from './sqlite/__fixtures__/store-fixtures.js';
 import { createSqliteStore } from './sqlite/index.js';
+import { DEFAULT_MIGRATIONS_FOLDER } from './sqlite/open-database.js';
 import type { AegisStore } from './store.js';
 import { aggregateUsage, type UsageQuery, type UsageRecord } from './usage.js';
 
@@ -91,11 +94,33 @@ async function expectReadsMatch(store: AegisStore, written: UsageRecord[]): Prom
   }
 }
 
+/**
+ * The rollup's migration and every later one, read from a migrations folder so that a new migration
+ * needs no change here: the time it was made (`when`), and the tables they create, newest first.
+ */
+function fromRollupOn(folder: string, quote: string): { when: number; tables: string[] } {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta/_journal.json'), 'utf8')) as {
+    entries: { when: number; tag: string }[];
+  };
+  const at = journal.entries.findIndex((e) => e.tag.endsWith('_usage_session_daily'));
+  if (at < 0) throw new Error(`no usage_session_daily migration in ${folder}`);
+  const later = journal.entries.slice(at);
+  const create = new RegExp(`CREATE TABLE ${quote}(\\w+)${quote}`, 'g');
+  const tables = later
+    .flatMap((e) => [...readFileSync(join(folder, `${e.tag}.sql`), 'utf8').matchAll(create)])
+    .map((m) => m[1] as string)
+    .reverse();
+  return { when: (later[0] as { when: number }).when, tables };
+}
+
 interface Side {
   open(): Promise<AegisStore>;
   /** Every row of a query, straight from the database. */
   sql(text: string): Promise<Record<string, unknown>[]>;
-  /** Makes the database as it was before the rollup's migration: no table, the migration not applied. */
+  /**
+   * Makes the database as it was before the rollup's migration: neither its table nor those of any
+   * later migration, none of them recorded as applied.
+   */
   unmigrate(): Promise<void>;
 }
 
@@ -113,9 +138,12 @@ function sqliteSide(): Side {
     open: async () => createSqliteStore({ path }),
     sql: async (text) => raw((db) => db.prepare(text).all() as Record<string, unknown>[]),
     unmigrate: async () => {
+      const { when, tables } = fromRollupOn(DEFAULT_MIGRATIONS_FOLDER, '`');
       raw((db) =>
-        db.exec(`drop table "usage_session_daily";
-          delete from "__drizzle_migrations" where "created_at" = (select max("created_at") from "__drizzle_migrations")`),
+        db.exec(
+          `${tables.map((t) => `drop table "${t}";`).join('\n')}
+          delete from "__drizzle_migrations" where "created_at" >= ${when}`,
+        ),
       );
     },
   };
@@ -127,9 +155,9 @@ function pgSide(): Side {
     open: () => openTestPgStore({ schema }),
     sql: (text) => pgQueryIn(schema, text),
     unmigrate: async () => {
-      await pgQueryIn(schema, 'drop table "usage_session_daily"');
-      const table = `"${schema}"."${MIGRATIONS_TABLE}"`;
-      await pgQuery(`delete from ${table} where "created_at" = (select max("created_at") from ${table})`);
+      const { when, tables } = fromRollupOn(DEFAULT_PG_MIGRATIONS_FOLDER, '"');
+      for (const t of tables) await pgQuery(`drop table "${schema}"."${t}"`);
+      await pgQuery(`delete from "${schema}"."${MIGRATIONS_TABLE}" where "created_at" >= ${when}`);
     },
   };
 }
