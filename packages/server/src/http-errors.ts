@@ -11,7 +11,12 @@ export const ErrorResponse = z
     error: z.object({
       code: z.enum(ERROR_CODES).or(z.string()).describe('Stable UPPER_SNAKE code to branch on'),
       message: z.string().describe('What happened and what to do'),
-      details: z.record(z.string(), z.unknown()).optional(),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route)',
+        ),
     }),
   })
   .meta({ id: 'ErrorResponse' });
