@@ -122,3 +122,23 @@ describe('dependency direction', () => {
     expect(nodeImports).toEqual([]);
   });
 });
+
+describe('HTTP stays in the server', () => {
+  // Core returns codes and details (`details.next` names the next operation by its operationId);
+  // the server words hints and URLs. Schema descriptions (`.describe(…)`) document the HTTP
+  // contract the server publishes from core's schemas, and comments explain: both may name routes.
+  const comment = /^\s*(\/\/|\*|\/\*\*)/;
+  it('core source names no /v1/ route and no server environment variable in what it says', () => {
+    const found: string[] = [];
+    for (const file of sourceFiles(join(root, 'packages/core/src'))) {
+      if (isTest(file)) continue;
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (!/\/v1\/|\bAEGIS_[A-Z]\w*/.test(line) || comment.test(line)) return;
+        if (/\.describe\(/.test(line) || /\.describe\(\s*$/.test(lines[i - 1] ?? '')) return;
+        found.push(`${relative(root, file)}:${i + 1}: ${line.trim().slice(0, 120)}`);
+      });
+    }
+    expect(found).toEqual([]);
+  });
+});

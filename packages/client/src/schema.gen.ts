@@ -1271,6 +1271,7 @@ export interface components {
                 code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "CHANNEL_NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "CHANNEL_NOT_CONFIGURED" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
                 /** @description What happened and what to do */
                 message: string;
+                /** @description Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route) */
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1546,6 +1547,7 @@ export interface components {
             code: ("BAD_REQUEST" | "VALIDATION_FAILED" | "WORKDIR_DENIED" | "UNSUPPORTED_MODE" | "UNSUPPORTED_MODEL" | "UNKNOWN_AGENT" | "UNAUTHORIZED" | "FORBIDDEN" | "SESSION_NOT_FOUND" | "NOT_FOUND" | "CHANNEL_NOT_FOUND" | "NOTHING_PENDING" | "INVALID_TRANSITION" | "SESSION_TERMINATED" | "CONFLICT" | "CHANNEL_NOT_CONFIGURED" | "LEASE_LOST" | "SESSION_ELSEWHERE" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "CAPACITY_EXHAUSTED" | "BUDGET_EXCEEDED" | "INTERNAL" | "NOT_IMPLEMENTED" | "AGENT_PROTOCOL_ERROR" | "AGENT_CRASHED" | "AGENT_AUTH_REQUIRED" | "AGENT_START_FAILED" | "AGENT_TIMEOUT" | "STORE_UNAVAILABLE" | "SHUTTING_DOWN" | "NODE_UNAVAILABLE" | "SANDBOX_UNAVAILABLE") | string;
             /** @description What happened and what to do */
             message: string;
+            /** @description Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route) */
             details?: {
                 [key: string]: unknown;
             };

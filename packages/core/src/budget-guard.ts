@@ -145,9 +145,16 @@ export function budgetError(session: Session, r: BudgetReading, scope: 'session'
       : `The API key of session ${session.id} is over its daily budget: ${used}.`;
   const hint =
     scope === 'session'
-      ? `Raise budget.${r.limit} above ${r.max} with PATCH /v1/sessions/${session.id} {"budget": {"${r.limit}": …}} (operator or admin), then send the prompt again.`
+      ? `Raise budget.${r.limit} above ${r.max} (operator or admin), then send the prompt again; raise it by updating the session with {"budget": {"${r.limit}": …}}.`
       : `Raise the key's daily ${r.limit} in the server config (usage.keyBudgets), or wait for the next UTC day.`;
   return new AegisError('BUDGET_EXCEEDED', message, {
-    details: { limit: r.limit, max: r.max, used: Number.isNaN(r.used) ? null : r.used, scope, hint },
+    details: {
+      limit: r.limit,
+      max: r.max,
+      used: Number.isNaN(r.used) ? null : r.used,
+      scope,
+      hint,
+      ...(scope === 'session' ? { sessionId: session.id, next: 'updateSession' } : {}),
+    },
   });
 }

@@ -219,7 +219,7 @@ export function createAegis(options: CreateAegisOptions): Aegis {
   if (options.cluster && !options.store.cluster) {
     throw new AegisError(
       'BAD_REQUEST',
-      'Running as a cluster node needs a store several nodes can share: use the PostgreSQL store (AEGIS_SESSION_STORE=postgres).',
+      'Running as a cluster node needs a store several nodes can share: use the PostgreSQL store (openPostgresStore from @aegis/core/pg).',
     );
   }
   const cluster: ClusterNodeRuntime | null =

@@ -82,11 +82,9 @@ export class AegisError extends Error {
   }
 
   static sessionNotFound(id: string): AegisError {
-    return new AegisError(
-      'SESSION_NOT_FOUND',
-      `Session ${id} does not exist. List sessions with GET /v1/sessions.`,
-      { details: { sessionId: id } },
-    );
+    return new AegisError('SESSION_NOT_FOUND', `Session ${id} does not exist. List the sessions.`, {
+      details: { sessionId: id, next: 'listSessions' },
+    });
   }
 
   static nothingPending(id: string): AegisError {

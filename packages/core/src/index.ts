@@ -193,7 +193,6 @@ export {
   SessionHealth,
   sessionActions,
   sessionHealth,
-  sessionHints,
 } from './session-health.js';
 export { Actor, CreateSessionInput, SessionSpecInput } from './session-input.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Session, type SessionStatus } from './schemas.js';
-import { sessionActions, sessionHealth, sessionHints } from './session-health.js';
+import { sessionActions, sessionHealth } from './session-health.js';
 import { latencyStats } from './session-metrics.js';
 
 describe('latencyStats', () => {
@@ -40,12 +40,12 @@ describe('sessionActions', () => {
     expect(sessionActions(session('idle'), { alive: false, inactiveMs: null })).toEqual([]);
   });
 
-  it('health carries the same actions and hints', () => {
+  it('health carries the same actions, and the hints the HTTP edge words (none without it)', () => {
     const s = session('permission_prompt');
     const health = sessionHealth(s, running);
     expect(health.actions).toEqual(sessionActions(s, running));
-    expect(health.hints).toEqual(sessionHints(s, running.inactiveMs));
-    expect(health.hints[0]).toContain(`/v1/sessions/${s.id}/approve`);
+    expect(health.hints).toEqual([]);
+    expect(sessionHealth(s, running, { hints: ['approve it'] }).hints).toEqual(['approve it']);
   });
 });
 

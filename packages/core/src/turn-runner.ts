@@ -347,7 +347,7 @@ export class TurnRunner {
         problem: {
           code: 'AGENT_TIMEOUT',
           message: `The agent sent no update for ${Math.round(silentMs / 1000)} s (prompt timeout ${timeoutMs} ms); the turn was cancelled.`,
-          hint: 'Send the prompt again, or raise AEGIS_ACP_PROMPT_TIMEOUT_MS (promptTimeoutMs) for long silent commands.',
+          hint: 'Send the prompt again, or raise the prompt timeout (promptTimeoutMs) for long silent commands.',
         },
         rateLimited: false,
         durationMs: Date.now() - turn.startedAt,

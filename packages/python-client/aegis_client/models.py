@@ -424,6 +424,7 @@ class _ErrorResponseErrorRequired(TypedDict):
 
 
 class ErrorResponseError(_ErrorResponseErrorRequired, total=False):
+    #: Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route)
     details: Dict[str, Any]
 
 
@@ -700,6 +701,7 @@ class _BatchItemErrorRequired(TypedDict):
 
 
 class BatchItemError(_BatchItemErrorRequired, total=False):
+    #: Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route)
     details: Dict[str, Any]
 
 

@@ -142,6 +142,19 @@ describe('HTTP routes (in-process, scripted agent)', () => {
     expect(json.error.message.length).toBeGreaterThan(10);
   });
 
+  it('says where the next operation core names is: the route, with the path filled in', async () => {
+    const missing = await post('/v1/sessions/nope/send', { text: 'x' });
+    const body = (await missing.json()) as { error: { message: string; details: Record<string, unknown> } };
+    expect(body.error.message).toBe('Session nope does not exist. List the sessions: GET /v1/sessions.');
+    expect(body.error.details).toMatchObject({ sessionId: 'nope', next: 'listSessions' });
+    const template = (await (await app.request('/v1/templates/tpl_nope')).json()) as {
+      error: { message: string };
+    };
+    expect(template.error.message).toBe(
+      'Template tpl_nope does not exist. List the templates: GET /v1/templates.',
+    );
+  });
+
   it('rejects invalid list queries and unknown routes in the envelope', async () => {
     expect((await app.request('/v1/sessions?limit=0')).status).toBe(400);
     expect(await (await app.request('/v1/sessions?status=bogus')).json()).toMatchObject({

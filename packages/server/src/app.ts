@@ -16,7 +16,14 @@ import type { ChannelsService } from './channels/service.js';
 import { forwardToOwner } from './cluster-forward.js';
 import { mountUnversionedAliases } from './compat/unversioned.js';
 import { dashboardRoutes } from './dashboard.js';
-import { errorResponse, failureFields, toAegisError } from './http-errors.js';
+import {
+  errorResponse,
+  failureFields,
+  type OperationPaths,
+  operationPaths,
+  toAegisError,
+  withNextCall,
+} from './http-errors.js';
 import { type IdempotencyOptions, idempotencyMiddleware } from './idempotency.js';
 import { createLogger, type Logger } from './logger.js';
 import { type AegisMetrics, createMetrics } from './metrics.js';
@@ -241,8 +248,10 @@ export function createApp(options: CreateAppOptions) {
       new AegisError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}; see /v1/openapi.json.`),
     ),
   );
+  let where: OperationPaths | undefined;
   app.onError((err, c) => {
-    const e = toAegisError(err);
+    // Core names the next operation (details.next); the answer says where it is.
+    const e = withNextCall(toAegisError(err), (where ??= operationPaths(registeredPaths(app))));
     // 501 is an answer (a documented feature this server does not have), not a failure.
     if (e.status >= 500 && e.code !== 'NOT_IMPLEMENTED')
       logger.error('request failed', { ...failureFields(c, err, e), status: e.status });

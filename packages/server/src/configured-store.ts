@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type AegisStore, describeUrl } from '@aegis/core';
+import { AegisError, type AegisStore, describeUrl } from '@aegis/core';
 import { createSqliteStore } from '@aegis/core/sqlite';
 import { type ServerConfig, sessionStoreOf } from './config.js';
 
@@ -11,7 +11,18 @@ export async function openConfiguredStore(
     const url = config.postgresUrl as string; // resolveConfig requires it for `postgres`
     // The driver and drizzle's PostgreSQL code load only for this store.
     const { openPostgresStore } = await import('@aegis/core/pg');
-    const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax });
+    const store = await openPostgresStore({ url, schema: config.pgSchema, poolMax: config.pgPoolMax }).catch(
+      (err: unknown) => {
+        // Core says it could not connect; the server knows where the URL came from.
+        if (err instanceof AegisError && err.code === 'STORE_UNAVAILABLE' && err.details?.host !== undefined)
+          throw new AegisError(
+            err.code,
+            `${err.message} The URL is AEGIS_POSTGRES_URL (or postgresUrl in the config file, or --postgres-url).`,
+            { cause: err, details: err.details },
+          );
+        throw err;
+      },
+    );
     const { where } = describeUrl(url);
     return { store, location: `postgres://${where}${config.pgSchema ? ` (schema ${config.pgSchema})` : ''}` };
   }

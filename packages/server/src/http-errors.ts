@@ -11,7 +11,12 @@ export const ErrorResponse = z
     error: z.object({
       code: z.enum(ERROR_CODES).or(z.string()).describe('Stable UPPER_SNAKE code to branch on'),
       message: z.string().describe('What happened and what to do'),
-      details: z.record(z.string(), z.unknown()).optional(),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'Machine-readable specifics; `next`, when present, is the operationId to call next (the message or `hint` names its route)',
+        ),
     }),
   })
   .meta({ id: 'ErrorResponse' });
@@ -105,3 +110,44 @@ const DESCRIPTIONS: Record<number, string> = {
   502: 'The agent failed',
   503: 'Unavailable',
 };
+
+/** Where each operation is: `operationId` → `METHOD /path` (path parameters as `{name}`). */
+export type OperationPaths = (operationId: string) => string | undefined;
+
+/** `operationId` → `METHOD /path`, from the routes as registered (`registeredPaths`). */
+export function operationPaths(
+  paths: Record<string, Record<string, { operationId?: string }>>,
+): OperationPaths {
+  const byId = new Map<string, string>();
+  for (const [path, ops] of Object.entries(paths))
+    for (const [method, op] of Object.entries(ops))
+      if (op.operationId) byId.set(op.operationId, `${method.toUpperCase()} ${path}`);
+  return (id) => byId.get(id);
+}
+
+/**
+ * Core names what to do next as an operation (`details.next`, an operationId; see
+ * `@aegis/core` `NextOperation`) and knows no URLs: the HTTP edge says where that operation is.
+ * The call is added to `details.hint` when there is one, else to the message, with path
+ * parameters filled in from the details (`{id}` from `sessionId` or `id`).
+ */
+export function withNextCall(err: AegisError, where: OperationPaths): AegisError {
+  const next = err.details?.next;
+  if (typeof next !== 'string') return err;
+  const at = where(next);
+  if (!at) return err;
+  const details = err.details ?? {};
+  const call = at.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = name === 'id' ? (details.sessionId ?? details.id) : details[name];
+    return typeof value === 'string' ? value : whole;
+  });
+  const add = (text: string) => `${text.replace(/\.$/, '')}: ${call}.`;
+  const rendered =
+    typeof details.hint === 'string'
+      ? new AegisError(err.code, err.message, {
+          cause: err,
+          details: { ...details, hint: add(details.hint) },
+        })
+      : new AegisError(err.code, add(err.message), { cause: err, details });
+  return rendered;
+}

@@ -10,9 +10,9 @@ const PURGE_EVERY_MS = 60_000;
 const notFound = (key: string) =>
   new AegisError(
     'NOT_FOUND',
-    `No memory entry "${key}" (never set, deleted or expired). List keys with GET /v1/memory?prefix=.`,
+    `No memory entry "${key}" (never set, deleted or expired). List the keys by prefix.`,
     {
-      details: { key },
+      details: { key, next: 'listMemory' },
     },
   );
 

@@ -226,13 +226,9 @@ export function createPipelineService(deps: PipelineDeps) {
     const running = runs.get(id);
     const p = running ? structuredClone(running.pipeline) : (await deps.store.get(id))?.pipeline;
     if (!p || !visible(p, actor)) {
-      throw new AegisError(
-        'NOT_FOUND',
-        `Pipeline ${id} does not exist. List pipelines with GET /v1/pipelines.`,
-        {
-          details: { pipelineId: id },
-        },
-      );
+      throw new AegisError('NOT_FOUND', `Pipeline ${id} does not exist. List the pipelines.`, {
+        details: { pipelineId: id, next: 'listPipelines' },
+      });
     }
     return p;
   }

@@ -103,15 +103,15 @@ export function renderPrompt(
 }
 
 const notFound = (id: string) =>
-  new AegisError('NOT_FOUND', `Template ${id} does not exist. List templates with GET /v1/templates.`, {
-    details: { templateId: id },
+  new AegisError('NOT_FOUND', `Template ${id} does not exist. List the templates.`, {
+    details: { templateId: id, next: 'listTemplates' },
   });
 
 const readOnly = (t: Template, verb: string) =>
   new AegisError(
     'FORBIDDEN',
-    `Template ${t.name} is built in and cannot be ${verb}; create your own with POST /v1/templates (a different name) instead.`,
-    { details: { templateId: t.id } },
+    `Template ${t.name} is built in and cannot be ${verb}; create your own under a different name instead.`,
+    { details: { templateId: t.id, next: 'createTemplate' } },
   );
 
 /** Templates: built-ins plus stored ones, each stored template visible to its owner (and admins). */

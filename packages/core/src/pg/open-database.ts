@@ -112,7 +112,7 @@ function openError(target: ReturnType<typeof describeUrl>, where: string, err: u
     return new AegisError(
       'STORE_UNAVAILABLE',
       `Could not connect to PostgreSQL at ${target.host}:${target.port} (database ${target.database}): ${reason}. ` +
-        'Check that PostgreSQL is running and reachable there, and the URL (AEGIS_POSTGRES_URL) is right.',
+        'Check that PostgreSQL is running and reachable there, and that the URL is right.',
       { cause: err, details: { host: target.host, port: target.port, database: target.database } },
     );
   }

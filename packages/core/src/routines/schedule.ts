@@ -25,8 +25,11 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const MAX_INTERVAL_MS = 366 * UNIT_MS.d;
 
 /** A 400 naming the request field, in the shape of the server's validation errors. */
-export function fieldError(path: string, message: string): AegisError {
-  return AegisError.validation(`Invalid request: ${path}: ${message}`, { issues: [{ path, message }] });
+export function fieldError(path: string, message: string, next?: string): AegisError {
+  return AegisError.validation(`Invalid request: ${path}: ${message}`, {
+    issues: [{ path, message }],
+    ...(next ? { next } : {}),
+  });
 }
 
 /** Throws a 400 naming `timezone` unless it is an IANA time zone this runtime knows. */

@@ -54,8 +54,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
   let actorFor: RoutineSchedulerOptions['actorFor'] = async (r) => ownerActor(r);
   const visible = (r: Routine, actor: Actor) => actor.admin === true || r.ownerId === actor.id;
   const notFound = (id: string) =>
-    new AegisError('NOT_FOUND', `Routine ${id} not found; list yours with GET /v1/routines.`, {
-      details: { id },
+    new AegisError('NOT_FOUND', `Routine ${id} not found; list yours.`, {
+      details: { id, next: 'listRoutines' },
     });
 
   async function get(id: string, actor: Actor): Promise<Routine> {
@@ -70,7 +70,8 @@ export function createRoutineService(deps: RoutineServiceDeps) {
       if (err instanceof AegisError && err.code === 'NOT_FOUND') {
         throw fieldError(
           path,
-          `no template "${spec.templateId}" that you can use; list them with GET /v1/templates`,
+          `no template "${spec.templateId}" that you can use; list the templates`,
+          'listTemplates',
         );
       }
       throw err;

@@ -18,6 +18,7 @@ import { IdParam } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { allowedActions } from '../auth/permissions.js';
 import { errorResponses } from '../http-errors.js';
+import { sessionHints } from '../session-hints.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -161,7 +162,7 @@ export function sessionInsightRoutes(deps: RouteDeps) {
     const { id } = c.req.valid('param');
     const session = await aegis.sessions.get(id, c.get('actor'));
     const live = await aegis.sessions.liveness(id, c.get('actor'));
-    const health = sessionHealth(session, live);
+    const health = sessionHealth(session, live, { hints: sessionHints(session, live.inactiveMs) });
     return c.json({ ...health, actions: allowedActions(health.actions, c.get('actor').role) }, 200);
   });
   const computed = async <T>(id: string, actor: Actor, compute: (s: Session, e: AegisEvent[]) => T) =>

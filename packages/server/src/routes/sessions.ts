@@ -1,4 +1,4 @@
-import { Session, sessionActions, sessionHints, TranscriptPage } from '@aegis/core';
+import { Session, sessionActions, TranscriptPage } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
 import {
   CreateSessionRequest,
@@ -22,6 +22,7 @@ import { newRouter, type RouteDeps } from '../app-env.js';
 import { allowedActions } from '../auth/permissions.js';
 import { documentedMessage, STATUS_TEXT } from '../compat/read-messages.js';
 import { errorResponses } from '../http-errors.js';
+import { sessionHints } from '../session-hints.js';
 
 const json = <T>(schema: T, description: string) => ({
   description,
