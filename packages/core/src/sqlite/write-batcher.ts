@@ -2,7 +2,6 @@ import {
   context,
   type Link,
   ROOT_CONTEXT,
-  type Span,
   type SpanContext,
   SpanStatusCode,
   type Tracer,
@@ -58,11 +57,28 @@ interface Pending<I, O> {
   origin: SpanContext | undefined;
 }
 
-/** How a batcher traces its groups: one `aegis.store.write_batch` span per commit attempt. */
+/**
+ * How a batcher traces its groups: an `aegis.store.write_batch` span for each commit attempt that
+ * failed or retried, took at least `slowMs`, or is the first to carry a write of some span.
+ */
 export interface BatchTracing {
   tracer: Tracer;
   /** `db.system` of the store: `sqlite` or `postgresql`. */
   system: string;
+  /** A commit at least this long always gets a span. Default {@link SLOW_BATCH_MS}. */
+  slowMs?: number | undefined;
+}
+
+/** A commit attempt that takes at least this long gets a span whatever it carries. */
+const SLOW_BATCH_MS = 5;
+/** How many linked span ids a batcher remembers to tell a span's first write from its later ones. */
+const REMEMBERED_ORIGINS = 4096;
+
+/** `performance.now()` as an OpenTelemetry high-resolution epoch time. */
+function hrTimeOf(now: number): [number, number] {
+  const ms = performance.timeOrigin + now;
+  const seconds = Math.floor(ms / 1000);
+  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
 }
 
 /** A batch's span links to at most this many of the spans that pushed its items. */
@@ -116,23 +132,48 @@ export function createWriteBatcher<I, O>(
     });
   };
 
+  /** Span ids some earlier batch span already links to (oldest first), at most {@link REMEMBERED_ORIGINS}. */
+  const linked = new Set<string>();
+
   /**
-   * A root span for one commit attempt (a group mixes many sessions' writes), linked to the spans
-   * its items were pushed in.
+   * The commit attempt's span, recorded after the fact: a root span (a group mixes many sessions'
+   * writes) linked to the spans its items were pushed in. Only attempts worth a trace get one — a
+   * failed or retried attempt, a slow one, and the first batch that carries a write of each span —
+   * so a streaming turn's hundreds of sub-millisecond commits do not each become a trace.
    */
-  const startBatchSpan = (group: Pending<I, O>[]): Span | undefined => {
-    if (!tracing) return undefined;
+  const recordBatchSpan = (group: Pending<I, O>[], startedAt: number, thrown?: unknown): void => {
+    if (!tracing) return;
+    const endedAt = performance.now();
+    let worth =
+      thrown !== undefined || attempt > 0 || endedAt - startedAt >= (tracing.slowMs ?? SLOW_BATCH_MS);
+    // Most groups come from one span (a turn's stream): compare with the previous item's first.
+    let last: string | undefined;
+    for (let i = 0; !worth && i < group.length; i++) {
+      const spanId = group[i]?.origin?.spanId;
+      if (spanId === undefined || spanId === last) continue;
+      last = spanId;
+      worth = !linked.has(spanId);
+    }
+    if (!worth) return;
     const links: Link[] = [];
     const seen = new Set<string>();
     for (const p of group) {
       if (links.length >= MAX_LINKS) break;
-      if (!p.origin || seen.has(p.origin.spanId)) continue;
-      seen.add(p.origin.spanId);
-      links.push({ context: p.origin });
+      const origin = p.origin;
+      if (!origin || seen.has(origin.spanId)) continue;
+      seen.add(origin.spanId);
+      links.push({ context: origin });
+      linked.delete(origin.spanId);
+      linked.add(origin.spanId);
     }
-    return tracing.tracer.startSpan(
+    for (const id of linked) {
+      if (linked.size <= REMEMBERED_ORIGINS) break;
+      linked.delete(id);
+    }
+    const span = tracing.tracer.startSpan(
       'aegis.store.write_batch',
       {
+        startTime: hrTimeOf(startedAt),
         attributes: {
           'db.system': tracing.system,
           'aegis.store.batch_items': group.length,
@@ -142,11 +183,8 @@ export function createWriteBatcher<I, O>(
       },
       ROOT_CONTEXT,
     );
-  };
-  const endBatchSpan = (span: Span | undefined, thrown?: unknown): void => {
-    if (!span) return;
     if (thrown !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: String(thrown) });
-    span.end();
+    span.end(hrTimeOf(endedAt));
   };
 
   /** Runs one group; returns a promise only when `commit` is asynchronous. */
@@ -155,18 +193,18 @@ export function createWriteBatcher<I, O>(
     wakeRetry = undefined;
     const group = failure ? queue.slice(0, RECOVERY_GROUP) : queue;
     queue = failure ? queue.slice(group.length) : [];
-    const span = startBatchSpan(group);
+    const startedAt = tracing ? performance.now() : 0;
     let result: ItemOutcome<O>[] | Promise<ItemOutcome<O>[]>;
     try {
       result = commit(group.map((p) => p.item));
     } catch (thrown) {
-      endBatchSpan(span, thrown);
+      recordBatchSpan(group, startedAt, thrown);
       scheduled = undefined;
       failed(group, thrown);
       return;
     }
     if (!(result instanceof Promise)) {
-      endBatchSpan(span);
+      recordBatchSpan(group, startedAt);
       scheduled = undefined;
       committed(group, result);
       return;
@@ -175,14 +213,14 @@ export function createWriteBatcher<I, O>(
     inFlight = group.length;
     return result.then(
       (outcomes) => {
-        endBatchSpan(span);
+        recordBatchSpan(group, startedAt);
         inFlight = 0;
         scheduled = undefined;
         committed(group, outcomes);
         if (queue.length > 0 && !scheduled) void schedule();
       },
       (thrown: unknown) => {
-        endBatchSpan(span, thrown);
+        recordBatchSpan(group, startedAt, thrown);
         inFlight = 0;
         scheduled = undefined;
         failed(group, thrown);
