@@ -34,6 +34,7 @@ const FULL = {
   createRuns: 5,
   poolSize: 2,
   realRuns: 3,
+  realParallel: 5,
   evictSessions: 50,
   clusterSessions: 3,
   clusterBursts: 60,
@@ -63,6 +64,7 @@ const SMOKE = {
   createRuns: 1,
   poolSize: 1,
   realRuns: 1,
+  realParallel: 2,
   evictSessions: 3,
   clusterSessions: 3,
   clusterBursts: 3,
@@ -76,8 +78,9 @@ const SMOKE = {
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */
 const LIMIT_S = 300;
-/** Longer bounds: `cluster` measures three configurations (five servers) one after another. */
-const LIMITS_S = { cluster: 600 };
+/** Longer bounds: `cluster` measures three configurations (five servers) one after another;
+ * `realAgent` starts some 40 real adapters. */
+const LIMITS_S = { cluster: 600, realAgent: 600 };
 // The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
 if (smoke) skip.push('realAgent', 'coldResume', 'sandbox');
 

@@ -121,3 +121,48 @@ export function treeRssMiB(pid) {
   }
   return { mib, processes };
 }
+
+/** CPU seconds used so far by the processes below `pid` (with their exited, waited-for children), and how many. */
+function treeCpuSeconds(pid) {
+  const stats = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      stats.set(Number(entry), stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inTree = (p) => {
+    for (let q = p; q > 1; q = Number(stats.get(q)?.[1] ?? 0)) if (q === pid) return true;
+    return false;
+  };
+  // The root itself is left out: a server run with --cpu-prof samples (uses CPU) even when idle.
+  const below = [...stats.keys()].filter((p) => p !== pid && inTree(p));
+  let ticks = 0;
+  for (const p of below) {
+    const f = stats.get(p);
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  }
+  return { seconds: ticks / 100, processes: below.length };
+}
+
+/**
+ * Waits until at least `processes` processes run below `pid` and they have been (nearly) idle for
+ * `quietMs` (e.g. a server whose warm pool has started and initialized its agents). Other
+ * processes on the host do not count, so this works on a loaded machine. Bounded by `timeoutMs`.
+ */
+export async function waitTreeQuiet(pid, { processes = 1, quietMs = 1000, timeoutMs = 120_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let mark = { at: Date.now(), ...treeCpuSeconds(pid) };
+  while (Date.now() < deadline) {
+    await sleep(250);
+    const now = treeCpuSeconds(pid);
+    // Less than 3 % of one core over the window counts as quiet (idle timers tick now and then).
+    if (now.processes < processes || now.seconds - mark.seconds > (0.03 * quietMs) / 1000)
+      mark = { at: Date.now(), ...now };
+    else if (Date.now() - mark.at >= quietMs) return;
+  }
+  throw new Error(`process tree of ${pid} did not settle within ${timeoutMs} ms`);
+}

@@ -11,7 +11,16 @@ import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.
 import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
 import { api, timedGet } from './http.mjs';
-import { cpuSeconds, freePort, median, percentile, rssMiB, sleep, stopChild } from './proc.mjs';
+import {
+  cpuSeconds,
+  freePort,
+  median,
+  percentile,
+  rssMiB,
+  sleep,
+  stopChild,
+  waitTreeQuiet,
+} from './proc.mjs';
 import { subscribe } from './sse.mjs';
 import { streamingLoad } from './streaming-load.mjs';
 import { tracingOverhead } from './tracing-overhead.mjs';
@@ -474,15 +483,27 @@ export async function realAgent(size) {
     ['Write turn', 'create a file named bench.txt containing hello'],
     ['Bash turn', 'run `echo hi`'],
   ];
+  const parallel = size.realParallel;
+  const openBare = () => openDirect({ command: spec.command, args: spec.args, env, cwd: t.dir('direct') });
   try {
-    const direct = { ready: [], Write: [], Bash: [] };
+    const direct = { ready: [], Write: [], Bash: [], parallel: [] };
     for (let i = 0; i < size.realRuns; i++) {
-      const d = await openDirect({ command: spec.command, args: spec.args, env, cwd: t.dir('direct') });
+      const d = await openBare();
       direct.ready.push(d.readyMs);
       await d.setMode('bypassPermissions');
       for (const [label, text] of turns) direct[label.split(' ')[0]].push((await d.prompt(text)).ms);
       await d.close();
     }
+    // N bare clients at once, each in its own folder: spawn, initialize, session/new, until all are ready.
+    for (let i = 0; i < size.realRuns; i++) {
+      const t0 = performance.now();
+      const all = await Promise.all(Array.from({ length: parallel }, openBare));
+      direct.parallel.push(performance.now() - t0);
+      await Promise.all(all.map((d) => d.close()));
+    }
+    // A pooled server is measured once its pool has started and initialized its agents (the
+    // server's process tree has gone quiet), so a create finds the pool full, as in use.
+    const settle = (server, pool) => waitTreeQuiet(server.pid, { processes: pool, quietMs: 1500 });
     for (const pool of [0, 1]) {
       const server = await startAegis(t.root, {
         defaultAgent: 'claude-code',
@@ -492,7 +513,7 @@ export async function realAgent(size) {
       const via = { ready: [], Write: [], Bash: [] };
       try {
         for (let i = 0; i < size.realRuns; i++) {
-          if (pool) await sleep(4000); // a pooled adapter needs a few seconds to start and initialize
+          if (pool) await settle(server, pool);
           const s = await createSession(server.url, {
             workDir: t.dir('aegis'),
             permissionMode: 'bypassPermissions',
@@ -525,6 +546,37 @@ export async function realAgent(size) {
           );
         }
     }
+    // N creates at once (each its own folder) against a pool of N: until every one is idle.
+    const server = await startAegis(t.root, {
+      defaultAgent: 'claude-code',
+      agentEnv: env,
+      pool: { size: parallel },
+    });
+    const together = [];
+    try {
+      for (let i = 0; i < size.realRuns; i++) {
+        await settle(server, parallel);
+        const t0 = performance.now();
+        const created = await Promise.all(
+          Array.from({ length: parallel }, () =>
+            createSession(server.url, { workDir: t.dir('aegis'), permissionMode: 'bypassPermissions' }),
+          ),
+        );
+        together.push(performance.now() - t0);
+        await Promise.all(created.map((s) => api(server.url, 'DELETE', `/v1/sessions/${s.id}`)));
+      }
+    } finally {
+      await server.stop();
+    }
+    const bare = median(direct.parallel);
+    rows.push(
+      row('real agent', `${parallel} creates at once → all idle, pool ${parallel}`, median(together), 'ms', {
+        baseline: bare,
+        ratio: median(together) / bare,
+        runs: together,
+        baselineRuns: direct.parallel,
+      }),
+    );
   } finally {
     await fake.close();
   }

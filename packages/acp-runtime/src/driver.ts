@@ -140,12 +140,13 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     // A pooled process was spawned unconfined and without the session's env.
     const pool = ownEnv || start.sandbox ? undefined : pools.get(name);
     const confined = start.sandbox ? { sessionId: start.sessionId, sandbox: start.sandbox } : undefined;
-    const agent =
-      pool?.claim() ?? (await launch(name, spec, start.workDir, start.env, start.signal, confined));
+    const claimed = pool?.claim();
+    const agent = claimed ?? (await launch(name, spec, start.workDir, start.env, start.signal, confined));
     try {
       return await agent.open(start, sink, startTimeoutMs, reopen);
     } finally {
-      pool?.refill();
+      if (claimed) pool?.opened();
+      else pool?.refill();
     }
   }
 

@@ -72,6 +72,33 @@ describe('warm pool', () => {
     expect(pool.idle).toBe(2);
   });
 
+  it('starts replacements only once every claimed process has opened its session', async () => {
+    const { pool } = pooled({ size: 2 });
+    await pool.filled();
+    const a = pool.claim()!;
+    const b = pool.claim()!;
+    cleanups.push(async () => {
+      await Promise.all([a.proc.close(), b.proc.close()]);
+    });
+    expect(pool.idle).toBe(0);
+    expect(pool.starting).toBe(0);
+    pool.opened();
+    expect(pool.starting).toBe(0);
+    pool.opened();
+    expect(pool.starting).toBe(2);
+    await pool.filled();
+    expect(pool.idlePids).not.toContain(a.proc.pid);
+  });
+
+  it('serves as many parallel sessions as it holds, each from its own pooled process', async () => {
+    const { pool, start } = pooled({ size: 3 });
+    await pool.filled();
+    const waiting = pool.idlePids;
+    const opened = await Promise.all([1, 2, 3].map((n) => start(n)));
+    expect(opened.map((o) => o.handle.info.pid).sort()).toEqual([...waiting].sort());
+    await pool.filled();
+  });
+
   it('replaces processes idle longer than maxIdleMs', async () => {
     const { pool } = pooled({ size: 1, maxIdleMs: 300 });
     await pool.filled();

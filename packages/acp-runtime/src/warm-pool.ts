@@ -20,8 +20,10 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * Keeps `size` agent processes of one kind started and past `initialize`, so a new session only
  * pays for `session/new`. A claimed process belongs to that session alone and is never returned;
- * the pool refills in the background. Processes idle past `maxIdleMs`, or that exit while waiting,
- * are replaced. `close()` stops every pooled process and any still starting.
+ * the pool refills in the background once no claimed process is still opening its session (a
+ * replacement's start would take CPU from those `session/new`s, so N parallel creates against a
+ * pool of N all open before any refill starts). Processes idle past `maxIdleMs`, or that exit
+ * while waiting, are replaced. `close()` stops every pooled process and any still starting.
  */
 export class WarmPool {
   readonly #launch: () => Promise<ConnectedAgent>;
@@ -30,6 +32,8 @@ export class WarmPool {
   readonly #onError: (err: unknown) => void;
   #idle: Idle[] = [];
   #starting = new Set<Promise<void>>();
+  /** Claimed processes whose session is not open yet (see `opened()`). */
+  #opening = 0;
   #failures = 0;
   #retry: NodeJS.Timeout | undefined;
   #sweep: NodeJS.Timeout | undefined;
@@ -52,24 +56,38 @@ export class WarmPool {
     return this.#idle.length;
   }
 
+  /** Processes being started and initialized (diagnostics and tests). */
+  get starting(): number {
+    return this.#starting.size;
+  }
+
   /** Pids of the processes waiting to be claimed (diagnostics and tests). */
   get idlePids(): (number | null)[] {
     return this.#idle.map((i) => i.agent.proc.pid);
   }
 
   /**
-   * Takes a ready process for one session, or `undefined` when none is ready. The replacement is
-   * started by `refill()` (the driver calls it once the claimed session is open, so the new process
-   * does not compete with that session's `session/new` for CPU).
+   * Takes a ready process for one session, or `undefined` when none is ready. The caller must call
+   * `opened()` once that session is open (or failed to open): replacements start only when no
+   * claimed process is still opening, so they do not compete with `session/new` for CPU.
    */
   claim(): ConnectedAgent | undefined {
     const now = Date.now();
     for (;;) {
       const next = this.#idle.shift();
       if (!next) return undefined;
-      if (now - next.since <= this.#maxIdleMs && !next.agent.proc.exited) return next.agent;
+      if (now - next.since <= this.#maxIdleMs && !next.agent.proc.exited) {
+        this.#opening += 1;
+        return next.agent;
+      }
       void next.agent.proc.close();
     }
+  }
+
+  /** A process from `claim()` has opened its session (or failed to): refills once none is opening. */
+  opened(): void {
+    this.#opening = Math.max(0, this.#opening - 1);
+    this.#refill();
   }
 
   /** Starts processes until the pool is back at its size. */
@@ -106,7 +124,8 @@ export class WarmPool {
   }
 
   #refill(): void {
-    if (this.#closed || this.#retry) return;
+    // While a claimed process opens its session, `opened()` refills afterwards.
+    if (this.#closed || this.#retry || this.#opening > 0) return;
     while (this.#idle.length + this.#starting.size < this.#size) {
       const starting: Promise<void> = this.#launch()
         .then(

@@ -216,6 +216,57 @@ describe('engine', () => {
     await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
   });
 
+  it('a create asking for a mode answers once the agent is ready; a prompt waits for the mode', async () => {
+    const { driver, stats } = createMemoryDriver(() => [say('ok')]);
+    const calls: string[] = [];
+    let applyMode: () => void = () => {};
+    const modeApplied = new Promise<void>((r) => (applyMode = r));
+    const aegis = createAegis({
+      agent: {
+        ...driver,
+        async start(opts, sink) {
+          const handle = await driver.start(opts, sink);
+          return {
+            ...handle,
+            info: handle.info,
+            async setMode(mode) {
+              calls.push(`set_mode ${mode}`);
+              await modeApplied;
+              await handle.setMode(mode);
+            },
+            async prompt(text) {
+              calls.push(`prompt ${text}`);
+              return handle.prompt(text);
+            },
+          };
+        },
+      },
+      store: createMemoryStore(),
+    });
+    const { session } = await aegis.sessions.create({
+      workDir: '/w',
+      permissionMode: 'acceptEdits',
+      prompt: 'hi',
+    });
+    expect(session).toMatchObject({ status: 'idle', permissionMode: 'acceptEdits' });
+    expect(calls).toEqual(['set_mode acceptEdits']);
+    expect(stats.prompts).toEqual([]);
+    applyMode();
+    await until(async () => (await aegis.sessions.get(session.id)).turns === 1);
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    expect(calls).toEqual(['set_mode acceptEdits', 'prompt hi']);
+  });
+
+  it('a create asking for a mode the agent does not offer fails and leaves nothing running', async () => {
+    const { driver, stats } = createMemoryDriver(() => []);
+    const aegis = createAegis({ agent: driver, store: createMemoryStore() });
+    await expect(aegis.sessions.create({ workDir: '/w', permissionMode: 'plan' })).rejects.toMatchObject({
+      code: 'UNSUPPORTED_MODE',
+    });
+    expect(stats.open).toBe(0);
+    expect(aegis.liveCount).toBe(0);
+  });
+
   it('kills a session, keeps it readable, and rejects an unsupported mode', async () => {
     const { aegis } = setup(() => []);
     const { session } = await aegis.sessions.create({ workDir: '/w' });

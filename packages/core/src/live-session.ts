@@ -58,6 +58,8 @@ export class LiveSession {
   readonly #waits: HumanWaits;
   readonly #deps: LiveSessionDeps;
   readonly #turns: TurnRunner;
+  /** The start's `session/set_mode` while it runs in the background (see `start`). */
+  #settling: Promise<void> | null = null;
   readonly #budget: BudgetGuard;
 
   constructor(
@@ -147,15 +149,41 @@ export class LiveSession {
       throw e;
     }
     await this.#ready(handle, null);
+    const mode =
+      opts.permissionMode && opts.permissionMode !== (handle.info.currentMode ?? 'default')
+        ? opts.permissionMode
+        : undefined;
     try {
-      if (opts.permissionMode && opts.permissionMode !== (handle.info.currentMode ?? 'default')) {
-        await this.setMode(opts.permissionMode);
+      if (mode && !opts.model && handle.info.modes.some((m) => m.id === mode)) {
+        // Only an offered mode to apply: the session is idle now, and `session/set_mode` finishes
+        // in the background before anything else reaches the agent (prompts wait in the queue, a
+        // mode change waits for it). A mode the agent does not offer is refused below, as before.
+        this.#settling = this.#applyMode(handle, mode);
+        return;
       }
+      if (mode) await this.setMode(mode);
       if (opts.model && opts.model !== handle.info.currentModel) await handle.setModel(opts.model);
     } catch (err) {
       await this.end('killed', `could not apply the requested settings: ${(err as Error).message}`);
       throw err;
     }
+    this.#slot.residency = 'resident';
+    this.#turns.drain();
+  }
+
+  /** The start's deferred `session/set_mode` (see `start`); a failure ends the session as a failed start does. */
+  async #applyMode(handle: AgentHandle, mode: PermissionMode): Promise<void> {
+    const current = () => this.#slot.handle === handle && !isTerminal(this.session.status);
+    try {
+      await handle.setMode(mode);
+    } catch (err) {
+      if (current())
+        await this.end('killed', `could not apply the requested settings: ${(err as Error).message}`);
+      return;
+    } finally {
+      this.#settling = null;
+    }
+    if (!current()) return;
     this.#slot.residency = 'resident';
     this.#turns.drain();
   }
@@ -330,6 +358,8 @@ export class LiveSession {
   }
 
   async setMode(mode: PermissionMode): Promise<void> {
+    // The start's own mode change first, so the agent ends in the mode asked last.
+    await this.#settling;
     if (this.dormant) {
       // Applied when the next prompt brings the agent back; refused now if the agent never offered it.
       const offered = this.session.availableModes;
