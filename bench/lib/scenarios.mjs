@@ -343,8 +343,8 @@ export async function transcript(size) {
         `cursor page of 50 from ${size.transcript} entries (p99)`,
         p99,
         'ms',
-        'p99 <= 5 ms',
-        p99 <= 5,
+        'p99 <= 2 ms',
+        p99 <= 2,
         {
           p50Ms: percentile(lat, 50),
         },

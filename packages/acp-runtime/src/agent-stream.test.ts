@@ -65,6 +65,23 @@ describe('agentStream', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('takes a long run of intercepted messages in slices, letting other callbacks run between them', async () => {
+    const seen: number[] = [];
+    const h = harness((m) => {
+      seen.push(m.n as number);
+      return true;
+    });
+    const done = h.readAll();
+    h.stdout.write(`${Array.from({ length: 1000 }, (_, n) => JSON.stringify({ n })).join('\n')}\n`);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.length).toBeLessThan(1000);
+    h.stdout.end();
+    expect(await done).toEqual([]);
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+  });
+
   it('errors the stream when a line grows past the limit', async () => {
     const h = harness(undefined, 64);
     h.stdout.write(`{"a":"${'x'.repeat(100)}`);

@@ -20,6 +20,8 @@ export interface AgentStreamOptions {
 
 /** Unread parsed messages past which the agent's stdout is paused until the protocol layer catches up. */
 const HIGH_WATER = 4096;
+/** Messages taken by `intercept` in one go before the stream yields to the event loop. */
+const SLICE = 64;
 
 /**
  * The ACP {@link Stream} over an agent's stdio: newline-delimited JSON, each line decoded and parsed
@@ -36,6 +38,19 @@ export function agentStream(stdout: Readable, stdin: Writable, options: AgentStr
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   let paused = false;
+  // What the agent wrote is taken in from the check phase (setImmediate), in slices of SLICE
+  // messages, so HTTP requests that arrived in the same turn of the event loop are answered first,
+  // and between slices. Messages are still handled one at a time in stream order.
+  let wakeScheduled = false;
+  let cancelled = false;
+  const wakeSoon = () => {
+    if (wakeScheduled) return;
+    wakeScheduled = true;
+    setImmediate(() => {
+      wakeScheduled = false;
+      wake?.();
+    });
+  };
 
   const onLine = (text: string) => {
     const line = text.trim();
@@ -77,7 +92,7 @@ export function agentStream(stdout: Readable, stdin: Writable, options: AgentStr
       paused = true;
       stdout.pause();
     }
-    wake?.();
+    wakeSoon();
   };
   const onEnd = () => {
     if (partialBytes > 0 && !failure) onLine(Buffer.concat(partial).toString('utf8'));
@@ -93,10 +108,18 @@ export function agentStream(stdout: Readable, stdin: Writable, options: AgentStr
   const readable = new ReadableStream<AnyMessage>(
     {
       async pull(controller) {
+        let taken = 0;
         for (;;) {
           while (head < queue.length) {
             const message = queue[head++] as Record<string, unknown>;
-            if (options.intercept?.(message)) continue;
+            if (options.intercept?.(message)) {
+              if (++taken < SLICE) continue;
+              taken = 0;
+              settle();
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              if (cancelled) return;
+              continue;
+            }
             controller.enqueue(message as AnyMessage);
             settle();
             return;
@@ -111,6 +134,7 @@ export function agentStream(stdout: Readable, stdin: Writable, options: AgentStr
       cancel() {
         stdout.off('data', onData);
         ended = true;
+        cancelled = true;
       },
     },
     { highWaterMark: 0 },

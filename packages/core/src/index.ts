@@ -195,6 +195,7 @@ export {
   sessionHealth,
 } from './session-health.js';
 export { Actor, CreateSessionInput, SessionSpecInput } from './session-input.js';
+export { sessionJson } from './session-json.js';
 export {
   LatencyStats,
   latencyStats,

@@ -13,6 +13,7 @@ import type { PermissionPolicy } from './permission-policy.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
+import { frozenSessionCopy } from './session-json.js';
 import { SessionRecorder } from './session-recorder.js';
 import { SessionTracing } from './session-tracing.js';
 import type { PromptDelivery } from './sessions-api-types.js';
@@ -61,6 +62,10 @@ export class LiveSession {
   /** The start's `session/set_mode` while it runs in the background (see `start`). */
   #settling: Promise<void> | null = null;
   readonly #budget: BudgetGuard;
+  /** See {@link snapshot}. */
+  #snapshot: Session | undefined;
+  /** The session's top-level values when `#snapshot` was taken. */
+  #seen: Session | undefined;
 
   constructor(
     session: Session,
@@ -104,8 +109,18 @@ export class LiveSession {
     });
   }
 
+  /**
+   * The session as it is now, as a deep-frozen copy that is made once per change and shared by
+   * every reader until the next one (list and get used to clone it per request). A change is any
+   * top-level field assigned anew (recording an event always bumps `lastSeq`), which is the only
+   * way the session's parts change outside `applyToSession`.
+   */
   snapshot(): Session {
-    return structuredClone(this.session);
+    const seen = this.#seen;
+    if (this.#snapshot && seen && sameTopLevel(this.session, seen)) return this.#snapshot;
+    this.#seen = { ...this.session };
+    this.#snapshot = frozenSessionCopy(this.session);
+    return this.#snapshot;
   }
 
   /** `Date.now()` of the last recorded event: what idle reaping measures inactivity from. */
@@ -437,4 +452,12 @@ export class LiveSession {
   escape(decidedBy: Decider) {
     return this.#waits.escape(decidedBy);
   }
+}
+
+/** Whether no top-level field of `session` was assigned since `seen` was copied from it. */
+function sameTopLevel(session: Session, seen: Session): boolean {
+  for (const key in session) {
+    if (session[key as keyof Session] !== seen[key as keyof Session]) return false;
+  }
+  return true;
 }

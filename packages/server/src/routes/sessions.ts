@@ -1,5 +1,6 @@
-import { Session, sessionActions, TranscriptPage } from '@aegis/core';
+import { Session, sessionActions, sessionJson, TranscriptPage } from '@aegis/core';
 import { createRoute } from '@hono/zod-openapi';
+import type { Context, TypedResponse } from 'hono';
 import {
   CreateSessionRequest,
   CreateSessionResponse,
@@ -177,23 +178,26 @@ export function sessionRoutes({ aegis }: RouteDeps) {
     // The session's fields at the top level too: `jq -r '.id'` of the earlier documents works.
     return c.json({ ...result.session, ...result }, result.reused ? 200 : 201);
   });
+  // The reads below write each session's JSON text as the engine made it once per change
+  // (`sessionJson`), in the order and shape `c.json` would give.
   app.openapi(listSessionsRoute, async (c) => {
     const q = c.req.valid('query');
-    return c.json(await aegis.sessions.list(q, c.get('actor')), 200);
+    const { sessions, total, page, limit } = await aegis.sessions.list(q, c.get('actor'));
+    return jsonText(
+      c,
+      `{"sessions":[${sessions.map(sessionJson).join(',')}],"total":${total},"page":${page},"limit":${limit}}`,
+    );
   });
   app.openapi(getSessionRoute, async (c) => {
     const { id } = c.req.valid('param');
     const actor = c.get('actor');
     const session = await aegis.sessions.get(id, actor);
     const live = await aegis.sessions.liveness(id, actor);
-    return c.json(
-      {
-        ...session,
-        actions: allowedActions(sessionActions(session, live), actor.role),
-        hints: sessionHints(session, live.inactiveMs),
-      },
-      200,
-    );
+    const extra = {
+      actions: allowedActions(sessionActions(session, live), actor.role),
+      hints: sessionHints(session, live.inactiveMs),
+    };
+    return jsonText(c, `${sessionJson(session).slice(0, -1)},${JSON.stringify(extra).slice(1)}`);
   });
   app.openapi(killSessionRoute, async (c) =>
     c.json(await aegis.sessions.kill(c.req.valid('param').id, c.get('actor')), 200),
@@ -231,10 +235,15 @@ export function sessionRoutes({ aegis }: RouteDeps) {
   app.openapi(readRoute, async (c) => {
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const read = await aegis.sessions.read(id, { after: q.cursor, limit: q.limit }, c.get('actor'));
-    return c.json(
-      { ...read, statusText: STATUS_TEXT[read.status], messages: read.entries.map(documentedMessage) },
-      200,
+    const { status, session, ...rest } = await aegis.sessions.read(
+      id,
+      { after: q.cursor, limit: q.limit },
+      c.get('actor'),
+    );
+    const tail = { ...rest, statusText: STATUS_TEXT[status], messages: rest.entries.map(documentedMessage) };
+    return jsonText(
+      c,
+      `{"status":${JSON.stringify(status)},"session":${sessionJson(session)},${JSON.stringify(tail).slice(1)}`,
     );
   });
   app.openapi(transcriptCursorRoute, async (c) => {
@@ -248,4 +257,13 @@ export function sessionRoutes({ aegis }: RouteDeps) {
     return c.json(page, 200);
   });
   return app;
+}
+
+/** A 200 with JSON text made by the handler (typed as the route's JSON answer, which it is). */
+function jsonText(c: Context, text: string) {
+  return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
+    never,
+    200,
+    'json'
+  >;
 }
