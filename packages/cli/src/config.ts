@@ -1,13 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { ServerConfigInput } from '@aegis/server';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { cliEnv, home } from './env.js';
 import { storedLogin } from './login-store.js';
 import { ConfigError } from './output.js';
 
 export { ConfigError };
+
+// The YAML parser is ~70 modules: loaded only when a YAML file is read, so `ag serve` without a
+// config file (and every JSON config) starts without it.
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /**
  * Where the CLI looks for a config file, first found wins (files are not merged):

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { cliEnv, home } from './env.js';
 
 /** One server's sign-in, as `ag login` stored it. */
@@ -73,7 +73,10 @@ export function forgetLogin(baseUrl: string): boolean {
 }
 
 /** The identity provider as a client of it: plain http only on loopback (tests, local IdPs). */
-export function discoverIssuer(issuer: string, clientId: string): Promise<oidc.Configuration> {
+// openid-client (and jose) load on the first sign-in or refresh, not with every command that reads
+// the stored logins (`ag serve` reads the config, which checks for one).
+export async function discoverIssuer(issuer: string, clientId: string): Promise<oidc.Configuration> {
+  const oidc = await import('openid-client');
   return oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), {
     execute: issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [],
     timeout: 15,
@@ -95,6 +98,7 @@ export async function freshAccessToken(baseUrl: string, now = Date.now()): Promi
   }
   let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
   try {
+    const oidc = await import('openid-client');
     tokens = await oidc.refreshTokenGrant(
       await discoverIssuer(login.issuer, login.clientId),
       login.refreshToken,
