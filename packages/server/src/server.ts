@@ -218,6 +218,7 @@ async function startLocked(
         nodeId && store.cluster ? { store: store.cluster, leaseMs: config.cluster.leaseMs } : undefined,
     },
   );
+  await channels.ready;
   const app = createApp({
     tracer: tracing?.tracerProvider.getTracer(SERVER_TRACER_NAME, VERSION),
     channels,

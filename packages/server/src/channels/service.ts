@@ -50,6 +50,12 @@ interface RunningChannel {
 }
 
 export interface ChannelsService {
+  /**
+   * Resolves once each running channel's place in the event log is fixed (at the newest event, the
+   * first time a channel is configured). Await it before serving: on a cluster the outbox is fed
+   * only once some node holds the `channels` lease, and events stored before then must not be skipped.
+   */
+  ready: Promise<void>;
   list(): Promise<ChannelInfo[]>;
   /** Sends a test message through `name`; `CHANNEL_NOT_CONFIGURED` (404) when it is not set up. */
   test(name: string): Promise<{ delivered: boolean; detail: string }>;
@@ -134,6 +140,15 @@ export function startChannels(
       });
     }
   }
+  // Every node fixes each channel's cursor now (the first node to do so wins), not the runner when it
+  // gets the lease: a session created in between would otherwise never be announced.
+  const ready = Promise.all(
+    [...running.keys()].map((name) =>
+      full.outbox.start(name, new Date().toISOString()).catch((err) => {
+        ctx.logger.warn(`could not fix the ${name} channel's place in the event log`, { error: String(err) });
+      }),
+    ),
+  ).then(() => {});
   // What only the runner does: deliver the outbox, poll, send digests. A single server runs them at
   // once; a cluster node while it holds the `channels` lease.
   let dispatcher: ChannelDispatcher | null = null;
@@ -210,6 +225,7 @@ export function startChannels(
   }
 
   return {
+    ready,
     list: () => Promise.all(CHANNEL_NAMES.map(info)),
     async test(name) {
       if (!(CHANNEL_NAMES as readonly string[]).includes(name)) {
