@@ -255,6 +255,10 @@ if (okBuild) {
     }
   }
   await runSuites(suites);
+  // Side by side, suites end in any order; the table lists them in workspace order.
+  const order = suites.map((s) => `${relative(root, s.dir)} (${s.script})`);
+  const at = (r) => (order.includes(r.suite) ? order.indexOf(r.suite) : -1);
+  results.sort((a, b) => at(a) - at(b));
 }
 
 const pad = (s, n) => String(s).padEnd(n);
