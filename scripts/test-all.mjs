@@ -52,6 +52,12 @@ const LONG_SUITES = ['packages/cli', 'packages/server', 'packages/core', 'packag
  * compute. Suites whose config sets `fileParallelism: false` stay one file at a time.
  */
 const FAST_WORKERS = 2;
+/**
+ * The per-test bound `--fast` gives suites that keep vitest's default (5 s, no config file of their
+ * own): with two suites and two files each sharing 2 cores, a test that waits on a child process
+ * can pass 5 s without anything being wrong. Suites with a config keep its bounds.
+ */
+const FAST_TEST_TIMEOUT_MS = 20_000;
 const reports = mkdtempSync(join(tmpdir(), 'aegis-test-'));
 const results = [];
 
@@ -189,6 +195,8 @@ async function runSuite(dir, script, command, buffered) {
     if (fast) {
       for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
       extra.push(`--maxWorkers=${FAST_WORKERS}`);
+      const configured = ['ts', 'mts', 'js', 'mjs'].some((e) => existsSync(join(dir, `vitest.config.${e}`)));
+      if (!configured) extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`);
     }
     const r = await exec(
       join(root, 'node_modules/.bin/vitest'),
