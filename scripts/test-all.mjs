@@ -4,8 +4,10 @@
 // crashed without reporting. Usage: pnpm test [-- --only <package-dir-substring>] [--skip-build]
 // `--fast` (`pnpm test:fast`) is the edit–test loop: unit tests and in-process servers with the
 // scripted agent; no typecheck/lint/generated-file steps, real Claude adapter, browser, packaging,
-// Python SDK install, soak/reliability or benchmark. `pnpm test` (what CI runs) is unchanged.
-import { spawnSync } from 'node:child_process';
+// Python SDK install, soak/reliability or benchmark; it runs two suites at a time (`--jobs N`),
+// each suite's output buffered and printed whole when it ends. `pnpm test` (what CI runs) is
+// unchanged: every suite, one after another, output live.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -16,18 +18,46 @@ const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const skipBuild = argv.includes('--skip-build');
 const fast = argv.includes('--fast');
+const jobsArg = argv.includes('--jobs') ? Number(argv[argv.indexOf('--jobs') + 1]) : fast ? 2 : 1;
+if (!Number.isInteger(jobsArg) || jobsArg < 1) {
+  console.error('--jobs takes a whole number of suites to run at once, 1 or more (e.g. --jobs 2).');
+  process.exit(2);
+}
+const jobs = jobsArg;
 
 /** Suites `--fast` leaves out whole (package dirs), and scripts it never runs. */
 const SLOW_SUITES = ['packages/python-client', 'tests/reliability', 'bench'];
 const SLOW_SCRIPTS = ['test:e2e'];
-/** Test files `--fast` leaves out of otherwise fast suites: real adapter, packaging, npm pack. */
+/**
+ * Test files `--fast` leaves out of otherwise fast suites: real adapter, packaging, npm pack, and
+ * `ag serve` started as a real server process per test (config precedence and store settings are
+ * covered in-process by the server's config tests; the CLI's other commands run against an
+ * in-process server).
+ */
 const SLOW_FILES = {
-  'packages/cli': ['src/pack.test.ts'],
+  'packages/cli': ['src/pack.test.ts', 'src/serve.test.ts'],
   'packages/client': ['src/package.test.ts'],
   'packages/testkit': ['src/fake-messages/real-adapter.test.ts'],
   'tests/e2e': ['real-claude*.test.ts'],
   'tests/repo': ['packaging.test.ts'],
 };
+/**
+ * Suites started first when several run at once (longest first, so the two slots end together);
+ * the rest follow in workspace order.
+ */
+const LONG_SUITES = ['packages/cli', 'packages/server', 'packages/core', 'packages/acp-runtime'];
+/**
+ * Test files one vitest runs at once under `--fast`. Vitest's default is one fewer than the cores
+ * (1 on a 2-core machine), but most of these tests wait on child processes and sockets rather than
+ * compute. Suites whose config sets `fileParallelism: false` stay one file at a time.
+ */
+const FAST_WORKERS = 2;
+/**
+ * The per-test bound `--fast` gives suites that keep vitest's default (5 s, no config file of their
+ * own): with two suites and two files each sharing 2 cores, a test that waits on a child process
+ * can pass 5 s without anything being wrong. Suites with a config keep its bounds.
+ */
+const FAST_TEST_TIMEOUT_MS = 20_000;
 const reports = mkdtempSync(join(tmpdir(), 'aegis-test-'));
 const results = [];
 
@@ -42,6 +72,40 @@ function run(cmd, args, opts = {}) {
   });
   if (opts.capture && r.stdout) process.stdout.write(r.stdout);
   return { status: r.status ?? 1, stdout: r.stdout ?? '', seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Runs a command without blocking (for suites run side by side): stdout and stderr are collected
+ * into one buffer, which the caller prints whole so suites' logs never interleave.
+ */
+function runBuffered(cmd, args, opts = {}) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', ...opts.env },
+      cwd: opts.cwd ?? root,
+    });
+    const chunks = [];
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      chunks.push(d);
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => chunks.push(d));
+    const done = (status) =>
+      resolve({
+        status,
+        stdout,
+        log: Buffer.concat(chunks).toString('utf8'),
+        seconds: (Date.now() - started) / 1000,
+      });
+    child.on('error', (err) => {
+      chunks.push(Buffer.from(`${cmd}: ${err.message}\n`));
+      done(1);
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
 }
 
 function step(name, cmd, args) {
@@ -109,17 +173,32 @@ function workspacePackages() {
   return dirs;
 }
 
-function runSuite(dir, script, command) {
+/**
+ * Runs one suite and records its totals. With `buffered`, nothing is printed while it runs; the
+ * suite's header and whole log come out together when it ends.
+ */
+async function runSuite(dir, script, command, buffered) {
   const name = `${relative(root, dir)} (${script})`;
-  console.log(`\n=== ${name} ===`);
+  if (!buffered) console.log(`\n=== ${name} ===`);
+  const exec = async (cmd, args, opts) => {
+    if (!buffered) return run(cmd, args, opts);
+    const r = await runBuffered(cmd, args, opts);
+    process.stdout.write(`\n=== ${name} === (${r.seconds.toFixed(1)} s)\n${r.log}`);
+    return r;
+  };
   if (/^vitest run\b/.test(command)) {
     const out = join(reports, `${name.replace(/[^a-z0-9]+/gi, '_')}.json`);
     const extra = command
       .replace(/^vitest run\s*/, '')
       .split(/\s+/)
       .filter(Boolean);
-    if (fast) for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
-    const r = run(
+    if (fast) {
+      for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
+      extra.push(`--maxWorkers=${FAST_WORKERS}`);
+      const configured = ['ts', 'mts', 'js', 'mjs'].some((e) => existsSync(join(dir, `vitest.config.${e}`)));
+      if (!configured) extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`);
+    }
+    const r = await exec(
       join(root, 'node_modules/.bin/vitest'),
       ['run', ...extra, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
       { cwd: dir },
@@ -135,7 +214,7 @@ function runSuite(dir, script, command) {
     results.push({ suite: name, passed, failed, seconds: r.seconds });
     return;
   }
-  const r = run('pnpm', ['run', '--silent', script], { cwd: dir, capture: true });
+  const r = await exec('pnpm', ['run', '--silent', script], { cwd: dir, capture: true });
   const lines = [...r.stdout.matchAll(/^(?:\w+:\s*)?(\d+) passed, (\d+) failed/gm)];
   const last = lines.at(-1);
   let passed = last ? Number(last[1]) : 0;
@@ -143,6 +222,19 @@ function runSuite(dir, script, command) {
   if (r.status !== 0 && failed === 0) failed = 1;
   if (!last && r.status === 0) passed = 1;
   results.push({ suite: name, passed, failed, seconds: r.seconds });
+}
+
+/** Runs the suites `jobs` at a time, longest first; one at a time streams output live. */
+async function runSuites(suites) {
+  const rank = (s) => {
+    const i = LONG_SUITES.indexOf(relative(root, s.dir));
+    return i === -1 ? LONG_SUITES.length : i;
+  };
+  const queue = jobs > 1 ? [...suites].sort((a, b) => rank(a) - rank(b)) : [...suites];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) await runSuite(s.dir, s.script, s.command, jobs > 1);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
 }
 
 const okBuild = skipBuild || step('build', 'pnpm', ['build']);
@@ -155,6 +247,7 @@ if (okBuild) {
   const browsersReady = fast || ensureChromium();
   if (!fast) ensurePythonVenv();
   ensureBubblewrap();
+  const suites = [];
   for (const { dir, pkg } of workspacePackages()) {
     if (only && !relative(root, dir).includes(only)) continue;
     if (fast && SLOW_SUITES.includes(relative(root, dir))) continue;
@@ -166,9 +259,14 @@ if (okBuild) {
         results.push({ suite: `${relative(root, dir)} (${script})`, passed: 0, failed: 1, seconds: 0 });
         continue;
       }
-      runSuite(dir, script, command);
+      suites.push({ dir, script, command });
     }
   }
+  await runSuites(suites);
+  // Side by side, suites end in any order; the table lists them in workspace order.
+  const order = suites.map((s) => `${relative(root, s.dir)} (${s.script})`);
+  const at = (r) => (order.includes(r.suite) ? order.indexOf(r.suite) : -1);
+  results.sort((a, b) => at(a) - at(b));
 }
 
 const pad = (s, n) => String(s).padEnd(n);
