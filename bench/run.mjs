@@ -9,9 +9,37 @@ import { join } from 'node:path';
 import { loadAverage, round } from './lib/proc.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 
+const USAGE = `usage: node bench/run.mjs [--smoke] [--only a,b] [--skip a,b]
+  --smoke     every scenario at a tiny size; prints N passed, N failed (part of pnpm test)
+  --only a,b  run only these scenarios; their rows are merged into bench/results.json
+  --skip a,b  run all but these
+scenarios: ${Object.keys(SCENARIOS).join(', ')}`;
+
+/** Stops with the usage and a one-line reason (exit 2), before anything is started. */
+function usageError(reason) {
+  console.error(`${reason}\n${USAGE}`);
+  process.exit(2);
+}
+
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--only' || argv[i] === '--skip') i++;
+  else if (argv[i] !== '--smoke' && argv[i] !== '--') usageError(`unknown argument ${argv[i]}`);
+}
 const smoke = argv.includes('--smoke');
-const list = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1].split(',') : null);
+const list = (flag) => {
+  if (!argv.includes(flag)) return null;
+  const value = argv[argv.indexOf(flag) + 1];
+  if (!value || value.startsWith('--')) usageError(`${flag} needs a comma-separated list of scenarios`);
+  const names = value.split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(n in SCENARIOS));
+  if (unknown.length > 0) usageError(`unknown scenario ${unknown.join(', ')} in ${flag}`);
+  return names;
+};
 const only = list('--only');
 const skip = list('--skip') ?? [];
 
