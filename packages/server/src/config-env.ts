@@ -3,6 +3,7 @@
 import { AegisError, type PermissionMode } from '@aegis/core';
 import { oidcFromEnv } from './auth/oidc-config.js';
 import {
+  FROM_ENVIRONMENT,
   type ServerConfig,
   type ServerConfigInput,
   type SessionStoreKind,
@@ -128,7 +129,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Ser
   if (tracing) out.tracing = tracing;
   const dash = bool(env.AEGIS_DASHBOARD_ENABLED);
   if (dash !== undefined) out.dashboardEnabled = dash;
-  return out;
+  return Object.assign(out, { [FROM_ENVIRONMENT]: leafPaths(out) });
+}
+
+/** The dotted paths of the values in `layer` (arrays count as one value). */
+function leafPaths(layer: object, prefix = ''): Set<string> {
+  const paths = new Set<string>();
+  for (const [key, value] of Object.entries(layer)) {
+    const path = `${prefix}${key}`;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const p of leafPaths(value, `${path}.`)) paths.add(p);
+    } else paths.add(path);
+  }
+  return paths;
 }
 
 /** The standard OpenTelemetry variables this server honours (docs/deployment.md, "Tracing"). */

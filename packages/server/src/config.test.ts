@@ -118,3 +118,19 @@ describe('event stream limits', () => {
     );
   });
 });
+
+describe('where a bad setting came from', () => {
+  it('names the environment variable only when the environment gave the value', () => {
+    expect(() => resolveConfig({ port: -1 })).toThrow(/^Invalid configuration at port: /);
+    expect(() => resolveConfig({ port: -1 })).not.toThrow(/AEGIS_PORT/);
+    expect(() => resolveConfig(configFromEnv({ AEGIS_PORT: '-1' }))).toThrow(
+      /Invalid configuration at port \(environment variable AEGIS_PORT\): /,
+    );
+    // A spread of the layers (as `ag serve` merges file, environment and flags) keeps the origin.
+    const file = { sessions: { idleEvictMs: -5 } };
+    expect(() => resolveConfig({ ...file, ...configFromEnv({}) })).not.toThrow(/AEGIS_IDLE_EVICT_MS/);
+    expect(() => resolveConfig({ ...file, ...configFromEnv({ AEGIS_IDLE_EVICT_MS: '-5' }) })).toThrow(
+      /sessions\.idleEvictMs \(environment variable AEGIS_IDLE_EVICT_MS\)/,
+    );
+  });
+});

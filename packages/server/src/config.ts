@@ -283,6 +283,13 @@ export function sessionStoreOf(config: ServerConfig): 'sqlite' | 'postgres' {
 }
 export type ServerConfigInput = z.input<typeof ServerConfig>;
 
+/**
+ * Set by `configFromEnv` on its layer (an enumerable symbol, so it survives spreads and
+ * `Object.assign`, and zod never sees it): the dotted paths of the settings the environment gave.
+ * A start-up error names the variable only for those, not for the same key from a file or code.
+ */
+export const FROM_ENVIRONMENT: unique symbol = Symbol('aegis.config.fromEnvironment');
+
 /** Settings that come from an environment variable, named in start-up errors beside the config key. */
 const ENV_NAMES: Record<string, string> = {
   'sessions.idleEvictMs': 'AEGIS_IDLE_EVICT_MS',
@@ -355,10 +362,13 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.join('.') || '(root)';
-    const env =
-      ENV_NAMES[at] ??
-      ENV_NAMES[at.replace(/\.\d+$/, '')] ??
-      (at.startsWith('oidc.roles') ? 'AEGIS_OIDC_ROLES' : undefined);
+    const fromEnv = (merged as { [FROM_ENVIRONMENT]?: ReadonlySet<string> })[FROM_ENVIRONMENT];
+    const envGaveIt = [...(fromEnv ?? [])].some((p) => at === p || at.startsWith(`${p}.`));
+    const env = !envGaveIt
+      ? undefined
+      : (ENV_NAMES[at] ??
+        ENV_NAMES[at.replace(/\.\d+$/, '')] ??
+        (at.startsWith('oidc.roles') ? 'AEGIS_OIDC_ROLES' : undefined));
     const source =
       at === 'sessionStore' ? ' (AEGIS_SESSION_STORE, --store)' : env ? ` (environment variable ${env})` : '';
     throw new AegisError('BAD_REQUEST', `Invalid configuration at ${at}${source}: ${issue?.message}`);

@@ -56,6 +56,10 @@ describe('channel settings', () => {
     ).toThrow(/channels\.slack\.events\.0: must be an event type/);
     expect(() =>
       resolveConfig(JSON.parse('{"channels":{"telegram":{"token":"t","group":-1,"role":"owner"}}}')),
+    ).toThrow(/channels\.telegram\.role: must be admin, operator or viewer/);
+    // The variable is named only when the value came from it.
+    expect(() =>
+      resolveConfig(configFromEnv({ AEGIS_TG_TOKEN: 't', AEGIS_TG_GROUP: '-1', AEGIS_TG_ROLE: 'owner' })),
     ).toThrow(
       /channels\.telegram\.role \(environment variable AEGIS_TG_ROLE\): must be admin, operator or viewer/,
     );
