@@ -1,69 +1,43 @@
 // A Slack click that reaches a node of a cluster other than the one running the session (every node
 // answers the interactivity endpoint) is carried out on the owner, as the Slack user. Two real
 // servers sharing one PostgreSQL schema. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { script, scriptedServerConfig, signInteraction, startFakeSlackApi } from '@aegis/testkit';
-import pg from 'pg';
+import { script, signInteraction, startFakeSlackApi } from '@aegis/testkit';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { dropSchemas, startChannelCluster } from '../__fixtures__/channel-cluster.js';
 import { until } from '../__fixtures__/until.js';
-import { type RunningServer, startServer } from '../server.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SIGNING = 'slack-signing-secret-0123456789';
-const schema = `aegis_slcl_${process.pid}_${Date.now().toString(36)}`;
+const schemas: string[] = [];
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
-});
+afterAll(() => dropSchemas(schemas));
 
 describe('Slack on a cluster of two nodes', () => {
   it('a click on the node that does not run the session approves it on the owner, as the Slack user', async () => {
-    const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-slack-cluster-')));
-    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-    const work = join(root, 'work');
-    mkdirSync(work);
     const slack = await startFakeSlackApi();
     cleanups.push(() => slack.close());
-    const nodes: RunningServer[] = [];
-    for (const id of ['node-a', 'node-b']) {
-      const stateDir = join(root, id);
-      mkdirSync(stateDir);
-      const server = await startServer({
-        ignoreEnv: true,
-        config: scriptedServerConfig(stateDir, {
-          sessionStore: 'postgres' as const,
-          postgresUrl: PG_URL,
-          pgSchema: schema,
-          pgPoolMax: 4,
-          allowedWorkDirs: [root],
-          cluster: { nodeId: id, leaseMs: 1_500, drainMs: 1_000 },
-          sessions: { idleEvictMs: 0 },
-          channels: {
-            slack: {
-              token: slack.token,
-              channel: 'C0123456789',
-              signingSecret: SIGNING,
-              apiUrl: slack.url,
-              allowedUserIds: ['U1'],
-              role: 'admin' as const,
-            },
-          },
-        }),
-      });
-      cleanups.push(() => server.close());
-      nodes.push(server);
-    }
-    const [a, b] = nodes as [RunningServer, RunningServer];
+    const { work, schema, nodes } = await startChannelCluster({
+      name: 'slcl',
+      cleanups,
+      channels: {
+        slack: {
+          token: slack.token,
+          channel: 'C0123456789',
+          signingSecret: SIGNING,
+          apiUrl: slack.url,
+          allowedUserIds: ['U1'],
+          role: 'admin' as const,
+        },
+      },
+    });
+    schemas.push(schema);
+    const { 'node-a': a, 'node-b': b } = nodes;
 
     const res = await fetch(`${a.url}/v1/sessions`, {
       method: 'POST',

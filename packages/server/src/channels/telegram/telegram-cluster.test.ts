@@ -3,18 +3,17 @@
 // and delivers the outbox, every session's messages reach Telegram once each whichever node runs
 // it, and when the runner stops the other node takes over. Needs PostgreSQL (AEGIS_TEST_POSTGRES_URL).
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FakeTelegramApi, script, scriptedServerConfig, startFakeTelegramApi } from '@aegis/testkit';
+import { type FakeTelegramApi, script, startFakeTelegramApi } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { dropSchemas, PG_URL, startChannelCluster } from '../../__fixtures__/channel-cluster.js';
 import { until as waitUntil } from '../../__fixtures__/until.js';
-import { type RunningServer, startServer } from '../../server.js';
+import type { RunningServer } from '../../server.js';
 
 vi.setConfig({ testTimeout: 90_000 });
 
-const PG_URL = process.env.AEGIS_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ALICE = { id: 1001, first_name: 'Alice', username: 'alice' };
 const GROUP = -1001234567890;
 const schemas: string[] = [];
@@ -23,12 +22,7 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  for (const s of schemas) await client.query(`drop schema if exists "${s}" cascade`);
-  await client.end();
-});
+afterAll(() => dropSchemas(schemas));
 
 const until = <T>(
   what: string,
@@ -40,48 +34,28 @@ const until = <T>(
 const ADMIN = 'cluster-admin-token-0123456789';
 
 async function twoNodes(opts: { auth?: boolean } = {}) {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-tg-cluster-')));
-  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-  const work = join(root, 'work');
-  mkdirSync(work);
   const tg = await startFakeTelegramApi();
   cleanups.push(() => tg.close());
-  const schema = `aegis_tgcl_${process.pid}_${Date.now().toString(36)}`;
+  const { work, schema, nodes } = await startChannelCluster({
+    name: 'tgcl',
+    cleanups,
+    // With a token, a request without credentials is refused: a chat user's forwarded action
+    // carries none, only the nodes' signature.
+    ...(opts.auth ? { authToken: ADMIN } : {}),
+    channels: {
+      telegram: {
+        token: tg.token,
+        group: GROUP,
+        allowedUserIds: [ALICE.id],
+        apiRoot: tg.url,
+        // The sessions here are the local user's: an admin may drive them from the chat.
+        role: 'admin' as const,
+      },
+    },
+  });
   schemas.push(schema);
-  const nodes: Record<string, RunningServer> = {};
-  for (const id of ['node-a', 'node-b']) {
-    const stateDir = join(root, id);
-    mkdirSync(stateDir);
-    const server = await startServer({
-      ignoreEnv: true,
-      config: scriptedServerConfig(stateDir, {
-        sessionStore: 'postgres' as const,
-        postgresUrl: PG_URL,
-        pgSchema: schema,
-        pgPoolMax: 4,
-        allowedWorkDirs: [root],
-        // With a token, a request without credentials is refused: a chat user's forwarded action
-        // carries none, only the nodes' signature.
-        ...(opts.auth ? { authToken: ADMIN } : {}),
-        cluster: { nodeId: id, leaseMs: 1_500, drainMs: 1_000 },
-        sessions: { idleEvictMs: 0 },
-        channels: {
-          telegram: {
-            token: tg.token,
-            group: GROUP,
-            allowedUserIds: [ALICE.id],
-            apiRoot: tg.url,
-            // The sessions here are the local user's: an admin may drive them from the chat.
-            role: 'admin' as const,
-          },
-        },
-      }),
-    });
-    cleanups.push(() => server.close());
-    if (opts.auth) withToken.add(server);
-    nodes[id] = server;
-  }
-  return { tg, work, nodes: nodes as { 'node-a': RunningServer; 'node-b': RunningServer } };
+  if (opts.auth) for (const server of Object.values(nodes)) withToken.add(server);
+  return { tg, work, nodes };
 }
 
 /** The nodes started with a token, which the test's own requests then carry. */
