@@ -31,14 +31,8 @@ beforeAll(async () => {
     config: {
       logLevel: 'silent',
       channels: {
-        telegram: {
-          token: tg.token,
-          group: GROUP,
-          allowedUserIds: [ALICE.id],
-          apiRoot: tg.url,
-          // The session is the local user's (no API keys here): an admin may decide for it.
-          role: 'admin',
-        },
+        // The session is the local user's (no API keys here): an admin may decide for it.
+        telegram: tg.channelConfig({ allowedUserIds: [ALICE.id], role: 'admin' }),
       },
     },
   });

@@ -60,13 +60,7 @@ describe('channels on a cluster when the runner is SIGKILLed', () => {
       drainMs: 1_000,
       config: {
         channels: {
-          telegram: {
-            token: tg.token,
-            group: -1001234567890,
-            allowedUserIds: [ALICE.id],
-            apiRoot: tg.url,
-            role: 'admin',
-          },
+          telegram: tg.channelConfig({ allowedUserIds: [ALICE.id], role: 'admin' }),
         },
       },
     });

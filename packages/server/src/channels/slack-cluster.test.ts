@@ -26,14 +26,7 @@ describe('Slack on a cluster of two nodes', () => {
       name: 'slcl',
       cleanups,
       channels: {
-        slack: {
-          token: slack.token,
-          channel: 'C0123456789',
-          signingSecret: SIGNING,
-          apiUrl: slack.url,
-          allowedUserIds: ['U1'],
-          role: 'admin' as const,
-        },
+        slack: slack.channelConfig({ signingSecret: SIGNING, allowedUserIds: ['U1'], role: 'admin' }),
       },
     });
     schemas.push(schema);

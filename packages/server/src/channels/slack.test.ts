@@ -23,15 +23,7 @@ async function setup(role: 'admin' | 'operator' | 'viewer' = 'admin', socketMode
     ignoreEnv: true,
     config: scriptedServerConfig(root, {
       channels: {
-        slack: {
-          token: slack.token,
-          channel: 'C0123456789',
-          signingSecret: SIGNING,
-          apiUrl: slack.url,
-          allowedUserIds: ['U1'],
-          role,
-          ...(socketMode ? { appToken: slack.appToken } : {}),
-        },
+        slack: slack.channelConfig({ signingSecret: SIGNING, allowedUserIds: ['U1'], role, socketMode }),
       },
     }),
   });

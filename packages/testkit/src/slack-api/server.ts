@@ -44,6 +44,25 @@ export interface FakeSlackApi {
    */
   sendInteractive(payload: unknown, timeoutMs?: number): Promise<string>;
   setFault(fault: SlackFault): void;
+  /**
+   * The server's `channels.slack` settings for an app on this stand-in, in its channel: token,
+   * channel, `apiUrl`, the signing secret, the users allowed and their role, and with `socketMode`
+   * the app-level token.
+   */
+  channelConfig(app: {
+    signingSecret: string;
+    allowedUserIds: string[];
+    role: 'admin' | 'operator' | 'viewer';
+    socketMode?: boolean;
+  }): {
+    token: string;
+    channel: string;
+    apiUrl: string;
+    signingSecret: string;
+    allowedUserIds: string[];
+    role: 'admin' | 'operator' | 'viewer';
+    appToken?: string;
+  };
   close(): Promise<void>;
 }
 
@@ -189,9 +208,17 @@ export async function startFakeSlackApi(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/api/`;
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url,
     token,
+    channelConfig: ({ socketMode, ...app }) => ({
+      token,
+      channel,
+      apiUrl: url,
+      ...app,
+      ...(socketMode ? { appToken } : {}),
+    }),
     calls,
     messages,
     ephemeral,

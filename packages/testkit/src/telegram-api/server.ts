@@ -68,6 +68,17 @@ export interface FakeTelegramApi {
    * the earlier request is answered 409 "Conflict: terminated by other getUpdates request".
    */
   conflicts: number;
+  /**
+   * The server's `channels.telegram` settings for a bot on this stand-in, in its group: token,
+   * group, `apiRoot`, and the chat users allowed and the role they act with.
+   */
+  channelConfig(users: { allowedUserIds: number[]; role: 'admin' | 'operator' | 'viewer' }): {
+    token: string;
+    group: number;
+    apiRoot: string;
+    allowedUserIds: number[];
+    role: 'admin' | 'operator' | 'viewer';
+  };
   close(): Promise<void>;
 }
 
@@ -292,9 +303,11 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     token,
+    channelConfig: (users) => ({ token, group: chatId, apiRoot: url, ...users }),
     bot,
     calls,
     messages,

@@ -15,7 +15,6 @@ import type { RunningServer } from '../../server.js';
 vi.setConfig({ testTimeout: 90_000 });
 
 const ALICE = { id: 1001, first_name: 'Alice', username: 'alice' };
-const GROUP = -1001234567890;
 const schemas: string[] = [];
 const cleanups: (() => unknown)[] = [];
 
@@ -43,14 +42,8 @@ async function twoNodes(opts: { auth?: boolean } = {}) {
     // carries none, only the nodes' signature.
     ...(opts.auth ? { authToken: ADMIN } : {}),
     channels: {
-      telegram: {
-        token: tg.token,
-        group: GROUP,
-        allowedUserIds: [ALICE.id],
-        apiRoot: tg.url,
-        // The sessions here are the local user's: an admin may drive them from the chat.
-        role: 'admin' as const,
-      },
+      // The sessions here are the local user's: an admin may drive them from the chat.
+      telegram: tg.channelConfig({ allowedUserIds: [ALICE.id], role: 'admin' }),
     },
   });
   schemas.push(schema);

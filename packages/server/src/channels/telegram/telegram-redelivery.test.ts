@@ -12,7 +12,6 @@ import { type RunningServer, startServer } from '../../server.js';
 vi.setConfig({ testTimeout: 60_000 });
 
 const ALICE = { id: 1001, first_name: 'Alice', username: 'alice' };
-const GROUP = -1001234567890;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -30,13 +29,7 @@ async function start(root: string, tg: FakeTelegramApi): Promise<RunningServer> 
     ignoreEnv: true,
     config: scriptedServerConfig(root, {
       channels: {
-        telegram: {
-          token: tg.token,
-          group: GROUP,
-          allowedUserIds: [ALICE.id],
-          apiRoot: tg.url,
-          role: 'admin' as const,
-        },
+        telegram: tg.channelConfig({ allowedUserIds: [ALICE.id], role: 'admin' }),
       },
     }),
   });
