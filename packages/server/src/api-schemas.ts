@@ -9,6 +9,7 @@ import {
   TranscriptRole,
 } from '@aegis/core';
 import { z } from 'zod';
+import { ownValue } from './compat/own-value.js';
 import { DOCUMENTED_STATUS_ALIASES, STATUS_WITHOUT_EQUIVALENT } from './compat/status-aliases.js';
 
 const str = (max: number) => z.string().max(max);
@@ -68,13 +69,14 @@ const statusList = z
   .transform((v, ctx) => {
     const out = new Set<SessionStatus>();
     for (const p of v.split(',').filter(Boolean)) {
-      const documented = DOCUMENTED_STATUS_ALIASES[p];
+      const documented = ownValue(DOCUMENTED_STATUS_ALIASES, p);
+      const without = ownValue(STATUS_WITHOUT_EQUIVALENT, p);
       if (SessionStatus.safeParse(p).success) out.add(p as SessionStatus);
       else if (documented) for (const s of documented) out.add(s);
       else {
         ctx.addIssue({
           code: 'custom',
-          message: `${STATUS_WITHOUT_EQUIVALENT[p] ? `"${p}": ${STATUS_WITHOUT_EQUIVALENT[p]}` : `unknown status "${p}"`}; one of ${SessionStatus.options.join(', ')} (or ${Object.keys(DOCUMENTED_STATUS_ALIASES).join(', ')})`,
+          message: `${without ? `"${p}": ${without}` : `unknown status "${p}"`}; one of ${SessionStatus.options.join(', ')} (or ${Object.keys(DOCUMENTED_STATUS_ALIASES).join(', ')})`,
         });
         return z.NEVER;
       }

@@ -104,6 +104,16 @@ describe('handshake', () => {
     ]);
   });
 
+  it('a capability named after an inherited property is unknown, not a crash', async () => {
+    const r = await call('POST', '/v1/handshake', { protocolVersion: '1', clientCapabilities: ['valueOf', 'constructor'] });
+    expect(r.status).toBe(200);
+    expect(r.json.negotiatedCapabilities).toEqual([]);
+    expect(r.json.warnings).toEqual([
+      'Unknown capability "valueOf"; this server does not support it and will ignore it.',
+      'Unknown capability "constructor"; this server does not support it and will ignore it.',
+    ]);
+  });
+
   it('refuses a protocolVersion that is not a whole number', async () => {
     expect((await call('POST', '/v1/handshake', { protocolVersion: 'one' })).status).toBe(400);
   });
@@ -127,6 +137,12 @@ describe('documented state names in ?status=', () => {
     const r = await call('GET', '/v1/sessions?status=unknown');
     expect(r.status).toBe(400);
     expect(r.json.error.message).toMatch(/"unknown": this server always knows a session's state/);
+  });
+
+  it.each(['valueOf', 'constructor', '__proto__', 'toString'])('%s is an unknown status (400), not a crash', async (name) => {
+    const r = await call('GET', `/v1/sessions?status=${name}`);
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toContain(`unknown status "${name}"; one of `);
   });
 });
 

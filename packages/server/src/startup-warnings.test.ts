@@ -7,6 +7,7 @@ import { resolveConfig } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { ignoredConfigKeyWarnings } from './compat/documented-settings.js';
 import { startupWarnings } from './startup-warnings.js';
 
 const noWebhooks = { webhooks: [], agentEnv: {} };
@@ -15,6 +16,13 @@ describe('start-up warnings', () => {
   it('none for a plain configuration (IS_SANDBOX unset or 1)', () => {
     expect(startupWarnings(noWebhooks, {})).toEqual([]);
     expect(startupWarnings(noWebhooks, { IS_SANDBOX: '1' })).toEqual([]);
+  });
+
+  it('an ignored config key named after an inherited property gets no borrowed reason', () => {
+    expect(ignoredConfigKeyWarnings('config.yaml', ['constructor', 'memoryBridge'])).toEqual([
+      'config.yaml: the key `constructor` is not supported by this server and is ignored',
+      expect.stringMatching(/^config\.yaml: the key `memoryBridge` is not supported by this server and is ignored: /),
+    ]);
   });
 
   it('names unsigned webhook receivers and how to sign them', () => {

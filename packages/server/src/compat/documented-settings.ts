@@ -1,3 +1,5 @@
+import { ownValue } from './own-value.js';
+
 /**
  * Environment variables and config keys that the earlier Aegis documents describe but this server
  * does not support, each with the reason. A starting server names every one that is set (never a
@@ -30,7 +32,7 @@ export function unsupportedEnvWarnings(env: Record<string, string | undefined>):
 /** One warning per config-file key this server ignores, with the reason where the documents had it. */
 export function ignoredConfigKeyWarnings(file: string, keys: string[]): string[] {
   return keys.map((key) => {
-    const why = UNSUPPORTED_DOCUMENTED_CONFIG[key];
+    const why = ownValue(UNSUPPORTED_DOCUMENTED_CONFIG, key);
     return `${file}: the key \`${key}\` is not supported by this server and is ignored${why ? `: ${why}` : ''}`;
   });
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { apiDocsRoutes } from '../api-docs.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { DOCUMENTED_CAPABILITIES, SUPPORTED_DOCUMENTED_CAPABILITIES } from '../compat/capabilities.js';
+import { ownValue } from '../compat/own-value.js';
 import { type ServerConfig, sessionStoreOf } from '../config.js';
 import { errorResponses } from '../http-errors.js';
 import { type AegisMetrics, sessionCounts } from '../metrics.js';
@@ -240,7 +241,7 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
     const known = new Set<string>([...SERVER_CAPABILITIES, ...SUPPORTED_DOCUMENTED_CAPABILITIES]);
     const requested = [...new Set(clientCapabilities)];
     const unsupported = (cap: string) => {
-      const documented = DOCUMENTED_CAPABILITIES[cap];
+      const documented = ownValue(DOCUMENTED_CAPABILITIES, cap);
       return documented && 'unsupported' in documented
         ? `Capability "${cap}" is not supported by this server: ${documented.unsupported}.`
         : `Unknown capability "${cap}"; this server does not support it and will ignore it.`;
