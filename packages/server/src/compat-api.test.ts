@@ -105,7 +105,10 @@ describe('handshake', () => {
   });
 
   it('a capability named after an inherited property is unknown, not a crash', async () => {
-    const r = await call('POST', '/v1/handshake', { protocolVersion: '1', clientCapabilities: ['valueOf', 'constructor'] });
+    const r = await call('POST', '/v1/handshake', {
+      protocolVersion: '1',
+      clientCapabilities: ['valueOf', 'constructor'],
+    });
     expect(r.status).toBe(200);
     expect(r.json.negotiatedCapabilities).toEqual([]);
     expect(r.json.warnings).toEqual([
@@ -139,11 +142,14 @@ describe('documented state names in ?status=', () => {
     expect(r.json.error.message).toMatch(/"unknown": this server always knows a session's state/);
   });
 
-  it.each(['valueOf', 'constructor', '__proto__', 'toString'])('%s is an unknown status (400), not a crash', async (name) => {
-    const r = await call('GET', `/v1/sessions?status=${name}`);
-    expect(r.status).toBe(400);
-    expect(r.json.error.message).toContain(`unknown status "${name}"; one of `);
-  });
+  it.each(['valueOf', 'constructor', '__proto__', 'toString'])(
+    '%s is an unknown status (400), not a crash',
+    async (name) => {
+      const r = await call('GET', `/v1/sessions?status=${name}`);
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toContain(`unknown status "${name}"; one of `);
+    },
+  );
 });
 
 describe('documented aliases', () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore } from '@aegis/core';
 import { describe, expect, it } from 'vitest';
+import { ignoredConfigKeyWarnings } from './compat/documented-settings.js';
 import { resolveConfig } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { ignoredConfigKeyWarnings } from './compat/documented-settings.js';
 import { startupWarnings } from './startup-warnings.js';
 
 const noWebhooks = { webhooks: [], agentEnv: {} };
@@ -21,7 +21,9 @@ describe('start-up warnings', () => {
   it('an ignored config key named after an inherited property gets no borrowed reason', () => {
     expect(ignoredConfigKeyWarnings('config.yaml', ['constructor', 'memoryBridge'])).toEqual([
       'config.yaml: the key `constructor` is not supported by this server and is ignored',
-      expect.stringMatching(/^config\.yaml: the key `memoryBridge` is not supported by this server and is ignored: /),
+      expect.stringMatching(
+        /^config\.yaml: the key `memoryBridge` is not supported by this server and is ignored: /,
+      ),
     ]);
   });
 
