@@ -42,10 +42,17 @@ const SLOW_FILES = {
   'tests/repo': ['packaging.test.ts'],
 };
 /**
- * Suites started first when several run at once (longest first, so the two slots end together);
- * the rest follow in workspace order.
+ * Suites started first when several run at once, most CPU first (measured under `--fast`), so the
+ * two slots end together; the rest follow in workspace order.
  */
-const LONG_SUITES = ['packages/cli', 'packages/server', 'packages/core', 'packages/acp-runtime'];
+const LONG_SUITES = [
+  'packages/server',
+  'packages/cli',
+  'tests/compat',
+  'packages/core',
+  'packages/acp-runtime',
+  'packages/mcp',
+];
 /**
  * Test files one vitest runs at once under `--fast`. Vitest's default is one fewer than the cores
  * (1 on a 2-core machine), but most of these tests wait on child processes and sockets rather than
@@ -58,6 +65,13 @@ const FAST_WORKERS = 2;
  * can pass 5 s without anything being wrong. Suites with a config keep its bounds.
  */
 const FAST_TEST_TIMEOUT_MS = 20_000;
+/**
+ * `--fast` runs each vitest worker's test files in one module graph (`--isolate=false`) instead of
+ * a fresh one per file: the server's files import the same few hundred modules, and re-importing
+ * them per file cost more CPU than the tests. Tests here own their state (servers, stores, temp
+ * folders), so nothing leaks between files; `pnpm test` keeps vitest's isolation.
+ */
+const FAST_VITEST_ARGS = ['--isolate=false'];
 const reports = mkdtempSync(join(tmpdir(), 'aegis-test-'));
 const results = [];
 
@@ -196,7 +210,8 @@ async function runSuite(dir, script, command, buffered) {
       for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
       extra.push(`--maxWorkers=${FAST_WORKERS}`);
       const configured = ['ts', 'mts', 'js', 'mjs'].some((e) => existsSync(join(dir, `vitest.config.${e}`)));
-      if (!configured) extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`);
+      if (!configured) extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`, `--hookTimeout=${FAST_TEST_TIMEOUT_MS}`);
+      extra.push(...FAST_VITEST_ARGS);
     }
     const r = await exec(
       join(root, 'node_modules/.bin/vitest'),

@@ -216,7 +216,8 @@ describe('engine', () => {
     await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
   });
 
-  it('a create asking for a mode answers once the agent is ready; a prompt waits for the mode', async () => {
+  /** A driver whose `session/set_mode` waits for the test to let it through. */
+  const gatedModeDriver = () => {
     const { driver, stats } = createMemoryDriver(() => [say('ok')]);
     const calls: string[] = [];
     let applyMode: () => void = () => {};
@@ -243,16 +244,36 @@ describe('engine', () => {
       },
       store: createMemoryStore(),
     });
-    const { session } = await aegis.sessions.create({
-      workDir: '/w',
-      permissionMode: 'acceptEdits',
-      prompt: 'hi',
-    });
+    return { aegis, stats, calls, applyMode: () => applyMode() };
+  };
+
+  it('a create asking for a mode answers once the agent is ready; a prompt sent meanwhile waits for the mode', async () => {
+    const { aegis, stats, calls, applyMode } = gatedModeDriver();
+    const { session } = await aegis.sessions.create({ workDir: '/w', permissionMode: 'acceptEdits' });
     expect(session).toMatchObject({ status: 'idle', permissionMode: 'acceptEdits' });
     expect(calls).toEqual(['set_mode acceptEdits']);
+    await aegis.sessions.prompt(session.id, 'hi');
     expect(stats.prompts).toEqual([]);
     applyMode();
     await until(async () => (await aegis.sessions.get(session.id)).turns === 1);
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    expect(calls).toEqual(['set_mode acceptEdits', 'prompt hi']);
+  });
+
+  it('a create with a mode and a prompt applies the mode first and answers working, never an idle with the prompt still to run', async () => {
+    const { aegis, calls, applyMode } = gatedModeDriver();
+    let answered = false;
+    const creating = aegis.sessions
+      .create({ workDir: '/w', permissionMode: 'acceptEdits', prompt: 'hi' })
+      .finally(() => {
+        answered = true;
+      });
+    await until(async () => calls.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    applyMode();
+    const { session } = await creating;
+    expect(session).toMatchObject({ status: 'working', permissionMode: 'acceptEdits' });
     await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
     expect(calls).toEqual(['set_mode acceptEdits', 'prompt hi']);
   });

@@ -39,7 +39,8 @@ export async function waitForState(
   for (;;) {
     opts.signal?.throwIfAborted();
     const session = await client.getSession(sessionId);
-    if (states.includes(session.status)) return { reached: true, reason: 'reached', session };
+    if (states.includes(session.status) && !aboutToWork(session))
+      return { reached: true, reason: 'reached', session };
     if (TERMINAL.includes(session.status)) return { reached: false, reason: 'terminal', session };
     const now = Date.now();
     if (now - started >= opts.timeoutMs) return { reached: false, reason: 'timeout', session };
@@ -50,6 +51,12 @@ export async function waitForState(
     await sleep(Math.min(POLL_MS, opts.timeoutMs - (now - started)), opts.signal);
   }
 }
+
+/**
+ * Idle with prompts queued is a moment between turns (the next one starts as soon as the agent takes
+ * it), not the idle a caller waits for: "send, then wait for idle" means "until it has done it".
+ */
+const aboutToWork = (session: SessionDetail) => session.status === 'idle' && session.queuedPrompts > 0;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
