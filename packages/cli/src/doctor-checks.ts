@@ -13,7 +13,7 @@ import {
   readStateLock,
   resolveConfig,
   type ServerConfig,
-} from '@aegis/server';
+} from '@aegis/server/preflight';
 import { type LoadedConfig, loadConfig } from './config.js';
 import { CLAUDE_AUTH_VARS, claudeAuthVarsSet, cliEnv, home } from './env.js';
 import { serverSettings } from './server-settings.js';
@@ -194,12 +194,19 @@ export function checkAuth(server: ServerConfig, claude: boolean): Check {
 }
 
 async function aegisAnswering(url: string): Promise<string | null> {
+  // A timer of our own, not AbortSignal.timeout: that one does not keep the process alive, so
+  // against a port that accepts and never answers nothing else would, and `ag doctor` ended
+  // mid-check (exit 13, no report) instead of reporting the port.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 1500);
   try {
-    const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1500) });
+    const res = await fetch(`${url}/v1/health`, { signal: controller.signal });
     const body = (await res.json()) as { status?: string; version?: string };
     return body.status === 'ok' && typeof body.version === 'string' ? body.version : null;
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type SandboxRuntime,
   type ServerConfig,
   startupWarnings,
-} from '@aegis/server';
+} from '@aegis/server/preflight';
 import type { LoadedConfig } from './config.js';
 import type { Check } from './doctor-checks.js';
 import { configFileWarnings } from './server-settings.js';

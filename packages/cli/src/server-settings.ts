@@ -1,4 +1,9 @@
-import { configFromEnv, ignoredConfigKeyWarnings, ServerConfig, type ServerConfigInput } from '@aegis/server';
+import {
+  configFromEnv,
+  ignoredConfigKeyWarnings,
+  ServerConfig,
+  type ServerConfigInput,
+} from '@aegis/server/preflight';
 import { describeIssue, type LoadedConfig } from './config.js';
 import { ConfigError } from './output.js';
 

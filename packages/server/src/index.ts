@@ -5,6 +5,7 @@ export {
   claudeCodeSpec,
   type SandboxRuntime,
 } from '@aegis/acp-runtime';
+export { AGENT_PEAK_BYTES, defaultMaxResidentAgents } from './agent-capacity.js';
 export { type AegisApp, type CreateAppOptions, createApp, OPENAPI_INFO } from './app.js';
 export {
   type ChannelName,
@@ -39,8 +40,6 @@ export { configFromEnv } from './config-env.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export { openApiDocument } from './openapi.js';
 export {
-  AGENT_PEAK_BYTES,
-  defaultMaxResidentAgents,
   type RunningServer,
   type StartServerOptions,
   startServer,

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bubblewrapRuntime } from '@aegis/acp-runtime';
 import { AegisError, type AegisStore, type AgentDriver, createAegis, createRulePolicy } from '@aegis/core';
 import { serve } from '@hono/node-server';
+import { defaultMaxResidentAgents } from './agent-capacity.js';
 import { createAgentDriver } from './agent-driver.js';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
@@ -58,14 +58,6 @@ export interface RunningServer {
 const BUNDLED_DASHBOARD = fileURLToPath(new URL('./dashboard', import.meta.url));
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/** About what one Claude Code agent takes at its peak (ACP-NOTES: 420–450 MiB). */
-export const AGENT_PEAK_BYTES = 450 * 1024 * 1024;
-
-/** `maxResidentAgents` by default: what the machine's memory holds at an agent's peak (at least 1). */
-export function defaultMaxResidentAgents(memoryBytes = totalmem()): number {
-  return Math.max(1, Math.floor(memoryBytes / AGENT_PEAK_BYTES));
-}
 
 /**
  * Starts the Aegis HTTP server (default 127.0.0.1:9100) with the configured store and the ACP

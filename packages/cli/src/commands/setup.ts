@@ -116,7 +116,9 @@ const telegram = defineCommand({
     },
   },
   run: guarded(async ({ args }) => {
-    const { checkTelegramGroup, checkTelegramToken, findTelegramGroup } = await import('@aegis/server');
+    const { checkTelegramGroup, checkTelegramToken, findTelegramGroup } = await import(
+      '@aegis/server/preflight'
+    );
     const interactive = isInteractive(args);
     // A wrong --role is said before the token is tried.
     if (args.role) chatRole(args.role);
@@ -187,7 +189,7 @@ const slack = defineCommand({
     },
   },
   run: guarded(async ({ args }) => {
-    const { checkSlack } = await import('@aegis/server');
+    const { checkSlack } = await import('@aegis/server/preflight');
     const interactive = isInteractive(args);
     if (args.role) chatRole(args.role);
     const token = await value(args.token, interactive, 'Bot token (xoxb-…)?', 'token');
@@ -239,7 +241,7 @@ const email = defineCommand({
     },
   },
   run: guarded(async ({ args }) => {
-    const { checkSmtp } = await import('@aegis/server');
+    const { checkSmtp } = await import('@aegis/server/preflight');
     const interactive = isInteractive(args);
     const host = await value(args['smtp-host'], interactive, 'SMTP host?', 'smtp-host');
     const port = Number(await value(args['smtp-port'], interactive, 'SMTP port?', 'smtp-port', '587'));
