@@ -210,7 +210,8 @@ async function runSuite(dir, script, command, buffered) {
       for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
       extra.push(`--maxWorkers=${FAST_WORKERS}`);
       const configured = ['ts', 'mts', 'js', 'mjs'].some((e) => existsSync(join(dir, `vitest.config.${e}`)));
-      if (!configured) extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`, `--hookTimeout=${FAST_TEST_TIMEOUT_MS}`);
+      if (!configured)
+        extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`, `--hookTimeout=${FAST_TEST_TIMEOUT_MS}`);
       extra.push(...FAST_VITEST_ARGS);
     }
     const r = await exec(
