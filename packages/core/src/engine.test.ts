@@ -47,6 +47,29 @@ describe('engine', () => {
     expect(states).toEqual(['idle', 'working', 'idle']);
   });
 
+  it('joins a burst of one message taken in in slices (as the runtime yields between them) into one delta', async () => {
+    // Three slices of 64 chunks with a turn of the event loop between them, as the ACP runtime
+    // takes a burst in: one stored and announced delta, the same text in the same order.
+    const slice = (n: number) => ({ together: Array.from({ length: 64 }, (_, i) => say(`${n}.${i} `)) });
+    const { aegis, seen } = setup(() => [slice(0), slice(1), slice(2)]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    const deltas = seen.filter((e) => e.sessionId === session.id && e.type === 'message.delta');
+    const text = [0, 1, 2].flatMap((n) => Array.from({ length: 64 }, (_, i) => `${n}.${i} `)).join('');
+    expect(deltas.map((e) => (e.data as { text: string }).text)).toEqual([text]);
+    expect((await aegis.sessions.read(session.id)).entries.at(-1)?.text).toBe(text);
+  });
+
+  it('a long burst still streams: a held delta is recorded once it reaches 64 KiB', async () => {
+    const kib = 'x'.repeat(1023);
+    const slice = (n: number) => ({ together: Array.from({ length: 64 }, () => say(`${n}${kib}`)) });
+    const { aegis, seen } = setup(() => [slice(0), slice(1), slice(2)]);
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'go' });
+    await until(async () => (await aegis.sessions.get(session.id)).status === 'idle');
+    const deltas = seen.filter((e) => e.sessionId === session.id && e.type === 'message.delta');
+    expect(deltas.map((e) => (e.data as { text: string }).text.length)).toEqual([65_536, 65_536, 65_536]);
+  });
+
   it('subscribers see the events of sessions running at once in global id order', async () => {
     const { aegis, seen } = setup(() => Array.from({ length: 50 }, (_, i) => say(`${i} `)));
     const created = await Promise.all(

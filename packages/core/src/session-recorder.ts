@@ -33,6 +33,11 @@ interface ToolState {
 
 const HOLD = { hold: true } as const;
 
+/** The longest a growing `message.delta` is held before it is recorded (see `emitSafe`). */
+const HOLD_MAX_MS = 20;
+/** The most text a held `message.delta` gathers before it is recorded. */
+const HOLD_MAX_CHARS = 64 * 1024;
+
 /** Events that only append to the log: they leave the session row alone unless the state changes. */
 const QUIET: ReadonlySet<EventType> = new Set(['message.delta', 'thought.delta', 'tool.updated']);
 
@@ -50,8 +55,8 @@ export class SessionRecorder {
   #askedText = new Map<string, string>();
   #announced: Promise<void> = Promise.resolve();
   #silenced = false;
-  /** An agent's `message.delta` held until the end of this tick: see {@link emitSafe}. */
-  #heldDelta: { messageId: string; text: string } | null = null;
+  /** An agent's `message.delta` held while more of it keeps arriving: see {@link emitSafe}. */
+  #heldDelta: { messageId: string; text: string; since: number; grew: boolean } | null = null;
   #releaseScheduled = false;
   readonly #deps: RecorderDeps;
   /** What the running turn has used so far. */
@@ -146,31 +151,51 @@ export class SessionRecorder {
 
   /**
    * Like `emit`, for things the agent reports: an illegal or failed event is logged, not thrown.
-   * Consecutive `message.delta`s of one message that arrive together (in one tick: an agent writes
-   * many chunks at once) are recorded as one event with their texts joined — same text, same order,
-   * one store row and one announcement instead of hundreds. Any other event first records the held
-   * delta, so the order of the log is the order things arrived in.
+   * Consecutive `message.delta`s of one message that arrive together (an agent writes many chunks
+   * at once) are recorded as one event with their texts joined — same text, same order, one store
+   * row and one announcement instead of hundreds. The runtime takes a burst in in slices (64
+   * messages, yielding to the event loop between them), so the held delta is recorded at the first
+   * check phase in which nothing more joined it — or once it has been held {@link HOLD_MAX_MS} or
+   * has grown to {@link HOLD_MAX_CHARS}, so a long burst still streams. Any other event first
+   * records the held delta, so the order of the log is the order things arrived in.
    */
   emitSafe(body: EventBody, note?: string): void {
     if (body.type === 'message.delta' && note === undefined && !this.#silenced) {
       const held = this.#heldDelta;
       if (held && held.messageId === body.data.messageId) {
         held.text += body.data.text;
+        held.grew = true;
         return;
       }
       this.#releaseDelta();
-      this.#heldDelta = { messageId: body.data.messageId, text: body.data.text };
-      if (!this.#releaseScheduled) {
-        this.#releaseScheduled = true;
-        setImmediate(() => {
-          this.#releaseScheduled = false;
-          this.#releaseDelta();
-        });
-      }
+      this.#heldDelta = {
+        messageId: body.data.messageId,
+        text: body.data.text,
+        since: Date.now(),
+        grew: false,
+      };
+      this.#scheduleRelease();
       return;
     }
     this.#releaseDelta();
     this.#recordSafe(body, note);
+  }
+
+  /** At the next check phase: record the held delta, unless it is still growing (see emitSafe). */
+  #scheduleRelease(): void {
+    if (this.#releaseScheduled) return;
+    this.#releaseScheduled = true;
+    setImmediate(() => {
+      this.#releaseScheduled = false;
+      const held = this.#heldDelta;
+      if (!held) return;
+      if (held.grew && Date.now() - held.since < HOLD_MAX_MS && held.text.length < HOLD_MAX_CHARS) {
+        held.grew = false;
+        this.#scheduleRelease();
+        return;
+      }
+      this.#releaseDelta();
+    });
   }
 
   /** Records the held `message.delta`, if any. */
@@ -178,7 +203,7 @@ export class SessionRecorder {
     const held = this.#heldDelta;
     if (!held) return;
     this.#heldDelta = null;
-    this.#recordSafe({ type: 'message.delta', data: held });
+    this.#recordSafe({ type: 'message.delta', data: { messageId: held.messageId, text: held.text } });
   }
 
   #recordSafe(body: EventBody, note?: string): void {
