@@ -144,6 +144,13 @@ describe('real Claude Code: eviction and cold resume', () => {
     await turnsDone(b.id, 1);
     expect((await session(a.id)).agentResident).toBe(false);
     expect(await notes(b.id)).toEqual([]);
-    expect(processesIn(root.sub('work/a'))).toEqual([]);
+    // The evicted agent's process tree goes shortly after the slot is freed (as in the first test).
+    expect(
+      await until(
+        async () => processesIn(root.sub('work/a')).length,
+        (n) => n === 0,
+        15_000,
+      ),
+    ).toBe(0);
   }, 180_000);
 });
