@@ -170,12 +170,10 @@ export class LiveSession {
         : undefined;
     try {
       if (mode && !opts.model && this.#turns.queued === 0 && handle.info.modes.some((m) => m.id === mode)) {
-        // Only an offered mode to apply and nothing to run: the session is idle now, and
-        // `session/set_mode` finishes in the background before anything else reaches the agent
-        // (a prompt sent meanwhile waits in the queue, a mode change waits for it). With a prompt
-        // already queued the mode is applied first, so the session goes straight to working and a
-        // caller polling for idle never sees an idle that still has its prompt to run. A mode the
-        // agent does not offer is refused below, as before.
+        // An offered mode and no prompt queued: idle now, `session/set_mode` finishes in the
+        // background before anything else reaches the agent. With a prompt queued it is applied
+        // first, so no caller sees an idle that still has its prompt to run. An unoffered mode is
+        // refused below.
         this.#settling = this.#applyMode(handle, mode);
         return;
       }
