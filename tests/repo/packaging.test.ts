@@ -33,13 +33,13 @@ beforeAll(async () => {
       const dir = join(root, 'packages', name);
       const exports = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).exports as Record<
         string,
-        { import: string }
+        { import: string } | string
       >;
       for (const entry of Object.values(exports)) {
-        if (!existsSync(join(dir, entry.import)))
-          throw new Error(
-            `${join(dir, entry.import)} is missing: run \`pnpm build\` at the repo root first.`,
-          );
+        // A string is a plain file (`./package.json`); the rest are built ES modules.
+        const file = typeof entry === 'string' ? entry : entry.import;
+        if (!existsSync(join(dir, file)))
+          throw new Error(`${join(dir, file)} is missing: run \`pnpm build\` at the repo root first.`);
       }
       const dest = join(tmp, name);
       const packed = await run('pnpm', ['pack', '--pack-destination', dest], dir);

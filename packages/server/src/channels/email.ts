@@ -6,6 +6,9 @@ import { channelFilter } from './filter.js';
 import { eventText, permissionTarget, turnReply } from './format.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
+/** For `setup-checks.ts`, which loads this module on first use. */
+export { createTransport };
+
 /** How often a mail about a waiting permission looks again whether it was answered meanwhile. */
 const WAIT_RECHECK_MS = 30_000;
 const DIGEST_KEY = 'digest';

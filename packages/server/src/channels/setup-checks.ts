@@ -5,15 +5,14 @@ import type { ChannelsConfig, EmailConfig, SlackConfig } from './config.js';
  * Checks of channel settings, for `ag setup` and `ag doctor`: each talks to the real service
  * (Telegram getMe/getChat/getChatMember, Slack auth.test, an SMTP handshake) and says what to fix.
  * The client libraries load on first use: `@aegis/server` is what `ag serve` imports, and a server
- * without channels should not pay for grammY, the Slack SDK or nodemailer at start.
+ * without channels should not pay for grammY, the Slack SDK or nodemailer at start. They load
+ * through our channel modules, never with `import('grammy')`: those libraries are CommonJS, and once
+ * `ag` is bundled a dynamic import of CommonJS gives only its `default`.
  */
 
 const telegram = () => import('./telegram/telegram.js');
 
-const telegramApi = async (token: string, apiRoot?: string) => {
-  const [{ Api }, { TELEGRAM_DEFAULT_API_ROOT }] = await Promise.all([import('grammy'), telegram()]);
-  return new Api(token, { apiRoot: apiRoot ?? TELEGRAM_DEFAULT_API_ROOT, timeoutSeconds: 20 });
-};
+const telegramApi = async (token: string, apiRoot?: string) => (await telegram()).telegramApi(token, apiRoot);
 
 export interface TelegramBotInfo {
   id: number;
@@ -97,7 +96,7 @@ export async function checkTelegramGroup(
 
 /** Slack: the token works (auth.test). */
 export async function checkSlack(config: Pick<SlackConfig, 'token' | 'apiUrl'>): Promise<string> {
-  const { WebClient } = await import('@slack/web-api');
+  const { WebClient } = await import('./slack.js');
   const client = new WebClient(config.token, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: { retries: 0 },
@@ -117,7 +116,7 @@ export async function checkSlack(config: Pick<SlackConfig, 'token' | 'apiUrl'>):
 
 /** Email: the SMTP server answers and accepts the login (no mail is sent). */
 export async function checkSmtp(smtp: EmailConfig['smtp']): Promise<string> {
-  const { createTransport } = await import('nodemailer');
+  const { createTransport } = await import('./email.js');
   const transport = createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -9,6 +9,8 @@ import { startSlackSocketMode } from './slack-socket.js';
 import type { ChannelContext, ChannelProbe } from './types.js';
 
 export { SLACK_TIMESTAMP_WINDOW_SEC, verifySlackSignature } from './slack-signature.js';
+/** For `setup-checks.ts`, which loads this module on first use. */
+export { WebClient };
 
 const keys = {
   thread: (sessionId: string) => `thread:${sessionId}`,
