@@ -60,9 +60,9 @@ const LONG_SUITES = [
  */
 const FAST_WORKERS = 2;
 /**
- * The per-test bound `--fast` gives suites that keep vitest's default (5 s, no config file of their
- * own): with two suites and two files each sharing 2 cores, a test that waits on a child process
- * can pass 5 s without anything being wrong. Suites with a config keep its bounds.
+ * The per-test bound `--fast` gives suites that keep vitest's default (5 s: their config sets no
+ * `testTimeout`): with two suites and two files each sharing 2 cores, a test that waits on a child
+ * process can pass 5 s without anything being wrong. Suites whose config sets bounds keep them.
  */
 const FAST_TEST_TIMEOUT_MS = 20_000;
 /**
@@ -209,8 +209,9 @@ async function runSuite(dir, script, command, buffered) {
     if (fast) {
       for (const glob of SLOW_FILES[relative(root, dir)] ?? []) extra.push('--exclude', glob);
       extra.push(`--maxWorkers=${FAST_WORKERS}`);
-      const configured = ['ts', 'mts', 'js', 'mjs'].some((e) => existsSync(join(dir, `vitest.config.${e}`)));
-      if (!configured)
+      const config = ['ts', 'mts', 'js', 'mjs'].map((e) => join(dir, `vitest.config.${e}`)).find(existsSync);
+      const ownBounds = config !== undefined && /\btestTimeout\b/.test(readFileSync(config, 'utf8'));
+      if (!ownBounds)
         extra.push(`--testTimeout=${FAST_TEST_TIMEOUT_MS}`, `--hookTimeout=${FAST_TEST_TIMEOUT_MS}`);
       extra.push(...FAST_VITEST_ARGS);
     }

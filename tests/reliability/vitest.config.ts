@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTest } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
+    ...sharedTest,
     include: ['src/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     testTimeout: 120_000,
