@@ -85,10 +85,10 @@ const moduleUrls = {
     b.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const loader = args.path.endsWith('.ts') ? 'ts' : 'js';
-      if (!text.includes('import.meta.url') && !/\b__(dirname|filename)\b/.test(text)) return undefined;
+      if (!text.includes('import.meta.url')) return undefined;
       const pkg = workspacePackage(args.path);
       if (!pkg) {
-        if (text.includes('import.meta.url')) problems.push(`${args.path}: uses import.meta.url`);
+        problems.push(`${args.path}: uses import.meta.url`);
         return undefined;
       }
       const file = relative(pkg.root, args.path).split(sep).join('/');
