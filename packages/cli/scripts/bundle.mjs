@@ -31,15 +31,13 @@ const EXTERNAL = ['better-sqlite3', 'pg-native'];
  */
 function dependencyPaths() {
   const manifests = new Map();
-  for (const group of ['packages']) {
-    const base = join(workspaceRoot, group);
-    for (const dir of readdirSync(base)) {
-      try {
-        const json = JSON.parse(readFileSync(join(base, dir, 'package.json'), 'utf8'));
-        manifests.set(json.name, json);
-      } catch {
-        // not a package
-      }
+  const packages = join(workspaceRoot, 'packages');
+  for (const dir of readdirSync(packages)) {
+    try {
+      const json = JSON.parse(readFileSync(join(packages, dir, 'package.json'), 'utf8'));
+      manifests.set(json.name, json);
+    } catch {
+      // not a package
     }
   }
   const paths = new Map([['@aegis/cli', []]]);

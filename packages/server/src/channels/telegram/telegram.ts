@@ -14,12 +14,12 @@ export function telegramBot(config: Pick<TelegramConfig, 'token' | 'apiRoot'>): 
   });
 }
 
-/** Why a Bot API call failed, in words a person can act on. */
 /** A Bot API client for one-off checks (`ag setup`, `ag doctor`): no polling, 20 s per call. */
 export function telegramApi(token: string, apiRoot?: string): Api {
   return new Api(token, { apiRoot: apiRoot ?? TELEGRAM_DEFAULT_API_ROOT, timeoutSeconds: 20 });
 }
 
+/** Why a Bot API call failed, in words a person can act on. */
 export function describeTelegramError(err: unknown): string {
   if (err instanceof GrammyError && err.error_code === 401)
     return 'Telegram refused the bot token (401 Unauthorized): check AEGIS_TG_TOKEN / channels.telegram.token (from @BotFather)';
