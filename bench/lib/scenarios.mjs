@@ -119,7 +119,9 @@ export async function fanOut(size) {
 /** N sessions streaming at once; API latency from a second process; server CPU and RSS. */
 export async function concurrency(size) {
   const t = tempRoot('conc');
-  const server = await startAegis(t.root);
+  // Up to 100 scripted agents (~40 MiB each) stream at once: the default maxResidentAgents sizes the
+  // machine for Claude Code agents (450 MiB each) and would answer 429 past 53 on a 24 GiB machine.
+  const server = await startAegis(t.root, { sessions: { maxResidentAgents: 1000 } });
   const rows = [];
   const ids = [];
   try {
