@@ -57,7 +57,7 @@ const FULL = {
   transcript: 100_000,
   replay: 10_000,
   replayRuns: 5,
-  pages: 300,
+  pages: 1_000,
   serveRuns: 3,
   createRuns: 5,
   poolSize: 2,

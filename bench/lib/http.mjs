@@ -1,4 +1,5 @@
-// Small JSON helpers over fetch for driving the Aegis HTTP API.
+// Small JSON helpers over fetch for driving the Aegis HTTP API, and a lean timed GET client.
+import http from 'node:http';
 
 export async function api(base, method, path, body) {
   const res = await fetch(base + path, {
@@ -18,4 +19,34 @@ export async function timedGet(base, path) {
   await res.arrayBuffer();
   if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status}`);
   return performance.now() - t0;
+}
+
+/**
+ * A timed GET client for latency percentiles: one kept-alive connection through node:http, the body
+ * read fully. fetch (undici) adds client-side jitter of its own (p99 ~3 ms against a bare Node server
+ * answering a fixed body, on the 2-core bench machine), which would swamp a server-side figure of a
+ * few ms. `get(path)` resolves with the milliseconds it took and the body; `close()` ends the socket.
+ */
+export function leanClient(base) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    get(path) {
+      const t0 = performance.now();
+      return new Promise((resolve, reject) => {
+        http
+          .get(base + path, { agent }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => {
+              const ms = performance.now() - t0;
+              if (res.statusCode !== 200) reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
+              else resolve({ ms, body: Buffer.concat(chunks) });
+            });
+            res.on('error', reject);
+          })
+          .on('error', reject);
+      });
+    },
+    close: () => agent.destroy(),
+  };
 }

@@ -1,6 +1,7 @@
 // The benchmark scenarios. Each takes the size table and returns rows: { scenario, metric, value,
 // unit, baseline?, ratio?, floor?, met? } — see run.mjs for how they are printed and stored.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claudeCodeSpec } from '@aegis/acp-runtime';
 import { createAegis } from '@aegis/core';
@@ -10,7 +11,7 @@ import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
 import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
-import { api, timedGet } from './http.mjs';
+import { api, leanClient } from './http.mjs';
 import {
   cpuSeconds,
   freePort,
@@ -18,6 +19,7 @@ import {
   percentile,
   rssMiB,
   sleep,
+  spawnReady,
   stopChild,
   waitTreeQuiet,
 } from './proc.mjs';
@@ -326,19 +328,34 @@ export async function transcript(size) {
   try {
     const first = await api(server.url, 'GET', `/v1/sessions/${seeded.id}/transcript/cursor?limit=50`);
     const newest = first.newest_id;
+    const page = (before) => `/v1/sessions/${seeded.id}/transcript/cursor?limit=50&before_id=${before}`;
+    // Baseline, in the same run: a bare Node HTTP server in its own process answering every GET
+    // with the bytes of one such page, timed by the same client, one request to each in turn.
+    const client = leanClient(server.url);
+    const pageFile = join(t.root, 'page.json');
+    writeFileSync(pageFile, (await client.get(page(Math.ceil(newest / 2)))).body);
+    const bareProc = await spawnReady([join(import.meta.dirname, 'bare-page-server.mjs'), pageFile], {
+      ready: /READY (\S+)/,
+    });
+    const bareClient = leanClient(bareProc.match[1]);
     const lat = [];
-    for (let i = 0; i < 20; i++)
-      await timedGet(server.url, `/v1/sessions/${seeded.id}/transcript/cursor?limit=50`);
-    for (let i = 0; i < size.pages; i++) {
-      const before = 1 + Math.floor(Math.random() * newest);
-      lat.push(
-        await timedGet(
-          server.url,
-          `/v1/sessions/${seeded.id}/transcript/cursor?limit=50&before_id=${before}`,
-        ),
-      );
+    const bareLat = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        await client.get(page(newest));
+        await bareClient.get('/');
+      }
+      for (let i = 0; i < size.pages; i++) {
+        lat.push((await client.get(page(1 + Math.floor(Math.random() * newest)))).ms);
+        bareLat.push((await bareClient.get('/')).ms);
+      }
+    } finally {
+      client.close();
+      bareClient.close();
+      await stopChild(bareProc.child);
     }
     const p99 = percentile(lat, 99);
+    const bareP99 = percentile(bareLat, 99);
     rows.push(
       floorRow(
         'transcript',
@@ -348,7 +365,10 @@ export async function transcript(size) {
         'p99 <= 2 ms',
         p99 <= 2,
         {
+          baseline: bareP99,
+          ratio: p99 / bareP99,
           p50Ms: percentile(lat, 50),
+          baselineP50Ms: percentile(bareLat, 50),
         },
       ),
       row('transcript', '  the same page from the store in-process (p99)', seeded.storeP99, 'ms', {
