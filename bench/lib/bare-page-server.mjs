@@ -9,7 +9,9 @@ const server = createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   res.end(body);
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`READY http://127.0.0.1:${server.address().port}\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`READY http://127.0.0.1:${server.address().port}\n`),
+);
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));
