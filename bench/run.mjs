@@ -71,7 +71,7 @@ const FULL = {
   leaseMs: 3_000,
   ledgerRows: 1_000_000,
   usageReads: 50,
-  tracingRepeats: 20,
+  tracingRepeats: 60,
 };
 const SMOKE = {
   chunks: 50,
