@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test suite of the workspace one after another and prints one closing line with the
 // real totals: `N passed, N failed`. Exits non-zero if anything failed, including a suite that
-// crashed without reporting. Usage: pnpm test [-- --only <package-dir-substring>] [--skip-build]
+// crashed without reporting. Usage: pnpm test [-- --only <package dir or its last segment, e.g.
+// packages/cli or cli>] [--skip-build]
 // `--fast` (`pnpm test:fast`) is the edit–test loop: unit tests and in-process servers with the
 // scripted agent; no typecheck/lint/generated-file steps, real Claude adapter, browser, packaging,
 // Python SDK install, soak/reliability or benchmark; it runs two suites at a time (`--jobs N`),
@@ -24,6 +25,12 @@ if (!Number.isInteger(jobsArg) || jobsArg < 1) {
   process.exit(2);
 }
 const jobs = jobsArg;
+const packages = workspacePackages();
+const chosen = only ? chooseOnly(packages.map(({ dir }) => relative(root, dir)), only) : null;
+if (chosen?.size === 0) {
+  console.error(`--only ${only} names no workspace package (e.g. packages/core, cli, tests/e2e).`);
+  process.exit(2);
+}
 
 /** Suites `--fast` leaves out whole (package dirs), and scripts it never runs. */
 const SLOW_SUITES = ['packages/python-client', 'tests/reliability', 'bench'];
@@ -169,6 +176,17 @@ const ensureBubblewrap = () =>
     () => spawnSync('bwrap', ['--version'], { stdio: 'ignore' }).status === 0,
   );
 
+/**
+ * The package dirs `--only` picks: the dir it names (`packages/cli`), or every dir with a path
+ * segment of that name (`cli`, `e2e`); only when none matches that way, every dir containing it
+ * (`pack`). So `--only packages/cli` no longer also runs `packages/client`.
+ */
+function chooseOnly(dirs, only) {
+  const want = only.replace(/\/+$/, '');
+  const exact = dirs.filter((d) => d === want || d.split('/').includes(want));
+  return new Set(exact.length > 0 ? exact : dirs.filter((d) => d.includes(want)));
+}
+
 function workspacePackages() {
   const dirs = [];
   for (const group of ['packages', 'apps', 'examples', 'tests']) {
@@ -265,8 +283,8 @@ if (okBuild) {
   if (!fast) ensurePythonVenv();
   ensureBubblewrap();
   const suites = [];
-  for (const { dir, pkg } of workspacePackages()) {
-    if (only && !relative(root, dir).includes(only)) continue;
+  for (const { dir, pkg } of packages) {
+    if (chosen && !chosen.has(relative(root, dir))) continue;
     if (fast && SLOW_SUITES.includes(relative(root, dir))) continue;
     for (const script of ['test', 'test:e2e']) {
       if (fast && SLOW_SCRIPTS.includes(script)) continue;

@@ -18,17 +18,6 @@ const STATUS_COLOR: Record<SessionStatus, (s: string) => string> = {
 
 export const statusText = (s: SessionStatus): string => STATUS_COLOR[s](s);
 
-/** States in which a session waits for a person (or has finished a turn). */
-export const SETTLED: ReadonlySet<SessionStatus> = new Set([
-  'idle',
-  'permission_prompt',
-  'asking',
-  'error',
-  'completed',
-  'killed',
-  'crashed',
-]);
-
 /** What to run next, for a session in `status`. */
 export function nextStep(s: Session): string | null {
   switch (s.status) {
