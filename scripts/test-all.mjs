@@ -26,7 +26,8 @@ if (!Number.isInteger(jobsArg) || jobsArg < 1) {
 }
 const jobs = jobsArg;
 const packages = workspacePackages();
-const chosen = only ? chooseOnly(packages.map(({ dir }) => relative(root, dir)), only) : null;
+const dirsOf = (list) => list.map(({ dir }) => relative(root, dir));
+const chosen = only ? chooseOnly(dirsOf(packages), only) : null;
 if (chosen?.size === 0) {
   console.error(`--only ${only} names no workspace package (e.g. packages/core, cli, tests/e2e).`);
   process.exit(2);
