@@ -27,7 +27,8 @@ const home = join(base, 'home');
 for (const d of [workDir, home]) (await import('node:fs')).mkdirSync(d, { recursive: true });
 const api = await startFakeMessagesApi();
 const port = await freePort();
-const prompt = process.argv[2] ?? 'create a file named hello.txt containing Hello from Aegis';
+const ownPrompt = process.argv[2];
+const prompt = ownPrompt ?? 'create a file named hello.txt containing Hello from Aegis';
 const interactive = process.stdin.isTTY === true;
 
 console.log(`
@@ -40,8 +41,9 @@ Working folder: ${workDir}
 
 const args = [join(root, 'packages/cli/dist/bin.js'), 'run', prompt, '--cwd', workDir];
 if (!interactive) {
-  args.push('--yes');
-  console.log('(stdin is not a terminal: permissions are approved automatically with --yes)\n');
+  // `--yes` alone only quiets status lines; approving every request is `--accept-permissions`.
+  args.push('--accept-permissions');
+  console.log('(stdin is not a terminal: permissions are approved automatically with --accept-permissions)\n');
 }
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',
@@ -54,13 +56,15 @@ const child = spawn(process.execPath, args, {
     AEGIS_ALLOWED_WORKDIRS: base,
   },
 });
-const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+let code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
 try {
   console.log(
     `\nhello.txt now contains: ${JSON.stringify(readFileSync(join(workDir, 'hello.txt'), 'utf8'))}`,
   );
 } catch {
   console.log('\nNo hello.txt was written (the write was rejected or failed).');
+  // The default prompt's whole point is that file: the demo did not do its job.
+  if (ownPrompt === undefined && code === 0) code = 1;
 }
 await api.close();
 rmSync(base, { recursive: true, force: true });
