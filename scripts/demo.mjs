@@ -43,7 +43,9 @@ const args = [join(root, 'packages/cli/dist/bin.js'), 'run', prompt, '--cwd', wo
 if (!interactive) {
   // `--yes` alone only quiets status lines; approving every request is `--accept-permissions`.
   args.push('--accept-permissions');
-  console.log('(stdin is not a terminal: permissions are approved automatically with --accept-permissions)\n');
+  console.log(
+    '(stdin is not a terminal: permissions are approved automatically with --accept-permissions)\n',
+  );
 }
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',
