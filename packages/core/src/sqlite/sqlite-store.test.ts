@@ -109,6 +109,36 @@ describe('createSqliteStore', () => {
     ]);
   });
 
+  it('retries a locked write in short attempts that never block the event loop for the busy timeout', async () => {
+    // Reads wait up to busyTimeoutMs (3 s here); each write attempt must wait only briefly, since it
+    // blocks the thread, and the batcher retries asynchronously until lockWaitMs. (A prepared
+    // `PRAGMA busy_timeout` statement sets the timeout when prepared, not when run: reusing one
+    // left every attempt blocking for the full 3 s.)
+    const path = tmpDbPath();
+    const store = openStore({ path, busyTimeoutMs: 3_000, lockWaitMs: 600 });
+    const blocker = otherConnection(path);
+    blocker.exec('BEGIN EXCLUSIVE');
+    let last = performance.now();
+    let longestStall = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestStall = Math.max(longestStall, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    try {
+      const err = await rejection(store.write({ sessions: [makeSession('s1')] }));
+      expect(err.code).toBe('STORE_UNAVAILABLE');
+      expect(performance.now() - started).toBeLessThan(2_500);
+      expect(longestStall).toBeLessThan(1_000);
+    } finally {
+      clearInterval(ticker);
+      blocker.exec('ROLLBACK');
+    }
+    // After a locked attempt the next write succeeds (the attempt's timeout did not stick either way).
+    await expect(store.write({ sessions: [makeSession('s1')] })).resolves.toBeDefined();
+  });
+
   it('rejects every caller with STORE_UNAVAILABLE when the database stays locked, writing nothing', async () => {
     const path = tmpDbPath();
     const store = openStore({ path, busyTimeoutMs: 50 });

@@ -127,19 +127,16 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
   const commitAll = createRowWriter(client);
 
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  // Prepared once: every commit switches the timeout twice (`pragma()` would parse both each time).
-  const attemptTimeout = client.prepare(`PRAGMA busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
-  const usualTimeout = client.prepare(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
   const batcher = createWriteBatcher<StoreWrite, StoreWriteResult>(
     // IMMEDIATE takes the write lock up front, so a busy database fails before anything runs
     // instead of midway through the group. Each attempt blocks the thread only briefly; the batcher
     // retries asynchronously for up to lockWaitMs.
     (batches) => {
-      attemptTimeout.get();
+      client.pragma(`busy_timeout = ${WRITE_ATTEMPT_BUSY_MS}`);
       try {
         return commitAll(batches);
       } finally {
-        usualTimeout.get();
+        client.pragma(`busy_timeout = ${busyTimeoutMs}`);
       }
     },
     (err) =>
