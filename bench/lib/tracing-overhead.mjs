@@ -23,14 +23,19 @@ export async function tracingOverhead(size) {
       await timedTurn(on.url, onId, text);
       const offMs = [];
       const onMs = [];
+      // Events per turn: a burst's deltas are joined by timing, so a turn's event count (and its
+      // stores and SSE writes) can differ between the two servers for reasons other than tracing.
+      const offEvents = [];
+      const onEvents = [];
       // Server CPU over the measured turns: unlike wall time, barely moved by other load on the machine.
       const cpu0 = { on: cpuSeconds(on.pid), off: cpuSeconds(off.pid) };
       // Alternating (and swapping who goes first) spreads the machine's noise over both.
       for (let i = 0; i < size.tracingRepeats; i++) {
         const pair = i % 2 === 0 ? [off, on] : [on, off];
         for (const server of pair) {
-          const ms = (await timedTurn(server.url, server === on ? onId : offId, text)).ms;
-          (server === on ? onMs : offMs).push(ms);
+          const turn = await timedTurn(server.url, server === on ? onId : offId, text);
+          (server === on ? onMs : offMs).push(turn.ms);
+          (server === on ? onEvents : offEvents).push(turn.events);
         }
       }
       const cpuMs = {
@@ -50,6 +55,8 @@ export async function tracingOverhead(size) {
         floor: 'ratio <= 1.05',
         met: ratio <= 1.05,
         runs: size.tracingRepeats,
+        eventsOn: median(onEvents),
+        eventsOff: median(offEvents),
       });
       rows.push({
         scenario: 'tracing overhead',
