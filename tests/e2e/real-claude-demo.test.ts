@@ -9,10 +9,10 @@ import { expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 
-function runDemo(args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // stdin is not a terminal (ignored): the demo must approve on its own, as it announces.
-    const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs'), ...args], {
+    const child = spawn(process.execPath, [join(root, 'scripts/demo.mjs')], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -135,7 +135,7 @@ describe('createSqliteStore', () => {
       clearInterval(ticker);
       blocker.exec('ROLLBACK');
     }
-    // After a locked attempt the next write succeeds (the attempt's timeout did not stick either way).
+    // Once the lock is gone the next write goes through.
     await expect(store.write({ sessions: [makeSession('s1')] })).resolves.toBeDefined();
   });
 
