@@ -52,6 +52,7 @@ const child = spawn(process.execPath, args, {
   env: {
     ...claudeAgentEnv({ baseUrl: api.url, home, apiKey: 'demo-key-for-the-local-stand-in' }),
     PATH: process.env.PATH,
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: the demo runs outside turbo; TERM only styles ag's output
     TERM: process.env.TERM ?? 'xterm',
     AEGIS_PORT: String(port),
     AEGIS_STATE_DIR: join(base, 'state'),
