@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Aegis, createAegis } from '../engine.js';
+import { AegisError } from '../errors.js';
 import { createMemoryStore } from '../memory-store.js';
 import type { AegisStore } from '../store.js';
 import { createMemoryDriver } from '../testing/memory-driver.js';
@@ -27,9 +28,18 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((a) => a.close()));
 });
 
-/** An engine whose agent finishes every prompt at once, except `wait`, which runs until cancelled. */
+/**
+ * An engine whose agent finishes every prompt at once, except `wait`, which runs until cancelled,
+ * and `overloaded`, whose turn fails.
+ */
 function engine(clock: ReturnType<typeof fakeClock>, store: AegisStore = createMemoryStore()) {
-  const { driver } = createMemoryDriver((text) => (text === 'wait' ? [{ waitForCancel: true }] : []));
+  const { driver } = createMemoryDriver((text) =>
+    text === 'wait'
+      ? [{ waitForCancel: true }]
+      : text === 'overloaded'
+        ? [{ fail: new AegisError('AGENT_PROTOCOL_ERROR', 'The model is overloaded') }]
+        : [],
+  );
   const aegis = createAegis({ agent: driver, store, now: clock.now });
   opened.push(aegis);
   return aegis;
@@ -54,6 +64,23 @@ const every = (schedule: string, extra: Partial<RoutineInput> = {}): RoutineInpu
 });
 
 describe('routine scheduler (fake clock)', () => {
+  it("fails a run whose session's turn failed, saying why", async () => {
+    const clock = fakeClock('2026-01-01T00:00:00Z');
+    const aegis = engine(clock);
+    const target = { session: { workDir: '/w/a', prompt: 'overloaded' } };
+    const r = await aegis.routines.create(every('*/5 * * * *', { target }), admin);
+    const s = aegis.routines.createScheduler({ clock });
+    clock.set('2026-01-01T00:05:00.400Z');
+    await tick(s);
+    await tick(s);
+    expect(await runs(aegis, r.id)).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        error: "The session's turn failed: The model is overloaded.",
+      }),
+    ]);
+  });
+
   it('fires each due time once and moves on to the next one', async () => {
     const clock = fakeClock('2026-01-01T00:00:00Z');
     const aegis = engine(clock);
@@ -193,7 +220,7 @@ describe('routine scheduler (fake clock)', () => {
       await tick(s); // the first run ends (failed: killed) and the queued one starts
       const after = await runs(aegis, r.id);
       expect(after.map((x) => x.outcome)).toEqual(['failed', 'running']);
-      expect(after[0]?.error).toBe('The session ended killed.');
+      expect(after[0]?.error).toBe('The session was killed.');
       expect(after[1]?.sessionId).toBeTruthy();
       expect(after[1]?.sessionId).not.toBe(first?.sessionId);
     });

@@ -31,7 +31,19 @@ export function targetSessionSpec(target: RoutineTarget): SessionSpecInput | und
 }
 
 const ENDED_OK = new Set(['idle', 'completed']);
-const ENDED_BAD = new Set(['error', 'killed', 'crashed']);
+/** What a run's error says for each way its session can end badly (then the session's problem). */
+const ENDED_BAD: ReadonlyMap<string, string> = new Map([
+  ['error', "The session's turn failed"],
+  ['killed', 'The session was killed'],
+  ['crashed', "The session's agent crashed"],
+]);
+
+/** `failed` run's error: how the session ended and, when it says, why (its `problem`). */
+function endedBadly(how: string, problem: { message: string } | null | undefined): string {
+  const why = problem?.message.trim();
+  if (!why) return `${how}.`;
+  return `${how}: ${why}${/[.!?]$/.test(why) ? '' : '.'}`;
+}
 
 /**
  * Routine targets on the engine: a session (or a template's session) is created as the routine's
@@ -67,8 +79,8 @@ export function engineTargets(deps: EngineTargetDeps): RoutineTargets {
         if (!s) return { outcome: 'failed', error: 'The session is gone.', costUsd: null };
         const costUsd = s.usage?.costUsd ?? null;
         if (ENDED_OK.has(s.status)) return { outcome: 'completed', error: null, costUsd };
-        if (ENDED_BAD.has(s.status))
-          return { outcome: 'failed', error: `The session ended ${s.status}.`, costUsd };
+        const how = ENDED_BAD.get(s.status);
+        if (how) return { outcome: 'failed', error: endedBadly(how, s.problem), costUsd };
         return null;
       }
       if (run.pipelineId) {
