@@ -26,8 +26,12 @@ if (!Number.isInteger(jobsArg) || jobsArg < 1) {
 }
 const jobs = jobsArg;
 const packages = workspacePackages();
-const dirsOf = (list) => list.map(({ dir }) => relative(root, dir));
-const chosen = only ? chooseOnly(dirsOf(packages), only) : null;
+const chosen = only
+  ? chooseOnly(
+      packages.map((p) => p.rel),
+      only,
+    )
+  : null;
 if (chosen?.size === 0) {
   console.error(`--only ${only} names no workspace package (e.g. packages/core, cli, tests/e2e).`);
   process.exit(2);
@@ -188,6 +192,7 @@ function chooseOnly(dirs, only) {
   return new Set(exact.length > 0 ? exact : dirs.filter((d) => d.includes(want)));
 }
 
+/** Every workspace package with a test script's home: `dir` (absolute), `rel` (from the root), `pkg`. */
 function workspacePackages() {
   const dirs = [];
   for (const group of ['packages', 'apps', 'examples', 'tests']) {
@@ -196,13 +201,17 @@ function workspacePackages() {
     for (const name of readdirSync(base).sort()) {
       const pkgPath = join(base, name, 'package.json');
       if (existsSync(pkgPath))
-        dirs.push({ dir: join(base, name), pkg: JSON.parse(readFileSync(pkgPath, 'utf8')) });
+        dirs.push({
+          dir: join(base, name),
+          rel: `${group}/${name}`,
+          pkg: JSON.parse(readFileSync(pkgPath, 'utf8')),
+        });
     }
   }
   // The benchmark suite is one package at the root; its `test` script is the smoke run.
   const bench = join(root, 'bench', 'package.json');
   if (existsSync(bench))
-    dirs.push({ dir: join(root, 'bench'), pkg: JSON.parse(readFileSync(bench, 'utf8')) });
+    dirs.push({ dir: join(root, 'bench'), rel: 'bench', pkg: JSON.parse(readFileSync(bench, 'utf8')) });
   return dirs;
 }
 
@@ -284,15 +293,15 @@ if (okBuild) {
   if (!fast) ensurePythonVenv();
   ensureBubblewrap();
   const suites = [];
-  for (const { dir, pkg } of packages) {
-    if (chosen && !chosen.has(relative(root, dir))) continue;
-    if (fast && SLOW_SUITES.includes(relative(root, dir))) continue;
+  for (const { dir, rel, pkg } of packages) {
+    if (chosen && !chosen.has(rel)) continue;
+    if (fast && SLOW_SUITES.includes(rel)) continue;
     for (const script of ['test', 'test:e2e']) {
       if (fast && SLOW_SCRIPTS.includes(script)) continue;
       const command = pkg.scripts?.[script];
       if (!command) continue;
       if (script === 'test:e2e' && !browsersReady) {
-        results.push({ suite: `${relative(root, dir)} (${script})`, passed: 0, failed: 1, seconds: 0 });
+        results.push({ suite: `${rel} (${script})`, passed: 0, failed: 1, seconds: 0 });
         continue;
       }
       suites.push({ dir, script, command });

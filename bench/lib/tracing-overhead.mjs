@@ -21,29 +21,31 @@ export async function tracingOverhead(size) {
       const text = script(step);
       await timedTurn(off.url, offId, text); // warm-up
       await timedTurn(on.url, onId, text);
-      const offMs = [];
-      const onMs = [];
-      // Events per turn: a burst's deltas are joined by timing, so a turn's event count (and its
-      // stores and SSE writes) can differ between the two servers for reasons other than tracing.
-      const offEvents = [];
-      const onEvents = [];
+      // Per server: each turn's ms and its events (a burst's deltas are joined by timing, so a turn's
+      // event count, and its stores and SSE writes, can differ between the two for reasons other
+      // than tracing).
+      const turns = new Map([
+        [on, { id: onId, ms: [], events: [] }],
+        [off, { id: offId, ms: [], events: [] }],
+      ]);
       // Server CPU over the measured turns: unlike wall time, barely moved by other load on the machine.
       const cpu0 = { on: cpuSeconds(on.pid), off: cpuSeconds(off.pid) };
       // Alternating (and swapping who goes first) spreads the machine's noise over both.
       for (let i = 0; i < size.tracingRepeats; i++) {
         const pair = i % 2 === 0 ? [off, on] : [on, off];
         for (const server of pair) {
-          const turn = await timedTurn(server.url, server === on ? onId : offId, text);
-          (server === on ? onMs : offMs).push(turn.ms);
-          (server === on ? onEvents : offEvents).push(turn.events);
+          const runs = turns.get(server);
+          const turn = await timedTurn(server.url, runs.id, text);
+          runs.ms.push(turn.ms);
+          runs.events.push(turn.events);
         }
       }
       const cpuMs = {
         on: ((cpuSeconds(on.pid) - cpu0.on) * 1000) / size.tracingRepeats,
         off: ((cpuSeconds(off.pid) - cpu0.off) * 1000) / size.tracingRepeats,
       };
-      const offMedian = median(offMs);
-      const onMedian = median(onMs);
+      const offMedian = median(turns.get(off).ms);
+      const onMedian = median(turns.get(on).ms);
       const ratio = onMedian / offMedian;
       rows.push({
         scenario: 'tracing overhead',
@@ -55,8 +57,8 @@ export async function tracingOverhead(size) {
         floor: 'ratio <= 1.05',
         met: ratio <= 1.05,
         runs: size.tracingRepeats,
-        eventsOn: median(onEvents),
-        eventsOff: median(offEvents),
+        eventsOn: median(turns.get(on).events),
+        eventsOff: median(turns.get(off).events),
       });
       rows.push({
         scenario: 'tracing overhead',
