@@ -76,6 +76,11 @@ export interface ServerProcessOptions {
   mode?: 'cli' | 'launcher';
   config?: Record<string, unknown>;
   env?: Record<string, string>;
+  /**
+   * A bootstrap admin token (AEGIS_AUTH_TOKEN) for the server, also given to `client`. Without one
+   * the server runs zero-config, which ends as soon as anything creates the first API key.
+   */
+  token?: string;
 }
 
 /** Starts a real Aegis server as a child process and waits until /v1/health answers. */
@@ -95,6 +100,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
       AEGIS_ACP_BIN: AGENT_BIN,
       AEGIS_LOG_LEVEL: 'warn',
       RELIABILITY_SERVER_CONFIG: JSON.stringify({ port, ...(opts.config ?? {}) }),
+      ...(opts.token ? { AEGIS_AUTH_TOKEN: opts.token } : {}),
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -106,7 +112,7 @@ export async function startServerProcess(opts: ServerProcessOptions): Promise<Se
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${port}`;
-  const client = new AegisClient({ baseUrl: url });
+  const client = new AegisClient({ baseUrl: url, token: opts.token });
   const deadline = Date.now() + 30_000;
   let gone = false;
   void exited.then(() => (gone = true));

@@ -17,6 +17,15 @@ const RUNS_PER_OPERATION = Number(process.env.AEGIS_FUZZ_RUNS ?? (SOAK ? 400 : 4
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Node's default limit on the request line + headers. */
 const MAX_HEADER_BYTES = 16 * 1024;
+/** The server's default request body limit. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The server runs with a bootstrap admin token and every request carries it. Zero-config access
+ * would end the moment the fuzz of createApiKey happens upon a valid body (it does, now and then):
+ * every later request would be refused 401 and reach no route.
+ */
+const TOKEN = 'hostile-input-fuzz-admin-token';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 type Schema = Record<string, unknown>;
 interface Operation {
@@ -226,7 +235,7 @@ function send(
   op: Operation,
   req: Request,
 ): Promise<{ status: number; text: string; url: string }> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...AUTH };
   let body: Buffer | undefined;
   if (req.body.kind === 'json') {
     headers['content-type'] = 'application/json';
@@ -267,12 +276,15 @@ function send(
       done(() => reject(new Error(`${where}: no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     }, REQUEST_TIMEOUT_MS);
     r.on('error', (err: NodeJS.ErrnoException) => {
-      // Node answers an over-long request line with 431 (our JSON envelope) and closes at once; a
-      // client still sending the rest may see the socket close instead. A rejection, not a crash.
-      if (url.length > MAX_HEADER_BYTES && ['ECONNRESET', 'EPIPE'].includes(err.code ?? '')) {
+      // Node answers an over-long request line with 431 (our JSON envelope) and closes at once; an
+      // over-limit body is answered 413 at once and drained for at most 500 ms before the socket is
+      // closed. A client still sending the rest may see the socket close instead: a rejection, not
+      // a crash (the health check after each operation catches a crash).
+      const tooLarge = url.length > MAX_HEADER_BYTES || (body?.length ?? 0) > MAX_BODY_BYTES;
+      if (tooLarge && ['ECONNRESET', 'EPIPE'].includes(err.code ?? '')) {
         done(() =>
           resolve({
-            status: 431,
+            status: url.length > MAX_HEADER_BYTES ? 431 : 413,
             text: JSON.stringify({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'closed mid-upload' } }),
             url,
           }),
@@ -313,6 +325,7 @@ describe('hostile input against every operation in openapi.json', () => {
       allowedWorkDirs: [root.dir],
       mode: 'launcher',
       config: UNLIMITED,
+      token: TOKEN,
     });
     const { session } = await server.client.createSession({ workDir: root.sub('work'), prompt: 'hello' });
     validId = session.id;
@@ -365,7 +378,7 @@ describe('hostile input against every operation in openapi.json', () => {
   ] as const)('Last-Event-ID %j → %i', async (value, status) => {
     const controller = new AbortController();
     const res = await fetch(`${server.url}/v1/sessions/${validId}/events`, {
-      headers: { 'last-event-id': value },
+      headers: { ...AUTH, 'last-event-id': value },
       signal: controller.signal,
     });
     expect(res.status).toBe(status);
@@ -381,7 +394,7 @@ describe('hostile input against every operation in openapi.json', () => {
     const s = await server.client.getSession(validId);
     const controller = new AbortController();
     const res = await fetch(`${server.url}/v1/sessions/${validId}/events`, {
-      headers: { 'last-event-id': String(s.lastSeq + 1_000) },
+      headers: { ...AUTH, 'last-event-id': String(s.lastSeq + 1_000) },
       signal: controller.signal,
     });
     expect(res.status).toBe(200);
