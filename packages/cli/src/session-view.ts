@@ -113,11 +113,15 @@ function rawEntryText(e: TranscriptEntry): string {
 }
 
 /** What a `--wait` ended on, for people. */
-export function showOutcome({ session: s, reason, reply }: TurnOutcome): void {
+export function showOutcome({ session: s, reason, reply, dropped }: TurnOutcome): void {
   for (const text of reply) process.stdout.write(`${plainText(text)}\n`);
   const next = nextStep(s);
   const head = `Session ${s.id} is ${statusText(s.status)}`;
-  if (reason === 'turn_failed' || s.status === 'error' || s.status === 'crashed')
+  if (reason === 'dropped')
+    process.stderr.write(
+      `${paint.red('✖')} The prompt was dropped before its turn started: ${plain(dropped ?? 'no reason given')}. Send it again to run it (session ${s.id} is ${statusText(s.status)}).\n`,
+    );
+  else if (reason === 'turn_failed' || s.status === 'error' || s.status === 'crashed')
     process.stderr.write(`${paint.red('✖')} ${head}${next ? `: ${next}` : ''}\n`);
   else if (next) warnLine(`${head}: ${next}`);
   else process.stdout.write(`${paint.green('✔')} ${head}\n`);

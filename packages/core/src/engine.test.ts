@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentDriver } from './driver.js';
 import { createAegis } from './engine.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryStore } from './memory-store.js';
@@ -404,6 +405,66 @@ describe('engine recovery', () => {
     expect(resumed?.data).toMatchObject({ via: 'load', reason: null });
     expect(await second.sessions.get(session.id)).toMatchObject({ agentResident: true, problem: null });
     expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => before.length + i + 1));
+    await second.close();
+  });
+
+  it('a prompt that waited for its agent to start when the process died is reported dropped, not lost silently', async () => {
+    const store = createMemoryStore();
+    const mem = createMemoryDriver(() => [say('ok')]);
+    // The agent never finishes starting: the create's prompt waits in the queue, the session pending.
+    const stuck: AgentDriver = { ...mem.driver, start: () => new Promise(() => {}) };
+    const first = createAegis({ agent: stuck, store });
+    void first.sessions.create({ workDir: '/w', prompt: 'do the thing' });
+    let id = '';
+    await until(async () => {
+      const [row] = (await store.listSessions({ offset: 0, limit: 1 })).sessions;
+      id = row?.id ?? '';
+      return row?.status === 'pending' && row.queuedPrompts === 1;
+    });
+
+    // The process "died" there. A new one takes the session on and says the prompt will not run.
+    const second = createAegis({ agent: createMemoryDriver(() => [say('ok')]).driver, store });
+    expect(await second.recover()).toEqual({ crashed: [], dormant: [id] });
+    const events = await store.listEvents({ sessionId: id, limit: 1000 });
+    const dropped = events.find((e) => e.type === 'prompts.dropped');
+    expect(dropped?.data).toEqual({
+      count: 1,
+      texts: [],
+      reason: expect.stringMatching(
+        /^Aegis stopped .* 1 queued prompt\(s\) were not delivered; send them again\.$/,
+      ),
+    });
+    expect(await second.sessions.get(id)).toMatchObject({ queuedPrompts: 0, agentResident: false });
+    await second.close();
+  });
+
+  it('a prompt sent to a dormant session is stored as queued before it is acknowledged', async () => {
+    const store = createMemoryStore();
+    const saved = new Map<string, string[]>();
+    const mem = createMemoryDriver(() => [say('ok')], undefined, saved);
+    let wake: (() => void) | null = null;
+    const slowResume: AgentDriver = {
+      ...mem.driver,
+      resume: (opts, sink) =>
+        new Promise<void>((r) => {
+          wake = r;
+        }).then(() => mem.driver.resume!(opts, sink)),
+    };
+    const first = createAegis({ agent: slowResume, store, idleEvictMs: 20 });
+    const { session } = await first.sessions.create({ workDir: '/w', prompt: 'one' });
+    await until(async () => (await first.sessions.get(session.id)).agentResident === false);
+    expect(await first.sessions.prompt(session.id, 'two')).toMatchObject({ queued: true });
+    // Acknowledged: the stored row already counts it, while the agent is still waking.
+    expect(wake).not.toBeNull();
+    expect((await store.getSession(session.id))?.queuedPrompts).toBe(1);
+
+    const second = createAegis({
+      agent: createMemoryDriver(() => [say('ok')], undefined, saved).driver,
+      store,
+    });
+    expect(await second.recover()).toEqual({ crashed: [], dormant: [session.id] });
+    const events = await store.listEvents({ sessionId: session.id, limit: 1000 });
+    expect(events.filter((e) => e.type === 'prompts.dropped').map((e) => e.data.count)).toEqual([1]);
     await second.close();
   });
 

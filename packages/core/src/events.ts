@@ -132,10 +132,16 @@ export const EVENT_DATA = {
     usage: TurnUsage.optional(),
   }),
   'turn.stalled': z.object({ turnId: z.string(), silentMs: z.number() }),
-  /** Queued prompts that will never run (an interrupt drops them), so whoever queued them can tell. */
+  /**
+   * Queued prompts that will never run (an interrupt, a shutdown or a budget drops them; so does a
+   * restart, for prompts that waited for the agent to start), so whoever queued them can tell.
+   */
   'prompts.dropped': z.object({
     count: z.number().int(),
-    /** The first 200 characters of each dropped prompt, in queue order. */
+    /**
+     * The first 200 characters of each dropped prompt, in queue order; empty when a process died
+     * with them and only their count was stored.
+     */
     texts: z.array(z.string()),
     reason: z.string(),
   }),

@@ -90,6 +90,17 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
         durationMs: turn ? Math.max(0, now - Date.parse(turn.at)) : 0,
       },
     });
+  } else if (queued > 0) {
+    // Prompts that waited for the agent to start or wake: their texts died with the process (the
+    // row counts them), so whoever sent one learns it will not run.
+    rec.emitSafe({
+      type: 'prompts.dropped',
+      data: {
+        count: queued,
+        texts: [],
+        reason: `${why} ${queued} queued prompt(s) were not delivered; send them again.`,
+      },
+    });
   }
 }
 

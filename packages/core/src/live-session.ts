@@ -398,8 +398,11 @@ export class LiveSession {
 
   // ---- turns ---------------------------------------------------------------------------------
 
-  /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
-  enqueuePrompt(text: string): PromptDelivery {
+  /**
+   * Queues a prompt; resolves once a prompt that stays queued is stored. The delivery record is
+   * kept up to date as the queue moves.
+   */
+  enqueuePrompt(text: string): Promise<PromptDelivery> {
     return this.#turns.enqueuePrompt(text);
   }
 

@@ -104,7 +104,7 @@ export function createSessionStarter(ctx: SessionsApiContext, helpers: SessionCr
         if (input.prompt) refuseWhileStoreFails();
         if (input.prompt) s.assertPromptAllowed();
         if (input.prompt && s.dormant) checkRoom(s);
-        const promptDelivery = input.prompt ? { ...s.enqueuePrompt(input.prompt) } : null;
+        const promptDelivery = input.prompt ? { ...(await s.enqueuePrompt(input.prompt)) } : null;
         return { session: s.snapshot(), reused: true, promptDelivery };
       }
     }
@@ -177,7 +177,7 @@ export function createSessionStarter(ctx: SessionsApiContext, helpers: SessionCr
       started();
       throw err;
     }
-    const promptDelivery = input.prompt ? session.enqueuePrompt(input.prompt) : null;
+    const promptDelivery = input.prompt ? await session.enqueuePrompt(input.prompt) : null;
     try {
       await makeRoom(session).catch(async (err) => {
         await session.end('killed', `no room for its agent: ${(err as Error).message}`);

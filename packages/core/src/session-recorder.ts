@@ -144,6 +144,17 @@ export class SessionRecorder {
     return written.then(() => undefined);
   }
 
+  /**
+   * Stores the session row alone, in order after the events before it: for state no event carries
+   * yet, such as a prompt queued while the agent starts, so a process that dies before the next
+   * event leaves a row that says what was waiting.
+   */
+  saveRow(): Promise<void> {
+    if (this.#silenced) return Promise.resolve();
+    const written = this.#deps.store.write({ sessions: [structuredClone(this.session)] }, HOLD);
+    return this.recorded(written.then(() => undefined));
+  }
+
   /** Records nothing more: another node took the session over (its writes would be refused). */
   silence(): void {
     this.#silenced = true;

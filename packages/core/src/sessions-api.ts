@@ -125,7 +125,7 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       await ctx.keyBudgets?.prime(session.session.ownerId);
       session.assertPromptAllowed();
       if (session.dormant) checkRoom(session);
-      return { ...session.enqueuePrompt(text) };
+      return { ...(await session.enqueuePrompt(text)) };
     },
 
     async respondPermission(

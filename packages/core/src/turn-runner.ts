@@ -212,7 +212,7 @@ export class TurnRunner {
   }
 
   /** Queues a prompt; the returned delivery record is kept up to date as the queue moves. */
-  enqueuePrompt(text: string): PromptDelivery {
+  async enqueuePrompt(text: string): Promise<PromptDelivery> {
     const delivery: PromptDelivery = {
       delivered: false,
       queued: true,
@@ -222,6 +222,9 @@ export class TurnRunner {
     this.#queue.push({ text, enqueuedAt: Date.now(), delivery, trace: context.active() });
     this.session.queuedPrompts = this.#queue.length;
     this.drain();
+    // Still waiting (behind a turn, or for the agent to start or wake): stored before it is
+    // acknowledged, so a process that dies first leaves a row that counts it (see interrupted.ts).
+    if (delivery.queued) await this.#rec.saveRow();
     return delivery;
   }
 

@@ -5,7 +5,7 @@ import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
 import { guarded, printJson, sayReused } from '../output.js';
 import { showOutcome } from '../session-view.js';
-import { waitForTurn } from '../wait.js';
+import { outcomeExitCode, outcomeJson, waitForTurn } from '../wait.js';
 
 export const createCommand = defineCommand({
   meta: {
@@ -77,12 +77,11 @@ export const createCommand = defineCommand({
       after: 0,
       snapshotSeq: created.reused ? s.lastSeq : 0,
     });
-    if (args.json)
-      printJson({ ...created, session: outcome.session, waited: outcome.reason, reply: outcome.reply });
+    if (args.json) printJson({ ...created, ...outcomeJson(outcome) });
     else {
       consola.success(`${created.reused ? 'Reusing' : 'Created'} session ${s.id} in ${s.workDir}`);
       showOutcome(outcome);
     }
-    return outcome.reason === 'turn_failed' || outcome.session.status === 'crashed' ? 1 : 0;
+    return outcomeExitCode(outcome);
   }),
 });

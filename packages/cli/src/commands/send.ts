@@ -4,7 +4,7 @@ import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
 import { guarded, printJson } from '../output.js';
 import { showOutcome } from '../session-view.js';
-import { waitForTurn } from '../wait.js';
+import { outcomeExitCode, outcomeJson, waitForTurn } from '../wait.js';
 
 export const sendCommand = defineCommand({
   meta: { name: 'send', description: 'Send a prompt to a session (queued if a turn is running)' },
@@ -45,9 +45,8 @@ export const sendCommand = defineCommand({
       after: before,
       snapshotSeq: sent.session.lastSeq,
     });
-    if (args.json)
-      printJson({ ...sent, session: outcome.session, waited: outcome.reason, reply: outcome.reply });
+    if (args.json) printJson({ ...sent, ...outcomeJson(outcome) });
     else showOutcome(outcome);
-    return outcome.reason === 'turn_failed' || outcome.session.status === 'crashed' ? 1 : 0;
+    return outcomeExitCode(outcome);
   }),
 });
