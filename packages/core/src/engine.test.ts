@@ -377,8 +377,11 @@ describe('engine recovery', () => {
       'session.state_changed',
       'turn.failed',
       'session.state_changed',
+      'prompts.dropped',
       'agent.evicted',
     ]);
+    const dropped = after.find((e) => e.type === 'prompts.dropped');
+    expect(dropped?.data).toMatchObject({ count: 1, texts: [] });
     const failed = after.find((e, i) => i >= before.length && e.type === 'turn.failed');
     expect(failed?.data).toMatchObject({
       turnId: before.findLast((e) => e.type === 'turn.started')?.data.turnId,

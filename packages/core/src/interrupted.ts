@@ -90,9 +90,10 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
         durationMs: turn ? Math.max(0, now - Date.parse(turn.at)) : 0,
       },
     });
-  } else if (queued > 0) {
-    // Prompts that waited for the agent to start or wake: their texts died with the process (the
-    // row counts them), so whoever sent one learns it will not run.
+  }
+  if (queued > 0) {
+    // Prompts that waited (behind the cut-off turn, or for the agent to start or wake): their texts
+    // died with the process (the row counts them), so whoever sent one learns it will not run.
     rec.emitSafe({
       type: 'prompts.dropped',
       data: {
