@@ -81,11 +81,13 @@ export interface ServerProcessOptions {
    * the server runs zero-config, which ends as soon as anything creates the first API key.
    */
   token?: string;
+  /** The port to listen on (a restarted server keeps its clients' URL); default a free one. */
+  port?: number;
 }
 
 /** Starts a real Aegis server as a child process and waits until /v1/health answers. */
 export async function startServerProcess(opts: ServerProcessOptions): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const mode = opts.mode ?? 'cli';
   const args = mode === 'cli' ? [CLI_BIN, 'serve'] : [LAUNCHER];
   const child = spawn(process.execPath, args, {

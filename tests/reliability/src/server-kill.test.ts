@@ -1,7 +1,12 @@
-import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  CLI_BIN,
   eventually,
+  freePort,
   gapProblem,
   isAlive,
   processesIn,
@@ -101,6 +106,53 @@ describe('server SIGKILLed mid-turn', () => {
       `[figures] SIGKILL: ${seen.length} events streamed before the kill, ${after.lastSeq} in the log after restart, ` +
         `${resumed.frames.length} replayed on resume`,
     );
+  });
+
+  it('a prompt queued behind the cut-off turn is recorded dropped: `ag send --wait` on it says so and exits 1', async () => {
+    const state = root.sub('queued-state');
+    const dir = root.sub('queued-work');
+    const port = await freePort();
+    const first = await startServerProcess({ stateDir: state, allowedWorkDirs: [dir], port });
+    servers.push(first);
+    const { session } = await first.client.createSession({ workDir: dir, prompt: script({ hang: true }) });
+    await waitForStatus(first.client, session.id, ['working'], 10_000);
+
+    const queued = 'script:[{"say":"never said"}]';
+    const cli = spawn(process.execPath, [CLI_BIN, 'send', session.id, queued, '--wait', '--json'], {
+      env: { PATH: process.env.PATH ?? '', HOME: root.dir, AEGIS_BASE_URL: first.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => cli.once('exit', (code) => r(code)));
+    // Acknowledged only once stored: the row on disk counts the queued prompt before the kill.
+    const db = new Database(join(state, 'aegis.db'), { readonly: true });
+    const storedQueue = () => {
+      const row = db.prepare('select data from sessions where id = ?').get(session.id) as { data: string };
+      return (JSON.parse(row.data) as { queuedPrompts: number }).queuedPrompts;
+    };
+    expect(await eventually(() => storedQueue() === 1, 10_000)).toBe(true);
+    db.close();
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await startServerProcess({ stateDir: state, allowedWorkDirs: [dir], port });
+    servers.push(second);
+
+    const timer = setTimeout(() => cli.kill('SIGKILL'), 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code, `stdout: ${out}\nstderr: ${err}`).toBe(1);
+    const answer = JSON.parse(out) as { waited: string; dropped: string; reply: string[] };
+    expect(answer).toMatchObject({ waited: 'dropped', reply: [] });
+    expect(answer.dropped).toMatch(/1 queued prompt\(s\) were not delivered/);
+    const log = new RawSse(`${second.url}/v1/sessions/${session.id}/events`, { lastEventId: '0' });
+    await log.until((f) => f.some((x) => x.event.type === 'agent.evicted'));
+    await log.stop();
+    const dropped = log.frames.filter((f) => f.event.type === 'prompts.dropped').map((f) => f.event.data);
+    expect(dropped).toEqual([{ count: 1, texts: [], reason: answer.dropped }]);
   });
 
   it('resumes a session whose agent can reopen it (session/load) on its next prompt: the cut-off turn failed, history intact, dormant until then', async () => {
