@@ -438,6 +438,8 @@ describe('engine recovery', () => {
       ),
     });
     expect(await second.sessions.get(id)).toMatchObject({ queuedPrompts: 0, agentResident: false });
+    const notes = (await second.sessions.read(id)).entries.filter((e) => e.role === 'system');
+    expect(notes.map((e) => e.text)).toContain(dropped?.data.reason);
     await second.close();
   });
 

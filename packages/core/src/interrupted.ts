@@ -76,7 +76,8 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
   }
   const queued = session.queuedPrompts;
   session.queuedPrompts = 0;
-  if (RUNNING.has(session.status)) {
+  const running = RUNNING.has(session.status);
+  if (running) {
     rec.emitSafe({
       type: 'turn.failed',
       data: {
@@ -94,14 +95,10 @@ export function recordInterrupted(rec: SessionRecorder, cut: Interrupted, why = 
   if (queued > 0) {
     // Prompts that waited (behind the cut-off turn, or for the agent to start or wake): their texts
     // died with the process (the row counts them), so whoever sent one learns it will not run.
-    rec.emitSafe({
-      type: 'prompts.dropped',
-      data: {
-        count: queued,
-        texts: [],
-        reason: `${why} ${queued} queued prompt(s) were not delivered; send them again.`,
-      },
-    });
+    const reason = `${why} ${queued} queued prompt(s) were not delivered; send them again.`;
+    // The transcript says so too, unless the cut-off turn's failure (which names them) already does.
+    const note = running ? undefined : reason;
+    rec.emitSafe({ type: 'prompts.dropped', data: { count: queued, texts: [], reason } }, note);
   }
 }
 
