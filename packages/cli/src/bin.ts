@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+// Before anything loads: `ag serve` keeps V8's young generation small while the server loads
+// (see @aegis/server/young-generation); every other command lets it grow once its line is checked.
+const { holdYoungGeneration, releaseYoungGeneration } = await import('@aegis/server/young-generation');
+holdYoungGeneration();
 // Colors are for terminals. citty and consola decide when they are first imported, so decide here,
 // before importing them.
 if (!process.stdout.isTTY && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR ??= '1';
@@ -16,4 +20,6 @@ if (problem) {
 }
 if (defaulted === 'serve')
   process.stderr.write('No command given: running `ag serve` (`ag --help` lists the others).\n');
+// `serve` releases it once the server listens.
+if (defaulted !== 'serve' && rawArgs.find((a) => !a.startsWith('-')) !== 'serve') releaseYoungGeneration();
 await runMain(main, { rawArgs });

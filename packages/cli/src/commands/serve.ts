@@ -43,6 +43,9 @@ export const serveCommand = defineCommand({
       // key, port taken, ...) is the operator's to fix: say what to do, without a stack trace.
       process.exit(reportError(err));
     });
+    // Loaded and listening: V8 may grow the young generation again (held since bin.ts).
+    const { releaseYoungGeneration } = await import('@aegis/server/young-generation');
+    releaseYoungGeneration();
     consola.success(banner(server.url, server.config.dashboardEnabled));
     // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a
     // wedged store or agent must not keep the port and the state dir busy forever. A second signal
