@@ -1,6 +1,6 @@
 import type { Session, SessionStatus, TranscriptEntry } from '@aegis/client';
 import { paint, plain, plainText, warnLine } from './output.js';
-import type { TurnOutcome } from './wait.js';
+import { droppedMessage, type TurnOutcome } from './wait.js';
 
 const STATUS_COLOR: Record<SessionStatus, (s: string) => string> = {
   pending: paint.gray,
@@ -119,7 +119,7 @@ export function showOutcome({ session: s, reason, reply, dropped }: TurnOutcome)
   const head = `Session ${s.id} is ${statusText(s.status)}`;
   if (reason === 'dropped')
     process.stderr.write(
-      `${paint.red('✖')} The prompt was dropped before its turn started: ${plain(dropped ?? 'no reason given')}. Send it again to run it (session ${s.id} is ${statusText(s.status)}).\n`,
+      `${paint.red('✖')} ${droppedMessage(dropped ?? 'no reason given')} (session ${s.id} is ${statusText(s.status)}).\n`,
     );
   else if (reason === 'turn_failed' || s.status === 'error' || s.status === 'crashed')
     process.stderr.write(`${paint.red('✖')} ${head}${next ? `: ${next}` : ''}\n`);

@@ -1,5 +1,5 @@
 import type { AegisClient, Session } from '@aegis/client';
-import { spinner } from './output.js';
+import { plain, spinner } from './output.js';
 
 export interface TurnOutcome {
   session: Session;
@@ -72,6 +72,11 @@ export async function waitForTurn(
   if (!reason) throw new Error('The event stream ended before the turn finished.');
   const session = await client.getSession(id);
   return dropped === undefined ? { session, reason, reply } : { session, reason, reply, dropped };
+}
+
+/** What the CLI says of a prompt dropped before its turn started (`why`: the event's reason). */
+export function droppedMessage(why: string): string {
+  return `The prompt was dropped before its turn started: ${plain(why)}. Send it again to run it`;
 }
 
 /** The exit code of a `--wait`: 1 when the prompt's turn failed or never ran, or the session crashed. */

@@ -5,11 +5,11 @@ import { defineCommand } from 'citty';
 import { createConsola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
-import { plain, reportError, sayReused, UnreachableError } from '../output.js';
+import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
 import { toolLine } from '../session-view.js';
-import { dropsPrompt } from '../wait.js';
+import { droppedMessage, dropsPrompt } from '../wait.js';
 
 /** Everything but the agent's text goes to stderr, so `ag run … > out.txt` holds only the text. */
 const consola = createConsola({ stdout: process.stderr, stderr: process.stderr });
@@ -270,8 +270,7 @@ async function runTurn(client: AegisClient, id: string, before: number, args: Ru
         if (e.type === 'turn.started' && e.data.text === args.prompt) ourTurn = e.data.turnId;
         else if (e.type === 'session.ended') return ended(e);
         else if (e.type === 'prompts.dropped' && dropsPrompt(e.data, args.prompt)) {
-          consola.error(`The prompt was dropped before its turn started: ${plain(e.data.reason)}.`);
-          consola.info(`Send it again: \`ag send ${id} <prompt> --wait\`.`);
+          consola.error(`${droppedMessage(e.data.reason)}: \`ag send ${id} <prompt> --wait\`.`);
           return 1;
         }
         continue;

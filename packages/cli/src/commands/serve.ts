@@ -1,4 +1,5 @@
 import type { ServerConfigInput } from '@aegis/server';
+import { releaseYoungGeneration } from '@aegis/server/young-generation';
 import { defineCommand } from 'citty';
 import { consola } from 'consola';
 import { loadConfig } from '../config.js';
@@ -44,7 +45,6 @@ export const serveCommand = defineCommand({
       process.exit(reportError(err));
     });
     // Loaded and listening: V8 may grow the young generation again (held since bin.ts).
-    const { releaseYoungGeneration } = await import('@aegis/server/young-generation');
     releaseYoungGeneration();
     consola.success(banner(server.url, server.config.dashboardEnabled));
     // Shutdown is bounded: agents get their grace (stdin end → SIGTERM → SIGKILL, ~4 s), but a
