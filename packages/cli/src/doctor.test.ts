@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
+import { freePort, SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
 import type { Check } from './doctor-checks.js';
@@ -20,15 +20,6 @@ beforeAll(async () => {
   busyPort = (busy.address() as { port: number }).port;
 });
 afterAll(() => new Promise<void>((r) => busy.close(() => r())));
-
-/** A free port: listen on 0, note it, close. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function doctor(env: Record<string, string>, args: string[] = []) {
   const home = join(base, `home-${Math.random().toString(36).slice(2)}`);

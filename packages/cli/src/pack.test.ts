@@ -4,10 +4,10 @@
 // dashboard with its assets. better-sqlite3 compiles from source here, so this takes minutes.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@aegis/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitForText } from './__fixtures__/ag.js';
 
@@ -58,14 +58,6 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => resolve({ code, out, err }));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);

@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@aegis/server';
-import { SCRIPTED_AGENT_BIN, script, scriptedServerConfig } from '@aegis/testkit';
+import { freePort, SCRIPTED_AGENT_BIN, script, scriptedServerConfig } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag } from './__fixtures__/ag.js';
 
@@ -24,14 +23,6 @@ afterAll(() => server?.close());
 
 const sessionsIn = async (dir: string) =>
   (await server.aegis.sessions.list({ workDir: dir }, { id: null, admin: true })).sessions;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('ag run ends what it started', () => {
   it('ends the session it created when the run ends, and says so', async () => {

@@ -1,20 +1,12 @@
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@aegis/testkit';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ag, startAg, waitForText } from './__fixtures__/ag.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-serve-')));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** A project folder whose .aegis/config.yaml sets the port and state dir. */
 function project(name: string, port: number) {

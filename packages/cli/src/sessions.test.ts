@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Session, SessionList, TranscriptEntry } from '@aegis/client';
 import { type RunningServer, startServer } from '@aegis/server';
-import { script, scriptedServerConfig } from '@aegis/testkit';
+import { freePort, script, scriptedServerConfig } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ag, startAg, waitForText } from './__fixtures__/ag.js';
 
@@ -348,10 +347,7 @@ describe('errors', () => {
   });
 
   it('no server: says so and suggests ag serve', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const r = await ag(['list'], { env: { HOME: base, AEGIS_BASE_URL: `http://127.0.0.1:${port}` } });
     expect(r.code).toBe(1);
     expect(r.err.trim()).toBe(

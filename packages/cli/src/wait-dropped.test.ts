@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '@aegis/server';
-import { script, scriptedServerConfig } from '@aegis/testkit';
+import { freePort, script, scriptedServerConfig, startTcpTap } from '@aegis/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAg } from './__fixtures__/ag.js';
 
@@ -14,16 +13,6 @@ afterEach(async () => {
   await server?.close();
   server = null;
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 async function until(check: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 20_000;
@@ -50,7 +39,6 @@ describe('--wait on a prompt the server drops', () => {
       const port = await freePort();
       const config = scriptedServerConfig(join(base, `s${n}`), { port, allowedWorkDirs: [base] });
       server = await startServer({ ignoreEnv: true, config });
-      const url = server.url;
       const { session } = await server.aegis.sessions.create({
         workDir: dir,
         prompt: script({ hang: true }),
@@ -59,13 +47,20 @@ describe('--wait on a prompt the server drops', () => {
       await until(async () => (await server!.aegis.sessions.get(id)).status === 'working', 'the first turn');
 
       const queued = 'script:[{"say":"never said"}]';
+      // Through a tap: the stop waits until the CLI has had its send answered (it opens the
+      // event stream only then), or the stop could cut the 202 off.
+      const tap = await startTcpTap(port);
       const waiting = startAg(['send', id, queued, '--wait', ...json], {
-        env: { HOME: base, AEGIS_BASE_URL: url },
+        env: { HOME: base, AEGIS_BASE_URL: tap.url },
         timeoutMs: 30_000,
       });
       await until(
         async () => (await server!.aegis.sessions.get(id)).queuedPrompts === 1,
         'the prompt to queue',
+      );
+      await until(
+        async () => tap.requests.some((r) => r.startsWith(`GET /v1/sessions/${id}/events`)),
+        'the CLI to open its event stream',
       );
 
       // A graceful stop drops the queue (and cuts the running turn off); then the server comes back.
@@ -73,6 +68,7 @@ describe('--wait on a prompt the server drops', () => {
       server = await startServer({ ignoreEnv: true, config });
 
       const r = await waiting.result;
+      await tap.close();
       expect(r.code, r.err).toBe(1);
       expect(r.out).not.toContain('never said');
       if (json.length === 0) {

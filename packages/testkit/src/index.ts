@@ -1,4 +1,5 @@
 export * from './fake-messages/index.js';
+export { freePort, startTcpTap, type TcpTap } from './net/index.js';
 export {
   decodeOtlpJson,
   type OtlpReceiver,

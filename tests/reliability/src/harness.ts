@@ -8,12 +8,11 @@ import {
   realpathSync,
   rmSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AegisClient, type AegisEvent, parseSse } from '@aegis/client';
-import { SCRIPTED_AGENT_BIN } from '@aegis/testkit';
+import { freePort, SCRIPTED_AGENT_BIN } from '@aegis/testkit';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI_BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -46,16 +45,7 @@ export function tempDir(prefix: string): { dir: string; sub(name: string): strin
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ServerProcess {
   child: ChildProcess;

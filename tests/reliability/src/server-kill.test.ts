@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { SCRIPTED_AGENT_BIN, script } from '@aegis/testkit';
+import { SCRIPTED_AGENT_BIN, script, startTcpTap } from '@aegis/testkit';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -118,8 +118,12 @@ describe('server SIGKILLed mid-turn', () => {
     await waitForStatus(first.client, session.id, ['working'], 10_000);
 
     const queued = 'script:[{"say":"never said"}]';
+    // The CLI talks through a tap, so the kill can wait until the CLI has its answer to the send
+    // (it opens the event stream only then); killing right after the row is written could cut the
+    // 202 off, and the CLI would rightly report a failed send instead.
+    const tap = await startTcpTap(port);
     const cli = spawn(process.execPath, [CLI_BIN, 'send', session.id, queued, '--wait', '--json'], {
-      env: { PATH: process.env.PATH ?? '', HOME: root.dir, AEGIS_BASE_URL: first.url },
+      env: { PATH: process.env.PATH ?? '', HOME: root.dir, AEGIS_BASE_URL: tap.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -135,6 +139,8 @@ describe('server SIGKILLed mid-turn', () => {
     };
     expect(await eventually(() => storedQueue() === 1, 10_000)).toBe(true);
     db.close();
+    const streaming = `GET /v1/sessions/${session.id}/events`;
+    expect(await eventually(() => tap.requests.some((r) => r.startsWith(streaming)), 10_000)).toBe(true);
 
     first.child.kill('SIGKILL');
     await first.exited;
@@ -144,6 +150,7 @@ describe('server SIGKILLed mid-turn', () => {
     const timer = setTimeout(() => cli.kill('SIGKILL'), 30_000);
     const code = await exited;
     clearTimeout(timer);
+    await tap.close();
     expect(code, `stdout: ${out}\nstderr: ${err}`).toBe(1);
     const answer = JSON.parse(out) as { waited: string; dropped: string; reply: string[] };
     expect(answer).toMatchObject({ waited: 'dropped', reply: [] });
