@@ -1,7 +1,7 @@
 import { AegisClient } from '@aegis/client';
 import { type Connection, connection, type LoadedConfig, loadConfig } from './config.js';
 import { freshAccessToken } from './login-store.js';
-import { UnreachableError } from './output.js';
+import { ConnectionLostError, isCutOff, UnreachableError } from './output.js';
 
 /** Flags every command that talks to a server accepts. */
 export const connectionArgs = {
@@ -26,7 +26,8 @@ export interface ConnectArgs {
 }
 
 /**
- * A fetch that turns "nothing answers" into {@link UnreachableError} (aborts pass through); with
+ * A fetch that turns "nothing answers" into {@link UnreachableError} and "the connection broke
+ * before the answer" into {@link ConnectionLostError} (aborts pass through); with
  * `login`, each request carries the stored sign-in's access token, refreshed when it is about to expire.
  */
 export function reachingFetch(baseUrl: string, login = false): typeof fetch {
@@ -42,6 +43,10 @@ export function reachingFetch(baseUrl: string, login = false): typeof fetch {
       return await fetch(input, request);
     } catch (err) {
       if (init?.signal?.aborted || (err as Error).name === 'AbortError') throw err;
+      if (isCutOff(err)) {
+        const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+        throw new ConnectionLostError(baseUrl, method.toUpperCase(), err);
+      }
       throw new UnreachableError(baseUrl, err);
     }
   };

@@ -58,6 +58,31 @@ export class UnreachableError extends Error {
   }
 }
 
+/**
+ * The server took the request but the connection broke before its answer arrived (the server
+ * stopped or crashed meanwhile): unlike {@link UnreachableError}, a change may have been applied.
+ */
+export class ConnectionLostError extends Error {
+  override readonly name = 'ConnectionLostError';
+  constructor(
+    readonly baseUrl: string,
+    /** The request's method: anything but GET/HEAD may have changed something. */
+    readonly method: string,
+    cause: unknown,
+  ) {
+    super(`The connection to the Aegis server at ${baseUrl} broke before it answered`, { cause });
+  }
+}
+
+/** Codes of a connection that was open and then cut (not one that never opened). */
+const CUT_OFF = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
+
+/** Whether a failed fetch's `err` is a connection cut off after the request went out. */
+export function isCutOff(err: unknown): boolean {
+  const root = (err as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof root?.code === 'string' && CUT_OFF.has(root.code);
+}
+
 const HINTS: Record<string, string> = {
   UNAUTHORIZED:
     'sign in with `ag login` (when the server offers OIDC), or pass --token / set AEGIS_AUTH_TOKEN to an API key secret. The server has keys, so access without one is off; lost the admin key? restart the server with AEGIS_AUTH_TOKEN=<16+ random characters> (a bootstrap admin token) and create a key with it: ag keys create --name admin --role admin --token <it>',
@@ -84,6 +109,14 @@ export function describeError(err: unknown): { line: string; code: string } {
       code: 'UNREACHABLE',
       line: `${err.message}${why ? ` (${why})` : ''}. Start one with \`ag serve\`, or point AEGIS_BASE_URL / --url at a running server.`,
     };
+  }
+  if (err instanceof ConnectionLostError) {
+    const root = (err.cause as { cause?: { code?: string } } | undefined)?.cause;
+    const changes = err.method !== 'GET' && err.method !== 'HEAD';
+    const next = changes
+      ? 'It may have been applied: check with `ag list` or `ag logs <session>` before repeating it.'
+      : 'Run the command again once the server is back (`ag doctor` says whether it answers).';
+    return { code: 'CONNECTION_LOST', line: `${err.message}${root?.code ? ` (${root.code})` : ''}. ${next}` };
   }
   if (err instanceof ConfigError) return { code: 'CONFIG_INVALID', line: err.message };
   const code = (err as { code?: unknown } | null)?.code;

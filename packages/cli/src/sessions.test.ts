@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Session, SessionList, TranscriptEntry } from '@aegis/client';
@@ -353,6 +354,35 @@ describe('errors', () => {
     expect(r.err.trim()).toBe(
       `✖ No Aegis server answers at http://127.0.0.1:${port} (ECONNREFUSED). Start one with \`ag serve\`, or point AEGIS_BASE_URL / --url at a running server.`,
     );
+  });
+
+  it('a connection cut before the answer: says a change may have been applied (not "no server")', async () => {
+    // Takes each request, then drops the connection without answering: a server that died mid-request.
+    const seen: string[] = [];
+    const cutter = createServer((socket) =>
+      socket.once('data', (chunk: Buffer) => {
+        seen.push(chunk.toString('latin1').split('\r\n')[0] ?? '');
+        socket.destroy();
+      }),
+    );
+    await new Promise<void>((r) => cutter.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(cutter.address() as { port: number }).port}`;
+    try {
+      const cutEnv = { HOME: base, AEGIS_BASE_URL: url };
+      const send = await ag(['send', 'sess_x', 'hello'], { env: cutEnv });
+      expect(send.code).toBe(1);
+      expect(send.err.trim()).toMatch(
+        new RegExp(
+          `^✖ The connection to the Aegis server at ${url} broke before it answered \\((UND_ERR_SOCKET|ECONNRESET)\\)\\. It may have been applied: check with \`ag list\` or \`ag logs <session>\` before repeating it\\.$`,
+        ),
+      );
+      const list = await ag(['list', '--json'], { env: cutEnv });
+      expect(list.code).toBe(1);
+      expect(list.err).toMatch(/broke before it answered .*Run the command again once the server is back/);
+      expect(seen).toEqual(['POST /v1/sessions/sess_x/send HTTP/1.1', 'GET /v1/sessions?limit=50 HTTP/1.1']);
+    } finally {
+      await new Promise<void>((r) => cutter.close(() => r()));
+    }
   });
 
   it('an invalid config file names the file and the field', async () => {
