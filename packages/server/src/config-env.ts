@@ -153,6 +153,7 @@ function tracingFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput['tracing'] | 
   set('endpoint', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   set('tracesEndpoint', env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   set('serviceName', env.OTEL_SERVICE_NAME);
+  set('protocol', env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL);
   set('sampler', env.OTEL_TRACES_SAMPLER?.toLowerCase());
   if (env.OTEL_TRACES_SAMPLER_ARG !== undefined && env.OTEL_TRACES_SAMPLER_ARG.trim() !== '')
     out.samplerArg = strictNumber(env.OTEL_TRACES_SAMPLER_ARG);

@@ -320,6 +320,7 @@ const ENV_NAMES: Record<string, string> = {
   'tracing.endpoint': 'OTEL_EXPORTER_OTLP_ENDPOINT',
   'tracing.tracesEndpoint': 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'tracing.serviceName': 'OTEL_SERVICE_NAME',
+  'tracing.protocol': 'OTEL_EXPORTER_OTLP_PROTOCOL',
   'tracing.sampler': 'OTEL_TRACES_SAMPLER',
   'tracing.samplerArg': 'OTEL_TRACES_SAMPLER_ARG',
 };

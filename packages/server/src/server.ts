@@ -80,7 +80,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let tracing: RunningTracing | null = null;
   try {
     tracing = await startTracing(config.tracing, { version: VERSION, instanceId: config.cluster.nodeId });
-    if (tracing) logger.info('tracing: spans are exported over OTLP/HTTP', { url: tracing.url });
+    if (tracing)
+      logger.info('tracing: spans are exported over OTLP/HTTP', {
+        url: tracing.url,
+        protocol: config.tracing.protocol,
+      });
     return await startLocked(options, config, logger, lock, tracing);
   } catch (err) {
     await tracing?.shutdown().catch(() => {});

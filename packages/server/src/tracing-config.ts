@@ -10,6 +10,9 @@ export const TRACES_SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
+/** The OTLP/HTTP encodings of `OTEL_EXPORTER_OTLP_PROTOCOL`. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+
 const httpUrl = (example: string) =>
   z
     .string()
@@ -42,6 +45,22 @@ export const TracingConfig = z
       .min(0, 'must be a number from 0 to 1')
       .max(1, 'must be a number from 0 to 1')
       .optional(),
+    /**
+     * The OTLP/HTTP encoding (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, then `OTEL_EXPORTER_OTLP_PROTOCOL`):
+     * `http/protobuf` (default, as in the OpenTelemetry SDKs) or `http/json`. gRPC is not offered.
+     */
+    protocol: z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(
+        z.enum(OTLP_PROTOCOLS, {
+          error: (issue) =>
+            issue.input === 'grpc'
+              ? 'grpc is not offered: use http/protobuf (the OTLP/HTTP port, usually 4318) or http/json'
+              : `must be one of ${OTLP_PROTOCOLS.join(', ')} (OTEL_EXPORTER_OTLP_PROTOCOL)`,
+        }),
+      )
+      .default('http/protobuf'),
     /** Headers sent with each export (e.g. an API key of the collector); `OTEL_EXPORTER_OTLP_HEADERS` also works. */
     headers: z.record(z.string(), z.string()).default({}),
   })

@@ -1,5 +1,6 @@
 import { context, propagation, type TracerProvider, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import * as sdk from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './tracing-config.js';
@@ -37,7 +38,8 @@ export function registerTracing(
     parentbased_traceidratio: () =>
       new sdk.ParentBasedSampler({ root: new sdk.TraceIdRatioBasedSampler(ratio) }),
   };
-  const exporter = new OTLPTraceExporter({ url, headers: config.headers });
+  const Exporter = config.protocol === 'http/json' ? JsonTraceExporter : ProtobufTraceExporter;
+  const exporter = new Exporter({ url, headers: config.headers });
   const provider = new sdk.NodeTracerProvider({
     resource: resourceFromAttributes({
       'service.name': config.serviceName,

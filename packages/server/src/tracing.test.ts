@@ -143,8 +143,10 @@ describe('tracing on: one turn of the scripted agent, exported over OTLP/HTTP', 
     await otlp?.close();
   });
 
-  it('exports OTLP/JSON the receiver decodes, with the configured service name', () => {
+  it('exports OTLP/protobuf (the default encoding) the receiver decodes, with the configured service name', () => {
     expect(otlp.refused).toEqual([]);
+    expect(otlp.encodings).toMatchObject({ protobuf: expect.any(Number), json: 0 });
+    expect(otlp.encodings.protobuf).toBeGreaterThan(0);
     expect(spans.length).toBeGreaterThan(10);
     expect(new Set(spans.map((s) => s.resource['service.name']))).toEqual(new Set(['aegis-under-test']));
   });
@@ -250,6 +252,32 @@ describe('tracing on: one turn of the scripted agent, exported over OTLP/HTTP', 
   });
 });
 
+describe('tracing with protocol http/json', () => {
+  let otlp: OtlpReceiver;
+  const f = fixture(() => ({ endpoint: otlp.url, protocol: 'http/json' }));
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    await f.start();
+  });
+  afterAll(async () => {
+    await otlp?.close();
+  });
+
+  it('exports the same spans as OTLP/JSON', async () => {
+    const dir = join(f.root, 'work', 'json');
+    mkdirSync(dir);
+    const created = await f.call('POST', '/v1/sessions', { workDir: dir, prompt: script({ say: 'hi' }) });
+    expect(created.status).toBe(201);
+    await f.waitFor(created.body.session.id, (s) => s.status === 'idle' && s.queuedPrompts === 0);
+    await f.ctx.server.close();
+    expect(otlp.refused).toEqual([]);
+    expect(otlp.encodings).toMatchObject({ protobuf: 0 });
+    expect(otlp.encodings.json).toBeGreaterThan(0);
+    expect(named(otlp.spans, 'aegis.turn')).toHaveLength(1);
+    expect(named(otlp.spans, 'POST /v1/sessions')).toHaveLength(1);
+  });
+});
+
 describe('tracing configuration', () => {
   it('turns on from OTEL_EXPORTER_OTLP_ENDPOINT with the standard service name and sampler variables', () => {
     const config = resolveConfig(
@@ -265,7 +293,21 @@ describe('tracing configuration', () => {
       serviceName: 'ops-aegis',
       sampler: 'parentbased_traceidratio',
       samplerArg: 0.25,
+      protocol: 'http/protobuf',
     });
+  });
+
+  it('takes the encoding from OTEL_EXPORTER_OTLP_PROTOCOL, the traces-only variable winning', () => {
+    const protocol = (env: Record<string, string>) => resolveConfig(configFromEnv(env)).tracing.protocol;
+    expect(protocol({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBe('http/json');
+    expect(protocol({ OTEL_EXPORTER_OTLP_PROTOCOL: ' HTTP/JSON ' })).toBe('http/json');
+    expect(
+      protocol({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }),
+    ).toBe('http/protobuf');
+    expect(resolveConfig({ tracing: { protocol: 'http/json' } }).tracing.protocol).toBe('http/json');
   });
 
   it('lets the environment complete the config file and OTEL_SDK_DISABLED turn it off', () => {
@@ -283,6 +325,14 @@ describe('tracing configuration', () => {
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
       /tracing\.endpoint \(environment variable OTEL_EXPORTER_OTLP_ENDPOINT\): must be an http\(s\) URL/,
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      /tracing\.protocol \(environment variable OTEL_EXPORTER_OTLP_PROTOCOL\): grpc is not offered: use http\/protobuf \(the OTLP\/HTTP port, usually 4318\) or http\/json/,
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' },
+      /tracing\.protocol \(environment variable OTEL_EXPORTER_OTLP_PROTOCOL\): must be one of http\/protobuf, http\/json/,
     ],
     [
       { OTEL_TRACES_SAMPLER_ARG: '2' },

@@ -2,6 +2,7 @@ export * from './fake-messages/index.js';
 export { freePort, startTcpTap, type TcpTap } from './net/index.js';
 export {
   decodeOtlpJson,
+  decodeOtlpProtobuf,
   type OtlpReceiver,
   type ReceivedSpan,
   startOtlpReceiver,

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { decodeOtlpProtobuf } from './protobuf.js';
 
-/** One span as received, decoded from OTLP/JSON (ids are lowercase hex; `parentSpanId` '' for a root). */
+export { decodeOtlpProtobuf };
+
+/** One span as received, decoded from OTLP/protobuf or OTLP/JSON (ids are lowercase hex; `parentSpanId` '' for a root). */
 export interface ReceivedSpan {
   traceId: string;
   spanId: string;
@@ -20,7 +23,7 @@ export interface ReceivedSpan {
   scope: string;
 }
 
-/** A local OTLP/HTTP trace receiver: `POST /v1/traces` with `application/json` export requests. */
+/** A local OTLP/HTTP trace receiver: `POST /v1/traces` with `application/x-protobuf` or `application/json` export requests. */
 export interface OtlpReceiver {
   /** Base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); the traces endpoint is `${url}/v1/traces`. */
   url: string;
@@ -28,7 +31,9 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   /** Export requests received (any path, any content type). */
   readonly requests: number;
-  /** Requests refused (a path other than /v1/traces, protobuf, a body that is not OTLP/JSON). */
+  /** Export requests decoded, by encoding. */
+  readonly encodings: { protobuf: number; json: number };
+  /** Requests refused (a path other than /v1/traces, another content type, a body that is not OTLP). */
   readonly refused: { path: string; contentType: string; reason: string }[];
   /** Resolves once `ok(spans)` holds (checked on each export), or rejects after `timeoutMs`. */
   waitFor(ok: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
@@ -110,8 +115,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * Starts a real OTLP/HTTP receiver on 127.0.0.1 (port 0) that decodes JSON trace exports, as the
- * `@opentelemetry/exporter-trace-otlp-http` exporter sends them.
+ * Starts a real OTLP/HTTP receiver on 127.0.0.1 (port 0) that decodes trace exports in both OTLP/HTTP
+ * encodings: binary protobuf (`@opentelemetry/exporter-trace-otlp-proto`) and JSON
+ * (`@opentelemetry/exporter-trace-otlp-http`).
  *
  * @example
  * const otlp = await startOtlpReceiver();
@@ -123,6 +129,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const refused: OtlpReceiver['refused'] = [];
   const waiters = new Set<() => void>();
   let requests = 0;
+  const encodings = { protobuf: 0, json: 0 };
   const refuse = (res: ServerResponse, status: number, path: string, contentType: string, reason: string) => {
     refused.push({ path, contentType, reason });
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -135,15 +142,26 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     const body = await readBody(req);
     if (req.method !== 'POST' || path !== '/v1/traces')
       return refuse(res, 404, path, contentType, `no route ${req.method} ${path}`);
-    if (!contentType.includes('application/json'))
-      return refuse(res, 415, path, contentType, 'this receiver decodes OTLP/JSON only');
+    const protobuf = /^application\/(x-)?protobuf\b/i.test(contentType);
+    if (!protobuf && !/^application\/json\b/i.test(contentType))
+      return refuse(
+        res,
+        415,
+        path,
+        contentType,
+        'OTLP/HTTP carries application/x-protobuf or application/json',
+      );
     try {
-      spans.push(...decodeOtlpJson(JSON.parse(body.toString('utf8'))));
+      spans.push(
+        ...(protobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(JSON.parse(body.toString('utf8')))),
+      );
     } catch (err) {
       return refuse(res, 400, path, contentType, (err as Error).message);
     }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{}');
+    encodings[protobuf ? 'protobuf' : 'json'] += 1;
+    // An empty ExportTraceServiceResponse, in the request's encoding.
+    res.writeHead(200, { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json' });
+    res.end(protobuf ? '' : '{}');
     for (const wake of waiters) wake();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -154,6 +172,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     get requests() {
       return requests;
     },
+    encodings,
     refused,
     waitFor(ok, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {

@@ -1,5 +1,10 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OtlpReceiver, startOtlpReceiver } from './index.js';
+import { decodeOtlpProtobuf, type OtlpReceiver, startOtlpReceiver } from './index.js';
 
 let otlp: OtlpReceiver;
 beforeAll(async () => {
@@ -60,7 +65,68 @@ describe('the OTLP/HTTP receiver', () => {
   });
 
   it.each([
-    ['protobuf', 'x', 'application/x-protobuf', '/v1/traces', 415, /OTLP\/JSON only/],
+    ['protobuf', ProtobufExporter],
+    ['JSON', JsonExporter],
+  ])(
+    'decodes what the real OTLP/HTTP %s exporter sends: ids, parent, kind, times, typed attributes, status, links',
+    async (encoding, Exporter) => {
+      const before = otlp.spans.length;
+      const exporter = new Exporter({ url: `${otlp.url}/v1/traces` });
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'receiver-test' }),
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const tracer = provider.getTracer('scope-b');
+      const linked = tracer.startSpan('linked', {}, ROOT_CONTEXT);
+      linked.end();
+      const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+      const child = tracer.startSpan(
+        'child ✓',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { s: 'text', i: 7, neg: -3, d: 1.5, b: false, list: ['a', 'b'] },
+          links: [{ context: linked.spanContext() }],
+          startTime: [1_700_000_000, 5],
+        },
+        trace.setSpan(ROOT_CONTEXT, parent),
+      );
+      child.setStatus({ code: SpanStatusCode.ERROR, message: 'went wrong' });
+      child.end([1_700_000_001, 7]);
+      parent.end();
+      await provider.forceFlush();
+      await provider.shutdown();
+      const got = otlp.spans.slice(before);
+      expect(got.map((s) => s.name).sort()).toEqual(['child ✓', 'linked', 'parent']);
+      const p = got.find((s) => s.name === 'parent')!;
+      const c = got.find((s) => s.name === 'child ✓')!;
+      expect(p).toMatchObject({ kind: 2, parentSpanId: '', resource: { 'service.name': 'receiver-test' } });
+      expect(c).toEqual({
+        traceId: parent.spanContext().traceId,
+        spanId: child.spanContext().spanId,
+        parentSpanId: parent.spanContext().spanId,
+        name: 'child ✓',
+        kind: 3,
+        startNs: 1_700_000_000_000_000_005n,
+        endNs: 1_700_000_001_000_000_007n,
+        attributes: { s: 'text', i: 7, neg: -3, d: 1.5, b: false, list: '["a","b"]' },
+        status: { code: 2, message: 'went wrong' },
+        links: [{ traceId: linked.spanContext().traceId, spanId: linked.spanContext().spanId }],
+        resource: expect.objectContaining({ 'service.name': 'receiver-test' }),
+        scope: 'scope-b',
+      });
+      expect(otlp.encodings[encoding === 'JSON' ? 'json' : 'protobuf']).toBeGreaterThan(0);
+    },
+  );
+
+  it('refuses a protobuf body that is not an export request', () => {
+    // Field 1 says 200 bytes follow; 3 do.
+    expect(() => decodeOtlpProtobuf(Buffer.from([0x0a, 0xc8, 0x01, 1, 2, 3]))).toThrow(/truncated field 1/);
+    expect(() => decodeOtlpProtobuf(Buffer.from([0x0b]))).toThrow(/unsupported wire type 3/);
+  });
+
+  it.each([
+    ['protobuf that is not OTLP', '\x0b', 'application/x-protobuf', '/v1/traces', 400, /wire type/],
+    ['another content type', 'x', 'text/plain', '/v1/traces', 415, /x-protobuf or application\/json/],
     ['not OTLP', '{"spans":[]}', 'application/json', '/v1/traces', 400, /no resourceSpans/],
     ['another path', '{}', 'application/json', '/v1/metrics', 404, /no route/],
   ])('refuses %s and records why', async (_, body, type, path, status, reason) => {
