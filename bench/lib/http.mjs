@@ -12,6 +12,21 @@ export async function api(base, method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
+/** Polls `base`/v1/health every `everyMs` until it answers 200; throws after `timeoutMs`. */
+export async function waitHealthy(base, { everyMs = 5, timeoutMs = 30_000, what = base } = {}) {
+  const t0 = performance.now();
+  for (;;) {
+    const ok = await fetch(`${base}/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (performance.now() - t0 > timeoutMs)
+      throw new Error(`${what} did not become healthy in ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Timed GET; resolves with the milliseconds it took (the body is read fully). */
 export async function timedGet(base, path) {
   const t0 = performance.now();

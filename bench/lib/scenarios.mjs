@@ -11,7 +11,7 @@ import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
 import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
-import { api, leanClient } from './http.mjs';
+import { api, leanClient, waitHealthy } from './http.mjs';
 import {
   cpuSeconds,
   freePort,
@@ -23,6 +23,7 @@ import {
   stopChild,
   waitTreeQuiet,
 } from './proc.mjs';
+import { serveRss } from './serve-rss.mjs';
 import { subscribe } from './sse.mjs';
 import { streamingLoad } from './streaming-load.mjs';
 import { tracingOverhead } from './tracing-overhead.mjs';
@@ -435,16 +436,8 @@ export async function startup(size) {
       stdio: 'ignore',
     });
     try {
-      for (;;) {
-        const ok = await fetch(`http://127.0.0.1:${port}/v1/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) return performance.now() - t0;
-        if (performance.now() - t0 > 30_000)
-          throw new Error(`${args.join(' ')} did not become healthy in 30 s`);
-        await sleep(5);
-      }
+      await waitHealthy(`http://127.0.0.1:${port}`, { what: args.join(' ') });
+      return performance.now() - t0;
     } finally {
       await stopChild(child);
     }
@@ -676,6 +669,7 @@ export const SCENARIOS = {
   fanOut,
   concurrency,
   memoryPerSession,
+  serveRss,
   transcript,
   startup,
   realAgent,

