@@ -102,6 +102,24 @@ export async function checkArgv(
       cmd = await resolve(subs[fallback] as Resolvable<CommandDef>);
       continue;
     }
+    // `ag --port 9200 serve`, `ag --json list`: options written before the command they belong to
+    // (citty would take `9200` for the command, or drop `--json` without a word).
+    const misplaced = rest
+      .slice(0, i)
+      .some((a) => a.startsWith('-') && !flags.has(camel(a.replace(/^-+/, '').split('=')[0]!)));
+    const sub = misplaced ? rest.findIndex((a) => a in subs) : -1;
+    const fallback = misplaced && sub < 0 && cmd.default ? await resolve(cmd.default) : undefined;
+    if (sub >= 0 || fallback) {
+      const line = (
+        sub >= 0
+          ? [where, rest[sub], ...rest.slice(0, sub), ...rest.slice(sub + 1)]
+          : [where, fallback, ...rest]
+      ).join(' ');
+      return {
+        problem: { kind: 'command', message: `Options go after the command they are for: \`${line}\`.` },
+        defaulted,
+      };
+    }
     if (!(name in subs)) {
       const guess = closest(name, names);
       return {

@@ -24,6 +24,10 @@ describe('unknown commands and flags', () => {
     [['create', '-p', 'hi', '-x'], 'Unknown option -x for `ag create`. See `ag create --help`.'],
     [['lsit'], 'Unknown command `ag lsit`; did you mean `ag list`? The commands: serve, run, init,'],
     [['keys', 'lst'], 'Unknown command `ag keys lst`; did you mean `ag keys list`?'],
+    [['--port', '9200', 'serve'], 'Options go after the command they are for: `ag serve --port 9200`.'],
+    [['--json', 'list'], 'Options go after the command they are for: `ag list --json`.'],
+    [['keys', '--json', 'list'], 'Options go after the command they are for: `ag keys list --json`.'],
+    [['--port', '9200'], 'Options go after the command they are for: `ag serve --port 9200`.'],
   ])('ag %j is refused with one line and a suggestion, doing nothing', async (args, message) => {
     const r = await ag(args, { env });
     expect(r.code).toBe(2);
