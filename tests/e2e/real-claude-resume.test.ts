@@ -4,9 +4,8 @@
  * the adapter's session (session/resume) with the model's history intact.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { AegisClient } from '@aegis/client';
-import { claudeAgentEnv, type FakeMessagesApi, startFakeMessagesApi } from '@aegis/testkit';
+import { claudeAgentEnv, type FakeMessagesApi, freePort, startFakeMessagesApi } from '@aegis/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLog, eventually, processesIn, tempRoot, until } from './helpers.js';
 
@@ -17,17 +16,6 @@ const stateDir = root.sub('state');
 const CHILD = new URL('./fixtures/server-child.mjs', import.meta.url).pathname;
 let api: FakeMessagesApi;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the server process and waits for /v1/health; resolves with its client and the wait. */
 async function serve(port: number) {
