@@ -525,7 +525,7 @@ export async function realAgent(size) {
         agentEnv: env,
         pool: { size: pool },
       });
-      const via = { ready: [], Write: [], Bash: [] };
+      const via = { ready: [], Write: [], Bash: [], sameFolder: [] };
       try {
         for (let i = 0; i < size.realRuns; i++) {
           if (pool) await settle(server, pool);
@@ -539,6 +539,21 @@ export async function realAgent(size) {
               via[label.split(' ')[0]].push((await timedTurn(server.url, s.id, text)).ms);
           await api(server.url, 'DELETE', `/v1/sessions/${s.id}`);
         }
+        // Sessions one after another in one folder (an orchestrator working in one repository): the
+        // pool starts each replacement in the folder of the session before, so the adapter does not
+        // redo its per-folder start-up work (`claude auth status`) inside `session/new`.
+        if (pool) {
+          const folder = t.dir('aegis-same');
+          for (let i = 0; i <= size.realRuns; i++) {
+            await settle(server, pool);
+            const s = await createSession(server.url, {
+              workDir: folder,
+              permissionMode: 'bypassPermissions',
+            });
+            if (i > 0) via.sameFolder.push(s.ms); // the first one found the pool's process elsewhere
+            await api(server.url, 'DELETE', `/v1/sessions/${s.id}`);
+          }
+        }
       } finally {
         await server.stop();
       }
@@ -550,6 +565,20 @@ export async function realAgent(size) {
           runs: via.ready,
         }),
       );
+      if (pool)
+        rows.push(
+          row(
+            'real agent',
+            `create → idle through Aegis, pool ${pool}, in the folder of the session before`,
+            median(via.sameFolder),
+            'ms',
+            {
+              baseline: directReady,
+              ratio: median(via.sameFolder) / directReady,
+              runs: via.sameFolder,
+            },
+          ),
+        );
       if (!pool)
         for (const [label] of turns) {
           const k = label.split(' ')[0];

@@ -42,7 +42,10 @@ export interface AcpDriverOptions {
   pool?: PoolOptions | undefined;
   /** Warm pools by agent name; overrides `pool` for that agent. */
   pools?: Record<string, PoolOptions> | undefined;
-  /** Working directory of pooled processes before they get a session (default the OS temp dir). */
+  /**
+   * Working directory of pooled processes until sessions have been opened (default the OS temp
+   * dir); replacements then start in the folders recent sessions were opened in (see `WarmPool`).
+   */
   poolCwd?: string | undefined;
   /** Reports background failures (a pooled process that could not start). Default: console.error. */
   onError?: ((err: unknown, context: string) => void) | undefined;
@@ -140,7 +143,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     // A pooled process was spawned unconfined and without the session's env.
     const pool = ownEnv || start.sandbox ? undefined : pools.get(name);
     const confined = start.sandbox ? { sessionId: start.sessionId, sandbox: start.sandbox } : undefined;
-    const claimed = pool?.claim();
+    const claimed = pool?.claim(start.workDir);
     const agent = claimed ?? (await launch(name, spec, start.workDir, start.env, start.signal, confined));
     try {
       return await agent.open(start, sink, startTimeoutMs, reopen);
@@ -159,7 +162,7 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     pools.set(
       name,
       new WarmPool(
-        () => launch(name, spec, cwd),
+        (folder) => launch(name, spec, folder ?? cwd),
         pool,
         (err) => onError(err, `warm pool of agent "${name}"`),
       ),

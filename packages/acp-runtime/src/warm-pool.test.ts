@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentHandle } from '@aegis/core';
@@ -28,14 +28,22 @@ function pooled(pool: PoolOptions, env: Record<string, string> = {}) {
     rmSync(workDir, { recursive: true, force: true });
   });
   const pool$ = driver.pools.get('scripted')!;
-  const start = async (n: number) => {
+  const start = async (n: number, dir = workDir) => {
     const rec = recordingSink();
-    const handle = await driver.start({ sessionId: `s${n}`, workDir, agent: 'scripted' }, rec.sink);
+    const handle = await driver.start({ sessionId: `s${n}`, workDir: dir, agent: 'scripted' }, rec.sink);
     handles.push(handle);
     return { handle, rec };
   };
-  return { driver, pool: pool$, start, workDir };
+  const folder = () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'aegis-pool-dir-')));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  };
+  return { driver, pool: pool$, start, workDir, folder };
 }
+
+/** The working directory a process runs in, as the kernel sees it. */
+const cwdOf = (pid: number | null) => readlinkSync(`/proc/${pid}/cwd`);
 
 describe('warm pool', () => {
   it('hands a pre-started process to a session and never reuses it for another', async () => {
@@ -136,5 +144,55 @@ describe('warm pool', () => {
     cleanups.push(() => handle.close());
     expect(handle.info.pid).not.toBe(waiting);
     expect(pool.idlePids).toEqual([waiting]);
+  });
+
+  describe('folder affinity', () => {
+    it('starts the replacement in the folder of the last session, and gives it to the next session there', async () => {
+      const { pool, start, workDir } = pooled({ size: 1 });
+      await pool.filled();
+      expect(cwdOf(pool.idlePids[0]!)).not.toBe(workDir);
+      await start(1);
+      await pool.filled();
+      const [waiting] = pool.idlePids;
+      expect(pool.idleFolders).toEqual([workDir]);
+      expect(cwdOf(waiting!)).toBe(workDir);
+      const again = await start(2);
+      expect(again.handle.info.pid).toBe(waiting);
+    });
+
+    it('hands a session the process already in its folder, whatever its place in the queue', async () => {
+      const { pool, start, folder } = pooled({ size: 2 });
+      const [a, b] = [folder(), folder()];
+      await pool.filled();
+      await Promise.all([start(1, a), start(2, b)]);
+      await pool.filled();
+      // One replacement per recent folder, the most recent first.
+      expect([...pool.idleFolders].sort()).toEqual([a, b].sort());
+      // The process at the back of the queue is the one for a session in its folder.
+      const [first, second] = pool.idlePids;
+      const [firstFolder, secondFolder] = pool.idleFolders;
+      expect((await start(3, secondFolder)).handle.info.pid).toBe(second);
+      expect((await start(4, firstFolder)).handle.info.pid).toBe(first);
+    });
+
+    it('a session in another folder still takes the waiting process, and a removed folder is not used again', async () => {
+      const { pool, start, folder, workDir } = pooled({ size: 1 });
+      const elsewhere = folder();
+      await pool.filled();
+      await start(1, elsewhere);
+      await pool.filled();
+      const [waiting] = pool.idlePids;
+      expect(pool.idleFolders).toEqual([elsewhere]);
+      expect((await start(2, workDir)).handle.info.pid).toBe(waiting);
+      await pool.filled();
+      const [inWorkDir] = pool.idlePids;
+      expect(pool.idleFolders).toEqual([workDir]);
+      // The folder goes away; the process waiting there dies and is replaced in the pool's own folder.
+      rmSync(workDir, { recursive: true });
+      process.kill(inWorkDir!, 'SIGKILL');
+      await until(() => pool.idle === 1 && pool.idlePids[0] !== inWorkDir, 10_000);
+      expect(pool.idleFolders).toEqual([undefined]);
+      expect(cwdOf(pool.idlePids[0]!)).not.toContain(workDir);
+    });
   });
 });

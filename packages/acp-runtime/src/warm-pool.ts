@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { ConnectedAgent } from './acp-session.js';
 
 /** Warm pool settings for one agent kind. */
@@ -11,7 +12,20 @@ export interface PoolOptions {
 interface Idle {
   agent: ConnectedAgent;
   since: number;
+  /** The folder it was spawned in (`undefined`: the pool's own). */
+  cwd: string | undefined;
 }
+
+/** Starts one agent process in `cwd` (`undefined`: the pool's own folder) and initializes it. */
+export type PoolLaunch = (cwd: string | undefined) => Promise<ConnectedAgent>;
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 const DEFAULT_MAX_IDLE_MS = 10 * 60_000;
 /** Longest back-off between refill attempts after launches keep failing. */
@@ -24,14 +38,24 @@ const MAX_BACKOFF_MS = 30_000;
  * replacement's start would take CPU from those `session/new`s, so N parallel creates against a
  * pool of N all open before any refill starts). Processes idle past `maxIdleMs`, or that exit
  * while waiting, are replaced. `close()` stops every pooled process and any still starting.
+ *
+ * Folder affinity: replacements are spawned in the folders sessions were recently opened in (the
+ * most recent first, one process per folder while there are folders to go round; a folder that no
+ * longer exists is dropped), and `claim(workDir)` prefers a process already in the session's
+ * folder. An agent may redo per-folder work when its session's folder differs from its own: the
+ * Claude Code adapter runs `claude auth status` again (~0.3 s of CPU), so a session opened where
+ * the previous one was starts sooner.
  */
 export class WarmPool {
-  readonly #launch: () => Promise<ConnectedAgent>;
+  readonly #launch: PoolLaunch;
   readonly #size: number;
   readonly #maxIdleMs: number;
   readonly #onError: (err: unknown) => void;
   #idle: Idle[] = [];
-  #starting = new Set<Promise<void>>();
+  /** Processes being started, with the folder each was spawned in. */
+  #starting = new Map<Promise<void>, string | undefined>();
+  /** Folders sessions were opened in, most recent first, at most `size`. */
+  #recent: string[] = [];
   /** Claimed processes whose session is not open yet (see `opened()`). */
   #opening = 0;
   #failures = 0;
@@ -39,7 +63,7 @@ export class WarmPool {
   #sweep: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(launch: () => Promise<ConnectedAgent>, options: PoolOptions, onError: (err: unknown) => void) {
+  constructor(launch: PoolLaunch, options: PoolOptions, onError: (err: unknown) => void) {
     this.#launch = launch;
     this.#size = Math.max(0, Math.floor(options.size));
     this.#maxIdleMs = options.maxIdleMs ?? DEFAULT_MAX_IDLE_MS;
@@ -66,22 +90,31 @@ export class WarmPool {
     return this.#idle.map((i) => i.agent.proc.pid);
   }
 
+  /** The folder each waiting process was spawned in, as `idlePids` (`undefined`: the pool's own). */
+  get idleFolders(): (string | undefined)[] {
+    return this.#idle.map((i) => i.cwd);
+  }
+
   /**
    * Takes a ready process for one session, or `undefined` when none is ready. The caller must call
    * `opened()` once that session is open (or failed to open): replacements start only when no
    * claimed process is still opening, so they do not compete with `session/new` for CPU.
    */
-  claim(): ConnectedAgent | undefined {
+  claim(workDir?: string): ConnectedAgent | undefined {
+    if (workDir !== undefined) this.#remember(workDir);
     const now = Date.now();
-    for (;;) {
-      const next = this.#idle.shift();
-      if (!next) return undefined;
-      if (now - next.since <= this.#maxIdleMs && !next.agent.proc.exited) {
-        this.#opening += 1;
-        return next.agent;
-      }
-      void next.agent.proc.close();
-    }
+    const usable = (i: Idle) => now - i.since <= this.#maxIdleMs && !i.agent.proc.exited;
+    const stale = this.#idle.filter((i) => !usable(i));
+    this.#idle = this.#idle.filter(usable);
+    for (const i of stale) void i.agent.proc.close();
+    const at = Math.max(
+      0,
+      this.#idle.findIndex((i) => i.cwd === workDir),
+    );
+    const [next] = this.#idle.splice(at, 1);
+    if (!next) return undefined;
+    this.#opening += 1;
+    return next.agent;
   }
 
   /** A process from `claim()` has opened its session (or failed to): refills once none is opening. */
@@ -109,9 +142,20 @@ export class WarmPool {
     this.#closed = true;
     clearInterval(this.#sweep);
     clearTimeout(this.#retry);
-    await Promise.allSettled([...this.#starting]);
+    await Promise.allSettled([...this.#starting.keys()]);
     const idle = this.#idle.splice(0);
     await Promise.allSettled(idle.map((i) => i.agent.proc.close()));
+  }
+
+  #remember(workDir: string): void {
+    this.#recent = [workDir, ...this.#recent.filter((d) => d !== workDir)].slice(0, this.#size);
+  }
+
+  /** Where the next replacement starts: a recent session folder no process waits in yet, else the most recent one. */
+  #nextFolder(): string | undefined {
+    this.#recent = this.#recent.filter(isDirectory);
+    const held = new Set([...this.#idle.map((i) => i.cwd), ...this.#starting.values()]);
+    return this.#recent.find((d) => !held.has(d)) ?? this.#recent[0];
   }
 
   #expire(): void {
@@ -127,12 +171,13 @@ export class WarmPool {
     // While a claimed process opens its session, `opened()` refills afterwards.
     if (this.#closed || this.#retry || this.#opening > 0) return;
     while (this.#idle.length + this.#starting.size < this.#size) {
-      const starting: Promise<void> = this.#launch()
+      const cwd = this.#nextFolder();
+      const starting: Promise<void> = this.#launch(cwd)
         .then(
           (agent) => {
             this.#failures = 0;
             if (this.#closed) return void agent.proc.close();
-            const entry = { agent, since: Date.now() };
+            const entry: Idle = { agent, since: Date.now(), cwd };
             this.#idle.push(entry);
             // A process that dies while waiting is dropped and replaced.
             void agent.proc.closed.then(() => {
@@ -152,7 +197,7 @@ export class WarmPool {
           if (this.#failures > 0) this.#backOff();
           else this.#refill();
         });
-      this.#starting.add(starting);
+      this.#starting.set(starting, cwd);
       if (this.#failures > 0) break;
     }
   }
