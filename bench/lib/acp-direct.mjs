@@ -1,6 +1,7 @@
 // The baseline: a bare ACP client (`@agentclientprotocol/sdk` 2.x, built like acp-runtime's) driving
 // an agent binary directly, with no store, no engine and no HTTP in between.
 import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
 
@@ -24,10 +25,25 @@ export async function openDirect({ command, args = [], env = process.env, cwd })
       const allow = params.options.find((o) => o.kind === 'allow_once') ?? params.options[0];
       return { outcome: { outcome: 'selected', optionId: allow.optionId } };
     })
+    // The files the agent reads and writes go through the client, as they do through Aegis.
+    .onRequest(methods.client.fs.readTextFile, async ({ params }) => ({
+      content: await readFile(params.path, 'utf8'),
+    }))
+    .onRequest(methods.client.fs.writeTextFile, async ({ params }) => {
+      await writeFile(params.path, params.content);
+      return {};
+    })
     .connect(ndJsonStream(output, input));
   await connection.agent.request(methods.agent.initialize, {
     protocolVersion: 1,
-    clientCapabilities: { fs: { readTextFile: false, writeTextFile: false } },
+    // What Aegis offers (acp-runtime's initializeParams), so the agent does the same work for both:
+    // with fs offered, Claude Code's Write and Read go through the client (~40 ms more per Write
+    // turn than writing the file itself).
+    clientCapabilities: {
+      fs: { readTextFile: true, writeTextFile: true },
+      terminal: false,
+      elicitation: { form: {} },
+    },
     clientInfo: { name: 'bench-direct', version: '0.0.0' },
   });
   const initializedMs = performance.now() - t0;
