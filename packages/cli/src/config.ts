@@ -100,12 +100,12 @@ export function readConfig(path: string): LoadedConfig {
   if (isFlat(data)) {
     const { baseUrl, ...server } = data;
     const client = typeof baseUrl === 'string' ? { baseUrl } : {};
-    const checked = ClientSection.safeParse(client);
+    const checked = ClientSection.safeParse(client, { jitless: true });
     if (!checked.success)
       throw new ConfigError(`Config file ${path}: ${describeIssue(checked.error.issues[0])}`);
     return { path, flat: true, server: server as Partial<ServerConfigInput>, client: checked.data };
   }
-  const parsed = ConfigFile.safeParse(data);
+  const parsed = ConfigFile.safeParse(data, { jitless: true });
   if (!parsed.success) throw new ConfigError(`Config file ${path}: ${describeIssue(parsed.error.issues[0])}`);
   const raw = data as { server?: Partial<ServerConfigInput>; client?: z.infer<typeof ClientSection> };
   return { path, server: raw.server ?? {}, client: parsed.data.client ?? {} };

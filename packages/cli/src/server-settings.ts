@@ -9,7 +9,8 @@ import { ConfigError } from './output.js';
 
 /** Checks the whole `server:` section against the server's schema; the error names file and field. */
 export function checkServerSection(config: LoadedConfig): void {
-  const parsed = ServerConfig.strict().safeParse(knownServerKeys(config));
+  // Once per command, on a fresh schema: zod's generated fast path would cost more than it saves.
+  const parsed = ServerConfig.strict().safeParse(knownServerKeys(config), { jitless: true });
   if (!parsed.success)
     throw new ConfigError(
       `Config file ${config.path}: ${describeIssue(parsed.error.issues[0], config.flat ? [] : ['server'])}`,

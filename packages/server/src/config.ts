@@ -359,7 +359,8 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
   // OTEL_* variables complete the file's `tracing` rather than replace it.
   const tracingLayers = layers.map((l) => l?.tracing).filter(Boolean);
   if (tracingLayers.length > 0) merged.tracing = Object.assign({}, ...tracingLayers);
-  const parsed = ServerConfig.safeParse(merged);
+  // Parsed once per start: without zod's generated fast path, whose code generation costs more than it saves here.
+  const parsed = ServerConfig.safeParse(merged, { jitless: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.join('.') || '(root)';
