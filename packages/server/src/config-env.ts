@@ -157,7 +157,7 @@ function tracingFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput['tracing'] | 
   set('sampler', env.OTEL_TRACES_SAMPLER?.toLowerCase());
   if (env.OTEL_TRACES_SAMPLER_ARG !== undefined && env.OTEL_TRACES_SAMPLER_ARG.trim() !== '')
     out.samplerArg = strictNumber(env.OTEL_TRACES_SAMPLER_ARG);
-  if (bool(env.OTEL_SDK_DISABLED) === true || env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none')
-    out.enabled = false;
+  set('exporter', env.OTEL_TRACES_EXPORTER);
+  if (bool(env.OTEL_SDK_DISABLED) === true) out.enabled = false;
   return Object.keys(out).length > 0 ? (out as ServerConfigInput['tracing']) : undefined;
 }

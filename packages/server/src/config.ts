@@ -321,6 +321,7 @@ const ENV_NAMES: Record<string, string> = {
   'tracing.tracesEndpoint': 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'tracing.serviceName': 'OTEL_SERVICE_NAME',
   'tracing.protocol': 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'tracing.exporter': 'OTEL_TRACES_EXPORTER',
   'tracing.sampler': 'OTEL_TRACES_SAMPLER',
   'tracing.samplerArg': 'OTEL_TRACES_SAMPLER_ARG',
 };
@@ -381,7 +382,8 @@ export function resolveConfig(...layers: (Partial<ServerConfigInput> | undefined
       'The session store is `postgres` but no database URL is set: set AEGIS_POSTGRES_URL (or `postgresUrl` in the config file, or --postgres-url) to postgres://user:password@host:port/database.',
     );
   }
-  if (parsed.data.tracing.enabled === true && tracesUrlOf(parsed.data.tracing) === null) {
+  const { tracing } = parsed.data;
+  if (tracing.enabled === true && tracing.exporter !== 'none' && tracesUrlOf(tracing) === null) {
     throw new AegisError(
       'BAD_REQUEST',
       'Tracing is enabled (tracing.enabled: true) but no OTLP endpoint is set: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://127.0.0.1:4318) or tracing.endpoint in the config file, or remove tracing.enabled.',

@@ -13,6 +13,9 @@ export const TRACES_SAMPLERS = [
 /** The OTLP/HTTP encodings of `OTEL_EXPORTER_OTLP_PROTOCOL`. */
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
 
+/** The values of `OTEL_TRACES_EXPORTER` this server honours. */
+const TRACES_EXPORTERS = ['otlp', 'none'] as const;
+
 const httpUrl = (example: string) =>
   z
     .string()
@@ -25,7 +28,7 @@ const httpUrl = (example: string) =>
  */
 export const TracingConfig = z
   .object({
-    /** `false` keeps tracing off even with an endpoint (`OTEL_SDK_DISABLED=true`, `OTEL_TRACES_EXPORTER=none`). */
+    /** `false` keeps tracing off even with an endpoint (`OTEL_SDK_DISABLED=true`). */
     enabled: z.boolean().optional(),
     /** OTLP/HTTP base URL (`OTEL_EXPORTER_OTLP_ENDPOINT`); spans are sent to `<endpoint>/v1/traces`. */
     endpoint: httpUrl('http://127.0.0.1:4318').optional(),
@@ -61,6 +64,24 @@ export const TracingConfig = z
         }),
       )
       .default('http/protobuf'),
+    /**
+     * `OTEL_TRACES_EXPORTER`: `otlp` (the default) or `none` (tracing off even with an endpoint).
+     * Spans leave over OTLP/HTTP only; another exporter (zipkin, console…) is refused rather than ignored.
+     */
+    exporter: z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(
+        z.enum(TRACES_EXPORTERS, {
+          error: (issue) =>
+            `must be otlp or none (OTEL_TRACES_EXPORTER): Aegis sends spans over OTLP/HTTP only${
+              typeof issue.input === 'string' && issue.input !== ''
+                ? `; for ${issue.input}, point OTEL_EXPORTER_OTLP_ENDPOINT at an OpenTelemetry Collector that exports to it`
+                : ''
+            }`,
+        }),
+      )
+      .optional(),
     /** Headers sent with each export (e.g. an API key of the collector); `OTEL_EXPORTER_OTLP_HEADERS` also works. */
     headers: z.record(z.string(), z.string()).default({}),
   })
@@ -69,7 +90,7 @@ export type TracingConfig = z.infer<typeof TracingConfig>;
 
 /** Where spans are exported, or `null` when tracing is off. */
 export function tracesUrlOf(config: TracingConfig): string | null {
-  if (config.enabled === false) return null;
+  if (config.enabled === false || config.exporter === 'none') return null;
   if (config.tracesEndpoint) return config.tracesEndpoint;
   if (config.endpoint) return `${config.endpoint.replace(/\/+$/, '')}/v1/traces`;
   return null;

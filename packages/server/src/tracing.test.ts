@@ -20,6 +20,7 @@ import { resolveConfig, type ServerConfigInput } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { createLogger } from './logger.js';
 import { type RunningServer, startServer } from './server.js';
+import { tracesUrlOf } from './tracing-config.js';
 
 /** One millisecond in nanoseconds: the resolution of a span's start anchor. */
 const MS = 1_000_000n;
@@ -317,6 +318,20 @@ describe('tracing configuration', () => {
     expect(resolveConfig(file, configFromEnv({ OTEL_SDK_DISABLED: 'true' })).tracing.enabled).toBe(false);
   });
 
+  it('OTEL_TRACES_EXPORTER=none keeps tracing off with an endpoint; otlp leaves it on', () => {
+    const urlWith = (env: Record<string, string>) =>
+      tracesUrlOf(
+        resolveConfig(configFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', ...env }))
+          .tracing,
+      );
+    expect(urlWith({})).toBe('http://collector:4318/v1/traces');
+    expect(urlWith({ OTEL_TRACES_EXPORTER: 'otlp' })).toBe('http://collector:4318/v1/traces');
+    expect(urlWith({ OTEL_TRACES_EXPORTER: ' None ' })).toBeNull();
+    expect(
+      tracesUrlOf(resolveConfig({ tracing: { endpoint: 'http://c:4318', exporter: 'none' } }).tracing),
+    ).toBeNull();
+  });
+
   it.each([
     [
       { OTEL_TRACES_SAMPLER: 'sometimes' },
@@ -333,6 +348,14 @@ describe('tracing configuration', () => {
     [
       { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' },
       /tracing\.protocol \(environment variable OTEL_EXPORTER_OTLP_PROTOCOL\): must be one of http\/protobuf, http\/json/,
+    ],
+    [
+      { OTEL_TRACES_EXPORTER: 'zipkin' },
+      /tracing\.exporter \(environment variable OTEL_TRACES_EXPORTER\): must be otlp or none \(OTEL_TRACES_EXPORTER\): Aegis sends spans over OTLP\/HTTP only; for zipkin, point OTEL_EXPORTER_OTLP_ENDPOINT at an OpenTelemetry Collector that exports to it/,
+    ],
+    [
+      { OTEL_TRACES_EXPORTER: 'otlp,console' },
+      /tracing\.exporter \(environment variable OTEL_TRACES_EXPORTER\): must be otlp or none/,
     ],
     [
       { OTEL_TRACES_SAMPLER_ARG: '2' },
