@@ -96,17 +96,14 @@ export class WarmPool {
   }
 
   /**
-   * Takes a ready process for one session, or `undefined` when none is ready. The caller must call
+   * Takes a ready process for one session in `workDir` (the one already in that folder when there
+   * is one, else the longest waiting), or `undefined` when none is ready. The caller must call
    * `opened()` once that session is open (or failed to open): replacements start only when no
    * claimed process is still opening, so they do not compete with `session/new` for CPU.
    */
   claim(workDir?: string): ConnectedAgent | undefined {
     if (workDir !== undefined) this.#remember(workDir);
-    const now = Date.now();
-    const usable = (i: Idle) => now - i.since <= this.#maxIdleMs && !i.agent.proc.exited;
-    const stale = this.#idle.filter((i) => !usable(i));
-    this.#idle = this.#idle.filter(usable);
-    for (const i of stale) void i.agent.proc.close();
+    this.#dropStale();
     const at = Math.max(
       0,
       this.#idle.findIndex((i) => i.cwd === workDir),
@@ -159,12 +156,17 @@ export class WarmPool {
   }
 
   #expire(): void {
+    if (this.#dropStale()) this.#refill();
+  }
+
+  /** Stops the waiting processes idle past `maxIdleMs` or exited, and forgets them; true when any were. */
+  #dropStale(): boolean {
     const now = Date.now();
     const stale = this.#idle.filter((i) => now - i.since > this.#maxIdleMs || i.agent.proc.exited);
-    if (stale.length === 0) return;
+    if (stale.length === 0) return false;
     this.#idle = this.#idle.filter((i) => !stale.includes(i));
     for (const i of stale) void i.agent.proc.close();
-    this.#refill();
+    return true;
   }
 
   #refill(): void {
