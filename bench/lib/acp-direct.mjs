@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
+import { CLIENT_CAPABILITIES } from '@aegis/acp-runtime';
 import { client, methods, ndJsonStream } from '@agentclientprotocol/sdk';
 
 /**
@@ -36,14 +37,9 @@ export async function openDirect({ command, args = [], env = process.env, cwd })
     .connect(ndJsonStream(output, input));
   await connection.agent.request(methods.agent.initialize, {
     protocolVersion: 1,
-    // What Aegis offers (acp-runtime's initializeParams), so the agent does the same work for both:
-    // with fs offered, Claude Code's Write and Read go through the client (~40 ms more per Write
-    // turn than writing the file itself).
-    clientCapabilities: {
-      fs: { readTextFile: true, writeTextFile: true },
-      terminal: false,
-      elicitation: { form: {} },
-    },
+    // What Aegis offers, so the agent does the same work for both: with fs offered, Claude Code's
+    // Write and Read go through the client (~40 ms more per Write turn than writing the file itself).
+    clientCapabilities: CLIENT_CAPABILITIES,
     clientInfo: { name: 'bench-direct', version: '0.0.0' },
   });
   const initializedMs = performance.now() - t0;

@@ -558,25 +558,18 @@ export async function realAgent(size) {
         await server.stop();
       }
       const directReady = median(direct.ready);
-      rows.push(
-        row('real agent', `create → idle through Aegis, pool ${pool}`, median(via.ready), 'ms', {
+      const createRow = (metric, runs) =>
+        row('real agent', metric, median(runs), 'ms', {
           baseline: directReady,
-          ratio: median(via.ready) / directReady,
-          runs: via.ready,
-        }),
-      );
+          ratio: median(runs) / directReady,
+          runs,
+        });
+      rows.push(createRow(`create → idle through Aegis, pool ${pool}`, via.ready));
       if (pool)
         rows.push(
-          row(
-            'real agent',
+          createRow(
             `create → idle through Aegis, pool ${pool}, in the folder of the session before`,
-            median(via.sameFolder),
-            'ms',
-            {
-              baseline: directReady,
-              ratio: median(via.sameFolder) / directReady,
-              runs: via.sameFolder,
-            },
+            via.sameFolder,
           ),
         );
       if (!pool)

@@ -14,4 +14,5 @@ export {
 } from './sandbox/sandbox.js';
 export type { SandboxLaunch, SandboxPolicy, SandboxRuntime } from './sandbox/types.js';
 export { agentSandboxFlag, describeSandboxFlag } from './sandbox-flag.js';
-export { type PoolOptions, WarmPool } from './warm-pool.js';
+export { CLIENT_CAPABILITIES } from './translate.js';
+export { type PoolLaunch, type PoolOptions, WarmPool } from './warm-pool.js';

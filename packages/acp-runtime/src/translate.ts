@@ -17,6 +17,7 @@ export {
 } from './translate/agent-requests.js';
 export {
   type AgentInit,
+  CLIENT_CAPABILITIES,
   initializeParams,
   promptParams,
   readInitialize,

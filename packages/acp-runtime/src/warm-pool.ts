@@ -104,11 +104,8 @@ export class WarmPool {
   claim(workDir?: string): ConnectedAgent | undefined {
     if (workDir !== undefined) this.#remember(workDir);
     this.#dropStale();
-    const at = Math.max(
-      0,
-      this.#idle.findIndex((i) => i.cwd === workDir),
-    );
-    const [next] = this.#idle.splice(at, 1);
+    const here = this.#idle.findIndex((i) => i.cwd === workDir);
+    const [next] = this.#idle.splice(Math.max(0, here), 1);
     if (!next) return undefined;
     this.#opening += 1;
     return next.agent;

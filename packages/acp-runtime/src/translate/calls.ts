@@ -2,17 +2,20 @@ import type { StopReason, TurnTokens } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
 import { PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 
-/** What Aegis tells an agent about itself at `initialize`: fs access inside the workDir, no terminal. */
+/** What Aegis offers an agent at `initialize`: fs access inside the workDir, form questions, no terminal. */
+export const CLIENT_CAPABILITIES: acp.ClientCapabilities = Object.freeze({
+  fs: { readTextFile: true, writeTextFile: true },
+  terminal: false,
+  // Claude Code asks AskUserQuestion through a form elicitation when this is offered.
+  elicitation: { form: {} },
+});
+
+/** What Aegis tells an agent about itself at `initialize`. */
 export function initializeParams(clientVersion: string): acp.InitializeRequest {
   return {
     protocolVersion: PROTOCOL_VERSION,
     clientInfo: { name: 'aegis', title: 'Aegis', version: clientVersion },
-    clientCapabilities: {
-      fs: { readTextFile: true, writeTextFile: true },
-      terminal: false,
-      // Claude Code asks AskUserQuestion through a form elicitation when this is offered.
-      elicitation: { form: {} },
-    },
+    clientCapabilities: CLIENT_CAPABILITIES,
   };
 }
 
