@@ -10,7 +10,7 @@ import { createAgentDriver } from './agent-driver.js';
 import { createApp } from './app.js';
 import { startWebhooks } from './audit/webhooks.js';
 import { apiKeyService } from './auth/api-keys.js';
-import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/authenticate.js';
+import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './auth/credentials.js';
 import { loadChannelStarters, startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';

@@ -1,10 +1,20 @@
-import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
-import { type Actor, AegisError, type ApiKeyRecord } from '@aegis/core';
+import { type Actor, AegisError } from '@aegis/core';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { errorResponse } from '../http-errors.js';
 import type { ApiKeyService } from './api-keys.js';
+import {
+  ANONYMOUS_ACTOR,
+  BOOTSTRAP_ACTOR,
+  type CookieCheck,
+  hashOf,
+  keyActor,
+  LAPSED_KEYS_MESSAGE,
+  LOCAL_ACTOR,
+  tokenMatches,
+  ZERO_CONFIG_BACK_MESSAGE,
+} from './credentials.js';
 import { looksLikeJwt } from './jwt-shape.js';
 import type { OidcAuth } from './oidc.js';
 import type { MatchedOperation } from './operations.js';
@@ -67,33 +77,13 @@ export interface AuthOptions {
   matchOperation: (method: string, path: string) => MatchedOperation | undefined;
 }
 
-/** What a credential resolved to: who, and until when it stays valid; or why it is refused. */
-export type CookieCheck =
-  | { actor: Actor; valid: () => Promise<boolean>; expiresAt?: number | undefined }
-  | { refused: { status: 401 | 403; message: string; details?: Record<string, unknown> } };
 type BearerCheck = CookieCheck;
 
-/** Said at start-up and when the last active key lapses (zero-config access stays off). */
-export const LAPSED_KEYS_MESSAGE =
-  'Every API key has expired or been revoked. Credential-less local admin access stays off once keys have existed; restart with AEGIS_AUTH_TOKEN set to a bootstrap admin token (16+ characters) and create a new key with it (`ag keys create`), or set zeroConfigAfterKeys: true to allow credential-less loopback access again.';
-/** Said when `zeroConfigAfterKeys` lets zero-config access come back. */
-export const ZERO_CONFIG_BACK_MESSAGE =
-  'Every API key has expired or been revoked, and zeroConfigAfterKeys is on: any local process can now act as admin without a credential. Create a key (`ag keys create`) to turn this off.';
-
-/** The person at the machine, in zero-config loopback mode. */
-export const LOCAL_ACTOR: Actor = Object.freeze({ id: null, admin: true, role: 'admin' });
-/** Whoever holds `AEGIS_AUTH_TOKEN`. */
-export const BOOTSTRAP_ACTOR: Actor = Object.freeze({ id: 'bootstrap', admin: true, role: 'admin' });
-/** No (valid) credential, on a public route. */
-export const ANONYMOUS_ACTOR: Actor = Object.freeze({ id: 'anonymous', admin: false, role: undefined });
-
-const keyActor = (k: ApiKeyRecord): Actor => ({ id: k.id, role: k.role, admin: k.role === 'admin' });
 /** Served without an operation rule: the API description itself. */
 const UNLISTED_PUBLIC = /^\/v1\/(openapi\.json|docs)(\/.*)?$/;
 
 /** Addresses many clients share, so failures are not counted against the address. */
 const sharedAddress = (ip: string) => ip === 'unknown' || /^(127\.|::1$|::ffff:127\.)/.test(ip);
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 function clientIp(c: Context): string {
   try {
@@ -101,12 +91,6 @@ function clientIp(c: Context): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** Compares SHA-256 digests in constant time, so neither the content nor the length of the token leaks. */
-function tokenMatches(presented: string, expected: string): boolean {
-  const digest = (v: string) => createHash('sha256').update(v).digest();
-  return cryptoTimingSafeEqual(digest(presented), digest(expected));
 }
 
 function rateLimited(c: Context, message: string, retryAfterSec: number): Response {

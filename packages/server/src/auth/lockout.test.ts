@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Booted, boot } from './__fixtures__/attack-server.js';
-import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './authenticate.js';
+import { LAPSED_KEYS_MESSAGE, ZERO_CONFIG_BACK_MESSAGE } from './credentials.js';
 
 const booted: Booted[] = [];
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { type Actor, AegisError } from '@aegis/core';
 import { type Context, Hono } from 'hono';
 import type * as OpenId from 'openid-client';
 import { errorResponse } from '../http-errors.js';
-import type { CookieCheck } from './authenticate.js';
+import type { CookieCheck } from './credentials.js';
 import type { OidcAuth } from './oidc.js';
 
 /** The dashboard's sign-in cookie (HTTP-only, SameSite=Lax). */
