@@ -1,8 +1,10 @@
 import type { Restored } from './agent-slot.js';
-import type { AgentInfo } from './driver.js';
+import type { AgentInfo, AgentSink } from './driver.js';
+import type { HumanWaits } from './human-waits.js';
 import { REPLAY_MAX_CHARS, REPLAY_MAX_ENTRIES } from './replay.js';
-import type { Session } from './schemas.js';
+import { isTerminal, type Session } from './schemas.js';
 import type { SessionRecorder } from './session-recorder.js';
+import type { TurnRunner } from './turn-runner.js';
 
 /**
  * Records `agent.ready` for a process that came up (and `agent.resumed`, with a note saying how,
@@ -60,5 +62,42 @@ export function exitFromDetails(details: Record<string, unknown> | undefined) {
     exitCode: typeof exitCode === 'number' ? exitCode : null,
     signal: typeof signal === 'string' ? signal : null,
     stderrTail: typeof stderrTail === 'string' ? stderrTail : '',
+  };
+}
+
+/**
+ * Where an agent process reports to: its updates are recorded (and count as activity for the
+ * turn), its permission requests and questions wait on people, and its exit ends the session
+ * honestly (`completed` when expected, else `crashed` with the exit code and stderr tail).
+ */
+export function agentSink(
+  session: Session,
+  rec: SessionRecorder,
+  turns: TurnRunner,
+  waits: HumanWaits,
+): AgentSink {
+  return {
+    update: (body) => {
+      turns.touch();
+      rec.emitSafe(body);
+    },
+    requestPermission: (request, signal) => waits.requestPermission(request, signal),
+    askQuestion: (request, signal) => waits.askQuestion(request, signal),
+    exited: (exit) => {
+      if (isTerminal(session.status)) return;
+      waits.cancelAll('agent exited');
+      const status = exit.expected ? 'completed' : 'crashed';
+      const code = exit.exitCode ?? exit.signal ?? 'unknown';
+      const reason = exit.expected ? 'agent exited' : `agent process exited unexpectedly (${code})`;
+      if (!exit.expected) session.problem = { code: 'AGENT_CRASHED', message: reason };
+      rec.emitSafe({
+        type: 'session.ended',
+        data: {
+          status,
+          reason,
+          exit: { exitCode: exit.exitCode, signal: exit.signal, stderrTail: exit.stderrTail },
+        },
+      });
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import { exitFromDetails, recordAgentReady } from './agent-events.js';
+import { agentSink, exitFromDetails, recordAgentReady } from './agent-events.js';
 import { AgentSlot, type Restored } from './agent-slot.js';
 import type { Budget } from './budget.js';
 import { BudgetGuard, type KeyBudgetView } from './budget-guard.js';
@@ -13,7 +13,7 @@ import type { PermissionPolicy } from './permission-policy.js';
 import type { PermissionAnswer } from './permission-queue.js';
 import type { QuestionReply } from './question-answers.js';
 import { isTerminal, type PermissionMode, type Session, type SessionStatus } from './schemas.js';
-import { frozenSessionCopy } from './session-json.js';
+import { SnapshotCache } from './session-json.js';
 import { SessionRecorder } from './session-recorder.js';
 import { SessionTracing } from './session-tracing.js';
 import type { PromptDelivery } from './sessions-api-types.js';
@@ -62,10 +62,7 @@ export class LiveSession {
   /** The start's `session/set_mode` while it runs in the background (see `start`). */
   #settling: Promise<void> | null = null;
   readonly #budget: BudgetGuard;
-  /** See {@link snapshot}. */
-  #snapshot: Session | undefined;
-  /** The session's top-level values when `#snapshot` was taken. */
-  #seen: Session | undefined;
+  readonly #snapshots = new SnapshotCache();
 
   constructor(
     session: Session,
@@ -116,11 +113,7 @@ export class LiveSession {
    * way the session's parts change outside `applyToSession`.
    */
   snapshot(): Session {
-    const seen = this.#seen;
-    if (this.#snapshot && seen && sameTopLevel(this.session, seen)) return this.#snapshot;
-    this.#seen = { ...this.session };
-    this.#snapshot = frozenSessionCopy(this.session);
-    return this.#snapshot;
+    return this.#snapshots.of(this.session);
   }
 
   /** `Date.now()` of the last recorded event: what idle reaping measures inactivity from. */
@@ -313,30 +306,7 @@ export class LiveSession {
   }
 
   #sink(): AgentSink {
-    return {
-      update: (body) => {
-        this.#turns.touch();
-        this.#rec.emitSafe(body);
-      },
-      requestPermission: (request, signal) => this.#waits.requestPermission(request, signal),
-      askQuestion: (request, signal) => this.#waits.askQuestion(request, signal),
-      exited: (exit) => {
-        if (isTerminal(this.session.status)) return;
-        this.#waits.cancelAll('agent exited');
-        const status = exit.expected ? 'completed' : 'crashed';
-        const code = exit.exitCode ?? exit.signal ?? 'unknown';
-        const reason = exit.expected ? 'agent exited' : `agent process exited unexpectedly (${code})`;
-        if (!exit.expected) this.session.problem = { code: 'AGENT_CRASHED', message: reason };
-        this.#rec.emitSafe({
-          type: 'session.ended',
-          data: {
-            status,
-            reason,
-            exit: { exitCode: exit.exitCode, signal: exit.signal, stderrTail: exit.stderrTail },
-          },
-        });
-      },
-    };
+    return agentSink(this.session, this.#rec, this.#turns, this.#waits);
   }
 
   /**
@@ -456,12 +426,4 @@ export class LiveSession {
   escape(decidedBy: Decider) {
     return this.#waits.escape(decidedBy);
   }
-}
-
-/** Whether no top-level field of `session` was assigned since `seen` was copied from it. */
-function sameTopLevel(session: Session, seen: Session): boolean {
-  for (const key in session) {
-    if (session[key as keyof Session] !== seen[key as keyof Session]) return false;
-  }
-  return true;
 }

@@ -23,6 +23,32 @@ export function sessionJson(session: Session): string {
   return texts.get(session) ?? JSON.stringify(session);
 }
 
+/**
+ * One session's latest {@link frozenSessionCopy}, made again only after a top-level field of the
+ * session was assigned anew (see `LiveSession.snapshot`).
+ */
+export class SnapshotCache {
+  #copy: Session | undefined;
+  /** The session's top-level values when `#copy` was made. */
+  #seen: Session | undefined;
+
+  of(session: Session): Session {
+    const seen = this.#seen;
+    if (this.#copy && seen && sameTopLevel(session, seen)) return this.#copy;
+    this.#seen = { ...session };
+    this.#copy = frozenSessionCopy(session);
+    return this.#copy;
+  }
+}
+
+/** Whether no top-level field of `session` was assigned since `seen` was copied from it. */
+function sameTopLevel(session: Session, seen: Session): boolean {
+  for (const key in session) {
+    if (session[key as keyof Session] !== seen[key as keyof Session]) return false;
+  }
+  return true;
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
