@@ -72,6 +72,8 @@ const FULL = {
   ledgerRows: 1_000_000,
   usageReads: 50,
   tracingRepeats: 60,
+  historySessions: 100_000,
+  historyReads: 50,
 };
 const SMOKE = {
   chunks: 50,
@@ -102,6 +104,8 @@ const SMOKE = {
   ledgerRows: 500,
   usageReads: 5,
   tracingRepeats: 2,
+  historySessions: 50,
+  historyReads: 3,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */

@@ -11,6 +11,7 @@ import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
 import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
+import { history } from './history.mjs';
 import { api, leanClient, waitHealthy } from './http.mjs';
 import {
   cpuSeconds,
@@ -701,5 +702,6 @@ export const SCENARIOS = {
   sandbox,
   usageLedger,
   tracingOverhead,
+  history,
 };
 export { AGENTS };

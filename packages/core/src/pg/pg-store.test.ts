@@ -127,6 +127,28 @@ describe('openPostgresStore', () => {
     ]);
   });
 
+  it('finds sessions by state through an index, not by reading every session ever stored', async () => {
+    const schema = testSchema();
+    await store({ schema });
+    const c = await otherConnection(schema);
+    // The table is empty, where a sequential scan is always cheapest: forbid it to see what the
+    // planner would use on a long history (listSessions' page and count).
+    await c.query('set enable_seqscan = off');
+    const live = ['idle', 'working', 'asking'];
+    const plan = async (sql: string) =>
+      (await c.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, [live])).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    expect(
+      await plan(
+        'select "data" from "sessions" where "status" = any($1::text[]) order by "created_at" desc, "id" asc limit 20',
+      ),
+    ).toContain('sessions_status_created_at_idx');
+    expect(await plan('select count(*) from "sessions" where "status" = any($1::text[])')).toContain(
+      'sessions_status_created_at_idx',
+    );
+  });
+
   it('migrates once when several nodes open the same schema at the same time', async () => {
     const schema = testSchema();
     const stores = await Promise.all([1, 2, 3].map(() => store({ schema })));

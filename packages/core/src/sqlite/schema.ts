@@ -25,6 +25,8 @@ export const sessions = sqliteTable(
   (t) => [
     index('sessions_owner_work_dir_status_idx').on(t.ownerId, t.workDir, t.status),
     index('sessions_created_at_idx').on(t.createdAt),
+    // Filtering by state (the live ones are few among a long history): counts, caps, recovery, lists.
+    index('sessions_status_created_at_idx').on(t.status, t.createdAt),
   ],
 );
 

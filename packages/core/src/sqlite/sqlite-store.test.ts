@@ -2,11 +2,14 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { and, asc, count, desc, inArray } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AegisError } from '../errors.js';
 import type { AegisStore } from '../store.js';
 import { delta, entry, makeSession, removeTmpDirs, tmpDbPath } from './__fixtures__/store-fixtures.js';
 import { createSqliteStore, DEFAULT_MIGRATIONS_FOLDER, type SqliteStoreOptions } from './index.js';
+import { sessions } from './schema.js';
 
 const open: AegisStore[] = [];
 const blockers: Database.Database[] = [];
@@ -107,6 +110,32 @@ describe('createSqliteStore', () => {
       'usage_session_daily',
       'usage_turns',
     ]);
+  });
+
+  it('finds sessions by state through an index, not by reading every session ever stored', async () => {
+    // Health checks, metrics, the session caps checked on every create and recovery all ask for
+    // the sessions in a few states; with a long history nearly all rows are ended ones.
+    const path = tmpDbPath();
+    openStore({ path });
+    const db = drizzle(otherConnection(path));
+    const live = inArray(sessions.status, ['idle', 'working', 'asking']);
+    const page = db
+      .select({ data: sessions.data })
+      .from(sessions)
+      .where(and(live))
+      .orderBy(desc(sessions.createdAt), asc(sessions.id))
+      .limit(20)
+      .offset(0)
+      .toSQL();
+    const total = db.select({ total: count() }).from(sessions).where(and(live)).toSQL();
+    const plan = (q: { sql: string; params: unknown[] }) =>
+      otherConnection(path)
+        .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .all(...q.params)
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | ');
+    expect(plan(page)).toContain('USING INDEX sessions_status_created_at_idx');
+    expect(plan(total)).toContain('USING COVERING INDEX sessions_status_created_at_idx');
   });
 
   it('retries a locked write in short attempts that never block the event loop for the busy timeout', async () => {

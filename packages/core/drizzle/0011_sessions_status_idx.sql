@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS `sessions_status_created_at_idx` ON `sessions` (`status`,`created_at`);
