@@ -3,10 +3,12 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAegis } from '../engine.js';
 import { AegisError } from '../errors.js';
 import type { AegisEvent } from '../events.js';
+import { LIVE_STATUSES } from '../schemas.js';
 import { makeSession } from '../sqlite/__fixtures__/store-fixtures.js';
 import type { AegisStore } from '../store.js';
 import { createMemoryDriver, type MemoryStep } from '../testing/memory-driver.js';
 import { dropTestSchemas, PG_TEST_URL, pgQuery, testSchema } from './__fixtures__/pg-test-db.js';
+import { LIVE_SESSION_SQL } from './cluster.js';
 import { openPostgresStore } from './index.js';
 
 /** Nodes sharing one schema: ownership, fencing, routing errors, the shared feed and failover. */
@@ -162,6 +164,54 @@ describe('PostgreSQL cluster: fencing in the store', () => {
       ['a', true, 1],
       ['b', true, null],
     ]);
+  });
+});
+
+describe('PostgreSQL cluster: a long history', () => {
+  it('heartbeats, adoption rounds and the live counts read the live sessions through the status index', async () => {
+    // An ended session keeps its owner_node, so each node's share of the history only grows; these
+    // run every few seconds on every node and must not walk it.
+    const schema = testSchema();
+    await open(schema);
+    const c = new pg.Client({ connectionString: PG_TEST_URL, options: `-c search_path=${schema}` });
+    await c.connect();
+    try {
+      const insert = (prefix: string, status: string, n: number) =>
+        c.query(
+          `insert into "sessions" ("id", "owner_id", "work_dir", "status", "created_at", "updated_at", "data", "owner_node", "owner_epoch", "lease_until")
+           select $1 || g, null, '/w', $2, to_char(timestamp '2026-01-01' + g * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+             to_char(timestamp '2026-01-01' + g * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+             jsonb_build_object('pad', repeat('x', 500)), 'node-a', 1, null
+           from generate_series(1, $3::int) g`,
+          [prefix, status, n],
+        );
+      await insert('ended-', 'completed', 5_000);
+      await insert('live-', 'idle', 3);
+      await c.query('vacuum analyze "sessions"');
+      const live = [...LIVE_STATUSES];
+      const params: Record<keyof typeof LIVE_SESSION_SQL, unknown[]> = {
+        reclaimOwn: [live, 'node-a', 30_000],
+        renewLeases: [live, 'node-a', 30_000],
+        adoptable: [live, 'node-b', 10],
+        liveByNode: [live],
+      };
+      for (const [name, sql] of Object.entries(LIVE_SESSION_SQL)) {
+        await c.query('begin');
+        const plan = (
+          await c.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params[name as keyof typeof params])
+        ).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+        await c.query('rollback');
+        expect({ name, plan }).toEqual({
+          name,
+          plan: expect.stringContaining('sessions_status_created_at_idx'),
+        });
+        expect(plan).not.toContain('Seq Scan');
+      }
+    } finally {
+      await c.end();
+    }
   });
 });
 

@@ -8,16 +8,41 @@ import type {
   SessionOwner,
 } from '../cluster-store.js';
 import type { PipelineStore } from '../orchestration/resource-store.js';
-import { type Session, TERMINAL_STATUSES } from '../schemas.js';
+import { LIVE_STATUSES, type Session, TERMINAL_STATUSES } from '../schemas.js';
 import type { ConversationStore } from '../store.js';
 import { createPgClusterShared, joinedNode } from './cluster-shared.js';
 import { type FenceState, iso, leaseEnd, leaseLost, markLost } from './fence.js';
 
 const NOW = iso('clock_timestamp()');
 const ENDED = [...TERMINAL_STATUSES];
+/**
+ * The states of a session that has not ended, as `$1` of the queries below. Named rather than
+ * "not ended" (`<> all(ended)`): an ended session keeps its `owner_node`, so a node's history grows
+ * for ever, and only `= any(live)` lets the status index skip it (a heartbeat over 50,000 ended
+ * sessions of its node took 250 ms as `<> all`, under 1 ms as `= any`).
+ */
+const LIVE = [...LIVE_STATUSES];
 /** A session another node may take: not ended, and nobody holds a running lease on it. */
-const free = (t = '') => `${t}"status" <> all($1::text[])
+const free = (t = '') => `${t}"status" = any($1::text[])
   and (${t}"owner_node" is null or ${t}"lease_until" is null or ${t}"lease_until"::timestamptz < clock_timestamp())`;
+
+/**
+ * The reads and writes over the sessions table that every node runs on each heartbeat and adoption
+ * round; `$1` is {@link LIVE} in each. Exported for the test that holds them to the status index.
+ */
+export const LIVE_SESSION_SQL = {
+  /** `$2` this node, `$3` the lease in ms. */
+  reclaimOwn: `update "sessions" set "owner_epoch" = "owner_epoch" + 1, "lease_until" = ${leaseEnd('$3')}
+         where "owner_node" = $2 and "status" = any($1::text[])
+         returning "data", "owner_epoch", "owner_node" as "from_node"`,
+  /** `$2` this node, `$3` the lease in ms. */
+  renewLeases: `update "sessions" set "lease_until" = ${leaseEnd('$3')}
+         where "owner_node" = $2 and "status" = any($1::text[]) returning "id", "owner_epoch"`,
+  /** `$2` this node, `$3` how many. */
+  adoptable: `select "data" from "sessions" where ${free()} and ("owner_node" is distinct from $2)
+         order by "updated_at" asc limit $3`,
+  liveByNode: `select "owner_node", count(*)::int as "n" from "sessions" where "status" = any($1::text[]) group by "owner_node"`,
+} as const;
 
 /** Channel of the "events stored" hints, one per schema (schemas of one database do not cross-talk). */
 export const eventsChannel = (schema: string) => `aegis_events_${schema}`;
@@ -125,12 +150,7 @@ export function createPgCluster(opts: {
     },
 
     async reclaimOwn() {
-      const { rows } = await pool.query<ClaimRow>(
-        `update "sessions" set "owner_epoch" = "owner_epoch" + 1, "lease_until" = ${leaseEnd('$3')}
-         where "owner_node" = $2 and "status" <> all($1::text[])
-         returning "data", "owner_epoch", "owner_node" as "from_node"`,
-        [ENDED, me(), state.leaseMs],
-      );
+      const { rows } = await pool.query<ClaimRow>(LIVE_SESSION_SQL.reclaimOwn, [LIVE, me(), state.leaseMs]);
       return rows.map(toClaimed);
     },
 
@@ -140,11 +160,11 @@ export function createPgCluster(opts: {
         `update "nodes" set "heartbeat_at" = ${NOW}, "state" = $2, "capacity" = $3, "info" = $4::json where "id" = $1`,
         [node, report.state, report.capacity, JSON.stringify(report.info)],
       );
-      const { rows } = await pool.query<{ id: string; owner_epoch: number }>(
-        `update "sessions" set "lease_until" = ${leaseEnd('$3')}
-         where "owner_node" = $2 and "status" <> all($1::text[]) returning "id", "owner_epoch"`,
-        [ENDED, node, state.leaseMs],
-      );
+      const { rows } = await pool.query<{ id: string; owner_epoch: number }>(LIVE_SESSION_SQL.renewLeases, [
+        LIVE,
+        node,
+        state.leaseMs,
+      ]);
       await shared.renewPipelines();
       const held = new Map(rows.map((r) => [r.id, r.owner_epoch]));
       const lost: string[] = [];
@@ -178,11 +198,7 @@ export function createPgCluster(opts: {
     },
 
     async adoptable(limit) {
-      const { rows } = await pool.query<{ data: Session }>(
-        `select "data" from "sessions" where ${free()} and ("owner_node" is distinct from $2)
-         order by "updated_at" asc limit $3`,
-        [ENDED, me(), limit],
-      );
+      const { rows } = await pool.query<{ data: Session }>(LIVE_SESSION_SQL.adoptable, [LIVE, me(), limit]);
       return rows.map((r) => r.data);
     },
 
@@ -199,7 +215,7 @@ export function createPgCluster(opts: {
            "lease_until" = ${leaseEnd('$4')}
          from prev where s."id" = prev."id" and ${free('s.')}
          returning s."data", s."owner_epoch", prev."owner_node" as "from_node"`,
-            [ENDED, me(), sessionId, state.leaseMs],
+            [LIVE, me(), sessionId, state.leaseMs],
           )
         ).rows;
         await client.query('commit');
@@ -305,8 +321,8 @@ export function createPgCluster(opts: {
 
     async sessionCounts() {
       const { rows } = await pool.query<{ owner_node: string | null; n: number }>(
-        `select "owner_node", count(*)::int as "n" from "sessions" where "status" <> all($1::text[]) group by "owner_node"`,
-        [ENDED],
+        LIVE_SESSION_SQL.liveByNode,
+        [LIVE],
       );
       return Object.fromEntries(rows.map((r) => [r.owner_node ?? '', r.n]));
     },
