@@ -8,7 +8,7 @@ import { makeSession } from '../sqlite/__fixtures__/store-fixtures.js';
 import type { AegisStore } from '../store.js';
 import { createMemoryDriver, type MemoryStep } from '../testing/memory-driver.js';
 import { dropTestSchemas, PG_TEST_URL, pgQuery, testSchema } from './__fixtures__/pg-test-db.js';
-import { LIVE_SESSION_SQL } from './cluster.js';
+import { LIVE_SESSION_SQL } from './cluster-sql.js';
 import { openPostgresStore } from './index.js';
 
 /** Nodes sharing one schema: ownership, fencing, routing errors, the shared feed and failover. */
