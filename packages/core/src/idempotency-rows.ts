@@ -58,3 +58,14 @@ export const CLAIM_IDEMPOTENCY_SQL = `insert into "idempotency_keys" ("owner_id"
   where "idempotency_keys"."expires_at" <= excluded."created_at"
     or ("idempotency_keys"."state" = 'running' and "idempotency_keys"."locked_until" <= excluded."created_at")
   returning *`;
+
+/** `renew`: moves a running claim's lock ($1 lockedUntil; $2 owner, $3 key, $4 claim id). */
+export const RENEW_IDEMPOTENCY_SQL = `update "idempotency_keys" set "locked_until" = $1
+  where "owner_id" = $2 and "key" = $3 and "claim_id" = $4 and "state" = 'running'`;
+
+/**
+ * `abandon`: deletes the running claims whose id starts with $1. A prefix comparison rather than
+ * `like`, so `%` and `_` in a node id match only themselves.
+ */
+export const ABANDON_IDEMPOTENCY_SQL = `delete from "idempotency_keys"
+  where "state" = 'running' and substr("claim_id", 1, length($1)) = $1`;

@@ -26,7 +26,10 @@ export interface IdempotencyRecord {
   state: 'running' | 'done';
   response: IdempotentResponse | null;
   createdAt: string;
-  /** A `running` record older than this is taken as abandoned (its server died): a retry may claim it. */
+  /**
+   * A `running` record past this is taken as abandoned (its server died): a retry may claim it. The
+   * server serving the request pushes it forward while it runs (`renew`).
+   */
   lockedUntil: string;
   /** After this the record is gone: the key may be used afresh. */
   expiresAt: string;
@@ -54,6 +57,17 @@ export interface IdempotencyStore {
   complete(ownerId: string, key: string, claimId: string, response: IdempotentResponse): Promise<boolean>;
   /** Deletes the record of the claim `claimId` (a retry runs again); false when it no longer holds it. */
   release(ownerId: string, key: string, claimId: string): Promise<boolean>;
+  /**
+   * Moves the lock of the running claim `claimId` to `lockedUntil` (its request is still being
+   * served); false when that claim no longer holds the record or it is done.
+   */
+  renew(ownerId: string, key: string, claimId: string, lockedUntil: string): Promise<boolean>;
+  /**
+   * Deletes the `running` records whose claim id starts with `claimPrefix`: their server is known to
+   * be gone (restarted, or its node left the cluster), so a retry runs the request again at once
+   * instead of waiting for the lock to lapse. Returns how many.
+   */
+  abandon(claimPrefix: string): Promise<number>;
   /** Removes records expired at `now`; returns how many. */
   deleteExpired(now: string): Promise<number>;
 }
@@ -97,6 +111,24 @@ export function createMemoryIdempotencyStore(assertOpen: () => void = () => {}):
       const r = records.get(id(ownerId, key));
       if (r?.claimId !== claimId) return false;
       return records.delete(id(ownerId, key));
+    },
+    async renew(ownerId, key, claimId, lockedUntil) {
+      assertOpen();
+      const r = records.get(id(ownerId, key));
+      if (r?.claimId !== claimId || r.state !== 'running') return false;
+      r.lockedUntil = lockedUntil;
+      return true;
+    },
+    async abandon(claimPrefix) {
+      assertOpen();
+      let n = 0;
+      for (const [k, r] of records) {
+        if (r.state === 'running' && r.claimId.startsWith(claimPrefix)) {
+          records.delete(k);
+          n++;
+        }
+      }
+      return n;
     },
     async deleteExpired(now) {
       assertOpen();

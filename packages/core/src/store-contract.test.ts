@@ -268,6 +268,43 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
       expect((await idempotency.claim(claim({ claimId: 'c5', createdAt: dayAfter }))).claimed).toBe(true);
     });
 
+    it('moves a running claim’s lock forward, and only that claim’s', async () => {
+      const { idempotency } = await newStore();
+      await idempotency.claim(claim());
+      const later = '2025-01-01T00:06:00.000Z';
+      expect(await idempotency.renew('k1', 'retry-1', 'other', '2025-01-01T00:10:00.000Z')).toBe(false);
+      expect(await idempotency.renew('k1', 'retry-1', 'c1', '2025-01-01T00:10:00.000Z')).toBe(true);
+      // Past the first lock, the renewed claim still holds the key.
+      expect(await idempotency.claim(claim({ claimId: 'c2', createdAt: later }))).toMatchObject({
+        claimed: false,
+        record: { claimId: 'c1', lockedUntil: '2025-01-01T00:10:00.000Z' },
+      });
+      await idempotency.complete('k1', 'retry-1', 'c1', response);
+      // A done record is not renewed (nothing runs any more).
+      expect(await idempotency.renew('k1', 'retry-1', 'c1', '2025-01-01T00:20:00.000Z')).toBe(false);
+    });
+
+    it('abandons the running claims of one server by their id prefix', async () => {
+      const { idempotency } = await newStore();
+      await idempotency.claim(claim({ key: 'a', claimId: 'node:n_1/boot1/x' }));
+      await idempotency.claim(claim({ key: 'b', claimId: 'node:n_1/boot1/y' }));
+      await idempotency.claim(claim({ key: 'c', claimId: 'node:n%1/boot1/z' }));
+      await idempotency.claim(claim({ key: 'd', claimId: 'node:n_12/boot1/w' }));
+      await idempotency.claim(claim({ key: 'e', claimId: 'node:n_1/boot1/v' }));
+      await idempotency.complete('k1', 'e', 'node:n_1/boot1/v', response);
+      // `%` and `_` are themselves, and a longer node id is another node.
+      expect(await idempotency.abandon('node:n_1/')).toBe(2);
+      expect(await idempotency.get('k1', 'a', T0)).toBeUndefined();
+      expect(await idempotency.get('k1', 'b', T0)).toBeUndefined();
+      expect(await idempotency.get('k1', 'c', T0)).toMatchObject({ state: 'running' });
+      expect(await idempotency.get('k1', 'd', T0)).toMatchObject({ state: 'running' });
+      // A finished request's answer stays.
+      expect(await idempotency.get('k1', 'e', T0)).toMatchObject({ state: 'done', response });
+      // The key is free: a retry claims it at once.
+      expect((await idempotency.claim(claim({ key: 'a', claimId: 'c9' }))).claimed).toBe(true);
+      expect(await idempotency.abandon('')).toBe(3);
+    });
+
     it('deletes expired records', async () => {
       const { idempotency } = await newStore();
       await idempotency.claim(claim({ key: 'a', expiresAt: '2025-01-01T01:00:00.000Z' }));

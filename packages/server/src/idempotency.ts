@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AegisError,
   createMemoryIdempotencyStore,
@@ -8,6 +8,7 @@ import {
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 import { errorResponse } from './http-errors.js';
+import type { Logger } from './logger.js';
 
 /** The operations that honour an `Idempotency-Key` header (elsewhere it is ignored). */
 export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
@@ -35,10 +36,17 @@ export interface IdempotencyOptions {
   /** How long a duplicate waits for the first request to finish before 409 IDEMPOTENCY_IN_PROGRESS. Default 10 s. */
   waitMs?: number | undefined;
   /**
-   * A first request still running after this long is taken as abandoned (its server died) and a
-   * retry runs it again. Default 5 min: longer than any of these operations takes.
+   * How long a claim holds its key without word from its server. The server serving the request
+   * renews it every third of this while the request runs, so a claim that lapses is one whose server
+   * died (or hung) mid-request, and a retry runs the request again. Default 30 s.
    */
   lockMs?: number | undefined;
+  /**
+   * Starts every claim id this server makes (`node:<id>/<boot>/`), so that its claims can be
+   * abandoned at once when it is known to be gone: the next process under the same state dir or
+   * node id calls `store.abandon(prefix)` at start. Default: none.
+   */
+  claimPrefix?: string | undefined;
   /** Told when a record cannot be completed or released (the response still goes out). */
   onError?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
   now?: () => number;
@@ -47,7 +55,7 @@ export interface IdempotencyOptions {
 export const DEFAULT_IDEMPOTENCY = Object.freeze({
   ttlMs: 24 * 60 * 60 * 1000,
   waitMs: 10_000,
-  lockMs: 5 * 60 * 1000,
+  lockMs: 30_000,
 });
 
 const POLL_MS = 50;
@@ -131,7 +139,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
     const method = c.req.method;
     const path = c.req.path;
     const fingerprint = fingerprintOf(method, path, await c.req.text());
-    const claimId = globalThis.crypto.randomUUID();
+    const claimId = `${options.claimPrefix ?? ''}${globalThis.crypto.randomUUID()}`;
     const started = now();
     prune(started);
 
@@ -169,11 +177,23 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
       store
         .release(ownerId, key, claimId)
         .catch((err) => report('releasing an idempotency key failed', err, { key, method, path }));
+    // While the request runs, its claim is renewed: a duplicate keeps waiting for this answer.
+    const renewal = setInterval(
+      () => {
+        store
+          .renew(ownerId, key, claimId, iso(now() + lockMs))
+          .catch((err) => report('renewing an idempotency key failed', err, { key, method, path }));
+      },
+      Math.max(1, Math.floor(lockMs / 3)),
+    );
+    renewal.unref();
     try {
       await next();
     } catch (err) {
       await release();
       throw err;
+    } finally {
+      clearInterval(renewal);
     }
     const res = c.res;
     let kept = false;
@@ -217,4 +237,29 @@ function inProgress(c: Context, key: string, first: IdempotencyRecord): Response
       { details: { key, retryAfter: 1 } },
     ),
   );
+}
+
+/**
+ * Frees the `Idempotency-Key`s of requests a previous process was serving when it stopped without a
+ * shutdown, so their retries run at once instead of waiting for the claim's lock to lapse: every
+ * running claim when this server holds the state dir (no other process can be serving one), a
+ * cluster node's own (under its node id) otherwise. Returns the prefix of this process's claims.
+ */
+export async function freeAbandonedIdempotencyKeys(
+  store: { idempotency: IdempotencyStore },
+  where: { nodeId: string | null; holdsStateDir: boolean },
+  logger: Pick<Logger, 'warn'>,
+): Promise<string> {
+  const node = where.nodeId === null ? '' : `node:${where.nodeId}/`;
+  if (!where.nodeId && !where.holdsStateDir) return node;
+  const freed = await store.idempotency.abandon(node);
+  if (freed > 0) {
+    logger.warn(
+      'freed the Idempotency-Keys of requests cut off by the previous run; their retries run again',
+      {
+        count: freed,
+      },
+    );
+  }
+  return `${node}${randomUUID().slice(0, 8)}/`;
 }

@@ -15,6 +15,7 @@ import { loadChannelStarters, startChannels } from './channels/service.js';
 import { resolveConfig, type ServerConfig, type ServerConfigInput, sessionStoreOf } from './config.js';
 import { configFromEnv } from './config-env.js';
 import { openConfiguredStore } from './configured-store.js';
+import { freeAbandonedIdempotencyKeys } from './idempotency.js';
 import { createLogger, type Logger, redactArgs } from './logger.js';
 import { answerMalformedRequests } from './malformed-requests.js';
 import { nodeAddressOf, nodeIdOf } from './node-identity.js';
@@ -128,6 +129,7 @@ async function startLocked(
   // owns its sessions through leases and takes over those of nodes that stop.
   const clustered = !!store.cluster && (!options.store || sessionStoreOf(config) === 'postgres');
   const nodeId = clustered ? nodeIdOf(config) : null;
+  const claimPrefix = await freeAbandonedIdempotencyKeys(store, { nodeId, holdsStateDir: !!lock }, logger);
   const aegis = createAegis({
     agent: driver,
     store,
@@ -248,6 +250,7 @@ async function startLocked(
       store: store.idempotency,
       ttlMs: config.idempotency.ttlSeconds * 1000,
       waitMs: config.idempotency.waitMs,
+      claimPrefix,
     },
     logger,
     policies,

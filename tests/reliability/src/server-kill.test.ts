@@ -261,4 +261,50 @@ describe('server SIGKILLed mid-turn', () => {
         `restart to /v1/health ${restartMs} ms (no agent started); next prompt reopened it with session/load and completed`,
     );
   });
+
+  it('frees the Idempotency-Key of a create it cut off: the retry after the restart runs at once, and later retries replay its answer', async () => {
+    const stateDir = root.sub('state-idempotent');
+    const work = root.sub('work-idempotent');
+    const first = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
+    servers.push(first);
+    // The agent takes 2 s to initialize: the create is still being served when the server dies.
+    const body = JSON.stringify({ workDir: work, env: { SCRIPTED_AGENT_SLOW_START_MS: '2000' } });
+    const create = (url: string) =>
+      fetch(`${url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'create-cut-off' },
+        body,
+      });
+    const cutOff = create(first.url).then(
+      (res) => `answered ${res.status}`,
+      () => 'connection lost',
+    );
+    // The key is claimed before the agent is started.
+    expect(await eventually(() => processesIn(work).length > 0, 10_000)).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(await cutOff).toBe('connection lost');
+
+    const second = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
+    servers.push(second);
+    expect(second.output()).toContain('freed the Idempotency-Keys of requests cut off by the previous run');
+    // Before, the key stayed held by the dead server for the claim's lock: the retry waited 10 s
+    // and got 409 IDEMPOTENCY_IN_PROGRESS.
+    const t0 = Date.now();
+    const retry = await create(second.url);
+    const retryMs = Date.now() - t0;
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    const created = (await retry.json()) as { session: { id: string } };
+    const again = await create(second.url);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { session: { id: string } }).session.id).toBe(created.session.id);
+    // What the cut-off create had begun stays: its session, idle with no agent (docs/architecture.md).
+    const { sessions } = await second.client.listSessions({});
+    expect(sessions.map((x) => x.status)).toEqual(['idle', 'idle']);
+    console.log(
+      `[figures] Idempotency-Key cut off by SIGKILL: the retry after the restart answered 201 in ${retryMs} ms (was 409 after 10 s)`,
+    );
+  });
 });

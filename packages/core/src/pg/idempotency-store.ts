@@ -1,4 +1,10 @@
-import { CLAIM_IDEMPOTENCY_SQL, type IdempotencyRow, idempotencyFromRow } from '../idempotency-rows.js';
+import {
+  ABANDON_IDEMPOTENCY_SQL,
+  CLAIM_IDEMPOTENCY_SQL,
+  type IdempotencyRow,
+  idempotencyFromRow,
+  RENEW_IDEMPOTENCY_SQL,
+} from '../idempotency-rows.js';
 import type { IdempotencyClaimResult, IdempotencyStore } from '../idempotency-store.js';
 import { type GuardContext, guarded } from './guard.js';
 import type { PgDatabase } from './open-database.js';
@@ -58,6 +64,18 @@ export function createPgIdempotencyStore(db: PgDatabase, ctx: GuardContext): Ide
           [ownerId, key, claimId],
         );
         return (res.rowCount ?? 0) > 0;
+      });
+    },
+    renew(ownerId, key, claimId, lockedUntil) {
+      return guarded(ctx, 'write to', async () => {
+        const res = await pool.query(RENEW_IDEMPOTENCY_SQL, [lockedUntil, ownerId, key, claimId]);
+        return (res.rowCount ?? 0) > 0;
+      });
+    },
+    abandon(claimPrefix) {
+      return guarded(ctx, 'write to', async () => {
+        const res = await pool.query(ABANDON_IDEMPOTENCY_SQL, [claimPrefix]);
+        return res.rowCount ?? 0;
       });
     },
     deleteExpired(now) {

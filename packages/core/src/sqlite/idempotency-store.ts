@@ -1,4 +1,10 @@
-import { CLAIM_IDEMPOTENCY_SQL, type IdempotencyRow, idempotencyFromRow } from '../idempotency-rows.js';
+import {
+  ABANDON_IDEMPOTENCY_SQL,
+  CLAIM_IDEMPOTENCY_SQL,
+  type IdempotencyRow,
+  idempotencyFromRow,
+  RENEW_IDEMPOTENCY_SQL,
+} from '../idempotency-rows.js';
 import type { IdempotencyStore } from '../idempotency-store.js';
 import type { AegisDatabase } from './open-database.js';
 import { closedError, unavailable } from './store-errors.js';
@@ -20,6 +26,9 @@ export function createSqliteIdempotencyStore(
   const release = client.prepare(
     'delete from "idempotency_keys" where "owner_id" = ? and "key" = ? and "claim_id" = ?',
   );
+  const renew = client.prepare(RENEW_IDEMPOTENCY_SQL.replace(/\$\d+/g, '?'));
+  // The prefix is used twice: one named parameter.
+  const abandon = client.prepare(ABANDON_IDEMPOTENCY_SQL.replaceAll('$1', '@prefix'));
   const deleteExpired = client.prepare('delete from "idempotency_keys" where "expires_at" <= ?');
   function guard<T>(verb: string, fn: () => T): Promise<T> {
     if (opts.isClosed()) return Promise.reject(closedError(opts.path));
@@ -63,6 +72,12 @@ export function createSqliteIdempotencyStore(
     },
     release(ownerId, key, claimId) {
       return guard('write to', () => release.run(ownerId, key, claimId).changes > 0);
+    },
+    renew(ownerId, key, claimId, lockedUntil) {
+      return guard('write to', () => renew.run(lockedUntil, ownerId, key, claimId).changes > 0);
+    },
+    abandon(claimPrefix) {
+      return guard('write to', () => abandon.run({ prefix: claimPrefix }).changes);
     },
     deleteExpired(now) {
       return guard('write to', () => deleteExpired.run(now).changes);
