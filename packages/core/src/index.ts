@@ -173,6 +173,7 @@ export {
   type ApiKeyPatch,
   type ApiKeyRecord,
   type ApiKeyRole,
+  type ApiKeyState,
   type ApiKeyStore,
   type AuditBreak,
   type AuditDraft,

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { ConversationSnapshot } from '../driver.js';
 import {
+  API_KEY_STATE_SQL,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
   apiKeyFromRow,
+  apiKeyStateOf,
   canonicalAudit,
 } from '../security-store.js';
 import type { ConversationStore } from '../store.js';
@@ -54,6 +56,12 @@ export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeySt
       return guarded(ctx, 'read from', async () =>
         (await db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))).map(apiKeyFromRow),
       );
+    },
+    state(now) {
+      return guarded(ctx, 'read from', async () => {
+        const { rows } = await db.$client.query<{ any: boolean; active: boolean }>(API_KEY_STATE_SQL, [now]);
+        return apiKeyStateOf(rows[0] ?? { any: false, active: false });
+      });
     },
     update(id, patch) {
       return guarded(ctx, 'write to', async () => {

@@ -77,6 +77,38 @@ describe.each([
     expect(await store.apiKeys.findByHash('h3')).toBeUndefined();
     expect((await store.apiKeys.list()).map((k) => k.hash)).toEqual(['h2']);
   });
+
+  it('tells whether keys exist and whether any is active (zero-config local access depends on it)', async () => {
+    const store = await make();
+    open.push(store);
+    const T = '2025-06-01T00:00:00.000Z';
+    const key = (id: string, over: { expiresAt?: string | null; revokedAt?: string | null }) =>
+      store.apiKeys.insert({
+        id,
+        name: id,
+        role: 'admin',
+        hash: `h-${id}`,
+        createdAt: '2025-01-01T00:00:00.000Z',
+        expiresAt: null,
+        revokedAt: null,
+        createdBy: null,
+        previousHash: null,
+        previousExpiresAt: null,
+        lastUsedAt: null,
+        ...over,
+      });
+    expect(await store.apiKeys.state(T)).toBe('none');
+    await key('revoked', { revokedAt: '2025-02-01T00:00:00.000Z' });
+    await key('expired', { expiresAt: T });
+    expect(await store.apiKeys.state(T)).toBe('lapsed');
+    await key('expiring', { expiresAt: '2025-06-01T00:00:00.001Z' });
+    expect(await store.apiKeys.state(T)).toBe('active');
+    expect(await store.apiKeys.state('2025-06-01T00:00:00.001Z')).toBe('lapsed');
+    await key('forever', {});
+    expect(await store.apiKeys.state('2099-01-01T00:00:00.000Z')).toBe('active');
+    await store.apiKeys.update('forever', { revokedAt: T });
+    expect(await store.apiKeys.state('2099-01-01T00:00:00.000Z')).toBe('lapsed');
+  });
 });
 
 describe('sqlite audit tampering', () => {

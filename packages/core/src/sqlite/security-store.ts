@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import {
+  API_KEY_STATE_SQL,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
   apiKeyFromRow,
+  apiKeyStateOf,
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
@@ -16,9 +18,9 @@ import { isLockError, unavailable } from './store-errors.js';
 
 /** API keys in the `api_keys` table of an open Aegis database. */
 export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
-  // Listed on every request while zero-config local access is possible (does any key exist yet?),
-  // so the query is built once.
   const listAll = db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).prepare();
+  // Asked on every request without credentials while zero-config local access is possible.
+  const state = db.$client.prepare(API_KEY_STATE_SQL.replace('$1', '?'));
   return {
     async insert(k) {
       db.insert(apiKeys)
@@ -51,6 +53,9 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
     },
     async list() {
       return listAll.all().map(apiKeyFromRow);
+    },
+    async state(now) {
+      return apiKeyStateOf(state.get(now) as { any: number; active: number });
     },
     async update(id, patch) {
       if (Object.keys(patch).length > 0) db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).run();

@@ -76,7 +76,8 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
         role: input.role,
         hash: hashSecret(secret),
         createdAt: now().toISOString(),
-        expiresAt: input.expiresAt ?? null,
+        // One form (toISOString), so the store can compare it with the time as text (state()).
+        expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
         revokedAt: null,
         createdBy: input.createdBy,
         previousHash: null,
@@ -85,6 +86,11 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
       };
       await store.insert(record);
       return { key: viewKey(record, now()), secret };
+    },
+
+    async get(id: string): Promise<ApiKeyView | undefined> {
+      const k = await store.get(id);
+      return k && viewKey(k, now());
     },
 
     async list(): Promise<ApiKeyView[]> {
@@ -165,11 +171,8 @@ export function apiKeyService(store: ApiKeyStore, now: () => Date = () => new Da
      * `none`: no key was ever created; `active`: at least one key works; `lapsed`: keys exist
      * but every one has expired or been revoked (keys are never deleted, so this is "keys have existed").
      */
-    async keyState(): Promise<'none' | 'active' | 'lapsed'> {
-      const at = now();
-      const all = await store.list();
-      if (all.length === 0) return 'none';
-      return all.some((k) => keyStatus(k, at) === 'active') ? 'active' : 'lapsed';
+    keyState(): Promise<'none' | 'active' | 'lapsed'> {
+      return store.state(now().toISOString());
     },
   };
 }

@@ -140,7 +140,7 @@ export function identityRoutes({ oidc, keys, people, csrfOf }: IdentityRouteDeps
       const kind = actor.id === null ? ('local' as const) : ('bootstrap' as const);
       return c.json({ ...base, id: actor.id ?? 'local', kind, name: null, email: null, subject: null }, 200);
     }
-    const key = (await keys.list()).find((k) => k.id === actor.id);
+    const key = await keys.get(actor.id);
     if (!key) throw new AegisError('UNAUTHORIZED', 'The key this request was made with no longer exists.');
     return c.json(
       {
