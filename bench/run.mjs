@@ -74,6 +74,8 @@ const FULL = {
   tracingRepeats: 60,
   historySessions: 100_000,
   historyReads: 50,
+  probeKeys: 1_000,
+  probeReads: 1_000,
 };
 const SMOKE = {
   chunks: 50,
@@ -106,6 +108,8 @@ const SMOKE = {
   tracingRepeats: 2,
   historySessions: 50,
   historyReads: 3,
+  probeKeys: 3,
+  probeReads: 5,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */

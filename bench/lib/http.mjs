@@ -45,7 +45,8 @@ export async function timedGet(base, path) {
 export function leanClient(base) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
-    get(path) {
+    /** `status`: the answer expected (another is an error). */
+    get(path, status = 200) {
       const t0 = performance.now();
       return new Promise((resolve, reject) => {
         http
@@ -54,7 +55,7 @@ export function leanClient(base) {
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => {
               const ms = performance.now() - t0;
-              if (res.statusCode !== 200) reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
+              if (res.statusCode !== status) reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
               else resolve({ ms, body: Buffer.concat(chunks) });
             });
             res.on('error', reject);

@@ -13,6 +13,7 @@ import { cluster } from './cluster.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
 import { history } from './history.mjs';
 import { api, leanClient, waitHealthy } from './http.mjs';
+import { probes } from './probes.mjs';
 import {
   cpuSeconds,
   freePort,
@@ -703,5 +704,6 @@ export const SCENARIOS = {
   usageLedger,
   tracingOverhead,
   history,
+  probes,
 };
 export { AGENTS };

@@ -3,6 +3,7 @@ import type { AgentDriver } from './driver.js';
 import { createAegis } from './engine.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryStore } from './memory-store.js';
+import { SessionStatus } from './schemas.js';
 import { createMemoryDriver, type MemoryStep } from './testing/memory-driver.js';
 
 function setup(script: (text: string) => MemoryStep[], extra: { stallThresholdMs?: number } = {}) {
@@ -322,6 +323,25 @@ describe('engine', () => {
     expect(killed.status).toBe('killed');
     expect((await aegis.sessions.get(session.id)).status).toBe('killed');
     expect(aegis.liveCount).toBe(0);
+  });
+
+  it('counts sessions per state, every state listed, with or without the store’s grouped count', async () => {
+    for (const grouped of [true, false]) {
+      const full = createMemoryStore();
+      const { countSessionsByStatus: _, ...withoutCount } = full;
+      const store = grouped ? full : (withoutCount as typeof full);
+      const aegis = createAegis({ agent: createMemoryDriver(() => []).driver, store });
+      await aegis.sessions.create({ workDir: '/w' });
+      const { session } = await aegis.sessions.create({ workDir: '/w', reuse: false });
+      await aegis.sessions.kill(session.id);
+      const counts = await aegis.sessions.countByStatus();
+      expect(Object.keys(counts).sort()).toEqual([...SessionStatus.options].sort());
+      expect(Object.entries(counts).filter(([, n]) => n > 0)).toEqual([
+        ['idle', 1],
+        ['killed', 1],
+      ]);
+      await aegis.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import type { AegisEvent } from './events.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
 import { createMemoryResourceStores } from './orchestration/memory-resource-stores.js';
 import { createMemoryRoutineStore } from './routines/store.js';
-import type { Session } from './schemas.js';
+import type { Session, SessionStatus } from './schemas.js';
 import { createMemoryApiKeyStore, createMemoryAuditStore } from './security-store.js';
 import type {
   AegisStore,
@@ -98,6 +98,12 @@ export function createMemoryStore(): AegisStore {
         .filter((s) => q.ownerId === undefined || s.ownerId === q.ownerId)
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
       return { sessions: all.slice(q.offset, q.offset + q.limit).map(clone), total: all.length };
+    },
+    async countSessionsByStatus() {
+      open();
+      const counts: Partial<Record<SessionStatus, number>> = {};
+      for (const s of sessions.values()) counts[s.status] = (counts[s.status] ?? 0) + 1;
+      return counts;
     },
     async listEvents(q: EventQuery) {
       open();

@@ -48,6 +48,8 @@ export interface SessionsApi {
     input?: ListSessionsInput,
     actor?: Actor,
   ): Promise<{ sessions: Session[]; total: number; page: number; limit: number }>;
+  /** How many sessions are in each state, every state listed (0 when none), whoever owns them. */
+  countByStatus(): Promise<Record<SessionStatus, number>>;
   /** Sends a prompt: delivered now when idle, otherwise queued in order behind the running turn. */
   prompt(id: string, text: string, actor?: Actor): Promise<PromptDelivery>;
   /** Answers the oldest pending permission request. 409 `NOTHING_PENDING` when none is. */

@@ -4,7 +4,7 @@ import { AegisError } from './errors.js';
 import type { Decider } from './events.js';
 import type { LiveSession, QuestionReply } from './live-session.js';
 import type { PermissionAnswer } from './permission-queue.js';
-import { isTerminal, type PermissionMode, type Session } from './schemas.js';
+import { isTerminal, type PermissionMode, type Session, SessionStatus } from './schemas.js';
 import { createSessionStarter, type SessionsApiContext } from './session-create.js';
 import type {
   Actor,
@@ -117,6 +117,24 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
       });
       const sessions = result.sessions.map((s) => live.get(s.id)?.snapshot() ?? s);
       return { sessions, total: result.total, page, limit };
+    },
+
+    async countByStatus() {
+      const store = options.store;
+      const counted = store.countSessionsByStatus
+        ? await store.countSessionsByStatus()
+        : Object.fromEntries(
+            await Promise.all(
+              SessionStatus.options.map(
+                async (s) =>
+                  [s, (await store.listSessions({ status: [s], limit: 1, offset: 0 })).total] as const,
+              ),
+            ),
+          );
+      return Object.fromEntries(SessionStatus.options.map((s) => [s, counted[s] ?? 0])) as Record<
+        SessionStatus,
+        number
+      >;
     },
 
     async prompt(id: string, text: string, actor: Actor = LOCAL): Promise<PromptDelivery> {

@@ -72,6 +72,10 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
     });
     expect(await ids({ limit: 2, offset: 1 })).toEqual({ ids: ['d', 'c'], total: 5 });
     expect(await ids({ limit: 2, offset: 4 })).toEqual({ ids: ['a'], total: 5 });
+    // The counts per state that health and /metrics read, in one query.
+    expect(await store.countSessionsByStatus?.()).toEqual({ idle: 2, working: 1, completed: 1, crashed: 1 });
+    await store.write({ sessions: [makeSession('b', { status: 'idle', workDir: '/w/1', ownerId: 'bob' })] });
+    expect(await store.countSessionsByStatus?.()).toEqual({ idle: 3, completed: 1, crashed: 1 });
   });
 
   it('gives events increasing global ids and reads them back by seq and by global id', async () => {

@@ -91,6 +91,12 @@ export interface AegisStore {
   pressure?(): StorePressure | null;
   getSession(id: string): Promise<Session | undefined>;
   listSessions(query: SessionQuery): Promise<{ sessions: Session[]; total: number }>;
+  /**
+   * How many sessions are in each state (states with none may be left out), in one query: health,
+   * `/metrics` and the server info ask on every call. Optional for stores of other makers; without
+   * it the count is a `listSessions` per state.
+   */
+  countSessionsByStatus?(): Promise<Partial<Record<SessionStatus, number>>>;
   listEvents(query: EventQuery): Promise<AegisEvent[]>;
   listTranscript(query: TranscriptQuery): Promise<TranscriptEntry[]>;
   /** API keys (hashes only). */

@@ -1,15 +1,9 @@
-import { type Aegis, SessionStatus, type TurnUsage } from '@aegis/core';
+import type { Aegis, SessionStatus, TurnUsage } from '@aegis/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Session counts per state, across all owners (one store count per state). */
-export async function sessionCounts(aegis: Aegis): Promise<Record<SessionStatus, number>> {
-  const entries = await Promise.all(
-    SessionStatus.options.map(async (status) => {
-      const { total } = await aegis.sessions.list({ status: [status], limit: 1 });
-      return [status, total] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Record<SessionStatus, number>;
+export function sessionCounts(aegis: Aegis): Promise<Record<SessionStatus, number>> {
+  return aegis.sessions.countByStatus();
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

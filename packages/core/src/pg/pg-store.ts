@@ -1,7 +1,7 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { ClusterStore } from '../cluster-store.js';
 import type { AegisEvent } from '../events.js';
-import type { Session } from '../schemas.js';
+import type { Session, SessionStatus } from '../schemas.js';
 import { createWriteBatcher, type ItemOutcome } from '../sqlite/write-batcher.js';
 import type {
   AegisStore,
@@ -291,6 +291,15 @@ export async function openPostgresStore(
           sessions: rows.flatMap((r) => (r.data ? [r.data] : [])),
           total: rows[0]?.total ?? 0,
         };
+      });
+    },
+
+    countSessionsByStatus() {
+      return read(async () => {
+        const { rows } = await pool.query<{ status: SessionStatus; n: number }>(
+          'select "status", count(*)::int as "n" from "sessions" group by "status"',
+        );
+        return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Partial<Record<SessionStatus, number>>;
       });
     },
 

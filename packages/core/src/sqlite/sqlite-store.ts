@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { TracerProvider } from '@opentelemetry/api';
 import { and, asc, count, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { AegisEvent } from '../events.js';
-import type { Session } from '../schemas.js';
+import type { Session, SessionStatus } from '../schemas.js';
 import type {
   AegisStore,
   EventQuery,
@@ -101,6 +101,10 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
     .prepare(
       `select ${entryColumns} from "transcript_entries" where "session_id" = ? and "id" < ? order by "id" desc limit ?`,
     )
+    .raw(true);
+  // Over the status index, without reading a session row.
+  const countByStatus = client
+    .prepare('select "status", count(*) from "sessions" group by "status"')
     .raw(true);
   const transcriptAfterRaw = client
     .prepare(
@@ -220,34 +224,35 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
         // `IN ()` is not portable SQL; an empty status list simply matches nothing.
         if (status?.length === 0) return { sessions: [], total: 0 };
         const statuses = indexed('status', status?.length ?? 0);
-        const conditions: SQL[] = [];
-        if (status)
-          conditions.push(
-            inArray(
-              sessions.status,
-              statuses.map((n) => p(n)),
-            ),
-          );
-        if (q.workDir !== undefined) conditions.push(eq(sessions.workDir, p('workDir')));
-        if (q.ownerId !== undefined) conditions.push(eq(sessions.ownerId, p('ownerId')));
+        // The conditions are built once per shape, with the statement (drizzle's builders cost more
+        // than the query on a small table).
+        const conditions = () => {
+          const all: SQL[] = [];
+          if (status)
+            all.push(
+              inArray(
+                sessions.status,
+                statuses.map((n) => p(n)),
+              ),
+            );
+          if (q.workDir !== undefined) all.push(eq(sessions.workDir, p('workDir')));
+          if (q.ownerId !== undefined) all.push(eq(sessions.ownerId, p('ownerId')));
+          return and(...all);
+        };
         const key = `${statuses.length}:${q.workDir !== undefined}:${q.ownerId !== undefined}`;
         const values = { workDir: q.workDir, ownerId: q.ownerId, ...indexedValues('status', status) };
         const pageQuery = prepared<{ data: Session }>(`sessions:${key}`, () =>
           db
             .select({ data: sessions.data })
             .from(sessions)
-            .where(and(...conditions))
+            .where(conditions())
             .orderBy(desc(sessions.createdAt), asc(sessions.id))
             .limit(p('limit'))
             .offset(p('offset'))
             .prepare(),
         );
         const totalQuery = prepared<{ total: number }>(`sessions-total:${key}`, () =>
-          db
-            .select({ total: count() })
-            .from(sessions)
-            .where(and(...conditions))
-            .prepare(),
+          db.select({ total: count() }).from(sessions).where(conditions()).prepare(),
         );
         // One read transaction, so page and total come from the same snapshot even if another
         // process writes in between.
@@ -259,6 +264,14 @@ export function createSqliteStore(options: SqliteStoreOptions): AegisStore {
           sessions: page.map(([data]) => JSON.parse(data as string) as Session),
           total: totalRow?.total ?? 0,
         };
+      });
+    },
+
+    countSessionsByStatus() {
+      return read(() => {
+        const counts: Partial<Record<SessionStatus, number>> = {};
+        for (const [status, n] of countByStatus.all() as [SessionStatus, number][]) counts[status] = n;
+        return counts;
       });
     },
 
