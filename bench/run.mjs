@@ -72,6 +72,8 @@ const FULL = {
   ledgerRows: 1_000_000,
   usageReads: 50,
   tracingRepeats: 60,
+  tracingRealRepeats: 60,
+  tracingRealSessions: 4,
   historySessions: 100_000,
   historyReads: 50,
   probeKeys: 1_000,
@@ -106,6 +108,8 @@ const SMOKE = {
   ledgerRows: 500,
   usageReads: 5,
   tracingRepeats: 2,
+  tracingRealRepeats: 1,
+  tracingRealSessions: 1,
   historySessions: 50,
   historyReads: 3,
   probeKeys: 3,
@@ -118,7 +122,7 @@ const LIMIT_S = 300;
  * `realAgent` starts some 40 real adapters. */
 const LIMITS_S = { cluster: 600, realAgent: 600 };
 // The real adapter needs its ~330 MB native binary and several seconds per start; smoke runs skip it.
-if (smoke) skip.push('realAgent', 'coldResume', 'sandbox');
+if (smoke) skip.push('realAgent', 'coldResume', 'sandbox', 'tracingRealAgent');
 
 const started = Date.now();
 const load0 = loadAverage();

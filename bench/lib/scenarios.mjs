@@ -28,7 +28,7 @@ import {
 import { serveRss } from './serve-rss.mjs';
 import { subscribe } from './sse.mjs';
 import { streamingLoad } from './streaming-load.mjs';
-import { tracingOverhead } from './tracing-overhead.mjs';
+import { tracingOverhead, tracingRealAgent } from './tracing-overhead.mjs';
 import { usageLedger } from './usage-ledger.mjs';
 
 const row = (scenario, metric, value, unit, extra = {}) => ({ scenario, metric, value, unit, ...extra });
@@ -703,6 +703,7 @@ export const SCENARIOS = {
   sandbox,
   usageLedger,
   tracingOverhead,
+  tracingRealAgent,
   history,
   probes,
 };

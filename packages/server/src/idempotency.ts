@@ -139,7 +139,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
     const method = c.req.method;
     const path = c.req.path;
     const fingerprint = fingerprintOf(method, path, await c.req.text());
-    const claimId = `${options.claimPrefix ?? ''}${globalThis.crypto.randomUUID()}`;
+    const claimId = `${options.claimPrefix ?? ''}${randomUUID()}`;
     const started = now();
     prune(started);
 
