@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../memory-store.js';
 import { dropTestSchemas, openTestPgStore } from '../pg/__fixtures__/pg-test-db.js';
-import { type AuditDraft, verifyAuditChain } from '../security-store.js';
+import { type ApiKeyRecord, type AuditDraft, verifyAuditChain } from '../security-store.js';
 import type { AegisStore } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -18,6 +18,22 @@ const draft = (i: number): AuditDraft => ({
   target: `s${i % 2}`,
   outcome: '200',
   details: { n: i, nested: { b: 1, a: [1, 'x'] } },
+});
+
+/** An API key record with nothing set but its id and what `over` says. */
+const keyRecord = (id: string, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  id,
+  name: id,
+  role: 'admin',
+  hash: `h-${id}`,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  expiresAt: null,
+  revokedAt: null,
+  createdBy: null,
+  previousHash: null,
+  previousExpiresAt: null,
+  lastUsedAt: null,
+  ...over,
 });
 
 const open: AegisStore[] = [];
@@ -58,19 +74,7 @@ describe.each([
   it('finds a key by its current or rotated-out hash', async () => {
     const store = await make();
     open.push(store);
-    await store.apiKeys.insert({
-      id: 'k1',
-      name: 'ci',
-      role: 'viewer',
-      hash: 'h1',
-      createdAt: '2025-01-01T00:00:00.000Z',
-      expiresAt: null,
-      revokedAt: null,
-      createdBy: null,
-      previousHash: null,
-      previousExpiresAt: null,
-      lastUsedAt: null,
-    });
+    await store.apiKeys.insert(keyRecord('k1', { name: 'ci', role: 'viewer', hash: 'h1' }));
     await store.apiKeys.update('k1', { hash: 'h2', previousHash: 'h1', previousExpiresAt: 'x' });
     expect((await store.apiKeys.findByHash('h1'))?.id).toBe('k1');
     expect((await store.apiKeys.findByHash('h2'))?.id).toBe('k1');
@@ -82,21 +86,7 @@ describe.each([
     const store = await make();
     open.push(store);
     const T = '2025-06-01T00:00:00.000Z';
-    const key = (id: string, over: { expiresAt?: string | null; revokedAt?: string | null }) =>
-      store.apiKeys.insert({
-        id,
-        name: id,
-        role: 'admin',
-        hash: `h-${id}`,
-        createdAt: '2025-01-01T00:00:00.000Z',
-        expiresAt: null,
-        revokedAt: null,
-        createdBy: null,
-        previousHash: null,
-        previousExpiresAt: null,
-        lastUsedAt: null,
-        ...over,
-      });
+    const key = (id: string, over: Partial<ApiKeyRecord>) => store.apiKeys.insert(keyRecord(id, over));
     expect(await store.apiKeys.state(T)).toBe('none');
     await key('revoked', { revokedAt: '2025-02-01T00:00:00.000Z' });
     await key('expired', { expiresAt: T });
