@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCRIPTED_AGENT_BIN, script, startTcpTap } from '@aegis/testkit';
 import Database from 'better-sqlite3';
@@ -265,46 +266,79 @@ describe('server SIGKILLed mid-turn', () => {
   it('frees the Idempotency-Key of a create it cut off: the retry after the restart runs at once, and later retries replay its answer', async () => {
     const stateDir = root.sub('state-idempotent');
     const work = root.sub('work-idempotent');
-    const first = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
+    // The agent takes 2 s to initialize: a create is still being served when the server dies.
+    const config = {
+      agents: {
+        scripted: {
+          command: process.execPath,
+          args: [SCRIPTED_AGENT_BIN],
+          env: { SCRIPTED_AGENT_SLOW_START_MS: '2000' },
+        },
+      },
+      defaultAgent: 'scripted',
+    };
+    const start = () => startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher', config });
+    const first = await start();
     servers.push(first);
-    // The agent takes 2 s to initialize: the create is still being served when the server dies.
-    const body = JSON.stringify({ workDir: work, env: { SCRIPTED_AGENT_SLOW_START_MS: '2000' } });
-    const create = (url: string) =>
+    const create = (url: string, key: string, body: Record<string, unknown>) =>
       fetch(`${url}/v1/sessions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': 'create-cut-off' },
-        body,
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
       });
-    const cutOff = create(first.url).then(
-      (res) => `answered ${res.status}`,
-      () => 'connection lost',
+    const plain = { workDir: join(work, 'a') };
+    // A session with its own env cannot be reused by another create, nor resumed after a restart.
+    const ownEnv = { workDir: join(work, 'b'), env: { SCRIPTED_AGENT_NOTE: 'x' } };
+    mkdirSync(plain.workDir);
+    mkdirSync(ownEnv.workDir);
+    const cutOff = [create(first.url, 'plain', plain), create(first.url, 'own-env', ownEnv)].map((p) =>
+      p.then(
+        (res) => `answered ${res.status}`,
+        () => 'connection lost',
+      ),
     );
-    // The key is claimed before the agent is started.
-    expect(await eventually(() => processesIn(work).length > 0, 10_000)).toBe(true);
+    // The keys are claimed before the agents are started.
+    expect(await eventually(() => processesIn(work).length >= 2, 10_000)).toBe(true);
     first.child.kill('SIGKILL');
     await first.exited;
-    expect(await cutOff).toBe('connection lost');
+    expect(await Promise.all(cutOff)).toEqual(['connection lost', 'connection lost']);
 
-    const second = await startServerProcess({ stateDir, allowedWorkDirs: [work] });
+    const second = await start();
     servers.push(second);
     expect(second.output()).toContain('freed the Idempotency-Keys of requests cut off by the previous run');
-    // Before, the key stayed held by the dead server for the claim's lock: the retry waited 10 s
+    // Before, each key stayed held by the dead server for the claim's lock: the retry waited 10 s
     // and got 409 IDEMPOTENCY_IN_PROGRESS.
     const t0 = Date.now();
-    const retry = await create(second.url);
+    const retries = await Promise.all([
+      create(second.url, 'plain', plain),
+      create(second.url, 'own-env', ownEnv),
+    ]);
     const retryMs = Date.now() - t0;
-    expect(retry.status).toBe(201);
-    expect(retry.headers.get('idempotent-replayed')).toBeNull();
-    const created = (await retry.json()) as { session: { id: string } };
-    const again = await create(second.url);
-    expect(again.status).toBe(201);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect(((await again.json()) as { session: { id: string } }).session.id).toBe(created.session.id);
-    // What the cut-off create had begun stays: its session, idle with no agent (docs/architecture.md).
+    // Neither is a replay (no answer was stored); the plain one is 200, a reused session.
+    expect(retries.map((r) => [r.status, r.headers.get('idempotent-replayed')])).toEqual([
+      [200, null],
+      [201, null],
+    ]);
+    const [plainAnswer, envAnswer] = (await Promise.all(retries.map((r) => r.json()))) as {
+      session: { id: string };
+      reused: boolean;
+    }[];
+    // The plain create had begun its session before the kill: the retry finds it (taken on dormant
+    // at the restart) and answers with it, so the request made one session.
     const { sessions } = await second.client.listSessions({});
-    expect(sessions.map((x) => x.status)).toEqual(['idle', 'idle']);
+    const inPlain = sessions.filter((x) => x.workDir === plain.workDir);
+    expect(inPlain.map((x) => x.id)).toEqual([plainAnswer!.session.id]);
+    expect(plainAnswer!.reused).toBe(true);
+    // The own-env create cannot take that session back: it makes another, and what the cut-off
+    // create had begun stays (docs/architecture.md).
+    expect(sessions.filter((x) => x.workDir === ownEnv.workDir)).toHaveLength(2);
+    expect(envAnswer!.reused).toBe(false);
+    // Later retries replay the answers.
+    const again = await create(second.url, 'plain', plain);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await again.json()) as { session: { id: string } }).session.id).toBe(plainAnswer!.session.id);
     console.log(
-      `[figures] Idempotency-Key cut off by SIGKILL: the retry after the restart answered 201 in ${retryMs} ms (was 409 after 10 s)`,
+      `[figures] Idempotency-Keys cut off by SIGKILL: both retries after the restart answered (200 reused, 201 new) in ${retryMs} ms (was 409 after 10 s)`,
     );
   });
 });
