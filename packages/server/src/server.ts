@@ -104,19 +104,15 @@ async function startLocked(
   const opened = options.store ? undefined : await openConfiguredStore(config);
   const store = options.store ?? (opened?.store as AegisStore);
   const loopback = LOOPBACK.has(config.host);
-  if (
-    !loopback &&
-    !config.authToken &&
-    !config.oidc &&
-    !(await apiKeyService(store.apiKeys).hasActiveKeys())
-  ) {
+  const keys = apiKeyService(store.apiKeys);
+  if (!loopback && !config.authToken && !config.oidc && !(await keys.hasActiveKeys())) {
     if (!options.store) await store.close();
     throw new AegisError(
       'FORBIDDEN',
       `Refusing to listen on ${config.host} without credentials: anyone who reaches the API controls this host. Create an admin key first (start \`ag serve\` on 127.0.0.1, run \`ag keys create --name admin --role admin\`, restart with --host), or set AEGIS_AUTH_TOKEN to a bootstrap admin token (at least 16 characters, e.g. \`openssl rand -hex 32\`), or let people sign in with your identity provider (AEGIS_OIDC_ISSUER, AEGIS_OIDC_CLIENT_ID; docs/oidc.md).`,
     );
   }
-  if (loopback && !config.authToken && (await apiKeyService(store.apiKeys).keyState()) === 'lapsed') {
+  if (loopback && !config.authToken && (await keys.keyState()) === 'lapsed') {
     logger.warn(config.zeroConfigAfterKeys ? ZERO_CONFIG_BACK_MESSAGE : LAPSED_KEYS_MESSAGE, {
       zeroConfig: config.zeroConfigAfterKeys,
     });
