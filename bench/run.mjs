@@ -78,6 +78,8 @@ const FULL = {
   historyReads: 50,
   probeKeys: 1_000,
   probeReads: 1_000,
+  captureMiB: 8,
+  captureRuns: 5,
 };
 const SMOKE = {
   chunks: 50,
@@ -114,6 +116,8 @@ const SMOKE = {
   historyReads: 3,
   probeKeys: 3,
   probeReads: 5,
+  captureMiB: 1,
+  captureRuns: 1,
 };
 const size = smoke ? SMOKE : FULL;
 /** A scenario that runs past this is reported failed rather than hanging the suite. */

@@ -10,6 +10,7 @@ import { claudeAgentEnv, SCRIPTED_AGENT_BIN, script, startFakeMessagesApi } from
 import { openDirect } from './acp-direct.mjs';
 import { AGENTS, createSession, startAegis, tempRoot, timedTurn } from './aegis.mjs';
 import { cluster } from './cluster.mjs';
+import { conversationCapture } from './conversation-capture.mjs';
 import { coldResume, evictionMemory } from './eviction.mjs';
 import { history } from './history.mjs';
 import { api, leanClient, waitHealthy } from './http.mjs';
@@ -706,5 +707,6 @@ export const SCENARIOS = {
   tracingRealAgent,
   history,
   probes,
+  conversationCapture,
 };
 export { AGENTS };

@@ -1,6 +1,7 @@
 import { lstat, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import type { ConversationSnapshot } from '@aegis/core';
 
 /**
@@ -25,6 +26,10 @@ export const CLAUDE_CODE_CONVERSATION: ConversationSpec = {
 };
 
 const ENCODING = 'gzip+base64';
+// On libuv's thread pool, not the event loop: a long session's transcript is megabytes, captured
+// at every turn's end (8 MB took ~140 ms to compress, and every session on the server waited).
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
 const SAFE_ID = /^[\w.-]{1,200}$/;
 
 /** The directory the agent's files live in, from the environment the agent runs with. */
@@ -94,7 +99,7 @@ export async function captureConversationFiles(
     const data = await readFile(join(base, path)).catch(() => null);
     if (!data) continue;
     bytes += data.length;
-    files.push({ path, encoding: ENCODING, data: gzipSync(data).toString('base64') });
+    files.push({ path, encoding: ENCODING, data: (await gzip(data)).toString('base64') });
   }
   if (files.length === 0) return null;
   return { agentSessionId, files, bytes, capturedAt: new Date().toISOString() };
@@ -124,7 +129,7 @@ export async function restoreConversationFiles(
       file.encoding !== ENCODING
     )
       throw new Error(`refusing to restore conversation file ${JSON.stringify(file.path)}`);
-    const data = gunzipSync(Buffer.from(file.data, 'base64'));
+    const data = await gunzip(Buffer.from(file.data, 'base64'));
     const existing = await stat(target).catch(() => null);
     if (existing && existing.size >= data.length) {
       kept.push(file.path);

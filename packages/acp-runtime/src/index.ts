@@ -1,5 +1,10 @@
 export { buildAgentEnv, isPassedThrough } from './agent-env.js';
-export { CLAUDE_CODE_CONVERSATION, type ConversationSpec } from './conversation-files.js';
+export {
+  CLAUDE_CODE_CONVERSATION,
+  type ConversationSpec,
+  captureConversationFiles,
+  restoreConversationFiles,
+} from './conversation-files.js';
 export { type AcpDriver, type AcpDriverOptions, createAcpDriver } from './driver.js';
 export { type AgentSpec, CLAUDE_CODE, claudeCodeSpec } from './registry.js';
 export { bubblewrapRuntime } from './sandbox/bubblewrap.js';
