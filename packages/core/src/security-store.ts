@@ -48,7 +48,7 @@ export interface ApiKeyStore {
 /** What the stored keys allow as a whole: zero-config local access ends once a key exists. */
 export type ApiKeyState = 'none' | 'active' | 'lapsed';
 
-/** {@link ApiKeyStore.state} in SQL (SQLite and PostgreSQL; `$1` = now). */
+/** {@link ApiKeyStore.state} in one statement, for PostgreSQL (one round trip; `$1` = now). */
 export const API_KEY_STATE_SQL = `select exists(select 1 from "api_keys") as "any",
   exists(select 1 from "api_keys" where "revoked_at" is null and ("expires_at" is null or "expires_at" > $1)) as "active"`;
 

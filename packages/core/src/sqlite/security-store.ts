@@ -3,12 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import {
-  API_KEY_STATE_SQL,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
   apiKeyFromRow,
-  apiKeyStateOf,
   canonicalAudit,
 } from '../security-store.js';
 import type { AegisDatabase } from './open-database.js';
@@ -20,7 +18,13 @@ import { isLockError, unavailable } from './store-errors.js';
 export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
   const listAll = db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).prepare();
   // Asked on every request without credentials while zero-config local access is possible.
-  const state = db.$client.prepare(API_KEY_STATE_SQL.replace('$1', '?'));
+  // Two statements, so the usual case (no key yet: zero-config) is one trivial read.
+  const anyKey = db.$client.prepare('select 1 from "api_keys" limit 1').pluck();
+  const activeKey = db.$client
+    .prepare(
+      'select 1 from "api_keys" where "revoked_at" is null and ("expires_at" is null or "expires_at" > ?) limit 1',
+    )
+    .pluck();
   return {
     async insert(k) {
       db.insert(apiKeys)
@@ -55,7 +59,8 @@ export function createSqliteApiKeyStore(db: AegisDatabase): ApiKeyStore {
       return listAll.all().map(apiKeyFromRow);
     },
     async state(now) {
-      return apiKeyStateOf(state.get(now) as { any: number; active: number });
+      if (anyKey.get() === undefined) return 'none';
+      return activeKey.get(now) === undefined ? 'lapsed' : 'active';
     },
     async update(id, patch) {
       if (Object.keys(patch).length > 0) db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).run();
