@@ -39,7 +39,7 @@ export interface ApiKeyStore {
    * `none`: no key was ever stored; `active`: a key is neither revoked nor expired at `now`
    * (ISO-8601 UTC; compared as text with `expiresAt`, which is stored in the same form); `lapsed`:
    * keys exist and none is active. Asked on every request without credentials while zero-config
-   * local access is possible, so it is one query whatever the number of keys.
+   * local access is possible, so it reads a row or two whatever the number of keys.
    */
   state(now: string): Promise<ApiKeyState>;
   update(id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined>;
@@ -47,16 +47,6 @@ export interface ApiKeyStore {
 
 /** What the stored keys allow as a whole: zero-config local access ends once a key exists. */
 export type ApiKeyState = 'none' | 'active' | 'lapsed';
-
-/** {@link ApiKeyStore.state} in one statement, for PostgreSQL (one round trip; `$1` = now). */
-export const API_KEY_STATE_SQL = `select exists(select 1 from "api_keys") as "any",
-  exists(select 1 from "api_keys" where "revoked_at" is null and ("expires_at" is null or "expires_at" > $1)) as "active"`;
-
-/** The state from the two flags of {@link API_KEY_STATE_SQL} (booleans, or 0/1 from SQLite). */
-export function apiKeyStateOf(row: { any: unknown; active: unknown }): ApiKeyState {
-  if (!row.any) return 'none';
-  return row.active ? 'active' : 'lapsed';
-}
 
 /** One audit record; `hash` = SHA-256 over {@link canonicalAudit} of the other fields + `prevHash`. */
 export interface AuditRecord {

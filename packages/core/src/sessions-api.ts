@@ -121,17 +121,16 @@ export function createSessionsApi(ctx: SessionsApiContext): SessionsApi {
 
     async countByStatus() {
       const store = options.store;
-      const counted = store.countSessionsByStatus
-        ? await store.countSessionsByStatus()
-        : Object.fromEntries(
-            await Promise.all(
-              SessionStatus.options.map(
-                async (s) =>
-                  [s, (await store.listSessions({ status: [s], limit: 1, offset: 0 })).total] as const,
-              ),
+      const grouped = await store.countSessionsByStatus?.();
+      // A store without the grouped count: one paged list per state.
+      const totals = grouped
+        ? SessionStatus.options.map((s) => grouped[s] ?? 0)
+        : await Promise.all(
+            SessionStatus.options.map(
+              async (s) => (await store.listSessions({ status: [s], limit: 1, offset: 0 })).total,
             ),
           );
-      return Object.fromEntries(SessionStatus.options.map((s) => [s, counted[s] ?? 0])) as Record<
+      return Object.fromEntries(SessionStatus.options.map((s, i) => [s, totals[i]])) as Record<
         SessionStatus,
         number
       >;

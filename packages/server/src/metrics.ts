@@ -1,10 +1,5 @@
-import type { Aegis, SessionStatus, TurnUsage } from '@aegis/core';
+import type { Aegis, TurnUsage } from '@aegis/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-/** Session counts per state, across all owners (one store count per state). */
-export function sessionCounts(aegis: Aegis): Promise<Record<SessionStatus, number>> {
-  return aegis.sessions.countByStatus();
-}
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const LONG_SECONDS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
@@ -26,7 +21,7 @@ export function createMetrics(aegis: Aegis) {
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const counts = await sessionCounts(aegis);
+      const counts = await aegis.sessions.countByStatus();
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
     },
   });

@@ -20,6 +20,12 @@ import {
   waitForTurns,
 } from './harness.js';
 
+/** A launcher config whose default agent is the scripted one, run with `env`. */
+const scriptedWith = (env: Record<string, string>) => ({
+  agents: { scripted: { command: process.execPath, args: [SCRIPTED_AGENT_BIN], env } },
+  defaultAgent: 'scripted',
+});
+
 describe('server SIGKILLed mid-turn', () => {
   const root = tempDir('kill');
   const stateDir = root.sub('state');
@@ -167,16 +173,10 @@ describe('server SIGKILLed mid-turn', () => {
     const stateDir = root.sub('state-resume');
     const work = root.sub('work-resume');
     const agentSessions = root.sub('agent-sessions');
-    const config = {
-      agents: {
-        scripted: {
-          command: process.execPath,
-          args: [SCRIPTED_AGENT_BIN],
-          env: { SCRIPTED_AGENT_SESSION_DIR: agentSessions, SCRIPTED_AGENT_RESTORE: 'load' },
-        },
-      },
-      defaultAgent: 'scripted',
-    };
+    const config = scriptedWith({
+      SCRIPTED_AGENT_SESSION_DIR: agentSessions,
+      SCRIPTED_AGENT_RESTORE: 'load',
+    });
     const first = await startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher', config });
     servers.push(first);
     const { session } = await first.client.createSession({ workDir: work, prompt: 'the first prompt' });
@@ -267,16 +267,7 @@ describe('server SIGKILLed mid-turn', () => {
     const stateDir = root.sub('state-idempotent');
     const work = root.sub('work-idempotent');
     // The agent takes 2 s to initialize: a create is still being served when the server dies.
-    const config = {
-      agents: {
-        scripted: {
-          command: process.execPath,
-          args: [SCRIPTED_AGENT_BIN],
-          env: { SCRIPTED_AGENT_SLOW_START_MS: '2000' },
-        },
-      },
-      defaultAgent: 'scripted',
-    };
+    const config = scriptedWith({ SCRIPTED_AGENT_SLOW_START_MS: '2000' });
     const start = () => startServerProcess({ stateDir, allowedWorkDirs: [work], mode: 'launcher', config });
     const first = await start();
     servers.push(first);

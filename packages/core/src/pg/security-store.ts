@@ -2,18 +2,20 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { ConversationSnapshot } from '../driver.js';
 import {
-  API_KEY_STATE_SQL,
   type ApiKeyStore,
   type AuditRecord,
   type AuditStore,
   apiKeyFromRow,
-  apiKeyStateOf,
   canonicalAudit,
 } from '../security-store.js';
 import type { ConversationStore } from '../store.js';
 import { type GuardContext, guarded } from './guard.js';
 import { LOCK_NAMESPACE, LOCKS, type PgDatabase } from './open-database.js';
 import { agentConversations, apiKeys, auditHead, auditLog } from './schema.js';
+
+/** {@link ApiKeyStore.state} in one round trip (`$1` = now). */
+const KEY_STATE_SQL = `select exists(select 1 from "api_keys") as "any",
+  exists(select 1 from "api_keys" where "revoked_at" is null and ("expires_at" is null or "expires_at" > $1)) as "active"`;
 
 /** API keys in the `api_keys` table. */
 export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeyStore {
@@ -59,8 +61,9 @@ export function createPgApiKeyStore(db: PgDatabase, ctx: GuardContext): ApiKeySt
     },
     state(now) {
       return guarded(ctx, 'read from', async () => {
-        const { rows } = await db.$client.query<{ any: boolean; active: boolean }>(API_KEY_STATE_SQL, [now]);
-        return apiKeyStateOf(rows[0] ?? { any: false, active: false });
+        const { rows } = await db.$client.query<{ any: boolean; active: boolean }>(KEY_STATE_SQL, [now]);
+        const { any, active } = rows[0] ?? { any: false, active: false };
+        return !any ? 'none' : active ? 'active' : 'lapsed';
       });
     },
     update(id, patch) {

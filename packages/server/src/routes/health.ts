@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { HealthResponse } from '../api-schemas.js';
 import { newRouter, type RouteDeps } from '../app-env.js';
 import { ANONYMOUS_ACTOR } from '../auth/credentials.js';
-import { sessionCounts } from '../metrics.js';
 import { checkAgent, type DiagnosticsInfo } from './server-info.js';
 
 const healthRoute = createRoute({
@@ -36,7 +35,7 @@ export function healthRoutes(
         status: 'ok' as const,
         version,
         uptimeSec: Math.round((Date.now() - startedAt) / 1000),
-        sessions: { live: aegis.liveCount, byState: await sessionCounts(aegis) },
+        sessions: { live: aegis.liveCount, byState: await aegis.sessions.countByStatus() },
         agents: [...agents],
         agentAvailability: Object.fromEntries(availability.map((a) => [a.name, a.available])),
       },

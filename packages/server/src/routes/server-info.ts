@@ -11,7 +11,7 @@ import { DOCUMENTED_CAPABILITIES, SUPPORTED_DOCUMENTED_CAPABILITIES } from '../c
 import { ownValue } from '../compat/own-value.js';
 import { type ServerConfig, sessionStoreOf } from '../config.js';
 import { errorResponses } from '../http-errors.js';
-import { type AegisMetrics, sessionCounts } from '../metrics.js';
+import type { AegisMetrics } from '../metrics.js';
 
 /** The API protocol this server speaks, and the oldest client protocol it still serves. */
 export const PROTOCOL_VERSION = 1;
@@ -284,7 +284,7 @@ export function serverInfoRoutes(deps: RouteDeps, opts: ServerInfoOptions) {
           dbPath: d?.dbPath ?? null,
           dbSizeBytes: await fileSize(d?.dbPath ?? null),
         },
-        sessions: { live: aegis.liveCount, byState: await sessionCounts(aegis) },
+        sessions: { live: aegis.liveCount, byState: await aegis.sessions.countByStatus() },
         agents: await Promise.all(agents.map((name) => checkAgent(name, d?.agentCommands[name]))),
         config: d?.config ?? {},
       },
