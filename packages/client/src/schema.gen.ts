@@ -2079,6 +2079,11 @@ export interface components {
                 permissionMode: components["schemas"]["PermissionMode"];
                 model: string | null;
                 parentId: string | null;
+                /**
+                 * @description The names of the session's own env variables (from the request or its template); their values are never stored
+                 * @default []
+                 */
+                envNames: string[];
             };
         };
         AgentReadyEvent: {

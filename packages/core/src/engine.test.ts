@@ -729,4 +729,27 @@ describe('engine recovery of sessions that cannot be brought back', () => {
     const entries = (await second.sessions.read(session.id)).entries;
     expect(entries.find((e) => e.role === 'permission')?.permission?.outcome).toBe('cancelled');
   });
+
+  it('knows a session had its own env when its create was cut off before the agent was ready', async () => {
+    const store = createMemoryStore();
+    // The first process dies while its agents start (they never get ready): no `agentSession` is stored.
+    const hanging: AgentDriver = { agents: ['memory'], start: () => new Promise<never>(() => {}) };
+    const first = createAegis({ agent: hanging, store });
+    void first.sessions.create({ workDir: '/own', env: { TOKEN: 'secret' } });
+    void first.sessions.create({ workDir: '/plain' });
+    await until(async () => (await store.listSessions({ limit: 10, offset: 0 })).sessions.length === 2);
+    const byDir = async (dir: string) =>
+      (await store.listSessions({ limit: 10, offset: 0 })).sessions.find((s) => s.workDir === dir)!;
+    const own = await byDir('/own');
+    expect(own.agentSession).toBeNull();
+    const created = (await store.listEvents({ sessionId: own.id, limit: 1 }))[0];
+    expect(created).toMatchObject({ type: 'session.created', data: { envNames: ['TOKEN'] } });
+    expect(JSON.stringify(created)).not.toContain('secret');
+
+    const second = createAegis({ agent: createMemoryDriver(() => [], undefined, new Map()).driver, store });
+    const plain = await byDir('/plain');
+    expect(await second.recover()).toEqual({ crashed: [own.id], dormant: [plain.id] });
+    expect((await second.sessions.get(own.id)).problem?.message).toMatch(/its own env/);
+    await second.close();
+  });
 });

@@ -66,6 +66,12 @@ export const EVENT_DATA = {
     permissionMode: PermissionMode,
     model: z.string().nullable(),
     parentId: z.string().nullable(),
+    envNames: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "The names of the session's own env variables (from the request or its template); their values are never stored",
+      ),
   }),
   'agent.ready': z.object({
     agentName: z.string(),

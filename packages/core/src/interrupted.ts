@@ -18,20 +18,24 @@ export const RESTART =
 export const RUNNING: ReadonlySet<string> = new Set(['working', 'permission_prompt', 'asking', 'stalled']);
 
 /**
- * Reads a session's whole log: the truth about where `seq` goes on, which turn was running and
- * which message was cut off mid-stream.
+ * Reads a session's whole log: the truth about where `seq` goes on, which turn was running, which
+ * message was cut off mid-stream, and whether the session was given its own env (not stored).
  */
 export async function scanLog(
   store: AegisStore,
   sessionId: string,
-): Promise<{ lastSeq: number; cut: Interrupted }> {
+): Promise<{ lastSeq: number; cut: Interrupted; ownEnv: boolean }> {
   let lastSeq = 0;
+  let ownEnv = false;
   const cut: Interrupted = { turn: null, message: null };
   for (;;) {
     const page: AegisEvent[] = await store.listEvents({ sessionId, after: lastSeq, limit: 1000 });
     if (page.length === 0) break;
     for (const e of page) {
       if (e.type === 'turn.started') cut.turn = { turnId: e.data.turnId, at: e.at };
+      // Events stored before `envNames` existed lack it.
+      else if (e.type === 'session.created')
+        ownEnv = ((e.data.envNames as string[] | undefined) ?? []).length > 0;
       else if (e.type === 'message.delta') {
         if (cut.message?.id === e.data.messageId) cut.message.text += e.data.text;
         else cut.message = { id: e.data.messageId, text: e.data.text };
@@ -39,7 +43,7 @@ export async function scanLog(
     }
     lastSeq = page.at(-1)?.seq ?? lastSeq;
   }
-  return { lastSeq, cut };
+  return { lastSeq, cut, ownEnv };
 }
 
 /**

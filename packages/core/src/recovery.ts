@@ -62,11 +62,12 @@ export async function takeOn(
   stored: Session,
   opts: { resume: boolean; why: string; adopted?: { fromNode: string | null; node: string } },
 ): Promise<'dormant' | 'crashed'> {
-  const { lastSeq: logSeq, cut } = await scanLog(ctx.store, stored.id);
+  const { lastSeq: logSeq, cut, ownEnv } = await scanLog(ctx.store, stored.id);
   const lastSeq = Math.max(logSeq, stored.lastSeq);
   const why = !ctx.driver.agents.includes(stored.agent)
     ? `its agent "${stored.agent}" is not configured on this server any more`
-    : stored.agentSession?.resumable === false
+    : // The log says so even when the session was cut off before its agent was ready (no `agentSession`).
+      ownEnv || stored.agentSession?.resumable === false
       ? 'it was started with its own env, which Aegis does not store, so its agent cannot be brought back'
       : !opts.resume
         ? 'resuming sessions after a restart is turned off (resumeOnRestart: false)'

@@ -167,6 +167,7 @@ export function createSessionStarter(ctx: SessionsApiContext, helpers: SessionCr
           permissionMode: record.permissionMode,
           model: record.model,
           parentId: record.parentId,
+          envNames: Object.keys(input.env ?? {}),
         },
       });
     } catch (err) {

@@ -1190,13 +1190,18 @@ class AnalyticsRateLimits(TypedDict):
 AegisEvent = Union["SessionCreatedEvent", "AgentReadyEvent", "AgentEvictedEvent", "AgentResumedEvent", "SessionAdoptedEvent", "SessionStateChangedEvent", "SessionInfoUpdatedEvent", "TurnStartedEvent", "TurnCompletedEvent", "TurnFailedEvent", "TurnStalledEvent", "PromptsDroppedEvent", "MessageDeltaEvent", "MessageCompletedEvent", "ThoughtDeltaEvent", "ToolStartedEvent", "ToolUpdatedEvent", "ToolCompletedEvent", "PermissionRequestedEvent", "PermissionResolvedEvent", "QuestionAskedEvent", "QuestionAnsweredEvent", "PlanUpdatedEvent", "UsageUpdatedEvent", "BudgetWarningEvent", "BudgetExceededEvent", "BudgetUpdatedEvent", "CommandsUpdatedEvent", "ModeChangedEvent", "SessionEndedEvent"]
 
 
-class SessionCreatedEventData(TypedDict):
+class _SessionCreatedEventDataRequired(TypedDict):
     name: Optional[str]
     workDir: str
     agent: str
     permissionMode: PermissionMode
     model: Optional[str]
     parentId: Optional[str]
+
+
+class SessionCreatedEventData(_SessionCreatedEventDataRequired, total=False):
+    #: The names of the session's own env variables (from the request or its template); their values are never stored
+    envNames: List[str]
 
 
 class SessionCreatedEvent(TypedDict):
