@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AegisClient } from '@aegis/client';
+import { createSqliteStore } from '@aegis/core/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hideClaudeEnv,
@@ -99,6 +100,9 @@ describe('real Claude Code: eviction and cold resume', () => {
     const { session: s } = await client.createSession({ workDir: dir, prompt: 'say the codeword is MANGO' });
     ids.add(s.id);
     await turnsDone(s.id, 1);
+    // A second turn: its capture stores only what Claude Code appended to its transcript.
+    await client.sendMessage(s.id, { text: 'say the second codeword is KIWI' });
+    await turnsDone(s.id, 2);
     await until(
       () => session(s.id),
       (x) => x.agentResident === false,
@@ -109,14 +113,20 @@ describe('real Claude Code: eviction and cold resume', () => {
     for (const entry of readdirSync(projects))
       rmSync(join(projects, entry), { recursive: true, force: true });
 
+    // The store holds the transcript as its first whole copy and the piece the next turn appended.
+    const store = createSqliteStore({ path: join(root.sub('state'), 'aegis.db') });
+    const snapshot = await store.conversations.get(s.id).finally(() => store.close());
+    expect(snapshot?.files.filter((f) => (f.from ?? 0) > 0).length).toBeGreaterThan(0);
+
     const before = mainRequests().length;
     await client.sendMessage(s.id, { text: 'say after the wipe' });
-    await turnsDone(s.id, 2);
+    await turnsDone(s.id, 3);
     expect(await notes(s.id)).toContainEqual(
       expect.stringMatching(/reopened its conversation \(session\/resume\)/),
     );
     const sent = JSON.stringify(mainRequests().slice(before).at(-1)?.body ?? {});
     expect(sent).toContain('the codeword is MANGO');
+    expect(sent).toContain('the second codeword is KIWI');
   }, 180_000);
 
   it('with maxResidentAgents 1: a new session evicts the idle one, and a busy one gets 429 CAPACITY_EXHAUSTED', async () => {

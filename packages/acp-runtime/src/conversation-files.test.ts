@@ -1,9 +1,12 @@
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -14,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordingSink, SCRIPTED_BIN } from './__fixtures__/scripted.js';
 import {
   CLAUDE_CODE_CONVERSATION,
+  type ConversationMark,
   captureConversationFiles,
   restoreConversationFiles,
 } from './conversation-files.js';
@@ -66,6 +70,118 @@ describe('conversation files', () => {
       snap!,
     );
     expect(existsSync(join(config, 'projects', '-tmp-repo', 'abc.jsonl'))).toBe(true);
+  });
+
+  it('copies only what the files gained since the last capture, and puts the pieces back together', async () => {
+    const home = temp();
+    const project = join(home, '.claude', 'projects', '-tmp-repo');
+    mkdirSync(join(project, 'abc', 'subagents'), { recursive: true });
+    const main = join(project, 'abc.jsonl');
+    const sub = join(project, 'abc', 'subagents', 'agent-1.jsonl');
+    // Longer than the tail a capture checks, so the check reads a window, not the whole file.
+    const turn = (n: number) => `${JSON.stringify({ turn: n, text: 'x'.repeat(3000 + n) })}\n`;
+    writeFileSync(main, turn(1) + turn(2));
+    writeFileSync(sub, '{"sub":1}\n');
+    const env = { HOME: home };
+    const whole = await captureConversationFiles(CLAUDE_CODE_CONVERSATION, env, 'abc');
+    expect(whole!.appended).toBeUndefined();
+    const stored = [...whole!.files];
+
+    // A turn later: the transcript grew, the subagent's did not, a new subagent appeared.
+    appendFileSync(main, turn(3));
+    writeFileSync(join(project, 'abc', 'subagents', 'agent-2.jsonl'), '{"sub":2}\n');
+    const next = await captureConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      env,
+      'abc',
+      whole!.mark as ConversationMark,
+    );
+    expect(next).toMatchObject({ appended: true, bytes: statSync(main).size + 20 });
+    expect(next!.files.map((f) => [f.path, f.from])).toEqual([
+      ['projects/-tmp-repo/abc.jsonl', Buffer.byteLength(turn(1) + turn(2))],
+      ['projects/-tmp-repo/abc/subagents/agent-2.jsonl', undefined],
+    ]);
+    // The piece is the turn's bytes, not the file: smaller than the first capture of it.
+    expect(next!.files[0]!.data.length).toBeLessThan(whole!.files[0]!.data.length);
+    stored.push(...next!.files);
+    // Nothing changed: an appended snapshot with no pieces.
+    const idle = await captureConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      env,
+      'abc',
+      next!.mark as ConversationMark,
+    );
+    expect(idle).toMatchObject({ appended: true, files: [] });
+
+    // Whole file and pieces, put back elsewhere: byte for byte.
+    const other = temp();
+    const put = await restoreConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      { HOME: other },
+      { ...next!, files: stored },
+    );
+    expect(put.written).toHaveLength(3);
+    const back = join(other, '.claude', 'projects', '-tmp-repo');
+    expect(readFileSync(join(back, 'abc.jsonl'), 'utf8')).toBe(readFileSync(main, 'utf8'));
+    expect(readFileSync(join(back, 'abc', 'subagents', 'agent-2.jsonl'), 'utf8')).toBe('{"sub":2}\n');
+
+    // Rewritten (same size or longer, other bytes), replaced by another file, or gone: the whole files again.
+    writeFileSync(main, turn(9) + turn(8) + turn(7));
+    const rewritten = await captureConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      env,
+      'abc',
+      next!.mark as ConversationMark,
+    );
+    expect(rewritten!.appended).toBeUndefined();
+    expect(rewritten!.files).toHaveLength(3);
+    writeFileSync(`${main}.new`, `${readFileSync(main, 'utf8')}${turn(10)}`);
+    renameSync(`${main}.new`, main);
+    const renamed = await captureConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      env,
+      'abc',
+      rewritten!.mark as ConversationMark,
+    );
+    expect(renamed!.appended).toBeUndefined();
+    rmSync(sub);
+    const gone = await captureConversationFiles(
+      CLAUDE_CODE_CONVERSATION,
+      env,
+      'abc',
+      renamed!.mark as ConversationMark,
+    );
+    expect(gone!.appended).toBeUndefined();
+    expect(gone!.files.map((f) => f.path)).not.toContain('projects/-tmp-repo/abc/subagents/agent-1.jsonl');
+  });
+
+  it('refuses pieces that do not follow each other, rather than writing a file with a hole', async () => {
+    const home = temp();
+    writeFileSync(join(home, 'a.jsonl'), 'one\n');
+    const spec = { dirEnv: 'DIR', files: ['{id}.jsonl'] };
+    const first = await captureConversationFiles(spec, { DIR: home }, 'a');
+    appendFileSync(join(home, 'a.jsonl'), 'two\n');
+    const second = await captureConversationFiles(spec, { DIR: home }, 'a', first!.mark as ConversationMark);
+    expect(second!.files[0]!.from).toBe(4);
+    const other = temp();
+    // The whole file's capture was lost: the piece alone cannot be placed.
+    await expect(restoreConversationFiles(spec, { DIR: other }, second!)).rejects.toThrow(
+      /starts at byte 4 but 0 bytes/,
+    );
+    await expect(
+      restoreConversationFiles(
+        spec,
+        { DIR: other },
+        { ...second!, files: [...second!.files, ...second!.files] },
+      ),
+    ).rejects.toThrow(/starts at byte 4/);
+    expect(existsSync(join(other, 'a.jsonl'))).toBe(false);
+    await restoreConversationFiles(
+      spec,
+      { DIR: other },
+      { ...second!, files: [...first!.files, ...second!.files] },
+    );
+    expect(readFileSync(join(other, 'a.jsonl'), 'utf8')).toBe('one\ntwo\n');
   });
 
   it('refuses to restore a path that leaves the directory, and ignores unsafe session ids', async () => {

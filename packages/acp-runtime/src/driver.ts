@@ -13,7 +13,11 @@ import { type TracerProvider, trace } from '@opentelemetry/api';
 import { ACP_TRACER_NAME, connectAgent } from './acp-session.js';
 import { buildAgentEnv, checkedSessionEnv } from './agent-env.js';
 import { AgentProcess } from './agent-process.js';
-import { captureConversationFiles, restoreConversationFiles } from './conversation-files.js';
+import {
+  type ConversationMark,
+  captureConversationFiles,
+  restoreConversationFiles,
+} from './conversation-files.js';
 import { readRuntimeEnv } from './env.js';
 import { type AgentSpec, createRegistry } from './registry.js';
 import { prepareSandbox, type SandboxHostOptions, sandboxHome } from './sandbox/sandbox.js';
@@ -178,10 +182,10 @@ export function createAcpDriver(options: AcpDriverOptions = {}): AcpDriver {
     async resume(start: AgentResumeOptions, sink: AgentSink): Promise<AgentHandle> {
       return open(start, sink, { agentSessionId: start.agentSessionId });
     },
-    async captureConversation(ref) {
+    async captureConversation(ref, since) {
       const { spec, env } = agentEnvFor(ref);
       if (!spec.conversation) return null;
-      return captureConversationFiles(spec.conversation, env, ref.agentSessionId);
+      return captureConversationFiles(spec.conversation, env, ref.agentSessionId, since as ConversationMark);
     },
     async restoreConversation(ref, snapshot) {
       const { spec, env } = agentEnvFor(ref);

@@ -1,6 +1,7 @@
 export { buildAgentEnv, isPassedThrough } from './agent-env.js';
 export {
   CLAUDE_CODE_CONVERSATION,
+  type ConversationMark,
   type ConversationSpec,
   captureConversationFiles,
   restoreConversationFiles,

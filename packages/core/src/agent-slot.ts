@@ -1,3 +1,4 @@
+import { MAX_CONVERSATION_APPENDS } from './conversation-store.js';
 import type { AgentDriver, AgentHandle, AgentSink, AgentStartOptions } from './driver.js';
 import { AegisError } from './errors.js';
 import { type ReplaySeed, renderReplay } from './replay.js';
@@ -39,6 +40,8 @@ export class AgentSlot {
   #handle: AgentHandle | undefined;
   #gen = 0;
   #captures: Promise<unknown> = Promise.resolve();
+  /** The last capture stored (whole, then `appends` pieces added): what the next one may append to. */
+  #lastCapture: { agentSessionId: string; mark: unknown; appends: number } | undefined;
   readonly #session: Session;
   readonly #deps: AgentSlotDeps;
   readonly #env: Record<string, string> | undefined;
@@ -179,17 +182,43 @@ export class AgentSlot {
     const { driver, store, onError } = this.#deps;
     const agentSessionId = this.#session.agentSession?.id;
     if (!driver.captureConversation || !agentSessionId) return null;
+    // Only what was appended since the last capture this process stored, while the store can add
+    // pieces and has not gathered too many; else the whole files.
+    const last = this.#lastCapture;
+    const since =
+      store.conversations.append &&
+      last?.agentSessionId === agentSessionId &&
+      last.appends < MAX_CONVERSATION_APPENDS
+        ? last.mark
+        : undefined;
+    this.#lastCapture = undefined;
     try {
-      const snapshot = await driver.captureConversation({
-        agent: this.#session.agent,
-        agentSessionId,
-        workDir: this.#session.workDir,
-        env: this.#env,
-        sessionId: this.#session.id,
-        sandbox: this.#session.sandbox ?? undefined,
-      });
+      const snapshot = await driver.captureConversation(
+        {
+          agent: this.#session.agent,
+          agentSessionId,
+          workDir: this.#session.workDir,
+          env: this.#env,
+          sessionId: this.#session.id,
+          sandbox: this.#session.sandbox ?? undefined,
+        },
+        since,
+      );
       if (!snapshot) return null;
-      await store.conversations.put(this.#session.id, snapshot);
+      let appends = 0;
+      if (snapshot.appended) {
+        if (!store.conversations.append || !last || since === undefined) {
+          throw new Error(
+            'the agent driver answered with appended pieces to a capture that asked for whole files',
+          );
+        }
+        appends = last.appends;
+        if (snapshot.files.length > 0) {
+          await store.conversations.append(this.#session.id, snapshot);
+          appends += 1;
+        }
+      } else await store.conversations.put(this.#session.id, snapshot);
+      this.#lastCapture = { agentSessionId, mark: snapshot.mark, appends };
       return snapshot.bytes;
     } catch (err) {
       onError(err, `capturing the conversation of session ${this.#session.id}`);

@@ -33,8 +33,11 @@ export interface AgentDriver {
    * Copies the agent's own files of one session (for Claude Code its transcript JSONL, never
    * credentials or settings), so the session can be resumed where those files are gone. `null`
    * when the agent keeps none that Aegis knows of. Optional.
+   *
+   * With `since` (the `mark` of this session's previous capture, whose snapshot the store holds),
+   * the driver may copy only what was appended since: it then answers with `appended: true`.
    */
-  captureConversation?(ref: ConversationRef): Promise<ConversationSnapshot | null>;
+  captureConversation?(ref: ConversationRef, since?: unknown): Promise<ConversationSnapshot | null>;
   /** Puts captured files back before `resume`, where they are missing or older. Optional. */
   restoreConversation?(ref: ConversationRef, snapshot: ConversationSnapshot): Promise<void>;
   /** Releases what the driver holds beyond sessions (e.g. a warm pool of agent processes). */
@@ -75,11 +78,31 @@ export interface SandboxSpec {
  */
 export interface ConversationSnapshot {
   agentSessionId: string;
-  /** Paths relative to the agent's state directory, with their content (the driver's encoding). */
-  files: { path: string; encoding: string; data: string }[];
-  /** Size of the files before encoding. */
+  /**
+   * Paths relative to the agent's state directory, with their content (the driver's encoding).
+   * A path may come in several pieces, in order: a piece with `from` (the byte offset it starts at)
+   * continues the ones before it, a piece without starts the file anew.
+   */
+  files: ConversationPiece[];
+  /** Size of the files before encoding (all of them, also when `appended`). */
   bytes: number;
   capturedAt: string;
+  /**
+   * `files` holds only what was appended since the capture whose `mark` was passed as `since`: the
+   * store adds it to what it holds ({@link ConversationStore.append}) instead of replacing that.
+   */
+  appended?: boolean | undefined;
+  /** What the driver needs to capture only what is appended next time. Kept in memory, never stored. */
+  mark?: unknown;
+}
+
+/** One file of a conversation snapshot, or a piece of it. */
+export interface ConversationPiece {
+  path: string;
+  encoding: string;
+  data: string;
+  /** The byte offset of the file this piece starts at; absent (or 0): the file from its start. */
+  from?: number | undefined;
 }
 
 export interface AgentStartOptions {

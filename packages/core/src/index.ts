@@ -40,6 +40,7 @@ export type {
   AgentResumeOptions,
   AgentSink,
   AgentStartOptions,
+  ConversationPiece,
   ConversationRef,
   ConversationSnapshot,
   PermissionDecision,

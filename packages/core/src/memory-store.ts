@@ -1,5 +1,5 @@
 import { createMemoryChannelOutbox } from './channel-outbox.js';
-import type { ConversationSnapshot } from './driver.js';
+import { createMemoryConversationStore } from './conversation-store.js';
 import { AegisError } from './errors.js';
 import type { AegisEvent } from './events.js';
 import { createMemoryIdempotencyStore } from './idempotency-store.js';
@@ -25,7 +25,6 @@ export function createMemoryStore(): AegisStore {
   const bySession = new Map<string, AegisEvent[]>();
   const transcript = new Map<string, TranscriptEntry[]>();
   let transcriptId = 0;
-  const conversations = new Map<string, ConversationSnapshot>();
   const ledger: UsageRecord[] = [];
   let closed = false;
   const open = () => {
@@ -45,17 +44,7 @@ export function createMemoryStore(): AegisStore {
     routines: createMemoryRoutineStore(open),
     idempotency: createMemoryIdempotencyStore(open),
     channelOutbox: createMemoryChannelOutbox(() => events.length, open),
-    conversations: {
-      async get(sessionId) {
-        open();
-        const s = conversations.get(sessionId);
-        return s && clone(s);
-      },
-      async put(sessionId, snapshot) {
-        open();
-        conversations.set(sessionId, clone(snapshot));
-      },
-    },
+    conversations: createMemoryConversationStore(open),
     usage: {
       async query(q) {
         open();

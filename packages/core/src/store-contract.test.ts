@@ -209,6 +209,60 @@ describe.each(implementations)('AegisStore contract: %s', (_name, create) => {
     expect(await store.listEvents({ limit: 1000 })).toEqual(results.flatMap((r) => r.events));
   });
 
+  it("keeps an agent's conversation snapshot whole or in appended pieces, in order", async () => {
+    const store = await newStore();
+    const piece = (path: string, data: string, from?: number) => ({
+      path,
+      encoding: 'test',
+      data,
+      ...(from === undefined ? {} : { from }),
+    });
+    const at = (n: number) => `2026-01-0${n}T00:00:00.000Z`;
+    expect(await store.conversations.get('s1')).toBeUndefined();
+    // Nothing to append to yet (and never to another agent session's snapshot).
+    const first = {
+      agentSessionId: 'a1',
+      bytes: 3,
+      capturedAt: at(2),
+      files: [piece('t', 'one')],
+      appended: true,
+    };
+    await expect(store.conversations.append?.('s1', first)).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    // What only the driver reads (its mark, the appended flag) is not kept.
+    await store.conversations.put('s1', { ...first, appended: undefined, mark: { secret: 1 } });
+    await store.conversations.append?.('s1', {
+      agentSessionId: 'a1',
+      bytes: 8,
+      capturedAt: at(3),
+      files: [piece('t', 'two', 3), piece('u', 'new')],
+      appended: true,
+    });
+    await store.conversations.append?.('s1', {
+      agentSessionId: 'a1',
+      bytes: 13,
+      capturedAt: at(4),
+      files: [piece('t', 'three', 6)],
+      appended: true,
+    });
+    await expect(
+      store.conversations.append?.('s1', { ...first, agentSessionId: 'other' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await store.conversations.get('s1')).toEqual({
+      agentSessionId: 'a1',
+      bytes: 13,
+      capturedAt: at(4),
+      files: [piece('t', 'one'), piece('t', 'two', 3), piece('u', 'new'), piece('t', 'three', 6)],
+    });
+    // A whole capture replaces the snapshot and every piece appended to it.
+    const whole = { agentSessionId: 'a2', bytes: 4, capturedAt: at(5), files: [piece('t', 'four')] };
+    await store.conversations.put('s1', whole);
+    expect(await store.conversations.get('s1')).toEqual(whole);
+    await store.conversations.append?.('s1', { ...whole, files: [piece('t', 'five', 4)], appended: true });
+    expect((await store.conversations.get('s1'))?.files).toEqual([piece('t', 'four'), piece('t', 'five', 4)]);
+    expect(await store.conversations.get('s2')).toBeUndefined();
+  });
+
   describe('idempotency keys', () => {
     const T0 = '2025-01-01T00:00:00.000Z';
     const claim = (over: Partial<IdempotencyClaim> = {}): IdempotencyClaim => ({

@@ -124,8 +124,15 @@ export interface AegisStore {
   close(): Promise<void>;
 }
 
-/** One conversation snapshot per session, replaced as the conversation grows. */
+/** One conversation snapshot per session, replaced or added to as the conversation grows. */
 export interface ConversationStore {
+  /** The snapshot with every piece appended since it was put, in order. */
   get(sessionId: string): Promise<ConversationSnapshot | undefined>;
+  /** Replaces the session's snapshot (and the pieces appended to it). */
   put(sessionId: string, snapshot: ConversationSnapshot): Promise<void>;
+  /**
+   * Adds the pieces of an `appended` snapshot after what the session's snapshot holds, and takes
+   * its `bytes` and `capturedAt`. Optional: without it every capture copies the whole files.
+   */
+  append?(sessionId: string, snapshot: ConversationSnapshot): Promise<void>;
 }

@@ -112,6 +112,15 @@ describe('PostgreSQL cluster: fencing in the store', () => {
     await expect(
       a.conversations.put('s1', { agentSessionId: 'x', bytes: 0, capturedAt: at, files: [] }),
     ).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    await expect(
+      a.conversations.append?.('s1', {
+        agentSessionId: 'x',
+        bytes: 0,
+        capturedAt: at,
+        files: [],
+        appended: true,
+      }),
+    ).rejects.toMatchObject({ code: 'LEASE_LOST' });
     // The new owner writes.
     const ok = await b.write({
       events: [{ sessionId: 's1', seq: 1, at, type: 'session.info_updated', data: { title: 'b' } }],

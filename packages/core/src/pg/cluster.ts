@@ -338,23 +338,32 @@ export function createPgCluster(opts: {
       store: ConversationStore,
       read: <T>(fn: () => Promise<T>) => Promise<T>,
     ): ConversationStore {
+      const fenced = async (sessionId: string): Promise<void> => {
+        const epoch = state.owned.get(sessionId);
+        const { rows } = await read(() =>
+          pool.query<{ owner_node: string | null; owner_epoch: number }>(
+            'select "owner_node", "owner_epoch" from "sessions" where "id" = $1',
+            [sessionId],
+          ),
+        );
+        const row = rows[0];
+        if (epoch === undefined || (row && (row.owner_node !== state.node || row.owner_epoch !== epoch))) {
+          throw leaseLost(sessionId, row?.owner_node ?? null);
+        }
+      };
+      const { append } = store;
       return {
         get: (sessionId) => store.get(sessionId),
         async put(sessionId, snapshot) {
-          if (!state.node) return store.put(sessionId, snapshot);
-          const epoch = state.owned.get(sessionId);
-          const { rows } = await read(() =>
-            pool.query<{ owner_node: string | null; owner_epoch: number }>(
-              'select "owner_node", "owner_epoch" from "sessions" where "id" = $1',
-              [sessionId],
-            ),
-          );
-          const row = rows[0];
-          if (epoch === undefined || (row && (row.owner_node !== state.node || row.owner_epoch !== epoch))) {
-            throw leaseLost(sessionId, row?.owner_node ?? null);
-          }
+          if (state.node) await fenced(sessionId);
           return store.put(sessionId, snapshot);
         },
+        ...(append && {
+          async append(sessionId, snapshot) {
+            if (state.node) await fenced(sessionId);
+            return append(sessionId, snapshot);
+          },
+        }),
       };
     },
     /** The pipeline store, fenced once joined: a pipeline another node took over is not written. */

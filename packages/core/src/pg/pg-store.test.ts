@@ -90,6 +90,7 @@ describe('openPostgresStore', () => {
     );
     expect(tables.map((t) => t.table_name)).toEqual([
       MIGRATIONS_TABLE,
+      'agent_conversation_pieces',
       'agent_conversations',
       'api_keys',
       'audit_head',

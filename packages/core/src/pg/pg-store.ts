@@ -16,13 +16,14 @@ import type { TranscriptEntry, TranscriptRole } from '../transcript.js';
 import { usageGroups, usageSql } from '../usage-sql.js';
 import { createPgChannelOutbox } from './channel-outbox-store.js';
 import { createPgCluster } from './cluster.js';
+import { createPgConversationStore } from './conversation-store.js';
 import { knownLost, leaseLost } from './fence.js';
 import { guarded } from './guard.js';
 import { createPgIdempotencyStore } from './idempotency-store.js';
 import { DEFAULT_PG_SCHEMA, openPgDatabase, type PgOpenOptions } from './open-database.js';
 import { createPgResourceStores } from './resource-stores.js';
 import { createPgRoutineStore } from './routine-store.js';
-import { createPgApiKeyStore, createPgAuditStore, createPgConversationStore } from './security-store.js';
+import { createPgApiKeyStore, createPgAuditStore } from './security-store.js';
 import {
   callerError,
   closedError,

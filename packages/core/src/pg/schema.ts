@@ -239,6 +239,17 @@ export const agentConversations = pgTable('agent_conversations', {
   files: json('files').$type<unknown>().notNull(),
 });
 
+/** What later captures appended to a session's conversation files; see the SQLite twin. */
+export const agentConversationPieces = pgTable(
+  'agent_conversation_pieces',
+  {
+    sessionId: text('session_id').notNull(),
+    n: integer('n').notNull(),
+    files: json('files').$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.n] })],
+);
+
 /** Requests sent with an `Idempotency-Key`: one row per (caller, key); see the SQLite twin. */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

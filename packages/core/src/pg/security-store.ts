@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { ConversationSnapshot } from '../driver.js';
 import {
   type ApiKeyStore,
   type AuditRecord,
@@ -8,10 +7,9 @@ import {
   apiKeyFromRow,
   canonicalAudit,
 } from '../security-store.js';
-import type { ConversationStore } from '../store.js';
 import { type GuardContext, guarded } from './guard.js';
 import { LOCK_NAMESPACE, LOCKS, type PgDatabase } from './open-database.js';
-import { agentConversations, apiKeys, auditHead, auditLog } from './schema.js';
+import { apiKeys, auditHead, auditLog } from './schema.js';
 
 /** {@link ApiKeyStore.state} in one round trip (`$1` = now). */
 const KEY_STATE_SQL = `select exists(select 1 from "api_keys") as "any",
@@ -133,42 +131,6 @@ export function createPgAuditStore(db: PgDatabase, ctx: GuardContext): AuditStor
           .orderBy(asc(auditLog.id))
           .limit(q.limit);
         return rows.map((r) => ({ ...r, details: r.details ?? null }));
-      });
-    },
-  };
-}
-
-/** The agent conversation snapshots (one row per session, replaced on each capture). */
-export function createPgConversationStore(db: PgDatabase, ctx: GuardContext): ConversationStore {
-  return {
-    get(sessionId) {
-      return guarded(ctx, 'read from', async () => {
-        const [row] = await db
-          .select()
-          .from(agentConversations)
-          .where(eq(agentConversations.sessionId, sessionId));
-        if (!row) return undefined;
-        return {
-          agentSessionId: row.agentSessionId,
-          bytes: row.bytes,
-          capturedAt: row.capturedAt,
-          files: row.files as ConversationSnapshot['files'],
-        };
-      });
-    },
-    put(sessionId, s) {
-      return guarded(ctx, 'write to', async () => {
-        const values = {
-          sessionId,
-          agentSessionId: s.agentSessionId,
-          bytes: s.bytes,
-          capturedAt: s.capturedAt,
-          files: s.files,
-        };
-        await db
-          .insert(agentConversations)
-          .values(values)
-          .onConflictDoUpdate({ target: agentConversations.sessionId, set: values });
       });
     },
   };

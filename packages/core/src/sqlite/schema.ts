@@ -188,7 +188,7 @@ export const pipelines = sqliteTable(
 /**
  * The agent's own conversation files of each session (e.g. Claude Code's transcript JSONL), captured
  * at turn boundaries so the session can be resumed where those files are gone. One row per session,
- * replaced as the conversation grows.
+ * replaced when a capture copies the whole files.
  */
 export const agentConversations = sqliteTable('agent_conversations', {
   sessionId: text('session_id').primaryKey(),
@@ -197,6 +197,20 @@ export const agentConversations = sqliteTable('agent_conversations', {
   capturedAt: text('captured_at').notNull(),
   files: text('files', { mode: 'json' }).$type<unknown>().notNull(),
 });
+
+/**
+ * What later captures appended to a session's conversation files, in order (`n`), so a turn's end
+ * stores the turn's bytes instead of the whole files again. Emptied when the snapshot is replaced.
+ */
+export const agentConversationPieces = sqliteTable(
+  'agent_conversation_pieces',
+  {
+    sessionId: text('session_id').notNull(),
+    n: integer('n').notNull(),
+    files: text('files', { mode: 'json' }).$type<unknown>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.n] })],
+);
 
 /**
  * Requests sent with an `Idempotency-Key`: one row per (caller, key), claimed by the first request

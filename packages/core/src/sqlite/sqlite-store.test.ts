@@ -88,6 +88,7 @@ describe('createSqliteStore', () => {
       .all();
     expect(tables).toEqual([
       '__drizzle_migrations',
+      'agent_conversation_pieces',
       'agent_conversations',
       'api_keys',
       'audit_head',
