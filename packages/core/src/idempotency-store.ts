@@ -70,6 +70,12 @@ export interface IdempotencyStore {
   abandon(claimPrefix: string): Promise<number>;
   /** Removes records expired at `now`; returns how many. */
   deleteExpired(now: string): Promise<number>;
+  /**
+   * The store's own time (epoch milliseconds), for a store several servers share (PostgreSQL: the
+   * database's clock): each server times its claims by it, so a server whose clock runs ahead does
+   * not take another's live claim for abandoned. Absent: each server's clock is the time.
+   */
+  clock?(): Promise<number>;
 }
 
 /** Whether a stored record still stands against a claim made at `now` (otherwise it is replaced). */

@@ -8,7 +8,10 @@ import { freeAbandonedIdempotencyKeys, idempotencyMiddleware } from './idempoten
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A create route behind the middleware that takes `handlerMs` and counts how often it ran. */
-function app(store: IdempotencyStore, opts: { lockMs: number; handlerMs: number; claimPrefix?: string }) {
+function app(
+  store: IdempotencyStore,
+  opts: { lockMs: number; handlerMs: number; claimPrefix?: string; now?: () => number },
+) {
   let runs = 0;
   const a = new Hono<AppEnv>();
   a.use(async (c, next) => {
@@ -16,7 +19,15 @@ function app(store: IdempotencyStore, opts: { lockMs: number; handlerMs: number;
     c.set('actor', { type: 'api-key', id: 'k1', role: 'admin' } as AppEnv['Variables']['actor']);
     await next();
   });
-  a.use(idempotencyMiddleware({ store, lockMs: opts.lockMs, waitMs: 5_000, claimPrefix: opts.claimPrefix }));
+  a.use(
+    idempotencyMiddleware({
+      store,
+      lockMs: opts.lockMs,
+      waitMs: 5_000,
+      claimPrefix: opts.claimPrefix,
+      now: opts.now,
+    }),
+  );
   a.post('/v1/sessions', async (c) => {
     const run = ++runs;
     await sleep(opts.handlerMs);
@@ -48,6 +59,32 @@ describe('Idempotency-Key claim lock', () => {
     expect(await first).toMatchObject({ status: 201, body: { run: 1 } });
     expect(duplicate).toMatchObject({ status: 201, body: { run: 1 }, replayed: 'true' });
     expect(a.runs()).toBe(1);
+  });
+
+  it("is timed by the store's clock: a server whose clock runs a minute ahead does not take a live claim", async () => {
+    // Two servers on one shared store with its own clock (as PostgreSQL's); B's clock is 60 s fast.
+    let clockReads = 0;
+    const store: IdempotencyStore = {
+      ...createMemoryIdempotencyStore(),
+      clock: async () => {
+        clockReads += 1;
+        return Date.now();
+      },
+    };
+    let runs = 0;
+    const a = app(store, { lockMs: 1_000, handlerMs: 400 });
+    const b = app(store, { lockMs: 1_000, handlerMs: 400, now: () => Date.now() + 60_000 });
+    const first = a.post();
+    await sleep(100);
+    const duplicate = await b.post();
+    expect(await first).toMatchObject({ status: 201, body: { run: 1 } });
+    // By its own clock B would have found A's lock a minute past and run the create again.
+    expect(duplicate).toMatchObject({ status: 201, body: { run: 1 }, replayed: 'true' });
+    runs = a.runs() + b.runs();
+    expect(runs).toBe(1);
+    // Measured once per server (then in the background every minute), not per request.
+    await b.post();
+    expect(clockReads).toBe(2);
   });
 
   it('lapses when nothing renews it (its server died): a retry runs the request again', async () => {

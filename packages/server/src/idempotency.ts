@@ -61,6 +61,8 @@ export const DEFAULT_IDEMPOTENCY = Object.freeze({
 const POLL_MS = 50;
 /** Expired records are deleted at most this often per server, on the way of a request. */
 const PRUNE_EVERY_MS = 60_000;
+/** How often a server measures its clock against the store's (`IdempotencyStore.clock`). */
+const CLOCK_SYNC_MS = 60_000;
 
 /** JSON with object keys sorted, so a retry that orders its fields differently is the same request. */
 function canonical(value: unknown): string {
@@ -106,7 +108,30 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
   const ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY.ttlMs;
   const waitMs = options.waitMs ?? DEFAULT_IDEMPOTENCY.waitMs;
   const lockMs = options.lockMs ?? DEFAULT_IDEMPOTENCY.lockMs;
-  const now = options.now ?? Date.now;
+  const local = options.now ?? Date.now;
+  // Claims are timed by the store's clock where it has one (shared by every node): this server's
+  // clock plus the offset measured against it, refreshed every CLOCK_SYNC_MS in the background.
+  let skewMs = 0;
+  let syncedAt: number | null = null;
+  let syncing: Promise<void> | null = null;
+  const syncClock = (clock: () => Promise<number>): Promise<void> => {
+    syncing ??= (async () => {
+      const sent = local();
+      try {
+        const theirs = await clock();
+        const received = local();
+        if (Number.isFinite(theirs)) skewMs = theirs - (sent + received) / 2;
+        syncedAt = received;
+      } catch (err) {
+        syncedAt = local(); // tried: the next attempt waits like a refresh does
+        report("reading the store's clock for idempotency keys failed", err, {});
+      } finally {
+        syncing = null;
+      }
+    })();
+    return syncing;
+  };
+  const now = () => local() + skewMs;
   const iso = (ms: number) => new Date(ms).toISOString();
   const report = (message: string, err: unknown, fields: Record<string, unknown>) =>
     options.onError?.(message, { ...fields, error: err instanceof Error ? err.message : String(err) });
@@ -140,6 +165,11 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
     const path = c.req.path;
     const fingerprint = fingerprintOf(method, path, await c.req.text());
     const claimId = `${options.claimPrefix ?? ''}${randomUUID()}`;
+    if (store.clock) {
+      const clock = () => store.clock?.() ?? Promise.resolve(local());
+      if (syncedAt === null) await syncClock(clock);
+      else if (local() - syncedAt >= CLOCK_SYNC_MS) void syncClock(clock);
+    }
     const started = now();
     prune(started);
 

@@ -78,6 +78,14 @@ export function createPgIdempotencyStore(db: PgDatabase, ctx: GuardContext): Ide
         return res.rowCount ?? 0;
       });
     },
+    clock() {
+      return guarded(ctx, 'read from', async () => {
+        const { rows } = await pool.query<{ ms: number }>(
+          'select (extract(epoch from clock_timestamp()) * 1000)::float8 as "ms"',
+        );
+        return Number(rows[0]?.ms);
+      });
+    },
     deleteExpired(now) {
       return guarded(ctx, 'write to', async () => {
         const res = await pool.query('delete from "idempotency_keys" where "expires_at" <= $1', [now]);

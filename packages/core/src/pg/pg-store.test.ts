@@ -311,6 +311,21 @@ describe('several nodes on one schema', () => {
     expect(winners).toHaveLength(1);
     for (const r of results) expect(r.record.claimId).toBe(winners[0]);
   });
+
+  it("share one clock for Idempotency-Key locks: the database's", async () => {
+    const schema = testSchema();
+    const [a, b] = await Promise.all([1, 2].map(() => store({ schema })));
+    const [before] = await pgQuery<{ ms: number }>(
+      'select (extract(epoch from clock_timestamp()) * 1000)::float8 as "ms"',
+      [],
+    );
+    const fromA = await a!.idempotency.clock!();
+    const fromB = await b!.idempotency.clock!();
+    // Read one after the other from the database's clock (the same machine's here, so also near ours).
+    expect(fromA).toBeGreaterThanOrEqual(before!.ms);
+    expect(fromB).toBeGreaterThanOrEqual(fromA);
+    expect(Math.abs(fromB - Date.now())).toBeLessThan(5_000);
+  });
 });
 
 describe('when PostgreSQL goes away and comes back', () => {
