@@ -83,6 +83,9 @@ describe('conversation files', () => {
     writeFileSync(main, turn(1) + turn(2));
     writeFileSync(sub, '{"sub":1}\n');
     const env = { HOME: home };
+    /** A capture after `prev`'s: what the files gained since. */
+    const since = (prev: Awaited<ReturnType<typeof captureConversationFiles>>) =>
+      captureConversationFiles(CLAUDE_CODE_CONVERSATION, env, 'abc', prev!.mark as ConversationMark);
     const whole = await captureConversationFiles(CLAUDE_CODE_CONVERSATION, env, 'abc');
     expect(whole!.appended).toBeUndefined();
     const stored = [...whole!.files];
@@ -90,12 +93,7 @@ describe('conversation files', () => {
     // A turn later: the transcript grew, the subagent's did not, a new subagent appeared.
     appendFileSync(main, turn(3));
     writeFileSync(join(project, 'abc', 'subagents', 'agent-2.jsonl'), '{"sub":2}\n');
-    const next = await captureConversationFiles(
-      CLAUDE_CODE_CONVERSATION,
-      env,
-      'abc',
-      whole!.mark as ConversationMark,
-    );
+    const next = await since(whole);
     expect(next).toMatchObject({ appended: true, bytes: statSync(main).size + 20 });
     expect(next!.files.map((f) => [f.path, f.from])).toEqual([
       ['projects/-tmp-repo/abc.jsonl', Buffer.byteLength(turn(1) + turn(2))],
@@ -105,12 +103,7 @@ describe('conversation files', () => {
     expect(next!.files[0]!.data.length).toBeLessThan(whole!.files[0]!.data.length);
     stored.push(...next!.files);
     // Nothing changed: an appended snapshot with no pieces.
-    const idle = await captureConversationFiles(
-      CLAUDE_CODE_CONVERSATION,
-      env,
-      'abc',
-      next!.mark as ConversationMark,
-    );
+    const idle = await since(next);
     expect(idle).toMatchObject({ appended: true, files: [] });
 
     // Whole file and pieces, put back elsewhere: byte for byte.
@@ -127,30 +120,15 @@ describe('conversation files', () => {
 
     // Rewritten (same size or longer, other bytes), replaced by another file, or gone: the whole files again.
     writeFileSync(main, turn(9) + turn(8) + turn(7));
-    const rewritten = await captureConversationFiles(
-      CLAUDE_CODE_CONVERSATION,
-      env,
-      'abc',
-      next!.mark as ConversationMark,
-    );
+    const rewritten = await since(next);
     expect(rewritten!.appended).toBeUndefined();
     expect(rewritten!.files).toHaveLength(3);
     writeFileSync(`${main}.new`, `${readFileSync(main, 'utf8')}${turn(10)}`);
     renameSync(`${main}.new`, main);
-    const renamed = await captureConversationFiles(
-      CLAUDE_CODE_CONVERSATION,
-      env,
-      'abc',
-      rewritten!.mark as ConversationMark,
-    );
+    const renamed = await since(rewritten);
     expect(renamed!.appended).toBeUndefined();
     rmSync(sub);
-    const gone = await captureConversationFiles(
-      CLAUDE_CODE_CONVERSATION,
-      env,
-      'abc',
-      renamed!.mark as ConversationMark,
-    );
+    const gone = await since(renamed);
     expect(gone!.appended).toBeUndefined();
     expect(gone!.files.map((f) => f.path)).not.toContain('projects/-tmp-repo/abc/subagents/agent-1.jsonl');
   });

@@ -1,5 +1,5 @@
 import { MAX_CONVERSATION_APPENDS } from './conversation-store.js';
-import type { AgentDriver, AgentHandle, AgentSink, AgentStartOptions } from './driver.js';
+import type { AgentDriver, AgentHandle, AgentSink, AgentStartOptions, ConversationRef } from './driver.js';
 import { AegisError } from './errors.js';
 import { type ReplaySeed, renderReplay } from './replay.js';
 import type { Session } from './schemas.js';
@@ -152,20 +152,22 @@ export class AgentSlot {
     try {
       const snapshot = await store.conversations.get(this.#session.id);
       if (!snapshot || snapshot.agentSessionId !== agentSessionId) return;
-      await driver.restoreConversation(
-        {
-          agent: this.#session.agent,
-          agentSessionId,
-          workDir: this.#session.workDir,
-          env: this.#env,
-          sessionId: this.#session.id,
-          sandbox: this.#session.sandbox ?? undefined,
-        },
-        snapshot,
-      );
+      await driver.restoreConversation(this.#conversationRef(agentSessionId), snapshot);
     } catch (err) {
       onError(err, `putting back the conversation files of session ${this.#session.id}`);
     }
+  }
+
+  #conversationRef(agentSessionId: string): ConversationRef {
+    const s = this.#session;
+    return {
+      agent: s.agent,
+      agentSessionId,
+      workDir: s.workDir,
+      env: this.#env,
+      sessionId: s.id,
+      sandbox: s.sandbox ?? undefined,
+    };
   }
 
   /**
@@ -193,17 +195,7 @@ export class AgentSlot {
         : undefined;
     this.#lastCapture = undefined;
     try {
-      const snapshot = await driver.captureConversation(
-        {
-          agent: this.#session.agent,
-          agentSessionId,
-          workDir: this.#session.workDir,
-          env: this.#env,
-          sessionId: this.#session.id,
-          sandbox: this.#session.sandbox ?? undefined,
-        },
-        since,
-      );
+      const snapshot = await driver.captureConversation(this.#conversationRef(agentSessionId), since);
       if (!snapshot) return null;
       let appends = 0;
       if (snapshot.appended) {
