@@ -173,7 +173,17 @@ export async function captureConversationFiles(
   const appended =
     prior !== undefined &&
     Object.keys(prior).every((path) => read.some((f) => f.path === path && f.from === prior[path]?.size));
-  if (prior && !appended) return captureConversationFiles(spec, env, agentSessionId);
+  if (prior && !appended) {
+    // Not only appended to: the whole files, reading again those read from an offset.
+    for (let i = read.length - 1; i >= 0; i--) {
+      const f = read[i]!;
+      if (f.from === 0) continue;
+      const whole = await readFileSince(join(base, f.path), undefined);
+      if (whole) read[i] = { path: f.path, ...whole };
+      else read.splice(i, 1);
+    }
+    if (read.length === 0) return null;
+  }
   const files: ConversationSnapshot['files'] = [];
   const mark: ConversationMark = { agentSessionId, files: {} };
   let bytes = 0;
