@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_CONVERSATION_APPENDS } from './conversation-store.js';
 import type { AgentDriver, ConversationSnapshot } from './driver.js';
 import { createAegis } from './engine.js';
 import { createMemoryStore } from './memory-store.js';
@@ -84,6 +85,31 @@ describe("capturing the agent's conversation files at each turn's end", () => {
     ]);
     expect(stored?.bytes).toBe(content(await agentId()).length);
     expect(asked.slice(0, 3)).toEqual([undefined, 4, 8]);
+    await aegis.close();
+  });
+
+  it(`copies the whole files again after ${MAX_CONVERSATION_APPENDS} appended pieces`, async () => {
+    const store = createMemoryStore();
+    const { driver, asked } = appendingDriver();
+    const aegis = createAegis({ agent: driver, store });
+    const { session } = await aegis.sessions.create({ workDir: '/w', prompt: 'p0' });
+    for (let n = 1; n <= MAX_CONVERSATION_APPENDS + 1; n++) {
+      await until(async () => {
+        const s = await aegis.sessions.get(session.id);
+        return s.turns === n && s.status === 'idle';
+      });
+      await until(() => asked.length === n);
+      await aegis.sessions.prompt(session.id, `p${n}`);
+    }
+    await until(() => asked.length === MAX_CONVERSATION_APPENDS + 2);
+    // One whole copy, 100 pieces, then a whole copy again (which replaced them all).
+    expect(asked.filter((a) => a === undefined)).toHaveLength(2);
+    expect(asked.at(-1)).toBeUndefined();
+    const stored = await store.conversations.get(session.id);
+    expect(stored?.files).toHaveLength(1);
+    expect(joined(stored)).toBe(
+      Array.from({ length: MAX_CONVERSATION_APPENDS + 2 }, (_, i) => `p${i}\n`).join(''),
+    );
     await aegis.close();
   });
 
