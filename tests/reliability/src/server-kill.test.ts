@@ -320,10 +320,15 @@ describe('server SIGKILLed mid-turn', () => {
     const inPlain = sessions.filter((x) => x.workDir === plain.workDir);
     expect(inPlain.map((x) => x.id)).toEqual([plainAnswer!.session.id]);
     expect(plainAnswer!.reused).toBe(true);
-    // The own-env create cannot take that session back: it makes another, and what the cut-off
-    // create had begun stays (docs/architecture.md).
-    expect(sessions.filter((x) => x.workDir === ownEnv.workDir)).toHaveLength(2);
+    // The own-env create cannot take that session back: it makes another. What the cut-off create
+    // had begun was marked crashed at the restart: its env was never stored, so no agent could be
+    // started for it with that env (docs/architecture.md).
+    const inEnv = sessions.filter((x) => x.workDir === ownEnv.workDir);
+    expect(inEnv).toHaveLength(2);
     expect(envAnswer!.reused).toBe(false);
+    const begun = inEnv.find((x) => x.id !== envAnswer!.session.id);
+    expect(begun).toMatchObject({ status: 'crashed', agentSession: null });
+    expect(begun?.problem?.message).toMatch(/its own env/);
     // Later retries replay the answers.
     const again = await create(second.url, 'plain', plain);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
