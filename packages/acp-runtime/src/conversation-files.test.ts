@@ -186,7 +186,7 @@ describe('conversation files', () => {
           command: process.execPath,
           args: [SCRIPTED_BIN],
           env: { SCRIPTED_AGENT_SESSION_DIR: sessionDir },
-          conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] },
+          conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.jsonl'] },
         },
       },
       shutdownGraceMs: 500,
@@ -201,7 +201,7 @@ describe('conversation files', () => {
     // session/close reached the agent before its process ended.
     expect(existsSync(join(sessionDir, `${id}.closed`))).toBe(true);
 
-    rmSync(join(sessionDir, `${id}.json`));
+    rmSync(join(sessionDir, `${id}.jsonl`));
     await expect(driver.resume!({ ...ref, sessionId: 's' }, recordingSink().sink)).rejects.toMatchObject({
       code: expect.any(String),
     });

@@ -56,7 +56,7 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
         agent: {
           env: { SCRIPTED_AGENT_SESSION_DIR: join(disk, 'agent-sessions'), SCRIPTED_AGENT_RESTORE: 'load' },
           // Captured into the database at turn boundaries: how the adopting node gets them.
-          conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] },
+          conversation: { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.jsonl'] },
         },
       });
       servers.push(server);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk';
 import {
@@ -32,7 +32,7 @@ export interface ScriptedAgentOptions {
   failAt?: 'initialize' | 'session_new' | undefined;
   slowStartMs?: number | undefined;
   /**
-   * Keep each session in `<sessionDir>/<id>.json` and offer to reopen them in another process
+   * Keep each session in `<sessionDir>/<id>.jsonl` (appended to) and offer to reopen them in another process
    * (`restore`: `session/load`, `session/resume` or both). Without it nothing is advertised.
    */
   sessionDir?: string | undefined;
@@ -41,19 +41,40 @@ export interface ScriptedAgentOptions {
 
 type Saved = Pick<ScriptedSession, 'id' | 'cwd' | 'mode' | 'model' | 'history'>;
 
+/** How many history entries of each session its file holds (set when a session is saved or reopened). */
+const written = new Map<string, number>();
+
+/**
+ * Appends to the session's file, never rewrites it (as Claude Code keeps its transcripts): the first
+ * line is the session, each later one its mode and model then and the history entries added since.
+ */
 function save(dir: string | undefined, session: ScriptedSession): void {
   if (!dir) return;
   const { id, cwd, mode, model, history } = session;
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${id}.json`);
-  writeFileSync(`${path}.tmp`, JSON.stringify({ id, cwd, mode, model, history } satisfies Saved));
-  renameSync(`${path}.tmp`, path);
+  const done = written.get(id);
+  const line =
+    done === undefined ? { id, cwd, mode, model, history } : { mode, model, history: history.slice(done) };
+  appendFileSync(join(dir, `${id}.jsonl`), `${JSON.stringify(line)}\n`);
+  written.set(id, history.length);
 }
 
 function readSaved(dir: string, id: string): Saved | null {
   if (!/^[\w-]+$/.test(id)) return null;
   try {
-    return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as Saved;
+    const [first, ...later] = readFileSync(join(dir, `${id}.jsonl`), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Partial<Saved>);
+    if (!first) return null;
+    const saved = { ...first, history: [...(first.history ?? [])] } as Saved;
+    for (const change of later) {
+      saved.mode = change.mode ?? saved.mode;
+      saved.model = change.model ?? saved.model;
+      saved.history.push(...(change.history ?? []));
+    }
+    written.set(id, saved.history.length);
+    return saved;
   } catch {
     return null;
   }

@@ -9,8 +9,8 @@ export interface ScriptedAgentSpec {
   conversation: { dirEnv: string; files: string[] };
 }
 
-/** The scripted agent's conversation files: `<SCRIPTED_AGENT_SESSION_DIR>/<id>.json`. */
-export const SCRIPTED_CONVERSATION = { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.json'] };
+/** The scripted agent's conversation files: `<SCRIPTED_AGENT_SESSION_DIR>/<id>.jsonl`. */
+export const SCRIPTED_CONVERSATION = { dirEnv: 'SCRIPTED_AGENT_SESSION_DIR', files: ['{id}.jsonl'] };
 
 /** The config a test passes to the server's `startServer` to run the scripted agent under `base`. */
 export interface ScriptedServerConfig {
