@@ -111,6 +111,7 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
   const local = options.now ?? Date.now;
   // Claims are timed by the store's clock where it has one (shared by every node): this server's
   // clock plus the offset measured against it, refreshed every CLOCK_SYNC_MS in the background.
+  const storeClock = store.clock?.bind(store);
   let skewMs = 0;
   let syncedAt: number | null = null;
   let syncing: Promise<void> | null = null;
@@ -165,10 +166,9 @@ export function idempotencyMiddleware(options: IdempotencyOptions = {}): Middlew
     const path = c.req.path;
     const fingerprint = fingerprintOf(method, path, await c.req.text());
     const claimId = `${options.claimPrefix ?? ''}${randomUUID()}`;
-    if (store.clock) {
-      const clock = () => store.clock?.() ?? Promise.resolve(local());
-      if (syncedAt === null) await syncClock(clock);
-      else if (local() - syncedAt >= CLOCK_SYNC_MS) void syncClock(clock);
+    if (storeClock) {
+      if (syncedAt === null) await syncClock(storeClock);
+      else if (local() - syncedAt >= CLOCK_SYNC_MS) void syncClock(storeClock);
     }
     const started = now();
     prune(started);
