@@ -73,6 +73,14 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
     const { session } = await a.client.createSession({ workDir: work, prompt: 'codeword heron' });
     const id = session.id;
     await waitForTurns(b.client, id, 1);
+    // A second completed turn: A captured the conversation whole at the first turn's end and only
+    // what the second appended at its end, so the adopting node restores a whole copy plus a piece.
+    await b.client.sendMessage(id, { text: 'codeword ibis' });
+    await waitForTurns(b.client, id, 2, ['idle']);
+    const [{ pieces }] = (await pgQuery<{ pieces: number }>(
+      `select count(*)::int as pieces from "${schemas.at(-1)}".agent_conversation_pieces where session_id = '${id}'`,
+    )) as [{ pieces: number }];
+    expect(pieces).toBeGreaterThanOrEqual(1);
     const stream = new RawSse(`${c.url}/v1/sessions/${id}/events`);
     // A long turn, sent through B (forwarded to A, which owns the session).
     await b.client.sendMessage(id, { text: slowChunks(400, 25) });
@@ -93,31 +101,29 @@ describe('a cluster of server processes on one PostgreSQL database', () => {
     expect(['node-b', 'node-c']).toContain(newOwner);
     await stream.until((f) => f.some((x) => x.event.type === 'turn.failed'));
 
-    // The next prompt (sent to C whichever node adopted) runs with the conversation's context: the
-    // scripted agent echoes what it was given, and the adopting node gave it the earlier turns.
-    await c.client.sendMessage(id, { text: 'what was the codeword?' });
+    // The next prompt (sent to C whichever node adopted) asks the agent which earlier prompts its
+    // own conversation holds: the adopting node put back A's snapshot (the whole copy joined with the
+    // piece) and the agent reopened it (session/load), so it knows both completed turns.
+    await c.client.sendMessage(id, { text: script({ recall: true }) });
     // Answered once the reply to this prompt is in the transcript (read through another node).
     let reply = '';
     expect(
       await eventually(async () => {
         const read = await c.client.readSession(id);
         reply = read.entries.filter((e) => e.role === 'assistant').at(-1)?.text ?? '';
-        return reply.includes('what was the codeword?');
+        return reply.includes('"prompts"');
       }, 30_000),
     ).toBe(true);
     const answeredMs = Date.now() - killedAt;
-    const done = await waitForTurns(b.client, id, 3, ['idle']);
+    const done = await waitForTurns(b.client, id, 4, ['idle']);
     expect(done.node).toBe(newOwner);
-    // Context came either natively (the agent reopened its conversation from the snapshot the
-    // adopting node put back: session/load) or as a bounded replay of the transcript in the prompt.
     await stream.until((f) => f.some((x) => x.event.type === 'agent.resumed'));
     const resumed = stream.frames.find((f) => f.event.type === 'agent.resumed')?.event.data as
       | { via?: string }
       | undefined;
     const via = resumed?.via ?? '';
-    expect(['load', 'resume', 'replay']).toContain(via);
-    if (via === 'replay') expect(reply).toContain('codeword heron');
-    expect(reply).toContain('what was the codeword?');
+    expect(via).toBe('load');
+    expect(JSON.parse(reply)).toMatchObject({ first: 'codeword heron', last: 'codeword ibis' });
 
     // One log, gap-free and without duplicates, the same on every node.
     await stream.until((f) => f.filter((x) => x.event.type === 'turn.completed').length >= 2);
