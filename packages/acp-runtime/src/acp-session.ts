@@ -8,8 +8,8 @@ import {
   type QuestionAnswer,
 } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
-import { client, methods } from '@agentclientprotocol/sdk';
 import { SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { loadAcpSdk } from './acp-sdk.js';
 import type { AgentProcess, ProcessExit } from './agent-process.js';
 import { agentStream } from './agent-stream.js';
 import { readTextFileIn, writeTextFileIn } from './fs-access.js';
@@ -91,6 +91,7 @@ export async function connectAgent(
   signal?: AbortSignal,
   tracer: Tracer = trace.getTracer(ACP_TRACER_NAME),
 ): Promise<ConnectedAgent> {
+  const { client, methods, PROTOCOL_VERSION } = await loadAcpSdk();
   const translator = new AcpTranslator();
   let fatal: AegisError | null = null;
   let rejectFatal: (err: AegisError) => void = () => {};
@@ -256,7 +257,10 @@ export async function connectAgent(
     readInitialize(
       await call(
         'initialize',
-        connection.agent.request(methods.agent.initialize, initializeParams(ACP_RUNTIME_VERSION)),
+        connection.agent.request(
+          methods.agent.initialize,
+          initializeParams(ACP_RUNTIME_VERSION, PROTOCOL_VERSION),
+        ),
       ),
     ),
   );
@@ -267,6 +271,7 @@ export async function connectAgent(
     init,
     translator,
     connection,
+    methods,
     call,
     emit,
     get fatal() {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { RequestError } from '@agentclientprotocol/sdk';
+import { loadAcpSdk } from './acp-sdk.js';
 
 const inside = (root: string, target: string): boolean => {
   const rel = relative(root, target);
@@ -28,6 +28,7 @@ export async function resolveInWorkDir(workDir: string, path: string): Promise<s
   const root = await realpath(workDir).catch(() => resolve(workDir));
   const target = await realTarget(resolve(workDir, path));
   if (!inside(root, target)) {
+    const { RequestError } = await loadAcpSdk();
     throw RequestError.invalidParams({ path }, `${path} is outside the session's working folder ${workDir}`);
   }
   return target;
@@ -45,6 +46,7 @@ export async function readTextFileIn(
   try {
     content = await readFile(target, 'utf8');
   } catch {
+    const { RequestError } = await loadAcpSdk();
     throw RequestError.resourceNotFound(path);
   }
   if (line == null && limit == null) return content;

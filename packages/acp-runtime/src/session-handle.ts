@@ -1,6 +1,5 @@
 import { AegisError, type AgentEventBody, type AgentHandle, type AgentInfo } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
-import { methods } from '@agentclientprotocol/sdk';
 import type { AgentProcess } from './agent-process.js';
 import { type AcpTranslator, type AgentInit, promptParams, toStopReason, toTurnTokens } from './translate.js';
 
@@ -11,6 +10,8 @@ export interface SessionLink {
   readonly init: AgentInit;
   readonly translator: AcpTranslator;
   readonly connection: acp.ClientConnection;
+  /** The SDK's method table (the SDK loads with the first connection: ./acp-sdk.ts). */
+  readonly methods: typeof acp.methods;
   /** Runs one request, mapping agent errors and failing fast when the process dies. */
   call<T>(method: string, request: Promise<T>): Promise<T>;
   /** Hands event bodies to the bound sink. */
@@ -50,7 +51,7 @@ export function createSessionHandle(
       link.translator.endRun();
       const res = await link.call(
         'session/prompt',
-        link.connection.agent.request(methods.agent.session.prompt, promptParams(sessionId, text)),
+        link.connection.agent.request(link.methods.agent.session.prompt, promptParams(sessionId, text)),
       );
       link.translator.endRun();
       const usage = toTurnTokens(res);
@@ -59,7 +60,7 @@ export function createSessionHandle(
     async cancel() {
       link.turn.abort();
       if (link.fatal) return;
-      await link.connection.agent.notify(methods.agent.session.cancel, { sessionId }).catch(() => {});
+      await link.connection.agent.notify(link.methods.agent.session.cancel, { sessionId }).catch(() => {});
     },
     async setMode(modeId) {
       if (!link.translator.modes.some((m) => m.id === modeId)) {
@@ -71,7 +72,7 @@ export function createSessionHandle(
       }
       await link.call(
         'session/set_mode',
-        link.connection.agent.request(methods.agent.session.setMode, { sessionId, modeId }),
+        link.connection.agent.request(link.methods.agent.session.setMode, { sessionId, modeId }),
       );
       link.emit(link.translator.noteMode(modeId));
     },
@@ -86,7 +87,7 @@ export function createSessionHandle(
       }
       const res = await link.call(
         'session/set_config_option',
-        link.connection.agent.request(methods.agent.session.setConfigOption, {
+        link.connection.agent.request(link.methods.agent.session.setConfigOption, {
           sessionId,
           configId,
           value: modelId,
@@ -104,7 +105,7 @@ export function createSessionHandle(
         await Promise.race([
           link.call(
             'session/close',
-            link.connection.agent.request(methods.agent.session.close, { sessionId }),
+            link.connection.agent.request(link.methods.agent.session.close, { sessionId }),
           ),
           new Promise((r) => (timer = setTimeout(r, 2000))),
         ]).catch(() => {});

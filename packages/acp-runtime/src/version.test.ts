@@ -7,6 +7,6 @@ describe('ACP client version', () => {
   it('is the installed package version, sent as clientInfo in initialize', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(ACP_RUNTIME_VERSION).toBe(pkg.version);
-    expect(initializeParams(ACP_RUNTIME_VERSION).clientInfo?.version).toBe(pkg.version);
+    expect(initializeParams(ACP_RUNTIME_VERSION, 1).clientInfo?.version).toBe(pkg.version);
   });
 });

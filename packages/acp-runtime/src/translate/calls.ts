@@ -1,6 +1,5 @@
 import type { StopReason, TurnTokens } from '@aegis/core';
 import type * as acp from '@agentclientprotocol/sdk';
-import { PROTOCOL_VERSION } from '@agentclientprotocol/sdk';
 
 /** What Aegis offers an agent at `initialize`: fs access inside the workDir, form questions, no terminal. */
 export const CLIENT_CAPABILITIES: acp.ClientCapabilities = Object.freeze({
@@ -10,10 +9,10 @@ export const CLIENT_CAPABILITIES: acp.ClientCapabilities = Object.freeze({
   elicitation: { form: {} },
 });
 
-/** What Aegis tells an agent about itself at `initialize`. */
-export function initializeParams(clientVersion: string): acp.InitializeRequest {
+/** What Aegis tells an agent about itself at `initialize` (`protocolVersion`: the SDK's). */
+export function initializeParams(clientVersion: string, protocolVersion: number): acp.InitializeRequest {
   return {
-    protocolVersion: PROTOCOL_VERSION,
+    protocolVersion,
     clientInfo: { name: 'aegis', title: 'Aegis', version: clientVersion },
     clientCapabilities: CLIENT_CAPABILITIES,
   };

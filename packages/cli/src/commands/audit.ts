@@ -1,7 +1,7 @@
 import type { AegisClient, AuditRecord } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
+import { consola } from '../log.js';
 import { reportError } from '../output.js';
 
 const filters = {

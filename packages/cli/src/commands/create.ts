@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { PermissionMode } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
+import { consola } from '../log.js';
 import { guarded, printJson, sayReused } from '../output.js';
 import { showOutcome } from '../session-view.js';
 import { outcomeExitCode, outcomeJson, waitForTurn } from '../wait.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
+import { consola } from '../log.js';
 import { guarded, printJson, stdoutIsTTY, warnLine } from '../output.js';
 import { findTemplate, TEMPLATES, type TemplateValues, templateNames } from '../templates.js';
 

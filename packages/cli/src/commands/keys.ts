@@ -1,7 +1,7 @@
 import type { ApiKey } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
+import { consola } from '../log.js';
 import { plain, reportError, warnLine } from '../output.js';
 
 const common = {

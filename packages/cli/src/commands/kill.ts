@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
+import { consola } from '../log.js';
 import { guarded, printJson } from '../output.js';
 
 export const killCommand = defineCommand({

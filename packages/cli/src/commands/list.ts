@@ -1,7 +1,7 @@
 import type { Session } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
+import { consola } from '../log.js';
 import { guarded, printJson } from '../output.js';
 import { sessionRows } from '../session-view.js';
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import * as oidc from 'openid-client';
 import { connection, loadConfig } from '../config.js';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
 import { cliEnv } from '../env.js';
+import { consola } from '../log.js';
 import { discoverIssuer, forgetLogin, saveLogin, storedLogin } from '../login-store.js';
 import { guarded, printJson } from '../output.js';
 

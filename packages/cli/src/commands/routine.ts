@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CreateRoutineRequest, Routine, RoutineRun, RoutineTarget } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { type ConnectArgs, connect, connectionArgs } from '../connect.js';
+import { consola } from '../log.js';
 import { plain, reportError } from '../output.js';
 
 const common = { ...connectionArgs, json: { type: 'boolean', description: 'Print JSON' } } as const;

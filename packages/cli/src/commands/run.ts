@@ -2,9 +2,9 @@ import { closeSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs
 import { join, resolve } from 'node:path';
 import { AegisApiError, AegisClient, type AegisEvent } from '@aegis/client';
 import { defineCommand } from 'citty';
-import { createConsola } from 'consola';
 import type { Connection, LoadedConfig } from '../config.js';
 import { connect, connectionArgs } from '../connect.js';
+import { createLogger } from '../log.js';
 import { reportError, sayReused, UnreachableError } from '../output.js';
 import { Answerer } from '../prompt-answer.js';
 import { describePermission } from '../render.js';
@@ -12,7 +12,7 @@ import { toolLine } from '../session-view.js';
 import { droppedMessage, dropsPrompt } from '../wait.js';
 
 /** Everything but the agent's text goes to stderr, so `ag run … > out.txt` holds only the text. */
-const consola = createConsola({ stdout: process.stderr, stderr: process.stderr });
+const consola = createLogger({ stdout: process.stderr, stderr: process.stderr });
 
 /** The log of the server `ag run` starts for itself, in its state dir. */
 export const RUN_SERVER_LOG = 'ag-run-server.log';

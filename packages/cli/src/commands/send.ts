@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { connect, connectionArgs, jsonArg } from '../connect.js';
+import { consola } from '../log.js';
 import { guarded, printJson } from '../output.js';
 import { showOutcome } from '../session-view.js';
 import { outcomeExitCode, outcomeJson, waitForTurn } from '../wait.js';

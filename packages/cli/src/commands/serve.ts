@@ -1,8 +1,8 @@
 import type { ServerConfigInput } from '@aegis/server';
 import { releaseYoungGeneration } from '@aegis/server/young-generation';
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { loadConfig } from '../config.js';
+import { consola } from '../log.js';
 import { reportError } from '../output.js';
 import { configFileWarnings, serverSettings } from '../server-settings.js';
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
-import { consola } from 'consola';
 import { setupConfigPath, writeChannelConfig } from '../channel-config-file.js';
+import { consola } from '../log.js';
 import { ConfigError, guarded, paint, printJson } from '../output.js';
 
 /*
