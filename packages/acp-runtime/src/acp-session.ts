@@ -91,7 +91,14 @@ export async function connectAgent(
   signal?: AbortSignal,
   tracer: Tracer = trace.getTracer(ACP_TRACER_NAME),
 ): Promise<ConnectedAgent> {
-  const { client, methods, PROTOCOL_VERSION } = await loadAcpSdk();
+  const { client, methods, PROTOCOL_VERSION } = await loadAcpSdk().catch(async (err: unknown) => {
+    proc.kill();
+    await proc.closed;
+    throw new AegisError(
+      'AGENT_START_FAILED',
+      `The ACP SDK (@agentclientprotocol/sdk) could not be loaded, so agent "${agentName}" cannot be driven: ${err instanceof Error ? err.message : String(err)}. Reinstall Aegis.`,
+    );
+  });
   const translator = new AcpTranslator();
   let fatal: AegisError | null = null;
   let rejectFatal: (err: AegisError) => void = () => {};
