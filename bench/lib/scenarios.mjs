@@ -465,6 +465,38 @@ export async function startup(size) {
       },
     ),
   );
+  // A command against a running server, start → exit: `ag list`, against a bare Node process making
+  // the same request with fetch.
+  {
+    const t = tempRoot('cli');
+    const server = await startAegis(t.root);
+    const toExit = async (args) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, args, { stdio: 'ignore' });
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+      return performance.now() - t0;
+    };
+    try {
+      const cli = [];
+      const bareFetch = [];
+      for (let i = 0; i < size.serveRuns * 2; i++) {
+        cli.push(await toExit([cliBin, 'list', '--url', server.url]));
+        bareFetch.push(
+          await toExit(['-e', `fetch(${JSON.stringify(`${server.url}/v1/sessions`)}).then((r) => r.text())`]),
+        );
+      }
+      rows.push(
+        row('start-up', '`ag list` against a running server, start → exit', median(cli), 'ms', {
+          baseline: median(bareFetch),
+          ratio: median(cli) / median(bareFetch),
+          runs: cli,
+        }),
+      );
+    } finally {
+      await server.stop();
+    }
+  }
   for (const pool of [0, size.poolSize]) {
     const t = tempRoot('pool');
     const server = await startAegis(t.root, { pool: { size: pool } });
