@@ -23,16 +23,8 @@ if (defaulted === 'serve')
 if (defaulted !== 'serve' && rawArgs.find((a) => !a.startsWith('-')) !== 'serve') {
   // `serve` releases it once the server listens.
   releaseYoungGeneration();
-  // A command talks to the server with fetch, whose HTTP parser is WebAssembly (undici's llhttp).
-  // V8 recompiles it with TurboFan on a background thread, and the process cannot exit until that
-  // is done: every command ended ~110 ms after its output. The baseline compiler's code parses a
-  // command's few responses and event streams just as well (docs/benchmarks.md). fetch's own
-  // JavaScript loads first: Node compiles its built-ins from a code cache that V8 refuses once a
-  // flag has changed.
-  if (!rawArgs.some((a) => ['-h', '--help', '-v', '--version'].includes(a))) {
-    void globalThis.Request;
-    const { setFlagsFromString } = await import('node:v8');
-    setFlagsFromString('--liftoff-only');
-  }
+  // Commands exit once done, not ~110 ms later (see ./fetch-exit.ts).
+  const { exitPromptlyAfterFetch } = await import('./fetch-exit.js');
+  exitPromptlyAfterFetch();
 }
 await runMain(main, { rawArgs });
