@@ -164,7 +164,8 @@ export async function captureConversationFiles(
   }
   if (paths.size === 0) return null;
   const prior = since?.agentSessionId === agentSessionId ? since.files : undefined;
-  const read: ({ path: string } & NonNullable<Awaited<ReturnType<typeof readFileSince>>>)[] = [];
+  type Read = { path: string } & NonNullable<Awaited<ReturnType<typeof readFileSince>>>;
+  let read: Read[] = [];
   for (const path of [...paths].sort()) {
     const got = await readFileSince(join(base, path), prior?.[path]);
     if (got) read.push({ path, ...got });
@@ -175,14 +176,13 @@ export async function captureConversationFiles(
     Object.keys(prior).every((path) => read.some((f) => f.path === path && f.from === prior[path]?.size));
   if (prior && !appended) {
     // Not only appended to: the whole files, reading again those read from an offset.
-    for (let i = read.length - 1; i >= 0; i--) {
-      const f = read[i]!;
-      if (f.from === 0) continue;
-      const whole = await readFileSince(join(base, f.path), undefined);
-      if (whole) read[i] = { path: f.path, ...whole };
-      else read.splice(i, 1);
+    const whole: Read[] = [];
+    for (const f of read) {
+      const got = f.from === 0 ? f : await readFileSince(join(base, f.path), undefined);
+      if (got) whole.push({ ...got, path: f.path });
     }
-    if (read.length === 0) return null;
+    if (whole.length === 0) return null;
+    read = whole;
   }
   const files: ConversationSnapshot['files'] = [];
   const mark: ConversationMark = { agentSessionId, files: {} };
